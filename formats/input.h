@@ -1,0 +1,82 @@
+/*
+ * input: a buffered forward reader over a capture file that may be
+ * compressed, tracking absolute offsets.
+ *
+ * The codec is detected from the first bytes (zstd, gzip, lz4 frame, else
+ * plain), never from the file name.  A reader asks for a window of up to
+ * INPUT_MAX_WINDOW bytes with input_fill(), parses it in place through
+ * input_ptr(), and moves on with input_consume().  Memory is bounded by the
+ * window and the decompressor's own state, whatever the file size.
+ *
+ * Offsets: input_offset() is the position in the decoded stream (what record
+ * errors report); input_raw_offset() the position in the file itself.
+ * For plain files the two are equal.
+ */
+#ifndef MT_INPUT_H
+#define MT_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/* The largest window a reader may ask for: a record longer than this is corrupt. */
+#define INPUT_MAX_WINDOW (16u << 20)
+
+enum input_codec { CODEC_PLAIN, CODEC_ZSTD, CODEC_GZIP, CODEC_LZ4 };
+
+struct input;
+
+typedef void (*input_progress_fn)(void *ctx, uint64_t done_bytes, uint64_t total_bytes);
+
+/*
+ * Opens path for reading (never for writing).  Fails with MT_ERR_IO (missing,
+ * unreadable, a directory).  On success *out must be closed with input_close.
+ */
+int input_open(struct input **out, const char *path, struct mt_error *err);
+/* Same over a memory buffer (not copied; must outlive the input); for fuzzing and tests. */
+int input_open_mem(struct input **out, const uint8_t *data, size_t size, const char *name,
+		   struct mt_error *err);
+void input_close(struct input *in);
+
+enum input_codec input_codec(const struct input *in);
+const char *input_codec_name(enum input_codec codec);
+const char *input_path(const struct input *in);
+uint64_t input_file_size(const struct input *in);
+
+/*
+ * Makes at least want bytes (want <= INPUT_MAX_WINDOW) available at the read
+ * position, fewer only at the end of the stream.  Returns the number of bytes
+ * available (0 at the end), or a negative error (a damaged compressed stream:
+ * MT_ERR_TRUNCATED or MT_ERR_CORRUPT with the raw offset).  After a decode
+ * error the bytes decoded before it stay available; see input_stream_error().
+ */
+ssize_t input_fill(struct input *in, size_t want, struct mt_error *err);
+/* The bytes available at the read position; valid until the next fill. */
+const uint8_t *input_ptr(const struct input *in);
+size_t input_avail(const struct input *in);
+void input_consume(struct input *in, size_t n);
+
+uint64_t input_offset(const struct input *in);
+uint64_t input_raw_offset(const struct input *in);
+
+/*
+ * For plain files: makes the stream end after the last nonzero byte (memray
+ * pads its files with zeros).  Reads the tail backwards in large blocks.
+ * No effect on compressed input.  Returns the number of bytes cut.
+ */
+uint64_t input_trim_trailing_zeros(struct input *in);
+
+/*
+ * Whether the stream so far ended cleanly: false when the compressed stream
+ * stopped before its end marker (a cut .zst/.gz/.lz4).  Meaningful at the end.
+ */
+bool input_stream_complete(const struct input *in);
+/* The decode error that ended the stream early, or NULL. */
+const struct mt_error *input_stream_error(const struct input *in);
+
+void input_set_progress(struct input *in, input_progress_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * registry: probe by content, then hand the input to the one reader that
+ * accepts it.
+ */
+#include "registry.h"
+
+#include <stdio.h>
+
+#include "capture_builder.h"
+#include "reader.h"
+
+#define PROBE_BYTES 64
+
+static const struct reader *const readers[] = {
+	&memray_reader,
+	&heaptrack_reader,
+};
+
+const char *formats_names(void)
+{
+	return "memray, heaptrack";
+}
+
+static int load_input(struct input *in, struct capture **out, struct mt_error *err)
+{
+	const struct reader *found = NULL;
+	struct capture_builder *b;
+	ssize_t n;
+	int rc;
+
+	n = input_fill(in, PROBE_BYTES, err);
+	if (n <= 0) {
+		const struct mt_error *se = input_stream_error(in);
+
+		if (se) {
+			*err = *se;
+			return -(int)se->code;
+		}
+		return mt_error_set(err, MT_ERR_FORMAT, 0, "empty file%s",
+				    input_codec(in) == CODEC_PLAIN ? "" : " after decompression");
+	}
+	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+		if (readers[i]->probe(input_ptr(in), (size_t)n)) {
+			found = readers[i];
+			break;
+		}
+	}
+	if (!found)
+		return mt_error_set(err, MT_ERR_FORMAT, 0,
+				    "not a capture memtui can read (%s data; tried %s)",
+				    input_codec_name(input_codec(in)), formats_names());
+	b = capture_builder_new();
+	capture_builder_meta(b)->file_bytes = input_file_size(in);
+	rc = found->read(in, b, err);
+	if (rc < 0) {
+		capture_builder_free(b);
+		return rc;
+	}
+	*out = capture_builder_finish(b);
+	return 0;
+}
+
+int formats_load(const char *path, const struct load_options *opt, struct capture **out,
+		 struct mt_error *err)
+{
+	struct input *in;
+	int rc;
+
+	*out = NULL;
+	err->path = path;
+	err->offset = MT_NO_OFFSET;
+	rc = input_open(&in, path, err);
+	if (rc < 0)
+		return rc;
+	if (opt && opt->progress)
+		input_set_progress(in, opt->progress, opt->progress_ctx);
+	rc = load_input(in, out, err);
+	err->path = path;
+	input_close(in);
+	return rc;
+}
+
+int formats_load_mem(const uint8_t *data, size_t size, const char *name,
+		     struct capture **out, struct mt_error *err)
+{
+	struct input *in;
+	int rc;
+
+	*out = NULL;
+	err->path = name;
+	err->offset = MT_NO_OFFSET;
+	rc = input_open_mem(&in, data, size, name, err);
+	if (rc < 0)
+		return rc;
+	rc = load_input(in, out, err);
+	err->path = name;
+	input_close(in);
+	return rc;
+}

@@ -1,0 +1,36 @@
+/*
+ * registry: opening a capture file of any supported format.
+ *
+ * The format is found by content: the input is decompressed as needed and
+ * every reader's probe looks at its first bytes.  A file no reader accepts
+ * gets one error listing what was tried.
+ */
+#ifndef MT_REGISTRY_H
+#define MT_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "error.h"
+#include "input.h"
+
+struct load_options {
+	input_progress_fn progress;	/* may be NULL */
+	void *progress_ctx;
+};
+
+/*
+ * Loads path into *out (owned by the caller, capture_free).  Returns 0 or a
+ * negative mt_err with err filled (err->path = path).  A truncated capture
+ * loads successfully with meta.truncated set.
+ */
+int formats_load(const char *path, const struct load_options *opt, struct capture **out,
+		 struct mt_error *err);
+/* The same over bytes in memory (fuzzing, tests). */
+int formats_load_mem(const uint8_t *data, size_t size, const char *name,
+		     struct capture **out, struct mt_error *err);
+/* "memray, heaptrack" */
+const char *formats_names(void);
+
+#endif

@@ -1,0 +1,170 @@
+/*
+ * capture: the read-only model every view, report and analysis works on.
+ *
+ * Tables (see ARCHITECTURE.md): interned strings, frames, a stack trie (a call
+ * path is one 32-bit id), an event log of signed per-stack deltas, time marks,
+ * RSS samples and stage marks.  The live heap at event i is the prefix sum of
+ * the deltas of events [0, i], per stack.  Nothing here knows which tool wrote
+ * the file, except the few rules in meta that say how that tool defines its
+ * headline numbers, so that memtui's numbers equal the tool's own.
+ */
+#ifndef MT_CAPTURE_H
+#define MT_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum frame_kind {
+	FRAME_PYTHON = 0,
+	FRAME_NATIVE = 1,	/* a machine-code frame, possibly unsymbolized */
+	FRAME_INLINED = 2,	/* a native frame inlined into the frame below it */
+	FRAME_THREAD = 3,	/* a synthetic frame naming a thread */
+};
+
+struct frame {
+	uint32_t function;	/* string id; 0 = unknown */
+	uint32_t file;		/* string id; 0 = unknown */
+	uint32_t module;	/* string id of the shared object/executable; 0 = none */
+	uint32_t line;		/* 1-based source line; 0 = unknown */
+	uint64_t address;	/* native: offset in module (or absolute ip); python: 0 */
+	uint8_t kind;		/* enum frame_kind */
+};
+
+struct stack_node {
+	uint32_t parent;	/* stack id of the caller path; the root's parent is 0 */
+	uint32_t frame;		/* frame id of the innermost frame; unused for the root */
+	uint32_t depth;		/* frames on the path; the root has 0 */
+};
+
+/* How the tool that wrote the file picks the peak among equal maxima. */
+enum peak_rule {
+	PEAK_FIRST_MAX = 0,	/* heaptrack: the first event that reaches the maximum */
+	PEAK_LAST_MAX = 1,	/* memray: the last event at which the heap equals it */
+};
+
+/* How the tool groups its "top locations" at the peak. */
+enum top_rule {
+	TOP_INNERMOST_FRAME = 0,	/* heaptrack: (module, function, file, line) of the leaf;
+					 * allocations = calls over the whole run */
+	TOP_INNERMOST_PYTHON = 1,	/* memray: innermost Python frame (function, file, line);
+					 * allocations = live at the peak */
+};
+
+enum event_flags {
+	EV_ALLOC = 1 << 0,	/* an allocation call: counts in the totals */
+	EV_TEMPORARY = 1 << 1,	/* a free of a temporary allocation (tool's rule) */
+};
+
+struct thread_name {
+	uint64_t tid;
+	char *name;
+};
+
+#define CAPTURE_MAX_WARNINGS 16
+
+struct capture_meta {
+	const char *format;	/* static: "memray", "heaptrack", "mtui" */
+	char *format_version;	/* as the file says it: "13", "3" */
+	char *tool_version;	/* "1.20.0", "1.4.0"; NULL if unknown */
+	char *command;		/* command line of the profiled program; NULL if unknown */
+	int64_t pid;		/* -1 if unknown */
+	bool native_traces;	/* the capture has native frames */
+	bool has_totals;	/* false when the file only has aggregated figures */
+	bool has_event_stream;	/* false when events are synthesized from aggregates */
+	enum peak_rule peak_rule;
+	enum top_rule top_rule;
+	int64_t start_time_ms;	/* wall clock of the start, ms since the Unix epoch; -1 unknown */
+	int64_t duration_ms;	/* -1 unknown */
+	bool truncated;
+	uint64_t truncated_at;	/* byte offset in the file where decoding stopped */
+	char *truncated_why;
+	uint64_t file_bytes;	/* size of the input as read (decompressed bytes excluded) */
+	struct thread_name *threads;
+	size_t n_threads;
+	char *warnings[CAPTURE_MAX_WARNINGS];
+	size_t n_warnings;
+	size_t n_warnings_dropped;
+};
+
+/* Replaces *slot with a copy of s (NULL allowed). */
+void capture_meta_set_str(char **slot, const char *s);
+
+struct capture;
+
+void capture_free(struct capture *cap);
+
+const struct capture_meta *capture_meta(const struct capture *cap);
+const char *capture_string(const struct capture *cap, uint32_t id);
+uint32_t capture_string_count(const struct capture *cap);
+const struct frame *capture_frame(const struct capture *cap, uint32_t id);
+uint32_t capture_frame_count(const struct capture *cap);
+const struct stack_node *capture_stack(const struct capture *cap, uint32_t id);
+uint32_t capture_stack_count(const struct capture *cap);
+/* Stack id of a (parent, frame) edge, or UINT32_MAX if absent. */
+uint32_t capture_stack_find(const struct capture *cap, uint32_t parent, uint32_t frame);
+
+/* Summary figures kept while the log was built (all by the meta rules). */
+struct capture_totals {
+	uint64_t events;		/* entries in the event log */
+	uint64_t alloc_count;		/* EV_ALLOC events */
+	uint64_t alloc_bytes;		/* their bytes */
+	uint64_t temporary_count;	/* EV_TEMPORARY events */
+	int64_t peak_bytes;		/* high-water mark of the live heap */
+	uint64_t peak_ev_idx;		/* event after which the heap is at the peak;
+					 * UINT64_MAX when the peak is the empty start */
+	int64_t end_bytes;		/* live heap after the last event (leaks) */
+	int64_t end_count;		/* live allocations after the last event */
+};
+const struct capture_totals *capture_totals(const struct capture *cap);
+
+/* Time (ms since start) at which event ev_idx happened: the last time mark at or before it. */
+int64_t capture_time_at(const struct capture *cap, uint64_t ev_idx);
+
+struct time_mark {
+	uint64_t ev_idx;	/* the first event at or after this time */
+	int64_t time_ms;
+};
+struct rss_sample {
+	int64_t time_ms;
+	uint64_t rss_bytes;
+};
+struct stage_mark {
+	uint64_t ev_idx;
+	char *name;
+};
+const struct time_mark *capture_time_marks(const struct capture *cap, size_t *n);
+const struct rss_sample *capture_rss(const struct capture *cap, size_t *n);
+const struct stage_mark *capture_stage_marks(const struct capture *cap, size_t *n);
+
+/* One decoded event of the log. */
+struct event {
+	uint32_t stack;
+	unsigned flags;		/* enum event_flags */
+	int64_t bytes;
+	int64_t count;
+};
+
+/*
+ * A forward cursor over the event log.  Cheap to make; positions at any index
+ * by jumping to the containing chunk.  Valid while the capture lives.
+ */
+struct event_cursor {
+	const struct capture *cap;
+	uint64_t ev_idx;	/* index of the event the next call returns */
+	size_t chunk;
+	const uint8_t *p, *end;
+};
+void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64_t ev_idx);
+/* Decodes the next event into *ev; false at the end of the log. */
+bool event_cursor_next(struct event_cursor *c, struct event *ev);
+
+/*
+ * Per-stack live figures after event ev_idx (inclusive), or before any event
+ * when ev_idx is UINT64_MAX.  Starts from the nearest checkpoint and replays.
+ * bytes and count are arrays of capture_stack_count() entries owned by the
+ * caller (zeroed here).
+ */
+void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes, int64_t *count);
+
+#endif

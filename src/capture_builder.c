@@ -1,0 +1,330 @@
+/*
+ * capture_builder: interning and the append-only event log.
+ *
+ * The builder keeps a dense per-stack live array while events arrive; every
+ * CHECKPOINT_EVENTS it copies the nonzero entries into a sparse checkpoint.
+ * Totals and the peak are updated per event by the capture's peak rule, so
+ * finishing a capture costs nothing beyond sealing the last chunk.
+ */
+#include "capture_builder.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture_impl.h"
+#include "xalloc.h"
+
+struct capture_builder {
+	struct capture *cap;
+	uint32_t *frame_slots;		/* open addressing over frame ids, UINT32_MAX = empty */
+	size_t frame_cap;
+	int64_t *live_bytes;		/* per stack, current */
+	int64_t *live_count;
+	size_t live_cap;		/* entries allocated in live_* */
+	uint8_t *chunk_buf;		/* the chunk being filled */
+	size_t chunk_len, chunk_cap;
+	int64_t current_bytes;
+	int64_t current_count;
+	int64_t time_ms;
+};
+
+struct capture_builder *capture_builder_new(void)
+{
+	struct capture_builder *b = xcalloc(1, sizeof(*b));
+
+	b->cap = xmalloc(sizeof(*b->cap));
+	capture_init(b->cap);
+	return b;
+}
+
+static void seal_chunk(struct capture_builder *b)
+{
+	struct event_chunk ch;
+
+	ch.data = xrealloc_array(b->chunk_buf, b->chunk_len ? b->chunk_len : 1, 1);
+	ch.len = (uint32_t)b->chunk_len;
+	vec_push(&b->cap->chunks, &ch);
+	b->chunk_buf = NULL;
+	b->chunk_len = b->chunk_cap = 0;
+}
+
+void capture_builder_free(struct capture_builder *b)
+{
+	if (!b)
+		return;
+	capture_free(b->cap);
+	free(b->frame_slots);
+	free(b->live_bytes);
+	free(b->live_count);
+	free(b->chunk_buf);
+	free(b);
+}
+
+struct capture *capture_builder_finish(struct capture_builder *b)
+{
+	struct capture *cap = b->cap;
+
+	if (b->chunk_len)
+		seal_chunk(b);
+	cap->totals.end_bytes = b->current_bytes;
+	cap->totals.end_count = b->current_count;
+	vec_shrink(&cap->frames);
+	vec_shrink(&cap->stacks);
+	vec_shrink(&cap->chunks);
+	b->cap = NULL;
+	capture_builder_free(b);
+	return cap;
+}
+
+struct capture_meta *capture_builder_meta(struct capture_builder *b)
+{
+	return &b->cap->meta;
+}
+
+uint32_t capture_builder_string(struct capture_builder *b, const char *s, size_t len)
+{
+	return strtab_intern(&b->cap->strings, s, len);
+}
+
+uint32_t capture_builder_cstring(struct capture_builder *b, const char *s)
+{
+	return strtab_intern(&b->cap->strings, s, strlen(s));
+}
+
+static uint64_t frame_hash(const struct frame *f)
+{
+	uint64_t h = hash_u64((uint64_t)f->function << 32 | f->file);
+
+	h = hash_u64(h ^ ((uint64_t)f->module << 32 | f->line));
+	return hash_u64(h ^ f->address ^ ((uint64_t)f->kind << 56));
+}
+
+static bool frame_equal(const struct frame *a, const struct frame *b)
+{
+	return a->function == b->function && a->file == b->file && a->module == b->module &&
+	       a->line == b->line && a->address == b->address && a->kind == b->kind;
+}
+
+static void grow_frame_slots(struct capture_builder *b)
+{
+	size_t cap = b->frame_cap ? b->frame_cap * 2 : 1024;
+	uint32_t *slots = xmalloc(cap * sizeof(*slots));
+	const struct vec *frames = &b->cap->frames;
+
+	memset(slots, 0xff, cap * sizeof(*slots));
+	for (uint32_t id = 1; id < frames->len; id++) {
+		size_t i = frame_hash(vec_at(frames, id)) & (cap - 1);
+
+		while (slots[i] != UINT32_MAX)
+			i = (i + 1) & (cap - 1);
+		slots[i] = id;
+	}
+	free(b->frame_slots);
+	b->frame_slots = slots;
+	b->frame_cap = cap;
+}
+
+uint32_t capture_builder_frame(struct capture_builder *b, const struct frame *f)
+{
+	struct vec *frames = &b->cap->frames;
+	struct frame copy = *f;
+	size_t i, mask;
+	uint32_t id;
+
+	if (f->function >= strtab_count(&b->cap->strings) ||
+	    f->file >= strtab_count(&b->cap->strings) ||
+	    f->module >= strtab_count(&b->cap->strings))
+		BUG("capture_builder_frame: bad string id");
+	if ((frames->len + 1) * 2 > b->frame_cap)
+		grow_frame_slots(b);
+	mask = b->frame_cap - 1;
+	for (i = frame_hash(f) & mask; b->frame_slots[i] != UINT32_MAX; i = (i + 1) & mask)
+		if (frame_equal(vec_at(frames, b->frame_slots[i]), f))
+			return b->frame_slots[i];
+	if (frames->len >= UINT32_MAX - 1)
+		BUG("capture_builder_frame: more than 2^32 frames");
+	id = (uint32_t)frames->len;
+	vec_push(frames, &copy);
+	b->frame_slots[i] = id;
+	return id;
+}
+
+uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint32_t frame)
+{
+	struct capture *cap = b->cap;
+	uint64_t key = (uint64_t)parent << 32 | frame;
+	uint32_t id = hashmap_get(&cap->stack_index, key);
+	struct stack_node node;
+
+	if (id != HASHMAP_NONE)
+		return id;
+	if (parent >= cap->stacks.len || frame == 0 || frame >= cap->frames.len)
+		BUG("capture_builder_stack: bad parent or frame id");
+	if (cap->stacks.len >= UINT32_MAX / 8)
+		BUG("capture_builder_stack: too many stacks");
+	node.parent = parent;
+	node.frame = frame;
+	node.depth = ((struct stack_node *)vec_at(&cap->stacks, parent))->depth + 1;
+	id = (uint32_t)cap->stacks.len;
+	vec_push(&cap->stacks, &node);
+	hashmap_put(&cap->stack_index, key, id);
+	return id;
+}
+
+static void ensure_live(struct capture_builder *b, size_t n)
+{
+	size_t cap = b->live_cap ? b->live_cap : 1024;
+
+	if (n <= b->live_cap)
+		return;
+	while (cap < n)
+		cap *= 2;
+	b->live_bytes = xrealloc_array(b->live_bytes, cap, sizeof(int64_t));
+	b->live_count = xrealloc_array(b->live_count, cap, sizeof(int64_t));
+	memset(b->live_bytes + b->live_cap, 0, (cap - b->live_cap) * sizeof(int64_t));
+	memset(b->live_count + b->live_cap, 0, (cap - b->live_cap) * sizeof(int64_t));
+	b->live_cap = cap;
+}
+
+static void take_checkpoint(struct capture_builder *b)
+{
+	struct checkpoint cp = { NULL, 0 };
+	size_t n = b->cap->stacks.len, k = 0;
+
+	ensure_live(b, n);
+	for (size_t i = 0; i < n; i++)
+		if (b->live_bytes[i] || b->live_count[i])
+			cp.n++;
+	cp.entries = xmalloc((cp.n ? cp.n : 1) * sizeof(*cp.entries));
+	for (size_t i = 0; i < n; i++) {
+		if (b->live_bytes[i] || b->live_count[i]) {
+			cp.entries[k].stack = (uint32_t)i;
+			cp.entries[k].bytes = b->live_bytes[i];
+			cp.entries[k].count = b->live_count[i];
+			k++;
+		}
+	}
+	vec_push(&b->cap->checkpoints, &cp);
+}
+
+void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t bytes,
+			   int32_t count, unsigned flags)
+{
+	struct capture *cap = b->cap;
+	struct capture_totals *t = &cap->totals;
+	struct event ev = { stack, flags & 3, bytes, count };
+	uint64_t idx = t->events;
+
+	if (stack >= cap->stacks.len)
+		BUG("capture_builder_event: bad stack id");
+	if (idx % CHECKPOINT_EVENTS == 0)
+		take_checkpoint(b);
+	if (idx % EVENTS_PER_CHUNK == 0 && idx)
+		seal_chunk(b);
+	if (b->chunk_len + EVENT_MAX_BYTES > b->chunk_cap) {
+		b->chunk_cap = b->chunk_cap ? b->chunk_cap * 2 : 4096;
+		b->chunk_buf = xrealloc_array(b->chunk_buf, b->chunk_cap, 1);
+	}
+	b->chunk_len += eventlog_encode(b->chunk_buf + b->chunk_len, &ev);
+
+	ensure_live(b, cap->stacks.len);
+	b->live_bytes[stack] += bytes;
+	b->live_count[stack] += count;
+	b->current_bytes += bytes;
+	b->current_count += count;
+	if (flags & EV_ALLOC) {
+		t->alloc_count++;
+		t->alloc_bytes += (uint64_t)bytes;
+	}
+	if (flags & EV_TEMPORARY)
+		t->temporary_count++;
+	if (cap->meta.peak_rule == PEAK_LAST_MAX ? b->current_bytes >= t->peak_bytes
+						 : b->current_bytes > t->peak_bytes) {
+		t->peak_bytes = b->current_bytes;
+		t->peak_ev_idx = idx;
+	}
+	t->events = idx + 1;
+}
+
+uint64_t capture_builder_event_count(const struct capture_builder *b)
+{
+	return b->cap->totals.events;
+}
+
+void capture_builder_time(struct capture_builder *b, int64_t time_ms)
+{
+	struct vec *marks = &b->cap->time_marks;
+	struct time_mark m = { b->cap->totals.events, time_ms };
+
+	b->time_ms = time_ms;
+	if (marks->len) {
+		struct time_mark *last = vec_at(marks, marks->len - 1);
+
+		if (last->time_ms == time_ms)
+			return;
+		if (last->ev_idx == m.ev_idx) {
+			last->time_ms = time_ms;
+			return;
+		}
+	}
+	vec_push(marks, &m);
+}
+
+void capture_builder_rss(struct capture_builder *b, int64_t time_ms, uint64_t rss_bytes)
+{
+	struct rss_sample s = { time_ms, rss_bytes };
+
+	vec_push(&b->cap->rss, &s);
+}
+
+void capture_builder_thread(struct capture_builder *b, uint64_t tid, const char *name)
+{
+	struct capture_meta *m = &b->cap->meta;
+
+	for (size_t i = 0; i < m->n_threads; i++) {
+		if (m->threads[i].tid == tid) {
+			capture_meta_set_str(&m->threads[i].name, name);
+			return;
+		}
+	}
+	m->threads = xrealloc_array(m->threads, m->n_threads + 1, sizeof(*m->threads));
+	m->threads[m->n_threads].tid = tid;
+	m->threads[m->n_threads].name = xstrdup(name);
+	m->n_threads++;
+}
+
+void capture_builder_mark(struct capture_builder *b, const char *name)
+{
+	struct stage_mark m = { b->cap->totals.events, xstrdup(name) };
+
+	vec_push(&b->cap->stage_marks, &m);
+}
+
+void capture_builder_truncated(struct capture_builder *b, uint64_t offset, const char *why)
+{
+	struct capture_meta *m = &b->cap->meta;
+
+	if (m->truncated)
+		return;
+	m->truncated = true;
+	m->truncated_at = offset;
+	capture_meta_set_str(&m->truncated_why, why);
+}
+
+void capture_builder_warning(struct capture_builder *b, const char *fmt, ...)
+{
+	struct capture_meta *m = &b->cap->meta;
+	char buf[512];
+	va_list ap;
+
+	if (m->n_warnings >= CAPTURE_MAX_WARNINGS) {
+		m->n_warnings_dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	m->warnings[m->n_warnings++] = xstrdup(buf);
+}

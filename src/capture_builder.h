@@ -1,0 +1,85 @@
+/*
+ * capture_builder: the one sink every reader writes into.
+ *
+ * A reader turns its file format into calls on a builder and knows nothing
+ * else of memtui.  The builder interns strings, frames and call stacks, appends
+ * events to the capture's compact event log, and keeps the running totals.
+ * capture_builder_finish() hands back the immutable struct capture.
+ *
+ * Ids: string 0 is "", stack 0 is the root (empty call path).  Frames and
+ * stacks are interned: the same frame or (parent, frame) pair gives the same id.
+ *
+ * A typical call sequence (a malloc of 64 bytes in g called from f, freed later):
+ *
+ *	struct capture_builder *b = capture_builder_new();
+ *	struct capture_meta *m = capture_builder_meta(b);
+ *	m->format = "heaptrack"; ...
+ *	uint32_t fn = capture_builder_string(b, "f", 1), file = ...;
+ *	uint32_t ff = capture_builder_frame(b, &(struct frame){ .function = fn, ... });
+ *	uint32_t sf = capture_builder_stack(b, 0, ff);          // root -> f
+ *	uint32_t sg = capture_builder_stack(b, sf, fg);         // f -> g
+ *	capture_builder_time(b, 13);                            // events from here are at 13 ms
+ *	capture_builder_event(b, sg, 64, 1, EV_ALLOC);          // allocation
+ *	capture_builder_event(b, sg, -64, -1, 0);               // its free
+ *	capture_builder_rss(b, 20, 933 * 4096);
+ *	struct capture *cap = capture_builder_finish(b);        // b is gone
+ *
+ * Frees are resolved by the reader: an event names the stack that made the
+ * allocation.  Events never fail; a reader checks its own ids before calling
+ * (an out-of-range stack id is a BUG()).
+ */
+#ifndef MT_CAPTURE_BUILDER_H
+#define MT_CAPTURE_BUILDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture.h"
+
+struct capture_builder;
+
+struct capture_builder *capture_builder_new(void);
+/* Discards an unfinished capture. */
+void capture_builder_free(struct capture_builder *b);
+/* Seals the log, builds checkpoints, frees b and returns the capture (owned by the caller). */
+struct capture *capture_builder_finish(struct capture_builder *b);
+
+/* The capture's metadata, for the reader to fill in (strings via capture_meta_set_str). */
+struct capture_meta *capture_builder_meta(struct capture_builder *b);
+
+uint32_t capture_builder_string(struct capture_builder *b, const char *s, size_t len);
+uint32_t capture_builder_cstring(struct capture_builder *b, const char *s);
+uint32_t capture_builder_frame(struct capture_builder *b, const struct frame *f);
+/* The stack id of parent's call path extended by frame (0 <= parent < stack count). */
+uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint32_t frame);
+
+/*
+ * Appends one event: bytes and count are signed deltas of the live heap of
+ * stack.  flags: EV_ALLOC for an allocation call (counted in totals; bytes is
+ * its size, count normally 1), EV_TEMPORARY on a free that the tool counts
+ * as freeing a temporary allocation.  A free is bytes < 0, count -1; a partial
+ * munmap that splits a mapping in two is bytes < 0, count +1.
+ */
+void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t bytes,
+			   int32_t count, unsigned flags);
+/* Number of events appended so far (the index the next event will get). */
+uint64_t capture_builder_event_count(const struct capture_builder *b);
+
+/* From now on events happen at time_ms (milliseconds since the capture started). */
+void capture_builder_time(struct capture_builder *b, int64_t time_ms);
+/* A resident-set-size sample. */
+void capture_builder_rss(struct capture_builder *b, int64_t time_ms, uint64_t rss_bytes);
+/* Names a thread (a later name replaces an earlier one). */
+void capture_builder_thread(struct capture_builder *b, uint64_t tid, const char *name);
+/* A named stage mark before the next event (explicit markers). */
+void capture_builder_mark(struct capture_builder *b, const char *name);
+/*
+ * The file ended early or was damaged at byte offset: the events so far are
+ * all the capture has.  why is a short phrase ("cut inside a FRAME_PUSH record").
+ */
+void capture_builder_truncated(struct capture_builder *b, uint64_t offset, const char *why);
+/* A non-fatal problem worth telling the user (kept in meta.warnings, first 16). */
+void capture_builder_warning(struct capture_builder *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

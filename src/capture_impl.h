@@ -1,0 +1,61 @@
+/*
+ * capture_impl: the layout of struct capture, private to capture.c,
+ * capture_builder.c and eventlog.c.  Consumers use capture.h.
+ */
+#ifndef MT_CAPTURE_IMPL_H
+#define MT_CAPTURE_IMPL_H
+
+#include "capture.h"
+#include "hashmap.h"
+#include "strtab.h"
+#include "vec.h"
+
+/*
+ * Event log layout: events are grouped in chunks of EVENTS_PER_CHUNK; chunk k
+ * holds events [k * EVENTS_PER_CHUNK, (k+1) * EVENTS_PER_CHUNK).  Each event is
+ *	varint(stack << 3 | flags << 1 | count_is_default)  svarint(bytes)  [svarint(count)]
+ * where the default count is +1 for EV_ALLOC events and -1 otherwise.
+ * A checkpoint every CHECKPOINT_EVENTS holds the live figures of every stack
+ * with a nonzero value *before* its first event, so a snapshot costs one
+ * checkpoint plus at most CHECKPOINT_EVENTS decoded events.
+ */
+#define EVENTS_PER_CHUNK (1u << 14)
+#define CHECKPOINT_EVENTS (1u << 20)
+#define EVENT_MAX_BYTES 31	/* 10 + 10 + 10, rounded up */
+
+struct event_chunk {
+	uint8_t *data;
+	uint32_t len;		/* encoded bytes */
+};
+
+struct checkpoint_entry {
+	uint32_t stack;
+	int64_t bytes;
+	int64_t count;
+};
+
+struct checkpoint {
+	struct checkpoint_entry *entries;	/* sorted by stack */
+	size_t n;
+};
+
+struct capture {
+	struct capture_meta meta;
+	struct strtab strings;
+	struct vec frames;		/* struct frame */
+	struct vec stacks;		/* struct stack_node; [0] is the root */
+	struct hashmap stack_index;	/* parent << 32 | frame -> stack id */
+	struct vec chunks;		/* struct event_chunk */
+	struct vec checkpoints;		/* struct checkpoint, one per CHECKPOINT_EVENTS */
+	struct vec time_marks;		/* struct time_mark, ev_idx non-decreasing */
+	struct vec rss;			/* struct rss_sample */
+	struct vec stage_marks;		/* struct stage_mark */
+	struct capture_totals totals;
+};
+
+void capture_init(struct capture *cap);
+
+/* Encodes one event at p (room for EVENT_MAX_BYTES); returns bytes written. */
+size_t eventlog_encode(uint8_t *p, const struct event *ev);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * vec: growth doubles the capacity, so pushes are amortised O(1).
+ */
+#include "vec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+void vec_init(struct vec *v, size_t elem_size)
+{
+	v->data = NULL;
+	v->len = 0;
+	v->cap = 0;
+	v->elem_size = elem_size;
+}
+
+void vec_release(struct vec *v)
+{
+	free(v->data);
+	v->data = NULL;
+	v->len = v->cap = 0;
+}
+
+void vec_reserve(struct vec *v, size_t cap)
+{
+	if (cap <= v->cap)
+		return;
+	v->data = xrealloc_array(v->data, cap, v->elem_size);
+	v->cap = cap;
+}
+
+void *vec_grow(struct vec *v, size_t n)
+{
+	void *p;
+
+	if (v->len + n > v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 16;
+
+		while (cap < v->len + n)
+			cap *= 2;
+		vec_reserve(v, cap);
+	}
+	p = vec_at(v, v->len);
+	memset(p, 0, n * v->elem_size);
+	v->len += n;
+	return p;
+}
+
+void *vec_push(struct vec *v, const void *elem)
+{
+	void *p = vec_grow(v, 1);
+
+	memcpy(p, elem, v->elem_size);
+	return p;
+}
+
+void vec_shrink(struct vec *v)
+{
+	if (v->len == v->cap || !v->len)
+		return;
+	v->data = xrealloc_array(v->data, v->len, v->elem_size);
+	v->cap = v->len;
+}

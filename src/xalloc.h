@@ -1,0 +1,25 @@
+/*
+ * xalloc: allocation that never returns NULL.
+ *
+ * Running out of memory is fatal everywhere in memtui: every caller would have to
+ * turn it into the same "cannot continue" error anyway.  Sizes given as a count
+ * times an element size are checked for overflow, so a corrupt length field can
+ * never wrap into a small allocation.  BUG() marks a broken internal invariant.
+ */
+#ifndef MT_XALLOC_H
+#define MT_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+/* Reallocates p to nmemb * size bytes; returns the new pointer (p is invalid after). */
+void *xrealloc_array(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Prints "memtui: BUG: file:line: msg" and aborts. */
+_Noreturn void bug_at(const char *file, int line, const char *msg);
+#define BUG(msg) bug_at(__FILE__, __LINE__, (msg))
+
+#endif
