@@ -53,6 +53,9 @@ void capture_free(struct capture *cap)
 	for (size_t i = 0; i < cap->meta.n_threads; i++)
 		free(cap->meta.threads[i].name);
 	free(cap->meta.threads);
+	for (size_t i = 0; i < cap->meta.n_suppressions; i++)
+		free(cap->meta.suppressions[i]);
+	free(cap->meta.suppressions);
 	for (size_t i = 0; i < cap->meta.n_warnings; i++)
 		free(cap->meta.warnings[i]);
 	strtab_release(&cap->strings);

@@ -82,6 +82,8 @@ struct capture_meta {
 	uint64_t file_bytes;	/* size of the input as read (decompressed bytes excluded) */
 	struct thread_name *threads;
 	size_t n_threads;
+	char **suppressions;	/* leak suppression patterns (heaptrack's rules); see leaks */
+	size_t n_suppressions;
 	char *warnings[CAPTURE_MAX_WARNINGS];
 	size_t n_warnings;
 	size_t n_warnings_dropped;

@@ -328,3 +328,12 @@ void capture_builder_warning(struct capture_builder *b, const char *fmt, ...)
 	va_end(ap);
 	m->warnings[m->n_warnings++] = xstrdup(buf);
 }
+
+void capture_builder_suppression(struct capture_builder *b, const char *pattern)
+{
+	struct capture_meta *m = &b->cap->meta;
+
+	m->suppressions = xrealloc_array(m->suppressions, m->n_suppressions + 1,
+					 sizeof(*m->suppressions));
+	m->suppressions[m->n_suppressions++] = xstrdup(pattern);
+}

@@ -78,6 +78,13 @@ void capture_builder_mark(struct capture_builder *b, const char *name);
  * all the capture has.  why is a short phrase ("cut inside a FRAME_PUSH record").
  */
 void capture_builder_truncated(struct capture_builder *b, uint64_t offset, const char *why);
+/*
+ * Adds a leak suppression pattern, as the writing tool applies it: a stack whose
+ * frames have a function, file or module name matching pattern (sanitizer
+ * style: '*' wildcard, optional '^'/'$' anchors, otherwise a substring) is not
+ * counted in the leaks.  Only for tools whose leak figure works that way.
+ */
+void capture_builder_suppression(struct capture_builder *b, const char *pattern);
 /* A non-fatal problem worth telling the user (kept in meta.warnings, first 16). */
 void capture_builder_warning(struct capture_builder *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
