@@ -4,6 +4,8 @@
  */
 #include "capture.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -267,4 +269,27 @@ void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
 		bytes[ev.stack] += ev.bytes;
 		count[ev.stack] += ev.count;
 	}
+}
+
+char *capture_frame_label(const struct capture *cap, uint32_t frame, char *buf, size_t size)
+{
+	const struct frame *f = capture_frame(cap, frame);
+	const char *fn = capture_string(cap, f->function);
+	const char *mod, *slash;
+
+	if (*fn) {
+		snprintf(buf, size, "%s", fn);
+		return buf;
+	}
+	mod = capture_string(cap, f->module);
+	slash = strrchr(mod, '/');
+	if (slash)
+		mod = slash + 1;
+	if (*mod)
+		snprintf(buf, size, "%s+0x%" PRIx64, mod, f->address);
+	else if (f->address)
+		snprintf(buf, size, "0x%" PRIx64, f->address);
+	else
+		snprintf(buf, size, "???");
+	return buf;
 }

@@ -169,4 +169,11 @@ bool event_cursor_next(struct event_cursor *c, struct event *ev);
  */
 void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes, int64_t *count);
 
+/*
+ * Writes a display name for frame into buf: its function, or for an unnamed
+ * native frame "module-basename+0xoffset" (never empty; "???" if nothing is
+ * known).  Returns buf.
+ */
+char *capture_frame_label(const struct capture *cap, uint32_t frame, char *buf, size_t size);
+
 #endif

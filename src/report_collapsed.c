@@ -1,1 +1,91 @@
-/* placeholder: written in the next commits */
+/*
+ * report_collapsed: Brendan Gregg's folded stacks ("a;b;c 1234"), one line
+ * per call path with a nonzero weight in the chosen view, frames from the
+ * root to the allocating frame.  flamegraph.pl, inferno and speedscope read
+ * it.  Frame names have ';' replaced (it separates frames) and no newlines.
+ * Python frames carry their file and line ("fn (file.py:12)") so distinct
+ * lines stay distinct; native frames are named by function or module+offset.
+ * Also the CSV writer (report_write_csv): the top locations and the call
+ * paths of the view, one row each.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "report.h"
+#include "xalloc.h"
+
+static void put_clean(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == ';' ? ':' : (*s == '\n' || *s == '\r') ? ' ' : *s, out);
+}
+
+static void put_frame(FILE *out, const struct capture *cap, uint32_t frame)
+{
+	const struct frame *f = capture_frame(cap, frame);
+	char label[256];
+
+	put_clean(out, capture_frame_label(cap, frame, label, sizeof(label)));
+	if (f->kind == FRAME_PYTHON && f->file) {
+		const char *file = capture_string(cap, f->file);
+		const char *slash = strrchr(file, '/');
+
+		fputs(" (", out);
+		put_clean(out, slash ? slash + 1 : file);
+		fprintf(out, ":%u)", f->line);
+	}
+}
+
+static void put_path(FILE *out, const struct capture *cap, uint32_t stack, char sep)
+{
+	uint32_t depth = capture_stack(cap, stack)->depth;
+	uint32_t *path = xmalloc((depth ? depth : 1) * sizeof(*path));
+
+	for (uint32_t i = depth, s = stack; i-- > 0; s = capture_stack(cap, s)->parent)
+		path[i] = capture_stack(cap, s)->frame;
+	for (uint32_t i = 0; i < depth; i++) {
+		if (i)
+			fputc(sep, out);
+		put_frame(out, cap, path[i]);
+	}
+	if (!depth)
+		fputs("<root>", out);
+	free(path);
+}
+
+void report_write_collapsed(FILE *out, const struct report *r)
+{
+	const struct snapshot *w = &r->weights;
+
+	for (uint32_t s = 0; s < w->n; s++) {
+		if (w->bytes[s] <= 0)
+			continue;
+		put_path(out, r->cap, s, ';');
+		fprintf(out, " %" PRId64 "\n", w->bytes[s]);
+	}
+}
+
+void report_write_csv(FILE *out, const struct report *r)
+{
+	const struct snapshot *w = &r->weights;
+
+	fprintf(out, "%s,count,path\n", r->weights_are_count ? "value" : "bytes");
+	for (uint32_t s = 0; s < w->n; s++) {
+		if (!w->bytes[s] && !w->count[s])
+			continue;
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&buf, &len);
+
+		if (!mem)
+			BUG("open_memstream");
+		put_path(mem, r->cap, s, ';');
+		fclose(mem);
+		fprintf(out, "%" PRId64 ",%" PRId64 ",", w->bytes[s], w->count[s]);
+		fmt_csv_field(out, buf);
+		fputc('\n', out);
+		free(buf);
+	}
+}

@@ -1,1 +1,164 @@
-/* placeholder: written in the next commits */
+/*
+ * report_json: the machine-readable report.  The keys documented in
+ * README.md are a contract: scripts rely on them; add keys, never rename.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "report.h"
+
+static void json_kv_str(FILE *out, const char *key, const char *val, bool comma)
+{
+	fmt_json_string(out, key);
+	fputc(':', out);
+	if (val)
+		fmt_json_string(out, val);
+	else
+		fputs("null", out);
+	if (comma)
+		fputc(',', out);
+}
+
+static void write_meta(FILE *out, const struct report *r)
+{
+	const struct capture_meta *m = capture_meta(r->cap);
+
+	fputs("\"meta\":{", out);
+	if (m->pid >= 0)
+		fprintf(out, "\"pid\":%" PRId64 ",", m->pid);
+	else
+		fputs("\"pid\":null,", out);
+	json_kv_str(out, "command", m->command, true);
+	json_kv_str(out, "tool_version", m->tool_version, true);
+	fprintf(out, "\"native_traces\":%s,", m->native_traces ? "true" : "false");
+	if (m->start_time_ms >= 0)
+		fprintf(out, "\"start_time_ms\":%" PRId64 ",", m->start_time_ms);
+	if (m->duration_ms >= 0)
+		fprintf(out, "\"duration_ms\":%" PRId64 ",", m->duration_ms);
+	fputs("\"threads\":[", out);
+	for (size_t i = 0; i < m->n_threads; i++) {
+		fprintf(out, "%s{\"tid\":%" PRIu64 ",", i ? "," : "", m->threads[i].tid);
+		json_kv_str(out, "name", m->threads[i].name, false);
+		fputc('}', out);
+	}
+	fputs("]},", out);
+}
+
+static void write_numbers(FILE *out, const struct report *r)
+{
+	const struct capture *cap = r->cap;
+	const struct capture_meta *m = capture_meta(cap);
+	const struct capture_totals *t = capture_totals(cap);
+	size_t n_rss;
+	const struct rss_sample *rss = capture_rss(cap, &n_rss);
+	uint64_t max_rss = 0;
+
+	if (m->has_totals)
+		fprintf(out, "\"totals\":{\"allocations\":%" PRIu64 ",\"allocated_bytes\":%" PRIu64
+			     ",\"temporary\":%" PRIu64 ",\"events\":%" PRIu64 "},",
+			t->alloc_count, t->alloc_bytes, t->temporary_count, t->events);
+	else
+		fprintf(out, "\"totals\":{\"allocations\":null,\"allocated_bytes\":null,"
+			     "\"temporary\":null,\"events\":%" PRIu64 "},", t->events);
+	fprintf(out, "\"peak\":{\"bytes\":%" PRId64 ",", t->peak_bytes);
+	if (t->peak_ev_idx == UINT64_MAX)
+		fputs("\"event_index\":null,\"time_ms\":null},", out);
+	else
+		fprintf(out, "\"event_index\":%" PRIu64 ",\"time_ms\":%" PRId64 "},", t->peak_ev_idx,
+			capture_time_at(cap, t->peak_ev_idx));
+	fprintf(out, "\"leaks\":{\"bytes\":%" PRId64 ",\"allocations\":%" PRId64
+		     ",\"suppressed_bytes\":%" PRId64 ",\"suppressed_allocations\":%" PRId64 "},",
+		r->leaks.total_bytes, r->leaks.total_count, r->suppressed.total_bytes,
+		r->suppressed.total_count);
+	for (size_t i = 0; i < n_rss; i++)
+		if (rss[i].rss_bytes > max_rss)
+			max_rss = rss[i].rss_bytes;
+	fprintf(out, "\"rss\":{\"samples\":%zu,\"max_bytes\":%" PRIu64 "},", n_rss, max_rss);
+}
+
+static void write_top(FILE *out, const struct report *r)
+{
+	size_t n = r->top.n < r->opt.top ? r->top.n : r->opt.top;
+
+	fputs("\"top\":[", out);
+	for (size_t i = 0; i < n; i++) {
+		const struct top_entry *e = &r->top.entries[i];
+
+		fputs(i ? ",{" : "{", out);
+		json_kv_str(out, "function", e->function, true);
+		json_kv_str(out, "file", e->file, true);
+		fprintf(out, "\"line\":%u,", e->line);
+		json_kv_str(out, "module", e->module, true);
+		fprintf(out, "\"bytes\":%" PRId64 ",\"allocations\":%" PRId64 "}", e->bytes,
+			e->allocations);
+	}
+	fputs("],", out);
+}
+
+static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned depth)
+{
+	const struct tree_node *nd = &r->tree.nodes[id];
+	char label[256];
+	bool first = true;
+
+	fputc('{', out);
+	if (nd->parent == TREE_NONE) {
+		json_kv_str(out, "function", "<root>", true);
+		json_kv_str(out, "file", "", true);
+		fputs("\"line\":0,", out);
+		json_kv_str(out, "module", "", true);
+	} else {
+		const struct frame *f = capture_frame(r->cap, nd->frame);
+
+		json_kv_str(out, "function", capture_frame_label(r->cap, nd->frame, label,
+								 sizeof(label)), true);
+		json_kv_str(out, "file", capture_string(r->cap, f->file), true);
+		fprintf(out, "\"line\":%u,", f->line);
+		json_kv_str(out, "module", capture_string(r->cap, f->module), true);
+	}
+	fprintf(out, "\"value\":%" PRId64 ",\"self\":%" PRId64 ",\"count\":%" PRId64 ",",
+		nd->total_bytes, nd->self_bytes, nd->total_count);
+	fputs("\"children\":[", out);
+	if (depth + 1 < r->opt.depth) {
+		for (uint32_t c = nd->first_child; c != TREE_NONE; c = r->tree.nodes[c].next_sibling) {
+			if (!first)
+				fputc(',', out);
+			first = false;
+			write_node(out, r, c, depth + 1);
+		}
+	}
+	fputs("]}", out);
+}
+
+void report_write_json(FILE *out, const struct report *r)
+{
+	const struct capture_meta *m = capture_meta(r->cap);
+
+	fputc('{', out);
+	json_kv_str(out, "file", r->path, true);
+	json_kv_str(out, "format", m->format, true);
+	json_kv_str(out, "format_version", m->format_version, true);
+	fprintf(out, "\"truncated\":%s,", m->truncated ? "true" : "false");
+	if (m->truncated)
+		fprintf(out, "\"truncated_at\":%" PRIu64 ",", m->truncated_at);
+	else
+		fputs("\"truncated_at\":null,", out);
+	json_kv_str(out, "truncated_reason", m->truncated_why, true);
+	write_meta(out, r);
+	write_numbers(out, r);
+	write_top(out, r);
+	fputs("\"warnings\":[", out);
+	for (size_t i = 0; i < m->n_warnings; i++) {
+		if (i)
+			fputc(',', out);
+		fmt_json_string(out, m->warnings[i]);
+	}
+	fputs("],", out);
+	json_kv_str(out, "view", report_view_name(r->opt.view), true);
+	fprintf(out, "\"tree\":{\"direction\":\"%s\",\"metric\":\"%s\",\"depth\":%u,\"root\":",
+		r->tree.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
+		r->weights_are_count ? "count" : "bytes", r->opt.depth);
+	write_node(out, r, 0, 0);
+	fputs("}}\n", out);
+}

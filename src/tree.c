@@ -1,1 +1,244 @@
-/* placeholder: written in the next commits */
+/*
+ * tree: construction by walking each weighted stack.
+ *
+ * Top-down: the node of a stack is the child of its parent stack's node for
+ * the stack's frame key; stack ids are created parent-first, so the memo
+ * node_of[stack] of a parent is known before its children when stacks are
+ * visited in id order.  Only stacks on a weighted path are materialised.
+ * Bottom-up: each weighted stack is walked leaf to root and the path is
+ * inserted from the tree root with the leaf first; totals are added on the way.
+ *
+ * Child lookup is one open-addressing table keyed by (parent node, merge key)
+ * where the merge key is (function, file) or, for unnamed frames, the frame.
+ */
+#include "tree.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashmap.h"
+#include "xalloc.h"
+
+/* The merge identity of a frame: function and file, or the frame itself if unnamed. */
+static uint64_t merge_key(const struct capture *cap, uint32_t frame)
+{
+	const struct frame *f = capture_frame(cap, frame);
+
+	if (!f->function)
+		return 1ULL << 63 | frame;
+	return (uint64_t)f->function << 32 | f->file;
+}
+
+static uint64_t node_hash(uint32_t parent, uint64_t mkey)
+{
+	return hash_u64(mkey ^ hash_u64((uint64_t)parent + 0x9e3779b97f4a7c15ULL));
+}
+
+static void grow_slots(struct tree *t)
+{
+	uint32_t cap = t->n_slots ? t->n_slots * 2 : 1024;
+	uint32_t *slots = xmalloc((size_t)cap * sizeof(*slots));
+
+	memset(slots, 0xff, (size_t)cap * sizeof(*slots));
+	for (uint32_t id = 1; id < t->n; id++) {
+		const struct tree_node *nd = &t->nodes[id];
+		uint32_t i = (uint32_t)node_hash(nd->parent, merge_key(t->cap, nd->frame)) & (cap - 1);
+
+		while (slots[i] != TREE_NONE)
+			i = (i + 1) & (cap - 1);
+		slots[i] = id;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->n_slots = cap;
+}
+
+static uint32_t new_node(struct tree *t, uint32_t parent, uint32_t frame)
+{
+	struct tree_node *nd;
+
+	if (t->n == t->cap_nodes) {
+		t->cap_nodes = t->cap_nodes ? t->cap_nodes * 2 : 256;
+		t->nodes = xrealloc_array(t->nodes, t->cap_nodes, sizeof(*t->nodes));
+	}
+	nd = &t->nodes[t->n];
+	memset(nd, 0, sizeof(*nd));
+	nd->parent = parent;
+	nd->first_child = TREE_NONE;
+	nd->next_sibling = TREE_NONE;
+	nd->frame = frame;
+	if (parent != TREE_NONE) {
+		struct tree_node *p = &t->nodes[parent];
+
+		nd->depth = p->depth + 1;
+		nd->key = hash_u64(p->key ^ merge_key(t->cap, frame) * 0x100000001b3ULL);
+		nd->next_sibling = p->first_child;
+		p->first_child = t->n;
+	}
+	return t->n++;
+}
+
+static uint32_t child(struct tree *t, uint32_t parent, uint32_t frame)
+{
+	uint64_t mk = merge_key(t->cap, frame);
+	uint32_t i, mask, id;
+
+	if ((t->n + 1) * 2 > t->n_slots)
+		grow_slots(t);
+	mask = t->n_slots - 1;
+	for (i = (uint32_t)node_hash(parent, mk) & mask; t->slots[i] != TREE_NONE; i = (i + 1) & mask) {
+		const struct tree_node *nd = &t->nodes[t->slots[i]];
+
+		if (nd->parent == parent && merge_key(t->cap, nd->frame) == mk)
+			return t->slots[i];
+	}
+	id = new_node(t, parent, frame);
+	t->slots[i] = id;
+	return id;
+}
+
+static void build_top_down(struct tree *t, const struct snapshot *w)
+{
+	const struct capture *cap = t->cap;
+	uint32_t *node_of = xmalloc((size_t)w->n * sizeof(*node_of));
+	uint32_t *path = NULL;
+	size_t path_cap = 0;
+
+	memset(node_of, 0xff, (size_t)w->n * sizeof(*node_of));
+	node_of[0] = 0;
+	for (uint32_t s = 0; s < w->n; s++) {
+		size_t depth = 0;
+		uint32_t up = s, nd;
+
+		if (!w->bytes[s] && !w->count[s])
+			continue;
+		/* Collect the unmaterialised part of the path, leaf first. */
+		while (node_of[up] == TREE_NONE) {
+			if (depth == path_cap) {
+				path_cap = path_cap ? path_cap * 2 : 64;
+				path = xrealloc_array(path, path_cap, sizeof(*path));
+			}
+			path[depth++] = up;
+			up = capture_stack(cap, up)->parent;
+		}
+		nd = node_of[up];
+		while (depth--) {
+			nd = child(t, nd, capture_stack(cap, path[depth])->frame);
+			node_of[path[depth]] = nd;
+		}
+		t->nodes[nd].self_bytes += w->bytes[s];
+		t->nodes[nd].self_count += w->count[s];
+	}
+	/* Children always have larger ids than their parents: sum upwards. */
+	for (uint32_t i = t->n; i-- > 0;) {
+		struct tree_node *nd = &t->nodes[i];
+
+		nd->total_bytes += nd->self_bytes;
+		nd->total_count += nd->self_count;
+		if (nd->parent != TREE_NONE) {
+			t->nodes[nd->parent].total_bytes += nd->total_bytes;
+			t->nodes[nd->parent].total_count += nd->total_count;
+		}
+	}
+	free(path);
+	free(node_of);
+}
+
+static void build_bottom_up(struct tree *t, const struct snapshot *w)
+{
+	const struct capture *cap = t->cap;
+
+	for (uint32_t s = 1; s < w->n; s++) {
+		uint32_t nd = 0, up = s;
+
+		if (!w->bytes[s] && !w->count[s])
+			continue;
+		t->nodes[0].total_bytes += w->bytes[s];
+		t->nodes[0].total_count += w->count[s];
+		while (up) {
+			const struct stack_node *sn = capture_stack(cap, up);
+
+			nd = child(t, nd, sn->frame);
+			t->nodes[nd].total_bytes += w->bytes[s];
+			t->nodes[nd].total_count += w->count[s];
+			if (up == s) {
+				t->nodes[nd].self_bytes += w->bytes[s];
+				t->nodes[nd].self_count += w->count[s];
+			}
+			up = sn->parent;
+		}
+	}
+	t->nodes[0].self_bytes = w->bytes[0];
+	t->nodes[0].self_count = w->count[0];
+	t->nodes[0].total_bytes += w->bytes[0];
+	t->nodes[0].total_count += w->count[0];
+}
+
+void tree_build(struct tree *t, const struct capture *cap, const struct snapshot *w,
+		enum tree_direction dir)
+{
+	memset(t, 0, sizeof(*t));
+	t->cap = cap;
+	t->dir = dir;
+	new_node(t, TREE_NONE, 0);
+	t->nodes[0].key = 0x6d656d747569ULL;
+	if (dir == TREE_TOP_DOWN)
+		build_top_down(t, w);
+	else
+		build_bottom_up(t, w);
+}
+
+struct sort_ctx {
+	const struct tree *t;
+	enum tree_metric metric;
+};
+
+static int cmp_nodes(const void *a, const void *b, void *arg)
+{
+	const struct sort_ctx *ctx = arg;
+	const struct capture *cap = ctx->t->cap;
+	const struct tree_node *x = &ctx->t->nodes[*(const uint32_t *)a];
+	const struct tree_node *y = &ctx->t->nodes[*(const uint32_t *)b];
+	int64_t vx = llabs(ctx->metric == METRIC_BYTES ? x->total_bytes : x->total_count);
+	int64_t vy = llabs(ctx->metric == METRIC_BYTES ? y->total_bytes : y->total_count);
+
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	return strcmp(capture_string(cap, capture_frame(cap, x->frame)->function),
+		      capture_string(cap, capture_frame(cap, y->frame)->function));
+}
+
+void tree_sort(struct tree *t, enum tree_metric metric)
+{
+	uint32_t *kids = NULL;
+	size_t kids_cap = 0;
+	struct sort_ctx ctx = { t, metric };
+
+	for (uint32_t i = 0; i < t->n; i++) {
+		size_t k = 0;
+
+		for (uint32_t c = t->nodes[i].first_child; c != TREE_NONE; c = t->nodes[c].next_sibling) {
+			if (k == kids_cap) {
+				kids_cap = kids_cap ? kids_cap * 2 : 64;
+				kids = xrealloc_array(kids, kids_cap, sizeof(*kids));
+			}
+			kids[k++] = c;
+		}
+		if (k < 2)
+			continue;
+		qsort_r(kids, k, sizeof(*kids), cmp_nodes, &ctx);
+		t->nodes[i].first_child = kids[0];
+		for (size_t j = 0; j + 1 < k; j++)
+			t->nodes[kids[j]].next_sibling = kids[j + 1];
+		t->nodes[kids[k - 1]].next_sibling = TREE_NONE;
+	}
+	free(kids);
+}
+
+void tree_release(struct tree *t)
+{
+	free(t->nodes);
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}

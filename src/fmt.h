@@ -1,0 +1,25 @@
+/*
+ * fmt: number and string formatting shared by the report writers (and later
+ * the views): human byte units, percentages, JSON string escaping.
+ * Every function fills a caller's buffer; nothing is static.
+ */
+#ifndef MT_FMT_H
+#define MT_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* "0 B", "1023 B", "1.0 KiB", "13.59 MiB" (binary units, 3 significant digits or more). */
+char *fmt_bytes(int64_t bytes, char *buf, size_t size);
+/* "12.3%" of part in whole ("-" when whole is 0). */
+char *fmt_percent(int64_t part, int64_t whole, char *buf, size_t size);
+/*
+ * Writes s as a JSON string literal (with quotes) to out.  Invalid UTF-8 bytes
+ * become U+FFFD so the output is always valid JSON.
+ */
+void fmt_json_string(FILE *out, const char *s);
+/* Writes s for a CSV field (quoted when needed). */
+void fmt_csv_field(FILE *out, const char *s);
+
+#endif

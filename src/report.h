@@ -1,0 +1,69 @@
+/*
+ * report: `memtui report`, the batch form of every view.
+ *
+ * report_compute() runs the analyses once (peak, leaks, calls, the chosen
+ * view's weights, its tree and the top locations) into a struct report; the
+ * writers turn that into text, JSON, CSV or collapsed stacks.  The figures are
+ * the same ones the views show, and mean what the writing tool means by them
+ * (docs/NUMBERS.md).
+ */
+#ifndef MT_REPORT_H
+#define MT_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "capture.h"
+#include "snapshot.h"
+#include "top.h"
+#include "tree.h"
+
+enum report_view {
+	VIEW_PEAK,		/* live bytes at the high-water mark */
+	VIEW_LEAKS,		/* live bytes at the end (after the tool's suppressions) */
+	VIEW_ALLOCATED,		/* bytes allocated over the whole run */
+	VIEW_ALLOCATIONS,	/* allocation calls over the whole run */
+	VIEW_TEMPORARY,		/* temporary allocations (where the capture says) */
+};
+
+enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_CSV, REPORT_COLLAPSED };
+
+struct report_options {
+	enum report_view view;
+	enum tree_direction direction;
+	enum report_format format;
+	unsigned depth;		/* tree levels printed (text/JSON); 0 = no tree */
+	unsigned top;		/* top locations listed */
+};
+
+void report_options_init(struct report_options *o);
+/* "peak" -> VIEW_PEAK etc.; -1 if unknown. */
+int report_view_parse(const char *s);
+const char *report_view_name(enum report_view v);
+
+struct report {
+	const struct capture *cap;
+	const char *path;
+	struct report_options opt;
+	struct snapshot peak;		/* live at the peak */
+	struct snapshot leaks;		/* live at the end, suppressions removed */
+	struct snapshot suppressed;	/* what the suppressions removed */
+	struct snapshot calls;		/* allocation calls over the run */
+	struct snapshot weights;	/* the view's weights (a copy of one of the above) */
+	bool weights_are_count;		/* the view weighs by count, not bytes */
+	struct top_list top;		/* locations at the peak */
+	struct tree tree;		/* the view's tree, sorted */
+};
+
+void report_compute(struct report *r, const struct capture *cap, const char *path,
+		    const struct report_options *opt);
+void report_release(struct report *r);
+
+void report_write_text(FILE *out, const struct report *r);
+void report_write_json(FILE *out, const struct report *r);
+void report_write_csv(FILE *out, const struct report *r);
+void report_write_collapsed(FILE *out, const struct report *r);
+/* Dispatches on r->opt.format. */
+void report_write(FILE *out, const struct report *r);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * snapshot: per-stack figures of the live heap at one point, or of what was
+ * allocated over a range of events.
+ *
+ * A snapshot is two dense arrays indexed by stack id (capture_stack_count()
+ * entries), plus their sums.  The four weightings every view offers come from
+ * here: live bytes at the peak, live bytes at the end (leaks), and bytes or
+ * count allocated in total.  Pure functions of the capture: no I/O.
+ */
+#ifndef MT_SNAPSHOT_H
+#define MT_SNAPSHOT_H
+
+#include <stdint.h>
+
+#include "capture.h"
+
+struct snapshot {
+	uint32_t n;		/* entries in bytes and count (= stacks) */
+	int64_t *bytes;		/* per stack */
+	int64_t *count;		/* per stack */
+	int64_t total_bytes;	/* sum of bytes */
+	int64_t total_count;	/* sum of count */
+};
+
+/* Live heap after event ev_idx (UINT64_MAX: before any event). */
+void snapshot_live_at(struct snapshot *s, const struct capture *cap, uint64_t ev_idx);
+/* Live heap at the high-water mark, by the capture's peak rule. */
+void snapshot_peak(struct snapshot *s, const struct capture *cap);
+/*
+ * Live heap at the end, minus stacks the writing tool suppresses (its leak
+ * suppression patterns).  suppressed (may be NULL) receives what was removed.
+ */
+void snapshot_leaks(struct snapshot *s, const struct capture *cap, struct snapshot *suppressed);
+/* Allocation calls in events [from, to): bytes and count per stack (EV_ALLOC events only). */
+void snapshot_allocated(struct snapshot *s, const struct capture *cap, uint64_t from,
+			uint64_t to);
+/* Frees of temporary allocations in [from, to), counted per stack (count only). */
+void snapshot_temporary(struct snapshot *s, const struct capture *cap, uint64_t from,
+			uint64_t to);
+void snapshot_release(struct snapshot *s);
+
+/* Whether the capture's suppression patterns match any frame of stack. */
+int snapshot_stack_suppressed(const struct capture *cap, uint32_t stack);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * top: the "top locations" list, grouped the way the writing tool groups it.
+ *
+ * TOP_INNERMOST_PYTHON (memray): by the innermost Python frame's (function,
+ * file, line); stacks with no Python frame go to ("<unknown>", "<unknown>", 0);
+ * allocations = live allocations in the snapshot.
+ * TOP_INNERMOST_FRAME (heaptrack): by the leaf frame's (module, function, file,
+ * line); allocations = allocation calls over the whole run (heaptrack_print's
+ * "calls"), taken from the calls snapshot.
+ */
+#ifndef MT_TOP_H
+#define MT_TOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "snapshot.h"
+
+struct top_entry {
+	const char *function;	/* borrowed from the capture (or a static "<unknown>") */
+	const char *file;
+	const char *module;
+	uint32_t line;
+	uint32_t frame;		/* a representative frame id (0 for the unknown group) */
+	int64_t bytes;
+	int64_t allocations;
+};
+
+struct top_list {
+	struct top_entry *entries;	/* sorted by |bytes| descending, then by name */
+	size_t n;
+};
+
+/*
+ * Groups the stacks of weights (nonzero bytes only) by the capture's top rule.
+ * calls: per-stack allocation calls (snapshot_allocated over the whole run),
+ * used for TOP_INNERMOST_FRAME; may be NULL otherwise.
+ */
+void top_locations(struct top_list *out, const struct capture *cap, const struct snapshot *weights,
+		   const struct snapshot *calls);
+void top_list_release(struct top_list *l);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * tree: a call tree over a snapshot, merged by function.
+ *
+ * Top-down: a node is a call path from the root, with frames merged by
+ * (function, file) rather than by address or line, so one function called
+ * from one place is one node whatever lines it allocated on.  Bottom-up: the
+ * same from the allocating frame outwards (callers of each function).
+ * Unnamed native frames merge only with themselves (same module and offset).
+ *
+ * Nodes are in one array, node 0 the root; children are linked lists sorted by
+ * tree_sort.  Each node has a 64-bit key, a hash of its merge keys from the
+ * root, stable across metrics, snapshots and captures: views restore the
+ * cursor and expanded nodes by it.
+ */
+#ifndef MT_TREE_H
+#define MT_TREE_H
+
+#include <stdint.h>
+
+#include "capture.h"
+#include "snapshot.h"
+
+enum tree_direction { TREE_TOP_DOWN, TREE_BOTTOM_UP };
+enum tree_metric { METRIC_BYTES, METRIC_COUNT };
+
+#define TREE_NONE UINT32_MAX
+
+struct tree_node {
+	uint32_t parent;	/* TREE_NONE for the root */
+	uint32_t first_child;	/* TREE_NONE when a leaf */
+	uint32_t next_sibling;	/* TREE_NONE when last */
+	uint32_t frame;		/* representative frame (first seen); 0 for the root */
+	uint32_t depth;		/* root 0 */
+	uint64_t key;		/* path hash, stable identity */
+	int64_t self_bytes;	/* weight of paths ending here */
+	int64_t self_count;
+	int64_t total_bytes;	/* weight of paths through here */
+	int64_t total_count;
+};
+
+struct tree {
+	const struct capture *cap;
+	enum tree_direction dir;
+	struct tree_node *nodes;
+	uint32_t n, cap_nodes;
+	uint32_t *slots;	/* child index: open addressing over node ids */
+	uint32_t n_slots;
+};
+
+/* Builds the tree of the stacks with nonzero weight in w. */
+void tree_build(struct tree *t, const struct capture *cap, const struct snapshot *w,
+		enum tree_direction dir);
+/* Orders every sibling list by |total| of metric, descending (ties by label). */
+void tree_sort(struct tree *t, enum tree_metric metric);
+void tree_release(struct tree *t);
+
+#endif

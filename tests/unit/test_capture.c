@@ -1,0 +1,258 @@
+/*
+ * Unit tests of the capture model and the analyses on captures built by hand
+ * through the builder: interning, the event log across chunk and checkpoint
+ * boundaries (against a naive replay), both peak rules, time marks, leak
+ * suppressions, top locations under both rules, and both tree directions.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../check.h"
+#include "capture_builder.h"
+#include "snapshot.h"
+#include "top.h"
+#include "tree.h"
+
+static uint32_t native_frame(struct capture_builder *b, const char *fn, const char *file,
+			     uint32_t line)
+{
+	struct frame f = { 0 };
+
+	f.function = capture_builder_cstring(b, fn);
+	f.file = capture_builder_cstring(b, file);
+	f.module = capture_builder_cstring(b, "/bin/prog");
+	f.line = line;
+	f.kind = FRAME_NATIVE;
+	return capture_builder_frame(b, &f);
+}
+
+TEST(interning)
+{
+	struct capture_builder *b = capture_builder_new();
+	uint32_t f1 = native_frame(b, "main", "a.c", 1);
+	uint32_t f2 = native_frame(b, "main", "a.c", 1);
+	uint32_t f3 = native_frame(b, "main", "a.c", 2);
+	uint32_t s1 = capture_builder_stack(b, 0, f1);
+	uint32_t s2 = capture_builder_stack(b, 0, f2);
+	uint32_t s3 = capture_builder_stack(b, s1, f3);
+	struct capture *cap;
+
+	CHECK(f1 == f2 && f1 != f3);
+	CHECK(s1 == s2 && s3 != s1);
+	cap = capture_builder_finish(b);
+	CHECK(capture_stack(cap, s3)->parent == s1);
+	CHECK(capture_stack(cap, s3)->depth == 2);
+	CHECK(capture_stack_find(cap, s1, f3) == s3);
+	CHECK(capture_stack_find(cap, s3, f3) == UINT32_MAX);
+	capture_free(cap);
+}
+
+/* Heap goes 10, 30 (peak), 20, 30 (equal peak), 0: the rules pick events 1 and 3. */
+static struct capture *two_peaks(enum peak_rule rule)
+{
+	struct capture_builder *b = capture_builder_new();
+	uint32_t s = capture_builder_stack(b, 0, native_frame(b, "f", "f.c", 1));
+
+	capture_builder_meta(b)->peak_rule = rule;
+	capture_builder_time(b, 5);
+	capture_builder_event(b, s, 10, 1, EV_ALLOC);
+	capture_builder_event(b, s, 20, 1, EV_ALLOC);
+	capture_builder_time(b, 9);
+	capture_builder_event(b, s, -10, -1, 0);
+	capture_builder_event(b, s, 10, 1, EV_ALLOC);
+	capture_builder_event(b, s, -30, -2, EV_TEMPORARY);
+	return capture_builder_finish(b);
+}
+
+TEST(peak_rules)
+{
+	struct capture *first = two_peaks(PEAK_FIRST_MAX), *last = two_peaks(PEAK_LAST_MAX);
+
+	CHECK_EQ_I64(capture_totals(first)->peak_bytes, 30);
+	CHECK_EQ_I64(capture_totals(first)->peak_ev_idx, 1);
+	CHECK_EQ_I64(capture_time_at(first, 1), 5);
+	CHECK_EQ_I64(capture_totals(last)->peak_ev_idx, 3);
+	CHECK_EQ_I64(capture_time_at(last, 3), 9);
+	CHECK_EQ_I64(capture_totals(last)->alloc_count, 3);
+	CHECK_EQ_I64(capture_totals(last)->alloc_bytes, 40);
+	CHECK_EQ_I64(capture_totals(last)->temporary_count, 1);
+	CHECK_EQ_I64(capture_totals(last)->end_bytes, 0);
+	CHECK_EQ_I64(capture_totals(last)->end_count, 0);
+	capture_free(first);
+	capture_free(last);
+}
+
+TEST(log_matches_naive_replay)
+{
+	enum { STACKS = 300, EVENTS = 2600000, PROBES = 12 };
+	struct capture_builder *b = capture_builder_new();
+	uint32_t *stacks = malloc(STACKS * sizeof(*stacks));
+	int64_t *live = calloc(STACKS, sizeof(*live));
+	uint64_t probe_at[PROBES];
+	int64_t *probe_live = calloc((size_t)PROBES * STACKS, sizeof(*probe_live));
+	uint64_t x = 88172645463325252ULL;
+	struct capture *cap;
+	int p = 0;
+
+	for (int i = 0; i < PROBES; i++)
+		probe_at[i] = (uint64_t)i * (EVENTS / PROBES) + (uint64_t)i * 7919;
+	probe_at[PROBES - 1] = EVENTS - 1;
+	stacks[0] = 0;
+	for (int i = 1; i < STACKS; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "fn%d", i);
+		stacks[i] = capture_builder_stack(b, stacks[(i - 1) / 3],
+						  native_frame(b, name, "x.c", (uint32_t)i));
+	}
+	for (uint64_t e = 0; e < EVENTS; e++) {
+		uint32_t k;
+		int64_t bytes;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		k = (uint32_t)(x % STACKS);
+		bytes = (int64_t)(x >> 40) % 100000;
+		if (live[k] > bytes && (x & 1)) {
+			capture_builder_event(b, stacks[k], -bytes, -1, 0);
+			live[k] -= bytes;
+		} else {
+			capture_builder_event(b, stacks[k], bytes, 1, EV_ALLOC);
+			live[k] += bytes;
+		}
+		if (p < PROBES && e == probe_at[p]) {
+			for (int s = 0; s < STACKS; s++)
+				probe_live[(size_t)p * STACKS + s] = live[s];
+			p++;
+		}
+	}
+	cap = capture_builder_finish(b);
+	CHECK_EQ_I64(capture_totals(cap)->events, EVENTS);
+	for (int i = 0; i < PROBES; i++) {
+		struct snapshot snap;
+		int bad = 0;
+
+		snapshot_live_at(&snap, cap, probe_at[i]);
+		for (int s = 0; s < STACKS; s++)
+			bad += snap.bytes[stacks[s]] != probe_live[(size_t)i * STACKS + s];
+		CHECK_EQ_I64(bad, 0);
+		snapshot_release(&snap);
+	}
+	free(stacks);
+	free(live);
+	free(probe_live);
+	capture_free(cap);
+}
+
+/* main -> work -> {leaf_a 100 live, leaf_b 50 live}; main -> cache 7 (suppressed). */
+static struct capture *small_tree(enum top_rule rule)
+{
+	struct capture_builder *b = capture_builder_new();
+	uint32_t m = capture_builder_stack(b, 0, native_frame(b, "main", "m.c", 1));
+	uint32_t w = capture_builder_stack(b, m, native_frame(b, "work", "w.c", 10));
+	uint32_t a = capture_builder_stack(b, w, native_frame(b, "leaf_a", "w.c", 20));
+	uint32_t a2 = capture_builder_stack(b, w, native_frame(b, "leaf_a", "w.c", 21));
+	uint32_t l = capture_builder_stack(b, w, native_frame(b, "leaf_b", "w.c", 30));
+	uint32_t c = capture_builder_stack(b, m, native_frame(b, "tzset_internal", "t.c", 3));
+
+	capture_builder_meta(b)->top_rule = rule;
+	capture_builder_suppression(b, "tzset_internal");
+	capture_builder_event(b, a, 60, 1, EV_ALLOC);
+	capture_builder_event(b, a2, 40, 1, EV_ALLOC);
+	capture_builder_event(b, l, 50, 1, EV_ALLOC);
+	capture_builder_event(b, l, 5, 1, EV_ALLOC);
+	capture_builder_event(b, l, -5, -1, 0);
+	capture_builder_event(b, c, 7, 1, EV_ALLOC);
+	return capture_builder_finish(b);
+}
+
+TEST(leaks_suppressed)
+{
+	struct capture *cap = small_tree(TOP_INNERMOST_FRAME);
+	struct snapshot leaks, supp;
+
+	snapshot_leaks(&leaks, cap, &supp);
+	CHECK_EQ_I64(leaks.total_bytes, 150);
+	CHECK_EQ_I64(leaks.total_count, 3);
+	CHECK_EQ_I64(supp.total_bytes, 7);
+	CHECK_EQ_I64(supp.total_count, 1);
+	snapshot_release(&leaks);
+	snapshot_release(&supp);
+	capture_free(cap);
+}
+
+TEST(top_rules)
+{
+	struct capture *cap = small_tree(TOP_INNERMOST_FRAME);
+	struct snapshot peak, calls;
+	struct top_list top;
+
+	snapshot_peak(&peak, cap);
+	snapshot_allocated(&calls, cap, 0, capture_totals(cap)->events);
+	CHECK_EQ_I64(peak.total_bytes, 157);
+	top_locations(&top, cap, &peak, &calls);
+	CHECK_EQ_I64(top.n, 4);
+	CHECK(!strcmp(top.entries[0].function, "leaf_a"));
+	CHECK_EQ_I64(top.entries[0].line, 20);
+	CHECK_EQ_I64(top.entries[0].bytes, 60);
+	CHECK(!strcmp(top.entries[1].function, "leaf_b"));
+	CHECK_EQ_I64(top.entries[1].allocations, 2);	/* calls over the run */
+	top_list_release(&top);
+	snapshot_release(&peak);
+	snapshot_release(&calls);
+	capture_free(cap);
+}
+
+TEST(trees)
+{
+	struct capture *cap = small_tree(TOP_INNERMOST_FRAME);
+	struct snapshot peak;
+	struct tree td, bu;
+	const struct tree_node *main_node, *work, *leaf;
+
+	snapshot_peak(&peak, cap);
+	tree_build(&td, cap, &peak, TREE_TOP_DOWN);
+	tree_sort(&td, METRIC_BYTES);
+	CHECK_EQ_I64(td.nodes[0].total_bytes, 157);
+	main_node = &td.nodes[td.nodes[0].first_child];
+	CHECK_EQ_I64(main_node->total_bytes, 157);
+	work = &td.nodes[main_node->first_child];
+	CHECK_EQ_I64(work->total_bytes, 150);
+	leaf = &td.nodes[work->first_child];
+	/* leaf_a at lines 20 and 21 merge into one node by function. */
+	CHECK_EQ_I64(leaf->total_bytes, 100);
+	CHECK_EQ_I64(leaf->total_count, 2);
+	CHECK(leaf->next_sibling != TREE_NONE);
+	CHECK_EQ_I64(td.nodes[leaf->next_sibling].total_bytes, 50);
+
+	tree_build(&bu, cap, &peak, TREE_BOTTOM_UP);
+	tree_sort(&bu, METRIC_BYTES);
+	CHECK_EQ_I64(bu.nodes[0].total_bytes, 157);
+	leaf = &bu.nodes[bu.nodes[0].first_child];
+	CHECK_EQ_I64(leaf->total_bytes, 100);	/* leaf_a first, its callers below */
+	CHECK_EQ_I64(bu.nodes[leaf->first_child].total_bytes, 100);
+	/* Keys are stable identities: same path, same key, across builds. */
+	{
+		struct tree td2;
+
+		tree_build(&td2, cap, &peak, TREE_TOP_DOWN);
+		CHECK(td2.nodes[td2.nodes[0].first_child].key == main_node->key);
+		tree_release(&td2);
+	}
+	tree_release(&td);
+	tree_release(&bu);
+	snapshot_release(&peak);
+	capture_free(cap);
+}
+
+int main(void)
+{
+	RUN(interning);
+	RUN(peak_rules);
+	RUN(log_matches_naive_replay);
+	RUN(leaks_suppressed);
+	RUN(top_rules);
+	RUN(trees);
+	return CHECK_DONE();
+}
