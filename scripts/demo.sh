@@ -1,0 +1,9 @@
+#!/bin/sh
+# Builds memtui and opens it on a bundled sample capture.
+# (Until the ncurses explorer lands, `memtui FILE` prints the report.)
+set -eu
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)" >/dev/null
+exec ./build/memtui sample-captures/memray/stages.bin

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs what memtui needs to build and test on Debian 12, from Debian's
+# packages only.  As root it runs apt-get for whatever is missing; otherwise it
+# prints the command to run.  Safe to run again: it installs nothing when all
+# is there.
+#
+#   build:  gcc cmake pkg-config + the -dev packages of ncursesw, libdwarf,
+#           libelf (elfutils), lz4, zstd, zlib
+#   tests:  python3 (test drivers), clang + libclang-rt (ASan/UBSan, libFuzzer),
+#           heaptrack (fresh captures), zstd and gzip (reference decompression),
+#           tmux (UI tests), util-linux (setpriv, for the unreadable-file test)
+set -eu
+
+PACKAGES="build-essential cmake pkg-config libncurses-dev libdwarf-dev libelf-dev
+liblz4-dev libzstd-dev zlib1g-dev python3 clang libclang-rt-dev heaptrack zstd gzip
+tmux util-linux"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	echo "setup: installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >&2
+else
+	echo "setup: missing Debian packages:$missing" >&2
+	echo "setup: run as root:  apt-get install -y$missing" >&2
+	exit 1
+fi

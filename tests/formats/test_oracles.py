@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Checks `memtui report --json` against the tools' own numbers.
+
+Walks every NAME.oracle.json under the given folders (sample-captures/ always,
+../shared/captures when present, so a capture added there later is checked
+too), finds its capture file, runs the real memtui binary on it and compares
+the fields that ../shared/captures/README.md maps to each oracle field:
+totals, peak bytes, leaked bytes and allocations, and the top-10 peak
+locations (in order and bytes; entries with equal bytes compared as sets,
+since the tools break ties arbitrarily).  Damaged captures must load with
+`truncated: true`.  Oracles without a capture of their own (the heaptrack
+diff oracle, for the diff issue) are skipped by name.
+
+usage: test_oracles.py MEMTUI DIR [DIR...]
+"""
+import json
+import os
+import subprocess
+import sys
+
+# Captures whose top list needs native symbolization (a later issue): memray
+# groups native frames by their DWARF/ELF names, which memtui does not resolve yet.
+NEEDS_SYMBOLIZER = {"native_fixture.bin", "native_fixture_aggregated.bin", "stages_native.bin"}
+
+
+def find_capture(oracle_path):
+    base = oracle_path[: -len(".oracle.json")]
+    for cand in (base, base + ".zst"):
+        if os.path.isfile(cand):
+            return cand
+    return None
+
+
+def group_ties(entries):
+    """[(bytes, key)] -> list of (bytes, sorted keys) in order."""
+    out = []
+    for b, key in entries:
+        if out and out[-1][0] == b:
+            out[-1][1].append(key)
+        else:
+            out.append((b, [key]))
+    return [(b, sorted(keys)) for b, keys in out]
+
+
+def compare_top(got, want, n=10):
+    """Compare two ranked lists allowing ties in any order; the last tie group
+    may be cut differently by the limit, so compare it as a subset."""
+    g = group_ties(got[:n])
+    w = group_ties(want[:n])
+    if len(g) != len(w):
+        return False, "tie groups differ: got %s want %s" % (g, w)
+    for i, ((gb, gk), (wb, wk)) in enumerate(zip(g, w)):
+        last = i == len(g) - 1
+        if gb != wb:
+            return False, "rank group %d: bytes %d != %d" % (i, gb, wb)
+        if last and (len(got) > n or len(want) > n):
+            if len(gk) != len(wk):
+                return False, "last group size differs"
+            continue
+        if gk != wk:
+            return False, "rank group %d (%d bytes): %s != %s" % (i, gb, gk, wk)
+    return True, ""
+
+
+def heaptrack_allocated_bytes(path):
+    """Independent sum of allocation sizes from the text (a records, + lines)."""
+    if open(path, "rb").read(4) == b"\x28\xb5\x2f\xfd":
+        data = subprocess.run(["zstd", "-dc", path], capture_output=True).stdout
+    elif open(path, "rb").read(2) == b"\x1f\x8b":
+        data = subprocess.run(["gzip", "-dc", path], capture_output=True).stdout
+    else:
+        data = open(path, "rb").read()
+    sizes, total = [], 0
+    lines = data.split(b"\n")
+    if data and not data.endswith(b"\n"):
+        lines = lines[:-1]  # a cut last line is not a whole record
+    for line in lines:
+        if line.startswith(b"a "):
+            f = line.split()
+            sizes.append(int(f[1], 16))
+        elif line.startswith(b"+ "):
+            try:
+                total += sizes[int(line.split()[1], 16)]
+            except (IndexError, ValueError):
+                pass
+    return total
+
+
+class Checker:
+    def __init__(self, memtui):
+        self.memtui = memtui
+        self.passed = 0
+        self.failed = 0
+        self.skipped = 0
+
+    def check(self, name, what, got, want):
+        if got == want:
+            return True
+        print("FAIL %s: %s: got %r, want %r" % (name, what, got, want))
+        self.ok = False
+        return False
+
+    def run_report(self, capture):
+        p = subprocess.run([self.memtui, "report", "--json", "--top", "10", "--depth", "0",
+                            "--no-progress", capture], capture_output=True, timeout=600)
+        if p.returncode != 0:
+            raise RuntimeError("exit %d: %s" % (p.returncode, p.stderr.decode(errors="replace")))
+        return json.loads(p.stdout), p.stderr.decode(errors="replace")
+
+    def memray(self, name, rep, o):
+        stats = o.get("stats") or {}
+        if stats:
+            self.check(name, "totals.allocations", rep["totals"]["allocations"],
+                       stats["total_num_allocations"])
+            self.check(name, "totals.allocated_bytes", rep["totals"]["allocated_bytes"],
+                       stats["total_memory_allocated"])
+        else:
+            self.check(name, "totals.allocations (aggregated: unknown)",
+                       rep["totals"]["allocations"], None)
+        self.check(name, "peak.bytes", rep["peak"]["bytes"], o["high_water_mark"]["bytes"])
+        self.check(name, "leaks.bytes", rep["leaks"]["bytes"], o["leaks"]["bytes"])
+        self.check(name, "leaks.allocations", rep["leaks"]["allocations"],
+                   o["leaks"]["n_allocations"])
+        dec = (o.get("decoder_check") or {}).get("decoder") or {}
+        if "peak_record_index" in dec:
+            self.check(name, "peak.event_index", rep["peak"]["event_index"],
+                       dec["peak_record_index"])
+        if os.path.basename(name) in NEEDS_SYMBOLIZER:
+            print("note %s: top locations need native symbolization (later issue): not compared"
+                  % name)
+            return
+        got = [(t["bytes"], (t["function"], t["file"], t["line"], t["allocations"]))
+               for t in rep["top"]]
+        want = [(t["bytes"], (t["function"], t["file"], t["line"], t["n_allocations"]))
+                for t in o["high_water_mark"]["top_locations"]]
+        ok, why = compare_top(got, want)
+        if not ok:
+            self.check(name, "top locations", why, "")
+
+    def heaptrack(self, name, capture, rep, o):
+        e = o["exact"]
+        self.check(name, "totals.allocations", rep["totals"]["allocations"], e["calls"])
+        self.check(name, "totals.allocated_bytes", rep["totals"]["allocated_bytes"],
+                   heaptrack_allocated_bytes(capture))
+        self.check(name, "totals.temporary", rep["totals"]["temporary"], e["temporary"])
+        self.check(name, "peak.bytes", rep["peak"]["bytes"], e["peak_heap_bytes"])
+        if e["peak_event_index"] >= 0:
+            self.check(name, "peak.event_index", rep["peak"]["event_index"],
+                       e["peak_event_index"])
+            self.check(name, "peak.time_ms", rep["peak"]["time_ms"], e["peak_time_ms"])
+        self.check(name, "leaks.bytes", rep["leaks"]["bytes"], e["leaked_bytes"])
+        self.check(name, "leaks.suppressed_bytes", rep["leaks"]["suppressed_bytes"],
+                   e["suppressed_leaked_bytes"])
+        self.check(name, "leaks.allocations", rep["leaks"]["allocations"],
+                   e["live_allocations_at_end"])
+        got = [(t["bytes"], (t["function"], t["file"], t["line"], t["allocations"]))
+               for t in rep["top"]]
+        want = [(t["peak_bytes"], (t["function"], t["file"], t["line"], t["calls"]))
+                for t in o["top_peak"] if t["peak_bytes"]]
+        ok, why = compare_top(got, want)
+        if not ok:
+            self.check(name, "top locations", why, "")
+
+    def one(self, oracle_path):
+        name = oracle_path
+        o = json.load(open(oracle_path))
+        capture = find_capture(oracle_path)
+        if capture is None:
+            print("skip %s: no capture file beside it (not a capture oracle)" % name)
+            self.skipped += 1
+            return
+        self.ok = True
+        try:
+            rep, stderr = self.run_report(capture)
+        except Exception as ex:  # noqa: BLE001 - report any failure as a test failure
+            print("FAIL %s: memtui report failed: %s" % (name, ex))
+            self.failed += 1
+            return
+        damaged = "truncated" in os.path.basename(capture)
+        if "exact" in o:
+            self.heaptrack(name, capture, rep, o)
+            # heaptrack_print reads a cut file without complaint; memtui must say so,
+            # except for files that are whole but empty of events (header only).
+            if damaged and "header" not in capture and "empty" not in capture:
+                self.check(name, "truncated", rep["truncated"], True)
+        else:
+            self.memray(name, rep, o)
+            if damaged:
+                self.check(name, "truncated", rep["truncated"], True)
+        if not damaged:
+            self.check(name, "truncated", rep["truncated"], False)
+        if rep["truncated"] and "warning" not in stderr:
+            self.check(name, "warning line on stderr", stderr, "memtui: ...: warning: ...")
+        if self.ok:
+            self.passed += 1
+            print("ok   %s" % name)
+        else:
+            self.failed += 1
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    c = Checker(sys.argv[1])
+    oracles = []
+    for d in sys.argv[2:]:
+        if not os.path.isdir(d):
+            print("skip %s: not present" % d)
+            continue
+        for root, _, files in os.walk(d):
+            oracles += [os.path.join(root, f) for f in files if f.endswith(".oracle.json")]
+    for path in sorted(oracles):
+        c.one(path)
+    print("%d passed, %d failed, %d skipped" % (c.passed, c.failed, c.skipped))
+    return 1 if c.failed or not c.passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
