@@ -1,7 +1,1427 @@
-/* placeholder: the memray reader is written in the next commits */
+/*
+ * memray: reader for memray 1.19/1.20 capture files (header versions 12 and 13).
+ *
+ * The format is described in shared/formats/memray.md; section numbers (§)
+ * below refer to it.  A file is a header followed by either an ALL_ALLOCATIONS
+ * record stream (one record per malloc/free/mmap/munmap call, plus the Python
+ * frame push/pop stream, code objects, native trace nodes and memory maps) or
+ * an AGGREGATED_ALLOCATIONS file (per-location high-water-mark and leak
+ * figures, no history).
+ *
+ * Model.  memray's own numbers are defined by replaying the ALLOCATION records
+ * through a "live" table (§8): simple allocations by address, mmap intervals
+ * by range.  The reader keeps exactly that table, because deallocations carry
+ * no stack: the address map (hashmap address -> slab slot holding size and
+ * model stack, slots recycled through a free list, so memory is bounded by
+ * the live allocations) and a list of live mmap intervals.
+ *
+ * Invariants:
+ *  - one event per ALLOCATION record, so event index == memray's record
+ *    index and the builder's PEAK_LAST_MAX peak index equals memray's
+ *    peak_index.  The exception is a MUNMAP that trims intervals of several
+ *    stacks: it gets one event per run of same-stack intervals.  A free of an
+ *    unknown address is a zero event (stack 0, 0 bytes, count 0).
+ *  - the sum of all emitted byte deltas equals memray's running `current`
+ *    (which an allocation at a still-live address increases by the new size
+ *    without taking the old entry out; see replace_live()).  The reader checks
+ *    that sum stays below HEAP_LIMIT so that no int64 in the model overflows.
+ *  - records are decoded from a window of the input without side effects
+ *    until the whole record is known to be there (decode_*), then applied;
+ *    a record that does not fit is retried with a larger window, and a record
+ *    that is cut or invalid ends the capture as truncated at its offset.
+ *  - every id a record refers to (code object, native node, thread, frame
+ *    index, Python node) is checked against what has been defined before it;
+ *    every table grows by at most one entry per record, so memory is bounded
+ *    by the input size.
+ */
 #include "reader.h"
 
-static bool probe(const uint8_t *buf, size_t n) { (void)buf; (void)n; return false; }
-static int rd(struct input *in, struct capture_builder *b, struct mt_error *err)
-{ (void)in; (void)b; return mt_error_set(err, MT_ERR_FORMAT, 0, "not implemented"); }
-const struct reader memray_reader = { "memray", probe, rd };
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "hashmap.h"
+#include "vec.h"
+#include "xalloc.h"
+
+#define MEMRAY_MAGIC "memray\0"
+#define MEMRAY_MAGIC_LEN 7
+#define PTR_CACHE_SIZE 15
+/* Window to start a batch of records with; grows to INPUT_MAX_WINDOW for long records. */
+#define START_WINDOW (64u << 10)
+/* A heap larger than this (2^62 bytes) is corrupt data; keeps every model sum in int64. */
+#define HEAP_LIMIT ((int64_t)1 << 62)
+/* The longest varint: 10 bytes.  A varint that fails with this many bytes left is invalid. */
+#define VARINT_MAX 10
+
+enum file_format { ALL_ALLOCATIONS = 0, AGGREGATED_ALLOCATIONS = 1 };
+
+/* §4.1 allocator ids. */
+enum allocator {
+	A_PYMALLOC_FREE = 1,
+	A_FREE = 5,
+	A_MMAP = 14,
+	A_MUNMAP = 15,
+};
+
+/* Result of decoding one record from the window. */
+enum rec_status {
+	REC_OK,		/* decoded and applied */
+	REC_SHORT,	/* not all of it is in the window */
+	REC_BAD,	/* invalid: m->why says what */
+	REC_END,	/* a trailer: the capture is complete */
+};
+
+struct header {
+	int32_t version;
+	uint32_t python_version;	/* PY_VERSION_HEX */
+	bool native_traces;
+	uint8_t file_format;
+	int64_t start_time, end_time;	/* ms since the epoch */
+	const char *command;		/* points into the window while parsing */
+	size_t command_len;
+	int32_t pid;
+	uint64_t main_tid;
+	uint64_t skipped_frames;	/* on main_tid, §5.4 */
+};
+
+struct code_obj {
+	uint32_t function, file;	/* string ids */
+	int64_t firstlineno;
+	size_t lt_off, lt_len;		/* linetable bytes in memray.linetables */
+};
+
+struct live_alloc {
+	uint64_t size;
+	uint32_t stack;
+	uint32_t next_free;		/* free list link while the slot is unused */
+};
+
+struct mapping {
+	uint64_t begin, end;		/* [begin, end), end > begin */
+	uint32_t stack;
+};
+
+struct segment {
+	uint64_t lo, hi;		/* absolute addresses [lo, hi) */
+	uint64_t load;			/* the image's load address */
+	uint32_t module;		/* string id of the image path */
+};
+
+struct native_node {
+	uint64_t ip;
+	uint32_t parent;		/* < this node's index */
+};
+
+struct thread {
+	uint64_t tid;
+	struct vec ids;			/* uint32_t model stack per Python stack depth */
+};
+
+struct py_node {			/* AGGREGATED: Python frame tree node */
+	uint32_t parent, frame, depth;	/* frame = model frame id */
+	uint32_t memo[2];		/* model stack, [0] full, [1] main-thread elided;
+					 * UINT32_MAX = not computed yet */
+};
+
+struct leak_delta {			/* AGGREGATED: what to emit after the peak */
+	uint32_t stack;
+	int64_t bytes, count;
+};
+
+struct memray {
+	struct capture_builder *b;
+	struct input *in;
+	struct header h;
+	char why[160];			/* reason for REC_BAD */
+
+	/* Delta registers and the pointer cache (§2). */
+	uint64_t last_ptr, last_native, last_ip;
+	int64_t last_firstlineno;
+	uint64_t ptr_cache[PTR_CACHE_SIZE];
+
+	struct hashmap code_ids;	/* code object id -> index in codes */
+	struct vec codes;		/* struct code_obj */
+	struct vec linetables;		/* bytes */
+	struct hashmap frame_cache;	/* code index << 32 | (u32)offset -> model frame */
+
+	struct hashmap thread_ids;	/* tid -> index in threads */
+	struct vec threads;		/* struct thread */
+	uint32_t cur_thread;		/* index in threads; UINT32_MAX before a CONTEXT_SWITCH */
+
+	struct vec nodes;		/* struct native_node; [0] is the root */
+	struct vec gen_first;		/* size_t: first segment of generation g */
+	struct vec segments;		/* struct segment, generation by generation */
+	uint64_t gen;			/* MEMORY_MAP_STARTs so far */
+	struct hashmap ip_cache;	/* ip -> model frame, for generation ip_cache_gen */
+	uint64_t ip_cache_gen;
+	struct vec scratch;		/* uint32_t */
+	uint32_t nc_py, nc_native, nc_result;	/* one-entry cache of native_stack() */
+	uint64_t nc_gen;
+
+	struct hashmap live;		/* address -> slot in slab */
+	struct vec slab;		/* struct live_alloc */
+	uint32_t slab_free;		/* head of the free list, UINT32_MAX = none */
+	struct vec maps;		/* struct mapping */
+	int64_t heap;			/* sum of emitted byte deltas (memray's current) */
+	uint64_t replaced;		/* allocations at a still-live address */
+	int64_t last_ms;
+
+	struct vec py_frames;		/* AGGREGATED: uint32_t model frame per frame id */
+	struct vec py_nodes;		/* AGGREGATED: struct py_node; [0] is the root */
+	struct vec leak_deltas;		/* AGGREGATED: struct leak_delta */
+	int64_t leaked;			/* AGGREGATED: sum of bytes_leaked */
+};
+
+static enum rec_status bad(struct memray *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static enum rec_status bad(struct memray *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->why, sizeof(m->why), fmt, ap);
+	va_end(ap);
+	return REC_BAD;
+}
+
+/*
+ * Bounded reads that tell "cut" from "invalid": a varint that fails with
+ * VARINT_MAX bytes in the window is too long, not short.
+ */
+static enum rec_status rd_fail(struct memray *m, const struct rd *r, const char *what)
+{
+	if (rd_left(r) >= VARINT_MAX)
+		return bad(m, "invalid varint in %s", what);
+	return REC_SHORT;
+}
+
+#define TRY_VARINT(m, r, out, what)                                   \
+	do {                                                          \
+		if (!rd_varint((r), (out)))                           \
+			return rd_fail((m), (r), (what));             \
+	} while (0)
+#define TRY_SVARINT(m, r, out, what)                                  \
+	do {                                                          \
+		if (!rd_svarint((r), (out)))                          \
+			return rd_fail((m), (r), (what));             \
+	} while (0)
+#define TRY(cond)                                                     \
+	do {                                                          \
+		if (!(cond))                                          \
+			return REC_SHORT;                             \
+	} while (0)
+
+/* ------------------------------------------------------------------------- */
+/* Line numbers from code-object line tables (§5.3). */
+
+/* 6-bit-group varint of the 3.11 location table; false past the end. */
+static bool lt_varint(const uint8_t *p, size_t n, size_t *i, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	uint8_t c;
+
+	do {
+		if (*i >= n || shift > 60)
+			return false;
+		c = p[(*i)++];
+		v |= (uint64_t)(c & 63) << shift;
+		shift += 6;
+	} while (c & 64);
+	*out = v;
+	return true;
+}
+
+static int64_t lt_svarint(uint64_t u)
+{
+	return (u & 1) ? -(int64_t)(u >> 1) : (int64_t)(u >> 1);
+}
+
+static int64_t line_311(const uint8_t *p, size_t n, int64_t first, int64_t offset)
+{
+	int64_t target = offset / 2, addr = 0, line = first;
+	size_t i = 0;
+	uint64_t u;
+
+	while (i < n) {
+		uint8_t b = p[i++];
+		unsigned code = (b >> 3) & 15;
+		int64_t length = (b & 7) + 1;
+
+		if (code == 14) {
+			if (!lt_varint(p, n, &i, &u))
+				return 0;
+			line += lt_svarint(u);
+			for (int k = 0; k < 3; k++)
+				if (!lt_varint(p, n, &i, &u))
+					return 0;
+		} else if (code == 13) {
+			if (!lt_varint(p, n, &i, &u))
+				return 0;
+			line += lt_svarint(u);
+		} else if (code >= 10 && code <= 12) {
+			line += code - 10;
+			i += 2;
+		} else if (code < 10) {
+			i += 1;
+		}
+		if (addr <= target && target < addr + length)
+			return line;
+		addr += length;
+	}
+	return 0;
+}
+
+static int64_t line_310(const uint8_t *p, size_t n, int64_t first, int64_t offset)
+{
+	int64_t line = first, cur = 0, last = offset * 2;
+
+	for (size_t j = 0; j + 1 < n; j += 2) {
+		int8_t d = (int8_t)p[j + 1];
+
+		cur += p[j];
+		if (d != -128)
+			line += d;
+		if (cur > last)
+			break;
+	}
+	return line;
+}
+
+static int64_t line_39(const uint8_t *p, size_t n, int64_t first, int64_t offset)
+{
+	int64_t line = first, bc = 0;
+
+	for (size_t j = 0; j + 1 < n; j += 2) {
+		bc += p[j];
+		if (bc > offset)
+			break;
+		line += (int8_t)p[j + 1];
+	}
+	return line;
+}
+
+static uint32_t code_line(const struct memray *m, const struct code_obj *co, int64_t offset)
+{
+	const uint8_t *p = (const uint8_t *)m->linetables.data + co->lt_off;
+	int64_t line;
+
+	if (offset < 0)
+		return 0;
+	/* Keep the arithmetic of hostile offsets and first lines far from overflow. */
+	if (offset > INT32_MAX || co->firstlineno < INT32_MIN || co->firstlineno > INT32_MAX)
+		return 0;
+	if (!co->lt_len)
+		line = co->firstlineno;
+	else if (m->h.python_version >= 0x030b0000)
+		line = line_311(p, co->lt_len, co->firstlineno, offset);
+	else if (m->h.python_version >= 0x030a0000)
+		line = line_310(p, co->lt_len, co->firstlineno, offset);
+	else
+		line = line_39(p, co->lt_len, co->firstlineno, offset);
+	return line > 0 && line <= UINT32_MAX ? (uint32_t)line : 0;
+}
+
+/* The model frame of (code object index, instruction offset). */
+static uint32_t python_frame(struct memray *m, uint32_t code_idx, int64_t offset)
+{
+	const struct code_obj *co = vec_at(&m->codes, code_idx);
+	bool cacheable = offset >= INT32_MIN && offset <= INT32_MAX;
+	uint64_t key = (uint64_t)code_idx << 32 | (uint32_t)offset;
+	struct frame f = { 0 };
+	uint32_t id;
+
+	if (cacheable) {
+		id = hashmap_get(&m->frame_cache, key);
+		if (id != HASHMAP_NONE)
+			return id;
+	}
+	f.function = co->function;
+	f.file = co->file;
+	f.line = code_line(m, co, offset);
+	f.kind = FRAME_PYTHON;
+	id = capture_builder_frame(m->b, &f);
+	if (cacheable)
+		hashmap_put(&m->frame_cache, key, id);
+	return id;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Native frames (§6). */
+
+/* The model frame of ip as mapped in generation gen: image path and offset from its load address. */
+static uint32_t native_frame(struct memray *m, uint64_t ip, uint64_t gen)
+{
+	struct frame f = { .kind = FRAME_NATIVE, .address = ip };
+	size_t first, last;
+	uint32_t id;
+
+	if (m->ip_cache_gen != gen) {
+		hashmap_release(&m->ip_cache);
+		hashmap_init(&m->ip_cache);
+		m->ip_cache_gen = gen;
+	}
+	id = hashmap_get(&m->ip_cache, ip);
+	if (id != HASHMAP_NONE)
+		return id;
+	if (gen < m->gen_first.len) {
+		first = *(size_t *)vec_at(&m->gen_first, gen);
+		last = gen + 1 < m->gen_first.len ? *(size_t *)vec_at(&m->gen_first, gen + 1)
+						   : m->segments.len;
+		for (size_t i = first; i < last; i++) {
+			const struct segment *s = vec_at(&m->segments, i);
+
+			if (s->lo <= ip && ip < s->hi) {
+				f.module = s->module;
+				f.address = ip - s->load;
+				break;
+			}
+		}
+	}
+	id = capture_builder_frame(m->b, &f);
+	hashmap_put(&m->ip_cache, ip, id);
+	return id;
+}
+
+/*
+ * py_stack extended by the native trace ending in node native (innermost),
+ * outermost native frame first.
+ *
+ * NEEDSWORK: memray shows a hybrid stack (§6.4): each _PyEval_EvalFrameDefault
+ * native frame replaced by the Python frames it ran.  That needs symbols, so
+ * for now the Python path comes first and the whole native path below it,
+ * and main-thread elision only drops Python frames.
+ */
+static uint32_t native_stack(struct memray *m, uint32_t py_stack, uint32_t native, uint64_t gen)
+{
+	uint32_t stack = py_stack;
+	size_t n = 0;
+
+	if (!native)
+		return py_stack;
+	if (m->nc_native == native && m->nc_py == py_stack && m->nc_gen == gen)
+		return m->nc_result;
+	m->scratch.len = 0;
+	for (uint32_t k = native; k; k = ((struct native_node *)vec_at(&m->nodes, k))->parent) {
+		uint32_t *slot = vec_grow(&m->scratch, 1);
+
+		*slot = k;
+		n++;
+	}
+	while (n--) {
+		const struct native_node *node = vec_at(&m->nodes, *(uint32_t *)vec_at(&m->scratch, n));
+
+		stack = capture_builder_stack(m->b, stack, native_frame(m, node->ip, gen));
+	}
+	m->nc_py = py_stack;
+	m->nc_native = native;
+	m->nc_gen = gen;
+	m->nc_result = stack;
+	return stack;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Records shared by both file formats. */
+
+static enum rec_status code_object(struct memray *m, struct rd *r)
+{
+	uint64_t id, lt_len;
+	int64_t dline;
+	const char *fn, *file;
+	size_t fn_len, file_len;
+	const uint8_t *lt;
+	struct code_obj co = { 0 };
+
+	TRY_VARINT(m, r, &id, "CODE_OBJECT");
+	TRY(rd_cstr(r, &fn, &fn_len));
+	TRY(rd_cstr(r, &file, &file_len));
+	TRY_SVARINT(m, r, &dline, "CODE_OBJECT");
+	TRY_VARINT(m, r, &lt_len, "CODE_OBJECT");
+	if (lt_len > INPUT_MAX_WINDOW)
+		return bad(m, "code object line table of %" PRIu64 " bytes", lt_len);
+	TRY(rd_bytes(r, (size_t)lt_len, &lt));
+
+	if (m->codes.len >= UINT32_MAX - 1)
+		return bad(m, "too many code objects");
+	co.function = capture_builder_string(m->b, fn, fn_len);
+	co.file = capture_builder_string(m->b, file, file_len);
+	m->last_firstlineno = (int64_t)((uint64_t)m->last_firstlineno + (uint64_t)dline);
+	co.firstlineno = m->last_firstlineno;
+	co.lt_off = m->linetables.len;
+	co.lt_len = (size_t)lt_len;
+	if (lt_len)
+		memcpy(vec_grow(&m->linetables, (size_t)lt_len), lt, (size_t)lt_len);
+	/* A redefinition replaces the id's meaning for later pushes, as in memray. */
+	hashmap_put(&m->code_ids, id, (uint32_t)m->codes.len);
+	vec_push(&m->codes, &co);
+	return REC_OK;
+}
+
+static enum rec_status native_trace_index(struct memray *m, struct rd *r)
+{
+	int64_t dip, dparent;
+	struct native_node node;
+	uint64_t parent;
+
+	TRY_SVARINT(m, r, &dip, "NATIVE_TRACE_INDEX");
+	TRY_SVARINT(m, r, &dparent, "NATIVE_TRACE_INDEX");
+	parent = m->last_native + (uint64_t)dparent;
+	if (parent >= m->nodes.len)
+		return bad(m, "native trace node %zu has parent %" PRIu64 " (not defined yet)",
+			   m->nodes.len, parent);
+	if (m->nodes.len >= UINT32_MAX - 1)
+		return bad(m, "too many native trace nodes");
+	m->last_ip += (uint64_t)dip;
+	m->last_native = parent;
+	node.ip = m->last_ip;
+	node.parent = (uint32_t)parent;
+	vec_push(&m->nodes, &node);
+	return REC_OK;
+}
+
+static enum rec_status memory_map_start(struct memray *m)
+{
+	size_t first = m->segments.len;
+
+	m->gen++;
+	vec_push(&m->gen_first, &first);
+	return REC_OK;
+}
+
+/* SEGMENT_HEADER and its SEGMENT records (§4.9), one unit. */
+static enum rec_status segment_header(struct memray *m, struct rd *r)
+{
+	const char *name;
+	size_t name_len;
+	uint64_t nseg, load, vaddr, memsz;
+	struct rd body;
+	uint32_t module;
+	uint8_t t;
+
+	TRY(rd_cstr(r, &name, &name_len));
+	TRY_VARINT(m, r, &nseg, "SEGMENT_HEADER");
+	TRY(rd_le64(r, &load));
+	/* Each SEGMENT is at least 10 bytes; more than a window can hold is corrupt. */
+	if (nseg > INPUT_MAX_WINDOW / 10)
+		return bad(m, "SEGMENT_HEADER announces %" PRIu64 " segments", nseg);
+	body = *r;
+	for (uint64_t i = 0; i < nseg; i++) {
+		TRY(rd_u8(r, &t));
+		if (t != 8)
+			return bad(m, "SEGMENT_HEADER: segment %" PRIu64 " has token 0x%02x", i, t);
+		TRY(rd_le64(r, &vaddr));
+		TRY_VARINT(m, r, &memsz, "SEGMENT");
+	}
+
+	module = capture_builder_string(m->b, name, name_len);
+	for (uint64_t i = 0; i < nseg; i++) {
+		struct segment s = { .load = load, .module = module };
+
+		rd_u8(&body, &t);
+		rd_le64(&body, &vaddr);
+		rd_varint(&body, &memsz);
+		s.lo = load + vaddr;
+		if (ckd_add_u64(s.lo, memsz, &s.hi))
+			s.hi = s.lo;	/* wraps around: matches nothing */
+		vec_push(&m->segments, &s);
+	}
+	return REC_OK;
+}
+
+/* The index of thread tid in m->threads, made on first sight. */
+static uint32_t thread_index(struct memray *m, uint64_t tid)
+{
+	uint32_t idx = hashmap_get(&m->thread_ids, tid);
+	struct thread *t;
+
+	if (idx != HASHMAP_NONE)
+		return idx;
+	idx = (uint32_t)m->threads.len;
+	t = vec_grow(&m->threads, 1);
+	t->tid = tid;
+	vec_init(&t->ids, sizeof(uint32_t));
+	hashmap_put(&m->thread_ids, tid, idx);
+	return idx;
+}
+
+/* Adds bytes to the heap sum, refusing sums beyond HEAP_LIMIT. */
+static bool heap_add(struct memray *m, int64_t bytes)
+{
+	int64_t sum;
+
+	if (__builtin_add_overflow(m->heap, bytes, &sum) || sum > HEAP_LIMIT || sum < -HEAP_LIMIT)
+		return false;
+	m->heap = sum;
+	return true;
+}
+
+/* ------------------------------------------------------------------------- */
+/* ALL_ALLOCATIONS: the live table (§8). */
+
+static bool is_simple_dealloc(unsigned a)
+{
+	return a == A_FREE || a == A_PYMALLOC_FREE;
+}
+
+static uint32_t current_py_stack(struct memray *m)
+{
+	struct thread *t = vec_at(&m->threads, m->cur_thread);
+
+	return t->ids.len ? *(uint32_t *)vec_at(&t->ids, t->ids.len - 1) : 0;
+}
+
+static void free_slot(struct memray *m, uint32_t slot)
+{
+	struct live_alloc *a = vec_at(&m->slab, slot);
+
+	a->next_free = m->slab_free;
+	m->slab_free = slot;
+}
+
+static enum rec_status simple_alloc(struct memray *m, uint64_t addr, uint64_t size, uint32_t stack)
+{
+	struct live_alloc *a;
+	uint32_t slot, old;
+
+	if (size > (uint64_t)HEAP_LIMIT || !heap_add(m, (int64_t)size))
+		return bad(m, "allocation of %" PRIu64 " bytes overflows the heap size", size);
+	if (m->slab_free != UINT32_MAX) {
+		slot = m->slab_free;
+		m->slab_free = ((struct live_alloc *)vec_at(&m->slab, slot))->next_free;
+	} else {
+		if (m->slab.len >= UINT32_MAX - 1)
+			return bad(m, "too many live allocations");
+		slot = (uint32_t)m->slab.len;
+		vec_grow(&m->slab, 1);
+	}
+	a = vec_at(&m->slab, slot);
+	a->size = size;
+	a->stack = stack;
+	old = hashmap_put(&m->live, addr, slot);
+	/*
+	 * memray replaces the entry of a still-live address and adds the new size
+	 * to its running heap without taking the old one out; the model does the
+	 * same (the old bytes stay with their stack), so the peak stays memray's.
+	 * Leaks then differ from memray's by the replaced entries: warned at the end.
+	 */
+	if (old != HASHMAP_NONE) {
+		m->replaced++;
+		free_slot(m, old);
+	}
+	capture_builder_event(m->b, stack, (int64_t)size, 1, EV_ALLOC);
+	return REC_OK;
+}
+
+static void simple_free(struct memray *m, uint64_t addr)
+{
+	uint32_t slot = hashmap_remove(&m->live, addr);
+	struct live_alloc *a;
+
+	if (slot == HASHMAP_NONE) {
+		capture_builder_event(m->b, 0, 0, 0, 0);
+		return;
+	}
+	a = vec_at(&m->slab, slot);
+	m->heap -= (int64_t)a->size;
+	capture_builder_event(m->b, a->stack, -(int64_t)a->size, -1, 0);
+	free_slot(m, slot);
+}
+
+static enum rec_status mmap_alloc(struct memray *m, uint64_t addr, uint64_t size, uint32_t stack)
+{
+	struct mapping map = { addr, 0, stack };
+
+	if (size > (uint64_t)HEAP_LIMIT || !heap_add(m, (int64_t)size))
+		return bad(m, "mapping of %" PRIu64 " bytes overflows the heap size", size);
+	if (ckd_add_u64(addr, size, &map.end))
+		return bad(m, "mapping at 0x%" PRIx64 " of %" PRIu64 " bytes wraps around",
+			   addr, size);
+	if (size)
+		vec_push(&m->maps, &map);
+	capture_builder_event(m->b, stack, (int64_t)size, size ? 1 : 0, EV_ALLOC);
+	return REC_OK;
+}
+
+/*
+ * Subtracts [addr, addr + size) from every live interval it overlaps: a
+ * whole interval goes (count -1), a trimmed one stays (count 0), a split one
+ * becomes two (count +1).  Emits one event per run of intervals with the same
+ * stack (usually one event), or a zero event if nothing overlaps.
+ *
+ * NEEDSWORK: a linear scan over the live intervals; fine for real captures
+ * (tens to thousands of mappings), quadratic for a file made of mmaps.
+ */
+static void munmap_range(struct memray *m, uint64_t addr, uint64_t size)
+{
+	uint64_t end = addr + size < addr ? UINT64_MAX : addr + size;
+	uint32_t run_stack = 0;
+	int64_t run_bytes = 0, run_count = 0;
+	bool run = false;
+	size_t i = 0;
+
+	/* Pieces a split or trim leaves no longer overlap the range: rescanning them is harmless. */
+	while (i < m->maps.len) {
+		struct mapping *map = vec_at(&m->maps, i);
+		uint64_t lo = map->begin > addr ? map->begin : addr;
+		uint64_t hi = map->end < end ? map->end : end;
+		uint32_t stack = map->stack;
+		int64_t count;
+
+		if (hi <= lo) {
+			i++;
+			continue;
+		}
+		if (map->begin < lo && hi < map->end) {
+			struct mapping tail = { hi, map->end, map->stack };
+
+			map->end = lo;
+			vec_push(&m->maps, &tail);
+			count = 1;
+			i++;
+		} else if (map->begin < lo) {
+			map->end = lo;
+			count = 0;
+			i++;
+		} else if (hi < map->end) {
+			map->begin = hi;
+			count = 0;
+			i++;
+		} else {
+			/* Swap-remove: the element moved into slot i is examined next. */
+			*map = *(struct mapping *)vec_at(&m->maps, m->maps.len - 1);
+			m->maps.len--;
+			count = -1;
+		}
+		if (run && run_stack != stack) {
+			capture_builder_event(m->b, run_stack, run_bytes, (int32_t)run_count, 0);
+			run_bytes = run_count = 0;
+		}
+		run = true;
+		run_stack = stack;
+		run_bytes -= (int64_t)(hi - lo);
+		run_count += count;
+		m->heap -= (int64_t)(hi - lo);
+	}
+	capture_builder_event(m->b, run_stack, run_bytes, (int32_t)run_count, 0);
+}
+
+/* ------------------------------------------------------------------------- */
+/* ALL_ALLOCATIONS records (§4). */
+
+static const char *token_name(uint8_t t)
+{
+	static const char *const names[16] = {
+		[1] = "TRAILER", [2] = "MEMORY_RECORD", [5] = "NATIVE_TRACE_INDEX",
+		[6] = "MEMORY_MAP_START", [7] = "SEGMENT_HEADER", [8] = "SEGMENT",
+		[10] = "THREAD_RECORD", [12] = "CONTEXT_SWITCH", [14] = "CODE_OBJECT",
+	};
+
+	if (t & 0x80)
+		return "ALLOCATION";
+	if (t & 0x40)
+		return "FRAME_PUSH";
+	if (t & 0x20)
+		return "OBJECT_RECORD";
+	if (t & 0x10)
+		return "FRAME_POP";
+	return names[t] ? names[t] : "unknown";
+}
+
+static enum rec_status need_thread(struct memray *m, const char *what)
+{
+	if (m->cur_thread == UINT32_MAX)
+		return bad(m, "%s before the first CONTEXT_SWITCH", what);
+	return REC_OK;
+}
+
+/* Resolves a pointer-cache index or miss delta into an address (§2). */
+static uint64_t take_address(struct memray *m, unsigned p, int64_t delta)
+{
+	uint64_t addr;
+
+	if (p < PTR_CACHE_SIZE)
+		return m->ptr_cache[p];
+	m->last_ptr += (uint64_t)delta;
+	addr = m->last_ptr << 3;
+	memmove(m->ptr_cache + 1, m->ptr_cache, (PTR_CACHE_SIZE - 1) * sizeof(m->ptr_cache[0]));
+	m->ptr_cache[0] = addr;
+	return addr;
+}
+
+static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
+{
+	unsigned p = (t >> 3) & 15, alloc = t & 7;
+	int64_t dptr = 0, dnative = 0;
+	uint64_t size = 0, addr, native = 0;
+	bool dealloc;
+	uint32_t stack;
+	uint8_t a8;
+
+	if (p == 15)
+		TRY_SVARINT(m, r, &dptr, "ALLOCATION");
+	if (!alloc) {
+		TRY(rd_u8(r, &a8));
+		if (a8 < 8 || a8 > 15)
+			return bad(m, "ALLOCATION with allocator id %u", a8);
+		alloc = a8;
+	}
+	dealloc = is_simple_dealloc(alloc);
+	if (m->h.native_traces && !dealloc)
+		TRY_SVARINT(m, r, &dnative, "ALLOCATION");
+	if (!dealloc)
+		TRY_VARINT(m, r, &size, "ALLOCATION");
+
+	if (need_thread(m, "ALLOCATION") != REC_OK)
+		return REC_BAD;
+	addr = take_address(m, p, dptr);
+	if (m->h.native_traces && !dealloc) {
+		m->last_native += (uint64_t)dnative;
+		native = m->last_native;
+		if (native >= m->nodes.len)
+			return bad(m, "ALLOCATION names native trace %" PRIu64 " of %zu", native,
+				   m->nodes.len - 1);
+	}
+	if (dealloc) {
+		simple_free(m, addr);
+		return REC_OK;
+	}
+	if (alloc == A_MUNMAP) {
+		munmap_range(m, addr, size);
+		return REC_OK;
+	}
+	stack = native_stack(m, current_py_stack(m), (uint32_t)native, m->gen);
+	if (alloc == A_MMAP)
+		return mmap_alloc(m, addr, size, stack);
+	return simple_alloc(m, addr, size, stack);
+}
+
+static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
+{
+	uint64_t code_id;
+	int64_t offset;
+	uint32_t code_idx, frame, parent, *slot;
+	struct thread *th;
+
+	TRY_VARINT(m, r, &code_id, "FRAME_PUSH");
+	TRY_SVARINT(m, r, &offset, "FRAME_PUSH");
+	(void)t;	/* is_entry_frame: only needed for the hybrid merge (§6.4) */
+
+	if (need_thread(m, "FRAME_PUSH") != REC_OK)
+		return REC_BAD;
+	code_idx = hashmap_get(&m->code_ids, code_id);
+	if (code_idx == HASHMAP_NONE)
+		return bad(m, "FRAME_PUSH names code object %" PRIu64 " (not defined yet)", code_id);
+	frame = python_frame(m, code_idx, offset);
+	th = vec_at(&m->threads, m->cur_thread);
+	parent = th->ids.len ? *(uint32_t *)vec_at(&th->ids, th->ids.len - 1) : 0;
+	slot = vec_grow(&th->ids, 1);
+	/* §5.4: on the main thread the outermost skipped_frames frames are dropped. */
+	if (th->tid == m->h.main_tid && th->ids.len <= m->h.skipped_frames)
+		*slot = 0;
+	else
+		*slot = capture_builder_stack(m->b, parent, frame);
+	return REC_OK;
+}
+
+static enum rec_status frame_pop(struct memray *m, uint8_t t)
+{
+	unsigned n = (t & 0x0f) + 1u;
+	struct thread *th;
+
+	if (need_thread(m, "FRAME_POP") != REC_OK)
+		return REC_BAD;
+	th = vec_at(&m->threads, m->cur_thread);
+	if (n > th->ids.len)
+		return bad(m, "FRAME_POP of %u frames from a stack of %zu", n, th->ids.len);
+	th->ids.len -= n;
+	return REC_OK;
+}
+
+static enum rec_status object_record(struct memray *m, struct rd *r, uint8_t t)
+{
+	unsigned p = (t >> 1) & 15;
+	bool created = t & 1;
+	int64_t dptr = 0, dnative = 0;
+
+	if (p == 15)
+		TRY_SVARINT(m, r, &dptr, "OBJECT_RECORD");
+	if (m->h.native_traces && created)
+		TRY_SVARINT(m, r, &dnative, "OBJECT_RECORD");
+
+	if (need_thread(m, "OBJECT_RECORD") != REC_OK)
+		return REC_BAD;
+	/* Object lifetimes are not in the model; only the shared registers move. */
+	take_address(m, p, dptr);
+	if (m->h.native_traces && created)
+		m->last_native += (uint64_t)dnative;
+	return REC_OK;
+}
+
+static enum rec_status memory_record(struct memray *m, struct rd *r)
+{
+	uint64_t rss, ms;
+
+	TRY_VARINT(m, r, &rss, "MEMORY_RECORD");
+	TRY_VARINT(m, r, &ms, "MEMORY_RECORD");
+	if (ms > INT64_MAX)
+		return bad(m, "MEMORY_RECORD at %" PRIu64 " ms", ms);
+	capture_builder_time(m->b, (int64_t)ms);
+	capture_builder_rss(m->b, (int64_t)ms, rss);
+	if ((int64_t)ms > m->last_ms)
+		m->last_ms = (int64_t)ms;
+	return REC_OK;
+}
+
+static enum rec_status context_switch(struct memray *m, struct rd *r)
+{
+	uint64_t tid;
+
+	TRY(rd_le64(r, &tid));
+	m->cur_thread = thread_index(m, tid);
+	return REC_OK;
+}
+
+static enum rec_status thread_record(struct memray *m, struct rd *r)
+{
+	const char *name;
+	size_t len;
+	struct thread *th;
+
+	TRY(rd_cstr(r, &name, &len));
+	if (need_thread(m, "THREAD_RECORD") != REC_OK)
+		return REC_BAD;
+	th = vec_at(&m->threads, m->cur_thread);
+	capture_builder_thread(m->b, th->tid, name);
+	return REC_OK;
+}
+
+static enum rec_status all_record(struct memray *m, struct rd *r)
+{
+	uint8_t t;
+
+	TRY(rd_u8(r, &t));
+	if (t & 0x80)
+		return allocation(m, r, t);
+	if (t & 0x40)
+		return frame_push(m, r, t);
+	if (t & 0x20)
+		return object_record(m, r, t);
+	if (t & 0x10)
+		return frame_pop(m, t);
+	switch (t) {
+	case 1:
+		return REC_END;
+	case 2:
+		return memory_record(m, r);
+	case 5:
+		return native_trace_index(m, r);
+	case 6:
+		return memory_map_start(m);
+	case 7:
+		return segment_header(m, r);
+	case 10:
+		return thread_record(m, r);
+	case 12:
+		return context_switch(m, r);
+	case 14:
+		return code_object(m, r);
+	default:
+		return bad(m, "invalid record type 0x%02x", t);
+	}
+}
+
+/* ------------------------------------------------------------------------- */
+/* AGGREGATED_ALLOCATIONS records (§10). */
+
+/* Emits count in int32 pieces (the first carries the bytes). */
+static void emit(struct memray *m, uint32_t stack, int64_t bytes, int64_t count)
+{
+	do {
+		int64_t piece = count > INT32_MAX ? INT32_MAX : count < -INT32_MAX ? -INT32_MAX : count;
+
+		capture_builder_event(m->b, stack, bytes, (int32_t)piece, 0);
+		bytes = 0;
+		count -= piece;
+	} while (count);
+}
+
+static enum rec_status memory_snapshot(struct memray *m, struct rd *r)
+{
+	uint64_t ms, rss, heap;
+
+	TRY(rd_le64(r, &ms));
+	TRY(rd_le64(r, &rss));
+	TRY(rd_le64(r, &heap));
+	capture_builder_rss(m->b, (int64_t)(ms - (uint64_t)m->h.start_time), rss);
+	return REC_OK;
+}
+
+static enum rec_status python_frame_index(struct memray *m, struct rd *r)
+{
+	uint64_t frame_id, code_id;
+	int64_t offset;
+	uint32_t code_idx, frame;
+	uint8_t is_entry;
+
+	TRY_VARINT(m, r, &frame_id, "PYTHON_FRAME_INDEX");
+	TRY_VARINT(m, r, &code_id, "PYTHON_FRAME_INDEX");
+	TRY_SVARINT(m, r, &offset, "PYTHON_FRAME_INDEX");
+	TRY(rd_u8(r, &is_entry));
+	if (frame_id != m->py_frames.len)
+		return bad(m, "PYTHON_FRAME_INDEX %" PRIu64 " where %zu was due", frame_id,
+			   m->py_frames.len);
+	code_idx = hashmap_get(&m->code_ids, code_id);
+	if (code_idx == HASHMAP_NONE)
+		return bad(m, "PYTHON_FRAME_INDEX names code object %" PRIu64 " (not defined)",
+			   code_id);
+	frame = python_frame(m, code_idx, offset);
+	vec_push(&m->py_frames, &frame);
+	return REC_OK;
+}
+
+static enum rec_status python_trace_index(struct memray *m, struct rd *r)
+{
+	uint64_t frame_id, parent;
+	struct py_node node, *pn;
+
+	TRY_VARINT(m, r, &frame_id, "PYTHON_TRACE_INDEX");
+	TRY_VARINT(m, r, &parent, "PYTHON_TRACE_INDEX");
+	if (frame_id >= m->py_frames.len)
+		return bad(m, "PYTHON_TRACE_INDEX names frame %" PRIu64 " of %zu", frame_id,
+			   m->py_frames.len);
+	if (parent >= m->py_nodes.len)
+		return bad(m, "PYTHON_TRACE_INDEX parent %" PRIu64 " of %zu nodes", parent,
+			   m->py_nodes.len);
+	if (m->py_nodes.len >= UINT32_MAX - 1)
+		return bad(m, "too many Python trace nodes");
+	pn = vec_at(&m->py_nodes, (size_t)parent);
+	node.parent = (uint32_t)parent;
+	node.frame = *(uint32_t *)vec_at(&m->py_frames, (size_t)frame_id);
+	node.depth = pn->depth + 1;
+	node.memo[0] = node.memo[1] = UINT32_MAX;
+	vec_push(&m->py_nodes, &node);
+	return REC_OK;
+}
+
+/*
+ * The model stack of Python tree node idx, without (elided = 0) or with
+ * (elided = 1) the main thread's outermost frames dropped.  Walks up to the
+ * nearest computed ancestor, then interns downwards.
+ */
+static uint32_t py_node_stack(struct memray *m, uint32_t idx, int elided)
+{
+	uint32_t k = idx;
+
+	m->scratch.len = 0;
+	while (((struct py_node *)vec_at(&m->py_nodes, k))->memo[elided] == UINT32_MAX) {
+		*(uint32_t *)vec_grow(&m->scratch, 1) = k;
+		k = ((struct py_node *)vec_at(&m->py_nodes, k))->parent;
+	}
+	for (size_t j = m->scratch.len; j--;) {
+		struct py_node *c = vec_at(&m->py_nodes, *(uint32_t *)vec_at(&m->scratch, j));
+		uint32_t parent = ((struct py_node *)vec_at(&m->py_nodes, c->parent))->memo[elided];
+
+		if (elided && c->depth <= m->h.skipped_frames)
+			c->memo[elided] = 0;
+		else
+			c->memo[elided] = capture_builder_stack(m->b, parent, c->frame);
+	}
+	return ((struct py_node *)vec_at(&m->py_nodes, idx))->memo[elided];
+}
+
+static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
+{
+	uint64_t f[9];	/* tid, allocator + padding, native, node, gen, n_hwm, n_leak, b_hwm, b_leak */
+	struct leak_delta d;
+	uint32_t stack;
+	int64_t sum;
+
+	for (int i = 0; i < 9; i++)
+		TRY(rd_le64(r, &f[i]));
+	if (f[3] >= m->py_nodes.len)
+		return bad(m, "AGGREGATED_ALLOCATION names Python node %" PRIu64 " of %zu", f[3],
+			   m->py_nodes.len - 1);
+	if (f[2] >= m->nodes.len)
+		return bad(m, "AGGREGATED_ALLOCATION names native trace %" PRIu64 " of %zu", f[2],
+			   m->nodes.len - 1);
+	for (int i = 5; i < 9; i++)
+		if (f[i] > (uint64_t)HEAP_LIMIT)
+			return bad(m, "AGGREGATED_ALLOCATION with a figure of %" PRIu64, f[i]);
+	if (!heap_add(m, (int64_t)f[7]) || __builtin_add_overflow(m->leaked, (int64_t)f[8], &sum) ||
+	    sum > HEAP_LIMIT)
+		return bad(m, "AGGREGATED_ALLOCATION overflows the heap size");
+	m->leaked = sum;
+	stack = py_node_stack(m, (uint32_t)f[3], f[0] == m->h.main_tid);
+	stack = native_stack(m, stack, (uint32_t)f[2], f[4]);
+	if (f[7] || f[5])
+		emit(m, stack, (int64_t)f[7], (int64_t)f[5]);
+	d.stack = stack;
+	d.bytes = (int64_t)f[8] - (int64_t)f[7];
+	d.count = (int64_t)f[6] - (int64_t)f[5];
+	if (d.bytes || d.count)
+		vec_push(&m->leak_deltas, &d);
+	return REC_OK;
+}
+
+static enum rec_status surviving_object(struct memray *m, struct rd *r)
+{
+	uint64_t addr, native;
+
+	TRY_VARINT(m, r, &addr, "SURVIVING_OBJECT");
+	if (m->h.native_traces)
+		TRY_VARINT(m, r, &native, "SURVIVING_OBJECT");
+	return REC_OK;
+}
+
+static enum rec_status aggregated_record(struct memray *m, struct rd *r)
+{
+	uint8_t t;
+
+	TRY(rd_u8(r, &t));
+	switch (t) {
+	case 1:
+		return memory_snapshot(m, r);
+	case 2:
+		return aggregated_allocation(m, r);
+	case 3:
+		return python_trace_index(m, r);
+	case 4:
+		return python_frame_index(m, r);
+	case 5:
+		return native_trace_index(m, r);
+	case 6:
+		return memory_map_start(m);
+	case 7:
+		return segment_header(m, r);
+	case 10:
+		return thread_record(m, r);
+	case 12:
+		return context_switch(m, r);
+	case 13:
+		return surviving_object(m, r);
+	case 14:
+		return code_object(m, r);
+	case 15:
+		return REC_END;
+	default:
+		return bad(m, "invalid aggregated record type 0x%02x", t);
+	}
+}
+
+static const char *aggregated_name(uint8_t t)
+{
+	static const char *const names[16] = {
+		[1] = "MEMORY_SNAPSHOT", [2] = "AGGREGATED_ALLOCATION",
+		[3] = "PYTHON_TRACE_INDEX", [4] = "PYTHON_FRAME_INDEX",
+		[5] = "NATIVE_TRACE_INDEX", [6] = "MEMORY_MAP_START", [7] = "SEGMENT_HEADER",
+		[10] = "THREAD_RECORD", [12] = "CONTEXT_SWITCH", [13] = "SURVIVING_OBJECT",
+		[14] = "CODE_OBJECT", [15] = "AGGREGATED_TRAILER",
+	};
+
+	return t < 16 && names[t] ? names[t] : "unknown";
+}
+
+/*
+ * After the high-water-mark events, moves every location to its leaked
+ * figure: decreases first, then increases, so no running sum between the
+ * peak and the end exceeds max(peak, end) and the (last) peak index stays
+ * where the peak distribution holds.  With memray's rule "the end is the
+ * peak when it is >= the recorded peak" the figures then agree.
+ */
+static void emit_leak_deltas(struct memray *m)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < m->leak_deltas.len; i++) {
+			const struct leak_delta *d = vec_at(&m->leak_deltas, i);
+
+			if ((d->bytes < 0) == (pass == 0))
+				emit(m, d->stack, d->bytes, d->count);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------------- */
+/* Header (§3) and the driver. */
+
+static enum rec_status parse_header(struct memray *m, struct rd *r)
+{
+	struct header *h = &m->h;
+	uint64_t u64;
+	uint32_t u32;
+	uint8_t u8;
+	const char *s;
+	size_t len;
+	const uint8_t *magic;
+
+	TRY(rd_bytes(r, MEMRAY_MAGIC_LEN, &magic));
+	TRY(rd_le32(r, &u32));
+	h->version = (int32_t)u32;
+	TRY(rd_le32(r, &h->python_version));
+	TRY(rd_u8(r, &u8));
+	h->native_traces = u8 != 0;
+	TRY(rd_u8(r, &h->file_format));
+	if (h->file_format > AGGREGATED_ALLOCATIONS)
+		return bad(m, "unknown memray file format %u", h->file_format);
+	TRY(rd_le64(r, &u64));	/* n_allocations: recounted, never trusted */
+	TRY(rd_le64(r, &u64));	/* n_frames: always 0 */
+	TRY(rd_le64(r, &u64));
+	h->start_time = (int64_t)u64;
+	TRY(rd_le64(r, &u64));
+	h->end_time = (int64_t)u64;
+	TRY(rd_cstr(r, &h->command, &h->command_len));
+	TRY(rd_le32(r, &u32));
+	h->pid = (int32_t)u32;
+	TRY(rd_le64(r, &h->main_tid));
+	TRY(rd_le64(r, &h->skipped_frames));
+	TRY(rd_u8(r, &u8));	/* python_allocator */
+	TRY(rd_u8(r, &u8));	/* trace_python_allocators */
+	TRY(rd_u8(r, &u8));	/* track_object_lifetimes */
+	if (h->version < 13)
+		return REC_OK;
+	TRY(rd_cstr(r, &s, &len));	/* libdest */
+	for (int list = 0; list < 2; list++) {	/* site_packages, sys_path */
+		do
+			TRY(rd_cstr(r, &s, &len));
+		while (len);
+	}
+	return REC_OK;
+}
+
+static void set_meta(struct memray *m)
+{
+	struct capture_meta *meta = capture_builder_meta(m->b);
+	const struct header *h = &m->h;
+	char buf[16];
+
+	meta->format = "memray";
+	snprintf(buf, sizeof(buf), "%d", (int)h->version);
+	capture_meta_set_str(&meta->format_version, buf);
+	capture_meta_set_str(&meta->tool_version, h->version == 13 ? "1.20" : "1.19");
+	meta->command = xstrndup(h->command, h->command_len);
+	meta->pid = h->pid;
+	meta->native_traces = h->native_traces;
+	meta->has_totals = h->file_format == ALL_ALLOCATIONS;
+	meta->has_event_stream = h->file_format == ALL_ALLOCATIONS;
+	meta->peak_rule = PEAK_LAST_MAX;
+	meta->top_rule = TOP_INNERMOST_PYTHON;
+	meta->start_time_ms = h->start_time;
+	meta->duration_ms = h->end_time >= h->start_time ? h->end_time - h->start_time : -1;
+}
+
+static int read_header(struct memray *m, struct mt_error *err)
+{
+	size_t want = 4096;
+
+	for (;;) {
+		ssize_t n = input_fill(m->in, want, err);
+		const uint8_t *p = input_ptr(m->in);
+		struct rd r = { p, p + (n > 0 ? n : 0) };
+		const struct mt_error *se = input_stream_error(m->in);
+		enum rec_status st;
+		int32_t version;
+
+		if (n < 0)
+			return (int)n;
+		if (n < MEMRAY_MAGIC_LEN || memcmp(p, MEMRAY_MAGIC, MEMRAY_MAGIC_LEN))
+			return mt_error_set(err, MT_ERR_FORMAT, 0, "not a memray capture");
+		if (n >= 11) {
+			version = (int32_t)((uint32_t)p[7] | (uint32_t)p[8] << 8 |
+					    (uint32_t)p[9] << 16 | (uint32_t)p[10] << 24);
+			if (version != 12 && version != 13)
+				return mt_error_set(err, MT_ERR_VERSION, 7,
+						    "memray header version %d is not supported "
+						    "(memtui reads versions 12 and 13)", (int)version);
+		}
+		st = parse_header(m, &r);
+		if (st == REC_OK) {
+			set_meta(m);
+			input_consume(m->in, (size_t)(r.p - p));
+			return 0;
+		}
+		if (st == REC_BAD)
+			return mt_error_set(err, MT_ERR_CORRUPT, 16, "%s", m->why);
+		if ((size_t)n < want) {
+			if (se) {
+				*err = *se;
+				return -(int)se->code;
+			}
+			return mt_error_set(err, MT_ERR_TRUNCATED, (uint64_t)n,
+					    "memray header cut short after %zd bytes", n);
+		}
+		if (want >= INPUT_MAX_WINDOW)
+			return mt_error_set(err, MT_ERR_CORRUPT, 0, "memray header longer than %u bytes",
+					    INPUT_MAX_WINDOW);
+		want *= 2;
+	}
+}
+
+typedef enum rec_status (*record_fn)(struct memray *m, struct rd *r);
+typedef const char *(*record_name_fn)(uint8_t t);
+
+/* Marks the capture truncated at offset (or where a damaged compressed stream failed). */
+static void cut(struct memray *m, uint64_t offset, const char *why)
+{
+	const struct mt_error *se = input_stream_error(m->in);
+
+	if (se)
+		capture_builder_truncated(m->b, se->offset, se->msg);
+	else
+		capture_builder_truncated(m->b, offset, why);
+}
+
+/*
+ * Decodes records in batches: each batch parses every whole record in the
+ * window; a record that does not fit is retried after a refill, with a window
+ * doubled up to INPUT_MAX_WINDOW if it was alone in it.
+ */
+static void read_records(struct memray *m, record_fn rec, record_name_fn name)
+{
+	size_t want = START_WINDOW;
+	char why[200];
+
+	for (;;) {
+		ssize_t n = input_fill(m->in, want, NULL);
+		const uint8_t *base = input_ptr(m->in), *start = base;
+		struct rd r = { base, base + (n > 0 ? n : 0) };
+		enum rec_status st = REC_OK;
+		uint64_t off;
+
+		if (n <= 0) {
+			cut(m, input_offset(m->in), "ends without a TRAILER record (unfinished capture)");
+			return;
+		}
+		while (r.p < r.end) {
+			start = r.p;
+			st = rec(m, &r);
+			if (st != REC_OK)
+				break;
+		}
+		if (st == REC_OK)
+			start = r.p;
+		off = input_offset(m->in) + (uint64_t)(start - base);
+		if (st == REC_END)
+			return;
+		if (st == REC_BAD) {
+			snprintf(why, sizeof(why), "%s record: %s", name(*start), m->why);
+			capture_builder_truncated(m->b, off, why);
+			return;
+		}
+		input_consume(m->in, (size_t)(start - base));
+		if (st == REC_OK) {
+			want = START_WINDOW;
+			continue;
+		}
+		if ((size_t)n < want) {
+			snprintf(why, sizeof(why), "cut inside a %s record", name(*start));
+			cut(m, off, why);
+			return;
+		}
+		if (start == base) {
+			if (want >= INPUT_MAX_WINDOW) {
+				snprintf(why, sizeof(why), "%s record longer than %u bytes",
+					 name(*start), INPUT_MAX_WINDOW);
+				capture_builder_truncated(m->b, off, why);
+				return;
+			}
+			want *= 2;
+		}
+	}
+}
+
+static void memray_init(struct memray *m, struct input *in, struct capture_builder *b)
+{
+	struct native_node root = { 0, 0 };
+	struct py_node py_root = { 0, 0, 0, { 0, 0 } };
+	size_t gen0 = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->in = in;
+	m->b = b;
+	m->cur_thread = UINT32_MAX;
+	m->slab_free = UINT32_MAX;
+	m->nc_native = 0;
+	m->ip_cache_gen = UINT64_MAX;
+	hashmap_init(&m->code_ids);
+	hashmap_init(&m->frame_cache);
+	hashmap_init(&m->thread_ids);
+	hashmap_init(&m->ip_cache);
+	hashmap_init(&m->live);
+	vec_init(&m->codes, sizeof(struct code_obj));
+	vec_init(&m->linetables, 1);
+	vec_init(&m->threads, sizeof(struct thread));
+	vec_init(&m->nodes, sizeof(struct native_node));
+	vec_init(&m->gen_first, sizeof(size_t));
+	vec_init(&m->segments, sizeof(struct segment));
+	vec_init(&m->scratch, sizeof(uint32_t));
+	vec_init(&m->slab, sizeof(struct live_alloc));
+	vec_init(&m->maps, sizeof(struct mapping));
+	vec_init(&m->py_frames, sizeof(uint32_t));
+	vec_init(&m->py_nodes, sizeof(struct py_node));
+	vec_init(&m->leak_deltas, sizeof(struct leak_delta));
+	vec_push(&m->nodes, &root);
+	vec_push(&m->py_nodes, &py_root);
+	vec_push(&m->gen_first, &gen0);
+}
+
+static void memray_release(struct memray *m)
+{
+	for (size_t i = 0; i < m->threads.len; i++)
+		vec_release(&((struct thread *)vec_at(&m->threads, i))->ids);
+	hashmap_release(&m->code_ids);
+	hashmap_release(&m->frame_cache);
+	hashmap_release(&m->thread_ids);
+	hashmap_release(&m->ip_cache);
+	hashmap_release(&m->live);
+	vec_release(&m->codes);
+	vec_release(&m->linetables);
+	vec_release(&m->threads);
+	vec_release(&m->nodes);
+	vec_release(&m->gen_first);
+	vec_release(&m->segments);
+	vec_release(&m->scratch);
+	vec_release(&m->slab);
+	vec_release(&m->maps);
+	vec_release(&m->py_frames);
+	vec_release(&m->py_nodes);
+	vec_release(&m->leak_deltas);
+}
+
+static bool memray_probe(const uint8_t *buf, size_t n)
+{
+	return n >= MEMRAY_MAGIC_LEN && !memcmp(buf, MEMRAY_MAGIC, MEMRAY_MAGIC_LEN);
+}
+
+static int memray_read(struct input *in, struct capture_builder *b, struct mt_error *err)
+{
+	struct memray *m = xmalloc(sizeof(*m));
+	struct capture_meta *meta;
+	int rc;
+
+	memray_init(m, in, b);
+	input_trim_trailing_zeros(in);
+	rc = read_header(m, err);
+	if (rc < 0)
+		goto out;
+	if (m->h.file_format == ALL_ALLOCATIONS) {
+		read_records(m, all_record, token_name);
+	} else {
+		read_records(m, aggregated_record, aggregated_name);
+		emit_leak_deltas(m);
+	}
+	meta = capture_builder_meta(b);
+	if (m->last_ms > meta->duration_ms)
+		meta->duration_ms = m->last_ms;
+	if (m->replaced)
+		capture_builder_warning(b, "%" PRIu64 " allocations at still-live addresses: leaks "
+				       "may differ from memray's", m->replaced);
+out:
+	memray_release(m);
+	free(m);
+	return rc;
+}
+
+const struct reader memray_reader = { "memray", memray_probe, memray_read };
