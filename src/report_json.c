@@ -69,7 +69,8 @@ static void write_numbers(FILE *out, const struct report *r)
 			capture_time_at(cap, t->peak_ev_idx));
 	fprintf(out, "\"leaks\":{\"bytes\":%" PRId64 ",\"allocations\":%" PRId64
 		     ",\"suppressed_bytes\":%" PRId64 ",\"suppressed_allocations\":%" PRId64 "},",
-		r->leaks.total_bytes, r->leaks.total_count, r->suppressed.total_bytes,
+		r->leaks.total_bytes, r->leaks.total_count + r->suppressed.total_count,
+		r->suppressed.total_bytes,
 		r->suppressed.total_count);
 	for (size_t i = 0; i < n_rss; i++)
 		if (rss[i].rss_bytes > max_rss)
@@ -85,8 +86,12 @@ static void write_top(FILE *out, const struct report *r)
 	for (size_t i = 0; i < n; i++) {
 		const struct top_entry *e = &r->top.entries[i];
 
+		char label[256];
+
 		fputs(i ? ",{" : "{", out);
-		json_kv_str(out, "function", e->function, true);
+		json_kv_str(out, "function", *e->function || !e->frame ? e->function
+					      : capture_frame_label(r->cap, e->frame, label, sizeof(label)),
+			    true);
 		json_kv_str(out, "file", e->file, true);
 		fprintf(out, "\"line\":%u,", e->line);
 		json_kv_str(out, "module", e->module, true);

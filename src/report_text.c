@@ -48,7 +48,7 @@ static void write_header(FILE *out, const struct report *r)
 		capture_time_at(cap, t->peak_ev_idx));
 	fprintf(out, "leaked      %s (%" PRId64 " bytes) in %" PRId64 " allocations",
 		fmt_bytes(r->leaks.total_bytes, b1, sizeof(b1)), r->leaks.total_bytes,
-		r->leaks.total_count);
+		r->leaks.total_count + r->suppressed.total_count);
 	if (r->suppressed.total_bytes)
 		fprintf(out, " (+%s suppressed)", fmt_bytes(r->suppressed.total_bytes, b2, sizeof(b2)));
 	fputc('\n', out);
@@ -66,9 +66,16 @@ static void write_top(FILE *out, const struct report *r)
 	for (size_t i = 0; i < n; i++) {
 		const struct top_entry *e = &r->top.entries[i];
 
-		fprintf(out, "%14" PRId64 " %10s %7" PRId64 "  %s  %s:%u\n", e->bytes,
-			fmt_bytes(e->bytes, b, sizeof(b)), e->allocations, e->function, e->file,
-			e->line);
+		char label[256];
+		const char *fn = *e->function || !e->frame
+					 ? e->function
+					 : capture_frame_label(r->cap, e->frame, label, sizeof(label));
+
+		fprintf(out, "%14" PRId64 " %10s %7" PRId64 "  %s", e->bytes,
+			fmt_bytes(e->bytes, b, sizeof(b)), e->allocations, fn);
+		if (*e->file)
+			fprintf(out, "  %s:%u", e->file, e->line);
+		fputc('\n', out);
 	}
 }
 

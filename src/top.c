@@ -91,8 +91,8 @@ void top_locations(struct top_list *out, const struct capture *cap, const struct
 		size_t j = i;
 		bool unknown = keys[i].function == UINT32_MAX;
 
-		e->function = unknown ? "<unknown>" : capture_string(cap, keys[i].function);
-		e->file = unknown ? "<unknown>" : capture_string(cap, keys[i].file);
+		e->function = unknown ? "???" : capture_string(cap, keys[i].function);
+		e->file = unknown ? "???" : capture_string(cap, keys[i].file);
 		e->module = unknown ? "" : capture_string(cap, keys[i].module);
 		e->line = unknown ? 0 : keys[i].line;
 		e->frame = keys[i].frame;

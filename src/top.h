@@ -2,7 +2,8 @@
  * top: the "top locations" list, grouped the way the writing tool groups it.
  *
  * TOP_INNERMOST_PYTHON (memray): by the innermost Python frame's (function,
- * file, line); stacks with no Python frame go to ("<unknown>", "<unknown>", 0);
+ * file, line); stacks with no Python frame go to ("???", "???", 0), as in
+ * memray's high-water-mark reports;
  * allocations = live allocations in the snapshot.
  * TOP_INNERMOST_FRAME (heaptrack): by the leaf frame's (module, function, file,
  * line); allocations = allocation calls over the whole run (heaptrack_print's
@@ -18,7 +19,8 @@
 #include "snapshot.h"
 
 struct top_entry {
-	const char *function;	/* borrowed from the capture (or a static "<unknown>") */
+	const char *function;	/* borrowed from the capture (or a static "???"); may be ""
+				 * for an unnamed native frame: see capture_frame_label */
 	const char *file;
 	const char *module;
 	uint32_t line;

@@ -43,21 +43,21 @@ def group_ties(entries):
 
 
 def compare_top(got, want, n=10):
-    """Compare two ranked lists allowing ties in any order; the last tie group
-    may be cut differently by the limit, so compare it as a subset."""
-    g = group_ties(got[:n])
+    """Compare ranked lists allowing ties in any order.  want is the tool's top n;
+    got is memtui's full list.  Every tie group of want must equal got's group
+    at the same rank, except the last, which the limit of n may have cut: its
+    entries must be among got's entries of those bytes."""
+    g = group_ties(got)
     w = group_ties(want[:n])
-    if len(g) != len(w):
-        return False, "tie groups differ: got %s want %s" % (g, w)
+    if len(g) < len(w):
+        return False, "got fewer tie groups: got %s want %s" % (g[:len(w)], w)
     for i, ((gb, gk), (wb, wk)) in enumerate(zip(g, w)):
-        last = i == len(g) - 1
         if gb != wb:
-            return False, "rank group %d: bytes %d != %d" % (i, gb, wb)
-        if last and (len(got) > n or len(want) > n):
-            if len(gk) != len(wk):
-                return False, "last group size differs"
-            continue
-        if gk != wk:
+            return False, "rank group %d: bytes %d != %d (got %s want %s)" % (i, gb, wb, gk, wk)
+        if i == len(w) - 1:
+            if not set(wk) <= set(gk):
+                return False, "last group (%d bytes): %s not within %s" % (gb, wk, gk)
+        elif gk != wk:
             return False, "rank group %d (%d bytes): %s != %s" % (i, gb, gk, wk)
     return True, ""
 
@@ -101,7 +101,7 @@ class Checker:
         return False
 
     def run_report(self, capture):
-        p = subprocess.run([self.memtui, "report", "--json", "--top", "10", "--depth", "0",
+        p = subprocess.run([self.memtui, "report", "--json", "--top", "100000", "--depth", "0",
                             "--no-progress", capture], capture_output=True, timeout=600)
         if p.returncode != 0:
             raise RuntimeError("exit %d: %s" % (p.returncode, p.stderr.decode(errors="replace")))
@@ -109,7 +109,7 @@ class Checker:
 
     def memray(self, name, rep, o):
         stats = o.get("stats") or {}
-        if stats:
+        if stats.get("total_num_allocations") is not None:
             self.check(name, "totals.allocations", rep["totals"]["allocations"],
                        stats["total_num_allocations"])
             self.check(name, "totals.allocated_bytes", rep["totals"]["allocated_bytes"],
@@ -125,7 +125,7 @@ class Checker:
         if "peak_record_index" in dec:
             self.check(name, "peak.event_index", rep["peak"]["event_index"],
                        dec["peak_record_index"])
-        if os.path.basename(name) in NEEDS_SYMBOLIZER:
+        if os.path.basename(name)[: -len(".oracle.json")] in NEEDS_SYMBOLIZER:
             print("note %s: top locations need native symbolization (later issue): not compared"
                   % name)
             return
@@ -145,7 +145,8 @@ class Checker:
         self.check(name, "totals.temporary", rep["totals"]["temporary"], e["temporary"])
         self.check(name, "peak.bytes", rep["peak"]["bytes"], e["peak_heap_bytes"])
         if e["peak_event_index"] >= 0:
-            self.check(name, "peak.event_index", rep["peak"]["event_index"],
+            # The oracle counts events 1-based (events seen up to and including the peak).
+            self.check(name, "peak.event_index + 1", rep["peak"]["event_index"] + 1,
                        e["peak_event_index"])
             self.check(name, "peak.time_ms", rep["peak"]["time_ms"], e["peak_time_ms"])
         self.check(name, "leaks.bytes", rep["leaks"]["bytes"], e["leaked_bytes"])
@@ -153,10 +154,21 @@ class Checker:
                    e["suppressed_leaked_bytes"])
         self.check(name, "leaks.allocations", rep["leaks"]["allocations"],
                    e["live_allocations_at_end"])
-        got = [(t["bytes"], (t["function"], t["file"], t["line"], t["allocations"]))
-               for t in rep["top"]]
-        want = [(t["peak_bytes"], (t["function"], t["file"], t["line"], t["calls"]))
-                for t in o["top_peak"] if t["peak_bytes"]]
+        # heaptrack has no name for some IPs (None in the oracle); memtui labels them
+        # module+0xoffset with no file: compare those as one "unnamed" key.
+        def got_key(t):
+            if not t["file"] and not t["line"] and ("+0x" in t["function"] or
+                                                    t["function"].startswith(("0x", "?"))):
+                return ("<unnamed>", "", 0, t["allocations"])
+            return (t["function"], t["file"], t["line"], t["allocations"])
+
+        def want_key(t):
+            if t["function"] is None:
+                return ("<unnamed>", "", 0, t["calls"])
+            return (t["function"], t["file"] or "", t["line"] or 0, t["calls"])
+
+        got = [(t["bytes"], got_key(t)) for t in rep["top"]]
+        want = [(t["peak_bytes"], want_key(t)) for t in o["top_peak"] if t["peak_bytes"]]
         ok, why = compare_top(got, want)
         if not ok:
             self.check(name, "top locations", why, "")
@@ -170,13 +182,21 @@ class Checker:
             self.skipped += 1
             return
         self.ok = True
+        damaged = "truncated" in os.path.basename(capture)
         try:
             rep, stderr = self.run_report(capture)
         except Exception as ex:  # noqa: BLE001 - report any failure as a test failure
+            # A damaged file of which nothing decodes (empty, or a compressed stream
+            # cut before its first block) is an error, not an empty capture: the tool
+            # itself reports zeros for it.
+            nothing = "exact" in o and o["exact"]["calls"] == 0
+            if damaged and nothing and "exit 2: memtui: %s: " % capture in str(ex):
+                print("ok   %s (nothing decodable: %s)" % (name, str(ex).strip()))
+                self.passed += 1
+                return
             print("FAIL %s: memtui report failed: %s" % (name, ex))
             self.failed += 1
             return
-        damaged = "truncated" in os.path.basename(capture)
         if "exact" in o:
             self.heaptrack(name, capture, rep, o)
             # heaptrack_print reads a cut file without complaint; memtui must say so,
