@@ -285,8 +285,10 @@ char *capture_frame_label(const struct capture *cap, uint32_t frame, char *buf, 
 	slash = strrchr(mod, '/');
 	if (slash)
 		mod = slash + 1;
-	if (*mod)
+	if (*mod && cap->meta.native_offsets)
 		snprintf(buf, size, "%s+0x%" PRIx64, mod, f->address);
+	else if (*mod)
+		snprintf(buf, size, "0x%" PRIx64 " in %s", f->address, mod);
 	else if (f->address)
 		snprintf(buf, size, "0x%" PRIx64, f->address);
 	else

@@ -70,6 +70,8 @@ struct capture_meta {
 	char *command;		/* command line of the profiled program; NULL if unknown */
 	int64_t pid;		/* -1 if unknown */
 	bool native_traces;	/* the capture has native frames */
+	bool native_offsets;	/* native frame addresses are offsets in their module
+				 * (memray); otherwise absolute addresses (heaptrack) */
 	bool has_totals;	/* false when the file only has aggregated figures */
 	bool has_event_stream;	/* false when events are synthesized from aggregates */
 	enum peak_rule peak_rule;
