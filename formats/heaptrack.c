@@ -305,8 +305,10 @@ static int line_version(struct ht *p, struct fields *f)
 	if (fv > HT_MAX_FILE_VERSION)
 		return mt_error_set(p->err, MT_ERR_VERSION, p->line_off,
 				    "heaptrack file format version %" PRIu64 " (written by heaptrack "
-				    "%" PRIx64 "); supported are versions 0 to %d (heaptrack up to 1.6)",
-				    fv, p->tool_version, HT_MAX_FILE_VERSION);
+				    "%" PRIu64 ".%" PRIu64 ".%" PRIu64 "); supported are versions 0 "
+				    "to %d (heaptrack up to 1.6)", fv, p->tool_version >> 16,
+				    p->tool_version >> 8 & 0xff, p->tool_version & 0xff,
+				    HT_MAX_FILE_VERSION);
 	p->file_version = fv;
 	p->sized_strings = fv >= 3;
 	snprintf(buf, sizeof(buf), "%" PRIu64, fv);
