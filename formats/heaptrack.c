@@ -50,9 +50,10 @@
  *    and warn (in real files 'A' precedes every event);
  *  - damaged input: heaptrack prints what it parsed of a cut file and exits 0.
  *    We keep the data up to the last whole line and mark the capture
- *    truncated: a compressed stream that ends early drops its unterminated
- *    last line; a plain file may end without '\n' (its last line is used if
- *    it parses, else the capture is truncated there).  For a cut .zst our
+ *    truncated: the unterminated last line of a compressed stream that ends
+ *    early is used if it parses, as heaptrack does (the shared oracle of
+ *    heaptrack.truncated.cut.gz counts its final "- 1"); a plain file may end
+ *    without '\n' likewise (else the capture is truncated there).  For a cut .zst our
  *    streaming decoder yields the blocks before the cut, where heaptrack_print
  *    (and the zstd CLI) see nothing.  A file with only a header is a valid
  *    capture with no events; an empty file is refused by the registry.
@@ -305,8 +306,10 @@ static int line_version(struct ht *p, struct fields *f)
 	if (fv > HT_MAX_FILE_VERSION)
 		return mt_error_set(p->err, MT_ERR_VERSION, p->line_off,
 				    "heaptrack file format version %" PRIu64 " (written by heaptrack "
-				    "%" PRIx64 "); supported are versions 0 to %d (heaptrack up to 1.6)",
-				    fv, p->tool_version, HT_MAX_FILE_VERSION);
+				    "%" PRIu64 ".%" PRIu64 ".%" PRIu64 "); supported are versions 0 "
+				    "to %d (heaptrack up to 1.6)", fv, p->tool_version >> 16,
+				    p->tool_version >> 8 & 0xff, p->tool_version & 0xff,
+				    HT_MAX_FILE_VERSION);
 	p->file_version = fv;
 	p->sized_strings = fv >= 3;
 	snprintf(buf, sizeof(buf), "%" PRIu64, fv);
@@ -796,7 +799,12 @@ static int read_lines(struct ht *p)
 		p->line_off = input_offset(p->in);
 		p->final = !newline;
 		if (!newline && input_stream_error(p->in)) {
-			capture_builder_truncated(p->b, p->line_off,
+			/* Like heaptrack, use what the cut line holds if it parses. */
+			rc = handle_line(p, line, len);
+			if (rc < 0)
+				return rc;
+			capture_builder_truncated(p->b, rc == LINE_BAD ? p->line_off
+								       : p->line_off + len,
 						  "compressed stream cut inside a line");
 			input_consume(p->in, len);
 			break;
