@@ -415,7 +415,7 @@ static int line_ip(struct ht *p, struct fields *f)
 	fr.file = string_id(p, v[1]);
 	fr.line = v[2] > UINT32_MAX ? 0 : (uint32_t)v[2];
 	for (;;) {
-		uint64_t t[3];
+		uint64_t t[3] = { 0, 0, 0 };
 		uint32_t id;
 
 		fr.kind = FRAME_INLINED;

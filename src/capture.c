@@ -5,6 +5,7 @@
 #include "capture.h"
 
 #include <inttypes.h>
+#include <lz4.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,8 +187,27 @@ static void cursor_load_chunk(struct event_cursor *c)
 		return;
 	}
 	ch = vec_at(&c->cap->chunks, c->chunk);
-	c->p = ch->data;
-	c->end = ch->data + ch->len;
+	if (!ch->compressed) {
+		c->p = ch->data;
+		c->end = ch->data + ch->len;
+		return;
+	}
+	if (c->buf_cap < ch->raw_len) {
+		c->buf = xrealloc_array(c->buf, ch->raw_len, 1);
+		c->buf_cap = ch->raw_len;
+	}
+	if (LZ4_decompress_safe((const char *)ch->data, (char *)c->buf, (int)ch->len,
+				(int)ch->raw_len) != (int)ch->raw_len)
+		BUG("event log chunk does not decompress");
+	c->p = c->buf;
+	c->end = c->buf + ch->raw_len;
+}
+
+void event_cursor_release(struct event_cursor *c)
+{
+	free(c->buf);
+	c->buf = NULL;
+	c->buf_cap = 0;
 }
 
 bool event_cursor_next(struct event_cursor *c, struct event *ev)
@@ -227,6 +247,8 @@ void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64
 	uint64_t start;
 
 	c->cap = cap;
+	c->buf = NULL;
+	c->buf_cap = 0;
 	c->chunk = (size_t)(ev_idx / EVENTS_PER_CHUNK);
 	start = (uint64_t)c->chunk * EVENTS_PER_CHUNK;
 	if (start > cap->totals.events)
@@ -269,6 +291,7 @@ void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
 		bytes[ev.stack] += ev.bytes;
 		count[ev.stack] += ev.count;
 	}
+	event_cursor_release(&c);
 }
 
 char *capture_frame_label(const struct capture *cap, uint32_t frame, char *buf, size_t size)

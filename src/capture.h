@@ -158,10 +158,14 @@ struct event_cursor {
 	uint64_t ev_idx;	/* index of the event the next call returns */
 	size_t chunk;
 	const uint8_t *p, *end;
+	uint8_t *buf;		/* the current chunk, decompressed (owned) */
+	size_t buf_cap;
 };
 void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64_t ev_idx);
 /* Decodes the next event into *ev; false at the end of the log. */
 bool event_cursor_next(struct event_cursor *c, struct event *ev);
+/* Frees the cursor's buffer; the cursor can be initialised again. */
+void event_cursor_release(struct event_cursor *c);
 
 /*
  * Per-stack live figures after event ev_idx (inclusive), or before any event

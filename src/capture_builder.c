@@ -8,6 +8,7 @@
  */
 #include "capture_builder.h"
 
+#include <lz4.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,10 @@ struct capture_builder {
 	int64_t *live_bytes;		/* per stack, current */
 	int64_t *live_count;
 	size_t live_cap;		/* entries allocated in live_* */
-	uint8_t *chunk_buf;		/* the chunk being filled */
+	uint8_t *chunk_buf;		/* the chunk being filled, reused */
 	size_t chunk_len, chunk_cap;
+	uint8_t *zbuf;			/* compression output, reused */
+	size_t zbuf_cap;
 	int64_t current_bytes;
 	int64_t current_count;
 	int64_t time_ms;
@@ -41,13 +44,28 @@ struct capture_builder *capture_builder_new(void)
 
 static void seal_chunk(struct capture_builder *b)
 {
-	struct event_chunk ch;
+	struct event_chunk ch = { NULL, 0, (uint32_t)b->chunk_len, false };
+	int bound = LZ4_compressBound((int)b->chunk_len);
+	int n;
 
-	ch.data = xrealloc_array(b->chunk_buf, b->chunk_len ? b->chunk_len : 1, 1);
-	ch.len = (uint32_t)b->chunk_len;
+	if ((size_t)bound > b->zbuf_cap) {
+		b->zbuf = xrealloc_array(b->zbuf, (size_t)bound, 1);
+		b->zbuf_cap = (size_t)bound;
+	}
+	n = LZ4_compress_default((const char *)b->chunk_buf, (char *)b->zbuf, (int)b->chunk_len,
+				 bound);
+	if (n > 0 && (size_t)n < b->chunk_len) {
+		ch.data = xmalloc((size_t)n);
+		memcpy(ch.data, b->zbuf, (size_t)n);
+		ch.len = (uint32_t)n;
+		ch.compressed = true;
+	} else {
+		ch.data = xmalloc(b->chunk_len ? b->chunk_len : 1);
+		memcpy(ch.data, b->chunk_buf, b->chunk_len);
+		ch.len = (uint32_t)b->chunk_len;
+	}
 	vec_push(&b->cap->chunks, &ch);
-	b->chunk_buf = NULL;
-	b->chunk_len = b->chunk_cap = 0;
+	b->chunk_len = 0;	/* the working buffer is reused for the next chunk */
 }
 
 void capture_builder_free(struct capture_builder *b)
@@ -59,6 +77,7 @@ void capture_builder_free(struct capture_builder *b)
 	free(b->live_bytes);
 	free(b->live_count);
 	free(b->chunk_buf);
+	free(b->zbuf);
 	free(b);
 }
 

@@ -5,6 +5,8 @@
 #ifndef MT_CAPTURE_IMPL_H
 #define MT_CAPTURE_IMPL_H
 
+#include <stdbool.h>
+
 #include "capture.h"
 #include "hashmap.h"
 #include "strtab.h"
@@ -23,9 +25,16 @@
 #define CHECKPOINT_EVENTS (1u << 20)
 #define EVENT_MAX_BYTES 31	/* 10 + 10 + 10, rounded up */
 
+/*
+ * A sealed chunk is LZ4-compressed when that saves space (event streams are
+ * repetitive: typically 2-3x), which keeps the whole log in RAM for captures of
+ * hundreds of millions of events; a cursor decompresses one chunk at a time.
+ */
 struct event_chunk {
 	uint8_t *data;
-	uint32_t len;		/* encoded bytes */
+	uint32_t len;		/* stored bytes */
+	uint32_t raw_len;	/* encoded bytes before compression */
+	bool compressed;	/* data is an LZ4 block of raw_len bytes */
 };
 
 struct checkpoint_entry {

@@ -188,6 +188,7 @@ static void snapshot_range(struct snapshot *s, const struct capture *cap, uint64
 			s->bytes[ev.stack] += ev.bytes;
 		s->count[ev.stack]++;
 	}
+	event_cursor_release(&c);
 	snapshot_sum(s);
 }
 

@@ -84,6 +84,7 @@ int main(int argc, char **argv)
 			if (stacks)
 				print_stack(cap, ev.stack);
 		}
+		event_cursor_release(&c);
 	}
 	capture_free(cap);
 	return 0;
