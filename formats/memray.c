@@ -237,14 +237,20 @@ static bool lt_varint(const uint8_t *p, size_t n, size_t *i, uint64_t *out)
 	return true;
 }
 
-static int64_t lt_svarint(uint64_t u)
+/* Signed 6-bit-group varint; false for a line delta no real table has (keeps sums in range). */
+static bool lt_svarint(const uint8_t *p, size_t n, size_t *i, int64_t *out)
 {
-	return (u & 1) ? -(int64_t)(u >> 1) : (int64_t)(u >> 1);
+	uint64_t u;
+
+	if (!lt_varint(p, n, i, &u) || (u >> 1) > INT32_MAX)
+		return false;
+	*out = (u & 1) ? -(int64_t)(u >> 1) : (int64_t)(u >> 1);
+	return true;
 }
 
 static int64_t line_311(const uint8_t *p, size_t n, int64_t first, int64_t offset)
 {
-	int64_t target = offset / 2, addr = 0, line = first;
+	int64_t target = offset / 2, addr = 0, line = first, d;
 	size_t i = 0;
 	uint64_t u;
 
@@ -254,16 +260,16 @@ static int64_t line_311(const uint8_t *p, size_t n, int64_t first, int64_t offse
 		int64_t length = (b & 7) + 1;
 
 		if (code == 14) {
-			if (!lt_varint(p, n, &i, &u))
+			if (!lt_svarint(p, n, &i, &d))
 				return 0;
-			line += lt_svarint(u);
+			line += d;
 			for (int k = 0; k < 3; k++)
 				if (!lt_varint(p, n, &i, &u))
 					return 0;
 		} else if (code == 13) {
-			if (!lt_varint(p, n, &i, &u))
+			if (!lt_svarint(p, n, &i, &d))
 				return 0;
-			line += lt_svarint(u);
+			line += d;
 		} else if (code >= 10 && code <= 12) {
 			line += code - 10;
 			i += 2;
