@@ -128,7 +128,8 @@ struct py_node {			/* AGGREGATED: Python frame tree node */
 
 struct leak_delta {			/* AGGREGATED: what to emit after the peak */
 	uint32_t stack;
-	int64_t bytes, count;
+	int64_t bytes;
+	int32_t count;
 };
 
 struct memray {
@@ -149,7 +150,7 @@ struct memray {
 
 	struct hashmap thread_ids;	/* tid -> index in threads */
 	struct vec threads;		/* struct thread */
-	uint32_t cur_thread;		/* index in threads; UINT32_MAX before a CONTEXT_SWITCH */
+	uint32_t cur_thread;		/* index in threads; UINT32_MAX before CONTEXT_SWITCH */
 
 	struct vec nodes;		/* struct native_node; [0] is the root */
 	struct vec gen_first;		/* size_t: first segment of generation g */
@@ -236,14 +237,20 @@ static bool lt_varint(const uint8_t *p, size_t n, size_t *i, uint64_t *out)
 	return true;
 }
 
-static int64_t lt_svarint(uint64_t u)
+/* Signed 6-bit-group varint; false for a line delta no real table has (keeps sums in range). */
+static bool lt_svarint(const uint8_t *p, size_t n, size_t *i, int64_t *out)
 {
-	return (u & 1) ? -(int64_t)(u >> 1) : (int64_t)(u >> 1);
+	uint64_t u;
+
+	if (!lt_varint(p, n, i, &u) || (u >> 1) > INT32_MAX)
+		return false;
+	*out = (u & 1) ? -(int64_t)(u >> 1) : (int64_t)(u >> 1);
+	return true;
 }
 
 static int64_t line_311(const uint8_t *p, size_t n, int64_t first, int64_t offset)
 {
-	int64_t target = offset / 2, addr = 0, line = first;
+	int64_t target = offset / 2, addr = 0, line = first, d;
 	size_t i = 0;
 	uint64_t u;
 
@@ -253,16 +260,16 @@ static int64_t line_311(const uint8_t *p, size_t n, int64_t first, int64_t offse
 		int64_t length = (b & 7) + 1;
 
 		if (code == 14) {
-			if (!lt_varint(p, n, &i, &u))
+			if (!lt_svarint(p, n, &i, &d))
 				return 0;
-			line += lt_svarint(u);
+			line += d;
 			for (int k = 0; k < 3; k++)
 				if (!lt_varint(p, n, &i, &u))
 					return 0;
 		} else if (code == 13) {
-			if (!lt_varint(p, n, &i, &u))
+			if (!lt_svarint(p, n, &i, &d))
 				return 0;
-			line += lt_svarint(u);
+			line += d;
 		} else if (code >= 10 && code <= 12) {
 			line += code - 10;
 			i += 2;
@@ -353,7 +360,7 @@ static uint32_t python_frame(struct memray *m, uint32_t code_idx, int64_t offset
 /* ------------------------------------------------------------------------- */
 /* Native frames (§6). */
 
-/* The model frame of ip as mapped in generation gen: image path and offset from its load address. */
+/* The model frame of ip as mapped in generation gen: image path, offset from its load address. */
 static uint32_t native_frame(struct memray *m, uint64_t ip, uint64_t gen)
 {
 	struct frame f = { .kind = FRAME_NATIVE, .address = ip };
@@ -413,7 +420,8 @@ static uint32_t native_stack(struct memray *m, uint32_t py_stack, uint32_t nativ
 		n++;
 	}
 	while (n--) {
-		const struct native_node *node = vec_at(&m->nodes, *(uint32_t *)vec_at(&m->scratch, n));
+		uint32_t k = *(uint32_t *)vec_at(&m->scratch, n);
+		const struct native_node *node = vec_at(&m->nodes, k);
 
 		stack = capture_builder_stack(m->b, stack, native_frame(m, node->ip, gen));
 	}
@@ -663,7 +671,7 @@ static void munmap_range(struct memray *m, uint64_t addr, uint64_t size)
 	bool run = false;
 	size_t i = 0;
 
-	/* Pieces a split or trim leaves no longer overlap the range: rescanning them is harmless. */
+	/* Pieces left by a split or trim no longer overlap the range: rescanning is harmless. */
 	while (i < m->maps.len) {
 		struct mapping *map = vec_at(&m->maps, i);
 		uint64_t lo = map->begin > addr ? map->begin : addr;
@@ -814,7 +822,8 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 		return REC_BAD;
 	code_idx = hashmap_get(&m->code_ids, code_id);
 	if (code_idx == HASHMAP_NONE)
-		return bad(m, "FRAME_PUSH names code object %" PRIu64 " (not defined yet)", code_id);
+		return bad(m, "FRAME_PUSH names code object %" PRIu64 " (not defined yet)",
+			   code_id);
 	frame = python_frame(m, code_idx, offset);
 	th = vec_at(&m->threads, m->cur_thread);
 	parent = th->ids.len ? *(uint32_t *)vec_at(&th->ids, th->ids.len - 1) : 0;
@@ -937,18 +946,6 @@ static enum rec_status all_record(struct memray *m, struct rd *r)
 /* ------------------------------------------------------------------------- */
 /* AGGREGATED_ALLOCATIONS records (§10). */
 
-/* Emits count in int32 pieces (the first carries the bytes). */
-static void emit(struct memray *m, uint32_t stack, int64_t bytes, int64_t count)
-{
-	do {
-		int64_t piece = count > INT32_MAX ? INT32_MAX : count < -INT32_MAX ? -INT32_MAX : count;
-
-		capture_builder_event(m->b, stack, bytes, (int32_t)piece, 0);
-		bytes = 0;
-		count -= piece;
-	} while (count);
-}
-
 static enum rec_status memory_snapshot(struct memray *m, struct rd *r)
 {
 	uint64_t ms, rss, heap;
@@ -1035,7 +1032,8 @@ static uint32_t py_node_stack(struct memray *m, uint32_t idx, int elided)
 
 static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 {
-	uint64_t f[9];	/* tid, allocator + padding, native, node, gen, n_hwm, n_leak, b_hwm, b_leak */
+	/* tid, allocator + padding, native, node, gen, n_hwm, n_leak, b_hwm, b_leak */
+	uint64_t f[9];
 	struct leak_delta d;
 	uint32_t stack;
 	int64_t sum;
@@ -1048,9 +1046,13 @@ static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 	if (f[2] >= m->nodes.len)
 		return bad(m, "AGGREGATED_ALLOCATION names native trace %" PRIu64 " of %zu", f[2],
 			   m->nodes.len - 1);
-	for (int i = 5; i < 9; i++)
-		if (f[i] > (uint64_t)HEAP_LIMIT)
-			return bad(m, "AGGREGATED_ALLOCATION with a figure of %" PRIu64, f[i]);
+	/* More than 2^31 allocations alive at one location is corrupt data too. */
+	if (f[5] > INT32_MAX || f[6] > INT32_MAX)
+		return bad(m, "AGGREGATED_ALLOCATION with %" PRIu64 " allocations",
+			   f[5] > f[6] ? f[5] : f[6]);
+	if (f[7] > (uint64_t)HEAP_LIMIT || f[8] > (uint64_t)HEAP_LIMIT)
+		return bad(m, "AGGREGATED_ALLOCATION with %" PRIu64 " bytes",
+			   f[7] > f[8] ? f[7] : f[8]);
 	if (!heap_add(m, (int64_t)f[7]) || __builtin_add_overflow(m->leaked, (int64_t)f[8], &sum) ||
 	    sum > HEAP_LIMIT)
 		return bad(m, "AGGREGATED_ALLOCATION overflows the heap size");
@@ -1058,10 +1060,10 @@ static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 	stack = py_node_stack(m, (uint32_t)f[3], f[0] == m->h.main_tid);
 	stack = native_stack(m, stack, (uint32_t)f[2], f[4]);
 	if (f[7] || f[5])
-		emit(m, stack, (int64_t)f[7], (int64_t)f[5]);
+		capture_builder_event(m->b, stack, (int64_t)f[7], (int32_t)f[5], 0);
 	d.stack = stack;
 	d.bytes = (int64_t)f[8] - (int64_t)f[7];
-	d.count = (int64_t)f[6] - (int64_t)f[5];
+	d.count = (int32_t)((int64_t)f[6] - (int64_t)f[5]);
 	if (d.bytes || d.count)
 		vec_push(&m->leak_deltas, &d);
 	return REC_OK;
@@ -1138,8 +1140,9 @@ static void emit_leak_deltas(struct memray *m)
 		for (size_t i = 0; i < m->leak_deltas.len; i++) {
 			const struct leak_delta *d = vec_at(&m->leak_deltas, i);
 
-			if ((d->bytes < 0) == (pass == 0))
-				emit(m, d->stack, d->bytes, d->count);
+			if ((d->bytes < 0) != (pass == 0))
+				continue;
+			capture_builder_event(m->b, d->stack, d->bytes, d->count, 0);
 		}
 	}
 }
@@ -1209,7 +1212,9 @@ static void set_meta(struct memray *m)
 	meta->peak_rule = PEAK_LAST_MAX;
 	meta->top_rule = TOP_INNERMOST_PYTHON;
 	meta->start_time_ms = h->start_time;
-	meta->duration_ms = h->end_time >= h->start_time ? h->end_time - h->start_time : -1;
+	if (h->end_time < h->start_time ||
+	    __builtin_sub_overflow(h->end_time, h->start_time, &meta->duration_ms))
+		meta->duration_ms = -1;
 }
 
 static int read_header(struct memray *m, struct mt_error *err)
@@ -1234,7 +1239,8 @@ static int read_header(struct memray *m, struct mt_error *err)
 			if (version != 12 && version != 13)
 				return mt_error_set(err, MT_ERR_VERSION, 7,
 						    "memray header version %d is not supported "
-						    "(memtui reads versions 12 and 13)", (int)version);
+						    "(memtui reads versions 12 and 13)",
+						    (int)version);
 		}
 		st = parse_header(m, &r);
 		if (st == REC_OK) {
@@ -1253,7 +1259,8 @@ static int read_header(struct memray *m, struct mt_error *err)
 					    "memray header cut short after %zd bytes", n);
 		}
 		if (want >= INPUT_MAX_WINDOW)
-			return mt_error_set(err, MT_ERR_CORRUPT, 0, "memray header longer than %u bytes",
+			return mt_error_set(err, MT_ERR_CORRUPT, 0,
+					    "memray header longer than %u bytes",
 					    INPUT_MAX_WINDOW);
 		want *= 2;
 	}
@@ -1291,7 +1298,8 @@ static void read_records(struct memray *m, record_fn rec, record_name_fn name)
 		uint64_t off;
 
 		if (n <= 0) {
-			cut(m, input_offset(m->in), "ends without a TRAILER record (unfinished capture)");
+			cut(m, input_offset(m->in),
+			    "ends without a TRAILER record (unfinished capture)");
 			return;
 		}
 		while (r.p < r.end) {
@@ -1306,8 +1314,7 @@ static void read_records(struct memray *m, record_fn rec, record_name_fn name)
 		if (st == REC_END)
 			return;
 		if (st == REC_BAD) {
-			snprintf(why, sizeof(why), "%s record: %s", name(*start), m->why);
-			capture_builder_truncated(m->b, off, why);
+			capture_builder_truncated(m->b, off, m->why);
 			return;
 		}
 		input_consume(m->in, (size_t)(start - base));
@@ -1316,7 +1323,8 @@ static void read_records(struct memray *m, record_fn rec, record_name_fn name)
 			continue;
 		}
 		if ((size_t)n < want) {
-			snprintf(why, sizeof(why), "cut inside a %s record", name(*start));
+			snprintf(why, sizeof(why), "cut inside %s %s record",
+				 strchr("AEIOUu", name(*start)[0]) ? "an" : "a", name(*start));
 			cut(m, off, why);
 			return;
 		}
