@@ -1207,6 +1207,7 @@ static void set_meta(struct memray *m)
 	meta->command = xstrndup(h->command, h->command_len);
 	meta->pid = h->pid;
 	meta->native_traces = h->native_traces;
+	meta->native_offsets = true;
 	meta->has_totals = h->file_format == ALL_ALLOCATIONS;
 	meta->has_event_stream = h->file_format == ALL_ALLOCATIONS;
 	meta->peak_rule = PEAK_LAST_MAX;
