@@ -15,12 +15,12 @@
 #include <string.h>
 
 #include "capture_impl.h"
+#include "idtable.h"
 #include "xalloc.h"
 
 struct capture_builder {
 	struct capture *cap;
-	uint32_t *frame_slots;		/* open addressing over frame ids, UINT32_MAX = empty */
-	size_t frame_cap;
+	struct idtable frame_index;	/* frame ids by content */
 	int64_t *live_bytes;		/* per stack, current */
 	int64_t *live_count;
 	size_t live_cap;		/* entries allocated in live_* */
@@ -73,7 +73,7 @@ void capture_builder_free(struct capture_builder *b)
 	if (!b)
 		return;
 	capture_free(b->cap);
-	free(b->frame_slots);
+	idtable_release(&b->frame_index);
 	free(b->live_bytes);
 	free(b->live_count);
 	free(b->chunk_buf);
@@ -126,47 +126,43 @@ static bool frame_equal(const struct frame *a, const struct frame *b)
 	       a->line == b->line && a->address == b->address && a->kind == b->kind;
 }
 
-static void grow_frame_slots(struct capture_builder *b)
+static uint64_t frame_hash_id(const void *ctx, uint32_t id)
 {
-	size_t cap = b->frame_cap ? b->frame_cap * 2 : 1024;
-	uint32_t *slots = xmalloc(cap * sizeof(*slots));
-	const struct vec *frames = &b->cap->frames;
+	return frame_hash(vec_at(ctx, id));
+}
 
-	memset(slots, 0xff, cap * sizeof(*slots));
-	for (uint32_t id = 1; id < frames->len; id++) {
-		size_t i = frame_hash(vec_at(frames, id)) & (cap - 1);
+struct frame_key {
+	const struct vec *frames;
+	const struct frame *f;
+};
 
-		while (slots[i] != UINT32_MAX)
-			i = (i + 1) & (cap - 1);
-		slots[i] = id;
-	}
-	free(b->frame_slots);
-	b->frame_slots = slots;
-	b->frame_cap = cap;
+static bool frame_key_equal(const void *ctx, uint32_t id)
+{
+	const struct frame_key *k = ctx;
+
+	return frame_equal(vec_at(k->frames, id), k->f);
 }
 
 uint32_t capture_builder_frame(struct capture_builder *b, const struct frame *f)
 {
 	struct vec *frames = &b->cap->frames;
-	struct frame copy = *f;
-	size_t i, mask;
+	struct frame_key key = { frames, f };
+	size_t slot = 0;
 	uint32_t id;
 
 	if (f->function >= strtab_count(&b->cap->strings) ||
 	    f->file >= strtab_count(&b->cap->strings) ||
 	    f->module >= strtab_count(&b->cap->strings))
 		BUG("capture_builder_frame: bad string id");
-	if ((frames->len + 1) * 2 > b->frame_cap)
-		grow_frame_slots(b);
-	mask = b->frame_cap - 1;
-	for (i = frame_hash(f) & mask; b->frame_slots[i] != UINT32_MAX; i = (i + 1) & mask)
-		if (frame_equal(vec_at(frames, b->frame_slots[i]), f))
-			return b->frame_slots[i];
+	idtable_reserve(&b->frame_index, frames->len, 1, frame_hash_id, frames);
+	id = idtable_find(&b->frame_index, frame_hash(f), frame_key_equal, &key, &slot);
+	if (id != IDTABLE_NONE)
+		return id;
 	if (frames->len >= UINT32_MAX - 1)
 		BUG("capture_builder_frame: more than 2^32 frames");
 	id = (uint32_t)frames->len;
-	vec_push(frames, &copy);
-	b->frame_slots[i] = id;
+	vec_push(frames, f);
+	idtable_insert(&b->frame_index, slot, id);
 	return id;
 }
 

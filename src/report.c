@@ -63,7 +63,10 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 	r->opt = *opt;
 	snapshot_peak(&r->peak, cap);
 	snapshot_leaks(&r->leaks, cap, &r->suppressed);
-	snapshot_allocated(&r->calls, cap, 0, n_events);
+	/* Calls per stack cost a pass over the whole log: only when something reads them. */
+	if (capture_meta(cap)->top_rule == TOP_INNERMOST_FRAME || opt->view == VIEW_ALLOCATED ||
+	    opt->view == VIEW_ALLOCATIONS)
+		snapshot_allocated(&r->calls, cap, 0, n_events);
 	switch (opt->view) {
 	case VIEW_PEAK:
 		snapshot_copy(&r->weights, &r->peak, false);
@@ -85,7 +88,7 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 		r->weights_are_count = true;
 		break;
 	}
-	top_locations(&r->top, cap, &r->peak, &r->calls);
+	top_locations(&r->top, cap, &r->peak, r->calls.n ? &r->calls : NULL);
 	tree_build(&r->tree, cap, &r->weights, opt->direction);
 	tree_sort(&r->tree, METRIC_BYTES);
 }

@@ -48,7 +48,8 @@ struct report {
 	struct snapshot peak;		/* live at the peak */
 	struct snapshot leaks;		/* live at the end, suppressions removed */
 	struct snapshot suppressed;	/* what the suppressions removed */
-	struct snapshot calls;		/* allocation calls over the run */
+	struct snapshot calls;		/* allocation calls over the run; empty (n 0)
+					 * unless the top rule or the view needs them */
 	struct snapshot weights;	/* the view's weights (a copy of one of the above) */
 	bool weights_are_count;		/* the view weighs by count, not bytes */
 	struct top_list top;		/* locations at the peak */

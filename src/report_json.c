@@ -89,8 +89,7 @@ static void write_top(FILE *out, const struct report *r)
 		char label[256];
 
 		fputs(i ? ",{" : "{", out);
-		json_kv_str(out, "function", *e->function || !e->frame ? e->function
-					      : capture_frame_label(r->cap, e->frame, label, sizeof(label)),
+		json_kv_str(out, "function", top_entry_function(r->cap, e, label, sizeof(label)),
 			    true);
 		json_kv_str(out, "file", e->file, true);
 		fprintf(out, "\"line\":%u,", e->line);

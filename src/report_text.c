@@ -67,9 +67,7 @@ static void write_top(FILE *out, const struct report *r)
 		const struct top_entry *e = &r->top.entries[i];
 
 		char label[256];
-		const char *fn = *e->function || !e->frame
-					 ? e->function
-					 : capture_frame_label(r->cap, e->frame, label, sizeof(label));
+		const char *fn = top_entry_function(r->cap, e, label, sizeof(label));
 
 		fprintf(out, "%14" PRId64 " %10s %7" PRId64 "  %s", e->bytes,
 			fmt_bytes(e->bytes, b, sizeof(b)), e->allocations, fn);

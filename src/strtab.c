@@ -1,8 +1,9 @@
 /*
- * strtab: FNV-1a over the bytes, linear probing over ids; load <= 1/2.
+ * strtab: FNV-1a over the bytes; an idtable finds a string's id.
  */
 #include "strtab.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,45 +38,44 @@ const char *strtab_get(const struct strtab *t, uint32_t id)
 	return (const char *)vec_at(&t->chars, *(uint64_t *)vec_at(&t->offsets, id));
 }
 
-static void grow_slots(struct strtab *t)
+static uint64_t hash_id(const void *ctx, uint32_t id)
 {
-	size_t cap = t->cap ? t->cap * 2 : 256;
-	uint32_t *slots = xmalloc(cap * sizeof(*slots));
+	const struct strtab *t = ctx;
 
-	memset(slots, 0xff, cap * sizeof(*slots));
-	for (uint32_t id = 0; id < t->offsets.len; id++) {
-		size_t i = hash_bytes(strtab_get(t, id), strtab_len(t, id)) & (cap - 1);
+	return hash_bytes(strtab_get(t, id), strtab_len(t, id));
+}
 
-		while (slots[i] != UINT32_MAX)
-			i = (i + 1) & (cap - 1);
-		slots[i] = id;
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->cap = cap;
+struct str_key {
+	const struct strtab *t;
+	const char *s;
+	size_t len;
+};
+
+static bool str_equal(const void *ctx, uint32_t id)
+{
+	const struct str_key *k = ctx;
+
+	return strtab_len(k->t, id) == k->len && !memcmp(strtab_get(k->t, id), k->s, k->len);
 }
 
 uint32_t strtab_intern(struct strtab *t, const char *s, size_t len)
 {
-	size_t i;
+	struct str_key key = { t, s, len };
+	size_t slot = 0;
 	uint64_t off;
 	uint32_t id;
 
-	if ((t->offsets.len + 1) * 2 > t->cap)
-		grow_slots(t);
-	for (i = hash_bytes(s, len) & (t->cap - 1); t->slots[i] != UINT32_MAX;
-	     i = (i + 1) & (t->cap - 1)) {
-		id = t->slots[i];
-		if (strtab_len(t, id) == len && !memcmp(strtab_get(t, id), s, len))
-			return id;
-	}
+	idtable_reserve(&t->index, t->offsets.len, 0, hash_id, t);
+	id = idtable_find(&t->index, hash_bytes(s, len), str_equal, &key, &slot);
+	if (id != IDTABLE_NONE)
+		return id;
 	if (t->offsets.len >= UINT32_MAX - 1)
 		BUG("strtab: more than 2^32 strings");
 	id = (uint32_t)t->offsets.len;
 	off = t->chars.len;
 	vec_push(&t->offsets, &off);
 	memcpy(vec_grow(&t->chars, len + 1), s, len);
-	t->slots[i] = id;
+	idtable_insert(&t->index, slot, id);
 	return id;
 }
 
@@ -83,8 +83,7 @@ void strtab_init(struct strtab *t)
 {
 	vec_init(&t->chars, 1);
 	vec_init(&t->offsets, sizeof(uint64_t));
-	t->slots = NULL;
-	t->cap = 0;
+	idtable_init(&t->index);
 	strtab_intern(t, "", 0);
 }
 
@@ -92,7 +91,5 @@ void strtab_release(struct strtab *t)
 {
 	vec_release(&t->chars);
 	vec_release(&t->offsets);
-	free(t->slots);
-	t->slots = NULL;
-	t->cap = 0;
+	idtable_release(&t->index);
 }

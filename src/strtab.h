@@ -11,13 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idtable.h"
 #include "vec.h"
 
 struct strtab {
 	struct vec chars;	/* char: all strings, each followed by NUL */
 	struct vec offsets;	/* uint64_t: start of string id in chars */
-	uint32_t *slots;	/* open-addressing table of ids, UINT32_MAX = empty */
-	size_t cap;		/* slots, a power of two */
+	struct idtable index;	/* ids by content */
 };
 
 void strtab_init(struct strtab *t);

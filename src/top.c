@@ -118,3 +118,11 @@ void top_list_release(struct top_list *l)
 	l->entries = NULL;
 	l->n = 0;
 }
+
+const char *top_entry_function(const struct capture *cap, const struct top_entry *e, char *buf,
+			       size_t size)
+{
+	if (*e->function || !e->frame)
+		return e->function;
+	return capture_frame_label(cap, e->frame, buf, size);
+}

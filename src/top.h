@@ -20,7 +20,7 @@
 
 struct top_entry {
 	const char *function;	/* borrowed from the capture (or a static "???"); may be ""
-				 * for an unnamed native frame: see capture_frame_label */
+				 * for an unnamed native frame: see top_entry_function */
 	const char *file;
 	const char *module;
 	uint32_t line;
@@ -42,5 +42,9 @@ struct top_list {
 void top_locations(struct top_list *out, const struct capture *cap, const struct snapshot *weights,
 		   const struct snapshot *calls);
 void top_list_release(struct top_list *l);
+/* The name to show for e: its function, or for an unnamed native frame its
+ * module+offset label (capture_frame_label) written into buf. */
+const char *top_entry_function(const struct capture *cap, const struct top_entry *e, char *buf,
+			       size_t size);
 
 #endif

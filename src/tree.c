@@ -8,8 +8,8 @@
  * Bottom-up: each weighted stack is walked leaf to root and the path is
  * inserted from the tree root with the leaf first; totals are added on the way.
  *
- * Child lookup is one open-addressing table keyed by (parent node, merge key)
- * where the merge key is (function, file) or, for unnamed frames, the frame.
+ * Child lookup is one idtable keyed by (parent node, merge key) where the
+ * merge key is (function, file) or, for unnamed frames, the frame.
  */
 #include "tree.h"
 
@@ -35,23 +35,26 @@ static uint64_t node_hash(uint32_t parent, uint64_t mkey)
 	return hash_u64(mkey ^ hash_u64((uint64_t)parent + 0x9e3779b97f4a7c15ULL));
 }
 
-static void grow_slots(struct tree *t)
+static uint64_t node_hash_id(const void *ctx, uint32_t id)
 {
-	uint32_t cap = t->n_slots ? t->n_slots * 2 : 1024;
-	uint32_t *slots = xmalloc((size_t)cap * sizeof(*slots));
+	const struct tree *t = ctx;
+	const struct tree_node *nd = &t->nodes[id];
 
-	memset(slots, 0xff, (size_t)cap * sizeof(*slots));
-	for (uint32_t id = 1; id < t->n; id++) {
-		const struct tree_node *nd = &t->nodes[id];
-		uint32_t i = (uint32_t)node_hash(nd->parent, merge_key(t->cap, nd->frame)) & (cap - 1);
+	return node_hash(nd->parent, merge_key(t->cap, nd->frame));
+}
 
-		while (slots[i] != TREE_NONE)
-			i = (i + 1) & (cap - 1);
-		slots[i] = id;
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->n_slots = cap;
+struct child_key {
+	const struct tree *t;
+	uint32_t parent;
+	uint64_t mkey;
+};
+
+static bool child_equal(const void *ctx, uint32_t id)
+{
+	const struct child_key *k = ctx;
+	const struct tree_node *nd = &k->t->nodes[id];
+
+	return nd->parent == k->parent && merge_key(k->t->cap, nd->frame) == k->mkey;
 }
 
 static uint32_t new_node(struct tree *t, uint32_t parent, uint32_t frame)
@@ -81,20 +84,16 @@ static uint32_t new_node(struct tree *t, uint32_t parent, uint32_t frame)
 
 static uint32_t child(struct tree *t, uint32_t parent, uint32_t frame)
 {
-	uint64_t mk = merge_key(t->cap, frame);
-	uint32_t i, mask, id;
+	struct child_key key = { t, parent, merge_key(t->cap, frame) };
+	size_t slot = 0;
+	uint32_t id;
 
-	if ((t->n + 1) * 2 > t->n_slots)
-		grow_slots(t);
-	mask = t->n_slots - 1;
-	for (i = (uint32_t)node_hash(parent, mk) & mask; t->slots[i] != TREE_NONE; i = (i + 1) & mask) {
-		const struct tree_node *nd = &t->nodes[t->slots[i]];
-
-		if (nd->parent == parent && merge_key(t->cap, nd->frame) == mk)
-			return t->slots[i];
-	}
+	idtable_reserve(&t->children, t->n, 1, node_hash_id, t);
+	id = idtable_find(&t->children, node_hash(parent, key.mkey), child_equal, &key, &slot);
+	if (id != IDTABLE_NONE)
+		return id;
 	id = new_node(t, parent, frame);
-	t->slots[i] = id;
+	idtable_insert(&t->children, slot, id);
 	return id;
 }
 
@@ -239,6 +238,6 @@ void tree_sort(struct tree *t, enum tree_metric metric)
 void tree_release(struct tree *t)
 {
 	free(t->nodes);
-	free(t->slots);
+	idtable_release(&t->children);
 	memset(t, 0, sizeof(*t));
 }

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "idtable.h"
 #include "snapshot.h"
 
 enum tree_direction { TREE_TOP_DOWN, TREE_BOTTOM_UP };
@@ -43,8 +44,7 @@ struct tree {
 	enum tree_direction dir;
 	struct tree_node *nodes;
 	uint32_t n, cap_nodes;
-	uint32_t *slots;	/* child index: open addressing over node ids */
-	uint32_t n_slots;
+	struct idtable children;	/* node ids by (parent, merge key) */
 };
 
 /* Builds the tree of the stacks with nonzero weight in w. */
