@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "registry.h"
+#include "ui.h"
 
 #define MEMTUI_VERSION "0.1.0"
 
@@ -32,6 +33,11 @@ static const char usage[] =
 	"  --top N                top locations to list (default 10)\n"
 	"  --no-progress          never show the loading progress line\n"
 	"  -h, --help             this text\n"
+	"\n"
+	"explorer options:\n"
+	"  --replay KEYS          play KEYS headless and print the last screen\n"
+	"                         (e.g. 'jjl/main<Enter>q'; see README.md)\n"
+	"  --size WxH             screen size for --replay (default 80x24)\n"
 	"  --version              the version\n";
 
 static int parse_uint(const char *s, unsigned *out)
@@ -118,6 +124,20 @@ static int parse_option(struct options *opt, int argc, char **argv, int *i)
 	return 0;
 }
 
+/* The explorer's own options; true when argv[*i] was one. */
+static bool parse_explore_option(struct options *opt, int argc, char **argv, int *i)
+{
+	const char *v;
+
+	if ((v = take_value(argc, argv, i, "--replay")))
+		opt->replay = v;
+	else if ((v = take_value(argc, argv, i, "--size")))
+		opt->size = v;
+	else
+		return false;
+	return true;
+}
+
 int cli_parse(struct options *opt, int argc, char **argv)
 {
 	int i = 1;
@@ -135,6 +155,8 @@ int cli_parse(struct options *opt, int argc, char **argv)
 		if (!only_files && !strcmp(argv[i], "--")) {
 			only_files = true;
 		} else if (!only_files && argv[i][0] == '-' && argv[i][1]) {
+			if (parse_explore_option(opt, argc, argv, &i))
+				continue;
 			if (parse_option(opt, argc, argv, &i) < 0)
 				return -1;
 		} else if (opt->n_files < 2) {
@@ -165,7 +187,7 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 
 static int load(const struct options *opt, const char *path, struct capture **cap)
 {
-	struct load_options lo = { NULL, NULL };
+	struct load_options lo = { NULL, NULL, NULL };
 	struct mt_error err = { 0 };
 	char msg[768];
 	int rc;
@@ -193,6 +215,29 @@ static int load(const struct options *opt, const char *path, struct capture **ca
 	return 0;
 }
 
+/* The explorer's loader: formats_load with its progress and cancel (ui/ knows no formats). */
+static int explore_load(void *ctx, const char *path, const atomic_bool *cancel,
+			ui_progress_fn progress, void *progress_ctx, struct capture **out,
+			char *msg, size_t size)
+{
+	struct load_options lo = { progress, progress_ctx, cancel };
+	struct mt_error err = { 0 };
+	int rc;
+
+	(void)ctx;
+	rc = formats_load(path, &lo, out, &err);
+	if (rc < 0)
+		mt_error_format(&err, msg, size);
+	return rc;
+}
+
+static int explore(const struct options *opt)
+{
+	struct ui_options uo = { opt->files[0], opt->replay, opt->size };
+
+	return ui_run(&uo, explore_load, NULL);
+}
+
 int cli_run(const struct options *opt)
 {
 	struct capture *cap = NULL;
@@ -206,9 +251,10 @@ int cli_run(const struct options *opt)
 		printf("memtui %s\n", MEMTUI_VERSION);
 		return 0;
 	}
+	if (opt->command == CMD_EXPLORE)
+		return explore(opt);
 	if (load(opt, opt->files[0], &cap) < 0)
 		return 2;
-	/* NEEDSWORK: CMD_EXPLORE opens the ncurses explorer once it exists (issue 3). */
 	report_compute(&r, cap, opt->files[0], &opt->report);
 	report_write(stdout, &r);
 	report_release(&r);

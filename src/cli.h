@@ -16,6 +16,8 @@ struct options {
 	const char *files[2];
 	int n_files;
 	bool progress;		/* show a progress line on stderr while loading */
+	const char *replay;	/* explorer: keys to replay headless (--replay), or NULL */
+	const char *size;	/* explorer: replay screen "WxH" (--size), or NULL */
 };
 
 /* Fills opt from argv; on a usage error prints one line to stderr and returns -1. */
