@@ -6,7 +6,9 @@
  *    descends into a node only when its key is in open (the root's key is
  *    always in open);
  *  - cursor < n_rows (or 0 when n_rows is 0);
- *  - path[] holds the keys from the root to rows[cursor].
+ *  - path[] holds the keys from the root to rows[cursor], or, right after an
+ *    attach, of a deeper path that the cursor's node stands in for (the
+ *    selection asked for what this tree lacks), until the cursor moves.
  * The walk needs no recursion: it follows first_child, next_sibling and
  * parent links, and stops when it climbs back to the node it started under.
  */
@@ -181,7 +183,9 @@ void outline_attach(struct outline *o, const struct tree *t)
 		compute_matches(o);
 	row = outline_row_of(o, nd);
 	o->cursor = row == SIZE_MAX ? 0 : row;
-	remember_path(o);
+	/* Standing in for a deeper path t lacks: keep asking for it until the cursor moves. */
+	if (!o->path_len || o->path_len <= t->nodes[nd].depth + 1)
+		remember_path(o);
 }
 
 void outline_detach(struct outline *o)
@@ -293,13 +297,14 @@ static void close_one(struct outline *o, uint32_t node)
 		hashmap_remove(&o->open, o->t->nodes[node].key);
 }
 
-/* Rebuilds the rows and puts the cursor back on node (visible by construction). */
+/* Rebuilds the rows and puts the cursor on node, or on its nearest visible ancestor. */
 static void rebuild_at(struct outline *o, uint32_t node)
 {
 	size_t row;
 
 	rebuild_rows(o);
-	row = outline_row_of(o, node);
+	while ((row = outline_row_of(o, node)) == SIZE_MAX && o->t->nodes[node].parent != TREE_NONE)
+		node = o->t->nodes[node].parent;
 	o->cursor = row == SIZE_MAX ? 0 : row;
 	remember_path(o);
 }
@@ -314,16 +319,10 @@ void outline_expand_all(struct outline *o, uint32_t node)
 
 void outline_collapse_all(struct outline *o, uint32_t node)
 {
-	uint32_t cur = outline_node(o);
-
 	if (!o->t || !o->t->n)
 		return;
 	each_below(o, node, close_one);
-	/* The cursor moves up to the collapsed node when it was below it. */
-	for (uint32_t p = cur; p != TREE_NONE; p = o->t->nodes[p].parent)
-		if (p == node)
-			cur = node;
-	rebuild_at(o, cur);
+	rebuild_at(o, outline_node(o));
 }
 
 void outline_expand_heavy(struct outline *o, unsigned permille)

@@ -8,7 +8,8 @@
  * remembered as the keys of its path from the root.  So attaching another
  * tree (another metric, sort order, or the live heap at another time) keeps
  * the expanded nodes and puts the cursor on the same call path, or on its
- * deepest ancestor that the new tree has.
+ * deepest ancestor that the new tree has; the path asked for is kept until
+ * the cursor moves, so going back to a tree that has it finds it again.
  *
  * Rows are node ids of the attached tree, root first; a node's children
  * follow it, in the tree's sibling order, when it is expanded.  Expanding or

@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""Headless replay tests of the explorer (`memtui --replay KEYS --size WxH`).
+
+The replay draws with the same code as the terminal, into memory, and prints
+the last frame.  These tests read that frame back and check:
+  - every row of the expanded tree (top-down and bottom-up, every metric the
+    capture has) against `memtui report --json` for the same view: order,
+    depth, function, value, share and allocation count, as formatted text;
+  - the header figures against the report's peak, allocated and leaked;
+  - the stages captures' peak tree against the profilers' own trees (heaptrack's
+    flamegraph stacks, memray's high-water-mark tree merged by function);
+  - navigation, search (matches expanded to, n/N, smart case), the selection
+    kept across metric, sort and view changes, invert to callers, help,
+    resize, LANG=C (ASCII only), aggregated and truncated captures, and the
+    errors (not a terminal, bad replay keys).
+
+usage: test_replay.py MEMTUI SAMPLE_CAPTURES [SHARED_CAPTURES]
+"""
+import os
+import subprocess
+import sys
+
+from uitest import (Failure, Suite, fmt_bytes, fmt_percent, json_rows, replay, report, status,
+                    tree_rows, with_paths)
+
+METRICS = ["peak", "leaks", "allocated", "allocations", "temporary"]
+
+
+def available_metrics(rep):
+    """What `m` cycles through, from the report's own figures."""
+    out = ["peak", "leaks"]
+    if rep["totals"]["allocations"] is not None:
+        out += ["allocated", "allocations"]
+        if rep["totals"]["temporary"]:
+            out.append("temporary")
+    return out
+
+
+def check_tree_against_report(t, memtui, path, metric_index, metric, direction):
+    keys = "m" * metric_index + ("i" if direction == "bottom-up" else "") + "E"
+    screen = replay(memtui, path, keys, size="230x600")
+    st = status(screen)
+    t.true("%s %s %s: status names the metric" % (path, metric, direction),
+           "metric: %s " % metric in st and direction in st, st)
+    rep = report(memtui, path, "--view", metric, "--tree", direction)
+    want = json_rows(rep["tree"]["root"])
+    got = tree_rows(screen)
+    what = "%s %s %s" % (os.path.basename(path), metric, direction)
+    if not t.check(what + ": rows", len(got), len(want)):
+        return
+    root_value = want[0][2]
+    count_metric = rep["tree"]["metric"] == "count"
+    for g, (depth, fn, value, count) in zip(got, want):
+        shown = str(value) if count_metric else fmt_bytes(value)
+        ok = (g.depth, g.function, g.value, g.share, g.count) == \
+            (depth, fn, shown, fmt_percent(value, root_value), count)
+        if not t.true(what + ": row", ok, "%r != %r" % (
+                g, (depth, fn, shown, fmt_percent(value, root_value), count))):
+            return
+
+
+def check_header(t, memtui, path):
+    screen = replay(memtui, path, "", size="200x40")
+    rep = report(memtui, path)
+    lines = screen.split("\n")
+    t.true(path + ": header line 1 names the file and tool",
+           lines[0].startswith(path) and rep["format"] in lines[0], lines[0])
+    fig = lines[2]
+    want = "peak %s at %d ms" % (fmt_bytes(rep["peak"]["bytes"]), rep["peak"]["time_ms"])
+    t.true(path + ": header peak", fig.startswith(want), "%r lacks %r" % (fig, want))
+    if rep["totals"]["allocations"] is not None:
+        want = "allocated %s in %d allocations" % (fmt_bytes(rep["totals"]["allocated_bytes"]),
+                                                   rep["totals"]["allocations"])
+        t.true(path + ": header allocated", want in fig, "%r lacks %r" % (fig, want))
+    want = "leaked %s in %d allocations" % (fmt_bytes(rep["leaks"]["bytes"]),
+                                            rep["leaks"]["allocations"])
+    t.true(path + ": header leaked", want in fig, "%r lacks %r" % (fig, want))
+    if rep["meta"]["pid"] is not None:
+        t.true(path + ": header pid", "pid %d" % rep["meta"]["pid"] in lines[0], lines[0])
+
+
+def oracle_heaptrack(path):
+    """Peak bytes per call path (function names) from heaptrack's flamegraph stacks.
+    heaptrack_print starts stacks at main; unnamed frames are their address."""
+    sums = {}
+    for line in open(path):
+        stack, _, weight = line.rstrip("\n").rpartition(" ")
+        if not int(weight):
+            continue
+        frames = [f.split(" (")[0] for f in stack.rstrip(";").split(";")]
+        for i in range(1, len(frames) + 1):
+            key = tuple(frames[:i])
+            sums[key] = sums.get(key, 0) + int(weight)
+    return sums
+
+
+def screen_paths_from_main(rows):
+    """Screen paths as heaptrack_print writes them: from main when there is one,
+    with unnamed frames as their bare address."""
+    out = {}
+    for path, r in with_paths(rows):
+        if not path:
+            continue
+        names = [p.split(" ")[0] if p.startswith("0x") else p for p in path]
+        if "main" in names:
+            names = names[names.index("main"):]
+        out[tuple(names)] = r
+    return out
+
+
+def check_heaptrack_oracle(t, memtui, capture, flamegraph):
+    want = oracle_heaptrack(flamegraph)
+    got = screen_paths_from_main(tree_rows(replay(memtui, capture, "E", size="230x400")))
+    name = os.path.basename(capture)
+    for key, value in sorted(want.items()):
+        r = got.get(key)
+        if t.true("%s oracle path %s on screen" % (name, ";".join(key)), r is not None):
+            t.check("%s oracle %s" % (name, ";".join(key)), r.value, fmt_bytes(value))
+
+
+def merge_memray(node):
+    """memray's tree merges frames by (function, file, line); memtui by (function, file)."""
+    merged = {}
+    for c in node.get("children", []):
+        key = (c["function"], c["file"])
+        m = merged.setdefault(key, {"function": c["function"], "file": c["file"], "bytes": 0,
+                                    "n_allocations": 0, "children": []})
+        m["bytes"] += c["bytes"]
+        m["n_allocations"] += c["n_allocations"]
+        m["children"] += c.get("children", [])
+    return [dict(m, children=merge_memray(m)) for m in merged.values()]
+
+
+def check_memray_oracle(t, memtui, capture, oracle):
+    import json
+    root = json.load(open(oracle))["high_water_mark"]["tree"]["root"]
+    want = {}
+
+    def walk(nodes, prefix):
+        for n in nodes:
+            key = prefix + ((n["function"], n["file"]),)
+            want[key] = (n["bytes"], n["n_allocations"])
+            walk(n["children"], key)
+    walk(merge_memray(root), ())
+    rows = tree_rows(replay(memtui, capture, "E", size="260x600"))
+    got, stack = {}, []
+    for r in rows:
+        del stack[r.depth:]
+        stack.append((r.function, r.where.rpartition(":")[0]))
+        if r.depth:
+            got[tuple(stack[1:])] = r
+    name = os.path.basename(capture)
+    t.check(name + ": root = oracle peak", rows[0].value, fmt_bytes(root["bytes"]))
+    t.check(name + ": nodes = oracle's merged nodes", sorted(got), sorted(want))
+    for key, (b, n) in want.items():
+        r = got.get(key)
+        if r:
+            t.check("%s oracle %s" % (name, "/".join(k[0] for k in key)), (r.value, r.count),
+                    (fmt_bytes(b), n))
+
+
+def check_navigation(t, memtui, path):
+    rows = tree_rows(replay(memtui, path, ""))
+    st = status(replay(memtui, path, "jjj"))
+    t.true("jjj selects row 4", " 4/%d %s" % (len(rows), rows[3].function) in st, st)
+    st = status(replay(memtui, path, "G"))
+    t.true("G selects the last row", " %d/%d %s" % (len(rows), len(rows), rows[-1].function)
+           in st, st)
+    st = status(replay(memtui, path, "Gg"))
+    t.true("g selects the root", " 1/%d <root>" % len(rows) in st, st)
+    st = status(replay(memtui, path, "Qjjj"))
+    t.true("Q ends the replay", " 1/%d <root>" % len(rows) in st, st)
+    # h on the root's child collapses it; l opens it again; h h goes to the root.
+    collapsed = tree_rows(replay(memtui, path, "jh"))
+    t.check("h collapses", len(collapsed), 2)
+    t.check("h then l reopens", len(tree_rows(replay(memtui, path, "jhl"))), len(rows))
+    st = status(replay(memtui, path, "jjh"))
+    t.true("h on an open node's child goes to the parent... or collapses",
+           "2/" in st or "3/" in st, st)
+    top = len([r for r in rows if r.depth == 1])
+    t.check("C collapses all but the root", len(tree_rows(replay(memtui, path, "C"))), 1 + top)
+    full = len(tree_rows(replay(memtui, path, "E", size="200x600")))
+    t.true("E expands all", full > len(rows), "%d <= %d" % (full, len(rows)))
+    t.check("e on the root expands all", len(tree_rows(replay(memtui, path, "e",
+                                                               size="200x600"))), full)
+    t.check("c on the root collapses all", len(tree_rows(replay(memtui, path, "Ec"))), 1 + top)
+    # 20 rows: 3 header, 1 title, 15 tree rows, 1 status.
+    st = status(replay(memtui, path, "E<PgDn>", size="100x20"))
+    t.true("PgDn moves a page", " 16/" in st, st)
+    st = status(replay(memtui, path, "E<PgDn><PgDn><PgUp>", size="100x20"))
+    t.true("PgUp moves back a page", " 16/" in st, st)
+
+
+def check_search(t, memtui, path):
+    screen = replay(memtui, path, "C/calibrate<Enter>", size="200x80")
+    st = status(screen)
+    rows = tree_rows(screen)
+    t.true("search selects the first match", st.rstrip().endswith("/calibrate (1)") or
+           "calibrate" in st, st)
+    t.true("search expands to every match", any(r.function == "calibrate" for r in rows),
+           str(rows))
+    t.true("search status counts matches", "/calibrate (" in st, st)
+    st = status(replay(memtui, path, "/CALIBRATE<Enter>"))
+    t.true("smart case: upper case is exact", "no match" in st, st)
+    st = status(replay(memtui, path, "/_load<Enter>n"))
+    st2 = status(replay(memtui, path, "/_load<Enter>nN"))
+    st1 = status(replay(memtui, path, "/_load<Enter>"))
+    t.true("n moves to another match", st != st1, st)
+    t.check("N moves back", st2.split("  ")[:4], st1.split("  ")[:4])
+    st = status(replay(memtui, path, "/calibrate<Enter><Esc>"))
+    t.true("Esc clears the search", "/calibrate" not in st, st)
+
+
+def check_selection_kept(t, memtui, path):
+    st = status(replay(memtui, path, "/parse_readings<Enter>m"))
+    t.true("selection kept across metric", "metric: leaks" in st and "parse_readings" in st, st)
+    st = status(replay(memtui, path, "/parse_readings<Enter>s"))
+    t.true("selection kept across sort", "sort: count" in st and "parse_readings" in st, st)
+    st = status(replay(memtui, path, "/parse_readings<Enter>ss"))
+    t.true("sort by name", "sort: name" in st and "parse_readings" in st, st)
+    st = status(replay(memtui, path, "/parse_readings<Enter>21"))
+    t.true("selection kept across views", "[tree]" in st and "parse_readings" in st, st)
+    # calibrate leaks nothing: in the leaks tree the cursor goes to its deepest ancestor.
+    st = status(replay(memtui, path, "/calibrate<Enter>m"))
+    t.true("missing path: nearest ancestor", "metric: leaks" in st and " main" in st, st)
+    st = status(replay(memtui, path, "/calibrate<Enter>mmmm"))
+    t.true("metric cycle comes back with the selection", "metric: peak" in st and
+           "calibrate" in st, st)
+
+
+def check_invert(t, memtui, path):
+    screen = replay(memtui, path, "/calibrate<Enter>i", size="200x60")
+    st = status(screen)
+    t.true("i inverts", "bottom-up" in st and "calibrate" in st, st)
+    rows = tree_rows(screen)
+    sel = [r for r in rows if r.function == "calibrate" and r.depth == 1]
+    t.true("callers of the selection are open", sel and sel[0].open, str(rows))
+    idx = rows.index(sel[0]) if sel else 0
+    t.true("its caller is main", idx + 1 < len(rows) and rows[idx + 1].function == "main",
+           str(rows[idx:idx + 3]))
+    st = status(replay(memtui, path, "/calibrate<Enter>ii"))
+    t.true("i twice: top-down again, same selection", "top-down" in st and "calibrate" in st, st)
+
+
+def check_screens(t, memtui, path):
+    screen = replay(memtui, path, "?", size="100x40")
+    t.true("help lists keys", "memtui keys" in screen and "next metric" in screen and
+           "Ctrl-L" in screen, screen)
+    st = status(replay(memtui, path, "?q"))
+    t.true("q closes help", "[tree]" in st, st)
+    for keys, name in (("2", "flame graph"), ("3", "timeline"), ("<Tab>", "flame graph"),
+                       ("<Tab><Tab><Tab>", "tree")):
+        st = status(replay(memtui, path, keys))
+        t.true("view %s -> %s" % (keys, name), "[%s]" % name in st and "metric:" in st, st)
+    screen = replay(memtui, path, "<resize 80x24>")
+    lines = screen.rstrip("\n").split("\n")
+    t.check("resize: rows", len(lines), 24)
+    t.true("resize: columns", max(len(line) for line in lines) <= 80, "")
+    t.true("resize: status still there", "metric: peak" in lines[-1], lines[-1])
+    screen = replay(memtui, path, "E<resize 30x8>jjj<resize 100x30>")
+    lines = screen.rstrip("\n").split("\n")
+    t.check("resize small and back", len(lines), 30)
+    st = status(replay(memtui, path, "E<resize 30x6>GG"))
+    t.true("tiny screen keeps working", "/" in st or "[tree" in st, st)
+    screen = replay(memtui, path, "E?", size="100x30", env={"LANG": "C", "LC_ALL": "C"})
+    screen += replay(memtui, path, "E", size="100x30", env={"LANG": "C", "LC_ALL": "C"})
+    t.true("LANG=C: ASCII only", all(ord(c) < 128 for c in screen),
+           repr([c for c in screen if ord(c) >= 128][:5]))
+    t.true("LANG=C: ASCII markers and bars", " v <root>" in screen and "#" in screen, "")
+
+
+def check_captures(t, memtui, samples):
+    agg = os.path.join(samples, "memray", "stages_aggregated.bin")
+    screen = replay(memtui, agg, "")
+    t.true("aggregated: allocated unknown", "allocated: unknown" in screen, screen[:400])
+    st = status(replay(memtui, agg, "mm"))
+    t.true("aggregated: m cycles peak and leaks only", "metric: peak" in st, st)
+    cut = os.path.join(samples, "memray", "stages_truncated.bin")
+    screen = replay(memtui, cut, "")
+    t.true("truncated: warning in the header", "WARNING: truncated at byte" in screen,
+           screen[:500])
+
+
+def check_errors(t, memtui, path):
+    p = subprocess.run([memtui, path], capture_output=True, timeout=30)
+    err = p.stderr.decode()
+    t.check("not a terminal: exit status", p.returncode, 2)
+    t.check("not a terminal: no output", p.stdout, b"")
+    t.true("not a terminal: points to memtui report",
+           err.count("\n") == 1 and "not a terminal" in err and "memtui report" in err, err)
+    p = subprocess.run([memtui, "--replay", "<Nope>", path], capture_output=True, timeout=30)
+    t.true("bad replay key", p.returncode == 2 and b"<Nope>" in p.stderr, p.stderr)
+    p = subprocess.run([memtui, "--replay", "", "--size", "0x3", path], capture_output=True)
+    t.check("bad size", p.returncode, 2)
+    p = subprocess.run([memtui, "--replay", "", "/nonexistent"], capture_output=True)
+    t.true("missing file: one error line", p.returncode == 2 and
+           p.stderr.decode().startswith("memtui: /nonexistent"), p.stderr)
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    memtui, samples = sys.argv[1], sys.argv[2]
+    shared = sys.argv[3] if len(sys.argv) > 3 else None
+    t = Suite("replay")
+    memray = os.path.join(samples, "memray", "stages.bin")
+    heaptrack = os.path.join(samples, "heaptrack", "heaptrack.stages.zst")
+    try:
+        for path in (memray, heaptrack):
+            check_header(t, memtui, path)
+            rep = report(memtui, path)
+            for i, m in enumerate(available_metrics(rep)):
+                for d in ("top-down", "bottom-up"):
+                    check_tree_against_report(t, memtui, path, i, m, d)
+        check_memray_oracle(t, memtui, memray, memray + ".oracle.json")
+        if shared and os.path.isdir(shared):
+            flame = os.path.join(shared, "heaptrack", "heaptrack.stages.flamegraph.peak.txt")
+            # The flamegraph stacks are heaptrack_print's of this very file (the .gz
+            # is another run: other addresses).
+            cap = os.path.join(shared, "heaptrack", "heaptrack.stages.zst")
+            if os.path.exists(cap) and os.path.exists(flame):
+                check_heaptrack_oracle(t, memtui, cap, flame)
+            for name in ("stages.bin", "stages_lz4.bin"):
+                cap = os.path.join(shared, "memray", name)
+                if os.path.exists(cap):
+                    check_memray_oracle(t, memtui, cap, cap + ".oracle.json")
+        check_navigation(t, memtui, memray)
+        check_search(t, memtui, memray)
+        check_selection_kept(t, memtui, memray)
+        check_invert(t, memtui, memray)
+        check_screens(t, memtui, memray)
+        check_captures(t, memtui, samples)
+        check_errors(t, memtui, memray)
+    except Failure as ex:
+        t.true("run", False, str(ex))
+    return t.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Drives the real memtui binary in tmux, as a user at a terminal would.
+
+Each session runs `memtui FILE` in a detached tmux server of its own (private
+socket, no config), sends keys with send-keys and reads the screen with
+capture-pane.  What it covers:
+  - open, move, expand, search, next match, every metric, invert, sort, every
+    view (1 2 3 Tab), help, page keys, Ctrl-L, resize (tmux resize-window),
+    quit with q and with Ctrl-C: after every step the terminal shows exactly
+    the frame the headless replay of the same keys prints (so the replay
+    tests, which compare every figure with `memtui report`, hold for the
+    terminal too), and the figures read off the terminal are checked against
+    `memtui report --json` directly as well;
+  - LANG=C (ASCII glyphs only), NO_COLOR and TERM=xterm-mono (no colour
+    escapes), 256 colours otherwise (TERM=tmux-256color: what the pane is);
+  - a slow load: the progress line (bytes, percent, rate, ETA), and Ctrl-C
+    cancelling it cleanly (exit status 130, one message).
+
+usage: test_tmux.py MEMTUI SAMPLE_CAPTURES
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from uitest import Failure, Suite, fmt_bytes, replay, report, tree_rows
+
+W, H = 100, 30
+
+
+class Tmux:
+    def __init__(self, name, command, env, w=W, h=H):
+        self.sock = "memtui-test-%d-%s" % (os.getpid(), name)
+        self.base = ["tmux", "-f", "/dev/null", "-L", self.sock]
+        envs = " ".join("%s=%s" % kv for kv in env.items())
+        shell = "env %s %s; echo EXIT=$?; sleep 60" % (envs, command)
+        subprocess.run(self.base + ["new-session", "-d", "-s", "t", "-x", str(w), "-y", str(h),
+                                    shell], check=True)
+
+    def keys(self, *keys):
+        subprocess.run(self.base + ["send-keys", "-t", "t"] + list(keys), check=True)
+
+    def literal(self, text):
+        subprocess.run(self.base + ["send-keys", "-t", "t", "-l", text], check=True)
+
+    def screen(self, escapes=False):
+        args = ["capture-pane", "-p", "-t", "t"] + (["-e"] if escapes else [])
+        p = subprocess.run(self.base + args, capture_output=True, check=True)
+        return p.stdout.decode("utf-8", errors="replace")
+
+    def resize(self, w, h):
+        subprocess.run(self.base + ["resize-window", "-t", "t", "-x", str(w), "-y", str(h)],
+                       check=True)
+
+    def wait(self, pred, timeout=5.0):
+        end = time.time() + timeout
+        while True:
+            s = self.screen()
+            if pred(s) or time.time() > end:
+                return s
+            time.sleep(0.03)
+
+    def close(self):
+        subprocess.run(self.base + ["kill-server"], capture_output=True)
+
+
+def norm(text):
+    return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n")).rstrip("\n")
+
+
+# (what tmux sends, the same key in replay syntax)
+STEPS = [
+    ("j", "j"), ("j", "j"), ("l", "l"), ("E", "E"), ("/", "/"), ("calibrate", "calibrate"),
+    ("Enter", "<Enter>"), ("n", "n"), ("N", "N"), ("m", "m"), ("m", "m"), ("m", "m"),
+    ("m", "m"), ("i", "i"), ("Down", "<Down>"), ("i", "i"), ("s", "s"), ("s", "s"), ("s", "s"),
+    ("2", "2"), ("3", "3"), ("Tab", "<Tab>"), ("?", "?"), ("PageDown", "<PgDn>"),
+    ("q", "q"), ("G", "G"), ("PageUp", "<PgUp>"), ("h", "h"), ("BSpace", "<BS>"),
+    ("Home", "<Home>"), ("C", "C"), ("e", "e"), ("c", "c"), ("C-l", "<Ctrl-L>"),
+]
+
+
+def check_steps(t, memtui, path, env, label):
+    s = Tmux(label, "%s %s" % (memtui, path), env)
+    keys = ""
+    try:
+        for tk, rk in [(None, "")] + STEPS:
+            if tk is not None:
+                if rk in ("/", "calibrate") or len(tk) > 1 and tk.isalpha() and tk.islower():
+                    s.literal(tk)
+                else:
+                    s.keys(tk)
+            keys += rk
+            want = norm(replay(memtui, path, keys, size="%dx%d" % (W, H), env=env))
+            got = norm(s.wait(lambda scr: norm(scr) == want))
+            if not t.check("%s: terminal = replay after %r" % (label, keys), got, want):
+                return
+        s.resize(80, 24)
+        keys += "<resize 80x24>"
+        want = norm(replay(memtui, path, keys, size="%dx%d" % (W, H), env=env))
+        got = norm(s.wait(lambda scr: norm(scr) == want))
+        t.check("%s: resize to 80x24 redraws as the replay" % label, got, want)
+        s.keys("q")
+        got = s.wait(lambda scr: "EXIT=" in scr)
+        t.true("%s: q quits with status 0" % label, "EXIT=0" in got, got[-300:])
+    finally:
+        s.close()
+
+
+def check_figures(t, memtui, path):
+    """Figures read off the terminal equal the report's, for two metrics."""
+    env = {"TERM": "tmux-256color", "LANG": "C.UTF-8"}
+    s = Tmux("fig", "%s %s" % (memtui, path), env, w=160, h=50)
+    try:
+        for keys, view in (("", "peak"), ("m", "leaks"), ("m", "allocated")):
+            if keys:
+                s.keys(keys)
+            scr = s.wait(lambda x: "metric: %s " % view in x)
+            rows = tree_rows(scr)
+            rep = report(memtui, path, "--view", view)
+            root = rep["tree"]["root"]
+            t.check("tmux %s: root bytes" % view, rows[0].value, fmt_bytes(root["value"]))
+            t.check("tmux %s: root allocations" % view, rows[0].count, root["count"])
+            want = [(c["function"], fmt_bytes(c["value"]), c["count"]) for c in root["children"]]
+            got = [(r.function, r.value, r.count) for r in rows if r.depth == 1]
+            t.check("tmux %s: first level" % view, got, want)
+        s.keys("C-c")
+        got = s.wait(lambda scr: "EXIT=" in scr)
+        t.true("Ctrl-C quits cleanly", "EXIT=0" in got, got[-200:])
+    finally:
+        s.close()
+
+
+SGR_COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-7]|4[0-7]|38;5;\d+|48;5;\d+)[;m]")
+
+
+def check_colours(t, memtui, path):
+    for label, env, colour in (
+            ("256", {"TERM": "tmux-256color", "LANG": "C.UTF-8"}, True),
+            ("NO_COLOR", {"TERM": "tmux-256color", "LANG": "C.UTF-8", "NO_COLOR": "1"}, False),
+            ("mono", {"TERM": "xterm-mono", "LANG": "C.UTF-8"}, False)):
+        s = Tmux("col" + label.replace("_", ""), "%s %s" % (memtui, path), env)
+        try:
+            s.wait(lambda x: "[tree]" in x)
+            esc = s.screen(escapes=True)
+            t.check("%s: colour escapes present" % label, bool(SGR_COLOUR.search(esc)), colour)
+            t.true("%s: still shows the tree" % label, "<root>" in esc and "metric: peak" in esc)
+            if not colour:
+                t.true("%s: selection in reverse video" % label,
+                       re.search(r"\x1b\[(?:[0-9]*;)*7m", esc), repr(esc[:600]))
+        finally:
+            s.close()
+
+
+def check_ascii(t, memtui, path):
+    env = {"TERM": "tmux-256color", "LANG": "C", "LC_ALL": "C"}
+    s = Tmux("ascii", "%s %s" % (memtui, path), env)
+    try:
+        s.literal("E")
+        want = norm(replay(memtui, path, "E", size="%dx%d" % (W, H), env=env))
+        got = norm(s.wait(lambda x: norm(x) == want))
+        t.check("LANG=C: terminal = replay", got, want)
+        t.true("LANG=C: ASCII only", all(ord(c) < 128 for c in got))
+    finally:
+        s.close()
+
+
+def make_slow_capture(samples, path):
+    """A valid heaptrack text capture of 80 MB (20M cheap events): about a second to load."""
+    text = open(os.path.join(samples, "heaptrack", "heaptrack.stages.txt"), "rb").read()
+    lines = text.split(b"\n")
+    i = next(k for k, line in enumerate(lines) if line.startswith(b"+ "))
+    with open(path, "wb") as f:
+        f.write(b"\n".join(lines[:i + 1]) + b"\n")
+        chunk = b"+ 0\n- 0\n" * 100000
+        for _ in range(100):
+            f.write(chunk)
+        f.write(b"\n".join(lines[i + 1:]))
+
+
+def check_cancel(t, memtui, samples):
+    tmp = tempfile.mkdtemp(prefix="memtui-ui-")
+    path = os.path.join(tmp, "slow.heaptrack")
+    make_slow_capture(samples, path)
+    s = Tmux("cancel", "%s %s" % (memtui, path), {"TERM": "tmux-256color", "LANG": "C.UTF-8"})
+    try:
+        scr = s.wait(lambda x: "ETA" in x or "EXIT=" in x)
+        line = next((ln for ln in scr.split("\n") if "ETA" in ln), "")
+        t.true("progress line: bytes, percent, rate, ETA", re.search(
+            r"[\d.]+ [KMG]?i?B of [\d.]+ [KMG]?i?B +\d+% +[\d.]+ [KMG]?i?B/s +ETA [\d:-]+", line),
+            repr(scr))
+        t.true("progress: loading names the file", "loading " + path in scr, "")
+        s.keys("C-c")
+        scr = s.wait(lambda x: "EXIT=" in x)
+        t.true("Ctrl-C cancels the load: status 130", "EXIT=130" in scr, scr[-400:])
+        t.true("cancel message", "memtui: %s: cancelled" % path in scr, scr[-400:])
+    finally:
+        s.close()
+        shutil.rmtree(tmp)
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    if not shutil.which("tmux"):
+        print("skip: tmux not installed")
+        return 77
+    memtui, samples = os.path.abspath(sys.argv[1]), sys.argv[2]
+    t = Suite("tmux")
+    memray = os.path.join(samples, "memray", "stages.bin")
+    heaptrack = os.path.join(samples, "heaptrack", "heaptrack.stages.zst")
+    try:
+        check_steps(t, memtui, memray, {"TERM": "tmux-256color", "LANG": "C.UTF-8"}, "memray")
+        check_steps(t, memtui, heaptrack, {"TERM": "tmux-256color", "LANG": "C.UTF-8"},
+                    "heaptrack")
+        check_figures(t, memtui, heaptrack)
+        check_colours(t, memtui, memray)
+        check_ascii(t, memtui, heaptrack)
+        check_cancel(t, memtui, samples)
+    except (Failure, subprocess.CalledProcessError) as ex:
+        t.true("run", False, str(ex))
+    return t.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

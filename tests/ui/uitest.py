@@ -1,0 +1,149 @@
+"""Helpers shared by the explorer tests: running the headless replay and
+`memtui report --json`, reading a tree screen back into rows, and memtui's
+number formatting (src/fmt.c) so that a figure on screen can be compared
+with the report's exact integer.
+"""
+import json
+import os
+import re
+import subprocess
+
+MARKERS = "\u25be\u25b8v>"  # open/closed, UTF-8 and ASCII
+
+
+def fmt_bytes(b):
+    """src/fmt.c fmt_bytes: binary units, 3 significant digits or more."""
+    v = abs(b)
+    sign = "-" if b < 0 else ""
+    if v < 1024:
+        return "%s%d B" % (sign, v)
+    units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
+    u = 0
+    v = float(v)
+    while v >= 1024 and u + 1 < len(units):
+        v /= 1024
+        u += 1
+    f = "%.2f" if v < 10 else "%.1f" if v < 100 else "%.0f"
+    return sign + (f % v) + " " + units[u]
+
+
+def fmt_percent(part, whole):
+    if not whole:
+        return "-"
+    return "%.1f%%" % (100.0 * part / whole)
+
+
+class Failure(Exception):
+    pass
+
+
+class Suite:
+    """Counts checks; prints one line per failure and a summary."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, what, got, want):
+        if got == want:
+            self.passed += 1
+            return True
+        self.failed += 1
+        print("FAIL %s: %s: got %r, want %r" % (self.name, what, got, want))
+        return False
+
+    def true(self, what, cond, detail=""):
+        if cond:
+            self.passed += 1
+            return True
+        self.failed += 1
+        print("FAIL %s: %s %s" % (self.name, what, detail))
+        return False
+
+    def done(self):
+        print("%s: %d passed, %d failed" % (self.name, self.passed, self.failed))
+        return 1 if self.failed or not self.passed else 0
+
+
+def replay(memtui, path, keys, size="200x60", env=None):
+    e = dict(os.environ)
+    e.setdefault("LANG", "C.UTF-8")
+    e["LC_ALL"] = e.get("LC_ALL", "")
+    if env:
+        e.update(env)
+    p = subprocess.run([memtui, "--replay", keys, "--size", size, path], capture_output=True,
+                       env=e, timeout=60)
+    if p.returncode != 0:
+        raise Failure("replay %r on %s: exit %d: %s" % (keys, path, p.returncode,
+                                                         p.stderr.decode(errors="replace")))
+    return p.stdout.decode("utf-8")
+
+
+def report(memtui, path, *args):
+    p = subprocess.run([memtui, "report", "--json", "--no-progress", "--depth", "1000"]
+                       + list(args) + [path], capture_output=True, timeout=60)
+    if p.returncode != 0:
+        raise Failure("report on %s: exit %d" % (path, p.returncode))
+    return json.loads(p.stdout)
+
+
+ROW = re.compile(r"^ *(-?[\d.]+(?: [KMGTP]?i?B)?) +(-?[\d.]+%|-) +(-?\d+) ")
+
+
+class Row:
+    def __init__(self, value, share, count, depth, function, where, is_open):
+        self.value, self.share, self.count = value, share, count
+        self.depth, self.function, self.where, self.open = depth, function, where, is_open
+
+    def __repr__(self):
+        return "Row(%s %s %s d%d %s)" % (self.value, self.share, self.count, self.depth,
+                                         self.function)
+
+
+def tree_rows(screen):
+    """The rows of a tree screen: value, share, count, depth, function, where."""
+    lines = screen.split("\n")
+    title = next(i for i, l in enumerate(lines) if "share" in l and "function" in l)
+    name_col = lines[title].index("function")
+    rows = []
+    for line in lines[title + 1:]:
+        m = ROW.match(line)
+        if not m:
+            break
+        rest = line[name_col:]
+        i = len(rest) - len(rest.lstrip(" "))
+        if rest[i:i + 1] in MARKERS and rest[i + 1:i + 2] == " ":
+            depth, start, is_open = i // 2, i + 2, rest[i] in "\u25bev"
+        else:
+            depth, start, is_open = (i - 2) // 2, i, False
+        text = rest[start:]
+        function, _, where = text.partition("  ")
+        rows.append(Row(m.group(1), m.group(2), int(m.group(3)), depth, function,
+                        where.strip(), is_open))
+    return rows
+
+
+def status(screen):
+    lines = screen.rstrip("\n").split("\n")
+    return lines[-1]
+
+
+def with_paths(rows):
+    """[(path tuple of function names from the root's children, row)]."""
+    out, stack = [], []
+    for r in rows:
+        del stack[r.depth:]
+        stack.append(r.function)
+        out.append((tuple(stack[1:]), r))
+    return out
+
+
+def json_rows(node, depth=0, out=None):
+    """Pre-order rows of a report JSON tree: (depth, function, value, count)."""
+    if out is None:
+        out = []
+    out.append((depth, node["function"], node["value"], node["count"]))
+    for c in node["children"]:
+        json_rows(c, depth + 1, out)
+    return out
