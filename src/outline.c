@@ -119,6 +119,9 @@ static void rebuild_rows(struct outline *o)
 
 size_t outline_row_of(const struct outline *o, uint32_t node)
 {
+	/* Keys act on the cursor's node: answer that without a scan of every row. */
+	if (o->cursor < o->n_rows && o->rows[o->cursor] == node)
+		return o->cursor;
 	for (size_t i = 0; i < o->n_rows; i++)
 		if (o->rows[i] == node)
 			return i;

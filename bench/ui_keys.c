@@ -1,0 +1,253 @@
+/*
+ * ui_keys: key -> redrawn frame latency of the explorer on a big tree.
+ *
+ *	bench_ui_keys [--size WxH] [--fanout F --depth D | FILE]
+ *
+ * Without FILE it builds a capture in memory whose top-down tree at the peak
+ * has 1 + F + F^2 + ... + F^D nodes (default 10 and 6: 1,111,111), every
+ * leaf allocating once and every other leaf freed (so leaks differ from the
+ * peak).  With FILE it loads that capture (e.g. bench/bigtree's output).
+ *
+ * The explorer runs on the memory screen, the same app and views as on a
+ * terminal; each measured step is app_key() plus app_draw(), i.e. the key
+ * handled and the whole frame drawn into the grid (everything but the
+ * terminal's own output, which curses limits to the changed cells).  Keys
+ * are grouped: navigation on the collapsed tree, navigation on the fully
+ * expanded tree (every node a row), and one-off operations that rebuild
+ * something (expand all, search, metric, invert, sort).  For each group it
+ * prints count, median, p99 and max in milliseconds.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "capture_builder.h"
+#include "explore.h"
+#include "keys.h"
+#include "registry.h"
+#include "replay.h"
+#include "screen_mem.h"
+#include "xalloc.h"
+
+struct samples {
+	const char *name;
+	double *ms;
+	size_t n, cap;
+};
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* One key handled and the frame redrawn; the time goes to s. */
+static void step(struct app *app, struct samples *s, int key)
+{
+	double t0 = now_ms();
+
+	app_key(app, key);
+	app_draw(app);
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->ms = xrealloc_array(s->ms, s->cap, sizeof(*s->ms));
+	}
+	s->ms[s->n++] = now_ms() - t0;
+}
+
+static void keys(struct app *app, struct samples *s, const char *seq)
+{
+	struct mem_key *k;
+	size_t n;
+	char err[128];
+
+	if (replay_parse(seq, &k, &n, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		step(app, s, k[i].key);
+	free(k);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report(struct samples *s)
+{
+	size_t p99;
+
+	if (!s->n)
+		return;
+	qsort(s->ms, s->n, sizeof(*s->ms), cmp_double);
+	p99 = (size_t)((double)(s->n - 1) * 0.99 + 0.5);
+	printf("%-34s %6zu %9.3f %9.3f %9.3f\n", s->name, s->n, s->ms[s->n / 2], s->ms[p99],
+	       s->ms[s->n - 1]);
+	free(s->ms);
+}
+
+struct synth {
+	struct capture_builder *b;
+	unsigned fanout, depth;
+	uint32_t *frames;	/* level * fanout + position */
+	uint32_t *leaves;	/* leaf stacks, in order */
+	uint64_t n_leaves, cap_leaves;
+};
+
+/* Stacks for every path of a full F-ary tree of depth D; each leaf allocates once. */
+static void synth_level(struct synth *y, uint32_t parent, unsigned level)
+{
+	for (unsigned j = 0; j < y->fanout; j++) {
+		uint32_t s = capture_builder_stack(y->b, parent, y->frames[level * y->fanout + j]);
+
+		if (level + 1 < y->depth) {
+			synth_level(y, s, level + 1);
+			continue;
+		}
+		capture_builder_event(y->b, s, 32 * (int64_t)(y->fanout - j) +
+					       (int64_t)(y->n_leaves % 31), 1, EV_ALLOC);
+		if (y->n_leaves == y->cap_leaves) {
+			y->cap_leaves = y->cap_leaves ? y->cap_leaves * 2 : 1024;
+			y->leaves = xrealloc_array(y->leaves, y->cap_leaves, sizeof(*y->leaves));
+		}
+		y->leaves[y->n_leaves++] = s;
+	}
+}
+
+static struct capture *synthetic(unsigned fanout, unsigned depth)
+{
+	struct synth y = { capture_builder_new(), fanout, depth, NULL, NULL, 0, 0 };
+	struct capture_meta *m = capture_builder_meta(y.b);
+	struct frame f = { 0 };
+	char name[64];
+
+	m->format = "heaptrack";
+	capture_meta_set_str(&m->command, "synthetic tree");
+	m->has_totals = true;
+	m->has_event_stream = true;
+	m->duration_ms = 1000;
+	y.frames = xmalloc((size_t)fanout * depth * sizeof(*y.frames));
+	for (unsigned k = 0; k < depth; k++) {
+		for (unsigned j = 0; j < fanout; j++) {
+			snprintf(name, sizeof(name), "L%u_f%u", k, j);
+			f.function = capture_builder_cstring(y.b, name);
+			snprintf(name, sizeof(name), "gen/level%u.c", k);
+			f.file = capture_builder_cstring(y.b, name);
+			f.line = j + 1;
+			f.kind = FRAME_NATIVE;
+			y.frames[k * fanout + j] = capture_builder_frame(y.b, &f);
+		}
+	}
+	synth_level(&y, 0, 0);
+	/* Free every other leaf after the peak: the leaks tree is half the peak's. */
+	for (uint64_t i = 0; i < y.n_leaves; i += 2)
+		capture_builder_event(y.b, y.leaves[i], -(32 * (int64_t)(fanout - i % fanout) +
+						       (int64_t)(i % 31)), -1, 0);
+	free(y.frames);
+	free(y.leaves);
+	return capture_builder_finish(y.b);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned fanout = 10, depth = 6;
+	int w = 120, h = 40;
+	const char *file = NULL;
+	struct capture *cap = NULL;
+	struct explore ex;
+	struct screen scr;
+	struct app *app;
+	double t0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--fanout") && i + 1 < argc)
+			fanout = (unsigned)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--depth") && i + 1 < argc)
+			depth = (unsigned)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--size") && i + 1 < argc)
+			replay_parse_size(argv[++i], &w, &h);
+		else
+			file = argv[i];
+	}
+	t0 = now_ms();
+	if (file) {
+		struct mt_error err = { 0 };
+		char msg[512];
+
+		if (formats_load(file, NULL, &cap, &err) < 0) {
+			mt_error_format(&err, msg, sizeof(msg));
+			fprintf(stderr, "bench: %s\n", msg);
+			return 2;
+		}
+	} else {
+		cap = synthetic(fanout, depth);
+	}
+	printf("load %.0f ms", now_ms() - t0);
+	t0 = now_ms();
+	explore_init(&ex, cap, file ? file : "synthetic");
+	printf(", analyses %.0f ms, peak tree %" PRIu32 " nodes, screen %dx%d\n", now_ms() - t0,
+	       ex.trees[VIEW_PEAK][TREE_TOP_DOWN].t.n, w, h);
+	screen_mem_init(&scr, w, h, true, NULL, 0);
+	app = app_new(&scr, &ex);
+	{
+		struct samples first = { "first frame (tree built)", NULL, 0, 0 };
+		struct samples nav = { "navigate, tree as opened", NULL, 0, 0 };
+		struct samples open = { "expand/collapse one node", NULL, 0, 0 };
+		struct samples all = { "E: expand all", NULL, 0, 0 };
+		struct samples big = { "navigate, every node a row", NULL, 0, 0 };
+		struct samples srch = { "/ search (whole tree)", NULL, 0, 0 };
+		struct samples coll = { "C: collapse all", NULL, 0, 0 };
+		struct samples metric = { "m: metric (new tree, cached after)", NULL, 0, 0 };
+		struct samples inv = { "i: invert (bottom-up tree)", NULL, 0, 0 };
+		struct samples sort = { "s: sort order (re-sort in place)", NULL, 0, 0 };
+		char seq[4096];
+
+		t0 = now_ms();
+		app_draw(app);
+		first.ms = xmalloc(sizeof(double));
+		first.ms[0] = now_ms() - t0;
+		first.n = first.cap = 1;
+		for (int r = 0; r < 20; r++)
+			keys(app, &nav, "jjjjjjjjjjkkkkk<PgDn><PgDn><PgUp>Gg");
+		for (int r = 0; r < 50; r++)
+			keys(app, &open, "jlhlh");
+		keys(app, &all, "gE");
+		for (int r = 0; r < 20; r++)
+			keys(app, &big, "jjjjjjjjjjkkkkk<PgDn><PgDn><PgUp><End><Home>jlhjhl");
+		snprintf(seq, sizeof(seq), "/L%u_f3<Enter>", depth - 1);
+		keys(app, &srch, "g");
+		keys(app, &srch, seq);
+		for (int r = 0; r < 20; r++)
+			keys(app, &big, "nnnnnN");
+		keys(app, &coll, "<Esc>C");
+		keys(app, &metric, "mmmmm");
+		keys(app, &inv, "ii");
+		keys(app, &sort, "sss");
+		printf("%-34s %6s %9s %9s %9s\n", "keys (each: key + whole frame)", "n", "median", "p99",
+		       "max ms");
+		report(&first);
+		report(&nav);
+		report(&open);
+		report(&big);
+		report(&all);
+		report(&srch);
+		report(&coll);
+		report(&metric);
+		report(&inv);
+		report(&sort);
+	}
+	app_free(app);
+	screen_release(&scr);
+	explore_release(&ex);
+	capture_free(cap);
+	return 0;
+}
