@@ -165,7 +165,7 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 
 static int load(const struct options *opt, const char *path, struct capture **cap)
 {
-	struct load_options lo = { NULL, NULL };
+	struct load_options lo = { 0 };
 	struct mt_error err = { 0 };
 	char msg[768];
 	int rc;
