@@ -127,6 +127,23 @@ static void lay_children(struct flame *fl, uint32_t i, uint32_t row_below)
 	}
 }
 
+/*
+ * The spans [begin, end) form the last row: those with children say so, as
+ * cut by the depth limit, or hidden when the zoom weighs nothing (no width to
+ * share out).
+ */
+static void mark_last_row(struct flame *fl, uint32_t begin, uint32_t end)
+{
+	unsigned flag = fl->total ? FLAME_SPAN_CUT : FLAME_SPAN_HIDDEN;
+
+	for (uint32_t i = begin; i < end; i++) {
+		if (fl->tree->nodes[fl->spans[i].node].first_child == TREE_NONE)
+			continue;
+		fl->spans[i].flags |= flag;
+		fl->spans[i].hidden = undrawn(fl, i, 0);
+	}
+}
+
 void flame_layout(struct flame *fl, const struct tree *t, enum tree_metric metric, uint32_t zoom,
 		  uint32_t width, uint32_t max_depth)
 {
@@ -146,12 +163,7 @@ void flame_layout(struct flame *fl, const struct tree *t, enum tree_metric metri
 		uint32_t begin = fl->row_start[row], end = fl->row_start[row + 1];
 
 		if (row == max_depth || fl->total == 0) {
-			for (uint32_t i = begin; i < end; i++) {
-				if (t->nodes[fl->spans[i].node].first_child == TREE_NONE)
-					continue;
-				fl->spans[i].flags |= fl->total ? FLAME_SPAN_CUT : FLAME_SPAN_HIDDEN;
-				fl->spans[i].hidden = undrawn(fl, i, 0);
-			}
+			mark_last_row(fl, begin, end);
 			break;
 		}
 		push_row(fl);

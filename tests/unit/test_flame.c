@@ -134,9 +134,12 @@ static uint32_t node_named(const struct tree *t, const char *fn)
 {
 	const struct capture *cap = t->cap;
 
-	for (uint32_t i = 1; i < t->n; i++)
-		if (!strcmp(capture_string(cap, capture_frame(cap, t->nodes[i].frame)->function), fn))
+	for (uint32_t i = 1; i < t->n; i++) {
+		const struct frame *f = capture_frame(cap, t->nodes[i].frame);
+
+		if (!strcmp(capture_string(cap, f->function), fn))
 			return i;
+	}
 	return TREE_NONE;
 }
 
@@ -295,7 +298,8 @@ static uint64_t rnd(uint64_t *x)
 
 static uint64_t weight(const struct tree *t, uint32_t node, enum tree_metric metric)
 {
-	int64_t v = metric == METRIC_BYTES ? t->nodes[node].total_bytes : t->nodes[node].total_count;
+	const struct tree_node *nd = &t->nodes[node];
+	int64_t v = metric == METRIC_BYTES ? nd->total_bytes : nd->total_count;
 
 	return v < 0 ? (uint64_t)-v : (uint64_t)v;
 }
@@ -325,7 +329,7 @@ static int check_layout(const struct flame *fl, const struct tree *t, uint32_t m
 			up = flame_row(fl, r - 1, &n_up);
 		for (uint32_t i = 0; i < n; i++) {
 			const struct flame_span *sp = &row[i];
-			unsigned __int128 exact = (unsigned __int128)weight(t, sp->node, fl->metric) * w;
+			unsigned __int128 exact = weight(t, sp->node, fl->metric) * w;
 			unsigned __int128 drawn = (unsigned __int128)sp->width * total;
 
 			row_of[sp->node] = r;
