@@ -811,6 +811,14 @@ out:
 
 /* ---- lookup ---- */
 
+static const struct dw_range *group_find(const struct dw_unit *u, uint32_t first, uint32_t n,
+					 uint64_t pc)
+{
+	if (n == 0)
+		return NULL;
+	return range_find((const struct dw_range *)u->ranges.data + first, n, pc);
+}
+
 size_t dwarf_lines_lookup(struct dwarf_lines *dl, uint64_t pc, struct sym_frame *out, size_t max)
 {
 	const struct dw_range *ur, *r;
@@ -828,7 +836,7 @@ size_t dwarf_lines_lookup(struct dwarf_lines *dl, uint64_t pc, struct sym_frame 
 	if (!u->read)
 		read_unit(dl, u);
 	row = line_find(u, pc);
-	r = range_find((const struct dw_range *)u->ranges.data + u->top, u->n_top, pc);
+	r = group_find(u, u->top, u->n_top, pc);
 	if (!row || !r)
 		return 0;
 	funcs = u->funcs.data;
@@ -836,7 +844,7 @@ size_t dwarf_lines_lookup(struct dwarf_lines *dl, uint64_t pc, struct sym_frame 
 	while (depth <= DIE_DEPTH_MAX) {
 		const struct dw_func *f = &funcs[chain[depth]];
 
-		r = range_find((const struct dw_range *)u->ranges.data + f->kids, f->n_kids, pc);
+		r = group_find(u, f->kids, f->n_kids, pc);
 		if (!r)
 			break;
 		chain[++depth] = r->func;
