@@ -53,6 +53,8 @@ struct input {
 	input_progress_fn progress;
 	void *progress_ctx;
 	uint64_t progress_next;
+	const atomic_bool *cancel;	/* stop when true; may be NULL */
+	bool cancelled;
 };
 
 const char *input_codec_name(enum input_codec codec)
@@ -270,6 +272,16 @@ void input_set_progress(struct input *in, input_progress_fn fn, void *ctx)
 	in->progress_ctx = ctx;
 }
 
+void input_set_cancel(struct input *in, const atomic_bool *cancel)
+{
+	in->cancel = cancel;
+}
+
+bool input_cancelled(const struct input *in)
+{
+	return in->cancelled;
+}
+
 static void fail_stream(struct input *in, enum mt_err_code code, const char *what)
 {
 	if (in->failed)
@@ -383,6 +395,11 @@ ssize_t input_fill(struct input *in, size_t want, struct mt_error *err)
 	while (in->len < want) {
 		size_t goal = want > MIN_DECODE ? want : MIN_DECODE;
 		size_t got;
+
+		if (in->cancel && atomic_load(in->cancel)) {
+			in->cancelled = true;
+			break;
+		}
 
 		if (in->cap < goal) {
 			in->win = xrealloc_array(in->win, goal, 1);

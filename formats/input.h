@@ -15,6 +15,7 @@
 #ifndef MT_INPUT_H
 #define MT_INPUT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,5 +79,12 @@ bool input_stream_complete(const struct input *in);
 const struct mt_error *input_stream_error(const struct input *in);
 
 void input_set_progress(struct input *in, input_progress_fn fn, void *ctx);
+/*
+ * Stops the stream soon after *cancel becomes true (checked whenever the
+ * window is refilled): input_fill then reports the end of the stream, and
+ * input_cancelled() is true.  The flag is read, never written.
+ */
+void input_set_cancel(struct input *in, const atomic_bool *cancel);
+bool input_cancelled(const struct input *in);
 
 #endif

@@ -30,6 +30,8 @@ static int load_input(struct input *in, const struct native_resolver *res, struc
 	int rc;
 
 	n = input_fill(in, PROBE_BYTES, err);
+	if (input_cancelled(in))
+		return mt_error_set(err, MT_ERR_CANCELLED, MT_NO_OFFSET, "cancelled");
 	if (n <= 0) {
 		const struct mt_error *se = input_stream_error(in);
 
@@ -53,8 +55,10 @@ static int load_input(struct input *in, const struct native_resolver *res, struc
 	b = capture_builder_new();
 	capture_builder_meta(b)->file_bytes = input_file_size(in);
 	rc = found->read(in, b, res, err);
-	if (rc < 0) {
+	if (rc < 0 || input_cancelled(in)) {
 		capture_builder_free(b);
+		if (input_cancelled(in))
+			return mt_error_set(err, MT_ERR_CANCELLED, MT_NO_OFFSET, "cancelled");
 		return rc;
 	}
 	*out = capture_builder_finish(b);
@@ -75,6 +79,8 @@ int formats_load(const char *path, const struct load_options *opt, struct captur
 		return rc;
 	if (opt && opt->progress)
 		input_set_progress(in, opt->progress, opt->progress_ctx);
+	if (opt && opt->cancel)
+		input_set_cancel(in, opt->cancel);
 	rc = load_input(in, opt ? opt->resolver : NULL, out, err);
 	err->path = path;
 	input_close(in);

@@ -8,6 +8,7 @@
 #ifndef MT_REGISTRY_H
 #define MT_REGISTRY_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,8 @@ struct load_options {
 	input_progress_fn progress;	/* may be NULL */
 	void *progress_ctx;
 	const struct native_resolver *resolver;	/* names native frames; may be NULL */
+	const atomic_bool *cancel;	/* may be NULL; when it becomes true the load stops
+					 * and fails with MT_ERR_CANCELLED */
 };
 
 /*

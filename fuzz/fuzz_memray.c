@@ -47,7 +47,7 @@ static size_t fake_lookup(void *ctx, int module, uint64_t pc, struct native_symb
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct native_resolver res = { NULL, fake_module, fake_lookup };
-	struct load_options opt = { NULL, NULL, &res };
+	struct load_options opt = { .resolver = &res };
 	struct capture *cap = NULL;
 	struct mt_error err = { 0 };
 

@@ -14,6 +14,7 @@
 
 #include "registry.h"
 #include "symbolizer.h"
+#include "ui.h"
 #include "xalloc.h"
 
 #define MEMTUI_VERSION "0.1.0"
@@ -40,6 +41,11 @@ static const char usage[] =
 	"                         /usr/lib/debug is always searched)\n"
 	"  --no-symbols           do not read images: native frames stay unnamed\n"
 	"  -h, --help             this text\n"
+	"\n"
+	"explorer options:\n"
+	"  --replay KEYS          play KEYS headless and print the last screen\n"
+	"                         (e.g. 'jjl/main<Enter>q'; see README.md)\n"
+	"  --size WxH             screen size for --replay (default 80x24)\n"
 	"  --version              the version\n";
 
 static int parse_uint(const char *s, unsigned *out)
@@ -144,6 +150,20 @@ static int parse_option(struct options *opt, int argc, char **argv, int *i)
 	return 0;
 }
 
+/* The explorer's own options; true when argv[*i] was one. */
+static bool parse_explore_option(struct options *opt, int argc, char **argv, int *i)
+{
+	const char *v;
+
+	if ((v = take_value(argc, argv, i, "--replay")))
+		opt->replay = v;
+	else if ((v = take_value(argc, argv, i, "--size")))
+		opt->size = v;
+	else
+		return false;
+	return true;
+}
+
 int cli_parse(struct options *opt, int argc, char **argv)
 {
 	int i = 1;
@@ -162,6 +182,8 @@ int cli_parse(struct options *opt, int argc, char **argv)
 		if (!only_files && !strcmp(argv[i], "--")) {
 			only_files = true;
 		} else if (!only_files && argv[i][0] == '-' && argv[i][1]) {
+			if (parse_explore_option(opt, argc, argv, &i))
+				continue;
 			if (parse_option(opt, argc, argv, &i) < 0)
 				return -1;
 		} else if (opt->n_files < 2) {
@@ -241,23 +263,35 @@ static struct symbolizer *make_symbolizer(const struct options *opt, const char 
 	return symbolizer_new(&so);
 }
 
-static int load(const struct options *opt, const char *path, struct capture **cap)
+/*
+ * formats_load with the symbolizer behind the readers' native_resolver, and
+ * the caller's progress and cancel (either may be NULL).
+ */
+static int load_capture(const struct options *opt, const char *path, input_progress_fn progress,
+			void *progress_ctx, const atomic_bool *cancel, struct capture **out,
+			struct mt_error *err)
 {
-	struct load_options lo = { 0 };
-	struct mt_error err = { 0 };
+	struct load_options lo = { progress, progress_ctx, NULL, cancel };
 	struct native_resolver res = { NULL, resolver_module, resolver_lookup };
-	char msg[768], dir[4096];
+	char dir[4096];
 	int rc;
 
-	if (opt->progress) {
-		lo.progress = show_progress;
-		lo.progress_ctx = (void *)path;
-	}
 	res.ctx = make_symbolizer(opt, path, dir, sizeof(dir));
 	if (res.ctx)
 		lo.resolver = &res;
-	rc = formats_load(path, &lo, cap, &err);
+	rc = formats_load(path, &lo, out, err);
 	symbolizer_free(res.ctx);
+	return rc;
+}
+
+static int load(const struct options *opt, const char *path, struct capture **cap)
+{
+	struct mt_error err = { 0 };
+	char msg[768];
+	int rc;
+
+	rc = load_capture(opt, path, opt->progress ? show_progress : NULL, (void *)path, NULL, cap,
+			  &err);
 	if (opt->progress)
 		fputs("\r\033[K", stderr);
 	if (rc < 0) {
@@ -274,6 +308,27 @@ static int load(const struct options *opt, const char *path, struct capture **ca
 			m->truncated_why ? ")" : "");
 	}
 	return 0;
+}
+
+/* The explorer's loader: load_capture with its progress and cancel (ui/ knows no formats). */
+static int explore_load(void *ctx, const char *path, const atomic_bool *cancel,
+			ui_progress_fn progress, void *progress_ctx, struct capture **out,
+			char *msg, size_t size)
+{
+	struct mt_error err = { 0 };
+	int rc;
+
+	rc = load_capture(ctx, path, progress, progress_ctx, cancel, out, &err);
+	if (rc < 0)
+		mt_error_format(&err, msg, size);
+	return rc;
+}
+
+static int explore(const struct options *opt)
+{
+	struct ui_options uo = { opt->files[0], opt->replay, opt->size };
+
+	return ui_run(&uo, explore_load, (void *)opt);
 }
 
 void cli_release(struct options *opt)
@@ -296,9 +351,10 @@ int cli_run(const struct options *opt)
 		printf("memtui %s\n", MEMTUI_VERSION);
 		return 0;
 	}
+	if (opt->command == CMD_EXPLORE)
+		return explore(opt);
 	if (load(opt, opt->files[0], &cap) < 0)
 		return 2;
-	/* NEEDSWORK: CMD_EXPLORE opens the ncurses explorer once it exists (issue 3). */
 	report_compute(&r, cap, opt->files[0], &opt->report);
 	report_write(stdout, &r);
 	report_release(&r);

@@ -25,6 +25,8 @@ struct options {
 	size_t n_debug_dirs;
 	char *owned[CLI_MAX_PATHS];	/* copies of OLD in --prefix-map OLD=NEW */
 	size_t n_owned;
+	const char *replay;	/* explorer: keys to replay headless (--replay), or NULL */
+	const char *size;	/* explorer: replay screen "WxH" (--size), or NULL */
 };
 
 /* Fills opt from argv; on a usage error prints one line to stderr and returns -1. */

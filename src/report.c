@@ -39,6 +39,19 @@ const char *report_view_name(enum report_view v)
 	return view_names[v];
 }
 
+const char *report_view_title(enum report_view v)
+{
+	static const char *const titles[] = {
+		[VIEW_PEAK] = "live bytes at the peak",
+		[VIEW_LEAKS] = "bytes leaked",
+		[VIEW_ALLOCATED] = "bytes allocated in total",
+		[VIEW_ALLOCATIONS] = "allocation calls in total",
+		[VIEW_TEMPORARY] = "temporary allocations",
+	};
+
+	return titles[v];
+}
+
 static void snapshot_copy(struct snapshot *dst, const struct snapshot *src, bool count_only)
 {
 	dst->n = src->n;
@@ -51,11 +64,48 @@ static void snapshot_copy(struct snapshot *dst, const struct snapshot *src, bool
 	dst->total_count = src->total_count;
 }
 
+/*
+ * The weights of view v from the snapshots r already holds: the one function
+ * that says what each view weighs, used by report_compute and by the explorer
+ * (so that a tree on screen and the report's tree are built from the same
+ * numbers).  Calls are computed here when r has none yet.
+ */
+void report_view_weights(const struct report *r, enum report_view v, struct snapshot *out,
+			 bool *are_count)
+{
+	const struct capture *cap = r->cap;
+	uint64_t n_events = capture_totals(cap)->events;
+	struct snapshot tmp = { 0 };
+
+	*are_count = v == VIEW_ALLOCATIONS || v == VIEW_TEMPORARY;
+	switch (v) {
+	case VIEW_PEAK:
+		snapshot_copy(out, &r->peak, false);
+		break;
+	case VIEW_LEAKS:
+		snapshot_copy(out, &r->leaks, false);
+		break;
+	case VIEW_ALLOCATED:
+	case VIEW_ALLOCATIONS:
+		if (r->calls.n) {
+			snapshot_copy(out, &r->calls, *are_count);
+			break;
+		}
+		snapshot_allocated(&tmp, cap, 0, n_events);
+		snapshot_copy(out, &tmp, *are_count);
+		break;
+	case VIEW_TEMPORARY:
+		snapshot_temporary(&tmp, cap, 0, n_events);
+		snapshot_copy(out, &tmp, true);
+		break;
+	}
+	snapshot_release(&tmp);
+}
+
 void report_compute(struct report *r, const struct capture *cap, const char *path,
 		    const struct report_options *opt)
 {
 	uint64_t n_events = capture_totals(cap)->events;
-	struct snapshot temp = { 0 };
 
 	memset(r, 0, sizeof(*r));
 	r->cap = cap;
@@ -67,27 +117,7 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 	if (capture_meta(cap)->top_rule == TOP_INNERMOST_FRAME || opt->view == VIEW_ALLOCATED ||
 	    opt->view == VIEW_ALLOCATIONS)
 		snapshot_allocated(&r->calls, cap, 0, n_events);
-	switch (opt->view) {
-	case VIEW_PEAK:
-		snapshot_copy(&r->weights, &r->peak, false);
-		break;
-	case VIEW_LEAKS:
-		snapshot_copy(&r->weights, &r->leaks, false);
-		break;
-	case VIEW_ALLOCATED:
-		snapshot_copy(&r->weights, &r->calls, false);
-		break;
-	case VIEW_ALLOCATIONS:
-		snapshot_copy(&r->weights, &r->calls, true);
-		r->weights_are_count = true;
-		break;
-	case VIEW_TEMPORARY:
-		snapshot_temporary(&temp, cap, 0, n_events);
-		snapshot_copy(&r->weights, &temp, true);
-		snapshot_release(&temp);
-		r->weights_are_count = true;
-		break;
-	}
+	report_view_weights(r, opt->view, &r->weights, &r->weights_are_count);
 	top_locations(&r->top, cap, &r->peak, r->calls.n ? &r->calls : NULL);
 	tree_build(&r->tree, cap, &r->weights, opt->direction);
 	tree_sort(&r->tree, METRIC_BYTES);

@@ -25,6 +25,7 @@ enum report_view {
 	VIEW_ALLOCATIONS,	/* allocation calls over the whole run */
 	VIEW_TEMPORARY,		/* temporary allocations (where the capture says) */
 };
+#define REPORT_N_VIEWS (VIEW_TEMPORARY + 1)
 
 enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_CSV, REPORT_COLLAPSED };
 
@@ -40,6 +41,8 @@ void report_options_init(struct report_options *o);
 /* "peak" -> VIEW_PEAK etc.; -1 if unknown. */
 int report_view_parse(const char *s);
 const char *report_view_name(enum report_view v);
+/* What the view weighs, for titles: "live bytes at the peak". */
+const char *report_view_title(enum report_view v);
 
 struct report {
 	const struct capture *cap;
@@ -59,6 +62,15 @@ struct report {
 void report_compute(struct report *r, const struct capture *cap, const char *path,
 		    const struct report_options *opt);
 void report_release(struct report *r);
+/*
+ * The per-stack weights of view v, exactly as report_compute weighs its tree
+ * (count views carry the count in bytes too; *are_count says so), from the
+ * snapshots r holds (calls computed on the fly when r has none).  out is
+ * owned by the caller (snapshot_release).  The explorer builds its trees from
+ * this, so the screen and the report cannot disagree.
+ */
+void report_view_weights(const struct report *r, enum report_view v, struct snapshot *out,
+			 bool *are_count);
 
 void report_write_text(FILE *out, const struct report *r);
 void report_write_json(FILE *out, const struct report *r);

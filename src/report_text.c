@@ -141,11 +141,7 @@ void report_write_text(FILE *out, const struct report *r)
 	if (r->opt.depth) {
 		fprintf(out, "\n%s tree, %s (depth %u)\n",
 			r->tree.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			r->opt.view == VIEW_PEAK	 ? "live bytes at the peak"
-			: r->opt.view == VIEW_LEAKS	 ? "bytes leaked"
-			: r->opt.view == VIEW_ALLOCATED	 ? "bytes allocated in total"
-			: r->opt.view == VIEW_ALLOCATIONS ? "allocation calls in total"
-							 : "temporary allocations",
+			report_view_title(r->opt.view),
 			r->opt.depth);
 		fprintf(out, "%7s %10s %8s  %s\n", "share", r->weights_are_count ? "count" : "bytes",
 			"allocs", "function  file:line");

@@ -199,13 +199,16 @@ static int cmp_nodes(const void *a, const void *b, void *arg)
 	const struct capture *cap = ctx->t->cap;
 	const struct tree_node *x = &ctx->t->nodes[*(const uint32_t *)a];
 	const struct tree_node *y = &ctx->t->nodes[*(const uint32_t *)b];
-	int64_t vx = llabs(ctx->metric == METRIC_BYTES ? x->total_bytes : x->total_count);
-	int64_t vy = llabs(ctx->metric == METRIC_BYTES ? y->total_bytes : y->total_count);
+	int64_t vx = llabs(ctx->metric == METRIC_COUNT ? x->total_count : x->total_bytes);
+	int64_t vy = llabs(ctx->metric == METRIC_COUNT ? y->total_count : y->total_bytes);
+	int by_name = strcmp(capture_string(cap, capture_frame(cap, x->frame)->function),
+			     capture_string(cap, capture_frame(cap, y->frame)->function));
 
+	if (ctx->metric == METRIC_NAME && by_name)
+		return by_name;
 	if (vx != vy)
 		return vx > vy ? -1 : 1;
-	return strcmp(capture_string(cap, capture_frame(cap, x->frame)->function),
-		      capture_string(cap, capture_frame(cap, y->frame)->function));
+	return by_name;
 }
 
 void tree_sort(struct tree *t, enum tree_metric metric)
@@ -233,6 +236,16 @@ void tree_sort(struct tree *t, enum tree_metric metric)
 		t->nodes[kids[k - 1]].next_sibling = TREE_NONE;
 	}
 	free(kids);
+}
+
+uint32_t tree_child(const struct tree *t, uint32_t parent, uint32_t frame)
+{
+	struct child_key key = { t, parent, merge_key(t->cap, frame) };
+	size_t slot = 0;
+
+	if (!t->children.cap)
+		return TREE_NONE;
+	return idtable_find(&t->children, node_hash(parent, key.mkey), child_equal, &key, &slot);
 }
 
 void tree_release(struct tree *t)

@@ -22,7 +22,11 @@
 #include "snapshot.h"
 
 enum tree_direction { TREE_TOP_DOWN, TREE_BOTTOM_UP };
-enum tree_metric { METRIC_BYTES, METRIC_COUNT };
+enum tree_metric {
+	METRIC_BYTES,		/* |total_bytes| descending */
+	METRIC_COUNT,		/* |total_count| descending */
+	METRIC_NAME,		/* not a weight: by function name, then |total_bytes| */
+};
 
 #define TREE_NONE UINT32_MAX
 
@@ -50,8 +54,14 @@ struct tree {
 /* Builds the tree of the stacks with nonzero weight in w. */
 void tree_build(struct tree *t, const struct capture *cap, const struct snapshot *w,
 		enum tree_direction dir);
-/* Orders every sibling list by |total| of metric, descending (ties by label). */
+/* Orders every sibling list by metric (ties by function name, or by bytes for METRIC_NAME). */
 void tree_sort(struct tree *t, enum tree_metric metric);
+/*
+ * The child of node parent that frame merges into (same function and file, or
+ * the same unnamed frame), or TREE_NONE.  For finding "this function" in
+ * another tree, e.g. its callers in the bottom-up tree of a top-down node.
+ */
+uint32_t tree_child(const struct tree *t, uint32_t parent, uint32_t frame);
 void tree_release(struct tree *t);
 
 #endif

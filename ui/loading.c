@@ -1,0 +1,191 @@
+/*
+ * loading: the worker thread and the progress frame.
+ *
+ * Shared state is the job struct: the worker writes done/total bytes and
+ * finally phase = PHASE_DONE (release order); the main thread reads them
+ * (acquire) and writes only cancel.  Nothing else is touched by both until
+ * pthread_join.  Rate and ETA come from the main thread's clock: bytes read
+ * so far over time since the start.
+ */
+#include "loading.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "error.h"
+#include "fmt.h"
+#include "glyphs.h"
+#include "xalloc.h"
+
+enum phase { PHASE_READING, PHASE_ANALYSING, PHASE_DONE };
+
+struct loading {
+	ui_load_fn load;
+	void *ctx;
+	const char *path;		/* borrowed */
+	pthread_t thread;
+	atomic_bool cancel;		/* main -> worker */
+	atomic_int phase;		/* enum phase, worker -> main */
+	_Atomic uint64_t done_bytes;	/* worker -> main */
+	_Atomic uint64_t total_bytes;
+	struct timespec start;
+	/* Results: written by the worker, read after the join. */
+	int rc;
+	struct capture *cap;
+	struct explore *ex;
+	char msg[768];
+};
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct loading *l = ctx;
+
+	atomic_store(&l->total_bytes, total);
+	atomic_store(&l->done_bytes, done);
+}
+
+static void *worker(void *arg)
+{
+	struct loading *l = arg;
+
+	l->rc = l->load(l->ctx, l->path, &l->cancel, on_progress, l, &l->cap, l->msg,
+			sizeof(l->msg));
+	if (l->rc == 0) {
+		atomic_store(&l->phase, PHASE_ANALYSING);
+		l->ex = xcalloc(1, sizeof(*l->ex));
+		explore_init(l->ex, l->cap, l->path);
+	}
+	atomic_store_explicit(&l->phase, PHASE_DONE, memory_order_release);
+	return NULL;
+}
+
+struct loading *loading_start(ui_load_fn load, void *ctx, const char *path, char *msg,
+			      size_t size)
+{
+	struct loading *l = xcalloc(1, sizeof(*l));
+	int err;
+
+	l->load = load;
+	l->ctx = ctx;
+	l->path = path;
+	atomic_init(&l->cancel, false);
+	atomic_init(&l->phase, PHASE_READING);
+	atomic_init(&l->done_bytes, 0);
+	atomic_init(&l->total_bytes, 0);
+	clock_gettime(CLOCK_MONOTONIC, &l->start);
+	err = pthread_create(&l->thread, NULL, worker, l);
+	if (err) {
+		snprintf(msg, size, "%s: cannot start a thread: %s", path, strerror(err));
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+bool loading_wait(struct loading *l, int timeout_ms)
+{
+	struct timespec step = { 0, 2 * 1000 * 1000 };
+	int waited = 0;
+
+	for (;;) {
+		if (atomic_load_explicit(&l->phase, memory_order_acquire) == PHASE_DONE)
+			return true;
+		if (waited >= timeout_ms)
+			return false;
+		nanosleep(&step, NULL);
+		waited += 2;
+	}
+}
+
+void loading_cancel(struct loading *l)
+{
+	atomic_store(&l->cancel, true);
+}
+
+static void fmt_duration(double s, char *buf, size_t size)
+{
+	long t = (long)(s + 0.5);
+
+	if (t >= 3600)
+		snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+}
+
+void loading_draw(const struct loading *l, struct screen *s)
+{
+	const struct glyphs *g = glyphs_get(s->utf8);
+	uint64_t done = atomic_load(&((struct loading *)l)->done_bytes);
+	uint64_t total = atomic_load(&((struct loading *)l)->total_bytes);
+	int phase = atomic_load(&((struct loading *)l)->phase);
+	double secs = seconds_since(&l->start), rate = secs > 0 ? (double)done / secs : 0;
+	int w = s->w - 4 < 60 ? s->w - 4 : 60, x = (s->w - w) / 2, y = s->h / 2 - 2;
+	char line[256], a[32], b[32], c[32], eta[32];
+
+	screen_clear(s);
+	snprintf(line, sizeof(line), "memtui: loading %s", l->path);
+	screen_text(s, x, y, w, line, ROLE_TITLE);
+	if (total && done > total)
+		done = total;
+	if (w > 10)
+		for (int i = 0; i < w; i++) {
+			uint64_t fill = total ? done * (uint64_t)w * 8 / total : 0;
+			int64_t cell = (int64_t)fill - (int64_t)i * 8;
+
+			screen_put(s, x + i, y + 1, g->bar[cell >= 8 ? 8 : cell <= 0 ? 0 : cell],
+				   ROLE_BAR);
+		}
+	if (rate > 0 && total > done)
+		fmt_duration((double)(total - done) / rate, eta, sizeof(eta));
+	else
+		snprintf(eta, sizeof(eta), "-");
+	fmt_bytes((int64_t)done, a, sizeof(a));
+	fmt_bytes((int64_t)total, b, sizeof(b));
+	fmt_bytes((int64_t)rate, c, sizeof(c));
+	snprintf(line, sizeof(line), "%s of %s  %3d%%  %s/s  ETA %s", a, b,
+		 total ? (int)(done * 100 / total) : 0, c, eta);
+	screen_text(s, x, y + 2, w, line, ROLE_NORMAL);
+	if (atomic_load(&((struct loading *)l)->cancel))
+		snprintf(line, sizeof(line), "cancelling...");
+	else if (phase == PHASE_ANALYSING)
+		snprintf(line, sizeof(line), "analysing (peak, leaks, trees)...");
+	else
+		snprintf(line, sizeof(line), "Ctrl-C, q or Esc cancels");
+	screen_text(s, x, y + 4, w, line, ROLE_DIM);
+}
+
+int loading_finish(struct loading *l, struct capture **cap, struct explore **ex, char *msg,
+		   size_t size)
+{
+	int rc;
+
+	pthread_join(l->thread, NULL);
+	rc = l->rc;
+	if (rc == 0 && atomic_load(&l->cancel)) {
+		/* Cancelled while analysing: the user asked not to wait for this. */
+		explore_release(l->ex);
+		free(l->ex);
+		capture_free(l->cap);
+		l->ex = NULL;
+		l->cap = NULL;
+		rc = mt_error_set(NULL, MT_ERR_CANCELLED, MT_NO_OFFSET, "cancelled");
+		snprintf(l->msg, sizeof(l->msg), "%s: cancelled", l->path);
+	}
+	*cap = l->cap;
+	*ex = l->ex;
+	if (rc < 0)
+		snprintf(msg, size, "%s", l->msg);
+	free(l);
+	return rc;
+}

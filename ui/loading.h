@@ -1,0 +1,37 @@
+/*
+ * loading: a capture loaded and analysed in a worker thread.
+ *
+ * The main thread keeps drawing and reading keys: it polls loading_wait(),
+ * draws loading_draw() (a bar with bytes, percent, rate and ETA), and calls
+ * loading_cancel() on Ctrl-C.  The worker reports bytes through atomics
+ * only; it never touches the screen.
+ */
+#ifndef MT_LOADING_H
+#define MT_LOADING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "explore.h"
+#include "screen.h"
+#include "ui.h"
+
+struct loading;
+
+/* Starts loading path with load(ctx, ...); NULL if no thread could start (msg says why). */
+struct loading *loading_start(ui_load_fn load, void *ctx, const char *path, char *msg,
+			      size_t size);
+/* Waits up to timeout_ms for the worker; true when it has finished. */
+bool loading_wait(struct loading *l, int timeout_ms);
+void loading_cancel(struct loading *l);
+/* Draws the progress frame over the whole screen. */
+void loading_draw(const struct loading *l, struct screen *s);
+/*
+ * Joins the worker and frees l.  Returns 0 with *cap and *ex set (both the
+ * caller's: explore_release then capture_free, ex by free), or the load's
+ * negative error with its message in msg.
+ */
+int loading_finish(struct loading *l, struct capture **cap, struct explore **ex, char *msg,
+		   size_t size);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * replay: parsing key sequences.  Input is UTF-8; an invalid byte is an
+ * error rather than a guess, since a test should say what it means.
+ */
+#include "replay.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "xalloc.h"
+
+int replay_parse_size(const char *s, int *w, int *h)
+{
+	char *end;
+	long a, b;
+
+	a = strtol(s, &end, 10);
+	if (end == s || (*end != 'x' && *end != 'X'))
+		return -1;
+	s = end + 1;
+	b = strtol(s, &end, 10);
+	if (end == s || *end || a < 1 || b < 1 || a > 1000 || b > 1000)
+		return -1;
+	*w = (int)a;
+	*h = (int)b;
+	return 0;
+}
+
+/* One code point from p; bytes used, or 0 if invalid. */
+static size_t decode(const unsigned char *p, int *cp)
+{
+	size_t len;
+	int c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if ((p[0] & 0xe0) == 0xc0) {
+		len = 2;
+		c = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		len = 3;
+		c = p[0] & 0x0f;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		len = 4;
+		c = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	*cp = c;
+	return len;
+}
+
+/* A bracketed name at p (after '<', up to '>'); returns the entry or key MK_NONE. */
+static struct mem_key named(const char *name)
+{
+	struct mem_key k = { MK_NONE, 0, 0 };
+
+	if (!strncmp(name, "resize ", 7) || !strncmp(name, "resize:", 7)) {
+		if (replay_parse_size(name + 7, &k.w, &k.h) == 0)
+			k.key = MK_RESIZE;
+		return k;
+	}
+	k.key = keys_parse_name(name);
+	return k;
+}
+
+int replay_parse(const char *keys, struct mem_key **out, size_t *n, char *err, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)keys;
+	size_t len = strlen(keys), cap = len + 1;
+	struct mem_key *k = xmalloc(cap * sizeof(*k));
+	size_t used = 0;
+
+	while (*p) {
+		struct mem_key e = { MK_NONE, 0, 0 };
+		size_t step;
+
+		if (*p == '<' && strchr((const char *)p, '>')) {
+			const char *close = strchr((const char *)p, '>');
+			char name[64];
+
+			snprintf(name, sizeof(name), "%.*s", (int)(close - (const char *)p - 1),
+				 (const char *)p + 1);
+			e = named(name);
+			if (e.key == MK_NONE) {
+				snprintf(err, size, "unknown key <%s> in the replay keys", name);
+				goto fail;
+			}
+			step = (size_t)(close - (const char *)p) + 1;
+		} else {
+			step = decode(p, &e.key);
+			if (!step) {
+				snprintf(err, size, "invalid UTF-8 in the replay keys");
+				goto fail;
+			}
+			if (e.key == '\n' || e.key == '\r')
+				e.key = MK_ENTER;
+			else if (e.key == 127)
+				e.key = MK_BACKSPACE;
+		}
+		k[used++] = e;
+		p += step;
+	}
+	*out = k;
+	*n = used;
+	return 0;
+fail:
+	free(k);
+	*out = NULL;
+	*n = 0;
+	return -1;
+}

@@ -1,0 +1,68 @@
+/*
+ * view: the interface every view implements (tree, flame graph, timeline,
+ * help, ...), so that a new view is one more file.
+ *
+ * A view is state plus four functions.  sync() brings the state up to date
+ * with the settings the views share (struct app: metric, direction, sort
+ * order, selected call path) and is called by the app before a draw whenever
+ * they changed.  draw() only reads the state and fills its rectangle of the
+ * screen.  key() changes the state for one action and returns what the app
+ * should do; a view returns ACT_IGNORED for actions it leaves to the app
+ * (metric, sort, view switching, closing).  All numbers come from the
+ * analyses (src/explore.h), never from the screen.
+ */
+#ifndef MT_VIEW_H
+#define MT_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keys.h"
+#include "screen.h"
+
+struct app;
+
+enum view_result {
+	ACT_NONE,		/* handled; redraw */
+	ACT_IGNORED,		/* not this view's: the app applies its global meaning */
+	ACT_PUSH,		/* open *push on top of this view */
+	ACT_POP,		/* close this view */
+	ACT_QUIT,		/* end the program */
+	ACT_RECOMPUTE,		/* shared settings changed: sync every view */
+};
+
+struct rect {
+	int x, y, w, h;
+};
+
+struct view;
+
+struct view_ops {
+	const char *name;	/* "tree", "flame graph", "timeline", "help" */
+	bool header;		/* wants the capture header above it */
+	void (*sync)(struct view *v, struct app *app);
+	void (*draw)(const struct view *v, const struct app *app, struct screen *s, struct rect r);
+	enum view_result (*key)(struct view *v, struct app *app, enum action a, struct view **push);
+	/* Applies a search ("" clears); NULL when the view cannot search. */
+	void (*search)(struct view *v, struct app *app, const char *pattern);
+	/* The left part of the status line: view, metric, order, position. */
+	void (*status)(const struct view *v, const struct app *app, char *buf, size_t size);
+	void (*free)(struct view *v);
+};
+
+/* Embedded first in every view's own struct. */
+struct view {
+	const struct view_ops *ops;
+	unsigned synced_gen;	/* app->gen at the last sync; the app syncs when it differs */
+};
+
+/* Constructors (one per view file); each returns a view owned by the app. */
+struct view *view_tree_new(void);
+/* The tree of the live heap after event ev_idx (at time_ms), pushed from the timeline. */
+struct view *view_tree_new_at(uint64_t ev_idx, int64_t time_ms);
+struct view *view_help_new(void);
+/* A numbered view that is not built yet: says so rather than pretending. */
+struct view *view_missing_new(const char *name, const char *why);
+
+#endif

@@ -1,0 +1,532 @@
+/*
+ * view_tree: the call tree, top-down or bottom-up, of any metric.
+ *
+ * The view is an outline (src/outline.h) per direction over a tree from the
+ * analyses (src/explore.h).  Each keeps its own expanded nodes, so inverting
+ * twice comes back to the same top-down tree; inverting from top-down
+ * selects the function under the cursor among the bottom-up roots and opens
+ * it, i.e. shows its callers.  A tree "at a moment" (pushed from the
+ * timeline) owns its trees: the live heap after one event, in either
+ * direction; its metric is fixed.
+ *
+ * A row: value, share of the root, allocations, a bar of the share, then
+ * the indented node: marker, function, file:line, [module] of native frames.
+ * Numbers are formatted by fmt.h, as in `memtui report`.
+ *
+ * Scrolling: top is the first row shown.  Keys keep the cursor inside the
+ * body of the last layout (app->body); draw clamps again on its own copy, so
+ * a resize never draws the cursor off screen.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "fmt.h"
+#include "glyphs.h"
+#include "outline.h"
+#include "view.h"
+#include "xalloc.h"
+
+struct view_tree {
+	struct view base;
+	struct outline ol[2];		/* per direction */
+	bool opened[2];			/* ol[d] has been shown (its hot path opened) */
+	enum tree_direction dir;	/* direction shown */
+	const struct tree *t;		/* shown tree; NULL before the first sync */
+	bool are_count;			/* t weighs counts */
+	size_t top;			/* first row on screen */
+	bool fixed;			/* a moment's tree: metric fixed */
+	uint64_t ev_idx;		/* that moment: after this event */
+	int64_t time_ms;
+	struct tree own[2];		/* its trees, per direction */
+	bool own_built[2];
+	enum tree_metric own_sort[2];
+};
+
+/* Rows of tree the body shows (below the title row). */
+static size_t page_rows(int body_h)
+{
+	return body_h > 1 ? (size_t)body_h - 1 : 1;
+}
+
+/* First row to show so that the cursor is visible and no space is wasted at the end. */
+static size_t clamp_top(const struct outline *o, size_t top, size_t rows)
+{
+	if (o->cursor < top)
+		top = o->cursor;
+	if (o->cursor >= top + rows)
+		top = o->cursor - rows + 1;
+	if (o->n_rows > rows && top > o->n_rows - rows)
+		top = o->n_rows - rows;
+	if (o->n_rows <= rows)
+		top = 0;
+	return top;
+}
+
+static const struct tree *tree_for(struct view_tree *v, struct app *app, enum tree_direction d)
+{
+	if (!v->fixed)
+		return explore_tree(app->ex, app->metric, d, app->sort, &v->are_count);
+	v->are_count = false;
+	if (!v->own_built[d]) {
+		explore_tree_at(app->ex, v->ev_idx, d, app->sort, &v->own[d]);
+		v->own_built[d] = true;
+		v->own_sort[d] = app->sort;
+	} else if (v->own_sort[d] != app->sort) {
+		tree_sort(&v->own[d], app->sort);
+		v->own_sort[d] = app->sort;
+	}
+	return &v->own[d];
+}
+
+static void publish(struct view_tree *v, struct app *app)
+{
+	size_t n;
+	const uint64_t *path = outline_path(&v->ol[v->dir], &n);
+
+	app_set_selection(app, path, n);
+	v->top = clamp_top(&v->ol[v->dir], v->top, page_rows(app->body.h));
+}
+
+static void tree_sync(struct view *base, struct app *app)
+{
+	struct view_tree *v = (struct view_tree *)base;
+	enum tree_direction d = app->dir;
+	struct outline *o = &v->ol[d];
+	uint32_t inv_frame = 0;
+	const struct tree *t;
+
+	if (v->t && d != v->dir) {
+		uint32_t nd = outline_node(&v->ol[v->dir]);
+
+		if (nd != TREE_NONE && nd != 0)
+			inv_frame = v->t->nodes[nd].frame;
+	} else if (app->sel_len) {
+		/* Same direction: the selection may come from another view or metric. */
+		outline_set_path(o, app->sel, app->sel_len);
+	}
+	/* The hidden direction's tree may be re-sorted before it is shown again. */
+	outline_detach(&v->ol[!d]);
+	t = tree_for(v, app, d);
+	outline_attach(o, t);
+	if (!v->opened[d]) {
+		outline_expand_heavy(o, 500);
+		v->opened[d] = true;
+	}
+	if (inv_frame) {
+		uint32_t c = tree_child(t, 0, inv_frame);
+
+		if (c != TREE_NONE) {
+			outline_select(o, c);
+			outline_expand(o, c);
+		}
+	}
+	v->dir = d;
+	v->t = t;
+	publish(v, app);
+}
+
+/* Column widths for a body of width w. */
+struct columns {
+	int value, share, count, bar, name;	/* widths; name starts after bar */
+};
+
+static struct columns columns_for(const struct view_tree *v, int w)
+{
+	struct columns c = { 10, 6, 6, 0, 0 };
+	char digits[32];
+	int n = snprintf(digits, sizeof(digits), "%" PRId64, (int64_t)llabs(v->t->nodes[0].total_count));
+
+	if (n > c.count)
+		c.count = n;
+	if (v->are_count) {
+		n = snprintf(digits, sizeof(digits), "%" PRId64, (int64_t)llabs(v->t->nodes[0].total_bytes));
+		c.value = n > 6 ? n : 6;
+	}
+	c.bar = (w - 40) / 6;
+	c.bar = c.bar < 4 ? 4 : c.bar > 20 ? 20 : c.bar;
+	c.name = w - (c.value + 1 + c.share + 1 + c.count + 1 + c.bar + 1);
+	if (c.name < 8) {
+		c.bar = 0;
+		c.name = w - (c.value + 1 + c.share + 1 + c.count + 1);
+	}
+	return c;
+}
+
+static void draw_bar(struct screen *s, int x, int y, int w, int64_t part, int64_t whole,
+		     const struct glyphs *g, enum role role)
+{
+	int64_t eighths;
+
+	if (!whole || w <= 0)
+		return;
+	eighths = (int64_t)((double)llabs(part) / (double)llabs(whole) * w * 8 + 0.5);
+	if (eighths > (int64_t)w * 8)
+		eighths = (int64_t)w * 8;
+	for (int i = 0; i < w; i++) {
+		int64_t fill = eighths - (int64_t)i * 8;
+
+		screen_put(s, x + i, y, g->bar[fill >= 8 ? 8 : fill <= 0 ? 0 : fill], role);
+	}
+}
+
+/* Draws text with the search matches in it highlighted; returns columns used. */
+static int draw_label(struct screen *s, int x, int y, int max, const char *text,
+		      const char *pattern, enum role role)
+{
+	const char *m = pattern[0] ? outline_find(text, pattern) : NULL;
+	int used;
+
+	if (!m)
+		return screen_text(s, x, y, max, text, role);
+	used = screen_textn(s, x, y, max, text, (size_t)(m - text), role);
+	used += screen_textn(s, x + used, y, max - used, m, strlen(pattern), ROLE_MATCH);
+	used += screen_text(s, x + used, y, max - used, m + strlen(pattern), role);
+	return used;
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * "  file:line  [module]" of a frame, the module for native frames only; with
+ * the file's base name, then without the module, when it does not fit in w
+ * columns.
+ */
+static void where_text(const struct screen *s, const struct capture *cap, uint32_t frame, int w,
+		       char *buf, size_t size)
+{
+	const struct frame *f = capture_frame(cap, frame);
+	const char *file = capture_string(cap, f->file);
+	const char *module = capture_string(cap, f->module);
+
+	/* Passes: full path and module, base name and module, base name alone. */
+	for (int pass = 0; pass < 3; pass++) {
+		size_t n = 0;
+
+		buf[0] = 0;
+		if (*file)
+			n = (size_t)snprintf(buf, size, "  %s:%u", pass ? basename_of(file) : file,
+					     f->line);
+		if (*module && f->kind != FRAME_PYTHON && n < size && (pass < 2 || !*file))
+			snprintf(buf + n, size - n, "  [%s]", basename_of(module));
+		if (screen_text_width(s, buf) <= w)
+			return;
+	}
+}
+
+/* The node part of a row: indent, marker, function, file:line, module. */
+static void draw_node(const struct view_tree *v, struct screen *s, int x, int y, int w,
+		      uint32_t id, bool selected)
+{
+	const struct outline *o = &v->ol[v->dir];
+	const struct tree_node *nd = &v->t->nodes[id];
+	const struct capture *cap = v->t->cap;
+	const struct glyphs *g = glyphs_get(s->utf8);
+	enum role normal = selected ? ROLE_SELECTED : ROLE_NORMAL;
+	enum role dim = selected ? ROLE_SELECTED : ROLE_DIM;
+	int indent = (int)nd->depth * 2, used;
+	char fn[512], where[600];
+
+	if (indent > w / 3)
+		indent = w / 3;
+	x += indent;
+	w -= indent;
+	if (w < 3)
+		return;
+	screen_put(s, x, y, nd->first_child == TREE_NONE ? g->leaf
+			    : outline_is_open(o, id)	  ? g->open
+							  : g->closed, normal);
+	x += 2;
+	w -= 2;
+	if (nd->parent == TREE_NONE) {
+		screen_text(s, x, y, w, "<root>", normal);
+		return;
+	}
+	capture_frame_label(cap, nd->frame, fn, sizeof(fn));
+	used = draw_label(s, x, y, w, fn, outline_matches(o, id) ? o->pattern : "", normal);
+	if (used == w && screen_text_width(s, fn) > w)
+		screen_put(s, x + w - 1, y, g->ellipsis, normal);
+	x += used;
+	w -= used;
+	where_text(s, cap, nd->frame, w, where, sizeof(where));
+	if (w > 2 && where[0]) {
+		int ww = screen_text_width(s, where);
+		const char *p = where;
+
+		/* Still too long: keep the end (file name, line, module) and mark the cut. */
+		if (ww > w && w > 4) {
+			while (*p && screen_text_width(s, p) > w - 3)
+				p++;
+			screen_text(s, x, y, 2, "  ", dim);
+			screen_put(s, x + 2, y, g->ellipsis, dim);
+			screen_text(s, x + 3, y, w - 3, p, dim);
+		} else {
+			screen_text(s, x, y, w, where, dim);
+		}
+	}
+}
+
+static void draw_row(const struct view_tree *v, struct screen *s, struct rect r, int y,
+		     const struct columns *c, size_t row)
+{
+	const struct outline *o = &v->ol[v->dir];
+	uint32_t id = o->rows[row];
+	const struct tree_node *nd = &v->t->nodes[id];
+	const struct tree_node *root = &v->t->nodes[0];
+	bool selected = row == o->cursor;
+	enum role normal = selected ? ROLE_SELECTED : ROLE_NORMAL;
+	char value[32], share[16], count[32], cell[128];
+	int x = r.x;
+
+	if (v->are_count)
+		snprintf(value, sizeof(value), "%" PRId64, nd->total_bytes);
+	else
+		fmt_bytes(nd->total_bytes, value, sizeof(value));
+	fmt_percent(nd->total_bytes, root->total_bytes, share, sizeof(share));
+	snprintf(count, sizeof(count), "%" PRId64, nd->total_count);
+	if (selected)
+		screen_fill(s, r.x, y, r.w, ' ', ROLE_SELECTED);
+	snprintf(cell, sizeof(cell), "%*s %*s %*s ", c->value, value, c->share, share, c->count,
+		 count);
+	x += screen_text(s, x, y, r.w, cell, normal);
+	if (c->bar) {
+		draw_bar(s, x, y, c->bar, nd->total_bytes, root->total_bytes, glyphs_get(s->utf8),
+			 selected ? ROLE_SELECTED : ROLE_BAR);
+		x += c->bar + 1;
+	}
+	draw_node(v, s, x, y, r.x + r.w - x, id, selected);
+}
+
+static void tree_draw(const struct view *base, const struct app *app, struct screen *s,
+		      struct rect r)
+{
+	const struct view_tree *v = (const struct view_tree *)base;
+	const struct outline *o = &v->ol[v->dir];
+	size_t rows = page_rows(r.h), top;
+	struct columns c;
+	char title[256], what[128];
+	int x;
+
+	if (!v->t)
+		return;
+	c = columns_for(v, r.w);
+	top = clamp_top(o, v->top, rows);
+	snprintf(title, sizeof(title), "%*s %*s %*s %*s%s%s", c.value,
+		 v->are_count ? "count" : "bytes", c.share, "share", c.count, "allocs", c.bar,
+		 c.bar ? "" : "", c.bar ? " " : "", "function  file:line");
+	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
+	x = screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
+	if (v->fixed)
+		snprintf(what, sizeof(what), "%s, live heap at %" PRId64 " ms",
+			 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", v->time_ms);
+	else
+		snprintf(what, sizeof(what), "%s, %s",
+			 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
+			 report_view_title(app->metric));
+	if (x + 2 + screen_text_width(s, what) < r.w)
+		screen_text(s, r.x + r.w - screen_text_width(s, what) - 1, r.y, -1, what,
+			    ROLE_TITLE);
+	for (size_t i = 0; i < rows && top + i < o->n_rows; i++)
+		draw_row(v, s, r, r.y + 1 + (int)i, &c, top + i);
+}
+
+static void toggle_search_off(struct view_tree *v)
+{
+	outline_search(&v->ol[v->dir], "");
+	v->ol[!v->dir].pattern[0] = 0;
+}
+
+static enum view_result move_key(struct view_tree *v, struct app *app, enum action a)
+{
+	struct outline *o = &v->ol[v->dir];
+	size_t page = page_rows(app->body.h);
+	uint32_t nd = outline_node(o);
+
+	switch (a) {
+	case A_DOWN:
+		outline_move(o, 1);
+		break;
+	case A_UP:
+		outline_move(o, -1);
+		break;
+	case A_PGDN:
+		v->top += page;
+		outline_move(o, (long)page);
+		break;
+	case A_PGUP:
+		v->top = v->top > page ? v->top - page : 0;
+		outline_move(o, -(long)page);
+		break;
+	case A_FIRST:
+		outline_set_cursor(o, 0);
+		break;
+	case A_LAST:
+		outline_set_cursor(o, o->n_rows ? o->n_rows - 1 : 0);
+		break;
+	case A_IN:
+	case A_ENTER:
+		if (outline_is_open(o, nd))
+			outline_move(o, 1);
+		else
+			outline_expand(o, nd);
+		break;
+	case A_OUT:
+		if (nd && outline_is_open(o, nd))
+			outline_collapse(o, nd);
+		else if (v->t->nodes[nd].parent != TREE_NONE)
+			outline_select(o, v->t->nodes[nd].parent);
+		break;
+	default:
+		return ACT_IGNORED;
+	}
+	return ACT_NONE;
+}
+
+static enum view_result tree_key(struct view *base, struct app *app, enum action a,
+				 struct view **push)
+{
+	struct view_tree *v = (struct view_tree *)base;
+	struct outline *o = &v->ol[v->dir];
+	uint32_t nd = outline_node(o);
+	enum view_result res = ACT_NONE;
+
+	(void)push;
+	if (nd == TREE_NONE)
+		return ACT_IGNORED;
+	switch (a) {
+	case A_EXPAND:
+		outline_expand_all(o, nd);
+		break;
+	case A_EXPAND_ALL:
+		outline_expand_all(o, 0);
+		break;
+	case A_COLLAPSE:
+		outline_collapse_all(o, nd);
+		break;
+	case A_COLLAPSE_ALL:
+		outline_collapse_all(o, 0);
+		break;
+	case A_NEXT_MATCH:
+	case A_PREV_MATCH:
+		if (!o->pattern[0])
+			app_message(app, "no search: press / first");
+		else if (!outline_next_match(o, a == A_NEXT_MATCH ? 1 : -1))
+			app_message(app, "no match for '%s'", o->pattern);
+		break;
+	case A_BACK:
+		if (!o->pattern[0])
+			return ACT_IGNORED;
+		toggle_search_off(v);
+		break;
+	case A_METRIC:
+		if (!v->fixed)
+			return ACT_IGNORED;
+		app_message(app, "this tree is the heap at %" PRId64 " ms (q: back)", v->time_ms);
+		break;
+	default:
+		res = move_key(v, app, a);
+	}
+	if (res == ACT_NONE)
+		publish(v, app);
+	return res;
+}
+
+static void tree_search(struct view *base, struct app *app, const char *pattern)
+{
+	struct view_tree *v = (struct view_tree *)base;
+	size_t n = outline_search(&v->ol[v->dir], pattern);
+
+	snprintf(v->ol[!v->dir].pattern, sizeof(v->ol[!v->dir].pattern), "%s", pattern);
+	if (pattern[0] && !n)
+		app_message(app, "no match for '%s'", pattern);
+	else if (pattern[0])
+		app_message(app, "%zu match%s for '%s'", n, n == 1 ? "" : "es", pattern);
+	publish(v, app);
+}
+
+static void tree_status(const struct view *base, const struct app *app, char *buf, size_t size)
+{
+	const struct view_tree *v = (const struct view_tree *)base;
+	const struct outline *o = &v->ol[v->dir];
+	uint32_t nd = outline_node(o);
+	char metric[64], fn[256] = "";
+	size_t n;
+
+	if (!v->t)
+		return;
+	if (v->fixed)
+		snprintf(metric, sizeof(metric), "live at %" PRId64 " ms", v->time_ms);
+	else
+		snprintf(metric, sizeof(metric), "%s", app_metric_label(app->metric));
+	if (nd != TREE_NONE && nd != 0)
+		capture_frame_label(v->t->cap, v->t->nodes[nd].frame, fn, sizeof(fn));
+	else if (nd == 0)
+		snprintf(fn, sizeof(fn), "<root>");
+	n = (size_t)snprintf(buf, size, "[tree] %s  metric: %s  sort: %s  %zu/%zu %s",
+			     v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", metric,
+			     app_sort_label(app->sort), o->n_rows ? o->cursor + 1 : 0, o->n_rows, fn);
+	if (o->pattern[0] && n < size)
+		snprintf(buf + n, size - n, "  /%s (%zu)", o->pattern, o->n_matches);
+}
+
+static void tree_free(struct view *base)
+{
+	struct view_tree *v = (struct view_tree *)base;
+
+	for (int d = 0; d < 2; d++) {
+		outline_release(&v->ol[d]);
+		if (v->own_built[d])
+			tree_release(&v->own[d]);
+	}
+	free(v);
+}
+
+static const struct view_ops tree_ops = {
+	.name = "tree",
+	.header = true,
+	.sync = tree_sync,
+	.draw = tree_draw,
+	.key = tree_key,
+	.search = tree_search,
+	.status = tree_status,
+	.free = tree_free,
+};
+
+static const struct view_ops tree_at_ops = {
+	.name = "tree at a moment",
+	.header = true,
+	.sync = tree_sync,
+	.draw = tree_draw,
+	.key = tree_key,
+	.search = tree_search,
+	.status = tree_status,
+	.free = tree_free,
+};
+
+struct view *view_tree_new(void)
+{
+	struct view_tree *v = xcalloc(1, sizeof(*v));
+
+	v->base.ops = &tree_ops;
+	outline_init(&v->ol[0]);
+	outline_init(&v->ol[1]);
+	return &v->base;
+}
+
+struct view *view_tree_new_at(uint64_t ev_idx, int64_t time_ms)
+{
+	struct view_tree *v = (struct view_tree *)view_tree_new();
+
+	v->base.ops = &tree_at_ops;
+	v->fixed = true;
+	v->ev_idx = ev_idx;
+	v->time_ms = time_ms;
+	return &v->base;
+}
