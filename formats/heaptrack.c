@@ -874,7 +874,8 @@ static void ht_release(struct ht *p)
 	p->command = NULL;
 }
 
-static int read_capture(struct input *in, struct capture_builder *b, struct mt_error *err)
+static int read_capture(struct input *in, struct capture_builder *b,
+			const struct native_resolver *res, struct mt_error *err)
 {
 	struct capture_meta *m = capture_builder_meta(b);
 	struct ht p;

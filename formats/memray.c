@@ -43,6 +43,7 @@
 
 #include "bytes.h"
 #include "hashmap.h"
+#include "memray_native.h"
 #include "vec.h"
 #include "xalloc.h"
 
@@ -104,26 +105,22 @@ struct mapping {
 	uint32_t stack;
 };
 
-struct segment {
-	uint64_t lo, hi;		/* absolute addresses [lo, hi) */
-	uint64_t load;			/* the image's load address */
-	uint32_t module;		/* string id of the image path */
-};
-
-struct native_node {
-	uint64_t ip;
-	uint32_t parent;		/* < this node's index */
-};
-
 struct thread {
 	uint64_t tid;
 	struct vec ids;			/* uint32_t model stack per Python stack depth */
+	struct vec py_keys;		/* uint32_t mr_native Python key per depth (native traces) */
+};
+
+struct py_frame {			/* AGGREGATED: a PYTHON_FRAME_INDEX entry */
+	uint32_t frame;			/* model frame id */
+	bool entry;			/* is_entry_frame */
 };
 
 struct py_node {			/* AGGREGATED: Python frame tree node */
 	uint32_t parent, frame, depth;	/* frame = model frame id */
 	uint32_t memo[2];		/* model stack, [0] full, [1] main-thread elided;
 					 * UINT32_MAX = not computed yet */
+	uint32_t py_key;		/* mr_native Python key (native traces) */
 };
 
 struct leak_delta {			/* AGGREGATED: what to emit after the peak */
@@ -152,15 +149,8 @@ struct memray {
 	struct vec threads;		/* struct thread */
 	uint32_t cur_thread;		/* index in threads; UINT32_MAX before CONTEXT_SWITCH */
 
-	struct vec nodes;		/* struct native_node; [0] is the root */
-	struct vec gen_first;		/* size_t: first segment of generation g */
-	struct vec segments;		/* struct segment, generation by generation */
-	uint64_t gen;			/* MEMORY_MAP_STARTs so far */
-	struct hashmap ip_cache;	/* ip -> model frame, for generation ip_cache_gen */
-	uint64_t ip_cache_gen;
+	struct mr_native nat;		/* native traces, images, hybrid stacks (§6) */
 	struct vec scratch;		/* uint32_t */
-	uint32_t nc_py, nc_native, nc_result;	/* one-entry cache of native_stack() */
-	uint64_t nc_gen;
 
 	struct hashmap live;		/* address -> slot in slab */
 	struct vec slab;		/* struct live_alloc */
@@ -170,7 +160,7 @@ struct memray {
 	uint64_t replaced;		/* allocations at a still-live address */
 	int64_t last_ms;
 
-	struct vec py_frames;		/* AGGREGATED: uint32_t model frame per frame id */
+	struct vec py_frames;		/* AGGREGATED: struct py_frame per frame id */
 	struct vec py_nodes;		/* AGGREGATED: struct py_node; [0] is the root */
 	struct vec leak_deltas;		/* AGGREGATED: struct leak_delta */
 	int64_t leaked;			/* AGGREGATED: sum of bytes_leaked */
@@ -357,79 +347,17 @@ static uint32_t python_frame(struct memray *m, uint32_t code_idx, int64_t offset
 	return id;
 }
 
-/* ------------------------------------------------------------------------- */
-/* Native frames (§6). */
-
-/* The model frame of ip as mapped in generation gen: image path, offset from its load address. */
-static uint32_t native_frame(struct memray *m, uint64_t ip, uint64_t gen)
-{
-	struct frame f = { .kind = FRAME_NATIVE, .address = ip };
-	size_t first, last;
-	uint32_t id;
-
-	if (m->ip_cache_gen != gen) {
-		hashmap_release(&m->ip_cache);
-		hashmap_init(&m->ip_cache);
-		m->ip_cache_gen = gen;
-	}
-	id = hashmap_get(&m->ip_cache, ip);
-	if (id != HASHMAP_NONE)
-		return id;
-	if (gen < m->gen_first.len) {
-		first = *(size_t *)vec_at(&m->gen_first, gen);
-		last = gen + 1 < m->gen_first.len ? *(size_t *)vec_at(&m->gen_first, gen + 1)
-						   : m->segments.len;
-		for (size_t i = first; i < last; i++) {
-			const struct segment *s = vec_at(&m->segments, i);
-
-			if (s->lo <= ip && ip < s->hi) {
-				f.module = s->module;
-				f.address = ip - s->load;
-				break;
-			}
-		}
-	}
-	id = capture_builder_frame(m->b, &f);
-	hashmap_put(&m->ip_cache, ip, id);
-	return id;
-}
-
 /*
- * py_stack extended by the native trace ending in node native (innermost),
- * outermost native frame first.
- *
- * NEEDSWORK: memray shows a hybrid stack (§6.4): each _PyEval_EvalFrameDefault
- * native frame replaced by the Python frames it ran.  That needs symbols, so
- * for now the Python path comes first and the whole native path below it,
- * and main-thread elision only drops Python frames.
+ * The model stack of an allocation: with native traces memray's hybrid stack
+ * of Python stack py_key and native node native (§6.4), otherwise py_stack.
  */
-static uint32_t native_stack(struct memray *m, uint32_t py_stack, uint32_t native, uint64_t gen)
+static uint32_t alloc_stack(struct memray *m, uint32_t py_stack, uint32_t py_key, uint64_t tid,
+			    uint32_t native, uint64_t gen)
 {
-	uint32_t stack = py_stack;
-	size_t n = 0;
-
-	if (!native)
+	if (!m->h.native_traces)
 		return py_stack;
-	if (m->nc_native == native && m->nc_py == py_stack && m->nc_gen == gen)
-		return m->nc_result;
-	m->scratch.len = 0;
-	for (uint32_t k = native; k; k = ((struct native_node *)vec_at(&m->nodes, k))->parent) {
-		uint32_t *slot = vec_grow(&m->scratch, 1);
-
-		*slot = k;
-		n++;
-	}
-	while (n--) {
-		uint32_t k = *(uint32_t *)vec_at(&m->scratch, n);
-		const struct native_node *node = vec_at(&m->nodes, k);
-
-		stack = capture_builder_stack(m->b, stack, native_frame(m, node->ip, gen));
-	}
-	m->nc_py = py_stack;
-	m->nc_native = native;
-	m->nc_gen = gen;
-	m->nc_result = stack;
-	return stack;
+	return mr_native_stack(&m->nat, py_key, native, gen,
+			       tid == m->h.main_tid ? m->h.skipped_frames : 0);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -472,31 +400,25 @@ static enum rec_status code_object(struct memray *m, struct rd *r)
 static enum rec_status native_trace_index(struct memray *m, struct rd *r)
 {
 	int64_t dip, dparent;
-	struct native_node node;
 	uint64_t parent;
+	size_t count = mr_native_node_count(&m->nat);
 
 	TRY_SVARINT(m, r, &dip, "NATIVE_TRACE_INDEX");
 	TRY_SVARINT(m, r, &dparent, "NATIVE_TRACE_INDEX");
 	parent = m->last_native + (uint64_t)dparent;
-	if (parent >= m->nodes.len)
+	if (parent >= count)
 		return bad(m, "native trace node %zu has parent %" PRIu64 " (not defined yet)",
-			   m->nodes.len, parent);
-	if (m->nodes.len >= UINT32_MAX - 1)
+			   count, parent);
+	if (!mr_native_add_node(&m->nat, m->last_ip + (uint64_t)dip, parent))
 		return bad(m, "too many native trace nodes");
 	m->last_ip += (uint64_t)dip;
 	m->last_native = parent;
-	node.ip = m->last_ip;
-	node.parent = (uint32_t)parent;
-	vec_push(&m->nodes, &node);
 	return REC_OK;
 }
 
 static enum rec_status memory_map_start(struct memray *m)
 {
-	size_t first = m->segments.len;
-
-	m->gen++;
-	vec_push(&m->gen_first, &first);
+	mr_native_map_start(&m->nat);
 	return REC_OK;
 }
 
@@ -507,7 +429,7 @@ static enum rec_status segment_header(struct memray *m, struct rd *r)
 	size_t name_len;
 	uint64_t nseg, load, vaddr, memsz;
 	struct rd body;
-	uint32_t module;
+	struct native_segment *segs;
 	uint8_t t;
 
 	TRY(rd_cstr(r, &name, &name_len));
@@ -525,18 +447,14 @@ static enum rec_status segment_header(struct memray *m, struct rd *r)
 		TRY_VARINT(m, r, &memsz, "SEGMENT");
 	}
 
-	module = capture_builder_string(m->b, name, name_len);
+	segs = xmalloc((nseg ? nseg : 1) * sizeof(*segs));
 	for (uint64_t i = 0; i < nseg; i++) {
-		struct segment s = { .load = load, .module = module };
-
 		rd_u8(&body, &t);
-		rd_le64(&body, &vaddr);
-		rd_varint(&body, &memsz);
-		s.lo = load + vaddr;
-		if (ckd_add_u64(s.lo, memsz, &s.hi))
-			s.hi = s.lo;	/* wraps around: matches nothing */
-		vec_push(&m->segments, &s);
+		rd_le64(&body, &segs[i].vaddr);
+		rd_varint(&body, &segs[i].memsz);
 	}
+	mr_native_image(&m->nat, name, name_len, load, segs, (size_t)nseg);
+	free(segs);
 	return REC_OK;
 }
 
@@ -552,6 +470,7 @@ static uint32_t thread_index(struct memray *m, uint64_t tid)
 	t = vec_grow(&m->threads, 1);
 	t->tid = tid;
 	vec_init(&t->ids, sizeof(uint32_t));
+	vec_init(&t->py_keys, sizeof(uint32_t));
 	hashmap_put(&m->thread_ids, tid, idx);
 	return idx;
 }
@@ -767,6 +686,7 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 	uint64_t size = 0, addr, native = 0;
 	bool dealloc;
 	uint32_t stack;
+	struct thread *th;
 	uint8_t a8;
 
 	if (p == 15)
@@ -789,9 +709,9 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 	if (m->h.native_traces && !dealloc) {
 		m->last_native += (uint64_t)dnative;
 		native = m->last_native;
-		if (native >= m->nodes.len)
+		if (native >= mr_native_node_count(&m->nat))
 			return bad(m, "ALLOCATION names native trace %" PRIu64 " of %zu", native,
-				   m->nodes.len - 1);
+				   mr_native_node_count(&m->nat) - 1);
 	}
 	if (dealloc) {
 		simple_free(m, addr);
@@ -801,7 +721,10 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 		munmap_range(m, addr, size);
 		return REC_OK;
 	}
-	stack = native_stack(m, current_py_stack(m), (uint32_t)native, m->gen);
+	th = vec_at(&m->threads, m->cur_thread);
+	stack = alloc_stack(m, current_py_stack(m),
+			    th->py_keys.len ? *(uint32_t *)vec_at(&th->py_keys, th->py_keys.len - 1) : 0,
+			    th->tid, (uint32_t)native, mr_native_generation(&m->nat));
 	if (alloc == A_MMAP)
 		return mmap_alloc(m, addr, size, stack);
 	return simple_alloc(m, addr, size, stack);
@@ -816,7 +739,6 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 
 	TRY_VARINT(m, r, &code_id, "FRAME_PUSH");
 	TRY_SVARINT(m, r, &offset, "FRAME_PUSH");
-	(void)t;	/* is_entry_frame: only needed for the hybrid merge (§6.4) */
 
 	if (need_thread(m, "FRAME_PUSH") != REC_OK)
 		return REC_BAD;
@@ -833,6 +755,12 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 		*slot = 0;
 	else
 		*slot = capture_builder_stack(m->b, parent, frame);
+	if (m->h.native_traces) {
+		/* The full stack with is_entry_frame, for the hybrid merge (§6.4). */
+		parent = th->py_keys.len ? *(uint32_t *)vec_at(&th->py_keys, th->py_keys.len - 1) : 0;
+		parent = mr_native_py_push(&m->nat, parent, frame, t & 1);
+		vec_push(&th->py_keys, &parent);
+	}
 	return REC_OK;
 }
 
@@ -847,6 +775,8 @@ static enum rec_status frame_pop(struct memray *m, uint8_t t)
 	if (n > th->ids.len)
 		return bad(m, "FRAME_POP of %u frames from a stack of %zu", n, th->ids.len);
 	th->ids.len -= n;
+	if (th->py_keys.len >= n)
+		th->py_keys.len -= n;
 	return REC_OK;
 }
 
@@ -961,7 +891,8 @@ static enum rec_status python_frame_index(struct memray *m, struct rd *r)
 {
 	uint64_t frame_id, code_id;
 	int64_t offset;
-	uint32_t code_idx, frame;
+	uint32_t code_idx;
+	struct py_frame pf;
 	uint8_t is_entry;
 
 	TRY_VARINT(m, r, &frame_id, "PYTHON_FRAME_INDEX");
@@ -975,8 +906,9 @@ static enum rec_status python_frame_index(struct memray *m, struct rd *r)
 	if (code_idx == HASHMAP_NONE)
 		return bad(m, "PYTHON_FRAME_INDEX names code object %" PRIu64 " (not defined)",
 			   code_id);
-	frame = python_frame(m, code_idx, offset);
-	vec_push(&m->py_frames, &frame);
+	pf.frame = python_frame(m, code_idx, offset);
+	pf.entry = is_entry != 0;
+	vec_push(&m->py_frames, &pf);
 	return REC_OK;
 }
 
@@ -984,6 +916,7 @@ static enum rec_status python_trace_index(struct memray *m, struct rd *r)
 {
 	uint64_t frame_id, parent;
 	struct py_node node, *pn;
+	const struct py_frame *pf;
 
 	TRY_VARINT(m, r, &frame_id, "PYTHON_TRACE_INDEX");
 	TRY_VARINT(m, r, &parent, "PYTHON_TRACE_INDEX");
@@ -996,10 +929,14 @@ static enum rec_status python_trace_index(struct memray *m, struct rd *r)
 	if (m->py_nodes.len >= UINT32_MAX - 1)
 		return bad(m, "too many Python trace nodes");
 	pn = vec_at(&m->py_nodes, (size_t)parent);
+	pf = vec_at(&m->py_frames, (size_t)frame_id);
 	node.parent = (uint32_t)parent;
-	node.frame = *(uint32_t *)vec_at(&m->py_frames, (size_t)frame_id);
+	node.frame = pf->frame;
 	node.depth = pn->depth + 1;
 	node.memo[0] = node.memo[1] = UINT32_MAX;
+	node.py_key = m->h.native_traces ? mr_native_py_push(&m->nat, pn->py_key, pf->frame,
+							     pf->entry)
+					 : 0;
 	vec_push(&m->py_nodes, &node);
 	return REC_OK;
 }
@@ -1043,9 +980,9 @@ static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 	if (f[3] >= m->py_nodes.len)
 		return bad(m, "AGGREGATED_ALLOCATION names Python node %" PRIu64 " of %zu", f[3],
 			   m->py_nodes.len - 1);
-	if (f[2] >= m->nodes.len)
+	if (f[2] >= mr_native_node_count(&m->nat))
 		return bad(m, "AGGREGATED_ALLOCATION names native trace %" PRIu64 " of %zu", f[2],
-			   m->nodes.len - 1);
+			   mr_native_node_count(&m->nat) - 1);
 	/* More than 2^31 allocations alive at one location is corrupt data too. */
 	if (f[5] > INT32_MAX || f[6] > INT32_MAX)
 		return bad(m, "AGGREGATED_ALLOCATION with %" PRIu64 " allocations",
@@ -1057,8 +994,10 @@ static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 	    sum > HEAP_LIMIT)
 		return bad(m, "AGGREGATED_ALLOCATION overflows the heap size");
 	m->leaked = sum;
-	stack = py_node_stack(m, (uint32_t)f[3], f[0] == m->h.main_tid);
-	stack = native_stack(m, stack, (uint32_t)f[2], f[4]);
+	stack = alloc_stack(m, m->h.native_traces ? 0 : py_node_stack(m, (uint32_t)f[3],
+									f[0] == m->h.main_tid),
+			    ((struct py_node *)vec_at(&m->py_nodes, (size_t)f[3]))->py_key, f[0],
+			    (uint32_t)f[2], f[4]);
 	if (f[7] || f[5])
 		capture_builder_event(m->b, stack, (int64_t)f[7], (int32_t)f[5], 0);
 	d.stack = stack;
@@ -1211,7 +1150,7 @@ static void set_meta(struct memray *m)
 	meta->has_totals = h->file_format == ALL_ALLOCATIONS;
 	meta->has_event_stream = h->file_format == ALL_ALLOCATIONS;
 	meta->peak_rule = PEAK_LAST_MAX;
-	meta->top_rule = TOP_INNERMOST_PYTHON;
+	meta->top_rule = h->native_traces ? TOP_INNERMOST_HYBRID : TOP_INNERMOST_PYTHON;
 	meta->start_time_ms = h->start_time;
 	if (h->end_time < h->start_time ||
 	    __builtin_sub_overflow(h->end_time, h->start_time, &meta->duration_ms))
@@ -1341,56 +1280,49 @@ static void read_records(struct memray *m, record_fn rec, record_name_fn name)
 	}
 }
 
-static void memray_init(struct memray *m, struct input *in, struct capture_builder *b)
+static void memray_init(struct memray *m, struct input *in, struct capture_builder *b,
+			const struct native_resolver *res)
 {
-	struct native_node root = { 0, 0 };
-	struct py_node py_root = { 0, 0, 0, { 0, 0 } };
-	size_t gen0 = 0;
+	struct py_node py_root = { 0, 0, 0, { 0, 0 }, 0 };
 
 	memset(m, 0, sizeof(*m));
 	m->in = in;
 	m->b = b;
 	m->cur_thread = UINT32_MAX;
 	m->slab_free = UINT32_MAX;
-	m->nc_native = 0;
-	m->ip_cache_gen = UINT64_MAX;
 	hashmap_init(&m->code_ids);
 	hashmap_init(&m->frame_cache);
 	hashmap_init(&m->thread_ids);
-	hashmap_init(&m->ip_cache);
+	mr_native_init(&m->nat, b, res);
 	hashmap_init(&m->live);
 	vec_init(&m->codes, sizeof(struct code_obj));
 	vec_init(&m->linetables, 1);
 	vec_init(&m->threads, sizeof(struct thread));
-	vec_init(&m->nodes, sizeof(struct native_node));
-	vec_init(&m->gen_first, sizeof(size_t));
-	vec_init(&m->segments, sizeof(struct segment));
 	vec_init(&m->scratch, sizeof(uint32_t));
 	vec_init(&m->slab, sizeof(struct live_alloc));
 	vec_init(&m->maps, sizeof(struct mapping));
-	vec_init(&m->py_frames, sizeof(uint32_t));
+	vec_init(&m->py_frames, sizeof(struct py_frame));
 	vec_init(&m->py_nodes, sizeof(struct py_node));
 	vec_init(&m->leak_deltas, sizeof(struct leak_delta));
-	vec_push(&m->nodes, &root);
 	vec_push(&m->py_nodes, &py_root);
-	vec_push(&m->gen_first, &gen0);
 }
 
 static void memray_release(struct memray *m)
 {
-	for (size_t i = 0; i < m->threads.len; i++)
-		vec_release(&((struct thread *)vec_at(&m->threads, i))->ids);
+	for (size_t i = 0; i < m->threads.len; i++) {
+		struct thread *t = vec_at(&m->threads, i);
+
+		vec_release(&t->ids);
+		vec_release(&t->py_keys);
+	}
 	hashmap_release(&m->code_ids);
 	hashmap_release(&m->frame_cache);
 	hashmap_release(&m->thread_ids);
-	hashmap_release(&m->ip_cache);
+	mr_native_release(&m->nat);
 	hashmap_release(&m->live);
 	vec_release(&m->codes);
 	vec_release(&m->linetables);
 	vec_release(&m->threads);
-	vec_release(&m->nodes);
-	vec_release(&m->gen_first);
-	vec_release(&m->segments);
 	vec_release(&m->scratch);
 	vec_release(&m->slab);
 	vec_release(&m->maps);
@@ -1404,13 +1336,14 @@ static bool memray_probe(const uint8_t *buf, size_t n)
 	return n >= MEMRAY_MAGIC_LEN && !memcmp(buf, MEMRAY_MAGIC, MEMRAY_MAGIC_LEN);
 }
 
-static int memray_read(struct input *in, struct capture_builder *b, struct mt_error *err)
+static int memray_read(struct input *in, struct capture_builder *b,
+		       const struct native_resolver *res, struct mt_error *err)
 {
 	struct memray *m = xmalloc(sizeof(*m));
 	struct capture_meta *meta;
 	int rc;
 
-	memray_init(m, in, b);
+	memray_init(m, in, b, res);
 	input_trim_trailing_zeros(in);
 	rc = read_header(m, err);
 	if (rc < 0)
@@ -1421,6 +1354,7 @@ static int memray_read(struct input *in, struct capture_builder *b, struct mt_er
 		read_records(m, aggregated_record, aggregated_name);
 		emit_leak_deltas(m);
 	}
+	mr_native_finish(&m->nat);
 	meta = capture_builder_meta(b);
 	if (m->last_ms > meta->duration_ms)
 		meta->duration_ms = m->last_ms;

@@ -21,11 +21,14 @@
 #include "capture_builder.h"
 #include "error.h"
 #include "input.h"
+#include "native_resolver.h"
 
 struct reader {
 	const char *name;
 	bool (*probe)(const uint8_t *buf, size_t n);
-	int (*read)(struct input *in, struct capture_builder *b, struct mt_error *err);
+	/* res (may be NULL) names native frames for formats that need it. */
+	int (*read)(struct input *in, struct capture_builder *b, const struct native_resolver *res,
+		    struct mt_error *err);
 };
 
 extern const struct reader memray_reader;

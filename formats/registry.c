@@ -21,7 +21,8 @@ const char *formats_names(void)
 	return "memray, heaptrack";
 }
 
-static int load_input(struct input *in, struct capture **out, struct mt_error *err)
+static int load_input(struct input *in, const struct native_resolver *res, struct capture **out,
+		      struct mt_error *err)
 {
 	const struct reader *found = NULL;
 	struct capture_builder *b;
@@ -53,7 +54,7 @@ static int load_input(struct input *in, struct capture **out, struct mt_error *e
 				    input_codec_name(input_codec(in)), formats_names());
 	b = capture_builder_new();
 	capture_builder_meta(b)->file_bytes = input_file_size(in);
-	rc = found->read(in, b, err);
+	rc = found->read(in, b, res, err);
 	if (rc < 0 || input_cancelled(in)) {
 		capture_builder_free(b);
 		if (input_cancelled(in))
@@ -80,14 +81,14 @@ int formats_load(const char *path, const struct load_options *opt, struct captur
 		input_set_progress(in, opt->progress, opt->progress_ctx);
 	if (opt && opt->cancel)
 		input_set_cancel(in, opt->cancel);
-	rc = load_input(in, out, err);
+	rc = load_input(in, opt ? opt->resolver : NULL, out, err);
 	err->path = path;
 	input_close(in);
 	return rc;
 }
 
 int formats_load_mem(const uint8_t *data, size_t size, const char *name,
-		     struct capture **out, struct mt_error *err)
+		     const struct load_options *opt, struct capture **out, struct mt_error *err)
 {
 	struct input *in;
 	int rc;
@@ -98,7 +99,7 @@ int formats_load_mem(const uint8_t *data, size_t size, const char *name,
 	rc = input_open_mem(&in, data, size, name, err);
 	if (rc < 0)
 		return rc;
-	rc = load_input(in, out, err);
+	rc = load_input(in, opt ? opt->resolver : NULL, out, err);
 	err->path = name;
 	input_close(in);
 	return rc;

@@ -15,10 +15,12 @@
 #include "capture.h"
 #include "error.h"
 #include "input.h"
+#include "native_resolver.h"
 
 struct load_options {
 	input_progress_fn progress;	/* may be NULL */
 	void *progress_ctx;
+	const struct native_resolver *resolver;	/* names native frames; may be NULL */
 	const atomic_bool *cancel;	/* may be NULL; when it becomes true the load stops
 					 * and fails with MT_ERR_CANCELLED */
 };
@@ -32,7 +34,7 @@ int formats_load(const char *path, const struct load_options *opt, struct captur
 		 struct mt_error *err);
 /* The same over bytes in memory (fuzzing, tests). */
 int formats_load_mem(const uint8_t *data, size_t size, const char *name,
-		     struct capture **out, struct mt_error *err);
+		     const struct load_options *opt, struct capture **out, struct mt_error *err);
 /* "memray, heaptrack" */
 const char *formats_names(void);
 

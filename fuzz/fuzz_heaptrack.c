@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct capture *cap = NULL;
 	struct mt_error err;
 
-	if (formats_load_mem(data, size, "fuzz", &cap, &err) == 0)
+	if (formats_load_mem(data, size, "fuzz", NULL, &cap, &err) == 0)
 		capture_free(cap);
 	return 0;
 }

@@ -5,7 +5,7 @@
 #include "capture.h"
 
 #include <inttypes.h>
-#include <lz4.h>
+#include <zstd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,8 +196,11 @@ static void cursor_load_chunk(struct event_cursor *c)
 		c->buf = xrealloc_array(c->buf, ch->raw_len, 1);
 		c->buf_cap = ch->raw_len;
 	}
-	if (LZ4_decompress_safe((const char *)ch->data, (char *)c->buf, (int)ch->len,
-				(int)ch->raw_len) != (int)ch->raw_len)
+	if (!c->zctx)
+		c->zctx = ZSTD_createDCtx();
+	if (!c->zctx)
+		BUG("out of memory for a zstd context");
+	if (ZSTD_decompressDCtx(c->zctx, c->buf, ch->raw_len, ch->data, ch->len) != ch->raw_len)
 		BUG("event log chunk does not decompress");
 	c->p = c->buf;
 	c->end = c->buf + ch->raw_len;
@@ -206,8 +209,10 @@ static void cursor_load_chunk(struct event_cursor *c)
 void event_cursor_release(struct event_cursor *c)
 {
 	free(c->buf);
+	ZSTD_freeDCtx(c->zctx);
 	c->buf = NULL;
 	c->buf_cap = 0;
+	c->zctx = NULL;
 }
 
 bool event_cursor_next(struct event_cursor *c, struct event *ev)
@@ -249,6 +254,7 @@ void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64
 	c->cap = cap;
 	c->buf = NULL;
 	c->buf_cap = 0;
+	c->zctx = NULL;
 	c->chunk = (size_t)(ev_idx / EVENTS_PER_CHUNK);
 	start = (uint64_t)c->chunk * EVENTS_PER_CHUNK;
 	if (start > cap->totals.events)

@@ -49,6 +49,9 @@ enum top_rule {
 					 * allocations = calls over the whole run */
 	TOP_INNERMOST_PYTHON = 1,	/* memray: innermost Python frame (function, file, line);
 					 * allocations = live at the peak */
+	TOP_INNERMOST_HYBRID = 2,	/* memray with native traces: innermost frame of the
+					 * hybrid stack, unnamed native frames as one
+					 * "<unknown>"; allocations = live at the peak */
 };
 
 enum event_flags {
@@ -160,6 +163,7 @@ struct event_cursor {
 	const uint8_t *p, *end;
 	uint8_t *buf;		/* the current chunk, decompressed (owned) */
 	size_t buf_cap;
+	void *zctx;		/* decompression context (owned) */
 };
 void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64_t ev_idx);
 /* Decodes the next event into *ev; false at the end of the log. */

@@ -8,7 +8,7 @@
  */
 #include "capture_builder.h"
 
-#include <lz4.h>
+#include <zstd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +28,7 @@ struct capture_builder {
 	size_t chunk_len, chunk_cap;
 	uint8_t *zbuf;			/* compression output, reused */
 	size_t zbuf_cap;
+	ZSTD_CCtx *zctx;		/* compression context, reused */
 	int64_t current_bytes;
 	int64_t current_count;
 	int64_t time_ms;
@@ -45,16 +46,18 @@ struct capture_builder *capture_builder_new(void)
 static void seal_chunk(struct capture_builder *b)
 {
 	struct event_chunk ch = { NULL, 0, (uint32_t)b->chunk_len, false };
-	int bound = LZ4_compressBound((int)b->chunk_len);
-	int n;
+	size_t bound = ZSTD_compressBound(b->chunk_len), n = 0;
 
-	if ((size_t)bound > b->zbuf_cap) {
-		b->zbuf = xrealloc_array(b->zbuf, (size_t)bound, 1);
-		b->zbuf_cap = (size_t)bound;
+	if (bound > b->zbuf_cap) {
+		b->zbuf = xrealloc_array(b->zbuf, bound, 1);
+		b->zbuf_cap = bound;
 	}
-	n = LZ4_compress_default((const char *)b->chunk_buf, (char *)b->zbuf, (int)b->chunk_len,
-				 bound);
-	if (n > 0 && (size_t)n < b->chunk_len) {
+	if (!b->zctx)
+		b->zctx = ZSTD_createCCtx();
+	if (b->zctx)
+		n = ZSTD_compressCCtx(b->zctx, b->zbuf, bound, b->chunk_buf, b->chunk_len,
+				      CHUNK_ZSTD_LEVEL);
+	if (b->zctx && !ZSTD_isError(n) && n < b->chunk_len) {
 		ch.data = xmalloc((size_t)n);
 		memcpy(ch.data, b->zbuf, (size_t)n);
 		ch.len = (uint32_t)n;
@@ -78,6 +81,7 @@ void capture_builder_free(struct capture_builder *b)
 	free(b->live_count);
 	free(b->chunk_buf);
 	free(b->zbuf);
+	ZSTD_freeCCtx(b->zctx);
 	free(b);
 }
 

@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "registry.h"
+#include "symbolizer.h"
 #include "ui.h"
+#include "xalloc.h"
 
 #define MEMTUI_VERSION "0.1.0"
 
@@ -32,6 +34,12 @@ static const char usage[] =
 	"  --depth N              tree levels to print (default 8; 0 = none)\n"
 	"  --top N                top locations to list (default 10)\n"
 	"  --no-progress          never show the loading progress line\n"
+	"\n"
+	"native frames (memray --native captures):\n"
+	"  --prefix-map OLD=NEW   look for images recorded under OLD in NEW (repeatable)\n"
+	"  --debug-dir DIR        look for separate debug files in DIR (repeatable;\n"
+	"                         /usr/lib/debug is always searched)\n"
+	"  --no-symbols           do not read images: native frames stay unnamed\n"
 	"  -h, --help             this text\n"
 	"\n"
 	"explorer options:\n"
@@ -114,6 +122,24 @@ static int parse_option(struct options *opt, int argc, char **argv, int *i)
 			return usage_error("--top needs a number, not '%s'", v);
 	} else if (!strcmp(a, "--no-progress")) {
 		opt->progress = false;
+	} else if (!strcmp(a, "--no-symbols")) {
+		opt->symbols = false;
+	} else if ((v = take_value(argc, argv, i, "--prefix-map"))) {
+		const char *eq = strchr(v, '=');
+
+		if (!eq || eq == v)
+			return usage_error("--prefix-map needs OLD=NEW, not '%s'", v);
+		if (opt->n_prefix == CLI_MAX_PATHS)
+			return usage_error("too many --prefix-map options ('%s')", v);
+		opt->owned[opt->n_owned] = xstrndup(v, (size_t)(eq - v));
+		opt->prefix_from[opt->n_prefix] = opt->owned[opt->n_owned++];
+		opt->prefix_to[opt->n_prefix++] = eq + 1;
+	} else if ((v = take_value(argc, argv, i, "--debug-dir"))) {
+		if (!*v)
+			return usage_error("--debug-dir needs a directory%s", "");
+		if (opt->n_debug_dirs == CLI_MAX_PATHS)
+			return usage_error("too many --debug-dir options ('%s')", v);
+		opt->debug_dirs[opt->n_debug_dirs++] = v;
 	} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 		opt->command = CMD_HELP;
 	} else if (!strcmp(a, "--version")) {
@@ -147,6 +173,7 @@ int cli_parse(struct options *opt, int argc, char **argv)
 	report_options_init(&opt->report);
 	opt->command = CMD_EXPLORE;
 	opt->progress = isatty(STDERR_FILENO);
+	opt->symbols = true;
 	if (argc > 1 && !strcmp(argv[1], "report")) {
 		opt->command = CMD_REPORT;
 		i = 2;
@@ -185,18 +212,86 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 	fflush(stderr);
 }
 
+/* The symbolizer behind the readers' native_resolver interface. */
+static int resolver_module(void *ctx, const char *path, const struct native_segment *segs,
+			   size_t n)
+{
+	struct sym_segment *ss = xmalloc((n ? n : 1) * sizeof(*ss));
+	int h;
+
+	for (size_t i = 0; i < n; i++) {
+		ss[i].vaddr = segs[i].vaddr;
+		ss[i].memsz = segs[i].memsz;
+	}
+	h = symbolizer_module(ctx, path, ss, n);
+	free(ss);
+	return h;
+}
+
+static size_t resolver_lookup(void *ctx, int module, uint64_t pc, struct native_symbol *out,
+			      size_t max)
+{
+	struct sym_frame frames[32];
+	size_t n = symbolizer_lookup(ctx, module, pc, frames, max < 32 ? max : 32);
+
+	for (size_t i = 0; i < n; i++) {
+		out[i].function = frames[i].function;
+		out[i].file = frames[i].file;
+		out[i].line = frames[i].line;
+	}
+	return n;
+}
+
+static struct symbolizer *make_symbolizer(const struct options *opt, const char *path,
+					  char *dir, size_t dir_size)
+{
+	struct symbolizer_options so = { 0 };
+	const char *slash = strrchr(path, '/');
+
+	if (!opt->symbols)
+		return NULL;
+	if (slash)
+		snprintf(dir, dir_size, "%.*s", (int)(slash - path) + (slash == path), path);
+	else
+		snprintf(dir, dir_size, ".");
+	so.prefix_from = opt->prefix_from;
+	so.prefix_to = opt->prefix_to;
+	so.n_prefix = opt->n_prefix;
+	so.debug_dirs = opt->debug_dirs;
+	so.n_debug_dirs = opt->n_debug_dirs;
+	so.beside_dir = dir;
+	return symbolizer_new(&so);
+}
+
+/*
+ * formats_load with the symbolizer behind the readers' native_resolver, and
+ * the caller's progress and cancel (either may be NULL).
+ */
+static int load_capture(const struct options *opt, const char *path, input_progress_fn progress,
+			void *progress_ctx, const atomic_bool *cancel, struct capture **out,
+			struct mt_error *err)
+{
+	struct load_options lo = { progress, progress_ctx, NULL, cancel };
+	struct native_resolver res = { NULL, resolver_module, resolver_lookup };
+	char dir[4096];
+	int rc;
+
+	res.ctx = make_symbolizer(opt, path, dir, sizeof(dir));
+	if (res.ctx)
+		lo.resolver = &res;
+	rc = formats_load(path, &lo, out, err);
+	symbolizer_free(res.ctx);
+	return rc;
+}
+
 static int load(const struct options *opt, const char *path, struct capture **cap)
 {
-	struct load_options lo = { NULL, NULL, NULL };
 	struct mt_error err = { 0 };
 	char msg[768];
 	int rc;
 
-	if (opt->progress) {
-		lo.progress = show_progress;
-		lo.progress_ctx = (void *)path;
-	}
-	rc = formats_load(path, &lo, cap, &err);
+	rc = load_capture(opt, path, opt->progress ? show_progress : NULL, (void *)path, NULL, cap,
+			  &err);
 	if (opt->progress)
 		fputs("\r\033[K", stderr);
 	if (rc < 0) {
@@ -215,17 +310,15 @@ static int load(const struct options *opt, const char *path, struct capture **ca
 	return 0;
 }
 
-/* The explorer's loader: formats_load with its progress and cancel (ui/ knows no formats). */
+/* The explorer's loader: load_capture with its progress and cancel (ui/ knows no formats). */
 static int explore_load(void *ctx, const char *path, const atomic_bool *cancel,
 			ui_progress_fn progress, void *progress_ctx, struct capture **out,
 			char *msg, size_t size)
 {
-	struct load_options lo = { progress, progress_ctx, cancel };
 	struct mt_error err = { 0 };
 	int rc;
 
-	(void)ctx;
-	rc = formats_load(path, &lo, out, &err);
+	rc = load_capture(ctx, path, progress, progress_ctx, cancel, out, &err);
 	if (rc < 0)
 		mt_error_format(&err, msg, size);
 	return rc;
@@ -235,7 +328,14 @@ static int explore(const struct options *opt)
 {
 	struct ui_options uo = { opt->files[0], opt->replay, opt->size };
 
-	return ui_run(&uo, explore_load, NULL);
+	return ui_run(&uo, explore_load, (void *)opt);
+}
+
+void cli_release(struct options *opt)
+{
+	for (size_t i = 0; i < opt->n_owned; i++)
+		free(opt->owned[i]);
+	opt->n_owned = 0;
 }
 
 int cli_run(const struct options *opt)

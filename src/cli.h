@@ -8,6 +8,8 @@
 
 #include "report.h"
 
+#define CLI_MAX_PATHS 16
+
 enum cli_command { CMD_EXPLORE, CMD_REPORT, CMD_HELP, CMD_VERSION };
 
 struct options {
@@ -16,6 +18,13 @@ struct options {
 	const char *files[2];
 	int n_files;
 	bool progress;		/* show a progress line on stderr while loading */
+	bool symbols;		/* name native frames from the images' ELF/DWARF */
+	const char *prefix_from[CLI_MAX_PATHS], *prefix_to[CLI_MAX_PATHS];	/* --prefix-map */
+	size_t n_prefix;
+	const char *debug_dirs[CLI_MAX_PATHS];	/* --debug-dir */
+	size_t n_debug_dirs;
+	char *owned[CLI_MAX_PATHS];	/* copies of OLD in --prefix-map OLD=NEW */
+	size_t n_owned;
 	const char *replay;	/* explorer: keys to replay headless (--replay), or NULL */
 	const char *size;	/* explorer: replay screen "WxH" (--size), or NULL */
 };
@@ -24,5 +33,7 @@ struct options {
 int cli_parse(struct options *opt, int argc, char **argv);
 /* Runs the parsed command; returns the process exit status. */
 int cli_run(const struct options *opt);
+/* Frees what cli_parse allocated. */
+void cli_release(struct options *opt);
 
 #endif

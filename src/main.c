@@ -8,8 +8,10 @@
 int main(int argc, char **argv)
 {
 	struct options opt;
+	int rc = 2;
 
-	if (cli_parse(&opt, argc, argv) < 0)
-		return 2;
-	return cli_run(&opt);
+	if (cli_parse(&opt, argc, argv) == 0)
+		rc = cli_run(&opt);
+	cli_release(&opt);
+	return rc;
 }

@@ -58,7 +58,14 @@ static int locate(const struct capture *cap, uint32_t stack, struct keyed *k)
 		const struct stack_node *sn = capture_stack(cap, stack);
 		const struct frame *f = capture_frame(cap, sn->frame);
 
-		if (rule == TOP_INNERMOST_FRAME || f->kind == FRAME_PYTHON) {
+		if (rule == TOP_INNERMOST_HYBRID && f->kind != FRAME_THREAD && !f->function) {
+			/* memray names every frame it cannot symbolize "<unknown>". */
+			k->function = k->file = k->module = k->line = 0;
+			k->frame = 0;
+			return 1;
+		}
+		if (rule == TOP_INNERMOST_FRAME || f->kind == FRAME_PYTHON ||
+		    (rule == TOP_INNERMOST_HYBRID && f->kind != FRAME_THREAD)) {
 			k->function = f->function;
 			k->file = f->file;
 			k->module = rule == TOP_INNERMOST_FRAME ? f->module : 0;
@@ -93,6 +100,8 @@ void top_locations(struct top_list *out, const struct capture *cap, const struct
 
 		e->function = unknown ? "???" : capture_string(cap, keys[i].function);
 		e->file = unknown ? "???" : capture_string(cap, keys[i].file);
+		if (!unknown && !keys[i].function && !keys[i].frame)
+			e->function = e->file = "<unknown>";	/* TOP_INNERMOST_HYBRID */
 		e->module = unknown ? "" : capture_string(cap, keys[i].module);
 		e->line = unknown ? 0 : keys[i].line;
 		e->frame = keys[i].frame;

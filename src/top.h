@@ -5,6 +5,9 @@
  * file, line); stacks with no Python frame go to ("???", "???", 0), as in
  * memray's high-water-mark reports;
  * allocations = live allocations in the snapshot.
+ * TOP_INNERMOST_HYBRID (memray with native traces): by the innermost frame of
+ * the hybrid stack, Python or native; unnamed native frames form one group
+ * ("<unknown>", "<unknown>", 0) as memray shows them.
  * TOP_INNERMOST_FRAME (heaptrack): by the leaf frame's (module, function, file,
  * line); allocations = allocation calls over the whole run (heaptrack_print's
  * "calls"), taken from the calls snapshot.

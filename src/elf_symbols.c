@@ -1,0 +1,353 @@
+/*
+ * elf_symbols: libelf over one file, read once.
+ *
+ * elf_symbols_open reads the program headers (PT_LOAD list), the section names
+ * (.debug_info present?), the build-id note and .gnu_debuglink; the symbol table
+ * waits for the first elf_symbols_find.  libelf checks section offsets and sizes
+ * against the file, so every count below comes from a size libelf accepted.
+ *
+ * Symbol ranges follow libbacktrace's elf_syminfo, which memray uses: only FUNC
+ * and OBJECT symbols that are defined, matched by [value, value + size).  A
+ * zero-size symbol never matches there, so it is not kept here either.  Among
+ * symbols at the same address the first in table order wins.
+ */
+#include "elf_symbols.h"
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "demangle.h"
+#include "strtab.h"
+#include "vec.h"
+#include "xalloc.h"
+
+/* A build-id longer than this is not a GNU build-id (they are 16 or 20 bytes). */
+#define BUILD_ID_MAX 64
+
+struct elf_sym {
+	uint64_t addr;
+	uint64_t size;		/* bytes, > 0 */
+	uint32_t name;		/* id in names */
+	uint32_t order;		/* index in the ELF table: ties keep table order */
+};
+
+struct elf_symbols {
+	char *path;
+	int fd;
+	Elf *elf;
+	struct vec loads;	/* struct sym_segment, in program header order */
+	bool has_dwarf;
+	uint8_t build_id[BUILD_ID_MAX];
+	size_t build_id_len;
+	char *debuglink;	/* NULL if none */
+	uint32_t debuglink_crc;
+	bool syms_read;		/* syms/names filled (possibly empty) */
+	struct vec syms;	/* struct elf_sym, sorted by addr then order */
+	struct strtab names;	/* frozen once syms_read: pointers stay valid */
+};
+
+static void read_loads(struct elf_symbols *es)
+{
+	size_t n = 0;
+
+	if (elf_getphdrnum(es->elf, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		struct sym_segment seg;
+
+		if (!gelf_getphdr(es->elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		seg.vaddr = ph.p_vaddr;
+		seg.memsz = ph.p_memsz;
+		vec_push(&es->loads, &seg);
+	}
+}
+
+static void read_build_id(struct elf_symbols *es, Elf_Scn *scn)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	size_t off = 0, name_off, desc_off;
+	GElf_Nhdr nh;
+
+	if (!data)
+		return;
+	while ((off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+		if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+		    memcmp((const char *)data->d_buf + name_off, "GNU", 4) != 0)
+			continue;
+		if (nh.n_descsz == 0 || nh.n_descsz > BUILD_ID_MAX)
+			return;
+		memcpy(es->build_id, (const char *)data->d_buf + desc_off, nh.n_descsz);
+		es->build_id_len = nh.n_descsz;
+		return;
+	}
+}
+
+/* .gnu_debuglink: a NUL-terminated name, zero padding to 4 bytes, a 4-byte CRC. */
+static void read_debuglink(struct elf_symbols *es, Elf_Scn *scn)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	const unsigned char *p, *e;
+	size_t len, crc_off;
+	GElf_Ehdr eh;
+
+	if (!data || !data->d_buf || !gelf_getehdr(es->elf, &eh))
+		return;
+	p = data->d_buf;
+	len = strnlen((const char *)p, data->d_size);
+	crc_off = (len + 4) & ~(size_t)3;
+	if (len == 0 || crc_off + 4 > data->d_size)
+		return;
+	e = p + crc_off;
+	if (eh.e_ident[EI_DATA] == ELFDATA2MSB)
+		es->debuglink_crc = (uint32_t)e[0] << 24 | (uint32_t)e[1] << 16 |
+				    (uint32_t)e[2] << 8 | e[3];
+	else
+		es->debuglink_crc = (uint32_t)e[3] << 24 | (uint32_t)e[2] << 16 |
+				    (uint32_t)e[1] << 8 | e[0];
+	es->debuglink = xstrndup((const char *)p, len);
+}
+
+static void read_sections(struct elf_symbols *es)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (elf_getshdrstrndx(es->elf, &shstrndx) != 0)
+		return;
+	while ((scn = elf_nextscn(es->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		name = elf_strptr(es->elf, shstrndx, sh.sh_name);
+		if (sh.sh_type == SHT_NOTE && !es->build_id_len)
+			read_build_id(es, scn);
+		if (!name)
+			continue;
+		if ((!strcmp(name, ".debug_info") || !strcmp(name, ".zdebug_info")) &&
+		    sh.sh_type != SHT_NOBITS && sh.sh_size > 0)
+			es->has_dwarf = true;
+		else if (!strcmp(name, ".gnu_debuglink") && !es->debuglink)
+			read_debuglink(es, scn);
+	}
+}
+
+struct elf_symbols *elf_symbols_open(const char *path)
+{
+	struct elf_symbols *es;
+	int fd;
+	Elf *elf;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || gelf_getclass(elf) == ELFCLASSNONE) {
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return NULL;
+	}
+	es = xcalloc(1, sizeof(*es));
+	es->path = xstrdup(path);
+	es->fd = fd;
+	es->elf = elf;
+	vec_init(&es->loads, sizeof(struct sym_segment));
+	vec_init(&es->syms, sizeof(struct elf_sym));
+	strtab_init(&es->names);
+	read_loads(es);
+	read_sections(es);
+	return es;
+}
+
+void elf_symbols_free(struct elf_symbols *es)
+{
+	if (!es)
+		return;
+	strtab_release(&es->names);
+	vec_release(&es->syms);
+	vec_release(&es->loads);
+	free(es->debuglink);
+	elf_end(es->elf);
+	close(es->fd);
+	free(es->path);
+	free(es);
+}
+
+const char *elf_symbols_path(const struct elf_symbols *es)
+{
+	return es->path;
+}
+
+bool elf_symbols_layout_equals(const struct elf_symbols *es, const struct sym_segment *segs,
+			       size_t n)
+{
+	if (es->loads.len != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const struct sym_segment *l = vec_at(&es->loads, i);
+
+		if (l->vaddr != segs[i].vaddr || l->memsz != segs[i].memsz)
+			return false;
+	}
+	return true;
+}
+
+bool elf_symbols_has_dwarf(const struct elf_symbols *es)
+{
+	return es->has_dwarf;
+}
+
+size_t elf_symbols_build_id(const struct elf_symbols *es, const uint8_t **id)
+{
+	*id = es->build_id;
+	return es->build_id_len;
+}
+
+const char *elf_symbols_debuglink(const struct elf_symbols *es, uint32_t *crc)
+{
+	*crc = es->debuglink_crc;
+	return es->debuglink;
+}
+
+/* The .symtab section, else .dynsym, else NULL. */
+static Elf_Scn *find_symtab(Elf *elf, GElf_Shdr *out)
+{
+	Elf_Scn *scn = NULL, *dynsym = NULL;
+	GElf_Shdr dyn_sh;
+
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_SYMTAB) {
+			*out = sh;
+			return scn;
+		}
+		if (sh.sh_type == SHT_DYNSYM && !dynsym) {
+			dynsym = scn;
+			dyn_sh = sh;
+		}
+	}
+	if (dynsym)
+		*out = dyn_sh;
+	return dynsym;
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct elf_sym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void read_symbols(struct elf_symbols *es)
+{
+	GElf_Shdr sh;
+	Elf_Scn *scn = find_symtab(es->elf, &sh);
+	Elf_Data *data;
+	size_t n;
+
+	es->syms_read = true;
+	if (!scn || sh.sh_entsize == 0)
+		return;
+	data = elf_getdata(scn, NULL);
+	if (!data || !data->d_buf)
+		return;
+	n = data->d_size / sh.sh_entsize;
+	for (size_t i = 0; i < n && i < UINT32_MAX; i++) {
+		GElf_Sym sym;
+		struct elf_sym e;
+		const char *name;
+		int type;
+
+		if (!gelf_getsym(data, (int)i, &sym))
+			break;
+		type = GELF_ST_TYPE(sym.st_info);
+		if ((type != STT_FUNC && type != STT_OBJECT) || sym.st_shndx == SHN_UNDEF ||
+		    sym.st_size == 0 || sym.st_value + sym.st_size < sym.st_value)
+			continue;
+		name = elf_strptr(es->elf, sh.sh_link, sym.st_name);
+		if (!name || !*name)
+			continue;
+		e.addr = sym.st_value;
+		e.size = sym.st_size;
+		e.name = demangle_intern(&es->names, name);
+		e.order = (uint32_t)i;
+		vec_push(&es->syms, &e);
+	}
+	if (es->syms.len)
+		qsort(es->syms.data, es->syms.len, sizeof(struct elf_sym), sym_cmp);
+	vec_shrink(&es->syms);
+}
+
+const char *elf_symbols_find(struct elf_symbols *es, uint64_t pc)
+{
+	const struct elf_sym *syms;
+	size_t lo = 0, hi, i;
+
+	if (!es->syms_read)
+		read_symbols(es);
+	syms = es->syms.data;
+	hi = es->syms.len;
+	/* lo = the first symbol above pc; the candidates share the address just below. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (syms[mid].addr <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	i = lo - 1;
+	while (i > 0 && syms[i - 1].addr == syms[i].addr)
+		i--;
+	for (; i < lo; i++)
+		if (pc - syms[i].addr < syms[i].size)
+			return strtab_get(&es->names, syms[i].name);
+	return NULL;
+}
+
+/* The CRC-32 of zlib and of .gnu_debuglink: reflected polynomial 0xedb88320. */
+static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
+{
+	crc = ~crc;
+	while (n--) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+	}
+	return ~crc;
+}
+
+bool elf_symbols_file_crc(const char *path, uint32_t *crc)
+{
+	unsigned char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint32_t c = 0;
+	ssize_t got;
+
+	if (fd < 0)
+		return false;
+	while ((got = read(fd, buf, sizeof(buf))) > 0)
+		c = crc32_update(c, buf, (size_t)got);
+	close(fd);
+	if (got < 0)
+		return false;
+	*crc = c;
+	return true;
+}

@@ -1,0 +1,84 @@
+/*
+ * symbolizer: native addresses to (function, file, line) frames, the way memray shows them.
+ *
+ * A profiler records, for each loaded image, the path it was loaded from and the
+ * (p_vaddr, p_memsz) of its PT_LOAD segments.  symbolizer_module() finds a file on
+ * this machine with exactly that layout (a file of another build is never used),
+ * and symbolizer_lookup() turns a file address into frames, innermost first:
+ * inlined callees, then the function they were inlined into.  The rules are
+ * libbacktrace's, which memray uses (docs/ARCHITECTURE.md, "Symbolizer"): DWARF
+ * line table and subprogram / inlined-subroutine ranges first; else the ELF symbol
+ * table; else nothing.
+ *
+ * Everything is parsed lazily and once: the ELF symbol table on the first lookup
+ * that needs it, the DWARF unit index on the first lookup, each unit's lines and
+ * functions on the first lookup inside it.  Lookups are binary searches.
+ *
+ * Input files are hostile: a corrupt or truncated file yields -1 or 0 frames,
+ * never a crash.  Not thread-safe: one symbolizer per thread.
+ */
+#ifndef MT_SYMBOLIZER_H
+#define MT_SYMBOLIZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One PT_LOAD segment as the profiler recorded it (file addresses, bytes). */
+struct sym_segment {
+	uint64_t vaddr;
+	uint64_t memsz;
+};
+
+/*
+ * One frame.  The strings are owned by the symbolizer and stay valid until
+ * symbolizer_free; file is NULL and line 0 when unknown (ELF symbol table frames).
+ */
+struct sym_frame {
+	const char *function;
+	const char *file;
+	uint32_t line;
+};
+
+struct symbolizer_options {
+	const char *const *prefix_from;	/* --prefix-map OLD=NEW: n_prefix OLDs ... */
+	const char *const *prefix_to;	/* ... and their NEWs; the first matching OLD wins */
+	size_t n_prefix;
+	const char *const *debug_dirs;	/* --debug-dir, searched before /usr/lib/debug */
+	size_t n_debug_dirs;
+	const char *beside_dir;		/* the capture's directory: also try DIR/basename(path) */
+};
+
+struct symbolizer;
+
+/* A new symbolizer; opt may be NULL (no prefix map, /usr/lib/debug only).  Copies opt. */
+struct symbolizer *symbolizer_new(const struct symbolizer_options *opt);
+/* Frees the symbolizer, every module and every string it returned.  s may be NULL. */
+void symbolizer_free(struct symbolizer *s);
+
+/*
+ * The module for the image recorded at path with PT_LOAD segments segs[0..n)
+ * (n == 0: do not verify the layout).  Candidates, in order: the prefix-mapped
+ * path, path itself, beside_dir/basename(path); the first whose PT_LOAD list equals
+ * segs is used.  Opened once: the same (path, segs) returns the same handle, and
+ * so does a failure (cached as -1).  Returns a handle >= 0, or -1 when no candidate
+ * exists or none has that layout (a different build: never symbolize with it).
+ */
+int symbolizer_module(struct symbolizer *s, const char *path, const struct sym_segment *segs,
+		      size_t n);
+
+/* The file used for module (after prefix mapping or beside_dir); NULL for a bad handle. */
+const char *symbolizer_module_file(const struct symbolizer *s, int module);
+/* The file the DWARF came from (the image, or a separate debug file), or NULL if none. */
+const char *symbolizer_module_debug_file(struct symbolizer *s, int module);
+
+/*
+ * Frames for file address pc of module (the caller subtracted the load bias, and 1
+ * from a return address), innermost first, at most max written to out.  Returns the
+ * number written; 0 when neither DWARF nor the symbol table names a function at pc
+ * (memray's "<unknown>"), or for a bad handle.  A chain longer than max is cut
+ * after its max innermost frames.
+ */
+size_t symbolizer_lookup(struct symbolizer *s, int module, uint64_t pc, struct sym_frame *out,
+			 size_t max);
+
+#endif

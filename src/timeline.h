@@ -1,0 +1,90 @@
+/*
+ * timeline: the live heap over the run, resampled to a number of columns.
+ *
+ * Columns are equal slices of time from 0 to the capture's duration when it
+ * has time marks (TIMELINE_BY_TIME), or equal slices of the event log when it
+ * has none or they span no time (TIMELINE_BY_EVENT).  Each column is a
+ * contiguous range of events and gives the live heap at its end, plus the
+ * maximum and minimum inside it, so a spike never falls between two columns:
+ * the largest column maximum is the capture's peak, exactly.  RSS samples are
+ * resampled to the same columns when the capture has them.
+ *
+ * timeline_compute is one streaming pass over the event log with O(columns)
+ * memory; the result owns one array, freed by timeline_release.
+ */
+#ifndef MT_TIMELINE_H
+#define MT_TIMELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture.h"
+
+enum timeline_mode {
+	TIMELINE_BY_TIME,	/* equal time slices of [0, duration_ms] */
+	TIMELINE_BY_EVENT,	/* equal slices of the event log */
+};
+
+struct timeline_column {
+	uint64_t ev_begin;	/* events [ev_begin, ev_end) fall in this slice; */
+	uint64_t ev_end;	/* ev_begin == ev_end when none does */
+	int64_t t_begin_ms;	/* slice [t_begin_ms, t_end_ms), ms since the start, */
+	int64_t t_end_ms;	/* rounded down (the last slice ends at the duration);
+				 * -1 in TIMELINE_BY_EVENT */
+	int64_t heap_bytes;	/* live heap after the slice's last event (the previous
+				 * column's when the slice is empty; 0 before any event) */
+	int64_t max_bytes;	/* largest and smallest live heap after any event of the */
+	int64_t min_bytes;	/* slice; = heap_bytes when empty; column 0 also counts
+				 * the empty heap before the first event */
+	uint64_t rss_bytes;	/* largest RSS sample in the slice, else the last earlier
+				 * sample; 0 before the first (only when has_rss) */
+};
+
+struct timeline {
+	enum timeline_mode mode;
+	uint32_t n;			/* columns */
+	struct timeline_column *cols;	/* owned */
+	uint64_t events;		/* events in the log */
+	int64_t duration_ms;		/* TIMELINE_BY_TIME: the span divided; else -1 */
+	int64_t max_bytes;		/* over all columns: = peak_bytes */
+	int64_t min_bytes;		/* over all columns (for the axis) */
+	uint32_t peak_col;		/* column holding the capture's peak event */
+	int64_t peak_bytes;		/* capture_totals()->peak_bytes */
+	uint64_t peak_ev_idx;		/* capture_totals()->peak_ev_idx */
+	bool has_rss;			/* RSS samples exist and columns are time slices */
+	uint64_t rss_max_bytes;		/* largest RSS sample */
+};
+
+/* Called every 2^20 events and at the end: events done of events total. */
+typedef void (*timeline_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+/*
+ * Resamples cap into columns (>= 1) slices; tl is overwritten and owned by
+ * the caller (timeline_release).  progress may be NULL.  One pass over the
+ * event log; memory O(columns).  Never fails.
+ */
+void timeline_compute(struct timeline *tl, const struct capture *cap, uint32_t columns,
+		      timeline_progress_fn progress, void *progress_ctx);
+void timeline_release(struct timeline *tl);
+
+/*
+ * The event whose live heap stands for column col: its slice's last event,
+ * or the last event before it when the slice is empty; UINT64_MAX for the
+ * empty heap before any event (as snapshot_live_at takes it).
+ */
+uint64_t timeline_event_at(const struct timeline *tl, uint32_t col);
+/* The column whose slice holds event ev_idx (UINT64_MAX: column 0). */
+uint32_t timeline_column_of_event(const struct timeline *tl, uint64_t ev_idx);
+
+/*
+ * Time <-> event index through the capture's time marks (an event happens at
+ * the time of the last mark at or before it; events before the first mark at
+ * 0).  timeline_event_at_time: the last event that happened at or before
+ * time_ms, UINT64_MAX if none; marks are taken in non-decreasing time order,
+ * as readers write them.  timeline_time_of_event: the time of ev_idx
+ * (capture_time_at).
+ */
+uint64_t timeline_event_at_time(const struct capture *cap, int64_t time_ms);
+int64_t timeline_time_of_event(const struct capture *cap, uint64_t ev_idx);
+
+#endif

@@ -1,0 +1,387 @@
+/*
+ * Unit tests of the timeline: exact columns of a small timed capture (a spike
+ * inside one slice, empty slices), event slices when there are no time marks,
+ * RSS resampling, time <-> event mapping; on random captures of 3M events and
+ * on every sample capture (argv[1] = sample-captures/) the columns against a
+ * naive per-event replay, max over columns == the capture's peak and the last
+ * column == its end figure, for several column counts.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../check.h"
+#include "capture_builder.h"
+#include "registry.h"
+#include "timeline.h"
+
+static uint32_t one_stack(struct capture_builder *b, const char *fn)
+{
+	struct frame f = { 0 };
+
+	f.function = capture_builder_cstring(b, fn);
+	f.kind = FRAME_NATIVE;
+	return capture_builder_stack(b, 0, capture_builder_frame(b, &f));
+}
+
+/*
+ * t=0 +10 +20 | t=30 -5 | t=60 +100 -100 (spike) | t=99 +1, duration 100.
+ * Heap after each event: 10 30 25 125 25 26.
+ */
+static struct capture *timed(void)
+{
+	struct capture_builder *b = capture_builder_new();
+	uint32_t s = one_stack(b, "f");
+
+	capture_builder_meta(b)->duration_ms = 100;
+	capture_builder_event(b, s, 10, 1, EV_ALLOC);
+	capture_builder_event(b, s, 20, 1, EV_ALLOC);
+	capture_builder_time(b, 30);
+	capture_builder_event(b, s, -5, -1, 0);
+	capture_builder_time(b, 60);
+	capture_builder_event(b, s, 100, 1, EV_ALLOC);
+	capture_builder_event(b, s, -100, -1, 0);
+	capture_builder_time(b, 99);
+	capture_builder_event(b, s, 1, 1, EV_ALLOC);
+	capture_builder_rss(b, 10, 4096);
+	capture_builder_rss(b, 20, 8192);
+	capture_builder_rss(b, 70, 2048);
+	return capture_builder_finish(b);
+}
+
+TEST(timed_columns)
+{
+	static const int64_t heap[4] = { 30, 25, 25, 26 }, max[4] = { 30, 25, 125, 26 },
+			     min[4] = { 0, 25, 25, 26 };
+	static const uint64_t begin[4] = { 0, 2, 3, 5 }, rss[4] = { 8192, 8192, 2048, 2048 };
+	struct capture *cap = timed();
+	struct timeline tl;
+
+	timeline_compute(&tl, cap, 4, NULL, NULL);
+	CHECK_EQ_I64(tl.mode, TIMELINE_BY_TIME);
+	CHECK_EQ_I64(tl.duration_ms, 100);
+	for (int c = 0; c < 4; c++) {
+		CHECK_EQ_I64(tl.cols[c].ev_begin, begin[c]);
+		CHECK_EQ_I64(tl.cols[c].ev_end, c == 3 ? 6 : begin[c + 1]);
+		CHECK_EQ_I64(tl.cols[c].t_begin_ms, 25 * c);
+		CHECK_EQ_I64(tl.cols[c].t_end_ms, 25 * c + 25);
+		CHECK_EQ_I64(tl.cols[c].heap_bytes, heap[c]);
+		CHECK_EQ_I64(tl.cols[c].max_bytes, max[c]);
+		CHECK_EQ_I64(tl.cols[c].min_bytes, min[c]);
+		CHECK_EQ_I64(tl.cols[c].rss_bytes, rss[c]);
+	}
+	CHECK_EQ_I64(tl.max_bytes, 125);
+	CHECK_EQ_I64(tl.min_bytes, 0);
+	CHECK_EQ_I64(tl.peak_bytes, 125);
+	CHECK_EQ_I64(tl.peak_ev_idx, 3);
+	CHECK_EQ_I64(tl.peak_col, 2);
+	CHECK(tl.has_rss);
+	CHECK_EQ_I64(tl.rss_max_bytes, 8192);
+	CHECK_EQ_I64(timeline_event_at(&tl, 0), 1);
+	CHECK_EQ_I64(timeline_event_at(&tl, 2), 4);
+	CHECK_EQ_I64(timeline_event_at(&tl, 3), 5);
+	timeline_release(&tl);
+
+	/* 10 columns of 10 ms: events land in columns 0, 3, 6 and 9; the rest are empty. */
+	timeline_compute(&tl, cap, 10, NULL, NULL);
+	CHECK_EQ_I64(tl.cols[1].ev_begin, 2);
+	CHECK_EQ_I64(tl.cols[1].ev_end, 2);
+	CHECK_EQ_I64(tl.cols[1].heap_bytes, 30);
+	CHECK_EQ_I64(tl.cols[1].max_bytes, 30);
+	CHECK_EQ_I64(tl.cols[1].min_bytes, 30);
+	CHECK_EQ_I64(timeline_event_at(&tl, 1), 1);
+	CHECK_EQ_I64(tl.cols[6].max_bytes, 125);
+	CHECK_EQ_I64(tl.peak_col, 6);
+	CHECK_EQ_I64(tl.cols[8].heap_bytes, 25);
+	CHECK_EQ_I64(tl.cols[9].heap_bytes, 26);
+	CHECK_EQ_I64(timeline_column_of_event(&tl, 4), 6);
+	CHECK_EQ_I64(timeline_column_of_event(&tl, 5), 9);
+	CHECK_EQ_I64(timeline_column_of_event(&tl, UINT64_MAX), 0);
+	/* RSS: 4096 and 8192 in columns 1 and 2, 2048 in 7; carried between, 0 before. */
+	CHECK_EQ_I64(tl.cols[0].rss_bytes, 0);
+	CHECK_EQ_I64(tl.cols[1].rss_bytes, 4096);
+	CHECK_EQ_I64(tl.cols[5].rss_bytes, 8192);
+	CHECK_EQ_I64(tl.cols[9].rss_bytes, 2048);
+	timeline_release(&tl);
+
+	/* Time -> event: events 0-1 at 0, 2 at 30, 3-4 at 60, 5 at 99. */
+	CHECK_EQ_I64(timeline_event_at_time(cap, -1), UINT64_MAX);
+	CHECK_EQ_I64(timeline_event_at_time(cap, 0), 1);
+	CHECK_EQ_I64(timeline_event_at_time(cap, 29), 1);
+	CHECK_EQ_I64(timeline_event_at_time(cap, 30), 2);
+	CHECK_EQ_I64(timeline_event_at_time(cap, 98), 4);
+	CHECK_EQ_I64(timeline_event_at_time(cap, 99), 5);
+	CHECK_EQ_I64(timeline_event_at_time(cap, 1000), 5);
+	CHECK_EQ_I64(timeline_time_of_event(cap, 4), 60);
+	CHECK_EQ_I64(timeline_time_of_event(cap, 1), 0);
+	capture_free(cap);
+}
+
+TEST(event_slices)
+{
+	struct capture_builder *b = capture_builder_new();
+	uint32_t s = one_stack(b, "f");
+	struct capture *cap;
+	struct timeline tl;
+
+	/* Heap after each event: 1 3 6 10 15 21 28 36 45 55; no time marks. */
+	for (int i = 1; i <= 10; i++)
+		capture_builder_event(b, s, i, 1, EV_ALLOC);
+	capture_builder_rss(b, 5, 1 << 20);
+	cap = capture_builder_finish(b);
+	timeline_compute(&tl, cap, 4, NULL, NULL);
+	CHECK_EQ_I64(tl.mode, TIMELINE_BY_EVENT);
+	CHECK_EQ_I64(tl.duration_ms, -1);
+	CHECK(!tl.has_rss);
+	CHECK_EQ_I64(tl.cols[1].ev_begin, 2);
+	CHECK_EQ_I64(tl.cols[2].ev_begin, 5);
+	CHECK_EQ_I64(tl.cols[3].ev_begin, 7);
+	CHECK_EQ_I64(tl.cols[1].heap_bytes, 15);	/* events 2-4 */
+	CHECK_EQ_I64(tl.cols[1].min_bytes, 6);
+	CHECK_EQ_I64(tl.cols[1].max_bytes, 15);
+	CHECK_EQ_I64(tl.cols[1].t_end_ms, -1);
+	CHECK_EQ_I64(tl.cols[3].heap_bytes, 55);
+	CHECK_EQ_I64(tl.peak_col, 3);
+	timeline_release(&tl);
+
+	/* More columns than events: some are empty, the peak still shows once. */
+	timeline_compute(&tl, cap, 25, NULL, NULL);
+	CHECK_EQ_I64(tl.cols[0].ev_end, 0);
+	CHECK_EQ_I64(timeline_event_at(&tl, 0), UINT64_MAX);
+	CHECK_EQ_I64(tl.cols[24].heap_bytes, 55);
+	CHECK_EQ_I64(tl.max_bytes, 55);
+	CHECK_EQ_I64(tl.cols[23].ev_begin, 9);	/* floor(23 * 10 / 25) */
+	CHECK_EQ_I64(tl.cols[23].ev_end, 9);
+	CHECK_EQ_I64(tl.peak_col, 24);
+	timeline_release(&tl);
+	capture_free(cap);
+
+	/* No events at all: one flat column at 0. */
+	cap = capture_builder_finish(capture_builder_new());
+	timeline_compute(&tl, cap, 3, NULL, NULL);
+	CHECK_EQ_I64(tl.max_bytes, 0);
+	CHECK_EQ_I64(tl.cols[2].heap_bytes, 0);
+	CHECK_EQ_I64(tl.peak_col, 0);
+	CHECK_EQ_I64(timeline_event_at_time(cap, 5), UINT64_MAX);
+	timeline_release(&tl);
+	capture_free(cap);
+}
+
+/*
+ * The oracle: the column of every event from its own time (capture_time_at,
+ * running max), heap by direct summation.  Returns violations.
+ */
+static int check_against_replay(const struct timeline *tl, const struct capture *cap)
+{
+	const struct capture_totals *tot = capture_totals(cap);
+	struct event_cursor cur;
+	struct event ev;
+	int64_t heap = 0, t = 0;
+	uint32_t col = 0;
+	int64_t *max = malloc(tl->n * sizeof(*max)), *last = malloc(tl->n * sizeof(*last));
+	uint64_t *count = calloc(tl->n, sizeof(*count));
+	int bad = 0;
+
+	for (uint32_t c = 0; c < tl->n; c++)
+		max[c] = INT64_MIN;
+	max[0] = 0;
+	event_cursor_init(&cur, cap, 0);
+	for (uint64_t e = 0; event_cursor_next(&cur, &ev); e++) {
+		if (tl->mode == TIMELINE_BY_TIME) {
+			int64_t te = capture_time_at(cap, e);
+
+			t = te > t ? te : t;
+			if (t >= tl->duration_ms)
+				col = tl->n - 1;
+			else
+				col = (uint32_t)((__int128)t * tl->n / tl->duration_ms);
+		} else {
+			/* The last column whose first event, floor(c * events / n), is <= e. */
+			while (col + 1 < tl->n &&
+			       (uint64_t)((unsigned __int128)(col + 1) * tl->events / tl->n) <= e)
+				col++;
+		}
+		heap += ev.bytes;
+		count[col]++;
+		max[col] = heap > max[col] ? heap : max[col];
+		last[col] = heap;
+	}
+	event_cursor_release(&cur);
+	heap = 0;
+	for (uint32_t c = 0; c < tl->n; c++) {
+		const struct timeline_column *k = &tl->cols[c];
+
+		bad += k->ev_end - k->ev_begin != count[c];
+		if (count[c])
+			heap = last[c];
+		bad += k->heap_bytes != heap;
+		bad += k->max_bytes != (max[c] == INT64_MIN ? heap : max[c]);
+		bad += k->min_bytes > k->max_bytes;
+	}
+	bad += tl->max_bytes != tot->peak_bytes;
+	bad += tl->cols[tl->peak_col].max_bytes != tot->peak_bytes;
+	bad += tl->cols[tl->n - 1].heap_bytes != tot->end_bytes;
+	bad += tl->events != tot->events;
+	free(max);
+	free(last);
+	free(count);
+	return bad;
+}
+
+static uint64_t rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void count_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	uint64_t *calls = ctx;
+
+	calls[0]++;
+	calls[1] = done == total;
+}
+
+/* 3M events on 64 stacks, a time mark every ~1000 events; with and without marks. */
+static struct capture *random_capture(enum peak_rule rule, int timed_marks)
+{
+	enum { STACKS = 64, EVENTS = 3000000 };
+	struct capture_builder *b = capture_builder_new();
+	int64_t live[STACKS] = { 0 };
+	uint32_t stacks[STACKS];
+	uint64_t x = 0x2545F4914F6CDD1DULL;
+	int64_t t = 0;
+
+	capture_builder_meta(b)->peak_rule = rule;
+	for (int i = 0; i < STACKS; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "s%d", i);
+		stacks[i] = one_stack(b, name);
+	}
+	for (uint32_t e = 0; e < EVENTS; e++) {
+		uint64_t r = rnd(&x);
+		int k = (int)(r % STACKS);
+		int64_t bytes = (int64_t)(r >> 32 & 0xfff);
+
+		if (timed_marks && r % 1000 == 0) {
+			t += (int64_t)(r >> 20 & 31);	/* sometimes 0: no new mark */
+			capture_builder_time(b, t);
+		}
+		/* A slow drift up then down, so the heap has a peak mid-run. */
+		if (live[k] >= bytes && (r >> 60) < (e < EVENTS / 2 ? 7u : 9u)) {
+			capture_builder_event(b, stacks[k], -bytes, -1, 0);
+			live[k] -= bytes;
+		} else {
+			capture_builder_event(b, stacks[k], bytes, 1, EV_ALLOC);
+			live[k] += bytes;
+		}
+	}
+	capture_builder_rss(b, t / 2, 123456789);
+	return capture_builder_finish(b);
+}
+
+TEST(random_captures)
+{
+	static const uint32_t widths[] = { 1, 3, 80, 1000, 10000 };
+
+	for (int v = 0; v < 3; v++) {
+		enum peak_rule rule = v == 1 ? PEAK_LAST_MAX : PEAK_FIRST_MAX;
+		struct capture *cap = random_capture(rule, v != 2);
+
+		for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
+			struct timeline tl;
+			uint64_t calls[2] = { 0, 0 };
+
+			timeline_compute(&tl, cap, widths[w], count_progress, calls);
+			CHECK_EQ_I64(tl.mode, v == 2 ? TIMELINE_BY_EVENT : TIMELINE_BY_TIME);
+			CHECK_EQ_I64(check_against_replay(&tl, cap), 0);
+			/* At 2^20 and 2^21 of the 3M events, then at the end. */
+			CHECK(calls[0] >= 3 && calls[1]);
+			CHECK_EQ_I64(tl.has_rss, v != 2);
+			timeline_release(&tl);
+		}
+		capture_free(cap);
+	}
+}
+
+static int is_capture_name(const char *name)
+{
+	static const char *const not_captures[] = { ".json", ".print.txt", ".so" };
+	size_t n = strlen(name);
+
+	if (name[0] == '.')
+		return 0;
+	for (size_t i = 0; i < sizeof(not_captures) / sizeof(not_captures[0]); i++) {
+		size_t k = strlen(not_captures[i]);
+
+		if (n >= k && !strcmp(name + n - k, not_captures[i]))
+			return 0;
+	}
+	return 1;
+}
+
+static int check_sample_dir(const char *dir, int *loaded)
+{
+	static const uint32_t widths[] = { 1, 7, 80, 333, 4096 };
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int bad = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char path[4096];
+		struct capture *cap = NULL;
+		struct mt_error err;
+
+		if (!is_capture_name(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (formats_load(path, NULL, &cap, &err) < 0)
+			continue;	/* the damaged samples that do not load at all */
+		(*loaded)++;
+		for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
+			struct timeline tl;
+			int b;
+
+			timeline_compute(&tl, cap, widths[w], NULL, NULL);
+			b = check_against_replay(&tl, cap);
+			if (b)
+				fprintf(stderr, "%s at %u columns: %d wrong\n", path, widths[w], b);
+			bad += b;
+			timeline_release(&tl);
+		}
+		capture_free(cap);
+	}
+	closedir(d);
+	return bad;
+}
+
+static const char *samples_dir;
+
+TEST(sample_captures)
+{
+	char dir[4096];
+	int loaded = 0, bad = 0;
+
+	snprintf(dir, sizeof(dir), "%s/heaptrack", samples_dir);
+	bad += check_sample_dir(dir, &loaded);
+	snprintf(dir, sizeof(dir), "%s/memray", samples_dir);
+	bad += check_sample_dir(dir, &loaded);
+	CHECK_EQ_I64(bad, 0);
+	CHECK(loaded >= 20);
+	printf("timeline checked on %d sample captures\n", loaded);
+}
+
+int main(int argc, char **argv)
+{
+	samples_dir = argc > 1 ? argv[1] : "../sample-captures";
+	RUN(timed_columns);
+	RUN(event_slices);
+	RUN(random_captures);
+	RUN(sample_captures);
+	return CHECK_DONE();
+}
