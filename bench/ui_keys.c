@@ -209,6 +209,9 @@ int main(int argc, char **argv)
 		struct samples metric = { "m: metric (new tree, cached after)", NULL, 0, 0 };
 		struct samples inv = { "i: invert (bottom-up tree)", NULL, 0, 0 };
 		struct samples sort = { "s: sort order (re-sort in place)", NULL, 0, 0 };
+		struct samples flame = { "flame: move, zoom in/out", NULL, 0, 0 };
+		struct samples tl_open = { "3: timeline (one pass, first time)", NULL, 0, 0 };
+		struct samples tl = { "timeline: move the cursor", NULL, 0, 0 };
 		char seq[4096];
 
 		t0 = now_ms();
@@ -232,6 +235,12 @@ int main(int argc, char **argv)
 		keys(app, &metric, "mmmmm");
 		keys(app, &inv, "ii");
 		keys(app, &sort, "sss");
+		keys(app, &flame, "2");
+		for (int r = 0; r < 20; r++)
+			keys(app, &flame, "jjjjlllhhh<Enter>jj<Enter><BS><BS>kkkk");
+		keys(app, &tl_open, "3");
+		for (int r = 0; r < 20; r++)
+			keys(app, &tl, "hhhhhlllll<PgUp><PgDn>");
 		printf("%-34s %6s %9s %9s %9s\n", "keys (each: key + whole frame)", "n", "median", "p99",
 		       "max ms");
 		report(&first);
@@ -244,6 +253,9 @@ int main(int argc, char **argv)
 		report(&metric);
 		report(&inv);
 		report(&sort);
+		report(&flame);
+		report(&tl_open);
+		report(&tl);
 	}
 	app_free(app);
 	screen_release(&scr);

@@ -142,26 +142,6 @@ static bool open_ancestors(struct outline *o, uint32_t node)
 	return changed;
 }
 
-/* The deepest node of t on the remembered path. */
-static uint32_t find_path(const struct outline *o)
-{
-	const struct tree_node *nodes = o->t->nodes;
-	uint32_t nd = 0;
-
-	if (!o->path_len || o->path[0] != nodes[0].key)
-		return 0;
-	for (size_t i = 1; i < o->path_len; i++) {
-		uint32_t c = nodes[nd].first_child;
-
-		while (c != TREE_NONE && nodes[c].key != o->path[i])
-			c = nodes[c].next_sibling;
-		if (c == TREE_NONE)
-			break;
-		nd = c;
-	}
-	return nd;
-}
-
 static void compute_matches(struct outline *o);
 
 void outline_attach(struct outline *o, const struct tree *t)
@@ -179,7 +159,7 @@ void outline_attach(struct outline *o, const struct tree *t)
 		return;
 	}
 	put_open(o, t->nodes[0].key);
-	nd = find_path(o);
+	nd = tree_find_path(t, o->path, o->path_len);
 	open_ancestors(o, nd);
 	rebuild_rows(o);
 	if (o->pattern[0])

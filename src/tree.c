@@ -248,6 +248,34 @@ uint32_t tree_child(const struct tree *t, uint32_t parent, uint32_t frame)
 	return idtable_find(&t->children, node_hash(parent, key.mkey), child_equal, &key, &slot);
 }
 
+uint32_t tree_find_path(const struct tree *t, const uint64_t *keys, size_t n)
+{
+	uint32_t nd = 0;
+
+	if (!t->n || !n || keys[0] != t->nodes[0].key)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		uint32_t c = t->nodes[nd].first_child;
+
+		while (c != TREE_NONE && t->nodes[c].key != keys[i])
+			c = t->nodes[c].next_sibling;
+		if (c == TREE_NONE)
+			break;
+		nd = c;
+	}
+	return nd;
+}
+
+size_t tree_path(const struct tree *t, uint32_t node, uint64_t *keys, size_t cap)
+{
+	size_t len = (size_t)t->nodes[node].depth + 1, i = len;
+
+	for (uint32_t nd = node; nd != TREE_NONE; nd = t->nodes[nd].parent)
+		if (--i < cap)
+			keys[i] = t->nodes[nd].key;
+	return len;
+}
+
 void tree_release(struct tree *t)
 {
 	free(t->nodes);

@@ -15,6 +15,7 @@
 #ifndef MT_TREE_H
 #define MT_TREE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "capture.h"
@@ -62,6 +63,16 @@ void tree_sort(struct tree *t, enum tree_metric metric);
  * another tree, e.g. its callers in the bottom-up tree of a top-down node.
  */
 uint32_t tree_child(const struct tree *t, uint32_t parent, uint32_t frame);
+/*
+ * The deepest node of t on a path of keys from the root (keys[0] the root's);
+ * 0 (the root) when even keys[0] differs or n is 0.
+ */
+uint32_t tree_find_path(const struct tree *t, const uint64_t *keys, size_t n);
+/*
+ * Writes the keys of node's path from the root into keys (up to cap entries);
+ * returns the path's length (depth + 1), which may exceed cap.
+ */
+size_t tree_path(const struct tree *t, uint32_t node, uint64_t *keys, size_t cap);
 void tree_release(struct tree *t);
 
 #endif

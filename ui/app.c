@@ -45,10 +45,8 @@ struct app *app_new(struct screen *s, struct explore *ex)
 	app->sort = METRIC_BYTES;
 	app->gen = 1;
 	app->views[app->n_views++] = view_tree_new();
-	app->views[app->n_views++] =
-		view_missing_new("flame graph", "the flame graph view is not built yet");
-	app->views[app->n_views++] =
-		view_missing_new("timeline", "the timeline view is not built yet");
+	app->views[app->n_views++] = view_flame_new();
+	app->views[app->n_views++] = view_timeline_new();
 	return app;
 }
 
@@ -265,6 +263,7 @@ static void global_action(struct app *app, enum action a)
 		pop(app);
 		break;
 	case A_BACK:
+	case A_ESC:
 		if (app->depth)
 			pop(app);
 		break;
@@ -323,6 +322,8 @@ bool app_key(struct app *app, int key)
 		return false;
 	}
 	app->msg[0] = 0;
+	if (key == MK_RESIZE)
+		app->gen++;	/* views laid out for a width (timeline) sync again */
 	if (key == MK_RESIZE || key == MK_NONE)
 		return !app->quit;
 	layout(app);

@@ -14,6 +14,8 @@ static const struct glyphs utf8_set = {
 	.peak = 0x25b2,		/* ▲ */
 	.vline = 0x2502,
 	.hline = 0x2500,
+	.shade = 0x2592,	/* ▒ */
+	.dot = 0x2022,		/* • */
 	.braille = true,
 	.column = { ' ', 0x2581, 0x2582, 0x2583, 0x2584, 0x2585, 0x2586, 0x2587, 0x2588 },
 };
@@ -28,6 +30,8 @@ static const struct glyphs ascii_set = {
 	.peak = '^',
 	.vline = '|',
 	.hline = '-',
+	.shade = ':',
+	.dot = '*',
 	.braille = false,
 	.column = { ' ', ' ', '.', '.', 'o', 'o', 'O', 'O', '#' },
 };

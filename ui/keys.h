@@ -51,7 +51,8 @@ enum action {
 	A_IN,			/* expand, go in, zoom in, open */
 	A_OUT,			/* collapse, go out */
 	A_ENTER,		/* Enter: as A_IN, but a view may open something */
-	A_BACK,			/* Backspace/Esc: zoom out, close */
+	A_BACK,			/* Backspace: go out, zoom out, close an opened view */
+	A_ESC,			/* Esc: clear the search, zoom out, close an opened view */
 	A_EXPAND,
 	A_EXPAND_ALL,
 	A_COLLAPSE,

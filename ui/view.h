@@ -61,8 +61,8 @@ struct view {
 struct view *view_tree_new(void);
 /* The tree of the live heap after event ev_idx (at time_ms), pushed from the timeline. */
 struct view *view_tree_new_at(uint64_t ev_idx, int64_t time_ms);
+struct view *view_flame_new(void);
+struct view *view_timeline_new(void);
 struct view *view_help_new(void);
-/* A numbered view that is not built yet: says so rather than pretending. */
-struct view *view_missing_new(const char *name, const char *why);
 
 #endif

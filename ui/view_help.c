@@ -113,6 +113,7 @@ static enum view_result help_key(struct view *base, struct app *app, enum action
 	case A_HELP:
 	case A_OUT:
 	case A_BACK:
+	case A_ESC:
 	case A_CLOSE:
 		return ACT_POP;
 	default:

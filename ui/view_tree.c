@@ -420,10 +420,16 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 		else if (!outline_next_match(o, a == A_NEXT_MATCH ? 1 : -1))
 			app_message(app, "no match for '%s'", o->pattern);
 		break;
-	case A_BACK:
+	case A_ESC:
 		if (!o->pattern[0])
 			return ACT_IGNORED;
 		toggle_search_off(v);
+		break;
+	case A_BACK:
+		/* At the root there is nowhere to go: the app closes an opened view. */
+		if (nd == 0)
+			return ACT_IGNORED;
+		res = move_key(v, app, A_OUT);
 		break;
 	case A_METRIC:
 		if (!v->fixed)

@@ -9,6 +9,10 @@ the last frame.  These tests read that frame back and check:
   - the header figures against the report's peak, allocated and leaked;
   - the stages captures' peak tree against the profilers' own trees (heaptrack's
     flamegraph stacks, memray's high-water-mark tree merged by function);
+  - the flame graph: every labelled span where the report's tree puts it
+    (within one cell), zoom in and out, selection shared with the tree;
+  - the timeline: peak named and marked, Enter opens the tree of the live heap
+    at the cursor, whose root is the heap the cursor line shows;
   - navigation, search (matches expanded to, n/N, smart case), the selection
     kept across metric, sort and view changes, invert to callers, help,
     resize, LANG=C (ASCII only), aggregated and truncated captures, and the
@@ -249,7 +253,8 @@ def check_screens(t, memtui, path):
     st = status(replay(memtui, path, "?q"))
     t.true("q closes help", "[tree]" in st, st)
     for keys, name in (("2", "flame graph"), ("3", "timeline"), ("<Tab>", "flame graph"),
-                       ("<Tab><Tab><Tab>", "tree")):
+                       ("<Tab><Tab><Tab>", "tree"), ("3<Enter>", "tree"), ("3<Enter>q", "timeline"),
+                       ("3<Enter><Esc>", "timeline"), ("3<Enter><BS>", "timeline")):
         st = status(replay(memtui, path, keys))
         t.true("view %s -> %s" % (keys, name), "[%s]" % name in st and "metric:" in st, st)
     screen = replay(memtui, path, "<resize 80x24>")
@@ -267,6 +272,74 @@ def check_screens(t, memtui, path):
     t.true("LANG=C: ASCII only", all(ord(c) < 128 for c in screen),
            repr([c for c in screen if ord(c) >= 128][:5]))
     t.true("LANG=C: ASCII markers and bars", " v <root>" in screen and "#" in screen, "")
+
+
+def check_flame(t, memtui, path, width=100, height=40):
+    """Every labelled span of the icicle starts where the report's tree says:
+    at lo * width / total (lo = the weight left of it), within one cell."""
+    rep = report(memtui, path)
+    root = rep["tree"]["root"]
+    total = root["value"]
+    lines = replay(memtui, path, "2", size="%dx%d" % (width, height)).split("\n")
+    name = os.path.basename(path)
+    t.true(name + ": flame title", lines[0].startswith("flame graph, top-down"), lines[0])
+    t.true(name + ": flame row 0 is everything", lines[1].startswith("all"), lines[1])
+    checked = [0]
+
+    def walk(node, depth, lo):
+        if depth >= height - 3:
+            return
+        x = lo * width / total
+        w = node["value"] * width / total
+        if depth and w >= 4 and depth + 1 < len(lines):
+            row = lines[depth + 1]
+            label = node["function"][:3]
+            near = [k for k in range(int(x) - 1, int(x) + 2) if row[k:k + len(label)] == label]
+            t.true("%s: span %s at %.1f (within a cell)" % (name, node["function"], x), near,
+                   repr(row[max(0, int(x) - 3):int(x) + 20]))
+            checked[0] += 1
+        for c in node["children"]:
+            walk(c, depth + 1, lo)
+            lo += c["value"]
+    walk(root, 0, 0)
+    t.true(name + ": flame spans checked", checked[0] >= 3, str(checked[0]))
+    # Zoom: Enter on the deepest first frame makes it the whole width.
+    screen = replay(memtui, path, "2jjjj<Enter>", size="%dx%d" % (width, height))
+    t.true(name + ": zoomed title", "zoomed into" in screen.split("\n")[0], screen[:200])
+    info = screen.rstrip("\n").split("\n")[-2]
+    t.true(name + ": zoomed frame is 100% of zoom", "100.0% of zoom" in info, info)
+    st = status(replay(memtui, path, "2jjjj<Enter><BS><BS><BS><BS><BS>"))
+    t.true(name + ": Backspace zooms out, then ignored at the root", "[flame graph]" in st, st)
+    st = status(replay(memtui, path, "2jjj1"))
+    rows = tree_rows(replay(memtui, path, "2jjj1"))
+    t.true(name + ": flame selection carries to the tree", " 4/" in st, st)
+
+
+def check_timeline(t, memtui, path):
+    rep = report(memtui, path)
+    lines = replay(memtui, path, "3", size="100x30").rstrip("\n").split("\n")
+    name = os.path.basename(path)
+    peak = "peak %s at %d ms" % (fmt_bytes(rep["peak"]["bytes"]), rep["peak"]["time_ms"])
+    title = next((ln for ln in lines if ln.startswith("live heap")), "")
+    t.true(name + ": timeline title names the peak", peak in title, title)
+    cursor = lines[-2]
+    t.true(name + ": cursor opens on the peak column",
+           "(max %s," % fmt_bytes(rep["peak"]["bytes"]) in cursor, cursor)
+    axis = lines[-3]
+    t.true(name + ": peak marked on the axis", "\u25b2" in axis, axis)
+    for keys in ("3", "3hhhhh", "3G", "3g"):
+        lines = replay(memtui, path, keys, size="100x30").rstrip("\n").split("\n")
+        heap = lines[-2].split(": heap ")[1].split(" (")[0]
+        screen = replay(memtui, path, keys + "<Enter>", size="100x30")
+        st = status(screen)
+        rows = tree_rows(screen)
+        t.true(name + ": " + keys + " Enter: the tree of that moment", "live at " in st, st)
+        t.check(name + ": " + keys + " Enter: tree root = heap at the cursor", rows[0].value,
+                heap)
+    st = status(replay(memtui, path, "3GGl"))
+    t.true(name + ": cursor stops at the end", "column" in st, st)
+    screen = replay(memtui, path, "3<resize 60x20>", size="100x30")
+    t.true(name + ": timeline after resize", "[timeline]" in status(screen), status(screen))
 
 
 def check_captures(t, memtui, samples):
@@ -325,6 +398,9 @@ def main():
                 cap = os.path.join(shared, "memray", name)
                 if os.path.exists(cap):
                     check_memray_oracle(t, memtui, cap, cap + ".oracle.json")
+        for path in (memray, heaptrack):
+            check_flame(t, memtui, path)
+            check_timeline(t, memtui, path)
         check_navigation(t, memtui, memray)
         check_search(t, memtui, memray)
         check_selection_kept(t, memtui, memray)

@@ -5,7 +5,8 @@ Each session runs `memtui FILE` in a detached tmux server of its own (private
 socket, no config), sends keys with send-keys and reads the screen with
 capture-pane.  What it covers:
   - open, move, expand, search, next match, every metric, invert, sort, every
-    view (1 2 3 Tab), help, page keys, Ctrl-L, resize (tmux resize-window),
+    view (1 2 3 Tab; flame moves, zoom in and out; timeline cursor, its tree
+    and back), help, page keys, Ctrl-L, resize (tmux resize-window),
     quit with q and with Ctrl-C: after every step the terminal shows exactly
     the frame the headless replay of the same keys prints (so the replay
     tests, which compare every figure with `memtui report`, hold for the
@@ -76,7 +77,9 @@ STEPS = [
     ("j", "j"), ("j", "j"), ("l", "l"), ("E", "E"), ("/", "/"), ("calibrate", "calibrate"),
     ("Enter", "<Enter>"), ("n", "n"), ("N", "N"), ("m", "m"), ("m", "m"), ("m", "m"),
     ("m", "m"), ("i", "i"), ("Down", "<Down>"), ("i", "i"), ("s", "s"), ("s", "s"), ("s", "s"),
-    ("2", "2"), ("3", "3"), ("Tab", "<Tab>"), ("?", "?"), ("PageDown", "<PgDn>"),
+    ("2", "2"), ("j", "j"), ("j", "j"), ("l", "l"), ("Enter", "<Enter>"), ("BSpace", "<BS>"),
+    ("3", "3"), ("h", "h"), ("Left", "<Left>"), ("Enter", "<Enter>"), ("Escape", "<Esc>"),
+    ("Tab", "<Tab>"), ("?", "?"), ("PageDown", "<PgDn>"),
     ("q", "q"), ("G", "G"), ("PageUp", "<PgUp>"), ("h", "h"), ("BSpace", "<BS>"),
     ("Home", "<Home>"), ("C", "C"), ("e", "e"), ("c", "c"), ("C-l", "<Ctrl-L>"),
 ]

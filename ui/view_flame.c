@@ -1,0 +1,361 @@
+/*
+ * view_flame: the icicle graph (root at the top) of the current metric's
+ * tree, width proportional to the metric.
+ *
+ * The layout (src/flame.h) is cheap (O(spans on screen)), so it is never
+ * kept: draw and key both lay out the tree for the rectangle they are given
+ * (key uses the app's last layout, app->body) and find the selected node in
+ * it.  The state is just three identities: the tree, the zoom node (the
+ * frame at row 0) and the selected node, both also remembered as key paths
+ * so that a new metric or direction finds them again.  The layout needs
+ * siblings sorted by size, so this view always asks for the size order,
+ * whatever order the tree view shows.
+ *
+ * Screen: a title row, the icicle rows, and a bottom line naming the frame
+ * under the cursor with its figures.  A span shows its function when it is
+ * wide enough, leaves its last cell blank as a border, and ends in '+' when
+ * some callees are too narrow for a cell; a span of one cell is a shaded
+ * block.  Adjacent spans alternate two shades.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "flame.h"
+#include "fmt.h"
+#include "glyphs.h"
+#include "outline.h"
+#include "view.h"
+#include "xalloc.h"
+
+struct view_flame {
+	struct view base;
+	const struct tree *t;		/* from explore, sorted by size */
+	bool are_count;
+	enum tree_direction dir;
+	uint32_t zoom;			/* node at row 0 */
+	uint32_t sel;			/* selected node, zoom or below it */
+	uint64_t *zoom_path;		/* zoom's keys from the root */
+	size_t zoom_len, zoom_cap;
+	char pattern[OUTLINE_MAX_PATTERN];	/* search, "" = none */
+};
+
+/* Icicle rows in a body of h rows (title and bottom line apart). */
+static uint32_t icicle_rows(int h)
+{
+	return h > 3 ? (uint32_t)h - 2 : 1;
+}
+
+static void lay_out(const struct view_flame *v, int w, int h, struct flame *fl)
+{
+	flame_layout(fl, v->t, METRIC_BYTES, v->zoom, w > 0 ? (uint32_t)w : 1, icicle_rows(h) - 1);
+}
+
+static bool is_below(const struct tree *t, uint32_t node, uint32_t ancestor)
+{
+	for (; node != TREE_NONE; node = t->nodes[node].parent)
+		if (node == ancestor)
+			return true;
+	return false;
+}
+
+/* Where the selection is drawn: its span, or its nearest ancestor's. */
+static struct flame_pos locate(const struct view_flame *v, const struct flame *fl)
+{
+	struct flame_pos pos = { 0, 0 };
+
+	for (uint32_t nd = v->sel; nd != TREE_NONE && nd != v->zoom; nd = v->t->nodes[nd].parent)
+		if (flame_find(fl, nd, &pos))
+			return pos;
+	pos.row = 0;
+	pos.idx = 0;
+	return pos;
+}
+
+static void remember_zoom(struct view_flame *v)
+{
+	size_t n = tree_path(v->t, v->zoom, NULL, 0);
+
+	if (n > v->zoom_cap) {
+		v->zoom_cap = n * 2;
+		v->zoom_path = xrealloc_array(v->zoom_path, v->zoom_cap, sizeof(*v->zoom_path));
+	}
+	v->zoom_len = tree_path(v->t, v->zoom, v->zoom_path, v->zoom_cap);
+}
+
+static void publish(struct view_flame *v, struct app *app)
+{
+	size_t n = tree_path(v->t, v->sel, NULL, 0);
+	uint64_t *keys = xmalloc(n * sizeof(*keys));
+
+	tree_path(v->t, v->sel, keys, n);
+	app_set_selection(app, keys, n);
+	free(keys);
+}
+
+static void flame_sync(struct view *base, struct app *app)
+{
+	struct view_flame *v = (struct view_flame *)base;
+
+	if (v->t && v->dir != app->dir)
+		v->zoom_len = 0;
+	v->dir = app->dir;
+	v->t = explore_tree(app->ex, app->metric, app->dir, METRIC_BYTES, &v->are_count);
+	v->zoom = tree_find_path(v->t, v->zoom_path, v->zoom_len);
+	v->sel = tree_find_path(v->t, app->sel, app->sel_len);
+	if (!is_below(v->t, v->sel, v->zoom))
+		v->zoom = 0;
+	remember_zoom(v);
+}
+
+static void draw_span(const struct view_flame *v, struct screen *s, int x, int y,
+		      const struct flame_span *sp, enum role role)
+{
+	const struct glyphs *g = glyphs_get(s->utf8);
+	int w = (int)sp->width, used;
+	char label[512];
+
+	if (w < 2) {
+		screen_put(s, x, y, g->shade, role);
+		return;
+	}
+	screen_fill(s, x, y, w, ' ', role);
+	if (sp->node == 0)
+		snprintf(label, sizeof(label), "all");
+	else
+		capture_frame_label(v->t->cap, v->t->nodes[sp->node].frame, label, sizeof(label));
+	used = screen_text(s, x, y, w - 1, label, role);
+	if (used == w - 1 && screen_text_width(s, label) > w - 1 && w > 3)
+		screen_put(s, x + w - 2, y, g->ellipsis, role);
+	if (sp->flags & (FLAME_SPAN_HIDDEN | FLAME_SPAN_CUT) && w > 2)
+		screen_put(s, x + w - 1, y, '+', role);
+}
+
+static bool span_matches(const struct view_flame *v, const struct flame_span *sp)
+{
+	char label[512];
+
+	if (!v->pattern[0] || sp->node == 0)
+		return false;
+	capture_frame_label(v->t->cap, v->t->nodes[sp->node].frame, label, sizeof(label));
+	return outline_find(label, v->pattern) != NULL;
+}
+
+static void draw_info(const struct view_flame *v, struct screen *s, int y, int w)
+{
+	const struct tree_node *nd = &v->t->nodes[v->sel];
+	const struct tree_node *root = &v->t->nodes[0], *zoom = &v->t->nodes[v->zoom];
+	char label[512], value[32], all[16], inzoom[16], line[1024];
+	const char *file = "";
+	uint32_t lineno = 0;
+
+	if (v->sel == 0) {
+		snprintf(label, sizeof(label), "all");
+	} else {
+		const struct frame *f = capture_frame(v->t->cap, nd->frame);
+
+		capture_frame_label(v->t->cap, nd->frame, label, sizeof(label));
+		file = capture_string(v->t->cap, f->file);
+		lineno = f->line;
+	}
+	if (v->are_count)
+		snprintf(value, sizeof(value), "%" PRId64, nd->total_bytes);
+	else
+		fmt_bytes(nd->total_bytes, value, sizeof(value));
+	fmt_percent(nd->total_bytes, root->total_bytes, all, sizeof(all));
+	fmt_percent(nd->total_bytes, zoom->total_bytes, inzoom, sizeof(inzoom));
+	snprintf(line, sizeof(line), "%s  %s  %s of all  %s of zoom  %" PRId64 " allocations%s%s%s",
+		 label, value, all, inzoom, nd->total_count, *file ? "  " : "", file,
+		 *file ? "" : "");
+	if (*file) {
+		size_t n = strlen(line);
+
+		snprintf(line + n, sizeof(line) - n, ":%u", lineno);
+	}
+	screen_fill(s, 0, y, w, ' ', ROLE_TITLE);
+	screen_text(s, 0, y, w, line, ROLE_TITLE);
+}
+
+static void flame_draw(const struct view *base, const struct app *app, struct screen *s,
+		       struct rect r)
+{
+	const struct view_flame *v = (const struct view_flame *)base;
+	struct flame fl;
+	struct flame_pos cur;
+	char title[512], zoom[256];
+
+	if (!v->t || r.h < 1)
+		return;
+	lay_out(v, r.w, r.h, &fl);
+	cur = locate(v, &fl);
+	if (v->zoom)
+		capture_frame_label(v->t->cap, v->t->nodes[v->zoom].frame, zoom, sizeof(zoom));
+	snprintf(title, sizeof(title), "flame graph, %s, %s%s%s",
+		 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", report_view_title(app->metric),
+		 v->zoom ? ", zoomed into " : "", v->zoom ? zoom : "");
+	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
+	screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
+	for (uint32_t row = 0; row < fl.n_rows && (int)row + 1 < r.h - 1; row++) {
+		uint32_t n;
+		const struct flame_span *sp = flame_row(&fl, row, &n);
+
+		for (uint32_t i = 0; i < n; i++) {
+			enum role role = (i + row) % 2 ? ROLE_FRAME_B : ROLE_FRAME_A;
+
+			if (row == cur.row && i == cur.idx)
+				role = ROLE_SELECTED;
+			else if (span_matches(v, &sp[i]))
+				role = ROLE_MATCH;
+			draw_span(v, s, r.x + (int)sp[i].x, r.y + 1 + (int)row, &sp[i], role);
+		}
+	}
+	if (r.h > 2)
+		draw_info(v, s, r.y + r.h - 1, r.w);
+	flame_release(&fl);
+}
+
+/* The next span after pos (row by row, left to right) whose label matches; wraps. */
+static bool next_match(const struct view_flame *v, const struct flame *fl, struct flame_pos *pos,
+		       int dir)
+{
+	uint32_t total = fl->n_spans, at = fl->row_start[pos->row] + pos->idx;
+
+	for (uint32_t k = 1; k <= total; k++) {
+		uint32_t i = dir > 0 ? (at + k) % total : (at + total - k % total) % total;
+
+		if (span_matches(v, &fl->spans[i])) {
+			pos->row = 0;
+			while (pos->row + 1 < fl->n_rows && fl->row_start[pos->row + 1] <= i)
+				pos->row++;
+			pos->idx = i - fl->row_start[pos->row];
+			return true;
+		}
+	}
+	return false;
+}
+
+static enum view_result flame_key(struct view *base, struct app *app, enum action a,
+				  struct view **push)
+{
+	struct view_flame *v = (struct view_flame *)base;
+	enum view_result res = ACT_NONE;
+	struct flame fl;
+	struct flame_pos pos;
+	bool moved = true;
+
+	(void)push;
+	lay_out(v, app->body.w, app->body.h, &fl);
+	pos = locate(v, &fl);
+	switch (a) {
+	case A_DOWN:
+		moved = flame_first_child(&fl, &pos);
+		break;
+	case A_UP:
+		moved = flame_parent(&fl, &pos);
+		break;
+	case A_IN:
+		moved = flame_next(&fl, &pos);
+		break;
+	case A_OUT:
+		moved = flame_prev(&fl, &pos);
+		break;
+	case A_FIRST:
+		pos.row = 0;
+		pos.idx = 0;
+		break;
+	case A_ENTER:
+		v->zoom = flame_span(&fl, pos)->node;
+		v->sel = v->zoom;
+		remember_zoom(v);
+		moved = false;
+		break;
+	case A_ESC:
+	case A_BACK:
+		if (v->zoom == 0 && a == A_ESC && v->pattern[0]) {
+			v->pattern[0] = 0;
+		} else if (v->zoom == 0) {
+			res = ACT_IGNORED;
+		} else {
+			v->zoom = v->t->nodes[v->zoom].parent;
+			remember_zoom(v);
+		}
+		moved = false;
+		break;
+	case A_NEXT_MATCH:
+	case A_PREV_MATCH:
+		if (!v->pattern[0])
+			app_message(app, "no search: press / first");
+		else if (!next_match(v, &fl, &pos, a == A_NEXT_MATCH ? 1 : -1))
+			app_message(app, "no match for '%s' on screen", v->pattern);
+		break;
+	default:
+		moved = false;
+		res = ACT_IGNORED;
+	}
+	if (moved)
+		v->sel = flame_span(&fl, pos)->node;
+	flame_release(&fl);
+	if (res == ACT_NONE)
+		publish(v, app);
+	return res;
+}
+
+static void flame_search(struct view *base, struct app *app, const char *pattern)
+{
+	struct view_flame *v = (struct view_flame *)base;
+	struct flame fl;
+	struct flame_pos pos;
+
+	snprintf(v->pattern, sizeof(v->pattern), "%s", pattern);
+	if (!pattern[0])
+		return;
+	lay_out(v, app->body.w, app->body.h, &fl);
+	pos = locate(v, &fl);
+	if (span_matches(v, flame_span(&fl, pos)) || next_match(v, &fl, &pos, 1))
+		v->sel = flame_span(&fl, pos)->node;
+	else
+		app_message(app, "no match for '%s' on screen", pattern);
+	flame_release(&fl);
+	publish(v, app);
+}
+
+static void flame_status(const struct view *base, const struct app *app, char *buf, size_t size)
+{
+	const struct view_flame *v = (const struct view_flame *)base;
+	size_t n;
+
+	n = (size_t)snprintf(buf, size, "[flame graph] %s  metric: %s  Enter: zoom  Bksp: out",
+			     app->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
+			     app_metric_label(app->metric));
+	if (v->pattern[0] && n < size)
+		snprintf(buf + n, size - n, "  /%s", v->pattern);
+}
+
+static void flame_free(struct view *base)
+{
+	struct view_flame *v = (struct view_flame *)base;
+
+	free(v->zoom_path);
+	free(v);
+}
+
+static const struct view_ops flame_ops = {
+	.name = "flame graph",
+	.header = false,
+	.sync = flame_sync,
+	.draw = flame_draw,
+	.key = flame_key,
+	.search = flame_search,
+	.status = flame_status,
+	.free = flame_free,
+};
+
+struct view *view_flame_new(void)
+{
+	struct view_flame *v = xcalloc(1, sizeof(*v));
+
+	v->base.ops = &flame_ops;
+	return &v->base;
+}
