@@ -1,7 +1,8 @@
 /*
  * view_timeline: the live heap over the run (and RSS where the capture has
  * it), one screen column per timeline column, the peak marked, and a time
- * cursor; Enter opens the tree of the live heap at the cursor.
+ * cursor; Enter opens the tree of the live heap at the cursor (the end of
+ * its slice; on the peak's column, the peak itself).
  *
  * The series (src/timeline.h) is one pass over the event log, so it is
  * computed in sync, for the width of the app's last layout, and again only
@@ -148,7 +149,8 @@ static void draw_cursor_line(const struct view_timeline *v, struct screen *s, in
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "  RSS %s",
 				      fmt_bytes((int64_t)c->rss_bytes, rss, sizeof(rss)));
 	if (n < sizeof(line))
-		snprintf(line + n, sizeof(line) - n, "  Enter: its tree");
+		snprintf(line + n, sizeof(line) - n, "  Enter: tree %s",
+			 v->cur == v->tl.peak_col ? "at the peak" : "at the end");
 	screen_fill(s, 0, y, w, ' ', ROLE_TITLE);
 	screen_text(s, 0, y, w, line, ROLE_TITLE);
 }
@@ -218,7 +220,8 @@ static enum view_result timeline_key(struct view *base, struct app *app, enum ac
 		v->cur = v->tl.n - 1;
 		return ACT_NONE;
 	case A_ENTER:
-		ev = timeline_event_at(&v->tl, v->cur);
+		/* The peak's column opens the peak itself, not the end of its slice. */
+		ev = v->cur == v->tl.peak_col ? v->tl.peak_ev_idx : timeline_event_at(&v->tl, v->cur);
 		*push = view_tree_new_at(ev, ev == UINT64_MAX ? 0 : timeline_time_of_event(v->cap, ev));
 		return ACT_PUSH;
 	default:

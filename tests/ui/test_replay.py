@@ -12,7 +12,8 @@ the last frame.  These tests read that frame back and check:
   - the flame graph: every labelled span where the report's tree puts it
     (within one cell), zoom in and out, selection shared with the tree;
   - the timeline: peak named and marked, Enter opens the tree of the live heap
-    at the cursor, whose root is the heap the cursor line shows;
+    at the cursor, whose root is the heap the cursor line shows (the peak on
+    the peak's column);
   - navigation, search (matches expanded to, n/N, smart case), the selection
     kept across metric, sort and view changes, invert to callers, help,
     resize, LANG=C (ASCII only), aggregated and truncated captures, and the
@@ -330,12 +331,19 @@ def check_timeline(t, memtui, path):
     for keys in ("3", "3hhhhh", "3G", "3g"):
         lines = replay(memtui, path, keys, size="100x30").rstrip("\n").split("\n")
         heap = lines[-2].split(": heap ")[1].split(" (")[0]
+        if "tree at the peak" in lines[-2]:
+            heap = fmt_bytes(rep["peak"]["bytes"])
         screen = replay(memtui, path, keys + "<Enter>", size="100x30")
         st = status(screen)
         rows = tree_rows(screen)
         t.true(name + ": " + keys + " Enter: the tree of that moment", "live at " in st, st)
         t.check(name + ": " + keys + " Enter: tree root = heap at the cursor", rows[0].value,
                 heap)
+    at_peak = [(r.depth, r.function, r.value, r.count)
+               for r in tree_rows(replay(memtui, path, "3<Enter>E", size="230x400"))]
+    peak_tree = [(r.depth, r.function, r.value, r.count)
+                 for r in tree_rows(replay(memtui, path, "E", size="230x400"))]
+    t.check(name + ": the peak column's tree is the peak tree", at_peak, peak_tree)
     st = status(replay(memtui, path, "3GGl"))
     t.true(name + ": cursor stops at the end", "column" in st, st)
     screen = replay(memtui, path, "3<resize 60x20>", size="100x30")
