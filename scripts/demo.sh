@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds memtui and opens it on a bundled sample capture.
-# (Until the ncurses explorer lands, `memtui FILE` prints the report.)
+# (`memtui report FILE` prints the same figures as text.)
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup.sh
