@@ -16,8 +16,9 @@ the last frame.  These tests read that frame back and check:
     the peak's column);
   - navigation, search (matches expanded to, n/N, smart case), the selection
     kept across metric, sort and view changes, invert to callers, help,
-    resize, LANG=C (ASCII only), aggregated and truncated captures, and the
-    errors (not a terminal, bad replay keys).
+    resize, LANG=C (ASCII only), aggregated and truncated captures, the
+    errors (not a terminal, bad replay keys), and every key on every sample
+    capture.
 
 usage: test_replay.py MEMTUI SAMPLE_CAPTURES [SHARED_CAPTURES]
 """
@@ -362,6 +363,30 @@ def check_captures(t, memtui, samples):
            screen[:500])
 
 
+SMOKE_KEYS = ("jjlEmmmmmi/a<Enter>nN23<Enter>q2jj<Enter><BS>1sssGC?q<resize 40x10>3<Enter>"
+              "<resize 100x30>hhh<Enter>eEcC")
+
+
+def check_every_capture(t, memtui, samples):
+    """Every key on every sample capture: the explorer opens what the report
+    opens (exit 0), and refuses what it refuses with the same message."""
+    for d in ("memray", "heaptrack"):
+        for name in sorted(os.listdir(os.path.join(samples, d))):
+            path = os.path.join(samples, d, name)
+            if name.endswith((".json", ".txt", ".so")):
+                continue
+            p = subprocess.run([memtui, "--replay", SMOKE_KEYS, "--size", "100x30", path],
+                               capture_output=True, timeout=120)
+            r = subprocess.run([memtui, "report", "--no-progress", path], capture_output=True,
+                               timeout=120)
+            if r.returncode:
+                t.true(name + ": refused like the report", p.returncode == 2 and
+                       p.stderr.splitlines()[:1] == r.stderr.splitlines()[:1], p.stderr)
+            else:
+                t.true(name + ": every key", p.returncode == 0 and p.stdout.count(b"\n") == 30,
+                       p.stderr[-500:])
+
+
 def check_errors(t, memtui, path):
     p = subprocess.run([memtui, path], capture_output=True, timeout=30)
     err = p.stderr.decode()
@@ -416,6 +441,7 @@ def main():
         check_screens(t, memtui, memray)
         check_captures(t, memtui, samples)
         check_errors(t, memtui, memray)
+        check_every_capture(t, memtui, samples)
     except Failure as ex:
         t.true("run", False, str(ex))
     return t.done()
