@@ -116,7 +116,15 @@ static bool die_udata(Dwarf_Debug dbg, Dwarf_Die die, Dwarf_Half at, Dwarf_Unsig
 	bool ok = false;
 
 	if (dwarf_attr(die, at, &attr, &err) == DW_DLV_OK) {
+		Dwarf_Signed sv = 0;
+
 		ok = dwarf_formudata(attr, out, &err) == DW_DLV_OK;
+		drop(dbg, &err);
+		/* libdwarf 20210528 reads DW_FORM_implicit_const (GCC's DW_AT_call_file) only as signed. */
+		if (!ok && dwarf_formsdata(attr, &sv, &err) == DW_DLV_OK && sv >= 0) {
+			*out = (Dwarf_Unsigned)sv;
+			ok = true;
+		}
 		drop(dbg, &err);
 		dwarf_dealloc_attribute(attr);
 	}
@@ -559,9 +567,12 @@ static int line_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Rows sorted by address; of several rows at one address the last one is kept. */
+/*
+ * Rows sorted by address; of several rows at one address the last one is kept.
+ * zero_is_one: file 0 stands for file 1 (see gcc_default_file below).
+ */
 static void read_rows(Dwarf_Debug dbg, struct dw_unit *u, Dwarf_Line_Context ctx,
-		      Dwarf_Unsigned version, const struct vec *files)
+		      bool zero_is_one, const struct vec *files)
 {
 	Dwarf_Line *rows = NULL;
 	Dwarf_Signed n = 0;
@@ -588,14 +599,7 @@ static void read_rows(Dwarf_Debug dbg, struct dw_unit *u, Dwarf_Line_Context ctx
 		}
 		row.addr = addr;
 		row.line = lineno > UINT32_MAX ? UINT32_MAX : (uint32_t)lineno;
-		/*
-		 * libdwarf 20210528 starts a DWARF 5 sequence with file register 0,
-		 * where DWARF 5 (and libbacktrace) say 1; an explicit DW_LNS_set_file
-		 * comes through as written.  GCC never sets file 0 explicitly.
-		 * NEEDSWORK: a producer that does (clang?) gets file 1's name here;
-		 * decoding the line program ourselves would tell the two apart.
-		 */
-		if (version >= 5 && fileno == 0)
+		if (fileno == 0 && zero_is_one)
 			fileno = 1;
 		row.file = fileno < files->len ? *(uint32_t *)vec_at(files, fileno) : NONE;
 		row.order = (uint32_t)i;
@@ -630,6 +634,20 @@ static const struct dw_line *line_find(const struct dw_unit *u, uint64_t pc)
 	return lo ? &l[lo - 1] : NULL;
 }
 
+/*
+ * libdwarf 20210528 starts a DWARF 5 sequence with file register 0, where DWARF 5
+ * (and libbacktrace, and later libdwarf) say 1, and it reports an explicit
+ * DW_LNS_set_file 0 as 0 too.  GCC and GNU as rely on the default and never set
+ * file 0; clang always sets the file and uses 0 for the unit's file.  So a 0 from
+ * a GNU producer is the default, 1; from any other producer it is file 0.
+ */
+static bool gcc_default_file(Dwarf_Debug dbg, Dwarf_Die cu, Dwarf_Unsigned version)
+{
+	const char *producer = die_string(dbg, cu, DW_AT_producer);
+
+	return version >= 5 && producer && !strncmp(producer, "GNU ", 4);
+}
+
 static void read_lines(Dwarf_Debug dbg, struct dw_unit *u, Dwarf_Die cu, struct vec *files)
 {
 	Dwarf_Unsigned version = 0;
@@ -643,7 +661,7 @@ static void read_lines(Dwarf_Debug dbg, struct dw_unit *u, Dwarf_Die cu, struct 
 	}
 	if (tables == 1) {
 		read_files(dbg, u, cu, ctx, files);
-		read_rows(dbg, u, ctx, version, files);
+		read_rows(dbg, u, ctx, gcc_default_file(dbg, cu, version), files);
 	}
 	dwarf_srclines_dealloc_b(ctx);
 }

@@ -219,6 +219,43 @@ const char *elf_symbols_debuglink(const struct elf_symbols *es, uint32_t *crc)
 	return es->debuglink;
 }
 
+bool elf_symbols_section(struct elf_symbols *es, const char *name, const uint8_t **data,
+			 size_t *size)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (elf_getshdrstrndx(es->elf, &shstrndx) != 0)
+		return false;
+	while ((scn = elf_nextscn(es->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		const char *sname;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+			continue;
+		sname = elf_strptr(es->elf, shstrndx, sh.sh_name);
+		if (!sname || strcmp(sname, name))
+			continue;
+		if ((sh.sh_flags & SHF_COMPRESSED) && elf_compress(scn, 0, 0) < 0)
+			return false;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf)
+			return false;
+		*data = d->d_buf;
+		*size = d->d_size;
+		return true;
+	}
+	return false;
+}
+
+bool elf_symbols_big_endian(const struct elf_symbols *es)
+{
+	const char *ident = elf_getident(es->elf, NULL);
+
+	return ident && ident[EI_DATA] == ELFDATA2MSB;
+}
+
 /* The .symtab section, else .dynsym, else NULL. */
 static Elf_Scn *find_symtab(Elf *elf, GElf_Shdr *out)
 {

@@ -39,6 +39,16 @@ const char *elf_symbols_debuglink(const struct elf_symbols *es, uint32_t *crc);
  */
 const char *elf_symbols_find(struct elf_symbols *es, uint64_t pc);
 
+/*
+ * The contents of the section called name, decompressed if it is SHF_COMPRESSED,
+ * through *data and *size (valid while es lives).  False when there is no such
+ * section with contents, or it cannot be read or decompressed.
+ */
+bool elf_symbols_section(struct elf_symbols *es, const char *name, const uint8_t **data,
+			 size_t *size);
+/* True for a big-endian file. */
+bool elf_symbols_big_endian(const struct elf_symbols *es);
+
 /* CRC-32 (the .gnu_debuglink polynomial) of the file at path; false when unreadable. */
 bool elf_symbols_file_crc(const char *path, uint32_t *crc);
 

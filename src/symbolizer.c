@@ -14,6 +14,7 @@
  *    else the .gnu_debuglink name in DEBUGDIR/dirname, dirname, dirname/.debug
  *    (build-id must match when both have one, else the CRC);
  *  - symbols: the image's .symtab (else .dynsym), then the debug file's.
+ * A file whose DWARF fails dwarf_guard's checks keeps only its symbol tables.
  */
 #include "symbolizer.h"
 
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dwarf_guard.h"
 #include "dwarf_lines.h"
 #include "elf_symbols.h"
 #include "hashmap.h"
@@ -360,22 +362,24 @@ static struct elf_symbols *by_debuglink(const struct symbolizer *s, const struct
 
 static void find_debug(struct symbolizer *s, struct sym_module *m)
 {
-	const char *from;
+	struct elf_symbols *from;
 
 	m->debug_searched = true;
 	if (elf_symbols_has_dwarf(m->image)) {
-		from = elf_symbols_path(m->image);
+		from = m->image;
 	} else {
 		m->debug_elf = by_build_id(s, m->image);
 		if (!m->debug_elf)
 			m->debug_elf = by_debuglink(s, m->image);
 		if (!m->debug_elf)
 			return;
-		from = elf_symbols_path(m->debug_elf);
+		from = m->debug_elf;
 	}
-	m->dwarf = dwarf_lines_open(from);
+	if (!dwarf_guard_file_ok(from))
+		return;
+	m->dwarf = dwarf_lines_open(elf_symbols_path(from));
 	if (m->dwarf)
-		m->dwarf_path = xstrdup(from);
+		m->dwarf_path = xstrdup(elf_symbols_path(from));
 }
 
 const char *symbolizer_module_debug_file(struct symbolizer *s, int module)

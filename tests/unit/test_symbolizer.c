@@ -7,9 +7,11 @@
  *    /usr/lib/debug/.build-id), skipped when their layout differs from the
  *    capture's: the addresses would mean nothing;
  *  - refusals: other layout, missing file; and truncated or damaged copies of the
- *    fixture, which must never crash (-1 or any frames are fine).
+ *    fixture, which must never crash (-1 or any frames are fine);
+ *  - the inputs that crashed fuzz/fuzz_symbolizer.c (tests/symbolizer/crashes).
  * The pcs are the capture's ips minus the load address minus 1.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +311,29 @@ TEST(damaged_copies)
 	rmdir(dir);
 }
 
+/* Files that once crashed the fuzzer (in libdwarf or here) now resolve or not, quietly. */
+TEST(fuzz_crashes)
+{
+	const char *dir = MEMTUI_SOURCE_DIR "/tests/symbolizer/crashes";
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[4096];
+	int n = 0;
+
+	CHECK(d != NULL);
+	while (d && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		lookup_all(path, 0);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	CHECK(n > 0);
+	printf("%d fuzzer crash inputs replayed\n", n);
+}
+
 int main(void)
 {
 	RUN(fixture_frames);
@@ -318,6 +343,7 @@ int main(void)
 	RUN(python_dynsym);
 	RUN(libc_build_id);
 	RUN(damaged_copies);
+	RUN(fuzz_crashes);
 	if (skipped)
 		printf("%d checks skipped (host files differ from the capture's)\n", skipped);
 	return CHECK_DONE();
