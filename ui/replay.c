@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "keys.h"
+#include "screen.h"
 #include "xalloc.h"
 
 int replay_parse_size(const char *s, int *w, int *h)
@@ -26,37 +27,6 @@ int replay_parse_size(const char *s, int *w, int *h)
 	*w = (int)a;
 	*h = (int)b;
 	return 0;
-}
-
-/* One code point from p; bytes used, or 0 if invalid. */
-static size_t decode(const unsigned char *p, int *cp)
-{
-	size_t len;
-	int c;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if ((p[0] & 0xe0) == 0xc0) {
-		len = 2;
-		c = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		len = 3;
-		c = p[0] & 0x0f;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		len = 4;
-		c = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	*cp = c;
-	return len;
 }
 
 /* A bracketed name at p (after '<', up to '>'); returns the entry or key MK_NONE. */
@@ -97,7 +67,10 @@ int replay_parse(const char *keys, struct mem_key **out, size_t *n, char *err, s
 			}
 			step = (size_t)(close - (const char *)p) + 1;
 		} else {
-			step = decode(p, &e.key);
+			uint32_t cp = 0;
+
+			step = screen_utf8_decode(p, strlen((const char *)p), &cp);
+			e.key = (int)cp;
 			if (!step) {
 				snprintf(err, size, "invalid UTF-8 in the replay keys");
 				goto fail;

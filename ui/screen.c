@@ -78,12 +78,13 @@ void screen_paint(struct screen *s, int x, int y, int n, enum role role)
 		screen_cell(s, i, y)->role = (uint8_t)role;
 }
 
-/* Decodes one code point from p (n bytes left); returns bytes used, *cp = '?' if invalid. */
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+size_t screen_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
 	size_t len;
 	uint32_t c;
 
+	if (!n)
+		return 0;
 	if (p[0] < 0x80) {
 		*cp = p[0];
 		return 1;
@@ -98,22 +99,28 @@ static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 		len = 4;
 		c = p[0] & 0x07;
 	} else {
-		*cp = '?';
-		return 1;
+		return 0;
 	}
-	if (len > n) {
-		*cp = '?';
-		return 1;
-	}
+	if (len > n)
+		return 0;
 	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*cp = '?';
-			return 1;
-		}
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
 		c = c << 6 | (p[i] & 0x3f);
 	}
 	*cp = c;
 	return len;
+}
+
+/* One code point of text to show: an invalid sequence is one '?' per byte. */
+static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	size_t len = screen_utf8_decode(p, n, cp);
+
+	if (len)
+		return len;
+	*cp = '?';
+	return 1;
 }
 
 /* Columns cp takes (1 or 2), replacing what cannot be shown by '?'. */
