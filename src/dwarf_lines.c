@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "demangle.h"
+#include "dwarf_die.h"
 #include "strtab.h"
 #include "vec.h"
 #include "xalloc.h"
@@ -95,76 +96,6 @@ struct dwarf_lines {
 	struct vec unit_ranges;	/* struct dw_range, func = unit index, sorted */
 };
 
-struct pc_pair {
-	uint64_t low, high;
-};
-
-static void drop(Dwarf_Debug dbg, Dwarf_Error *err)
-{
-	if (*err) {
-		dwarf_dealloc_error(dbg, *err);
-		*err = NULL;
-	}
-}
-
-/* ---- attributes ---- */
-
-static bool die_udata(Dwarf_Debug dbg, Dwarf_Die die, Dwarf_Half at, Dwarf_Unsigned *out)
-{
-	Dwarf_Attribute attr = NULL;
-	Dwarf_Error err = NULL;
-	bool ok = false;
-
-	if (dwarf_attr(die, at, &attr, &err) == DW_DLV_OK) {
-		Dwarf_Signed sv = 0;
-
-		ok = dwarf_formudata(attr, out, &err) == DW_DLV_OK;
-		drop(dbg, &err);
-		/* libdwarf 20210528 reads DW_FORM_implicit_const (GCC's DW_AT_call_file) only as signed. */
-		if (!ok && dwarf_formsdata(attr, &sv, &err) == DW_DLV_OK && sv >= 0) {
-			*out = (Dwarf_Unsigned)sv;
-			ok = true;
-		}
-		drop(dbg, &err);
-		dwarf_dealloc_attribute(attr);
-	}
-	drop(dbg, &err);
-	return ok;
-}
-
-/* A string attribute (pointing into libdwarf's section data), or NULL. */
-static const char *die_string(Dwarf_Debug dbg, Dwarf_Die die, Dwarf_Half at)
-{
-	Dwarf_Attribute attr = NULL;
-	Dwarf_Error err = NULL;
-	char *s = NULL;
-
-	if (dwarf_attr(die, at, &attr, &err) == DW_DLV_OK) {
-		if (dwarf_formstring(attr, &s, &err) != DW_DLV_OK)
-			s = NULL;
-		drop(dbg, &err);
-		dwarf_dealloc_attribute(attr);
-	}
-	drop(dbg, &err);
-	return s;
-}
-
-/* The .debug_info offset a reference attribute points to. */
-static bool die_ref(Dwarf_Debug dbg, Dwarf_Die die, Dwarf_Half at, Dwarf_Off *out)
-{
-	Dwarf_Attribute attr = NULL;
-	Dwarf_Error err = NULL;
-	bool ok = false;
-
-	if (dwarf_attr(die, at, &attr, &err) == DW_DLV_OK) {
-		ok = dwarf_global_formref(attr, out, &err) == DW_DLV_OK;
-		drop(dbg, &err);
-		dwarf_dealloc_attribute(attr);
-	}
-	drop(dbg, &err);
-	return ok;
-}
-
 static const char *func_name(Dwarf_Debug dbg, Dwarf_Die die, bool follow_origin, int depth);
 
 static const char *ref_name(Dwarf_Debug dbg, Dwarf_Die die, Dwarf_Half at, int depth)
@@ -174,13 +105,13 @@ static const char *ref_name(Dwarf_Debug dbg, Dwarf_Die die, Dwarf_Half at, int d
 	const char *name = NULL;
 	Dwarf_Off off;
 
-	if (depth >= REF_DEPTH_MAX || !die_ref(dbg, die, at, &off))
+	if (depth >= REF_DEPTH_MAX || !dwarf_die_ref(dbg, die, at, &off))
 		return NULL;
 	if (dwarf_offdie_b(dbg, off, 1, &target, &err) == DW_DLV_OK) {
 		name = func_name(dbg, target, false, depth + 1);
 		dwarf_dealloc_die(target);
 	}
-	drop(dbg, &err);
+	dwarf_die_drop(dbg, &err);
 	return name;
 }
 
@@ -190,132 +121,17 @@ static const char *ref_name(Dwarf_Debug dbg, Dwarf_Die die, Dwarf_Half at, int d
  */
 static const char *func_name(Dwarf_Debug dbg, Dwarf_Die die, bool follow_origin, int depth)
 {
-	const char *s = die_string(dbg, die, DW_AT_linkage_name);
+	const char *s = dwarf_die_string(dbg, die, DW_AT_linkage_name);
 
 	if (!s)
-		s = die_string(dbg, die, DW_AT_MIPS_linkage_name);
+		s = dwarf_die_string(dbg, die, DW_AT_MIPS_linkage_name);
 	if (!s && follow_origin)
 		s = ref_name(dbg, die, DW_AT_abstract_origin, depth);
 	if (!s)
 		s = ref_name(dbg, die, DW_AT_specification, depth);
 	if (!s)
-		s = die_string(dbg, die, DW_AT_name);
+		s = dwarf_die_string(dbg, die, DW_AT_name);
 	return s;
-}
-
-/* ---- address ranges ---- */
-
-static void push_pair(struct vec *pairs, uint64_t low, uint64_t high)
-{
-	struct pc_pair p = { low, high };
-
-	if (low < high)
-		vec_push(pairs, &p);
-}
-
-/* DWARF 5 .debug_rnglists: libdwarf "cooks" the entries into addresses. */
-static void rnglists_ranges(Dwarf_Debug dbg, Dwarf_Attribute attr, Dwarf_Half form,
-			    struct vec *pairs)
-{
-	Dwarf_Rnglists_Head head = NULL;
-	Dwarf_Unsigned value = 0, count = 0, global_off = 0;
-	Dwarf_Error err = NULL;
-	Dwarf_Off off;
-
-	if (form == DW_FORM_rnglistx) {
-		if (dwarf_formudata(attr, &value, &err) != DW_DLV_OK)
-			goto out;
-	} else {
-		if (dwarf_global_formref(attr, &off, &err) != DW_DLV_OK)
-			goto out;
-		value = off;
-	}
-	if (dwarf_rnglists_get_rle_head(attr, form, value, &head, &count, &global_off, &err) !=
-	    DW_DLV_OK)
-		goto out;
-	for (Dwarf_Unsigned i = 0; i < count; i++) {
-		unsigned entry_len = 0, code = 0;
-		Dwarf_Unsigned raw1, raw2, low, high;
-		Dwarf_Bool unavailable = 0;
-
-		if (dwarf_get_rnglists_entry_fields_a(head, i, &entry_len, &code, &raw1, &raw2,
-						      &unavailable, &low, &high,
-						      &err) != DW_DLV_OK)
-			break;
-		if (unavailable)
-			continue;
-		if (code == DW_RLE_offset_pair || code == DW_RLE_start_end ||
-		    code == DW_RLE_start_length || code == DW_RLE_startx_endx ||
-		    code == DW_RLE_startx_length)
-			push_pair(pairs, low, high);
-	}
-out:
-	drop(dbg, &err);
-	if (head)
-		dwarf_dealloc_rnglists_head(head);
-}
-
-/* DWARF 2-4 .debug_ranges: offsets from the unit base, which an entry may move. */
-static void debug_ranges(Dwarf_Debug dbg, Dwarf_Die die, Dwarf_Attribute attr, uint64_t base,
-			 struct vec *pairs)
-{
-	Dwarf_Ranges *rb = NULL;
-	Dwarf_Signed n = 0;
-	Dwarf_Unsigned bytes = 0, udata;
-	Dwarf_Error err = NULL;
-	Dwarf_Off off, real_off;
-
-	if (dwarf_global_formref(attr, &off, &err) != DW_DLV_OK) {
-		drop(dbg, &err);
-		if (dwarf_formudata(attr, &udata, &err) != DW_DLV_OK)
-			goto out;
-		off = udata;
-	}
-	if (dwarf_get_ranges_b(dbg, off, die, &real_off, &rb, &n, &bytes, &err) != DW_DLV_OK)
-		goto out;
-	for (Dwarf_Signed i = 0; i < n; i++) {
-		if (rb[i].dwr_type == DW_RANGES_END)
-			break;
-		if (rb[i].dwr_type == DW_RANGES_ADDRESS_SELECTION)
-			base = rb[i].dwr_addr2;
-		else
-			push_pair(pairs, base + rb[i].dwr_addr1, base + rb[i].dwr_addr2);
-	}
-	dwarf_ranges_dealloc(dbg, rb, n);
-out:
-	drop(dbg, &err);
-}
-
-/* Appends die's address ranges (low/high pc, or DW_AT_ranges) to pairs. */
-static void die_ranges(Dwarf_Debug dbg, Dwarf_Die die, uint16_t version, uint64_t base,
-		       struct vec *pairs)
-{
-	Dwarf_Addr low = 0, high = 0;
-	Dwarf_Half form = 0;
-	enum Dwarf_Form_Class cls = DW_FORM_CLASS_UNKNOWN;
-	Dwarf_Attribute attr = NULL;
-	Dwarf_Error err = NULL;
-
-	if (dwarf_lowpc(die, &low, &err) == DW_DLV_OK &&
-	    dwarf_highpc_b(die, &high, &form, &cls, &err) == DW_DLV_OK) {
-		if (cls == DW_FORM_CLASS_CONSTANT)
-			high = low + high < low ? low : low + high;
-		push_pair(pairs, low, high);
-		goto out;
-	}
-	drop(dbg, &err);
-	if (dwarf_attr(die, DW_AT_ranges, &attr, &err) != DW_DLV_OK)
-		goto out;
-	if (dwarf_whatform(attr, &form, &err) != DW_DLV_OK)
-		goto out;
-	if (version >= 5 || form == DW_FORM_rnglistx)
-		rnglists_ranges(dbg, attr, form, pairs);
-	else
-		debug_ranges(dbg, die, attr, base, pairs);
-out:
-	drop(dbg, &err);
-	if (attr)
-		dwarf_dealloc_attribute(attr);
 }
 
 static int range_cmp_low(const struct dw_range *x, const struct dw_range *y)
@@ -374,14 +190,14 @@ static void index_unit(struct dwarf_lines *dl, Dwarf_Die cu, uint16_t version, u
 	uint32_t idx = (uint32_t)dl->units.len;
 
 	if (dwarf_dieoffset(cu, &u.die_off, &err) != DW_DLV_OK) {
-		drop(dl->dbg, &err);
+		dwarf_die_drop(dl->dbg, &err);
 		return;
 	}
 	if (dwarf_lowpc(cu, &low, &err) == DW_DLV_OK)
 		u.base = low;
-	drop(dl->dbg, &err);
-	vec_init(&pairs, sizeof(struct pc_pair));
-	die_ranges(dl->dbg, cu, version, u.base, &pairs);
+	dwarf_die_drop(dl->dbg, &err);
+	vec_init(&pairs, sizeof(struct dwarf_pc_range));
+	dwarf_die_ranges(dl->dbg, cu, version, u.base, &pairs);
 	if (pairs.len) {
 		u.version = version;
 		u.size = size;
@@ -391,7 +207,7 @@ static void index_unit(struct dwarf_lines *dl, Dwarf_Die cu, uint16_t version, u
 		strtab_init(&u.strs);
 		vec_push(&dl->units, &u);
 		for (size_t i = 0; i < pairs.len; i++) {
-			const struct pc_pair *p = vec_at(&pairs, i);
+			const struct dwarf_pc_range *p = vec_at(&pairs, i);
 			struct dw_range r = { p->low, p->high, idx, NONE };
 
 			vec_push(&dl->unit_ranges, &r);
@@ -415,14 +231,14 @@ static void index_units(struct dwarf_lines *dl)
 					     &addr_size, &len_size, &ext_size, &sig, &type_off,
 					     &next_off, &unit_type, &err);
 		if (res != DW_DLV_OK) {
-			drop(dl->dbg, &err);
+			dwarf_die_drop(dl->dbg, &err);
 			break;
 		}
 		if (dwarf_siblingof_b(dl->dbg, NULL, 1, &cu, &err) == DW_DLV_OK) {
 			index_unit(dl, cu, version, hdr_len);
 			dwarf_dealloc_die(cu);
 		}
-		drop(dl->dbg, &err);
+		dwarf_die_drop(dl->dbg, &err);
 	}
 	if (dl->unit_ranges.len)
 		qsort(dl->unit_ranges.data, dl->unit_ranges.len, sizeof(struct dw_range),
@@ -440,7 +256,7 @@ struct dwarf_lines *dwarf_lines_open(const char *path)
 		return NULL;
 	if (dwarf_init_b(fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg, &err) !=
 	    DW_DLV_OK) {
-		drop(NULL, &err);
+		dwarf_die_drop(NULL, &err);
 		close(fd);
 		return NULL;
 	}
@@ -474,7 +290,7 @@ void dwarf_lines_free(struct dwarf_lines *dl)
 	vec_release(&dl->units);
 	vec_release(&dl->unit_ranges);
 	dwarf_finish(dl->dbg, &err);
-	drop(NULL, &err);
+	dwarf_die_drop(NULL, &err);
 	close(dl->fd);
 	free(dl);
 }
@@ -518,7 +334,7 @@ static const char *file_dir(Dwarf_Debug dbg, Dwarf_Line_Context ctx, uint16_t ve
 	    dir > (Dwarf_Unsigned)n_dirs ||
 	    dwarf_srclines_include_dir_data(ctx, (Dwarf_Signed)dir, &name, &err) != DW_DLV_OK)
 		name = NULL;
-	drop(dbg, &err);
+	dwarf_die_drop(dbg, &err);
 	return name;
 }
 
@@ -528,13 +344,13 @@ static void read_files(Dwarf_Debug dbg, struct dw_unit *u, Dwarf_Die cu, Dwarf_L
 {
 	Dwarf_Signed base = 0, count = 0, end = 0;
 	Dwarf_Error err = NULL;
-	const char *comp_dir = die_string(dbg, cu, DW_AT_comp_dir);
-	const char *cu_name = die_string(dbg, cu, DW_AT_name);
+	const char *comp_dir = dwarf_die_string(dbg, cu, DW_AT_comp_dir);
+	const char *cu_name = dwarf_die_string(dbg, cu, DW_AT_name);
 	uint32_t none = NONE;
 
 	if (dwarf_srclines_files_indexes(ctx, &base, &count, &end, &err) != DW_DLV_OK ||
 	    base < 0 || end < base || end - base > count) {
-		drop(dbg, &err);
+		dwarf_die_drop(dbg, &err);
 		return;
 	}
 	for (Dwarf_Signed i = 0; i < end; i++) {
@@ -553,7 +369,7 @@ static void read_files(Dwarf_Debug dbg, struct dw_unit *u, Dwarf_Die cu, Dwarf_L
 						&err) == DW_DLV_OK && name)
 			id = intern_path(&u->strs, file_dir(dbg, ctx, u->version, dir, comp_dir),
 					 name);
-		drop(dbg, &err);
+		dwarf_die_drop(dbg, &err);
 		vec_push(files, id != NONE ? &id : &none);
 	}
 }
@@ -581,7 +397,7 @@ static void read_rows(Dwarf_Debug dbg, struct dw_unit *u, Dwarf_Line_Context ctx
 	size_t out = 0;
 
 	if (dwarf_srclines_from_linecontext(ctx, &rows, &n, &err) != DW_DLV_OK || n <= 0) {
-		drop(dbg, &err);
+		dwarf_die_drop(dbg, &err);
 		return;
 	}
 	for (Dwarf_Signed i = 0; i < n && i < UINT32_MAX; i++) {
@@ -594,7 +410,7 @@ static void read_rows(Dwarf_Debug dbg, struct dw_unit *u, Dwarf_Line_Context ctx
 		    dwarf_lineaddr(rows[i], &addr, &err) != DW_DLV_OK ||
 		    dwarf_lineno(rows[i], &lineno, &err) != DW_DLV_OK ||
 		    dwarf_line_srcfileno(rows[i], &fileno, &err) != DW_DLV_OK) {
-			drop(dbg, &err);
+			dwarf_die_drop(dbg, &err);
 			continue;
 		}
 		row.addr = addr;
@@ -643,7 +459,7 @@ static const struct dw_line *line_find(const struct dw_unit *u, uint64_t pc)
  */
 static bool gcc_default_file(Dwarf_Debug dbg, Dwarf_Die cu, Dwarf_Unsigned version)
 {
-	const char *producer = die_string(dbg, cu, DW_AT_producer);
+	const char *producer = dwarf_die_string(dbg, cu, DW_AT_producer);
 
 	return version >= 5 && producer && !strncmp(producer, "GNU ", 4);
 }
@@ -656,7 +472,7 @@ static void read_lines(Dwarf_Debug dbg, struct dw_unit *u, Dwarf_Die cu, struct 
 	Dwarf_Error err = NULL;
 
 	if (dwarf_srclines_b(cu, &version, &tables, &ctx, &err) != DW_DLV_OK) {
-		drop(dbg, &err);
+		dwarf_die_drop(dbg, &err);
 		return;
 	}
 	if (tables == 1) {
@@ -673,7 +489,7 @@ struct walk {
 	struct dw_unit *u;
 	const struct vec *files;	/* uint32_t strs ids by file number */
 	uint64_t budget;		/* DIEs we may still visit in this unit */
-	struct vec pairs;		/* scratch: struct pc_pair */
+	struct vec pairs;		/* scratch: struct dwarf_pc_range */
 };
 
 /* Adds die as a function if it has a name and ranges; returns its index or NONE. */
@@ -687,18 +503,18 @@ static uint32_t add_func(struct walk *w, Dwarf_Die die, bool inlined, uint32_t p
 	if (!name)
 		return NONE;
 	w->pairs.len = 0;
-	die_ranges(w->dbg, die, w->u->version, w->u->base, &w->pairs);
+	dwarf_die_ranges(w->dbg, die, w->u->version, w->u->base, &w->pairs);
 	if (!w->pairs.len)
 		return NONE;
 	f.name = demangle_intern(&w->u->strs, name);
 	f.call_file = NONE;
-	if (die_udata(w->dbg, die, DW_AT_call_file, &v) && v < w->files->len)
+	if (dwarf_die_udata(w->dbg, die, DW_AT_call_file, &v) && v < w->files->len)
 		f.call_file = *(uint32_t *)vec_at(w->files, v);
-	if (die_udata(w->dbg, die, DW_AT_call_line, &v))
+	if (dwarf_die_udata(w->dbg, die, DW_AT_call_line, &v))
 		f.call_line = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 	vec_push(&w->u->funcs, &f);
 	for (size_t i = 0; i < w->pairs.len; i++) {
-		const struct pc_pair *p = vec_at(&w->pairs, i);
+		const struct dwarf_pc_range *p = vec_at(&w->pairs, i);
 		struct dw_range r = { p->low, p->high, idx, inlined ? parent : NONE };
 
 		vec_push(&w->u->ranges, &r);
@@ -715,7 +531,7 @@ static void walk_die(struct walk *w, Dwarf_Die die, uint32_t func, int depth)
 	uint32_t f = NONE;
 
 	if (dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
-		drop(w->dbg, &err);
+		dwarf_die_drop(w->dbg, &err);
 		return;
 	}
 	if (tag == DW_TAG_subprogram || tag == DW_TAG_entry_point ||
@@ -733,12 +549,12 @@ static void walk_children(struct walk *w, Dwarf_Die die, uint32_t func, int dept
 	if (depth > DIE_DEPTH_MAX)
 		return;
 	res = dwarf_child(die, &child, &err);
-	drop(w->dbg, &err);
+	dwarf_die_drop(w->dbg, &err);
 	while (res == DW_DLV_OK && w->budget > 0) {
 		w->budget--;
 		walk_die(w, child, func, depth);
 		res = dwarf_siblingof_b(w->dbg, child, 1, &next, &err);
-		drop(w->dbg, &err);
+		dwarf_die_drop(w->dbg, &err);
 		dwarf_dealloc_die(child);
 		child = next;
 	}
@@ -805,7 +621,7 @@ static void read_unit(struct dwarf_lines *dl, struct dw_unit *u)
 	u->read = true;
 	vec_init(&files, sizeof(uint32_t));
 	if (dwarf_offdie_b(dl->dbg, u->die_off, 1, &cu, &err) != DW_DLV_OK) {
-		drop(dl->dbg, &err);
+		dwarf_die_drop(dl->dbg, &err);
 		goto out;
 	}
 	read_lines(dl->dbg, u, cu, &files);
@@ -814,7 +630,7 @@ static void read_unit(struct dwarf_lines *dl, struct dw_unit *u)
 		w.u = u;
 		w.files = &files;
 		w.budget = u->size;
-		vec_init(&w.pairs, sizeof(struct pc_pair));
+		vec_init(&w.pairs, sizeof(struct dwarf_pc_range));
 		walk_children(&w, cu, NONE, 0);
 		vec_release(&w.pairs);
 		group_ranges(u);

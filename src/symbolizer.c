@@ -11,7 +11,7 @@
  *    whose PT_LOAD list equals the recorded one;
  *  - its DWARF, on the first lookup: the image itself if it has .debug_info; else
  *    DEBUGDIR/.build-id/xx/rest.debug for each debug dir (build-id must match);
- *    else the .gnu_debuglink name in DEBUGDIR/dirname, dirname, dirname/.debug
+ *    else the .gnu_debuglink name in DEBUGDIR/dirname, dirname/.debug, dirname
  *    (build-id must match when both have one, else the CRC);
  *  - symbols: the image's .symtab (else .dynsym), then the debug file's.
  * A file whose DWARF fails dwarf_guard's checks keeps only its symbol tables.
@@ -327,7 +327,7 @@ static struct elf_symbols *try_debuglink(const char *path, const struct elf_symb
 	return NULL;
 }
 
-/* DEBUGDIR/dirname/name for each debug dir, then dirname/name, dirname/.debug/name. */
+/* DEBUGDIR/dirname/name for each debug dir, then dirname/.debug/name, dirname/name. */
 static struct elf_symbols *by_debuglink(const struct symbolizer *s, const struct elf_symbols *img)
 {
 	uint32_t crc;
@@ -347,12 +347,12 @@ static struct elf_symbols *by_debuglink(const struct symbolizer *s, const struct
 		free(d);
 	}
 	if (!es) {
-		path = join3(dir, "/", link);
+		path = join3(dir, "/.debug/", link);
 		es = try_debuglink(path, img, crc);
 		free(path);
 	}
 	if (!es) {
-		path = join3(dir, "/.debug/", link);
+		path = join3(dir, "/", link);
 		es = try_debuglink(path, img, crc);
 		free(path);
 	}

@@ -3,7 +3,8 @@
  * "-f -i" layout (function line, then file:line, innermost first; "??" and
  * "??:0" when unknown), so tests can diff the two tools.
  *
- * Usage: symdump [-s] [-l VADDR:MEMSZ,...] [-d DEBUGDIR] FILE ADDR...
+ * Usage: symdump [-s] [-D] [-l VADDR:MEMSZ,...] [-d DEBUGDIR] FILE ADDR...
+ * -D first prints "debug: FILE" (the file the DWARF came from, or "-").
  * -l checks the PT_LOAD layout (hex numbers); ADDRs are hex file addresses.
  * -s prints one line per address instead: "ADDR<TAB>fn|file|line<TAB>..."
  * (file empty when unknown, nothing after ADDR when no frame).
@@ -43,11 +44,12 @@ int main(int argc, char **argv)
 	const char *dirs[1];
 	struct symbolizer *s;
 	size_t n_segs = 0;
-	int i = 1, module, single_line = 0;
+	int i = 1, module, single_line = 0, show_debug = 0;
 
 	while (i + 1 < argc && argv[i][0] == '-') {
-		if (!strcmp(argv[i], "-s")) {
-			single_line = 1;
+		if (!strcmp(argv[i], "-s") || !strcmp(argv[i], "-D")) {
+			single_line |= argv[i][1] == 's';
+			show_debug |= argv[i][1] == 'D';
 			i++;
 			continue;
 		}
@@ -61,7 +63,7 @@ int main(int argc, char **argv)
 		i += 2;
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: symdump [-l VADDR:MEMSZ,...] [-d DIR] FILE ADDR...\n");
+		fprintf(stderr, "usage: symdump [-s] [-D] [-l VADDR:MEMSZ,...] [-d DIR] FILE ADDR...\n");
 		return 2;
 	}
 	s = symbolizer_new(&opt);
@@ -70,6 +72,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "symdump: %s: no file with that layout\n", argv[i]);
 		symbolizer_free(s);
 		return 2;
+	}
+	if (show_debug) {
+		const char *dbg = symbolizer_module_debug_file(s, module);
+
+		printf("debug: %s\n", dbg ? dbg : "-");
 	}
 	for (i++; i < argc; i++) {
 		uint64_t pc = strtoull(argv[i], NULL, 16);
