@@ -8,12 +8,14 @@
 #           libelf (elfutils), lz4, zstd, zlib
 #   tests:  python3 (test drivers), clang + libclang-rt (ASan/UBSan, libFuzzer),
 #           heaptrack (fresh captures), zstd and gzip (reference decompression),
-#           tmux (UI tests), util-linux (setpriv, for the unreadable-file test)
+#           tmux (UI tests), util-linux (setpriv, for the unreadable-file test),
+#           binutils (addr2line, objcopy) and llvm (llvm-symbolizer): references
+#           for the symbolizer tests; libc6-dbg: a real separate debug file
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libncurses-dev libdwarf-dev libelf-dev
 liblz4-dev libzstd-dev zlib1g-dev python3 clang libclang-rt-dev heaptrack zstd gzip
-tmux util-linux"
+tmux util-linux binutils llvm libc6-dbg"
 
 missing=""
 for p in $PACKAGES; do
