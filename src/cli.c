@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "registry.h"
+#include "report_diff.h"
+#include "report_stages.h"
+#include "stages.h"
 #include "symbolizer.h"
 #include "ui.h"
 #include "xalloc.h"
@@ -22,6 +25,7 @@
 static const char usage[] =
 	"usage: memtui [OPTIONS] FILE\n"
 	"       memtui report [OPTIONS] FILE\n"
+	"       memtui report --diff [OPTIONS] A B   (or: memtui diff [OPTIONS] A B)\n"
 	"\n"
 	"Explores a memory capture written by memray (header version 12, 13) or\n"
 	"heaptrack (file format 0-3; .zst, .gz or plain).\n"
@@ -34,6 +38,13 @@ static const char usage[] =
 	"  --depth N              tree levels to print (default 8; 0 = none)\n"
 	"  --top N                top locations to list (default 10)\n"
 	"  --no-progress          never show the loading progress line\n"
+	"  --stages SPLIT         stage-delta table: marks, slices:N, under:FUNCTION\n"
+	"  --merge-calls          with under:FUNCTION, one row per function (with a count)\n"
+	"  --diff                 compare two captures A and B by call path (B - A)\n"
+	"  --fail-if-growth T     with --diff: exit 1 when the peak (or --gate-path) grew\n"
+	"                         by more than T bytes, or T% of A\n"
+	"  --gate-path F1;F2      with --fail-if-growth: gate the call paths through\n"
+	"                         these consecutive functions (weights of --view)\n"
 	"\n"
 	"native frames (memray --native captures):\n"
 	"  --prefix-map OLD=NEW   look for images recorded under OLD in NEW (repeatable)\n"
@@ -58,6 +69,28 @@ static int parse_uint(const char *s, unsigned *out)
 	if (errno || end == s || *end || *s == '-' || v > 1000000)
 		return -1;
 	*out = (unsigned)v;
+	return 0;
+}
+
+/* "1048576" (bytes) or "10%" (of A) */
+static int parse_threshold(struct options *opt, const char *s)
+{
+	char *end;
+
+	errno = 0;
+	opt->gate = true;
+	if (*s == '-' || !*s)
+		return -1;
+	if (s[strlen(s) - 1] == '%') {
+		opt->gate_is_percent = true;
+		opt->gate_percent = strtod(s, &end);
+		return errno || end != s + strlen(s) - 1 || opt->gate_percent < 0 ? -1 : 0;
+	}
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (errno || *end || v > INT64_MAX)
+		return -1;
+	opt->gate_bytes = (int64_t)v;
 	return 0;
 }
 
@@ -120,6 +153,23 @@ static int parse_option(struct options *opt, int argc, char **argv, int *i)
 	} else if ((v = take_value(argc, argv, i, "--top"))) {
 		if (parse_uint(v, &ro->top) < 0)
 			return usage_error("--top needs a number, not '%s'", v);
+	} else if ((v = take_value(argc, argv, i, "--stages"))) {
+		struct stages_spec spec;
+
+		if (stages_spec_parse(&spec, v) < 0)
+			return usage_error("unknown split '%s' (marks, slices:N, under:FUNCTION)", v);
+		opt->stages = v;
+	} else if (!strcmp(a, "--merge-calls")) {
+		opt->stages_merge = true;
+	} else if (!strcmp(a, "--diff")) {
+		opt->diff = true;
+	} else if ((v = take_value(argc, argv, i, "--fail-if-growth"))) {
+		if (parse_threshold(opt, v) < 0)
+			return usage_error("--fail-if-growth needs BYTES or PERCENT%%, not '%s'", v);
+	} else if ((v = take_value(argc, argv, i, "--gate-path"))) {
+		if (!*v)
+			return usage_error("--gate-path needs FUNCTION;FUNCTION%s", "");
+		opt->gate_path = v;
 	} else if (!strcmp(a, "--no-progress")) {
 		opt->progress = false;
 	} else if (!strcmp(a, "--no-symbols")) {
@@ -177,6 +227,10 @@ int cli_parse(struct options *opt, int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "report")) {
 		opt->command = CMD_REPORT;
 		i = 2;
+	} else if (argc > 1 && !strcmp(argv[1], "diff")) {
+		opt->command = CMD_REPORT;
+		opt->diff = true;
+		i = 2;
 	}
 	for (; i < argc; i++) {
 		if (!only_files && !strcmp(argv[i], "--")) {
@@ -196,9 +250,14 @@ int cli_parse(struct options *opt, int argc, char **argv)
 		return 0;
 	if (!opt->n_files)
 		return usage_error("%s", "no capture file given");
-	if (opt->n_files > 1)
-		return usage_error("comparing two captures ('%s') is not supported yet",
-				   opt->files[1]);
+	if (opt->diff && (opt->command != CMD_REPORT || opt->n_files != 2))
+		return usage_error("%s", "--diff needs two captures: memtui report --diff A B");
+	if (!opt->diff && opt->n_files > 1)
+		return usage_error("two captures ('%s') are compared with --diff", opt->files[1]);
+	if (opt->gate && !opt->diff)
+		return usage_error("%s", "--fail-if-growth needs --diff A B");
+	if (opt->stages && (opt->diff || opt->command != CMD_REPORT))
+		return usage_error("%s", "--stages is a form of `memtui report FILE`");
 	return 0;
 }
 
@@ -338,6 +397,91 @@ void cli_release(struct options *opt)
 	opt->n_owned = 0;
 }
 
+static int flush_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "memtui: cannot write the report: %s\n", strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
+static void run_stages(const struct options *opt, const struct capture *cap)
+{
+	struct stages_spec spec;
+	struct stages st;
+
+	stages_spec_parse(&spec, opt->stages);
+	if (opt->stages_merge)
+		spec.flags |= STAGES_MERGE;
+	stages_compute(&st, cap, &spec);
+	report_stages_write(stdout, cap, opt->files[0], opt->stages, &st, opt->report.format);
+	stages_release(&st);
+}
+
+/* Whether growth from a to b is beyond the --fail-if-growth threshold. */
+static bool grew_beyond(const struct options *opt, int64_t a, int64_t b)
+{
+	if (opt->gate_is_percent)
+		return (double)(b - a) * 100.0 > opt->gate_percent * (double)(a > 0 ? a : 0) &&
+		       b > a;
+	return b - a > opt->gate_bytes;
+}
+
+/* The --fail-if-growth verdict: 1 when the gated figure grew beyond the threshold. */
+static int gate(const struct options *opt, const struct diff *d)
+{
+	int64_t a = 0, b = 0;
+	const char *what = "peak";
+
+	if (!opt->gate_path) {
+		a = capture_totals(d->cap[0])->peak_bytes;
+		b = capture_totals(d->cap[1])->peak_bytes;
+	} else {
+		what = opt->gate_path;
+		for (size_t i = 0; i < d->n; i++) {
+			if (!diff_path_matches(d, &d->changes[i], opt->gate_path))
+				continue;
+			a += d->changes[i].a_bytes;
+			b += d->changes[i].b_bytes;
+		}
+	}
+	if (!grew_beyond(opt, a, b))
+		return 0;
+	fprintf(stderr, "memtui: %s grew from %" PRId64 " to %" PRId64 " (+%" PRId64
+			"), beyond the --fail-if-growth threshold\n", what, a, b, b - a);
+	return 1;
+}
+
+static int run_diff(const struct options *opt)
+{
+	struct capture *cap[2] = { NULL, NULL };
+	struct report r[2];
+	struct diff d;
+	struct report_options ro = opt->report;
+	struct report_diff_info info = { { opt->files[0], opt->files[1] }, ro.view, false, ro.top };
+	int rc = 2;
+
+	ro.depth = 0;
+	if (load(opt, opt->files[0], &cap[0]) < 0 || load(opt, opt->files[1], &cap[1]) < 0)
+		goto out;
+	report_compute(&r[0], cap[0], opt->files[0], &ro);
+	report_compute(&r[1], cap[1], opt->files[1], &ro);
+	info.weights_are_count = r[0].weights_are_count;
+	diff_compute(&d, cap[0], &r[0].weights, cap[1], &r[1].weights);
+	report_diff_write(stdout, &d, &info, ro.format);
+	rc = flush_stdout();
+	if (!rc && opt->gate)
+		rc = gate(opt, &d);
+	diff_release(&d);
+	report_release(&r[1]);
+	report_release(&r[0]);
+out:
+	capture_free(cap[1]);
+	capture_free(cap[0]);
+	return rc;
+}
+
 int cli_run(const struct options *opt)
 {
 	struct capture *cap = NULL;
@@ -353,11 +497,17 @@ int cli_run(const struct options *opt)
 	}
 	if (opt->command == CMD_EXPLORE)
 		return explore(opt);
+	if (opt->diff)
+		return run_diff(opt);
 	if (load(opt, opt->files[0], &cap) < 0)
 		return 2;
-	report_compute(&r, cap, opt->files[0], &opt->report);
-	report_write(stdout, &r);
-	report_release(&r);
+	if (opt->stages) {
+		run_stages(opt, cap);
+	} else {
+		report_compute(&r, cap, opt->files[0], &opt->report);
+		report_write(stdout, &r);
+		report_release(&r);
+	}
 	capture_free(cap);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "memtui: cannot write the report: %s\n", strerror(errno));

@@ -6,6 +6,8 @@
 #ifndef MT_CLI_H
 #define MT_CLI_H
 
+#include <stdint.h>
+
 #include "report.h"
 
 #define CLI_MAX_PATHS 16
@@ -27,6 +29,14 @@ struct options {
 	size_t n_owned;
 	const char *replay;	/* explorer: keys to replay headless (--replay), or NULL */
 	const char *size;	/* explorer: replay screen "WxH" (--size), or NULL */
+	const char *stages;	/* --stages SPLIT, or NULL */
+	bool stages_merge;	/* --merge-calls: one row per function under --stages under:F */
+	bool diff;		/* --diff A B, or `memtui diff A B` */
+	bool gate;		/* --fail-if-growth given */
+	int64_t gate_bytes;	/* threshold in bytes (gate_percent false) */
+	double gate_percent;	/* threshold in percent of A (when gate_is_percent) */
+	bool gate_is_percent;
+	const char *gate_path;	/* --gate-path F1;F2: gate on that path instead of the peak */
 };
 
 /* Fills opt from argv; on a usage error prints one line to stderr and returns -1. */

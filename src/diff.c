@@ -1,0 +1,162 @@
+/*
+ * diff: per capture, a path key per stack (hash of the parent's key and the
+ * frame's (function, file) strings), computed in stack id order (parents
+ * first); then one hashmap from path key to change, filled from A's nonzero
+ * stacks and then B's.  64-bit keys: a collision would merge two paths, at
+ * odds of about n^2 / 2^64.
+ */
+#include "diff.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashmap.h"
+#include "xalloc.h"
+
+static uint64_t str_hash(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;
+}
+
+static uint64_t frame_hash(const struct capture *cap, uint32_t frame)
+{
+	const struct frame *f = capture_frame(cap, frame);
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	/* Unnamed: module and offset; absolute addresses (ASLR) leave only the module. */
+	if (!f->function) {
+		h = str_hash(h, f->module ? capture_string(cap, f->module) : "");
+		return hash_u64(h ^ (capture_meta(cap)->native_offsets ? f->address : 0));
+	}
+	h = str_hash(h, capture_string(cap, f->function));
+	return str_hash(h, f->file ? capture_string(cap, f->file) : "");
+}
+
+static uint64_t *path_keys(const struct capture *cap)
+{
+	uint32_t n = capture_stack_count(cap);
+	uint64_t *k = xmalloc((n ? n : 1) * sizeof(*k));
+
+	for (uint32_t s = 0; s < n; s++) {
+		const struct stack_node *sn = capture_stack(cap, s);
+
+		k[s] = sn->depth ? hash_u64(k[sn->parent] * 31 + frame_hash(cap, sn->frame))
+				 : 0x9e3779b97f4a7c15ULL;
+	}
+	return k;
+}
+
+static void add_side(struct diff *d, struct hashmap *idx, size_t *cap_changes, int side,
+		     const struct snapshot *w)
+{
+	uint64_t *keys = path_keys(d->cap[side]);
+
+	for (uint32_t s = 0; s < w->n; s++) {
+		struct diff_change *c;
+		uint32_t i;
+
+		if (!w->bytes[s] && !w->count[s])
+			continue;
+		i = hashmap_get(idx, keys[s]);
+		if (i == HASHMAP_NONE) {
+			if (d->n == *cap_changes) {
+				*cap_changes = *cap_changes ? 2 * *cap_changes : 64;
+				d->changes = xrealloc_array(d->changes, *cap_changes,
+							    sizeof(*d->changes));
+			}
+			i = (uint32_t)d->n++;
+			c = &d->changes[i];
+			memset(c, 0, sizeof(*c));
+			c->key = keys[s];
+			c->side = (uint8_t)side;
+			c->stack = s;
+			hashmap_put(idx, keys[s], i);
+		}
+		c = &d->changes[i];
+		if (side == DIFF_A) {
+			c->a_bytes += w->bytes[s];
+			c->a_count += w->count[s];
+		} else {
+			c->b_bytes += w->bytes[s];
+			c->b_count += w->count[s];
+		}
+	}
+	free(keys);
+}
+
+static int cmp_change(const void *x, const void *y)
+{
+	const struct diff_change *a = x, *b = y;
+	int64_t da = llabs(diff_delta(a)), db = llabs(diff_delta(b));
+
+	if (da != db)
+		return da > db ? -1 : 1;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return 0;
+}
+
+void diff_compute(struct diff *d, const struct capture *a, const struct snapshot *wa,
+		  const struct capture *b, const struct snapshot *wb)
+{
+	struct hashmap idx;
+	size_t cap_changes = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->cap[DIFF_A] = a;
+	d->cap[DIFF_B] = b;
+	d->a_total = wa->total_bytes;
+	d->b_total = wb->total_bytes;
+	hashmap_init(&idx);
+	add_side(d, &idx, &cap_changes, DIFF_A, wa);
+	add_side(d, &idx, &cap_changes, DIFF_B, wb);
+	hashmap_release(&idx);
+	if (d->n)
+		qsort(d->changes, d->n, sizeof(*d->changes), cmp_change);
+}
+
+void diff_release(struct diff *d)
+{
+	free(d->changes);
+	d->changes = NULL;
+	d->n = 0;
+}
+
+bool diff_path_matches(const struct diff *d, const struct diff_change *c, const char *gate)
+{
+	const struct capture *cap = d->cap[c->side];
+	uint32_t depth = capture_stack(cap, c->stack)->depth;
+	uint32_t *frames = xmalloc((depth ? depth : 1) * sizeof(*frames));
+	bool found = false;
+
+	for (uint32_t i = depth, s = c->stack; i-- > 0; s = capture_stack(cap, s)->parent)
+		frames[i] = capture_stack(cap, s)->frame;
+	for (uint32_t start = 0; start < depth && !found; start++) {
+		const char *g = gate;
+		uint32_t i = start;
+
+		for (;;) {
+			const char *semi = strchr(g, ';');
+			size_t len = semi ? (size_t)(semi - g) : strlen(g);
+			char label[256];
+			const char *fn;
+
+			if (i >= depth)
+				break;
+			fn = capture_frame_label(cap, frames[i], label, sizeof(label));
+			if (strlen(fn) != len || strncmp(fn, g, len))
+				break;
+			i++;
+			if (!semi) {
+				found = true;
+				break;
+			}
+			g = semi + 1;
+		}
+	}
+	free(frames);
+	return found;
+}

@@ -1,0 +1,52 @@
+/*
+ * diff: two snapshots (of two captures, or of one) matched by call path.
+ *
+ * A call path is the sequence of its frames' (function, file) from the root,
+ * compared by content (not string ids, addresses or lines), so a rebuilt
+ * binary or an edited script lines up; unnamed native frames compare by
+ * module and offset (module alone for absolute addresses).  Stacks of one capture that share a path are
+ * summed.  Each change is one allocating call path with its exclusive weight
+ * in A and in B; the list is sorted by |b - a| descending.  Pure: no I/O.
+ */
+#ifndef MT_DIFF_H
+#define MT_DIFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "snapshot.h"
+
+enum diff_side { DIFF_A = 0, DIFF_B = 1 };
+
+struct diff_change {
+	uint64_t key;		/* path hash (content of the (function, file) path) */
+	uint8_t side;		/* enum diff_side of the representative stack */
+	uint32_t stack;		/* a stack of that side with this path */
+	int64_t a_bytes, b_bytes;	/* exclusive weight of the path in A and B */
+	int64_t a_count, b_count;
+};
+
+struct diff {
+	const struct capture *cap[2];
+	struct diff_change *changes;	/* sorted by |b - a| desc, then key; owned */
+	size_t n;
+	int64_t a_total, b_total;	/* sums of the two snapshots' bytes */
+};
+
+/* Matches wa (weights of a) with wb (of b).  Release with diff_release. */
+void diff_compute(struct diff *d, const struct capture *a, const struct snapshot *wa,
+		  const struct capture *b, const struct snapshot *wb);
+void diff_release(struct diff *d);
+/* b - a of a change. */
+static inline int64_t diff_delta(const struct diff_change *c)
+{
+	return c->b_bytes - c->a_bytes;
+}
+/*
+ * Whether the path of c contains the functions of gate (separated by ';') as
+ * consecutive frames.
+ */
+bool diff_path_matches(const struct diff *d, const struct diff_change *c, const char *gate);
+
+#endif

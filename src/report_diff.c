@@ -1,0 +1,181 @@
+/*
+ * report_diff: writers of a struct diff.  A change's path is printed from
+ * the representative stack of its side (both sides name the same (function,
+ * file) path by construction).
+ */
+#include "report_diff.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "xalloc.h"
+
+/* The frames of c's path, root first; *depth receives their number.  Caller frees. */
+static uint32_t *change_frames(const struct diff *d, const struct diff_change *c, uint32_t *depth)
+{
+	const struct capture *cap = d->cap[c->side];
+	uint32_t n = capture_stack(cap, c->stack)->depth;
+	uint32_t *f = xmalloc((n ? n : 1) * sizeof(*f));
+
+	for (uint32_t i = n, s = c->stack; i-- > 0; s = capture_stack(cap, s)->parent)
+		f[i] = capture_stack(cap, s)->frame;
+	*depth = n;
+	return f;
+}
+
+static void leaf(const struct diff *d, const struct diff_change *c, const char **fn,
+		 const char **file, char *label, size_t size)
+{
+	const struct capture *cap = d->cap[c->side];
+	const struct stack_node *sn = capture_stack(cap, c->stack);
+
+	*fn = "<root>";
+	*file = "";
+	if (!sn->depth)
+		return;
+	*fn = capture_frame_label(cap, sn->frame, label, size);
+	*file = capture_string(cap, capture_frame(cap, sn->frame)->file);
+}
+
+static size_t listed(const struct diff *d, const struct report_diff_info *info)
+{
+	return info->top && info->top < d->n ? info->top : d->n;
+}
+
+static void put_clean(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == ';' ? ':' : (*s == '\n' || *s == '\r' || *s == ' ') ? '_' : *s, out);
+}
+
+static void write_collapsed(FILE *out, const struct diff *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diff_change *c = &d->changes[i];
+		const struct capture *cap = d->cap[c->side];
+		uint32_t depth, *f = change_frames(d, c, &depth);
+		char label[256];
+
+		for (uint32_t k = 0; k < depth; k++) {
+			if (k)
+				fputc(';', out);
+			put_clean(out, capture_frame_label(cap, f[k], label, sizeof(label)));
+		}
+		if (!depth)
+			fputs("<root>", out);
+		fprintf(out, " %" PRId64 " %" PRId64 "\n", c->a_bytes, c->b_bytes);
+		free(f);
+	}
+}
+
+static void write_json(FILE *out, const struct diff *d, const struct report_diff_info *info)
+{
+	const struct capture_totals *ta = capture_totals(d->cap[0]), *tb = capture_totals(d->cap[1]);
+	size_t n = listed(d, info);
+
+	fputs("{\"file_a\":", out);
+	fmt_json_string(out, info->path[0]);
+	fputs(",\"file_b\":", out);
+	fmt_json_string(out, info->path[1]);
+	fprintf(out, ",\"view\":\"%s\",\"metric\":\"%s\",", report_view_name(info->view),
+		info->weights_are_count ? "count" : "bytes");
+	fprintf(out, "\"peak\":{\"a\":%" PRId64 ",\"b\":%" PRId64 ",\"delta\":%" PRId64 "},",
+		ta->peak_bytes, tb->peak_bytes, tb->peak_bytes - ta->peak_bytes);
+	fprintf(out, "\"total\":{\"a\":%" PRId64 ",\"b\":%" PRId64 ",\"delta\":%" PRId64 "},",
+		d->a_total, d->b_total, d->b_total - d->a_total);
+	fprintf(out, "\"paths\":%zu,\"changes\":[", d->n);
+	for (size_t i = 0; i < n; i++) {
+		const struct diff_change *c = &d->changes[i];
+		const struct capture *cap = d->cap[c->side];
+		uint32_t depth, *f = change_frames(d, c, &depth);
+		const char *fn, *file;
+		char label[256];
+
+		leaf(d, c, &fn, &file, label, sizeof(label));
+		fputs(i ? ",{\"function\":" : "{\"function\":", out);
+		fmt_json_string(out, fn);
+		fputs(",\"file\":", out);
+		fmt_json_string(out, file);
+		fputs(",\"path\":[", out);
+		for (uint32_t k = 0; k < depth; k++) {
+			if (k)
+				fputc(',', out);
+			fmt_json_string(out, capture_frame_label(cap, f[k], label, sizeof(label)));
+		}
+		fprintf(out, "],\"a_bytes\":%" PRId64 ",\"b_bytes\":%" PRId64
+			     ",\"delta_bytes\":%" PRId64 ",\"a_count\":%" PRId64
+			     ",\"b_count\":%" PRId64 ",\"delta_percent\":", c->a_bytes, c->b_bytes,
+			diff_delta(c), c->a_count, c->b_count);
+		if (c->a_bytes)
+			fprintf(out, "%.2f}", 100.0 * (double)diff_delta(c) / (double)c->a_bytes);
+		else
+			fputs("null}", out);
+		free(f);
+	}
+	fputs("]}\n", out);
+}
+
+static void write_csv(FILE *out, const struct diff *d, const struct report_diff_info *info)
+{
+	size_t n = listed(d, info);
+
+	fputs("function,file,a_bytes,b_bytes,delta_bytes,a_count,b_count\n", out);
+	for (size_t i = 0; i < n; i++) {
+		const struct diff_change *c = &d->changes[i];
+		const char *fn, *file;
+		char label[256];
+
+		leaf(d, c, &fn, &file, label, sizeof(label));
+		fmt_csv_field(out, fn);
+		fputc(',', out);
+		fmt_csv_field(out, file);
+		fprintf(out, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "\n",
+			c->a_bytes, c->b_bytes, diff_delta(c), c->a_count, c->b_count);
+	}
+}
+
+static void write_text(FILE *out, const struct diff *d, const struct report_diff_info *info)
+{
+	const struct capture_totals *ta = capture_totals(d->cap[0]), *tb = capture_totals(d->cap[1]);
+	size_t n = listed(d, info);
+	char b[4][32];
+
+	fprintf(out, "A: %s\nB: %s\n", info->path[0], info->path[1]);
+	fprintf(out, "peak: %s -> %s (%s, %s)\n", fmt_bytes(ta->peak_bytes, b[0], 32),
+		fmt_bytes(tb->peak_bytes, b[1], 32),
+		fmt_bytes(tb->peak_bytes - ta->peak_bytes, b[2], 32),
+		fmt_percent(tb->peak_bytes - ta->peak_bytes, ta->peak_bytes, b[3], 32));
+	fprintf(out, "\nlargest changes (%s):\n%12s %12s %12s %8s  %s\n",
+		report_view_title(info->view), "A", "B", "delta", "delta%", "function (file)");
+	for (size_t i = 0; i < n; i++) {
+		const struct diff_change *c = &d->changes[i];
+		const char *fn, *file;
+		char label[256];
+
+		leaf(d, c, &fn, &file, label, sizeof(label));
+		fprintf(out, "%12" PRId64 " %12" PRId64 " %12" PRId64 " %8s  %s%s%s%s\n",
+			c->a_bytes, c->b_bytes, diff_delta(c),
+			fmt_percent(diff_delta(c), c->a_bytes, b[0], 32), fn,
+			file && *file ? " (" : "", file ? file : "", file && *file ? ")" : "");
+	}
+}
+
+void report_diff_write(FILE *out, const struct diff *d, const struct report_diff_info *info,
+		       enum report_format format)
+{
+	switch (format) {
+	case REPORT_JSON:
+		write_json(out, d, info);
+		break;
+	case REPORT_CSV:
+		write_csv(out, d, info);
+		break;
+	case REPORT_COLLAPSED:
+		write_collapsed(out, d);
+		break;
+	default:
+		write_text(out, d, info);
+	}
+}

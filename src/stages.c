@@ -1,0 +1,435 @@
+/*
+ * stages: one streaming pass over the event log assigning each event to a
+ * stage row or to the outside row (the rules are in stages.h).
+ *
+ * State of the pass: the live heap (heap_bytes), per stack its live bytes and
+ * count and the row of its most recent allocation (for the live figures), the
+ * open row (cur) and the heap's maximum since that row's call opened.  For
+ * the marks and slices splits the row of an event is found by walking a
+ * sorted array of boundaries (event indices) forward; for STAGES_UNDER each
+ * stack's class (child function id, "at F", or none) is computed once, in
+ * stack id order, which visits parents first.
+ */
+#include "stages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashmap.h"
+#include "xalloc.h"
+
+#define ROW_NONE UINT32_MAX
+#define ROW_PENDING (UINT32_MAX - 1)	/* a foreign free while a call is open: decided later */
+#define CLS_NONE UINT32_MAX		/* not under F */
+#define CLS_AT_F (UINT32_MAX - 1)	/* F is the innermost frame (F itself allocates) */
+
+struct pass {
+	const struct capture *cap;
+	const struct stages_spec *spec;
+	struct stage_row *rows;
+	size_t n_rows, cap_rows;
+	struct stage_row outside;
+	int64_t *live_bytes;	/* per stack */
+	int64_t *live_count;
+	uint32_t *last_row;	/* per stack: row of its latest allocation (ROW_NONE = outside) */
+	uint32_t *cls;		/* STAGES_UNDER: per stack class */
+	struct hashmap row_of_child;	/* STAGES_MERGE: child function id -> row */
+	uint64_t *bounds;	/* marks/slices: first event of row k; n_rows + 1 entries */
+	uint32_t cur;		/* open row, ROW_NONE when none */
+	uint64_t cur_call_first;	/* first event of the open call */
+	uint64_t cur_call_last;
+	int64_t heap_bytes;
+	int64_t cur_max;	/* heap maximum since the open call's first event */
+	struct stage_row pending;	/* foreign frees since the open call's last own event */
+	struct hashmap top_idx;	/* (row << 32 | function) -> index into top_bytes */
+	int64_t *top_bytes;
+	size_t n_top, cap_top;
+};
+
+static void row_init(struct stage_row *r, const char *name)
+{
+	memset(r, 0, sizeof(*r));
+	r->name = xstrdup(name);
+	r->first_ev = STAGES_NO_EVENT;
+	r->start_ms = -1;
+	r->peak_bytes = INT64_MIN;
+}
+
+static uint32_t add_row(struct pass *p, const char *name)
+{
+	if (p->n_rows == p->cap_rows) {
+		p->cap_rows = p->cap_rows ? 2 * p->cap_rows : 16;
+		p->rows = xrealloc_array(p->rows, p->cap_rows, sizeof(*p->rows));
+	}
+	row_init(&p->rows[p->n_rows], name);
+	return (uint32_t)p->n_rows++;
+}
+
+static struct stage_row *row_at(struct pass *p, uint32_t r)
+{
+	return r == ROW_NONE ? &p->outside : &p->rows[r];
+}
+
+static void classify_stacks(struct pass *p)
+{
+	const struct capture *cap = p->cap;
+	uint32_t n = capture_stack_count(cap);
+
+	for (uint32_t s = 0; s < n; s++) {
+		const struct stack_node *sn = capture_stack(cap, s);
+		uint32_t fn, pc;
+
+		p->cls[s] = CLS_NONE;
+		if (!sn->depth)
+			continue;
+		fn = capture_frame(cap, sn->frame)->function;
+		pc = p->cls[sn->parent];
+		if (fn && !strcmp(capture_string(cap, fn), p->spec->function))
+			p->cls[s] = CLS_AT_F;
+		else if (pc == CLS_AT_F)
+			p->cls[s] = fn;
+		else
+			p->cls[s] = pc;
+	}
+}
+
+/* Moves the pending frees into row r (inside its window) or to the outside row. */
+static void settle_pending(struct pass *p, uint32_t row)
+{
+	struct stage_row *r = row_at(p, row), *q = &p->pending;
+
+	if (q->first_ev == STAGES_NO_EVENT)
+		return;
+	r->freed_count += q->freed_count;
+	r->freed_bytes += q->freed_bytes;
+	r->net_bytes += q->net_bytes;
+	if (r->first_ev == STAGES_NO_EVENT || q->first_ev < r->first_ev) {
+		r->first_ev = q->first_ev;
+		r->start_ms = q->start_ms;
+	}
+	if (row == ROW_NONE && q->peak_bytes > r->peak_bytes)
+		r->peak_bytes = q->peak_bytes;
+	if (row == ROW_NONE && q->last_ev > r->last_ev)
+		r->last_ev = q->last_ev;
+	free(q->name);
+	row_init(q, "");
+}
+
+/* Ends the open call: its duration is added to its row. */
+static void close_call(struct pass *p)
+{
+	struct stage_row *r;
+
+	settle_pending(p, ROW_NONE);
+	if (p->cur == ROW_NONE)
+		return;
+	r = &p->rows[p->cur];
+	if (r->duration_ms < 0)
+		r->duration_ms = 0;
+	r->duration_ms += capture_time_at(p->cap, p->cur_call_last) -
+			  capture_time_at(p->cap, p->cur_call_first);
+	p->cur = ROW_NONE;
+}
+
+static void open_call(struct pass *p, uint32_t row, uint64_t ev_idx)
+{
+	close_call(p);
+	p->cur = row;
+	p->cur_call_first = ev_idx;
+	p->cur_call_last = ev_idx;
+	p->cur_max = p->heap_bytes;
+	p->rows[row].calls++;
+}
+
+/* The row of a child's new call: a fresh row, or with STAGES_MERGE its one row. */
+static uint32_t child_row(struct pass *p, uint32_t fn)
+{
+	uint32_t r = p->spec->flags & STAGES_MERGE ? hashmap_get(&p->row_of_child, fn)
+						   : HASHMAP_NONE;
+
+	if (r != HASHMAP_NONE)
+		return r;
+	r = add_row(p, fn ? capture_string(p->cap, fn) : "???");
+	p->rows[r].function = fn;
+	if (p->spec->flags & STAGES_MERGE)
+		hashmap_put(&p->row_of_child, fn, r);
+	return r;
+}
+
+/* STAGES_UNDER: the row of event ev (ROW_NONE = outside), opening/closing calls. */
+static uint32_t under_assign(struct pass *p, const struct event *ev, uint64_t ev_idx)
+{
+	uint32_t c = p->cls[ev->stack];
+	bool is_child = c != CLS_NONE && c != CLS_AT_F;
+	bool cur_is_c = p->cur != ROW_NONE && is_child && p->rows[p->cur].function == c;
+
+	if (ev->flags & EV_ALLOC) {
+		if (!is_child) {
+			close_call(p);
+			return ROW_NONE;
+		}
+		if (!cur_is_c)
+			open_call(p, child_row(p, c), ev_idx);
+		settle_pending(p, p->cur);
+		return p->cur;
+	}
+	if (cur_is_c) {
+		settle_pending(p, p->cur);
+		return p->cur;
+	}
+	return p->cur == ROW_NONE ? ROW_NONE : ROW_PENDING;
+}
+
+/* Marks and slices: the row whose [bounds[k], bounds[k+1]) holds ev_idx. */
+static uint32_t bounds_assign(struct pass *p, uint64_t ev_idx)
+{
+	uint32_t k = p->cur == ROW_NONE ? 0 : p->cur;
+
+	if (ev_idx < p->bounds[0])
+		return ROW_NONE;
+	while (k + 1 < p->n_rows && ev_idx >= p->bounds[k + 1])
+		k++;
+	if (ev_idx >= p->bounds[p->n_rows])
+		return ROW_NONE;
+	if (p->cur != k)
+		open_call(p, k, ev_idx);
+	return k;
+}
+
+static void count_top(struct pass *p, uint32_t row, const struct event *ev)
+{
+	const struct stack_node *sn = capture_stack(p->cap, ev->stack);
+	uint32_t fn = sn->depth ? capture_frame(p->cap, sn->frame)->function : 0;
+	uint64_t key = (uint64_t)row << 32 | fn;
+	uint32_t i = hashmap_get(&p->top_idx, key);
+
+	if (i == HASHMAP_NONE) {
+		if (p->n_top == p->cap_top) {
+			p->cap_top = p->cap_top ? 2 * p->cap_top : 64;
+			p->top_bytes = xrealloc_array(p->top_bytes, p->cap_top, sizeof(int64_t));
+		}
+		i = (uint32_t)p->n_top++;
+		p->top_bytes[i] = 0;
+		hashmap_put(&p->top_idx, key, i);
+	}
+	p->top_bytes[i] += ev->bytes;
+	if (p->top_bytes[i] > row_at(p, row)->top_bytes ||
+	    (p->top_bytes[i] == row_at(p, row)->top_bytes && !row_at(p, row)->top_function)) {
+		row_at(p, row)->top_bytes = p->top_bytes[i];
+		row_at(p, row)->top_function = fn;
+	}
+}
+
+static void apply(struct pass *p, uint32_t row, const struct event *ev, uint64_t ev_idx)
+{
+	struct stage_row *r = row == ROW_PENDING ? &p->pending : row_at(p, row);
+
+	p->heap_bytes += ev->bytes;
+	p->live_bytes[ev->stack] += ev->bytes;
+	p->live_count[ev->stack] += ev->count;
+	if (p->heap_bytes > p->cur_max)
+		p->cur_max = p->heap_bytes;
+	if (r->first_ev == STAGES_NO_EVENT) {
+		r->first_ev = ev_idx;
+		r->start_ms = capture_time_at(p->cap, ev_idx);
+	}
+	r->last_ev = ev_idx;
+	if (ev->flags & EV_ALLOC) {
+		r->alloc_count++;
+		r->alloc_bytes += ev->bytes;
+		p->last_row[ev->stack] = row;
+		count_top(p, row, ev);
+	} else if (ev->bytes < 0 || ev->count < 0) {
+		r->freed_count -= ev->count;
+		r->freed_bytes -= ev->bytes;
+	}
+	r->net_bytes += ev->bytes;
+	if (row == ROW_NONE || row == ROW_PENDING) {
+		if (p->heap_bytes > r->peak_bytes)
+			r->peak_bytes = p->heap_bytes;
+		return;
+	}
+	p->cur_call_last = ev_idx;
+	r->cumulative_bytes = p->heap_bytes;
+	if (p->cur_max > r->peak_bytes)
+		r->peak_bytes = p->cur_max;
+}
+
+/* Live per stack now, credited to the row of each stack's latest allocation. */
+static void credit_live(struct pass *p, bool at_peak)
+{
+	uint32_t n = capture_stack_count(p->cap);
+
+	for (uint32_t s = 0; s < n; s++) {
+		struct stage_row *r;
+
+		if (!p->live_bytes[s] && !p->live_count[s])
+			continue;
+		r = row_at(p, p->last_row[s]);
+		if (at_peak) {
+			r->at_peak_bytes += p->live_bytes[s];
+			r->at_peak_count += p->live_count[s];
+		} else {
+			r->leaked_bytes += p->live_bytes[s];
+			r->leaked_count += p->live_count[s];
+		}
+	}
+}
+
+/* Row boundaries of the marks and slices splits. */
+static void make_bounds(struct pass *p)
+{
+	const struct capture *cap = p->cap;
+	uint64_t n_events = capture_totals(cap)->events;
+	size_t n_tm, n_sm;
+	const struct time_mark *tm = capture_time_marks(cap, &n_tm);
+	const struct stage_mark *sm = capture_stage_marks(cap, &n_sm);
+	char name[64];
+
+	if (p->spec->split == STAGES_MARKS) {
+		p->bounds = xmalloc((n_sm + 1) * sizeof(*p->bounds));
+		for (size_t k = 0; k < n_sm; k++) {
+			add_row(p, sm[k].name ? sm[k].name : "");
+			p->bounds[k] = sm[k].ev_idx;
+		}
+		p->bounds[n_sm] = n_events;
+		return;
+	}
+	int64_t dur = capture_meta(cap)->duration_ms;
+	unsigned n = p->spec->slices;
+
+	if (dur < 0 && n_tm)
+		dur = tm[n_tm - 1].time_ms;
+	p->bounds = xmalloc(((size_t)n + 1) * sizeof(*p->bounds));
+	for (unsigned k = 0; k <= n; k++) {
+		if (k < n) {
+			snprintf(name, sizeof(name), "slice %u", k + 1);
+			add_row(p, name);
+		}
+		if (k == 0 || k == n) {
+			p->bounds[k] = k ? n_events : 0;
+		} else if (n_tm && dur > 0) {
+			int64_t t = (int64_t)((__int128)dur * k / n);
+			size_t j = 0;
+
+			while (j < n_tm && tm[j].time_ms < t)
+				j++;
+			p->bounds[k] = j < n_tm ? tm[j].ev_idx : n_events;
+		} else {
+			p->bounds[k] = (uint64_t)((unsigned __int128)n_events * k / n);
+		}
+	}
+}
+
+static void finish(struct pass *p, struct stages *out)
+{
+	const struct capture_totals *t = capture_totals(p->cap);
+
+	close_call(p);
+	credit_live(p, false);
+	p->outside.cumulative_bytes = t->end_bytes;
+	p->outside.duration_ms = -1;
+	for (size_t i = 0; i < p->n_rows; i++) {
+		if (p->rows[i].peak_bytes == INT64_MIN)
+			p->rows[i].peak_bytes = 0;
+		if (!p->rows[i].calls)
+			p->rows[i].duration_ms = 0;
+	}
+	if (p->outside.peak_bytes == INT64_MIN)
+		p->outside.peak_bytes = 0;
+	out->n = p->n_rows + 1;
+	out->rows = xrealloc_array(p->rows, out->n, sizeof(*out->rows));
+	out->rows[p->n_rows] = p->outside;
+	p->rows = NULL;
+}
+
+int stages_compute(struct stages *out, const struct capture *cap, const struct stages_spec *spec)
+{
+	struct pass p = { 0 };
+	uint32_t n_stacks = capture_stack_count(cap);
+	uint64_t peak_idx = capture_totals(cap)->peak_ev_idx;
+	struct event_cursor c;
+	struct event ev;
+	uint64_t i = 0;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	p.cap = cap;
+	p.spec = spec;
+	p.cur = ROW_NONE;
+	row_init(&p.outside, "<outside stages>");
+	row_init(&p.pending, "");
+	hashmap_init(&p.row_of_child);
+	hashmap_init(&p.top_idx);
+	if ((spec->split == STAGES_SLICES && !spec->slices) ||
+	    (spec->split == STAGES_UNDER && (!spec->function || !*spec->function)))
+		rc = -1;
+	p.live_bytes = xcalloc(n_stacks ? n_stacks : 1, sizeof(int64_t));
+	p.live_count = xcalloc(n_stacks ? n_stacks : 1, sizeof(int64_t));
+	p.last_row = xmalloc((n_stacks ? n_stacks : 1) * sizeof(uint32_t));
+	memset(p.last_row, 0xff, (n_stacks ? n_stacks : 1) * sizeof(uint32_t));
+	if (spec->split == STAGES_UNDER && !rc) {
+		p.cls = xmalloc((n_stacks ? n_stacks : 1) * sizeof(uint32_t));
+		classify_stacks(&p);
+	} else if (!rc) {
+		make_bounds(&p);
+	}
+	event_cursor_init(&c, cap, 0);
+	while (event_cursor_next(&c, &ev)) {
+		uint32_t row = ROW_NONE;
+
+		if (!rc)
+			row = p.cls ? under_assign(&p, &ev, i) : bounds_assign(&p, i);
+		apply(&p, row, &ev, i);
+		if (i == peak_idx)
+			credit_live(&p, true);
+		i++;
+	}
+	event_cursor_release(&c);
+	finish(&p, out);
+	free(p.live_bytes);
+	free(p.live_count);
+	free(p.last_row);
+	free(p.cls);
+	free(p.bounds);
+	free(p.top_bytes);
+	free(p.pending.name);
+	hashmap_release(&p.row_of_child);
+	hashmap_release(&p.top_idx);
+	return rc;
+}
+
+void stages_release(struct stages *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->rows[i].name);
+	free(s->rows);
+	s->rows = NULL;
+	s->n = 0;
+}
+
+int stages_spec_parse(struct stages_spec *spec, const char *s)
+{
+	memset(spec, 0, sizeof(*spec));
+	if (!strcmp(s, "marks")) {
+		spec->split = STAGES_MARKS;
+		return 0;
+	}
+	if (!strncmp(s, "slices:", 7)) {
+		char *end;
+		unsigned long n = strtoul(s + 7, &end, 10);
+
+		if (end == s + 7 || *end || n < 1 || n > 100000 || s[7] == '-')
+			return -1;
+		spec->split = STAGES_SLICES;
+		spec->slices = (unsigned)n;
+		return 0;
+	}
+	if (!strncmp(s, "under:", 6) && s[6]) {
+		spec->split = STAGES_UNDER;
+		spec->function = s + 6;
+		return 0;
+	}
+	return -1;
+}
