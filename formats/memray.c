@@ -107,8 +107,8 @@ struct mapping {
 
 struct thread {
 	uint64_t tid;
-	struct vec ids;			/* uint32_t model stack per Python stack depth */
-	struct vec py_keys;		/* uint32_t mr_native Python key per depth (native traces) */
+	struct vec ids;			/* uint32_t per Python stack depth: the model stack, or
+					 * with native traces the mr_native Python key */
 };
 
 struct py_frame {			/* AGGREGATED: a PYTHON_FRAME_INDEX entry */
@@ -348,15 +348,16 @@ static uint32_t python_frame(struct memray *m, uint32_t code_idx, int64_t offset
 }
 
 /*
- * The model stack of an allocation: with native traces memray's hybrid stack
- * of Python stack py_key and native node native (§6.4), otherwise py_stack.
+ * The model stack of an allocation on thread tid whose Python stack is py (as
+ * struct thread keeps it): py itself, or with native traces memray's hybrid
+ * stack of py and native node native (§6.4).
  */
-static uint32_t alloc_stack(struct memray *m, uint32_t py_stack, uint32_t py_key, uint64_t tid,
-			    uint32_t native, uint64_t gen)
+static uint32_t alloc_stack(struct memray *m, uint32_t py, uint64_t tid, uint32_t native,
+			    uint64_t gen)
 {
 	if (!m->h.native_traces)
-		return py_stack;
-	return mr_native_stack(&m->nat, py_key, native, gen,
+		return py;
+	return mr_native_stack(&m->nat, py, native, gen,
 			       tid == m->h.main_tid ? m->h.skipped_frames : 0);
 }
 
@@ -470,7 +471,6 @@ static uint32_t thread_index(struct memray *m, uint64_t tid)
 	t = vec_grow(&m->threads, 1);
 	t->tid = tid;
 	vec_init(&t->ids, sizeof(uint32_t));
-	vec_init(&t->py_keys, sizeof(uint32_t));
 	hashmap_put(&m->thread_ids, tid, idx);
 	return idx;
 }
@@ -722,9 +722,8 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 		return REC_OK;
 	}
 	th = vec_at(&m->threads, m->cur_thread);
-	stack = alloc_stack(m, current_py_stack(m),
-			    th->py_keys.len ? *(uint32_t *)vec_at(&th->py_keys, th->py_keys.len - 1) : 0,
-			    th->tid, (uint32_t)native, mr_native_generation(&m->nat));
+	stack = alloc_stack(m, current_py_stack(m), th->tid, (uint32_t)native,
+			    mr_native_generation(&m->nat));
 	if (alloc == A_MMAP)
 		return mmap_alloc(m, addr, size, stack);
 	return simple_alloc(m, addr, size, stack);
@@ -750,17 +749,13 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 	th = vec_at(&m->threads, m->cur_thread);
 	parent = th->ids.len ? *(uint32_t *)vec_at(&th->ids, th->ids.len - 1) : 0;
 	slot = vec_grow(&th->ids, 1);
-	/* §5.4: on the main thread the outermost skipped_frames frames are dropped. */
-	if (th->tid == m->h.main_tid && th->ids.len <= m->h.skipped_frames)
-		*slot = 0;
+	if (m->h.native_traces)
+		/* The full stack with is_entry_frame, for the hybrid merge (§6.4). */
+		*slot = mr_native_py_push(&m->nat, parent, frame, t & 1);
+	else if (th->tid == m->h.main_tid && th->ids.len <= m->h.skipped_frames)
+		*slot = 0;	/* §5.4: on the main thread the outermost frames are dropped */
 	else
 		*slot = capture_builder_stack(m->b, parent, frame);
-	if (m->h.native_traces) {
-		/* The full stack with is_entry_frame, for the hybrid merge (§6.4). */
-		parent = th->py_keys.len ? *(uint32_t *)vec_at(&th->py_keys, th->py_keys.len - 1) : 0;
-		parent = mr_native_py_push(&m->nat, parent, frame, t & 1);
-		vec_push(&th->py_keys, &parent);
-	}
 	return REC_OK;
 }
 
@@ -775,8 +770,6 @@ static enum rec_status frame_pop(struct memray *m, uint8_t t)
 	if (n > th->ids.len)
 		return bad(m, "FRAME_POP of %u frames from a stack of %zu", n, th->ids.len);
 	th->ids.len -= n;
-	if (th->py_keys.len >= n)
-		th->py_keys.len -= n;
 	return REC_OK;
 }
 
@@ -838,6 +831,27 @@ static enum rec_status thread_record(struct memray *m, struct rd *r)
 	return REC_OK;
 }
 
+/* The record types both file formats share (same token, same body). */
+static enum rec_status shared_record(struct memray *m, struct rd *r, uint8_t t, const char *what)
+{
+	switch (t) {
+	case 5:
+		return native_trace_index(m, r);
+	case 6:
+		return memory_map_start(m);
+	case 7:
+		return segment_header(m, r);
+	case 10:
+		return thread_record(m, r);
+	case 12:
+		return context_switch(m, r);
+	case 14:
+		return code_object(m, r);
+	default:
+		return bad(m, "invalid %s 0x%02x", what, t);
+	}
+}
+
 static enum rec_status all_record(struct memray *m, struct rd *r)
 {
 	uint8_t t;
@@ -856,20 +870,8 @@ static enum rec_status all_record(struct memray *m, struct rd *r)
 		return REC_END;
 	case 2:
 		return memory_record(m, r);
-	case 5:
-		return native_trace_index(m, r);
-	case 6:
-		return memory_map_start(m);
-	case 7:
-		return segment_header(m, r);
-	case 10:
-		return thread_record(m, r);
-	case 12:
-		return context_switch(m, r);
-	case 14:
-		return code_object(m, r);
 	default:
-		return bad(m, "invalid record type 0x%02x", t);
+		return shared_record(m, r, t, "record type");
 	}
 }
 
@@ -972,7 +974,7 @@ static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 	/* tid, allocator + padding, native, node, gen, n_hwm, n_leak, b_hwm, b_leak */
 	uint64_t f[9];
 	struct leak_delta d;
-	uint32_t stack;
+	uint32_t stack, py;
 	int64_t sum;
 
 	for (int i = 0; i < 9; i++)
@@ -994,10 +996,9 @@ static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 	    sum > HEAP_LIMIT)
 		return bad(m, "AGGREGATED_ALLOCATION overflows the heap size");
 	m->leaked = sum;
-	stack = alloc_stack(m, m->h.native_traces ? 0 : py_node_stack(m, (uint32_t)f[3],
-									f[0] == m->h.main_tid),
-			    ((struct py_node *)vec_at(&m->py_nodes, (size_t)f[3]))->py_key, f[0],
-			    (uint32_t)f[2], f[4]);
+	py = m->h.native_traces ? ((struct py_node *)vec_at(&m->py_nodes, (size_t)f[3]))->py_key
+				: py_node_stack(m, (uint32_t)f[3], f[0] == m->h.main_tid);
+	stack = alloc_stack(m, py, f[0], (uint32_t)f[2], f[4]);
 	if (f[7] || f[5])
 		capture_builder_event(m->b, stack, (int64_t)f[7], (int32_t)f[5], 0);
 	d.stack = stack;
@@ -1032,24 +1033,12 @@ static enum rec_status aggregated_record(struct memray *m, struct rd *r)
 		return python_trace_index(m, r);
 	case 4:
 		return python_frame_index(m, r);
-	case 5:
-		return native_trace_index(m, r);
-	case 6:
-		return memory_map_start(m);
-	case 7:
-		return segment_header(m, r);
-	case 10:
-		return thread_record(m, r);
-	case 12:
-		return context_switch(m, r);
 	case 13:
 		return surviving_object(m, r);
-	case 14:
-		return code_object(m, r);
 	case 15:
 		return REC_END;
 	default:
-		return bad(m, "invalid aggregated record type 0x%02x", t);
+		return shared_record(m, r, t, "aggregated record type");
 	}
 }
 
@@ -1313,7 +1302,6 @@ static void memray_release(struct memray *m)
 		struct thread *t = vec_at(&m->threads, i);
 
 		vec_release(&t->ids);
-		vec_release(&t->py_keys);
 	}
 	hashmap_release(&m->code_ids);
 	hashmap_release(&m->frame_cache);
