@@ -465,8 +465,8 @@ static int run_diff(const struct options *opt)
 	ro.depth = 0;
 	if (load(opt, opt->files[0], &cap[0]) < 0 || load(opt, opt->files[1], &cap[1]) < 0)
 		goto out;
-	report_compute(&r[0], cap[0], opt->files[0], &ro);
-	report_compute(&r[1], cap[1], opt->files[1], &ro);
+	report_compute_weights(&r[0], cap[0], opt->files[0], &ro);
+	report_compute_weights(&r[1], cap[1], opt->files[1], &ro);
 	info.weights_are_count = r[0].weights_are_count;
 	diff_compute(&d, cap[0], &r[0].weights, cap[1], &r[1].weights);
 	report_diff_write(stdout, &d, &info, ro.format);

@@ -102,8 +102,8 @@ void report_view_weights(const struct report *r, enum report_view v, struct snap
 	snapshot_release(&tmp);
 }
 
-void report_compute(struct report *r, const struct capture *cap, const char *path,
-		    const struct report_options *opt)
+void report_compute_weights(struct report *r, const struct capture *cap, const char *path,
+			    const struct report_options *opt)
 {
 	uint64_t n_events = capture_totals(cap)->events;
 
@@ -118,6 +118,12 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 	    opt->view == VIEW_ALLOCATIONS)
 		snapshot_allocated(&r->calls, cap, 0, n_events);
 	report_view_weights(r, opt->view, &r->weights, &r->weights_are_count);
+}
+
+void report_compute(struct report *r, const struct capture *cap, const char *path,
+		    const struct report_options *opt)
+{
+	report_compute_weights(r, cap, path, opt);
 	top_locations(&r->top, cap, &r->peak, r->calls.n ? &r->calls : NULL);
 	tree_build(&r->tree, cap, &r->weights, opt->direction);
 	tree_sort(&r->tree, METRIC_BYTES);

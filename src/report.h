@@ -61,6 +61,13 @@ struct report {
 
 void report_compute(struct report *r, const struct capture *cap, const char *path,
 		    const struct report_options *opt);
+/*
+ * The first half of report_compute: the snapshots and the view's weights,
+ * without the top list and the tree (what a diff of two captures needs).
+ * report_release frees either.
+ */
+void report_compute_weights(struct report *r, const struct capture *cap, const char *path,
+			    const struct report_options *opt);
 void report_release(struct report *r);
 /*
  * The per-stack weights of view v, exactly as report_compute weighs its tree

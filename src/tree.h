@@ -9,8 +9,10 @@
  *
  * Nodes are in one array, node 0 the root; children are linked lists sorted by
  * tree_sort.  Each node has a 64-bit key, a hash of its merge keys from the
- * root, stable across metrics, snapshots and captures: views restore the
- * cursor and expanded nodes by it.
+ * root, stable across metrics, directions' rebuilds and snapshots of one
+ * capture: views restore the cursor and expanded nodes by it.  The merge keys
+ * are the capture's string and frame ids, so keys do not match across two
+ * captures; src/diff.c matches those by the names themselves.
  */
 #ifndef MT_TREE_H
 #define MT_TREE_H
