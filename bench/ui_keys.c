@@ -197,7 +197,7 @@ int main(int argc, char **argv)
 	printf(", analyses %.0f ms, peak tree %" PRIu32 " nodes, screen %dx%d\n", now_ms() - t0,
 	       ex.trees[VIEW_PEAK][TREE_TOP_DOWN].t.n, w, h);
 	screen_mem_init(&scr, w, h, true, NULL, 0);
-	app = app_new(&scr, &ex);
+	app = app_new(&scr, &ex, NULL);
 	{
 		struct samples first = { "first frame (tree built)", NULL, 0, 0 };
 		struct samples nav = { "navigate, tree as opened", NULL, 0, 0 };

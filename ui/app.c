@@ -34,19 +34,26 @@ const char *app_sort_label(enum tree_metric m)
 	return m == METRIC_COUNT ? "count" : m == METRIC_NAME ? "name" : "size";
 }
 
-struct app *app_new(struct screen *s, struct explore *ex)
+struct app *app_new(struct screen *s, struct explore *ex, struct explore *ex_b)
 {
 	struct app *app = xcalloc(1, sizeof(*app));
 
 	app->scr = s;
 	app->ex = ex;
+	app->ex_b = ex_b;
 	app->metric = VIEW_PEAK;
 	app->dir = TREE_TOP_DOWN;
 	app->sort = METRIC_BYTES;
 	app->gen = 1;
+	if (ex_b) {
+		app->views[app->n_views++] = view_diff_new_captures(false);
+		app->views[app->n_views++] = view_diff_new_captures(true);
+		return app;
+	}
 	app->views[app->n_views++] = view_tree_new();
 	app->views[app->n_views++] = view_flame_new();
 	app->views[app->n_views++] = view_timeline_new();
+	app->views[app->n_views++] = view_stages_new(NULL);
 	return app;
 }
 

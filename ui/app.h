@@ -32,7 +32,8 @@
 
 struct app {
 	struct screen *scr;		/* borrowed */
-	struct explore *ex;		/* borrowed: the analyses */
+	struct explore *ex;		/* borrowed: the analyses (capture A of a diff) */
+	struct explore *ex_b;		/* borrowed: capture B of `memtui A B`, else NULL */
 	enum report_view metric;	/* what the trees weigh */
 	enum tree_direction dir;
 	enum tree_metric sort;		/* METRIC_BYTES: by the metric, COUNT, NAME */
@@ -53,8 +54,11 @@ struct app {
 	bool quit;
 };
 
-/* An app over ex on screen s (both borrowed), showing the tree view. */
-struct app *app_new(struct screen *s, struct explore *ex);
+/*
+ * An app over ex on screen s (all borrowed), showing the tree view; with
+ * ex_b (not NULL), the diff of ex (A) and ex_b (B) instead.
+ */
+struct app *app_new(struct screen *s, struct explore *ex, struct explore *ex_b);
 void app_free(struct app *app);
 
 /* Handles one key (enum mt_key); false once the app has quit. */

@@ -71,6 +71,11 @@ enum action {
 	A_QUIT,
 	A_HELP,
 	A_REDRAW,
+	A_STAGES,		/* tree: stage table of the calls under the selection */
+	A_MARK,			/* timeline, stages: mark this point as side A of a diff */
+	A_DIFF,			/* diff the marked point (or a stage's start) with this one */
+	A_TOGGLE,		/* the view's own switch (changed-only, alive/allocated, merge) */
+	A_FLAME,		/* diff and stage trees: tree / flame graph */
 };
 
 struct key_binding {

@@ -53,7 +53,7 @@ static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx)
 	explore_init(&ex, cap, o->path);
 	screen_mem_init(&scr, w, h, screen_locale_utf8(), keys, n_keys);
 	free(keys);
-	app = app_new(&scr, &ex);
+	app = app_new(&scr, &ex, NULL);
 	app_run(app);
 	screen_write_text(&scr, stdout);
 	app_free(app);
@@ -127,7 +127,7 @@ static int run_terminal(const struct ui_options *o, ui_load_fn load, void *ctx)
 		rc = 2;
 		goto out;
 	}
-	app = app_new(&scr, ex);
+	app = app_new(&scr, ex, NULL);
 	app_run(app);
 	app_free(app);
 	screen_release(&scr);

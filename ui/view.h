@@ -64,5 +64,24 @@ struct view *view_tree_new_at(uint64_t ev_idx, int64_t time_ms);
 struct view *view_flame_new(void);
 struct view *view_timeline_new(void);
 struct view *view_help_new(void);
+/*
+ * The stage table of the successive calls of the children of function
+ * (stages.h STAGES_UNDER); NULL: the capture's marks if it has any, else the
+ * calls under "main" if that gives stages, else 10 time slices.
+ */
+struct view *view_stages_new(const char *function);
+/*
+ * The diff of the two captures of a two-capture app (app->ex is A, app->ex_b
+ * is B), weighed by the app's metric; flame: start as a flame graph.
+ */
+struct view *view_diff_new_captures(bool flame);
+/*
+ * The diff of two snapshots of app->ex's capture (two times, two stages, a
+ * stage's start and end).  The view takes *a and *b over (they are left
+ * empty); labels are copied ("12.0 s", "start of calibrate").
+ */
+struct snapshot;
+struct view *view_diff_new_snapshots(struct snapshot *a, const char *label_a,
+				     struct snapshot *b, const char *label_b);
 
 #endif

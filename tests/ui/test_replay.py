@@ -255,7 +255,7 @@ def check_screens(t, memtui, path):
     st = status(replay(memtui, path, "?q"))
     t.true("q closes help", "[tree]" in st, st)
     for keys, name in (("2", "flame graph"), ("3", "timeline"), ("<Tab>", "flame graph"),
-                       ("<Tab><Tab><Tab>", "tree"), ("3<Enter>", "tree"), ("3<Enter>q", "timeline"),
+                       ("<Tab><Tab><Tab>", "stages"), ("<Tab><Tab><Tab><Tab>", "tree"), ("3<Enter>", "tree"), ("3<Enter>q", "timeline"),
                        ("3<Enter><Esc>", "timeline"), ("3<Enter><BS>", "timeline")):
         st = status(replay(memtui, path, keys))
         t.true("view %s -> %s" % (keys, name), "[%s]" % name in st and "metric:" in st, st)
