@@ -24,6 +24,7 @@
 
 static const char usage[] =
 	"usage: memtui [OPTIONS] FILE\n"
+	"       memtui [OPTIONS] A B                 explore the diff of two captures (B - A)\n"
 	"       memtui report [OPTIONS] FILE\n"
 	"       memtui report --diff [OPTIONS] A B   (or: memtui diff [OPTIONS] A B)\n"
 	"\n"
@@ -252,7 +253,7 @@ int cli_parse(struct options *opt, int argc, char **argv)
 		return usage_error("%s", "no capture file given");
 	if (opt->diff && (opt->command != CMD_REPORT || opt->n_files != 2))
 		return usage_error("%s", "--diff needs two captures: memtui report --diff A B");
-	if (!opt->diff && opt->n_files > 1)
+	if (!opt->diff && opt->n_files > 1 && opt->command == CMD_REPORT)
 		return usage_error("two captures ('%s') are compared with --diff", opt->files[1]);
 	if (opt->gate && !opt->diff)
 		return usage_error("%s", "--fail-if-growth needs --diff A B");
@@ -385,7 +386,8 @@ static int explore_load(void *ctx, const char *path, const atomic_bool *cancel,
 
 static int explore(const struct options *opt)
 {
-	struct ui_options uo = { opt->files[0], opt->replay, opt->size };
+	struct ui_options uo = { opt->files[0], opt->n_files > 1 ? opt->files[1] : NULL,
+				 opt->replay, opt->size };
 
 	return ui_run(&uo, explore_load, (void *)opt);
 }

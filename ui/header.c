@@ -1,6 +1,8 @@
 /*
  * header: three lines (identity, command, figures) and one per warning; on a
  * screen under 16 rows only the figures and the truncation warning remain.
+ * Two captures (`memtui A B`): per capture, its identity and its figures
+ * (the figures alone on short screens), each line tagged "A" or "B".
  */
 #include "header.h"
 
@@ -16,19 +18,25 @@ static bool short_screen(const struct screen *s)
 	return s->h < 16;
 }
 
-int header_rows(const struct app *app, const struct screen *s)
+static int rows_of(const struct explore *ex, int lines)
 {
-	const struct capture_meta *m = capture_meta(app->ex->cap);
-
-	return (short_screen(s) ? 1 : 3) + (m->truncated ? 1 : 0);
+	return lines + (capture_meta(ex->cap)->truncated ? 1 : 0);
 }
 
-static void identity_line(const struct app *app, char *buf, size_t size)
+int header_rows(const struct app *app, const struct screen *s)
 {
-	const struct capture_meta *m = capture_meta(app->ex->cap);
+	if (app->ex_b)
+		return rows_of(app->ex, short_screen(s) ? 1 : 2) +
+		       rows_of(app->ex_b, short_screen(s) ? 1 : 2);
+	return rows_of(app->ex, short_screen(s) ? 1 : 3);
+}
+
+static void identity_line(const struct explore *ex, const char *tag, char *buf, size_t size)
+{
+	const struct capture_meta *m = capture_meta(ex->cap);
 	size_t n;
 
-	n = (size_t)snprintf(buf, size, "%s  %s %s (format %s)", app->ex->path, m->format,
+	n = (size_t)snprintf(buf, size, "%s%s  %s %s (format %s)", tag, ex->path, m->format,
 			     m->tool_version ? m->tool_version : "", m->format_version ? m->format_version : "?");
 	if (m->pid >= 0 && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "  pid %" PRId64, m->pid);
@@ -36,10 +44,10 @@ static void identity_line(const struct app *app, char *buf, size_t size)
 		snprintf(buf + n, size - n, "  %" PRId64 " ms", m->duration_ms);
 }
 
-static void figures_line(const struct app *app, char *buf, size_t size)
+static void figures_line(const struct explore *ex, const char *tag, char *buf, size_t size)
 {
-	const struct capture *cap = app->ex->cap;
-	const struct report *r = &app->ex->base;
+	const struct capture *cap = ex->cap;
+	const struct report *r = &ex->base;
 	const struct capture_totals *t = capture_totals(cap);
 	char peak[32], alloc[32], leak[32];
 	size_t n;
@@ -47,9 +55,9 @@ static void figures_line(const struct app *app, char *buf, size_t size)
 	fmt_bytes(t->peak_bytes, peak, sizeof(peak));
 	fmt_bytes(r->leaks.total_bytes, leak, sizeof(leak));
 	if (t->peak_ev_idx == UINT64_MAX)
-		n = (size_t)snprintf(buf, size, "peak %s", peak);
+		n = (size_t)snprintf(buf, size, "%speak %s", tag, peak);
 	else
-		n = (size_t)snprintf(buf, size, "peak %s at %" PRId64 " ms", peak,
+		n = (size_t)snprintf(buf, size, "%speak %s at %" PRId64 " ms", tag, peak,
 				     capture_time_at(cap, t->peak_ev_idx));
 	if (n >= size)
 		return;
@@ -65,27 +73,60 @@ static void figures_line(const struct app *app, char *buf, size_t size)
 		 r->leaks.total_count + r->suppressed.total_count);
 }
 
+static int line(struct screen *s, int y, const char *text)
+{
+	screen_fill(s, 0, y, s->w, ' ', ROLE_HEADER);
+	screen_text(s, 0, y, s->w, text, ROLE_HEADER);
+	return y + 1;
+}
+
+static int warning(struct screen *s, int y, const struct capture_meta *m, const char *tag)
+{
+	char text[1024];
+
+	if (!m->truncated)
+		return y;
+	snprintf(text, sizeof(text),
+		 "%sWARNING: truncated at byte %" PRIu64 "%s%s: figures cover the data before it",
+		 tag, m->truncated_at, m->truncated_why ? ": " : "",
+		 m->truncated_why ? m->truncated_why : "");
+	screen_text(s, 0, y, s->w, text, ROLE_WARNING);
+	return y + 1;
+}
+
+/* One capture of two: identity (unless short) and figures, tagged. */
+static int draw_side(const struct explore *ex, const char *tag, struct screen *s, int y)
+{
+	char text[1024];
+
+	if (!short_screen(s)) {
+		identity_line(ex, tag, text, sizeof(text));
+		y = line(s, y, text);
+		figures_line(ex, "   ", text, sizeof(text));
+	} else {
+		figures_line(ex, tag, text, sizeof(text));
+	}
+	y = line(s, y, text);
+	return warning(s, y, capture_meta(ex->cap), "   ");
+}
+
 void header_draw(const struct app *app, struct screen *s, int y)
 {
 	const struct capture_meta *m = capture_meta(app->ex->cap);
-	char line[1024];
+	char text[1024];
 
+	if (app->ex_b) {
+		y = draw_side(app->ex, "A  ", s, y);
+		draw_side(app->ex_b, "B  ", s, y);
+		return;
+	}
 	if (!short_screen(s)) {
-		identity_line(app, line, sizeof(line));
-		screen_fill(s, 0, y, s->w, ' ', ROLE_HEADER);
-		screen_text(s, 0, y++, s->w, line, ROLE_HEADER);
-		snprintf(line, sizeof(line), "command  %s", m->command ? m->command : "(unknown)");
-		screen_fill(s, 0, y, s->w, ' ', ROLE_HEADER);
-		screen_text(s, 0, y++, s->w, line, ROLE_HEADER);
+		identity_line(app->ex, "", text, sizeof(text));
+		y = line(s, y, text);
+		snprintf(text, sizeof(text), "command  %s", m->command ? m->command : "(unknown)");
+		y = line(s, y, text);
 	}
-	figures_line(app, line, sizeof(line));
-	screen_fill(s, 0, y, s->w, ' ', ROLE_HEADER);
-	screen_text(s, 0, y++, s->w, line, ROLE_HEADER);
-	if (m->truncated) {
-		snprintf(line, sizeof(line),
-			 "WARNING: truncated at byte %" PRIu64 "%s%s: figures cover the data before it",
-			 m->truncated_at, m->truncated_why ? ": " : "",
-			 m->truncated_why ? m->truncated_why : "");
-		screen_text(s, 0, y, s->w, line, ROLE_WARNING);
-	}
+	figures_line(app->ex, "", text, sizeof(text));
+	y = line(s, y, text);
+	warning(s, y, m, "");
 }

@@ -26,15 +26,29 @@
 #define LOAD_QUIET_MS 150	/* loads shorter than this never show the progress screen */
 #define LOAD_TICK_MS 50		/* progress redraw period */
 
+/* Loads and explores one capture headless; 0, or 2 with the error printed. */
+static int replay_load(ui_load_fn load, void *ctx, const char *path, struct capture **cap,
+		       struct explore *ex)
+{
+	char msg[768];
+
+	if (load(ctx, path, NULL, NULL, NULL, cap, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "memtui: %s\n", msg);
+		return 2;
+	}
+	explore_init(ex, *cap, path);
+	return 0;
+}
+
 static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx)
 {
 	struct mem_key *keys = NULL;
 	size_t n_keys = 0;
-	struct capture *cap = NULL;
-	struct explore ex;
+	struct capture *cap[2] = { NULL, NULL };
+	struct explore ex[2];
 	struct screen scr;
 	struct app *app;
-	int w = 80, h = 24;
+	int w = 80, h = 24, rc;
 	char msg[768];
 
 	if (o->size && replay_parse_size(o->size, &w, &h) < 0) {
@@ -45,42 +59,47 @@ static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx)
 		fprintf(stderr, "memtui: %s\n", msg);
 		return 2;
 	}
-	if (load(ctx, o->path, NULL, NULL, NULL, &cap, msg, sizeof(msg)) < 0) {
-		fprintf(stderr, "memtui: %s\n", msg);
-		free(keys);
-		return 2;
+	rc = replay_load(load, ctx, o->path, &cap[0], &ex[0]);
+	if (!rc && o->path_b && (rc = replay_load(load, ctx, o->path_b, &cap[1], &ex[1])) != 0) {
+		explore_release(&ex[0]);
+		capture_free(cap[0]);
 	}
-	explore_init(&ex, cap, o->path);
+	if (rc) {
+		free(keys);
+		return rc;
+	}
 	screen_mem_init(&scr, w, h, screen_locale_utf8(), keys, n_keys);
 	free(keys);
-	app = app_new(&scr, &ex, NULL);
+	app = app_new(&scr, &ex[0], o->path_b ? &ex[1] : NULL);
 	app_run(app);
 	screen_write_text(&scr, stdout);
 	app_free(app);
 	screen_release(&scr);
-	explore_release(&ex);
-	capture_free(cap);
+	for (int i = 1 + !!o->path_b; i-- > 0;) {
+		explore_release(&ex[i]);
+		capture_free(cap[i]);
+	}
 	return 0;
 }
 
 /* Loads with a progress screen once the load takes long enough to be seen. */
-static int load_on_terminal(const struct ui_options *o, ui_load_fn load, void *ctx,
-			    struct screen *scr, bool *started, struct capture **cap,
-			    struct explore **ex)
+static int load_on_terminal(const char *path, ui_load_fn load, void *ctx, struct screen *scr,
+			    bool *started, struct capture **cap, struct explore **ex)
 {
 	struct loading *l;
 	char msg[768];
 	int rc;
 
-	l = loading_start(load, ctx, o->path, msg, sizeof(msg));
+	l = loading_start(load, ctx, path, msg, sizeof(msg));
 	if (!l) {
 		fprintf(stderr, "memtui: %s\n", msg);
 		return 2;
 	}
 	if (!loading_wait(l, LOAD_QUIET_MS)) {
-		if (screen_curses_init(scr, msg, sizeof(msg)) == 0)
+		/* The screen may be up already, from the first of two captures. */
+		if (!*started && screen_curses_init(scr, msg, sizeof(msg)) == 0)
 			*started = true;
-		else
+		else if (!*started)
 			loading_cancel(l);
 		while (*started && !loading_wait(l, 0)) {
 			int key;
@@ -105,8 +124,8 @@ static int load_on_terminal(const struct ui_options *o, ui_load_fn load, void *c
 
 static int run_terminal(const struct ui_options *o, ui_load_fn load, void *ctx)
 {
-	struct capture *cap = NULL;
-	struct explore *ex = NULL;
+	struct capture *cap[2] = { NULL, NULL };
+	struct explore *ex[2] = { NULL, NULL };
 	struct screen scr;
 	bool started = false;
 	struct app *app;
@@ -114,27 +133,33 @@ static int run_terminal(const struct ui_options *o, ui_load_fn load, void *ctx)
 	int rc;
 
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
-		fprintf(stderr, "memtui: %s: standard %s is not a terminal; use 'memtui report %s' "
+		fprintf(stderr, "memtui: %s: standard %s is not a terminal; use 'memtui report %s%s%s%s' "
 				"for text output\n", o->path,
-			isatty(STDOUT_FILENO) ? "input" : "output", o->path);
+			isatty(STDOUT_FILENO) ? "input" : "output", o->path_b ? "--diff " : "",
+			o->path, o->path_b ? " " : "", o->path_b ? o->path_b : "");
 		return 2;
 	}
-	rc = load_on_terminal(o, load, ctx, &scr, &started, &cap, &ex);
+	rc = load_on_terminal(o->path, load, ctx, &scr, &started, &cap[0], &ex[0]);
+	if (!rc && o->path_b)
+		rc = load_on_terminal(o->path_b, load, ctx, &scr, &started, &cap[1], &ex[1]);
 	if (rc)
-		return rc;
+		goto out;
 	if (!started && screen_curses_init(&scr, msg, sizeof(msg)) < 0) {
 		fprintf(stderr, "memtui: %s\n", msg);
 		rc = 2;
 		goto out;
 	}
-	app = app_new(&scr, ex, NULL);
+	app = app_new(&scr, ex[0], ex[1]);
 	app_run(app);
 	app_free(app);
 	screen_release(&scr);
 out:
-	explore_release(ex);
-	free(ex);
-	capture_free(cap);
+	for (int i = 0; i < 2; i++) {
+		if (ex[i])
+			explore_release(ex[i]);
+		free(ex[i]);
+		capture_free(cap[i]);
+	}
 	return rc;
 }
 

@@ -1,11 +1,13 @@
 /*
- * ui: the explorer's entry point, `memtui FILE`.
+ * ui: the explorer's entry point, `memtui FILE` and `memtui A B`.
  *
  * On a terminal: loads the capture in a worker thread while the screen shows
  * a progress bar (Ctrl-C, q or Esc cancels), then runs the app.  With
  * replay keys: loads, plays the keys on a memory screen of the given size
  * and prints the last frame as text on stdout (no terminal needed).  Without
  * either (stdout not a terminal): one error line pointing to `memtui report`.
+ * With two captures, both are loaded (A, then B) and the app shows their
+ * diff.
  *
  * ui/ never reads files itself (formats/ is not its layer): the caller passes
  * a loader.
@@ -33,6 +35,7 @@ typedef int (*ui_load_fn)(void *ctx, const char *path, const atomic_bool *cancel
 
 struct ui_options {
 	const char *path;
+	const char *path_b;	/* `memtui A B`: the second capture (B of the diff), or NULL */
 	const char *replay;	/* keys to replay headless (replay.h), or NULL */
 	const char *size;	/* "WxH" of the replay screen, or NULL for 80x24 */
 };
