@@ -2,7 +2,9 @@
  * view_timeline: the live heap over the run (and RSS where the capture has
  * it), one screen column per timeline column, the peak marked, and a time
  * cursor; Enter opens the tree of the live heap at the cursor (the end of
- * its slice; on the peak's column, the peak itself).
+ * its slice; on the peak's column, the peak itself).  Space marks the
+ * cursor's moment as side A of a diff and d diffs the live heap there with the
+ * heap at the cursor (B), in the diff view.
  *
  * The series (src/timeline.h) is one pass over the event log, so it is
  * computed in sync, for the width of the app's last layout, and again only
@@ -23,6 +25,7 @@
 #include "app.h"
 #include "fmt.h"
 #include "glyphs.h"
+#include "snapshot.h"
 #include "timeline.h"
 #include "view.h"
 #include "xalloc.h"
@@ -36,6 +39,8 @@ struct view_timeline {
 	bool have;		/* tl computed */
 	uint32_t cur;		/* cursor column */
 	bool placed;		/* the cursor has been put on the peak once */
+	bool marked;		/* Space was pressed: mark_ev is side A of a diff */
+	uint64_t mark_ev;	/* after this event (UINT64_MAX: before any) */
 };
 
 static uint32_t graph_cols(int w)
@@ -116,6 +121,23 @@ static void draw_graph(const struct view_timeline *v, struct screen *s, int x0, 
 	}
 }
 
+/* The moment the cursor's column stands for: the end of its slice, or the peak on its column. */
+static uint64_t cursor_event(const struct view_timeline *v)
+{
+	return v->cur == v->tl.peak_col ? v->tl.peak_ev_idx : timeline_event_at(&v->tl, v->cur);
+}
+
+/* "12 ms" (or "event 1234") of the moment after event ev. */
+static void fmt_moment(const struct view_timeline *v, uint64_t ev, char *buf, size_t size)
+{
+	if (ev == UINT64_MAX)
+		snprintf(buf, size, "start");
+	else if (v->tl.mode == TIMELINE_BY_TIME)
+		snprintf(buf, size, "%" PRId64 " ms", timeline_time_of_event(v->cap, ev));
+	else
+		snprintf(buf, size, "event %" PRIu64, ev);
+}
+
 static void draw_axis(const struct view_timeline *v, struct screen *s, int x0, int y, int w)
 {
 	const struct glyphs *g = glyphs_get(s->utf8);
@@ -129,6 +151,9 @@ static void draw_axis(const struct view_timeline *v, struct screen *s, int x0, i
 	if (x0 + screen_text_width(s, a) + 1 < x0 + (int)v->tl.n - bw)
 		screen_text(s, x0 + (int)v->tl.n - bw, y, bw, b, ROLE_DIM);
 	screen_put(s, x0 + (int)v->tl.peak_col, y, g->peak, ROLE_WARNING);
+	if (v->marked)
+		screen_put(s, x0 + (int)timeline_column_of_event(&v->tl, v->mark_ev), y, 'A',
+			   ROLE_MATCH);
 	if (v->cur != v->tl.peak_col)
 		screen_put(s, x0 + (int)v->cur, y, g->cursor, ROLE_SELECTED);
 }
@@ -149,8 +174,12 @@ static void draw_cursor_line(const struct view_timeline *v, struct screen *s, in
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "  RSS %s",
 				      fmt_bytes((int64_t)c->rss_bytes, rss, sizeof(rss)));
 	if (n < sizeof(line))
-		snprintf(line + n, sizeof(line) - n, "  Enter: tree %s",
-			 v->cur == v->tl.peak_col ? "at the peak" : "at the end");
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "  Enter: tree %s",
+				      v->cur == v->tl.peak_col ? "at the peak" : "at the end");
+	if (v->marked && n < sizeof(line)) {
+		fmt_moment(v, v->mark_ev, from, sizeof(from));
+		snprintf(line + n, sizeof(line) - n, "  d: diff with A (%s)", from);
+	}
 	screen_fill(s, 0, y, w, ' ', ROLE_TITLE);
 	screen_text(s, 0, y, w, line, ROLE_TITLE);
 }
@@ -190,14 +219,27 @@ static void timeline_draw(const struct view *base, const struct app *app, struct
 	draw_cursor_line(v, s, r.y + r.h - 1, r.w);
 }
 
+/* The diff view of the live heap after event a (A) and after event b (B). */
+static struct view *diff_moments(const struct view_timeline *v, uint64_t a, uint64_t b)
+{
+	struct snapshot wa, wb;
+	char la[64], lb[64];
+
+	snapshot_live_at(&wa, v->cap, a);
+	snapshot_live_at(&wb, v->cap, b);
+	fmt_moment(v, a, la, sizeof(la));
+	fmt_moment(v, b, lb, sizeof(lb));
+	return view_diff_new_snapshots(&wa, la, &wb, lb);
+}
+
 static enum view_result timeline_key(struct view *base, struct app *app, enum action a,
 				     struct view **push)
 {
 	struct view_timeline *v = (struct view_timeline *)base;
 	uint32_t page = v->tl.n / 10 ? v->tl.n / 10 : 1;
 	uint64_t ev;
+	char when[48];
 
-	(void)app;
 	if (!v->have)
 		return ACT_IGNORED;
 	switch (a) {
@@ -221,8 +263,21 @@ static enum view_result timeline_key(struct view *base, struct app *app, enum ac
 		return ACT_NONE;
 	case A_ENTER:
 		/* The peak's column opens the peak itself, not the end of its slice. */
-		ev = v->cur == v->tl.peak_col ? v->tl.peak_ev_idx : timeline_event_at(&v->tl, v->cur);
+		ev = cursor_event(v);
 		*push = view_tree_new_at(ev, ev == UINT64_MAX ? 0 : timeline_time_of_event(v->cap, ev));
+		return ACT_PUSH;
+	case A_MARK:
+		v->marked = true;
+		v->mark_ev = cursor_event(v);
+		fmt_moment(v, v->mark_ev, when, sizeof(when));
+		app_message(app, "A = heap at %s; move and press d to diff", when);
+		return ACT_NONE;
+	case A_DIFF:
+		if (!v->marked) {
+			app_message(app, "mark side A with Space first");
+			return ACT_NONE;
+		}
+		*push = diff_moments(v, v->mark_ev, cursor_event(v));
 		return ACT_PUSH;
 	default:
 		return ACT_IGNORED;
@@ -235,7 +290,8 @@ static void timeline_status(const struct view *base, const struct app *app, char
 	const struct view_timeline *v = (const struct view_timeline *)base;
 
 	(void)app;
-	snprintf(buf, size, "[timeline] metric: live heap%s  column %u/%u  h/l: move  Enter: tree",
+	snprintf(buf, size, "[timeline] metric: live heap%s  column %u/%u  h/l: move  Enter: tree"
+			    "  Space/d: diff",
 		 v->have && v->tl.has_rss ? " and RSS" : "", v->have ? v->cur + 1 : 0,
 		 v->have ? v->tl.n : 0);
 }
