@@ -67,12 +67,14 @@ class Suite:
 
 
 def replay(memtui, path, keys, size="200x60", env=None):
+    """The last frame of `memtui --replay KEYS`; path is a file or a list (A, B)."""
+    paths = list(path) if isinstance(path, (list, tuple)) else [path]
     e = dict(os.environ)
     e.setdefault("LANG", "C.UTF-8")
     e["LC_ALL"] = e.get("LC_ALL", "")
     if env:
         e.update(env)
-    p = subprocess.run([memtui, "--replay", keys, "--size", size, path], capture_output=True,
+    p = subprocess.run([memtui, "--replay", keys, "--size", size] + paths, capture_output=True,
                        env=e, timeout=60)
     if p.returncode != 0:
         raise Failure("replay %r on %s: exit %d: %s" % (keys, path, p.returncode,
