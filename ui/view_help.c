@@ -1,7 +1,7 @@
 /*
  * view_help: the key table as a scrollable page.  Generated from keys.c's
  * table, so it cannot drift from what the keys do: consecutive bindings of
- * one action share a line.
+ * one action share a line; texts wider than the screen wrap at spaces.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,73 +13,115 @@
 #include "xalloc.h"
 
 #define HELP_KEYS_WIDTH 22	/* columns of the key names */
+#define HELP_TEXT_MAX 256	/* bytes of one display line's text */
+
+/* One line on screen: the keys (first line of a binding only) and a piece of its text. */
+struct help_row {
+	char keys[64];
+	char text[HELP_TEXT_MAX];
+};
 
 struct view_help {
 	struct view base;
 	size_t top;		/* first line shown */
+	struct help_row *rows;	/* the table wrapped to the width of the last sync */
+	size_t n_rows;
+	int width;		/* text columns the rows were wrapped to */
 };
 
-/* Help lines: for line i, the names of its keys and its text; false past the end. */
-static bool help_line(size_t i, char *keys, size_t size, const char **text)
+/* The names of the keys of binding k and those after it that share its help. */
+static void binding_keys(const struct key_binding *t, size_t n_table, size_t k, char *keys,
+			 size_t size)
 {
-	size_t n_table, line = 0;
-	const struct key_binding *t = keys_table(&n_table);
+	size_t used = 0;
+	char name[32];
 
+	keys[0] = 0;
+	for (size_t j = k; j < n_table && (j == k || !t[j].help); j++) {
+		keys_name(t[j].key, name, sizeof(name));
+		used += (size_t)snprintf(keys + used, size - used, "%s%s", j == k ? "" : " ", name);
+		if (used >= size)
+			break;
+	}
+}
+
+static void add_row(struct view_help *v, size_t *cap, const char *keys, const char *text,
+		    size_t len)
+{
+	struct help_row *r;
+
+	if (v->n_rows == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		v->rows = xrealloc_array(v->rows, *cap, sizeof(*v->rows));
+	}
+	r = &v->rows[v->n_rows++];
+	snprintf(r->keys, sizeof(r->keys), "%s", keys);
+	if (len >= sizeof(r->text))
+		len = sizeof(r->text) - 1;
+	memcpy(r->text, text, len);
+	r->text[len] = 0;
+}
+
+/* Splits every help text into lines of at most width columns, at spaces (help is ASCII). */
+static void wrap(struct view_help *v, int width)
+{
+	size_t n_table, cap = 0;
+	const struct key_binding *t = keys_table(&n_table);
+	size_t w = width > 10 ? (size_t)width : 10;
+	char keys[64];
+
+	v->n_rows = 0;
+	v->width = width;
 	for (size_t k = 0; k < n_table; k++) {
-		size_t used = 0;
-		char name[32];
+		const char *p;
 
 		if (!t[k].help)
 			continue;
-		if (line++ != i)
-			continue;
-		keys[0] = 0;
-		for (size_t j = k; j < n_table && (j == k || !t[j].help); j++) {
-			keys_name(t[j].key, name, sizeof(name));
-			used += (size_t)snprintf(keys + used, size - used, "%s%s", j == k ? "" : " ",
-						 name);
-			if (used >= size)
-				break;
+		binding_keys(t, n_table, k, keys, sizeof(keys));
+		for (p = t[k].help; strlen(p) > w;) {
+			size_t cut = w;
+
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (!cut)
+				cut = w;
+			add_row(v, &cap, keys, p, cut);
+			keys[0] = 0;
+			p += cut;
+			while (*p == ' ')
+				p++;
 		}
-		*text = t[k].help;
-		return true;
+		add_row(v, &cap, keys, p, strlen(p));
 	}
-	return false;
 }
 
-static size_t help_lines(void)
+static int text_width(int body_w)
 {
-	char keys[128];
-	const char *text;
-	size_t n = 0;
-
-	while (help_line(n, keys, sizeof(keys), &text))
-		n++;
-	return n;
+	return body_w - 2 - HELP_KEYS_WIDTH;
 }
 
 static void help_sync(struct view *base, struct app *app)
 {
-	(void)base;
-	(void)app;
+	struct view_help *v = (struct view_help *)base;
+
+	if (!v->rows || v->width != text_width(app->body.w))
+		wrap(v, text_width(app->body.w));
 }
 
 static void help_draw(const struct view *base, const struct app *app, struct screen *s,
 		      struct rect r)
 {
 	const struct view_help *v = (const struct view_help *)base;
-	char keys[128];
-	const char *text;
 
 	(void)app;
 	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
 	screen_text(s, r.x + 1, r.y, r.w - 1, "memtui keys (q, Esc or ? closes)", ROLE_TITLE);
-	for (int y = 1; y < r.h; y++) {
-		if (!help_line(v->top + (size_t)y - 1, keys, sizeof(keys), &text))
-			break;
-		screen_text(s, r.x + 2, r.y + y, HELP_KEYS_WIDTH - 1, keys, ROLE_BAR);
-		screen_text(s, r.x + 2 + HELP_KEYS_WIDTH, r.y + y, r.w - 2 - HELP_KEYS_WIDTH, text,
-			    ROLE_NORMAL);
+	for (int y = 1; y < r.h && v->top + (size_t)y - 1 < v->n_rows; y++) {
+		const struct help_row *row = &v->rows[v->top + (size_t)y - 1];
+
+		screen_text(s, r.x + 2, r.y + y, HELP_KEYS_WIDTH - 1, row->keys, ROLE_BAR);
+		screen_text(s, r.x + 2 + HELP_KEYS_WIDTH, r.y + y, r.w - 2 - HELP_KEYS_WIDTH,
+			    row->text, ROLE_NORMAL);
 	}
 }
 
@@ -87,7 +129,7 @@ static enum view_result help_key(struct view *base, struct app *app, enum action
 				 struct view **push)
 {
 	struct view_help *v = (struct view_help *)base;
-	size_t n = help_lines(), page = app->body.h > 2 ? (size_t)app->body.h - 1 : 1;
+	size_t n = v->n_rows, page = app->body.h > 2 ? (size_t)app->body.h - 1 : 1;
 	size_t last = n > page ? n - page : 0;
 
 	(void)push;
@@ -129,7 +171,10 @@ static void help_status(const struct view *base, const struct app *app, char *bu
 
 static void help_free(struct view *base)
 {
-	free(base);
+	struct view_help *v = (struct view_help *)base;
+
+	free(v->rows);
+	free(v);
 }
 
 static const struct view_ops help_ops = {
