@@ -85,16 +85,47 @@ STEPS = [
 ]
 
 
-def check_steps(t, memtui, path, env, label):
-    s = Tmux(label, "%s %s" % (memtui, path), env)
+# The stage table (view 4): move, merge toggle, sort, drill into a stage (its
+# tree, everything it allocated, its flame graph), the diff of its start and
+# end, back out; Space and d diff two stages; S on main in the tree.
+STAGE_STEPS = [
+    ("4", "4"), ("j", "j"), ("t", "t"), ("t", "t"), ("s", "s"), ("s", "s"), ("g", "g"),
+    ("j", "j"), ("Enter", "<Enter>"), ("j", "j"), ("t", "t"), ("f", "f"), ("f", "f"),
+    ("d", "d"), ("j", "j"), ("BSpace", "<BS>"), ("BSpace", "<BS>"), ("Space", "<Space>"),
+    ("j", "j"), ("j", "j"), ("d", "d"), ("Escape", "<Esc>"), ("1", "1"), ("/", "/"),
+    ("main", "main"), ("Enter", "<Enter>"), ("S", "S"), ("j", "j"), ("Enter", "<Enter>"),
+    ("q", "q"), ("q", "q"), ("3", "3"), ("Space", "<Space>"), ("h", "h"), ("h", "h"),
+    ("d", "d"), ("BSpace", "<BS>"),
+]
+
+# Two captures side by side (memtui A B): the diff tree, changed-only filter,
+# sort, invert, search, expand/collapse, the diff flame graph, metrics.
+DIFF_STEPS = [
+    ("j", "j"), ("j", "j"), ("l", "l"), ("E", "E"), ("t", "t"), ("t", "t"), ("s", "s"),
+    ("s", "s"), ("s", "s"), ("i", "i"), ("j", "j"), ("i", "i"), ("/", "/"),
+    ("summarize", "summarize"), ("Enter", "<Enter>"), ("n", "n"), ("h", "h"), ("BSpace", "<BS>"),
+    ("2", "2"), ("j", "j"), ("l", "l"), ("Enter", "<Enter>"), ("BSpace", "<BS>"), ("f", "f"),
+    ("m", "m"), ("m", "m"), ("1", "1"), ("G", "G"), ("?", "?"), ("q", "q"), ("C-l", "<Ctrl-L>"),
+]
+
+
+def send(s, tk, rk):
+    if rk in ("/", "calibrate", "main", "summarize") or len(tk) > 1 and tk.isalpha() \
+            and tk.islower():
+        s.literal(tk)
+    else:
+        s.keys(tk)
+
+
+def check_steps(t, memtui, path, env, label, steps=STEPS):
+    """After every step the terminal shows what `--replay` of the same keys prints."""
+    paths = path if isinstance(path, (list, tuple)) else [path]
+    s = Tmux(label, " ".join([memtui] + paths), env)
     keys = ""
     try:
-        for tk, rk in [(None, "")] + STEPS:
+        for tk, rk in [(None, "")] + steps:
             if tk is not None:
-                if rk in ("/", "calibrate") or len(tk) > 1 and tk.isalpha() and tk.islower():
-                    s.literal(tk)
-                else:
-                    s.keys(tk)
+                send(s, tk, rk)
             keys += rk
             want = norm(replay(memtui, path, keys, size="%dx%d" % (W, H), env=env))
             got = norm(s.wait(lambda scr: norm(scr) == want))
@@ -220,6 +251,15 @@ def main():
         check_steps(t, memtui, heaptrack, {"TERM": "tmux-256color", "LANG": "C.UTF-8"},
                     "heaptrack")
         check_figures(t, memtui, heaptrack)
+        env = {"TERM": "tmux-256color", "LANG": "C.UTF-8"}
+        check_steps(t, memtui, memray, env, "stages", STAGE_STEPS)
+        check_steps(t, memtui, heaptrack, env, "htstages", STAGE_STEPS)
+        pairs = ((os.path.join(samples, "memray", "diff_before.bin"),
+                  os.path.join(samples, "memray", "diff_after.bin")),
+                 (os.path.join(samples, "heaptrack", "heaptrack.phases_before.zst"),
+                  os.path.join(samples, "heaptrack", "heaptrack.phases_after.zst")))
+        check_steps(t, memtui, pairs[0], env, "diff", DIFF_STEPS)
+        check_steps(t, memtui, pairs[1], env, "htdiff", DIFF_STEPS)
         check_colours(t, memtui, memray)
         check_ascii(t, memtui, heaptrack)
         check_cancel(t, memtui, samples)
