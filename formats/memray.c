@@ -54,6 +54,14 @@
 #define START_WINDOW (64u << 10)
 /* A heap larger than this (2^62 bytes) is corrupt data; keeps every model sum in int64. */
 #define HEAP_LIMIT ((int64_t)1 << 62)
+/*
+ * Live mapping intervals that munmaps may scan over the whole file, in total
+ * (about a second of work).  Real captures scan thousands; a file made of
+ * overlapping mmaps and munmaps would otherwise take quadratic time (and grow
+ * the list by a split per scanned interval): past the budget it ends as
+ * truncated at that MUNMAP.
+ */
+#define MAP_SCAN_BUDGET ((uint64_t)1 << 28)
 /* The longest varint: 10 bytes.  A varint that fails with this many bytes left is invalid. */
 #define VARINT_MAX 10
 
@@ -157,6 +165,7 @@ struct memray {
 	uint32_t slab_free;		/* head of the free list, UINT32_MAX = none */
 	struct vec maps;		/* struct mapping */
 	int64_t heap;			/* sum of emitted byte deltas (memray's current) */
+	uint64_t map_scans;		/* intervals munmaps have scanned (MAP_SCAN_BUDGET) */
 	uint64_t replaced;		/* allocations at a still-live address */
 	int64_t last_ms;
 
@@ -579,10 +588,10 @@ static enum rec_status mmap_alloc(struct memray *m, uint64_t addr, uint64_t size
  * becomes two (count +1).  Emits one event per run of intervals with the same
  * stack (usually one event), or a zero event if nothing overlaps.
  *
- * NEEDSWORK: a linear scan over the live intervals; fine for real captures
- * (tens to thousands of mappings), quadratic for a file made of mmaps.
+ * A linear scan over the live intervals: fine for real captures (tens to
+ * thousands of mappings); MAP_SCAN_BUDGET bounds the total for hostile ones.
  */
-static void munmap_range(struct memray *m, uint64_t addr, uint64_t size)
+static enum rec_status munmap_range(struct memray *m, uint64_t addr, uint64_t size)
 {
 	uint64_t end = addr + size < addr ? UINT64_MAX : addr + size;
 	uint32_t run_stack = 0;
@@ -590,6 +599,10 @@ static void munmap_range(struct memray *m, uint64_t addr, uint64_t size)
 	bool run = false;
 	size_t i = 0;
 
+	if (m->maps.len > MAP_SCAN_BUDGET - m->map_scans)
+		return bad(m, "MUNMAP: over %" PRIu64 " memory-mapping intervals scanned; too many "
+			      "overlapping mmaps", MAP_SCAN_BUDGET);
+	m->map_scans += m->maps.len;
 	/* Pieces left by a split or trim no longer overlap the range: rescanning is harmless. */
 	while (i < m->maps.len) {
 		struct mapping *map = vec_at(&m->maps, i);
@@ -634,6 +647,7 @@ static void munmap_range(struct memray *m, uint64_t addr, uint64_t size)
 		m->heap -= (int64_t)(hi - lo);
 	}
 	capture_builder_event(m->b, run_stack, run_bytes, (int32_t)run_count, 0);
+	return REC_OK;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -717,10 +731,8 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 		simple_free(m, addr);
 		return REC_OK;
 	}
-	if (alloc == A_MUNMAP) {
-		munmap_range(m, addr, size);
-		return REC_OK;
-	}
+	if (alloc == A_MUNMAP)
+		return munmap_range(m, addr, size);
 	th = vec_at(&m->threads, m->cur_thread);
 	stack = alloc_stack(m, current_py_stack(m), th->tid, (uint32_t)native,
 			    mr_native_generation(&m->nat));

@@ -21,6 +21,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 ERROR_LINE = re.compile(r"^memtui: .+: .+$")
 
@@ -79,6 +80,16 @@ class Runner:
         return path
 
 
+def leb128(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7f
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
 def memray_header(version=13, cmd=b"python3 x.py", tail=b""):
     h = b"memray\0" + struct.pack("<ii", version, 0x030B02F0) + bytes([0, 0])
     h += struct.pack("<QQqq", 0, 0, 1700000000000, 1700000000001) + cmd + b"\0"
@@ -132,6 +143,16 @@ def main():
         r.run("memray pop empty", r.write("pop.bin", memray_header(
             tail=bytes([12]) + struct.pack("<Q", 1) + bytes([0x1f]))), None)
         r.run("memray bad token", r.write("tok.bin", memray_header(tail=bytes([3, 3, 3]))), None)
+        # 100,000 nested mmaps at one address, then 100,000 munmaps there: each munmap scans
+        # every live interval, so this is quadratic unless the reader bounds the scanning.
+        storm = bytes([12]) + struct.pack("<Q", 1)
+        storm += b"".join(bytes([0xF8, 0, 14]) + leb128(4096 * (i + 1)) for i in range(100000))
+        storm += bytes([0xF8, 0, 15, 8]) * 100000
+        t0 = time.time()
+        r.run("memray mmap/munmap storm", r.write("storm.bin", memray_header(tail=storm)), "ok",
+              r"truncated.*overlapping mmaps")
+        if time.time() - t0 > 10:
+            r.fail("memray mmap/munmap storm", "took %.1f s" % (time.time() - t0))
         r.run("heaptrack format 4", r.write("h4", b"v 10700 4\nX ./a\n"), "error", r"version")
         r.run("heaptrack absurd string", r.write("hs", b"v 10400 3\ns ffffffffffffff x\n"
                                                    b"+ 0\n"), None)
