@@ -444,7 +444,7 @@ static void draw_row(const struct view_diff *v, struct screen *s, struct rect r,
 	snprintf(cell, sizeof(cell), "%*s %*s", c->delta, value_text(v, delta, true, dl, 32),
 		 c->pct, change_text(d->a_total, d->b_total, pct, 32));
 	x += screen_text(s, x, y, r.x + r.w - x, cell, selected ? normal : delta_role(delta, normal));
-	x += screen_text(s, x, y, r.x + r.w - x, " ", normal);
+	x += screen_text(s, x, y, r.x + r.w - x, "  ", normal);
 	draw_node(v, s, x, y, r.x + r.w - x, id, selected);
 }
 
@@ -524,15 +524,20 @@ static void draw_span(const struct view_diff *v, struct screen *s, int x, int y,
 		screen_put(s, x + w - 1, y, '+', role);
 }
 
-/* "fn  A 1.00 MiB (1048576)  B ...  delta +... (+...)  +12.5%  file" of the selection. */
+/*
+ * "fn  A 1.00 MiB (1048576)  B ...  delta +... (+...)  +12.5%  self -2000001  file" of
+ * the selection: totals, then the exact delta of its own paths (what `memtui report
+ * --diff` lists for it, top-down).
+ */
 static void draw_info(const struct view_diff *v, struct screen *s, int y, int w)
 {
 	uint32_t id = outline_node(&v->ol[v->dir]);
 	const struct diff_tree_node *d = &v->cur->dn[id];
 	const struct capture *cap = v->cur->t.cap;
-	int64_t delta = d->b_total - d->a_total;
+	int64_t delta = d->b_total - d->a_total, self = d->b_self - d->a_self;
 	char label[512], a[32], b[32], dl[32], pct[32], line[1024];
 	const char *file = "";
+	size_t n;
 
 	if (id == 0) {
 		snprintf(label, sizeof(label), "all");
@@ -541,15 +546,17 @@ static void draw_info(const struct view_diff *v, struct screen *s, int y, int w)
 		file = capture_string(cap, capture_frame(cap, v->cur->t.nodes[id].frame)->file);
 	}
 	if (v->are_count)
-		snprintf(line, sizeof(line), "%s  A %" PRId64 "  B %" PRId64 "  delta %s%" PRId64
-			 "  %s  %s", label, d->a_total, d->b_total, delta > 0 ? "+" : "", delta,
-			 change_text(d->a_total, d->b_total, pct, 32), file);
+		n = (size_t)snprintf(line, sizeof(line), "%s  A %" PRId64 "  B %" PRId64 "  delta %s%"
+				     PRId64, label, d->a_total, d->b_total, delta > 0 ? "+" : "", delta);
 	else
-		snprintf(line, sizeof(line), "%s  A %s (%" PRId64 ")  B %s (%" PRId64 ")  delta %s (%s%"
-			 PRId64 ")  %s  %s", label, value_text(v, d->a_total, false, a, 32),
-			 d->a_total, value_text(v, d->b_total, false, b, 32), d->b_total,
-			 value_text(v, delta, true, dl, 32), delta > 0 ? "+" : "", delta,
-			 change_text(d->a_total, d->b_total, pct, 32), file);
+		n = (size_t)snprintf(line, sizeof(line), "%s  A %s (%" PRId64 ")  B %s (%" PRId64
+				     ")  delta %s (%s%" PRId64 ")", label,
+				     value_text(v, d->a_total, false, a, 32), d->a_total,
+				     value_text(v, d->b_total, false, b, 32), d->b_total,
+				     value_text(v, delta, true, dl, 32), delta > 0 ? "+" : "", delta);
+	if (n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n, "  %s  self %s%" PRId64 "  %s",
+			 change_text(d->a_total, d->b_total, pct, 32), self > 0 ? "+" : "", self, file);
 	screen_fill(s, 0, y, w, ' ', ROLE_TITLE);
 	screen_text(s, 0, y, w, line, ROLE_TITLE);
 }
