@@ -96,6 +96,13 @@ static void drop_trees(struct view_diff *v)
 	v->cur = NULL;
 }
 
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 /* Whether both captures have the app's metric; if not, says why in v->why. */
 static bool metric_ok(struct view_diff *v, const struct app *app)
 {
@@ -105,8 +112,8 @@ static bool metric_ok(struct view_diff *v, const struct app *app)
 	for (int i = 0; i < 2; i++) {
 		if (explore_available(side[i], app->metric))
 			continue;
-		snprintf(v->why, sizeof(v->why), "%s (%s) has no %s figures: press m for another metric",
-			 i ? "B" : "A", side[i]->path, app_metric_label(app->metric));
+		snprintf(v->why, sizeof(v->why), "%s has no %s figures (%s): press m", i ? "B" : "A",
+			 app_metric_label(app->metric), basename_of(side[i]->path));
 		return false;
 	}
 	return true;
@@ -228,6 +235,7 @@ static void diff_sync(struct view *base, struct app *app)
 	enum tree_direction d = app->dir;
 	struct outline *o = &v->ol[d];
 	uint32_t inv = TREE_NONE;
+	bool shared = false;
 
 	if (!v->snapshots && (v->built[0] || v->built[1]) && v->metric != app->metric)
 		drop_trees(v);
@@ -237,17 +245,17 @@ static void diff_sync(struct view *base, struct app *app)
 	}
 	if (v->cur && d != v->dir)
 		inv = outline_node(&v->ol[v->dir]);
-	else if (!v->snapshots && app->sel_len && app->sel[0] == DIFF_ROOT_KEY)
+	else if ((shared = !v->snapshots && app->sel_len && app->sel[0] == DIFF_ROOT_KEY))
 		outline_set_path(o, app->sel, app->sel_len);
 	if (!v->built[d])
 		build(v, app, d);
 	outline_detach(o);
 	arrange(v, app, d);
 	outline_attach(o, &v->dt[d].t);
-	if (!v->opened[d]) {
+	/* A first look opens on the largest change, unless the other diff view chose a path. */
+	if (!v->opened[d] && !shared)
 		open_hot(o, &v->dt[d]);
-		v->opened[d] = true;
-	}
+	v->opened[d] = true;
 	if (inv != TREE_NONE) {
 		uint32_t c = diff_tree_child_like(&v->dt[d], 0, &v->dt[!d], inv);
 
@@ -301,13 +309,6 @@ static enum role delta_role(int64_t delta, enum role same)
 	return delta > 0 ? ROLE_GROWTH : delta < 0 ? ROLE_SHRINK : same;
 }
 
-static const char *basename_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 static const char *side_name(const struct view_diff *v, const struct app *app, int side,
 			     bool full)
 {
@@ -351,7 +352,7 @@ struct columns {
 
 static struct columns columns_for(const struct view_diff *v)
 {
-	struct columns c = { 9, 10, 7 };
+	struct columns c = { 9, 10, 8 };
 	const struct diff_tree_node *root = &v->cur->dn[0];
 	char digits[32];
 
