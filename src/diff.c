@@ -1,7 +1,7 @@
 /*
  * diff: per capture, a path key per stack (hash of the parent's key and the
  * frame's (function, file) strings), computed in stack id order (parents
- * first); then one hashmap from path key to change, filled from A's nonzero
+ * first) from one key per frame; then one hashmap from path key to change, filled from A's nonzero
  * stacks and then B's.  64-bit keys: a collision would merge two paths, at
  * odds of about n^2 / 2^64.
  */
@@ -21,7 +21,7 @@ static uint64_t str_hash(uint64_t h, const char *s)
 	return (h ^ 0xff) * 0x100000001b3ULL;
 }
 
-static uint64_t frame_hash(const struct capture *cap, uint32_t frame)
+uint64_t diff_frame_key(const struct capture *cap, uint32_t frame)
 {
 	const struct frame *f = capture_frame(cap, frame);
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -35,24 +35,40 @@ static uint64_t frame_hash(const struct capture *cap, uint32_t frame)
 	return str_hash(h, f->file ? capture_string(cap, f->file) : "");
 }
 
-static uint64_t *path_keys(const struct capture *cap)
+uint64_t *diff_frame_keys(const struct capture *cap)
+{
+	uint32_t n = capture_frame_count(cap);
+	uint64_t *k = xmalloc((n ? n : 1) * sizeof(*k));
+
+	for (uint32_t f = 0; f < n; f++)
+		k[f] = diff_frame_key(cap, f);
+	return k;
+}
+
+uint64_t diff_path_extend(uint64_t parent_key, uint64_t frame_key)
+{
+	return hash_u64(parent_key * 31 + frame_key);
+}
+
+uint64_t *diff_path_keys(const struct capture *cap)
 {
 	uint32_t n = capture_stack_count(cap);
 	uint64_t *k = xmalloc((n ? n : 1) * sizeof(*k));
+	uint64_t *fk = diff_frame_keys(cap);
 
 	for (uint32_t s = 0; s < n; s++) {
 		const struct stack_node *sn = capture_stack(cap, s);
 
-		k[s] = sn->depth ? hash_u64(k[sn->parent] * 31 + frame_hash(cap, sn->frame))
-				 : 0x9e3779b97f4a7c15ULL;
+		k[s] = sn->depth ? diff_path_extend(k[sn->parent], fk[sn->frame]) : DIFF_ROOT_KEY;
 	}
+	free(fk);
 	return k;
 }
 
 static void add_side(struct diff *d, struct hashmap *idx, size_t *cap_changes, int side,
 		     const struct snapshot *w)
 {
-	uint64_t *keys = path_keys(d->cap[side]);
+	uint64_t *keys = diff_path_keys(d->cap[side]);
 
 	for (uint32_t s = 0; s < w->n; s++) {
 		struct diff_change *c;

@@ -34,6 +34,20 @@ struct diff {
 	int64_t a_total, b_total;	/* sums of the two snapshots' bytes */
 };
 
+/*
+ * The content keys diff_compute matches on, for other views of a diff
+ * (diff_tree.h).  A frame's key hashes its (function, file) strings (unnamed
+ * frames: module and offset, or module alone for absolute addresses); a path's
+ * key is diff_path_extend(parent path's key, frame key), DIFF_ROOT_KEY for the
+ * empty path.  Both arrays are malloc'd (caller frees), indexed by frame id
+ * (capture_frame_count() entries) and by stack id (capture_stack_count()).
+ */
+#define DIFF_ROOT_KEY 0x9e3779b97f4a7c15ULL
+uint64_t diff_frame_key(const struct capture *cap, uint32_t frame);
+uint64_t *diff_frame_keys(const struct capture *cap);
+uint64_t *diff_path_keys(const struct capture *cap);
+uint64_t diff_path_extend(uint64_t parent_key, uint64_t frame_key);
+
 /* Matches wa (weights of a) with wb (of b).  Release with diff_release. */
 void diff_compute(struct diff *d, const struct capture *a, const struct snapshot *wa,
 		  const struct capture *b, const struct snapshot *wb);

@@ -1,73 +1,871 @@
 /*
- * view_diff: a diff of two snapshots (placeholder until the view lands).
+ * view_diff: two captures, or two moments of one, side by side as one call
+ * tree (src/diff_tree.h), drawn as an outline or as a flame graph.
+ *
+ * Model: one diff tree per direction, built on first use and kept until the
+ * weights change (the app's metric, for two captures; never, for two
+ * snapshots, whose metric is fixed: the live heap at each side's moment).
+ * Paths are matched by the (function, file) of their frames, so node keys
+ * are the same in any tree of the two sides; the selection is an outline
+ * (src/outline.h) per direction, i.e. a key path, and survives a new metric,
+ * order, filter, direction or mode.  The flame mode keeps its selection in
+ * the same outline (moving in the graph selects in the outline), plus a zoom
+ * node remembered as a key path.  Two views over two captures (the app's
+ * views 1 and 2) share the selection through app->sel; a snapshot diff is
+ * opened on top of views of one capture, whose keys are of another kind, so
+ * it keeps its selection to itself.
+ *
+ * Orders: the app's `s` cycles METRIC_BYTES, METRIC_COUNT, METRIC_NAME; here
+ * they mean |delta| (the default), size = max(A, B), and name.  The flame
+ * graph always lays out by size (its layout needs siblings by width).  `t`
+ * hides unchanged subtrees; `f` switches between the tree and the graph.
+ *
+ * Tree screen: a title row naming the sides, a column title row, then rows
+ * of A, B, delta, delta% and the indented node: marker, function, file
+ * (dim), [module] of native frames.  delta% is delta / A, "new" when A is 0,
+ * "gone" when B is 0.  Deltas carry their sign as text ("+1.00 MiB") and
+ * are coloured growth / shrink, so they read without colours too.
+ *
+ * Flame screen: title row, icicle rows (width max(A, B), colour the sign of
+ * delta, unchanged frames the two plain shades; without colours a changed
+ * frame's label starts with '+' or '-'), and an info line with the selected
+ * frame's exact figures.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app.h"
+#include "diff_tree.h"
+#include "flame.h"
+#include "fmt.h"
+#include "glyphs.h"
+#include "outline.h"
 #include "snapshot.h"
 #include "view.h"
 #include "xalloc.h"
 
-static void diff_sync(struct view *v, struct app *app)
+struct view_diff {
+	struct view base;
+	bool flame;			/* drawn as a flame graph */
+	bool snapshots;			/* two snapshots of app->ex's capture: metric fixed */
+	struct snapshot snap[2];	/* their weights (snapshots mode) */
+	char label[2][64];		/* names of the sides (snapshots mode) */
+	struct diff_tree dt[2];		/* per direction */
+	bool built[2];
+	enum report_view metric;	/* what dt[] weigh (captures mode) */
+	bool are_count;			/* the weights are allocation counts */
+	struct outline ol[2];		/* per direction: expanded nodes, selection */
+	bool opened[2];			/* ol[d] has been shown (its hot path opened) */
+	enum tree_direction dir;	/* direction shown */
+	struct diff_tree *cur;		/* shown tree; NULL before the first sync or when the
+					 * metric is missing from a side */
+	bool changed_only;		/* hide unchanged subtrees */
+	size_t top;			/* tree mode: first row on screen */
+	uint32_t zoom;			/* flame mode: node at row 0 */
+	uint64_t *zoom_path;		/* its keys from the root */
+	size_t zoom_len, zoom_cap;
+	char why[200];			/* why nothing is shown, or "" */
+};
+
+/* ---- model upkeep ---------------------------------------------------- */
+
+static enum diff_tree_order order_for(const struct view_diff *v, const struct app *app)
 {
-	(void)v;
-	(void)app;
+	if (v->flame)
+		return DIFF_ORDER_SIZE;
+	return app->sort == METRIC_COUNT ? DIFF_ORDER_SIZE
+	       : app->sort == METRIC_NAME ? DIFF_ORDER_NAME
+					  : DIFF_ORDER_DELTA;
 }
 
-static void diff_draw(const struct view *v, const struct app *app, struct screen *s, struct rect r)
+static const char *order_label(enum diff_tree_order o)
 {
-	(void)v;
-	(void)app;
-	screen_text(s, r.x, r.y, r.w, "diff", ROLE_TITLE);
+	return o == DIFF_ORDER_SIZE ? "max(A,B)" : o == DIFF_ORDER_NAME ? "name" : "|delta|";
 }
 
-static enum view_result diff_key(struct view *v, struct app *app, enum action a,
+static void drop_trees(struct view_diff *v)
+{
+	for (int d = 0; d < 2; d++) {
+		outline_detach(&v->ol[d]);
+		if (v->built[d])
+			diff_tree_release(&v->dt[d]);
+		v->built[d] = false;
+	}
+	v->cur = NULL;
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* Whether both captures have the app's metric; if not, says why in v->why. */
+static bool metric_ok(struct view_diff *v, const struct app *app)
+{
+	const struct explore *side[2] = { app->ex, app->ex_b };
+
+	v->why[0] = 0;
+	for (int i = 0; i < 2; i++) {
+		if (explore_available(side[i], app->metric))
+			continue;
+		snprintf(v->why, sizeof(v->why), "%s has no %s figures (%s): press m", i ? "B" : "A",
+			 app_metric_label(app->metric), basename_of(side[i]->path));
+		return false;
+	}
+	return true;
+}
+
+static void build(struct view_diff *v, struct app *app, enum tree_direction d)
+{
+	struct snapshot w[2];
+	bool count = false, count_b = false;
+
+	if (v->snapshots) {
+		diff_tree_build(&v->dt[d], app->ex->cap, &v->snap[0], app->ex->cap, &v->snap[1], d);
+		v->are_count = false;
+	} else {
+		report_view_weights(&app->ex->base, app->metric, &w[0], &count);
+		report_view_weights(&app->ex_b->base, app->metric, &w[1], &count_b);
+		diff_tree_build(&v->dt[d], app->ex->cap, &w[0], app->ex_b->cap, &w[1], d);
+		snapshot_release(&w[0]);
+		snapshot_release(&w[1]);
+		v->are_count = count;
+		v->metric = app->metric;
+	}
+	v->built[d] = true;
+}
+
+/* Re-links dt[d] for the current order and filter; its outline must be detached. */
+static void arrange(struct view_diff *v, const struct app *app, enum tree_direction d)
+{
+	struct diff_tree *dt = &v->dt[d];
+	enum diff_tree_order order = order_for(v, app);
+
+	if (dt->order != order || dt->changed_only != v->changed_only)
+		diff_tree_arrange(dt, order, v->changed_only);
+}
+
+static bool is_below(const struct tree *t, uint32_t node, uint32_t ancestor)
+{
+	for (; node != TREE_NONE; node = t->nodes[node].parent)
+		if (node == ancestor)
+			return true;
+	return false;
+}
+
+static void remember_zoom(struct view_diff *v)
+{
+	size_t n = tree_path(&v->cur->t, v->zoom, NULL, 0);
+
+	if (n > v->zoom_cap) {
+		v->zoom_cap = n * 2;
+		v->zoom_path = xrealloc_array(v->zoom_path, v->zoom_cap, sizeof(*v->zoom_path));
+	}
+	v->zoom_len = tree_path(&v->cur->t, v->zoom, v->zoom_path, v->zoom_cap);
+}
+
+/* Rows of tree the body shows (below the two title rows). */
+static size_t page_rows(int body_h)
+{
+	return body_h > 2 ? (size_t)body_h - 2 : 1;
+}
+
+static size_t clamp_top(const struct outline *o, size_t top, size_t rows)
+{
+	if (o->cursor < top)
+		top = o->cursor;
+	if (o->cursor >= top + rows)
+		top = o->cursor - rows + 1;
+	if (o->n_rows > rows && top > o->n_rows - rows)
+		top = o->n_rows - rows;
+	if (o->n_rows <= rows)
+		top = 0;
+	return top;
+}
+
+/* After a move: the selection to the app (two captures), the zoom kept above it. */
+static void publish(struct view_diff *v, struct app *app)
+{
+	struct outline *o = &v->ol[v->dir];
+	size_t n;
+	const uint64_t *path = outline_path(o, &n);
+
+	if (!v->cur)
+		return;
+	if (!v->snapshots)
+		app_set_selection(app, path, n);
+	v->top = clamp_top(o, v->top, page_rows(app->body.h));
+	if (!is_below(&v->cur->t, outline_node(o), v->zoom)) {
+		v->zoom = 0;
+		remember_zoom(v);
+	}
+}
+
+/* Shows the tree again after its order or filter changed. */
+static void relink(struct view_diff *v, struct app *app)
+{
+	struct outline *o = &v->ol[v->dir];
+
+	outline_detach(o);
+	arrange(v, app, v->dir);
+	outline_attach(o, &v->cur->t);
+	v->zoom = tree_find_path(&v->cur->t, v->zoom_path, v->zoom_len);
+	remember_zoom(v);
+	publish(v, app);
+}
+
+/* The first view of a tree: the largest change selected, its ancestors open. */
+static void open_hot(struct outline *o, const struct diff_tree *dt)
+{
+	uint32_t hot = diff_tree_hot(dt);
+
+	if (hot == 0)
+		outline_expand_heavy(o, 500);
+	else
+		outline_select(o, hot);
+}
+
+static void diff_sync(struct view *base, struct app *app)
+{
+	struct view_diff *v = (struct view_diff *)base;
+	enum tree_direction d = app->dir;
+	struct outline *o = &v->ol[d];
+	uint32_t inv = TREE_NONE;
+	bool shared = false;
+
+	if (!v->snapshots && (v->built[0] || v->built[1]) && v->metric != app->metric)
+		drop_trees(v);
+	if (!v->snapshots && !metric_ok(v, app)) {
+		drop_trees(v);
+		return;
+	}
+	if (v->cur && d != v->dir)
+		inv = outline_node(&v->ol[v->dir]);
+	else if ((shared = !v->snapshots && app->sel_len && app->sel[0] == DIFF_ROOT_KEY))
+		outline_set_path(o, app->sel, app->sel_len);
+	if (!v->built[d])
+		build(v, app, d);
+	outline_detach(o);
+	arrange(v, app, d);
+	outline_attach(o, &v->dt[d].t);
+	/* A first look opens on the largest change, unless the other diff view chose a path. */
+	if (!v->opened[d] && !shared)
+		open_hot(o, &v->dt[d]);
+	v->opened[d] = true;
+	if (inv != TREE_NONE) {
+		uint32_t c = diff_tree_child_like(&v->dt[d], 0, &v->dt[!d], inv);
+
+		if (c != TREE_NONE) {
+			outline_select(o, c);
+			outline_expand(o, c);
+		}
+	}
+	if (d != v->dir)
+		v->zoom_len = 0;
+	v->dir = d;
+	v->cur = &v->dt[d];
+	v->zoom = tree_find_path(&v->cur->t, v->zoom_path, v->zoom_len);
+	remember_zoom(v);
+	publish(v, app);
+}
+
+/* ---- figures as text ------------------------------------------------- */
+
+/* A weight ("1.00 MiB" or a count); with sign, "+" before a positive one. */
+static char *value_text(const struct view_diff *v, int64_t x, bool sign, char *buf, size_t size)
+{
+	char num[24];
+
+	if (v->are_count)
+		snprintf(num, sizeof(num), "%" PRId64, x);
+	else
+		fmt_bytes(x, num, sizeof(num));
+	snprintf(buf, size, "%s%s", sign && x > 0 ? "+" : "", num);
+	return buf;
+}
+
+/* delta / A: "+12.5%", "new" (A is 0), "gone" (B is 0), "-" (both 0). */
+static char *change_text(int64_t a, int64_t b, char *buf, size_t size)
+{
+	char pct[32];
+
+	if (!a && !b)
+		snprintf(buf, size, "-");
+	else if (!a)
+		snprintf(buf, size, "new");
+	else if (!b)
+		snprintf(buf, size, "gone");
+	else
+		snprintf(buf, size, "%s%s", b > a ? "+" : "", fmt_percent(b - a, a, pct, sizeof(pct)));
+	return buf;
+}
+
+static enum role delta_role(int64_t delta, enum role same)
+{
+	return delta > 0 ? ROLE_GROWTH : delta < 0 ? ROLE_SHRINK : same;
+}
+
+static const char *side_name(const struct view_diff *v, const struct app *app, int side,
+			     bool full)
+{
+	const char *path;
+
+	if (v->snapshots)
+		return v->label[side];
+	path = side ? app->ex_b->path : app->ex->path;
+	return full ? path : basename_of(path);
+}
+
+static const char *what_title(const struct view_diff *v, const struct app *app)
+{
+	return v->snapshots ? "live heap" : report_view_title(app->metric);
+}
+
+/* "A: before.bin  B: after.bin", with base names when the paths do not fit. */
+static void draw_sides(const struct view_diff *v, const struct app *app, struct screen *s, int x,
+		       int y, int w, const char *right)
+{
+	char buf[600];
+	int rw = screen_text_width(s, right);
+
+	for (int full = 1; full >= 0; full--) {
+		snprintf(buf, sizeof(buf), "A: %s  B: %s", side_name(v, app, 0, full),
+			 side_name(v, app, 1, full));
+		if (screen_text_width(s, buf) + 2 + rw <= w || !full)
+			break;
+	}
+	screen_fill(s, x, y, w, ' ', ROLE_TITLE);
+	screen_text(s, x, y, w, buf, ROLE_TITLE);
+	if (screen_text_width(s, buf) + 2 + rw <= w)
+		screen_text(s, x + w - rw, y, rw, right, ROLE_TITLE);
+}
+
+/* ---- tree mode --------------------------------------------------------- */
+
+struct columns {
+	int value, delta, pct;		/* widths of A and B, of delta, of delta% */
+};
+
+static struct columns columns_for(const struct view_diff *v)
+{
+	struct columns c = { 9, 10, 8 };
+	const struct diff_tree_node *root = &v->cur->dn[0];
+	char digits[32];
+
+	if (v->are_count) {
+		int n = snprintf(digits, sizeof(digits), "%" PRId64,
+				 root->a_total > root->b_total ? root->a_total : root->b_total);
+
+		c.value = n > 5 ? n : 5;
+		c.delta = c.value + 1;
+	}
+	return c;
+}
+
+/* The node part of a row: indent, marker, function, file, [module]. */
+static void draw_node(const struct view_diff *v, struct screen *s, int x, int y, int w,
+		      uint32_t id, bool selected)
+{
+	const struct outline *o = &v->ol[v->dir];
+	const struct tree *t = &v->cur->t;
+	const struct tree_node *nd = &t->nodes[id];
+	const struct glyphs *g = glyphs_get(s->utf8);
+	enum role normal = selected ? ROLE_SELECTED : ROLE_NORMAL;
+	const struct frame *f;
+	const char *file, *module, *m;
+	int indent = (int)nd->depth * 2, used;
+	char fn[512], where[600];
+	size_t n = 0;
+
+	if (indent > w / 3)
+		indent = w / 3;
+	x += indent;
+	w -= indent;
+	if (w < 3)
+		return;
+	screen_put(s, x, y, nd->first_child == TREE_NONE ? g->leaf
+			    : outline_is_open(o, id)	  ? g->open
+							  : g->closed, normal);
+	x += 2;
+	w -= 2;
+	if (id == 0) {
+		screen_text(s, x, y, w, "<root>", normal);
+		return;
+	}
+	capture_frame_label(t->cap, nd->frame, fn, sizeof(fn));
+	m = outline_matches(o, id) ? outline_find(fn, o->pattern) : NULL;
+	if (m) {
+		used = screen_textn(s, x, y, w, fn, (size_t)(m - fn), normal);
+		used += screen_textn(s, x + used, y, w - used, m, strlen(o->pattern), ROLE_MATCH);
+		used += screen_text(s, x + used, y, w - used, m + strlen(o->pattern), normal);
+	} else {
+		used = screen_text(s, x, y, w, fn, normal);
+	}
+	if (used == w && screen_text_width(s, fn) > w)
+		screen_put(s, x + w - 1, y, g->ellipsis, normal);
+	f = capture_frame(t->cap, nd->frame);
+	file = capture_string(t->cap, f->file);
+	module = capture_string(t->cap, f->module);
+	/* The file's full path when it fits, else its base name. */
+	for (int pass = 0; pass < 2; pass++) {
+		n = 0;
+		where[0] = 0;
+		if (*file)
+			n = (size_t)snprintf(where, sizeof(where), "  %s", pass ? basename_of(file) : file);
+		if (*module && f->kind != FRAME_PYTHON && n < sizeof(where))
+			snprintf(where + n, sizeof(where) - n, "  [%s]", basename_of(module));
+		if (screen_text_width(s, where) <= w - used)
+			break;
+	}
+	if (w - used > 2)
+		screen_text(s, x + used, y, w - used, where, selected ? ROLE_SELECTED : ROLE_DIM);
+}
+
+static void draw_row(const struct view_diff *v, struct screen *s, struct rect r, int y,
+		     const struct columns *c, size_t row)
+{
+	const struct outline *o = &v->ol[v->dir];
+	uint32_t id = o->rows[row];
+	const struct diff_tree_node *d = &v->cur->dn[id];
+	int64_t delta = d->b_total - d->a_total;
+	bool selected = row == o->cursor;
+	enum role normal = selected ? ROLE_SELECTED : ROLE_NORMAL;
+	char a[32], b[32], dl[32], pct[32], cell[160];
+	int x = r.x;
+
+	if (selected)
+		screen_fill(s, r.x, y, r.w, ' ', ROLE_SELECTED);
+	snprintf(cell, sizeof(cell), "%*s %*s ", c->value, value_text(v, d->a_total, false, a, 32),
+		 c->value, value_text(v, d->b_total, false, b, 32));
+	x += screen_text(s, x, y, r.x + r.w - x, cell, normal);
+	snprintf(cell, sizeof(cell), "%*s %*s", c->delta, value_text(v, delta, true, dl, 32),
+		 c->pct, change_text(d->a_total, d->b_total, pct, 32));
+	x += screen_text(s, x, y, r.x + r.w - x, cell, selected ? normal : delta_role(delta, normal));
+	x += screen_text(s, x, y, r.x + r.w - x, "  ", normal);
+	draw_node(v, s, x, y, r.x + r.w - x, id, selected);
+}
+
+static void draw_tree(const struct view_diff *v, const struct app *app, struct screen *s,
+		      struct rect r)
+{
+	const struct outline *o = &v->ol[v->dir];
+	size_t rows = page_rows(r.h), top = clamp_top(o, v->top, rows);
+	struct columns c = columns_for(v);
+	char what[160], title[200];
+
+	snprintf(what, sizeof(what), "%s, %s%s", v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
+		 what_title(v, app), v->changed_only ? ", changed only" : "");
+	draw_sides(v, app, s, r.x, r.y, r.w, what);
+	if (r.h < 2)
+		return;
+	snprintf(title, sizeof(title), "%*s %*s %*s %*s  function  file", c.value, "A", c.value, "B",
+		 c.delta, "delta", c.pct, "delta%");
+	screen_fill(s, r.x, r.y + 1, r.w, ' ', ROLE_TITLE);
+	screen_text(s, r.x, r.y + 1, r.w, title, ROLE_TITLE);
+	for (size_t i = 0; i < rows && top + i < o->n_rows && (int)i + 2 < r.h; i++)
+		draw_row(v, s, r, r.y + 2 + (int)i, &c, top + i);
+}
+
+/* ---- flame mode -------------------------------------------------------- */
+
+static uint32_t icicle_rows(int h)
+{
+	return h > 3 ? (uint32_t)h - 2 : 1;
+}
+
+static void lay_out(const struct view_diff *v, int w, int h, struct flame *fl)
+{
+	flame_layout(fl, &v->cur->t, METRIC_BYTES, v->zoom, w > 0 ? (uint32_t)w : 1,
+		     icicle_rows(h) - 1);
+}
+
+/* Where the selection is drawn: its span, or its nearest ancestor's. */
+static struct flame_pos locate(const struct view_diff *v, const struct flame *fl)
+{
+	struct flame_pos pos = { 0, 0 };
+	const struct tree *t = &v->cur->t;
+
+	for (uint32_t nd = outline_node(&v->ol[v->dir]); nd != TREE_NONE && nd != v->zoom;
+	     nd = t->nodes[nd].parent)
+		if (flame_find(fl, nd, &pos))
+			return pos;
+	pos.row = 0;
+	pos.idx = 0;
+	return pos;
+}
+
+static void draw_span(const struct view_diff *v, struct screen *s, int x, int y,
+		      const struct flame_span *sp, enum role role)
+{
+	const struct glyphs *g = glyphs_get(s->utf8);
+	int64_t delta = diff_tree_delta(v->cur, sp->node);
+	int w = (int)sp->width, used = 0;
+	char label[512];
+
+	if (w < 2) {
+		screen_put(s, x, y, !s->colors && delta ? (delta > 0 ? '+' : '-') : g->shade, role);
+		return;
+	}
+	screen_fill(s, x, y, w, ' ', role);
+	if (!s->colors && delta)
+		used = screen_text(s, x, y, w - 1, delta > 0 ? "+" : "-", role);
+	if (sp->node == 0)
+		snprintf(label, sizeof(label), "all");
+	else
+		capture_frame_label(v->cur->t.cap, v->cur->t.nodes[sp->node].frame, label,
+				    sizeof(label));
+	used += screen_text(s, x + used, y, w - 1 - used, label, role);
+	if (used == w - 1 && screen_text_width(s, label) > w - 1 && w > 3)
+		screen_put(s, x + w - 2, y, g->ellipsis, role);
+	if (sp->flags & (FLAME_SPAN_HIDDEN | FLAME_SPAN_CUT) && w > 2)
+		screen_put(s, x + w - 1, y, '+', role);
+}
+
+/*
+ * "fn  A 1.00 MiB (1048576)  B ...  delta +... (+...)  +12.5%  self -2000001  file" of
+ * the selection: totals, then the exact delta of its own paths (what `memtui report
+ * --diff` lists for it, top-down).
+ */
+static void draw_info(const struct view_diff *v, struct screen *s, int y, int w)
+{
+	uint32_t id = outline_node(&v->ol[v->dir]);
+	const struct diff_tree_node *d = &v->cur->dn[id];
+	const struct capture *cap = v->cur->t.cap;
+	int64_t delta = d->b_total - d->a_total, self = d->b_self - d->a_self;
+	char label[512], a[32], b[32], dl[32], pct[32], line[1024];
+	const char *file = "";
+	size_t n;
+
+	if (id == 0) {
+		snprintf(label, sizeof(label), "all");
+	} else {
+		capture_frame_label(cap, v->cur->t.nodes[id].frame, label, sizeof(label));
+		file = capture_string(cap, capture_frame(cap, v->cur->t.nodes[id].frame)->file);
+	}
+	if (v->are_count)
+		n = (size_t)snprintf(line, sizeof(line), "%s  A %" PRId64 "  B %" PRId64 "  delta %s%"
+				     PRId64, label, d->a_total, d->b_total, delta > 0 ? "+" : "", delta);
+	else
+		n = (size_t)snprintf(line, sizeof(line), "%s  A %s (%" PRId64 ")  B %s (%" PRId64
+				     ")  delta %s (%s%" PRId64 ")", label,
+				     value_text(v, d->a_total, false, a, 32), d->a_total,
+				     value_text(v, d->b_total, false, b, 32), d->b_total,
+				     value_text(v, delta, true, dl, 32), delta > 0 ? "+" : "", delta);
+	if (n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n, "  %s  self %s%" PRId64 "  %s",
+			 change_text(d->a_total, d->b_total, pct, 32), self > 0 ? "+" : "", self, file);
+	screen_fill(s, 0, y, w, ' ', ROLE_TITLE);
+	screen_text(s, 0, y, w, line, ROLE_TITLE);
+}
+
+static void draw_flame(const struct view_diff *v, const struct app *app, struct screen *s,
+		       struct rect r)
+{
+	const struct outline *o = &v->ol[v->dir];
+	struct flame fl;
+	struct flame_pos cur;
+	char what[512], zoom[256] = "";
+
+	lay_out(v, r.w, r.h, &fl);
+	cur = locate(v, &fl);
+	if (v->zoom)
+		capture_frame_label(v->cur->t.cap, v->cur->t.nodes[v->zoom].frame, zoom, sizeof(zoom));
+	snprintf(what, sizeof(what), "flame, %s, %s%s%s%s",
+		 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", what_title(v, app),
+		 v->changed_only ? ", changed only" : "", v->zoom ? ", zoomed into " : "", zoom);
+	draw_sides(v, app, s, r.x, r.y, r.w, what);
+	for (uint32_t row = 0; row < fl.n_rows && (int)row + 1 < r.h - 1; row++) {
+		uint32_t n;
+		const struct flame_span *sp = flame_row(&fl, row, &n);
+
+		for (uint32_t i = 0; i < n; i++) {
+			enum role role = delta_role(diff_tree_delta(v->cur, sp[i].node),
+						    (i + row) % 2 ? ROLE_FRAME_B : ROLE_FRAME_A);
+
+			if (row == cur.row && i == cur.idx)
+				role = ROLE_SELECTED;
+			else if (outline_matches(o, sp[i].node))
+				role = ROLE_MATCH;
+			draw_span(v, s, r.x + (int)sp[i].x, r.y + 1 + (int)row, &sp[i], role);
+		}
+	}
+	if (r.h > 2)
+		draw_info(v, s, r.y + r.h - 1, r.w);
+	flame_release(&fl);
+}
+
+static void diff_draw(const struct view *base, const struct app *app, struct screen *s,
+		      struct rect r)
+{
+	const struct view_diff *v = (const struct view_diff *)base;
+
+	if (!v->cur) {
+		screen_text(s, r.x, r.y, r.w, v->why, ROLE_WARNING);
+		return;
+	}
+	if (v->flame)
+		draw_flame(v, app, s, r);
+	else
+		draw_tree(v, app, s, r);
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+static enum view_result tree_move(struct view_diff *v, struct app *app, enum action a)
+{
+	struct outline *o = &v->ol[v->dir];
+	size_t page = page_rows(app->body.h);
+	uint32_t nd = outline_node(o);
+
+	switch (a) {
+	case A_DOWN:
+		outline_move(o, 1);
+		break;
+	case A_UP:
+		outline_move(o, -1);
+		break;
+	case A_PGDN:
+		v->top += page;
+		outline_move(o, (long)page);
+		break;
+	case A_PGUP:
+		v->top = v->top > page ? v->top - page : 0;
+		outline_move(o, -(long)page);
+		break;
+	case A_FIRST:
+		outline_set_cursor(o, 0);
+		break;
+	case A_LAST:
+		outline_set_cursor(o, o->n_rows ? o->n_rows - 1 : 0);
+		break;
+	case A_IN:
+	case A_ENTER:
+		if (outline_is_open(o, nd))
+			outline_move(o, 1);
+		else
+			outline_expand(o, nd);
+		break;
+	case A_BACK:
+		if (nd == 0)
+			return ACT_IGNORED;	/* the app closes an opened view */
+		/* fall through */
+	case A_OUT:
+		if (nd && outline_is_open(o, nd))
+			outline_collapse(o, nd);
+		else if (v->cur->t.nodes[nd].parent != TREE_NONE)
+			outline_select(o, v->cur->t.nodes[nd].parent);
+		break;
+	case A_EXPAND:
+		outline_expand_all(o, nd);
+		break;
+	case A_EXPAND_ALL:
+		outline_expand_all(o, 0);
+		break;
+	case A_COLLAPSE:
+		outline_collapse_all(o, nd);
+		break;
+	case A_COLLAPSE_ALL:
+		outline_collapse_all(o, 0);
+		break;
+	default:
+		return ACT_IGNORED;
+	}
+	return ACT_NONE;
+}
+
+static enum view_result flame_move(struct view_diff *v, struct app *app, enum action a)
+{
+	struct outline *o = &v->ol[v->dir];
+	enum view_result res = ACT_NONE;
+	struct flame fl;
+	struct flame_pos pos;
+	bool moved = true;
+
+	lay_out(v, app->body.w, app->body.h, &fl);
+	pos = locate(v, &fl);
+	switch (a) {
+	case A_DOWN:
+		moved = flame_first_child(&fl, &pos);
+		break;
+	case A_UP:
+		moved = flame_parent(&fl, &pos);
+		break;
+	case A_IN:
+		moved = flame_next(&fl, &pos);
+		break;
+	case A_OUT:
+		moved = flame_prev(&fl, &pos);
+		break;
+	case A_FIRST:
+		pos.row = 0;
+		pos.idx = 0;
+		break;
+	case A_ENTER:
+		v->zoom = flame_span(&fl, pos)->node;
+		remember_zoom(v);
+		break;
+	case A_BACK:
+		moved = false;
+		if (v->zoom == 0) {
+			res = ACT_IGNORED;
+			break;
+		}
+		v->zoom = v->cur->t.nodes[v->zoom].parent;
+		remember_zoom(v);
+		break;
+	default:
+		moved = false;
+		res = ACT_IGNORED;
+	}
+	if (moved)
+		outline_select(o, flame_span(&fl, pos)->node);
+	flame_release(&fl);
+	return res;
+}
+
+/* t: changed paths only; f: tree / flame graph. */
+static void toggle(struct view_diff *v, struct app *app, enum action a)
+{
+	if (a == A_TOGGLE) {
+		v->changed_only = !v->changed_only;
+		app_message(app, v->changed_only ? "changed paths only" : "all paths");
+	} else {
+		v->flame = !v->flame;
+	}
+	relink(v, app);
+}
+
+static enum view_result diff_key(struct view *base, struct app *app, enum action a,
 				 struct view **push)
 {
-	(void)v;
-	(void)app;
-	(void)a;
+	struct view_diff *v = (struct view_diff *)base;
+	struct outline *o = &v->ol[v->dir];
+	enum view_result res = ACT_NONE;
+
 	(void)push;
-	return ACT_IGNORED;
+	if (!v->cur)
+		return ACT_IGNORED;
+	switch (a) {
+	case A_TOGGLE:
+	case A_FLAME:
+		toggle(v, app, a);
+		return ACT_NONE;
+	case A_NEXT_MATCH:
+	case A_PREV_MATCH:
+		if (!o->pattern[0])
+			app_message(app, "no search: press / first");
+		else if (!outline_next_match(o, a == A_NEXT_MATCH ? 1 : -1))
+			app_message(app, "no match for '%s'", o->pattern);
+		break;
+	case A_ESC:
+		if (!o->pattern[0])
+			return ACT_IGNORED;
+		outline_search(o, "");
+		v->ol[!v->dir].pattern[0] = 0;
+		break;
+	case A_METRIC:
+		if (!v->snapshots)
+			return ACT_IGNORED;
+		app_message(app, "this diff compares the live heap at %s and %s (q: back)",
+			    v->label[0], v->label[1]);
+		break;
+	default:
+		res = v->flame ? flame_move(v, app, a) : tree_move(v, app, a);
+	}
+	if (res == ACT_NONE)
+		publish(v, app);
+	return res;
 }
 
-static void diff_status(const struct view *v, const struct app *app, char *buf, size_t size)
+static void diff_search(struct view *base, struct app *app, const char *pattern)
 {
-	(void)v;
-	snprintf(buf, size, " [diff] metric: %s", app_metric_label(app->metric));
+	struct view_diff *v = (struct view_diff *)base;
+	size_t n;
+
+	if (!v->cur)
+		return;
+	n = outline_search(&v->ol[v->dir], pattern);
+	snprintf(v->ol[!v->dir].pattern, sizeof(v->ol[!v->dir].pattern), "%s", pattern);
+	if (pattern[0] && !n)
+		app_message(app, "no match for '%s'", pattern);
+	else if (pattern[0])
+		app_message(app, "%zu match%s for '%s'", n, n == 1 ? "" : "es", pattern);
+	publish(v, app);
 }
 
-static void diff_free(struct view *v)
+static void diff_status(const struct view *base, const struct app *app, char *buf, size_t size)
 {
+	const struct view_diff *v = (const struct view_diff *)base;
+	const struct outline *o = &v->ol[v->dir];
+	uint32_t nd;
+	char fn[256] = "<root>";
+	size_t n;
+
+	n = (size_t)snprintf(buf, size, " [diff%s] metric: %s", v->flame ? " flame" : "",
+			     v->snapshots ? "live heap (fixed)" : app_metric_label(app->metric));
+	if (!v->cur || n >= size)
+		return;
+	nd = outline_node(o);
+	if (nd != TREE_NONE && nd != 0)
+		capture_frame_label(v->cur->t.cap, v->cur->t.nodes[nd].frame, fn, sizeof(fn));
+	n += (size_t)snprintf(buf + n, size - n, "  %s  sort: %s%s  %zu/%zu %s",
+			      v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
+			      order_label(order_for(v, app)), v->changed_only ? "  changed only" : "",
+			      o->n_rows ? o->cursor + 1 : 0, o->n_rows, fn);
+	if (o->pattern[0] && n < size)
+		snprintf(buf + n, size - n, "  /%s (%zu)", o->pattern, o->n_matches);
+}
+
+static void diff_free(struct view *base)
+{
+	struct view_diff *v = (struct view_diff *)base;
+
+	drop_trees(v);
+	for (int d = 0; d < 2; d++) {
+		outline_release(&v->ol[d]);
+		snapshot_release(&v->snap[d]);
+	}
+	free(v->zoom_path);
 	free(v);
 }
 
 static const struct view_ops diff_ops = {
 	.name = "diff",
-	.header = true,
+	.header = false,
 	.sync = diff_sync,
 	.draw = diff_draw,
 	.key = diff_key,
+	.search = diff_search,
 	.status = diff_status,
 	.free = diff_free,
 };
 
 struct view *view_diff_new_captures(bool flame)
 {
-	struct view *v = xcalloc(1, sizeof(*v));
+	struct view_diff *v = xcalloc(1, sizeof(*v));
 
-	(void)flame;
-	v->ops = &diff_ops;
-	return v;
+	v->base.ops = &diff_ops;
+	v->flame = flame;
+	outline_init(&v->ol[0]);
+	outline_init(&v->ol[1]);
+	return &v->base;
 }
 
 struct view *view_diff_new_snapshots(struct snapshot *a, const char *label_a,
 				     struct snapshot *b, const char *label_b)
 {
-	(void)label_a;
-	(void)label_b;
-	snapshot_release(a);
-	snapshot_release(b);
-	return view_diff_new_captures(false);
+	struct view_diff *v = (struct view_diff *)view_diff_new_captures(false);
+
+	v->snapshots = true;
+	v->snap[0] = *a;
+	v->snap[1] = *b;
+	memset(a, 0, sizeof(*a));
+	memset(b, 0, sizeof(*b));
+	snprintf(v->label[0], sizeof(v->label[0]), "%s", label_a ? label_a : "A");
+	snprintf(v->label[1], sizeof(v->label[1]), "%s", label_b ? label_b : "B");
+	return &v->base;
 }
