@@ -26,6 +26,8 @@
  * "gone" when B is 0.  Deltas carry their sign as text ("+1.00 MiB") and
  * are coloured growth / shrink, so they read without colours too.
  *
+ * Above either, the capture header (both captures for `memtui A B`).
+ *
  * Flame screen: title row, icicle rows (width max(A, B), colour the sign of
  * delta, unchanged frames the two plain shades; without colours a changed
  * frame's label starts with '+' or '-'), and an info line with the selected
@@ -835,7 +837,7 @@ static void diff_free(struct view *base)
 
 static const struct view_ops diff_ops = {
 	.name = "diff",
-	.header = false,
+	.header = true,
 	.sync = diff_sync,
 	.draw = diff_draw,
 	.key = diff_key,
