@@ -127,15 +127,18 @@ static uint64_t cursor_event(const struct view_timeline *v)
 	return v->cur == v->tl.peak_col ? v->tl.peak_ev_idx : timeline_event_at(&v->tl, v->cur);
 }
 
-/* "12 ms" (or "event 1234") of the moment after event ev. */
+/* "12 ms" (or "event 1234") of the moment after event ev; "peak, 12 ms" and "end, 40 ms" too. */
 static void fmt_moment(const struct view_timeline *v, uint64_t ev, char *buf, size_t size)
 {
+	const char *what = ev == v->tl.peak_ev_idx ? "peak, "
+			   : ev + 1 == capture_totals(v->cap)->events ? "end, " : "";
+
 	if (ev == UINT64_MAX)
 		snprintf(buf, size, "start");
 	else if (v->tl.mode == TIMELINE_BY_TIME)
-		snprintf(buf, size, "%" PRId64 " ms", timeline_time_of_event(v->cap, ev));
+		snprintf(buf, size, "%s%" PRId64 " ms", what, timeline_time_of_event(v->cap, ev));
 	else
-		snprintf(buf, size, "event %" PRIu64, ev);
+		snprintf(buf, size, "%sevent %" PRIu64, what, ev);
 }
 
 static void draw_axis(const struct view_timeline *v, struct screen *s, int x0, int y, int w)
