@@ -511,11 +511,14 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 	uint32_t nd = outline_node(o);
 	enum view_result res = ACT_NONE;
 
-	if (v->src && (res = source_key(v, app, a, push)) != ACT_IGNORED)
-		return res;
+	if (v->src) {
+		res = source_key(v, app, a, push);
+		if (res != ACT_IGNORED)
+			return res;
+		res = ACT_NONE;
+	}
 	if (v->flaming)
 		return v->flame->ops->key(v->flame, app, a, push);
-	res = ACT_NONE;
 	if (nd == TREE_NONE)
 		return ACT_IGNORED;
 	switch (a) {
