@@ -34,6 +34,29 @@ static void snapshot_sum(struct snapshot *s)
 	}
 }
 
+void snapshot_empty(struct snapshot *s, const struct capture *cap)
+{
+	snapshot_alloc(s, cap);
+}
+
+void snapshot_recount(struct snapshot *s)
+{
+	snapshot_sum(s);
+}
+
+void snapshot_dup(struct snapshot *dst, const struct snapshot *src)
+{
+	dst->n = src->n;
+	dst->bytes = xmalloc((src->n ? src->n : 1) * sizeof(*dst->bytes));
+	dst->count = xmalloc((src->n ? src->n : 1) * sizeof(*dst->count));
+	if (src->n) {
+		memcpy(dst->bytes, src->bytes, src->n * sizeof(*dst->bytes));
+		memcpy(dst->count, src->count, src->n * sizeof(*dst->count));
+	}
+	dst->total_bytes = src->total_bytes;
+	dst->total_count = src->total_count;
+}
+
 void snapshot_release(struct snapshot *s)
 {
 	free(s->bytes);

@@ -38,6 +38,12 @@ void snapshot_allocated(struct snapshot *s, const struct capture *cap, uint64_t 
 void snapshot_temporary(struct snapshot *s, const struct capture *cap, uint64_t from,
 			uint64_t to);
 void snapshot_release(struct snapshot *s);
+/* Zero bytes and count for every stack of cap (to fill by hand, then snapshot_recount). */
+void snapshot_empty(struct snapshot *s, const struct capture *cap);
+/* Recomputes total_bytes and total_count after the arrays were changed. */
+void snapshot_recount(struct snapshot *s);
+/* A deep copy of src into dst (dst's own arrays; release both). */
+void snapshot_dup(struct snapshot *dst, const struct snapshot *src);
 
 /* Whether the capture's suppression patterns match any frame of stack. */
 int snapshot_stack_suppressed(const struct capture *cap, uint32_t stack);

@@ -23,6 +23,8 @@
 #define ROW_PENDING (UINT32_MAX - 1)	/* a foreign free while a call is open: decided later */
 #define CLS_NONE UINT32_MAX		/* not under F */
 #define CLS_AT_F (UINT32_MAX - 1)	/* F is the innermost frame (F itself allocates) */
+#define CLS_AT_PY_F (UINT32_MAX - 2)	/* at a Python F, native frames below it skipped */
+#define FILE_ANY UINT32_MAX		/* F's frames match by function name alone */
 
 struct pass {
 	const struct capture *cap;
@@ -45,6 +47,9 @@ struct pass {
 	struct hashmap top_idx;	/* (row << 32 | function) -> index into top_bytes */
 	int64_t *top_bytes;
 	size_t n_top, cap_top;
+	bool collect;		/* stages_row_snapshots: gather one row's allocations */
+	uint32_t collect_row;	/* that row (ROW_NONE = outside) */
+	struct snapshot *collected;
 };
 
 static void row_init(struct stage_row *r, const char *name)
@@ -71,27 +76,101 @@ static struct stage_row *row_at(struct pass *p, uint32_t r)
 	return r == ROW_NONE ? &p->outside : &p->rows[r];
 }
 
+/*
+ * F's frames: every frame whose function is named spec->function.  When those
+ * frames come from several files (memray's own `main` above the tracker in
+ * the unelided fallback stacks of a --native capture, beside the script's
+ * `main`), only the file under which the most bytes were allocated is F:
+ * each stack's bytes count for the file of its innermost frame so named.
+ * Returns the per-frame flags (owned by the caller).
+ */
+static uint8_t *find_f_frames(const struct capture *cap, const char *name)
+{
+	uint32_t n_frames = capture_frame_count(cap), n_stacks = capture_stack_count(cap);
+	uint8_t *is_f = xcalloc(n_frames ? n_frames : 1, 1);
+	uint32_t file = FILE_ANY, *inner, best = FILE_ANY;
+	bool several = false;
+	struct snapshot w;
+	struct hashmap idx;
+	int64_t *sum;
+	size_t n_sum = 0;
+
+	for (uint32_t f = 1; f < n_frames; f++) {
+		const struct frame *fr = capture_frame(cap, f);
+
+		if (!fr->function || strcmp(capture_string(cap, fr->function), name))
+			continue;
+		is_f[f] = 1;
+		several |= file != FILE_ANY && fr->file != file;
+		file = fr->file;
+	}
+	if (!several)
+		return is_f;
+	inner = xmalloc((n_stacks ? n_stacks : 1) * sizeof(*inner));
+	sum = xcalloc(n_frames, sizeof(*sum));
+	hashmap_init(&idx);
+	snapshot_allocated(&w, cap, 0, UINT64_MAX);
+	for (uint32_t s = 0; s < n_stacks; s++) {
+		const struct stack_node *sn = capture_stack(cap, s);
+		uint32_t k;
+
+		inner[s] = !sn->depth ? FILE_ANY
+			   : is_f[sn->frame] ? capture_frame(cap, sn->frame)->file
+					     : inner[sn->parent];
+		if (inner[s] == FILE_ANY || !w.bytes[s])
+			continue;
+		k = hashmap_get(&idx, inner[s]);
+		if (k == HASHMAP_NONE) {
+			k = (uint32_t)n_sum++;
+			hashmap_put(&idx, inner[s], k);
+		}
+		sum[k] += w.bytes[s];
+		if (best == FILE_ANY || sum[k] > sum[hashmap_get(&idx, best)] ||
+		    (sum[k] == sum[hashmap_get(&idx, best)] && inner[s] < best))
+			best = inner[s];
+	}
+	for (uint32_t f = 1; f < n_frames && best != FILE_ANY; f++)
+		if (is_f[f] && capture_frame(cap, f)->file != best)
+			is_f[f] = 0;
+	snapshot_release(&w);
+	hashmap_release(&idx);
+	free(sum);
+	free(inner);
+	return is_f;
+}
+
+/*
+ * Each stack's class, parents first (stack ids are).  Below a Python F the
+ * child is the next Python frame (memray attributes by the Python stack), so
+ * native frames between F and it are skipped; below a native F it is the
+ * next frame, whatever it is.
+ */
 static void classify_stacks(struct pass *p)
 {
 	const struct capture *cap = p->cap;
 	uint32_t n = capture_stack_count(cap);
+	uint8_t *is_f = find_f_frames(cap, p->spec->function);
 
 	for (uint32_t s = 0; s < n; s++) {
 		const struct stack_node *sn = capture_stack(cap, s);
-		uint32_t fn, pc;
+		const struct frame *fr;
+		uint32_t pc;
 
 		p->cls[s] = CLS_NONE;
 		if (!sn->depth)
 			continue;
-		fn = capture_frame(cap, sn->frame)->function;
+		fr = capture_frame(cap, sn->frame);
 		pc = p->cls[sn->parent];
-		if (fn && !strcmp(capture_string(cap, fn), p->spec->function))
-			p->cls[s] = CLS_AT_F;
+		if (is_f[sn->frame])
+			p->cls[s] = fr->kind == FRAME_PYTHON ? CLS_AT_PY_F : CLS_AT_F;
 		else if (pc == CLS_AT_F)
-			p->cls[s] = fn;
+			p->cls[s] = fr->function;
+		else if (pc == CLS_AT_PY_F)
+			p->cls[s] = fr->kind == FRAME_PYTHON ? fr->function : CLS_AT_PY_F;
 		else
 			p->cls[s] = pc;
 	}
+	free(is_f);
 }
 
 /* Moves the pending frees into row r (inside its window) or to the outside row. */
@@ -161,7 +240,7 @@ static uint32_t child_row(struct pass *p, uint32_t fn)
 static uint32_t under_assign(struct pass *p, const struct event *ev, uint64_t ev_idx)
 {
 	uint32_t c = p->cls[ev->stack];
-	bool is_child = c != CLS_NONE && c != CLS_AT_F;
+	bool is_child = c != CLS_NONE && c != CLS_AT_F && c != CLS_AT_PY_F;
 	bool cur_is_c = p->cur != ROW_NONE && is_child && p->rows[p->cur].function == c;
 
 	if (ev->flags & EV_ALLOC) {
@@ -240,6 +319,10 @@ static void apply(struct pass *p, uint32_t row, const struct event *ev, uint64_t
 		r->alloc_bytes += ev->bytes;
 		p->last_row[ev->stack] = row;
 		count_top(p, row, ev);
+		if (p->collect && row == p->collect_row) {
+			p->collected->bytes[ev->stack] += ev->bytes;
+			p->collected->count[ev->stack] += ev->count;
+		}
 	} else if (ev->bytes < 0 || ev->count < 0) {
 		r->freed_count -= ev->count;
 		r->freed_bytes -= ev->bytes;
@@ -342,62 +425,153 @@ static void finish(struct pass *p, struct stages *out)
 	out->rows = xrealloc_array(p->rows, out->n, sizeof(*out->rows));
 	out->rows[p->n_rows] = p->outside;
 	p->rows = NULL;
+	p->n_rows = 0;
+	p->outside.name = NULL;
 }
 
-int stages_compute(struct stages *out, const struct capture *cap, const struct stages_spec *spec)
+/* Sets up a pass of spec over cap; -1 when spec cannot apply (every event is then outside). */
+static int pass_begin(struct pass *p, const struct capture *cap, const struct stages_spec *spec)
 {
-	struct pass p = { 0 };
 	uint32_t n_stacks = capture_stack_count(cap);
-	uint64_t peak_idx = capture_totals(cap)->peak_ev_idx;
-	struct event_cursor c;
-	struct event ev;
-	uint64_t i = 0;
+	size_t n = n_stacks ? n_stacks : 1;
 	int rc = 0;
 
-	memset(out, 0, sizeof(*out));
-	p.cap = cap;
-	p.spec = spec;
-	p.cur = ROW_NONE;
-	row_init(&p.outside, "<outside stages>");
-	row_init(&p.pending, "");
-	hashmap_init(&p.row_of_child);
-	hashmap_init(&p.top_idx);
+	memset(p, 0, sizeof(*p));
+	p->cap = cap;
+	p->spec = spec;
+	p->cur = ROW_NONE;
+	row_init(&p->outside, "<outside stages>");
+	row_init(&p->pending, "");
+	hashmap_init(&p->row_of_child);
+	hashmap_init(&p->top_idx);
 	if ((spec->split == STAGES_SLICES && !spec->slices) ||
 	    (spec->split == STAGES_UNDER && (!spec->function || !*spec->function)))
 		rc = -1;
-	p.live_bytes = xcalloc(n_stacks ? n_stacks : 1, sizeof(int64_t));
-	p.live_count = xcalloc(n_stacks ? n_stacks : 1, sizeof(int64_t));
-	p.last_row = xmalloc((n_stacks ? n_stacks : 1) * sizeof(uint32_t));
-	memset(p.last_row, 0xff, (n_stacks ? n_stacks : 1) * sizeof(uint32_t));
+	p->live_bytes = xcalloc(n, sizeof(int64_t));
+	p->live_count = xcalloc(n, sizeof(int64_t));
+	p->last_row = xmalloc(n * sizeof(uint32_t));
+	memset(p->last_row, 0xff, n * sizeof(uint32_t));
 	if (spec->split == STAGES_UNDER && !rc) {
-		p.cls = xmalloc((n_stacks ? n_stacks : 1) * sizeof(uint32_t));
-		classify_stacks(&p);
+		p->cls = xmalloc(n * sizeof(uint32_t));
+		classify_stacks(p);
 	} else if (!rc) {
-		make_bounds(&p);
+		make_bounds(p);
 	}
-	event_cursor_init(&c, cap, 0);
+	return rc;
+}
+
+/* The streaming pass: every event to its row. */
+static void pass_run(struct pass *p, int rc)
+{
+	uint64_t peak_idx = capture_totals(p->cap)->peak_ev_idx;
+	struct event_cursor c;
+	struct event ev;
+	uint64_t i = 0;
+
+	event_cursor_init(&c, p->cap, 0);
 	while (event_cursor_next(&c, &ev)) {
 		uint32_t row = ROW_NONE;
 
 		if (!rc)
-			row = p.cls ? under_assign(&p, &ev, i) : bounds_assign(&p, i);
-		apply(&p, row, &ev, i);
+			row = p->cls ? under_assign(p, &ev, i) : bounds_assign(p, i);
+		apply(p, row, &ev, i);
 		if (i == peak_idx)
-			credit_live(&p, true);
+			credit_live(p, true);
 		i++;
 	}
 	event_cursor_release(&c);
-	finish(&p, out);
-	free(p.live_bytes);
-	free(p.live_count);
-	free(p.last_row);
-	free(p.cls);
-	free(p.bounds);
-	free(p.top_bytes);
-	free(p.pending.name);
-	hashmap_release(&p.row_of_child);
-	hashmap_release(&p.top_idx);
+}
+
+static void pass_release(struct pass *p)
+{
+	for (size_t i = 0; i < p->n_rows; i++)
+		free(p->rows[i].name);
+	free(p->rows);
+	free(p->outside.name);
+	free(p->live_bytes);
+	free(p->live_count);
+	free(p->last_row);
+	free(p->cls);
+	free(p->bounds);
+	free(p->top_bytes);
+	free(p->pending.name);
+	hashmap_release(&p->row_of_child);
+	hashmap_release(&p->top_idx);
+}
+
+int stages_compute(struct stages *out, const struct capture *cap, const struct stages_spec *spec)
+{
+	struct pass p;
+	int rc = pass_begin(&p, cap, spec);
+
+	memset(out, 0, sizeof(*out));
+	pass_run(&p, rc);
+	finish(&p, out);	/* moves the rows into out */
+	pass_release(&p);
 	return rc;
+}
+
+bool stages_under_exists(const struct capture *cap, const char *function)
+{
+	struct stages_spec spec = { STAGES_UNDER, 0, function, 0 };
+	struct pass p;
+	bool found = false;
+
+	if (pass_begin(&p, cap, &spec) == 0)
+		for (uint32_t s = 0; s < capture_stack_count(cap) && !found; s++)
+			found = p.cls[s] != CLS_NONE && p.cls[s] != CLS_AT_F && p.cls[s] != CLS_AT_PY_F;
+	pass_release(&p);
+	return found;
+}
+
+/* The event after which row k ends; UINT64_MAX: before any event. */
+uint64_t stages_row_end(const struct stages *s, size_t k, const struct capture *cap)
+{
+	uint64_t events = capture_totals(cap)->events;
+
+	if (k + 1 == s->n)
+		return events ? events - 1 : UINT64_MAX;
+	for (size_t j = k + 1; j-- > 0;)
+		if (s->rows[j].first_ev != STAGES_NO_EVENT)
+			return s->rows[j].last_ev;
+	return UINT64_MAX;
+}
+
+uint64_t stages_row_start(const struct stages *s, size_t k)
+{
+	const struct stage_row *r = &s->rows[k];
+
+	if (r->first_ev == STAGES_NO_EVENT) {
+		for (size_t j = k; j-- > 0;)
+			if (s->rows[j].first_ev != STAGES_NO_EVENT)
+				return s->rows[j].last_ev;
+		return UINT64_MAX;
+	}
+	return r->first_ev ? r->first_ev - 1 : UINT64_MAX;
+}
+
+void stages_row_snapshots(struct snapshot *allocated, struct snapshot *alive,
+			  const struct capture *cap, const struct stages_spec *spec,
+			  const struct stages *s, size_t k)
+{
+	struct pass p;
+	int rc = pass_begin(&p, cap, spec);
+
+	snapshot_empty(allocated, cap);
+	p.collect = true;
+	p.collect_row = k + 1 == s->n ? ROW_NONE : (uint32_t)k;
+	p.collected = allocated;
+	pass_run(&p, rc);
+	pass_release(&p);
+	snapshot_recount(allocated);
+	snapshot_live_at(alive, cap, stages_row_end(s, k, cap));
+	for (uint32_t i = 0; i < alive->n; i++) {
+		int64_t b = alive->bytes[i], c = alive->count[i];
+
+		alive->bytes[i] = b < 0 ? 0 : b > allocated->bytes[i] ? allocated->bytes[i] : b;
+		alive->count[i] = c < 0 ? 0 : c > allocated->count[i] ? allocated->count[i] : c;
+	}
+	snapshot_recount(alive);
 }
 
 void stages_release(struct stages *s)

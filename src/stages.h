@@ -16,6 +16,12 @@
  *                  the open call.  A free of C's stacks belongs to C's call
  *                  only while it is open; else it is outside.  With
  *                  STAGES_MERGE, the calls of one function are one row.
+ *                  F's frames are those named F; when they come from several
+ *                  files, those of the file with the most bytes allocated
+ *                  under it (each stack counted for its innermost F).  Below
+ *                  a Python F, the child is the next Python frame: native
+ *                  frames between them are skipped (memray attributes by the
+ *                  Python stack).
  *
  * Figures per row (struct stage_row): allocated/freed/net are sums of the
  * events assigned to the row; cumulative and peak are the whole heap during
@@ -30,10 +36,12 @@
 #ifndef MT_STAGES_H
 #define MT_STAGES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "capture.h"
+#include "snapshot.h"
 
 enum stages_split { STAGES_MARKS, STAGES_SLICES, STAGES_UNDER };
 
@@ -87,5 +95,40 @@ int stages_compute(struct stages *out, const struct capture *cap, const struct s
 void stages_release(struct stages *s);
 /* Parses "marks", "slices:N", "under:FUNCTION" (function borrowed from s); -1 if invalid. */
 int stages_spec_parse(struct stages_spec *spec, const char *s);
+/*
+ * Whether STAGES_UNDER function gives at least one stage row (some stack has a
+ * child of it).  O(stacks), plus one pass over the log when frames of that
+ * name come from several files.
+ */
+bool stages_under_exists(const struct capture *cap, const char *function);
+
+/*
+ * Row k's place in the log, for the live heap at its start and end
+ * (snapshot_live_at): the event just before its first event, and its last
+ * event.  A merged row starts with its first call and ends with its last;
+ * the outside row ends with the capture.  A row without events starts and
+ * ends where the last earlier row with events ended.  UINT64_MAX: before
+ * any event.
+ */
+uint64_t stages_row_start(const struct stages *s, size_t k);
+uint64_t stages_row_end(const struct stages *s, size_t k, const struct capture *cap);
+/*
+ * Row k's own allocations, per stack, of s = stages_compute(cap, spec) (the
+ * same spec: one more pass assigns every event exactly as that one did):
+ *   allocated  the allocation events assigned to row k (every call of a
+ *              merged row);
+ *   alive      what of them is still live at the row's end
+ *              (stages_row_end): per stack, the live bytes and count then,
+ *              capped at what row k allocated on that stack.  The log knows
+ *              live figures per stack, not per allocation, so a stack's live
+ *              bytes are taken to be its newest allocations: exact when the
+ *              stack allocates only in row k (STAGES_UNDER with STAGES_MERGE),
+ *              else as if frees released a stack's oldest allocations first.
+ * Both are filled (release with snapshot_release).  One streaming pass,
+ * O(stacks + rows) memory.
+ */
+void stages_row_snapshots(struct snapshot *allocated, struct snapshot *alive,
+			  const struct capture *cap, const struct stages_spec *spec,
+			  const struct stages *s, size_t k);
 
 #endif

@@ -11,6 +11,10 @@
  * siblings sorted by size, so this view always asks for the size order,
  * whatever order the tree view shows.
  *
+ * In fixed mode (view_flame.h) the tree is the owner's, handed over before
+ * each sync, and the title and status name what it weighs instead of the
+ * app's metric.
+ *
  * Screen: a title row, the icicle rows, and a bottom line naming the frame
  * under the cursor with its figures.  A span shows its function when it is
  * wide enough, leaves its last cell blank as a border, and ends in '+' when
@@ -28,6 +32,7 @@
 #include "glyphs.h"
 #include "outline.h"
 #include "view.h"
+#include "view_flame.h"
 #include "xalloc.h"
 
 struct view_flame {
@@ -40,6 +45,11 @@ struct view_flame {
 	uint64_t *zoom_path;		/* zoom's keys from the root */
 	size_t zoom_len, zoom_cap;
 	char pattern[OUTLINE_MAX_PATTERN];	/* search, "" = none */
+	bool fixed;			/* the owner's tree (view_flame_set_tree) */
+	const struct tree *fixed_tree;
+	bool fixed_count;
+	char fixed_title[256];		/* what the tree weighs, for the title */
+	char fixed_metric[128];		/* and for the status line */
 };
 
 /* Icicle rows in a body of h rows (title and bottom line apart). */
@@ -102,7 +112,14 @@ static void flame_sync(struct view *base, struct app *app)
 	if (v->t && v->dir != app->dir)
 		v->zoom_len = 0;
 	v->dir = app->dir;
-	v->t = explore_tree(app->ex, app->metric, app->dir, METRIC_BYTES, &v->are_count);
+	if (v->fixed) {
+		v->t = v->fixed_tree;
+		v->are_count = v->fixed_count;
+	} else {
+		v->t = explore_tree(app->ex, app->metric, app->dir, METRIC_BYTES, &v->are_count);
+	}
+	if (!v->t)
+		return;
 	v->zoom = tree_find_path(v->t, v->zoom_path, v->zoom_len);
 	v->sel = tree_find_path(v->t, app->sel, app->sel_len);
 	if (!is_below(v->t, v->sel, v->zoom))
@@ -184,7 +201,7 @@ static void flame_draw(const struct view *base, const struct app *app, struct sc
 	const struct view_flame *v = (const struct view_flame *)base;
 	struct flame fl;
 	struct flame_pos cur;
-	char title[512], zoom[256];
+	char title[1024], zoom[256];
 
 	if (!v->t || r.h < 1)
 		return;
@@ -193,7 +210,8 @@ static void flame_draw(const struct view *base, const struct app *app, struct sc
 	if (v->zoom)
 		capture_frame_label(v->t->cap, v->t->nodes[v->zoom].frame, zoom, sizeof(zoom));
 	snprintf(title, sizeof(title), "flame graph, %s, %s%s%s",
-		 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", report_view_title(app->metric),
+		 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
+		 v->fixed ? v->fixed_title : report_view_title(app->metric),
 		 v->zoom ? ", zoomed into " : "", v->zoom ? zoom : "");
 	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
 	screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
@@ -328,7 +346,7 @@ static void flame_status(const struct view *base, const struct app *app, char *b
 
 	n = (size_t)snprintf(buf, size, "[flame graph] %s  metric: %s  Enter: zoom  Bksp: out",
 			     app->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			     app_metric_label(app->metric));
+			     v->fixed ? v->fixed_metric : app_metric_label(app->metric));
 	if (v->pattern[0] && n < size)
 		snprintf(buf + n, size - n, "  /%s", v->pattern);
 }
@@ -358,4 +376,23 @@ struct view *view_flame_new(void)
 
 	v->base.ops = &flame_ops;
 	return &v->base;
+}
+
+struct view *view_flame_new_fixed(void)
+{
+	struct view_flame *v = (struct view_flame *)view_flame_new();
+
+	v->fixed = true;
+	return &v->base;
+}
+
+void view_flame_set_tree(struct view *base, const struct tree *t, bool are_count, const char *title,
+			 const char *metric)
+{
+	struct view_flame *v = (struct view_flame *)base;
+
+	v->fixed_tree = t;
+	v->fixed_count = are_count;
+	snprintf(v->fixed_title, sizeof(v->fixed_title), "%s", title);
+	snprintf(v->fixed_metric, sizeof(v->fixed_metric), "%s", metric);
 }

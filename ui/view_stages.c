@@ -1,45 +1,643 @@
 /*
- * view_stages: the stage table (placeholder until the view lands).
+ * view_stages: the stage-delta table (src/stages.h), and what a stage opens.
+ *
+ * The split is fixed when the view is made: the calls under a function
+ * (S on a tree node), or by default the capture's marks if it has any, else
+ * the calls under "main" if that gives a stage, else 10 time slices.  The
+ * rows are computed on the first sync, and again when t merges or unmerges
+ * repeated calls (STAGES_MERGE; under a function only).  The outside row is
+ * always there, always last, whatever the order.
+ *
+ * Keys: s cycles the order of the rows, time first, then descending by
+ * allocated, count, freed, net, cumulative, peak, duration, and by name.
+ * m is the app's metric; here it picks the highlighted column (peak: peak
+ * inside the stage; leaks: net delta, what the stage leaves behind;
+ * allocated: allocated bytes; allocations and temporary: allocation count),
+ * which the info lines repeat exactly.  Enter opens the selected stage's own
+ * tree (view_tree.h over a source made here): what it allocated that is
+ * still alive at its end, or (t) everything it allocated; f there switches
+ * to a flame graph, d diffs the live heap at the stage's start with its end.
+ * Space marks a stage as side A, d diffs the live heap at the end of A with
+ * the end of the selected stage.
+ *
+ * Screen: a title naming the split, column titles, the rows (narrow screens
+ * drop the less important columns first: calls, count, start, freed, top
+ * allocator, cumulative, duration), and two info lines with the selected
+ * row's exact integers.  Scrolling as in the tree view: top is the first
+ * row shown, clamped at draw.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app.h"
+#include "fmt.h"
+#include "outline.h"
+#include "stages.h"
 #include "view.h"
+#include "view_tree.h"
 #include "xalloc.h"
 
-static void stages_sync(struct view *v, struct app *app)
+#define DEFAULT_SLICES 10
+#define NO_ROW SIZE_MAX
+
+enum order {
+	BY_TIME, BY_ALLOCATED, BY_COUNT, BY_FREED, BY_NET, BY_CUMULATIVE, BY_PEAK, BY_DURATION,
+	BY_NAME, N_ORDERS
+};
+
+static const char *const order_names[N_ORDERS] = {
+	"time", "allocated", "count", "freed", "net", "cumulative", "peak", "duration", "name",
+};
+
+enum col {
+	COL_STAGE, COL_CALLS, COL_START, COL_DURATION, COL_ALLOCATED, COL_COUNT, COL_FREED,
+	COL_NET, COL_CUMULATIVE, COL_PEAK, COL_TOP, N_COLS
+};
+
+/* Columns left to right; drop is the order narrow screens drop them in (0: never). */
+static const struct {
+	const char *title;
+	int width;		/* the stage and top columns take what is left, at least this */
+	int drop;
+} cols[N_COLS] = {
+	[COL_STAGE] = { "stage", 12, 0 },	 [COL_CALLS] = { "calls", 5, 1 },
+	[COL_START] = { "start", 8, 3 },	 [COL_DURATION] = { "duration", 8, 7 },
+	[COL_ALLOCATED] = { "allocated", 9, 0 }, [COL_COUNT] = { "count", 6, 2 },
+	[COL_FREED] = { "freed", 9, 4 },	 [COL_NET] = { "net", 9, 0 },
+	[COL_CUMULATIVE] = { "cumulative", 10, 6 }, [COL_PEAK] = { "peak", 9, 0 },
+	[COL_TOP] = { "top allocator", 12, 5 },
+};
+
+struct view_stages {
+	struct view base;
+	const struct capture *cap;
+	char *function;		/* requested function (owned), NULL: default split */
+	struct stages_spec spec;	/* spec.function points into function or "main" */
+	char split[96];		/* "under main", "10 slices", "marks" */
+	bool have;		/* st computed */
+	struct stages st;
+	size_t *order;		/* rows in display order (st.n entries) */
+	enum order by;
+	size_t cur;		/* cursor: position in order */
+	size_t top;		/* first position shown */
+	size_t mark;		/* row index of side A, NO_ROW when none */
+	int name_w;		/* cells the longest stage name wants (with the mark), <= 32 */
+	char pattern[OUTLINE_MAX_PATTERN];
+};
+
+/* ---- the rows and their order ------------------------------------------ */
+
+static int64_t sort_value(const struct stage_row *r, enum order by)
 {
-	(void)v;
-	(void)app;
+	switch (by) {
+	case BY_ALLOCATED: return r->alloc_bytes;
+	case BY_COUNT: return r->alloc_count;
+	case BY_FREED: return r->freed_bytes;
+	case BY_NET: return r->net_bytes;
+	case BY_CUMULATIVE: return r->cumulative_bytes;
+	case BY_PEAK: return r->peak_bytes;
+	case BY_DURATION: return r->duration_ms;
+	default: return 0;
+	}
 }
 
-static void stages_draw(const struct view *v, const struct app *app, struct screen *s,
+/* Whether row a comes before row b (the outside row last; ties in time order). */
+static bool before(const struct view_stages *v, size_t a, size_t b)
+{
+	const struct stage_row *ra = &v->st.rows[a], *rb = &v->st.rows[b];
+	int c;
+
+	if (a + 1 == v->st.n || b + 1 == v->st.n)
+		return b + 1 == v->st.n && a != b;
+	if (v->by == BY_NAME) {
+		c = strcmp(ra->name, rb->name);
+		return c ? c < 0 : a < b;
+	}
+	if (v->by != BY_TIME && sort_value(ra, v->by) != sort_value(rb, v->by))
+		return sort_value(ra, v->by) > sort_value(rb, v->by);
+	return a < b;
+}
+
+/* A stable merge sort of the display order (rows may be thousands of calls). */
+static void sort_rows(struct view_stages *v)
+{
+	size_t n = v->st.n, *tmp = xmalloc(n * sizeof(*tmp));
+
+	for (size_t i = 0; i < n; i++)
+		v->order[i] = i;
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid || j < hi)
+				if (j >= hi || (i < mid && !before(v, v->order[j], v->order[i])))
+					tmp[k++] = v->order[i++];
+				else
+					tmp[k++] = v->order[j++];
+		}
+		memcpy(v->order, tmp, n * sizeof(*tmp));
+	}
+	free(tmp);
+}
+
+static size_t position_of(const struct view_stages *v, size_t row)
+{
+	for (size_t i = 0; i < v->st.n; i++)
+		if (v->order[i] == row)
+			return i;
+	return 0;
+}
+
+static void choose_split(struct view_stages *v)
+{
+	size_t n_marks;
+
+	memset(&v->spec, 0, sizeof(v->spec));
+	if (v->function) {
+		v->spec.split = STAGES_UNDER;
+		v->spec.function = v->function;
+	} else if (capture_stage_marks(v->cap, &n_marks) && n_marks) {
+		v->spec.split = STAGES_MARKS;
+	} else if (stages_under_exists(v->cap, "main")) {
+		v->spec.split = STAGES_UNDER;
+		v->spec.function = "main";
+	} else {
+		v->spec.split = STAGES_SLICES;
+		v->spec.slices = DEFAULT_SLICES;
+	}
+	if (v->spec.split == STAGES_UNDER)
+		snprintf(v->split, sizeof(v->split), "under %s", v->spec.function);
+	else if (v->spec.split == STAGES_SLICES)
+		snprintf(v->split, sizeof(v->split), "%u slices", v->spec.slices);
+	else
+		snprintf(v->split, sizeof(v->split), "marks");
+}
+
+/* (Re)computes the rows; the cursor stays on the row of the same name when there is one. */
+static void compute(struct view_stages *v)
+{
+	char *keep = v->have ? xstrdup(v->st.rows[v->order[v->cur]].name) : NULL;
+
+	if (v->have) {
+		stages_release(&v->st);
+		free(v->order);
+	}
+	stages_compute(&v->st, v->cap, &v->spec);
+	v->order = xmalloc(v->st.n * sizeof(*v->order));
+	v->have = true;
+	v->mark = NO_ROW;
+	v->name_w = 0;
+	for (size_t i = 0; i < v->st.n; i++)
+		if ((int)strlen(v->st.rows[i].name) + 2 > v->name_w)
+			v->name_w = (int)strlen(v->st.rows[i].name) + 2;
+	if (v->name_w > 32)
+		v->name_w = 32;
+	sort_rows(v);
+	v->cur = 0;
+	for (size_t i = 0; keep && i < v->st.n; i++)
+		if (!strcmp(v->st.rows[v->order[i]].name, keep)) {
+			v->cur = i;
+			break;
+		}
+	free(keep);
+}
+
+static void stages_sync(struct view *base, struct app *app)
+{
+	struct view_stages *v = (struct view_stages *)base;
+
+	if (v->have)
+		return;
+	v->cap = app->ex->cap;
+	choose_split(v);
+	compute(v);
+}
+
+/* ---- drawing ------------------------------------------------------------ */
+
+/*
+ * Which columns fit in w cells, and the widths of the stage and top columns:
+ * the stage column gets up to name_w (its longest name and the mark), the
+ * top allocator what is left.
+ */
+static void layout(int w, int name_w, bool shown[N_COLS], int width[N_COLS])
+{
+	int used = 0;
+
+	for (int c = 0; c < N_COLS; c++) {
+		shown[c] = true;
+		width[c] = cols[c].width;
+		if (c == COL_STAGE && name_w > width[c])
+			width[c] = name_w < 20 ? name_w : 20;
+		used += width[c] + 1;
+	}
+	for (int drop = 1; used > w && drop <= 7; drop++)
+		for (int c = 0; c < N_COLS; c++)
+			if (cols[c].drop == drop && shown[c]) {
+				shown[c] = false;
+				used -= width[c] + 1;
+			}
+	if (used < w) {
+		int want = name_w > width[COL_STAGE] ? name_w - width[COL_STAGE] : 0;
+		int extra = w - used, give = extra < want ? extra : want;
+
+		width[COL_STAGE] += give;
+		if (shown[COL_TOP])
+			width[COL_TOP] += extra - give;
+		else
+			width[COL_STAGE] += extra - give;
+	}
+}
+
+static enum col metric_col(enum report_view m)
+{
+	switch (m) {
+	case VIEW_PEAK: return COL_PEAK;
+	case VIEW_LEAKS: return COL_NET;
+	case VIEW_ALLOCATED: return COL_ALLOCATED;
+	default: return COL_COUNT;
+	}
+}
+
+static const char *metric_meaning(enum report_view m)
+{
+	switch (m) {
+	case VIEW_PEAK: return "peak inside the stage";
+	case VIEW_LEAKS: return "net delta (left behind)";
+	case VIEW_ALLOCATED: return "bytes allocated";
+	default: return "allocation count";
+	}
+}
+
+static void cell_text(const struct view_stages *v, const struct stage_row *r, enum col c,
+		      char *buf, size_t size)
+{
+	switch (c) {
+	case COL_STAGE: snprintf(buf, size, "%s", r->name); break;
+	case COL_CALLS: snprintf(buf, size, "%u", r->calls); break;
+	case COL_START:
+		if (r->start_ms < 0)
+			snprintf(buf, size, "-");
+		else
+			snprintf(buf, size, "%" PRId64 "ms", r->start_ms);
+		break;
+	case COL_DURATION:
+		if (r->duration_ms < 0)
+			snprintf(buf, size, "-");
+		else
+			snprintf(buf, size, "%" PRId64 "ms", r->duration_ms);
+		break;
+	case COL_ALLOCATED: fmt_bytes(r->alloc_bytes, buf, size); break;
+	case COL_COUNT: snprintf(buf, size, "%" PRId64, r->alloc_count); break;
+	case COL_FREED: fmt_bytes(r->freed_bytes, buf, size); break;
+	case COL_NET: fmt_bytes(r->net_bytes, buf, size); break;
+	case COL_CUMULATIVE: fmt_bytes(r->cumulative_bytes, buf, size); break;
+	case COL_PEAK: fmt_bytes(r->peak_bytes, buf, size); break;
+	case COL_TOP:
+		snprintf(buf, size, "%s", r->top_function ? capture_string(v->cap, r->top_function)
+							  : "");
+		break;
+	default: buf[0] = 0;
+	}
+}
+
+/* One table row (row < 0: the column titles). */
+static void draw_line(const struct view_stages *v, const struct app *app, struct screen *s,
+		      int x, int y, int w, long row)
+{
+	bool shown[N_COLS];
+	int width[N_COLS];
+	enum col hi = metric_col(app->metric);
+	const struct stage_row *r = row >= 0 ? &v->st.rows[v->order[row]] : NULL;
+	bool selected = row >= 0 && (size_t)row == v->cur;
+	enum role normal = row < 0 ? ROLE_TITLE : selected ? ROLE_SELECTED : ROLE_NORMAL;
+	char text[256];
+
+	layout(w, v->name_w, shown, width);
+	screen_fill(s, x, y, w, ' ', normal);
+	for (int c = 0; c < N_COLS; c++) {
+		enum role role = normal;
+		int cw = width[c], tw;
+
+		if (!shown[c])
+			continue;
+		if (r)
+			cell_text(v, r, (enum col)c, text, sizeof(text));
+		else
+			snprintf(text, sizeof(text), "%s", cols[c].title);
+		if (c == (int)hi && !selected)
+			role = r ? ROLE_BAR : ROLE_SELECTED;
+		if (c == COL_STAGE) {
+			bool marked = r && v->order[row] == v->mark;
+
+			screen_put(s, x, y, marked ? 'A' : ' ', marked ? ROLE_WARNING : normal);
+			if (r && v->pattern[0] && outline_find(text, v->pattern))
+				role = selected ? ROLE_SELECTED : ROLE_MATCH;
+			screen_text(s, x + 2, y, cw - 2, text, role);
+		} else if (c == COL_TOP) {
+			screen_text(s, x, y, cw, text, r ? (selected ? normal : ROLE_DIM) : role);
+		} else {
+			tw = screen_text_width(s, text);
+			screen_text(s, x + (tw < cw ? cw - tw : 0), y, cw, text, role);
+		}
+		x += cw + 1;
+	}
+}
+
+static void draw_info(const struct view_stages *v, struct screen *s, int x, int y, int w)
+{
+	const struct stage_row *r = &v->st.rows[v->order[v->cur]];
+	char line[768], start[32], dur[32];
+
+	if (r->start_ms >= 0)
+		snprintf(start, sizeof(start), "%" PRId64 " ms", r->start_ms);
+	else
+		snprintf(start, sizeof(start), "-");
+	if (r->duration_ms >= 0)
+		snprintf(dur, sizeof(dur), "%" PRId64 " ms", r->duration_ms);
+	else
+		snprintf(dur, sizeof(dur), "-");
+	snprintf(line, sizeof(line),
+		 "%s: calls %u  start %s  duration %s  allocated %" PRId64 " B in %" PRId64
+		 "  freed %" PRId64 " B in %" PRId64, r->name, r->calls, start, dur, r->alloc_bytes,
+		 r->alloc_count, r->freed_bytes, r->freed_count);
+	screen_fill(s, x, y, w, ' ', ROLE_TITLE);
+	screen_text(s, x, y, w, line, ROLE_TITLE);
+	snprintf(line, sizeof(line),
+		 "net %" PRId64 " B  cumulative %" PRId64 " B  peak %" PRId64 " B  leaked %" PRId64
+		 " B in %" PRId64 "  top %s %" PRId64 " B", r->net_bytes,
+		 r->cumulative_bytes, r->peak_bytes, r->leaked_bytes, r->leaked_count,
+		 r->top_function ? capture_string(v->cap, r->top_function) : "-", r->top_bytes);
+	screen_fill(s, x, y + 1, w, ' ', ROLE_TITLE);
+	screen_text(s, x, y + 1, w, line, ROLE_TITLE);
+}
+
+/* Table rows the body shows: title, column titles and two info lines apart. */
+static size_t table_rows(int h)
+{
+	return h > 5 ? (size_t)h - 4 : 1;
+}
+
+static size_t clamp_top(const struct view_stages *v, size_t top, size_t rows)
+{
+	if (v->cur < top)
+		top = v->cur;
+	if (v->cur >= top + rows)
+		top = v->cur - rows + 1;
+	if (v->st.n > rows && top > v->st.n - rows)
+		top = v->st.n - rows;
+	if (v->st.n <= rows)
+		top = 0;
+	return top;
+}
+
+static void stages_draw(const struct view *base, const struct app *app, struct screen *s,
 			struct rect r)
 {
-	(void)v;
-	(void)app;
-	screen_text(s, r.x, r.y, r.w, "stages", ROLE_TITLE);
+	const struct view_stages *v = (const struct view_stages *)base;
+	size_t rows = table_rows(r.h), top;
+	char title[256];
+
+	if (!v->have)
+		return;
+	top = clamp_top(v, v->top, rows);
+	snprintf(title, sizeof(title), "stages %s%s, %zu rows + outside, by %s; m: %s",
+		 v->split, v->spec.flags & STAGES_MERGE ? " (repeated calls merged)" : "",
+		 v->st.n - 1, order_names[v->by], metric_meaning(app->metric));
+	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
+	screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
+	if (r.h < 2)
+		return;
+	draw_line(v, app, s, r.x, r.y + 1, r.w, -1);
+	for (size_t i = 0; i < rows && top + i < v->st.n && (int)i + 2 < r.h; i++)
+		draw_line(v, app, s, r.x, r.y + 2 + (int)i, r.w, (long)(top + i));
+	if (r.h > 5)
+		draw_info(v, s, r.x, r.y + r.h - 2, r.w);
 }
 
-static enum view_result stages_key(struct view *v, struct app *app, enum action a,
+/* ---- the stage's own tree ------------------------------------------------ */
+
+struct stage_source {
+	struct tree_source base;
+	char *name;		/* the row's name */
+	uint64_t start, end;	/* stages_row_start/end */
+	struct snapshot alive, allocated;	/* stages_row_snapshots */
+};
+
+static void source_weights(struct tree_source *base, const struct capture *cap, unsigned variant,
+			   struct snapshot *w)
+{
+	struct stage_source *src = (struct stage_source *)base;
+
+	(void)cap;
+	snapshot_dup(w, variant ? &src->allocated : &src->alive);
+}
+
+static void source_describe(const struct tree_source *base, unsigned variant, char *title,
+			    size_t title_size, char *metric, size_t metric_size)
+{
+	const struct stage_source *src = (const struct stage_source *)base;
+
+	if (variant) {
+		snprintf(title, title_size, "all allocated in %s (t: alive at its end)", src->name);
+		snprintf(metric, metric_size, "allocated in %s", src->name);
+	} else {
+		snprintf(title, title_size, "allocated in %s, alive at its end (t: all)", src->name);
+		snprintf(metric, metric_size, "alive at end of %s", src->name);
+	}
+}
+
+static enum view_result source_key(struct tree_source *base, struct app *app, unsigned variant,
+				   enum action a, struct view **push)
+{
+	struct stage_source *src = (struct stage_source *)base;
+	struct snapshot start, end;
+	char la[300], lb[300];
+
+	(void)variant;
+	if (a != A_DIFF)
+		return ACT_IGNORED;
+	snapshot_live_at(&start, app->ex->cap, src->start);
+	snapshot_live_at(&end, app->ex->cap, src->end);
+	snprintf(la, sizeof(la), "start of %s", src->name);
+	snprintf(lb, sizeof(lb), "end of %s", src->name);
+	*push = view_diff_new_snapshots(&start, la, &end, lb);
+	return ACT_PUSH;
+}
+
+static void source_free(struct tree_source *base)
+{
+	struct stage_source *src = (struct stage_source *)base;
+
+	snapshot_release(&src->alive);
+	snapshot_release(&src->allocated);
+	free(src->name);
+	free(src);
+}
+
+static struct view *open_stage(const struct view_stages *v, size_t row)
+{
+	struct stage_source *src = xcalloc(1, sizeof(*src));
+
+	src->base.n_variants = 2;
+	src->base.flame = true;
+	src->base.weights = source_weights;
+	src->base.describe = source_describe;
+	src->base.key = source_key;
+	src->base.free = source_free;
+	src->name = xstrdup(v->st.rows[row].name);
+	stages_row_snapshots(&src->allocated, &src->alive, v->cap, &v->spec, &v->st, row);
+	src->start = stages_row_start(&v->st, row);
+	src->end = stages_row_end(&v->st, row, v->cap);
+	return view_tree_new_source(&src->base);
+}
+
+/* ---- keys ---------------------------------------------------------------- */
+
+static enum view_result diff_ends(struct view_stages *v, struct app *app, struct view **push)
+{
+	size_t b = v->order[v->cur];
+	struct snapshot sa, sb;
+	char la[300], lb[300];
+
+	if (v->mark == NO_ROW) {
+		app_message(app, "no stage marked: Space marks side A");
+		return ACT_NONE;
+	}
+	snapshot_live_at(&sa, v->cap, stages_row_end(&v->st, v->mark, v->cap));
+	snapshot_live_at(&sb, v->cap, stages_row_end(&v->st, b, v->cap));
+	snprintf(la, sizeof(la), "end of %s", v->st.rows[v->mark].name);
+	snprintf(lb, sizeof(lb), "end of %s", v->st.rows[b].name);
+	*push = view_diff_new_snapshots(&sa, la, &sb, lb);
+	return ACT_PUSH;
+}
+
+static void find(struct view_stages *v, struct app *app, int dir, bool from_here)
+{
+	size_t n = v->st.n;
+
+	if (!v->pattern[0]) {
+		app_message(app, "no search: press / first");
+		return;
+	}
+	for (size_t k = from_here ? 0 : 1; k <= n; k++) {
+		size_t i = dir > 0 ? (v->cur + k) % n : (v->cur + n - k % n) % n;
+
+		if (outline_find(v->st.rows[v->order[i]].name, v->pattern)) {
+			v->cur = i;
+			return;
+		}
+	}
+	app_message(app, "no stage matches '%s'", v->pattern);
+}
+
+static enum view_result move(struct view_stages *v, struct app *app, enum action a)
+{
+	size_t page = table_rows(app->body.h), last = v->st.n - 1;
+
+	switch (a) {
+	case A_DOWN: v->cur = v->cur < last ? v->cur + 1 : last; break;
+	case A_UP: v->cur = v->cur ? v->cur - 1 : 0; break;
+	case A_PGDN:
+		v->cur = v->cur + page < last ? v->cur + page : last;
+		v->top += page;
+		break;
+	case A_PGUP:
+		v->cur = v->cur > page ? v->cur - page : 0;
+		v->top = v->top > page ? v->top - page : 0;
+		break;
+	case A_FIRST: v->cur = 0; break;
+	case A_LAST: v->cur = last; break;
+	default: return ACT_IGNORED;
+	}
+	v->top = clamp_top(v, v->top, page);
+	return ACT_NONE;
+}
+
+static enum view_result stages_key(struct view *base, struct app *app, enum action a,
 				   struct view **push)
 {
-	(void)v;
-	(void)app;
-	(void)a;
-	(void)push;
-	return ACT_IGNORED;
+	struct view_stages *v = (struct view_stages *)base;
+	size_t row;
+
+	if (!v->have)
+		return ACT_IGNORED;
+	row = v->order[v->cur];
+	switch (a) {
+	case A_SORT:
+		v->by = (enum order)((v->by + 1) % N_ORDERS);
+		sort_rows(v);
+		v->cur = position_of(v, row);
+		return ACT_NONE;
+	case A_TOGGLE:
+		if (v->spec.split != STAGES_UNDER) {
+			app_message(app, "t merges repeated calls: only for calls under a function");
+			return ACT_NONE;
+		}
+		v->spec.flags ^= STAGES_MERGE;
+		compute(v);
+		return ACT_NONE;
+	case A_ENTER:
+	case A_IN:
+		*push = open_stage(v, row);
+		return ACT_PUSH;
+	case A_MARK:
+		v->mark = v->mark == row ? NO_ROW : row;
+		if (v->mark != NO_ROW)
+			app_message(app, "%s is side A: d diffs its end with the cursor's", v->st.rows[row].name);
+		return ACT_NONE;
+	case A_DIFF:
+		return diff_ends(v, app, push);
+	case A_NEXT_MATCH:
+	case A_PREV_MATCH:
+		find(v, app, a == A_NEXT_MATCH ? 1 : -1, false);
+		return ACT_NONE;
+	case A_ESC:
+		if (!v->pattern[0])
+			return ACT_IGNORED;
+		v->pattern[0] = 0;
+		return ACT_NONE;
+	default:
+		return move(v, app, a);
+	}
 }
 
-static void stages_status(const struct view *v, const struct app *app, char *buf, size_t size)
+static void stages_search(struct view *base, struct app *app, const char *pattern)
 {
-	(void)v;
-	snprintf(buf, size, " [stages] metric: %s", app_metric_label(app->metric));
+	struct view_stages *v = (struct view_stages *)base;
+
+	snprintf(v->pattern, sizeof(v->pattern), "%s", pattern);
+	if (pattern[0] && v->have)
+		find(v, app, 1, true);
 }
 
-static void stages_free(struct view *v)
+static void stages_status(const struct view *base, const struct app *app, char *buf, size_t size)
 {
+	const struct view_stages *v = (const struct view_stages *)base;
+	size_t n;
+
+	n = (size_t)snprintf(buf, size, "[stages] metric: %s  %s  sort: %s  %zu/%zu",
+			     app_metric_label(app->metric), v->split, order_names[v->by],
+			     v->have ? v->cur + 1 : 0, v->have ? v->st.n : 0);
+	if (v->spec.split == STAGES_UNDER && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "  %s",
+				      v->spec.flags & STAGES_MERGE ? "calls merged" : "each call");
+	if (v->pattern[0] && n < size)
+		snprintf(buf + n, size - n, "  /%s", v->pattern);
+}
+
+static void stages_free(struct view *base)
+{
+	struct view_stages *v = (struct view_stages *)base;
+
+	if (v->have) {
+		stages_release(&v->st);
+		free(v->order);
+	}
+	free(v->function);
 	free(v);
 }
 
@@ -49,15 +647,17 @@ static const struct view_ops stages_ops = {
 	.sync = stages_sync,
 	.draw = stages_draw,
 	.key = stages_key,
+	.search = stages_search,
 	.status = stages_status,
 	.free = stages_free,
 };
 
 struct view *view_stages_new(const char *function)
 {
-	struct view *v = xcalloc(1, sizeof(*v));
+	struct view_stages *v = xcalloc(1, sizeof(*v));
 
-	(void)function;
-	v->ops = &stages_ops;
-	return v;
+	v->base.ops = &stages_ops;
+	v->function = function ? xstrdup(function) : NULL;
+	v->mark = NO_ROW;
+	return &v->base;
 }

@@ -5,9 +5,14 @@
  * analyses (src/explore.h).  Each keeps its own expanded nodes, so inverting
  * twice comes back to the same top-down tree; inverting from top-down
  * selects the function under the cursor among the bottom-up roots and opens
- * it, i.e. shows its callers.  A tree "at a moment" (pushed from the
- * timeline) owns its trees: the live heap after one event, in either
- * direction; its metric is fixed.
+ * it, i.e. shows its callers.  An opened tree (view_tree.h) weighs what
+ * its source gives instead of the app's metric: the live heap after one
+ * event (pushed from the timeline), a stage's allocations (from the stage
+ * table).  It owns its trees, per direction, for the source's current
+ * variant (t cycles them, rebuilding); with a source that allows it, f
+ * hands the same tree, sorted by size, to an embedded fixed-mode flame view
+ * (view_flame.h) and passes it the keys, draw and status until f again.
+ * S on a named node opens the stage table of the calls under its function.
  *
  * A row: value, share of the root, allocations, a bar of the share, then
  * the indented node: marker, function, file:line, [module] of native frames.
@@ -26,7 +31,10 @@
 #include "fmt.h"
 #include "glyphs.h"
 #include "outline.h"
+#include "stages.h"
 #include "view.h"
+#include "view_flame.h"
+#include "view_tree.h"
 #include "xalloc.h"
 
 struct view_tree {
@@ -37,10 +45,11 @@ struct view_tree {
 	const struct tree *t;		/* shown tree; NULL before the first sync */
 	bool are_count;			/* t weighs counts */
 	size_t top;			/* first row on screen */
-	bool fixed;			/* a moment's tree: metric fixed */
-	uint64_t ev_idx;		/* that moment: after this event */
-	int64_t time_ms;
-	struct tree own[2];		/* its trees, per direction */
+	struct tree_source *src;	/* an opened tree's weights (owned), else NULL */
+	unsigned variant;		/* the source's variant shown */
+	struct view *flame;		/* the same tree as a flame graph (owned), or NULL */
+	bool flaming;			/* f: the flame view has the screen */
+	struct tree own[2];		/* an opened tree's trees, per direction */
 	bool own_built[2];
 	enum tree_metric own_sort[2];
 };
@@ -65,20 +74,45 @@ static size_t clamp_top(const struct outline *o, size_t top, size_t rows)
 	return top;
 }
 
-static const struct tree *tree_for(struct view_tree *v, struct app *app, enum tree_direction d)
+static const struct tree *tree_for(struct view_tree *v, struct app *app, enum tree_direction d,
+				   enum tree_metric sort)
 {
-	if (!v->fixed)
-		return explore_tree(app->ex, app->metric, d, app->sort, &v->are_count);
+	struct snapshot w;
+
+	if (!v->src)
+		return explore_tree(app->ex, app->metric, d, sort, &v->are_count);
 	v->are_count = false;
 	if (!v->own_built[d]) {
-		explore_tree_at(app->ex, v->ev_idx, d, app->sort, &v->own[d]);
+		v->src->weights(v->src, app->ex->cap, v->variant, &w);
+		tree_build(&v->own[d], app->ex->cap, &w, d);
+		snapshot_release(&w);
+		tree_sort(&v->own[d], sort);
 		v->own_built[d] = true;
-		v->own_sort[d] = app->sort;
-	} else if (v->own_sort[d] != app->sort) {
-		tree_sort(&v->own[d], app->sort);
-		v->own_sort[d] = app->sort;
+		v->own_sort[d] = sort;
+	} else if (v->own_sort[d] != sort) {
+		tree_sort(&v->own[d], sort);
+		v->own_sort[d] = sort;
 	}
 	return &v->own[d];
+}
+
+/* Drops an opened tree's trees (for another variant); outlines keep their keys. */
+static void drop_own(struct view_tree *v)
+{
+	for (int d = 0; d < 2; d++) {
+		outline_detach(&v->ol[d]);
+		if (v->own_built[d])
+			tree_release(&v->own[d]);
+		v->own_built[d] = false;
+	}
+	v->t = NULL;
+}
+
+/* The source's words for what the tree weighs. */
+static void describe(const struct view_tree *v, char *title, size_t tsize, char *metric,
+		     size_t msize)
+{
+	v->src->describe(v->src, v->variant, title, tsize, metric, msize);
 }
 
 static void publish(struct view_tree *v, struct app *app)
@@ -90,6 +124,21 @@ static void publish(struct view_tree *v, struct app *app)
 	v->top = clamp_top(&v->ol[v->dir], v->top, page_rows(app->body.h));
 }
 
+/* Flame mode: the tree of the app's direction, sorted by size, to the flame view. */
+static void sync_flame(struct view_tree *v, struct app *app)
+{
+	char title[256], metric[128];
+
+	outline_detach(&v->ol[0]);
+	outline_detach(&v->ol[1]);
+	v->t = tree_for(v, app, app->dir, METRIC_BYTES);
+	v->dir = app->dir;
+	describe(v, title, sizeof(title), metric, sizeof(metric));
+	view_flame_set_tree(v->flame, v->t, v->are_count, title, metric);
+	v->flame->synced_gen = app->gen;
+	v->flame->ops->sync(v->flame, app);
+}
+
 static void tree_sync(struct view *base, struct app *app)
 {
 	struct view_tree *v = (struct view_tree *)base;
@@ -98,6 +147,10 @@ static void tree_sync(struct view *base, struct app *app)
 	uint32_t inv_frame = 0;
 	const struct tree *t;
 
+	if (v->flaming) {
+		sync_flame(v, app);
+		return;
+	}
 	if (v->t && d != v->dir) {
 		uint32_t nd = outline_node(&v->ol[v->dir]);
 
@@ -109,7 +162,7 @@ static void tree_sync(struct view *base, struct app *app)
 	}
 	/* The hidden direction's tree may be re-sorted before it is shown again. */
 	outline_detach(&v->ol[!d]);
-	t = tree_for(v, app, d);
+	t = tree_for(v, app, d, app->sort);
 	outline_attach(o, t);
 	if (!v->opened[d]) {
 		outline_expand_heavy(o, 500);
@@ -311,9 +364,13 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 	const struct outline *o = &v->ol[v->dir];
 	size_t rows = page_rows(r.h), top;
 	struct columns c;
-	char title[256], what[128];
+	char title[256], what[400];
 	int x;
 
+	if (v->flaming) {
+		v->flame->ops->draw(v->flame, app, s, r);
+		return;
+	}
 	if (!v->t)
 		return;
 	c = columns_for(v, r.w);
@@ -323,10 +380,13 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 		 c.bar ? "" : "", c.bar ? " " : "", "function  file:line");
 	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
 	x = screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
-	if (v->fixed)
-		snprintf(what, sizeof(what), "%s, live heap at %" PRId64 " ms",
-			 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", v->time_ms);
-	else
+	if (v->src) {
+		char title2[256], metric[128];
+
+		describe(v, title2, sizeof(title2), metric, sizeof(metric));
+		snprintf(what, sizeof(what), "%s, %s",
+			 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", title2);
+	} else
 		snprintf(what, sizeof(what), "%s, %s",
 			 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
 			 report_view_title(app->metric));
@@ -389,6 +449,60 @@ static enum view_result move_key(struct view_tree *v, struct app *app, enum acti
 	return ACT_NONE;
 }
 
+/* S: the stage table of the calls under the selected node's function. */
+static enum view_result open_stages(struct view_tree *v, struct app *app, uint32_t nd,
+				    struct view **push)
+{
+	const struct frame *f;
+	const char *name;
+
+	if (nd == 0) {
+		app_message(app, "S: select a function first");
+		return ACT_NONE;
+	}
+	f = capture_frame(v->t->cap, v->t->nodes[nd].frame);
+	if (!f->function) {
+		app_message(app, "S: this frame has no function name");
+		return ACT_NONE;
+	}
+	name = capture_string(v->t->cap, f->function);
+	if (!stages_under_exists(v->t->cap, name)) {
+		app_message(app, "no stages under %s: nothing it calls allocates", name);
+		return ACT_NONE;
+	}
+	*push = view_stages_new(name);
+	return ACT_PUSH;
+}
+
+/* An opened tree's own keys (before the tree's or the flame view's); ACT_IGNORED: not one. */
+static enum view_result source_key(struct view_tree *v, struct app *app, enum action a,
+				   struct view **push)
+{
+	char title[256], metric[128];
+
+	switch (a) {
+	case A_METRIC:
+		describe(v, title, sizeof(title), metric, sizeof(metric));
+		app_message(app, "this tree is the %s (q: back)", title);
+		return ACT_NONE;
+	case A_TOGGLE:
+		if (v->src->n_variants < 2)
+			return ACT_IGNORED;
+		drop_own(v);
+		v->variant = (v->variant + 1) % v->src->n_variants;
+		return ACT_RECOMPUTE;
+	case A_FLAME:
+		if (!v->src->flame)
+			return ACT_IGNORED;
+		if (!v->flame)
+			v->flame = view_flame_new_fixed();
+		v->flaming = !v->flaming;
+		return ACT_RECOMPUTE;
+	default:
+		return v->src->key ? v->src->key(v->src, app, v->variant, a, push) : ACT_IGNORED;
+	}
+}
+
 static enum view_result tree_key(struct view *base, struct app *app, enum action a,
 				 struct view **push)
 {
@@ -397,7 +511,14 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 	uint32_t nd = outline_node(o);
 	enum view_result res = ACT_NONE;
 
-	(void)push;
+	if (v->src) {
+		res = source_key(v, app, a, push);
+		if (res != ACT_IGNORED)
+			return res;
+		res = ACT_NONE;
+	}
+	if (v->flaming)
+		return v->flame->ops->key(v->flame, app, a, push);
 	if (nd == TREE_NONE)
 		return ACT_IGNORED;
 	switch (a) {
@@ -431,11 +552,8 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 			return ACT_IGNORED;
 		res = move_key(v, app, A_OUT);
 		break;
-	case A_METRIC:
-		if (!v->fixed)
-			return ACT_IGNORED;
-		app_message(app, "this tree is the heap at %" PRId64 " ms (q: back)", v->time_ms);
-		break;
+	case A_STAGES:
+		return open_stages(v, app, nd, push);
 	default:
 		res = move_key(v, app, a);
 	}
@@ -447,7 +565,13 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 static void tree_search(struct view *base, struct app *app, const char *pattern)
 {
 	struct view_tree *v = (struct view_tree *)base;
-	size_t n = outline_search(&v->ol[v->dir], pattern);
+	size_t n;
+
+	if (v->flaming) {
+		v->flame->ops->search(v->flame, app, pattern);
+		return;
+	}
+	n = outline_search(&v->ol[v->dir], pattern);
 
 	snprintf(v->ol[!v->dir].pattern, sizeof(v->ol[!v->dir].pattern), "%s", pattern);
 	if (pattern[0] && !n)
@@ -462,13 +586,17 @@ static void tree_status(const struct view *base, const struct app *app, char *bu
 	const struct view_tree *v = (const struct view_tree *)base;
 	const struct outline *o = &v->ol[v->dir];
 	uint32_t nd = outline_node(o);
-	char metric[64], fn[256] = "";
+	char metric[128], fn[256] = "", title[256];
 	size_t n;
 
+	if (v->flaming) {
+		v->flame->ops->status(v->flame, app, buf, size);
+		return;
+	}
 	if (!v->t)
 		return;
-	if (v->fixed)
-		snprintf(metric, sizeof(metric), "live at %" PRId64 " ms", v->time_ms);
+	if (v->src)
+		describe(v, title, sizeof(title), metric, sizeof(metric));
 	else
 		snprintf(metric, sizeof(metric), "%s", app_metric_label(app->metric));
 	if (nd != TREE_NONE && nd != 0)
@@ -491,6 +619,10 @@ static void tree_free(struct view *base)
 		if (v->own_built[d])
 			tree_release(&v->own[d]);
 	}
+	if (v->flame)
+		v->flame->ops->free(v->flame);
+	if (v->src)
+		v->src->free(v->src);
 	free(v);
 }
 
@@ -505,8 +637,8 @@ static const struct view_ops tree_ops = {
 	.free = tree_free,
 };
 
-static const struct view_ops tree_at_ops = {
-	.name = "tree at a moment",
+static const struct view_ops tree_source_ops = {
+	.name = "opened tree",
 	.header = true,
 	.sync = tree_sync,
 	.draw = tree_draw,
@@ -526,13 +658,53 @@ struct view *view_tree_new(void)
 	return &v->base;
 }
 
-struct view *view_tree_new_at(uint64_t ev_idx, int64_t time_ms)
+struct view *view_tree_new_source(struct tree_source *src)
 {
 	struct view_tree *v = (struct view_tree *)view_tree_new();
 
-	v->base.ops = &tree_at_ops;
-	v->fixed = true;
-	v->ev_idx = ev_idx;
-	v->time_ms = time_ms;
+	v->base.ops = &tree_source_ops;
+	v->src = src;
 	return &v->base;
+}
+
+/* The timeline's moment: the live heap after one event. */
+struct moment_source {
+	struct tree_source base;
+	uint64_t ev_idx;
+	int64_t time_ms;
+};
+
+static void moment_weights(struct tree_source *src, const struct capture *cap, unsigned variant,
+			   struct snapshot *w)
+{
+	(void)variant;
+	snapshot_live_at(w, cap, ((struct moment_source *)src)->ev_idx);
+}
+
+static void moment_describe(const struct tree_source *src, unsigned variant, char *title,
+			    size_t title_size, char *metric, size_t metric_size)
+{
+	int64_t ms = ((const struct moment_source *)src)->time_ms;
+
+	(void)variant;
+	snprintf(title, title_size, "live heap at %" PRId64 " ms", ms);
+	snprintf(metric, metric_size, "live at %" PRId64 " ms", ms);
+}
+
+static void moment_free(struct tree_source *src)
+{
+	free(src);
+}
+
+struct view *view_tree_new_at(uint64_t ev_idx, int64_t time_ms)
+{
+	struct moment_source *src = xcalloc(1, sizeof(*src));
+
+	src->base.n_variants = 1;
+	src->base.weights = moment_weights;
+	src->base.describe = moment_describe;
+	src->base.free = moment_free;
+	src->ev_idx = ev_idx;
+	src->time_ms = time_ms;
+	return view_tree_new_source(&src->base);
 }

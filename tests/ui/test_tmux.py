@@ -119,7 +119,7 @@ def send(s, tk, rk):
 
 def check_steps(t, memtui, path, env, label, steps=STEPS):
     """After every step the terminal shows what `--replay` of the same keys prints."""
-    paths = path if isinstance(path, (list, tuple)) else [path]
+    paths = list(path) if isinstance(path, (list, tuple)) else [path]
     s = Tmux(label, " ".join([memtui] + paths), env)
     keys = ""
     try:

@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""Headless replay tests of the stage table (view 4) and a stage's own tree.
+
+On sample-captures/memray/stages.bin and heaptrack.stages.zst, with
+`memtui --replay KEYS --size 120x30`:
+  - view 4 lists the stages under main in time order, then the outside row,
+    and every column (calls, start, duration, allocated, count, freed, net,
+    cumulative, peak, top allocator) equals `memtui report --stages under:main
+    --format json` as formatted text; the info lines give each row's exact
+    integers (allocated and count, freed and count, net, cumulative, peak,
+    leaked);
+  - S on the tree's `main` node (top-down and bottom-up) gives the same table;
+  - t merges repeated calls and unmerges them (S under parse_readings, whose
+    <genexpr> is called twice), against the report with and without
+    --merge-calls;
+  - s cycles time, allocated, count, freed, net, cumulative, peak, duration,
+    name, with the outside row last, named in the status line;
+  - Enter on each stage opens its tree, whose root is what the stage allocated
+    that is still alive at its end and, after t, everything it allocated: both
+    computed here from the raw event log (capdump), by classifying each stack
+    by the frame below its innermost main;
+  - f shows the flame graph of that tree, Backspace comes back to the table
+    from either; Space + d and d in the stage tree push the diff view.
+
+usage: test_stages_view.py MEMTUI CAPDUMP SAMPLE_CAPTURES
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+from uitest import Failure, Suite, fmt_bytes, replay, status, tree_rows
+
+SIZE = "120x30"
+COLS = ["calls", "start", "duration", "allocated", "count", "freed", "net", "cumulative", "peak"]
+ORDERS = ["time", "allocated", "count", "freed", "net", "cumulative", "peak", "duration", "name"]
+ORDER_KEY = {"allocated": "allocated_bytes", "count": "allocations", "freed": "freed_bytes",
+             "net": "net_bytes", "cumulative": "cumulative_bytes", "peak": "peak_bytes",
+             "duration": "duration_ms"}
+
+
+def stages_json(memtui, path, split, merge=False):
+    args = [memtui, "report", "--stages", split, "--format", "json", "--no-progress", path]
+    if merge:
+        args.insert(4, "--merge-calls")
+    p = subprocess.run(args, capture_output=True, timeout=60)
+    if p.returncode:
+        raise Failure("report --stages %s on %s: exit %d" % (split, path, p.returncode))
+    return json.loads(p.stdout)["stages"]
+
+
+def table(screen):
+    """The table rows on a stages screen: dicts of the cells, by column title."""
+    lines = screen.split("\n")
+    hi = next(i for i, l in enumerate(lines) if l.startswith("  stage") and "allocated" in l)
+    head = lines[hi]
+    ends = {c: head.index(c) + len(c) for c in COLS if c in head}
+    top = head.index("top allocator") if "top allocator" in head else None
+    first = min(head.index(c) for c in ends)
+    rows = []
+    for line in lines[hi + 1:]:
+        if not line.strip() or line.startswith(" " * 20):
+            break
+        r = {"mark": line[0], "name": line[2:first].strip()}
+        prev = first
+        for c in COLS:
+            if c in ends:
+                r[c] = line[prev:ends[c]].strip()
+                prev = ends[c]
+        if top is not None:
+            r["top"] = line[top:].strip()
+        rows.append(r)
+    return rows
+
+
+def want_cells(j):
+    ms = lambda v: "-" if v is None else "%dms" % v
+    return {"name": j["name"], "calls": str(j["calls"]), "start": ms(j["start_ms"]),
+            "duration": ms(j["duration_ms"]), "allocated": fmt_bytes(j["allocated_bytes"]),
+            "count": str(j["allocations"]), "freed": fmt_bytes(j["freed_bytes"]),
+            "net": fmt_bytes(j["net_bytes"]), "cumulative": fmt_bytes(j["cumulative_bytes"]),
+            "peak": fmt_bytes(j["peak_bytes"])}
+
+
+def check_table(t, what, rows, want):
+    if not t.check(what + ": rows", [r["name"] for r in rows], [j["name"] for j in want]):
+        return
+    for r, j in zip(rows, want):
+        w = want_cells(j)
+        t.check(what + ": " + j["name"], {k: r.get(k) for k in w}, w)
+        top = r.get("top", "")
+        t.true(what + ": " + j["name"] + " top allocator", j["top_function"].startswith(top)
+               and len(top) >= min(len(j["top_function"]), 12), "%r vs %r" % (top, j["top_function"]))
+
+
+INFO1 = re.compile(r"^(.*): calls (\d+)  start (-|\d+ ms)  duration (-|\d+ ms)  allocated (-?\d+) B"
+                   r" in (\d+)  freed (-?\d+) B in (\d+)")
+INFO2 = re.compile(r"^net (-?\d+) B  cumulative (-?\d+) B  peak (-?\d+) B  leaked (-?\d+) B in (\d+)")
+
+
+def check_info(t, memtui, path, want):
+    for k, j in enumerate(want):
+        screen = replay(memtui, path, "4" + "j" * k, size=SIZE)
+        lines = screen.rstrip("\n").split("\n")
+        m1, m2 = INFO1.match(lines[-3]), INFO2.match(lines[-2])
+        if not t.true("info lines of " + j["name"], m1 and m2, "%r %r" % (lines[-3], lines[-2])):
+            continue
+        got = (m1.group(1), int(m1.group(5)), int(m1.group(6)), int(m1.group(7)),
+               int(m1.group(8)), int(m2.group(1)), int(m2.group(2)), int(m2.group(3)),
+               int(m2.group(4)), int(m2.group(5)))
+        t.check("exact figures of " + j["name"], got,
+                (j["name"], j["allocated_bytes"], j["allocations"], j["freed_bytes"], j["frees"],
+                 j["net_bytes"], j["cumulative_bytes"], j["peak_bytes"], j["leaked_bytes"],
+                 j["leaked_allocations"]))
+        t.true("status of row %d" % (k + 1), "%d/%d" % (k + 1, len(want)) in status(screen),
+               status(screen))
+
+
+FRAME = re.compile(r"^    (.*) (\S*):(\d+) \[(.*)\] kind=(\d+)$")
+EVENT = re.compile(r"^event (\d+) stack=(\d+) bytes=(-?\d+) count=(-?\d+) flags=(\d+)$")
+
+
+def event_log(capdump, path):
+    """[(ev, stack, bytes, count, flags)] and {stack: child-of-innermost-main or None}."""
+    p = subprocess.run([capdump, path, "--events", "100000000", "--stacks"], capture_output=True,
+                       timeout=120)
+    if p.returncode:
+        raise Failure("capdump %s: exit %d" % (path, p.returncode))
+    events, frames, cls = [], {}, {}
+    cur = None
+    for line in p.stdout.decode(errors="replace").split("\n"):
+        m = EVENT.match(line)
+        if m:
+            cur = int(m.group(2))
+            events.append(tuple(int(g) for g in m.groups()))
+            if cur in frames:
+                cur = None
+            else:
+                frames[cur] = []
+            continue
+        m = FRAME.match(line)
+        if m and cur is not None:
+            frames[cur].append(m.group(1))
+    for s, fns in frames.items():
+        outer = fns[::-1]
+        idx = [i for i, f in enumerate(outer) if f == "main"]
+        cls[s] = outer[idx[-1] + 1] if idx and idx[-1] + 1 < len(outer) else None
+    return events, cls
+
+
+def stage_trees(t, memtui, capdump, path, want):
+    events, cls = event_log(capdump, path)
+    for k, j in enumerate(want[:-1]):
+        live, alloc = {}, [0, 0]
+        for ev, s, b, c, flags in events:
+            if ev > j["last_event"]:
+                break
+            if cls.get(s) != j["name"]:
+                continue
+            live[s] = live.get(s, (0, 0))
+            live[s] = (live[s][0] + b, live[s][1] + c)
+            if flags & 1:
+                alloc[0] += b
+                alloc[1] += 1
+        alive = (sum(v[0] for v in live.values()), sum(v[1] for v in live.values()))
+        t.check(j["name"] + ": allocated from the log = report", tuple(alloc),
+                (j["allocated_bytes"], j["allocations"]))
+        keys = "4" + "j" * k + "<Enter>"
+        screen = replay(memtui, path, keys, size=SIZE)
+        st = status(screen)
+        t.true(j["name"] + ": Enter opens its tree", "[tree]" in st and
+               "alive at end of " + j["name"] in st, st)
+        root = tree_rows(screen)[0]
+        t.check(j["name"] + ": tree root = alive at its end", (root.function, root.value, root.count),
+                ("<root>", fmt_bytes(alive[0]), alive[1]))
+        screen = replay(memtui, path, keys + "t", size=SIZE)
+        root = tree_rows(screen)[0]
+        t.true(j["name"] + ": t names all allocated", "allocated in " + j["name"] in status(screen),
+               status(screen))
+        t.check(j["name"] + ": t: tree root = all it allocated", (root.value, root.count),
+                (fmt_bytes(j["allocated_bytes"]), j["allocations"]))
+        screen = replay(memtui, path, keys + "tt", size=SIZE)
+        t.check(j["name"] + ": tt: alive again", tree_rows(screen)[0].value, fmt_bytes(alive[0]))
+        screen = replay(memtui, path, keys + "f", size=SIZE)
+        t.true(j["name"] + ": f shows the flame graph", "[flame graph]" in status(screen) and
+               "flame graph, top-down, allocated in " + j["name"] in screen, status(screen))
+        t.true(j["name"] + ": f: its root is the stage's tree", "all  %s" % fmt_bytes(alive[0])
+               in screen, screen[-400:])
+        for back in ("f<BS>", "<BS>", "ff<BS>", "q"):
+            st = status(replay(memtui, path, keys + back, size=SIZE))
+            t.true(j["name"] + ": %s back to the table" % back, "[stages]" in st, st)
+        st = status(replay(memtui, path, keys + "d", size=SIZE))
+        t.true(j["name"] + ": d in the stage tree pushes the diff", "[diff]" in st, st)
+
+
+def check_sorting(t, memtui, path, want):
+    for n, order in enumerate(ORDERS + ["time"]):
+        screen = replay(memtui, path, "4" + "s" * n, size=SIZE)
+        t.true("sort %d names %s" % (n, order), "sort: %s " % order in status(screen),
+               status(screen))
+        body = want[:-1]
+        if order == "name":
+            body = sorted(body, key=lambda j: j["name"])
+        elif order != "time":
+            body = sorted(body, key=lambda j: -j[ORDER_KEY[order]])
+        t.check("rows by " + order, [r["name"] for r in table(screen)],
+                [j["name"] for j in body] + [want[-1]["name"]])
+
+
+def check_s_from_tree(t, memtui, path, rows4):
+    for prefix, direction in (("", "top-down"), ("i", "bottom-up")):
+        keys = None
+        for k in range(8):
+            cand = prefix + "/main<Enter>" + "n" * k
+            st = status(replay(memtui, path, cand, size=SIZE))
+            if re.search(r"\d+/\d+ main( |$)", st):
+                keys = cand
+                break
+        if not t.true("%s: the tree has a main node" % direction, keys is not None, path):
+            continue
+        screen = replay(memtui, path, keys + "S", size=SIZE)
+        st = status(screen)
+        t.true("%s: S opens the stages under main" % direction,
+               "[stages]" in st and "under main" in st, st)
+        t.check("%s: S gives view 4's table" % direction, table(screen), rows4)
+        st = status(replay(memtui, path, keys + "S<BS>", size=SIZE))
+        t.true("%s: Backspace back to the tree" % direction, "[tree]" in st, st)
+    st = replay(memtui, path, "S", size=SIZE)
+    t.true("S on the root: a message", "select a function" in status(st), status(st))
+
+
+def check_merge(t, memtui, path):
+    each = stages_json(memtui, path, "under:parse_readings")
+    merged = stages_json(memtui, path, "under:parse_readings", merge=True)
+    t.true("parse_readings calls a function twice", len(each) > len(merged), "")
+    keys = "/parse_readings<Enter>S"
+    screen = replay(memtui, path, keys, size=SIZE)
+    check_table(t, "under parse_readings", table(screen), each)
+    t.true("each call in the status", "each call" in status(screen), status(screen))
+    screen = replay(memtui, path, keys + "t", size=SIZE)
+    check_table(t, "under parse_readings, t", table(screen), merged)
+    t.true("merged in the status", "calls merged" in status(screen), status(screen))
+    screen = replay(memtui, path, keys + "tt", size=SIZE)
+    check_table(t, "under parse_readings, tt", table(screen), each)
+
+
+def check_marks_and_diff(t, memtui, path, want):
+    screen = replay(memtui, path, "4jj<Space>", size=SIZE)
+    rows = table(screen)
+    t.check("Space marks side A", [r["mark"] for r in rows],
+            ["A" if i == 2 else " " for i in range(len(want))])
+    t.true("Space: a message", "side A" in status(screen), status(screen))
+    st = status(replay(memtui, path, "4d", size=SIZE))
+    t.true("d without a mark: a message", "Space" in st and "[stages]" in st, st)
+    st = status(replay(memtui, path, "4jj<Space>jd", size=SIZE))
+    t.true("Space + d push the diff", "[diff]" in st, st)
+    st = status(replay(memtui, path, "4/calib<Enter>", size=SIZE))
+    t.true("/ finds a stage", "3/" in st and "/calib" in st, st)
+    st = status(replay(memtui, path, "4/nothing<Enter>", size=SIZE))
+    t.true("/ without a match says so", "no stage matches" in st, st)
+
+
+def one(t, memtui, capdump, path, merge_case):
+    want = stages_json(memtui, path, "under:main")
+    screen = replay(memtui, path, "4", size=SIZE)
+    st = status(screen)
+    t.true(path + ": status", st.startswith("[stages] metric: peak") and "under main" in st, st)
+    rows = table(screen)
+    check_table(t, os.path.basename(path), rows, want)
+    t.check("stage order", [r["name"] for r in rows][:-1], [j["name"] for j in want][:-1])
+    check_info(t, memtui, path, want)
+    check_sorting(t, memtui, path, want)
+    check_s_from_tree(t, memtui, path, rows)
+    if merge_case:
+        check_merge(t, memtui, path)
+    stage_trees(t, memtui, capdump, path, want)
+    check_marks_and_diff(t, memtui, path, want)
+    st = status(replay(memtui, path, "4m", size=SIZE))
+    t.true("m: the app's next metric", "metric: leaks" in st, st)
+    screen = replay(memtui, path, "4", size="80x24", env={"LANG": "C", "LC_ALL": "C"})
+    t.true("80x24 ASCII: fits", all(len(l) <= 80 for l in screen.split("\n")) and
+           all(ord(ch) < 128 for ch in screen), "")
+    t.true("80x24: the main columns", [r["name"] for r in table(screen)] ==
+           [j["name"] for j in want], screen)
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__)
+        return 2
+    memtui, capdump, samples = sys.argv[1:]
+    t = Suite("stages view")
+    try:
+        one(t, memtui, capdump, os.path.join(samples, "memray", "stages.bin"), True)
+        one(t, memtui, capdump, os.path.join(samples, "heaptrack", "heaptrack.stages.zst"), False)
+    except Failure as e:
+        print("FAIL %s" % e)
+        t.failed += 1
+    return t.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
