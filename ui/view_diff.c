@@ -29,8 +29,8 @@
  * Above either, the capture header (both captures for `memtui A B`).
  *
  * Flame screen: title row, icicle rows (width max(A, B), colour the sign of
- * delta, unchanged frames the two plain shades; without colours a changed
- * frame's label starts with '+' or '-'), and an info line with the selected
+ * delta, unchanged frames the two plain shades; a changed frame's label
+ * starts with '+' or '-', so it reads the same without colours), and an info line with the selected
  * frame's exact figures.
  */
 #include <inttypes.h>
@@ -509,11 +509,11 @@ static void draw_span(const struct view_diff *v, struct screen *s, int x, int y,
 	char label[512];
 
 	if (w < 2) {
-		screen_put(s, x, y, !s->colors && delta ? (delta > 0 ? '+' : '-') : g->shade, role);
+		screen_put(s, x, y, delta ? (delta > 0 ? '+' : '-') : g->shade, role);
 		return;
 	}
 	screen_fill(s, x, y, w, ' ', role);
-	if (!s->colors && delta)
+	if (delta)
 		used = screen_text(s, x, y, w - 1, delta > 0 ? "+" : "-", role);
 	if (sp->node == 0)
 		snprintf(label, sizeof(label), "all");

@@ -95,7 +95,7 @@ STAGE_STEPS = [
     ("j", "j"), ("j", "j"), ("d", "d"), ("Escape", "<Esc>"), ("1", "1"), ("/", "/"),
     ("main", "main"), ("Enter", "<Enter>"), ("S", "S"), ("j", "j"), ("Enter", "<Enter>"),
     ("q", "q"), ("q", "q"), ("3", "3"), ("Space", "<Space>"), ("h", "h"), ("h", "h"),
-    ("d", "d"), ("BSpace", "<BS>"),
+    ("d", "d"), ("q", "q"),
 ]
 
 # Two captures side by side (memtui A B): the diff tree, changed-only filter,
