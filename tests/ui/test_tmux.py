@@ -19,6 +19,7 @@ capture-pane.  What it covers:
 
 usage: test_tmux.py MEMTUI SAMPLE_CAPTURES
 """
+import json
 import os
 import re
 import shutil
@@ -167,6 +168,90 @@ def check_figures(t, memtui, path):
         s.close()
 
 
+def stage_report(memtui, path):
+    p = subprocess.run([memtui, "report", "--stages", "under:main", "--format", "json",
+                        "--no-progress", path], capture_output=True, check=True, timeout=60)
+    return json.loads(p.stdout)["stages"]
+
+
+def check_stage_figures(t, memtui, path, label):
+    """The stage table on the terminal: rows in time order, figures = the report's."""
+    env = {"TERM": "tmux-256color", "LANG": "C.UTF-8"}
+    s = Tmux("stfig" + label, "%s %s" % (memtui, path), env, w=160, h=40)
+    try:
+        s.wait(lambda x: "[tree]" in x)
+        s.keys("4")
+        scr = s.wait(lambda x: "[stages]" in x)
+        lines = scr.split("\n")
+        head = next(i for i, l in enumerate(lines) if l.strip().startswith("stage ") and
+                    "allocated" in l)
+        name_end = lines[head].index(" calls") if " calls" in lines[head] else 20
+        got = []
+        for line in lines[head + 1:]:
+            amounts = re.findall(r"-?[\d.]+ (?:B|KiB|MiB|GiB)\b", line)
+            if len(amounts) < 5:
+                break
+            got.append((line[:name_end].strip(), amounts[:5]))
+        want = stage_report(memtui, path)
+        t.check("tmux %s: stage names in time order" % label, [g[0] for g in got],
+                [r["name"] for r in want])
+        for (name, amounts), r in zip(got, want):
+            t.check("tmux %s: %s allocated, freed, net, cumulative, peak" % (label, r["name"]),
+                    amounts, [fmt_bytes(r[k]) for k in ("allocated_bytes", "freed_bytes",
+                                                        "net_bytes", "cumulative_bytes",
+                                                        "peak_bytes")])
+        # Into the first stage: its tree's root is what it allocated and still had at its end.
+        s.keys("Enter")
+        scr = s.wait(lambda x: "alive at end of " + want[0]["name"] in x)
+        rows = tree_rows(scr)
+        t.true("tmux %s: Enter opens %s's tree" % (label, want[0]["name"]),
+               rows and any(r.function == want[0]["name"] for r in rows), scr[-600:])
+        s.keys("t")
+        scr = s.wait(lambda x: "allocated in " + want[0]["name"] in x or
+                     "allocated by " + want[0]["name"] in x)
+        rows = tree_rows(scr)
+        t.check("tmux %s: t: the root is all %s allocated" % (label, want[0]["name"]),
+                (rows[0].value, rows[0].count) if rows else None,
+                (fmt_bytes(want[0]["allocated_bytes"]), want[0]["allocations"]))
+        s.keys("C-c")
+        t.true("tmux %s: Ctrl-C quits" % label, "EXIT=0" in s.wait(lambda x: "EXIT=" in x))
+    finally:
+        s.close()
+
+
+def check_diff_figures(t, memtui, a, b, label):
+    """Two captures side by side: the largest change, read off the terminal, = the report's."""
+    env = {"TERM": "tmux-256color", "LANG": "C.UTF-8"}
+    p = subprocess.run([memtui, "report", "--diff", "--format", "json", "--no-progress", a, b],
+                       capture_output=True, check=True, timeout=60)
+    changes = json.loads(p.stdout)["changes"]
+    first = changes[0]
+    # The tree's row is the path's inclusive total: every change below it, summed.
+    below = [c for c in changes if c["path"][:len(first["path"])] == first["path"]]
+    a_total = sum(c["a_bytes"] for c in below)
+    delta = sum(c["delta_bytes"] for c in below)
+    s = Tmux("dfig" + label, "%s %s %s" % (memtui, a, b), env, w=160, h=40)
+    try:
+        scr = s.wait(lambda x: "[diff]" in x)
+        st = scr.rstrip("\n").split("\n")[-1]
+        t.true("tmux %s: opens on the largest change %s" % (label, first["function"]),
+               first["function"] in st, st)
+        row = next((l for l in scr.split("\n") if re.search(r"\s%s\s" % re.escape(
+            first["function"]), l) and "%" in l or "gone" in l or "new" in l), "")
+        t.true("tmux %s: its row shows A, B and the signed delta" % label,
+               fmt_bytes(a_total) in row and
+               ("-" if delta < 0 else "+") + fmt_bytes(abs(delta)) in row, row)
+        s.keys("2")
+        scr = s.wait(lambda x: "[diff flame]" in x)
+        t.true("tmux %s: the flame graph's info line has the exact delta" % label,
+               "delta %s (%d)" % (("-" if delta < 0 else "+") + fmt_bytes(abs(delta)), delta)
+               in scr and "self %d" % first["delta_bytes"] in scr, scr[-400:])
+        s.keys("q")
+        t.true("tmux %s: q quits" % label, "EXIT=0" in s.wait(lambda x: "EXIT=" in x))
+    finally:
+        s.close()
+
+
 SGR_COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-7]|4[0-7]|38;5;\d+|48;5;\d+)[;m]")
 
 
@@ -258,6 +343,10 @@ def main():
                   os.path.join(samples, "memray", "diff_after.bin")),
                  (os.path.join(samples, "heaptrack", "heaptrack.phases_before.zst"),
                   os.path.join(samples, "heaptrack", "heaptrack.phases_after.zst")))
+        check_stage_figures(t, memtui, memray, "memray")
+        check_stage_figures(t, memtui, heaptrack, "heaptrack")
+        for (a, b), label in zip(pairs, ("memray", "heaptrack")):
+            check_diff_figures(t, memtui, a, b, label)
         check_steps(t, memtui, pairs[0], env, "diff", DIFF_STEPS)
         check_steps(t, memtui, pairs[1], env, "htdiff", DIFF_STEPS)
         check_colours(t, memtui, memray)
