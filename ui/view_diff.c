@@ -44,6 +44,7 @@
 #include "fmt.h"
 #include "glyphs.h"
 #include "outline.h"
+#include "outline_keys.h"
 #include "snapshot.h"
 #include "view.h"
 #include "xalloc.h"
@@ -620,63 +621,13 @@ static void diff_draw(const struct view *base, const struct app *app, struct scr
 static enum view_result tree_move(struct view_diff *v, struct app *app, enum action a)
 {
 	struct outline *o = &v->ol[v->dir];
-	size_t page = page_rows(app->body.h);
-	uint32_t nd = outline_node(o);
 
-	switch (a) {
-	case A_DOWN:
-		outline_move(o, 1);
-		break;
-	case A_UP:
-		outline_move(o, -1);
-		break;
-	case A_PGDN:
-		v->top += page;
-		outline_move(o, (long)page);
-		break;
-	case A_PGUP:
-		v->top = v->top > page ? v->top - page : 0;
-		outline_move(o, -(long)page);
-		break;
-	case A_FIRST:
-		outline_set_cursor(o, 0);
-		break;
-	case A_LAST:
-		outline_set_cursor(o, o->n_rows ? o->n_rows - 1 : 0);
-		break;
-	case A_IN:
-	case A_ENTER:
-		if (outline_is_open(o, nd))
-			outline_move(o, 1);
-		else
-			outline_expand(o, nd);
-		break;
-	case A_BACK:
-		if (nd == 0)
+	if (a == A_BACK) {
+		if (outline_node(o) == 0)
 			return ACT_IGNORED;	/* the app closes an opened view */
-		/* fall through */
-	case A_OUT:
-		if (nd && outline_is_open(o, nd))
-			outline_collapse(o, nd);
-		else if (v->cur->t.nodes[nd].parent != TREE_NONE)
-			outline_select(o, v->cur->t.nodes[nd].parent);
-		break;
-	case A_EXPAND:
-		outline_expand_all(o, nd);
-		break;
-	case A_EXPAND_ALL:
-		outline_expand_all(o, 0);
-		break;
-	case A_COLLAPSE:
-		outline_collapse_all(o, nd);
-		break;
-	case A_COLLAPSE_ALL:
-		outline_collapse_all(o, 0);
-		break;
-	default:
-		return ACT_IGNORED;
+		a = A_OUT;
 	}
-	return ACT_NONE;
+	return outline_keys_apply(o, &v->top, page_rows(app->body.h), a) ? ACT_NONE : ACT_IGNORED;
 }
 
 static enum view_result flame_move(struct view_diff *v, struct app *app, enum action a)

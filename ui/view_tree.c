@@ -31,6 +31,7 @@
 #include "fmt.h"
 #include "glyphs.h"
 #include "outline.h"
+#include "outline_keys.h"
 #include "stages.h"
 #include "view.h"
 #include "view_flame.h"
@@ -405,48 +406,8 @@ static void toggle_search_off(struct view_tree *v)
 
 static enum view_result move_key(struct view_tree *v, struct app *app, enum action a)
 {
-	struct outline *o = &v->ol[v->dir];
-	size_t page = page_rows(app->body.h);
-	uint32_t nd = outline_node(o);
-
-	switch (a) {
-	case A_DOWN:
-		outline_move(o, 1);
-		break;
-	case A_UP:
-		outline_move(o, -1);
-		break;
-	case A_PGDN:
-		v->top += page;
-		outline_move(o, (long)page);
-		break;
-	case A_PGUP:
-		v->top = v->top > page ? v->top - page : 0;
-		outline_move(o, -(long)page);
-		break;
-	case A_FIRST:
-		outline_set_cursor(o, 0);
-		break;
-	case A_LAST:
-		outline_set_cursor(o, o->n_rows ? o->n_rows - 1 : 0);
-		break;
-	case A_IN:
-	case A_ENTER:
-		if (outline_is_open(o, nd))
-			outline_move(o, 1);
-		else
-			outline_expand(o, nd);
-		break;
-	case A_OUT:
-		if (nd && outline_is_open(o, nd))
-			outline_collapse(o, nd);
-		else if (v->t->nodes[nd].parent != TREE_NONE)
-			outline_select(o, v->t->nodes[nd].parent);
-		break;
-	default:
-		return ACT_IGNORED;
-	}
-	return ACT_NONE;
+	return outline_keys_apply(&v->ol[v->dir], &v->top, page_rows(app->body.h), a) ? ACT_NONE
+										   : ACT_IGNORED;
 }
 
 /* S: the stage table of the calls under the selected node's function. */
@@ -522,18 +483,6 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 	if (nd == TREE_NONE)
 		return ACT_IGNORED;
 	switch (a) {
-	case A_EXPAND:
-		outline_expand_all(o, nd);
-		break;
-	case A_EXPAND_ALL:
-		outline_expand_all(o, 0);
-		break;
-	case A_COLLAPSE:
-		outline_collapse_all(o, nd);
-		break;
-	case A_COLLAPSE_ALL:
-		outline_collapse_all(o, 0);
-		break;
 	case A_NEXT_MATCH:
 	case A_PREV_MATCH:
 		if (!o->pattern[0])
