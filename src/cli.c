@@ -408,17 +408,25 @@ static int flush_stdout(void)
 	return 0;
 }
 
-static void run_stages(const struct options *opt, const struct capture *cap)
+/* 0, or 2 when the split cannot apply to the capture (said on stderr). */
+static int run_stages(const struct options *opt, const struct capture *cap)
 {
 	struct stages_spec spec;
 	struct stages st;
+	const char *why;
 
 	stages_spec_parse(&spec, opt->stages);
 	if (opt->stages_merge)
 		spec.flags |= STAGES_MERGE;
+	why = stages_unavailable(cap, &spec);
+	if (why) {
+		fprintf(stderr, "memtui: %s: %s\n", opt->files[0], why);
+		return 2;
+	}
 	stages_compute(&st, cap, &spec);
 	report_stages_write(stdout, cap, opt->files[0], opt->stages, &st, opt->report.format);
 	stages_release(&st);
+	return 0;
 }
 
 /* Whether growth from a to b is beyond the --fail-if-growth threshold. */
@@ -504,7 +512,10 @@ int cli_run(const struct options *opt)
 	if (load(opt, opt->files[0], &cap) < 0)
 		return 2;
 	if (opt->stages) {
-		run_stages(opt, cap);
+		if (run_stages(opt, cap)) {
+			capture_free(cap);
+			return 2;
+		}
 	} else {
 		report_compute(&r, cap, opt->files[0], &opt->report);
 		report_write(stdout, &r);

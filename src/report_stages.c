@@ -1,17 +1,46 @@
 /*
  * report_stages: the stage table in three forms.  Rows come in the order
  * stages_compute gives them (time order, the outside row last); every figure
- * is a field of struct stage_row, written as it is.
+ * is a field of struct stage_row, written as it is.  Live-only stages (no
+ * event stream) leave most figures STAGES_UNKNOWN: text writes "-", JSON
+ * null (every key stays), CSV an empty cell, and the text adds the leaked
+ * and at-peak columns, the only figures such a capture has.
  */
 #include "report_stages.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 
 #include "fmt.h"
 
 static const char *top_name(const struct capture *cap, const struct stage_row *r)
 {
 	return r->top_function ? capture_string(cap, r->top_function) : "";
+}
+
+/* ",\"key\":v" (first: no comma), null when v is unknown. */
+static void json_i64(FILE *out, const char *key, int64_t v, bool first)
+{
+	if (v == STAGES_UNKNOWN)
+		fprintf(out, "%s\"%s\":null", first ? "" : ",", key);
+	else
+		fprintf(out, "%s\"%s\":%" PRId64, first ? "" : ",", key, v);
+}
+
+static void csv_i64(FILE *out, int64_t v)
+{
+	if (v != STAGES_UNKNOWN)
+		fprintf(out, "%" PRId64, v);
+	fputc(',', out);
+}
+
+static char *text_bytes(int64_t v, char *buf, size_t size)
+{
+	if (v == STAGES_UNKNOWN) {
+		snprintf(buf, size, "-");
+		return buf;
+	}
+	return fmt_bytes(v, buf, size);
 }
 
 static void write_json(FILE *out, const struct capture *cap, const char *path, const char *split,
@@ -21,6 +50,7 @@ static void write_json(FILE *out, const struct capture *cap, const char *path, c
 	fmt_json_string(out, path);
 	fputs(",\"split\":", out);
 	fmt_json_string(out, split);
+	fprintf(out, ",\"live_only\":%s", s->live_only ? "true" : "false");
 	fputs(",\"stages\":[", out);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct stage_row *r = &s->rows[i];
@@ -42,17 +72,24 @@ static void write_json(FILE *out, const struct capture *cap, const char *path, c
 				r->first_ev, r->last_ev);
 		else
 			fputs("\"first_event\":null,\"last_event\":null,", out);
-		fprintf(out, "\"allocations\":%" PRId64 ",\"allocated_bytes\":%" PRId64
-			     ",\"frees\":%" PRId64 ",\"freed_bytes\":%" PRId64
-			     ",\"net_bytes\":%" PRId64 ",\"cumulative_bytes\":%" PRId64
-			     ",\"peak_bytes\":%" PRId64 ",\"leaked_bytes\":%" PRId64
-			     ",\"leaked_allocations\":%" PRId64 ",\"at_peak_bytes\":%" PRId64
-			     ",\"at_peak_allocations\":%" PRId64 ",\"top_function\":",
-			r->alloc_count, r->alloc_bytes, r->freed_count, r->freed_bytes, r->net_bytes,
-			r->cumulative_bytes, r->peak_bytes, r->leaked_bytes, r->leaked_count,
-			r->at_peak_bytes, r->at_peak_count);
-		fmt_json_string(out, top_name(cap, r));
-		fprintf(out, ",\"top_bytes\":%" PRId64 "}", r->top_bytes);
+		json_i64(out, "allocations", r->alloc_count, true);
+		json_i64(out, "allocated_bytes", r->alloc_bytes, false);
+		json_i64(out, "frees", r->freed_count, false);
+		json_i64(out, "freed_bytes", r->freed_bytes, false);
+		json_i64(out, "net_bytes", r->net_bytes, false);
+		json_i64(out, "cumulative_bytes", r->cumulative_bytes, false);
+		json_i64(out, "peak_bytes", r->peak_bytes, false);
+		json_i64(out, "leaked_bytes", r->leaked_bytes, false);
+		json_i64(out, "leaked_allocations", r->leaked_count, false);
+		json_i64(out, "at_peak_bytes", r->at_peak_bytes, false);
+		json_i64(out, "at_peak_allocations", r->at_peak_count, false);
+		fputs(",\"top_function\":", out);
+		if (r->top_bytes == STAGES_UNKNOWN)
+			fputs("null", out);
+		else
+			fmt_json_string(out, top_name(cap, r));
+		json_i64(out, "top_bytes", r->top_bytes, false);
+		fputc('}', out);
 	}
 	fputs("]}\n", out);
 }
@@ -66,28 +103,44 @@ static void write_csv(FILE *out, const struct capture *cap, const struct stages 
 		const struct stage_row *r = &s->rows[i];
 
 		fmt_csv_field(out, r->name);
-		fprintf(out, ",%u,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
-			     ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
-			     ",%" PRId64 ",", r->calls, r->start_ms, r->duration_ms, r->alloc_count,
-			r->alloc_bytes, r->freed_count, r->freed_bytes, r->net_bytes,
-			r->cumulative_bytes, r->peak_bytes, r->leaked_bytes, r->at_peak_bytes);
+		fprintf(out, ",%u,", r->calls);
+		csv_i64(out, r->start_ms);
+		csv_i64(out, r->duration_ms);
+		csv_i64(out, r->alloc_count);
+		csv_i64(out, r->alloc_bytes);
+		csv_i64(out, r->freed_count);
+		csv_i64(out, r->freed_bytes);
+		csv_i64(out, r->net_bytes);
+		csv_i64(out, r->cumulative_bytes);
+		csv_i64(out, r->peak_bytes);
+		csv_i64(out, r->leaked_bytes);
+		csv_i64(out, r->at_peak_bytes);
 		fmt_csv_field(out, top_name(cap, r));
-		fprintf(out, ",%" PRId64 "\n", r->top_bytes);
+		fputc(',', out);
+		if (r->top_bytes != STAGES_UNKNOWN)
+			fprintf(out, "%" PRId64, r->top_bytes);
+		fputc('\n', out);
 	}
 }
 
 static void write_text(FILE *out, const struct capture *cap, const char *path, const char *split,
 		       const struct stages *s)
 {
-	char b[6][32];
+	char b[7][32];
 
-	fprintf(out, "%s: stages (%s)\n\n", path, split);
-	fprintf(out, "%-24s %5s %8s %8s %10s %10s %10s %10s %10s %10s  %s\n", "stage", "calls",
-		"start", "duration", "allocated", "count", "freed", "net", "cumulative", "peak",
-		"top allocator");
+	fprintf(out, "%s: stages (%s)\n", path, split);
+	if (s->live_only)
+		fputs("note: aggregated capture (memray --aggregate), no event stream: only the live "
+		      "figures (leaked, at peak) exist; \"-\" is unknown\n", out);
+	fputc('\n', out);
+	fprintf(out, "%-24s %5s %8s %8s %10s %10s %10s %10s %10s %10s  ", "stage", "calls",
+		"start", "duration", "allocated", "count", "freed", "net", "cumulative", "peak");
+	if (s->live_only)
+		fprintf(out, "%10s %10s  ", "leaked", "at peak");
+	fputs("top allocator\n", out);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct stage_row *r = &s->rows[i];
-		char start[24], dur[24];
+		char start[24], dur[24], count[24];
 
 		if (r->start_ms >= 0)
 			snprintf(start, sizeof(start), "%" PRId64 "ms", r->start_ms);
@@ -97,13 +150,19 @@ static void write_text(FILE *out, const struct capture *cap, const char *path, c
 			snprintf(dur, sizeof(dur), "%" PRId64 "ms", r->duration_ms);
 		else
 			snprintf(dur, sizeof(dur), "-");
-		fprintf(out, "%-24.24s %5u %8s %8s %10s %10" PRId64 " %10s %10s %10s %10s  %s\n",
-			r->name, r->calls, start, dur, fmt_bytes(r->alloc_bytes, b[0], 32),
-			r->alloc_count, fmt_bytes(r->freed_bytes, b[1], 32),
-			fmt_bytes(r->net_bytes, b[2], 32), fmt_bytes(r->cumulative_bytes, b[3], 32),
-			fmt_bytes(r->peak_bytes, b[4], 32), top_name(cap, r));
+		if (r->alloc_count != STAGES_UNKNOWN)
+			snprintf(count, sizeof(count), "%" PRId64, r->alloc_count);
+		else
+			snprintf(count, sizeof(count), "-");
+		fprintf(out, "%-24.24s %5u %8s %8s %10s %10s %10s %10s %10s %10s  ", r->name,
+			r->calls, start, dur, text_bytes(r->alloc_bytes, b[0], 32), count,
+			text_bytes(r->freed_bytes, b[1], 32), text_bytes(r->net_bytes, b[2], 32),
+			text_bytes(r->cumulative_bytes, b[3], 32), text_bytes(r->peak_bytes, b[4], 32));
+		if (s->live_only)
+			fprintf(out, "%10s %10s  ", text_bytes(r->leaked_bytes, b[5], 32),
+				text_bytes(r->at_peak_bytes, b[6], 32));
+		fprintf(out, "%s\n", r->top_bytes == STAGES_UNKNOWN ? "-" : top_name(cap, r));
 	}
-	(void)b[5];
 }
 
 void report_stages_write(FILE *out, const struct capture *cap, const char *path,

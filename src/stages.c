@@ -9,6 +9,10 @@
  * sorted array of boundaries (event indices) forward; for STAGES_UNDER each
  * stack's class (child function id, "at F", or none) is computed once, in
  * stack id order, which visits parents first.
+ *
+ * Live-only stages (no event stream, stages.h) make no pass: each stack's
+ * class row takes that stack's figures in the peak snapshot and the live heap
+ * after the last event, rows made as stack id order first meets them.
  */
 #include "stages.h"
 
@@ -445,7 +449,8 @@ static int pass_begin(struct pass *p, const struct capture *cap, const struct st
 	hashmap_init(&p->row_of_child);
 	hashmap_init(&p->top_idx);
 	if ((spec->split == STAGES_SLICES && !spec->slices) ||
-	    (spec->split == STAGES_UNDER && (!spec->function || !*spec->function)))
+	    (spec->split == STAGES_UNDER && (!spec->function || !*spec->function)) ||
+	    stages_unavailable(cap, spec))
 		rc = -1;
 	p->live_bytes = xcalloc(n, sizeof(int64_t));
 	p->live_count = xcalloc(n, sizeof(int64_t));
@@ -499,12 +504,146 @@ static void pass_release(struct pass *p)
 	hashmap_release(&p->top_idx);
 }
 
+const char *stages_unavailable(const struct capture *cap, const struct stages_spec *spec)
+{
+	if (spec->split == STAGES_UNDER || capture_meta(cap)->has_event_stream)
+		return NULL;
+	return "stages by time need the event stream; this capture is aggregated (memray "
+	       "--aggregate): only under:FUNCTION works, with live figures";
+}
+
+static bool is_child_class(uint32_t c)
+{
+	return c != CLS_NONE && c != CLS_AT_F && c != CLS_AT_PY_F;
+}
+
+/* The event after which the capture ends; UINT64_MAX: before any event. */
+static uint64_t last_event(const struct capture *cap)
+{
+	uint64_t events = capture_totals(cap)->events;
+
+	return events ? events - 1 : UINT64_MAX;
+}
+
+static void row_unknown(struct stage_row *r)
+{
+	r->first_ev = STAGES_NO_EVENT;
+	r->last_ev = STAGES_NO_EVENT;
+	r->start_ms = r->duration_ms = STAGES_UNKNOWN;
+	r->alloc_count = r->alloc_bytes = r->freed_count = r->freed_bytes = STAGES_UNKNOWN;
+	r->net_bytes = r->cumulative_bytes = r->peak_bytes = STAGES_UNKNOWN;
+	r->top_function = 0;
+	r->top_bytes = STAGES_UNKNOWN;
+}
+
+/*
+ * The source line in F of the call that leads to stack s's child (s of a
+ * child class): the innermost F frame on s, which is the first frame above
+ * the child's that is no child frame and, below a Python F, no native one.
+ */
+static uint32_t call_line(const struct pass *p, uint32_t s)
+{
+	const struct capture *cap = p->cap;
+	const struct stack_node *sn = capture_stack(cap, s);
+
+	while (sn->depth && is_child_class(p->cls[s])) {
+		s = sn->parent;
+		sn = capture_stack(cap, s);
+	}
+	while (sn->depth && p->cls[s] == CLS_AT_PY_F &&
+	       capture_frame(cap, sn->frame)->kind != FRAME_PYTHON) {
+		s = sn->parent;
+		sn = capture_stack(cap, s);
+	}
+	return sn->depth ? capture_frame(cap, sn->frame)->line : 0;
+}
+
+/* Sorts the live-only rows by (call line, first stack id), a stable insertion sort. */
+static void live_order(struct pass *p, uint32_t *line, uint32_t *first)
+{
+	for (size_t i = 1; i < p->n_rows; i++) {
+		struct stage_row r = p->rows[i];
+		uint32_t l = line[i], f = first[i];
+		size_t j = i;
+
+		for (; j > 0 && (line[j - 1] > l || (line[j - 1] == l && first[j - 1] > f)); j--) {
+			p->rows[j] = p->rows[j - 1];
+			line[j] = line[j - 1];
+			first[j] = first[j - 1];
+		}
+		p->rows[j] = r;
+		line[j] = l;
+		first[j] = f;
+	}
+}
+
+/*
+ * Live-only stages: every stack whole to its class's row (one row per child
+ * function), at_peak from the peak snapshot, leaked from the live heap after
+ * the last event; then the rows in order of the line in F calling them (the
+ * smallest over their stacks), ties by their smallest stack id.
+ */
+static void live_compute(struct pass *p, int rc, struct stages *out)
+{
+	uint32_t n = capture_stack_count(p->cap);
+	uint32_t *line = xmalloc((n ? n : 1) * sizeof(*line));
+	uint32_t *first = xmalloc((n ? n : 1) * sizeof(*first));
+	struct snapshot peak, end;
+
+	snapshot_peak(&peak, p->cap);
+	snapshot_live_at(&end, p->cap, last_event(p->cap));
+	for (uint32_t s = 0; s < n; s++) {
+		uint32_t row = ROW_NONE, fn;
+		struct stage_row *r;
+
+		if (!rc && is_child_class(p->cls[s])) {
+			fn = p->cls[s];
+			row = hashmap_get(&p->row_of_child, fn);
+			if (row == HASHMAP_NONE) {
+				row = add_row(p, fn ? capture_string(p->cap, fn) : "???");
+				p->rows[row].function = fn;
+				p->rows[row].calls = 1;
+				hashmap_put(&p->row_of_child, fn, row);
+				line[row] = UINT32_MAX;
+				first[row] = s;
+			}
+			if (call_line(p, s) < line[row])
+				line[row] = call_line(p, s);
+		}
+		r = row_at(p, row);
+		r->at_peak_bytes += peak.bytes[s];
+		r->at_peak_count += peak.count[s];
+		r->leaked_bytes += end.bytes[s];
+		r->leaked_count += end.count[s];
+	}
+	snapshot_release(&peak);
+	snapshot_release(&end);
+	live_order(p, line, first);
+	free(line);
+	free(first);
+	for (size_t i = 0; i < p->n_rows; i++)
+		row_unknown(&p->rows[i]);
+	row_unknown(&p->outside);
+	out->n = p->n_rows + 1;
+	out->rows = xrealloc_array(p->rows, out->n, sizeof(*out->rows));
+	out->rows[p->n_rows] = p->outside;
+	out->live_only = true;
+	p->rows = NULL;
+	p->n_rows = 0;
+	p->outside.name = NULL;
+}
+
 int stages_compute(struct stages *out, const struct capture *cap, const struct stages_spec *spec)
 {
 	struct pass p;
 	int rc = pass_begin(&p, cap, spec);
 
 	memset(out, 0, sizeof(*out));
+	if (!capture_meta(cap)->has_event_stream) {
+		live_compute(&p, rc, out);	/* moves the rows into out */
+		pass_release(&p);
+		return rc;
+	}
 	pass_run(&p, rc);
 	finish(&p, out);	/* moves the rows into out */
 	pass_release(&p);
@@ -519,7 +658,7 @@ bool stages_under_exists(const struct capture *cap, const char *function)
 
 	if (pass_begin(&p, cap, &spec) == 0)
 		for (uint32_t s = 0; s < capture_stack_count(cap) && !found; s++)
-			found = p.cls[s] != CLS_NONE && p.cls[s] != CLS_AT_F && p.cls[s] != CLS_AT_PY_F;
+			found = is_child_class(p.cls[s]);
 	pass_release(&p);
 	return found;
 }
@@ -527,10 +666,8 @@ bool stages_under_exists(const struct capture *cap, const char *function)
 /* The event after which row k ends; UINT64_MAX: before any event. */
 uint64_t stages_row_end(const struct stages *s, size_t k, const struct capture *cap)
 {
-	uint64_t events = capture_totals(cap)->events;
-
 	if (k + 1 == s->n)
-		return events ? events - 1 : UINT64_MAX;
+		return last_event(cap);
 	for (size_t j = k + 1; j-- > 0;)
 		if (s->rows[j].first_ev != STAGES_NO_EVENT)
 			return s->rows[j].last_ev;
@@ -550,13 +687,36 @@ uint64_t stages_row_start(const struct stages *s, size_t k)
 	return r->first_ev ? r->first_ev - 1 : UINT64_MAX;
 }
 
-void stages_row_snapshots(struct snapshot *allocated, struct snapshot *alive,
-			  const struct capture *cap, const struct stages_spec *spec,
-			  const struct stages *s, size_t k)
+/* Live-only stages: alive = the live heap at the end on row k's stacks; allocated unknown. */
+static void live_row_snapshots(struct snapshot *allocated, struct snapshot *alive,
+			       const struct pass *p, int rc, const struct stages *s, size_t k)
+{
+	bool outside = k + 1 == s->n;
+
+	snapshot_empty(allocated, p->cap);
+	snapshot_live_at(alive, p->cap, last_event(p->cap));
+	for (uint32_t i = 0; i < alive->n; i++) {
+		bool child = !rc && is_child_class(p->cls[i]);
+		bool mine = outside ? !child : child && p->cls[i] == s->rows[k].function;
+
+		if (!mine)
+			alive->bytes[i] = alive->count[i] = 0;
+	}
+	snapshot_recount(alive);
+}
+
+int stages_row_snapshots(struct snapshot *allocated, struct snapshot *alive,
+			 const struct capture *cap, const struct stages_spec *spec,
+			 const struct stages *s, size_t k)
 {
 	struct pass p;
 	int rc = pass_begin(&p, cap, spec);
 
+	if (s->live_only) {
+		live_row_snapshots(allocated, alive, &p, rc, s, k);
+		pass_release(&p);
+		return -1;
+	}
 	snapshot_empty(allocated, cap);
 	p.collect = true;
 	p.collect_row = k + 1 == s->n ? ROW_NONE : (uint32_t)k;
@@ -572,6 +732,7 @@ void stages_row_snapshots(struct snapshot *allocated, struct snapshot *alive,
 		alive->count[i] = c < 0 ? 0 : c > allocated->count[i] ? allocated->count[i] : c;
 	}
 	snapshot_recount(alive);
+	return 0;
 }
 
 void stages_release(struct stages *s)
@@ -581,6 +742,7 @@ void stages_release(struct stages *s)
 	free(s->rows);
 	s->rows = NULL;
 	s->n = 0;
+	s->live_only = false;
 }
 
 int stages_spec_parse(struct stages_spec *spec, const char *s)

@@ -31,6 +31,19 @@
  * stack's most recent allocation.  Exact when a stack allocates in one row
  * only, which STAGES_UNDER with STAGES_MERGE guarantees.
  *
+ * Captures without an event stream (capture_meta()->has_event_stream false:
+ * memray --aggregate files, whose few events are synthesized from the peak
+ * and end snapshots) have no time, so only STAGES_UNDER applies, and only
+ * its live figures exist ("live only", struct stages.live_only): each stack
+ * goes whole to its class's row (the child below the innermost F, the same
+ * classes as above), at_peak from snapshot_peak and leaked from the live
+ * heap after the last event (unsuppressed, as on any capture).  A class is
+ * one row whatever STAGES_MERGE says (there are no calls to tell apart):
+ * calls is 1 for a child row, 0 for the outside row.  With no time to order
+ * by, the rows come in order of their class's smallest stack id; stack ids
+ * are interned in order of first appearance in the file, which is close to
+ * time order.  Every figure that needs the event stream is STAGES_UNKNOWN.
+ *
  * One streaming pass over the log, O(stacks + rows) memory.  Pure: no I/O.
  */
 #ifndef MT_STAGES_H
@@ -57,6 +70,8 @@ struct stages_spec {
 };
 
 #define STAGES_NO_EVENT UINT64_MAX
+/* A figure the capture cannot give (live-only stages: no event stream). */
+#define STAGES_UNKNOWN INT64_MIN
 
 struct stage_row {
 	char *name;		/* owned: child function, "slice 3", mark name, "<outside stages>" */
@@ -64,6 +79,11 @@ struct stage_row {
 	uint32_t calls;		/* calls merged into this row (1 unless STAGES_MERGE) */
 	uint64_t first_ev;	/* first assigned event; STAGES_NO_EVENT when none */
 	uint64_t last_ev;	/* last assigned event */
+	/*
+	 * Live-only stages: first_ev is STAGES_NO_EVENT, top_function 0, and
+	 * every int64 field from start_ms to peak_bytes and top_bytes is
+	 * STAGES_UNKNOWN; only calls, leaked_* and at_peak_* are known.
+	 */
 	int64_t start_ms;	/* time of first_ev; -1 when none */
 	int64_t duration_ms;	/* time(last_ev) - start_ms; -1 for the outside row */
 	int64_t alloc_count;	/* EV_ALLOC events assigned */
@@ -82,17 +102,27 @@ struct stage_row {
 };
 
 struct stages {
-	struct stage_row *rows;	/* time order (by first_ev); the outside row last */
+	struct stage_row *rows;	/* time order (by first_ev); the outside row last
+				 * (live_only: by smallest stack id of the row) */
 	size_t n;		/* rows including the outside row (always >= 1) */
+	bool live_only;		/* no event stream: only calls, leaked_*, at_peak_* known */
 };
 
 /*
  * Computes the split of cap.  Returns 0, or -1 when spec cannot apply (no
- * slices, no function); out is then empty but valid.  Release with
- * stages_release.
+ * slices, no function, or a split by time on a capture without an event
+ * stream: stages_unavailable says why); out then holds only the outside row,
+ * with all of the capture's events (live_only: its live figures).  Release
+ * with stages_release.
  */
 int stages_compute(struct stages *out, const struct capture *cap, const struct stages_spec *spec);
 void stages_release(struct stages *s);
+/*
+ * Why spec cannot split cap: a static message, or NULL when it can.  Only
+ * splits by time are refused (marks and slices on a capture without an
+ * event stream); a well-formed STAGES_UNDER always applies.
+ */
+const char *stages_unavailable(const struct capture *cap, const struct stages_spec *spec);
 /* Parses "marks", "slices:N", "under:FUNCTION" (function borrowed from s); -1 if invalid. */
 int stages_spec_parse(struct stages_spec *spec, const char *s);
 /*
@@ -108,7 +138,8 @@ bool stages_under_exists(const struct capture *cap, const char *function);
  * event.  A merged row starts with its first call and ends with its last;
  * the outside row ends with the capture.  A row without events starts and
  * ends where the last earlier row with events ended.  UINT64_MAX: before
- * any event.
+ * any event.  Meaningless for live-only stages (no row has events): both
+ * return UINT64_MAX there, except the outside row's end.
  */
 uint64_t stages_row_start(const struct stages *s, size_t k);
 uint64_t stages_row_end(const struct stages *s, size_t k, const struct capture *cap);
@@ -125,9 +156,11 @@ uint64_t stages_row_end(const struct stages *s, size_t k, const struct capture *
  *              stack allocates only in row k (STAGES_UNDER with STAGES_MERGE),
  *              else as if frees released a stack's oldest allocations first.
  * Both are filled (release with snapshot_release).  One streaming pass,
- * O(stacks + rows) memory.
+ * O(stacks + rows) memory.  Returns 0, or -1 for live-only stages, where
+ * allocated is unknown (left all zero) and alive is the live heap at the end
+ * of the capture restricted to row k's stacks: the row's leaked figures.
  */
-void stages_row_snapshots(struct snapshot *allocated, struct snapshot *alive,
+int stages_row_snapshots(struct snapshot *allocated, struct snapshot *alive,
 			  const struct capture *cap, const struct stages_spec *spec,
 			  const struct stages *s, size_t k);
 

@@ -25,6 +25,14 @@
  * allocator, cumulative, duration), and two info lines with the selected
  * row's exact integers.  Scrolling as in the tree view: top is the first
  * row shown, clamped at draw.
+ *
+ * A capture without an event stream (memray --aggregate) has live-only
+ * stages (stages.h): the default split is the calls under "main", the title
+ * says so, every figure by time shows "-" and two more columns show what is
+ * known (leaked, at peak; s sorts by them too, and an unknown column keeps
+ * the row order).  Enter opens what the stage's stacks hold alive at the end
+ * of the capture; everything allocated (t there), the start-to-end diff (d
+ * there) and Space + d say they are not available.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -44,17 +52,18 @@
 
 enum order {
 	BY_TIME, BY_ALLOCATED, BY_COUNT, BY_FREED, BY_NET, BY_CUMULATIVE, BY_PEAK, BY_DURATION,
-	BY_NAME, N_ORDERS
+	BY_NAME, BY_LEAKED, BY_AT_PEAK, N_ORDERS	/* the last two: live-only stages */
 };
 
 static const char *const order_names[N_ORDERS] = {
 	"time", "allocated", "count", "freed", "net", "cumulative", "peak", "duration", "name",
+	"leaked", "at peak",
 };
 
 enum col {
 	COL_STAGE, COL_CALLS, COL_START, COL_DURATION, COL_ALLOCATED, COL_COUNT, COL_FREED,
-	COL_NET, COL_CUMULATIVE, COL_PEAK, COL_TOP, N_COLS
-};
+	COL_NET, COL_CUMULATIVE, COL_PEAK, COL_LEAKED, COL_AT_PEAK, COL_TOP, N_COLS
+};	/* COL_LEAKED and COL_AT_PEAK: live-only stages */
 
 /* Columns left to right; drop is the order narrow screens drop them in (0: never). */
 static const struct {
@@ -67,6 +76,7 @@ static const struct {
 	[COL_ALLOCATED] = { "allocated", 9, 0 }, [COL_COUNT] = { "count", 6, 2 },
 	[COL_FREED] = { "freed", 9, 4 },	 [COL_NET] = { "net", 9, 0 },
 	[COL_CUMULATIVE] = { "cumulative", 10, 6 }, [COL_PEAK] = { "peak", 9, 0 },
+	[COL_LEAKED] = { "leaked", 9, 0 },	 [COL_AT_PEAK] = { "at peak", 9, 0 },
 	[COL_TOP] = { "top allocator", 12, 5 },
 };
 
@@ -99,6 +109,8 @@ static int64_t sort_value(const struct stage_row *r, enum order by)
 	case BY_CUMULATIVE: return r->cumulative_bytes;
 	case BY_PEAK: return r->peak_bytes;
 	case BY_DURATION: return r->duration_ms;
+	case BY_LEAKED: return r->leaked_bytes;
+	case BY_AT_PEAK: return r->at_peak_bytes;
 	default: return 0;
 	}
 }
@@ -159,6 +171,9 @@ static void choose_split(struct view_stages *v)
 	if (v->function) {
 		v->spec.split = STAGES_UNDER;
 		v->spec.function = v->function;
+	} else if (!capture_meta(v->cap)->has_event_stream) {
+		v->spec.split = STAGES_UNDER;	/* the only split without time */
+		v->spec.function = "main";
 	} else if (capture_stage_marks(v->cap, &n_marks) && n_marks) {
 		v->spec.split = STAGES_MARKS;
 	} else if (stages_under_exists(v->cap, "main")) {
@@ -223,12 +238,14 @@ static void stages_sync(struct view *base, struct app *app)
  * the stage column gets up to name_w (its longest name and the mark), the
  * top allocator what is left.
  */
-static void layout(int w, int name_w, bool shown[N_COLS], int width[N_COLS])
+static void layout(int w, int name_w, bool live_only, bool shown[N_COLS], int width[N_COLS])
 {
 	int used = 0;
 
 	for (int c = 0; c < N_COLS; c++) {
-		shown[c] = true;
+		shown[c] = live_only || (c != COL_LEAKED && c != COL_AT_PEAK);
+		if (!shown[c])
+			continue;
 		width[c] = cols[c].width;
 		if (c == COL_STAGE && name_w > width[c])
 			width[c] = name_w < 20 ? name_w : 20;
@@ -252,8 +269,10 @@ static void layout(int w, int name_w, bool shown[N_COLS], int width[N_COLS])
 	}
 }
 
-static enum col metric_col(enum report_view m)
+static enum col metric_col(enum report_view m, bool live_only)
 {
+	if (live_only && (m == VIEW_PEAK || m == VIEW_LEAKS))
+		return m == VIEW_PEAK ? COL_AT_PEAK : COL_LEAKED;
 	switch (m) {
 	case VIEW_PEAK: return COL_PEAK;
 	case VIEW_LEAKS: return COL_NET;
@@ -262,8 +281,10 @@ static enum col metric_col(enum report_view m)
 	}
 }
 
-static const char *metric_meaning(enum report_view m)
+static const char *metric_meaning(enum report_view m, bool live_only)
 {
+	if (live_only && (m == VIEW_PEAK || m == VIEW_LEAKS))
+		return m == VIEW_PEAK ? "live at the capture's peak" : "live at the end (leaked)";
 	switch (m) {
 	case VIEW_PEAK: return "peak inside the stage";
 	case VIEW_LEAKS: return "net delta (left behind)";
@@ -272,9 +293,30 @@ static const char *metric_meaning(enum report_view m)
 	}
 }
 
+/* The figure column c shows, as a number (STAGES_UNKNOWN for the others). */
+static int64_t cell_value(const struct stage_row *r, enum col c)
+{
+	switch (c) {
+	case COL_ALLOCATED: return r->alloc_bytes;
+	case COL_COUNT: return r->alloc_count;
+	case COL_FREED: return r->freed_bytes;
+	case COL_NET: return r->net_bytes;
+	case COL_CUMULATIVE: return r->cumulative_bytes;
+	case COL_PEAK: return r->peak_bytes;
+	case COL_LEAKED: return r->leaked_bytes;
+	case COL_AT_PEAK: return r->at_peak_bytes;
+	case COL_TOP: return r->top_bytes;
+	default: return 0;
+	}
+}
+
 static void cell_text(const struct view_stages *v, const struct stage_row *r, enum col c,
 		      char *buf, size_t size)
 {
+	if (cell_value(r, c) == STAGES_UNKNOWN) {
+		snprintf(buf, size, "-");
+		return;
+	}
 	switch (c) {
 	case COL_STAGE: snprintf(buf, size, "%s", r->name); break;
 	case COL_CALLS: snprintf(buf, size, "%u", r->calls); break;
@@ -296,6 +338,8 @@ static void cell_text(const struct view_stages *v, const struct stage_row *r, en
 	case COL_NET: fmt_bytes(r->net_bytes, buf, size); break;
 	case COL_CUMULATIVE: fmt_bytes(r->cumulative_bytes, buf, size); break;
 	case COL_PEAK: fmt_bytes(r->peak_bytes, buf, size); break;
+	case COL_LEAKED: fmt_bytes(r->leaked_bytes, buf, size); break;
+	case COL_AT_PEAK: fmt_bytes(r->at_peak_bytes, buf, size); break;
 	case COL_TOP:
 		snprintf(buf, size, "%s", r->top_function ? capture_string(v->cap, r->top_function)
 							  : "");
@@ -310,13 +354,13 @@ static void draw_line(const struct view_stages *v, const struct app *app, struct
 {
 	bool shown[N_COLS];
 	int width[N_COLS];
-	enum col hi = metric_col(app->metric);
+	enum col hi = metric_col(app->metric, v->st.live_only);
 	const struct stage_row *r = row >= 0 ? &v->st.rows[v->order[row]] : NULL;
 	bool selected = row >= 0 && (size_t)row == v->cur;
 	enum role normal = row < 0 ? ROLE_TITLE : selected ? ROLE_SELECTED : ROLE_NORMAL;
 	char text[256];
 
-	layout(w, v->name_w, shown, width);
+	layout(w, v->name_w, v->st.live_only, shown, width);
 	screen_fill(s, x, y, w, ' ', normal);
 	for (int c = 0; c < N_COLS; c++) {
 		enum role role = normal;
@@ -352,6 +396,19 @@ static void draw_info(const struct view_stages *v, struct screen *s, int x, int 
 	const struct stage_row *r = &v->st.rows[v->order[v->cur]];
 	char line[768], start[32], dur[32];
 
+	if (v->st.live_only) {
+		snprintf(line, sizeof(line),
+			 "%s: calls %u  leaked %" PRId64 " B in %" PRId64 "  at peak %" PRId64
+			 " B in %" PRId64, r->name, r->calls, r->leaked_bytes, r->leaked_count,
+			 r->at_peak_bytes, r->at_peak_count);
+		screen_fill(s, x, y, w, ' ', ROLE_TITLE);
+		screen_text(s, x, y, w, line, ROLE_TITLE);
+		screen_fill(s, x, y + 1, w, ' ', ROLE_TITLE);
+		screen_text(s, x, y + 1, w,
+			    "aggregated capture (memray --aggregate): no event stream, so no figure "
+			    "by time (\"-\")", ROLE_TITLE);
+		return;
+	}
 	if (r->start_ms >= 0)
 		snprintf(start, sizeof(start), "%" PRId64 " ms", r->start_ms);
 	else
@@ -405,8 +462,10 @@ static void stages_draw(const struct view *base, const struct app *app, struct s
 		return;
 	top = clamp_top(v, v->top, rows);
 	snprintf(title, sizeof(title), "stages %s%s, %zu rows + outside, by %s; m: %s",
-		 v->split, v->spec.flags & STAGES_MERGE ? " (repeated calls merged)" : "",
-		 v->st.n - 1, order_names[v->by], metric_meaning(app->metric));
+		 v->split,
+		 v->st.live_only ? " (aggregated capture: live figures only)"
+		 : v->spec.flags & STAGES_MERGE ? " (repeated calls merged)" : "",
+		 v->st.n - 1, order_names[v->by], metric_meaning(app->metric, v->st.live_only));
 	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
 	screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
 	if (r.h < 2)
@@ -425,7 +484,11 @@ struct stage_source {
 	char *name;		/* the row's name */
 	uint64_t start, end;	/* stages_row_start/end */
 	struct snapshot alive, allocated;	/* stages_row_snapshots */
+	bool live_only;		/* alive is the row's leaks; allocated and the diff unknown */
 };
+
+#define NOT_AVAILABLE "not available: an aggregated capture (memray --aggregate) has no event stream"
+
 
 static void source_weights(struct tree_source *base, const struct capture *cap, unsigned variant,
 			   struct snapshot *w)
@@ -441,6 +504,18 @@ static void source_describe(const struct tree_source *base, unsigned variant, ch
 {
 	const struct stage_source *src = (const struct stage_source *)base;
 
+	if (src->live_only) {
+		if (variant) {
+			snprintf(title, title_size, "everything allocated in %s: " NOT_AVAILABLE
+				 " (t: alive at the end)", src->name);
+			snprintf(metric, metric_size, "allocated in %s: not available", src->name);
+		} else {
+			snprintf(title, title_size, "%s, alive at the end of the capture (leaked; "
+				 "t: all allocated)", src->name);
+			snprintf(metric, metric_size, "leaked by %s", src->name);
+		}
+		return;
+	}
 	if (variant) {
 		snprintf(title, title_size, "all allocated in %s (t: alive at its end)", src->name);
 		snprintf(metric, metric_size, "allocated in %s", src->name);
@@ -460,6 +535,10 @@ static enum view_result source_key(struct tree_source *base, struct app *app, un
 	(void)variant;
 	if (a != A_DIFF)
 		return ACT_IGNORED;
+	if (src->live_only) {
+		app_message(app, "start-to-end diff of %s: " NOT_AVAILABLE, src->name);
+		return ACT_NONE;
+	}
 	snapshot_live_at(&start, app->ex->cap, src->start);
 	snapshot_live_at(&end, app->ex->cap, src->end);
 	snprintf(la, sizeof(la), "start of %s", src->name);
@@ -489,7 +568,8 @@ static struct view *open_stage(const struct view_stages *v, size_t row)
 	src->base.key = source_key;
 	src->base.free = source_free;
 	src->name = xstrdup(v->st.rows[row].name);
-	stages_row_snapshots(&src->allocated, &src->alive, v->cap, &v->spec, &v->st, row);
+	src->live_only = stages_row_snapshots(&src->allocated, &src->alive, v->cap, &v->spec,
+					      &v->st, row) < 0;
 	src->start = stages_row_start(&v->st, row);
 	src->end = stages_row_end(&v->st, row, v->cap);
 	return view_tree_new_source(&src->base);
@@ -503,6 +583,10 @@ static enum view_result diff_ends(struct view_stages *v, struct app *app, struct
 	struct snapshot sa, sb;
 	char la[300], lb[300];
 
+	if (v->st.live_only) {
+		app_message(app, "diff of stage ends: " NOT_AVAILABLE);
+		return ACT_NONE;
+	}
 	if (v->mark == NO_ROW) {
 		app_message(app, "no stage marked: Space marks side A");
 		return ACT_NONE;
@@ -569,12 +653,19 @@ static enum view_result stages_key(struct view *base, struct app *app, enum acti
 	switch (a) {
 	case A_SORT:
 		v->by = (enum order)((v->by + 1) % N_ORDERS);
+		if (!v->st.live_only && v->by > BY_NAME)
+			v->by = BY_TIME;
 		sort_rows(v);
 		v->cur = position_of(v, row);
 		return ACT_NONE;
 	case A_TOGGLE:
 		if (v->spec.split != STAGES_UNDER) {
 			app_message(app, "t merges repeated calls: only for calls under a function");
+			return ACT_NONE;
+		}
+		if (v->st.live_only) {
+			app_message(app, "an aggregated capture has no calls to tell apart: one row "
+				    "per function");
 			return ACT_NONE;
 		}
 		v->spec.flags ^= STAGES_MERGE;
@@ -624,7 +715,8 @@ static void stages_status(const struct view *base, const struct app *app, char *
 			     v->have ? v->cur + 1 : 0, v->have ? v->st.n : 0);
 	if (v->spec.split == STAGES_UNDER && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "  %s",
-				      v->spec.flags & STAGES_MERGE ? "calls merged" : "each call");
+				      v->st.live_only ? "one row per function"
+				      : v->spec.flags & STAGES_MERGE ? "calls merged" : "each call");
 	if (v->pattern[0] && n < size)
 		snprintf(buf + n, size - n, "  /%s", v->pattern);
 }

@@ -22,6 +22,15 @@ On sample-captures/memray/stages.bin and heaptrack.stages.zst, with
   - f shows the flame graph of that tree, Backspace comes back to the table
     from either; Space + d and d in the stage tree push the diff view.
 
+On sample-captures/memray/stages_aggregated.bin (no event stream: live
+figures only), view 4 is under main by default and says the capture is
+aggregated; its rows are the oracle's stage functions that have a stack, in
+order, then the outside row, with the oracle's leaked and at-peak bytes
+(cells and exact info lines) and "-" in every column by time; s keeps the row
+order on those; Enter on each row opens a tree whose root is the oracle's
+leaked bytes and count of that row; t there, d there and d in the table say
+"not available".
+
 usage: test_stages_view.py MEMTUI CAPDUMP SAMPLE_CAPTURES
 """
 import json
@@ -285,6 +294,90 @@ def one(t, memtui, capdump, path, merge_case):
            [j["name"] for j in want], screen)
 
 
+AGG_ORDERS = ORDERS + ["leaked", "at peak"]
+AGG_INFO = re.compile(r"^(.*): calls (\d+)  leaked (\d+) B in (\d+)  at peak (\d+) B in (\d+)$")
+
+
+def agg_table(screen):
+    """The rows of a live-only stages screen: name, the by-time cells, leaked, at peak."""
+    lines = screen.split("\n")
+    hi = next(i for i, l in enumerate(lines) if l.startswith("  stage") and "leaked" in l)
+    head = lines[hi]
+    cols = [c for c in COLS if (" " + c + " ") in head] + ["leaked", "at peak"]
+    ends = [head.index(" " + c + " ") + len(c) + 1 for c in cols]
+    rows = []
+    for line in lines[hi + 1:]:
+        if not line.strip() or line.startswith(" " * 20):
+            break
+        prev = min(e - len(c) for e, c in zip(ends, cols))
+        r = {"name": line[2:prev].strip()}
+        for c, e in zip(cols, ends):
+            r[c] = line[prev:e].strip()
+            prev = e
+        rows.append(r)
+    return rows
+
+
+def aggregated(t, memtui, path):
+    oracle = json.load(open(path + ".oracle.json"))["stages"]
+    want = [fn for fn in oracle["stage_functions"]
+            if any(oracle["rows"][fn][k] for k in ("leaked_bytes", "at_hwm_bytes"))]
+    want.append("<outside stages>")
+    screen = replay(memtui, path, "4", size=SIZE)
+    st = status(screen)
+    t.true("aggregated: under main, one row per function",
+           "under main" in st and "one row per function" in st, st)
+    t.true("aggregated: the title says so", "aggregated capture: live figures only" in screen, "")
+    rows = agg_table(screen)
+    t.check("aggregated: rows", [r["name"] for r in rows], want)
+    for r in rows:
+        w = oracle["rows"][r["name"]]
+        t.check("aggregated: %s live cells" % r["name"], (r["leaked"], r["at peak"]),
+                (fmt_bytes(w["leaked_bytes"]), fmt_bytes(w["at_hwm_bytes"])))
+        t.check("aggregated: %s by-time cells" % r["name"],
+                sorted(set(v for k, v in r.items() if k not in ("name", "leaked", "at peak", "calls"))),
+                ["-"])
+    for k, name in enumerate(want):
+        w = oracle["rows"][name]
+        lines = replay(memtui, path, "4" + "j" * k, size=SIZE).rstrip("\n").split("\n")
+        m = AGG_INFO.match(lines[-3])
+        if t.true("aggregated: info line of " + name, m, lines[-3]):
+            t.check("aggregated: exact figures of " + name,
+                    tuple(int(g) for g in m.groups()[1:]),
+                    (0 if k + 1 == len(want) else 1, w["leaked_bytes"], w["leaked_count"],
+                     w["at_hwm_bytes"], w["at_hwm_count"]))
+        t.true("aggregated: the info line says why", "no event stream" in lines[-2], lines[-2])
+        keys = "4" + "j" * k + "<Enter>"
+        screen = replay(memtui, path, keys, size=SIZE)
+        t.true("aggregated: Enter on %s opens its leaks" % name,
+               "[tree]" in status(screen) and "leaked by" in status(screen), status(screen))
+        root = tree_rows(screen)[0]
+        t.check("aggregated: %s tree root = oracle leaked" % name,
+                (root.function, root.value, root.count),
+                ("<root>", fmt_bytes(w["leaked_bytes"]), w["leaked_count"]))
+        st = status(replay(memtui, path, keys + "t", size=SIZE))
+        t.true("aggregated: %s t: all allocated not available" % name, "not available" in st, st)
+        st = status(replay(memtui, path, keys + "d", size=SIZE))
+        t.true("aggregated: %s d: not available" % name, "not available" in st and "[tree]" in st,
+               st)
+    st = status(replay(memtui, path, "4<Space>jd", size=SIZE))
+    t.true("aggregated: Space + d: not available", "not available" in st and "[stages]" in st, st)
+    st = status(replay(memtui, path, "4t", size=SIZE))
+    t.true("aggregated: t: one row per function", "one row per function" in st, st)
+    for n, order in enumerate(AGG_ORDERS + ["time"]):
+        screen = replay(memtui, path, "4" + "s" * n, size=SIZE)
+        t.true("aggregated: sort %d names %s" % (n, order), "sort: %s " % order in status(screen),
+               status(screen))
+        body = want[:-1]
+        if order == "name":
+            body = sorted(body)
+        elif order in ("leaked", "at peak"):
+            key = "leaked_bytes" if order == "leaked" else "at_hwm_bytes"
+            body = sorted(body, key=lambda fn: -oracle["rows"][fn][key])
+        t.check("aggregated: rows by " + order, [r["name"] for r in agg_table(screen)],
+                body + [want[-1]])
+
+
 def main():
     if len(sys.argv) != 4:
         print(__doc__)
@@ -294,6 +387,7 @@ def main():
     try:
         one(t, memtui, capdump, os.path.join(samples, "memray", "stages.bin"), True)
         one(t, memtui, capdump, os.path.join(samples, "heaptrack", "heaptrack.stages.zst"), False)
+        aggregated(t, memtui, os.path.join(samples, "memray", "stages_aggregated.bin"))
     except Failure as e:
         print("FAIL %s" % e)
         t.failed += 1

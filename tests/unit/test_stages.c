@@ -6,7 +6,8 @@
  * allocated, what of it is alive at its end) and the rows' start and end,
  * marks and slices, the empty capture, and the choice of F's frames when
  * two files define a function of that name (memray --native's fallback
- * stacks) with native frames skipped below a Python F.
+ * stacks) with native frames skipped below a Python F, and the live-only
+ * rows of a capture without an event stream.
  *
  * The main capture (times in ms before the events they precede):
  *
@@ -329,6 +330,105 @@ TEST(two_files_and_native_frames)
 	capture_free(cap);
 }
 
+static uint32_t line_frame(struct capture_builder *b, const char *fn, uint32_t line)
+{
+	struct frame f = { 0 };
+
+	f.function = capture_builder_cstring(b, fn);
+	f.file = capture_builder_cstring(b, "script.py");
+	f.line = line;
+	f.kind = FRAME_PYTHON;
+	return capture_builder_frame(b, &f);
+}
+
+/*
+ * No event stream (memray --aggregate): the events are the peak snapshot,
+ * then the deltas to the end.  `late` (called at main:30) is interned before
+ * `early` (main:10), so the rows come by call line, not by stack id.  Peak:
+ * late 100/1, early 40/2, boot 7/1; end: early 25/1, boot 7/1.
+ */
+TEST(live_only)
+{
+	struct capture_builder *b = capture_builder_new();
+	uint32_t late, early, boot;
+	struct capture *cap;
+	struct stages st;
+	struct stages_spec spec = { STAGES_UNDER, 0, "main", 0 };
+	struct stages_spec slices = { STAGES_SLICES, 4, NULL, 0 };
+	struct snapshot all, alive;
+
+	capture_builder_meta(b)->format = "memray";
+	capture_builder_meta(b)->peak_rule = PEAK_LAST_MAX;
+	late = capture_builder_stack(b, capture_builder_stack(b, 0, line_frame(b, "main", 30)),
+				     line_frame(b, "late", 3));
+	early = capture_builder_stack(b, capture_builder_stack(b, 0, line_frame(b, "main", 10)),
+				      line_frame(b, "early", 5));
+	boot = capture_builder_stack(b, 0, line_frame(b, "boot", 1));
+	capture_builder_event(b, late, 100, 1, 0);
+	capture_builder_event(b, early, 40, 2, 0);
+	capture_builder_event(b, boot, 7, 1, 0);
+	capture_builder_event(b, late, -100, -1, 0);
+	capture_builder_event(b, early, -15, -1, 0);
+	capture_builder_meta(b)->has_event_stream = false;
+	cap = capture_builder_finish(b);
+	CHECK(!stages_unavailable(cap, &spec));
+	CHECK_EQ_I64(stages_compute(&st, cap, &spec), 0);
+	CHECK(st.live_only);
+	CHECK_EQ_I64(st.n, 3);
+	CHECK(!strcmp(st.rows[0].name, "early"));
+	CHECK(!strcmp(st.rows[1].name, "late"));
+	CHECK(!strcmp(st.rows[2].name, "<outside stages>"));
+	CHECK_EQ_I64(st.rows[0].calls, 1);
+	CHECK_EQ_I64(st.rows[2].calls, 0);
+	CHECK_EQ_I64(st.rows[0].at_peak_bytes, 40);
+	CHECK_EQ_I64(st.rows[0].at_peak_count, 2);
+	CHECK_EQ_I64(st.rows[0].leaked_bytes, 25);
+	CHECK_EQ_I64(st.rows[0].leaked_count, 1);
+	CHECK_EQ_I64(st.rows[1].at_peak_bytes, 100);
+	CHECK_EQ_I64(st.rows[1].leaked_bytes, 0);
+	CHECK_EQ_I64(st.rows[2].at_peak_bytes, 7);
+	CHECK_EQ_I64(st.rows[2].leaked_count, 1);
+	for (size_t i = 0; i < st.n; i++) {
+		const struct stage_row *r = &st.rows[i];
+
+		CHECK(r->first_ev == STAGES_NO_EVENT);
+		CHECK(r->start_ms == STAGES_UNKNOWN && r->duration_ms == STAGES_UNKNOWN);
+		CHECK(r->alloc_count == STAGES_UNKNOWN && r->alloc_bytes == STAGES_UNKNOWN);
+		CHECK(r->freed_count == STAGES_UNKNOWN && r->freed_bytes == STAGES_UNKNOWN);
+		CHECK(r->net_bytes == STAGES_UNKNOWN && r->cumulative_bytes == STAGES_UNKNOWN);
+		CHECK(r->peak_bytes == STAGES_UNKNOWN && r->top_bytes == STAGES_UNKNOWN);
+		CHECK_EQ_I64(r->top_function, 0);
+	}
+	CHECK_EQ_I64(stages_row_snapshots(&all, &alive, cap, &spec, &st, 0), -1);
+	CHECK_EQ_I64(all.total_bytes, 0);
+	CHECK_EQ_I64(alive.total_bytes, 25);
+	CHECK_EQ_I64(alive.bytes[early], 25);
+	snapshot_release(&all);
+	snapshot_release(&alive);
+	stages_row_snapshots(&all, &alive, cap, &spec, &st, 2);
+	CHECK_EQ_I64(alive.total_bytes, 7);
+	CHECK_EQ_I64(alive.bytes[boot], 7);
+	snapshot_release(&all);
+	snapshot_release(&alive);
+	stages_release(&st);
+	/* Merging changes nothing: a class is one row anyway. */
+	spec.flags = STAGES_MERGE;
+	stages_compute(&st, cap, &spec);
+	CHECK_EQ_I64(st.n, 3);
+	stages_release(&st);
+	/* By time: refused, every live figure on the outside row. */
+	CHECK(stages_unavailable(cap, &slices) != NULL);
+	CHECK_EQ_I64(stages_compute(&st, cap, &slices), -1);
+	CHECK(st.live_only);
+	CHECK_EQ_I64(st.n, 1);
+	CHECK_EQ_I64(st.rows[0].at_peak_bytes, 147);
+	CHECK_EQ_I64(st.rows[0].at_peak_count, 4);
+	CHECK_EQ_I64(st.rows[0].leaked_bytes, 32);
+	CHECK_EQ_I64(st.rows[0].leaked_count, 2);
+	stages_release(&st);
+	capture_free(cap);
+}
+
 int main(void)
 {
 	RUN(under_each_call);
@@ -337,5 +437,6 @@ int main(void)
 	RUN(marks_and_slices);
 	RUN(empty_capture);
 	RUN(two_files_and_native_frames);
+	RUN(live_only);
 	return CHECK_DONE();
 }
