@@ -168,6 +168,15 @@ def check_figures(t, memtui, path):
         s.close()
 
 
+def root_value(screen):
+    """The first tree row's value, or None while the screen has no tree."""
+    try:
+        rows = tree_rows(screen)
+    except StopIteration:
+        return None
+    return rows[0].value if rows else None
+
+
 def stage_report(memtui, path):
     p = subprocess.run([memtui, "report", "--stages", "under:main", "--format", "json",
                         "--no-progress", path], capture_output=True, check=True, timeout=60)
@@ -180,8 +189,11 @@ def check_stage_figures(t, memtui, path, label):
     s = Tmux("stfig" + label, "%s %s" % (memtui, path), env, w=160, h=40)
     try:
         s.wait(lambda x: "[tree]" in x)
+        want = stage_report(memtui, path)
         s.keys("4")
-        scr = s.wait(lambda x: "[stages]" in x)
+        # Wait for the whole frame (tmux may be read between two of curses' writes).
+        scr = s.wait(lambda x: "[stages]" in x and "<outside stages>" in x and
+                     all(r["name"] in x for r in want))
         lines = scr.split("\n")
         head = next(i for i, l in enumerate(lines) if l.strip().startswith("stage ") and
                     "allocated" in l)
@@ -192,7 +204,6 @@ def check_stage_figures(t, memtui, path, label):
             if len(amounts) < 5:
                 break
             got.append((line[:name_end].strip(), amounts[:5]))
-        want = stage_report(memtui, path)
         t.check("tmux %s: stage names in time order" % label, [g[0] for g in got],
                 [r["name"] for r in want])
         for (name, amounts), r in zip(got, want):
@@ -202,13 +213,15 @@ def check_stage_figures(t, memtui, path, label):
                                                         "peak_bytes")])
         # Into the first stage: its tree's root is what it allocated and still had at its end.
         s.keys("Enter")
-        scr = s.wait(lambda x: "alive at end of " + want[0]["name"] in x)
+        scr = s.wait(lambda x: "alive at end of " + want[0]["name"] in x and
+                     "<root>" in x and want[0]["name"] in x.split("[tree]")[0])
         rows = tree_rows(scr)
         t.true("tmux %s: Enter opens %s's tree" % (label, want[0]["name"]),
                rows and any(r.function == want[0]["name"] for r in rows), scr[-600:])
         s.keys("t")
-        scr = s.wait(lambda x: "allocated in " + want[0]["name"] in x or
-                     "allocated by " + want[0]["name"] in x)
+        alloc = fmt_bytes(want[0]["allocated_bytes"])
+        scr = s.wait(lambda x: "allocated in " + want[0]["name"] in x and
+                     root_value(x) == alloc)
         rows = tree_rows(scr)
         t.check("tmux %s: t: the root is all %s allocated" % (label, want[0]["name"]),
                 (rows[0].value, rows[0].count) if rows else None,
@@ -232,7 +245,7 @@ def check_diff_figures(t, memtui, a, b, label):
     delta = sum(c["delta_bytes"] for c in below)
     s = Tmux("dfig" + label, "%s %s %s" % (memtui, a, b), env, w=160, h=40)
     try:
-        scr = s.wait(lambda x: "[diff]" in x)
+        scr = s.wait(lambda x: "[diff]" in x and first["function"] in x and "delta%" in x)
         st = scr.rstrip("\n").split("\n")[-1]
         t.true("tmux %s: opens on the largest change %s" % (label, first["function"]),
                first["function"] in st, st)
@@ -242,7 +255,7 @@ def check_diff_figures(t, memtui, a, b, label):
                fmt_bytes(a_total) in row and
                ("-" if delta < 0 else "+") + fmt_bytes(abs(delta)) in row, row)
         s.keys("2")
-        scr = s.wait(lambda x: "[diff flame]" in x)
+        scr = s.wait(lambda x: "[diff flame]" in x and "self %d" % first["delta_bytes"] in x)
         t.true("tmux %s: the flame graph's info line has the exact delta" % label,
                "delta %s (%d)" % (("-" if delta < 0 else "+") + fmt_bytes(abs(delta)), delta)
                in scr and "self %d" % first["delta_bytes"] in scr, scr[-400:])
