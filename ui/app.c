@@ -46,8 +46,8 @@ struct app *app_new(struct screen *s, struct explore *ex, struct explore *ex_b)
 	app->sort = METRIC_BYTES;
 	app->gen = 1;
 	if (ex_b) {
-		app->views[app->n_views++] = view_diff_new_captures(false);
-		app->views[app->n_views++] = view_diff_new_captures(true);
+		view_diff_new_pair(&app->views[0], &app->views[1]);
+		app->n_views = 2;
 		return app;
 	}
 	app->views[app->n_views++] = view_tree_new();

@@ -71,10 +71,11 @@ struct view *view_help_new(void);
  */
 struct view *view_stages_new(const char *function);
 /*
- * The diff of the two captures of a two-capture app (app->ex is A, app->ex_b
- * is B), weighed by the app's metric; flame: start as a flame graph.
+ * The two diff views of a two-capture app (app->ex is A, app->ex_b is B),
+ * weighed by the app's metric: the tree and the flame graph, sharing their
+ * diff trees.
  */
-struct view *view_diff_new_captures(bool flame);
+void view_diff_new_pair(struct view **tree, struct view **flame);
 /*
  * The diff of two snapshots of app->ex's capture (two times, two stages, a
  * stage's start and end).  The view takes *a and *b over (they are left

@@ -3,7 +3,8 @@
  * tree (src/diff_tree.h), drawn as an outline or as a flame graph.
  *
  * Model: one diff tree per direction, built on first use and kept until the
- * weights change (the app's metric, for two captures; never, for two
+ * weights change (struct diff_trees, shared by the tree and flame views of
+ * two captures; rebuilt when the app's metric changes, never for two
  * snapshots, whose metric is fixed: the live heap at each side's moment).
  * Paths are matched by the (function, file) of their frames, so node keys
  * are the same in any tree of the two sides; the selection is an outline
@@ -49,16 +50,30 @@
 #include "view.h"
 #include "xalloc.h"
 
+/*
+ * The diff trees of one pair of weights, per direction.  The two views of
+ * `memtui A B` share one (refs 2), so switching between the tree and the
+ * flame graph never builds a tree twice; each view re-arranges it for its
+ * own order and filter in sync.  gen changes whenever the trees are dropped,
+ * which tells a view that its outlines point to freed trees.
+ */
+struct diff_trees {
+	struct diff_tree dt[2];		/* per direction */
+	bool built[2];
+	enum report_view metric;	/* what dt[] weigh (captures mode) */
+	bool are_count;			/* the weights are allocation counts */
+	unsigned gen;
+	int refs;
+};
+
 struct view_diff {
 	struct view base;
 	bool flame;			/* drawn as a flame graph */
 	bool snapshots;			/* two snapshots of app->ex's capture: metric fixed */
 	struct snapshot snap[2];	/* their weights (snapshots mode) */
 	char label[2][64];		/* names of the sides (snapshots mode) */
-	struct diff_tree dt[2];		/* per direction */
-	bool built[2];
-	enum report_view metric;	/* what dt[] weigh (captures mode) */
-	bool are_count;			/* the weights are allocation counts */
+	struct diff_trees *trees;	/* shared with the other view of two captures */
+	unsigned trees_gen;		/* trees->gen the outlines were attached under */
 	struct outline ol[2];		/* per direction: expanded nodes, selection */
 	bool opened[2];			/* ol[d] has been shown (its hot path opened) */
 	enum tree_direction dir;	/* direction shown */
@@ -88,15 +103,26 @@ static const char *order_label(enum diff_tree_order o)
 	return o == DIFF_ORDER_SIZE ? "max(A,B)" : o == DIFF_ORDER_NAME ? "name" : "|delta|";
 }
 
+/* Forgets the trees this view's outlines were attached to. */
+static void detach(struct view_diff *v)
+{
+	for (int d = 0; d < 2; d++)
+		outline_detach(&v->ol[d]);
+	v->cur = NULL;
+	v->trees_gen = v->trees->gen;
+}
+
 static void drop_trees(struct view_diff *v)
 {
+	struct diff_trees *dts = v->trees;
+
 	for (int d = 0; d < 2; d++) {
-		outline_detach(&v->ol[d]);
-		if (v->built[d])
-			diff_tree_release(&v->dt[d]);
-		v->built[d] = false;
+		if (dts->built[d])
+			diff_tree_release(&dts->dt[d]);
+		dts->built[d] = false;
 	}
-	v->cur = NULL;
+	dts->gen++;
+	detach(v);
 }
 
 static const char *basename_of(const char *path)
@@ -124,28 +150,30 @@ static bool metric_ok(struct view_diff *v, const struct app *app)
 
 static void build(struct view_diff *v, struct app *app, enum tree_direction d)
 {
+	struct diff_trees *dts = v->trees;
 	struct snapshot w[2];
 	bool count = false, count_b = false;
 
 	if (v->snapshots) {
-		diff_tree_build(&v->dt[d], app->ex->cap, &v->snap[0], app->ex->cap, &v->snap[1], d);
-		v->are_count = false;
+		diff_tree_build(&dts->dt[d], app->ex->cap, &v->snap[0], app->ex->cap, &v->snap[1],
+				d);
+		dts->are_count = false;
 	} else {
 		report_view_weights(&app->ex->base, app->metric, &w[0], &count);
 		report_view_weights(&app->ex_b->base, app->metric, &w[1], &count_b);
-		diff_tree_build(&v->dt[d], app->ex->cap, &w[0], app->ex_b->cap, &w[1], d);
+		diff_tree_build(&dts->dt[d], app->ex->cap, &w[0], app->ex_b->cap, &w[1], d);
 		snapshot_release(&w[0]);
 		snapshot_release(&w[1]);
-		v->are_count = count;
-		v->metric = app->metric;
+		dts->are_count = count;
+		dts->metric = app->metric;
 	}
-	v->built[d] = true;
+	dts->built[d] = true;
 }
 
 /* Re-links dt[d] for the current order and filter; its outline must be detached. */
 static void arrange(struct view_diff *v, const struct app *app, enum tree_direction d)
 {
-	struct diff_tree *dt = &v->dt[d];
+	struct diff_tree *dt = &v->trees->dt[d];
 	enum diff_tree_order order = order_for(v, app);
 
 	if (dt->order != order || dt->changed_only != v->changed_only)
@@ -240,27 +268,31 @@ static void diff_sync(struct view *base, struct app *app)
 	uint32_t inv = TREE_NONE;
 	bool shared = false;
 
-	if (!v->snapshots && (v->built[0] || v->built[1]) && v->metric != app->metric)
+	struct diff_trees *dts = v->trees;
+
+	if (v->trees_gen != dts->gen)
+		detach(v);	/* the other view dropped the trees */
+	if (!v->snapshots && (dts->built[0] || dts->built[1]) && dts->metric != app->metric)
 		drop_trees(v);
 	if (!v->snapshots && !metric_ok(v, app)) {
-		drop_trees(v);
+		detach(v);
 		return;
 	}
 	if (v->cur && d != v->dir)
 		inv = outline_node(&v->ol[v->dir]);
 	else if ((shared = !v->snapshots && app->sel_len && app->sel[0] == DIFF_ROOT_KEY))
 		outline_set_path(o, app->sel, app->sel_len);
-	if (!v->built[d])
+	if (!dts->built[d])
 		build(v, app, d);
 	outline_detach(o);
 	arrange(v, app, d);
-	outline_attach(o, &v->dt[d].t);
+	outline_attach(o, &dts->dt[d].t);
 	/* A first look opens on the largest change, unless the other diff view chose a path. */
 	if (!v->opened[d] && !shared)
-		open_hot(o, &v->dt[d]);
+		open_hot(o, &dts->dt[d]);
 	v->opened[d] = true;
 	if (inv != TREE_NONE) {
-		uint32_t c = diff_tree_child_like(&v->dt[d], 0, &v->dt[!d], inv);
+		uint32_t c = diff_tree_child_like(&dts->dt[d], 0, &dts->dt[!d], inv);
 
 		if (c != TREE_NONE) {
 			outline_select(o, c);
@@ -270,7 +302,7 @@ static void diff_sync(struct view *base, struct app *app)
 	if (d != v->dir)
 		v->zoom_len = 0;
 	v->dir = d;
-	v->cur = &v->dt[d];
+	v->cur = &dts->dt[d];
 	v->zoom = tree_find_path(&v->cur->t, v->zoom_path, v->zoom_len);
 	remember_zoom(v);
 	publish(v, app);
@@ -283,7 +315,7 @@ static char *value_text(const struct view_diff *v, int64_t x, bool sign, char *b
 {
 	char num[24];
 
-	if (v->are_count)
+	if (v->trees->are_count)
 		snprintf(num, sizeof(num), "%" PRId64, x);
 	else
 		fmt_bytes(x, num, sizeof(num));
@@ -359,7 +391,7 @@ static struct columns columns_for(const struct view_diff *v)
 	const struct diff_tree_node *root = &v->cur->dn[0];
 	char digits[32];
 
-	if (v->are_count) {
+	if (v->trees->are_count) {
 		int n = snprintf(digits, sizeof(digits), "%" PRId64,
 				 root->a_total > root->b_total ? root->a_total : root->b_total);
 
@@ -549,7 +581,7 @@ static void draw_info(const struct view_diff *v, struct screen *s, int y, int w)
 		capture_frame_label(cap, v->cur->t.nodes[id].frame, label, sizeof(label));
 		file = capture_string(cap, capture_frame(cap, v->cur->t.nodes[id].frame)->file);
 	}
-	if (v->are_count)
+	if (v->trees->are_count)
 		n = (size_t)snprintf(line, sizeof(line), "%s  A %" PRId64 "  B %" PRId64 "  delta %s%"
 				     PRId64, label, d->a_total, d->b_total, delta > 0 ? "+" : "", delta);
 	else
@@ -777,7 +809,10 @@ static void diff_free(struct view *base)
 {
 	struct view_diff *v = (struct view_diff *)base;
 
-	drop_trees(v);
+	if (--v->trees->refs == 0) {
+		drop_trees(v);
+		free(v->trees);
+	}
 	for (int d = 0; d < 2; d++) {
 		outline_release(&v->ol[d]);
 		snapshot_release(&v->snap[d]);
@@ -797,21 +832,32 @@ static const struct view_ops diff_ops = {
 	.free = diff_free,
 };
 
-struct view *view_diff_new_captures(bool flame)
+static struct view_diff *diff_new(struct diff_trees *trees, bool flame)
 {
 	struct view_diff *v = xcalloc(1, sizeof(*v));
 
 	v->base.ops = &diff_ops;
 	v->flame = flame;
+	v->trees = trees;
+	trees->refs++;
+	v->trees_gen = trees->gen;
 	outline_init(&v->ol[0]);
 	outline_init(&v->ol[1]);
-	return &v->base;
+	return v;
+}
+
+void view_diff_new_pair(struct view **tree, struct view **flame)
+{
+	struct diff_trees *trees = xcalloc(1, sizeof(*trees));
+
+	*tree = &diff_new(trees, false)->base;
+	*flame = &diff_new(trees, true)->base;
 }
 
 struct view *view_diff_new_snapshots(struct snapshot *a, const char *label_a,
 				     struct snapshot *b, const char *label_b)
 {
-	struct view_diff *v = (struct view_diff *)view_diff_new_captures(false);
+	struct view_diff *v = diff_new(xcalloc(1, sizeof(struct diff_trees)), false);
 
 	v->snapshots = true;
 	v->snap[0] = *a;
