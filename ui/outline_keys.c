@@ -62,3 +62,16 @@ bool outline_keys_apply(struct outline *o, size_t *top, size_t page, enum action
 		return false;
 	}
 }
+
+size_t outline_keys_top(size_t cursor, size_t n_rows, size_t top, size_t rows)
+{
+	if (cursor < top)
+		top = cursor;
+	if (cursor >= top + rows)
+		top = cursor - rows + 1;
+	if (n_rows > rows && top > n_rows - rows)
+		top = n_rows - rows;
+	if (n_rows <= rows)
+		top = 0;
+	return top;
+}

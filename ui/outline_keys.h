@@ -19,4 +19,11 @@
  */
 bool outline_keys_apply(struct outline *o, size_t *top, size_t page, enum action a);
 
+/*
+ * The first row to show of n_rows so that row cursor is visible in rows
+ * lines and no line is wasted past the end, moving as little as possible
+ * from top.  For any list with a cursor (outlines, the stage table).
+ */
+size_t outline_keys_top(size_t cursor, size_t n_rows, size_t top, size_t rows);
+
 #endif

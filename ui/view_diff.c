@@ -205,19 +205,6 @@ static size_t page_rows(int body_h)
 	return body_h > 2 ? (size_t)body_h - 2 : 1;
 }
 
-static size_t clamp_top(const struct outline *o, size_t top, size_t rows)
-{
-	if (o->cursor < top)
-		top = o->cursor;
-	if (o->cursor >= top + rows)
-		top = o->cursor - rows + 1;
-	if (o->n_rows > rows && top > o->n_rows - rows)
-		top = o->n_rows - rows;
-	if (o->n_rows <= rows)
-		top = 0;
-	return top;
-}
-
 /* After a move: the selection to the app (two captures), the zoom kept above it. */
 static void publish(struct view_diff *v, struct app *app)
 {
@@ -229,7 +216,7 @@ static void publish(struct view_diff *v, struct app *app)
 		return;
 	if (!v->snapshots)
 		app_set_selection(app, path, n);
-	v->top = clamp_top(o, v->top, page_rows(app->body.h));
+	v->top = outline_keys_top(o->cursor, o->n_rows, v->top, page_rows(app->body.h));
 	if (!is_below(&v->cur->t, outline_node(o), v->zoom)) {
 		v->zoom = 0;
 		remember_zoom(v);
@@ -488,7 +475,8 @@ static void draw_tree(const struct view_diff *v, const struct app *app, struct s
 		      struct rect r)
 {
 	const struct outline *o = &v->ol[v->dir];
-	size_t rows = page_rows(r.h), top = clamp_top(o, v->top, rows);
+	size_t rows = page_rows(r.h);
+	size_t top = outline_keys_top(o->cursor, o->n_rows, v->top, rows);
 	struct columns c = columns_for(v);
 	char what[160], title[200];
 

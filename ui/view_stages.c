@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "outline_keys.h"
 #include "fmt.h"
 #include "outline.h"
 #include "stages.h"
@@ -438,19 +439,6 @@ static size_t table_rows(int h)
 	return h > 5 ? (size_t)h - 4 : 1;
 }
 
-static size_t clamp_top(const struct view_stages *v, size_t top, size_t rows)
-{
-	if (v->cur < top)
-		top = v->cur;
-	if (v->cur >= top + rows)
-		top = v->cur - rows + 1;
-	if (v->st.n > rows && top > v->st.n - rows)
-		top = v->st.n - rows;
-	if (v->st.n <= rows)
-		top = 0;
-	return top;
-}
-
 static void stages_draw(const struct view *base, const struct app *app, struct screen *s,
 			struct rect r)
 {
@@ -460,7 +448,7 @@ static void stages_draw(const struct view *base, const struct app *app, struct s
 
 	if (!v->have)
 		return;
-	top = clamp_top(v, v->top, rows);
+	top = outline_keys_top(v->cur, v->st.n, v->top, rows);
 	snprintf(title, sizeof(title), "stages %s%s, %zu rows + outside, by %s; m: %s",
 		 v->split,
 		 v->st.live_only ? " (aggregated capture: live figures only)"
@@ -637,7 +625,7 @@ static enum view_result move(struct view_stages *v, struct app *app, enum action
 	case A_LAST: v->cur = last; break;
 	default: return ACT_IGNORED;
 	}
-	v->top = clamp_top(v, v->top, page);
+	v->top = outline_keys_top(v->cur, v->st.n, v->top, page);
 	return ACT_NONE;
 }
 

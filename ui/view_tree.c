@@ -61,20 +61,6 @@ static size_t page_rows(int body_h)
 	return body_h > 1 ? (size_t)body_h - 1 : 1;
 }
 
-/* First row to show so that the cursor is visible and no space is wasted at the end. */
-static size_t clamp_top(const struct outline *o, size_t top, size_t rows)
-{
-	if (o->cursor < top)
-		top = o->cursor;
-	if (o->cursor >= top + rows)
-		top = o->cursor - rows + 1;
-	if (o->n_rows > rows && top > o->n_rows - rows)
-		top = o->n_rows - rows;
-	if (o->n_rows <= rows)
-		top = 0;
-	return top;
-}
-
 static const struct tree *tree_for(struct view_tree *v, struct app *app, enum tree_direction d,
 				   enum tree_metric sort)
 {
@@ -118,11 +104,12 @@ static void describe(const struct view_tree *v, char *title, size_t tsize, char 
 
 static void publish(struct view_tree *v, struct app *app)
 {
+	const struct outline *o = &v->ol[v->dir];
 	size_t n;
-	const uint64_t *path = outline_path(&v->ol[v->dir], &n);
+	const uint64_t *path = outline_path(o, &n);
 
 	app_set_selection(app, path, n);
-	v->top = clamp_top(&v->ol[v->dir], v->top, page_rows(app->body.h));
+	v->top = outline_keys_top(o->cursor, o->n_rows, v->top, page_rows(app->body.h));
 }
 
 /* Flame mode: the tree of the app's direction, sorted by size, to the flame view. */
@@ -375,7 +362,7 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 	if (!v->t)
 		return;
 	c = columns_for(v, r.w);
-	top = clamp_top(o, v->top, rows);
+	top = outline_keys_top(o->cursor, o->n_rows, v->top, rows);
 	snprintf(title, sizeof(title), "%*s %*s %*s %*s%s%s", c.value,
 		 v->are_count ? "count" : "bytes", c.share, "share", c.count, "allocs", c.bar,
 		 c.bar ? "" : "", c.bar ? " " : "", "function  file:line");
