@@ -9,8 +9,10 @@
  *   segment_selector_size 1 byte, 0 (as libbacktrace requires)
  *   offset_entry_count 4 bytes, then that many offsets of 4 or 8 bytes
  * libdwarf loads every table header of both sections with the first unit and,
- * on a malformed one (a zero length, say), frees a table twice.  A section is
- * accepted when its tables tile it exactly.
+ * on a malformed one (a zero length, say), frees a table twice; it also follows
+ * a DW_FORM_rnglistx entry's offset without checking it.  A section is
+ * accepted when its tables tile it exactly and every offset of every table
+ * points inside that table.
  */
 #include "dwarf_guard.h"
 
@@ -54,6 +56,10 @@ bool dwarf_guard_lists_ok(const uint8_t *p, size_t n, bool big_endian)
 		count = rd_uint(t + 4, 4, big_endian);
 		if (count > (len - 8) / offset_size)
 			return false;
+		/* libdwarf follows these offsets (from the array's start) unchecked. */
+		for (uint64_t i = 0; i < count; i++)
+			if (rd_uint(t + 8 + i * offset_size, offset_size, big_endian) >= len - 8)
+				return false;
 		off += head + (size_t)len;
 	}
 	return true;
