@@ -34,7 +34,7 @@ static void time_flame(const struct tree *t, uint32_t zoom, uint32_t width, uint
 	struct flame fl;
 	double t0 = now_ms();
 
-	flame_layout(&fl, t, METRIC_BYTES, zoom, width, height - 1);
+	flame_layout(&fl, t, TREE_ORDER_SIZE, zoom, width, height - 1);
 	printf("%s_ms %.3f\n%s_spans %u\n%s_rows %u\n", name, now_ms() - t0, name, fl.n_spans,
 	       name, fl.n_rows);
 	flame_release(&fl);
@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 	t0 = now_ms();
 	snapshot_peak(&peak, cap);
 	tree_build(&t, cap, &peak, TREE_TOP_DOWN);
-	tree_sort(&t, METRIC_BYTES);
+	tree_sort(&t, TREE_ORDER_SIZE);
 	printf("tree_ms %.1f\ntree_nodes %u\n", now_ms() - t0, t.n);
 	for (uint32_t i = 0; i < t.n; i++)
 		if (t.nodes[i].depth > max_depth)

@@ -195,7 +195,7 @@ int main(int argc, char **argv)
 	t0 = now_ms();
 	explore_init(&ex, cap, file ? file : "synthetic");
 	printf(", analyses %.0f ms, peak tree %" PRIu32 " nodes, screen %dx%d\n", now_ms() - t0,
-	       ex.trees[VIEW_PEAK][TREE_TOP_DOWN].t.n, w, h);
+	       ex.trees[METRIC_PEAK][TREE_TOP_DOWN].t.n, w, h);
 	screen_mem_init(&scr, w, h, true, NULL, 0);
 	app = app_new(&scr, &ex, NULL);
 	{

@@ -16,24 +16,6 @@
 #include "header.h"
 #include "xalloc.h"
 
-static const char *const metric_labels[REPORT_N_VIEWS] = {
-	[VIEW_PEAK] = "peak",
-	[VIEW_LEAKS] = "leaks",
-	[VIEW_ALLOCATED] = "allocated",
-	[VIEW_ALLOCATIONS] = "allocations",
-	[VIEW_TEMPORARY] = "temporary",
-};
-
-const char *app_metric_label(enum report_view v)
-{
-	return metric_labels[v];
-}
-
-const char *app_sort_label(enum tree_metric m)
-{
-	return m == METRIC_COUNT ? "count" : m == METRIC_NAME ? "name" : "size";
-}
-
 struct app *app_new(struct screen *s, struct explore *ex, struct explore *ex_b)
 {
 	struct app *app = xcalloc(1, sizeof(*app));
@@ -41,9 +23,9 @@ struct app *app_new(struct screen *s, struct explore *ex, struct explore *ex_b)
 	app->scr = s;
 	app->ex = ex;
 	app->ex_b = ex_b;
-	app->metric = VIEW_PEAK;
+	app->metric = METRIC_PEAK;
 	app->dir = TREE_TOP_DOWN;
-	app->sort = METRIC_BYTES;
+	app->order = TREE_ORDER_SIZE;
 	app->gen = 1;
 	if (ex_b) {
 		view_diff_new_pair(&app->views[0], &app->views[1]);
@@ -203,10 +185,10 @@ static void switch_view(struct app *app, int i)
 /* The next metric the capture has, after the current one. */
 static void next_metric(struct app *app)
 {
-	for (int k = 1; k <= REPORT_N_VIEWS; k++) {
-		enum report_view m = (enum report_view)((app->metric + k) % REPORT_N_VIEWS);
+	for (int k = 1; k <= N_METRICS; k++) {
+		enum metric m = (enum metric)((app->metric + k) % N_METRICS);
 
-		if (explore_available(app->ex, m)) {
+		if (metric_available(app->ex->cap, m)) {
 			app->metric = m;
 			break;
 		}
@@ -290,9 +272,9 @@ static void global_action(struct app *app, enum action a)
 		next_metric(app);
 		break;
 	case A_SORT:
-		app->sort = app->sort == METRIC_BYTES ? METRIC_COUNT
-			    : app->sort == METRIC_COUNT ? METRIC_NAME
-							: METRIC_BYTES;
+		app->order = app->order == TREE_ORDER_SIZE ? TREE_ORDER_COUNT
+			    : app->order == TREE_ORDER_COUNT ? TREE_ORDER_NAME
+							: TREE_ORDER_SIZE;
 		app->gen++;
 		break;
 	case A_INVERT:

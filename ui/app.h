@@ -34,9 +34,9 @@ struct app {
 	struct screen *scr;		/* borrowed */
 	struct explore *ex;		/* borrowed: the analyses (capture A of a diff) */
 	struct explore *ex_b;		/* borrowed: capture B of `memtui A B`, else NULL */
-	enum report_view metric;	/* what the trees weigh */
+	enum metric metric;		/* what the trees weigh */
 	enum tree_direction dir;
-	enum tree_metric sort;		/* METRIC_BYTES: by the metric, COUNT, NAME */
+	enum tree_order order;		/* sort order: by size (the metric), count, name */
 	uint64_t *sel;			/* selected call path: node keys from the root */
 	size_t sel_len, sel_cap;
 	unsigned gen;			/* bumped when a shared setting changes */
@@ -71,9 +71,4 @@ void app_run(struct app *app);
 /* For views: the shared selection (keys copied), and a one-frame message. */
 void app_set_selection(struct app *app, const uint64_t *keys, size_t len);
 void app_message(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Short name of a metric for the status line ("peak", "leaks", ...). */
-const char *app_metric_label(enum report_view v);
-/* Name of a sort order ("size", "count", "name"). */
-const char *app_sort_label(enum tree_metric m);
-
 #endif

@@ -16,7 +16,7 @@
  * opened on top of views of one capture, whose keys are of another kind, so
  * it keeps its selection to itself.
  *
- * Orders: the app's `s` cycles METRIC_BYTES, METRIC_COUNT, METRIC_NAME; here
+ * Orders: the app's `s` cycles TREE_ORDER_SIZE, TREE_ORDER_COUNT, TREE_ORDER_NAME; here
  * they mean |delta| (the default), size = max(A, B), and name.  The flame
  * graph always lays out by size (its layout needs siblings by width).  `t`
  * hides unchanged subtrees; `f` switches between the tree and the graph.
@@ -60,7 +60,7 @@
 struct diff_trees {
 	struct diff_tree dt[2];		/* per direction */
 	bool built[2];
-	enum report_view metric;	/* what dt[] weigh (captures mode) */
+	enum metric metric;	/* what dt[] weigh (captures mode) */
 	bool are_count;			/* the weights are allocation counts */
 	unsigned gen;
 	int refs;
@@ -93,8 +93,8 @@ static enum diff_tree_order order_for(const struct view_diff *v, const struct ap
 {
 	if (v->flame)
 		return DIFF_ORDER_SIZE;
-	return app->sort == METRIC_COUNT ? DIFF_ORDER_SIZE
-	       : app->sort == METRIC_NAME ? DIFF_ORDER_NAME
+	return app->order == TREE_ORDER_COUNT ? DIFF_ORDER_SIZE
+	       : app->order == TREE_ORDER_NAME ? DIFF_ORDER_NAME
 					  : DIFF_ORDER_DELTA;
 }
 
@@ -139,10 +139,10 @@ static bool metric_ok(struct view_diff *v, const struct app *app)
 
 	v->why[0] = 0;
 	for (int i = 0; i < 2; i++) {
-		if (explore_available(side[i], app->metric))
+		if (metric_available(side[i]->cap, app->metric))
 			continue;
 		snprintf(v->why, sizeof(v->why), "%s has no %s figures (%s): press m", i ? "B" : "A",
-			 app_metric_label(app->metric), basename_of(side[i]->path));
+			 metric_name(app->metric), basename_of(side[i]->path));
 		return false;
 	}
 	return true;
@@ -152,19 +152,18 @@ static void build(struct view_diff *v, struct app *app, enum tree_direction d)
 {
 	struct diff_trees *dts = v->trees;
 	struct snapshot w[2];
-	bool count = false, count_b = false;
 
 	if (v->snapshots) {
 		diff_tree_build(&dts->dt[d], app->ex->cap, &v->snap[0], app->ex->cap, &v->snap[1],
 				d);
 		dts->are_count = false;
 	} else {
-		report_view_weights(&app->ex->base, app->metric, &w[0], &count);
-		report_view_weights(&app->ex_b->base, app->metric, &w[1], &count_b);
+		explore_weights(app->ex, app->metric, &w[0]);
+		explore_weights(app->ex_b, app->metric, &w[1]);
 		diff_tree_build(&dts->dt[d], app->ex->cap, &w[0], app->ex_b->cap, &w[1], d);
 		snapshot_release(&w[0]);
 		snapshot_release(&w[1]);
-		dts->are_count = count;
+		dts->are_count = metric_is_count(app->metric);
 		dts->metric = app->metric;
 	}
 	dts->built[d] = true;
@@ -344,7 +343,7 @@ static const char *side_name(const struct view_diff *v, const struct app *app, i
 
 static const char *what_title(const struct view_diff *v, const struct app *app)
 {
-	return v->snapshots ? "live heap" : report_view_title(app->metric);
+	return v->snapshots ? "live heap" : metric_title(app->metric);
 }
 
 /* "A: before.bin  B: after.bin", with base names when the paths do not fit. */
@@ -502,7 +501,7 @@ static uint32_t icicle_rows(int h)
 
 static void lay_out(const struct view_diff *v, int w, int h, struct flame *fl)
 {
-	flame_layout(fl, &v->cur->t, METRIC_BYTES, v->zoom, w > 0 ? (uint32_t)w : 1,
+	flame_layout(fl, &v->cur->t, TREE_ORDER_SIZE, v->zoom, w > 0 ? (uint32_t)w : 1,
 		     icicle_rows(h) - 1);
 }
 
@@ -779,7 +778,7 @@ static void diff_status(const struct view *base, const struct app *app, char *bu
 	size_t n;
 
 	n = (size_t)snprintf(buf, size, " [diff%s] metric: %s", v->flame ? " flame" : "",
-			     v->snapshots ? "live heap (fixed)" : app_metric_label(app->metric));
+			     v->snapshots ? "live heap (fixed)" : metric_name(app->metric));
 	if (!v->cur || n >= size)
 		return;
 	nd = outline_node(o);

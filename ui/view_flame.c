@@ -60,7 +60,7 @@ static uint32_t icicle_rows(int h)
 
 static void lay_out(const struct view_flame *v, int w, int h, struct flame *fl)
 {
-	flame_layout(fl, v->t, METRIC_BYTES, v->zoom, w > 0 ? (uint32_t)w : 1, icicle_rows(h) - 1);
+	flame_layout(fl, v->t, TREE_ORDER_SIZE, v->zoom, w > 0 ? (uint32_t)w : 1, icicle_rows(h) - 1);
 }
 
 static bool is_below(const struct tree *t, uint32_t node, uint32_t ancestor)
@@ -116,7 +116,7 @@ static void flame_sync(struct view *base, struct app *app)
 		v->t = v->fixed_tree;
 		v->are_count = v->fixed_count;
 	} else {
-		v->t = explore_tree(app->ex, app->metric, app->dir, METRIC_BYTES, &v->are_count);
+		v->t = explore_tree(app->ex, app->metric, app->dir, TREE_ORDER_SIZE, &v->are_count);
 	}
 	if (!v->t)
 		return;
@@ -211,7 +211,7 @@ static void flame_draw(const struct view *base, const struct app *app, struct sc
 		capture_frame_label(v->t->cap, v->t->nodes[v->zoom].frame, zoom, sizeof(zoom));
 	snprintf(title, sizeof(title), "flame graph, %s, %s%s%s",
 		 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-		 v->fixed ? v->fixed_title : report_view_title(app->metric),
+		 v->fixed ? v->fixed_title : metric_title(app->metric),
 		 v->zoom ? ", zoomed into " : "", v->zoom ? zoom : "");
 	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
 	screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
@@ -346,7 +346,7 @@ static void flame_status(const struct view *base, const struct app *app, char *b
 
 	n = (size_t)snprintf(buf, size, "[flame graph] %s  metric: %s  Enter: zoom  Bksp: out",
 			     app->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			     v->fixed ? v->fixed_metric : app_metric_label(app->metric));
+			     v->fixed ? v->fixed_metric : metric_name(app->metric));
 	if (v->pattern[0] && n < size)
 		snprintf(buf + n, size - n, "  /%s", v->pattern);
 }

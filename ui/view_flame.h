@@ -20,7 +20,7 @@
 struct view *view_flame_new_fixed(void);
 /*
  * The tree to show (borrowed until the next call or the view's free; sorted
- * by METRIC_BYTES), whether it weighs counts, a title ("allocated in
+ * by TREE_ORDER_SIZE), whether it weighs counts, a title ("allocated in
  * calibrate") and the status line's metric.  Call before the view's sync.
  */
 void view_flame_set_tree(struct view *v, const struct tree *t, bool are_count, const char *title,

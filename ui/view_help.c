@@ -166,7 +166,7 @@ static enum view_result help_key(struct view *base, struct app *app, enum action
 static void help_status(const struct view *base, const struct app *app, char *buf, size_t size)
 {
 	(void)base;
-	snprintf(buf, size, "[help]  metric: %s", app_metric_label(app->metric));
+	snprintf(buf, size, "[help]  metric: %s", metric_name(app->metric));
 }
 
 static void help_free(struct view *base)

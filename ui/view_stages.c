@@ -270,26 +270,26 @@ static void layout(int w, int name_w, bool live_only, bool shown[N_COLS], int wi
 	}
 }
 
-static enum col metric_col(enum report_view m, bool live_only)
+static enum col metric_col(enum metric m, bool live_only)
 {
-	if (live_only && (m == VIEW_PEAK || m == VIEW_LEAKS))
-		return m == VIEW_PEAK ? COL_AT_PEAK : COL_LEAKED;
+	if (live_only && (m == METRIC_PEAK || m == METRIC_LEAKS))
+		return m == METRIC_PEAK ? COL_AT_PEAK : COL_LEAKED;
 	switch (m) {
-	case VIEW_PEAK: return COL_PEAK;
-	case VIEW_LEAKS: return COL_NET;
-	case VIEW_ALLOCATED: return COL_ALLOCATED;
+	case METRIC_PEAK: return COL_PEAK;
+	case METRIC_LEAKS: return COL_NET;
+	case METRIC_ALLOCATED: return COL_ALLOCATED;
 	default: return COL_COUNT;
 	}
 }
 
-static const char *metric_meaning(enum report_view m, bool live_only)
+static const char *metric_meaning(enum metric m, bool live_only)
 {
-	if (live_only && (m == VIEW_PEAK || m == VIEW_LEAKS))
-		return m == VIEW_PEAK ? "live at the capture's peak" : "live at the end (leaked)";
+	if (live_only && (m == METRIC_PEAK || m == METRIC_LEAKS))
+		return m == METRIC_PEAK ? "live at the capture's peak" : "live at the end (leaked)";
 	switch (m) {
-	case VIEW_PEAK: return "peak inside the stage";
-	case VIEW_LEAKS: return "net delta (left behind)";
-	case VIEW_ALLOCATED: return "bytes allocated";
+	case METRIC_PEAK: return "peak inside the stage";
+	case METRIC_LEAKS: return "net delta (left behind)";
+	case METRIC_ALLOCATED: return "bytes allocated";
 	default: return "allocation count";
 	}
 }
@@ -699,7 +699,7 @@ static void stages_status(const struct view *base, const struct app *app, char *
 	size_t n;
 
 	n = (size_t)snprintf(buf, size, "[stages] metric: %s  %s  sort: %s  %zu/%zu",
-			     app_metric_label(app->metric), v->split, order_names[v->by],
+			     metric_name(app->metric), v->split, order_names[v->by],
 			     v->have ? v->cur + 1 : 0, v->have ? v->st.n : 0);
 	if (v->spec.split == STAGES_UNDER && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "  %s",

@@ -52,7 +52,7 @@ struct view_tree {
 	bool flaming;			/* f: the flame view has the screen */
 	struct tree own[2];		/* an opened tree's trees, per direction */
 	bool own_built[2];
-	enum tree_metric own_sort[2];
+	enum tree_order own_order[2];
 };
 
 /* Rows of tree the body shows (below the title row). */
@@ -62,7 +62,7 @@ static size_t page_rows(int body_h)
 }
 
 static const struct tree *tree_for(struct view_tree *v, struct app *app, enum tree_direction d,
-				   enum tree_metric sort)
+				   enum tree_order sort)
 {
 	struct snapshot w;
 
@@ -75,10 +75,10 @@ static const struct tree *tree_for(struct view_tree *v, struct app *app, enum tr
 		snapshot_release(&w);
 		tree_sort(&v->own[d], sort);
 		v->own_built[d] = true;
-		v->own_sort[d] = sort;
-	} else if (v->own_sort[d] != sort) {
+		v->own_order[d] = sort;
+	} else if (v->own_order[d] != sort) {
 		tree_sort(&v->own[d], sort);
-		v->own_sort[d] = sort;
+		v->own_order[d] = sort;
 	}
 	return &v->own[d];
 }
@@ -119,7 +119,7 @@ static void sync_flame(struct view_tree *v, struct app *app)
 
 	outline_detach(&v->ol[0]);
 	outline_detach(&v->ol[1]);
-	v->t = tree_for(v, app, app->dir, METRIC_BYTES);
+	v->t = tree_for(v, app, app->dir, TREE_ORDER_SIZE);
 	v->dir = app->dir;
 	describe(v, title, sizeof(title), metric, sizeof(metric));
 	view_flame_set_tree(v->flame, v->t, v->are_count, title, metric);
@@ -150,7 +150,7 @@ static void tree_sync(struct view *base, struct app *app)
 	}
 	/* The hidden direction's tree may be re-sorted before it is shown again. */
 	outline_detach(&v->ol[!d]);
-	t = tree_for(v, app, d, app->sort);
+	t = tree_for(v, app, d, app->order);
 	outline_attach(o, t);
 	if (!v->opened[d]) {
 		outline_expand_heavy(o, 500);
@@ -377,7 +377,7 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 	} else
 		snprintf(what, sizeof(what), "%s, %s",
 			 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			 report_view_title(app->metric));
+			 metric_title(app->metric));
 	if (x + 2 + screen_text_width(s, what) < r.w)
 		screen_text(s, r.x + r.w - screen_text_width(s, what) - 1, r.y, -1, what,
 			    ROLE_TITLE);
@@ -534,14 +534,14 @@ static void tree_status(const struct view *base, const struct app *app, char *bu
 	if (v->src)
 		describe(v, title, sizeof(title), metric, sizeof(metric));
 	else
-		snprintf(metric, sizeof(metric), "%s", app_metric_label(app->metric));
+		snprintf(metric, sizeof(metric), "%s", metric_name(app->metric));
 	if (nd != TREE_NONE && nd != 0)
 		capture_frame_label(v->t->cap, v->t->nodes[nd].frame, fn, sizeof(fn));
 	else if (nd == 0)
 		snprintf(fn, sizeof(fn), "<root>");
 	n = (size_t)snprintf(buf, size, "[tree] %s  metric: %s  sort: %s  %zu/%zu %s",
 			     v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", metric,
-			     app_sort_label(app->sort), o->n_rows ? o->cursor + 1 : 0, o->n_rows, fn);
+			     tree_order_name(app->order), o->n_rows ? o->cursor + 1 : 0, o->n_rows, fn);
 	if (o->pattern[0] && n < size)
 		snprintf(buf + n, size - n, "  /%s (%zu)", o->pattern, o->n_matches);
 }

@@ -1,7 +1,7 @@
 /*
  * flame: icicle layout, breadth first.
  *
- * Coordinates: every span has an exact extent [lo, lo + size) in metric units,
+ * Coordinates: every span has an exact extent [lo, lo + size) in weight units,
  * where the zoom node is [0, T) and T = |total| of the zoom node.  A child's
  * extent starts where its previous sibling's ends (the first at its parent's
  * lo) and has size |total|, clipped to what is left of the parent (only
@@ -38,17 +38,17 @@ static uint64_t node_weight(const struct flame *fl, uint32_t node)
 {
 	const struct tree_node *nd = &fl->tree->nodes[node];
 
-	return magnitude(fl->metric == METRIC_BYTES ? nd->total_bytes : nd->total_count);
+	return magnitude(fl->order == TREE_ORDER_SIZE ? nd->total_bytes : nd->total_count);
 }
 
 static uint64_t node_self(const struct flame *fl, uint32_t node)
 {
 	const struct tree_node *nd = &fl->tree->nodes[node];
 
-	return magnitude(fl->metric == METRIC_BYTES ? nd->self_bytes : nd->self_count);
+	return magnitude(fl->order == TREE_ORDER_SIZE ? nd->self_bytes : nd->self_count);
 }
 
-/* The cell boundary nearest to metric unit u (0 <= u <= total; total > 0). */
+/* The cell boundary nearest to weight unit u (0 <= u <= total; total > 0). */
 static uint32_t edge(const struct flame *fl, uint64_t u)
 {
 	unsigned __int128 num = (unsigned __int128)u * fl->width + fl->total / 2;
@@ -144,14 +144,14 @@ static void mark_last_row(struct flame *fl, uint32_t begin, uint32_t end)
 	}
 }
 
-void flame_layout(struct flame *fl, const struct tree *t, enum tree_metric metric, uint32_t zoom,
+void flame_layout(struct flame *fl, const struct tree *t, enum tree_order order, uint32_t zoom,
 		  uint32_t width, uint32_t max_depth)
 {
 	memset(fl, 0, sizeof(*fl));
 	if (width == 0)
 		BUG("flame_layout: zero width");
 	fl->tree = t;
-	fl->metric = metric;
+	fl->order = order;
 	fl->zoom = zoom == TREE_NONE ? 0 : zoom;
 	fl->width = width;
 	fl->total = node_weight(fl, fl->zoom);

@@ -3,8 +3,8 @@
  *
  * Row 0 is the zoom node spanning the whole width; row d holds the visible
  * nodes d levels below it, left to right in sibling order (tree_sort order),
- * each under its parent.  A node's width is proportional to |total| of the
- * metric relative to the zoom node: both edges of every span are its exact
+ * each under its parent.  A node's width is proportional to its |total|
+ * weight (bytes, or count by TREE_ORDER_COUNT) relative to the zoom node: both edges of every span are its exact
  * position rounded to the nearest cell, so a width is within one cell of
  * exact proportion and children never overflow their parent.
  *
@@ -41,15 +41,15 @@ struct flame_span {
 	uint32_t first_child;	/* span index in the row below; FLAME_NONE if none */
 	uint32_t n_children;	/* child spans, consecutive from first_child */
 	uint32_t flags;		/* enum flame_span_flags */
-	uint64_t lo;		/* left edge in metric units from the zoom's left edge */
-	uint64_t size;		/* extent in metric units (|total|, clipped to the parent) */
-	uint64_t hidden;	/* metric units of children without a span (FLAME_SPAN_HIDDEN
+	uint64_t lo;		/* left edge in weight units from the zoom's left edge */
+	uint64_t size;		/* extent in weight units (|total|, clipped to the parent) */
+	uint64_t hidden;	/* weight units of children without a span (FLAME_SPAN_HIDDEN
 				 * or FLAME_SPAN_CUT); exact when no weight is negative */
 };
 
 struct flame {
 	const struct tree *tree;	/* borrowed; the layout's node ids index it */
-	enum tree_metric metric;
+	enum tree_order order;		/* SIZE: widths by total_bytes; COUNT: total_count */
 	uint32_t zoom;			/* tree node at row 0 */
 	uint32_t width;			/* cells */
 	uint64_t total;			/* |total| of the zoom node: `width` cells */
@@ -66,12 +66,12 @@ struct flame_pos {
 };
 
 /*
- * Lays out t (built and sorted by metric with tree_sort) from zoom (TREE_NONE
+ * Lays out t (built and sorted by order with tree_sort) from zoom (TREE_NONE
  * = the root) across width cells (>= 1), rows 0..max_depth at most
  * (FLAME_DEPTH_ALL: as deep as the tree).  fl is overwritten; release it with
  * flame_release.  Cost: O(spans + rows); memory: at most rows x width spans.
  */
-void flame_layout(struct flame *fl, const struct tree *t, enum tree_metric metric, uint32_t zoom,
+void flame_layout(struct flame *fl, const struct tree *t, enum tree_order order, uint32_t zoom,
 		  uint32_t width, uint32_t max_depth);
 void flame_release(struct flame *fl);
 

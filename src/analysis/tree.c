@@ -190,7 +190,7 @@ void tree_build(struct tree *t, const struct capture *cap, const struct snapshot
 
 struct sort_ctx {
 	const struct tree *t;
-	enum tree_metric metric;
+	enum tree_order order;
 };
 
 static int cmp_nodes(const void *a, const void *b, void *arg)
@@ -199,23 +199,28 @@ static int cmp_nodes(const void *a, const void *b, void *arg)
 	const struct capture *cap = ctx->t->cap;
 	const struct tree_node *x = &ctx->t->nodes[*(const uint32_t *)a];
 	const struct tree_node *y = &ctx->t->nodes[*(const uint32_t *)b];
-	int64_t vx = llabs(ctx->metric == METRIC_COUNT ? x->total_count : x->total_bytes);
-	int64_t vy = llabs(ctx->metric == METRIC_COUNT ? y->total_count : y->total_bytes);
+	int64_t vx = llabs(ctx->order == TREE_ORDER_COUNT ? x->total_count : x->total_bytes);
+	int64_t vy = llabs(ctx->order == TREE_ORDER_COUNT ? y->total_count : y->total_bytes);
 	int by_name = strcmp(capture_string(cap, capture_frame(cap, x->frame)->function),
 			     capture_string(cap, capture_frame(cap, y->frame)->function));
 
-	if (ctx->metric == METRIC_NAME && by_name)
+	if (ctx->order == TREE_ORDER_NAME && by_name)
 		return by_name;
 	if (vx != vy)
 		return vx > vy ? -1 : 1;
 	return by_name;
 }
 
-void tree_sort(struct tree *t, enum tree_metric metric)
+const char *tree_order_name(enum tree_order order)
+{
+	return order == TREE_ORDER_COUNT ? "count" : order == TREE_ORDER_NAME ? "name" : "size";
+}
+
+void tree_sort(struct tree *t, enum tree_order order)
 {
 	uint32_t *kids = NULL;
 	size_t kids_cap = 0;
-	struct sort_ctx ctx = { t, metric };
+	struct sort_ctx ctx = { t, order };
 
 	for (uint32_t i = 0; i < t->n; i++) {
 		size_t k = 0;

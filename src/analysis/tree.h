@@ -25,10 +25,11 @@
 #include "snapshot.h"
 
 enum tree_direction { TREE_TOP_DOWN, TREE_BOTTOM_UP };
-enum tree_metric {
-	METRIC_BYTES,		/* |total_bytes| descending */
-	METRIC_COUNT,		/* |total_count| descending */
-	METRIC_NAME,		/* not a weight: by function name, then |total_bytes| */
+/* The sort order of sibling lists (the explorer's `s`). */
+enum tree_order {
+	TREE_ORDER_SIZE,	/* |total_bytes| descending: by the metric */
+	TREE_ORDER_COUNT,	/* |total_count| descending */
+	TREE_ORDER_NAME,	/* by function name, then |total_bytes| */
 };
 
 #define TREE_NONE UINT32_MAX
@@ -57,8 +58,10 @@ struct tree {
 /* Builds the tree of the stacks with nonzero weight in w. */
 void tree_build(struct tree *t, const struct capture *cap, const struct snapshot *w,
 		enum tree_direction dir);
-/* Orders every sibling list by metric (ties by function name, or by bytes for METRIC_NAME). */
-void tree_sort(struct tree *t, enum tree_metric metric);
+/* Orders every sibling list by order (ties by function name, or by bytes for TREE_ORDER_NAME). */
+void tree_sort(struct tree *t, enum tree_order order);
+/* The order's name, as the status line shows it: "size", "count", "name". */
+const char *tree_order_name(enum tree_order order);
 /*
  * The child of node parent that frame merges into (same function and file, or
  * the same unnamed frame), or TREE_NONE.  For finding "this function" in

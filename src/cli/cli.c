@@ -137,10 +137,10 @@ static int parse_option(struct options *opt, int argc, char **argv, int *i)
 		else
 			return usage_error("unknown format '%s' (text, json, csv, collapsed)", v);
 	} else if ((v = take_value(argc, argv, i, "--view"))) {
-		if ((k = report_view_parse(v)) < 0)
+		if ((k = metric_parse(v)) < 0)
 			return usage_error("unknown view '%s' (peak, leaks, allocated, allocations, "
 					   "temporary)", v);
-		ro->view = (enum report_view)k;
+		ro->metric = (enum metric)k;
 	} else if ((v = take_value(argc, argv, i, "--tree"))) {
 		if (!strcmp(v, "top-down"))
 			ro->direction = TREE_TOP_DOWN;
@@ -469,7 +469,7 @@ static int run_diff(const struct options *opt)
 	struct report r[2];
 	struct diff d;
 	struct report_options ro = opt->report;
-	struct report_diff_info info = { { opt->files[0], opt->files[1] }, ro.view, false, ro.top };
+	struct report_diff_info info = { { opt->files[0], opt->files[1] }, ro.metric, false, ro.top };
 	int rc = 2;
 
 	ro.depth = 0;

@@ -1,12 +1,12 @@
 /*
  * report_collapsed: Brendan Gregg's folded stacks ("a;b;c 1234"), one line
- * per call path with a nonzero weight in the chosen view, frames from the
+ * per call path with a nonzero weight in the chosen metric, frames from the
  * root to the allocating frame.  flamegraph.pl, inferno and speedscope read
  * it.  Frame names have ';' replaced (it separates frames) and no newlines.
  * Python frames carry their file and line ("fn (file.py:12)") so distinct
  * lines stay distinct; native frames are named by function or module+offset.
  * Also the CSV writer (report_write_csv): the top locations and the call
- * paths of the view, one row each.
+ * paths of the metric, one row each.
  */
 #include <inttypes.h>
 #include <stdlib.h>

@@ -79,7 +79,8 @@ static void write_json(FILE *out, const struct diff *d, const struct report_diff
 	fmt_json_string(out, info->path[0]);
 	fputs(",\"file_b\":", out);
 	fmt_json_string(out, info->path[1]);
-	fprintf(out, ",\"view\":\"%s\",\"metric\":\"%s\",", report_view_name(info->view),
+	/* As report_json.c: "view" is the metric, "metric" the unit (bytes or count). */
+	fprintf(out, ",\"view\":\"%s\",\"metric\":\"%s\",", metric_name(info->metric),
 		info->weights_are_count ? "count" : "bytes");
 	fprintf(out, "\"peak\":{\"a\":%" PRId64 ",\"b\":%" PRId64 ",\"delta\":%" PRId64 "},",
 		ta->peak_bytes, tb->peak_bytes, tb->peak_bytes - ta->peak_bytes);
@@ -148,7 +149,7 @@ static void write_text(FILE *out, const struct diff *d, const struct report_diff
 		fmt_bytes(tb->peak_bytes - ta->peak_bytes, b[2], 32),
 		fmt_percent(tb->peak_bytes - ta->peak_bytes, ta->peak_bytes, b[3], 32));
 	fprintf(out, "\nlargest changes (%s):\n%12s %12s %12s %8s  %s\n",
-		report_view_title(info->view), "A", "B", "delta", "delta%", "function (file)");
+		metric_title(info->metric), "A", "B", "delta", "delta%", "function (file)");
 	for (size_t i = 0; i < n; i++) {
 		const struct diff_change *c = &d->changes[i];
 		const char *fn, *file;

@@ -14,7 +14,7 @@
 
 struct report_diff_info {
 	const char *path[2];
-	enum report_view view;
+	enum metric metric;
 	bool weights_are_count;
 	unsigned top;		/* changes listed (text, JSON, CSV); 0 = all */
 };

@@ -1,7 +1,7 @@
 /*
  * report_text: the human-readable report.  A header of the capture's
  * identity and headline numbers, the top locations at the peak, and the
- * chosen view's call tree to the requested depth (nodes under 0.5% of the
+ * chosen metric's call tree to the requested depth (nodes under 0.5% of the
  * root folded into one "more" line per parent).
  */
 #include <inttypes.h>
@@ -141,7 +141,7 @@ void report_write_text(FILE *out, const struct report *r)
 	if (r->opt.depth) {
 		fprintf(out, "\n%s tree, %s (depth %u)\n",
 			r->tree.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			report_view_title(r->opt.view),
+			metric_title(r->opt.metric),
 			r->opt.depth);
 		fprintf(out, "%7s %10s %8s  %s\n", "share", r->weights_are_count ? "count" : "bytes",
 			"allocs", "function  file:line");

@@ -213,7 +213,7 @@ TEST(trees)
 
 	snapshot_peak(&peak, cap);
 	tree_build(&td, cap, &peak, TREE_TOP_DOWN);
-	tree_sort(&td, METRIC_BYTES);
+	tree_sort(&td, TREE_ORDER_SIZE);
 	CHECK_EQ_I64(td.nodes[0].total_bytes, 157);
 	main_node = &td.nodes[td.nodes[0].first_child];
 	CHECK_EQ_I64(main_node->total_bytes, 157);
@@ -227,7 +227,7 @@ TEST(trees)
 	CHECK_EQ_I64(td.nodes[leaf->next_sibling].total_bytes, 50);
 
 	tree_build(&bu, cap, &peak, TREE_BOTTOM_UP);
-	tree_sort(&bu, METRIC_BYTES);
+	tree_sort(&bu, TREE_ORDER_SIZE);
 	CHECK_EQ_I64(bu.nodes[0].total_bytes, 157);
 	leaf = &bu.nodes[bu.nodes[0].first_child];
 	CHECK_EQ_I64(leaf->total_bytes, 100);	/* leaf_a first, its callers below */

@@ -31,7 +31,7 @@ static uint32_t call(struct capture_builder *b, uint32_t parent, const char *fn)
 }
 
 /* A peak snapshot of cap as a sorted top-down tree. */
-static void peak_tree(struct tree *t, const struct capture *cap, enum tree_metric metric)
+static void peak_tree(struct tree *t, const struct capture *cap, enum tree_order metric)
 {
 	struct snapshot peak;
 
@@ -68,8 +68,8 @@ TEST(exact_widths)
 	const struct flame_span *row;
 	uint32_t n;
 
-	peak_tree(&t, cap, METRIC_BYTES);
-	flame_layout(&fl, &t, METRIC_BYTES, TREE_NONE, 80, FLAME_DEPTH_ALL);
+	peak_tree(&t, cap, TREE_ORDER_SIZE);
+	flame_layout(&fl, &t, TREE_ORDER_SIZE, TREE_NONE, 80, FLAME_DEPTH_ALL);
 	CHECK_EQ_I64(fl.n_rows, 2);
 	row = flame_row(&fl, 0, &n);
 	CHECK_EQ_I64(n, 1);
@@ -91,7 +91,7 @@ TEST(exact_widths)
 	flame_release(&fl);
 
 	/* Width 7: exact 3.5 / 2.1 / 1.4; edges round(0, 3.5, 5.6, 7) = 0, 4, 6, 7. */
-	flame_layout(&fl, &t, METRIC_BYTES, TREE_NONE, 7, FLAME_DEPTH_ALL);
+	flame_layout(&fl, &t, TREE_ORDER_SIZE, TREE_NONE, 7, FLAME_DEPTH_ALL);
 	row = flame_row(&fl, 1, &n);
 	CHECK_EQ_I64(n, 3);
 	CHECK_EQ_I64(row[0].width, 4);
@@ -101,8 +101,8 @@ TEST(exact_widths)
 	tree_release(&t);
 
 	/* By count the order is c 6, b 3, a 1 of 10: at 80 cells 48, 24, 8. */
-	peak_tree(&t, cap, METRIC_COUNT);
-	flame_layout(&fl, &t, METRIC_COUNT, TREE_NONE, 80, FLAME_DEPTH_ALL);
+	peak_tree(&t, cap, TREE_ORDER_COUNT);
+	flame_layout(&fl, &t, TREE_ORDER_COUNT, TREE_NONE, 80, FLAME_DEPTH_ALL);
 	row = flame_row(&fl, 1, &n);
 	CHECK_EQ_I64(n, 3);
 	CHECK(!strcmp(span_name(&fl, &row[0]), "c"));
@@ -151,9 +151,9 @@ TEST(zoom_and_depth)
 	const struct flame_span *row;
 	uint32_t n, work;
 
-	peak_tree(&t, cap, METRIC_BYTES);
+	peak_tree(&t, cap, TREE_ORDER_SIZE);
 	work = node_named(&t, "work");
-	flame_layout(&fl, &t, METRIC_BYTES, work, 60, FLAME_DEPTH_ALL);
+	flame_layout(&fl, &t, TREE_ORDER_SIZE, work, 60, FLAME_DEPTH_ALL);
 	CHECK_EQ_I64(fl.total, 60);
 	CHECK_EQ_I64(fl.n_rows, 3);
 	row = flame_row(&fl, 0, &n);
@@ -170,7 +170,7 @@ TEST(zoom_and_depth)
 	flame_release(&fl);
 
 	/* Depth 1 from the root: root and main; main is cut with its 100 bytes below. */
-	flame_layout(&fl, &t, METRIC_BYTES, TREE_NONE, 50, 1);
+	flame_layout(&fl, &t, TREE_ORDER_SIZE, TREE_NONE, 50, 1);
 	CHECK_EQ_I64(fl.n_rows, 2);
 	row = flame_row(&fl, 1, &n);
 	CHECK(n == 1 && !strcmp(span_name(&fl, &row[0]), "main"));
@@ -179,7 +179,7 @@ TEST(zoom_and_depth)
 	CHECK_EQ_I64(row[0].first_child, FLAME_NONE);
 	flame_release(&fl);
 	/* Depth 0: the zoom row alone. */
-	flame_layout(&fl, &t, METRIC_BYTES, work, 50, 0);
+	flame_layout(&fl, &t, TREE_ORDER_SIZE, work, 50, 0);
 	CHECK_EQ_I64(fl.n_rows, 1);
 	CHECK_EQ_I64(fl.spans[0].flags, FLAME_SPAN_CUT);
 	flame_release(&fl);
@@ -194,9 +194,9 @@ TEST(navigation)
 	struct flame fl;
 	struct flame_pos pos = { 0, 0 }, start;
 
-	peak_tree(&t, cap, METRIC_BYTES);
+	peak_tree(&t, cap, TREE_ORDER_SIZE);
 	/* Rows: root | main | work 60, io 40 | parse 45, emit 15, write 40 | lex 45. */
-	flame_layout(&fl, &t, METRIC_BYTES, TREE_NONE, 100, FLAME_DEPTH_ALL);
+	flame_layout(&fl, &t, TREE_ORDER_SIZE, TREE_NONE, 100, FLAME_DEPTH_ALL);
 	CHECK_EQ_I64(fl.n_rows, 5);
 	CHECK(!flame_parent(&fl, &pos));
 	CHECK(!flame_prev(&fl, &pos) && !flame_next(&fl, &pos));
@@ -250,8 +250,8 @@ TEST(narrow_children_hidden)
 		capture_builder_event(b, call(b, 0, name), 1, 1, EV_ALLOC);
 	}
 	cap = capture_builder_finish(b);
-	peak_tree(&t, cap, METRIC_BYTES);
-	flame_layout(&fl, &t, METRIC_BYTES, TREE_NONE, 10, FLAME_DEPTH_ALL);
+	peak_tree(&t, cap, TREE_ORDER_SIZE);
+	flame_layout(&fl, &t, TREE_ORDER_SIZE, TREE_NONE, 10, FLAME_DEPTH_ALL);
 	row = flame_row(&fl, 0, &n);
 	CHECK_EQ_I64(row[0].flags, FLAME_SPAN_HIDDEN);
 	CHECK_EQ_I64(row[0].hidden, 30);
@@ -260,7 +260,7 @@ TEST(narrow_children_hidden)
 	CHECK_EQ_I64(row[0].width, 10);	/* 1000 / 1030 of 10 = 9.7 */
 	flame_release(&fl);
 	/* At 2060 cells each tiny one is exactly 2 cells wide: all drawn. */
-	flame_layout(&fl, &t, METRIC_BYTES, TREE_NONE, 2060, FLAME_DEPTH_ALL);
+	flame_layout(&fl, &t, TREE_ORDER_SIZE, TREE_NONE, 2060, FLAME_DEPTH_ALL);
 	row = flame_row(&fl, 1, &n);
 	CHECK_EQ_I64(n, 31);
 	CHECK_EQ_I64(row[0].width, 2000);
@@ -278,8 +278,8 @@ TEST(empty_tree)
 	struct tree t;
 	struct flame fl;
 
-	peak_tree(&t, cap, METRIC_BYTES);
-	flame_layout(&fl, &t, METRIC_BYTES, TREE_NONE, 40, FLAME_DEPTH_ALL);
+	peak_tree(&t, cap, TREE_ORDER_SIZE);
+	flame_layout(&fl, &t, TREE_ORDER_SIZE, TREE_NONE, 40, FLAME_DEPTH_ALL);
 	CHECK_EQ_I64(fl.n_rows, 1);
 	CHECK_EQ_I64(fl.spans[0].width, 40);
 	CHECK_EQ_I64(fl.spans[0].flags, 0);
@@ -296,10 +296,10 @@ static uint64_t rnd(uint64_t *x)
 	return *x;
 }
 
-static uint64_t weight(const struct tree *t, uint32_t node, enum tree_metric metric)
+static uint64_t weight(const struct tree *t, uint32_t node, enum tree_order order)
 {
 	const struct tree_node *nd = &t->nodes[node];
-	int64_t v = metric == METRIC_BYTES ? nd->total_bytes : nd->total_count;
+	int64_t v = order == TREE_ORDER_SIZE ? nd->total_bytes : nd->total_count;
 
 	return v < 0 ? (uint64_t)-v : (uint64_t)v;
 }
@@ -329,7 +329,7 @@ static int check_layout(const struct flame *fl, const struct tree *t, uint32_t m
 			up = flame_row(fl, r - 1, &n_up);
 		for (uint32_t i = 0; i < n; i++) {
 			const struct flame_span *sp = &row[i];
-			unsigned __int128 exact = weight(t, sp->node, fl->metric) * w;
+			unsigned __int128 exact = weight(t, sp->node, fl->order) * w;
 			unsigned __int128 drawn = (unsigned __int128)sp->width * total;
 
 			row_of[sp->node] = r;
@@ -353,7 +353,7 @@ static int check_layout(const struct flame *fl, const struct tree *t, uint32_t m
 		uint32_t rel = t->nodes[i].depth - t->nodes[fl->zoom].depth;
 
 		if (!total || !is_under(t, i, fl->zoom) || rel > max_depth ||
-		    (unsigned __int128)weight(t, i, fl->metric) * w < total)
+		    (unsigned __int128)weight(t, i, fl->order) * w < total)
 			continue;
 		bad += row_of[i] != rel;
 	}
@@ -399,7 +399,7 @@ TEST(random_trees)
 		struct capture *cap = random_capture(seed * 0x9E3779B97F4A7C15ULL);
 
 		for (int m = 0; m < 2; m++) {
-			enum tree_metric metric = m ? METRIC_COUNT : METRIC_BYTES;
+			enum tree_order metric = m ? TREE_ORDER_COUNT : TREE_ORDER_SIZE;
 			struct tree t;
 
 			peak_tree(&t, cap, metric);
@@ -444,8 +444,8 @@ TEST(wide_node_bounded)
 		capture_builder_event(b, call(b, 0, name), i < 3 ? 1000000 : 1, 1, EV_ALLOC);
 	}
 	cap = capture_builder_finish(b);
-	peak_tree(&t, cap, METRIC_BYTES);
-	flame_layout(&fl, &t, METRIC_BYTES, TREE_NONE, 80, FLAME_DEPTH_ALL);
+	peak_tree(&t, cap, TREE_ORDER_SIZE);
+	flame_layout(&fl, &t, TREE_ORDER_SIZE, TREE_NONE, 80, FLAME_DEPTH_ALL);
 	flame_row(&fl, 1, &n);
 	CHECK(n >= 3 && n <= 80);
 	CHECK_EQ_I64(fl.spans[0].flags, FLAME_SPAN_HIDDEN);

@@ -72,7 +72,7 @@ TEST(rows_expand_collapse)
 
 	snapshot_peak(&peak, cap);
 	tree_build(&t, cap, &peak, TREE_TOP_DOWN);
-	tree_sort(&t, METRIC_BYTES);
+	tree_sort(&t, TREE_ORDER_SIZE);
 	outline_init(&o);
 	outline_attach(&o, &t);
 	CHECK_EQ_I64(o.n_rows, 2);		/* root open, main closed */
@@ -118,9 +118,9 @@ TEST(path_across_trees)
 	snapshot_peak(&peak, cap);
 	snapshot_leaks(&leaks, cap, &supp);
 	tree_build(&tp, cap, &peak, TREE_TOP_DOWN);
-	tree_sort(&tp, METRIC_BYTES);
+	tree_sort(&tp, TREE_ORDER_SIZE);
 	tree_build(&tl, cap, &leaks, TREE_TOP_DOWN);
-	tree_sort(&tl, METRIC_BYTES);
+	tree_sort(&tl, TREE_ORDER_SIZE);
 	outline_init(&o);
 	outline_attach(&o, &tp);
 	CHECK_EQ_I64(outline_search(&o, "leaf_b"), 1);
@@ -159,7 +159,7 @@ TEST(search_and_heavy)
 
 	snapshot_peak(&peak, cap);
 	tree_build(&t, cap, &peak, TREE_TOP_DOWN);
-	tree_sort(&t, METRIC_BYTES);
+	tree_sort(&t, TREE_ORDER_SIZE);
 	outline_init(&o);
 	outline_attach(&o, &t);
 	CHECK(outline_find("Leaf_A", "leaf") != NULL);	/* lower case: any case */
@@ -214,12 +214,12 @@ TEST(tree_helpers)
 	CHECK(bu_leaf != TREE_NONE);
 	CHECK_EQ_I64(bu.nodes[bu_leaf].total_bytes, 50);
 	CHECK(!strcmp(fn_of(&bu, bu.nodes[bu_leaf].first_child), "work"));
-	tree_sort(&td, METRIC_NAME);
+	tree_sort(&td, TREE_ORDER_NAME);
 	CHECK(!strcmp(fn_of(&td, td.nodes[main_td].first_child), "other"));
 	CHECK(!strcmp(fn_of(&td, td.nodes[work].first_child), "leaf_a"));
-	tree_sort(&td, METRIC_BYTES);
+	tree_sort(&td, TREE_ORDER_SIZE);
 	CHECK(!strcmp(fn_of(&td, td.nodes[main_td].first_child), "work"));
-	tree_sort(&td, METRIC_COUNT);
+	tree_sort(&td, TREE_ORDER_COUNT);
 	CHECK(!strcmp(fn_of(&td, td.nodes[main_td].first_child), "work"));
 	tree_release(&td);
 	tree_release(&bu);
