@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eventlog.h"
 #include "xalloc.h"
 
 static void snapshot_alloc(struct snapshot *s, const struct capture *cap)

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eventlog.h"
 #include "xalloc.h"
 
 #define PROGRESS_EVENTS (1u << 20)

@@ -1,10 +1,10 @@
 /*
  * capture: the read-only model every view, report and analysis works on.
  *
- * Tables (see ARCHITECTURE.md): interned strings, frames, a stack trie (a call
- * path is one 32-bit id), an event log of signed per-stack deltas, time marks,
- * RSS samples and stage marks.  The live heap at event i is the prefix sum of
- * the deltas of events [0, i], per stack.  Nothing here knows which tool wrote
+ * Tables (see docs/ARCHITECTURE.md): interned strings, frames, a stack trie
+ * (a call path is one 32-bit id), an event log of signed per-stack deltas
+ * (eventlog.h), time marks, RSS samples and stage marks.  The live heap at
+ * event i is the prefix sum of the deltas of events [0, i], per stack.  Nothing here knows which tool wrote
  * the file, except the few rules in meta that say how that tool defines its
  * headline numbers, so that memtui's numbers equal the tool's own.
  */
@@ -52,11 +52,6 @@ enum top_rule {
 	TOP_INNERMOST_HYBRID = 2,	/* memray with native traces: innermost frame of the
 					 * hybrid stack, unnamed native frames as one
 					 * "<unknown>"; allocations = live at the peak */
-};
-
-enum event_flags {
-	EV_ALLOC = 1 << 0,	/* an allocation call: counts in the totals */
-	EV_TEMPORARY = 1 << 1,	/* a free of a temporary allocation (tool's rule) */
 };
 
 struct thread_name {
@@ -143,41 +138,6 @@ struct stage_mark {
 const struct time_mark *capture_time_marks(const struct capture *cap, size_t *n);
 const struct rss_sample *capture_rss(const struct capture *cap, size_t *n);
 const struct stage_mark *capture_stage_marks(const struct capture *cap, size_t *n);
-
-/* One decoded event of the log. */
-struct event {
-	uint32_t stack;
-	unsigned flags;		/* enum event_flags */
-	int64_t bytes;
-	int64_t count;
-};
-
-/*
- * A forward cursor over the event log.  Cheap to make; positions at any index
- * by jumping to the containing chunk.  Valid while the capture lives.
- */
-struct event_cursor {
-	const struct capture *cap;
-	uint64_t ev_idx;	/* index of the event the next call returns */
-	size_t chunk;
-	const uint8_t *p, *end;
-	uint8_t *buf;		/* the current chunk, decompressed (owned) */
-	size_t buf_cap;
-	void *zctx;		/* decompression context (owned) */
-};
-void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64_t ev_idx);
-/* Decodes the next event into *ev; false at the end of the log. */
-bool event_cursor_next(struct event_cursor *c, struct event *ev);
-/* Frees the cursor's buffer; the cursor can be initialised again. */
-void event_cursor_release(struct event_cursor *c);
-
-/*
- * Per-stack live figures after event ev_idx (inclusive), or before any event
- * when ev_idx is UINT64_MAX.  Starts from the nearest checkpoint and replays.
- * bytes and count are arrays of capture_stack_count() entries owned by the
- * caller (zeroed here).
- */
-void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes, int64_t *count);
 
 /*
  * Writes a display name for frame into buf: its function, or for an unnamed

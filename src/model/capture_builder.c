@@ -1,14 +1,11 @@
 /*
- * capture_builder: interning and the append-only event log.
+ * capture_builder: interning, and appending to the event log (eventlog.c).
  *
- * The builder keeps a dense per-stack live array while events arrive; every
- * CHECKPOINT_EVENTS it copies the nonzero entries into a sparse checkpoint.
  * Totals and the peak are updated per event by the capture's peak rule, so
  * finishing a capture costs nothing beyond sealing the last chunk.
  */
 #include "capture_builder.h"
 
-#include <zstd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,14 +18,7 @@
 struct capture_builder {
 	struct capture *cap;
 	struct idtable frame_index;	/* frame ids by content */
-	int64_t *live_bytes;		/* per stack, current */
-	int64_t *live_count;
-	size_t live_cap;		/* entries allocated in live_* */
-	uint8_t *chunk_buf;		/* the chunk being filled, reused */
-	size_t chunk_len, chunk_cap;
-	uint8_t *zbuf;			/* compression output, reused */
-	size_t zbuf_cap;
-	ZSTD_CCtx *zctx;		/* compression context, reused */
+	struct eventlog_writer log;	/* the open chunk, live figures per stack */
 	int64_t current_bytes;
 	int64_t current_count;
 	int64_t time_ms;
@@ -43,45 +33,13 @@ struct capture_builder *capture_builder_new(void)
 	return b;
 }
 
-static void seal_chunk(struct capture_builder *b)
-{
-	struct event_chunk ch = { NULL, 0, (uint32_t)b->chunk_len, false };
-	size_t bound = ZSTD_compressBound(b->chunk_len), n = 0;
-
-	if (bound > b->zbuf_cap) {
-		b->zbuf = xrealloc_array(b->zbuf, bound, 1);
-		b->zbuf_cap = bound;
-	}
-	if (!b->zctx)
-		b->zctx = ZSTD_createCCtx();
-	if (b->zctx)
-		n = ZSTD_compressCCtx(b->zctx, b->zbuf, bound, b->chunk_buf, b->chunk_len,
-				      CHUNK_ZSTD_LEVEL);
-	if (b->zctx && !ZSTD_isError(n) && n < b->chunk_len) {
-		ch.data = xmalloc((size_t)n);
-		memcpy(ch.data, b->zbuf, (size_t)n);
-		ch.len = (uint32_t)n;
-		ch.compressed = true;
-	} else {
-		ch.data = xmalloc(b->chunk_len ? b->chunk_len : 1);
-		memcpy(ch.data, b->chunk_buf, b->chunk_len);
-		ch.len = (uint32_t)b->chunk_len;
-	}
-	vec_push(&b->cap->chunks, &ch);
-	b->chunk_len = 0;	/* the working buffer is reused for the next chunk */
-}
-
 void capture_builder_free(struct capture_builder *b)
 {
 	if (!b)
 		return;
 	capture_free(b->cap);
 	idtable_release(&b->frame_index);
-	free(b->live_bytes);
-	free(b->live_count);
-	free(b->chunk_buf);
-	free(b->zbuf);
-	ZSTD_freeCCtx(b->zctx);
+	eventlog_writer_release(&b->log);
 	free(b);
 }
 
@@ -89,13 +47,11 @@ struct capture *capture_builder_finish(struct capture_builder *b)
 {
 	struct capture *cap = b->cap;
 
-	if (b->chunk_len)
-		seal_chunk(b);
+	eventlog_finish(&cap->log, &b->log);
 	cap->totals.end_bytes = b->current_bytes;
 	cap->totals.end_count = b->current_count;
 	vec_shrink(&cap->frames);
 	vec_shrink(&cap->stacks);
-	vec_shrink(&cap->chunks);
 	b->cap = NULL;
 	capture_builder_free(b);
 	return cap;
@@ -192,42 +148,6 @@ uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint3
 	return id;
 }
 
-static void ensure_live(struct capture_builder *b, size_t n)
-{
-	size_t cap = b->live_cap ? b->live_cap : 1024;
-
-	if (n <= b->live_cap)
-		return;
-	while (cap < n)
-		cap *= 2;
-	b->live_bytes = xrealloc_array(b->live_bytes, cap, sizeof(int64_t));
-	b->live_count = xrealloc_array(b->live_count, cap, sizeof(int64_t));
-	memset(b->live_bytes + b->live_cap, 0, (cap - b->live_cap) * sizeof(int64_t));
-	memset(b->live_count + b->live_cap, 0, (cap - b->live_cap) * sizeof(int64_t));
-	b->live_cap = cap;
-}
-
-static void take_checkpoint(struct capture_builder *b)
-{
-	struct checkpoint cp = { NULL, 0 };
-	size_t n = b->cap->stacks.len, k = 0;
-
-	ensure_live(b, n);
-	for (size_t i = 0; i < n; i++)
-		if (b->live_bytes[i] || b->live_count[i])
-			cp.n++;
-	cp.entries = xmalloc((cp.n ? cp.n : 1) * sizeof(*cp.entries));
-	for (size_t i = 0; i < n; i++) {
-		if (b->live_bytes[i] || b->live_count[i]) {
-			cp.entries[k].stack = (uint32_t)i;
-			cp.entries[k].bytes = b->live_bytes[i];
-			cp.entries[k].count = b->live_count[i];
-			k++;
-		}
-	}
-	vec_push(&b->cap->checkpoints, &cp);
-}
-
 void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t bytes,
 			   int32_t count, unsigned flags)
 {
@@ -238,19 +158,7 @@ void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t by
 
 	if (stack >= cap->stacks.len)
 		BUG("capture_builder_event: bad stack id");
-	if (idx % CHECKPOINT_EVENTS == 0)
-		take_checkpoint(b);
-	if (idx % EVENTS_PER_CHUNK == 0 && idx)
-		seal_chunk(b);
-	if (b->chunk_len + EVENT_MAX_BYTES > b->chunk_cap) {
-		b->chunk_cap = b->chunk_cap ? b->chunk_cap * 2 : 4096;
-		b->chunk_buf = xrealloc_array(b->chunk_buf, b->chunk_cap, 1);
-	}
-	b->chunk_len += eventlog_encode(b->chunk_buf + b->chunk_len, &ev);
-
-	ensure_live(b, cap->stacks.len);
-	b->live_bytes[stack] += bytes;
-	b->live_count[stack] += count;
+	eventlog_append(&cap->log, &b->log, idx, cap->stacks.len, &ev);
 	b->current_bytes += bytes;
 	b->current_count += count;
 	if (flags & EV_ALLOC) {
@@ -265,11 +173,6 @@ void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t by
 		t->peak_ev_idx = idx;
 	}
 	t->events = idx + 1;
-}
-
-uint64_t capture_builder_event_count(const struct capture_builder *b)
-{
-	return b->cap->totals.events;
 }
 
 void capture_builder_time(struct capture_builder *b, int64_t time_ms)

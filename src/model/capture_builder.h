@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "eventlog.h"
 
 struct capture_builder;
 
@@ -62,8 +63,6 @@ uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint3
  */
 void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t bytes,
 			   int32_t count, unsigned flags);
-/* Number of events appended so far (the index the next event will get). */
-uint64_t capture_builder_event_count(const struct capture_builder *b);
 
 /* From now on events happen at time_ms (milliseconds since the capture started). */
 void capture_builder_time(struct capture_builder *b, int64_t time_ms);

@@ -1,6 +1,6 @@
 /*
  * capture_impl: the layout of struct capture, private to capture.c,
- * capture_builder.c and eventlog.c.  Consumers use capture.h.
+ * capture_builder.c and eventlog.c.  Consumers use capture.h and eventlog.h.
  */
 #ifndef MT_CAPTURE_IMPL_H
 #define MT_CAPTURE_IMPL_H
@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "capture.h"
+#include "eventlog.h"
 #include "hashmap.h"
 #include "strtab.h"
 #include "vec.h"
@@ -52,14 +53,34 @@ struct checkpoint {
 	size_t n;
 };
 
+struct eventlog {
+	struct vec chunks;		/* struct event_chunk */
+	struct vec checkpoints;		/* struct checkpoint, one per CHECKPOINT_EVENTS */
+};
+
+/*
+ * What appending needs besides the log: the chunk being filled, reused
+ * buffers for compressing it, and every stack's live figures so far (the
+ * next checkpoint's content).  Zeroed is empty.
+ */
+struct eventlog_writer {
+	uint8_t *chunk;			/* the encoded events of the open chunk */
+	size_t chunk_len, chunk_cap;
+	uint8_t *zbuf;			/* compression output, reused */
+	size_t zbuf_cap;
+	void *zctx;			/* ZSTD_CCtx, reused */
+	int64_t *live_bytes;		/* per stack */
+	int64_t *live_count;
+	size_t live_cap;		/* entries allocated in live_* */
+};
+
 struct capture {
 	struct capture_meta meta;
 	struct strtab strings;
 	struct vec frames;		/* struct frame */
 	struct vec stacks;		/* struct stack_node; [0] is the root */
 	struct hashmap stack_index;	/* parent << 32 | frame -> stack id */
-	struct vec chunks;		/* struct event_chunk */
-	struct vec checkpoints;		/* struct checkpoint, one per CHECKPOINT_EVENTS */
+	struct eventlog log;
 	struct vec time_marks;		/* struct time_mark, ev_idx non-decreasing */
 	struct vec rss;			/* struct rss_sample */
 	struct vec stage_marks;		/* struct stage_mark */
@@ -68,7 +89,18 @@ struct capture {
 
 void capture_init(struct capture *cap);
 
-/* Encodes one event at p (room for EVENT_MAX_BYTES); returns bytes written. */
-size_t eventlog_encode(uint8_t *p, const struct event *ev);
+void eventlog_init(struct eventlog *log);
+void eventlog_release(struct eventlog *log);
+/*
+ * Appends ev as event ev_idx (the log's next) of a capture of n_stacks
+ * stacks: a checkpoint first when ev_idx is a multiple of CHECKPOINT_EVENTS,
+ * a sealed chunk when the open one is full.
+ */
+void eventlog_append(struct eventlog *log, struct eventlog_writer *w, uint64_t ev_idx,
+		     size_t n_stacks, const struct event *ev);
+/* Seals the open chunk and frees what w holds (w is empty again). */
+void eventlog_finish(struct eventlog *log, struct eventlog_writer *w);
+/* Frees what w holds without sealing (an abandoned capture). */
+void eventlog_writer_release(struct eventlog_writer *w);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "eventlog.h"
 #include "registry.h"
 
 static void print_stack(const struct capture *cap, uint32_t id)

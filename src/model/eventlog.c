@@ -1,0 +1,272 @@
+/*
+ * eventlog: encoding, chunks, checkpoints and the cursor of the event log
+ * (layout in capture_impl.h).
+ *
+ * Writing: events are encoded into the open chunk; every EVENTS_PER_CHUNK
+ * events the chunk is sealed (zstd-compressed when that saves space) and a
+ * new one opens.  The writer keeps every stack's live figures so far, and
+ * before events 0, CHECKPOINT_EVENTS, 2 * CHECKPOINT_EVENTS, ... copies the
+ * nonzero ones into a sparse checkpoint.  Reading: a cursor decodes one
+ * chunk at a time into its own buffer, so any number of cursors can read
+ * one capture.
+ */
+#include "eventlog.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "bytes.h"
+#include "capture_impl.h"
+#include "xalloc.h"
+
+void eventlog_init(struct eventlog *log)
+{
+	vec_init(&log->chunks, sizeof(struct event_chunk));
+	vec_init(&log->checkpoints, sizeof(struct checkpoint));
+}
+
+void eventlog_release(struct eventlog *log)
+{
+	for (size_t i = 0; i < log->chunks.len; i++)
+		free(((struct event_chunk *)vec_at(&log->chunks, i))->data);
+	vec_release(&log->chunks);
+	for (size_t i = 0; i < log->checkpoints.len; i++)
+		free(((struct checkpoint *)vec_at(&log->checkpoints, i))->entries);
+	vec_release(&log->checkpoints);
+}
+
+/* Encodes one event at p (room for EVENT_MAX_BYTES); returns bytes written. */
+static size_t encode(uint8_t *p, const struct event *ev)
+{
+	int64_t def = (ev->flags & EV_ALLOC) ? 1 : -1;
+	uint64_t head = (uint64_t)ev->stack << 3 | (uint64_t)(ev->flags & 3) << 1 |
+			(ev->count == def);
+	size_t n = wr_varint(p, head);
+
+	n += wr_varint(p + n, zigzag_encode(ev->bytes));
+	if (ev->count != def)
+		n += wr_varint(p + n, zigzag_encode(ev->count));
+	return n;
+}
+
+static void seal_chunk(struct eventlog *log, struct eventlog_writer *w)
+{
+	struct event_chunk ch = { NULL, 0, (uint32_t)w->chunk_len, false };
+	size_t bound = ZSTD_compressBound(w->chunk_len), n = 0;
+
+	if (bound > w->zbuf_cap) {
+		w->zbuf = xrealloc_array(w->zbuf, bound, 1);
+		w->zbuf_cap = bound;
+	}
+	if (!w->zctx)
+		w->zctx = ZSTD_createCCtx();
+	if (w->zctx)
+		n = ZSTD_compressCCtx(w->zctx, w->zbuf, bound, w->chunk, w->chunk_len,
+				      CHUNK_ZSTD_LEVEL);
+	if (w->zctx && !ZSTD_isError(n) && n < w->chunk_len) {
+		ch.data = xmalloc(n);
+		memcpy(ch.data, w->zbuf, n);
+		ch.len = (uint32_t)n;
+		ch.compressed = true;
+	} else {
+		ch.data = xmalloc(w->chunk_len ? w->chunk_len : 1);
+		memcpy(ch.data, w->chunk, w->chunk_len);
+		ch.len = (uint32_t)w->chunk_len;
+	}
+	vec_push(&log->chunks, &ch);
+	w->chunk_len = 0;	/* the working buffer is reused for the next chunk */
+}
+
+static void ensure_live(struct eventlog_writer *w, size_t n)
+{
+	size_t cap = w->live_cap ? w->live_cap : 1024;
+
+	if (n <= w->live_cap)
+		return;
+	while (cap < n)
+		cap *= 2;
+	w->live_bytes = xrealloc_array(w->live_bytes, cap, sizeof(int64_t));
+	w->live_count = xrealloc_array(w->live_count, cap, sizeof(int64_t));
+	memset(w->live_bytes + w->live_cap, 0, (cap - w->live_cap) * sizeof(int64_t));
+	memset(w->live_count + w->live_cap, 0, (cap - w->live_cap) * sizeof(int64_t));
+	w->live_cap = cap;
+}
+
+static void take_checkpoint(struct eventlog *log, struct eventlog_writer *w, size_t n_stacks)
+{
+	struct checkpoint cp = { NULL, 0 };
+	size_t k = 0;
+
+	ensure_live(w, n_stacks);
+	for (size_t i = 0; i < n_stacks; i++)
+		if (w->live_bytes[i] || w->live_count[i])
+			cp.n++;
+	cp.entries = xmalloc((cp.n ? cp.n : 1) * sizeof(*cp.entries));
+	for (size_t i = 0; i < n_stacks; i++) {
+		if (w->live_bytes[i] || w->live_count[i]) {
+			cp.entries[k].stack = (uint32_t)i;
+			cp.entries[k].bytes = w->live_bytes[i];
+			cp.entries[k].count = w->live_count[i];
+			k++;
+		}
+	}
+	vec_push(&log->checkpoints, &cp);
+}
+
+void eventlog_append(struct eventlog *log, struct eventlog_writer *w, uint64_t ev_idx,
+		     size_t n_stacks, const struct event *ev)
+{
+	if (ev_idx % CHECKPOINT_EVENTS == 0)
+		take_checkpoint(log, w, n_stacks);
+	if (ev_idx % EVENTS_PER_CHUNK == 0 && ev_idx)
+		seal_chunk(log, w);
+	if (w->chunk_len + EVENT_MAX_BYTES > w->chunk_cap) {
+		w->chunk_cap = w->chunk_cap ? w->chunk_cap * 2 : 4096;
+		w->chunk = xrealloc_array(w->chunk, w->chunk_cap, 1);
+	}
+	w->chunk_len += encode(w->chunk + w->chunk_len, ev);
+	ensure_live(w, n_stacks);
+	w->live_bytes[ev->stack] += ev->bytes;
+	w->live_count[ev->stack] += ev->count;
+}
+
+void eventlog_writer_release(struct eventlog_writer *w)
+{
+	free(w->live_bytes);
+	free(w->live_count);
+	free(w->chunk);
+	free(w->zbuf);
+	ZSTD_freeCCtx(w->zctx);
+	memset(w, 0, sizeof(*w));
+}
+
+void eventlog_finish(struct eventlog *log, struct eventlog_writer *w)
+{
+	if (w->chunk_len)
+		seal_chunk(log, w);
+	eventlog_writer_release(w);
+	vec_shrink(&log->chunks);
+}
+
+static void cursor_load_chunk(struct event_cursor *c)
+{
+	const struct event_chunk *ch;
+
+	if (c->chunk >= c->cap->log.chunks.len) {
+		c->p = c->end = NULL;
+		return;
+	}
+	ch = vec_at(&c->cap->log.chunks, c->chunk);
+	if (!ch->compressed) {
+		c->p = ch->data;
+		c->end = ch->data + ch->len;
+		return;
+	}
+	if (c->buf_cap < ch->raw_len) {
+		c->buf = xrealloc_array(c->buf, ch->raw_len, 1);
+		c->buf_cap = ch->raw_len;
+	}
+	if (!c->zctx)
+		c->zctx = ZSTD_createDCtx();
+	if (!c->zctx)
+		BUG("out of memory for a zstd context");
+	if (ZSTD_decompressDCtx(c->zctx, c->buf, ch->raw_len, ch->data, ch->len) != ch->raw_len)
+		BUG("event log chunk does not decompress");
+	c->p = c->buf;
+	c->end = c->buf + ch->raw_len;
+}
+
+void event_cursor_release(struct event_cursor *c)
+{
+	free(c->buf);
+	ZSTD_freeDCtx(c->zctx);
+	c->buf = NULL;
+	c->buf_cap = 0;
+	c->zctx = NULL;
+}
+
+bool event_cursor_next(struct event_cursor *c, struct event *ev)
+{
+	struct rd r;
+	uint64_t head, zb, zc;
+
+	if (c->ev_idx >= c->cap->totals.events)
+		return false;
+	if (c->p == c->end) {
+		c->chunk++;
+		cursor_load_chunk(c);
+	}
+	r.p = c->p;
+	r.end = c->end;
+	/* The log was written by eventlog_encode, so these reads cannot fail. */
+	if (!rd_varint(&r, &head) || !rd_varint(&r, &zb))
+		BUG("event log corrupt");
+	ev->stack = (uint32_t)(head >> 3);
+	ev->flags = (unsigned)(head >> 1) & 3;
+	ev->bytes = zigzag_decode(zb);
+	if (head & 1) {
+		ev->count = (ev->flags & EV_ALLOC) ? 1 : -1;
+	} else {
+		if (!rd_varint(&r, &zc))
+			BUG("event log corrupt");
+		ev->count = zigzag_decode(zc);
+	}
+	c->p = r.p;
+	c->ev_idx++;
+	return true;
+}
+
+void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64_t ev_idx)
+{
+	struct event ev;
+	uint64_t start;
+
+	c->cap = cap;
+	c->buf = NULL;
+	c->buf_cap = 0;
+	c->zctx = NULL;
+	c->chunk = (size_t)(ev_idx / EVENTS_PER_CHUNK);
+	start = (uint64_t)c->chunk * EVENTS_PER_CHUNK;
+	if (start > cap->totals.events)
+		start = cap->totals.events;
+	c->ev_idx = start;
+	cursor_load_chunk(c);
+	while (c->ev_idx < ev_idx && event_cursor_next(c, &ev))
+		;
+}
+
+void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes, int64_t *count)
+{
+	size_t n = cap->stacks.len;
+	struct event_cursor c;
+	struct event ev;
+	uint64_t stop, start = 0;
+
+	memset(bytes, 0, n * sizeof(*bytes));
+	memset(count, 0, n * sizeof(*count));
+	if (ev_idx == UINT64_MAX)
+		return;
+	stop = ev_idx + 1;
+	if (stop > cap->totals.events)
+		stop = cap->totals.events;
+	if (cap->log.checkpoints.len) {
+		size_t k = (size_t)(stop / CHECKPOINT_EVENTS);
+		const struct checkpoint *cp;
+
+		if (k >= cap->log.checkpoints.len)
+			k = cap->log.checkpoints.len - 1;
+		cp = vec_at(&cap->log.checkpoints, k);
+		for (size_t i = 0; i < cp->n; i++) {
+			bytes[cp->entries[i].stack] = cp->entries[i].bytes;
+			count[cp->entries[i].stack] = cp->entries[i].count;
+		}
+		start = (uint64_t)k * CHECKPOINT_EVENTS;
+	}
+	event_cursor_init(&c, cap, start);
+	while (c.ev_idx < stop && event_cursor_next(&c, &ev)) {
+		bytes[ev.stack] += ev.bytes;
+		count[ev.stack] += ev.count;
+	}
+	event_cursor_release(&c);
+}

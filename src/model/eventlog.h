@@ -1,0 +1,58 @@
+/*
+ * eventlog: the capture's event log, as consumers read it.
+ *
+ * Every allocation and free is one event: a signed delta of one stack's live
+ * bytes and count.  Events are stored in order, chunked and compressed
+ * (capture_impl.h says how); a cursor decodes them forward from any index,
+ * and the live heap at any index is one checkpoint plus a short replay.
+ */
+#ifndef MT_EVENTLOG_H
+#define MT_EVENTLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture.h"
+
+enum event_flags {
+	EV_ALLOC = 1 << 0,	/* an allocation call: counts in the totals */
+	EV_TEMPORARY = 1 << 1,	/* a free of a temporary allocation (tool's rule) */
+};
+
+/* One decoded event of the log. */
+struct event {
+	uint32_t stack;
+	unsigned flags;		/* enum event_flags */
+	int64_t bytes;
+	int64_t count;
+};
+
+/*
+ * A forward cursor over the event log.  Cheap to make; positions at any index
+ * by jumping to the containing chunk.  Valid while the capture lives.
+ */
+struct event_cursor {
+	const struct capture *cap;
+	uint64_t ev_idx;	/* index of the event the next call returns */
+	size_t chunk;
+	const uint8_t *p, *end;
+	uint8_t *buf;		/* the current chunk, decompressed (owned) */
+	size_t buf_cap;
+	void *zctx;		/* decompression context (owned) */
+};
+void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64_t ev_idx);
+/* Decodes the next event into *ev; false at the end of the log. */
+bool event_cursor_next(struct event_cursor *c, struct event *ev);
+/* Frees the cursor's buffer; the cursor can be initialised again. */
+void event_cursor_release(struct event_cursor *c);
+
+/*
+ * Per-stack live figures after event ev_idx (inclusive), or before any event
+ * when ev_idx is UINT64_MAX.  Starts from the nearest checkpoint and replays.
+ * bytes and count are arrays of capture_stack_count() entries owned by the
+ * caller (zeroed here).
+ */
+void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes, int64_t *count);
+
+#endif
