@@ -64,10 +64,10 @@ static void keys(struct app *app, struct samples *s, const char *seq)
 {
 	struct mem_key *k;
 	size_t n;
-	char err[128];
+	struct mt_error err = { 0 };
 
-	if (replay_parse(seq, &k, &n, err, sizeof(err)) < 0) {
-		fprintf(stderr, "bench: %s\n", err);
+	if (replay_parse(seq, &k, &n, &err) < 0) {
+		fprintf(stderr, "bench: %s\n", err.msg);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)

@@ -50,7 +50,7 @@ struct input {
 	bool zlib_ready;
 	LZ4F_dctx *lz4;
 
-	input_progress_fn progress;
+	mt_progress_fn progress;
 	void *progress_ctx;
 	uint64_t progress_next;
 	const atomic_bool *cancel;	/* stop when true; may be NULL */
@@ -266,7 +266,7 @@ const struct mt_error *input_stream_error(const struct input *in)
 	return in->failed ? &in->stream_err : NULL;
 }
 
-void input_set_progress(struct input *in, input_progress_fn fn, void *ctx)
+void input_set_progress(struct input *in, mt_progress_fn fn, void *ctx)
 {
 	in->progress = fn;
 	in->progress_ctx = ctx;

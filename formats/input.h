@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "progress.h"
 
 /* The largest window a reader may ask for: a record longer than this is corrupt. */
 #define INPUT_MAX_WINDOW (16u << 20)
@@ -29,8 +30,6 @@
 enum input_codec { CODEC_PLAIN, CODEC_ZSTD, CODEC_GZIP, CODEC_LZ4 };
 
 struct input;
-
-typedef void (*input_progress_fn)(void *ctx, uint64_t done_bytes, uint64_t total_bytes);
 
 /*
  * Opens path for reading (never for writing).  Fails with MT_ERR_IO (missing,
@@ -78,7 +77,7 @@ bool input_stream_complete(const struct input *in);
 /* The decode error that ended the stream early, or NULL. */
 const struct mt_error *input_stream_error(const struct input *in);
 
-void input_set_progress(struct input *in, input_progress_fn fn, void *ctx);
+void input_set_progress(struct input *in, mt_progress_fn fn, void *ctx);
 /*
  * Stops the stream soon after *cancel becomes true (checked whenever the
  * window is refilled): input_fill then reports the end of the stream, and

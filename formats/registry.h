@@ -18,7 +18,7 @@
 #include "native_resolver.h"
 
 struct load_options {
-	input_progress_fn progress;	/* may be NULL */
+	mt_progress_fn progress;	/* may be NULL */
 	void *progress_ctx;
 	const struct native_resolver *resolver;	/* names native frames; may be NULL */
 	const atomic_bool *cancel;	/* may be NULL; when it becomes true the load stops

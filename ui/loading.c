@@ -36,7 +36,7 @@ struct loading {
 	int rc;
 	struct capture *cap;
 	struct explore *ex;
-	char msg[768];
+	struct mt_error err;
 };
 
 static double seconds_since(const struct timespec *t0)
@@ -59,8 +59,7 @@ static void *worker(void *arg)
 {
 	struct loading *l = arg;
 
-	l->rc = l->load(l->ctx, l->path, &l->cancel, on_progress, l, &l->cap, l->msg,
-			sizeof(l->msg));
+	l->rc = l->load(l->ctx, l->path, &l->cancel, on_progress, l, &l->cap, &l->err);
 	if (l->rc == 0) {
 		atomic_store(&l->phase, PHASE_ANALYSING);
 		l->ex = xcalloc(1, sizeof(*l->ex));
@@ -70,11 +69,11 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-struct loading *loading_start(ui_load_fn load, void *ctx, const char *path, char *msg,
-			      size_t size)
+int loading_start(struct loading **out, ui_load_fn load, void *ctx, const char *path,
+		  struct mt_error *err)
 {
 	struct loading *l = xcalloc(1, sizeof(*l));
-	int err;
+	int rc;
 
 	l->load = load;
 	l->ctx = ctx;
@@ -84,13 +83,16 @@ struct loading *loading_start(ui_load_fn load, void *ctx, const char *path, char
 	atomic_init(&l->done_bytes, 0);
 	atomic_init(&l->total_bytes, 0);
 	clock_gettime(CLOCK_MONOTONIC, &l->start);
-	err = pthread_create(&l->thread, NULL, worker, l);
-	if (err) {
-		snprintf(msg, size, "%s: cannot start a thread: %s", path, strerror(err));
+	rc = pthread_create(&l->thread, NULL, worker, l);
+	*out = NULL;
+	if (rc) {
 		free(l);
-		return NULL;
+		err->path = path;
+		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot start a thread: %s",
+				    strerror(rc));
 	}
-	return l;
+	*out = l;
+	return 0;
 }
 
 bool loading_wait(struct loading *l, int timeout_ms)
@@ -165,8 +167,8 @@ void loading_draw(const struct loading *l, struct screen *s)
 	screen_text(s, x, y + 4, w, line, ROLE_DIM);
 }
 
-int loading_finish(struct loading *l, struct capture **cap, struct explore **ex, char *msg,
-		   size_t size)
+int loading_finish(struct loading *l, struct capture **cap, struct explore **ex,
+		   struct mt_error *err)
 {
 	int rc;
 
@@ -179,13 +181,13 @@ int loading_finish(struct loading *l, struct capture **cap, struct explore **ex,
 		capture_free(l->cap);
 		l->ex = NULL;
 		l->cap = NULL;
-		rc = mt_error_set(NULL, MT_ERR_CANCELLED, MT_NO_OFFSET, "cancelled");
-		snprintf(l->msg, sizeof(l->msg), "%s: cancelled", l->path);
+		rc = mt_error_set(&l->err, MT_ERR_CANCELLED, MT_NO_OFFSET, "cancelled");
+		l->err.path = l->path;
 	}
 	*cap = l->cap;
 	*ex = l->ex;
 	if (rc < 0)
-		snprintf(msg, size, "%s", l->msg);
+		*err = l->err;
 	free(l);
 	return rc;
 }

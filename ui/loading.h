@@ -12,15 +12,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "error.h"
 #include "explore.h"
 #include "screen.h"
 #include "ui.h"
 
 struct loading;
 
-/* Starts loading path with load(ctx, ...); NULL if no thread could start (msg says why). */
-struct loading *loading_start(ui_load_fn load, void *ctx, const char *path, char *msg,
-			      size_t size);
+/*
+ * Starts loading path with load(ctx, ...) into *out; 0, or -MT_ERR_IO with err
+ * filled when no thread could start.
+ */
+int loading_start(struct loading **out, ui_load_fn load, void *ctx, const char *path,
+		  struct mt_error *err);
 /* Waits up to timeout_ms for the worker; true when it has finished. */
 bool loading_wait(struct loading *l, int timeout_ms);
 void loading_cancel(struct loading *l);
@@ -29,9 +33,9 @@ void loading_draw(const struct loading *l, struct screen *s);
 /*
  * Joins the worker and frees l.  Returns 0 with *cap and *ex set (both the
  * caller's: explore_release then capture_free, ex by free), or the load's
- * negative error with its message in msg.
+ * negative error with err filled (-MT_ERR_CANCELLED after loading_cancel).
  */
-int loading_finish(struct loading *l, struct capture **cap, struct explore **ex, char *msg,
-		   size_t size);
+int loading_finish(struct loading *l, struct capture **cap, struct explore **ex,
+		   struct mt_error *err);
 
 #endif

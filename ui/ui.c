@@ -26,21 +26,19 @@
 #define LOAD_QUIET_MS 150	/* loads shorter than this never show the progress screen */
 #define LOAD_TICK_MS 50		/* progress redraw period */
 
-/* Loads and explores one capture headless; 0, or 2 with the error printed. */
+/* Loads and explores one capture headless. */
 static int replay_load(ui_load_fn load, void *ctx, const char *path, struct capture **cap,
-		       struct explore *ex)
+		       struct explore *ex, struct mt_error *err)
 {
-	char msg[768];
+	int rc = load(ctx, path, NULL, NULL, NULL, cap, err);
 
-	if (load(ctx, path, NULL, NULL, NULL, cap, msg, sizeof(msg)) < 0) {
-		fprintf(stderr, "memtui: %s\n", msg);
-		return 2;
-	}
-	explore_init(ex, *cap, path);
-	return 0;
+	if (rc == 0)
+		explore_init(ex, *cap, path);
+	return rc;
 }
 
-static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx)
+static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx,
+		      struct mt_error *err)
 {
 	struct mem_key *keys = NULL;
 	size_t n_keys = 0;
@@ -49,18 +47,16 @@ static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx)
 	struct screen scr;
 	struct app *app;
 	int w = 80, h = 24, rc;
-	char msg[768];
 
-	if (o->size && replay_parse_size(o->size, &w, &h) < 0) {
-		fprintf(stderr, "memtui: --size needs WIDTHxHEIGHT (1..1000), not '%s'\n", o->size);
-		return 2;
-	}
-	if (replay_parse(o->replay, &keys, &n_keys, msg, sizeof(msg)) < 0) {
-		fprintf(stderr, "memtui: %s\n", msg);
-		return 2;
-	}
-	rc = replay_load(load, ctx, o->path, &cap[0], &ex[0]);
-	if (!rc && o->path_b && (rc = replay_load(load, ctx, o->path_b, &cap[1], &ex[1])) != 0) {
+	if (o->size && replay_parse_size(o->size, &w, &h) < 0)
+		return mt_error_set(err, MT_ERR_USAGE, MT_NO_OFFSET,
+				    "--size needs WIDTHxHEIGHT (1..1000), not '%s'", o->size);
+	rc = replay_parse(o->replay, &keys, &n_keys, err);
+	if (rc < 0)
+		return rc;
+	rc = replay_load(load, ctx, o->path, &cap[0], &ex[0], err);
+	if (!rc && o->path_b &&
+	    (rc = replay_load(load, ctx, o->path_b, &cap[1], &ex[1], err)) != 0) {
 		explore_release(&ex[0]);
 		capture_free(cap[0]);
 	}
@@ -84,20 +80,19 @@ static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx)
 
 /* Loads with a progress screen once the load takes long enough to be seen. */
 static int load_on_terminal(const char *path, ui_load_fn load, void *ctx, struct screen *scr,
-			    bool *started, struct capture **cap, struct explore **ex)
+			    bool *started, struct capture **cap, struct explore **ex,
+			    struct mt_error *err)
 {
+	struct mt_error term_err = { 0 };
 	struct loading *l;
-	char msg[768];
-	int rc;
+	int rc, term_rc = 0;
 
-	l = loading_start(load, ctx, path, msg, sizeof(msg));
-	if (!l) {
-		fprintf(stderr, "memtui: %s\n", msg);
-		return 2;
-	}
+	rc = loading_start(&l, load, ctx, path, err);
+	if (rc < 0)
+		return rc;
 	if (!loading_wait(l, LOAD_QUIET_MS)) {
 		/* The screen may be up already, from the first of two captures. */
-		if (!*started && screen_curses_init(scr, msg, sizeof(msg)) == 0)
+		if (!*started && (term_rc = screen_curses_init(scr, &term_err)) == 0)
 			*started = true;
 		else if (!*started)
 			loading_cancel(l);
@@ -111,44 +106,45 @@ static int load_on_terminal(const char *path, ui_load_fn load, void *ctx, struct
 				loading_cancel(l);
 		}
 	}
-	rc = loading_finish(l, cap, ex, msg, sizeof(msg));
-	if (rc < 0) {
-		if (*started)
-			screen_release(scr);
-		*started = false;
-		fprintf(stderr, "memtui: %s\n", msg);
-		return rc == -MT_ERR_CANCELLED ? 130 : 2;
+	rc = loading_finish(l, cap, ex, err);
+	if (term_rc < 0) {
+		/* The load was cancelled for want of a terminal: say that, not "cancelled". */
+		*err = term_err;
+		return term_rc;
 	}
-	return 0;
+	if (rc < 0 && *started) {
+		screen_release(scr);
+		*started = false;
+	}
+	return rc;
 }
 
-static int run_terminal(const struct ui_options *o, ui_load_fn load, void *ctx)
+static int run_terminal(const struct ui_options *o, ui_load_fn load, void *ctx,
+			struct mt_error *err)
 {
 	struct capture *cap[2] = { NULL, NULL };
 	struct explore *ex[2] = { NULL, NULL };
 	struct screen scr;
 	bool started = false;
 	struct app *app;
-	char msg[256];
 	int rc;
 
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
-		fprintf(stderr, "memtui: %s: standard %s is not a terminal; use 'memtui report %s%s%s%s' "
-				"for text output\n", o->path,
-			isatty(STDOUT_FILENO) ? "input" : "output", o->path_b ? "--diff " : "",
-			o->path, o->path_b ? " " : "", o->path_b ? o->path_b : "");
-		return 2;
+		rc = mt_error_set(err, MT_ERR_USAGE, MT_NO_OFFSET, "standard %s is not a terminal; "
+				  "use 'memtui report %s%s%s%s' for text output",
+				  isatty(STDOUT_FILENO) ? "input" : "output",
+				  o->path_b ? "--diff " : "", o->path, o->path_b ? " " : "",
+				  o->path_b ? o->path_b : "");
+		err->path = o->path;
+		return rc;
 	}
-	rc = load_on_terminal(o->path, load, ctx, &scr, &started, &cap[0], &ex[0]);
+	rc = load_on_terminal(o->path, load, ctx, &scr, &started, &cap[0], &ex[0], err);
 	if (!rc && o->path_b)
-		rc = load_on_terminal(o->path_b, load, ctx, &scr, &started, &cap[1], &ex[1]);
+		rc = load_on_terminal(o->path_b, load, ctx, &scr, &started, &cap[1], &ex[1], err);
 	if (rc)
 		goto out;
-	if (!started && screen_curses_init(&scr, msg, sizeof(msg)) < 0) {
-		fprintf(stderr, "memtui: %s\n", msg);
-		rc = 2;
+	if (!started && (rc = screen_curses_init(&scr, err)) < 0)
 		goto out;
-	}
 	app = app_new(&scr, ex[0], ex[1]);
 	app_run(app);
 	app_free(app);
@@ -163,10 +159,10 @@ out:
 	return rc;
 }
 
-int ui_run(const struct ui_options *o, ui_load_fn load, void *load_ctx)
+int ui_run(const struct ui_options *o, ui_load_fn load, void *load_ctx, struct mt_error *err)
 {
 	setlocale(LC_CTYPE, "");
 	if (o->replay)
-		return run_replay(o, load, load_ctx);
-	return run_terminal(o, load, load_ctx);
+		return run_replay(o, load, load_ctx, err);
+	return run_terminal(o, load, load_ctx, err);
 }

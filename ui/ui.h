@@ -5,7 +5,7 @@
  * a progress bar (Ctrl-C, q or Esc cancels), then runs the app.  With
  * replay keys: loads, plays the keys on a memory screen of the given size
  * and prints the last frame as text on stdout (no terminal needed).  Without
- * either (stdout not a terminal): one error line pointing to `memtui report`.
+ * either (stdout not a terminal): an error that points to `memtui report`.
  * With two captures, both are loaded (A, then B) and the app shows their
  * diff.
  *
@@ -16,22 +16,20 @@
 #define MT_UI_H
 
 #include <stdatomic.h>
-#include <stddef.h>
-#include <stdint.h>
 
 #include "capture.h"
-
-typedef void (*ui_progress_fn)(void *ctx, uint64_t done_bytes, uint64_t total_bytes);
+#include "error.h"
+#include "progress.h"
 
 /*
  * Loads path into *out (owned by the caller).  Calls progress (if not NULL)
  * now and then; stops soon after *cancel becomes true (cancel may be NULL).
- * Returns 0, or a negative mt_err with a one-line message in msg
- * ("FILE: what is wrong"); -MT_ERR_CANCELLED when cancelled.
+ * Returns 0, or a negative mt_err with err filled (err->path the file);
+ * -MT_ERR_CANCELLED when cancelled.
  */
 typedef int (*ui_load_fn)(void *ctx, const char *path, const atomic_bool *cancel,
-			  ui_progress_fn progress, void *progress_ctx, struct capture **out,
-			  char *msg, size_t size);
+			  mt_progress_fn progress, void *progress_ctx, struct capture **out,
+			  struct mt_error *err);
 
 struct ui_options {
 	const char *path;
@@ -40,7 +38,13 @@ struct ui_options {
 	const char *size;	/* "WxH" of the replay screen, or NULL for 80x24 */
 };
 
-/* Runs the explorer; returns the exit status (0, 2 on errors, 130 when cancelled). */
-int ui_run(const struct ui_options *o, ui_load_fn load, void *load_ctx);
+/*
+ * Runs the explorer until the user quits.  Returns 0, or a negative mt_err
+ * with err filled: the load's error, -MT_ERR_CANCELLED when the user
+ * cancelled a load, -MT_ERR_USAGE for replay keys or a size that do not
+ * parse or a standard output that is not a terminal, -MT_ERR_IO when the
+ * terminal cannot be used.  Prints nothing but the replay's frame.
+ */
+int ui_run(const struct ui_options *o, ui_load_fn load, void *load_ctx, struct mt_error *err);
 
 #endif

@@ -17,19 +17,27 @@ const char *mt_err_name(enum mt_err_code code)
 	return err_names[code];
 }
 
+int mt_error_vset(struct mt_error *err, enum mt_err_code code, uint64_t offset,
+		  const char *fmt, va_list ap)
+{
+	if (err) {
+		err->code = code;
+		err->offset = offset;
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	}
+	return -(int)code;
+}
+
 int mt_error_set(struct mt_error *err, enum mt_err_code code, uint64_t offset,
 		 const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
-	if (err) {
-		err->code = code;
-		err->offset = offset;
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return -(int)code;
+	va_start(ap, fmt);
+	rc = mt_error_vset(err, code, offset, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void mt_error_format(const struct mt_error *err, char *buf, size_t size)

@@ -47,6 +47,9 @@ const char *mt_err_name(enum mt_err_code code);
  */
 int mt_error_set(struct mt_error *err, enum mt_err_code code, uint64_t offset,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The same with a va_list, for functions that pass their own arguments on. */
+int mt_error_vset(struct mt_error *err, enum mt_err_code code, uint64_t offset,
+		  const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
 /*
  * Formats the one-line message "PATH: MSG (at byte N)" into buf.  The offset

@@ -1,7 +1,9 @@
 /*
- * cli: argument parsing and the top-level flow of `memtui` and
- * `memtui report`.  Every error reaching the user is one line:
- * "memtui: FILE: what is wrong (at byte N)".
+ * cli: the top-level flow of `memtui` and `memtui report`.
+ *
+ * Every layer below returns errors as values (struct mt_error); this file
+ * alone prints them, as one line "memtui: FILE: what is wrong (at byte N)",
+ * and picks the exit status (exit_status()).
  */
 #include "cli.h"
 
@@ -10,256 +12,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "options.h"
 #include "registry.h"
 #include "report_diff.h"
 #include "report_stages.h"
+#include "resolver.h"
 #include "stages.h"
-#include "symbolizer.h"
 #include "ui.h"
-#include "xalloc.h"
 
-#define MEMTUI_VERSION "0.1.0"
+#define EXIT_GATE 1		/* --fail-if-growth: the capture grew beyond the threshold */
+#define EXIT_ERROR 2		/* bad input, bad usage, an unwritable report */
+#define EXIT_CANCELLED 130	/* the user cancelled a load (as a shell reports Ctrl-C) */
 
-static const char usage[] =
-	"usage: memtui [OPTIONS] FILE\n"
-	"       memtui [OPTIONS] A B                 explore the diff of two captures (B - A)\n"
-	"       memtui report [OPTIONS] FILE\n"
-	"       memtui report --diff [OPTIONS] A B   (or: memtui diff [OPTIONS] A B)\n"
-	"\n"
-	"Explores a memory capture written by memray (header version 12, 13) or\n"
-	"heaptrack (file format 0-3; .zst, .gz or plain).\n"
-	"\n"
-	"report options:\n"
-	"  --json                 JSON output (same as --format json)\n"
-	"  --format FMT           text (default), json, csv, collapsed\n"
-	"  --view VIEW            peak (default), leaks, allocated, allocations, temporary\n"
-	"  --tree DIR             top-down (default) or bottom-up\n"
-	"  --depth N              tree levels to print (default 8; 0 = none)\n"
-	"  --top N                top locations to list (default 10)\n"
-	"  --no-progress          never show the loading progress line\n"
-	"  --stages SPLIT         stage-delta table: marks, slices:N, under:FUNCTION\n"
-	"  --merge-calls          with under:FUNCTION, one row per function (with a count)\n"
-	"  --diff                 compare two captures A and B by call path (B - A)\n"
-	"  --fail-if-growth T     with --diff: exit 1 when the peak (or --gate-path) grew\n"
-	"                         by more than T bytes, or T% of A\n"
-	"  --gate-path F1;F2      with --fail-if-growth: gate the call paths through\n"
-	"                         these consecutive functions (weights of --view)\n"
-	"\n"
-	"native frames (memray --native captures):\n"
-	"  --prefix-map OLD=NEW   look for images recorded under OLD in NEW (repeatable)\n"
-	"  --debug-dir DIR        look for separate debug files in DIR (repeatable;\n"
-	"                         /usr/lib/debug is always searched)\n"
-	"  --no-symbols           do not read images: native frames stay unnamed\n"
-	"  -h, --help             this text\n"
-	"\n"
-	"explorer options:\n"
-	"  --replay KEYS          play KEYS headless and print the last screen\n"
-	"                         (e.g. 'jjl/main<Enter>q'; see README.md)\n"
-	"  --size WxH             screen size for --replay (default 80x24)\n"
-	"  --version              the version\n";
-
-static int parse_uint(const char *s, unsigned *out)
+static int exit_status(int rc)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v > 1000000)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
-
-/* "1048576" (bytes) or "10%" (of A) */
-static int parse_threshold(struct options *opt, const char *s)
-{
-	char *end;
-
-	errno = 0;
-	opt->gate = true;
-	if (*s == '-' || !*s)
-		return -1;
-	if (s[strlen(s) - 1] == '%') {
-		opt->gate_is_percent = true;
-		opt->gate_percent = strtod(s, &end);
-		return errno || end != s + strlen(s) - 1 || opt->gate_percent < 0 ? -1 : 0;
-	}
-	unsigned long long v = strtoull(s, &end, 10);
-
-	if (errno || *end || v > INT64_MAX)
-		return -1;
-	opt->gate_bytes = (int64_t)v;
-	return 0;
-}
-
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("memtui: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (see memtui --help)\n", stderr);
-	return -1;
-}
-
-/* Options that take a value: returns the value, advancing *i, or NULL. */
-static const char *take_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (strcmp(argv[*i], name))
-		return NULL;
-	if (*i + 1 >= argc)
-		return "";
-	return argv[++*i];
-}
-
-static int parse_option(struct options *opt, int argc, char **argv, int *i)
-{
-	struct report_options *ro = &opt->report;
-	const char *a = argv[*i], *v;
-	int k;
-
-	if (!strcmp(a, "--json")) {
-		ro->format = REPORT_JSON;
-	} else if ((v = take_value(argc, argv, i, "--format"))) {
-		if (!strcmp(v, "text"))
-			ro->format = REPORT_TEXT;
-		else if (!strcmp(v, "json"))
-			ro->format = REPORT_JSON;
-		else if (!strcmp(v, "csv"))
-			ro->format = REPORT_CSV;
-		else if (!strcmp(v, "collapsed"))
-			ro->format = REPORT_COLLAPSED;
-		else
-			return usage_error("unknown format '%s' (text, json, csv, collapsed)", v);
-	} else if ((v = take_value(argc, argv, i, "--view"))) {
-		if ((k = metric_parse(v)) < 0)
-			return usage_error("unknown view '%s' (peak, leaks, allocated, allocations, "
-					   "temporary)", v);
-		ro->metric = (enum metric)k;
-	} else if ((v = take_value(argc, argv, i, "--tree"))) {
-		if (!strcmp(v, "top-down"))
-			ro->direction = TREE_TOP_DOWN;
-		else if (!strcmp(v, "bottom-up"))
-			ro->direction = TREE_BOTTOM_UP;
-		else
-			return usage_error("unknown tree direction '%s' (top-down, bottom-up)", v);
-	} else if ((v = take_value(argc, argv, i, "--depth"))) {
-		if (parse_uint(v, &ro->depth) < 0)
-			return usage_error("--depth needs a number, not '%s'", v);
-	} else if ((v = take_value(argc, argv, i, "--top"))) {
-		if (parse_uint(v, &ro->top) < 0)
-			return usage_error("--top needs a number, not '%s'", v);
-	} else if ((v = take_value(argc, argv, i, "--stages"))) {
-		struct stages_spec spec;
-
-		if (stages_spec_parse(&spec, v) < 0)
-			return usage_error("unknown split '%s' (marks, slices:N, under:FUNCTION)", v);
-		opt->stages = v;
-	} else if (!strcmp(a, "--merge-calls")) {
-		opt->stages_merge = true;
-	} else if (!strcmp(a, "--diff")) {
-		opt->diff = true;
-	} else if ((v = take_value(argc, argv, i, "--fail-if-growth"))) {
-		if (parse_threshold(opt, v) < 0)
-			return usage_error("--fail-if-growth needs BYTES or PERCENT%%, not '%s'", v);
-	} else if ((v = take_value(argc, argv, i, "--gate-path"))) {
-		if (!*v)
-			return usage_error("--gate-path needs FUNCTION;FUNCTION%s", "");
-		opt->gate_path = v;
-	} else if (!strcmp(a, "--no-progress")) {
-		opt->progress = false;
-	} else if (!strcmp(a, "--no-symbols")) {
-		opt->symbols = false;
-	} else if ((v = take_value(argc, argv, i, "--prefix-map"))) {
-		const char *eq = strchr(v, '=');
-
-		if (!eq || eq == v)
-			return usage_error("--prefix-map needs OLD=NEW, not '%s'", v);
-		if (opt->n_prefix == CLI_MAX_PATHS)
-			return usage_error("too many --prefix-map options ('%s')", v);
-		opt->owned[opt->n_owned] = xstrndup(v, (size_t)(eq - v));
-		opt->prefix_from[opt->n_prefix] = opt->owned[opt->n_owned++];
-		opt->prefix_to[opt->n_prefix++] = eq + 1;
-	} else if ((v = take_value(argc, argv, i, "--debug-dir"))) {
-		if (!*v)
-			return usage_error("--debug-dir needs a directory%s", "");
-		if (opt->n_debug_dirs == CLI_MAX_PATHS)
-			return usage_error("too many --debug-dir options ('%s')", v);
-		opt->debug_dirs[opt->n_debug_dirs++] = v;
-	} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-		opt->command = CMD_HELP;
-	} else if (!strcmp(a, "--version")) {
-		opt->command = CMD_VERSION;
-	} else {
-		return usage_error("unknown option '%s'", a);
-	}
-	return 0;
-}
-
-/* The explorer's own options; true when argv[*i] was one. */
-static bool parse_explore_option(struct options *opt, int argc, char **argv, int *i)
-{
-	const char *v;
-
-	if ((v = take_value(argc, argv, i, "--replay")))
-		opt->replay = v;
-	else if ((v = take_value(argc, argv, i, "--size")))
-		opt->size = v;
-	else
-		return false;
-	return true;
-}
-
-int cli_parse(struct options *opt, int argc, char **argv)
-{
-	int i = 1;
-	bool only_files = false;
-
-	memset(opt, 0, sizeof(*opt));
-	report_options_init(&opt->report);
-	opt->command = CMD_EXPLORE;
-	opt->progress = isatty(STDERR_FILENO);
-	opt->symbols = true;
-	if (argc > 1 && !strcmp(argv[1], "report")) {
-		opt->command = CMD_REPORT;
-		i = 2;
-	} else if (argc > 1 && !strcmp(argv[1], "diff")) {
-		opt->command = CMD_REPORT;
-		opt->diff = true;
-		i = 2;
-	}
-	for (; i < argc; i++) {
-		if (!only_files && !strcmp(argv[i], "--")) {
-			only_files = true;
-		} else if (!only_files && argv[i][0] == '-' && argv[i][1]) {
-			if (parse_explore_option(opt, argc, argv, &i))
-				continue;
-			if (parse_option(opt, argc, argv, &i) < 0)
-				return -1;
-		} else if (opt->n_files < 2) {
-			opt->files[opt->n_files++] = argv[i];
-		} else {
-			return usage_error("too many files ('%s')", argv[i]);
-		}
-	}
-	if (opt->command == CMD_HELP || opt->command == CMD_VERSION)
+	if (rc == 0)
 		return 0;
-	if (!opt->n_files)
-		return usage_error("%s", "no capture file given");
-	if (opt->diff && (opt->command != CMD_REPORT || opt->n_files != 2))
-		return usage_error("%s", "--diff needs two captures: memtui report --diff A B");
-	if (!opt->diff && opt->n_files > 1 && opt->command == CMD_REPORT)
-		return usage_error("two captures ('%s') are compared with --diff", opt->files[1]);
-	if (opt->gate && !opt->diff)
-		return usage_error("%s", "--fail-if-growth needs --diff A B");
-	if (opt->stages && (opt->diff || opt->command != CMD_REPORT))
-		return usage_error("%s", "--stages is a form of `memtui report FILE`");
-	return 0;
+	return rc == -MT_ERR_CANCELLED ? EXIT_CANCELLED : EXIT_ERROR;
+}
+
+/* Prints err as memtui's one error line; returns the exit status for rc. */
+static int fail(const struct mt_error *err, int rc)
+{
+	char msg[1024];
+
+	mt_error_format(err, msg, sizeof(msg));
+	fprintf(stderr, "memtui: %s\n", msg);
+	return exit_status(rc);
 }
 
 static void show_progress(void *ctx, uint64_t done, uint64_t total)
@@ -272,143 +52,79 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 	fflush(stderr);
 }
 
-/* The symbolizer behind the readers' native_resolver interface. */
-static int resolver_module(void *ctx, const char *path, const struct native_segment *segs,
-			   size_t n)
-{
-	struct sym_segment *ss = xmalloc((n ? n : 1) * sizeof(*ss));
-	int h;
-
-	for (size_t i = 0; i < n; i++) {
-		ss[i].vaddr = segs[i].vaddr;
-		ss[i].memsz = segs[i].memsz;
-	}
-	h = symbolizer_module(ctx, path, ss, n);
-	free(ss);
-	return h;
-}
-
-static size_t resolver_lookup(void *ctx, int module, uint64_t pc, struct native_symbol *out,
-			      size_t max)
-{
-	struct sym_frame frames[32];
-	size_t n = symbolizer_lookup(ctx, module, pc, frames, max < 32 ? max : 32);
-
-	for (size_t i = 0; i < n; i++) {
-		out[i].function = frames[i].function;
-		out[i].file = frames[i].file;
-		out[i].line = frames[i].line;
-	}
-	return n;
-}
-
-static struct symbolizer *make_symbolizer(const struct options *opt, const char *path,
-					  char *dir, size_t dir_size)
-{
-	struct symbolizer_options so = { 0 };
-	const char *slash = strrchr(path, '/');
-
-	if (!opt->symbols)
-		return NULL;
-	if (slash)
-		snprintf(dir, dir_size, "%.*s", (int)(slash - path) + (slash == path), path);
-	else
-		snprintf(dir, dir_size, ".");
-	so.prefix_from = opt->prefix_from;
-	so.prefix_to = opt->prefix_to;
-	so.n_prefix = opt->n_prefix;
-	so.debug_dirs = opt->debug_dirs;
-	so.n_debug_dirs = opt->n_debug_dirs;
-	so.beside_dir = dir;
-	return symbolizer_new(&so);
-}
-
 /*
  * formats_load with the symbolizer behind the readers' native_resolver, and
  * the caller's progress and cancel (either may be NULL).
  */
-static int load_capture(const struct options *opt, const char *path, input_progress_fn progress,
+static int load_capture(const struct options *opt, const char *path, mt_progress_fn progress,
 			void *progress_ctx, const atomic_bool *cancel, struct capture **out,
 			struct mt_error *err)
 {
 	struct load_options lo = { progress, progress_ctx, NULL, cancel };
-	struct native_resolver res = { NULL, resolver_module, resolver_lookup };
-	char dir[4096];
+	struct resolver_options ro = { opt->prefix_from, opt->prefix_to, opt->n_prefix,
+				       opt->debug_dirs, opt->n_debug_dirs };
+	struct native_resolver res;
+	bool resolving = resolver_init(&res, opt->symbols ? &ro : NULL, path);
 	int rc;
 
-	res.ctx = make_symbolizer(opt, path, dir, sizeof(dir));
-	if (res.ctx)
+	if (resolving)
 		lo.resolver = &res;
 	rc = formats_load(path, &lo, out, err);
-	symbolizer_free(res.ctx);
+	if (resolving)
+		resolver_release(&res);
 	return rc;
 }
 
-static int load(const struct options *opt, const char *path, struct capture **cap)
+/* Loads for the report, with a progress line and the truncation warning on stderr. */
+static int load(const struct options *opt, const char *path, struct capture **cap,
+		struct mt_error *err)
 {
-	struct mt_error err = { 0 };
-	char msg[768];
+	const struct capture_meta *m;
 	int rc;
 
 	rc = load_capture(opt, path, opt->progress ? show_progress : NULL, (void *)path, NULL, cap,
-			  &err);
+			  err);
 	if (opt->progress)
 		fputs("\r\033[K", stderr);
-	if (rc < 0) {
-		mt_error_format(&err, msg, sizeof(msg));
-		fprintf(stderr, "memtui: %s\n", msg);
-		return -1;
-	}
-	if (capture_meta(*cap)->truncated) {
-		const struct capture_meta *m = capture_meta(*cap);
-
+	if (rc < 0)
+		return rc;
+	m = capture_meta(*cap);
+	if (m->truncated)
 		fprintf(stderr, "memtui: %s: warning: capture is truncated at byte %" PRIu64
 				"%s%s%s; showing the data before it\n", path, m->truncated_at,
 			m->truncated_why ? " (" : "", m->truncated_why ? m->truncated_why : "",
 			m->truncated_why ? ")" : "");
-	}
 	return 0;
 }
 
 /* The explorer's loader: load_capture with its progress and cancel (ui/ knows no formats). */
 static int explore_load(void *ctx, const char *path, const atomic_bool *cancel,
-			ui_progress_fn progress, void *progress_ctx, struct capture **out,
-			char *msg, size_t size)
+			mt_progress_fn progress, void *progress_ctx, struct capture **out,
+			struct mt_error *err)
 {
-	struct mt_error err = { 0 };
-	int rc;
-
-	rc = load_capture(ctx, path, progress, progress_ctx, cancel, out, &err);
-	if (rc < 0)
-		mt_error_format(&err, msg, size);
-	return rc;
+	return load_capture(ctx, path, progress, progress_ctx, cancel, out, err);
 }
 
 static int explore(const struct options *opt)
 {
 	struct ui_options uo = { opt->files[0], opt->n_files > 1 ? opt->files[1] : NULL,
 				 opt->replay, opt->size };
+	struct mt_error err = { 0 };
+	int rc = ui_run(&uo, explore_load, (void *)opt, &err);
 
-	return ui_run(&uo, explore_load, (void *)opt);
-}
-
-void cli_release(struct options *opt)
-{
-	for (size_t i = 0; i < opt->n_owned; i++)
-		free(opt->owned[i]);
-	opt->n_owned = 0;
+	return rc < 0 ? fail(&err, rc) : 0;
 }
 
 static int flush_stdout(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "memtui: cannot write the report: %s\n", strerror(errno));
-		return 2;
+		return EXIT_ERROR;
 	}
 	return 0;
 }
 
-/* 0, or 2 when the split cannot apply to the capture (said on stderr). */
+/* When the split cannot apply to the capture: says why (exit status 2). */
 static int run_stages(const struct options *opt, const struct capture *cap)
 {
 	struct stages_spec spec;
@@ -421,7 +137,7 @@ static int run_stages(const struct options *opt, const struct capture *cap)
 	why = stages_unavailable(cap, &spec);
 	if (why) {
 		fprintf(stderr, "memtui: %s: %s\n", opt->files[0], why);
-		return 2;
+		return EXIT_ERROR;
 	}
 	stages_compute(&st, cap, &spec);
 	report_stages_write(stdout, cap, opt->files[0], opt->stages, &st, opt->report.format);
@@ -438,7 +154,7 @@ static bool grew_beyond(const struct options *opt, int64_t a, int64_t b)
 	return b - a > opt->gate_bytes;
 }
 
-/* The --fail-if-growth verdict: 1 when the gated figure grew beyond the threshold. */
+/* The --fail-if-growth verdict: EXIT_GATE when the gated figure grew beyond the threshold. */
 static int gate(const struct options *opt, const struct diff *d)
 {
 	int64_t a = 0, b = 0;
@@ -460,7 +176,7 @@ static int gate(const struct options *opt, const struct diff *d)
 		return 0;
 	fprintf(stderr, "memtui: %s grew from %" PRId64 " to %" PRId64 " (+%" PRId64
 			"), beyond the --fail-if-growth threshold\n", what, a, b, b - a);
-	return 1;
+	return EXIT_GATE;
 }
 
 static int run_diff(const struct options *opt)
@@ -470,11 +186,15 @@ static int run_diff(const struct options *opt)
 	struct diff d;
 	struct report_options ro = opt->report;
 	struct report_diff_info info = { { opt->files[0], opt->files[1] }, ro.metric, false, ro.top };
-	int rc = 2;
+	struct mt_error err = { 0 };
+	int rc;
 
 	ro.depth = 0;
-	if (load(opt, opt->files[0], &cap[0]) < 0 || load(opt, opt->files[1], &cap[1]) < 0)
+	if ((rc = load(opt, opt->files[0], &cap[0], &err)) < 0 ||
+	    (rc = load(opt, opt->files[1], &cap[1], &err)) < 0) {
+		rc = fail(&err, rc);
 		goto out;
+	}
 	report_compute_weights(&r[0], cap[0], opt->files[0], &ro);
 	report_compute_weights(&r[1], cap[1], opt->files[1], &ro);
 	info.weights_are_count = r[0].weights_are_count;
@@ -492,39 +212,46 @@ out:
 	return rc;
 }
 
-int cli_run(const struct options *opt)
+static int run_report(const struct options *opt)
 {
 	struct capture *cap = NULL;
+	struct mt_error err = { 0 };
 	struct report r;
+	int rc;
 
-	if (opt->command == CMD_HELP) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (opt->command == CMD_VERSION) {
-		printf("memtui %s\n", MEMTUI_VERSION);
-		return 0;
-	}
-	if (opt->command == CMD_EXPLORE)
-		return explore(opt);
-	if (opt->diff)
-		return run_diff(opt);
-	if (load(opt, opt->files[0], &cap) < 0)
-		return 2;
+	if ((rc = load(opt, opt->files[0], &cap, &err)) < 0)
+		return fail(&err, rc);
 	if (opt->stages) {
-		if (run_stages(opt, cap)) {
-			capture_free(cap);
-			return 2;
-		}
+		rc = run_stages(opt, cap);
 	} else {
 		report_compute(&r, cap, opt->files[0], &opt->report);
 		report_write(stdout, &r);
 		report_release(&r);
 	}
 	capture_free(cap);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "memtui: cannot write the report: %s\n", strerror(errno));
-		return 2;
-	}
-	return 0;
+	return rc ? rc : flush_stdout();
+}
+
+int cli_main(int argc, char **argv)
+{
+	struct options opt;
+	struct mt_error err = { 0 };
+	int rc = options_parse(&opt, argc, argv, &err);
+
+	if (rc < 0)
+		fprintf(stderr, "memtui: %s (see memtui --help)\n", err.msg);
+	if (rc < 0)
+		rc = EXIT_ERROR;
+	else if (opt.command == CMD_HELP)
+		options_usage(stdout);
+	else if (opt.command == CMD_VERSION)
+		printf("memtui %s\n", MEMTUI_VERSION);
+	else if (opt.command == CMD_EXPLORE)
+		rc = explore(&opt);
+	else if (opt.diff)
+		rc = run_diff(&opt);
+	else
+		rc = run_report(&opt);
+	options_release(&opt);
+	return rc;
 }

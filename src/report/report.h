@@ -63,5 +63,10 @@ void report_write_csv(FILE *out, const struct report *r);
 void report_write_collapsed(FILE *out, const struct report *r);
 /* Dispatches on r->opt.format. */
 void report_write(FILE *out, const struct report *r);
+/*
+ * Writes stack's frames from the root, separated by sep, as the collapsed
+ * stacks name them ("main (app.py:3);load (app.py:9)"; "<root>" for stack 0).
+ */
+void report_write_path(FILE *out, const struct capture *cap, uint32_t stack, char sep);
 
 #endif

@@ -5,15 +5,14 @@
  * it.  Frame names have ';' replaced (it separates frames) and no newlines.
  * Python frames carry their file and line ("fn (file.py:12)") so distinct
  * lines stay distinct; native frames are named by function or module+offset.
- * Also the CSV writer (report_write_csv): the top locations and the call
- * paths of the metric, one row each.
+ * The CSV writer names its paths the same way (report_write_path).
  */
+#include "report.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
-#include "report.h"
 #include "xalloc.h"
 
 static void put_clean(FILE *out, const char *s)
@@ -38,7 +37,7 @@ static void put_frame(FILE *out, const struct capture *cap, uint32_t frame)
 	}
 }
 
-static void put_path(FILE *out, const struct capture *cap, uint32_t stack, char sep)
+void report_write_path(FILE *out, const struct capture *cap, uint32_t stack, char sep)
 {
 	uint32_t depth = capture_stack(cap, stack)->depth;
 	uint32_t *path = xmalloc((depth ? depth : 1) * sizeof(*path));
@@ -62,30 +61,7 @@ void report_write_collapsed(FILE *out, const struct report *r)
 	for (uint32_t s = 0; s < w->n; s++) {
 		if (w->bytes[s] <= 0)
 			continue;
-		put_path(out, r->cap, s, ';');
+		report_write_path(out, r->cap, s, ';');
 		fprintf(out, " %" PRId64 "\n", w->bytes[s]);
-	}
-}
-
-void report_write_csv(FILE *out, const struct report *r)
-{
-	const struct snapshot *w = &r->weights;
-
-	fprintf(out, "%s,count,path\n", r->weights_are_count ? "value" : "bytes");
-	for (uint32_t s = 0; s < w->n; s++) {
-		if (!w->bytes[s] && !w->count[s])
-			continue;
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&buf, &len);
-
-		if (!mem)
-			BUG("open_memstream");
-		put_path(mem, r->cap, s, ';');
-		fclose(mem);
-		fprintf(out, "%" PRId64 ",%" PRId64 ",", w->bytes[s], w->count[s]);
-		fmt_csv_field(out, buf);
-		fputc('\n', out);
-		free(buf);
 	}
 }

@@ -5,7 +5,7 @@
  * malformed sections (found by fuzz/fuzz_symbolizer.c), and it reads some of
  * them eagerly when the first unit is loaded.  Files that fail a check here are
  * not given to libdwarf at all: the module falls back to its symbol table.
- * Part of the symbolizer (src/symbolizer.h); not used elsewhere.
+ * Part of the symbolizer (symbolizer.h); not used elsewhere.
  */
 #ifndef MT_DWARF_GUARD_H
 #define MT_DWARF_GUARD_H

@@ -6,7 +6,7 @@
  * gives the innermost file and line; the subprogram covering pc, and the inlined
  * subroutines inside it that cover pc, give the names; each inlined level hands
  * its DW_AT_call_file / DW_AT_call_line to the frame that encloses it.
- * Part of the symbolizer (src/symbolizer.h); not used elsewhere.
+ * Part of the symbolizer (symbolizer.h); not used elsewhere.
  */
 #ifndef MT_DWARF_LINES_H
 #define MT_DWARF_LINES_H
@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "symbolizer.h"
+#include "sym_types.h"
 
 struct dwarf_lines;
 

@@ -4,7 +4,7 @@
  * The PT_LOAD layout (to refuse a file of another build), whether the file carries
  * its own DWARF, the GNU build-id and .gnu_debuglink (to find a separate debug
  * file), and the symbol table as sorted address ranges for the fallback lookup.
- * Part of the symbolizer (src/symbolizer.h); not used elsewhere.
+ * Part of the symbolizer (symbolizer.h); not used elsewhere.
  */
 #ifndef MT_ELF_SYMBOLS_H
 #define MT_ELF_SYMBOLS_H
@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "symbolizer.h"
+#include "sym_types.h"
 
 struct elf_symbols;
 

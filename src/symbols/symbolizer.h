@@ -23,21 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One PT_LOAD segment as the profiler recorded it (file addresses, bytes). */
-struct sym_segment {
-	uint64_t vaddr;
-	uint64_t memsz;
-};
-
-/*
- * One frame.  The strings are owned by the symbolizer and stay valid until
- * symbolizer_free; file is NULL and line 0 when unknown (ELF symbol table frames).
- */
-struct sym_frame {
-	const char *function;
-	const char *file;
-	uint32_t line;
-};
+#include "sym_types.h"
 
 struct symbolizer_options {
 	const char *const *prefix_from;	/* --prefix-map OLD=NEW: n_prefix OLDs ... */

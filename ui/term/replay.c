@@ -43,12 +43,13 @@ static struct mem_key named(const char *name)
 	return k;
 }
 
-int replay_parse(const char *keys, struct mem_key **out, size_t *n, char *err, size_t size)
+int replay_parse(const char *keys, struct mem_key **out, size_t *n, struct mt_error *err)
 {
 	const unsigned char *p = (const unsigned char *)keys;
 	size_t len = strlen(keys), cap = len + 1;
 	struct mem_key *k = xmalloc(cap * sizeof(*k));
 	size_t used = 0;
+	int rc = 0;
 
 	while (*p) {
 		struct mem_key e = { MK_NONE, 0, 0 };
@@ -62,7 +63,8 @@ int replay_parse(const char *keys, struct mem_key **out, size_t *n, char *err, s
 				 (const char *)p + 1);
 			e = named(name);
 			if (e.key == MK_NONE) {
-				snprintf(err, size, "unknown key <%s> in the replay keys", name);
+				rc = mt_error_set(err, MT_ERR_USAGE, MT_NO_OFFSET,
+						  "unknown key <%s> in the replay keys", name);
 				goto fail;
 			}
 			step = (size_t)(close - (const char *)p) + 1;
@@ -72,7 +74,8 @@ int replay_parse(const char *keys, struct mem_key **out, size_t *n, char *err, s
 			step = screen_utf8_decode(p, strlen((const char *)p), &cp);
 			e.key = (int)cp;
 			if (!step) {
-				snprintf(err, size, "invalid UTF-8 in the replay keys");
+				rc = mt_error_set(err, MT_ERR_USAGE, MT_NO_OFFSET,
+						  "invalid UTF-8 in the replay keys");
 				goto fail;
 			}
 			if (e.key == '\n' || e.key == '\r')
@@ -90,5 +93,5 @@ fail:
 	free(k);
 	*out = NULL;
 	*n = 0;
-	return -1;
+	return rc;
 }

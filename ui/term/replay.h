@@ -13,13 +13,14 @@
 
 #include <stddef.h>
 
+#include "error.h"
 #include "screen_mem.h"
 
 /*
  * Parses keys into *out (owned by the caller: free) of *n entries.
- * Returns 0, or -1 with a one-line reason in err.
+ * Returns 0, or -MT_ERR_USAGE with the reason in err.
  */
-int replay_parse(const char *keys, struct mem_key **out, size_t *n, char *err, size_t size);
+int replay_parse(const char *keys, struct mem_key **out, size_t *n, struct mt_error *err);
 /* Parses "WxH" (each 1..1000); -1 if malformed. */
 int replay_parse_size(const char *s, int *w, int *h);
 

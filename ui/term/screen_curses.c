@@ -173,7 +173,7 @@ static const struct screen_backend curses_backend = {
 	curses_end,
 };
 
-int screen_curses_init(struct screen *s, char *err, size_t size)
+int screen_curses_init(struct screen *s, struct mt_error *err)
 {
 	struct curses_state *cs = xcalloc(1, sizeof(*cs));
 	int h, w;
@@ -182,9 +182,9 @@ int screen_curses_init(struct screen *s, char *err, size_t size)
 	if (!cs->term) {
 		const char *term = getenv("TERM");
 
-		snprintf(err, size, "cannot use the terminal (TERM=%s)", term ? term : "");
 		free(cs);
-		return -1;
+		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot use the terminal (TERM=%s)",
+				    term ? term : "");
 	}
 	raw();
 	noecho();

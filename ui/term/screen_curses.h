@@ -9,15 +9,14 @@
 #ifndef MT_SCREEN_CURSES_H
 #define MT_SCREEN_CURSES_H
 
-#include <stddef.h>
-
+#include "error.h"
 #include "screen.h"
 
 /*
  * Takes over the terminal on stdin/stdout (the locale must be set).
- * Returns 0, or -1 with a one-line reason in err.  screen_release() gives
+ * Returns 0, or -MT_ERR_IO with the reason in err.  screen_release() gives
  * the terminal back.
  */
-int screen_curses_init(struct screen *s, char *err, size_t size);
+int screen_curses_init(struct screen *s, struct mt_error *err);
 
 #endif
