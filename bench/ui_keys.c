@@ -8,8 +8,8 @@
  * leaf allocating once and every other leaf freed (so leaks differ from the
  * peak).  With FILE it loads that capture (e.g. bench/bigtree's output).
  *
- * The explorer runs on the memory screen, the same app and views as on a
- * terminal; each measured step is app_key() plus app_draw(), i.e. the key
+ * The explorer runs on the memory screen, the same loop and views as on a
+ * terminal; each measured step is explorer_key() plus explorer_draw(), i.e. the key
  * handled and the whole frame drawn into the grid (everything but the
  * terminal's own output, which curses limits to the changed cells).  Keys
  * are grouped: navigation on the collapsed tree, navigation on the fully
@@ -23,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "explorer.h"
 #include "capture_builder.h"
 #include "explore.h"
 #include "keys.h"
@@ -47,12 +47,12 @@ static double now_ms(void)
 }
 
 /* One key handled and the frame redrawn; the time goes to s. */
-static void step(struct app *app, struct samples *s, int key)
+static void step(struct explorer *e, struct samples *s, int key)
 {
 	double t0 = now_ms();
 
-	app_key(app, key);
-	app_draw(app);
+	explorer_key(e, key);
+	explorer_draw(e);
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 64;
 		s->ms = xrealloc_array(s->ms, s->cap, sizeof(*s->ms));
@@ -60,7 +60,7 @@ static void step(struct app *app, struct samples *s, int key)
 	s->ms[s->n++] = now_ms() - t0;
 }
 
-static void keys(struct app *app, struct samples *s, const char *seq)
+static void keys(struct explorer *e, struct samples *s, const char *seq)
 {
 	struct mem_key *k;
 	size_t n;
@@ -71,7 +71,7 @@ static void keys(struct app *app, struct samples *s, const char *seq)
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		step(app, s, k[i].key);
+		step(e, s, k[i].key);
 	free(k);
 }
 
@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 	struct capture *cap = NULL;
 	struct explore ex;
 	struct screen scr;
-	struct app *app;
+	struct explorer *e;
 	double t0;
 
 	for (int i = 1; i < argc; i++) {
@@ -197,7 +197,7 @@ int main(int argc, char **argv)
 	printf(", analyses %.0f ms, peak tree %" PRIu32 " nodes, screen %dx%d\n", now_ms() - t0,
 	       ex.trees[METRIC_PEAK][TREE_TOP_DOWN].t.n, w, h);
 	screen_mem_init(&scr, w, h, true, NULL, 0);
-	app = app_new(&scr, &ex, NULL);
+	e = explorer_new(&scr, &ex, NULL);
 	{
 		struct samples first = { "first frame (tree built)", NULL, 0, 0 };
 		struct samples nav = { "navigate, tree as opened", NULL, 0, 0 };
@@ -215,32 +215,32 @@ int main(int argc, char **argv)
 		char seq[4096];
 
 		t0 = now_ms();
-		app_draw(app);
+		explorer_draw(e);
 		first.ms = xmalloc(sizeof(double));
 		first.ms[0] = now_ms() - t0;
 		first.n = first.cap = 1;
 		for (int r = 0; r < 20; r++)
-			keys(app, &nav, "jjjjjjjjjjkkkkk<PgDn><PgDn><PgUp>Gg");
+			keys(e, &nav, "jjjjjjjjjjkkkkk<PgDn><PgDn><PgUp>Gg");
 		for (int r = 0; r < 50; r++)
-			keys(app, &open, "jlhlh");
-		keys(app, &all, "gE");
+			keys(e, &open, "jlhlh");
+		keys(e, &all, "gE");
 		for (int r = 0; r < 20; r++)
-			keys(app, &big, "jjjjjjjjjjkkkkk<PgDn><PgDn><PgUp><End><Home>jlhjhl");
+			keys(e, &big, "jjjjjjjjjjkkkkk<PgDn><PgDn><PgUp><End><Home>jlhjhl");
 		snprintf(seq, sizeof(seq), "/L%u_f3<Enter>", depth - 1);
-		keys(app, &srch, "g");
-		keys(app, &srch, seq);
+		keys(e, &srch, "g");
+		keys(e, &srch, seq);
 		for (int r = 0; r < 20; r++)
-			keys(app, &big, "nnnnnN");
-		keys(app, &coll, "<Esc>C");
-		keys(app, &metric, "mmmmm");
-		keys(app, &inv, "ii");
-		keys(app, &sort, "sss");
-		keys(app, &flame, "2");
+			keys(e, &big, "nnnnnN");
+		keys(e, &coll, "<Esc>C");
+		keys(e, &metric, "mmmmm");
+		keys(e, &inv, "ii");
+		keys(e, &sort, "sss");
+		keys(e, &flame, "2");
 		for (int r = 0; r < 20; r++)
-			keys(app, &flame, "jjjjlllhhh<Enter>jj<Enter><BS><BS>kkkk");
-		keys(app, &tl_open, "3");
+			keys(e, &flame, "jjjjlllhhh<Enter>jj<Enter><BS><BS>kkkk");
+		keys(e, &tl_open, "3");
 		for (int r = 0; r < 20; r++)
-			keys(app, &tl, "hhhhhlllll<PgUp><PgDn>");
+			keys(e, &tl, "hhhhhlllll<PgUp><PgDn>");
 		printf("%-34s %6s %9s %9s %9s\n", "keys (each: key + whole frame)", "n", "median", "p99",
 		       "max ms");
 		report(&first);
@@ -257,7 +257,7 @@ int main(int argc, char **argv)
 		report(&tl_open);
 		report(&tl);
 	}
-	app_free(app);
+	explorer_free(e);
 	screen_release(&scr);
 	explore_release(&ex);
 	capture_free(cap);

@@ -1,5 +1,5 @@
 /*
- * ui: the two ways to run the explorer (terminal, replay) around one app.
+ * ui: the two ways to run the explorer (terminal, replay) around one loop.
  *
  * Only LC_CTYPE follows the environment: the character set decides UTF-8
  * versus ASCII glyphs, while numbers keep the C locale's decimal point so that
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "explorer.h"
 #include "error.h"
 #include "explore.h"
 #include "keys.h"
@@ -45,7 +45,7 @@ static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx,
 	struct capture *cap[2] = { NULL, NULL };
 	struct explore ex[2];
 	struct screen scr;
-	struct app *app;
+	struct explorer *e;
 	int w = 80, h = 24, rc;
 
 	if (o->size && replay_parse_size(o->size, &w, &h) < 0)
@@ -66,10 +66,10 @@ static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx,
 	}
 	screen_mem_init(&scr, w, h, screen_locale_utf8(), keys, n_keys);
 	free(keys);
-	app = app_new(&scr, &ex[0], o->path_b ? &ex[1] : NULL);
-	app_run(app);
+	e = explorer_new(&scr, &ex[0], o->path_b ? &ex[1] : NULL);
+	explorer_run(e);
 	screen_write_text(&scr, stdout);
-	app_free(app);
+	explorer_free(e);
 	screen_release(&scr);
 	for (int i = 1 + !!o->path_b; i-- > 0;) {
 		explore_release(&ex[i]);
@@ -126,7 +126,7 @@ static int run_terminal(const struct ui_options *o, ui_load_fn load, void *ctx,
 	struct explore *ex[2] = { NULL, NULL };
 	struct screen scr;
 	bool started = false;
-	struct app *app;
+	struct explorer *e;
 	int rc;
 
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
@@ -145,9 +145,9 @@ static int run_terminal(const struct ui_options *o, ui_load_fn load, void *ctx,
 		goto out;
 	if (!started && (rc = screen_curses_init(&scr, err)) < 0)
 		goto out;
-	app = app_new(&scr, ex[0], ex[1]);
-	app_run(app);
-	app_free(app);
+	e = explorer_new(&scr, ex[0], ex[1]);
+	explorer_run(e);
+	explorer_free(e);
 	screen_release(&scr);
 out:
 	for (int i = 0; i < 2; i++) {

@@ -57,7 +57,8 @@ struct view {
 	unsigned synced_gen;	/* app->gen at the last sync; the app syncs when it differs */
 };
 
-/* Constructors (one per view file); each returns a view owned by the app. */
+/* Constructors (one per view file; the numbered ones listed in views.c); each returns a view
+ * owned by the app. */
 struct view *view_tree_new(void);
 /* The tree of the live heap after event ev_idx (at time_ms), pushed from the timeline. */
 struct view *view_tree_new_at(uint64_t ev_idx, int64_t time_ms);
@@ -71,11 +72,12 @@ struct view *view_help_new(void);
  */
 struct view *view_stages_new(const char *function);
 /*
- * The two diff views of a two-capture app (app->ex is A, app->ex_b is B),
- * weighed by the app's metric: the tree and the flame graph, sharing their
- * diff trees.
+ * The diff views of a two-capture app (app->ex is A, app->ex_b is B),
+ * weighed by the app's metric: the tree, and the flame graph, which shares
+ * the diff trees of the tree view given (one build serves both).
  */
-void view_diff_new_pair(struct view **tree, struct view **flame);
+struct view *view_diff_new_tree(void);
+struct view *view_diff_new_flame(struct view *diff_tree);
 /*
  * The diff of two snapshots of app->ex's capture (two times, two stages, a
  * stage's start and end).  The view takes *a and *b over (they are left

@@ -833,12 +833,14 @@ static struct view_diff *diff_new(struct diff_trees *trees, bool flame)
 	return v;
 }
 
-void view_diff_new_pair(struct view **tree, struct view **flame)
+struct view *view_diff_new_tree(void)
 {
-	struct diff_trees *trees = xcalloc(1, sizeof(*trees));
+	return &diff_new(xcalloc(1, sizeof(struct diff_trees)), false)->base;
+}
 
-	*tree = &diff_new(trees, false)->base;
-	*flame = &diff_new(trees, true)->base;
+struct view *view_diff_new_flame(struct view *diff_tree)
+{
+	return &diff_new(((struct view_diff *)diff_tree)->trees, true)->base;
 }
 
 struct view *view_diff_new_snapshots(struct snapshot *a, const char *label_a,

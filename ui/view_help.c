@@ -1,7 +1,10 @@
 /*
  * view_help: the key table as a scrollable page.  Generated from keys.c's
  * table, so it cannot drift from what the keys do: consecutive bindings of
- * one action share a line; texts wider than the screen wrap at spaces.
+ * one action share a line; texts wider than the screen wrap at spaces.  The
+ * lists in two texts come from their own tables: the numbered views of this
+ * explorer (views.c; keys of views it does not have are left out) and the
+ * metrics (metric.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +12,9 @@
 
 #include "app.h"
 #include "keys.h"
+#include "metric.h"
 #include "view.h"
+#include "views.h"
 #include "xalloc.h"
 
 #define HELP_KEYS_WIDTH 22	/* columns of the key names */
@@ -29,20 +34,47 @@ struct view_help {
 	int width;		/* text columns the rows were wrapped to */
 };
 
+/* Whether the explorer of app has what binding b does (a view of that number). */
+static bool bound(const struct key_binding *b, const struct app *app)
+{
+	enum views_set set = app->ex_b ? VIEWS_TWO_CAPTURES : VIEWS_ONE_CAPTURE;
+
+	return b->action < A_VIEW_1 || b->action > A_VIEW_9 ||
+	       (int)(b->action - A_VIEW_1) < views_count(set);
+}
+
 /* The names of the keys of binding k and those after it that share its help. */
-static void binding_keys(const struct key_binding *t, size_t n_table, size_t k, char *keys,
-			 size_t size)
+static void binding_keys(const struct key_binding *t, size_t n_table, size_t k,
+			 const struct app *app, char *keys, size_t size)
 {
 	size_t used = 0;
 	char name[32];
 
 	keys[0] = 0;
 	for (size_t j = k; j < n_table && (j == k || !t[j].help); j++) {
+		if (!bound(&t[j], app))
+			continue;
 		keys_name(t[j].key, name, sizeof(name));
-		used += (size_t)snprintf(keys + used, size - used, "%s%s", j == k ? "" : " ", name);
+		used += (size_t)snprintf(keys + used, size - used, "%s%s", used ? " " : "", name);
 		if (used >= size)
 			break;
 	}
+}
+
+/* Binding b's help text, with the list it names where it names one. */
+static void help_text(const struct key_binding *b, const struct app *app, char *buf,
+		      size_t size)
+{
+	char list[200];
+
+	if (b->action == A_VIEW_1)
+		snprintf(buf, size, "%s: %s", b->help,
+			 views_list(app->ex_b ? VIEWS_TWO_CAPTURES : VIEWS_ONE_CAPTURE, list,
+				    sizeof(list)));
+	else if (b->action == A_METRIC)
+		snprintf(buf, size, "%s: %s", b->help, metric_list(list, sizeof(list)));
+	else
+		snprintf(buf, size, "%s", b->help);
 }
 
 static void add_row(struct view_help *v, size_t *cap, const char *keys, const char *text,
@@ -63,12 +95,12 @@ static void add_row(struct view_help *v, size_t *cap, const char *keys, const ch
 }
 
 /* Splits every help text into lines of at most width columns, at spaces (help is ASCII). */
-static void wrap(struct view_help *v, int width)
+static void wrap(struct view_help *v, const struct app *app, int width)
 {
 	size_t n_table, cap = 0;
 	const struct key_binding *t = keys_table(&n_table);
 	size_t w = width > 10 ? (size_t)width : 10;
-	char keys[64];
+	char keys[64], text[HELP_TEXT_MAX];
 
 	v->n_rows = 0;
 	v->width = width;
@@ -77,8 +109,9 @@ static void wrap(struct view_help *v, int width)
 
 		if (!t[k].help)
 			continue;
-		binding_keys(t, n_table, k, keys, sizeof(keys));
-		for (p = t[k].help; strlen(p) > w;) {
+		binding_keys(t, n_table, k, app, keys, sizeof(keys));
+		help_text(&t[k], app, text, sizeof(text));
+		for (p = text; strlen(p) > w;) {
 			size_t cut = w;
 
 			while (cut > 0 && p[cut] != ' ')
@@ -105,7 +138,7 @@ static void help_sync(struct view *base, struct app *app)
 	struct view_help *v = (struct view_help *)base;
 
 	if (!v->rows || v->width != text_width(app->body.w))
-		wrap(v, text_width(app->body.w));
+		wrap(v, app, text_width(app->body.w));
 }
 
 static void help_draw(const struct view *base, const struct app *app, struct screen *s,

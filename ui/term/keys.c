@@ -4,7 +4,9 @@
  * The bindings follow what users of less, vim, ncdu and perf report expect:
  * j/k and arrows move, h/l and Left/Right go out and in, g/G ends, / n N
  * search, q closes, ? helps.  Consecutive entries with the same action form
- * one help line; only the first carries the text.
+ * one help line; only the first carries the text.  The help screen completes
+ * two texts from other tables: the views by number (ui/views.c) and the
+ * metrics (src/analysis/metric.c).
  */
 #include "keys.h"
 
@@ -41,7 +43,7 @@ static const struct key_binding table[] = {
 	{ 'N', A_PREV_MATCH, "previous match" },
 	{ MK_TAB, A_NEXT_VIEW, "next view" },
 	{ MK_BTAB, A_PREV_VIEW, "previous view" },
-	{ '1', A_VIEW_1, "view by number: 1 tree, 2 flame graph, 3 timeline, 4 stages (diff: 1 tree, 2 flame)" },
+	{ '1', A_VIEW_1, "view by number" },
 	{ '2', A_VIEW_1 + 1, NULL },
 	{ '3', A_VIEW_1 + 2, NULL },
 	{ '4', A_VIEW_1 + 3, NULL },
@@ -50,7 +52,7 @@ static const struct key_binding table[] = {
 	{ '7', A_VIEW_1 + 6, NULL },
 	{ '8', A_VIEW_1 + 7, NULL },
 	{ '9', A_VIEW_1 + 8, NULL },
-	{ 'm', A_METRIC, "next metric: peak, leaks, allocated, allocations, temporary" },
+	{ 'm', A_METRIC, "next metric" },
 	{ 'i', A_INVERT, "invert the tree: top-down / bottom-up (callers of the selection)" },
 	{ 's', A_SORT, "next sort order: size, count, name" },
 	{ 'S', A_STAGES, "tree: stage table of the successive calls under the selected function" },

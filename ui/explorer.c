@@ -1,0 +1,347 @@
+/*
+ * explorer: key dispatch, layout and the frame.
+ *
+ * Layout of a frame (rows, top to bottom): the capture header when the top
+ * view wants it (header.h; fewer lines on short screens), the view's body,
+ * and one status line.  The status line always names the view and the metric
+ * (the view writes that part); the search prompt or a message replaces its
+ * right-hand side.
+ */
+#include "explorer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "header.h"
+#include "views.h"
+#include "xalloc.h"
+
+#define EXPLORER_MAX_VIEWS 9	/* numbered views (keys 1..9) */
+#define EXPLORER_MAX_STACK 8	/* views opened on top of one */
+#define EXPLORER_MAX_INPUT 120	/* search prompt bytes */
+
+struct explorer {
+	struct app app;			/* what the views see */
+	struct screen *scr;		/* borrowed */
+	struct view *views[EXPLORER_MAX_VIEWS];	/* numbered views (owned) */
+	int n_views, cur;
+	struct view *stack[EXPLORER_MAX_STACK];	/* opened over views[cur] (owned) */
+	int depth;
+	bool prompting;			/* the search prompt has the keyboard */
+	char input[EXPLORER_MAX_INPUT + 1];
+	size_t input_len;
+	bool quit;
+};
+
+struct explorer *explorer_new(struct screen *s, struct explore *ex, struct explore *ex_b)
+{
+	struct explorer *e = xcalloc(1, sizeof(*e));
+
+	e->scr = s;
+	app_init(&e->app, ex, ex_b);
+	e->n_views = views_make(ex_b ? VIEWS_TWO_CAPTURES : VIEWS_ONE_CAPTURE, e->views,
+				EXPLORER_MAX_VIEWS);
+	return e;
+}
+
+void explorer_free(struct explorer *e)
+{
+	if (!e)
+		return;
+	while (e->depth > 0) {
+		struct view *v = e->stack[--e->depth];
+
+		v->ops->free(v);
+	}
+	for (int i = 0; i < e->n_views; i++)
+		e->views[i]->ops->free(e->views[i]);
+	app_release(&e->app);
+	free(e);
+}
+
+static struct view *top_view(const struct explorer *e)
+{
+	return e->depth ? e->stack[e->depth - 1] : e->views[e->cur];
+}
+
+static void sync_top(struct explorer *e)
+{
+	struct view *v = top_view(e);
+
+	if (v->synced_gen != e->app.gen) {
+		v->synced_gen = e->app.gen;
+		v->ops->sync(v, &e->app);
+	}
+}
+
+static void layout(struct explorer *e)
+{
+	struct screen *s = e->scr;
+	int head = top_view(e)->ops->header ? header_rows(&e->app, s) : 0;
+
+	e->app.body.x = 0;
+	e->app.body.y = head;
+	e->app.body.w = s->w;
+	e->app.body.h = s->h - head - 1;
+	if (e->app.body.h < 0)
+		e->app.body.h = 0;
+}
+
+static void draw_status(struct explorer *e)
+{
+	struct screen *s = e->scr;
+	const struct view *v = top_view(e);
+	char left[300], right[sizeof(e->app.msg) + EXPLORER_MAX_INPUT + 8];
+	int y = s->h - 1, rw;
+
+	left[0] = 0;
+	v->ops->status(v, &e->app, left, sizeof(left));
+	screen_fill(s, 0, y, s->w, ' ', ROLE_STATUS);
+	screen_text(s, 0, y, s->w, left, ROLE_STATUS);
+	if (e->prompting)
+		snprintf(right, sizeof(right), "/%s_", e->input);
+	else if (e->app.msg[0])
+		snprintf(right, sizeof(right), "%s", e->app.msg);
+	else
+		snprintf(right, sizeof(right), "?:help q:quit");
+	rw = screen_text_width(s, right) + 1;
+	if (e->prompting || e->app.msg[0]) {
+		/* The prompt and messages win over the left part when space is short. */
+		int x = s->w - rw < s->w / 3 ? s->w / 3 : s->w - rw;
+
+		screen_fill(s, x - 1, y, s->w - x + 1, ' ', ROLE_STATUS);
+		screen_text(s, x, y, s->w - x, right, e->prompting ? ROLE_STATUS : ROLE_WARNING);
+	} else if (screen_text_width(s, left) + rw < s->w) {
+		screen_text(s, s->w - rw, y, rw, right, ROLE_STATUS);
+	}
+}
+
+void explorer_draw(struct explorer *e)
+{
+	struct screen *s = e->scr;
+	struct view *v;
+
+	layout(e);
+	sync_top(e);
+	v = top_view(e);
+	screen_clear(s);
+	if (v->ops->header)
+		header_draw(&e->app, s, 0);
+	if (e->app.body.h > 0)
+		v->ops->draw(v, &e->app, s, e->app.body);
+	draw_status(e);
+	s->be->present(s);
+}
+
+static void push(struct explorer *e, struct view *v)
+{
+	if (e->depth == EXPLORER_MAX_STACK) {
+		v->ops->free(v);
+		app_message(&e->app, "too many views open");
+		return;
+	}
+	e->stack[e->depth++] = v;
+	e->app.gen++;
+}
+
+static void pop(struct explorer *e)
+{
+	struct view *v;
+
+	if (!e->depth) {
+		e->quit = true;
+		return;
+	}
+	v = e->stack[--e->depth];
+	v->ops->free(v);
+	e->app.gen++;
+}
+
+static void switch_view(struct explorer *e, int i)
+{
+	if (i < 0 || i >= e->n_views)
+		return;
+	while (e->depth)
+		pop(e);
+	e->cur = i;
+	e->app.gen++;
+}
+
+/* The next metric the capture has, after the current one. */
+static void next_metric(struct explorer *e)
+{
+	for (int k = 1; k <= N_METRICS; k++) {
+		enum metric m = (enum metric)((e->app.metric + k) % N_METRICS);
+
+		if (metric_available(e->app.ex->cap, m)) {
+			e->app.metric = m;
+			break;
+		}
+	}
+	e->app.gen++;
+}
+
+static void prompt_key(struct explorer *e, int key)
+{
+	struct view *v = top_view(e);
+
+	if (key == MK_ENTER) {
+		e->prompting = false;
+		v->ops->search(v, &e->app, e->input);
+	} else if (key == MK_ESC || key == MK_CTRL_C) {
+		e->prompting = false;
+	} else if (key == MK_BACKSPACE) {
+		if (!e->input_len) {
+			e->prompting = false;
+			return;
+		}
+		/* Drop a whole UTF-8 sequence. */
+		while (e->input_len && (e->input[e->input_len - 1] & 0xc0) == 0x80)
+			e->input_len--;
+		if (e->input_len)
+			e->input_len--;
+		e->input[e->input_len] = 0;
+	} else if (key >= ' ' && key < MK_SPECIAL && key != 0x7f) {
+		char enc[8];
+		int n;
+
+		if (key < 0x80)
+			n = snprintf(enc, sizeof(enc), "%c", key);
+		else if (key < 0x800)
+			n = snprintf(enc, sizeof(enc), "%c%c", 0xc0 | key >> 6, 0x80 | (key & 0x3f));
+		else if (key < 0x10000)
+			n = snprintf(enc, sizeof(enc), "%c%c%c", 0xe0 | key >> 12,
+				     0x80 | (key >> 6 & 0x3f), 0x80 | (key & 0x3f));
+		else
+			n = snprintf(enc, sizeof(enc), "%c%c%c%c", 0xf0 | key >> 18,
+				     0x80 | (key >> 12 & 0x3f), 0x80 | (key >> 6 & 0x3f),
+				     0x80 | (key & 0x3f));
+		if (e->input_len + (size_t)n <= EXPLORER_MAX_INPUT) {
+			memcpy(e->input + e->input_len, enc, (size_t)n);
+			e->input_len += (size_t)n;
+			e->input[e->input_len] = 0;
+		}
+	}
+}
+
+/* What the explorer does with an action the top view ignored. */
+static void global_action(struct explorer *e, enum action a)
+{
+	struct view *v = top_view(e);
+
+	switch (a) {
+	case A_QUIT:
+		e->quit = true;
+		break;
+	case A_CLOSE:
+		pop(e);
+		break;
+	case A_BACK:
+	case A_ESC:
+		if (e->depth)
+			pop(e);
+		break;
+	case A_HELP:
+		push(e, view_help_new());
+		break;
+	case A_REDRAW:
+		e->scr->be->invalidate(e->scr);
+		break;
+	case A_NEXT_VIEW:
+		switch_view(e, (e->cur + 1) % e->n_views);
+		break;
+	case A_PREV_VIEW:
+		switch_view(e, (e->cur + e->n_views - 1) % e->n_views);
+		break;
+	case A_METRIC:
+		next_metric(e);
+		break;
+	case A_SORT:
+		e->app.order = e->app.order == TREE_ORDER_SIZE ? TREE_ORDER_COUNT
+			    : e->app.order == TREE_ORDER_COUNT ? TREE_ORDER_NAME
+							: TREE_ORDER_SIZE;
+		e->app.gen++;
+		break;
+	case A_INVERT:
+		e->app.dir = e->app.dir == TREE_TOP_DOWN ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
+		e->app.gen++;
+		break;
+	case A_SEARCH:
+		if (!v->ops->search) {
+			app_message(&e->app, "no search in the %s view", v->ops->name);
+			break;
+		}
+		e->prompting = true;
+		e->input_len = 0;
+		e->input[0] = 0;
+		break;
+	default:
+		if (a >= A_VIEW_1 && a <= A_VIEW_9) {
+			if ((int)(a - A_VIEW_1) < e->n_views)
+				switch_view(e, (int)(a - A_VIEW_1));
+			else
+				app_message(&e->app, "no view %d", (int)(a - A_VIEW_1) + 1);
+		}
+		break;
+	}
+}
+
+bool explorer_key(struct explorer *e, int key)
+{
+	struct view *v, *pushed = NULL;
+	enum action a;
+
+	if (key == MK_EOF) {
+		e->quit = true;
+		return false;
+	}
+	e->app.msg[0] = 0;
+	if (key == MK_RESIZE)
+		e->app.gen++;	/* views laid out for a width (timeline) sync again */
+	if (key == MK_RESIZE || key == MK_NONE)
+		return !e->quit;
+	layout(e);
+	sync_top(e);
+	if (e->prompting) {
+		prompt_key(e, key);
+		return true;
+	}
+	a = keys_action(key);
+	if (a == A_NONE)
+		return true;
+	v = top_view(e);
+	switch (v->ops->key(v, &e->app, a, &pushed)) {
+	case ACT_IGNORED:
+		global_action(e, a);
+		break;
+	case ACT_PUSH:
+		push(e, pushed);
+		break;
+	case ACT_POP:
+		pop(e);
+		break;
+	case ACT_QUIT:
+		e->quit = true;
+		break;
+	case ACT_RECOMPUTE:
+		e->app.gen++;
+		break;
+	case ACT_NONE:
+		break;
+	}
+	return !e->quit;
+}
+
+void explorer_run(struct explorer *e)
+{
+	explorer_draw(e);
+	while (!e->quit) {
+		int key = e->scr->be->read_key(e->scr, -1);
+
+		if (!explorer_key(e, key))
+			break;
+		explorer_draw(e);
+	}
+}

@@ -1,0 +1,38 @@
+/*
+ * explorer: the loop of `memtui FILE` and `memtui A B`.
+ *
+ * The explorer owns the numbered views (views.h: 1 tree, 2 flame graph, 3
+ * timeline, 4 stages; two captures: 1 diff tree, 2 diff flame graph; Tab
+ * cycles them) and a stack of views opened on top of the current one (help,
+ * the tree at a moment of the timeline, a stage's tree, a diff).  It reads a
+ * key, gives its action to the top view, applies what the view ignores
+ * (metric, sort, direction, switching, closing, search prompt, help,
+ * redraw), then redraws the whole frame: header, view, status line.  The
+ * same loop runs on a terminal and headless (replay), so tests see the
+ * frames a user sees.  What the views share is struct app (app.h).
+ */
+#ifndef MT_EXPLORER_H
+#define MT_EXPLORER_H
+
+#include <stdbool.h>
+
+#include "explore.h"
+#include "screen.h"
+
+struct explorer;
+
+/*
+ * An explorer over ex on screen s (all borrowed), showing the tree view;
+ * with ex_b (not NULL), the diff of ex (A) and ex_b (B) instead.
+ */
+struct explorer *explorer_new(struct screen *s, struct explore *ex, struct explore *ex_b);
+void explorer_free(struct explorer *e);
+
+/* Handles one key (enum mt_key); false once the explorer has quit. */
+bool explorer_key(struct explorer *e, int key);
+/* Draws the whole frame into the screen and presents it. */
+void explorer_draw(struct explorer *e);
+/* Draws, then reads and handles keys until quit or MK_EOF. */
+void explorer_run(struct explorer *e);
+
+#endif
