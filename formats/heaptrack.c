@@ -1,6 +1,7 @@
 /*
  * heaptrack: the interpreted text capture of heaptrack 1.0 - 1.6 (file format
- * versions 0 to 3), see shared/formats/heaptrack.md.
+ * versions 0 to 3), see docs/formats/heaptrack.md; section numbers (§) below
+ * refer to it.
  *
  * Model.  The file is a stream of '\n'-terminated lines whose first byte is
  * the record type; fields start at byte 2 and are lower-case hex.  Strings
@@ -23,24 +24,24 @@
  * stored stack id exists in the builder; every index taken from the file is
  * checked against what has been defined before it is used.
  *
- * The numbers follow heaptrack 1.4's analyzer (AccumulatedTraceData::read):
+ * The numbers follow heaptrack 1.4's analyzer (AccumulatedTraceData::read; §7):
  *  - the peak is the first event at which the live heap exceeds every earlier
- *    value (PEAK_FIRST_MAX);
+ *    value (PEAK_FIRST_MAX; §7.1);
  *  - a free is temporary when its allocation-info index equals that of the
  *    most recent '+' with no '-' in between; "none" is index 0, so a '- 0'
- *    right after another '-' (or as the first event) counts too;
+ *    right after another '-' (or as the first event) counts too (§7.2);
  *  - a node whose IP's innermost function is exactly operator new(unsigned
  *    long), operator new[](unsigned long) or the unsigned int variants is
- *    replaced by a copy of its parent node;
+ *    replaced by a copy of its parent node (§5.3);
  *  - 'S' lines: libheaptrack writes them as sized strings ("S 1a leak:x"), but
  *    1.4 (and 1.5) parse the rest of the line as plain text, see "1a leak:x",
  *    and ignore it.  We do the same, so embedded suppressions never apply to
- *    such files; a plain "S leak:x" line is honoured, as heaptrack does;
+ *    such files; a plain "S leak:x" line is honoured, as heaptrack does (§4.4);
  *  - format 0 carries "+ size trace pointer" / "- pointer": frees are
  *    matched by pointer, frees of unknown pointers are dropped silently and
- *    a free is temporary when it frees the pointer of the last '+'.
+ *    a free is temporary when it frees the pointer of the last '+' (§6.2, §7.2).
  *
- * Where we differ from heaptrack_print, on purpose:
+ * Where we differ from heaptrack_print, on purpose (§11):
  *  - a command line broken by a newline inside an argument: heaptrack keeps
  *    the first line only and reports the rest as unparsable lines; we join
  *    the lines that directly follow 'X' and do not look like records (first
@@ -58,7 +59,7 @@
  *    (and the zstd CLI) see nothing.  A file with only a header is a valid
  *    capture with no events; an empty file is refused by the registry.
  *  - raw (un-interpreted) streams ('x'/'m' lines) are refused with a hint to
- *    run heaptrack_interpret; heaptrack 1.4 reports every line as bad.
+ *    run heaptrack_interpret; heaptrack 1.4 rejects their 'x', 'm' and '+' lines (§9).
  *  - invalid lines are skipped like heaptrack does; the first few are named
  *    in warnings and the rest counted.  Indices that point past what is
  *    defined are replaced by "unknown" (string 0, IP 0, the root).
@@ -179,7 +180,8 @@ static void fields_init(struct fields *f, const uint8_t *line, size_t len)
  * One hex field, as heaptrack's LineReader reads it: lower-case digits up to
  * a space (which is consumed) or the end of the line.  Fails at the end of
  * the line, on any other byte and (unlike heaptrack, which wraps) on values
- * over 64 bits.  An empty field between two spaces reads as 0, as in heaptrack.
+ * over 64 bits.  An empty field between two spaces reads as 0, as in heaptrack
+ * (§2.2).
  */
 static bool f_hex(struct fields *f, uint64_t *out)
 {
@@ -219,7 +221,7 @@ static uint64_t f_hex_or0(struct fields *f)
 	return f_hex(f, &v) ? v : 0;
 }
 
-/* A sized string "<hexlen> <bytes>"; the length is checked against the line. */
+/* A sized string "<hexlen> <bytes>" (§2.3); the length is checked against the line. */
 static bool f_sized(struct fields *f, const uint8_t **s, size_t *len)
 {
 	struct fields save = *f;
@@ -388,7 +390,7 @@ static bool read_triple(struct fields *f, uint64_t v[3])
 /*
  * "i ip module [function [file line [function file line]...]]".  Missing or bad
  * fields read as 0, as heaptrack's reader leaves them; an incomplete innermost
- * triple keeps the fields that were read.
+ * triple keeps the fields that were read (§4.7, §5.1).
  */
 static int line_ip(struct ht *p, struct fields *f)
 {
@@ -438,7 +440,7 @@ static int line_ip(struct ht *p, struct fields *f)
 	return LINE_OK;
 }
 
-/* "t ip parent": a trace node, with heaptrack's operator-new stripping. */
+/* "t ip parent": a trace node, with heaptrack's operator-new stripping (§5.2, §5.3). */
 static int line_trace(struct ht *p, struct fields *f)
 {
 	uint64_t ipi = f_hex_or0(f), parent = f_hex_or0(f);
@@ -536,7 +538,10 @@ static int event(struct ht *p, const struct ht_info *info, bool alloc, bool temp
 	return LINE_OK;
 }
 
-/* Format 0: "+ size trace pointer"; infos are deduplicated by (size, trace) when they fit. */
+/*
+ * Format 0 (§6.2): "+ size trace pointer"; infos are deduplicated by (size, trace)
+ * when they fit.
+ */
 static int alloc_v0(struct ht *p, struct fields *f)
 {
 	uint64_t size, trace, ptr, key;
@@ -637,7 +642,7 @@ static int line_rss(struct ht *p, struct fields *f)
 	return LINE_OK;
 }
 
-/* heaptrack 1.4's parseSuppression over the rest of the line (see the file comment). */
+/* heaptrack 1.4's parseSuppression over the rest of the line (§4.4). */
 static int line_suppression(struct ht *p, const uint8_t *line, size_t len)
 {
 	const uint8_t *s = line + (len > 2 ? 2 : len), *e = line + len;
@@ -661,7 +666,7 @@ static int line_suppression(struct ht *p, const uint8_t *line, size_t len)
 	return LINE_OK;
 }
 
-/* A line right after 'X' that is not a record continues the command line. */
+/* A line right after 'X' that is not a record continues the command line (§4.2). */
 static bool looks_like_record(const uint8_t *line, size_t len)
 {
 	if (len == 0 || line[0] == '#')

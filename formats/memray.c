@@ -1,7 +1,7 @@
 /*
  * memray: reader for memray 1.19/1.20 capture files (header versions 12 and 13).
  *
- * The format is described in shared/formats/memray.md; section numbers (§)
+ * The format is described in docs/formats/memray.md; section numbers (§)
  * below refer to it.  A file is a header followed by either an ALL_ALLOCATIONS
  * record stream (one record per malloc/free/mmap/munmap call, plus the Python
  * frame push/pop stream, code objects, native trace nodes and memory maps) or
@@ -9,7 +9,7 @@
  * figures, no history).
  *
  * Model.  memray's own numbers are defined by replaying the ALLOCATION records
- * through a "live" table (§8): simple allocations by address, mmap intervals
+ * through a "live" table (§7): simple allocations by address, mmap intervals
  * by range.  The reader keeps exactly that table, because deallocations carry
  * no stack: the address map (hashmap address -> slab slot holding size and
  * model stack, slots recycled through a free list, so memory is bounded by
@@ -23,12 +23,15 @@
  *    unknown address is a zero event (stack 0, 0 bytes, count 0).
  *  - the sum of all emitted byte deltas equals memray's running `current`
  *    (which an allocation at a still-live address increases by the new size
- *    without taking the old entry out; see replace_live()).  The reader checks
- *    that sum stays below HEAP_LIMIT so that no int64 in the model overflows.
+ *    without taking the old entry out; see simple_alloc() and §7.3).  The
+ *    reader checks that sum stays below HEAP_LIMIT so that no int64 in the
+ *    model overflows.
  *  - records are decoded from a window of the input without side effects
- *    until the whole record is known to be there (decode_*), then applied;
- *    a record that does not fit is retried with a larger window, and a record
- *    that is cut or invalid ends the capture as truncated at its offset.
+ *    until the whole record is known to be there (each record's function
+ *    reads all its fields through the TRY macros before it changes any
+ *    state), then applied; a record that does not fit is retried with a
+ *    larger window, and a record that is cut or invalid ends the capture as
+ *    truncated at its offset (§10.2).
  *  - every id a record refers to (code object, native node, thread, frame
  *    index, Python node) is checked against what has been defined before it;
  *    every table grows by at most one entry per record, so memory is bounded
@@ -67,7 +70,7 @@
 
 enum file_format { ALL_ALLOCATIONS = 0, AGGREGATED_ALLOCATIONS = 1 };
 
-/* §4.1 allocator ids. */
+/* §4.4 allocator ids. */
 enum allocator {
 	A_PYMALLOC_FREE = 1,
 	A_FREE = 5,
@@ -143,7 +146,7 @@ struct memray {
 	struct header h;
 	char why[160];			/* reason for REC_BAD */
 
-	/* Delta registers and the pointer cache (§2). */
+	/* Delta registers and the pointer cache (§4.3). */
 	uint64_t last_ptr, last_native, last_ip;
 	int64_t last_firstlineno;
 	uint64_t ptr_cache[PTR_CACHE_SIZE];
@@ -496,7 +499,7 @@ static bool heap_add(struct memray *m, int64_t bytes)
 }
 
 /* ------------------------------------------------------------------------- */
-/* ALL_ALLOCATIONS: the live table (§8). */
+/* ALL_ALLOCATIONS: the live table (§7). */
 
 static bool is_simple_dealloc(unsigned a)
 {
@@ -679,7 +682,7 @@ static enum rec_status need_thread(struct memray *m, const char *what)
 	return REC_OK;
 }
 
-/* Resolves a pointer-cache index or miss delta into an address (§2). */
+/* Resolves a pointer-cache index or miss delta into an address (§4.3). */
 static uint64_t take_address(struct memray *m, unsigned p, int64_t delta)
 {
 	uint64_t addr;
@@ -888,7 +891,7 @@ static enum rec_status all_record(struct memray *m, struct rd *r)
 }
 
 /* ------------------------------------------------------------------------- */
-/* AGGREGATED_ALLOCATIONS records (§10). */
+/* AGGREGATED_ALLOCATIONS records (§9). */
 
 static enum rec_status memory_snapshot(struct memray *m, struct rd *r)
 {

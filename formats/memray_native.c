@@ -1,5 +1,6 @@
 /*
- * memray_native: native trace tree, image tables and hybrid stacks (§6).
+ * memray_native: native trace tree, image tables and hybrid stacks
+ * (docs/formats/memray.md §6).
  *
  * An address is resolved once per (generation, ip) into a run of model frames
  * (outermost first: the function, then what was inlined into it), each

@@ -1,5 +1,5 @@
 /*
- * memray_native: the native side of the memray reader (shared/formats/memray.md
+ * memray_native: the native side of the memray reader (docs/formats/memray.md
  * §6): the native trace tree, the loaded-image tables by generation, and the
  * hybrid stacks memray shows (§6.4), in which each call of the interpreter's
  * eval loop is replaced by the Python frames it ran.
