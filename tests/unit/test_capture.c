@@ -41,7 +41,7 @@ static struct capture *two_peaks(enum peak_rule rule)
 {
 	struct capture_builder *b = capture_builder_new();
 
-	capture_builder_meta(b)->peak_rule = rule;
+	capture_builder_meta(b)->peak_rule = rule;	/* direct: the rule is a parameter */
 	FX_ADD(b, "frames: /bin/prog`@f.c:1",
 		  "time: 5", "f +10", "f +20",
 		  "time: 9", "f -10", "f +10", "f -30 x2 temp");
@@ -134,6 +134,7 @@ static struct capture *small_tree(enum top_rule rule)
 {
 	struct capture_builder *b = capture_builder_new();
 
+	/* Direct: a parameter and a suppression, which fixture lines do not express. */
 	capture_builder_meta(b)->top_rule = rule;
 	capture_builder_suppression(b, "tzset_internal");
 	FX_ADD(b, "frames: /bin/prog`",
