@@ -9,29 +9,18 @@
 
 #include "../check.h"
 #include "capture_builder.h"
+#include "fixture.h"
 #include "snapshot.h"
 #include "top.h"
 #include "tree.h"
 
-static uint32_t native_frame(struct capture_builder *b, const char *fn, const char *file,
-			     uint32_t line)
-{
-	struct frame f = { 0 };
-
-	f.function = capture_builder_cstring(b, fn);
-	f.file = capture_builder_cstring(b, file);
-	f.module = capture_builder_cstring(b, "/bin/prog");
-	f.line = line;
-	f.kind = FRAME_NATIVE;
-	return capture_builder_frame(b, &f);
-}
-
 TEST(interning)
 {
 	struct capture_builder *b = capture_builder_new();
-	uint32_t f1 = native_frame(b, "main", "a.c", 1);
-	uint32_t f2 = native_frame(b, "main", "a.c", 1);
-	uint32_t f3 = native_frame(b, "main", "a.c", 2);
+	uint32_t f1 = FX_FRAME(b, "/bin/prog`main@a.c:1");
+	uint32_t f2 = FX_FRAME(b, "/bin/prog`main@a.c:1");
+	uint32_t f3 = FX_FRAME(b, "/bin/prog`main@a.c:2");
+	/* Direct builder calls: the builder's stack interning is what is tested. */
 	uint32_t s1 = capture_builder_stack(b, 0, f1);
 	uint32_t s2 = capture_builder_stack(b, 0, f2);
 	uint32_t s3 = capture_builder_stack(b, s1, f3);
@@ -51,16 +40,11 @@ TEST(interning)
 static struct capture *two_peaks(enum peak_rule rule)
 {
 	struct capture_builder *b = capture_builder_new();
-	uint32_t s = capture_builder_stack(b, 0, native_frame(b, "f", "f.c", 1));
 
-	capture_builder_meta(b)->peak_rule = rule;
-	capture_builder_time(b, 5);
-	capture_builder_event(b, s, 10, 1, EV_ALLOC);
-	capture_builder_event(b, s, 20, 1, EV_ALLOC);
-	capture_builder_time(b, 9);
-	capture_builder_event(b, s, -10, -1, 0);
-	capture_builder_event(b, s, 10, 1, EV_ALLOC);
-	capture_builder_event(b, s, -30, -2, EV_TEMPORARY);
+	capture_builder_meta(b)->peak_rule = rule;	/* direct: the rule is a parameter */
+	FX_ADD(b, "frames: /bin/prog`@f.c:1",
+		  "time: 5", "f +10", "f +20",
+		  "time: 9", "f -10", "f +10", "f -30 x2 temp");
 	return capture_builder_finish(b);
 }
 
@@ -99,12 +83,12 @@ TEST(log_matches_naive_replay)
 	probe_at[PROBES - 1] = EVENTS - 1;
 	stacks[0] = 0;
 	for (int i = 1; i < STACKS; i++) {
-		char name[16];
+		char frame[40];
 
-		snprintf(name, sizeof(name), "fn%d", i);
-		stacks[i] = capture_builder_stack(b, stacks[(i - 1) / 3],
-						  native_frame(b, name, "x.c", (uint32_t)i));
+		snprintf(frame, sizeof(frame), "/bin/prog`fn%d@x.c:%d", i, i);
+		stacks[i] = FX_STACK(b, stacks[(i - 1) / 3], frame);
 	}
+	/* Direct builder calls: 2.6M generated events on stack ids. */
 	for (uint64_t e = 0; e < EVENTS; e++) {
 		uint32_t k;
 		int64_t bytes;
@@ -149,21 +133,17 @@ TEST(log_matches_naive_replay)
 static struct capture *small_tree(enum top_rule rule)
 {
 	struct capture_builder *b = capture_builder_new();
-	uint32_t m = capture_builder_stack(b, 0, native_frame(b, "main", "m.c", 1));
-	uint32_t w = capture_builder_stack(b, m, native_frame(b, "work", "w.c", 10));
-	uint32_t a = capture_builder_stack(b, w, native_frame(b, "leaf_a", "w.c", 20));
-	uint32_t a2 = capture_builder_stack(b, w, native_frame(b, "leaf_a", "w.c", 21));
-	uint32_t l = capture_builder_stack(b, w, native_frame(b, "leaf_b", "w.c", 30));
-	uint32_t c = capture_builder_stack(b, m, native_frame(b, "tzset_internal", "t.c", 3));
 
+	/* Direct: a parameter and a suppression, which fixture lines do not express. */
 	capture_builder_meta(b)->top_rule = rule;
 	capture_builder_suppression(b, "tzset_internal");
-	capture_builder_event(b, a, 60, 1, EV_ALLOC);
-	capture_builder_event(b, a2, 40, 1, EV_ALLOC);
-	capture_builder_event(b, l, 50, 1, EV_ALLOC);
-	capture_builder_event(b, l, 5, 1, EV_ALLOC);
-	capture_builder_event(b, l, -5, -1, 0);
-	capture_builder_event(b, c, 7, 1, EV_ALLOC);
+	FX_ADD(b, "frames: /bin/prog`",
+		  "main@m.c:1;work@w.c:10;leaf_a@w.c:20 +60",
+		  "main@m.c:1;work@w.c:10;leaf_a@w.c:21 +40",
+		  "main@m.c:1;work@w.c:10;leaf_b@w.c:30 +50",
+		  "main@m.c:1;work@w.c:10;leaf_b@w.c:30 +5",
+		  "main@m.c:1;work@w.c:10;leaf_b@w.c:30 -5",
+		  "main@m.c:1;tzset_internal@t.c:3 +7");
 	return capture_builder_finish(b);
 }
 

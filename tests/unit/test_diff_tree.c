@@ -14,24 +14,9 @@
 #include "capture_builder.h"
 #include "diff.h"
 #include "diff_tree.h"
+#include "fixture.h"
 #include "snapshot.h"
 #include "tree.h"
-
-static uint32_t frame_at(struct capture_builder *b, const char *fn, uint32_t line)
-{
-	struct frame f = { 0 };
-
-	f.function = capture_builder_cstring(b, fn);
-	f.file = capture_builder_cstring(b, "x.py");
-	f.line = line;
-	f.kind = FRAME_PYTHON;
-	return capture_builder_frame(b, &f);
-}
-
-static uint32_t call(struct capture_builder *b, uint32_t parent, const char *fn, uint32_t line)
-{
-	return capture_builder_stack(b, parent, frame_at(b, fn, line));
-}
 
 /*
  * A: main -> work (line 10) 100 B, main -> work (line 20) 50 B,
@@ -39,16 +24,11 @@ static uint32_t call(struct capture_builder *b, uint32_t parent, const char *fn,
  */
 static struct capture *capture_a(void)
 {
-	struct capture_builder *b = capture_builder_new();
-	uint32_t m = call(b, 0, "main", 1);
-	uint32_t w10 = call(b, m, "work", 10), w20 = call(b, m, "work", 20);
-	uint32_t old = call(b, m, "old", 3), same = call(b, m, "same", 4);
-
-	capture_builder_event(b, w10, 100, 1, EV_ALLOC);
-	capture_builder_event(b, w20, 50, 1, EV_ALLOC);
-	capture_builder_event(b, old, 30, 1, EV_ALLOC);
-	capture_builder_event(b, same, 10, 1, EV_ALLOC);
-	return capture_builder_finish(b);
+	return FX_CAPTURE("frames: @x.py",
+			  "main:1;work:10 +100",
+			  "main:1;work:20 +50",
+			  "main:1;old:3 +30",
+			  "main:1;same:4 +10");
 }
 
 /*
@@ -58,17 +38,14 @@ static struct capture *capture_a(void)
 static struct capture *capture_b(void)
 {
 	struct capture_builder *b = capture_builder_new();
-	uint32_t m, nw, same, w;
 
+	/* Direct builder calls: strings ahead of the frames', so the ids differ from A's. */
 	capture_builder_cstring(b, "zzz");
 	capture_builder_cstring(b, "x.py");
-	m = call(b, 0, "main", 2);
-	nw = call(b, m, "new", 7);
-	same = call(b, m, "same", 8);
-	w = call(b, m, "work", 99);
-	capture_builder_event(b, nw, 40, 1, EV_ALLOC);
-	capture_builder_event(b, same, 10, 1, EV_ALLOC);
-	capture_builder_event(b, w, 200, 1, EV_ALLOC);
+	FX_ADD(b, "frames: @x.py",
+		  "main:2;new:7 +40",
+		  "main:2;same:8 +10",
+		  "main:2;work:99 +200");
 	return capture_builder_finish(b);
 }
 
@@ -204,18 +181,12 @@ TEST(orders_and_filter)
 /* A capture where size and |delta| disagree: a 100 -> 100, b 10 -> 60. */
 TEST(delta_versus_size)
 {
-	struct capture_builder *ba = capture_builder_new(), *bb = capture_builder_new();
-	struct capture *a, *b;
+	struct capture *a = FX_CAPTURE("a@x.py:1 +100", "b@x.py:1 +10");
+	struct capture *b = FX_CAPTURE("a@x.py:1 +100", "b@x.py:1 +60");
 	struct snapshot wa, wb;
 	struct diff_tree dt;
 	char kids[64];
 
-	capture_builder_event(ba, call(ba, 0, "a", 1), 100, 1, EV_ALLOC);
-	capture_builder_event(ba, call(ba, 0, "b", 1), 10, 1, EV_ALLOC);
-	capture_builder_event(bb, call(bb, 0, "a", 1), 100, 1, EV_ALLOC);
-	capture_builder_event(bb, call(bb, 0, "b", 1), 60, 1, EV_ALLOC);
-	a = capture_builder_finish(ba);
-	b = capture_builder_finish(bb);
 	snapshot_peak(&wa, a);
 	snapshot_peak(&wb, b);
 	diff_tree_build(&dt, a, &wa, b, &wb, TREE_TOP_DOWN);

@@ -11,24 +11,10 @@
 
 #include "../check.h"
 #include "capture_builder.h"
+#include "fixture.h"
 #include "flame.h"
 #include "snapshot.h"
 #include "tree.h"
-
-static uint32_t frame_named(struct capture_builder *b, const char *fn)
-{
-	struct frame f = { 0 };
-
-	f.function = capture_builder_cstring(b, fn);
-	f.file = capture_builder_cstring(b, "x.c");
-	f.kind = FRAME_NATIVE;
-	return capture_builder_frame(b, &f);
-}
-
-static uint32_t call(struct capture_builder *b, uint32_t parent, const char *fn)
-{
-	return capture_builder_stack(b, parent, frame_named(b, fn));
-}
 
 /* A peak snapshot of cap as a sorted top-down tree. */
 static void peak_tree(struct tree *t, const struct capture *cap, enum tree_order metric)
@@ -51,13 +37,7 @@ static const char *span_name(const struct flame *fl, const struct flame_span *sp
 /* root -> a 50, b 30, c 20 (bytes); counts 1, 3, 6. */
 static struct capture *split_50_30_20(void)
 {
-	struct capture_builder *b = capture_builder_new();
-	uint32_t a = call(b, 0, "a"), bb = call(b, 0, "b"), c = call(b, 0, "c");
-
-	capture_builder_event(b, a, 50, 1, EV_ALLOC);
-	capture_builder_event(b, bb, 30, 3, EV_ALLOC);
-	capture_builder_event(b, c, 20, 6, EV_ALLOC);
-	return capture_builder_finish(b);
+	return FX_CAPTURE("frames: @x.c", "a +50", "b +30 x3", "c +20 x6");
 }
 
 TEST(exact_widths)
@@ -118,16 +98,12 @@ TEST(exact_widths)
 /* main 100 -> {work 60 -> {parse 45 -> lex 45, emit 15}, io 40 -> write 40}. */
 static struct capture *program(void)
 {
-	struct capture_builder *b = capture_builder_new();
-	uint32_t m = call(b, 0, "main");
-	uint32_t w = call(b, m, "work"), io = call(b, m, "io");
-	uint32_t parse = call(b, w, "parse"), lex = call(b, parse, "lex");
-	uint32_t emit = call(b, w, "emit"), wr = call(b, io, "write");
-
-	capture_builder_event(b, lex, 45, 1, EV_ALLOC);
-	capture_builder_event(b, emit, 15, 1, EV_ALLOC);
-	capture_builder_event(b, wr, 40, 1, EV_ALLOC);
-	return capture_builder_finish(b);
+	return FX_CAPTURE("frames: @x.c",
+			  "main;work",
+			  "main;io",
+			  "main;work;parse;lex +45",
+			  "main;work;emit +15",
+			  "main;io;write +40");
 }
 
 static uint32_t node_named(const struct tree *t, const char *fn)
@@ -242,12 +218,12 @@ TEST(narrow_children_hidden)
 	const struct flame_span *row;
 	uint32_t n;
 
-	capture_builder_event(b, call(b, 0, "big"), 1000, 1, EV_ALLOC);
+	FX_ADD(b, "big@x.c +1000");
 	for (int i = 0; i < 30; i++) {
-		char name[16];
+		char line[32];
 
-		snprintf(name, sizeof(name), "tiny%02d", i);
-		capture_builder_event(b, call(b, 0, name), 1, 1, EV_ALLOC);
+		snprintf(line, sizeof(line), "tiny%02d@x.c +1", i);
+		FX_ADD(b, line);
 	}
 	cap = capture_builder_finish(b);
 	peak_tree(&t, cap, TREE_ORDER_SIZE);
@@ -371,12 +347,13 @@ static struct capture *random_capture(uint64_t seed)
 
 	stacks[0] = 0;
 	for (int i = 1; i < STACKS; i++) {
-		char name[16];
+		char frame[16];
 		uint32_t parent = stacks[rnd(&x) % (uint64_t)i];
 
-		snprintf(name, sizeof(name), "f%d", (int)(rnd(&x) % 400));
-		stacks[i] = call(b, parent, name);
+		snprintf(frame, sizeof(frame), "f%d@x.c", (int)(rnd(&x) % 400));
+		stacks[i] = FX_STACK(b, parent, frame);
 	}
+	/* Direct builder calls: generated events on stack ids. */
 	for (int i = 1; i < STACKS; i++) {
 		uint64_t r = rnd(&x);
 
@@ -438,10 +415,10 @@ TEST(wide_node_bounded)
 	uint32_t n;
 
 	for (int i = 0; i < KIDS; i++) {
-		char name[16];
+		char line[32];
 
-		snprintf(name, sizeof(name), "k%d", i);
-		capture_builder_event(b, call(b, 0, name), i < 3 ? 1000000 : 1, 1, EV_ALLOC);
+		snprintf(line, sizeof(line), "k%d@x.c +%d", i, i < 3 ? 1000000 : 1);
+		FX_ADD(b, line);
 	}
 	cap = capture_builder_finish(b);
 	peak_tree(&t, cap, TREE_ORDER_SIZE);

@@ -9,6 +9,7 @@
 #include "../check.h"
 #include "capture.h"
 #include "capture_builder.h"
+#include "fixture.h"
 #include "memray_native.h"
 
 /* File address (ip - 0x1000 - 1) -> frames, innermost first. */
@@ -48,15 +49,6 @@ struct fixture {
 	uint32_t nodes;		/* native node of the deepest trace */
 };
 
-static uint32_t named_frame(struct capture_builder *b, const char *fn, enum frame_kind kind)
-{
-	struct frame f = { .kind = (uint8_t)kind };
-
-	f.function = capture_builder_cstring(b, fn);
-	f.file = capture_builder_cstring(b, "app.py");
-	return capture_builder_frame(b, &f);
-}
-
 /* Native trace outermost-first: main, eval, call_x, eval, leaf/mid, one unmapped ip. */
 static void setup(struct fixture *fx, const struct native_resolver *res)
 {
@@ -74,9 +66,9 @@ static void setup(struct fixture *fx, const struct native_resolver *res)
 		parent = mr_native_node_count(&fx->n) - 1;
 	}
 	fx->nodes = (uint32_t)parent;
-	fx->pf[0] = named_frame(fx->b, "P0", FRAME_PYTHON);
-	fx->pf[1] = named_frame(fx->b, "P1", FRAME_PYTHON);
-	fx->pf[2] = named_frame(fx->b, "P2", FRAME_PYTHON);
+	fx->pf[0] = FX_FRAME(fx->b, "P0@app.py");
+	fx->pf[1] = FX_FRAME(fx->b, "P1@app.py");
+	fx->pf[2] = FX_FRAME(fx->b, "P2@app.py");
 	fx->py[0] = mr_native_py_push(&fx->n, 0, fx->pf[0], true);
 	fx->py[1] = mr_native_py_push(&fx->n, fx->py[0], fx->pf[1], false);
 	fx->py[2] = mr_native_py_push(&fx->n, fx->py[1], fx->pf[2], true);
@@ -100,7 +92,7 @@ static void expect(struct fixture *fx, uint32_t stack, const char *want)
 	struct capture *cap;
 	char got[1024];
 
-	/* One event so the stack is kept; the capture is only read for names. */
+	/* One event so the stack is kept (direct: mr_native's stack id); only names are read. */
 	capture_builder_event(fx->b, stack, 1, 1, EV_ALLOC);
 	mr_native_release(&fx->n);
 	cap = capture_builder_finish(fx->b);
@@ -137,7 +129,7 @@ TEST(python_left_over)
 
 	setup(&fx, &resolver);
 	/* A fourth Python frame (entry) with no eval call left: the Python stack alone. */
-	deeper = mr_native_py_push(&fx.n, fx.py[2], named_frame(fx.b, "P3", FRAME_PYTHON), true);
+	deeper = mr_native_py_push(&fx.n, fx.py[2], FX_FRAME(fx.b, "P3@app.py"), true);
 	expect(&fx, mr_native_stack(&fx.n, deeper, fx.nodes, 1, 1), "P0;P1;P2;P3");
 }
 
@@ -182,7 +174,7 @@ TEST(missing_image_is_warned)
 	mr_native_image(&n, "/gone/y.so", 10, 0x1000, segs, 1);
 	CHECK(mr_native_add_node(&n, 0x1010, 0));
 	stack = mr_native_stack(&n, 0, 1, 1, 0);
-	capture_builder_event(b, stack, 1, 1, EV_ALLOC);
+	capture_builder_event(b, stack, 1, 1, EV_ALLOC);	/* direct: mr_native's stack id */
 	mr_native_finish(&n);
 	mr_native_release(&n);
 	cap = capture_builder_finish(b);

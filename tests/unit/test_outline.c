@@ -12,43 +12,23 @@
 
 #include "../check.h"
 #include "capture_builder.h"
+#include "fixture.h"
 #include "outline.h"
 #include "snapshot.h"
 #include "tree.h"
 
-static uint32_t frame(struct capture_builder *b, const char *fn)
-{
-	struct frame f = { 0 };
-
-	f.function = capture_builder_cstring(b, fn);
-	f.file = capture_builder_cstring(b, "prog.c");
-	f.line = 1;
-	f.kind = FRAME_NATIVE;
-	return capture_builder_frame(b, &f);
-}
-
 static struct capture *small(void)
 {
-	struct capture_builder *b = capture_builder_new();
-	struct capture_meta *m = capture_builder_meta(b);
-	uint32_t s_main, s_work, s_a, s_b, s_other;
-
-	m->format = "heaptrack";
-	m->has_totals = true;
-	m->has_event_stream = true;
-	s_main = capture_builder_stack(b, 0, frame(b, "main"));
-	s_work = capture_builder_stack(b, s_main, frame(b, "work"));
-	s_a = capture_builder_stack(b, s_work, frame(b, "leaf_a"));
-	s_b = capture_builder_stack(b, s_work, frame(b, "leaf_b"));
-	s_other = capture_builder_stack(b, s_main, frame(b, "other"));
-	capture_builder_event(b, s_a, 60, 1, EV_ALLOC);
-	capture_builder_event(b, s_a, 40, 1, EV_ALLOC);
-	capture_builder_event(b, s_b, 50, 1, EV_ALLOC);
-	capture_builder_event(b, s_other, 7, 1, EV_ALLOC);
-	capture_builder_event(b, s_a, -60, -1, 0);
-	capture_builder_event(b, s_a, -40, -1, 0);
-	capture_builder_event(b, s_b, -50, -1, 0);
-	return capture_builder_finish(b);
+	/* has_totals and has_event_stream: true as in every new capture. */
+	return FX_CAPTURE("meta: format=heaptrack",
+			  "frames: @prog.c:1",
+			  "main;work;leaf_a +60",
+			  "main;work;leaf_a +40",
+			  "main;work;leaf_b +50",
+			  "main;other +7",
+			  "main;work;leaf_a -60",
+			  "main;work;leaf_a -40",
+			  "main;work;leaf_b -50");
 }
 
 static const char *fn_of(const struct tree *t, uint32_t node)

@@ -30,6 +30,7 @@
 
 #include "../check.h"
 #include "capture_builder.h"
+#include "fixture.h"
 #include "snapshot.h"
 #include "stages.h"
 
@@ -37,48 +38,23 @@ struct ids {
 	uint32_t boot, main, parse, cal, helper;	/* stack ids */
 };
 
-static uint32_t frame(struct capture_builder *b, const char *fn, const char *file,
-		      enum frame_kind kind)
-{
-	struct frame f = { 0 };
-
-	f.function = capture_builder_cstring(b, fn);
-	f.file = capture_builder_cstring(b, file);
-	f.line = 1;
-	f.kind = (uint8_t)kind;
-	return capture_builder_frame(b, &f);
-}
-
 static struct capture *staged(struct ids *s)
 {
-	struct capture_builder *b = capture_builder_new();
-	struct capture_meta *m = capture_builder_meta(b);
+	/* has_totals and has_event_stream: true as in every new capture. */
+	struct capture *cap = FX_CAPTURE("meta: format=heaptrack", "frames: @prog.c:1",
+					 "time: 0", "boot +10", "main;parse +100",
+					 "time: 2", "main;parse +50", "main;parse -100",
+					 "time: 5", "main;calibrate +200",
+					 "main;calibrate;helper +30",
+					 "time: 7", "boot -10", "main;calibrate -200",
+					 "time: 9", "main;parse +60", "main +5", "main;parse -50");
 
-	m->format = "heaptrack";
-	m->has_totals = true;
-	m->has_event_stream = true;
-	s->boot = capture_builder_stack(b, 0, frame(b, "boot", "prog.c", FRAME_NATIVE));
-	s->main = capture_builder_stack(b, 0, frame(b, "main", "prog.c", FRAME_NATIVE));
-	s->parse = capture_builder_stack(b, s->main, frame(b, "parse", "prog.c", FRAME_NATIVE));
-	s->cal = capture_builder_stack(b, s->main, frame(b, "calibrate", "prog.c", FRAME_NATIVE));
-	s->helper = capture_builder_stack(b, s->cal, frame(b, "helper", "prog.c", FRAME_NATIVE));
-	capture_builder_time(b, 0);
-	capture_builder_event(b, s->boot, 10, 1, EV_ALLOC);
-	capture_builder_event(b, s->parse, 100, 1, EV_ALLOC);
-	capture_builder_time(b, 2);
-	capture_builder_event(b, s->parse, 50, 1, EV_ALLOC);
-	capture_builder_event(b, s->parse, -100, -1, 0);
-	capture_builder_time(b, 5);
-	capture_builder_event(b, s->cal, 200, 1, EV_ALLOC);
-	capture_builder_event(b, s->helper, 30, 1, EV_ALLOC);
-	capture_builder_time(b, 7);
-	capture_builder_event(b, s->boot, -10, -1, 0);
-	capture_builder_event(b, s->cal, -200, -1, 0);
-	capture_builder_time(b, 9);
-	capture_builder_event(b, s->parse, 60, 1, EV_ALLOC);
-	capture_builder_event(b, s->main, 5, 1, EV_ALLOC);
-	capture_builder_event(b, s->parse, -50, -1, 0);
-	return capture_builder_finish(b);
+	s->boot = FX_FIND(cap, "boot");
+	s->main = FX_FIND(cap, "main");
+	s->parse = FX_FIND(cap, "main;parse");
+	s->cal = FX_FIND(cap, "main;calibrate");
+	s->helper = FX_FIND(cap, "main;calibrate;helper");
+	return cap;
 }
 
 static void check_row(const struct stage_row *r, const char *name, uint32_t calls,
@@ -216,22 +192,17 @@ TEST(row_snapshots)
 
 TEST(marks_and_slices)
 {
-	struct capture_builder *b = capture_builder_new();
-	uint32_t st_a = capture_builder_stack(b, 0, frame(b, "a", "x.c", FRAME_NATIVE));
-	struct capture *cap;
+	struct capture *cap = FX_CAPTURE("frames: @x.c:1",
+					 "a +7",		/* before the first mark */
+					 "mark: load",
+					 "a +100",
+					 "mark: work",
+					 "a -100",
+					 "a +40");
 	struct stages st;
 	struct stages_spec marks = { STAGES_MARKS, 0, NULL, 0 };
 	struct stages_spec slices = { STAGES_SLICES, 2, NULL, 0 };
 
-	capture_builder_meta(b)->has_totals = true;
-	capture_builder_meta(b)->has_event_stream = true;
-	capture_builder_event(b, st_a, 7, 1, EV_ALLOC);		/* before the first mark */
-	capture_builder_mark(b, "load");
-	capture_builder_event(b, st_a, 100, 1, EV_ALLOC);
-	capture_builder_mark(b, "work");
-	capture_builder_event(b, st_a, -100, -1, 0);
-	capture_builder_event(b, st_a, 40, 1, EV_ALLOC);
-	cap = capture_builder_finish(b);
 	stages_compute(&st, cap, &marks);
 	CHECK_EQ_I64(st.n, 3);
 	check_row(&st.rows[0], "load", 1, 100, 1, 0, 0, 100, 107, 107);
@@ -290,27 +261,14 @@ TEST(empty_capture)
  */
 TEST(two_files_and_native_frames)
 {
-	struct capture_builder *b = capture_builder_new();
-	uint32_t tool, run, leaf, smain, work, shim, work2, cfn;
-	struct capture *cap;
+	struct capture *cap = FX_CAPTURE("frames: @script.py:1",
+					 "main@tool.py;run@tool.py;namedtuple@c.py +10",
+					 "main@tool.py;run@tool.py;main;work +1000",
+					 "main@tool.py;run@tool.py;main;PyObject_Call@;work2 +500",
+					 "main@tool.py;run@tool.py;main;memcpy@ +3");
 	struct stages st;
 	struct stages_spec spec = { STAGES_UNDER, 0, "main", STAGES_MERGE };
 
-	capture_builder_meta(b)->has_totals = true;
-	capture_builder_meta(b)->has_event_stream = true;
-	tool = capture_builder_stack(b, 0, frame(b, "main", "tool.py", FRAME_PYTHON));
-	run = capture_builder_stack(b, tool, frame(b, "run", "tool.py", FRAME_PYTHON));
-	leaf = capture_builder_stack(b, run, frame(b, "namedtuple", "c.py", FRAME_PYTHON));
-	smain = capture_builder_stack(b, run, frame(b, "main", "script.py", FRAME_PYTHON));
-	work = capture_builder_stack(b, smain, frame(b, "work", "script.py", FRAME_PYTHON));
-	shim = capture_builder_stack(b, smain, frame(b, "PyObject_Call", "", FRAME_NATIVE));
-	work2 = capture_builder_stack(b, shim, frame(b, "work2", "script.py", FRAME_PYTHON));
-	cfn = capture_builder_stack(b, smain, frame(b, "memcpy", "", FRAME_NATIVE));
-	capture_builder_event(b, leaf, 10, 1, EV_ALLOC);
-	capture_builder_event(b, work, 1000, 1, EV_ALLOC);
-	capture_builder_event(b, work2, 500, 1, EV_ALLOC);
-	capture_builder_event(b, cfn, 3, 1, EV_ALLOC);
-	cap = capture_builder_finish(b);
 	stages_compute(&st, cap, &spec);
 	CHECK_EQ_I64(st.n, 3);
 	CHECK(!strcmp(st.rows[0].name, "work"));
@@ -330,17 +288,6 @@ TEST(two_files_and_native_frames)
 	capture_free(cap);
 }
 
-static uint32_t line_frame(struct capture_builder *b, const char *fn, uint32_t line)
-{
-	struct frame f = { 0 };
-
-	f.function = capture_builder_cstring(b, fn);
-	f.file = capture_builder_cstring(b, "script.py");
-	f.line = line;
-	f.kind = FRAME_PYTHON;
-	return capture_builder_frame(b, &f);
-}
-
 /*
  * No event stream (memray --aggregate): the events are the peak snapshot,
  * then the deltas to the end.  `late` (called at main:30) is interned before
@@ -349,28 +296,19 @@ static uint32_t line_frame(struct capture_builder *b, const char *fn, uint32_t l
  */
 TEST(live_only)
 {
-	struct capture_builder *b = capture_builder_new();
-	uint32_t late, early, boot;
-	struct capture *cap;
+	struct capture *cap = FX_CAPTURE("meta: format=memray peak=last aggregated",
+					 "frames: @script.py",
+					 "main:30;late:3 +100",
+					 "main:10;early:5 +40 x2",
+					 "boot:1 +7",
+					 "main:30;late:3 -100",
+					 "main:10;early:5 -15");
+	uint32_t early = FX_FIND(cap, "main;early"), boot = FX_FIND(cap, "boot");
 	struct stages st;
 	struct stages_spec spec = { STAGES_UNDER, 0, "main", 0 };
 	struct stages_spec slices = { STAGES_SLICES, 4, NULL, 0 };
 	struct snapshot all, alive;
 
-	capture_builder_meta(b)->format = "memray";
-	capture_builder_meta(b)->peak_rule = PEAK_LAST_MAX;
-	late = capture_builder_stack(b, capture_builder_stack(b, 0, line_frame(b, "main", 30)),
-				     line_frame(b, "late", 3));
-	early = capture_builder_stack(b, capture_builder_stack(b, 0, line_frame(b, "main", 10)),
-				      line_frame(b, "early", 5));
-	boot = capture_builder_stack(b, 0, line_frame(b, "boot", 1));
-	capture_builder_event(b, late, 100, 1, 0);
-	capture_builder_event(b, early, 40, 2, 0);
-	capture_builder_event(b, boot, 7, 1, 0);
-	capture_builder_event(b, late, -100, -1, 0);
-	capture_builder_event(b, early, -15, -1, 0);
-	capture_builder_meta(b)->has_event_stream = false;
-	cap = capture_builder_finish(b);
 	CHECK(!stages_unavailable(cap, &spec));
 	CHECK_EQ_I64(stages_compute(&st, cap, &spec), 0);
 	CHECK(st.live_only);

@@ -12,17 +12,9 @@
 
 #include "../check.h"
 #include "capture_builder.h"
+#include "fixture.h"
 #include "registry.h"
 #include "timeline.h"
-
-static uint32_t one_stack(struct capture_builder *b, const char *fn)
-{
-	struct frame f = { 0 };
-
-	f.function = capture_builder_cstring(b, fn);
-	f.kind = FRAME_NATIVE;
-	return capture_builder_stack(b, 0, capture_builder_frame(b, &f));
-}
 
 /*
  * t=0 +10 +20 | t=30 -5 | t=60 +100 -100 (spike) | t=99 +1, duration 100.
@@ -30,23 +22,12 @@ static uint32_t one_stack(struct capture_builder *b, const char *fn)
  */
 static struct capture *timed(void)
 {
-	struct capture_builder *b = capture_builder_new();
-	uint32_t s = one_stack(b, "f");
-
-	capture_builder_meta(b)->duration_ms = 100;
-	capture_builder_event(b, s, 10, 1, EV_ALLOC);
-	capture_builder_event(b, s, 20, 1, EV_ALLOC);
-	capture_builder_time(b, 30);
-	capture_builder_event(b, s, -5, -1, 0);
-	capture_builder_time(b, 60);
-	capture_builder_event(b, s, 100, 1, EV_ALLOC);
-	capture_builder_event(b, s, -100, -1, 0);
-	capture_builder_time(b, 99);
-	capture_builder_event(b, s, 1, 1, EV_ALLOC);
-	capture_builder_rss(b, 10, 4096);
-	capture_builder_rss(b, 20, 8192);
-	capture_builder_rss(b, 70, 2048);
-	return capture_builder_finish(b);
+	return FX_CAPTURE("meta: duration=100",
+			  "f +10", "f +20",
+			  "time: 30", "f -5",
+			  "time: 60", "f +100", "f -100",
+			  "time: 99", "f +1",
+			  "rss: 10 4096", "rss: 20 8192", "rss: 70 2048");
 }
 
 TEST(timed_columns)
@@ -119,16 +100,12 @@ TEST(timed_columns)
 
 TEST(event_slices)
 {
-	struct capture_builder *b = capture_builder_new();
-	uint32_t s = one_stack(b, "f");
-	struct capture *cap;
+	/* Heap after each event: 1 3 6 10 15 21 28 36 45 55; no time marks. */
+	struct capture *cap = FX_CAPTURE("f +1", "f +2", "f +3", "f +4", "f +5",
+					 "f +6", "f +7", "f +8", "f +9", "f +10",
+					 "rss: 5 1048576");
 	struct timeline tl;
 
-	/* Heap after each event: 1 3 6 10 15 21 28 36 45 55; no time marks. */
-	for (int i = 1; i <= 10; i++)
-		capture_builder_event(b, s, i, 1, EV_ALLOC);
-	capture_builder_rss(b, 5, 1 << 20);
-	cap = capture_builder_finish(b);
 	timeline_compute(&tl, cap, 4, NULL, NULL);
 	CHECK_EQ_I64(tl.mode, TIMELINE_BY_EVENT);
 	CHECK_EQ_I64(tl.duration_ms, -1);
@@ -256,11 +233,12 @@ static struct capture *random_capture(enum peak_rule rule, int timed_marks)
 
 	capture_builder_meta(b)->peak_rule = rule;
 	for (int i = 0; i < STACKS; i++) {
-		char name[16];
+		char frame[16];
 
-		snprintf(name, sizeof(name), "s%d", i);
-		stacks[i] = one_stack(b, name);
+		snprintf(frame, sizeof(frame), "s%d", i);
+		stacks[i] = FX_STACK(b, 0, frame);
 	}
+	/* Direct builder calls: 3M generated events and time marks on stack ids. */
 	for (uint32_t e = 0; e < EVENTS; e++) {
 		uint64_t r = rnd(&x);
 		int k = (int)(r % STACKS);
