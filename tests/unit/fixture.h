@@ -15,7 +15,7 @@
  *	mark: NAME		a stage mark before the next event
  *	frames: DEFAULTS	see below
  *	meta: KEY...		format=heaptrack|memray|mtui, peak=first|last,
- *				duration=MS, aggregated; before the first event
+ *				duration=MS, aggregated; before the events
  *
  * xC makes the count C (-C for a free); temp adds EV_TEMPORARY.  In an
  * aggregated capture (meta has_event_stream false) "+N" is a plain delta of
@@ -88,6 +88,7 @@ struct fx_ctx {
 	int idx;		/* 1-based number of the line in its call; 0: a lone spec */
 	const char *text;	/* the line or spec being read */
 	struct fx_spec def;	/* from "frames:" */
+	bool had_event;		/* an event line came before in this call */
 };
 
 static inline _Noreturn __attribute__((format(printf, 2, 3)))
@@ -246,7 +247,7 @@ static inline uint32_t fx_path(const struct fx_ctx *c, struct capture_builder *b
 	return parent;
 }
 
-static inline void fx_event(const struct fx_ctx *c, struct capture_builder *b, uint32_t stack,
+static inline void fx_event(struct fx_ctx *c, struct capture_builder *b, uint32_t stack,
 			    const struct fx_str *w, size_t n)
 {
 	uint64_t bytes, count = 1;
@@ -270,6 +271,7 @@ static inline void fx_event(const struct fx_ctx *c, struct capture_builder *b, u
 	}
 	if (alloc && capture_builder_meta(b)->has_event_stream)
 		flags |= EV_ALLOC;
+	c->had_event = true;
 	capture_builder_event(b, stack, alloc ? (int64_t)bytes : -(int64_t)bytes,
 			      alloc ? (int32_t)count : -(int32_t)count, flags);
 }
@@ -333,8 +335,8 @@ static inline void fx_directive(struct fx_ctx *c, struct capture_builder *b,
 	} else if (fx_is(w[0], "meta:")) {
 		if (n < 2)
 			fx_fail(c, "expected \"meta: KEY...\"");
-		if (capture_builder_event_count(b))
-			fx_fail(c, "meta: after the first event");
+		if (c->had_event)
+			fx_fail(c, "meta: after an event");
 		for (size_t i = 1; i < n; i++)
 			fx_meta(c, b, w[i]);
 	} else {

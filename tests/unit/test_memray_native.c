@@ -1,6 +1,6 @@
 /*
  * Unit tests of memray's hybrid stacks (formats/memray_native.c) against the
- * rules of shared/formats/memray.md §6.3-6.4, with a fake resolver: one image
+ * rules of docs/formats/memray.md §6.3-6.4, with a fake resolver: one image
  * of two segments at load bias 0x1000, symbols by file address.
  */
 #include <stdio.h>
