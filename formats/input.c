@@ -217,11 +217,6 @@ enum input_codec input_codec(const struct input *in)
 	return in->codec;
 }
 
-const char *input_path(const struct input *in)
-{
-	return in->path;
-}
-
 uint64_t input_file_size(const struct input *in)
 {
 	return in->file_size;
@@ -249,16 +244,12 @@ uint64_t input_offset(const struct input *in)
 	return in->win_start + in->pos;
 }
 
-uint64_t input_raw_offset(const struct input *in)
+/* The position in the file itself (input_offset is in the decoded stream). */
+static uint64_t raw_offset(const struct input *in)
 {
 	if (in->codec == CODEC_PLAIN)
 		return input_offset(in);
 	return in->raw_read - (in->raw_len - in->raw_pos);
-}
-
-bool input_stream_complete(const struct input *in)
-{
-	return !in->failed && (in->codec == CODEC_PLAIN || in->stream_end);
 }
 
 const struct mt_error *input_stream_error(const struct input *in)
@@ -287,7 +278,7 @@ static void fail_stream(struct input *in, enum mt_err_code code, const char *wha
 	if (in->failed)
 		return;
 	in->failed = true;
-	mt_error_set(&in->stream_err, code, input_raw_offset(in), "%s stream %s",
+	mt_error_set(&in->stream_err, code, raw_offset(in), "%s stream %s",
 		     input_codec_name(in->codec), what);
 }
 
@@ -370,7 +361,7 @@ static size_t decode_some(struct input *in, uint8_t *dst, size_t room)
 
 static void report_progress(struct input *in)
 {
-	uint64_t done = input_raw_offset(in);
+	uint64_t done = raw_offset(in);
 
 	if (!in->progress || done < in->progress_next)
 		return;

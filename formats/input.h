@@ -9,8 +9,8 @@
  * window and the decompressor's own state, whatever the file size.
  *
  * Offsets: input_offset() is the position in the decoded stream (what record
- * errors report); input_raw_offset() the position in the file itself.
- * For plain files the two are equal.
+ * errors report); a decode error of the compressed stream reports the
+ * position in the file itself.  For plain files the two are equal.
  */
 #ifndef MT_INPUT_H
 #define MT_INPUT_H
@@ -43,7 +43,6 @@ void input_close(struct input *in);
 
 enum input_codec input_codec(const struct input *in);
 const char *input_codec_name(enum input_codec codec);
-const char *input_path(const struct input *in);
 uint64_t input_file_size(const struct input *in);
 
 /*
@@ -60,7 +59,6 @@ size_t input_avail(const struct input *in);
 void input_consume(struct input *in, size_t n);
 
 uint64_t input_offset(const struct input *in);
-uint64_t input_raw_offset(const struct input *in);
 
 /*
  * For plain files: makes the stream end after the last nonzero byte (memray
@@ -69,11 +67,6 @@ uint64_t input_raw_offset(const struct input *in);
  */
 uint64_t input_trim_trailing_zeros(struct input *in);
 
-/*
- * Whether the stream so far ended cleanly: false when the compressed stream
- * stopped before its end marker (a cut .zst/.gz/.lz4).  Meaningful at the end.
- */
-bool input_stream_complete(const struct input *in);
 /* The decode error that ended the stream early, or NULL. */
 const struct mt_error *input_stream_error(const struct input *in);
 

@@ -16,7 +16,8 @@ static const struct reader *const readers[] = {
 	&heaptrack_reader,
 };
 
-const char *formats_names(void)
+/* "memray, heaptrack" */
+static const char *formats_names(void)
 {
 	return "memray, heaptrack";
 }

@@ -35,7 +35,5 @@ int formats_load(const char *path, const struct load_options *opt, struct captur
 /* The same over bytes in memory (fuzzing, tests). */
 int formats_load_mem(const uint8_t *data, size_t size, const char *name,
 		     const struct load_options *opt, struct capture **out, struct mt_error *err);
-/* "memray, heaptrack" */
-const char *formats_names(void);
 
 #endif

@@ -29,10 +29,7 @@ void app_release(struct app *app)
 
 void app_set_selection(struct app *app, const uint64_t *keys, size_t len)
 {
-	if (len > app->sel_cap) {
-		app->sel_cap = len * 2;
-		app->sel = xrealloc_array(app->sel, app->sel_cap, sizeof(*app->sel));
-	}
+	XGROW(app->sel, app->sel_cap, len);
 	if (len)
 		memmove(app->sel, keys, len * sizeof(*keys));
 	app->sel_len = len;

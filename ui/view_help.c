@@ -6,6 +6,8 @@
  * explorer (views.c; keys of views it does not have are left out) and the
  * metrics (metric.h).
  */
+#include "view.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,6 @@
 #include "app.h"
 #include "keys.h"
 #include "metric.h"
-#include "view.h"
 #include "views.h"
 #include "xalloc.h"
 
@@ -82,10 +83,7 @@ static void add_row(struct view_help *v, size_t *cap, const char *keys, const ch
 {
 	struct help_row *r;
 
-	if (v->n_rows == *cap) {
-		*cap = *cap ? 2 * *cap : 64;
-		v->rows = xrealloc_array(v->rows, *cap, sizeof(*v->rows));
-	}
+	v->rows = xgrow(v->rows, cap, v->n_rows + 1, sizeof(*v->rows));
 	r = &v->rows[v->n_rows++];
 	snprintf(r->keys, sizeof(r->keys), "%s", keys);
 	if (len >= sizeof(r->text))

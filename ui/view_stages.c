@@ -34,17 +34,18 @@
  * of the capture; everything allocated (t there), the start-to-end diff (d
  * there) and Space + d say they are not available.
  */
+#include "view.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
-#include "outline_keys.h"
 #include "fmt.h"
 #include "outline.h"
+#include "outline_keys.h"
 #include "stages.h"
-#include "view.h"
 #include "view_tree.h"
 #include "xalloc.h"
 
@@ -476,7 +477,6 @@ struct stage_source {
 };
 
 #define NOT_AVAILABLE "not available: an aggregated capture (memray --aggregate) has no event stream"
-
 
 static void source_weights(struct tree_source *base, const struct capture *cap, unsigned variant,
 			   struct snapshot *w)

@@ -17,6 +17,8 @@
  * and the peak mark under its column, and a line describing the cursor's
  * column.
  */
+#include "view.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +29,6 @@
 #include "glyphs.h"
 #include "snapshot.h"
 #include "timeline.h"
-#include "view.h"
 #include "xalloc.h"
 
 #define AXIS_LABEL_COLS 10	/* y labels: "13.6 MiB" */

@@ -78,11 +78,7 @@ static void add_side(struct diff *d, struct hashmap *idx, size_t *cap_changes, i
 			continue;
 		i = hashmap_get(idx, keys[s]);
 		if (i == HASHMAP_NONE) {
-			if (d->n == *cap_changes) {
-				*cap_changes = *cap_changes ? 2 * *cap_changes : 64;
-				d->changes = xrealloc_array(d->changes, *cap_changes,
-							    sizeof(*d->changes));
-			}
+			d->changes = xgrow(d->changes, cap_changes, d->n + 1, sizeof(*d->changes));
 			i = (uint32_t)d->n++;
 			c = &d->changes[i];
 			memset(c, 0, sizeof(*c));

@@ -81,9 +81,8 @@ static uint32_t new_node(struct build *bd, uint32_t parent, uint64_t key, int si
 	struct tree_node *nd;
 
 	if (dt->t.n == dt->t.cap_nodes) {
-		dt->t.cap_nodes = dt->t.cap_nodes ? dt->t.cap_nodes * 2 : 256;
-		dt->t.nodes = xrealloc_array(dt->t.nodes, dt->t.cap_nodes, sizeof(*dt->t.nodes));
-		dt->dn = xrealloc_array(dt->dn, dt->t.cap_nodes, sizeof(*dt->dn));
+		XGROW(dt->t.nodes, dt->t.cap_nodes, (size_t)dt->t.n + 1);
+		dt->dn = xrealloc_array(dt->dn, dt->t.cap_nodes, sizeof(*dt->dn));	/* in step */
 	}
 	nd = &dt->t.nodes[dt->t.n];
 	memset(nd, 0, sizeof(*nd));
@@ -149,10 +148,7 @@ static void add_top_down(struct build *bd, int side, const struct snapshot *w)
 		if (!w->bytes[s] && !w->count[s])
 			continue;
 		while (node_of[up] == TREE_NONE) {
-			if (depth == path_cap) {
-				path_cap = path_cap ? path_cap * 2 : 64;
-				path = xrealloc_array(path, path_cap, sizeof(*path));
-			}
+			XGROW(path, path_cap, depth + 1);
 			path[depth++] = up;
 			up = capture_stack(cap, up)->parent;
 		}

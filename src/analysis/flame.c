@@ -61,10 +61,7 @@ static uint32_t push_span(struct flame *fl, uint32_t node, uint32_t x, uint32_t 
 {
 	struct flame_span *sp;
 
-	if (fl->n_spans == fl->cap_spans) {
-		fl->cap_spans = fl->cap_spans ? fl->cap_spans * 2 : 256;
-		fl->spans = xrealloc_array(fl->spans, fl->cap_spans, sizeof(*fl->spans));
-	}
+	XGROW(fl->spans, fl->cap_spans, (size_t)fl->n_spans + 1);
 	sp = &fl->spans[fl->n_spans];
 	memset(sp, 0, sizeof(*sp));
 	sp->node = node;
@@ -80,10 +77,7 @@ static uint32_t push_span(struct flame *fl, uint32_t node, uint32_t x, uint32_t 
 /* Opens the next row at the current end of spans. */
 static void push_row(struct flame *fl)
 {
-	if (fl->n_rows + 2 > fl->cap_rows) {
-		fl->cap_rows = fl->cap_rows ? fl->cap_rows * 2 : 64;
-		fl->row_start = xrealloc_array(fl->row_start, fl->cap_rows, sizeof(*fl->row_start));
-	}
+	XGROW(fl->row_start, fl->cap_rows, (size_t)fl->n_rows + 2);
 	fl->row_start[fl->n_rows++] = fl->n_spans;
 	fl->row_start[fl->n_rows] = fl->n_spans;
 }

@@ -54,9 +54,11 @@ struct flame {
 	uint32_t width;			/* cells */
 	uint64_t total;			/* |total| of the zoom node: `width` cells */
 	struct flame_span *spans;	/* all rows, row after row */
-	uint32_t n_spans, cap_spans;
+	uint32_t n_spans;
+	size_t cap_spans;
 	uint32_t *row_start;		/* row r is spans[row_start[r], row_start[r + 1]) */
-	uint32_t n_rows, cap_rows;
+	uint32_t n_rows;
+	size_t cap_rows;
 };
 
 /* A cursor in a layout: span idx of row. */

@@ -162,10 +162,6 @@ static bool stack_suppressed(const struct capture *cap, uint32_t stack, uint8_t 
 	return false;
 }
 
-int snapshot_stack_suppressed(const struct capture *cap, uint32_t stack)
-{
-	return stack_suppressed(cap, stack, NULL);
-}
 
 void snapshot_leaks(struct snapshot *s, const struct capture *cap, struct snapshot *suppressed)
 {

@@ -45,7 +45,4 @@ void snapshot_recount(struct snapshot *s);
 /* A deep copy of src into dst (dst's own arrays; release both). */
 void snapshot_dup(struct snapshot *dst, const struct snapshot *src);
 
-/* Whether the capture's suppression patterns match any frame of stack. */
-int snapshot_stack_suppressed(const struct capture *cap, uint32_t stack);
-
 #endif

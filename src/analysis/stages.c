@@ -68,10 +68,7 @@ static void row_init(struct stage_row *r, const char *name)
 
 static uint32_t add_row(struct pass *p, const char *name)
 {
-	if (p->n_rows == p->cap_rows) {
-		p->cap_rows = p->cap_rows ? 2 * p->cap_rows : 16;
-		p->rows = xrealloc_array(p->rows, p->cap_rows, sizeof(*p->rows));
-	}
+	XGROW(p->rows, p->cap_rows, p->n_rows + 1);
 	row_init(&p->rows[p->n_rows], name);
 	return (uint32_t)p->n_rows++;
 }
@@ -289,10 +286,7 @@ static void count_top(struct pass *p, uint32_t row, const struct event *ev)
 	uint32_t i = hashmap_get(&p->top_idx, key);
 
 	if (i == HASHMAP_NONE) {
-		if (p->n_top == p->cap_top) {
-			p->cap_top = p->cap_top ? 2 * p->cap_top : 64;
-			p->top_bytes = xrealloc_array(p->top_bytes, p->cap_top, sizeof(int64_t));
-		}
+		XGROW(p->top_bytes, p->cap_top, p->n_top + 1);
 		i = (uint32_t)p->n_top++;
 		p->top_bytes[i] = 0;
 		hashmap_put(&p->top_idx, key, i);

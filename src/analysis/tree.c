@@ -61,10 +61,7 @@ static uint32_t new_node(struct tree *t, uint32_t parent, uint32_t frame)
 {
 	struct tree_node *nd;
 
-	if (t->n == t->cap_nodes) {
-		t->cap_nodes = t->cap_nodes ? t->cap_nodes * 2 : 256;
-		t->nodes = xrealloc_array(t->nodes, t->cap_nodes, sizeof(*t->nodes));
-	}
+	XGROW(t->nodes, t->cap_nodes, (size_t)t->n + 1);
 	nd = &t->nodes[t->n];
 	memset(nd, 0, sizeof(*nd));
 	nd->parent = parent;
@@ -114,10 +111,7 @@ static void build_top_down(struct tree *t, const struct snapshot *w)
 			continue;
 		/* Collect the unmaterialised part of the path, leaf first. */
 		while (node_of[up] == TREE_NONE) {
-			if (depth == path_cap) {
-				path_cap = path_cap ? path_cap * 2 : 64;
-				path = xrealloc_array(path, path_cap, sizeof(*path));
-			}
+			XGROW(path, path_cap, depth + 1);
 			path[depth++] = up;
 			up = capture_stack(cap, up)->parent;
 		}
@@ -226,10 +220,7 @@ void tree_sort(struct tree *t, enum tree_order order)
 		size_t k = 0;
 
 		for (uint32_t c = t->nodes[i].first_child; c != TREE_NONE; c = t->nodes[c].next_sibling) {
-			if (k == kids_cap) {
-				kids_cap = kids_cap ? kids_cap * 2 : 64;
-				kids = xrealloc_array(kids, kids_cap, sizeof(*kids));
-			}
+			XGROW(kids, kids_cap, k + 1);
 			kids[k++] = c;
 		}
 		if (k < 2)

@@ -51,7 +51,8 @@ struct tree {
 	const struct capture *cap;
 	enum tree_direction dir;
 	struct tree_node *nodes;
-	uint32_t n, cap_nodes;
+	uint32_t n;
+	size_t cap_nodes;
 	struct idtable children;	/* node ids by (parent, merge key) */
 };
 

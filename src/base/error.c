@@ -10,7 +10,8 @@
 static const char *const err_names[] = { MT_ERRORS(MT_ERR_TEXT_ITEM) };
 #undef MT_ERR_TEXT_ITEM
 
-const char *mt_err_name(enum mt_err_code code)
+/* The text of a code ("corrupt data"); never NULL. */
+static const char *err_name(enum mt_err_code code)
 {
 	if ((unsigned)code >= MT_ERR__COUNT)
 		return "unknown error";
@@ -42,7 +43,7 @@ int mt_error_set(struct mt_error *err, enum mt_err_code code, uint64_t offset,
 
 void mt_error_format(const struct mt_error *err, char *buf, size_t size)
 {
-	const char *msg = err->msg[0] ? err->msg : mt_err_name(err->code);
+	const char *msg = err->msg[0] ? err->msg : err_name(err->code);
 
 	if (err->offset != MT_NO_OFFSET)
 		snprintf(buf, size, "%s%s%s (at byte %" PRIu64 ")", err->path ? err->path : "",

@@ -37,9 +37,6 @@ struct mt_error {
 	char msg[256];		/* what is wrong, without path or offset */
 };
 
-/* The text of a code ("corrupt data"); never NULL. */
-const char *mt_err_name(enum mt_err_code code);
-
 /*
  * Records an error and returns -code, so that callers can write
  * "return mt_error_set(err, MT_ERR_CORRUPT, off, "bad token 0x%02x", t);".

@@ -23,25 +23,11 @@ void vec_release(struct vec *v)
 	v->len = v->cap = 0;
 }
 
-void vec_reserve(struct vec *v, size_t cap)
-{
-	if (cap <= v->cap)
-		return;
-	v->data = xrealloc_array(v->data, cap, v->elem_size);
-	v->cap = cap;
-}
-
 void *vec_grow(struct vec *v, size_t n)
 {
 	void *p;
 
-	if (v->len + n > v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-
-		while (cap < v->len + n)
-			cap *= 2;
-		vec_reserve(v, cap);
-	}
+	v->data = xgrow(v->data, &v->cap, v->len + n, v->elem_size);
 	p = vec_at(v, v->len);
 	memset(p, 0, n * v->elem_size);
 	v->len += n;

@@ -22,7 +22,6 @@ void vec_release(struct vec *v);
 void *vec_push(struct vec *v, const void *elem);
 /* Appends n zeroed elements and returns a pointer to the first. */
 void *vec_grow(struct vec *v, size_t n);
-void vec_reserve(struct vec *v, size_t cap);
 /* Shrinks the allocation to len (after a build phase). */
 void vec_shrink(struct vec *v);
 

@@ -46,6 +46,20 @@ void *xrealloc_array(void *p, size_t nmemb, size_t size)
 	return q;
 }
 
+void *xgrow_slow(void *p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			BUG("xgrow: capacity overflow");
+		n *= 2;
+	}
+	p = xrealloc_array(p, n, elem);
+	*cap = n;
+	return p;
+}
+
 char *xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));

@@ -15,6 +15,18 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);
 /* Reallocates p to nmemb * size bytes; returns the new pointer (p is invalid after). */
 void *xrealloc_array(void *p, size_t nmemb, size_t size);
+/*
+ * Makes the array p, of *cap elements of elem bytes, hold at least need: the
+ * capacity doubles (from 16) until it does.  Returns the array, which may
+ * have moved; *cap is its new capacity.  XGROW(p, cap, need) does it for an
+ * array p and its size_t capacity cap, in place.
+ */
+void *xgrow_slow(void *p, size_t *cap, size_t need, size_t elem);
+static inline void *xgrow(void *p, size_t *cap, size_t need, size_t elem)
+{
+	return need <= *cap ? p : xgrow_slow(p, cap, need, elem);
+}
+#define XGROW(p, cap, need) ((p) = xgrow((p), &(cap), (need), sizeof(*(p))))
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 

@@ -121,10 +121,7 @@ void eventlog_append(struct eventlog *log, struct eventlog_writer *w, uint64_t e
 		take_checkpoint(log, w, n_stacks);
 	if (ev_idx % EVENTS_PER_CHUNK == 0 && ev_idx)
 		seal_chunk(log, w);
-	if (w->chunk_len + EVENT_MAX_BYTES > w->chunk_cap) {
-		w->chunk_cap = w->chunk_cap ? w->chunk_cap * 2 : 4096;
-		w->chunk = xrealloc_array(w->chunk, w->chunk_cap, 1);
-	}
+	XGROW(w->chunk, w->chunk_cap, w->chunk_len + EVENT_MAX_BYTES);
 	w->chunk_len += encode(w->chunk + w->chunk_len, ev);
 	ensure_live(w, n_stacks);
 	w->live_bytes[ev->stack] += ev->bytes;

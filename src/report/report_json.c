@@ -2,11 +2,12 @@
  * report_json: the machine-readable report.  The keys documented in
  * README.md are a contract: scripts rely on them; add keys, never rename.
  */
+#include "report.h"
+
 #include <inttypes.h>
 #include <string.h>
 
 #include "fmt.h"
-#include "report.h"
 
 static void json_kv_str(FILE *out, const char *key, const char *val, bool comma)
 {

@@ -4,12 +4,13 @@
  * chosen metric's call tree to the requested depth (nodes under 0.5% of the
  * root folded into one "more" line per parent).
  */
+#include "report.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
-#include "report.h"
 
 #define TREE_MIN_PERMILLE 5	/* show children worth at least 0.5% of the root */
 

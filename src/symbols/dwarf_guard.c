@@ -27,7 +27,11 @@ static uint64_t rd_uint(const uint8_t *p, size_t n, bool big_endian)
 	return v;
 }
 
-bool dwarf_guard_lists_ok(const uint8_t *p, size_t n, bool big_endian)
+/*
+ * True when p[0..n) is a well-formed sequence of DWARF 5 .debug_rnglists or
+ * .debug_loclists table headers (the entries themselves are not checked).
+ */
+static bool lists_ok(const uint8_t *p, size_t n, bool big_endian)
 {
 	size_t off = 0;
 
@@ -72,7 +76,7 @@ static bool lists_section_ok(struct elf_symbols *es, const char *name)
 
 	if (!elf_symbols_section(es, name, &data, &size))
 		return true;
-	return dwarf_guard_lists_ok(data, size, elf_symbols_big_endian(es));
+	return lists_ok(data, size, elf_symbols_big_endian(es));
 }
 
 bool dwarf_guard_file_ok(struct elf_symbols *es)

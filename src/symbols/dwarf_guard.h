@@ -19,10 +19,4 @@
 /* True when es's DWARF sections pass every check (or are absent). */
 bool dwarf_guard_file_ok(struct elf_symbols *es);
 
-/*
- * True when p[0..n) is a well-formed sequence of DWARF 5 .debug_rnglists or
- * .debug_loclists table headers (the entries themselves are not checked).
- */
-bool dwarf_guard_lists_ok(const uint8_t *p, size_t n, bool big_endian);
-
 #endif

@@ -49,18 +49,6 @@ bool outline_is_open(const struct outline *o, uint32_t node)
 	return nd->first_child != TREE_NONE && hashmap_get(&o->open, nd->key) != HASHMAP_NONE;
 }
 
-static void rows_reserve(struct outline *o, size_t n)
-{
-	size_t cap = o->rows_cap ? o->rows_cap : 256;
-
-	if (n <= o->rows_cap)
-		return;
-	while (cap < n)
-		cap *= 2;
-	o->rows = xrealloc_array(o->rows, cap, sizeof(*o->rows));
-	o->rows_cap = cap;
-}
-
 /* Appends the visible rows below node (not node itself) to *buf. */
 static void walk_below(const struct outline *o, uint32_t node, uint32_t **buf, size_t *n,
 		       size_t *cap)
@@ -72,10 +60,7 @@ static void walk_below(const struct outline *o, uint32_t node, uint32_t **buf, s
 		return;
 	c = nodes[node].first_child;
 	while (c != TREE_NONE) {
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 256;
-			*buf = xrealloc_array(*buf, *cap, sizeof(**buf));
-		}
+		*buf = xgrow(*buf, cap, *n + 1, sizeof(**buf));
 		(*buf)[(*n)++] = c;
 		if (outline_is_open(o, c)) {
 			c = nodes[c].first_child;
@@ -98,10 +83,7 @@ static void remember_path(struct outline *o)
 	if (nd == TREE_NONE)
 		return;
 	depth = o->t->nodes[nd].depth + 1;
-	if (depth > o->path_cap) {
-		o->path_cap = depth * 2;
-		o->path = xrealloc_array(o->path, o->path_cap, sizeof(*o->path));
-	}
+	XGROW(o->path, o->path_cap, depth);
 	o->path_len = depth;
 	for (; nd != TREE_NONE; nd = o->t->nodes[nd].parent)
 		o->path[--depth] = o->t->nodes[nd].key;
@@ -112,12 +94,13 @@ static void rebuild_rows(struct outline *o)
 	o->n_rows = 0;
 	if (!o->t || !o->t->n)
 		return;
-	rows_reserve(o, 1);
+	XGROW(o->rows, o->rows_cap, 1);
 	o->rows[o->n_rows++] = 0;
 	walk_below(o, 0, &o->rows, &o->n_rows, &o->rows_cap);
 }
 
-size_t outline_row_of(const struct outline *o, uint32_t node)
+/* The row of node, or SIZE_MAX when it is not visible. */
+static size_t row_of(const struct outline *o, uint32_t node)
 {
 	/* Keys act on the cursor's node: answer that without a scan of every row. */
 	if (o->cursor < o->n_rows && o->rows[o->cursor] == node)
@@ -164,7 +147,7 @@ void outline_attach(struct outline *o, const struct tree *t)
 	rebuild_rows(o);
 	if (o->pattern[0])
 		compute_matches(o);
-	row = outline_row_of(o, nd);
+	row = row_of(o, nd);
 	o->cursor = row == SIZE_MAX ? 0 : row;
 	/* Standing in for a deeper path t lacks: keep asking for it until the cursor moves. */
 	if (!o->path_len || o->path_len <= t->nodes[nd].depth + 1)
@@ -211,12 +194,12 @@ void outline_expand(struct outline *o, uint32_t node)
 
 	if (o->t->nodes[node].first_child == TREE_NONE || outline_is_open(o, node))
 		return;
-	row = outline_row_of(o, node);
+	row = row_of(o, node);
 	put_open(o, o->t->nodes[node].key);
 	if (row == SIZE_MAX)
 		return;
 	walk_below(o, node, &add, &n, &cap);
-	rows_reserve(o, o->n_rows + n);
+	XGROW(o->rows, o->rows_cap, o->n_rows + n);
 	memmove(o->rows + row + 1 + n, o->rows + row + 1, (o->n_rows - row - 1) * sizeof(*o->rows));
 	memcpy(o->rows + row + 1, add, n * sizeof(*add));
 	o->n_rows += n;
@@ -233,7 +216,7 @@ void outline_collapse(struct outline *o, uint32_t node)
 	if (!outline_is_open(o, node) || node == 0)
 		goto out;
 	hashmap_remove(&o->open, nodes[node].key);
-	row = outline_row_of(o, node);
+	row = row_of(o, node);
 	if (row == SIZE_MAX)
 		goto out;
 	for (end = row + 1; end < o->n_rows && nodes[o->rows[end]].depth > nodes[node].depth; end++)
@@ -286,7 +269,7 @@ static void rebuild_at(struct outline *o, uint32_t node)
 	size_t row;
 
 	rebuild_rows(o);
-	while ((row = outline_row_of(o, node)) == SIZE_MAX && o->t->nodes[node].parent != TREE_NONE)
+	while ((row = row_of(o, node)) == SIZE_MAX && o->t->nodes[node].parent != TREE_NONE)
 		node = o->t->nodes[node].parent;
 	o->cursor = row == SIZE_MAX ? 0 : row;
 	remember_path(o);
@@ -341,7 +324,7 @@ void outline_select(struct outline *o, uint32_t node)
 		rebuild_at(o, node);
 		return;
 	}
-	row = outline_row_of(o, node);
+	row = row_of(o, node);
 	if (row != SIZE_MAX)
 		o->cursor = row;
 	remember_path(o);
@@ -355,10 +338,7 @@ const uint64_t *outline_path(const struct outline *o, size_t *len)
 
 void outline_set_path(struct outline *o, const uint64_t *keys, size_t len)
 {
-	if (len > o->path_cap) {
-		o->path_cap = len;
-		o->path = xrealloc_array(o->path, o->path_cap, sizeof(*o->path));
-	}
+	XGROW(o->path, o->path_cap, len);
 	if (len)
 		memmove(o->path, keys, len * sizeof(*keys));
 	o->path_len = len;

@@ -60,8 +60,6 @@ uint32_t outline_node(const struct outline *o);
 /* Moves the cursor by delta rows, clamped to the rows. */
 void outline_move(struct outline *o, long delta);
 void outline_set_cursor(struct outline *o, size_t row);
-/* The row of node, or SIZE_MAX when it is not visible. */
-size_t outline_row_of(const struct outline *o, uint32_t node);
 
 bool outline_is_open(const struct outline *o, uint32_t node);
 /* Expands or collapses one visible node (a leaf is never open). */

@@ -70,14 +70,6 @@ void screen_fill(struct screen *s, int x, int y, int n, uint32_t cp, enum role r
 		screen_put(s, x + i, y, cp, role);
 }
 
-void screen_paint(struct screen *s, int x, int y, int n, enum role role)
-{
-	if (y < 0 || y >= s->h)
-		return;
-	for (int i = x < 0 ? 0 : x; i < x + n && i < s->w; i++)
-		screen_cell(s, i, y)->role = (uint8_t)role;
-}
-
 size_t screen_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
 	size_t len;

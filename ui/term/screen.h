@@ -93,8 +93,6 @@ void screen_clear(struct screen *s);
 void screen_put(struct screen *s, int x, int y, uint32_t cp, enum role role);
 /* Fills n cells of row y from x with cp. */
 void screen_fill(struct screen *s, int x, int y, int n, uint32_t cp, enum role role);
-/* Sets the role of n cells from (x, y), keeping their characters. */
-void screen_paint(struct screen *s, int x, int y, int n, enum role role);
 /*
  * Draws UTF-8 text from (x, y) in at most max columns (max < 0: to the right
  * edge).  Control characters and invalid bytes show as '?'.  Returns the
