@@ -234,6 +234,7 @@ int main(int argc, char **argv)
 		}
 	}
 	drive(calls);
-	printf("churn: %llu allocation calls, %d leaked blocks\n", (unsigned long long)calls, NLEAKS);
+	printf("churn: %llu allocation calls, %d leaked blocks\n", (unsigned long long)calls,
+	       NLEAKS);
 	return 0;
 }

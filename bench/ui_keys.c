@@ -241,8 +241,8 @@ int main(int argc, char **argv)
 		keys(e, &tl_open, "3");
 		for (int r = 0; r < 20; r++)
 			keys(e, &tl, "hhhhhlllll<PgUp><PgDn>");
-		printf("%-34s %6s %9s %9s %9s\n", "keys (each: key + whole frame)", "n", "median", "p99",
-		       "max ms");
+		printf("%-34s %6s %9s %9s %9s\n", "keys (each: key + whole frame)", "n", "median",
+		       "p99", "max ms");
 		report(&first);
 		report(&nav);
 		report(&open);

@@ -307,11 +307,11 @@ static int line_version(struct ht *p, struct fields *f)
 		fv = p->tool_version == 0x010200 ? 1 : 0;
 	if (fv > HT_MAX_FILE_VERSION)
 		return mt_error_set(p->err, MT_ERR_VERSION, p->line_off,
-				    "heaptrack file format version %" PRIu64 " (written by heaptrack "
-				    "%" PRIu64 ".%" PRIu64 ".%" PRIu64 "); supported are versions 0 "
-				    "to %d (heaptrack up to 1.6)", fv, p->tool_version >> 16,
-				    p->tool_version >> 8 & 0xff, p->tool_version & 0xff,
-				    HT_MAX_FILE_VERSION);
+				    "heaptrack file format version %" PRIu64 " (written by "
+				    "heaptrack %" PRIu64 ".%" PRIu64 ".%" PRIu64 "); supported are "
+				    "versions 0 to %d (heaptrack up to 1.6)", fv,
+				    p->tool_version >> 16, p->tool_version >> 8 & 0xff,
+				    p->tool_version & 0xff, HT_MAX_FILE_VERSION);
 	p->file_version = fv;
 	p->sized_strings = fv >= 3;
 	snprintf(buf, sizeof(buf), "%" PRIu64, fv);
@@ -360,7 +360,8 @@ static int line_string(struct ht *p, const uint8_t *line, size_t len, struct fie
 	id = capture_builder_string(p->b, (const char *)s, n);
 	vec_push(&p->strings, &id);
 	for (int k = 0; k < 4; k++) {
-		if (!p->opnew_str[k] && n == strlen(opnew_names[k]) && !memcmp(s, opnew_names[k], n)) {
+		if (!p->opnew_str[k] && n == strlen(opnew_names[k]) &&
+		    !memcmp(s, opnew_names[k], n)) {
 			p->opnew_str[k] = p->strings.len;
 			break;
 		}
@@ -473,7 +474,8 @@ static int line_trace(struct ht *p, struct fields *f)
 		/* IP 0: heaptrack shows an empty frame */
 		struct frame fr = { .kind = FRAME_NATIVE };
 
-		node.stack = capture_builder_stack(p->b, node.stack, capture_builder_frame(p->b, &fr));
+		node.stack =
+			capture_builder_stack(p->b, node.stack, capture_builder_frame(p->b, &fr));
 		p->stack_steps++;
 	} else {
 		p->stack_steps += ip->n;
@@ -741,9 +743,10 @@ static int handle_line(struct ht *p, const uint8_t *line, size_t len)
 	case 'x':
 	case 'm':
 		return mt_error_set(p->err, MT_ERR_FORMAT, p->line_off,
-				    "this is a raw heaptrack stream ('%c' lines); run heaptrack_interpret "
-				    "on it first (zstd -dc RAW | /usr/lib/heaptrack/libexec/"
-				    "heaptrack_interpret | zstd -c > CAPTURE.zst)", line[0]);
+				    "this is a raw heaptrack stream ('%c' lines); run "
+				    "heaptrack_interpret on it first (zstd -dc RAW | "
+				    "/usr/lib/heaptrack/libexec/heaptrack_interpret | zstd -c > "
+				    "CAPTURE.zst)", line[0]);
 	default:
 		return bad(p, "unknown line type 0x%02x", line[0]);
 	}
@@ -825,7 +828,8 @@ static int read_lines(struct ht *p)
 			}
 			p->bad_lines++;
 			if (p->bad_lines <= HT_DETAILED_WARNINGS)
-				capture_builder_warning(p->b, "line at byte %" PRIu64 " skipped: %s",
+				capture_builder_warning(p->b,
+							"line at byte %" PRIu64 " skipped: %s",
 							p->line_off, p->why);
 		}
 		input_consume(p->in, len + (newline ? 1 : 0));

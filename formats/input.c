@@ -155,7 +155,8 @@ int input_open(struct input **out, const char *path, struct mt_error *err)
 		err->path = path;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot open: %s", strerror(errno));
+		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot open: %s",
+				    strerror(errno));
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 
@@ -164,7 +165,8 @@ int input_open(struct input **out, const char *path, struct mt_error *err)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
-		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "is a directory, not a capture file");
+		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET,
+				    "is a directory, not a capture file");
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
@@ -339,7 +341,8 @@ static size_t decode_some(struct input *in, uint8_t *dst, size_t room)
 			} else if (r == Z_OK || r == Z_BUF_ERROR) {
 				in->stream_end = false;
 			} else {
-				fail_stream(in, MT_ERR_CORRUPT, in->zlib.msg ? in->zlib.msg : "error");
+				fail_stream(in, MT_ERR_CORRUPT,
+					    in->zlib.msg ? in->zlib.msg : "error");
 				break;
 			}
 		} else {

@@ -371,7 +371,7 @@ static void merge(struct mr_native *n, uint32_t py, uint32_t native, uint64_t ge
 				continue;
 			}
 			do {
-				/* Main-thread elision: drop every caller of the first kept frame. */
+				/* Main-thread elision: drop the callers of the first kept frame. */
 				if (skip && d == skip)
 					n->merged.len = 0;
 				push_merged(n, py_frame(n, d)->frame);

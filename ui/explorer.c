@@ -210,7 +210,8 @@ static void prompt_key(struct explorer *e, int key)
 		if (key < 0x80)
 			n = snprintf(enc, sizeof(enc), "%c", key);
 		else if (key < 0x800)
-			n = snprintf(enc, sizeof(enc), "%c%c", 0xc0 | key >> 6, 0x80 | (key & 0x3f));
+			n = snprintf(enc, sizeof(enc), "%c%c", 0xc0 | key >> 6,
+				     0x80 | (key & 0x3f));
 		else if (key < 0x10000)
 			n = snprintf(enc, sizeof(enc), "%c%c%c", 0xe0 | key >> 12,
 				     0x80 | (key >> 6 & 0x3f), 0x80 | (key & 0x3f));

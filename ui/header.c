@@ -37,7 +37,8 @@ static void identity_line(const struct explore *ex, const char *tag, char *buf, 
 	size_t n;
 
 	n = (size_t)snprintf(buf, size, "%s%s  %s %s (format %s)", tag, ex->path, m->format,
-			     m->tool_version ? m->tool_version : "", m->format_version ? m->format_version : "?");
+			     m->tool_version ? m->tool_version : "",
+			     m->format_version ? m->format_version : "?");
 	if (m->pid >= 0 && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "  pid %" PRId64, m->pid);
 	if (m->duration_ms >= 0 && n < size)
@@ -62,9 +63,9 @@ static void figures_line(const struct explore *ex, const char *tag, char *buf, s
 	if (n >= size)
 		return;
 	if (capture_meta(cap)->has_totals)
-		n += (size_t)snprintf(buf + n, size - n, "   allocated %s in %" PRIu64 " allocations",
-				      fmt_bytes((int64_t)t->alloc_bytes, alloc, sizeof(alloc)),
-				      t->alloc_count);
+		n += (size_t)snprintf(
+			buf + n, size - n, "   allocated %s in %" PRIu64 " allocations",
+			fmt_bytes((int64_t)t->alloc_bytes, alloc, sizeof(alloc)), t->alloc_count);
 	else
 		n += (size_t)snprintf(buf + n, size - n, "   allocated: unknown (aggregated)");
 	if (n >= size)

@@ -406,9 +406,11 @@ static void draw_info(const struct view_stages *v, struct screen *s, int x, int 
 		screen_fill(s, x, y, w, ' ', ROLE_TITLE);
 		screen_text(s, x, y, w, line, ROLE_TITLE);
 		screen_fill(s, x, y + 1, w, ' ', ROLE_TITLE);
-		screen_text(s, x, y + 1, w,
-			    "aggregated capture (memray --aggregate): no event stream, so no figure "
-			    "by time (\"-\")", ROLE_TITLE);
+		screen_text(
+			s, x, y + 1, w,
+			"aggregated capture (memray --aggregate): no event stream, so no figure "
+			"by time (\"-\")",
+			ROLE_TITLE);
 		return;
 	}
 	if (r->start_ms >= 0)
@@ -476,7 +478,8 @@ struct stage_source {
 	bool live_only;		/* alive is the row's leaks; allocated and the diff unknown */
 };
 
-#define NOT_AVAILABLE "not available: an aggregated capture (memray --aggregate) has no event stream"
+#define NOT_AVAILABLE \
+	"not available: an aggregated capture (memray --aggregate) has no event stream"
 
 static void source_weights(struct tree_source *base, const struct capture *cap, unsigned variant,
 			   struct snapshot *w)
@@ -508,7 +511,8 @@ static void source_describe(const struct tree_source *base, unsigned variant, ch
 		snprintf(title, title_size, "all allocated in %s (t: alive at its end)", src->name);
 		snprintf(metric, metric_size, "allocated in %s", src->name);
 	} else {
-		snprintf(title, title_size, "allocated in %s, alive at its end (t: all)", src->name);
+		snprintf(title, title_size, "allocated in %s, alive at its end (t: all)",
+			 src->name);
 		snprintf(metric, metric_size, "alive at end of %s", src->name);
 	}
 }
@@ -648,11 +652,13 @@ static enum view_result stages_key(struct view *base, struct app *app, enum acti
 		return ACT_NONE;
 	case A_TOGGLE:
 		if (v->spec.split != STAGES_UNDER) {
-			app_message(app, "t merges repeated calls: only for calls under a function");
+			app_message(app,
+				    "t merges repeated calls: only for calls under a function");
 			return ACT_NONE;
 		}
 		if (v->st.live_only) {
-			app_message(app, "an aggregated capture has no calls to tell apart: one row "
+			app_message(app,
+				    "an aggregated capture has no calls to tell apart: one row "
 				    "per function");
 			return ACT_NONE;
 		}
@@ -666,7 +672,8 @@ static enum view_result stages_key(struct view *base, struct app *app, enum acti
 	case A_MARK:
 		v->mark = v->mark == row ? NO_ROW : row;
 		if (v->mark != NO_ROW)
-			app_message(app, "%s is side A: d diffs its end with the cursor's", v->st.rows[row].name);
+			app_message(app, "%s is side A: d diffs its end with the cursor's",
+				    v->st.rows[row].name);
 		return ACT_NONE;
 	case A_DIFF:
 		return diff_ends(v, app, push);
@@ -703,8 +710,9 @@ static void stages_status(const struct view *base, const struct app *app, char *
 			     v->have ? v->cur + 1 : 0, v->have ? v->st.n : 0);
 	if (v->spec.split == STAGES_UNDER && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "  %s",
-				      v->st.live_only ? "one row per function"
-				      : v->spec.flags & STAGES_MERGE ? "calls merged" : "each call");
+				      v->st.live_only		     ? "one row per function"
+				      : v->spec.flags & STAGES_MERGE ? "calls merged"
+								     : "each call");
 	if (v->pattern[0] && n < size)
 		snprintf(buf + n, size - n, "  /%s", v->pattern);
 }

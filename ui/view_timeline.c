@@ -268,7 +268,8 @@ static enum view_result timeline_key(struct view *base, struct app *app, enum ac
 	case A_ENTER:
 		/* The peak's column opens the peak itself, not the end of its slice. */
 		ev = cursor_event(v);
-		*push = view_tree_new_at(ev, ev == UINT64_MAX ? 0 : timeline_time_of_event(v->cap, ev));
+		*push = view_tree_new_at(ev,
+					 ev == UINT64_MAX ? 0 : timeline_time_of_event(v->cap, ev));
 		return ACT_PUSH;
 	case A_MARK:
 		v->marked = true;

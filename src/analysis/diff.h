@@ -2,11 +2,12 @@
  * diff: two snapshots (of two captures, or of one) matched by call path.
  *
  * A call path is the sequence of its frames' (function, file) from the root,
- * compared by content (not string ids, addresses or lines), so a rebuilt
- * binary or an edited script lines up; unnamed native frames compare by
- * module and offset (module alone for absolute addresses).  Stacks of one capture that share a path are
- * summed.  Each change is one allocating call path with its exclusive weight
- * in A and in B; the list is sorted by |b - a| descending.  Pure: no I/O.
+ * compared by content (not string ids, addresses or lines), so a rebuilt binary
+ * or an edited script lines up; unnamed native frames compare by module and
+ * offset (module alone for absolute addresses).  Stacks of one capture that
+ * share a path are summed.  Each change is one allocating call path with its
+ * exclusive weight in A and in B; the list is sorted by |b - a| descending.
+ * Pure: no I/O.
  */
 #ifndef MT_DIFF_H
 #define MT_DIFF_H

@@ -82,7 +82,7 @@ static uint32_t new_node(struct build *bd, uint32_t parent, uint64_t key, int si
 
 	if (dt->t.n == dt->t.cap_nodes) {
 		XGROW(dt->t.nodes, dt->t.cap_nodes, (size_t)dt->t.n + 1);
-		dt->dn = xrealloc_array(dt->dn, dt->t.cap_nodes, sizeof(*dt->dn));	/* in step */
+		dt->dn = xrealloc_array(dt->dn, dt->t.cap_nodes, sizeof(*dt->dn)); /* in step */
 	}
 	nd = &dt->t.nodes[dt->t.n];
 	memset(nd, 0, sizeof(*nd));
@@ -315,7 +315,8 @@ static int cmp_kids(const void *pa, const void *pb, void *arg)
 {
 	const struct diff_tree *dt = arg;
 	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
-	int by_delta = cmp_desc(magnitude(diff_tree_delta(dt, x)), magnitude(diff_tree_delta(dt, y)));
+	int by_delta =
+		cmp_desc(magnitude(diff_tree_delta(dt, x)), magnitude(diff_tree_delta(dt, y)));
 	int by_size = cmp_desc(dt->t.nodes[x].total_bytes, dt->t.nodes[y].total_bytes);
 	int r = 0;
 
@@ -369,7 +370,8 @@ uint32_t diff_tree_hot(const struct diff_tree *dt)
 	for (uint32_t i = 1; i < dt->t.n; i++) {
 		int64_t d = magnitude(dt->dn[i].b_self - dt->dn[i].a_self);
 
-		if (d > best_delta || (d == best_delta && d && dt->t.nodes[i].key < dt->t.nodes[best].key)) {
+		if (d > best_delta ||
+		    (d == best_delta && d && dt->t.nodes[i].key < dt->t.nodes[best].key)) {
 			best = i;
 			best_delta = d;
 		}

@@ -3,10 +3,11 @@
  *
  * Row 0 is the zoom node spanning the whole width; row d holds the visible
  * nodes d levels below it, left to right in sibling order (tree_sort order),
- * each under its parent.  A node's width is proportional to its |total|
- * weight (bytes, or count by TREE_ORDER_COUNT) relative to the zoom node: both edges of every span are its exact
- * position rounded to the nearest cell, so a width is within one cell of
- * exact proportion and children never overflow their parent.
+ * each under its parent.  A node's width is proportional to its |total| weight
+ * (bytes, or count by TREE_ORDER_COUNT) relative to the zoom node: both edges
+ * of every span are its exact position rounded to the nearest cell, so a width
+ * is within one cell of exact proportion and children never overflow their
+ * parent.
  *
  * A child narrower than a cell after rounding gets no span; its parent span is
  * flagged FLAME_SPAN_HIDDEN and says how much weight went undrawn, so a view

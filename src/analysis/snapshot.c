@@ -155,7 +155,8 @@ static bool stack_suppressed(const struct capture *cap, uint32_t stack, uint8_t 
 		const struct frame *f = capture_frame(cap, sn->frame);
 
 		if (string_suppressed(cap, f->function, memo) ||
-		    string_suppressed(cap, f->file, memo) || string_suppressed(cap, f->module, memo))
+		    string_suppressed(cap, f->file, memo) ||
+		    string_suppressed(cap, f->module, memo))
 			return true;
 		stack = sn->parent;
 	}

@@ -74,7 +74,7 @@ struct stages_spec {
 #define STAGES_UNKNOWN INT64_MIN
 
 struct stage_row {
-	char *name;		/* owned: child function, "slice 3", mark name, "<outside stages>" */
+	char *name; /* owned: child function, "slice 3", mark name, "<outside stages>" */
 	uint32_t function;	/* STAGES_UNDER: string id of the child function; 0 otherwise */
 	uint32_t calls;		/* calls merged into this row (1 unless STAGES_MERGE) */
 	uint64_t first_ev;	/* first assigned event; STAGES_NO_EVENT when none */

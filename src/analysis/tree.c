@@ -219,7 +219,8 @@ void tree_sort(struct tree *t, enum tree_order order)
 	for (uint32_t i = 0; i < t->n; i++) {
 		size_t k = 0;
 
-		for (uint32_t c = t->nodes[i].first_child; c != TREE_NONE; c = t->nodes[c].next_sibling) {
+		for (uint32_t c = t->nodes[i].first_child; c != TREE_NONE;
+		     c = t->nodes[c].next_sibling) {
 			XGROW(kids, kids_cap, k + 1);
 			kids[k++] = c;
 		}

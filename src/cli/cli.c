@@ -185,7 +185,9 @@ static int run_diff(const struct options *opt)
 	struct report r[2];
 	struct diff d;
 	struct report_options ro = opt->report;
-	struct report_diff_info info = { { opt->files[0], opt->files[1] }, ro.metric, false, ro.top };
+	struct report_diff_info info = {
+		{ opt->files[0], opt->files[1] }, ro.metric, false, ro.top
+	};
 	struct mt_error err = { 0 };
 	int rc;
 

@@ -255,7 +255,8 @@ static const struct option_spec table[] = {
 	{ "--diff", NULL, NULL, GROUP_REPORT, set_diff,
 	  "compare two captures A and B by call path (B - A)" },
 	{ "--fail-if-growth", NULL, "T", GROUP_REPORT, set_threshold,
-	  "with --diff: exit 1 when the peak (or --gate-path) grew\nby more than T bytes, or T% of A" },
+	  "with --diff: exit 1 when the peak (or --gate-path) grew\n"
+	  "by more than T bytes, or T% of A" },
 	{ "--gate-path", NULL, "F1;F2", GROUP_REPORT, set_gate_path,
 	  "with --fail-if-growth: gate the call paths through\nthese consecutive functions "
 	  "(weights of --metric)" },
@@ -266,7 +267,8 @@ static const struct option_spec table[] = {
 	{ "--no-symbols", NULL, NULL, GROUP_NATIVE, set_no_symbols,
 	  "do not read images: native frames stay unnamed" },
 	{ "--replay", NULL, "KEYS", GROUP_EXPLORER, set_replay,
-	  "play KEYS headless and print the last screen\n(e.g. 'jjl/main<Enter>q'; see README.md)" },
+	  "play KEYS headless and print the last screen\n"
+	  "(e.g. 'jjl/main<Enter>q'; see README.md)" },
 	{ "--size", NULL, "WxH", GROUP_EXPLORER, set_size,
 	  "screen size for --replay (default 80x24)" },
 	{ "--help", "-h", NULL, GROUP_OTHER, set_help, "this text" },

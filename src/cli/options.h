@@ -27,7 +27,8 @@ struct options {
 	int n_files;
 	bool progress;		/* show a progress line on stderr while loading */
 	bool symbols;		/* name native frames from the images' ELF/DWARF */
-	const char *prefix_from[OPTIONS_MAX_PATHS], *prefix_to[OPTIONS_MAX_PATHS];	/* --prefix-map */
+	const char *prefix_from[OPTIONS_MAX_PATHS],
+		*prefix_to[OPTIONS_MAX_PATHS]; /* --prefix-map */
 	size_t n_prefix;
 	const char *debug_dirs[OPTIONS_MAX_PATHS];	/* --debug-dir */
 	size_t n_debug_dirs;

@@ -51,8 +51,8 @@ bool resolver_init(struct native_resolver *res, const struct resolver_options *o
 	if (!opt)
 		return false;
 	if (slash)
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - capture_path) + (slash == capture_path),
-			 capture_path);
+		snprintf(dir, sizeof(dir), "%.*s",
+			 (int)(slash - capture_path) + (slash == capture_path), capture_path);
 	else
 		snprintf(dir, sizeof(dir), ".");
 	so.prefix_from = opt->prefix_from;

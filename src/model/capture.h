@@ -1,12 +1,13 @@
 /*
  * capture: the read-only model every view, report and analysis works on.
  *
- * Tables (see docs/ARCHITECTURE.md): interned strings, frames, a stack trie
- * (a call path is one 32-bit id), an event log of signed per-stack deltas
+ * Tables (see docs/ARCHITECTURE.md): interned strings, frames, a stack trie (a
+ * call path is one 32-bit id), an event log of signed per-stack deltas
  * (eventlog.h), time marks, RSS samples and stage marks.  The live heap at
- * event i is the prefix sum of the deltas of events [0, i], per stack.  Nothing here knows which tool wrote
- * the file, except the few rules in meta that say how that tool defines its
- * headline numbers, so that memtui's numbers equal the tool's own.
+ * event i is the prefix sum of the deltas of events [0, i], per stack.  Nothing
+ * here knows which tool wrote the file, except the few rules in meta that say
+ * how that tool defines its headline numbers, so that memtui's numbers equal
+ * the tool's own.
  */
 #ifndef MT_CAPTURE_H
 #define MT_CAPTURE_H

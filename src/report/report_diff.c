@@ -72,7 +72,8 @@ static void write_collapsed(FILE *out, const struct diff *d)
 
 static void write_json(FILE *out, const struct diff *d, const struct report_diff_info *info)
 {
-	const struct capture_totals *ta = capture_totals(d->cap[0]), *tb = capture_totals(d->cap[1]);
+	const struct capture_totals *ta = capture_totals(d->cap[0]),
+				    *tb = capture_totals(d->cap[1]);
 	size_t n = listed(d, info);
 
 	fputs("{\"file_a\":", out);
@@ -139,7 +140,8 @@ static void write_csv(FILE *out, const struct diff *d, const struct report_diff_
 
 static void write_text(FILE *out, const struct diff *d, const struct report_diff_info *info)
 {
-	const struct capture_totals *ta = capture_totals(d->cap[0]), *tb = capture_totals(d->cap[1]);
+	const struct capture_totals *ta = capture_totals(d->cap[0]),
+				    *tb = capture_totals(d->cap[1]);
 	size_t n = listed(d, info);
 	char b[4][32];
 

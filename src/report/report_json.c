@@ -66,8 +66,8 @@ static void write_numbers(FILE *out, const struct report *r)
 	if (t->peak_ev_idx == UINT64_MAX)
 		fputs("\"event_index\":null,\"time_ms\":null},", out);
 	else
-		fprintf(out, "\"event_index\":%" PRIu64 ",\"time_ms\":%" PRId64 "},", t->peak_ev_idx,
-			capture_time_at(cap, t->peak_ev_idx));
+		fprintf(out, "\"event_index\":%" PRIu64 ",\"time_ms\":%" PRId64 "},",
+			t->peak_ev_idx, capture_time_at(cap, t->peak_ev_idx));
 	fprintf(out, "\"leaks\":{\"bytes\":%" PRId64 ",\"allocations\":%" PRId64
 		     ",\"suppressed_bytes\":%" PRId64 ",\"suppressed_allocations\":%" PRId64 "},",
 		r->leaks.total_bytes, r->leaks.total_count + r->suppressed.total_count,
@@ -126,7 +126,8 @@ static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned 
 		nd->total_bytes, nd->self_bytes, nd->total_count);
 	fputs("\"children\":[", out);
 	if (depth + 1 < r->opt.depth) {
-		for (uint32_t c = nd->first_child; c != TREE_NONE; c = r->tree.nodes[c].next_sibling) {
+		for (uint32_t c = nd->first_child; c != TREE_NONE;
+		     c = r->tree.nodes[c].next_sibling) {
 			if (!first)
 				fputc(',', out);
 			first = false;

@@ -130,8 +130,9 @@ static void write_text(FILE *out, const struct capture *cap, const char *path, c
 
 	fprintf(out, "%s: stages (%s)\n", path, split);
 	if (s->live_only)
-		fputs("note: aggregated capture (memray --aggregate), no event stream: only the live "
-		      "figures (leaked, at peak) exist; \"-\" is unknown\n", out);
+		fputs("note: aggregated capture (memray --aggregate), no event stream: only the "
+		      "live figures (leaked, at peak) exist; \"-\" is unknown\n",
+		      out);
 	fputc('\n', out);
 	fprintf(out, "%-24s %5s %8s %8s %10s %10s %10s %10s %10s %10s  ", "stage", "calls",
 		"start", "duration", "allocated", "count", "freed", "net", "cumulative", "peak");
@@ -157,7 +158,8 @@ static void write_text(FILE *out, const struct capture *cap, const char *path, c
 		fprintf(out, "%-24.24s %5u %8s %8s %10s %10s %10s %10s %10s %10s  ", r->name,
 			r->calls, start, dur, text_bytes(r->alloc_bytes, b[0], 32), count,
 			text_bytes(r->freed_bytes, b[1], 32), text_bytes(r->net_bytes, b[2], 32),
-			text_bytes(r->cumulative_bytes, b[3], 32), text_bytes(r->peak_bytes, b[4], 32));
+			text_bytes(r->cumulative_bytes, b[3], 32),
+			text_bytes(r->peak_bytes, b[4], 32));
 		if (s->live_only)
 			fprintf(out, "%10s %10s  ", text_bytes(r->leaked_bytes, b[5], 32),
 				text_bytes(r->at_peak_bytes, b[6], 32));

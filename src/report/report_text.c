@@ -32,8 +32,10 @@ static void write_header(FILE *out, const struct report *r)
 	if (m->duration_ms >= 0)
 		fprintf(out, "duration    %" PRId64 " ms\n", m->duration_ms);
 	if (m->truncated)
-		fprintf(out, "WARNING     truncated at byte %" PRIu64 "%s%s: figures cover the data "
-			     "before it\n", m->truncated_at, m->truncated_why ? ": " : "",
+		fprintf(out,
+			"WARNING     truncated at byte %" PRIu64 "%s%s: figures cover the data "
+			"before it\n",
+			m->truncated_at, m->truncated_why ? ": " : "",
 			m->truncated_why ? m->truncated_why : "");
 	for (size_t i = 0; i < m->n_warnings; i++)
 		fprintf(out, "warning     %s\n", m->warnings[i]);
@@ -51,7 +53,8 @@ static void write_header(FILE *out, const struct report *r)
 		fmt_bytes(r->leaks.total_bytes, b1, sizeof(b1)), r->leaks.total_bytes,
 		r->leaks.total_count + r->suppressed.total_count);
 	if (r->suppressed.total_bytes)
-		fprintf(out, " (+%s suppressed)", fmt_bytes(r->suppressed.total_bytes, b2, sizeof(b2)));
+		fprintf(out, " (+%s suppressed)",
+			fmt_bytes(r->suppressed.total_bytes, b2, sizeof(b2)));
 	fputc('\n', out);
 }
 
@@ -144,8 +147,8 @@ void report_write_text(FILE *out, const struct report *r)
 			r->tree.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
 			metric_title(r->opt.metric),
 			r->opt.depth);
-		fprintf(out, "%7s %10s %8s  %s\n", "share", r->weights_are_count ? "count" : "bytes",
-			"allocs", "function  file:line");
+		fprintf(out, "%7s %10s %8s  %s\n", "share",
+			r->weights_are_count ? "count" : "bytes", "allocs", "function  file:line");
 		write_node(out, r, 0, 0);
 	}
 }

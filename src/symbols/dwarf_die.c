@@ -24,7 +24,7 @@ bool dwarf_die_udata(Dwarf_Debug dbg, Dwarf_Die die, Dwarf_Half at, Dwarf_Unsign
 
 		ok = dwarf_formudata(attr, out, &err) == DW_DLV_OK;
 		dwarf_die_drop(dbg, &err);
-		/* libdwarf 20210528 reads DW_FORM_implicit_const (GCC's DW_AT_call_file) only as signed. */
+		/* libdwarf 20210528 reads DW_FORM_implicit_const (GCC's call_file) as signed. */
 		if (!ok && dwarf_formsdata(attr, &sv, &err) == DW_DLV_OK && sv >= 0) {
 			*out = (Dwarf_Unsigned)sv;
 			ok = true;

@@ -19,9 +19,9 @@ static void print_stack(const struct capture *cap, uint32_t id)
 		const struct stack_node *s = capture_stack(cap, id);
 		const struct frame *f = capture_frame(cap, s->frame);
 
-		printf("    %s %s:%u [%s+0x%" PRIx64 "] kind=%u\n", capture_string(cap, f->function),
-		       capture_string(cap, f->file), f->line, capture_string(cap, f->module),
-		       f->address, f->kind);
+		printf("    %s %s:%u [%s+0x%" PRIx64 "] kind=%u\n",
+		       capture_string(cap, f->function), capture_string(cap, f->file), f->line,
+		       capture_string(cap, f->module), f->address, f->kind);
 		id = s->parent;
 	}
 }

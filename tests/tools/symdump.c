@@ -63,7 +63,8 @@ int main(int argc, char **argv)
 		i += 2;
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: symdump [-s] [-D] [-l VADDR:MEMSZ,...] [-d DIR] FILE ADDR...\n");
+		fprintf(stderr,
+			"usage: symdump [-s] [-D] [-l VADDR:MEMSZ,...] [-d DIR] FILE ADDR...\n");
 		return 2;
 	}
 	s = symbolizer_new(&opt);

@@ -167,7 +167,8 @@ TEST(search_and_heavy)
 
 static uint32_t child_named(const struct tree *t, uint32_t parent, const char *fn)
 {
-	for (uint32_t c = t->nodes[parent].first_child; c != TREE_NONE; c = t->nodes[c].next_sibling)
+	for (uint32_t c = t->nodes[parent].first_child; c != TREE_NONE;
+	     c = t->nodes[c].next_sibling)
 		if (!strcmp(fn_of(t, c), fn))
 			return c;
 	return TREE_NONE;

@@ -48,8 +48,9 @@ static int frame_is(const struct sym_frame *f, const char *fn, const char *file,
 		 (file ? f->file && !strcmp(f->file, file) : !f->file);
 
 	if (!ok)
-		fprintf(stderr, "  got %s %s:%u, want %s %s:%u\n", f->function ? f->function : "(null)",
-			f->file ? f->file : "(null)", f->line, fn, file ? file : "(null)", line);
+		fprintf(stderr, "  got %s %s:%u, want %s %s:%u\n",
+			f->function ? f->function : "(null)", f->file ? f->file : "(null)", f->line,
+			fn, file ? file : "(null)", line);
 	return ok;
 }
 

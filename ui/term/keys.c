@@ -57,9 +57,11 @@ static const struct key_binding table[] = {
 	{ 's', A_SORT, "next sort order: size, count, name" },
 	{ 'S', A_STAGES, "tree: stage table of the successive calls under the selected function" },
 	{ ' ', A_MARK, "timeline, stages: mark this time or stage as side A of a diff" },
-	{ 'd', A_DIFF, "timeline, stages: diff the mark with the cursor; stage tree: start vs end" },
-	{ 't', A_TOGGLE, "diff: changed paths only; stage tree: alive at end / all allocated; "
-			 "stages: merge repeated calls" },
+	{ 'd', A_DIFF,
+	  "timeline, stages: diff the mark with the cursor; stage tree: start vs end" },
+	{ 't', A_TOGGLE,
+	  "diff: changed paths only; stage tree: alive at end / all allocated; "
+	  "stages: merge repeated calls" },
 	{ 'f', A_FLAME, "diff, stage tree: switch between tree and flame graph" },
 	{ 'q', A_CLOSE, "close the view (quit from the last one)" },
 	{ 'Q', A_QUIT, "quit" },

@@ -183,8 +183,8 @@ int screen_curses_init(struct screen *s, struct mt_error *err)
 		const char *term = getenv("TERM");
 
 		free(cs);
-		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot use the terminal (TERM=%s)",
-				    term ? term : "");
+		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET,
+				    "cannot use the terminal (TERM=%s)", term ? term : "");
 	}
 	raw();
 	noecho();
