@@ -1,6 +1,7 @@
 /*
- * fmt: number and string formatting shared by the report writers (and later
- * the views): human byte units, percentages, JSON string escaping.
+ * fmt: number and string formatting shared by the report writers and the
+ * views, so that a figure reads the same in both: human byte units,
+ * percentages, JSON string escaping, CSV fields.
  * Every function fills a caller's buffer; nothing is static.
  */
 #ifndef MT_FMT_H

@@ -34,7 +34,7 @@ enum role {
 	ROLE_MATCH,		/* text matching the search */
 	ROLE_BAR,		/* proportional bars, graphs */
 	ROLE_WARNING,		/* truncation and other warnings */
-	ROLE_GROWTH,		/* diffs: grew (for later views) */
+	ROLE_GROWTH,		/* diffs: grew */
 	ROLE_SHRINK,		/* diffs: shrank */
 	ROLE_DIM,		/* secondary text: file:line, module */
 	ROLE_FRAME_A,		/* flame graph frames, two alternating shades */
