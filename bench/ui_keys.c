@@ -6,7 +6,7 @@
  * Without FILE it builds a capture in memory whose top-down tree at the peak
  * has 1 + F + F^2 + ... + F^D nodes (default 10 and 6: 1,111,111), every
  * leaf allocating once and every other leaf freed (so leaks differ from the
- * peak).  With FILE it loads that capture (e.g. bench/bigtree's output).
+ * peak).  With FILE it loads that capture (e.g. the capture bench/bigtree.sh writes).
  *
  * The explorer runs on the memory screen, the same loop and views as on a
  * terminal; each measured step is explorer_key() plus explorer_draw(), i.e. the key

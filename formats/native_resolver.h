@@ -4,7 +4,7 @@
  * Some files (memray's) carry raw return addresses and the list of loaded
  * images; the names come from the images' symbol tables and DWARF.  Readers
  * know nothing of ELF or DWARF: the caller (the CLI) passes an implementation
- * of this interface (src/symbolizer.h behind it) in the load options, or none,
+ * of this interface (src/symbols/symbolizer.h behind it) in the load options, or none,
  * in which case native frames stay unnamed (module + offset).
  */
 #ifndef MT_NATIVE_RESOLVER_H

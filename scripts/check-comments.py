@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fails when a comment names a function that does not exist.
+"""Fails when a comment names a function or a file that does not exist.
 
 Usage: check-comments.py [PROJECT_DIR]    (default: the directory above scripts/)
 
@@ -10,7 +10,11 @@ one line per name that exists nowhere:
 
     file:line: comment names foo(), which does not exist
 
-then exits 1; otherwise it prints "comments: ok" and exits 0.
+and likewise for files: a path under one of the project's folders
+("src/analysis/tree.h", "docs/NUMBERS.md") must exist in the checkout, and a
+bare C file name ("eventlog.c", "screen.h") must be a file of the project or
+a header some code includes with <...> (a library's).  Then it exits 1;
+otherwise it prints "comments: ok" and exits 0.
 
 A name exists when
   * the project's code (every .c and .h of the checkout, comments and string
@@ -164,6 +168,45 @@ def external(name):
     return name in EXTERNAL_NAMES or name.startswith(EXTERNAL_PREFIXES)
 
 
+PROJECT_PATH = re.compile(
+    r"(?<![\w./-])((?:src|ui|formats|docs|tests|scripts|bench|fuzz|sample-captures)/[\w./-]*\w)")
+C_FILE = re.compile(r"(?<![\w./@`'-])([A-Za-z_][\w-]*\.[ch])\b(?![\w/-])")
+# Files of other projects that comments name on purpose.
+OTHER_PROJECTS = re.compile(r"(?:libbacktrace|memray|heaptrack|libdwarf)'s\s+$")
+SYSTEM_INCLUDE = re.compile(r"^\s*#\s*include\s*<([^>]+)>", re.M)
+
+
+def project_files(root):
+    """The checkout's files, as paths and as bare names."""
+    paths, names = set(), set()
+    for top, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and
+                   not os.path.exists(os.path.join(top, d, "CMakeCache.txt"))]
+        for name in files:
+            rel = os.path.relpath(os.path.join(top, name), root)
+            paths.add(rel)
+            names.add(name)
+        for d in dirs:
+            paths.add(os.path.relpath(os.path.join(top, d), root))
+    return paths, names
+
+
+def missing_files(body, paths, names, system):
+    """(offset, text) of each file the comment names that does not exist."""
+    out = []
+    for m in PROJECT_PATH.finditer(body):
+        path = m.group(1).rstrip(".")
+        if path not in paths and path.rstrip("/") not in paths:
+            out.append((m.start(), path))
+    for m in C_FILE.finditer(body):
+        name = m.group(1)
+        if OTHER_PROJECTS.search(body[:m.start()]):
+            continue
+        if name not in names and name not in system and os.path.basename(name) not in system:
+            out.append((m.start(), name))
+    return out
+
+
 def main(argv):
     root = os.path.abspath(argv[1] if len(argv) > 1 else
                            os.path.join(os.path.dirname(__file__), os.pardir))
@@ -172,6 +215,12 @@ def main(argv):
         with open(path, encoding="utf-8", errors="replace") as f:
             parsed[os.path.relpath(path, root)] = lex(f.read())
     known = known_names([code for code, _ in parsed.values()])
+    paths, names = project_files(root)
+    system = set()
+    for code, _ in parsed.values():
+        for inc in SYSTEM_INCLUDE.findall(code):
+            system.add(inc)
+            system.add(os.path.basename(inc))
 
     problems = []
     for rel, (_, comments) in sorted(parsed.items()):
@@ -188,6 +237,10 @@ def main(argv):
                     seen.add((line, name))
                     problems.append("%s:%d: comment names %s(), which does not exist"
                                     % (rel, line, name))
+            for off, path in missing_files(body, paths, names, system):
+                line = first + body.count("\n", 0, off)
+                problems.append("%s:%d: comment names %s, which does not exist"
+                                % (rel, line, path))
     if not parsed:
         print("check-comments: no C sources under %s" % root, file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@
  * screen.  key() changes the state for one action and returns what the app
  * should do; a view returns ACT_IGNORED for actions it leaves to the app
  * (metric, sort, view switching, closing).  All numbers come from the
- * analyses (src/explore.h), never from the screen.
+ * analyses (ui/model/explore.h), never from the screen.
  */
 #ifndef MT_VIEW_H
 #define MT_VIEW_H

@@ -1,5 +1,5 @@
 /*
- * view_stages: the stage-delta table (src/stages.h), and what a stage opens.
+ * view_stages: the stage-delta table (src/analysis/stages.h), and what a stage opens.
  *
  * The split is fixed when the view is made: the calls under a function
  * (S on a tree node), or by default the capture's marks if it has any, else

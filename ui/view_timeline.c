@@ -6,7 +6,7 @@
  * cursor's moment as side A of a diff and d diffs the live heap there with the
  * heap at the cursor (B), in the diff view.
  *
- * The series (src/timeline.h) is one pass over the event log, so it is
+ * The series (src/analysis/timeline.h) is one pass over the event log, so it is
  * computed in sync, for the width of the app's last layout, and again only
  * when that width changes (the app syncs views after a resize).  Each
  * column is drawn as tall as the largest heap inside its slice, so a spike

@@ -12,7 +12,7 @@
  * root, stable across metrics, directions' rebuilds and snapshots of one
  * capture: views restore the cursor and expanded nodes by it.  The merge keys
  * are the capture's string and frame ids, so keys do not match across two
- * captures; src/diff.c matches those by the names themselves.
+ * captures; diff.c matches those by the names themselves.
  */
 #ifndef MT_TREE_H
 #define MT_TREE_H

@@ -1,6 +1,6 @@
 """Helpers shared by the explorer tests: running the headless replay and
 `memtui report --json`, reading a tree screen back into rows, and memtui's
-number formatting (src/fmt.c) so that a figure on screen can be compared
+number formatting (src/base/fmt.c) so that a figure on screen can be compared
 with the report's exact integer.
 """
 import json
@@ -12,7 +12,7 @@ MARKERS = "\u25be\u25b8v>"  # open/closed, UTF-8 and ASCII
 
 
 def fmt_bytes(b):
-    """src/fmt.c fmt_bytes: binary units, 3 significant digits or more."""
+    """src/base/fmt.c fmt_bytes: binary units, 3 significant digits or more."""
     v = abs(b)
     sign = "-" if b < 0 else ""
     if v < 1024:

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the outline (src/outline.h): visible rows by expanded keys,
+ * Unit tests of the outline (ui/model/outline.h): visible rows by expanded keys,
  * splicing on expand/collapse, the cursor kept by call path across trees,
  * search with smart case, the hot path, and the tree helpers it relies on
  * (tree_child, sorting by name).

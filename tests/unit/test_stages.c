@@ -1,5 +1,5 @@
 /*
- * Unit tests of the stage table (src/stages.h) on small synthetic captures:
+ * Unit tests of the stage table (src/analysis/stages.h) on small synthetic captures:
  * every figure of stages_compute for the calls under a function, one row
  * per call and merged, the outside row (never dropped), a free of another
  * stack inside a call, the per-row snapshots of the drill-down (what a row
