@@ -47,6 +47,7 @@
 #include "outline.h"
 #include "outline_keys.h"
 #include "snapshot.h"
+#include "tree_row.h"
 #include "view.h"
 #include "xalloc.h"
 
@@ -198,12 +199,6 @@ static void remember_zoom(struct view_diff *v)
 	v->zoom_len = tree_path(&v->cur->t, v->zoom, v->zoom_path, v->zoom_cap);
 }
 
-/* Rows of tree the body shows (below the two title rows). */
-static size_t page_rows(int body_h)
-{
-	return body_h > 2 ? (size_t)body_h - 2 : 1;
-}
-
 /* After a move: the selection to the app (two captures), the zoom kept above it. */
 static void publish(struct view_diff *v, struct app *app)
 {
@@ -215,7 +210,7 @@ static void publish(struct view_diff *v, struct app *app)
 		return;
 	if (!v->snapshots)
 		app_set_selection(app, path, n);
-	v->top = outline_keys_top(o->cursor, o->n_rows, v->top, page_rows(app->body.h));
+	v->top = outline_keys_top(o->cursor, o->n_rows, v->top, tree_row_page(app->body.h, 2));
 	if (!is_below(&v->cur->t, outline_node(o), v->zoom)) {
 		v->zoom = 0;
 		remember_zoom(v);
@@ -387,65 +382,6 @@ static struct columns columns_for(const struct view_diff *v)
 	return c;
 }
 
-/* The node part of a row: indent, marker, function, file, [module]. */
-static void draw_node(const struct view_diff *v, struct screen *s, int x, int y, int w,
-		      uint32_t id, bool selected)
-{
-	const struct outline *o = &v->ol[v->dir];
-	const struct tree *t = &v->cur->t;
-	const struct tree_node *nd = &t->nodes[id];
-	const struct glyphs *g = glyphs_get(s->utf8);
-	enum role normal = selected ? ROLE_SELECTED : ROLE_NORMAL;
-	const struct frame *f;
-	const char *file, *module, *m;
-	int indent = (int)nd->depth * 2, used;
-	char fn[512], where[600];
-	size_t n = 0;
-
-	if (indent > w / 3)
-		indent = w / 3;
-	x += indent;
-	w -= indent;
-	if (w < 3)
-		return;
-	screen_put(s, x, y, nd->first_child == TREE_NONE ? g->leaf
-			    : outline_is_open(o, id)	  ? g->open
-							  : g->closed, normal);
-	x += 2;
-	w -= 2;
-	if (id == 0) {
-		screen_text(s, x, y, w, "<root>", normal);
-		return;
-	}
-	capture_frame_label(t->cap, nd->frame, fn, sizeof(fn));
-	m = outline_matches(o, id) ? outline_find(fn, o->pattern) : NULL;
-	if (m) {
-		used = screen_textn(s, x, y, w, fn, (size_t)(m - fn), normal);
-		used += screen_textn(s, x + used, y, w - used, m, strlen(o->pattern), ROLE_MATCH);
-		used += screen_text(s, x + used, y, w - used, m + strlen(o->pattern), normal);
-	} else {
-		used = screen_text(s, x, y, w, fn, normal);
-	}
-	if (used == w && screen_text_width(s, fn) > w)
-		screen_put(s, x + w - 1, y, g->ellipsis, normal);
-	f = capture_frame(t->cap, nd->frame);
-	file = capture_string(t->cap, f->file);
-	module = capture_string(t->cap, f->module);
-	/* The file's full path when it fits, else its base name. */
-	for (int pass = 0; pass < 2; pass++) {
-		n = 0;
-		where[0] = 0;
-		if (*file)
-			n = (size_t)snprintf(where, sizeof(where), "  %s", pass ? basename_of(file) : file);
-		if (*module && f->kind != FRAME_PYTHON && n < sizeof(where))
-			snprintf(where + n, sizeof(where) - n, "  [%s]", basename_of(module));
-		if (screen_text_width(s, where) <= w - used)
-			break;
-	}
-	if (w - used > 2)
-		screen_text(s, x + used, y, w - used, where, selected ? ROLE_SELECTED : ROLE_DIM);
-}
-
 static void draw_row(const struct view_diff *v, struct screen *s, struct rect r, int y,
 		     const struct columns *c, size_t row)
 {
@@ -467,14 +403,14 @@ static void draw_row(const struct view_diff *v, struct screen *s, struct rect r,
 		 c->pct, change_text(d->a_total, d->b_total, pct, 32));
 	x += screen_text(s, x, y, r.x + r.w - x, cell, selected ? normal : delta_role(delta, normal));
 	x += screen_text(s, x, y, r.x + r.w - x, "  ", normal);
-	draw_node(v, s, x, y, r.x + r.w - x, id, selected);
+	tree_row_node(s, x, y, r.x + r.w - x, o, id, selected ? TREE_ROW_SELECTED : 0);
 }
 
 static void draw_tree(const struct view_diff *v, const struct app *app, struct screen *s,
 		      struct rect r)
 {
 	const struct outline *o = &v->ol[v->dir];
-	size_t rows = page_rows(r.h);
+	size_t rows = tree_row_page(r.h, 2);
 	size_t top = outline_keys_top(o->cursor, o->n_rows, v->top, rows);
 	struct columns c = columns_for(v);
 	char what[160], title[200];
@@ -640,13 +576,14 @@ static void diff_draw(const struct view *base, const struct app *app, struct scr
 static enum view_result tree_move(struct view_diff *v, struct app *app, enum action a)
 {
 	struct outline *o = &v->ol[v->dir];
+	size_t page = tree_row_page(app->body.h, 2);
 
 	if (a == A_BACK) {
 		if (outline_node(o) == 0)
 			return ACT_IGNORED;	/* the app closes an opened view */
 		a = A_OUT;
 	}
-	return outline_keys_apply(o, &v->top, page_rows(app->body.h), a) ? ACT_NONE : ACT_IGNORED;
+	return outline_keys_apply(o, &v->top, page, a) ? ACT_NONE : ACT_IGNORED;
 }
 
 static enum view_result flame_move(struct view_diff *v, struct app *app, enum action a)
@@ -728,16 +665,8 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 		return ACT_NONE;
 	case A_NEXT_MATCH:
 	case A_PREV_MATCH:
-		if (!o->pattern[0])
-			app_message(app, "no search: press / first");
-		else if (!outline_next_match(o, a == A_NEXT_MATCH ? 1 : -1))
-			app_message(app, "no match for '%s'", o->pattern);
-		break;
 	case A_ESC:
-		if (!o->pattern[0])
-			return ACT_IGNORED;
-		outline_search(o, "");
-		v->ol[!v->dir].pattern[0] = 0;
+		res = tree_row_search_key(o, &v->ol[!v->dir], app, a);
 		break;
 	case A_METRIC:
 		if (!v->snapshots)
@@ -756,40 +685,26 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 static void diff_search(struct view *base, struct app *app, const char *pattern)
 {
 	struct view_diff *v = (struct view_diff *)base;
-	size_t n;
 
 	if (!v->cur)
 		return;
-	n = outline_search(&v->ol[v->dir], pattern);
-	snprintf(v->ol[!v->dir].pattern, sizeof(v->ol[!v->dir].pattern), "%s", pattern);
-	if (pattern[0] && !n)
-		app_message(app, "no match for '%s'", pattern);
-	else if (pattern[0])
-		app_message(app, "%zu match%s for '%s'", n, n == 1 ? "" : "es", pattern);
+	tree_row_search(&v->ol[v->dir], &v->ol[!v->dir], app, pattern);
 	publish(v, app);
 }
 
 static void diff_status(const struct view *base, const struct app *app, char *buf, size_t size)
 {
 	const struct view_diff *v = (const struct view_diff *)base;
-	const struct outline *o = &v->ol[v->dir];
-	uint32_t nd;
-	char fn[256] = "<root>";
 	size_t n;
 
 	n = (size_t)snprintf(buf, size, " [diff%s] metric: %s", v->flame ? " flame" : "",
 			     v->snapshots ? "live heap (fixed)" : metric_name(app->metric));
 	if (!v->cur || n >= size)
 		return;
-	nd = outline_node(o);
-	if (nd != TREE_NONE && nd != 0)
-		capture_frame_label(v->cur->t.cap, v->cur->t.nodes[nd].frame, fn, sizeof(fn));
-	n += (size_t)snprintf(buf + n, size - n, "  %s  sort: %s%s  %zu/%zu %s",
+	n += (size_t)snprintf(buf + n, size - n, "  %s  sort: %s%s  ",
 			      v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			      order_label(order_for(v, app)), v->changed_only ? "  changed only" : "",
-			      o->n_rows ? o->cursor + 1 : 0, o->n_rows, fn);
-	if (o->pattern[0] && n < size)
-		snprintf(buf + n, size - n, "  /%s (%zu)", o->pattern, o->n_matches);
+			      order_label(order_for(v, app)), v->changed_only ? "  changed only" : "");
+	tree_row_status(&v->ol[v->dir], buf, size, n);
 }
 
 static void diff_free(struct view *base)
