@@ -9,30 +9,39 @@
  * Paths are matched by the (function, file) of their frames, so node keys
  * are the same in any tree of the two sides; the selection is an outline
  * (src/outline.h) per direction, i.e. a key path, and survives a new metric,
- * order, filter, direction or mode.  The flame mode keeps its selection in
- * the same outline (moving in the graph selects in the outline), plus a zoom
- * node remembered as a key path.  Two views over two captures (the app's
+ * order, filter, direction or mode.  Two views over two captures (the app's
  * views 1 and 2) share the selection through app->sel; a snapshot diff is
  * opened on top of views of one capture, whose keys are of another kind, so
  * it keeps its selection to itself.
  *
- * Orders: the app's `s` cycles TREE_ORDER_SIZE, TREE_ORDER_COUNT, TREE_ORDER_NAME; here
- * they mean |delta| (the default), size = max(A, B), and name.  The flame
- * graph always lays out by size (its layout needs siblings by width).  `t`
- * hides unchanged subtrees; `f` switches between the tree and the graph.
+ * The flame mode is an embedded flame view (view_flame.h, fixed mode) in
+ * this view's style: it lays the shown tree out, moves and zooms, and draws
+ * through the hooks here.  Its selection is the outline's: a move in the
+ * graph selects in the outline, and every change of the outline's cursor is
+ * handed back to it (publish).  It keeps the zoom node, remembered as a key
+ * path, in either mode, so a move in the tree out of the zoomed subtree
+ * zooms out; /, n, N and Esc stay with the outline in both modes.
+ *
+ * Orders: the app's `s` cycles TREE_ORDER_SIZE, TREE_ORDER_COUNT,
+ * TREE_ORDER_NAME; here they mean |delta| (the default), size = max(A, B),
+ * and name.  The flame graph always lays out by size (its layout needs
+ * siblings by width).  `t` hides unchanged subtrees; `f` switches between
+ * the tree and the graph.
  *
  * Tree screen: a title row naming the sides, a column title row, then rows
- * of A, B, delta, delta% and the indented node: marker, function, file
- * (dim), [module] of native frames.  delta% is delta / A, "new" when A is 0,
+ * of A, B, delta, delta% and the indented node (tree_row.h): marker,
+ * function, file (dim, without a line: the two sides' lines differ),
+ * [module] of native frames.  delta% is delta / A, "new" when A is 0,
  * "gone" when B is 0.  Deltas carry their sign as text ("+1.00 MiB") and
  * are coloured growth / shrink, so they read without colours too.
  *
  * Above either, the capture header (both captures for `memtui A B`).
  *
- * Flame screen: title row, icicle rows (width max(A, B), colour the sign of
- * delta, unchanged frames the two plain shades; a changed frame's label
- * starts with '+' or '-', so it reads the same without colours), and an info line with the selected
- * frame's exact figures.
+ * Flame screen: the title row naming the sides, icicle rows (width max(A,
+ * B), colour the sign of delta, unchanged frames the two plain shades; a
+ * changed frame's label starts with '+' or '-', so it reads the same
+ * without colours), and an info line with the selected frame's exact
+ * figures.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -41,14 +50,13 @@
 
 #include "app.h"
 #include "diff_tree.h"
-#include "flame.h"
 #include "fmt.h"
-#include "glyphs.h"
 #include "outline.h"
 #include "outline_keys.h"
 #include "snapshot.h"
 #include "tree_row.h"
 #include "view.h"
+#include "view_flame.h"
 #include "xalloc.h"
 
 /*
@@ -82,9 +90,8 @@ struct view_diff {
 					 * metric is missing from a side */
 	bool changed_only;		/* hide unchanged subtrees */
 	size_t top;			/* tree mode: first row on screen */
-	uint32_t zoom;			/* flame mode: node at row 0 */
-	uint64_t *zoom_path;		/* its keys from the root */
-	size_t zoom_len, zoom_cap;
+	struct view *fl;		/* flame mode: the graph of cur, in this view's style
+					 * (owned); keeps the zoom in either mode */
 	char why[200];			/* why nothing is shown, or "" */
 };
 
@@ -180,23 +187,14 @@ static void arrange(struct view_diff *v, const struct app *app, enum tree_direct
 		diff_tree_arrange(dt, order, v->changed_only);
 }
 
-static bool is_below(const struct tree *t, uint32_t node, uint32_t ancestor)
+/*
+ * The flame view over cur (sorted by size when it is shown), its zoom found
+ * again in a rebuilt or re-arranged tree, and forgotten with the direction.
+ */
+static void sync_flame(struct view_diff *v, struct app *app)
 {
-	for (; node != TREE_NONE; node = t->nodes[node].parent)
-		if (node == ancestor)
-			return true;
-	return false;
-}
-
-static void remember_zoom(struct view_diff *v)
-{
-	size_t n = tree_path(&v->cur->t, v->zoom, NULL, 0);
-
-	if (n > v->zoom_cap) {
-		v->zoom_cap = n * 2;
-		v->zoom_path = xrealloc_array(v->zoom_path, v->zoom_cap, sizeof(*v->zoom_path));
-	}
-	v->zoom_len = tree_path(&v->cur->t, v->zoom, v->zoom_path, v->zoom_cap);
+	view_flame_set_tree(v->fl, &v->cur->t, v->trees->are_count, NULL, NULL);
+	v->fl->ops->sync(v->fl, app);
 }
 
 /* After a move: the selection to the app (two captures), the zoom kept above it. */
@@ -211,10 +209,7 @@ static void publish(struct view_diff *v, struct app *app)
 	if (!v->snapshots)
 		app_set_selection(app, path, n);
 	v->top = outline_keys_top(o->cursor, o->n_rows, v->top, tree_row_page(app->body.h, 2));
-	if (!is_below(&v->cur->t, outline_node(o), v->zoom)) {
-		v->zoom = 0;
-		remember_zoom(v);
-	}
+	view_flame_select(v->fl, outline_node(o));
 }
 
 /* Shows the tree again after its order or filter changed. */
@@ -225,8 +220,7 @@ static void relink(struct view_diff *v, struct app *app)
 	outline_detach(o);
 	arrange(v, app, v->dir);
 	outline_attach(o, &v->cur->t);
-	v->zoom = tree_find_path(&v->cur->t, v->zoom_path, v->zoom_len);
-	remember_zoom(v);
+	sync_flame(v, app);
 	publish(v, app);
 }
 
@@ -280,12 +274,9 @@ static void diff_sync(struct view *base, struct app *app)
 			outline_expand(o, c);
 		}
 	}
-	if (d != v->dir)
-		v->zoom_len = 0;
 	v->dir = d;
 	v->cur = &dts->dt[d];
-	v->zoom = tree_find_path(&v->cur->t, v->zoom_path, v->zoom_len);
-	remember_zoom(v);
+	sync_flame(v, app);
 	publish(v, app);
 }
 
@@ -428,59 +419,42 @@ static void draw_tree(const struct view_diff *v, const struct app *app, struct s
 		draw_row(v, s, r, r.y + 2 + (int)i, &c, top + i);
 }
 
-/* ---- flame mode -------------------------------------------------------- */
+/* ---- flame mode: a styled flame view (view_flame.h) of cur ------------ */
 
-static uint32_t icicle_rows(int h)
+static void flame_title(const void *ctx, const struct app *app, struct screen *s, struct rect r,
+			const char *zoom)
 {
-	return h > 3 ? (uint32_t)h - 2 : 1;
+	const struct view_diff *v = ctx;
+	char what[512];
+
+	snprintf(what, sizeof(what), "flame, %s, %s%s%s%s",
+		 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", what_title(v, app),
+		 v->changed_only ? ", changed only" : "", zoom ? ", zoomed into " : "",
+		 zoom ? zoom : "");
+	draw_sides(v, app, s, r.x, r.y, r.w, what);
 }
 
-static void lay_out(const struct view_diff *v, int w, int h, struct flame *fl)
+/* A changed frame: the colour of its delta's sign, and the sign before its label. */
+static enum role flame_span_role(const void *ctx, uint32_t node, enum role shade, char *mark)
 {
-	flame_layout(fl, &v->cur->t, TREE_ORDER_SIZE, v->zoom, w > 0 ? (uint32_t)w : 1,
-		     icicle_rows(h) - 1);
+	int64_t delta = diff_tree_delta(((const struct view_diff *)ctx)->cur, node);
+
+	*mark = delta > 0 ? '+' : delta < 0 ? '-' : 0;
+	return delta_role(delta, shade);
 }
 
-/* Where the selection is drawn: its span, or its nearest ancestor's. */
-static struct flame_pos locate(const struct view_diff *v, const struct flame *fl)
+static bool flame_matches(const void *ctx, uint32_t node)
 {
-	struct flame_pos pos = { 0, 0 };
-	const struct tree *t = &v->cur->t;
+	const struct view_diff *v = ctx;
 
-	for (uint32_t nd = outline_node(&v->ol[v->dir]); nd != TREE_NONE && nd != v->zoom;
-	     nd = t->nodes[nd].parent)
-		if (flame_find(fl, nd, &pos))
-			return pos;
-	pos.row = 0;
-	pos.idx = 0;
-	return pos;
+	return outline_matches(&v->ol[v->dir], node);
 }
 
-static void draw_span(const struct view_diff *v, struct screen *s, int x, int y,
-		      const struct flame_span *sp, enum role role)
+static void flame_select(void *ctx, uint32_t node)
 {
-	const struct glyphs *g = glyphs_get(s->utf8);
-	int64_t delta = diff_tree_delta(v->cur, sp->node);
-	int w = (int)sp->width, used = 0;
-	char label[512];
+	struct view_diff *v = ctx;
 
-	if (w < 2) {
-		screen_put(s, x, y, delta ? (delta > 0 ? '+' : '-') : g->shade, role);
-		return;
-	}
-	screen_fill(s, x, y, w, ' ', role);
-	if (delta)
-		used = screen_text(s, x, y, w - 1, delta > 0 ? "+" : "-", role);
-	if (sp->node == 0)
-		snprintf(label, sizeof(label), "all");
-	else
-		capture_frame_label(v->cur->t.cap, v->cur->t.nodes[sp->node].frame, label,
-				    sizeof(label));
-	used += screen_text(s, x + used, y, w - 1 - used, label, role);
-	if (used == w - 1 && screen_text_width(s, label) > w - 1 && w > 3)
-		screen_put(s, x + w - 2, y, g->ellipsis, role);
-	if (sp->flags & (FLAME_SPAN_HIDDEN | FLAME_SPAN_CUT) && w > 2)
-		screen_put(s, x + w - 1, y, '+', role);
+	outline_select(&v->ol[v->dir], node);
 }
 
 /*
@@ -488,9 +462,9 @@ static void draw_span(const struct view_diff *v, struct screen *s, int x, int y,
  * the selection: totals, then the exact delta of its own paths (what `memtui report
  * --diff` lists for it, top-down).
  */
-static void draw_info(const struct view_diff *v, struct screen *s, int y, int w)
+static void flame_info(const void *ctx, struct screen *s, int y, int w, uint32_t id)
 {
-	uint32_t id = outline_node(&v->ol[v->dir]);
+	const struct view_diff *v = ctx;
 	const struct diff_tree_node *d = &v->cur->dn[id];
 	const struct capture *cap = v->cur->t.cap;
 	int64_t delta = d->b_total - d->a_total, self = d->b_self - d->a_self;
@@ -520,41 +494,15 @@ static void draw_info(const struct view_diff *v, struct screen *s, int y, int w)
 	screen_text(s, 0, y, w, line, ROLE_TITLE);
 }
 
-static void draw_flame(const struct view_diff *v, const struct app *app, struct screen *s,
-		       struct rect r)
-{
-	const struct outline *o = &v->ol[v->dir];
-	struct flame fl;
-	struct flame_pos cur;
-	char what[512], zoom[256] = "";
+static const struct flame_style flame_style = {
+	.title = flame_title,
+	.span = flame_span_role,
+	.matches = flame_matches,
+	.info = flame_info,
+	.select = flame_select,
+};
 
-	lay_out(v, r.w, r.h, &fl);
-	cur = locate(v, &fl);
-	if (v->zoom)
-		capture_frame_label(v->cur->t.cap, v->cur->t.nodes[v->zoom].frame, zoom, sizeof(zoom));
-	snprintf(what, sizeof(what), "flame, %s, %s%s%s%s",
-		 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", what_title(v, app),
-		 v->changed_only ? ", changed only" : "", v->zoom ? ", zoomed into " : "", zoom);
-	draw_sides(v, app, s, r.x, r.y, r.w, what);
-	for (uint32_t row = 0; row < fl.n_rows && (int)row + 1 < r.h - 1; row++) {
-		uint32_t n;
-		const struct flame_span *sp = flame_row(&fl, row, &n);
-
-		for (uint32_t i = 0; i < n; i++) {
-			enum role role = delta_role(diff_tree_delta(v->cur, sp[i].node),
-						    (i + row) % 2 ? ROLE_FRAME_B : ROLE_FRAME_A);
-
-			if (row == cur.row && i == cur.idx)
-				role = ROLE_SELECTED;
-			else if (outline_matches(o, sp[i].node))
-				role = ROLE_MATCH;
-			draw_span(v, s, r.x + (int)sp[i].x, r.y + 1 + (int)row, &sp[i], role);
-		}
-	}
-	if (r.h > 2)
-		draw_info(v, s, r.y + r.h - 1, r.w);
-	flame_release(&fl);
-}
+/* ---- drawing ----------------------------------------------------------- */
 
 static void diff_draw(const struct view *base, const struct app *app, struct screen *s,
 		      struct rect r)
@@ -566,7 +514,7 @@ static void diff_draw(const struct view *base, const struct app *app, struct scr
 		return;
 	}
 	if (v->flame)
-		draw_flame(v, app, s, r);
+		v->fl->ops->draw(v->fl, app, s, r);
 	else
 		draw_tree(v, app, s, r);
 }
@@ -584,56 +532,6 @@ static enum view_result tree_move(struct view_diff *v, struct app *app, enum act
 		a = A_OUT;
 	}
 	return outline_keys_apply(o, &v->top, page, a) ? ACT_NONE : ACT_IGNORED;
-}
-
-static enum view_result flame_move(struct view_diff *v, struct app *app, enum action a)
-{
-	struct outline *o = &v->ol[v->dir];
-	enum view_result res = ACT_NONE;
-	struct flame fl;
-	struct flame_pos pos;
-	bool moved = true;
-
-	lay_out(v, app->body.w, app->body.h, &fl);
-	pos = locate(v, &fl);
-	switch (a) {
-	case A_DOWN:
-		moved = flame_first_child(&fl, &pos);
-		break;
-	case A_UP:
-		moved = flame_parent(&fl, &pos);
-		break;
-	case A_IN:
-		moved = flame_next(&fl, &pos);
-		break;
-	case A_OUT:
-		moved = flame_prev(&fl, &pos);
-		break;
-	case A_FIRST:
-		pos.row = 0;
-		pos.idx = 0;
-		break;
-	case A_ENTER:
-		v->zoom = flame_span(&fl, pos)->node;
-		remember_zoom(v);
-		break;
-	case A_BACK:
-		moved = false;
-		if (v->zoom == 0) {
-			res = ACT_IGNORED;
-			break;
-		}
-		v->zoom = v->cur->t.nodes[v->zoom].parent;
-		remember_zoom(v);
-		break;
-	default:
-		moved = false;
-		res = ACT_IGNORED;
-	}
-	if (moved)
-		outline_select(o, flame_span(&fl, pos)->node);
-	flame_release(&fl);
-	return res;
 }
 
 /* t: changed paths only; f: tree / flame graph. */
@@ -655,7 +553,6 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 	struct outline *o = &v->ol[v->dir];
 	enum view_result res = ACT_NONE;
 
-	(void)push;
 	if (!v->cur)
 		return ACT_IGNORED;
 	switch (a) {
@@ -675,7 +572,7 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 			    v->label[0], v->label[1]);
 		break;
 	default:
-		res = v->flame ? flame_move(v, app, a) : tree_move(v, app, a);
+		res = v->flame ? v->fl->ops->key(v->fl, app, a, push) : tree_move(v, app, a);
 	}
 	if (res == ACT_NONE)
 		publish(v, app);
@@ -719,7 +616,7 @@ static void diff_free(struct view *base)
 		outline_release(&v->ol[d]);
 		snapshot_release(&v->snap[d]);
 	}
-	free(v->zoom_path);
+	v->fl->ops->free(v->fl);
 	free(v);
 }
 
@@ -743,6 +640,7 @@ static struct view_diff *diff_new(struct diff_trees *trees, bool flame)
 	v->trees = trees;
 	trees->refs++;
 	v->trees_gen = trees->gen;
+	v->fl = view_flame_new_styled(&flame_style, v);
 	outline_init(&v->ol[0]);
 	outline_init(&v->ol[1]);
 	return v;
