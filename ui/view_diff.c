@@ -2,14 +2,14 @@
  * view_diff: two captures, or two moments of one, side by side as one call
  * tree (src/diff_tree.h), drawn as an outline or as a flame graph.
  *
- * Model: one diff tree per direction, built on first use and kept until the
- * weights change (struct diff_trees, shared by the tree and flame views of
- * two captures; rebuilt when the app's metric changes, never for two
- * snapshots, whose metric is fixed: the live heap at each side's moment).
- * Paths are matched by the (function, file) of their frames, so node keys
- * are the same in any tree of the two sides; the selection is an outline
- * (src/outline.h) per direction, i.e. a key path, and survives a new metric,
- * order, filter, direction or mode.  Two views over two captures (the app's
+ * Model: one diff tree per direction (diff_trees.h: built on first use,
+ * shared by the tree and flame views of two captures, rebuilt when the
+ * app's metric changes, never for two snapshots, whose metric is fixed: the
+ * live heap at each side's moment), arranged for this view's order and
+ * filter before it is shown.  Paths are matched by the (function, file) of
+ * their frames, so node keys are the same in any tree of the two sides; the
+ * selection is an outline (src/outline.h) per direction, i.e. a key path,
+ * and survives a new metric, order, filter, direction or mode.  Two views over two captures (the app's
  * views 1 and 2) share the selection through app->sel; a snapshot diff is
  * opened on top of views of one capture, whose keys are of another kind, so
  * it keeps its selection to itself.
@@ -49,7 +49,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "diff_tree.h"
+#include "diff_trees.h"
 #include "fmt.h"
 #include "outline.h"
 #include "outline_keys.h"
@@ -59,27 +59,9 @@
 #include "view_flame.h"
 #include "xalloc.h"
 
-/*
- * The diff trees of one pair of weights, per direction.  The two views of
- * `memtui A B` share one (refs 2), so switching between the tree and the
- * flame graph never builds a tree twice; each view re-arranges it for its
- * own order and filter in sync.  gen changes whenever the trees are dropped,
- * which tells a view that its outlines point to freed trees.
- */
-struct diff_trees {
-	struct diff_tree dt[2];		/* per direction */
-	bool built[2];
-	enum metric metric;	/* what dt[] weigh (captures mode) */
-	bool are_count;			/* the weights are allocation counts */
-	unsigned gen;
-	int refs;
-};
-
 struct view_diff {
 	struct view base;
 	bool flame;			/* drawn as a flame graph */
-	bool snapshots;			/* two snapshots of app->ex's capture: metric fixed */
-	struct snapshot snap[2];	/* their weights (snapshots mode) */
 	char label[2][64];		/* names of the sides (snapshots mode) */
 	struct diff_trees *trees;	/* shared with the other view of two captures */
 	unsigned trees_gen;		/* trees->gen the outlines were attached under */
@@ -120,19 +102,6 @@ static void detach(struct view_diff *v)
 	v->trees_gen = v->trees->gen;
 }
 
-static void drop_trees(struct view_diff *v)
-{
-	struct diff_trees *dts = v->trees;
-
-	for (int d = 0; d < 2; d++) {
-		if (dts->built[d])
-			diff_tree_release(&dts->dt[d]);
-		dts->built[d] = false;
-	}
-	dts->gen++;
-	detach(v);
-}
-
 static const char *basename_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -154,27 +123,6 @@ static bool metric_ok(struct view_diff *v, const struct app *app)
 		return false;
 	}
 	return true;
-}
-
-static void build(struct view_diff *v, struct app *app, enum tree_direction d)
-{
-	struct diff_trees *dts = v->trees;
-	struct snapshot w[2];
-
-	if (v->snapshots) {
-		diff_tree_build(&dts->dt[d], app->ex->cap, &v->snap[0], app->ex->cap, &v->snap[1],
-				d);
-		dts->are_count = false;
-	} else {
-		explore_weights(app->ex, app->metric, &w[0]);
-		explore_weights(app->ex_b, app->metric, &w[1]);
-		diff_tree_build(&dts->dt[d], app->ex->cap, &w[0], app->ex_b->cap, &w[1], d);
-		snapshot_release(&w[0]);
-		snapshot_release(&w[1]);
-		dts->are_count = metric_is_count(app->metric);
-		dts->metric = app->metric;
-	}
-	dts->built[d] = true;
 }
 
 /* Re-links dt[d] for the current order and filter; its outline must be detached. */
@@ -206,7 +154,7 @@ static void publish(struct view_diff *v, struct app *app)
 
 	if (!v->cur)
 		return;
-	if (!v->snapshots)
+	if (!v->trees->snapshots)
 		app_set_selection(app, path, n);
 	v->top = outline_keys_top(o->cursor, o->n_rows, v->top, tree_row_page(app->body.h, 2));
 	view_flame_select(v->fl, outline_node(o));
@@ -242,32 +190,29 @@ static void diff_sync(struct view *base, struct app *app)
 	struct outline *o = &v->ol[d];
 	uint32_t inv = TREE_NONE;
 	bool shared = false;
+	struct diff_tree *dt;
 
-	struct diff_trees *dts = v->trees;
-
-	if (v->trees_gen != dts->gen)
-		detach(v);	/* the other view dropped the trees */
-	if (!v->snapshots && (dts->built[0] || dts->built[1]) && dts->metric != app->metric)
-		drop_trees(v);
-	if (!v->snapshots && !metric_ok(v, app)) {
+	diff_trees_weigh(v->trees, app->metric);
+	if (v->trees_gen != v->trees->gen)
+		detach(v);	/* dropped, by this view or the other one */
+	if (!v->trees->snapshots && !metric_ok(v, app)) {
 		detach(v);
 		return;
 	}
 	if (v->cur && d != v->dir)
 		inv = outline_node(&v->ol[v->dir]);
-	else if ((shared = !v->snapshots && app->sel_len && app->sel[0] == DIFF_ROOT_KEY))
+	else if ((shared = !v->trees->snapshots && app->sel_len && app->sel[0] == DIFF_ROOT_KEY))
 		outline_set_path(o, app->sel, app->sel_len);
-	if (!dts->built[d])
-		build(v, app, d);
+	dt = diff_trees_get(v->trees, app->ex, app->ex_b, app->metric, d);
 	outline_detach(o);
 	arrange(v, app, d);
-	outline_attach(o, &dts->dt[d].t);
+	outline_attach(o, &dt->t);
 	/* A first look opens on the largest change, unless the other diff view chose a path. */
 	if (!v->opened[d] && !shared)
-		open_hot(o, &dts->dt[d]);
+		open_hot(o, dt);
 	v->opened[d] = true;
 	if (inv != TREE_NONE) {
-		uint32_t c = diff_tree_child_like(&dts->dt[d], 0, &dts->dt[!d], inv);
+		uint32_t c = diff_tree_child_like(dt, 0, v->cur, inv);
 
 		if (c != TREE_NONE) {
 			outline_select(o, c);
@@ -275,7 +220,7 @@ static void diff_sync(struct view *base, struct app *app)
 		}
 	}
 	v->dir = d;
-	v->cur = &dts->dt[d];
+	v->cur = dt;
 	sync_flame(v, app);
 	publish(v, app);
 }
@@ -321,7 +266,7 @@ static const char *side_name(const struct view_diff *v, const struct app *app, i
 {
 	const char *path;
 
-	if (v->snapshots)
+	if (v->trees->snapshots)
 		return v->label[side];
 	path = side ? app->ex_b->path : app->ex->path;
 	return full ? path : basename_of(path);
@@ -329,7 +274,7 @@ static const char *side_name(const struct view_diff *v, const struct app *app, i
 
 static const char *what_title(const struct view_diff *v, const struct app *app)
 {
-	return v->snapshots ? "live heap" : metric_title(app->metric);
+	return v->trees->snapshots ? "live heap" : metric_title(app->metric);
 }
 
 /* "A: before.bin  B: after.bin", with base names when the paths do not fit. */
@@ -566,7 +511,7 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 		res = tree_row_search_key(o, &v->ol[!v->dir], app, a);
 		break;
 	case A_METRIC:
-		if (!v->snapshots)
+		if (!v->trees->snapshots)
 			return ACT_IGNORED;
 		app_message(app, "this diff compares the live heap at %s and %s (q: back)",
 			    v->label[0], v->label[1]);
@@ -595,7 +540,7 @@ static void diff_status(const struct view *base, const struct app *app, char *bu
 	size_t n;
 
 	n = (size_t)snprintf(buf, size, " [diff%s] metric: %s", v->flame ? " flame" : "",
-			     v->snapshots ? "live heap (fixed)" : metric_name(app->metric));
+			     v->trees->snapshots ? "live heap (fixed)" : metric_name(app->metric));
 	if (!v->cur || n >= size)
 		return;
 	n += (size_t)snprintf(buf + n, size - n, "  %s  sort: %s%s  ",
@@ -608,14 +553,9 @@ static void diff_free(struct view *base)
 {
 	struct view_diff *v = (struct view_diff *)base;
 
-	if (--v->trees->refs == 0) {
-		drop_trees(v);
-		free(v->trees);
-	}
-	for (int d = 0; d < 2; d++) {
+	diff_trees_unref(v->trees);
+	for (int d = 0; d < 2; d++)
 		outline_release(&v->ol[d]);
-		snapshot_release(&v->snap[d]);
-	}
 	v->fl->ops->free(v->fl);
 	free(v);
 }
@@ -638,7 +578,7 @@ static struct view_diff *diff_new(struct diff_trees *trees, bool flame)
 	v->base.ops = &diff_ops;
 	v->flame = flame;
 	v->trees = trees;
-	trees->refs++;
+	diff_trees_ref(trees);
 	v->trees_gen = trees->gen;
 	v->fl = view_flame_new_styled(&flame_style, v);
 	outline_init(&v->ol[0]);
@@ -648,7 +588,7 @@ static struct view_diff *diff_new(struct diff_trees *trees, bool flame)
 
 void view_diff_new_pair(struct view **tree, struct view **flame)
 {
-	struct diff_trees *trees = xcalloc(1, sizeof(*trees));
+	struct diff_trees *trees = diff_trees_new();
 
 	*tree = &diff_new(trees, false)->base;
 	*flame = &diff_new(trees, true)->base;
@@ -657,13 +597,8 @@ void view_diff_new_pair(struct view **tree, struct view **flame)
 struct view *view_diff_new_snapshots(struct snapshot *a, const char *label_a,
 				     struct snapshot *b, const char *label_b)
 {
-	struct view_diff *v = diff_new(xcalloc(1, sizeof(struct diff_trees)), false);
+	struct view_diff *v = diff_new(diff_trees_new_snapshots(a, b), false);
 
-	v->snapshots = true;
-	v->snap[0] = *a;
-	v->snap[1] = *b;
-	memset(a, 0, sizeof(*a));
-	memset(b, 0, sizeof(*b));
 	snprintf(v->label[0], sizeof(v->label[0]), "%s", label_a ? label_a : "A");
 	snprintf(v->label[1], sizeof(v->label[1]), "%s", label_b ? label_b : "B");
 	return &v->base;
