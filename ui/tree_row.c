@@ -16,10 +16,29 @@
 
 #include "app.h"
 #include "glyphs.h"
+#include "outline_keys.h"
 
 size_t tree_row_page(int body_h, int title_rows)
 {
 	return body_h > title_rows ? (size_t)(body_h - title_rows) : 1;
+}
+
+enum view_result tree_row_move(struct outline *o, size_t *top, size_t page, enum action a)
+{
+	if (a == A_BACK) {
+		if (outline_node(o) == 0)
+			return ACT_IGNORED;
+		a = A_OUT;
+	}
+	return outline_keys_apply(o, top, page, a) ? ACT_NONE : ACT_IGNORED;
+}
+
+void tree_row_reveal(struct outline *o, uint32_t node)
+{
+	if (node == TREE_NONE)
+		return;
+	outline_select(o, node);
+	outline_expand(o, node);
 }
 
 /* Draws text with the search match in it highlighted; returns columns used. */

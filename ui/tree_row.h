@@ -36,6 +36,18 @@ void tree_row_node(struct screen *s, int x, int y, int w, const struct outline *
 
 /* Rows of tree in a body of body_h rows below title_rows title rows (at least 1). */
 size_t tree_row_page(int body_h, int title_rows);
+/*
+ * The moving keys (outline_keys.h, page rows a page) and Backspace, which
+ * goes to the parent or, at the root, is left to the app (it closes an
+ * opened view).  ACT_IGNORED for those and for any other key.
+ */
+enum view_result tree_row_move(struct outline *o, size_t *top, size_t page, enum action a);
+/*
+ * After inverting the tree: selects node, the root's child that names the
+ * function selected in the other direction, and opens it on its callers (or
+ * callees).  Nothing when node is TREE_NONE.
+ */
+void tree_row_reveal(struct outline *o, uint32_t node);
 
 /*
  * Searches o for pattern ("" clears), gives other (the outline of the other

@@ -9,10 +9,10 @@
  * filter before it is shown.  Paths are matched by the (function, file) of
  * their frames, so node keys are the same in any tree of the two sides; the
  * selection is an outline (src/outline.h) per direction, i.e. a key path,
- * and survives a new metric, order, filter, direction or mode.  Two views over two captures (the app's
- * views 1 and 2) share the selection through app->sel; a snapshot diff is
- * opened on top of views of one capture, whose keys are of another kind, so
- * it keeps its selection to itself.
+ * and survives a new metric, order, filter, direction or mode.  Two views
+ * over two captures (the app's views 1 and 2) share the selection through
+ * app->sel; a snapshot diff is opened on top of views of one capture, whose
+ * keys are of another kind, so it keeps its selection to itself.
  *
  * The flame mode is an embedded flame view (view_flame.h, fixed mode) in
  * this view's style: it lays the shown tree out, moves and zooms, and draws
@@ -211,14 +211,8 @@ static void diff_sync(struct view *base, struct app *app)
 	if (!v->opened[d] && !shared)
 		open_hot(o, dt);
 	v->opened[d] = true;
-	if (inv != TREE_NONE) {
-		uint32_t c = diff_tree_child_like(dt, 0, v->cur, inv);
-
-		if (c != TREE_NONE) {
-			outline_select(o, c);
-			outline_expand(o, c);
-		}
-	}
+	if (inv != TREE_NONE)
+		tree_row_reveal(o, diff_tree_child_like(dt, 0, v->cur, inv));
 	v->dir = d;
 	v->cur = dt;
 	sync_flame(v, app);
@@ -466,19 +460,6 @@ static void diff_draw(const struct view *base, const struct app *app, struct scr
 
 /* ---- keys -------------------------------------------------------------- */
 
-static enum view_result tree_move(struct view_diff *v, struct app *app, enum action a)
-{
-	struct outline *o = &v->ol[v->dir];
-	size_t page = tree_row_page(app->body.h, 2);
-
-	if (a == A_BACK) {
-		if (outline_node(o) == 0)
-			return ACT_IGNORED;	/* the app closes an opened view */
-		a = A_OUT;
-	}
-	return outline_keys_apply(o, &v->top, page, a) ? ACT_NONE : ACT_IGNORED;
-}
-
 /* t: changed paths only; f: tree / flame graph. */
 static void toggle(struct view_diff *v, struct app *app, enum action a)
 {
@@ -517,7 +498,8 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 			    v->label[0], v->label[1]);
 		break;
 	default:
-		res = v->flame ? v->fl->ops->key(v->fl, app, a, push) : tree_move(v, app, a);
+		res = v->flame ? v->fl->ops->key(v->fl, app, a, push)
+			       : tree_row_move(o, &v->top, tree_row_page(app->body.h, 2), a);
 	}
 	if (res == ACT_NONE)
 		publish(v, app);
@@ -545,7 +527,8 @@ static void diff_status(const struct view *base, const struct app *app, char *bu
 		return;
 	n += (size_t)snprintf(buf + n, size - n, "  %s  sort: %s%s  ",
 			      v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			      order_label(order_for(v, app)), v->changed_only ? "  changed only" : "");
+			      order_label(order_for(v, app)),
+			      v->changed_only ? "  changed only" : "");
 	tree_row_status(&v->ol[v->dir], buf, size, n);
 }
 

@@ -151,14 +151,8 @@ static void tree_sync(struct view *base, struct app *app)
 		outline_expand_heavy(o, 500);
 		v->opened[d] = true;
 	}
-	if (inv_frame) {
-		uint32_t c = tree_child(t, 0, inv_frame);
-
-		if (c != TREE_NONE) {
-			outline_select(o, c);
-			outline_expand(o, c);
-		}
-	}
+	if (inv_frame)
+		tree_row_reveal(o, tree_child(t, 0, inv_frame));
 	v->dir = d;
 	v->t = t;
 	publish(v, app);
@@ -280,13 +274,6 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 		draw_row(v, s, r, r.y + 1 + (int)i, &c, top + i);
 }
 
-static enum view_result move_key(struct view_tree *v, struct app *app, enum action a)
-{
-	size_t page = tree_row_page(app->body.h, 1);
-
-	return outline_keys_apply(&v->ol[v->dir], &v->top, page, a) ? ACT_NONE : ACT_IGNORED;
-}
-
 /* S: the stage table of the calls under the selected node's function. */
 static enum view_result open_stages(struct view_tree *v, struct app *app, uint32_t nd,
 				    struct view **push)
@@ -365,16 +352,10 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 	case A_ESC:
 		res = tree_row_search_key(o, &v->ol[!v->dir], app, a);
 		break;
-	case A_BACK:
-		/* At the root there is nowhere to go: the app closes an opened view. */
-		if (nd == 0)
-			return ACT_IGNORED;
-		res = move_key(v, app, A_OUT);
-		break;
 	case A_STAGES:
 		return open_stages(v, app, nd, push);
 	default:
-		res = move_key(v, app, a);
+		res = tree_row_move(o, &v->top, tree_row_page(app->body.h, 1), a);
 	}
 	if (res == ACT_NONE)
 		publish(v, app);
