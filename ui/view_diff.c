@@ -401,36 +401,30 @@ static void flame_select(void *ctx, uint32_t node)
  * the selection: totals, then the exact delta of its own paths (what `memtui report
  * --diff` lists for it, top-down).
  */
-static void flame_info(const void *ctx, struct screen *s, int y, int w, uint32_t id)
+static void flame_info(const void *ctx, uint32_t id, const char *label, char *line, size_t size)
 {
 	const struct view_diff *v = ctx;
 	const struct diff_tree_node *d = &v->cur->dn[id];
 	const struct capture *cap = v->cur->t.cap;
 	int64_t delta = d->b_total - d->a_total, self = d->b_self - d->a_self;
-	char label[512], a[32], b[32], dl[32], pct[32], line[1024];
+	char a[32], b[32], dl[32], pct[32];
 	const char *file = "";
 	size_t n;
 
-	if (id == 0) {
-		snprintf(label, sizeof(label), "all");
-	} else {
-		capture_frame_label(cap, v->cur->t.nodes[id].frame, label, sizeof(label));
+	if (id != 0)
 		file = capture_string(cap, capture_frame(cap, v->cur->t.nodes[id].frame)->file);
-	}
 	if (v->trees->are_count)
-		n = (size_t)snprintf(line, sizeof(line), "%s  A %" PRId64 "  B %" PRId64 "  delta %s%"
+		n = (size_t)snprintf(line, size, "%s  A %" PRId64 "  B %" PRId64 "  delta %s%"
 				     PRId64, label, d->a_total, d->b_total, delta > 0 ? "+" : "", delta);
 	else
-		n = (size_t)snprintf(line, sizeof(line), "%s  A %s (%" PRId64 ")  B %s (%" PRId64
+		n = (size_t)snprintf(line, size, "%s  A %s (%" PRId64 ")  B %s (%" PRId64
 				     ")  delta %s (%s%" PRId64 ")", label,
 				     value_text(v, d->a_total, false, a, 32), d->a_total,
 				     value_text(v, d->b_total, false, b, 32), d->b_total,
 				     value_text(v, delta, true, dl, 32), delta > 0 ? "+" : "", delta);
-	if (n < sizeof(line))
-		snprintf(line + n, sizeof(line) - n, "  %s  self %s%" PRId64 "  %s",
+	if (n < size)
+		snprintf(line + n, size - n, "  %s  self %s%" PRId64 "  %s",
 			 change_text(d->a_total, d->b_total, pct, 32), self > 0 ? "+" : "", self, file);
-	screen_fill(s, 0, y, w, ' ', ROLE_TITLE);
-	screen_text(s, 0, y, w, line, ROLE_TITLE);
 }
 
 static const struct flame_style flame_style = {

@@ -147,6 +147,15 @@ static void flame_sync(struct view *base, struct app *app)
 	remember_zoom(v);
 }
 
+/* The label of node: its function, or "all" for the root. */
+static void node_label(const struct view_flame *v, uint32_t node, char *buf, size_t size)
+{
+	if (node == 0)
+		snprintf(buf, size, "all");
+	else
+		capture_frame_label(v->t->cap, v->t->nodes[node].frame, buf, size);
+}
+
 static void draw_span(const struct view_flame *v, struct screen *s, int x, int y,
 		      const struct flame_span *sp, enum role role, char mark)
 {
@@ -163,10 +172,7 @@ static void draw_span(const struct view_flame *v, struct screen *s, int x, int y
 		screen_put(s, x, y, (uint32_t)mark, role);
 		used = 1;
 	}
-	if (sp->node == 0)
-		snprintf(label, sizeof(label), "all");
-	else
-		capture_frame_label(v->t->cap, v->t->nodes[sp->node].frame, label, sizeof(label));
+	node_label(v, sp->node, label, sizeof(label));
 	used += screen_text(s, x + used, y, w - 1 - used, label, role);
 	if (used == w - 1 && screen_text_width(s, label) > w - 1 && w > 3)
 		screen_put(s, x + w - 2, y, g->ellipsis, role);
@@ -210,21 +216,19 @@ static bool plain_matches(const void *ctx, uint32_t node)
 	return outline_find(label, v->pattern) != NULL;
 }
 
-static void plain_info(const void *ctx, struct screen *s, int y, int w, uint32_t sel)
+/* "fn  1.00 MiB  12.5% of all  50.0% of zoom  42 allocations  file:line" */
+static void plain_info(const void *ctx, uint32_t sel, const char *label, char *line, size_t size)
 {
 	const struct view_flame *v = ctx;
 	const struct tree_node *nd = &v->t->nodes[sel];
 	const struct tree_node *root = &v->t->nodes[0], *zoom = &v->t->nodes[v->zoom];
-	char label[512], value[32], all[16], inzoom[16], line[1024];
+	char value[32], all[16], inzoom[16];
 	const char *file = "";
 	uint32_t lineno = 0;
 
-	if (sel == 0) {
-		snprintf(label, sizeof(label), "all");
-	} else {
+	if (sel != 0) {
 		const struct frame *f = capture_frame(v->t->cap, nd->frame);
 
-		capture_frame_label(v->t->cap, nd->frame, label, sizeof(label));
 		file = capture_string(v->t->cap, f->file);
 		lineno = f->line;
 	}
@@ -234,16 +238,13 @@ static void plain_info(const void *ctx, struct screen *s, int y, int w, uint32_t
 		fmt_bytes(nd->total_bytes, value, sizeof(value));
 	fmt_percent(nd->total_bytes, root->total_bytes, all, sizeof(all));
 	fmt_percent(nd->total_bytes, zoom->total_bytes, inzoom, sizeof(inzoom));
-	snprintf(line, sizeof(line), "%s  %s  %s of all  %s of zoom  %" PRId64 " allocations%s%s%s",
-		 label, value, all, inzoom, nd->total_count, *file ? "  " : "", file,
-		 *file ? "" : "");
+	snprintf(line, size, "%s  %s  %s of all  %s of zoom  %" PRId64 " allocations%s%s", label,
+		 value, all, inzoom, nd->total_count, *file ? "  " : "", file);
 	if (*file) {
 		size_t n = strlen(line);
 
-		snprintf(line + n, sizeof(line) - n, ":%u", lineno);
+		snprintf(line + n, size - n, ":%u", lineno);
 	}
-	screen_fill(s, 0, y, w, ' ', ROLE_TITLE);
-	screen_text(s, 0, y, w, line, ROLE_TITLE);
 }
 
 static const struct flame_style plain_style = {
@@ -254,6 +255,17 @@ static const struct flame_style plain_style = {
 };
 
 /* ---- drawing and keys, in any style ---- */
+
+/* The bottom line: what the style says of the selection. */
+static void draw_info(const struct view_flame *v, struct screen *s, int y, int w)
+{
+	char label[512], line[1024];
+
+	node_label(v, v->sel, label, sizeof(label));
+	v->style->info(v->ctx, v->sel, label, line, sizeof(line));
+	screen_fill(s, 0, y, w, ' ', ROLE_TITLE);
+	screen_text(s, 0, y, w, line, ROLE_TITLE);
+}
 
 static void flame_draw(const struct view *base, const struct app *app, struct screen *s,
 		       struct rect r)
@@ -268,17 +280,16 @@ static void flame_draw(const struct view *base, const struct app *app, struct sc
 		return;
 	lay_out(v, r.w, r.h, &fl);
 	cur = locate(v, &fl);
-	if (v->zoom)
-		capture_frame_label(v->t->cap, v->t->nodes[v->zoom].frame, zoom, sizeof(zoom));
+	node_label(v, v->zoom, zoom, sizeof(zoom));
 	st->title(v->ctx, app, s, r, v->zoom ? zoom : NULL);
 	for (uint32_t row = 0; row < fl.n_rows && (int)row + 1 < r.h - 1; row++) {
 		uint32_t n;
 		const struct flame_span *sp = flame_row(&fl, row, &n);
 
 		for (uint32_t i = 0; i < n; i++) {
+			enum role shade = (i + row) % 2 ? ROLE_FRAME_B : ROLE_FRAME_A;
 			char mark;
-			enum role role = st->span(v->ctx, sp[i].node,
-						  (i + row) % 2 ? ROLE_FRAME_B : ROLE_FRAME_A, &mark);
+			enum role role = st->span(v->ctx, sp[i].node, shade, &mark);
 
 			if (row == cur.row && i == cur.idx)
 				role = ROLE_SELECTED;
@@ -288,7 +299,7 @@ static void flame_draw(const struct view *base, const struct app *app, struct sc
 		}
 	}
 	if (r.h > 2)
-		st->info(v->ctx, s, r.y + r.h - 1, r.w, v->sel);
+		draw_info(v, s, r.y + r.h - 1, r.w);
 	flame_release(&fl);
 }
 

@@ -51,8 +51,8 @@ struct flame_style {
 	enum role (*span)(const void *ctx, uint32_t node, enum role shade, char *mark);
 	/* Whether node matches the owner's search (its span drawn as a match). */
 	bool (*matches)(const void *ctx, uint32_t node);
-	/* The bottom line, w columns of row y: the figures of sel, the selection. */
-	void (*info)(const void *ctx, struct screen *s, int y, int w, uint32_t sel);
+	/* The bottom line's text: the figures of sel, the selection, named label. */
+	void (*info)(const void *ctx, uint32_t sel, const char *label, char *line, size_t size);
 	/* A key moved the selection to node (NULL: nobody to tell). */
 	void (*select)(void *ctx, uint32_t node);
 };
