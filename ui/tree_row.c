@@ -1,6 +1,6 @@
 /*
- * tree_row: the node part of an outline row, and the search and position
- * of an outline view (tree_row.h).
+ * tree_row: the node part of an outline row, and the keys, search and
+ * position of an outline view (tree_row.h).
  *
  * Fitting the node in its width, by priority: the indent gives way first
  * (at most a third of the width), then the function is cut with an ellipsis
@@ -21,16 +21,6 @@
 size_t tree_row_page(int body_h, int title_rows)
 {
 	return body_h > title_rows ? (size_t)(body_h - title_rows) : 1;
-}
-
-enum view_result tree_row_move(struct outline *o, size_t *top, size_t page, enum action a)
-{
-	if (a == A_BACK) {
-		if (outline_node(o) == 0)
-			return ACT_IGNORED;
-		a = A_OUT;
-	}
-	return outline_keys_apply(o, top, page, a) ? ACT_NONE : ACT_IGNORED;
 }
 
 void tree_row_reveal(struct outline *o, uint32_t node)
@@ -159,20 +149,32 @@ void tree_row_search(struct outline *o, struct outline *other, struct app *app,
 		app_message(app, "%zu match%s for '%s'", n, n == 1 ? "" : "es", pattern);
 }
 
-enum view_result tree_row_search_key(struct outline *o, struct outline *other, struct app *app,
-				     enum action a)
+enum view_result tree_row_key(struct outline *o, struct outline *other, size_t *top, size_t page,
+			      struct app *app, enum action a)
 {
-	if (a == A_ESC) {
+	switch (a) {
+	case A_ESC:
 		if (!o->pattern[0])
 			return ACT_IGNORED;
 		outline_search(o, "");
 		other->pattern[0] = 0;
-	} else if (!o->pattern[0]) {
-		app_message(app, "no search: press / first");
-	} else if (!outline_next_match(o, a == A_NEXT_MATCH ? 1 : -1)) {
-		app_message(app, "no match for '%s'", o->pattern);
+		return ACT_NONE;
+	case A_NEXT_MATCH:
+	case A_PREV_MATCH:
+		if (!o->pattern[0])
+			app_message(app, "no search: press / first");
+		else if (!outline_next_match(o, a == A_NEXT_MATCH ? 1 : -1))
+			app_message(app, "no match for '%s'", o->pattern);
+		return ACT_NONE;
+	case A_BACK:
+		if (outline_node(o) == 0)
+			return ACT_IGNORED;
+		a = A_OUT;
+		break;
+	default:
+		break;
 	}
-	return ACT_NONE;
+	return outline_keys_apply(o, top, page, a) ? ACT_NONE : ACT_IGNORED;
 }
 
 void tree_row_status(const struct outline *o, char *buf, size_t size, size_t n)

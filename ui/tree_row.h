@@ -1,6 +1,7 @@
 /*
  * tree_row: what the outline views of a call tree (view_tree.c, view_diff.c)
- * draw and say alike, around their own figures.
+ * draw, do and say alike, around their own figures: the node part of a
+ * row, the keys of the rows, the search and the position in the status line.
  *
  * A row is the view's columns, then the node: its indent by depth (at most a
  * third of the width), the open / closed / leaf marker, the function with the
@@ -37,12 +38,6 @@ void tree_row_node(struct screen *s, int x, int y, int w, const struct outline *
 /* Rows of tree in a body of body_h rows below title_rows title rows (at least 1). */
 size_t tree_row_page(int body_h, int title_rows);
 /*
- * The moving keys (outline_keys.h, page rows a page) and Backspace, which
- * goes to the parent or, at the root, is left to the app (it closes an
- * opened view).  ACT_IGNORED for those and for any other key.
- */
-enum view_result tree_row_move(struct outline *o, size_t *top, size_t page, enum action a);
-/*
  * After inverting the tree: selects node, the root's child that names the
  * function selected in the other direction, and opens it on its callers (or
  * callees).  Nothing when node is TREE_NONE.
@@ -57,12 +52,16 @@ void tree_row_reveal(struct outline *o, uint32_t node);
 void tree_row_search(struct outline *o, struct outline *other, struct app *app,
 		     const char *pattern);
 /*
- * The search keys: n and N move to the next or previous match (or say why
- * not); Esc clears the search of o and other.  a must be one of them.
- * Returns ACT_NONE, or ACT_IGNORED for Esc without a search (the app's Esc).
+ * The keys of the rows, on o (other: the outline of the other direction):
+ * the moving keys (outline_keys.h; *top, the first row shown, moves by page
+ * rows), Backspace, which goes to the parent or, at the root, is left to
+ * the app (it closes an opened view), and the search keys: n and N move to
+ * the next or previous match (or say why not), Esc clears the search of o
+ * and other.  Returns ACT_NONE, or ACT_IGNORED for any other key and for
+ * Esc without a search (the app's Esc).
  */
-enum view_result tree_row_search_key(struct outline *o, struct outline *other, struct app *app,
-				     enum action a);
+enum view_result tree_row_key(struct outline *o, struct outline *other, size_t *top, size_t page,
+			      struct app *app, enum action a);
 
 /*
  * Appends the status line's position to the n bytes in buf: "3/120 fn" (the

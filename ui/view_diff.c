@@ -470,7 +470,8 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 				 struct view **push)
 {
 	struct view_diff *v = (struct view_diff *)base;
-	struct outline *o = &v->ol[v->dir];
+	bool search = a == A_NEXT_MATCH || a == A_PREV_MATCH || a == A_ESC;
+	size_t page = tree_row_page(app->body.h, 2);
 	enum view_result res = ACT_NONE;
 
 	if (!v->cur)
@@ -480,11 +481,6 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 	case A_FLAME:
 		toggle(v, app, a);
 		return ACT_NONE;
-	case A_NEXT_MATCH:
-	case A_PREV_MATCH:
-	case A_ESC:
-		res = tree_row_search_key(o, &v->ol[!v->dir], app, a);
-		break;
 	case A_METRIC:
 		if (!v->trees->snapshots)
 			return ACT_IGNORED;
@@ -492,8 +488,11 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 			    v->label[0], v->label[1]);
 		break;
 	default:
-		res = v->flame ? v->fl->ops->key(v->fl, app, a, push)
-			       : tree_row_move(o, &v->top, tree_row_page(app->body.h, 2), a);
+		/* The graph moves and zooms; the search is the outline's in either mode. */
+		if (v->flame && !search)
+			res = v->fl->ops->key(v->fl, app, a, push);
+		else
+			res = tree_row_key(&v->ol[v->dir], &v->ol[!v->dir], &v->top, page, app, a);
 	}
 	if (res == ACT_NONE)
 		publish(v, app);

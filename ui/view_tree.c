@@ -15,13 +15,16 @@
  * S on a named node opens the stage table of the calls under its function.
  *
  * A row: value, share of the root, allocations, a bar of the share, then
- * the indented node: marker, function, file:line, [module] of native frames.
+ * the indented node (tree_row.h): marker, function, file:line, [module] of
+ * native frames.
  * Numbers are formatted by fmt.h, as in `memtui report`.
  *
  * Scrolling: top is the first row shown.  Keys keep the cursor inside the
  * body of the last layout (app->body); draw clamps again on its own copy, so
  * a resize never draws the cursor off screen.
  */
+#include "view_tree.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +39,6 @@
 #include "tree_row.h"
 #include "view.h"
 #include "view_flame.h"
-#include "view_tree.h"
 #include "xalloc.h"
 
 struct view_tree {
@@ -334,29 +336,20 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 	struct view_tree *v = (struct view_tree *)base;
 	struct outline *o = &v->ol[v->dir];
 	uint32_t nd = outline_node(o);
-	enum view_result res = ACT_NONE;
+	enum view_result res;
 
 	if (v->src) {
 		res = source_key(v, app, a, push);
 		if (res != ACT_IGNORED)
 			return res;
-		res = ACT_NONE;
 	}
 	if (v->flaming)
 		return v->flame->ops->key(v->flame, app, a, push);
 	if (nd == TREE_NONE)
 		return ACT_IGNORED;
-	switch (a) {
-	case A_NEXT_MATCH:
-	case A_PREV_MATCH:
-	case A_ESC:
-		res = tree_row_search_key(o, &v->ol[!v->dir], app, a);
-		break;
-	case A_STAGES:
+	if (a == A_STAGES)
 		return open_stages(v, app, nd, push);
-	default:
-		res = tree_row_move(o, &v->top, tree_row_page(app->body.h, 1), a);
-	}
+	res = tree_row_key(o, &v->ol[!v->dir], &v->top, tree_row_page(app->body.h, 1), app, a);
 	if (res == ACT_NONE)
 		publish(v, app);
 	return res;
