@@ -8,7 +8,7 @@
  * live heap at each side's moment), arranged for this view's order and
  * filter before it is shown.  Paths are matched by the (function, file) of
  * their frames, so node keys are the same in any tree of the two sides; the
- * selection is an outline (src/outline.h) per direction, i.e. a key path,
+ * selection is an outline (outline.h) per direction, i.e. a key path,
  * and survives a new metric, order, filter, direction or mode.  Two views
  * over two captures (the app's views 1 and 2) share the selection through
  * app->sel; a snapshot diff is opened on top of views of one capture, whose
