@@ -2,37 +2,46 @@
  * view_diff: two captures, or two moments of one, side by side as one call
  * tree (src/diff_tree.h), drawn as an outline or as a flame graph.
  *
- * Model: one diff tree per direction, built on first use and kept until the
- * weights change (struct diff_trees, shared by the tree and flame views of
- * two captures; rebuilt when the app's metric changes, never for two
- * snapshots, whose metric is fixed: the live heap at each side's moment).
- * Paths are matched by the (function, file) of their frames, so node keys
- * are the same in any tree of the two sides; the selection is an outline
- * (src/outline.h) per direction, i.e. a key path, and survives a new metric,
- * order, filter, direction or mode.  The flame mode keeps its selection in
- * the same outline (moving in the graph selects in the outline), plus a zoom
- * node remembered as a key path.  Two views over two captures (the app's
- * views 1 and 2) share the selection through app->sel; a snapshot diff is
- * opened on top of views of one capture, whose keys are of another kind, so
- * it keeps its selection to itself.
+ * Model: one diff tree per direction (diff_trees.h: built on first use,
+ * shared by the tree and flame views of two captures, rebuilt when the
+ * app's metric changes, never for two snapshots, whose metric is fixed: the
+ * live heap at each side's moment), arranged for this view's order and
+ * filter before it is shown.  Paths are matched by the (function, file) of
+ * their frames, so node keys are the same in any tree of the two sides; the
+ * selection is an outline (outline.h) per direction, i.e. a key path,
+ * and survives a new metric, order, filter, direction or mode.  Two views
+ * over two captures (the app's views 1 and 2) share the selection through
+ * app->sel; a snapshot diff is opened on top of views of one capture, whose
+ * keys are of another kind, so it keeps its selection to itself.
  *
- * Orders: the app's `s` cycles TREE_ORDER_SIZE, TREE_ORDER_COUNT, TREE_ORDER_NAME; here
- * they mean |delta| (the default), size = max(A, B), and name.  The flame
- * graph always lays out by size (its layout needs siblings by width).  `t`
- * hides unchanged subtrees; `f` switches between the tree and the graph.
+ * The flame mode is an embedded flame view (view_flame.h, fixed mode) in
+ * this view's style: it lays the shown tree out, moves and zooms, and draws
+ * through the hooks here.  Its selection is the outline's: a move in the
+ * graph selects in the outline, and every change of the outline's cursor is
+ * handed back to it (publish).  It keeps the zoom node, remembered as a key
+ * path, in either mode, so a move in the tree out of the zoomed subtree
+ * zooms out; /, n, N and Esc stay with the outline in both modes.
+ *
+ * Orders: the app's `s` cycles TREE_ORDER_SIZE, TREE_ORDER_COUNT,
+ * TREE_ORDER_NAME; here they mean |delta| (the default), size = max(A, B),
+ * and name.  The flame graph always lays out by size (its layout needs
+ * siblings by width).  `t` hides unchanged subtrees; `f` switches between
+ * the tree and the graph.
  *
  * Tree screen: a title row naming the sides, a column title row, then rows
- * of A, B, delta, delta% and the indented node: marker, function, file
- * (dim), [module] of native frames.  delta% is delta / A, "new" when A is 0,
+ * of A, B, delta, delta% and the indented node (tree_row.h): marker,
+ * function, file (dim, without a line: the two sides' lines differ),
+ * [module] of native frames.  delta% is delta / A, "new" when A is 0,
  * "gone" when B is 0.  Deltas carry their sign as text ("+1.00 MiB") and
  * are coloured growth / shrink, so they read without colours too.
  *
  * Above either, the capture header (both captures for `memtui A B`).
  *
- * Flame screen: title row, icicle rows (width max(A, B), colour the sign of
- * delta, unchanged frames the two plain shades; a changed frame's label
- * starts with '+' or '-', so it reads the same without colours), and an info line with the selected
- * frame's exact figures.
+ * Flame screen: the title row naming the sides, icicle rows (width max(A,
+ * B), colour the sign of delta, unchanged frames the two plain shades; a
+ * changed frame's label starts with '+' or '-', so it reads the same
+ * without colours), and an info line with the selected frame's exact
+ * figures.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -40,37 +49,19 @@
 #include <string.h>
 
 #include "app.h"
-#include "diff_tree.h"
-#include "flame.h"
+#include "diff_trees.h"
 #include "fmt.h"
-#include "glyphs.h"
 #include "outline.h"
 #include "outline_keys.h"
 #include "snapshot.h"
+#include "tree_row.h"
 #include "view.h"
+#include "view_flame.h"
 #include "xalloc.h"
-
-/*
- * The diff trees of one pair of weights, per direction.  The two views of
- * `memtui A B` share one (refs 2), so switching between the tree and the
- * flame graph never builds a tree twice; each view re-arranges it for its
- * own order and filter in sync.  gen changes whenever the trees are dropped,
- * which tells a view that its outlines point to freed trees.
- */
-struct diff_trees {
-	struct diff_tree dt[2];		/* per direction */
-	bool built[2];
-	enum metric metric;	/* what dt[] weigh (captures mode) */
-	bool are_count;			/* the weights are allocation counts */
-	unsigned gen;
-	int refs;
-};
 
 struct view_diff {
 	struct view base;
 	bool flame;			/* drawn as a flame graph */
-	bool snapshots;			/* two snapshots of app->ex's capture: metric fixed */
-	struct snapshot snap[2];	/* their weights (snapshots mode) */
 	char label[2][64];		/* names of the sides (snapshots mode) */
 	struct diff_trees *trees;	/* shared with the other view of two captures */
 	unsigned trees_gen;		/* trees->gen the outlines were attached under */
@@ -81,9 +72,8 @@ struct view_diff {
 					 * metric is missing from a side */
 	bool changed_only;		/* hide unchanged subtrees */
 	size_t top;			/* tree mode: first row on screen */
-	uint32_t zoom;			/* flame mode: node at row 0 */
-	uint64_t *zoom_path;		/* its keys from the root */
-	size_t zoom_len, zoom_cap;
+	struct view *fl;		/* flame mode: the graph of cur, in this view's style
+					 * (owned); keeps the zoom in either mode */
 	char why[200];			/* why nothing is shown, or "" */
 };
 
@@ -112,19 +102,6 @@ static void detach(struct view_diff *v)
 	v->trees_gen = v->trees->gen;
 }
 
-static void drop_trees(struct view_diff *v)
-{
-	struct diff_trees *dts = v->trees;
-
-	for (int d = 0; d < 2; d++) {
-		if (dts->built[d])
-			diff_tree_release(&dts->dt[d]);
-		dts->built[d] = false;
-	}
-	dts->gen++;
-	detach(v);
-}
-
 static const char *basename_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -148,27 +125,6 @@ static bool metric_ok(struct view_diff *v, const struct app *app)
 	return true;
 }
 
-static void build(struct view_diff *v, struct app *app, enum tree_direction d)
-{
-	struct diff_trees *dts = v->trees;
-	struct snapshot w[2];
-
-	if (v->snapshots) {
-		diff_tree_build(&dts->dt[d], app->ex->cap, &v->snap[0], app->ex->cap, &v->snap[1],
-				d);
-		dts->are_count = false;
-	} else {
-		explore_weights(app->ex, app->metric, &w[0]);
-		explore_weights(app->ex_b, app->metric, &w[1]);
-		diff_tree_build(&dts->dt[d], app->ex->cap, &w[0], app->ex_b->cap, &w[1], d);
-		snapshot_release(&w[0]);
-		snapshot_release(&w[1]);
-		dts->are_count = metric_is_count(app->metric);
-		dts->metric = app->metric;
-	}
-	dts->built[d] = true;
-}
-
 /* Re-links dt[d] for the current order and filter; its outline must be detached. */
 static void arrange(struct view_diff *v, const struct app *app, enum tree_direction d)
 {
@@ -179,29 +135,14 @@ static void arrange(struct view_diff *v, const struct app *app, enum tree_direct
 		diff_tree_arrange(dt, order, v->changed_only);
 }
 
-static bool is_below(const struct tree *t, uint32_t node, uint32_t ancestor)
+/*
+ * The flame view over cur (sorted by size when it is shown), its zoom found
+ * again in a rebuilt or re-arranged tree, and forgotten with the direction.
+ */
+static void sync_flame(struct view_diff *v, struct app *app)
 {
-	for (; node != TREE_NONE; node = t->nodes[node].parent)
-		if (node == ancestor)
-			return true;
-	return false;
-}
-
-static void remember_zoom(struct view_diff *v)
-{
-	size_t n = tree_path(&v->cur->t, v->zoom, NULL, 0);
-
-	if (n > v->zoom_cap) {
-		v->zoom_cap = n * 2;
-		v->zoom_path = xrealloc_array(v->zoom_path, v->zoom_cap, sizeof(*v->zoom_path));
-	}
-	v->zoom_len = tree_path(&v->cur->t, v->zoom, v->zoom_path, v->zoom_cap);
-}
-
-/* Rows of tree the body shows (below the two title rows). */
-static size_t page_rows(int body_h)
-{
-	return body_h > 2 ? (size_t)body_h - 2 : 1;
+	view_flame_set_tree(v->fl, &v->cur->t, v->trees->are_count, NULL, NULL);
+	v->fl->ops->sync(v->fl, app);
 }
 
 /* After a move: the selection to the app (two captures), the zoom kept above it. */
@@ -213,13 +154,10 @@ static void publish(struct view_diff *v, struct app *app)
 
 	if (!v->cur)
 		return;
-	if (!v->snapshots)
+	if (!v->trees->snapshots)
 		app_set_selection(app, path, n);
-	v->top = outline_keys_top(o->cursor, o->n_rows, v->top, page_rows(app->body.h));
-	if (!is_below(&v->cur->t, outline_node(o), v->zoom)) {
-		v->zoom = 0;
-		remember_zoom(v);
-	}
+	v->top = outline_keys_top(o->cursor, o->n_rows, v->top, tree_row_page(app->body.h, 2));
+	view_flame_select(v->fl, outline_node(o));
 }
 
 /* Shows the tree again after its order or filter changed. */
@@ -230,8 +168,7 @@ static void relink(struct view_diff *v, struct app *app)
 	outline_detach(o);
 	arrange(v, app, v->dir);
 	outline_attach(o, &v->cur->t);
-	v->zoom = tree_find_path(&v->cur->t, v->zoom_path, v->zoom_len);
-	remember_zoom(v);
+	sync_flame(v, app);
 	publish(v, app);
 }
 
@@ -253,44 +190,32 @@ static void diff_sync(struct view *base, struct app *app)
 	struct outline *o = &v->ol[d];
 	uint32_t inv = TREE_NONE;
 	bool shared = false;
+	struct diff_tree *dt;
 
-	struct diff_trees *dts = v->trees;
-
-	if (v->trees_gen != dts->gen)
-		detach(v);	/* the other view dropped the trees */
-	if (!v->snapshots && (dts->built[0] || dts->built[1]) && dts->metric != app->metric)
-		drop_trees(v);
-	if (!v->snapshots && !metric_ok(v, app)) {
+	diff_trees_weigh(v->trees, app->metric);
+	if (v->trees_gen != v->trees->gen)
+		detach(v);	/* dropped, by this view or the other one */
+	if (!v->trees->snapshots && !metric_ok(v, app)) {
 		detach(v);
 		return;
 	}
 	if (v->cur && d != v->dir)
 		inv = outline_node(&v->ol[v->dir]);
-	else if ((shared = !v->snapshots && app->sel_len && app->sel[0] == DIFF_ROOT_KEY))
+	else if ((shared = !v->trees->snapshots && app->sel_len && app->sel[0] == DIFF_ROOT_KEY))
 		outline_set_path(o, app->sel, app->sel_len);
-	if (!dts->built[d])
-		build(v, app, d);
+	dt = diff_trees_get(v->trees, app->ex, app->ex_b, app->metric, d);
 	outline_detach(o);
 	arrange(v, app, d);
-	outline_attach(o, &dts->dt[d].t);
+	outline_attach(o, &dt->t);
 	/* A first look opens on the largest change, unless the other diff view chose a path. */
 	if (!v->opened[d] && !shared)
-		open_hot(o, &dts->dt[d]);
+		open_hot(o, dt);
 	v->opened[d] = true;
-	if (inv != TREE_NONE) {
-		uint32_t c = diff_tree_child_like(&dts->dt[d], 0, &dts->dt[!d], inv);
-
-		if (c != TREE_NONE) {
-			outline_select(o, c);
-			outline_expand(o, c);
-		}
-	}
-	if (d != v->dir)
-		v->zoom_len = 0;
+	if (inv != TREE_NONE)
+		tree_row_reveal(o, diff_tree_child_like(dt, 0, v->cur, inv));
 	v->dir = d;
-	v->cur = &dts->dt[d];
-	v->zoom = tree_find_path(&v->cur->t, v->zoom_path, v->zoom_len);
-	remember_zoom(v);
+	v->cur = dt;
+	sync_flame(v, app);
 	publish(v, app);
 }
 
@@ -335,7 +260,7 @@ static const char *side_name(const struct view_diff *v, const struct app *app, i
 {
 	const char *path;
 
-	if (v->snapshots)
+	if (v->trees->snapshots)
 		return v->label[side];
 	path = side ? app->ex_b->path : app->ex->path;
 	return full ? path : basename_of(path);
@@ -343,7 +268,7 @@ static const char *side_name(const struct view_diff *v, const struct app *app, i
 
 static const char *what_title(const struct view_diff *v, const struct app *app)
 {
-	return v->snapshots ? "live heap" : metric_title(app->metric);
+	return v->trees->snapshots ? "live heap" : metric_title(app->metric);
 }
 
 /* "A: before.bin  B: after.bin", with base names when the paths do not fit. */
@@ -387,65 +312,6 @@ static struct columns columns_for(const struct view_diff *v)
 	return c;
 }
 
-/* The node part of a row: indent, marker, function, file, [module]. */
-static void draw_node(const struct view_diff *v, struct screen *s, int x, int y, int w,
-		      uint32_t id, bool selected)
-{
-	const struct outline *o = &v->ol[v->dir];
-	const struct tree *t = &v->cur->t;
-	const struct tree_node *nd = &t->nodes[id];
-	const struct glyphs *g = glyphs_get(s->utf8);
-	enum role normal = selected ? ROLE_SELECTED : ROLE_NORMAL;
-	const struct frame *f;
-	const char *file, *module, *m;
-	int indent = (int)nd->depth * 2, used;
-	char fn[512], where[600];
-	size_t n = 0;
-
-	if (indent > w / 3)
-		indent = w / 3;
-	x += indent;
-	w -= indent;
-	if (w < 3)
-		return;
-	screen_put(s, x, y, nd->first_child == TREE_NONE ? g->leaf
-			    : outline_is_open(o, id)	  ? g->open
-							  : g->closed, normal);
-	x += 2;
-	w -= 2;
-	if (id == 0) {
-		screen_text(s, x, y, w, "<root>", normal);
-		return;
-	}
-	capture_frame_label(t->cap, nd->frame, fn, sizeof(fn));
-	m = outline_matches(o, id) ? outline_find(fn, o->pattern) : NULL;
-	if (m) {
-		used = screen_textn(s, x, y, w, fn, (size_t)(m - fn), normal);
-		used += screen_textn(s, x + used, y, w - used, m, strlen(o->pattern), ROLE_MATCH);
-		used += screen_text(s, x + used, y, w - used, m + strlen(o->pattern), normal);
-	} else {
-		used = screen_text(s, x, y, w, fn, normal);
-	}
-	if (used == w && screen_text_width(s, fn) > w)
-		screen_put(s, x + w - 1, y, g->ellipsis, normal);
-	f = capture_frame(t->cap, nd->frame);
-	file = capture_string(t->cap, f->file);
-	module = capture_string(t->cap, f->module);
-	/* The file's full path when it fits, else its base name. */
-	for (int pass = 0; pass < 2; pass++) {
-		n = 0;
-		where[0] = 0;
-		if (*file)
-			n = (size_t)snprintf(where, sizeof(where), "  %s", pass ? basename_of(file) : file);
-		if (*module && f->kind != FRAME_PYTHON && n < sizeof(where))
-			snprintf(where + n, sizeof(where) - n, "  [%s]", basename_of(module));
-		if (screen_text_width(s, where) <= w - used)
-			break;
-	}
-	if (w - used > 2)
-		screen_text(s, x + used, y, w - used, where, selected ? ROLE_SELECTED : ROLE_DIM);
-}
-
 static void draw_row(const struct view_diff *v, struct screen *s, struct rect r, int y,
 		     const struct columns *c, size_t row)
 {
@@ -467,14 +333,14 @@ static void draw_row(const struct view_diff *v, struct screen *s, struct rect r,
 		 c->pct, change_text(d->a_total, d->b_total, pct, 32));
 	x += screen_text(s, x, y, r.x + r.w - x, cell, selected ? normal : delta_role(delta, normal));
 	x += screen_text(s, x, y, r.x + r.w - x, "  ", normal);
-	draw_node(v, s, x, y, r.x + r.w - x, id, selected);
+	tree_row_node(s, x, y, r.x + r.w - x, o, id, selected ? TREE_ROW_SELECTED : 0);
 }
 
 static void draw_tree(const struct view_diff *v, const struct app *app, struct screen *s,
 		      struct rect r)
 {
 	const struct outline *o = &v->ol[v->dir];
-	size_t rows = page_rows(r.h);
+	size_t rows = tree_row_page(r.h, 2);
 	size_t top = outline_keys_top(o->cursor, o->n_rows, v->top, rows);
 	struct columns c = columns_for(v);
 	char what[160], title[200];
@@ -492,59 +358,42 @@ static void draw_tree(const struct view_diff *v, const struct app *app, struct s
 		draw_row(v, s, r, r.y + 2 + (int)i, &c, top + i);
 }
 
-/* ---- flame mode -------------------------------------------------------- */
+/* ---- flame mode: a styled flame view (view_flame.h) of cur ------------ */
 
-static uint32_t icicle_rows(int h)
+static void flame_title(const void *ctx, const struct app *app, struct screen *s, struct rect r,
+			const char *zoom)
 {
-	return h > 3 ? (uint32_t)h - 2 : 1;
+	const struct view_diff *v = ctx;
+	char what[512];
+
+	snprintf(what, sizeof(what), "flame, %s, %s%s%s%s",
+		 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", what_title(v, app),
+		 v->changed_only ? ", changed only" : "", zoom ? ", zoomed into " : "",
+		 zoom ? zoom : "");
+	draw_sides(v, app, s, r.x, r.y, r.w, what);
 }
 
-static void lay_out(const struct view_diff *v, int w, int h, struct flame *fl)
+/* A changed frame: the colour of its delta's sign, and the sign before its label. */
+static enum role flame_span_role(const void *ctx, uint32_t node, enum role shade, char *mark)
 {
-	flame_layout(fl, &v->cur->t, TREE_ORDER_SIZE, v->zoom, w > 0 ? (uint32_t)w : 1,
-		     icicle_rows(h) - 1);
+	int64_t delta = diff_tree_delta(((const struct view_diff *)ctx)->cur, node);
+
+	*mark = delta > 0 ? '+' : delta < 0 ? '-' : 0;
+	return delta_role(delta, shade);
 }
 
-/* Where the selection is drawn: its span, or its nearest ancestor's. */
-static struct flame_pos locate(const struct view_diff *v, const struct flame *fl)
+static bool flame_matches(const void *ctx, uint32_t node)
 {
-	struct flame_pos pos = { 0, 0 };
-	const struct tree *t = &v->cur->t;
+	const struct view_diff *v = ctx;
 
-	for (uint32_t nd = outline_node(&v->ol[v->dir]); nd != TREE_NONE && nd != v->zoom;
-	     nd = t->nodes[nd].parent)
-		if (flame_find(fl, nd, &pos))
-			return pos;
-	pos.row = 0;
-	pos.idx = 0;
-	return pos;
+	return outline_matches(&v->ol[v->dir], node);
 }
 
-static void draw_span(const struct view_diff *v, struct screen *s, int x, int y,
-		      const struct flame_span *sp, enum role role)
+static void flame_select(void *ctx, uint32_t node)
 {
-	const struct glyphs *g = glyphs_get(s->utf8);
-	int64_t delta = diff_tree_delta(v->cur, sp->node);
-	int w = (int)sp->width, used = 0;
-	char label[512];
+	struct view_diff *v = ctx;
 
-	if (w < 2) {
-		screen_put(s, x, y, delta ? (delta > 0 ? '+' : '-') : g->shade, role);
-		return;
-	}
-	screen_fill(s, x, y, w, ' ', role);
-	if (delta)
-		used = screen_text(s, x, y, w - 1, delta > 0 ? "+" : "-", role);
-	if (sp->node == 0)
-		snprintf(label, sizeof(label), "all");
-	else
-		capture_frame_label(v->cur->t.cap, v->cur->t.nodes[sp->node].frame, label,
-				    sizeof(label));
-	used += screen_text(s, x + used, y, w - 1 - used, label, role);
-	if (used == w - 1 && screen_text_width(s, label) > w - 1 && w > 3)
-		screen_put(s, x + w - 2, y, g->ellipsis, role);
-	if (sp->flags & (FLAME_SPAN_HIDDEN | FLAME_SPAN_CUT) && w > 2)
-		screen_put(s, x + w - 1, y, '+', role);
+	outline_select(&v->ol[v->dir], node);
 }
 
 /*
@@ -552,73 +401,41 @@ static void draw_span(const struct view_diff *v, struct screen *s, int x, int y,
  * the selection: totals, then the exact delta of its own paths (what `memtui report
  * --diff` lists for it, top-down).
  */
-static void draw_info(const struct view_diff *v, struct screen *s, int y, int w)
+static void flame_info(const void *ctx, uint32_t id, const char *label, char *line, size_t size)
 {
-	uint32_t id = outline_node(&v->ol[v->dir]);
+	const struct view_diff *v = ctx;
 	const struct diff_tree_node *d = &v->cur->dn[id];
 	const struct capture *cap = v->cur->t.cap;
 	int64_t delta = d->b_total - d->a_total, self = d->b_self - d->a_self;
-	char label[512], a[32], b[32], dl[32], pct[32], line[1024];
+	char a[32], b[32], dl[32], pct[32];
 	const char *file = "";
 	size_t n;
 
-	if (id == 0) {
-		snprintf(label, sizeof(label), "all");
-	} else {
-		capture_frame_label(cap, v->cur->t.nodes[id].frame, label, sizeof(label));
+	if (id != 0)
 		file = capture_string(cap, capture_frame(cap, v->cur->t.nodes[id].frame)->file);
-	}
 	if (v->trees->are_count)
-		n = (size_t)snprintf(line, sizeof(line), "%s  A %" PRId64 "  B %" PRId64 "  delta %s%"
+		n = (size_t)snprintf(line, size, "%s  A %" PRId64 "  B %" PRId64 "  delta %s%"
 				     PRId64, label, d->a_total, d->b_total, delta > 0 ? "+" : "", delta);
 	else
-		n = (size_t)snprintf(line, sizeof(line), "%s  A %s (%" PRId64 ")  B %s (%" PRId64
+		n = (size_t)snprintf(line, size, "%s  A %s (%" PRId64 ")  B %s (%" PRId64
 				     ")  delta %s (%s%" PRId64 ")", label,
 				     value_text(v, d->a_total, false, a, 32), d->a_total,
 				     value_text(v, d->b_total, false, b, 32), d->b_total,
 				     value_text(v, delta, true, dl, 32), delta > 0 ? "+" : "", delta);
-	if (n < sizeof(line))
-		snprintf(line + n, sizeof(line) - n, "  %s  self %s%" PRId64 "  %s",
+	if (n < size)
+		snprintf(line + n, size - n, "  %s  self %s%" PRId64 "  %s",
 			 change_text(d->a_total, d->b_total, pct, 32), self > 0 ? "+" : "", self, file);
-	screen_fill(s, 0, y, w, ' ', ROLE_TITLE);
-	screen_text(s, 0, y, w, line, ROLE_TITLE);
 }
 
-static void draw_flame(const struct view_diff *v, const struct app *app, struct screen *s,
-		       struct rect r)
-{
-	const struct outline *o = &v->ol[v->dir];
-	struct flame fl;
-	struct flame_pos cur;
-	char what[512], zoom[256] = "";
+static const struct flame_style flame_style = {
+	.title = flame_title,
+	.span = flame_span_role,
+	.matches = flame_matches,
+	.info = flame_info,
+	.select = flame_select,
+};
 
-	lay_out(v, r.w, r.h, &fl);
-	cur = locate(v, &fl);
-	if (v->zoom)
-		capture_frame_label(v->cur->t.cap, v->cur->t.nodes[v->zoom].frame, zoom, sizeof(zoom));
-	snprintf(what, sizeof(what), "flame, %s, %s%s%s%s",
-		 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", what_title(v, app),
-		 v->changed_only ? ", changed only" : "", v->zoom ? ", zoomed into " : "", zoom);
-	draw_sides(v, app, s, r.x, r.y, r.w, what);
-	for (uint32_t row = 0; row < fl.n_rows && (int)row + 1 < r.h - 1; row++) {
-		uint32_t n;
-		const struct flame_span *sp = flame_row(&fl, row, &n);
-
-		for (uint32_t i = 0; i < n; i++) {
-			enum role role = delta_role(diff_tree_delta(v->cur, sp[i].node),
-						    (i + row) % 2 ? ROLE_FRAME_B : ROLE_FRAME_A);
-
-			if (row == cur.row && i == cur.idx)
-				role = ROLE_SELECTED;
-			else if (outline_matches(o, sp[i].node))
-				role = ROLE_MATCH;
-			draw_span(v, s, r.x + (int)sp[i].x, r.y + 1 + (int)row, &sp[i], role);
-		}
-	}
-	if (r.h > 2)
-		draw_info(v, s, r.y + r.h - 1, r.w);
-	flame_release(&fl);
-}
+/* ---- drawing ----------------------------------------------------------- */
 
 static void diff_draw(const struct view *base, const struct app *app, struct screen *s,
 		      struct rect r)
@@ -630,74 +447,12 @@ static void diff_draw(const struct view *base, const struct app *app, struct scr
 		return;
 	}
 	if (v->flame)
-		draw_flame(v, app, s, r);
+		v->fl->ops->draw(v->fl, app, s, r);
 	else
 		draw_tree(v, app, s, r);
 }
 
 /* ---- keys -------------------------------------------------------------- */
-
-static enum view_result tree_move(struct view_diff *v, struct app *app, enum action a)
-{
-	struct outline *o = &v->ol[v->dir];
-
-	if (a == A_BACK) {
-		if (outline_node(o) == 0)
-			return ACT_IGNORED;	/* the app closes an opened view */
-		a = A_OUT;
-	}
-	return outline_keys_apply(o, &v->top, page_rows(app->body.h), a) ? ACT_NONE : ACT_IGNORED;
-}
-
-static enum view_result flame_move(struct view_diff *v, struct app *app, enum action a)
-{
-	struct outline *o = &v->ol[v->dir];
-	enum view_result res = ACT_NONE;
-	struct flame fl;
-	struct flame_pos pos;
-	bool moved = true;
-
-	lay_out(v, app->body.w, app->body.h, &fl);
-	pos = locate(v, &fl);
-	switch (a) {
-	case A_DOWN:
-		moved = flame_first_child(&fl, &pos);
-		break;
-	case A_UP:
-		moved = flame_parent(&fl, &pos);
-		break;
-	case A_IN:
-		moved = flame_next(&fl, &pos);
-		break;
-	case A_OUT:
-		moved = flame_prev(&fl, &pos);
-		break;
-	case A_FIRST:
-		pos.row = 0;
-		pos.idx = 0;
-		break;
-	case A_ENTER:
-		v->zoom = flame_span(&fl, pos)->node;
-		remember_zoom(v);
-		break;
-	case A_BACK:
-		moved = false;
-		if (v->zoom == 0) {
-			res = ACT_IGNORED;
-			break;
-		}
-		v->zoom = v->cur->t.nodes[v->zoom].parent;
-		remember_zoom(v);
-		break;
-	default:
-		moved = false;
-		res = ACT_IGNORED;
-	}
-	if (moved)
-		outline_select(o, flame_span(&fl, pos)->node);
-	flame_release(&fl);
-	return res;
-}
 
 /* t: changed paths only; f: tree / flame graph. */
 static void toggle(struct view_diff *v, struct app *app, enum action a)
@@ -715,10 +470,10 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 				 struct view **push)
 {
 	struct view_diff *v = (struct view_diff *)base;
-	struct outline *o = &v->ol[v->dir];
+	bool search = a == A_NEXT_MATCH || a == A_PREV_MATCH || a == A_ESC;
+	size_t page = tree_row_page(app->body.h, 2);
 	enum view_result res = ACT_NONE;
 
-	(void)push;
 	if (!v->cur)
 		return ACT_IGNORED;
 	switch (a) {
@@ -726,27 +481,18 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 	case A_FLAME:
 		toggle(v, app, a);
 		return ACT_NONE;
-	case A_NEXT_MATCH:
-	case A_PREV_MATCH:
-		if (!o->pattern[0])
-			app_message(app, "no search: press / first");
-		else if (!outline_next_match(o, a == A_NEXT_MATCH ? 1 : -1))
-			app_message(app, "no match for '%s'", o->pattern);
-		break;
-	case A_ESC:
-		if (!o->pattern[0])
-			return ACT_IGNORED;
-		outline_search(o, "");
-		v->ol[!v->dir].pattern[0] = 0;
-		break;
 	case A_METRIC:
-		if (!v->snapshots)
+		if (!v->trees->snapshots)
 			return ACT_IGNORED;
 		app_message(app, "this diff compares the live heap at %s and %s (q: back)",
 			    v->label[0], v->label[1]);
 		break;
 	default:
-		res = v->flame ? flame_move(v, app, a) : tree_move(v, app, a);
+		/* The graph moves and zooms; the search is the outline's in either mode. */
+		if (v->flame && !search)
+			res = v->fl->ops->key(v->fl, app, a, push);
+		else
+			res = tree_row_key(&v->ol[v->dir], &v->ol[!v->dir], &v->top, page, app, a);
 	}
 	if (res == ACT_NONE)
 		publish(v, app);
@@ -756,55 +502,37 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 static void diff_search(struct view *base, struct app *app, const char *pattern)
 {
 	struct view_diff *v = (struct view_diff *)base;
-	size_t n;
 
 	if (!v->cur)
 		return;
-	n = outline_search(&v->ol[v->dir], pattern);
-	snprintf(v->ol[!v->dir].pattern, sizeof(v->ol[!v->dir].pattern), "%s", pattern);
-	if (pattern[0] && !n)
-		app_message(app, "no match for '%s'", pattern);
-	else if (pattern[0])
-		app_message(app, "%zu match%s for '%s'", n, n == 1 ? "" : "es", pattern);
+	tree_row_search(&v->ol[v->dir], &v->ol[!v->dir], app, pattern);
 	publish(v, app);
 }
 
 static void diff_status(const struct view *base, const struct app *app, char *buf, size_t size)
 {
 	const struct view_diff *v = (const struct view_diff *)base;
-	const struct outline *o = &v->ol[v->dir];
-	uint32_t nd;
-	char fn[256] = "<root>";
 	size_t n;
 
 	n = (size_t)snprintf(buf, size, " [diff%s] metric: %s", v->flame ? " flame" : "",
-			     v->snapshots ? "live heap (fixed)" : metric_name(app->metric));
+			     v->trees->snapshots ? "live heap (fixed)" : metric_name(app->metric));
 	if (!v->cur || n >= size)
 		return;
-	nd = outline_node(o);
-	if (nd != TREE_NONE && nd != 0)
-		capture_frame_label(v->cur->t.cap, v->cur->t.nodes[nd].frame, fn, sizeof(fn));
-	n += (size_t)snprintf(buf + n, size - n, "  %s  sort: %s%s  %zu/%zu %s",
+	n += (size_t)snprintf(buf + n, size - n, "  %s  sort: %s%s  ",
 			      v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			      order_label(order_for(v, app)), v->changed_only ? "  changed only" : "",
-			      o->n_rows ? o->cursor + 1 : 0, o->n_rows, fn);
-	if (o->pattern[0] && n < size)
-		snprintf(buf + n, size - n, "  /%s (%zu)", o->pattern, o->n_matches);
+			      order_label(order_for(v, app)),
+			      v->changed_only ? "  changed only" : "");
+	tree_row_status(&v->ol[v->dir], buf, size, n);
 }
 
 static void diff_free(struct view *base)
 {
 	struct view_diff *v = (struct view_diff *)base;
 
-	if (--v->trees->refs == 0) {
-		drop_trees(v);
-		free(v->trees);
-	}
-	for (int d = 0; d < 2; d++) {
+	diff_trees_unref(v->trees);
+	for (int d = 0; d < 2; d++)
 		outline_release(&v->ol[d]);
-		snapshot_release(&v->snap[d]);
-	}
-	free(v->zoom_path);
+	v->fl->ops->free(v->fl);
 	free(v);
 }
 
@@ -826,8 +554,9 @@ static struct view_diff *diff_new(struct diff_trees *trees, bool flame)
 	v->base.ops = &diff_ops;
 	v->flame = flame;
 	v->trees = trees;
-	trees->refs++;
+	diff_trees_ref(trees);
 	v->trees_gen = trees->gen;
+	v->fl = view_flame_new_styled(&flame_style, v);
 	outline_init(&v->ol[0]);
 	outline_init(&v->ol[1]);
 	return v;
@@ -835,7 +564,7 @@ static struct view_diff *diff_new(struct diff_trees *trees, bool flame)
 
 struct view *view_diff_new_tree(void)
 {
-	return &diff_new(xcalloc(1, sizeof(struct diff_trees)), false)->base;
+	return &diff_new(diff_trees_new(), false)->base;
 }
 
 struct view *view_diff_new_flame(struct view *diff_tree)
@@ -846,13 +575,8 @@ struct view *view_diff_new_flame(struct view *diff_tree)
 struct view *view_diff_new_snapshots(struct snapshot *a, const char *label_a,
 				     struct snapshot *b, const char *label_b)
 {
-	struct view_diff *v = diff_new(xcalloc(1, sizeof(struct diff_trees)), false);
+	struct view_diff *v = diff_new(diff_trees_new_snapshots(a, b), false);
 
-	v->snapshots = true;
-	v->snap[0] = *a;
-	v->snap[1] = *b;
-	memset(a, 0, sizeof(*a));
-	memset(b, 0, sizeof(*b));
 	snprintf(v->label[0], sizeof(v->label[0]), "%s", label_a ? label_a : "A");
 	snprintf(v->label[1], sizeof(v->label[1]), "%s", label_b ? label_b : "B");
 	return &v->base;

@@ -13,14 +13,22 @@
  *
  * In fixed mode (view_flame.h) the tree is the owner's, handed over before
  * each sync, and the title and status name what it weighs instead of the
- * app's metric.
+ * app's metric.  What the screen shows of a node goes through a style, a
+ * table of hooks: plain_style below (the tree's own figures, this view's
+ * search) unless the owner gives its own (the diff views: the figures of two
+ * sides, colours and marks by the sign of the change, the owner's search and
+ * selection).  The layout, the cursor, the zoom and the keys that move them
+ * are the same in any style.
  *
  * Screen: a title row, the icicle rows, and a bottom line naming the frame
  * under the cursor with its figures.  A span shows its function when it is
- * wide enough, leaves its last cell blank as a border, and ends in '+' when
- * some callees are too narrow for a cell; a span of one cell is a shaded
- * block.  Adjacent spans alternate two shades.
+ * wide enough (after the style's mark), leaves its last cell blank as a
+ * border, and ends in '+' when some callees are too narrow for a cell; a
+ * span of one cell is a shaded block, or the mark.  Adjacent spans alternate
+ * two shades, which a style may recolour.
  */
+#include "view_flame.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +40,6 @@
 #include "glyphs.h"
 #include "outline.h"
 #include "view.h"
-#include "view_flame.h"
 #include "xalloc.h"
 
 struct view_flame {
@@ -50,7 +57,11 @@ struct view_flame {
 	bool fixed_count;
 	char fixed_title[256];		/* what the tree weighs, for the title */
 	char fixed_metric[128];		/* and for the status line */
+	const struct flame_style *style;	/* plain_style, or the owner's */
+	void *ctx;			/* the style's: this view, or the owner */
 };
+
+static const struct flame_style plain_style;
 
 /* Icicle rows in a body of h rows (title and bottom line apart). */
 static uint32_t icicle_rows(int h)
@@ -105,6 +116,14 @@ static void publish(struct view_flame *v, struct app *app)
 	free(keys);
 }
 
+/* The selection moves to node, and the owner hears of it. */
+static void select_node(struct view_flame *v, uint32_t node)
+{
+	v->sel = node;
+	if (v->style->select)
+		v->style->select(v->ctx, node);
+}
+
 static void flame_sync(struct view *base, struct app *app)
 {
 	struct view_flame *v = (struct view_flame *)base;
@@ -121,59 +140,95 @@ static void flame_sync(struct view *base, struct app *app)
 	if (!v->t)
 		return;
 	v->zoom = tree_find_path(v->t, v->zoom_path, v->zoom_len);
-	v->sel = tree_find_path(v->t, app->sel, app->sel_len);
+	/* A style's owner selects next (view_flame_select); the app's path is not its. */
+	v->sel = v->style == &plain_style ? tree_find_path(v->t, app->sel, app->sel_len) : v->zoom;
 	if (!is_below(v->t, v->sel, v->zoom))
 		v->zoom = 0;
 	remember_zoom(v);
 }
 
+/* The label of node: its function, or "all" for the root. */
+static void node_label(const struct view_flame *v, uint32_t node, char *buf, size_t size)
+{
+	if (node == 0)
+		snprintf(buf, size, "all");
+	else
+		capture_frame_label(v->t->cap, v->t->nodes[node].frame, buf, size);
+}
+
 static void draw_span(const struct view_flame *v, struct screen *s, int x, int y,
-		      const struct flame_span *sp, enum role role)
+		      const struct flame_span *sp, enum role role, char mark)
 {
 	const struct glyphs *g = glyphs_get(s->utf8);
-	int w = (int)sp->width, used;
+	int w = (int)sp->width, used = 0;
 	char label[512];
 
 	if (w < 2) {
-		screen_put(s, x, y, g->shade, role);
+		screen_put(s, x, y, mark ? (uint32_t)mark : g->shade, role);
 		return;
 	}
 	screen_fill(s, x, y, w, ' ', role);
-	if (sp->node == 0)
-		snprintf(label, sizeof(label), "all");
-	else
-		capture_frame_label(v->t->cap, v->t->nodes[sp->node].frame, label, sizeof(label));
-	used = screen_text(s, x, y, w - 1, label, role);
+	if (mark) {
+		screen_put(s, x, y, (uint32_t)mark, role);
+		used = 1;
+	}
+	node_label(v, sp->node, label, sizeof(label));
+	used += screen_text(s, x + used, y, w - 1 - used, label, role);
 	if (used == w - 1 && screen_text_width(s, label) > w - 1 && w > 3)
 		screen_put(s, x + w - 2, y, g->ellipsis, role);
 	if (sp->flags & (FLAME_SPAN_HIDDEN | FLAME_SPAN_CUT) && w > 2)
 		screen_put(s, x + w - 1, y, '+', role);
 }
 
-static bool span_matches(const struct view_flame *v, const struct flame_span *sp)
+/* ---- the plain style: alternating shades, the label's search, the tree's figures ---- */
+
+static void plain_title(const void *ctx, const struct app *app, struct screen *s, struct rect r,
+			const char *zoom)
 {
+	const struct view_flame *v = ctx;
+	char title[1024];
+
+	snprintf(title, sizeof(title), "flame graph, %s, %s%s%s",
+		 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
+		 v->fixed ? v->fixed_title : metric_title(app->metric),
+		 zoom ? ", zoomed into " : "", zoom ? zoom : "");
+	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
+	screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
+}
+
+static enum role plain_span(const void *ctx, uint32_t node, enum role shade, char *mark)
+{
+	(void)ctx;
+	(void)node;
+	*mark = 0;
+	return shade;
+}
+
+/* Whether the function of node has the search pattern (the root never has). */
+static bool plain_matches(const void *ctx, uint32_t node)
+{
+	const struct view_flame *v = ctx;
 	char label[512];
 
-	if (!v->pattern[0] || sp->node == 0)
+	if (!v->pattern[0] || node == 0)
 		return false;
-	capture_frame_label(v->t->cap, v->t->nodes[sp->node].frame, label, sizeof(label));
+	capture_frame_label(v->t->cap, v->t->nodes[node].frame, label, sizeof(label));
 	return outline_find(label, v->pattern) != NULL;
 }
 
-static void draw_info(const struct view_flame *v, struct screen *s, int y, int w)
+/* "fn  1.00 MiB  12.5% of all  50.0% of zoom  42 allocations  file:line" */
+static void plain_info(const void *ctx, uint32_t sel, const char *label, char *line, size_t size)
 {
-	const struct tree_node *nd = &v->t->nodes[v->sel];
+	const struct view_flame *v = ctx;
+	const struct tree_node *nd = &v->t->nodes[sel];
 	const struct tree_node *root = &v->t->nodes[0], *zoom = &v->t->nodes[v->zoom];
-	char label[512], value[32], all[16], inzoom[16], line[1024];
+	char value[32], all[16], inzoom[16];
 	const char *file = "";
 	uint32_t lineno = 0;
 
-	if (v->sel == 0) {
-		snprintf(label, sizeof(label), "all");
-	} else {
+	if (sel != 0) {
 		const struct frame *f = capture_frame(v->t->cap, nd->frame);
 
-		capture_frame_label(v->t->cap, nd->frame, label, sizeof(label));
 		file = capture_string(v->t->cap, f->file);
 		lineno = f->line;
 	}
@@ -183,14 +238,31 @@ static void draw_info(const struct view_flame *v, struct screen *s, int y, int w
 		fmt_bytes(nd->total_bytes, value, sizeof(value));
 	fmt_percent(nd->total_bytes, root->total_bytes, all, sizeof(all));
 	fmt_percent(nd->total_bytes, zoom->total_bytes, inzoom, sizeof(inzoom));
-	snprintf(line, sizeof(line), "%s  %s  %s of all  %s of zoom  %" PRId64 " allocations%s%s%s",
-		 label, value, all, inzoom, nd->total_count, *file ? "  " : "", file,
-		 *file ? "" : "");
+	snprintf(line, size, "%s  %s  %s of all  %s of zoom  %" PRId64 " allocations%s%s", label,
+		 value, all, inzoom, nd->total_count, *file ? "  " : "", file);
 	if (*file) {
 		size_t n = strlen(line);
 
-		snprintf(line + n, sizeof(line) - n, ":%u", lineno);
+		snprintf(line + n, size - n, ":%u", lineno);
 	}
+}
+
+static const struct flame_style plain_style = {
+	.title = plain_title,
+	.span = plain_span,
+	.matches = plain_matches,
+	.info = plain_info,
+};
+
+/* ---- drawing and keys, in any style ---- */
+
+/* The bottom line: what the style says of the selection. */
+static void draw_info(const struct view_flame *v, struct screen *s, int y, int w)
+{
+	char label[512], line[1024];
+
+	node_label(v, v->sel, label, sizeof(label));
+	v->style->info(v->ctx, v->sel, label, line, sizeof(line));
 	screen_fill(s, 0, y, w, ' ', ROLE_TITLE);
 	screen_text(s, 0, y, w, line, ROLE_TITLE);
 }
@@ -199,34 +271,31 @@ static void flame_draw(const struct view *base, const struct app *app, struct sc
 		       struct rect r)
 {
 	const struct view_flame *v = (const struct view_flame *)base;
+	const struct flame_style *st = v->style;
 	struct flame fl;
 	struct flame_pos cur;
-	char title[1024], zoom[256];
+	char zoom[256];
 
 	if (!v->t || r.h < 1)
 		return;
 	lay_out(v, r.w, r.h, &fl);
 	cur = locate(v, &fl);
-	if (v->zoom)
-		capture_frame_label(v->t->cap, v->t->nodes[v->zoom].frame, zoom, sizeof(zoom));
-	snprintf(title, sizeof(title), "flame graph, %s, %s%s%s",
-		 v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-		 v->fixed ? v->fixed_title : metric_title(app->metric),
-		 v->zoom ? ", zoomed into " : "", v->zoom ? zoom : "");
-	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
-	screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
+	node_label(v, v->zoom, zoom, sizeof(zoom));
+	st->title(v->ctx, app, s, r, v->zoom ? zoom : NULL);
 	for (uint32_t row = 0; row < fl.n_rows && (int)row + 1 < r.h - 1; row++) {
 		uint32_t n;
 		const struct flame_span *sp = flame_row(&fl, row, &n);
 
 		for (uint32_t i = 0; i < n; i++) {
-			enum role role = (i + row) % 2 ? ROLE_FRAME_B : ROLE_FRAME_A;
+			enum role shade = (i + row) % 2 ? ROLE_FRAME_B : ROLE_FRAME_A;
+			char mark;
+			enum role role = st->span(v->ctx, sp[i].node, shade, &mark);
 
 			if (row == cur.row && i == cur.idx)
 				role = ROLE_SELECTED;
-			else if (span_matches(v, &sp[i]))
+			else if (st->matches(v->ctx, sp[i].node))
 				role = ROLE_MATCH;
-			draw_span(v, s, r.x + (int)sp[i].x, r.y + 1 + (int)row, &sp[i], role);
+			draw_span(v, s, r.x + (int)sp[i].x, r.y + 1 + (int)row, &sp[i], role, mark);
 		}
 	}
 	if (r.h > 2)
@@ -243,7 +312,7 @@ static bool next_match(const struct view_flame *v, const struct flame *fl, struc
 	for (uint32_t k = 1; k <= total; k++) {
 		uint32_t i = dir > 0 ? (at + k) % total : (at + total - k % total) % total;
 
-		if (span_matches(v, &fl->spans[i])) {
+		if (plain_matches(v, fl->spans[i].node)) {
 			pos->row = 0;
 			while (pos->row + 1 < fl->n_rows && fl->row_start[pos->row + 1] <= i)
 				pos->row++;
@@ -285,7 +354,7 @@ static enum view_result flame_key(struct view *base, struct app *app, enum actio
 		break;
 	case A_ENTER:
 		v->zoom = flame_span(&fl, pos)->node;
-		v->sel = v->zoom;
+		select_node(v, v->zoom);
 		remember_zoom(v);
 		moved = false;
 		break;
@@ -313,9 +382,9 @@ static enum view_result flame_key(struct view *base, struct app *app, enum actio
 		res = ACT_IGNORED;
 	}
 	if (moved)
-		v->sel = flame_span(&fl, pos)->node;
+		select_node(v, flame_span(&fl, pos)->node);
 	flame_release(&fl);
-	if (res == ACT_NONE)
+	if (res == ACT_NONE && v->style == &plain_style)
 		publish(v, app);
 	return res;
 }
@@ -331,7 +400,7 @@ static void flame_search(struct view *base, struct app *app, const char *pattern
 		return;
 	lay_out(v, app->body.w, app->body.h, &fl);
 	pos = locate(v, &fl);
-	if (span_matches(v, flame_span(&fl, pos)) || next_match(v, &fl, &pos, 1))
+	if (plain_matches(v, flame_span(&fl, pos)->node) || next_match(v, &fl, &pos, 1))
 		v->sel = flame_span(&fl, pos)->node;
 	else
 		app_message(app, "no match for '%s' on screen", pattern);
@@ -375,6 +444,8 @@ struct view *view_flame_new(void)
 	struct view_flame *v = xcalloc(1, sizeof(*v));
 
 	v->base.ops = &flame_ops;
+	v->style = &plain_style;
+	v->ctx = v;
 	return &v->base;
 }
 
@@ -393,6 +464,26 @@ void view_flame_set_tree(struct view *base, const struct tree *t, bool are_count
 
 	v->fixed_tree = t;
 	v->fixed_count = are_count;
-	snprintf(v->fixed_title, sizeof(v->fixed_title), "%s", title);
-	snprintf(v->fixed_metric, sizeof(v->fixed_metric), "%s", metric);
+	snprintf(v->fixed_title, sizeof(v->fixed_title), "%s", title ? title : "");
+	snprintf(v->fixed_metric, sizeof(v->fixed_metric), "%s", metric ? metric : "");
+}
+
+struct view *view_flame_new_styled(const struct flame_style *style, void *ctx)
+{
+	struct view_flame *v = (struct view_flame *)view_flame_new_fixed();
+
+	v->style = style;
+	v->ctx = ctx;
+	return &v->base;
+}
+
+void view_flame_select(struct view *base, uint32_t node)
+{
+	struct view_flame *v = (struct view_flame *)base;
+
+	v->sel = node;
+	if (!is_below(v->t, node, v->zoom)) {
+		v->zoom = 0;
+		remember_zoom(v);
+	}
 }

@@ -15,13 +15,16 @@
  * S on a named node opens the stage table of the calls under its function.
  *
  * A row: value, share of the root, allocations, a bar of the share, then
- * the indented node: marker, function, file:line, [module] of native frames.
+ * the indented node (tree_row.h): marker, function, file:line, [module] of
+ * native frames.
  * Numbers are formatted by fmt.h, as in `memtui report`.
  *
  * Scrolling: top is the first row shown.  Keys keep the cursor inside the
  * body of the last layout (app->body); draw clamps again on its own copy, so
  * a resize never draws the cursor off screen.
  */
+#include "view_tree.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +36,9 @@
 #include "outline.h"
 #include "outline_keys.h"
 #include "stages.h"
+#include "tree_row.h"
 #include "view.h"
 #include "view_flame.h"
-#include "view_tree.h"
 #include "xalloc.h"
 
 struct view_tree {
@@ -54,12 +57,6 @@ struct view_tree {
 	bool own_built[2];
 	enum tree_order own_order[2];
 };
-
-/* Rows of tree the body shows (below the title row). */
-static size_t page_rows(int body_h)
-{
-	return body_h > 1 ? (size_t)body_h - 1 : 1;
-}
 
 static const struct tree *tree_for(struct view_tree *v, struct app *app, enum tree_direction d,
 				   enum tree_order sort)
@@ -109,7 +106,7 @@ static void publish(struct view_tree *v, struct app *app)
 	const uint64_t *path = outline_path(o, &n);
 
 	app_set_selection(app, path, n);
-	v->top = outline_keys_top(o->cursor, o->n_rows, v->top, page_rows(app->body.h));
+	v->top = outline_keys_top(o->cursor, o->n_rows, v->top, tree_row_page(app->body.h, 1));
 }
 
 /* Flame mode: the tree of the app's direction, sorted by size, to the flame view. */
@@ -156,14 +153,8 @@ static void tree_sync(struct view *base, struct app *app)
 		outline_expand_heavy(o, 500);
 		v->opened[d] = true;
 	}
-	if (inv_frame) {
-		uint32_t c = tree_child(t, 0, inv_frame);
-
-		if (c != TREE_NONE) {
-			outline_select(o, c);
-			outline_expand(o, c);
-		}
-	}
+	if (inv_frame)
+		tree_row_reveal(o, tree_child(t, 0, inv_frame));
 	v->dir = d;
 	v->t = t;
 	publish(v, app);
@@ -213,107 +204,6 @@ static void draw_bar(struct screen *s, int x, int y, int w, int64_t part, int64_
 	}
 }
 
-/* Draws text with the search matches in it highlighted; returns columns used. */
-static int draw_label(struct screen *s, int x, int y, int max, const char *text,
-		      const char *pattern, enum role role)
-{
-	const char *m = pattern[0] ? outline_find(text, pattern) : NULL;
-	int used;
-
-	if (!m)
-		return screen_text(s, x, y, max, text, role);
-	used = screen_textn(s, x, y, max, text, (size_t)(m - text), role);
-	used += screen_textn(s, x + used, y, max - used, m, strlen(pattern), ROLE_MATCH);
-	used += screen_text(s, x + used, y, max - used, m + strlen(pattern), role);
-	return used;
-}
-
-static const char *basename_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
-/*
- * "  file:line  [module]" of a frame, the module for native frames only; with
- * the file's base name, then without the module, when it does not fit in w
- * columns.
- */
-static void where_text(const struct screen *s, const struct capture *cap, uint32_t frame, int w,
-		       char *buf, size_t size)
-{
-	const struct frame *f = capture_frame(cap, frame);
-	const char *file = capture_string(cap, f->file);
-	const char *module = capture_string(cap, f->module);
-
-	/* Passes: full path and module, base name and module, base name alone. */
-	for (int pass = 0; pass < 3; pass++) {
-		size_t n = 0;
-
-		buf[0] = 0;
-		if (*file)
-			n = (size_t)snprintf(buf, size, "  %s:%u", pass ? basename_of(file) : file,
-					     f->line);
-		if (*module && f->kind != FRAME_PYTHON && n < size && (pass < 2 || !*file))
-			snprintf(buf + n, size - n, "  [%s]", basename_of(module));
-		if (screen_text_width(s, buf) <= w)
-			return;
-	}
-}
-
-/* The node part of a row: indent, marker, function, file:line, module. */
-static void draw_node(const struct view_tree *v, struct screen *s, int x, int y, int w,
-		      uint32_t id, bool selected)
-{
-	const struct outline *o = &v->ol[v->dir];
-	const struct tree_node *nd = &v->t->nodes[id];
-	const struct capture *cap = v->t->cap;
-	const struct glyphs *g = glyphs_get(s->utf8);
-	enum role normal = selected ? ROLE_SELECTED : ROLE_NORMAL;
-	enum role dim = selected ? ROLE_SELECTED : ROLE_DIM;
-	int indent = (int)nd->depth * 2, used;
-	char fn[512], where[600];
-
-	if (indent > w / 3)
-		indent = w / 3;
-	x += indent;
-	w -= indent;
-	if (w < 3)
-		return;
-	screen_put(s, x, y, nd->first_child == TREE_NONE ? g->leaf
-			    : outline_is_open(o, id)	  ? g->open
-							  : g->closed, normal);
-	x += 2;
-	w -= 2;
-	if (nd->parent == TREE_NONE) {
-		screen_text(s, x, y, w, "<root>", normal);
-		return;
-	}
-	capture_frame_label(cap, nd->frame, fn, sizeof(fn));
-	used = draw_label(s, x, y, w, fn, outline_matches(o, id) ? o->pattern : "", normal);
-	if (used == w && screen_text_width(s, fn) > w)
-		screen_put(s, x + w - 1, y, g->ellipsis, normal);
-	x += used;
-	w -= used;
-	where_text(s, cap, nd->frame, w, where, sizeof(where));
-	if (w > 2 && where[0]) {
-		int ww = screen_text_width(s, where);
-		const char *p = where;
-
-		/* Still too long: keep the end (file name, line, module) and mark the cut. */
-		if (ww > w && w > 4) {
-			while (*p && screen_text_width(s, p) > w - 3)
-				p++;
-			screen_text(s, x, y, 2, "  ", dim);
-			screen_put(s, x + 2, y, g->ellipsis, dim);
-			screen_text(s, x + 3, y, w - 3, p, dim);
-		} else {
-			screen_text(s, x, y, w, where, dim);
-		}
-	}
-}
-
 static void draw_row(const struct view_tree *v, struct screen *s, struct rect r, int y,
 		     const struct columns *c, size_t row)
 {
@@ -342,7 +232,8 @@ static void draw_row(const struct view_tree *v, struct screen *s, struct rect r,
 			 selected ? ROLE_SELECTED : ROLE_BAR);
 		x += c->bar + 1;
 	}
-	draw_node(v, s, x, y, r.x + r.w - x, id, selected);
+	tree_row_node(s, x, y, r.x + r.w - x, o, id,
+		      TREE_ROW_LINE | TREE_ROW_SQUEEZE | (selected ? TREE_ROW_SELECTED : 0));
 }
 
 static void tree_draw(const struct view *base, const struct app *app, struct screen *s,
@@ -350,7 +241,7 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 {
 	const struct view_tree *v = (const struct view_tree *)base;
 	const struct outline *o = &v->ol[v->dir];
-	size_t rows = page_rows(r.h), top;
+	size_t rows = tree_row_page(r.h, 1), top;
 	struct columns c;
 	char title[256], what[400];
 	int x;
@@ -383,18 +274,6 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 			    ROLE_TITLE);
 	for (size_t i = 0; i < rows && top + i < o->n_rows; i++)
 		draw_row(v, s, r, r.y + 1 + (int)i, &c, top + i);
-}
-
-static void toggle_search_off(struct view_tree *v)
-{
-	outline_search(&v->ol[v->dir], "");
-	v->ol[!v->dir].pattern[0] = 0;
-}
-
-static enum view_result move_key(struct view_tree *v, struct app *app, enum action a)
-{
-	return outline_keys_apply(&v->ol[v->dir], &v->top, page_rows(app->body.h), a) ? ACT_NONE
-										   : ACT_IGNORED;
 }
 
 /* S: the stage table of the calls under the selected node's function. */
@@ -457,42 +336,20 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 	struct view_tree *v = (struct view_tree *)base;
 	struct outline *o = &v->ol[v->dir];
 	uint32_t nd = outline_node(o);
-	enum view_result res = ACT_NONE;
+	enum view_result res;
 
 	if (v->src) {
 		res = source_key(v, app, a, push);
 		if (res != ACT_IGNORED)
 			return res;
-		res = ACT_NONE;
 	}
 	if (v->flaming)
 		return v->flame->ops->key(v->flame, app, a, push);
 	if (nd == TREE_NONE)
 		return ACT_IGNORED;
-	switch (a) {
-	case A_NEXT_MATCH:
-	case A_PREV_MATCH:
-		if (!o->pattern[0])
-			app_message(app, "no search: press / first");
-		else if (!outline_next_match(o, a == A_NEXT_MATCH ? 1 : -1))
-			app_message(app, "no match for '%s'", o->pattern);
-		break;
-	case A_ESC:
-		if (!o->pattern[0])
-			return ACT_IGNORED;
-		toggle_search_off(v);
-		break;
-	case A_BACK:
-		/* At the root there is nowhere to go: the app closes an opened view. */
-		if (nd == 0)
-			return ACT_IGNORED;
-		res = move_key(v, app, A_OUT);
-		break;
-	case A_STAGES:
+	if (a == A_STAGES)
 		return open_stages(v, app, nd, push);
-	default:
-		res = move_key(v, app, a);
-	}
+	res = tree_row_key(o, &v->ol[!v->dir], &v->top, tree_row_page(app->body.h, 1), app, a);
 	if (res == ACT_NONE)
 		publish(v, app);
 	return res;
@@ -501,28 +358,19 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 static void tree_search(struct view *base, struct app *app, const char *pattern)
 {
 	struct view_tree *v = (struct view_tree *)base;
-	size_t n;
 
 	if (v->flaming) {
 		v->flame->ops->search(v->flame, app, pattern);
 		return;
 	}
-	n = outline_search(&v->ol[v->dir], pattern);
-
-	snprintf(v->ol[!v->dir].pattern, sizeof(v->ol[!v->dir].pattern), "%s", pattern);
-	if (pattern[0] && !n)
-		app_message(app, "no match for '%s'", pattern);
-	else if (pattern[0])
-		app_message(app, "%zu match%s for '%s'", n, n == 1 ? "" : "es", pattern);
+	tree_row_search(&v->ol[v->dir], &v->ol[!v->dir], app, pattern);
 	publish(v, app);
 }
 
 static void tree_status(const struct view *base, const struct app *app, char *buf, size_t size)
 {
 	const struct view_tree *v = (const struct view_tree *)base;
-	const struct outline *o = &v->ol[v->dir];
-	uint32_t nd = outline_node(o);
-	char metric[128], fn[256] = "", title[256];
+	char metric[128], title[256];
 	size_t n;
 
 	if (v->flaming) {
@@ -535,15 +383,10 @@ static void tree_status(const struct view *base, const struct app *app, char *bu
 		describe(v, title, sizeof(title), metric, sizeof(metric));
 	else
 		snprintf(metric, sizeof(metric), "%s", metric_name(app->metric));
-	if (nd != TREE_NONE && nd != 0)
-		capture_frame_label(v->t->cap, v->t->nodes[nd].frame, fn, sizeof(fn));
-	else if (nd == 0)
-		snprintf(fn, sizeof(fn), "<root>");
-	n = (size_t)snprintf(buf, size, "[tree] %s  metric: %s  sort: %s  %zu/%zu %s",
+	n = (size_t)snprintf(buf, size, "[tree] %s  metric: %s  sort: %s  ",
 			     v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", metric,
-			     tree_order_name(app->order), o->n_rows ? o->cursor + 1 : 0, o->n_rows, fn);
-	if (o->pattern[0] && n < size)
-		snprintf(buf + n, size - n, "  /%s (%zu)", o->pattern, o->n_matches);
+			     tree_order_name(app->order));
+	tree_row_status(&v->ol[v->dir], buf, size, n);
 }
 
 static void tree_free(struct view *base)

@@ -1,0 +1,59 @@
+/*
+ * diff_trees: the diff trees (diff_tree.h) a diff view shows, one per
+ * direction, each built when first asked for and kept until what they weigh
+ * changes.
+ *
+ * Two kinds.  Of two captures (explore.h A and B), weighed by a metric: a
+ * new metric drops the trees.  Of two snapshots of one capture (two times,
+ * two stages), which the set owns: their weights never change.  The two
+ * views of `memtui A B` share one set (refcounted), so switching between
+ * them never builds a tree twice; each view arranges a tree (order, filter)
+ * before it shows it, so a tree is in the order of the view that last
+ * arranged it.  gen changes whenever the trees are dropped, which tells a
+ * view that its outlines point to freed trees.  Pure: no I/O, no screen.
+ */
+#ifndef MT_DIFF_TREES_H
+#define MT_DIFF_TREES_H
+
+#include <stdbool.h>
+
+#include "diff_tree.h"
+#include "explore.h"
+#include "snapshot.h"
+
+struct diff_trees {
+	struct diff_tree dt[2];		/* per direction, valid when built */
+	bool built[2];
+	bool snapshots;			/* of two snapshots: snap[], not a metric */
+	struct snapshot snap[2];	/* their weights (owned) */
+	enum metric metric;		/* what dt[] weigh (two captures) */
+	bool are_count;			/* the weights are allocation counts */
+	unsigned gen;			/* bumped when the trees are dropped */
+	int refs;
+};
+
+/* An empty set for two captures, with no reference yet (diff_trees_ref). */
+struct diff_trees *diff_trees_new(void);
+/*
+ * An empty set for snapshots a and b of one capture, which it takes over
+ * (they are left empty); no reference yet.
+ */
+struct diff_trees *diff_trees_new_snapshots(struct snapshot *a, struct snapshot *b);
+void diff_trees_ref(struct diff_trees *dts);
+/* Drops a reference; the last one frees the trees and the set. */
+void diff_trees_unref(struct diff_trees *dts);
+
+/*
+ * Two captures: drops the trees (gen changes) if they weigh another metric
+ * than m.  A view calls it first, before it reads its trees.
+ */
+void diff_trees_weigh(struct diff_trees *dts, enum metric m);
+/*
+ * The tree of direction d, built now if it is not: of a against b (both
+ * borrowed, and their captures must outlive the tree) by metric m, or of the
+ * two snapshots of a's capture.  Valid until gen changes.
+ */
+struct diff_tree *diff_trees_get(struct diff_trees *dts, const struct explore *a,
+				 const struct explore *b, enum metric m, enum tree_direction d);
+
+#endif
