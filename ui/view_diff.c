@@ -1,6 +1,6 @@
 /*
  * view_diff: two captures, or two moments of one, side by side as one call
- * tree (src/diff_tree.h), drawn as an outline or as a flame graph.
+ * tree (src/analysis/diff_tree.h), drawn as an outline or as a flame graph.
  *
  * Model: one diff tree per direction (diff_trees.h: built on first use,
  * shared by the tree and flame views of two captures, rebuilt when the
@@ -43,6 +43,8 @@
  * without colours), and an info line with the selected frame's exact
  * figures.
  */
+#include "view.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +57,6 @@
 #include "outline_keys.h"
 #include "snapshot.h"
 #include "tree_row.h"
-#include "view.h"
 #include "view_flame.h"
 #include "xalloc.h"
 
@@ -118,8 +119,8 @@ static bool metric_ok(struct view_diff *v, const struct app *app)
 	for (int i = 0; i < 2; i++) {
 		if (metric_available(side[i]->cap, app->metric))
 			continue;
-		snprintf(v->why, sizeof(v->why), "%s has no %s figures (%s): press m", i ? "B" : "A",
-			 metric_name(app->metric), basename_of(side[i]->path));
+		snprintf(v->why, sizeof(v->why), "%s has no %s figures (%s): press m",
+			 i ? "B" : "A", metric_name(app->metric), basename_of(side[i]->path));
 		return false;
 	}
 	return true;
@@ -246,7 +247,8 @@ static char *change_text(int64_t a, int64_t b, char *buf, size_t size)
 	else if (!b)
 		snprintf(buf, size, "gone");
 	else
-		snprintf(buf, size, "%s%s", b > a ? "+" : "", fmt_percent(b - a, a, pct, sizeof(pct)));
+		snprintf(buf, size, "%s%s", b > a ? "+" : "",
+			 fmt_percent(b - a, a, pct, sizeof(pct)));
 	return buf;
 }
 
@@ -331,7 +333,8 @@ static void draw_row(const struct view_diff *v, struct screen *s, struct rect r,
 	x += screen_text(s, x, y, r.x + r.w - x, cell, normal);
 	snprintf(cell, sizeof(cell), "%*s %*s", c->delta, value_text(v, delta, true, dl, 32),
 		 c->pct, change_text(d->a_total, d->b_total, pct, 32));
-	x += screen_text(s, x, y, r.x + r.w - x, cell, selected ? normal : delta_role(delta, normal));
+	x += screen_text(s, x, y, r.x + r.w - x, cell,
+			 selected ? normal : delta_role(delta, normal));
 	x += screen_text(s, x, y, r.x + r.w - x, "  ", normal);
 	tree_row_node(s, x, y, r.x + r.w - x, o, id, selected ? TREE_ROW_SELECTED : 0);
 }
@@ -350,8 +353,8 @@ static void draw_tree(const struct view_diff *v, const struct app *app, struct s
 	draw_sides(v, app, s, r.x, r.y, r.w, what);
 	if (r.h < 2)
 		return;
-	snprintf(title, sizeof(title), "%*s %*s %*s %*s  function  file", c.value, "A", c.value, "B",
-		 c.delta, "delta", c.pct, "delta%");
+	snprintf(title, sizeof(title), "%*s %*s %*s %*s  function  file", c.value, "A", c.value,
+		 "B", c.delta, "delta", c.pct, "delta%");
 	screen_fill(s, r.x, r.y + 1, r.w, ' ', ROLE_TITLE);
 	screen_text(s, r.x, r.y + 1, r.w, title, ROLE_TITLE);
 	for (size_t i = 0; i < rows && top + i < o->n_rows && (int)i + 2 < r.h; i++)
@@ -414,17 +417,20 @@ static void flame_info(const void *ctx, uint32_t id, const char *label, char *li
 	if (id != 0)
 		file = capture_string(cap, capture_frame(cap, v->cur->t.nodes[id].frame)->file);
 	if (v->trees->are_count)
-		n = (size_t)snprintf(line, size, "%s  A %" PRId64 "  B %" PRId64 "  delta %s%"
-				     PRId64, label, d->a_total, d->b_total, delta > 0 ? "+" : "", delta);
+		n = (size_t)snprintf(line, size,
+				     "%s  A %" PRId64 "  B %" PRId64 "  delta %s%" PRId64, label,
+				     d->a_total, d->b_total, delta > 0 ? "+" : "", delta);
 	else
-		n = (size_t)snprintf(line, size, "%s  A %s (%" PRId64 ")  B %s (%" PRId64
-				     ")  delta %s (%s%" PRId64 ")", label,
-				     value_text(v, d->a_total, false, a, 32), d->a_total,
-				     value_text(v, d->b_total, false, b, 32), d->b_total,
-				     value_text(v, delta, true, dl, 32), delta > 0 ? "+" : "", delta);
+		n = (size_t)snprintf(
+			line, size,
+			"%s  A %s (%" PRId64 ")  B %s (%" PRId64 ")  delta %s (%s%" PRId64 ")",
+			label, value_text(v, d->a_total, false, a, 32), d->a_total,
+			value_text(v, d->b_total, false, b, 32), d->b_total,
+			value_text(v, delta, true, dl, 32), delta > 0 ? "+" : "", delta);
 	if (n < size)
 		snprintf(line + n, size - n, "  %s  self %s%" PRId64 "  %s",
-			 change_text(d->a_total, d->b_total, pct, 32), self > 0 ? "+" : "", self, file);
+			 change_text(d->a_total, d->b_total, pct, 32), self > 0 ? "+" : "", self,
+			 file);
 }
 
 static const struct flame_style flame_style = {

@@ -2,14 +2,14 @@
  * view_flame: the icicle graph (root at the top) of the current metric's
  * tree, width proportional to the metric.
  *
- * The layout (src/flame.h) is cheap (O(spans on screen)), so it is never
- * kept: draw and key both lay out the tree for the rectangle they are given
- * (key uses the app's last layout, app->body) and find the selected node in
- * it.  The state is just three identities: the tree, the zoom node (the
- * frame at row 0) and the selected node, both also remembered as key paths
- * so that a new metric or direction finds them again.  The layout needs
- * siblings sorted by size, so this view always asks for the size order,
- * whatever order the tree view shows.
+ * The layout (src/analysis/flame.h) is cheap (O(spans on screen)), so it is
+ * never kept: draw and key both lay out the tree for the rectangle they are
+ * given (key uses the app's last layout, app->body) and find the selected node
+ * in it.  The state is just three identities: the tree, the zoom node (the frame
+ * at row 0) and the selected node, both also remembered as key paths so that a
+ * new metric or direction finds them again.  The layout needs siblings sorted by
+ * size, so this view always asks for the size order, whatever order the tree
+ * view shows.
  *
  * In fixed mode (view_flame.h) the tree is the owner's, handed over before
  * each sync, and the title and status name what it weighs instead of the
@@ -71,7 +71,8 @@ static uint32_t icicle_rows(int h)
 
 static void lay_out(const struct view_flame *v, int w, int h, struct flame *fl)
 {
-	flame_layout(fl, v->t, TREE_ORDER_SIZE, v->zoom, w > 0 ? (uint32_t)w : 1, icicle_rows(h) - 1);
+	flame_layout(fl, v->t, TREE_ORDER_SIZE, v->zoom, w > 0 ? (uint32_t)w : 1,
+		     icicle_rows(h) - 1);
 }
 
 static bool is_below(const struct tree *t, uint32_t node, uint32_t ancestor)

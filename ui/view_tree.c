@@ -1,18 +1,18 @@
 /*
  * view_tree: the call tree, top-down or bottom-up, of any metric.
  *
- * The view is an outline (src/outline.h) per direction over a tree from the
- * analyses (src/explore.h).  Each keeps its own expanded nodes, so inverting
- * twice comes back to the same top-down tree; inverting from top-down
- * selects the function under the cursor among the bottom-up roots and opens
- * it, i.e. shows its callers.  An opened tree (view_tree.h) weighs what
- * its source gives instead of the app's metric: the live heap after one
- * event (pushed from the timeline), a stage's allocations (from the stage
- * table).  It owns its trees, per direction, for the source's current
- * variant (t cycles them, rebuilding); with a source that allows it, f
- * hands the same tree, sorted by size, to an embedded fixed-mode flame view
- * (view_flame.h) and passes it the keys, draw and status until f again.
- * S on a named node opens the stage table of the calls under its function.
+ * The view is an outline (ui/model/outline.h) per direction over a tree from
+ * the analyses (ui/model/explore.h).  Each keeps its own expanded nodes, so
+ * inverting twice comes back to the same top-down tree; inverting from top-down
+ * selects the function under the cursor among the bottom-up roots and opens it,
+ * i.e. shows its callers.  An opened tree (view_tree.h) weighs what its source
+ * gives instead of the app's metric: the live heap after one event (pushed from
+ * the timeline), a stage's allocations (from the stage table).  It owns its
+ * trees, per direction, for the source's current variant (t cycles them,
+ * rebuilding); with a source that allows it, f hands the same tree, sorted by
+ * size, to an embedded fixed-mode flame view (view_flame.h) and passes it the
+ * keys, draw and status until f again. S on a named node opens the stage table
+ * of the calls under its function.
  *
  * A row: value, share of the root, allocations, a bar of the share, then
  * the indented node (tree_row.h): marker, function, file:line, [module] of
@@ -169,12 +169,14 @@ static struct columns columns_for(const struct view_tree *v, int w)
 {
 	struct columns c = { 10, 6, 6, 0, 0 };
 	char digits[32];
-	int n = snprintf(digits, sizeof(digits), "%" PRId64, (int64_t)llabs(v->t->nodes[0].total_count));
+	int n = snprintf(digits, sizeof(digits), "%" PRId64,
+			 (int64_t)llabs(v->t->nodes[0].total_count));
 
 	if (n > c.count)
 		c.count = n;
 	if (v->are_count) {
-		n = snprintf(digits, sizeof(digits), "%" PRId64, (int64_t)llabs(v->t->nodes[0].total_bytes));
+		n = snprintf(digits, sizeof(digits), "%" PRId64,
+			     (int64_t)llabs(v->t->nodes[0].total_bytes));
 		c.value = n > 6 ? n : 6;
 	}
 	c.bar = (w - 40) / 6;

@@ -1,7 +1,7 @@
 /*
  * view_tree (opened trees): the tree view over weights a caller supplies.
  *
- * The numbered tree view weighs the app's metric (src/explore.h).  A tree
+ * The numbered tree view weighs the app's metric (ui/model/explore.h).  A tree
  * opened from another view weighs something of its own: the live heap at a
  * moment of the timeline, what a stage allocated, or what of it is alive at
  * the stage's end.  The opener describes that with a struct tree_source:
