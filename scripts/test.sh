@@ -14,6 +14,7 @@ echo "== release build (gcc, -Werror)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMTUI_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
 scripts/check-layers.sh
+scripts/check-style.sh
 (cd build && ctest --output-on-failure -j"$jobs")
 
 echo "== sanitizer + fuzz build (clang, ASan + UBSan, libFuzzer)"
