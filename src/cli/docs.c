@@ -183,7 +183,8 @@ static void man_keys(FILE *out)
 static void man_metrics(FILE *out)
 {
 	fputs(".SH METRICS\n"
-	      "What a tree weighs: \\fB\\-\\-metric\\fR in the report, \\fBm\\fR in the explorer.\n",
+	      "What a tree weighs: \\fB\\-\\-metric\\fR in the report,\n"
+	      "\\fBm\\fR in the explorer.\n",
 	      out);
 	for (int m = 0; m < N_METRICS; m++) {
 		fputs(".TP\n", out);
@@ -318,7 +319,8 @@ void docs_write_bash(FILE *out)
 		if (!strcmp(t[i].complete, "{dir}"))
 			fputs("\n\t\tmapfile -t COMPREPLY < <(compgen -d -- \"$cur\")\n", out);
 		else
-			fprintf(out, "\n\t\tmapfile -t COMPREPLY < <(compgen -W '%s' -- \"$cur\")\n",
+			fprintf(out,
+				"\n\t\tmapfile -t COMPREPLY < <(compgen -W '%s' -- \"$cur\")\n",
 				options_complete_words(&t[i], words, sizeof(words)));
 		fputs("\t\treturn\n\t\t;;\n", out);
 	}
@@ -386,7 +388,8 @@ static void zsh_specs(FILE *out, const char *array, unsigned mask)
 			else if (!strcmp(o->complete, "{dir}"))
 				fputs(":_files -/", out);
 			else
-				fprintf(out, ":(%s)", options_complete_words(o, words, sizeof(words)));
+				fprintf(out, ":(%s)",
+					options_complete_words(o, words, sizeof(words)));
 		}
 		fputs("'\n", out);
 	}
