@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "key_help.h"
 #include "keys.h"
 #include "metric.h"
 #include "options.h"
@@ -125,37 +126,23 @@ static void man_options(FILE *out)
 	}
 }
 
-/* Whether binding b's key shows a view of either explorer. */
-static bool key_has_view(const struct key_binding *b)
+/* The most numbered views either explorer has. */
+static int max_views(void)
 {
-	int views = views_count(VIEWS_ONE_CAPTURE);
+	int one = views_count(VIEWS_ONE_CAPTURE), two = views_count(VIEWS_TWO_CAPTURES);
 
-	if (views_count(VIEWS_TWO_CAPTURES) > views)
-		views = views_count(VIEWS_TWO_CAPTURES);
-	return b->action < A_VIEW_1 || b->action > A_VIEW_9 || (int)(b->action - A_VIEW_1) < views;
-}
-
-/* Binding b's help with the list it names: the views of both explorers, the metrics. */
-static void key_help(const struct key_binding *b, char *buf, size_t size)
-{
-	char one[200], two[200];
-
-	if (b->action == A_VIEW_1)
-		snprintf(buf, size, "%s: %s; memtui A B: %s", b->help,
-			 views_list(VIEWS_ONE_CAPTURE, one, sizeof(one)),
-			 views_list(VIEWS_TWO_CAPTURES, two, sizeof(two)));
-	else if (b->action == A_METRIC)
-		snprintf(buf, size, "%s: %s", b->help, metric_list(one, sizeof(one)));
-	else
-		snprintf(buf, size, "%s", b->help);
+	return one > two ? one : two;
 }
 
 static void man_keys(FILE *out)
 {
 	size_t n;
 	const struct key_binding *t = keys_table(&n);
-	char name[32], help[TEXT_MAX];
+	char name[32], help[TEXT_MAX], one[200], two[200], views[420];
 
+	snprintf(views, sizeof(views), "%s; memtui A B: %s",
+		 views_list(VIEWS_ONE_CAPTURE, one, sizeof(one)),
+		 views_list(VIEWS_TWO_CAPTURES, two, sizeof(two)));
 	fputs(".SH KEYS\n"
 	      "The explorer's keys; \\fB?\\fR or \\fBF1\\fR shows the same table on the screen.\n"
 	      "Keys that share a line do the same.\n",
@@ -167,15 +154,14 @@ static void man_keys(FILE *out)
 			continue;
 		fputs(".TP\n\\fB", out);
 		for (size_t j = k; j < n && (j == k || !t[j].help); j++) {
-			if (!key_has_view(&t[j]))
+			if (!key_help_shown(&t[j], max_views()))
 				continue;
 			fputs(sep, out);
 			sep = " ";
 			roff(out, keys_name(t[j].key, name, sizeof(name)));
 		}
 		fputs("\\fR\n", out);
-		key_help(&t[k], help, sizeof(help));
-		roff(out, help);
+		roff(out, key_help_text(&t[k], views, help, sizeof(help)));
 		fputc('\n', out);
 	}
 }
