@@ -117,7 +117,8 @@ void top_locations_by(struct top_list *out, const struct capture *cap, enum top_
 
 		e->function = unknown ? (no_python ? no_python : "???")
 				      : capture_string(cap, keys[i].function);
-		e->file = unknown ? (no_python ? no_python : "???") : capture_string(cap, keys[i].file);
+		e->file = unknown ? (no_python ? no_python : "???")
+				  : capture_string(cap, keys[i].file);
 		if (!unknown && !keys[i].function && !keys[i].frame)
 			e->function = e->file = "<unknown>";	/* TOP_INNERMOST_HYBRID */
 		else if (rule == TOP_INNERMOST_HYBRID && !unknown && !*e->file &&

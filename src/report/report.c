@@ -104,6 +104,11 @@ const char *report_count_name(enum metric m)
 	return count_words[m].name;
 }
 
+const char *report_count_column(enum metric m)
+{
+	return m == METRIC_TEMPORARY ? "temp" : count_words[m].name;
+}
+
 const char *report_count_means(enum metric m)
 {
 	return count_words[m].means;

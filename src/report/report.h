@@ -77,6 +77,8 @@ void report_release(struct report *r);
  */
 const char *report_count_name(enum metric m);
 const char *report_count_means(enum metric m);
+/* report_count_name in at most 6 columns, for the explorer's tree ("temp"). */
+const char *report_count_column(enum metric m);
 
 /* The top list of a report, in words (static strings). */
 struct report_top_words {

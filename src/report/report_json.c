@@ -89,9 +89,7 @@ static void write_top(FILE *out, const struct report *r)
 	json_kv_str(out, "top_title", w.title, true);
 	json_kv_str(out, "top_tool_list", w.tool_list, true);
 	/* What each entry's "allocations" counts: the tool's count beside its list. */
-	json_kv_str(out, "top_allocations",
-		    capture_meta(r->cap)->top_rule == TOP_INNERMOST_FRAME ? "calls"
-									   : report_count_name(r->opt.metric),
+	json_kv_str(out, "top_allocations", w.count ? w.count : report_count_name(r->opt.metric),
 		    true);
 	fputs("\"top\":[", out);
 	for (size_t i = 0; i < n; i++) {
