@@ -35,6 +35,7 @@
 #include "glyphs.h"
 #include "outline.h"
 #include "outline_keys.h"
+#include "report.h"
 #include "stages.h"
 #include "tree_row.h"
 #include "view.h"
@@ -257,7 +258,8 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 	c = columns_for(v, r.w);
 	top = outline_keys_top(o->cursor, o->n_rows, v->top, rows);
 	snprintf(title, sizeof(title), "%*s %*s %*s %*s%s%s", c.value,
-		 v->are_count ? "count" : "bytes", c.share, "share", c.count, "allocs", c.bar,
+		 v->are_count ? "count" : "bytes", c.share, "share", c.count,
+		 v->src ? "allocs" : report_count_column(app->metric), c.bar,
 		 c.bar ? "" : "", c.bar ? " " : "", "function  file:line");
 	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
 	x = screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
