@@ -390,7 +390,8 @@ static void title_line(const struct view_timeline *v, struct line *l)
 		add(l, 1, false, "peak %s at %s", peak,
 		    timeline_moment_label(v->cap, v->tl.peak_ev_idx, when, sizeof(when)));
 	if (v->tl.has_rss)
-		add(l, 2, false, "%s", v->hide_rss ? "RSS hidden (r: show)" : "dots: RSS (r: hide)");
+		add(l, 2, false, "%s",
+		    v->hide_rss ? "RSS hidden (r: show)" : "dots: RSS (r: hide)");
 	if (step > 0)
 		add(l, 3, false, "time stamped every ~%" PRId64 " ms", step);
 }
@@ -430,7 +431,8 @@ static void cursor_line(const struct view_timeline *v, struct line *l)
 			add(l, 3, false, "column max %s, min %s", hi, lo);
 		}
 		if (v->tl.has_rss && c->rss_bytes)
-			add(l, 4, false, "RSS %s", fmt_bytes((int64_t)c->rss_bytes, rss, sizeof(rss)));
+			add(l, 4, false, "RSS %s",
+			    fmt_bytes((int64_t)c->rss_bytes, rss, sizeof(rss)));
 	}
 	if (v->marked)
 		add(l, 2, false, "A: %s, d: diff",

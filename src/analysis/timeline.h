@@ -110,6 +110,9 @@ int64_t timeline_time_of_event(const struct capture *cap, uint64_t ev_idx);
  * timeline_has_time: the capture has an event stream and stamps that span
  * some time (the timeline is then TIMELINE_BY_TIME); otherwise moments have
  * no time and are named by event, or only as peak and end without a stream.
+ * timeline_span_ms: the capture's end, where the timeline's axis ends (its
+ * duration, or its last stamp when later; the duration without a stream;
+ * -1 without time).
  *
  * timeline_moment_ms: the one time of a moment, -1 when it has none: 0 for the
  * start; for the heap after the last event, when that is not the peak, the
