@@ -303,19 +303,22 @@ static void draw_markers(const struct view_timeline *v, struct screen *s, int x0
 	screen_put(s, x0 + (int)v->cur, y, glyph, ROLE_SELECTED);
 }
 
-/* Time (ms) or event index at the left edge of column c's slice; the span's end for c = n. */
-static uint64_t axis_value_at(const struct timeline *tl, uint32_t c)
+/* The axis' end: the span divided in ms, or the last event (the end moment's name). */
+static uint64_t axis_span(const struct timeline *tl)
 {
 	if (tl->mode == TIMELINE_BY_EVENT)
-		return c < tl->n ? tl->cols[c].ev_begin : tl->events;
-	return (uint64_t)((unsigned __int128)(uint64_t)tl->duration_ms * c / tl->n);
+		return tl->events ? tl->events - 1 : 0;
+	return tl->duration_ms > 0 ? (uint64_t)tl->duration_ms : 0;
 }
 
-/* The column whose slice holds time or event value t. */
-static uint32_t axis_column_of(const struct timeline *tl, uint64_t t, uint64_t span)
+/* The column whose slice holds time (ms) or event t, as timeline.c slices them. */
+static uint32_t axis_column_of(const struct timeline *tl, uint64_t t)
 {
-	uint64_t c = span ? (uint64_t)((unsigned __int128)t * tl->n / span) : 0;
+	uint64_t span = axis_span(tl), c;
 
+	if (tl->mode == TIMELINE_BY_EVENT)
+		return timeline_column_of_event(tl, t);
+	c = span ? (uint64_t)((unsigned __int128)t * tl->n / span) : 0;
 	return c >= tl->n ? tl->n - 1 : (uint32_t)c;
 }
 
@@ -347,7 +350,7 @@ static uint64_t nice_step(uint64_t span, uint64_t max_ticks)
 static void draw_time_labels(const struct view_timeline *v, struct screen *s, int x0, int y)
 {
 	const struct timeline *tl = &v->tl;
-	uint64_t span = axis_value_at(tl, tl->n), step;
+	uint64_t span = axis_span(tl), step;
 	char first[48], last[48], mid[48];
 	int fw, lw, n = (int)tl->n, left, right;
 
@@ -363,7 +366,7 @@ static void draw_time_labels(const struct view_timeline *v, struct screen *s, in
 	screen_text(s, x0 + right, y, lw, last, ROLE_DIM);
 	step = nice_step(span, (uint64_t)(n / (lw + LABEL_GAP)));
 	for (uint64_t t = step; step && t < span; t += step) {
-		uint32_t c = axis_column_of(tl, t, span);
+		uint32_t c = axis_column_of(tl, t);
 		int w;
 
 		fmt_axis_value(tl, t, mid, sizeof(mid));

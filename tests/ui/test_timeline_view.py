@@ -20,11 +20,13 @@ usage: test_timeline_view.py MEMTUI SAMPLES
 import os
 import re
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from uitest import Failure, Suite, fmt_bytes, replay, report, status, tree_rows  # noqa: E402
 
 MARKER_GLYPHS = set(" \u25b2\u2502A^|")
+LABEL = r"(\d+) ms|event (\d+)"
 
 
 def rows(screen):
@@ -33,8 +35,8 @@ def rows(screen):
 
 def labels(line):
     """The time labels of an axis row: [(column, value, unit)]."""
-    return [(m.start(), int(m.group(1)), m.group(2))
-            for m in re.finditer(r"(\d+) (ms|event)", line)]
+    return [(m.start(), int(m.group(1) or m.group(2)), "ms" if m.group(1) else "event")
+            for m in re.finditer(LABEL, line)]
 
 
 def cursor_moment(screen):
@@ -53,8 +55,9 @@ def check_axis(t, memtui, path, keys, size, timeout=60):
     got = labels(axis)
     # Every number on the label row has its unit and nothing else is on it.
     t.check(name + ": the label row is only labels",
-            re.sub(r"\d+ (ms|event)", "", axis).strip(), "")
-    t.true(name + ": start label intact", axis[11:].startswith("0 ms"), repr(axis))
+            re.sub(LABEL, "", axis).strip(), "")
+    t.true(name + ": start label intact", re.match(r"0 ms|event 0", axis[11:]) is not None,
+           repr(axis))
     # Between 0 and the end, round values when the span has any (a 1 ms run has none).
     t.true(name + ": at least 3 labels at %d columns" % width,
            len(got) >= min(3, got[-1][1] + 1 if got else 3), repr(axis))
@@ -139,6 +142,24 @@ def check_moments(t, memtui, samples):
     title = next(ln for ln in rows(replay(memtui, path, "3", size="160x30"))
                  if ln.startswith("live heap"))
     t.true("title: stamped every ~10 ms", "time stamped every ~10 ms" in title, title)
+
+
+def check_untimed(t, memtui, samples):
+    """Without time stamps (heaptrack.stages.txt less its `c` lines) moments are events."""
+    src = os.path.join(samples, "heaptrack", "heaptrack.stages.txt")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "notime.txt")
+        with open(src) as f, open(path, "w") as out:
+            out.writelines(ln for ln in f if not ln.startswith("c "))
+        rep = report(memtui, path)
+        got = check_axis(t, memtui, path, "3G", "80x24")
+        screen = replay(memtui, path, "3G", size="80x24")
+        t.check("untimed: the axis ends at the end moment", "event %d (end)" % got[-1][1],
+                cursor_moment(screen))
+        t.check("untimed: the peak", cursor_moment(replay(memtui, path, "3", size="80x24")),
+                "event %d (peak)" % rep["peak"]["event_index"])
+        st = status(replay(memtui, path, "3G<Enter>", size="80x24"))
+        t.true("untimed: tree at the end", "live at event %d (end)" % got[-1][1] in st, st)
 
 
 def check_aggregated(t, memtui, samples):
@@ -237,7 +258,7 @@ def main():
             t.true("check_cpp_axes ran", False, repr(ex))
         return t.done()
     samples = sys.argv[2]
-    for check in (check_moments, check_aggregated, check_rss_key, check_keys):
+    for check in (check_moments, check_untimed, check_aggregated, check_rss_key, check_keys):
         try:
             check(t, memtui, samples)
         except (Failure, IndexError, StopIteration) as ex:
