@@ -450,11 +450,11 @@ struct view *view_tree_new_source(struct tree_source *src)
 	return &v->base;
 }
 
-/* The timeline's moment: the live heap after one event. */
+/* The timeline's moment: the live heap after one event, named as the timeline names it. */
 struct moment_source {
 	struct tree_source base;
 	uint64_t ev_idx;
-	int64_t time_ms;
+	char label[64];		/* "31 ms (peak)" */
 };
 
 static void moment_weights(struct tree_source *src, const struct capture *cap, unsigned variant,
@@ -467,11 +467,11 @@ static void moment_weights(struct tree_source *src, const struct capture *cap, u
 static void moment_describe(const struct tree_source *src, unsigned variant, char *title,
 			    size_t title_size, char *metric, size_t metric_size)
 {
-	int64_t ms = ((const struct moment_source *)src)->time_ms;
+	const char *label = ((const struct moment_source *)src)->label;
 
 	(void)variant;
-	snprintf(title, title_size, "live heap at %" PRId64 " ms", ms);
-	snprintf(metric, metric_size, "live at %" PRId64 " ms", ms);
+	snprintf(title, title_size, "live heap at %s", label);
+	snprintf(metric, metric_size, "live at %s", label);
 }
 
 static void moment_free(struct tree_source *src)
@@ -479,7 +479,7 @@ static void moment_free(struct tree_source *src)
 	free(src);
 }
 
-struct view *view_tree_new_at(uint64_t ev_idx, int64_t time_ms)
+struct view *view_tree_new_at(uint64_t ev_idx, const char *label)
 {
 	struct moment_source *src = xcalloc(1, sizeof(*src));
 
@@ -488,6 +488,6 @@ struct view *view_tree_new_at(uint64_t ev_idx, int64_t time_ms)
 	src->base.describe = moment_describe;
 	src->base.free = moment_free;
 	src->ev_idx = ev_idx;
-	src->time_ms = time_ms;
+	snprintf(src->label, sizeof(src->label), "%s", label);
 	return view_tree_new_source(&src->base);
 }

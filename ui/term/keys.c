@@ -63,6 +63,7 @@ static const struct key_binding table[] = {
 	  "diff: changed paths only; stage tree: alive at end / all allocated; "
 	  "stages: merge repeated calls" },
 	{ 'f', A_FLAME, "diff, stage tree: switch between tree and flame graph" },
+	{ 'r', A_RSS, "timeline: hide or show RSS, scaling the graph to the heap alone" },
 	{ 'q', A_CLOSE, "close the view (quit from the last one)" },
 	{ 'Q', A_QUIT, "quit" },
 	{ MK_CTRL_C, A_QUIT, NULL },

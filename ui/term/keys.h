@@ -76,6 +76,7 @@ enum action {
 	A_DIFF,			/* diff the marked point (or a stage's start) with this one */
 	A_TOGGLE,		/* the view's own switch (changed-only, alive/allocated, merge) */
 	A_FLAME,		/* diff and stage trees: tree / flame graph */
+	A_RSS,			/* timeline: hide or show RSS (rescaling to the heap) */
 };
 
 struct key_binding {
