@@ -124,7 +124,7 @@ static int flush_stdout(void)
 	return 0;
 }
 
-/* When the split cannot apply to the capture: says why (exit status 2). */
+/* When the split cannot apply to the capture, or matches nothing: says why (exit status 2). */
 static int run_stages(const struct options *opt, const struct capture *cap)
 {
 	struct stages_spec spec;
@@ -136,7 +136,7 @@ static int run_stages(const struct options *opt, const struct capture *cap)
 		spec.flags |= STAGES_MERGE;
 	why = stages_unavailable(cap, &spec);
 	if (why) {
-		fprintf(stderr, "memtui: %s: %s\n", opt->files[0], why);
+		fprintf(stderr, "memtui: %s: --stages %s: %s\n", opt->files[0], opt->stages, why);
 		return EXIT_ERROR;
 	}
 	stages_compute(&st, cap, &spec);
