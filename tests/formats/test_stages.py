@@ -33,7 +33,8 @@ Diff: on each before/after pair the largest change must be the one the two
 oracles imply (memray: per top location, at the peak; heaptrack: the diff
 oracle's first peak consumer), with that byte count, and the peak delta must
 equal the oracles'.  --fail-if-growth: exit 1 when B grew, 0 when not, both
-ways, in bytes and percent, and for --gate-path.
+ways, in bytes and percent, and for --gate-path; a --gate-path that matches
+no call path of A or B exits 2 with one line naming it and no report.
 
 With --cpp CAPTURE (heaptrack recording clang++, the record_cpp fixture;
 exit 77 when it is missing): under:main gives at most 50 rows, among them
@@ -286,6 +287,13 @@ def diff_pair(exe, a, b, want_fn, want_delta, want_peak_delta, name):
     check(name, "gate path A->B", memtui(exe, "diff", "--fail-if-growth", "0", "--gate-path",
                                          want_fn, a, b, rc=None).returncode, 0)
     check(name, "one file is a usage error", memtui(exe, "diff", a, rc=None).returncode, 2)
+    p = memtui(exe, "diff", "--fail-if-growth", "0", "--gate-path", want_fn + ";nosuch", a, b,
+               rc=None)
+    err = p.stderr.decode().strip().splitlines()
+    check(name, "gate path matching nothing exits 2", p.returncode, 2)
+    check(name, "gate path matching nothing writes no report", p.stdout, b"")
+    check(name, "gate path matching nothing: one line naming it", len(err) == 1 and
+          ("--gate-path %s;nosuch matches no call path" % want_fn) in err[0], True)
     print("ok   %s" % name)
 
 
