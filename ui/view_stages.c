@@ -110,7 +110,7 @@ struct view_stages {
 	size_t top;		/* first position shown */
 	size_t mark;		/* row index of side A, NO_ROW when none */
 	int name_w;		/* cells the longest stage name wants (with the mark), <= 32 */
-	int col_w[N_COLS];	/* figure columns: the widest cell or title, at least cols[].width */
+	int col_w[N_COLS];	/* figure columns: widest cell or title, at least cols[].width */
 	char pattern[OUTLINE_MAX_PATTERN];
 };
 
