@@ -120,9 +120,10 @@ static void write_json(FILE *out, const struct capture *cap, const char *path, c
 
 static void write_csv(FILE *out, const struct capture *cap, const struct stages *s)
 {
+	/* Columns are a contract: new ones go at the end. */
 	fputs("stage,calls,start_ms,duration_ms,allocations,allocated_bytes,frees,freed_bytes,"
-	      "temporary,net_bytes,cumulative_bytes,peak_bytes,leaked_bytes,at_peak_bytes,"
-	      "top_function,top_bytes\n", out);
+	      "net_bytes,cumulative_bytes,peak_bytes,leaked_bytes,at_peak_bytes,"
+	      "top_function,top_bytes,temporary\n", out);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct stage_row *r = &s->rows[i];
 		char top[1024];
@@ -135,7 +136,6 @@ static void write_csv(FILE *out, const struct capture *cap, const struct stages 
 		csv_i64(out, r->alloc_bytes);
 		csv_i64(out, r->freed_count);
 		csv_i64(out, r->freed_bytes);
-		csv_i64(out, s->live_only ? STAGES_UNKNOWN : r->temporary_count);
 		csv_i64(out, r->net_bytes);
 		csv_i64(out, r->cumulative_bytes);
 		csv_i64(out, r->peak_bytes);
@@ -146,6 +146,9 @@ static void write_csv(FILE *out, const struct capture *cap, const struct stages 
 		fputc(',', out);
 		if (r->top_bytes != STAGES_UNKNOWN)
 			fprintf(out, "%" PRId64, r->top_bytes);
+		fputc(',', out);
+		if (!s->live_only)
+			fprintf(out, "%" PRId64, r->temporary_count);
 		fputc('\n', out);
 	}
 }
