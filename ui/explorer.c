@@ -123,10 +123,10 @@ static int message_rows(struct screen *s, const char *msg, bool draw, int y)
 	int rows = 0;
 
 	while (*p && rows < EXPLORER_MSG_ROWS) {
-		size_t len = screen_wrap_len(s, p, s->w);
+		size_t len = screen_wrap_len(s, p, s->w - 1);
 
 		if (rows + 1 == EXPLORER_MSG_ROWS && p[len])
-			screen_fit(s, p, s->w, row, sizeof(row));
+			screen_fit(s, p, s->w - 1, row, sizeof(row));
 		else
 			snprintf(row, sizeof(row), "%.*s", (int)len, p);
 		if (draw) {
@@ -164,6 +164,7 @@ static void fit_prompt(const struct screen *s, const char *input, int room, char
  * view's trailing fields, whole fields at a time, never of the first two
  * (the view and the metric); a message that does not fit beside them gets
  * rows of its own above the status line, which then keeps all it can show.
+ * The last column stays blank, so that no figure ends on the screen's edge.
  */
 struct bottom {
 	char left[300];		/* the view's fields as they fit */
@@ -187,9 +188,9 @@ static void plan_bottom(struct explorer *e, struct bottom *b)
 	b->right_role = ROLE_STATUS;
 	b->msg_rows = 0;
 	if (e->prompting) {
-		fit_prompt(s, e->input, w - lead - 2 > 12 ? w - lead - 2 : w / 2, b->right,
+		fit_prompt(s, e->input, w - lead - 3 > 12 ? w - lead - 3 : w / 2, b->right,
 			   sizeof(b->right));
-	} else if (e->app.msg[0] && screen_text_width(s, e->app.msg) <= w - lead - 2) {
+	} else if (e->app.msg[0] && screen_text_width(s, e->app.msg) <= w - lead - 3) {
 		snprintf(b->right, sizeof(b->right), "%s", e->app.msg);
 		b->right_role = ROLE_WARNING;
 	} else if (e->app.msg[0]) {
@@ -197,11 +198,11 @@ static void plan_bottom(struct explorer *e, struct bottom *b)
 	}
 	if (b->right[0]) {
 		rw = screen_text_width(s, b->right);
-		screen_fit_fields(s, full, w - rw - 2, b->left, sizeof(b->left));
+		screen_fit_fields(s, full, w - rw - 3, b->left, sizeof(b->left));
 		return;
 	}
-	screen_fit_fields(s, full, w, b->left, sizeof(b->left));
-	if (screen_text_width(s, b->left) + 2 + screen_text_width(s, hint) <= w)
+	screen_fit_fields(s, full, w - 1, b->left, sizeof(b->left));
+	if (screen_text_width(s, b->left) + 2 + screen_text_width(s, hint) <= w - 1)
 		snprintf(b->right, sizeof(b->right), "%s", hint);
 }
 
@@ -215,7 +216,7 @@ static void draw_bottom(struct explorer *e, const struct bottom *b)
 	screen_fill(s, 0, y, s->w, ' ', ROLE_STATUS);
 	screen_text(s, 0, y, s->w, b->left, ROLE_STATUS);
 	if (rw)
-		screen_text(s, s->w - rw, y, rw, b->right, b->right_role);
+		screen_text(s, s->w - rw - 1, y, rw, b->right, b->right_role);
 }
 
 void explorer_draw(struct explorer *e)

@@ -9,7 +9,8 @@
  * number, a figure's count), then whole fields in a fixed order of
  * importance (the STEP_* list), and only then is cut, by screen_fit, which
  * never splits a number from its unit.  The file name is cut from the left,
- * keeping its end.  The figures may take two lines and each warning two on a
+ * keeping its end.  Lines leave the last column blank: a figure ending there
+ * could not be told from one cut by the edge.  The figures may take two lines and each warning two on a
  * screen of HEADER_ROOMY_ROWS rows or more; on a screen under
  * HEADER_SHORT_ROWS rows only the figures and the warnings remain, one line
  * each.  Two captures (`memtui A B`): per capture, its identity tagged "A"
@@ -62,6 +63,12 @@ enum {
 	STEP_DROP_ALLOCATED,
 	STEP_LAST = STEP_DROP_ALLOCATED,
 };
+
+/* Columns a line may take: all but the last, so no figure ends on the screen's edge. */
+static int cols(const struct screen *s)
+{
+	return s->w > 1 ? s->w - 1 : 1;
+}
 
 static bool short_screen(const struct screen *s)
 {
@@ -124,14 +131,14 @@ static int try_fields(const struct screen *s, const struct field *f, int n, int 
 		if (!t)
 			continue;
 		if (join(next, sizeof(next), lines[used - 1], empty ? "" : sep, t) &&
-		    screen_text_width(s, next) <= s->w) {
+		    screen_text_width(s, next) <= cols(s)) {
 			join(lines[used - 1], HEADER_LINE_BYTES, next, "", "");
 			empty = false;
 			continue;
 		}
 		if (empty || used == max_lines ||
 		    !join(lines[used], HEADER_LINE_BYTES, indent, t, "") ||
-		    screen_text_width(s, lines[used]) > s->w)
+		    screen_text_width(s, lines[used]) > cols(s))
 			return 0;
 		used++;
 	}
@@ -165,7 +172,7 @@ static void add_fields(struct header_plan *p, const struct screen *s, const stru
 				join(all, sizeof(all), all, "", t);
 		}
 		if (l)
-			screen_fit(s, all, s->w, l->text, sizeof(l->text));
+			screen_fit(s, all, cols(s), l->text, sizeof(l->text));
 		return;
 	}
 	for (int i = 0; i < used; i++) {
@@ -186,7 +193,7 @@ static void add_wrapped(struct header_plan *p, const struct screen *s, const cha
 	for (int i = 0; i < max_lines && *rest; i++) {
 		struct header_line *l = add_line(p, role);
 		const char *lead = i ? indent : "";
-		int room = s->w - (i ? iw : 0);
+		int room = cols(s) - (i ? iw : 0);
 		char row[HEADER_LINE_BYTES];
 		size_t len;
 
@@ -246,15 +253,15 @@ static void add_identity(struct header_plan *p, const struct screen *s,
 	for (int step = 0; step < 4; step++) {
 		snprintf(l->text, sizeof(l->text), "%s%s%s%s%s%s", tag, ex->path,
 			 tools[step][0] ? "  " : "", tools[step], step < 2 ? pid : "", dur);
-		if (screen_text_width(s, l->text) <= s->w)
+		if (screen_text_width(s, l->text) <= cols(s))
 			return;
 	}
-	fit_path_left(s, ex->path, s->w - screen_text_width(s, tag) - screen_text_width(s, dur),
+	fit_path_left(s, ex->path, cols(s) - screen_text_width(s, tag) - screen_text_width(s, dur),
 		      path, sizeof(path));
 	snprintf(l->text, sizeof(l->text), "%s%s%s", tag, path, dur);
-	if (screen_text_width(s, l->text) > s->w) {
+	if (screen_text_width(s, l->text) > cols(s)) {
 		snprintf(path, sizeof(path), "%s", l->text);
-		screen_fit(s, path, s->w, l->text, sizeof(l->text));
+		screen_fit(s, path, cols(s), l->text, sizeof(l->text));
 	}
 }
 
@@ -267,7 +274,7 @@ static void add_command(struct header_plan *p, const struct screen *s, const str
 	if (!l)
 		return;
 	snprintf(text, sizeof(text), "command  %s", m->command ? m->command : "(unknown)");
-	screen_fit(s, text, s->w, l->text, sizeof(l->text));
+	screen_fit(s, text, cols(s), l->text, sizeof(l->text));
 }
 
 /*
