@@ -10,11 +10,12 @@
  * importance (the STEP_* list), and only then is cut, by screen_fit, which
  * never splits a number from its unit.  The file name is cut from the left,
  * keeping its end.  Lines leave the last column blank: a figure ending there
- * could not be told from one cut by the edge.  The figures may take two lines and each warning two on a
- * screen of HEADER_ROOMY_ROWS rows or more; on a screen under
- * HEADER_SHORT_ROWS rows only the figures and the warnings remain, one line
- * each.  Two captures (`memtui A B`): per capture, its identity tagged "A"
- * or "B" and its figures on one line (the figures alone on short screens).
+ * could not be told from one cut by the edge.  The figures may take two
+ * lines and each warning two on a screen of HEADER_ROOMY_ROWS rows or more;
+ * on a screen under HEADER_SHORT_ROWS rows only the figures and the warnings
+ * remain, one line each.  Two captures (`memtui A B`): per capture, its
+ * identity tagged "A" or "B", its figures on one line and its warnings (the
+ * figures alone on short screens).
  */
 #include "header.h"
 
@@ -219,14 +220,12 @@ static void fit_path_left(const struct screen *s, const char *path, int max, cha
 	const char *ell = screen_ellipsis(s);
 
 	snprintf(buf, size, "%s", path);
-	if (screen_text_width(s, buf) <= max)
-		return;
-	do {
+	while (*p && screen_text_width(s, buf) > max) {
 		p++;
 		while ((*p & 0xc0) == 0x80)
 			p++;
 		snprintf(buf, size, "%s%s", ell, p);
-	} while (*p && screen_text_width(s, buf) > max);
+	}
 }
 
 /*
@@ -243,7 +242,8 @@ static void add_identity(struct header_plan *p, const struct screen *s,
 
 	if (!l)
 		return;
-	snprintf(brief, sizeof(brief), "%s %s", m->format, m->tool_version ? m->tool_version : "");
+	snprintf(brief, sizeof(brief), "%s%s%s", m->format, m->tool_version ? " " : "",
+		 m->tool_version ? m->tool_version : "");
 	snprintf(tool, sizeof(tool), "%s (format %s)", brief,
 		 m->format_version ? m->format_version : "?");
 	if (m->pid >= 0)
