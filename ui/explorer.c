@@ -3,9 +3,11 @@
  *
  * Layout of a frame (rows, top to bottom): the capture header when the top
  * view wants it (header.h; fewer lines on short screens), the view's body,
- * and one status line.  The status line always names the view and the metric
- * (the view writes that part); the search prompt or a message replaces its
- * right-hand side.
+ * the rows of a message too long for the status line, and the status line.
+ * The status line always names the view and the metric (the view writes its
+ * fields); the search prompt or a message takes its right-hand side in place
+ * of the view's trailing fields, which give way whole (plan_bottom).  Nothing
+ * is drawn over anything else: every part of the frame has its own cells.
  */
 #include "explorer.h"
 
@@ -21,6 +23,10 @@
 #define EXPLORER_MAX_VIEWS 9	/* numbered views (keys 1..9) */
 #define EXPLORER_MAX_STACK 8	/* views opened on top of one */
 #define EXPLORER_MAX_INPUT 120	/* search prompt bytes */
+#define EXPLORER_MSG_ROWS 3	/* most rows a message takes above the status line */
+#define EXPLORER_MAX_MSG 256	/* bytes of a message (app.msg) */
+
+_Static_assert(sizeof(((struct app *)0)->msg) <= EXPLORER_MAX_MSG, "app.msg fits");
 
 struct explorer {
 	struct app app;			/* what the views see */
@@ -89,49 +95,151 @@ static void layout(struct explorer *e)
 		e->app.body.h = 0;
 }
 
-static void draw_status(struct explorer *e)
+/* Columns of the first two fields of a status text (the view and its metric). */
+static int leading_fields_width(const struct screen *s, const char *text)
+{
+	char lead[300];
+	size_t n = 0;
+
+	for (int k = 0; k < 2 && text[n]; k++) {
+		while (text[n] == ' ')
+			n++;
+		while (text[n] && !(text[n] == ' ' && text[n + 1] == ' '))
+			n++;
+	}
+	snprintf(lead, sizeof(lead), "%.*s", (int)n, text);
+	return screen_text_width(s, lead);
+}
+
+/*
+ * Rows a message takes above the status line, wrapped at the screen's width
+ * (at most EXPLORER_MSG_ROWS, the last one cut by screen_fit); drawn from
+ * row y when draw is set.
+ */
+static int message_rows(struct screen *s, const char *msg, bool draw, int y)
+{
+	const char *p = msg;
+	char row[EXPLORER_MAX_MSG + 8];
+	int rows = 0;
+
+	while (*p && rows < EXPLORER_MSG_ROWS) {
+		size_t len = screen_wrap_len(s, p, s->w - 1);
+
+		if (rows + 1 == EXPLORER_MSG_ROWS && p[len])
+			screen_fit(s, p, s->w - 1, row, sizeof(row));
+		else
+			snprintf(row, sizeof(row), "%.*s", (int)len, p);
+		if (draw) {
+			screen_fill(s, 0, y + rows, s->w, ' ', ROLE_NORMAL);
+			screen_text(s, 0, y + rows, s->w, row, ROLE_WARNING);
+		}
+		rows++;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return rows;
+}
+
+/* The prompt as it fits in room columns: its end, where the typing is. */
+static void fit_prompt(const struct screen *s, const char *input, int room, char *buf,
+		       size_t size)
+{
+	const char *tail = input;
+
+	snprintf(buf, size, "/%s_", input);
+	if (screen_text_width(s, buf) <= room)
+		return;
+	while (*tail && screen_text_width(s, tail) + 3 > room)
+		tail++;
+	while ((*tail & 0xc0) == 0x80)
+		tail++;
+	snprintf(buf, size, "/%s%s_", screen_ellipsis(s), tail);
+}
+
+/*
+ * The bottom of the frame: the status line (the view's fields from the left;
+ * the prompt, a message or the key hint at the right) and the rows of a
+ * message too long for it.  A message or the prompt takes the place of the
+ * view's trailing fields, whole fields at a time, never of the first two
+ * (the view and the metric); a message that does not fit beside them gets
+ * rows of its own above the status line, which then keeps all it can show.
+ * The last column stays blank, so that no figure ends on the screen's edge.
+ */
+struct bottom {
+	char left[300];		/* the view's fields as they fit */
+	char right[EXPLORER_MAX_MSG + EXPLORER_MAX_INPUT + 8];
+	enum role right_role;
+	int msg_rows;		/* rows above the status line for the message */
+};
+
+static void plan_bottom(struct explorer *e, struct bottom *b)
 {
 	struct screen *s = e->scr;
 	const struct view *v = top_view(e);
-	char left[300], right[sizeof(e->app.msg) + EXPLORER_MAX_INPUT + 8];
-	int y = s->h - 1, rw;
+	const char *hint = "?:help q:quit";
+	char full[sizeof(b->left)];
+	int w = s->w, lead, rw;
 
-	left[0] = 0;
-	v->ops->status(v, &e->app, left, sizeof(left));
-	screen_fill(s, 0, y, s->w, ' ', ROLE_STATUS);
-	screen_text(s, 0, y, s->w, left, ROLE_STATUS);
-	if (e->prompting)
-		snprintf(right, sizeof(right), "/%s_", e->input);
-	else if (e->app.msg[0])
-		snprintf(right, sizeof(right), "%s", e->app.msg);
-	else
-		snprintf(right, sizeof(right), "?:help q:quit");
-	rw = screen_text_width(s, right) + 1;
-	if (e->prompting || e->app.msg[0]) {
-		/* The prompt and messages win over the left part when space is short. */
-		int x = s->w - rw < s->w / 3 ? s->w / 3 : s->w - rw;
-
-		screen_fill(s, x - 1, y, s->w - x + 1, ' ', ROLE_STATUS);
-		screen_text(s, x, y, s->w - x, right, e->prompting ? ROLE_STATUS : ROLE_WARNING);
-	} else if (screen_text_width(s, left) + rw < s->w) {
-		screen_text(s, s->w - rw, y, rw, right, ROLE_STATUS);
+	full[0] = 0;
+	v->ops->status(v, &e->app, full, sizeof(full));
+	lead = leading_fields_width(s, full);
+	b->right[0] = 0;
+	b->right_role = ROLE_STATUS;
+	b->msg_rows = 0;
+	if (e->prompting) {
+		fit_prompt(s, e->input, w - lead - 3 > 12 ? w - lead - 3 : w / 2, b->right,
+			   sizeof(b->right));
+	} else if (e->app.msg[0] && screen_text_width(s, e->app.msg) <= w - lead - 3) {
+		snprintf(b->right, sizeof(b->right), "%s", e->app.msg);
+		b->right_role = ROLE_WARNING;
+	} else if (e->app.msg[0]) {
+		b->msg_rows = message_rows(s, e->app.msg, false, 0);
 	}
+	if (b->right[0]) {
+		rw = screen_text_width(s, b->right);
+		screen_fit_fields(s, full, w - rw - 3, b->left, sizeof(b->left));
+		return;
+	}
+	screen_fit_fields(s, full, w - 1, b->left, sizeof(b->left));
+	if (screen_text_width(s, b->left) + 2 + screen_text_width(s, hint) <= w - 1)
+		snprintf(b->right, sizeof(b->right), "%s", hint);
+}
+
+static void draw_bottom(struct explorer *e, const struct bottom *b)
+{
+	struct screen *s = e->scr;
+	int y = s->h - 1, rw = screen_text_width(s, b->right);
+
+	if (b->msg_rows)
+		message_rows(s, e->app.msg, true, y - b->msg_rows);
+	screen_fill(s, 0, y, s->w, ' ', ROLE_STATUS);
+	screen_text(s, 0, y, s->w, b->left, ROLE_STATUS);
+	if (rw)
+		screen_text(s, s->w - rw - 1, y, rw, b->right, b->right_role);
 }
 
 void explorer_draw(struct explorer *e)
 {
 	struct screen *s = e->scr;
+	struct bottom b;
 	struct view *v;
 
 	layout(e);
 	sync_top(e);
 	v = top_view(e);
+	plan_bottom(e, &b);
+	e->app.body.h -= b.msg_rows;
+	if (e->app.body.h < 0)
+		e->app.body.h = 0;
 	screen_clear(s);
 	if (v->ops->header)
 		header_draw(&e->app, s, 0);
 	if (e->app.body.h > 0)
 		v->ops->draw(v, &e->app, s, e->app.body);
-	draw_status(e);
+	/* The view's fields again: drawing may have settled what they show. */
+	plan_bottom(e, &b);
+	draw_bottom(e, &b);
 	s->be->present(s);
 }
 

@@ -5,7 +5,9 @@
  * finally phase = PHASE_DONE (release order); the main thread reads them
  * (acquire) and writes only cancel.  Nothing else is touched by both until
  * pthread_join.  Rate and ETA come from the main thread's clock: bytes read
- * so far over time since the start.
+ * so far over time since the start.  The frame keeps the file name whole
+ * (on rows of its own when the title line is too short for it) and drops
+ * whole fields of the progress line rather than cut a figure.
  */
 #include "loading.h"
 
@@ -125,6 +127,21 @@ static void fmt_duration(double s, char *buf, size_t size)
 		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
 }
 
+/* Bytes of path that fit in max columns, broken after a '/' where one fits. */
+static size_t path_row_len(const struct screen *s, const char *path, int max)
+{
+	size_t n = screen_wrap_len(s, path, max), slash = 0;
+
+	if (!path[n])
+		return n;
+	for (size_t i = 0; i < n; i++)
+		if (path[i] == '/')
+			slash = i + 1;
+	return slash ? slash : n;
+}
+
+#define LOADING_PATH_ROWS 4	/* most rows the file name takes; beyond, its start goes */
+
 void loading_draw(const struct loading *l, struct screen *s)
 {
 	const struct glyphs *g = glyphs_get(s->utf8);
@@ -132,12 +149,38 @@ void loading_draw(const struct loading *l, struct screen *s)
 	uint64_t total = atomic_load(&((struct loading *)l)->total_bytes);
 	int phase = atomic_load(&((struct loading *)l)->phase);
 	double secs = seconds_since(&l->start), rate = secs > 0 ? (double)done / secs : 0;
-	int w = s->w - 4 < 60 ? s->w - 4 : 60, x = (s->w - w) / 2, y = s->h / 2 - 2;
-	char line[256], a[32], b[32], c[32], eta[32];
+	int w = s->w - 4 < 60 ? s->w - 4 : 60, x, y, path_rows = 0;
+	char line[256], fit[256], a[32], b[32], c[32], eta[32];
+	const char *path = l->path, *p;
 
+	if (w < 20)
+		w = s->w;
+	x = (s->w - w) / 2;
+	/* The file name whole: on the title line, else on rows of its own, its end kept. */
+	snprintf(line, sizeof(line), "memtui: loading %s", path);
+	if (screen_text_width(s, line) > w) {
+		for (p = path; *p && path_rows < LOADING_PATH_ROWS; path_rows++)
+			p += path_row_len(s, p, w);
+		while (*p) {
+			path += path_row_len(s, path, w);
+			p += path_row_len(s, p, w);
+		}
+	}
+	y = s->h / 2 - 2 - path_rows / 2;
+	if (y < 0)
+		y = 0;
 	screen_clear(s);
-	snprintf(line, sizeof(line), "memtui: loading %s", l->path);
-	screen_text(s, x, y, w, line, ROLE_TITLE);
+	if (path_rows) {
+		screen_text(s, x, y++, w, "memtui: loading", ROLE_TITLE);
+		for (int i = 0; i < path_rows; i++) {
+			size_t n = path_row_len(s, path, w);
+
+			screen_textn(s, x, y++, w, path, n, ROLE_TITLE);
+			path += n;
+		}
+	} else {
+		screen_text(s, x, y++, w, line, ROLE_TITLE);
+	}
 	if (total && done > total)
 		done = total;
 	if (w > 10)
@@ -145,7 +188,7 @@ void loading_draw(const struct loading *l, struct screen *s)
 			uint64_t fill = total ? done * (uint64_t)w * 8 / total : 0;
 			int64_t cell = (int64_t)fill - (int64_t)i * 8;
 
-			screen_put(s, x + i, y + 1, g->bar[cell >= 8 ? 8 : cell <= 0 ? 0 : cell],
+			screen_put(s, x + i, y, g->bar[cell >= 8 ? 8 : cell <= 0 ? 0 : cell],
 				   ROLE_BAR);
 		}
 	if (rate > 0 && total > done)
@@ -157,14 +200,16 @@ void loading_draw(const struct loading *l, struct screen *s)
 	fmt_bytes((int64_t)rate, c, sizeof(c));
 	snprintf(line, sizeof(line), "%s of %s  %3d%%  %s/s  ETA %s", a, b,
 		 total ? (int)(done * 100 / total) : 0, c, eta);
-	screen_text(s, x, y + 2, w, line, ROLE_NORMAL);
+	screen_fit_fields(s, line, w, fit, sizeof(fit));
+	screen_text(s, x, y + 1, w, fit, ROLE_NORMAL);
 	if (atomic_load(&((struct loading *)l)->cancel))
 		snprintf(line, sizeof(line), "cancelling...");
 	else if (phase == PHASE_ANALYSING)
 		snprintf(line, sizeof(line), "analysing (peak, leaks, trees)...");
 	else
 		snprintf(line, sizeof(line), "Ctrl-C, q or Esc cancels");
-	screen_text(s, x, y + 4, w, line, ROLE_DIM);
+	screen_fit_fields(s, line, w, fit, sizeof(fit));
+	screen_text(s, x, y + 3, w, fit, ROLE_DIM);
 }
 
 int loading_finish(struct loading *l, struct capture **cap, struct explore **ex,

@@ -138,6 +138,9 @@ static int run_terminal(const struct ui_options *o, ui_load_fn load, void *ctx,
 		err->path = o->path;
 		return rc;
 	}
+	rc = screen_curses_usable(err);
+	if (rc < 0)
+		return rc;
 	rc = load_on_terminal(o->path, load, ctx, &scr, &started, &cap[0], &ex[0], err);
 	if (!rc && o->path_b)
 		rc = load_on_terminal(o->path_b, load, ctx, &scr, &started, &cap[1], &ex[1], err);

@@ -59,7 +59,7 @@ import subprocess
 import sys
 import tempfile
 
-from uitest import Failure, Suite, fmt_bytes, replay, status, tree_rows
+from uitest import Failure, Suite, bottom, fmt_bytes, replay, status, tree_rows
 
 SIZE = "120x30"
 COLS = ["calls", "start", "duration", "allocated", "count", "freed", "net", "cumulative", "peak"]
@@ -516,12 +516,12 @@ def aggregated(t, memtui, path):
         t.check("aggregated: %s tree root = oracle leaked" % name,
                 (root.function, root.value, root.count),
                 ("<root>", fmt_bytes(w["leaked_bytes"]), w["leaked_count"]))
-        st = status(replay(memtui, path, keys + "t", size=SIZE))
+        st = bottom(replay(memtui, path, keys + "t", size=SIZE))
         t.true("aggregated: %s t: all allocated not available" % name, "not available" in st, st)
-        st = status(replay(memtui, path, keys + "d", size=SIZE))
+        st = bottom(replay(memtui, path, keys + "d", size=SIZE))
         t.true("aggregated: %s d: not available" % name, "not available" in st and "[tree]" in st,
                st)
-    st = status(replay(memtui, path, "4<Space>jd", size=SIZE))
+    st = bottom(replay(memtui, path, "4<Space>jd", size=SIZE))
     t.true("aggregated: Space + d: not available", "not available" in st and "[stages]" in st, st)
     st = status(replay(memtui, path, "4t", size=SIZE))
     t.true("aggregated: t: one row per function", "one row per function" in st, st)

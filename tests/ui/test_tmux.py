@@ -13,9 +13,12 @@ capture-pane.  What it covers:
     terminal too), and the figures read off the terminal are checked against
     `memtui report --json` directly as well;
   - LANG=C (ASCII glyphs only), NO_COLOR and TERM=xterm-mono (no colour
-    escapes), 256 colours otherwise (TERM=tmux-256color: what the pane is);
+    escapes, and the flame graph's selected frame is the one run of cells in
+    reverse video, bold and underlined), 256 colours otherwise
+    (TERM=tmux-256color: what the pane is); TERM=dumb refused with one line;
   - a slow load: the progress line (bytes, percent, rate, ETA), and Ctrl-C
-    cancelling it cleanly (exit status 130, one message).
+    cancelling it cleanly (exit status 130, one message); at 80x24 a file
+    name longer than the progress box is shown whole.
 
 usage: test_tmux.py MEMTUI SAMPLE_CAPTURES
 """
@@ -286,6 +289,74 @@ def check_colours(t, memtui, path):
             s.close()
 
 
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+SGR_ATTRS = {"1": "bold", "2": "dim", "4": "underline", "7": "reverse"}
+SGR_OFF = {"22": ("bold", "dim"), "24": ("underline",), "27": ("reverse",)}
+
+
+def cells(escaped):
+    """capture-pane -e text as rows of (character, attributes); colours ignored."""
+    rows, attrs = [], frozenset()
+    for line in escaped.rstrip("\n").split("\n"):
+        row, pos = [], 0
+        for m in list(SGR.finditer(line)) + [None]:
+            end = m.start() if m else len(line)
+            row += [(c, attrs) for c in line[pos:end]]
+            if not m:
+                break
+            pos = m.end()
+            for p in (m.group(1) or "0").split(";"):
+                if p == "0":
+                    attrs = frozenset()
+                elif p in SGR_ATTRS:
+                    attrs = attrs | {SGR_ATTRS[p]}
+                elif p in SGR_OFF:
+                    attrs = attrs - set(SGR_OFF[p])
+        rows.append(row)
+    return rows
+
+
+def check_mono_selection(t, memtui, path):
+    """Without colour the flame graph's selected frame has attributes no other cell
+    of the graph has (its alternate frames are in reverse video)."""
+    for label, env in (("NO_COLOR", {"TERM": "tmux-256color", "LANG": "C.UTF-8",
+                                     "NO_COLOR": "1"}),
+                       ("mono", {"TERM": "xterm-mono", "LANG": "C.UTF-8"})):
+        s = Tmux("sel" + label.replace("_", ""), "%s %s" % (memtui, path), env)
+        try:
+            s.wait(lambda x: "[tree]" in x)
+            s.keys("2")
+            s.keys("j")
+            scr = s.wait(lambda x: "[flame graph]" in x and "\nall " not in x)
+            name = scr.rstrip("\n").split("\n")[-2].split("  ")[0]
+            rows = cells(s.screen(escapes=True))[1:-2]    # the icicle: title, info, status apart
+            sel = {a for row in rows for c, a in row if c.strip() and "underline" in a and
+                   "reverse" in a}
+            t.check("%s: one attribute set marks the selection" % label, len(sel), 1)
+            marked = ["".join(c for c, a in row if a in sel).strip() for row in rows]
+            marked = [m for m in marked if m]
+            t.true("%s: only the selected frame %s has it" % (label, name),
+                   len(marked) == 1 and marked[0].startswith(name), repr(marked))
+            others = {a for row in rows for c, a in row if a not in sel}
+            t.true("%s: alternate frames are still in reverse video" % label,
+                   any("reverse" in a for a in others), repr(others))
+        finally:
+            s.close()
+
+
+def check_dumb(t, memtui, path):
+    """TERM=dumb cannot address the cursor: one line, exit 2, nothing drawn."""
+    s = Tmux("dumb", "%s %s" % (memtui, path), {"TERM": "dumb", "LANG": "C.UTF-8"})
+    try:
+        scr = s.wait(lambda x: "EXIT=" in x)
+        lines = [line for line in scr.split("\n") if line.strip()]
+        t.true("TERM=dumb: refused with one line and exit 2",
+               len(lines) == 2 and lines[0].startswith("memtui: TERM=dumb cannot move the cursor")
+               and lines[1] == "EXIT=2", repr(lines))
+    finally:
+        s.close()
+
+
 def check_ascii(t, memtui, path):
     env = {"TERM": "tmux-256color", "LANG": "C", "LC_ALL": "C"}
     s = Tmux("ascii", "%s %s" % (memtui, path), env)
@@ -330,6 +401,32 @@ def check_cancel(t, memtui, samples):
         t.true("cancel message", "memtui: %s: cancelled" % path in scr, scr[-400:])
     finally:
         s.close()
+    # A file name longer than the progress box at 80x24: shown whole, on rows of its own.
+    long_dir = os.path.join(tmp, "a-directory-with-a-rather-long-name-for-the-load-screen",
+                            "and-another-one-below-it")
+    os.makedirs(long_dir)
+    long_path = os.path.join(long_dir, "slow.heaptrack")
+    os.rename(path, long_path)
+    s = Tmux("longname", "%s %s" % (memtui, long_path),
+             {"TERM": "tmux-256color", "LANG": "C.UTF-8"}, w=80, h=24)
+    try:
+        scr = s.wait(lambda x: "ETA" in x or "EXIT=" in x)
+        lines = scr.split("\n")
+        title = next((i for i, ln in enumerate(lines) if "memtui: loading" in ln), None)
+        shown = ""
+        if title is not None:
+            # The name's rows follow the title; the bar (block glyphs or blank) ends them.
+            shown = lines[title].split("memtui: loading", 1)[1].strip()
+            for ln in lines[title + 1:]:
+                row = ln.strip()
+                if not row or " " in row or any("\u2580" <= c <= "\u259f" for c in row):
+                    break
+                shown += row
+        t.check("80x24: the load screen shows the long file name whole", shown, long_path)
+        s.keys("C-c")
+        s.wait(lambda x: "EXIT=" in x)
+    finally:
+        s.close()
         shutil.rmtree(tmp)
 
 
@@ -363,6 +460,8 @@ def main():
         check_steps(t, memtui, pairs[0], env, "diff", DIFF_STEPS)
         check_steps(t, memtui, pairs[1], env, "htdiff", DIFF_STEPS)
         check_colours(t, memtui, memray)
+        check_mono_selection(t, memtui, memray)
+        check_dumb(t, memtui, memray)
         check_ascii(t, memtui, heaptrack)
         check_cancel(t, memtui, samples)
     except (Failure, subprocess.CalledProcessError) as ex:

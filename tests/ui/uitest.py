@@ -132,6 +132,13 @@ def status(screen):
     return lines[-1]
 
 
+def bottom(screen):
+    """The status line with the rows above it where a message too long for the
+    status line is shown (the explorer gives it up to three)."""
+    lines = screen.rstrip("\n").split("\n")
+    return "\n".join(lines[-4:])
+
+
 def with_paths(rows):
     """[(path tuple of function names from the root's children, row)]."""
     out, stack = [], []

@@ -9,11 +9,13 @@
 #include "screen.h"
 
 #include <langinfo.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <wchar.h>
 
+#include "glyphs.h"
 #include "xalloc.h"
 
 void screen_init(struct screen *s, int w, int h, bool utf8, const struct screen_backend *be,
@@ -168,10 +170,10 @@ int screen_text(struct screen *s, int x, int y, int max, const char *utf8, enum 
 	return screen_textn(s, x, y, max, utf8, strlen(utf8), role);
 }
 
-int screen_text_width(const struct screen *s, const char *utf8)
+/* Columns of the first n bytes of utf8. */
+static int width_n(const struct screen *s, const char *utf8, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)utf8;
-	size_t n = strlen(utf8);
 	int w = 0;
 
 	while (n) {
@@ -183,6 +185,205 @@ int screen_text_width(const struct screen *s, const char *utf8)
 		n -= len;
 	}
 	return w;
+}
+
+int screen_text_width(const struct screen *s, const char *utf8)
+{
+	return width_n(s, utf8, strlen(utf8));
+}
+
+/* A word's class, from its bytes: digits after an optional sign or parenthesis. */
+static bool word_is_number(const unsigned char *w, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (w[i] == '(' || w[i] == '+' || w[i] == '-'))
+		i++;
+	return i < n && w[i] >= '0' && w[i] <= '9';
+}
+
+static bool word_is_bare_number(const unsigned char *w, size_t n)
+{
+	size_t i = 0;
+
+	if (!word_is_number(w, n))
+		return false;
+	while (i < n && (w[i] == '(' || w[i] == '+' || w[i] == '-'))
+		i++;
+	for (; i < n; i++)
+		if (!(w[i] >= '0' && w[i] <= '9') && w[i] != '.' && w[i] != ',')
+			return false;
+	return true;
+}
+
+/* Writes cp as UTF-8 at buf[n] when it fits with a terminating NUL; the new length. */
+static size_t put_utf8_buf(char *buf, size_t size, size_t n, uint32_t cp)
+{
+	unsigned char enc[4];
+	size_t len;
+
+	if (cp < 0x80) {
+		enc[0] = (unsigned char)cp;
+		len = 1;
+	} else if (cp < 0x800) {
+		enc[0] = (unsigned char)(0xc0 | cp >> 6);
+		enc[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		len = 2;
+	} else {
+		enc[0] = (unsigned char)(0xe0 | cp >> 12);
+		enc[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		enc[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		len = 3;
+	}
+	if (n + len >= size)
+		return n;
+	memcpy(buf + n, enc, len);
+	buf[n + len] = 0;
+	return n + len;
+}
+
+/* Copies the first n bytes of text into buf (cut to size); the bytes copied. */
+static size_t copy_prefix(char *buf, size_t size, const char *text, size_t n)
+{
+	if (!size)
+		return 0;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, text, n);
+	buf[n] = 0;
+	return n;
+}
+
+/* screen_fit of the first n bytes of text. */
+static int fit_n(const struct screen *s, const char *text, size_t n, int max, char *buf,
+		 size_t size)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0, we = 0, best = 0;
+	bool in_word = false, number = false, bare = false, unit = false, prev_bare = false;
+	int col = 0, best_col = 0, blanks = 0;
+
+	if (size)
+		buf[0] = 0;
+	if (max <= 0)
+		return 0;
+	if (width_n(s, text, n) <= max) {
+		copy_prefix(buf, size, text, n);
+		return screen_text_width(s, buf);
+	}
+	while (i < n) {
+		uint32_t cp;
+		size_t len;
+		int w;
+
+		if (p[i] == ' ') {
+			if (in_word)
+				prev_bare = bare;
+			in_word = false;
+			blanks++;
+			col++;
+			i++;
+			continue;
+		}
+		if (!in_word) {
+			for (we = i; we < n && p[we] != ' '; we++)
+				;
+			number = word_is_number(p + i, we - i);
+			bare = word_is_bare_number(p + i, we - i);
+			unit = prev_bare && blanks == 1;
+			in_word = true;
+			blanks = 0;
+		}
+		len = utf8_decode(p + i, n - i, &cp);
+		w = cp_width(s, &cp);
+		if (col + w + 1 > max)
+			break;
+		col += w;
+		i += len;
+		/* A cut after this character: a figure stays whole, with its unit. */
+		if (i == we ? !bare : !(number || unit)) {
+			best = i;
+			best_col = col;
+		}
+	}
+	if (!best)
+		return 0;
+	copy_prefix(buf, size, text, best);
+	snprintf(buf + strlen(buf), size - strlen(buf), "%s", screen_ellipsis(s));
+	return best_col + 1;
+}
+
+int screen_fit(const struct screen *s, const char *text, int max, char *buf, size_t size)
+{
+	return fit_n(s, text, strlen(text), max, buf, size);
+}
+
+/* The end of the field that starts at text[i]: the first run of two blanks, or the end. */
+static size_t field_end(const char *text, size_t i)
+{
+	while (text[i] && !(text[i] == ' ' && text[i + 1] == ' '))
+		i++;
+	return i;
+}
+
+int screen_fit_fields(const struct screen *s, const char *text, int max, char *buf,
+		      size_t size)
+{
+	size_t kept = 0, start, end, n;
+	int room;
+
+	if (size)
+		buf[0] = 0;
+	if (screen_text_width(s, text) <= max)
+		return fit_n(s, text, strlen(text), max, buf, size);
+	for (;;) {
+		for (start = kept; text[start] == ' '; start++)
+			;
+		end = field_end(text, start);
+		if (start == end || width_n(s, text, end) > max)
+			break;
+		kept = end;
+	}
+	n = copy_prefix(buf, size, text, kept);
+	room = max - width_n(s, text, kept ? start : 0);
+	if (start < end && (!kept || room >= SCREEN_FIT_MIN_CUT)) {
+		if (kept)
+			n = copy_prefix(buf, size, text, start);
+		if (fit_n(s, text + start, end - start, room, buf + n, size - n) == 0)
+			buf[kept] = 0;
+	}
+	return screen_text_width(s, buf);
+}
+
+size_t screen_wrap_len(const struct screen *s, const char *text, int max)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = strlen(text), i = 0, last_blank = 0;
+	int col = 0;
+
+	while (i < n) {
+		uint32_t cp;
+		size_t len = utf8_decode(p + i, n - i, &cp);
+		int w = cp_width(s, &cp);
+
+		if (col + w > max)
+			return last_blank ? last_blank : i ? i : len;
+		if (p[i] == ' ' && i)
+			last_blank = i;
+		col += w;
+		i += len;
+	}
+	return n;
+}
+
+const char *screen_ellipsis(const struct screen *s)
+{
+	static char text[2][8];
+	char *t = text[s->utf8];
+
+	if (!t[0])
+		put_utf8_buf(t, sizeof(text[0]), 0, glyphs_get(s->utf8)->ellipsis);
+	return t;
 }
 
 static void put_utf8(uint32_t cp, FILE *out)

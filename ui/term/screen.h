@@ -104,6 +104,39 @@ int screen_textn(struct screen *s, int x, int y, int max, const char *utf8, size
 		 enum role role);
 /* Columns utf8 takes on this screen. */
 int screen_text_width(const struct screen *s, const char *utf8);
+
+/*
+ * Fitting text into fewer columns without cutting a figure.  A word is a run
+ * of non-blank characters; a number is a word that starts with a digit
+ * (after an optional sign or parenthesis): "4.86", "1/353", "0x7f12"; a bare
+ * number is one of digits, '.' and ',' only, and the word after a bare number
+ * is its unit ("4.86 MiB", "5021 allocations").  A cut never falls inside a
+ * number or a unit, nor right after a bare number: "leaked 4." or "111 K"
+ * cannot come out of these functions.
+ *
+ * screen_fit writes text into buf (size bytes) as it fits in max columns:
+ * whole, or cut at the last allowed place and ended with an ellipsis (the
+ * screen's glyph).  Returns the columns of buf; 0 (buf empty) when not even
+ * a cut fits.
+ */
+int screen_fit(const struct screen *s, const char *text, int max, char *buf, size_t size);
+/*
+ * For text made of fields separated by two or more blanks (a status line):
+ * the fields from the left that fit whole in max columns, then, when at
+ * least SCREEN_FIT_MIN_CUT columns remain, the next one cut by screen_fit.
+ * Returns the columns of buf.
+ */
+#define SCREEN_FIT_MIN_CUT 8
+int screen_fit_fields(const struct screen *s, const char *text, int max, char *buf, size_t size);
+/*
+ * Bytes of text that make its next row when it is wrapped at max columns:
+ * up to the last blank that keeps the row within max, or, for a word wider
+ * than max, as much of it as fits.  The caller skips the blanks after it.
+ * 0 only for empty text.
+ */
+size_t screen_wrap_len(const struct screen *s, const char *text, int max);
+/* The screen's ellipsis glyph as UTF-8 text (a static string). */
+const char *screen_ellipsis(const struct screen *s);
 /* Cell at (x, y) (both in range). */
 static inline struct cell *screen_cell(struct screen *s, int x, int y)
 {

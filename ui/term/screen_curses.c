@@ -10,11 +10,18 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
+#include <unistd.h>
 
 #include "keys.h"
 #include "xalloc.h"
 
-/* Colours per role: 256-colour (fg, bg, attributes), 8-colour, and none. -1 = default. */
+/*
+ * Colours per role: 256-colour (fg, bg, attributes), 8-colour, and none. -1 =
+ * default.  Without colour, the selection is the one role in reverse video,
+ * bold and underlined at once: the flame graph's alternate frames are in
+ * reverse video too, and the cursor must stand out from them.
+ */
 static const struct {
 	short fg256, bg256;
 	unsigned attr256;
@@ -26,7 +33,8 @@ static const struct {
 	[ROLE_HEADER] = { 231, 24, 0, COLOR_WHITE, COLOR_BLUE, 0, A_BOLD },
 	[ROLE_TITLE] = { 252, 236, A_BOLD, COLOR_WHITE, COLOR_BLACK, A_BOLD, A_UNDERLINE },
 	[ROLE_STATUS] = { 16, 250, 0, COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
-	[ROLE_SELECTED] = { 231, 31, A_BOLD, COLOR_BLACK, COLOR_WHITE, 0, A_REVERSE },
+	[ROLE_SELECTED] = { 231, 31, A_BOLD, COLOR_BLACK, COLOR_WHITE, 0,
+			    A_REVERSE | A_BOLD | A_UNDERLINE },
 	[ROLE_MATCH] = { 16, 220, A_BOLD, COLOR_BLACK, COLOR_YELLOW, 0, A_UNDERLINE | A_BOLD },
 	[ROLE_BAR] = { 35, -1, 0, COLOR_GREEN, -1, 0, 0 },
 	[ROLE_WARNING] = { 196, -1, A_BOLD, COLOR_RED, -1, A_BOLD, A_BOLD },
@@ -172,6 +180,27 @@ static const struct screen_backend curses_backend = {
 	curses_invalidate,
 	curses_end,
 };
+
+int screen_curses_usable(struct mt_error *err)
+{
+	const char *term = getenv("TERM");
+	int found = 0;
+	bool addressing;
+	char *cup;
+
+	if (setupterm(NULL, STDOUT_FILENO, &found) != OK)
+		return mt_error_set(err, MT_ERR_USAGE, MT_NO_OFFSET,
+				    "TERM=%s: unknown terminal type; 'memtui report' prints text "
+				    "instead", term ? term : "");
+	cup = tigetstr("cup");
+	addressing = cup && cup != (char *)-1;
+	del_curterm(cur_term);
+	if (!addressing)
+		return mt_error_set(err, MT_ERR_USAGE, MT_NO_OFFSET,
+				    "TERM=%s cannot move the cursor; 'memtui report' prints text "
+				    "instead", term ? term : "");
+	return 0;
+}
 
 int screen_curses_init(struct screen *s, struct mt_error *err)
 {

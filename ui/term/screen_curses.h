@@ -13,6 +13,12 @@
 #include "screen.h"
 
 /*
+ * Whether the terminal TERM names can draw the explorer (it knows the type
+ * and can address the cursor; TERM=dumb cannot), asked before anything is
+ * written to it.  Returns 0, or -MT_ERR_USAGE with a one-line reason in err.
+ */
+int screen_curses_usable(struct mt_error *err);
+/*
  * Takes over the terminal on stdin/stdout (the locale must be set).
  * Returns 0, or -MT_ERR_IO with the reason in err.  screen_release() gives
  * the terminal back.
