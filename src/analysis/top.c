@@ -59,7 +59,7 @@ static int locate(const struct capture *cap, uint32_t stack, struct keyed *k)
 		const struct frame *f = capture_frame(cap, sn->frame);
 
 		if (rule == TOP_INNERMOST_HYBRID && f->kind != FRAME_THREAD && !f->function) {
-			/* memray names every frame it cannot symbolize "<unknown>". */
+			/* memray groups every frame it cannot symbolize as "<unknown>". */
 			k->function = k->file = k->module = k->line = 0;
 			k->frame = 0;
 			return 1;
@@ -98,10 +98,10 @@ void top_locations(struct top_list *out, const struct capture *cap, const struct
 		size_t j = i;
 		bool unknown = keys[i].function == UINT32_MAX;
 
-		e->function = unknown ? "???" : capture_string(cap, keys[i].function);
-		e->file = unknown ? "???" : capture_string(cap, keys[i].file);
+		e->function = unknown ? TOP_NO_PYTHON : capture_string(cap, keys[i].function);
+		e->file = unknown ? "" : capture_string(cap, keys[i].file);
 		if (!unknown && !keys[i].function && !keys[i].frame)
-			e->function = e->file = "<unknown>";	/* TOP_INNERMOST_HYBRID */
+			e->function = TOP_UNNAMED_NATIVE;	/* TOP_INNERMOST_HYBRID */
 		e->module = unknown ? "" : capture_string(cap, keys[i].module);
 		e->line = unknown ? 0 : keys[i].line;
 		e->frame = keys[i].frame;

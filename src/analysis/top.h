@@ -2,12 +2,15 @@
  * top: the "top locations" list, grouped the way the writing tool groups it.
  *
  * TOP_INNERMOST_PYTHON (memray): by the innermost Python frame's (function,
- * file, line); stacks with no Python frame go to ("???", "???", 0), as in
- * memray's high-water-mark reports;
+ * file, line); stacks with no Python frame form one group, as in memray's
+ * high-water-mark reports (memray's "???", "???", 0; here TOP_NO_PYTHON);
  * allocations = live allocations in the snapshot.
  * TOP_INNERMOST_HYBRID (memray with native traces): by the innermost frame of
- * the hybrid stack, Python or native; unnamed native frames form one group
- * ("<unknown>", "<unknown>", 0) as memray shows them.
+ * the hybrid stack, Python or native; unnamed native frames form one group,
+ * as memray groups them (memray's "<unknown>", "<unknown>", 0; here
+ * TOP_UNNAMED_NATIVE).  The groups are named in memtui's words, so an
+ * unnamed frame reads one way everywhere (capture_frame_label), not in
+ * memray's two.
  * TOP_INNERMOST_FRAME (heaptrack): by the leaf frame's (module, function, file,
  * line); allocations = allocation calls over the whole run (heaptrack_print's
  * "calls"), taken from the calls snapshot.
@@ -21,8 +24,12 @@
 #include "capture.h"
 #include "snapshot.h"
 
+/* The names of the two memray groups above (files "", lines 0). */
+#define TOP_NO_PYTHON "<no Python frame>"
+#define TOP_UNNAMED_NATIVE "<unnamed native code>"
+
 struct top_entry {
-	const char *function;	/* borrowed from the capture (or a static "???"); may be ""
+	const char *function;	/* borrowed from the capture (or a group's name); may be ""
 				 * for an unnamed native frame: see top_entry_function */
 	const char *file;
 	const char *module;

@@ -6,8 +6,9 @@
  *		__gnu_cxx::__normal_iterator<int*, std::vector<int, std::allocator<int> > >,
  *		int const&)
  * reads, shortened the way heaptrack's --shorten-templates does and one step further,
- *	NAMES_SHORT	std::vector<>::_M_realloc_insert<>(__gnu_cxx::__normal_iterator<>, int const&)
- *	NAMES_BRIEF	std::vector<>::_M_realloc_insert<>(...)
+ *	NAMES_SHORT  std::vector<>::_M_realloc_insert<>(__gnu_cxx::__normal_iterator<>,
+ *		     int const&)
+ *	NAMES_BRIEF  std::vector<>::_M_realloc_insert<>(...)
  * SHORT drops the return type (printed only for template instances) and ABI
  * tags ([abi:cxx11]) and collapses every template argument list to "<>";
  * BRIEF also collapses every non-empty parameter list to "(...)", so what is

@@ -171,13 +171,11 @@ char *capture_frame_label(const struct capture *cap, uint32_t frame, char *buf, 
 	slash = strrchr(mod, '/');
 	if (slash)
 		mod = slash + 1;
-	if (*mod && cap->meta.native_offsets)
-		snprintf(buf, size, "%s+0x%" PRIx64, mod, f->address);
-	else if (*mod)
+	if (*mod)
 		snprintf(buf, size, "0x%" PRIx64 " in %s", f->address, mod);
 	else if (f->address)
 		snprintf(buf, size, "0x%" PRIx64, f->address);
 	else
-		snprintf(buf, size, "???");
+		snprintf(buf, size, "unnamed code");
 	return buf;
 }

@@ -142,8 +142,11 @@ const struct stage_mark *capture_stage_marks(const struct capture *cap, size_t *
 
 /*
  * Writes a display name for frame into buf: its function, or for an unnamed
- * native frame "module-basename+0xoffset" (never empty; "???" if nothing is
- * known).  Returns buf.
+ * native frame "0xADDRESS in MODULE" (the module's base name; the address as
+ * the capture has it: an offset in the module for memray, the process's
+ * address for heaptrack), "0xADDRESS" without a module, "unnamed code"
+ * without either.  This is the one spelling of an unnamed frame on screen
+ * and in every report.  Returns buf.
  */
 char *capture_frame_label(const struct capture *cap, uint32_t frame, char *buf, size_t size);
 

@@ -30,8 +30,9 @@ static const struct name_case cases[] = {
 	  "std::allocator<std::pair<clang::FileID const, "
 	  "clang::DiagnosticsEngine::DiagStateMap::File> > >::_M_emplace_hint_unique<std::pair<"
 	  "clang::FileID, clang::DiagnosticsEngine::DiagStateMap::File> >(std::_Rb_tree_const_"
-	  "iterator<std::pair<clang::FileID const, clang::DiagnosticsEngine::DiagStateMap::File> >, "
-	  "std::pair<clang::FileID, clang::DiagnosticsEngine::DiagStateMap::File>&&)",
+	  "iterator<std::pair<clang::FileID const, "
+	  "clang::DiagnosticsEngine::DiagStateMap::File> >, std::pair<clang::FileID, "
+	  "clang::DiagnosticsEngine::DiagStateMap::File>&&)",
 	  "std::_Rb_tree<>::_M_emplace_hint_unique<>(...)",
 	  "std::_Rb_tree<>::_M_emplace_hint_unique<>(std::_Rb_tree_const_iterator<>, "
 	  "std::pair<>&&)" },
@@ -48,7 +49,8 @@ static const struct name_case cases[] = {
 	{ "llvm::SmallVectorBase<unsigned int>::grow_pod(void*, unsigned long, unsigned long)",
 	  "llvm::SmallVectorBase<>::grow_pod(...)", "llvm::SmallVectorBase<>::grow_pod(void*, "
 	  "unsigned long, unsigned long)" },
-	{ "llvm::Function::BuildLazyArguments() const", "llvm::Function::BuildLazyArguments() const",
+	{ "llvm::Function::BuildLazyArguments() const",
+	  "llvm::Function::BuildLazyArguments() const",
 	  "llvm::Function::BuildLazyArguments() const" },
 	{ "clang::ParseAST(clang::Sema&, bool, bool)", "clang::ParseAST(...)",
 	  "clang::ParseAST(clang::Sema&, bool, bool)" },
@@ -73,8 +75,8 @@ static const struct name_case cases[] = {
 	  "false, true>, true>::operator[](llvm::Constant* const&)",
 	  "std::__detail::_Map_base<>::operator[](...)",
 	  "std::__detail::_Map_base<>::operator[](llvm::Constant* const&)" },
-	{ "std::function<void (int)>::operator()(int) const", "std::function<>::operator()(...) const",
-	  "std::function<>::operator()(int) const" },
+	{ "std::function<void (int)>::operator()(int) const",
+	  "std::function<>::operator()(...) const", "std::function<>::operator()(int) const" },
 	{ "Foo::operator<(Foo const&) const", "Foo::operator<(...) const",
 	  "Foo::operator<(Foo const&) const" },
 	{ "Foo::operator->() const", "Foo::operator->() const", "Foo::operator->() const" },
@@ -130,7 +132,8 @@ TEST(forms)
 
 		names_shorten(c->full, NAMES_BRIEF, buf, sizeof(buf));
 		if (strcmp(buf, c->brief))
-			fprintf(stderr, "brief: %s\n  got  %s\n  want %s\n", c->full, buf, c->brief);
+			fprintf(stderr, "brief: %s\n  got  %s\n  want %s\n", c->full, buf,
+				c->brief);
 		CHECK(!strcmp(buf, c->brief));
 		names_shorten(c->full, NAMES_SHORT, buf, sizeof(buf));
 		if (strcmp(buf, c->shortened))
