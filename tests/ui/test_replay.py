@@ -155,6 +155,8 @@ def check_memray_oracle(t, memtui, capture, oracle):
         stack.append((r.function, r.where.rpartition(":")[0]))
         if r.depth:
             got[tuple(stack[1:])] = r
+    # The file column shows base names (the detail pane has the path).
+    want = {tuple((f, os.path.basename(p)) for f, p in k): v for k, v in want.items()}
     name = os.path.basename(capture)
     t.check(name + ": root = oracle peak", rows[0].value, fmt_bytes(root["bytes"]))
     t.check(name + ": nodes = oracle's merged nodes", sorted(got), sorted(want))
@@ -190,11 +192,11 @@ def check_navigation(t, memtui, path):
     t.check("e on the root expands all", len(tree_rows(replay(memtui, path, "e",
                                                                size="200x600"))), full)
     t.check("c on the root collapses all", len(tree_rows(replay(memtui, path, "Ec"))), 1 + top)
-    # 20 rows: 3 header, 1 title, 15 tree rows, 1 status.
+    # 20 rows: 3 header, 1 title, 12 tree rows, 3 of the detail pane, 1 status.
     st = status(replay(memtui, path, "E<PgDn>", size="100x20"))
-    t.true("PgDn moves a page", " 16/" in st, st)
+    t.true("PgDn moves a page", " 13/" in st, st)
     st = status(replay(memtui, path, "E<PgDn><PgDn><PgUp>", size="100x20"))
-    t.true("PgUp moves back a page", " 16/" in st, st)
+    t.true("PgUp moves back a page", " 13/" in st, st)
 
 
 def check_search(t, memtui, path):

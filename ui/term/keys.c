@@ -38,7 +38,8 @@ static const struct key_binding table[] = {
 	{ 'E', A_EXPAND_ALL, "expand every node" },
 	{ 'c', A_COLLAPSE, "collapse the selected node and everything below it" },
 	{ 'C', A_COLLAPSE_ALL, "collapse every node" },
-	{ '/', A_SEARCH, "search function and file names (smart case)" },
+	{ '/', A_SEARCH,
+	  "search function names (not their parameters) and file names (smart case)" },
 	{ 'n', A_NEXT_MATCH, "next match" },
 	{ 'N', A_PREV_MATCH, "previous match" },
 	{ MK_TAB, A_NEXT_VIEW, "next view" },
@@ -63,6 +64,11 @@ static const struct key_binding table[] = {
 	  "diff: changed paths only; stage tree: alive at end / all allocated; "
 	  "stages: merge repeated calls" },
 	{ 'f', A_FLAME, "diff, stage tree: switch between tree and flame graph" },
+	{ 'v', A_NAMES,
+	  "full C++ names / short names (return types, template arguments and, "
+	  "where space is short, parameters left out)" },
+	{ '>', A_SHIFT_RIGHT, "trees: scroll sideways to deeper levels (depths as numbers)" },
+	{ '<', A_SHIFT_LEFT, "trees: scroll back to shallower levels" },
 	{ 'q', A_CLOSE, "close the view (quit from the last one)" },
 	{ 'Q', A_QUIT, "quit" },
 	{ MK_CTRL_C, A_QUIT, NULL },
