@@ -94,15 +94,12 @@ static void drop_parameters(char *name)
 const char *tree_row_name(const struct screen *s, const struct capture *cap, uint32_t frame,
 			  bool full, int w, char *buf, size_t size, int *cut)
 {
-	char label[OUTLINE_MAX_NAME];
-	const char *p, *next;
+	const char *label = capture_frame_label(cap, frame, buf, size), *p, *next;
 
 	*cut = 0;
-	capture_frame_label(cap, frame, label, sizeof(label));
 	if (full || !outline_shortens(cap, frame) || w < 2) {
-		snprintf(buf, size, "%s", label);
-		*cut = screen_text_width(s, buf) > w ? 2 : 0;
-		return buf;
+		*cut = screen_text_width(s, label) > w ? 2 : 0;
+		return label;
 	}
 	names_shorten(label, NAMES_SHORT, buf, size);
 	if (screen_text_width(s, buf) <= w)
@@ -300,17 +297,14 @@ void tree_row_detail(struct screen *s, struct rect r, const struct outline *o, u
 		     const char *figures, const char *alt)
 {
 	int rows = tree_row_detail_rows(r.h), y;
-	char name[OUTLINE_MAX_NAME], where[1200];
-	const char *p = name;
+	char buf[64], where[1200] = "";
+	const char *p = "<root>";
 
 	if (!rows || id == TREE_NONE || r.w < 2)
 		return;
 	y = r.y + r.h - rows;
-	if (id == 0) {
-		snprintf(name, sizeof(name), "<root>");
-		where[0] = 0;
-	} else {
-		capture_frame_label(o->t->cap, o->t->nodes[id].frame, name, sizeof(name));
+	if (id != 0) {
+		p = capture_frame_label(o->t->cap, o->t->nodes[id].frame, buf, sizeof(buf));
 		detail_where(o->t->cap, o->t->nodes[id].frame, where, sizeof(where));
 	}
 	/* The name, wrapped over the rows above the last two. */

@@ -157,16 +157,15 @@ static void flame_sync(struct view *base, struct app *app)
 static void node_label(const struct view_flame *v, uint32_t node, enum names_form form,
 		       char *buf, size_t size)
 {
-	char full[OUTLINE_MAX_NAME];
+	const char *full;
 
 	if (node == 0) {
 		snprintf(buf, size, "all");
 		return;
 	}
-	capture_frame_label(v->t->cap, v->t->nodes[node].frame, full, sizeof(full));
-	if (form == NAMES_FULL || !outline_shortens(v->t->cap, v->t->nodes[node].frame))
-		snprintf(buf, size, "%s", full);
-	else
+	/* buf has the label (cut to size); a named frame's whole name is the capture's. */
+	full = capture_frame_label(v->t->cap, v->t->nodes[node].frame, buf, size);
+	if (form != NAMES_FULL && outline_shortens(v->t->cap, v->t->nodes[node].frame))
 		names_shorten(full, form, buf, size);
 }
 

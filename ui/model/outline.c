@@ -369,13 +369,13 @@ bool outline_shortens(const struct capture *cap, uint32_t frame)
 	       *capture_string(cap, f->function);
 }
 
-char *outline_search_text(const struct capture *cap, uint32_t frame, char *buf, size_t size)
+const char *outline_search_text(const struct capture *cap, uint32_t frame, char *buf,
+				size_t size)
 {
-	char label[OUTLINE_MAX_NAME];
+	const char *label = capture_frame_label(cap, frame, buf, size);
 
 	if (!outline_shortens(cap, frame))
-		return capture_frame_label(cap, frame, buf, size);
-	capture_frame_label(cap, frame, label, sizeof(label));
+		return label;
 	return names_shorten(label, NAMES_BRIEF, buf, size);
 }
 
@@ -391,8 +391,8 @@ static void compute_matches(struct outline *o)
 		const char *file = capture_string(cap, capture_frame(cap, f)->file);
 		const char *slash = strrchr(file, '/');
 
-		outline_search_text(cap, f, name, sizeof(name));
-		frame_match[f] = outline_find(name, o->pattern) ||
+		frame_match[f] = outline_find(outline_search_text(cap, f, name, sizeof(name)),
+					      o->pattern) ||
 				 outline_find(slash ? slash + 1 : file, o->pattern);
 	}
 	free(o->match);

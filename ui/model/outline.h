@@ -101,12 +101,14 @@ const char *outline_find(const char *s, const char *pattern);
 /* Whether frame's name has short forms on screen (names.h): a named native frame. */
 bool outline_shortens(const struct capture *cap, uint32_t frame);
 /*
- * The function name the search matches for frame, into buf: the brief form
- * (names.h) of a named native frame, "clang::Sema::ActOnTag(...)", so that a
- * pattern finds functions by their names and never by their parameter types;
- * the label (capture_frame_label) of any other.  Returns buf.
+ * The function name the search matches for frame: the brief form (names.h)
+ * of a named native frame, "clang::Sema::ActOnTag(...)", written into buf, so
+ * that a pattern finds functions by their names and never by their parameter
+ * types; the label (capture_frame_label) of any other.  Returns the name (buf,
+ * or the capture's string).
  */
-char *outline_search_text(const struct capture *cap, uint32_t frame, char *buf, size_t size);
+const char *outline_search_text(const struct capture *cap, uint32_t frame, char *buf,
+				size_t size);
 static inline bool outline_matches(const struct outline *o, uint32_t node)
 {
 	return o->match && o->match[node];
