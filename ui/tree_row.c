@@ -6,10 +6,11 @@
  * (at most a third of the width, the depth as a number past that), then the
  * function takes its first form that fits (tree_row_name); the file and
  * module get what is left: the file's base name on every row (one column
- * reads one way; the pane has the full path).  With TREE_ROW_SQUEEZE what
- * does not fit goes: the module, then the start of the file name (an
- * ellipsis), and a module alone is drawn whole or not at all.  An unnamed
- * frame's label names its module already, so its row has no [module].
+ * reads one way; the pane has the full path).  What does not fit goes: the
+ * module, then the start of the file name (an ellipsis); a module alone is
+ * drawn whole or not at all.  An unnamed frame's label names its module
+ * already, so its row has no [module].  No cut ever splits a number: text
+ * is cut between fields, or before a digit run (tree_row_cut).
  */
 #include "tree_row.h"
 
@@ -123,55 +124,130 @@ const char *tree_row_name(const struct screen *s, const struct capture *cap, uin
 	return p;
 }
 
+/* Bytes of the longest start of p that fits in w columns (whole characters). */
+static size_t fitting(const struct screen *s, const char *p, int w)
+{
+	const char *q = p;
+	char one[8];
+	int used = 0;
+
+	while (*q) {
+		const char *next = next_char(q);
+		int cw = 1;
+
+		if ((unsigned char)*q >= 0x80 && (size_t)(next - q) < sizeof(one)) {
+			memcpy(one, q, (size_t)(next - q));
+			one[next - q] = 0;
+			cw = screen_text_width(s, one);
+		}
+		if (used + cw > w)
+			break;
+		used += cw;
+		q = next;
+	}
+	return (size_t)(q - p);
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+size_t tree_row_cut(const struct screen *s, const char *text, int w)
+{
+	size_t n = fitting(s, text, w), word = n, end;
+	bool digits = false;
+
+	if (!text[n])
+		return n;
+	/* The word the cut falls in: from the last space before it to the next. */
+	while (word && text[word - 1] != ' ')
+		word--;
+	for (end = word; text[end] && text[end] != ' '; end++)
+		digits = digits || is_digit(text[end]);
+	if (digits && word)
+		return word;
+	while (n && is_digit(text[n]) && is_digit(text[n - 1]))
+		n--;
+	return n;
+}
+
+/* text in w columns from x, cut by tree_row_cut before an ellipsis when it is too wide. */
+static void draw_cut(struct screen *s, int x, int y, int w, const char *text, enum role role)
+{
+	size_t n;
+	int used;
+
+	if (screen_text_width(s, text) <= w) {
+		screen_text(s, x, y, w, text, role);
+		return;
+	}
+	n = tree_row_cut(s, text, w - 1);
+	used = screen_textn(s, x, y, w - 1, text, n, role);
+	screen_put(s, x + used, y, glyphs_get(s->utf8)->ellipsis, role);
+}
+
 /*
- * "  file[:line]  [module]" of a frame: the file's base name, the module for
- * named native frames only; with TREE_ROW_SQUEEZE, without the module when
- * that does not fit in w columns.
+ * Draws fields in w columns from x, sep before each one (lead) or between
+ * them: as many whole fields as fit, in order.  When not even the first fits
+ * and keep_end, the end of the first after an ellipsis, from a character
+ * that does not split a number ("…/heaptrack/stages.c:140": a path keeps its
+ * file name and line); else nothing.
  */
-static void where_text(const struct screen *s, const struct capture *cap, uint32_t frame,
-		       unsigned flags, int w, char *buf, size_t size)
+static void draw_fields(struct screen *s, int x, int y, int w, const char *const *fields,
+			int n, const char *sep, bool lead, bool keep_end, enum role role)
+{
+	int used = 0, sw = screen_text_width(s, sep);
+	const char *p;
+
+	for (int i = 0; i < n; i++) {
+		int fw = screen_text_width(s, fields[i]), gap = i || lead ? sw : 0;
+
+		if (!fields[i][0])
+			continue;
+		if (used + gap + fw <= w) {
+			used += screen_text(s, x + used, y, gap, sep, role);
+			used += screen_text(s, x + used, y, w - used, fields[i], role);
+			continue;
+		}
+		if (used || !keep_end || w - gap < 8)
+			return;
+		p = fields[i];
+		while (*p && (screen_text_width(s, p) > w - gap - 1 ||
+			      (p > fields[i] && is_digit(p[-1]) && is_digit(*p))))
+			p = next_char(p);
+		used += screen_text(s, x, y, gap, sep, role);
+		screen_put(s, x + used, y, glyphs_get(s->utf8)->ellipsis, role);
+		screen_text(s, x + used + 1, y, w - used - 1, p, role);
+		return;
+	}
+}
+
+/*
+ * After a row's name: the file's base name (and :line), and the [module] of
+ * a named native frame, each whole or not at all (the file's end when it
+ * alone is too wide).
+ */
+static void draw_where(struct screen *s, int x, int y, int w, const struct capture *cap,
+		       uint32_t frame, unsigned flags)
 {
 	const struct frame *f = capture_frame(cap, frame);
 	const char *file = basename_of(capture_string(cap, f->file));
 	const char *module = capture_string(cap, f->module);
-	size_t n = 0;
+	char where[2][400];
+	const char *fields[2] = { where[0], where[1] };
 
-	buf[0] = 0;
+	where[0][0] = where[1][0] = 0;
 	if (*file && flags & TREE_ROW_LINE)
-		n = (size_t)snprintf(buf, size, "  %s:%u", file, f->line);
+		snprintf(where[0], sizeof(where[0]), "%s:%u", file, f->line);
 	else if (*file)
-		n = (size_t)snprintf(buf, size, "  %s", file);
-	if (!*module || f->kind == FRAME_PYTHON || !*capture_string(cap, f->function) ||
-	    n >= size)
-		return;
-	snprintf(buf + n, size - n, "  [%s]", basename_of(module));
-	if (flags & TREE_ROW_SQUEEZE && *file && screen_text_width(s, buf) > w)
-		buf[n] = 0;
-}
-
-static void draw_where(struct screen *s, int x, int y, int w, const struct capture *cap,
-		       uint32_t frame, unsigned flags)
-{
-	const struct glyphs *g = glyphs_get(s->utf8);
-	enum role dim = flags & TREE_ROW_SELECTED ? ROLE_SELECTED : ROLE_DIM;
-	char where[600];
-	const char *p = where;
-
-	where_text(s, cap, frame, flags, w, where, sizeof(where));
-	if (w <= 2 || !where[0])
-		return;
-	if (!(flags & TREE_ROW_SQUEEZE) || screen_text_width(s, where) <= w) {
-		screen_text(s, x, y, w, where, dim);
-		return;
-	}
-	if (w < 8 || !*capture_string(cap, capture_frame(cap, frame)->file))
-		return;
-	/* Still too long: keep the end (file name, line, module) and mark the cut. */
-	while (*p && screen_text_width(s, p) > w - 3)
-		p = next_char(p);
-	screen_text(s, x, y, 2, "  ", dim);
-	screen_put(s, x + 2, y, g->ellipsis, dim);
-	screen_text(s, x + 3, y, w - 3, p, dim);
+		snprintf(where[0], sizeof(where[0]), "%s", file);
+	if (*module && f->kind != FRAME_PYTHON && *capture_string(cap, f->function))
+		snprintf(where[1], sizeof(where[1]), "[%s]", basename_of(module));
+	if (!*where[0])
+		fields[0] = where[1];
+	draw_fields(s, x, y, w, fields, *where[0] ? 2 : 1, "  ", true, *where[0],
+		    flags & TREE_ROW_SELECTED ? ROLE_SELECTED : ROLE_DIM);
 }
 
 /*
@@ -204,7 +280,7 @@ void tree_row_node(struct screen *s, int x, int y, int w, const struct outline *
 	enum role normal = flags & TREE_ROW_SELECTED ? ROLE_SELECTED : ROLE_NORMAL;
 	bool numbered;
 	int indent = indent_of(nd->depth, origin, w, &numbered), used, cut;
-	char fn[OUTLINE_MAX_NAME], num[16];
+	char fn[OUTLINE_MAX_NAME], shown[OUTLINE_MAX_NAME], num[16];
 	const char *text;
 
 	if (numbered) {
@@ -233,96 +309,91 @@ void tree_row_node(struct screen *s, int x, int y, int w, const struct outline *
 		screen_put(s, x++, y, g->ellipsis, normal);
 		w--;
 	}
+	if (cut == 2) {
+		size_t n = tree_row_cut(s, text, w - 1);
+
+		memcpy(shown, text, n);
+		shown[n] = 0;
+		used = draw_label(s, x, y, w - 1, shown, outline_matches(o, id) ? o->pattern : "",
+				  normal);
+		screen_put(s, x + used, y, g->ellipsis, normal);
+		return;
+	}
 	used = draw_label(s, x, y, w, text, outline_matches(o, id) ? o->pattern : "", normal);
-	if (cut == 2 && used == w)
-		screen_put(s, x + w - 1, y, g->ellipsis, normal);
 	draw_where(s, x + used, y, w - used, o->t->cap, nd->frame, flags);
 }
 
-/* Bytes of the longest start of p that fits in w columns (whole characters). */
-static size_t fitting(const struct screen *s, const char *p, int w)
-{
-	const char *q = p;
-	char one[8];
-	int used = 0;
-
-	while (*q) {
-		const char *next = next_char(q);
-		int cw = 1;
-
-		if ((unsigned char)*q >= 0x80 && (size_t)(next - q) < sizeof(one)) {
-			memcpy(one, q, (size_t)(next - q));
-			one[next - q] = 0;
-			cw = screen_text_width(s, one);
-		}
-		if (used + cw > w)
-			break;
-		used += cw;
-		q = next;
-	}
-	return (size_t)(q - p);
-}
-
-/* Text in one row of w columns with an ellipsis at its end when it is cut. */
-static void draw_cut(struct screen *s, int x, int y, int w, const char *text, enum role role)
-{
-	int used = screen_text(s, x, y, w, text, role);
-
-	if (used == w && screen_text_width(s, text) > w && w > 1)
-		screen_put(s, x + w - 1, y, glyphs_get(s->utf8)->ellipsis, role);
-}
-
-/* Where the pane says frame is: its file path and line, and its module or address. */
-static void detail_where(const struct capture *cap, uint32_t frame, char *buf, size_t size)
+/* Where the pane says frame is: its file path and line, its module, or its address. */
+static int detail_where(const struct capture *cap, uint32_t frame, char where[3][600])
 {
 	const struct frame *f = capture_frame(cap, frame);
 	const char *file = capture_string(cap, f->file);
 	const char *module = capture_string(cap, f->module);
-	size_t n = 0;
+	int n = 0;
 
-	buf[0] = 0;
 	if (*file)
-		n = (size_t)snprintf(buf, size, "%s:%u  ", file, f->line);
-	if (n >= size || f->kind == FRAME_PYTHON || f->kind == FRAME_THREAD)
-		return;
+		snprintf(where[n++], 600, "%s:%u", file, f->line);
+	if (f->kind == FRAME_PYTHON || f->kind == FRAME_THREAD)
+		return n;
+	if (*module)
+		snprintf(where[n++], 600, "[%s]", module);
 	if (!*capture_string(cap, f->function))
-		snprintf(buf + n, size - n, "%s 0x%" PRIx64 "%s%s",
-			 capture_meta(cap)->native_offsets ? "offset" : "address", f->address,
-			 *module ? " in " : "", module);
-	else if (*module)
-		snprintf(buf + n, size - n, "[%s]", module);
+		snprintf(where[n++], 600, "%s 0x%" PRIx64,
+			 capture_meta(cap)->native_offsets ? "offset" : "address", f->address);
+	return n;
+}
+
+/* The start of the next row of a name wrapped in w columns: after a break where one is near. */
+static size_t wrap_at(const struct screen *s, const char *p, int w)
+{
+	size_t n = fitting(s, p, w);
+
+	if (!p[n])
+		return n;
+	for (size_t k = n; k > n / 2 && k; k--)
+		if (strchr(" ,:(<", p[k - 1]))
+			return k;
+	return n;
+}
+
+static int joined_width(const struct screen *s, const char *const *fields, int n, int sep)
+{
+	int w = 0;
+
+	for (int i = 0; i < n; i++)
+		w += (i ? sep : 0) + screen_text_width(s, fields[i]);
+	return w;
 }
 
 void tree_row_detail(struct screen *s, struct rect r, const struct outline *o, uint32_t id,
-		     const char *figures, const char *alt)
+		     const char *const *exact, const char *const *brief, int n)
 {
-	int rows = tree_row_detail_rows(r.h), y;
-	char buf[64], where[1200] = "";
-	const char *p = "<root>";
+	int rows = tree_row_detail_rows(r.h), y, n_where = 0;
+	char buf[256], where[3][600];
+	const char *p = "<root>", *fields[3] = { where[0], where[1], where[2] };
 
 	if (!rows || id == TREE_NONE || r.w < 2)
 		return;
 	y = r.y + r.h - rows;
 	if (id != 0) {
 		p = capture_frame_label(o->t->cap, o->t->nodes[id].frame, buf, sizeof(buf));
-		detail_where(o->t->cap, o->t->nodes[id].frame, where, sizeof(where));
+		n_where = detail_where(o->t->cap, o->t->nodes[id].frame, where);
 	}
 	/* The name, wrapped over the rows above the last two. */
 	for (int i = 0; i < rows - 2; i++) {
-		size_t n = fitting(s, p, r.w);
+		size_t k = wrap_at(s, p, r.w);
 
 		screen_fill(s, r.x, y + i, r.w, ' ', ROLE_TITLE);
-		if (i == rows - 3 && p[n]) {
+		if (i == rows - 3 && p[k]) {
 			draw_cut(s, r.x, y + i, r.w, p, ROLE_TITLE);
 			break;
 		}
-		screen_textn(s, r.x, y + i, r.w, p, n, ROLE_TITLE);
-		p += n;
+		screen_textn(s, r.x, y + i, r.w, p, k, ROLE_TITLE);
+		p += k;
 	}
-	draw_cut(s, r.x, y + rows - 2, r.w, where, ROLE_DIM);
-	if (alt && screen_text_width(s, figures) > r.w)
-		figures = alt;
-	draw_cut(s, r.x, y + rows - 1, r.w, figures, ROLE_NORMAL);
+	draw_fields(s, r.x, y + rows - 2, r.w, fields, n_where, "  ", false, true, ROLE_DIM);
+	draw_fields(s, r.x, y + rows - 1, r.w, joined_width(s, exact, n, 3) <= r.w ? exact : brief,
+		    n, "   ", false, false, ROLE_NORMAL);
 }
 
 void tree_row_search(struct outline *o, struct outline *other, struct app *app,

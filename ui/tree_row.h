@@ -41,9 +41,7 @@
 enum tree_row_flags {
 	TREE_ROW_SELECTED = 1 << 0,	/* the cursor's row */
 	TREE_ROW_LINE = 1 << 1,		/* file:line, not the file alone */
-	TREE_ROW_SQUEEZE = 1 << 2,	/* when the base name and module do not fit: drop the
-					 * module, then cut the left of the text (an ellipsis) */
-	TREE_ROW_FULL = 1 << 3,		/* full names (app->full_names) */
+	TREE_ROW_FULL = 1 << 2,		/* full names (app->full_names) */
 };
 
 /* Levels that < and > move the origin by. */
@@ -79,12 +77,20 @@ int tree_row_detail_rows(int body_h);
 size_t tree_row_page(int body_h, int title_rows);
 /*
  * Draws the detail pane of node id of o in the last rows of r (as many as
- * tree_row_detail_rows gives): the full name, wrapped, where the frame is,
- * and figures (one line of the view's own, cut at the end; the shorter alt
- * when figures does not fit, if alt is not NULL).
+ * tree_row_detail_rows gives): the full name, wrapped (cut at the end of its
+ * last row), where the frame is (path and line, module, address), and the
+ * view's figures: the n fields of exact when they all fit, else of brief, as
+ * many whole ones as fit.  No field is ever cut, so no number is.
  */
 void tree_row_detail(struct screen *s, struct rect r, const struct outline *o, uint32_t id,
-		     const char *figures, const char *alt);
+		     const char *const *exact, const char *const *brief, int n);
+/*
+ * Bytes of text to draw in w columns before an ellipsis: whole characters,
+ * never part of a word with a digit in it ("12.5%", "4.00 MiB" end before
+ * the word, not inside it), and where there is no space before the cut, never
+ * the first digits of a number ("16u" is not cut to "1…").
+ */
+size_t tree_row_cut(const struct screen *s, const char *text, int w);
 /*
  * After inverting the tree: selects node, the root's child that names the
  * function selected in the other direction, and opens it on its callers (or

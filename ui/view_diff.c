@@ -357,20 +357,19 @@ static char *exact_text(const struct view_diff *v, int64_t x, bool sign, bool ex
 	return buf;
 }
 
-/* The pane's figures of node id: both sides' totals, the delta, the self delta. */
-static void figures_text(const struct view_diff *v, uint32_t id, bool exact, char *buf,
-			 size_t size)
+/* The pane's figures of node id: both sides' totals, the delta, the self delta, depth. */
+static void figures(const struct view_diff *v, uint32_t id, bool exact, char f[5][128])
 {
 	const struct diff_tree_node *d = &v->cur->dn[id];
 	int64_t delta = d->b_total - d->a_total, self = d->b_self - d->a_self;
-	char a[64], b[64], dl[64], pct[32], sd[64];
+	char x[64], pct[32];
 
-	snprintf(buf, size, "A %s  B %s  delta %s, %s   self delta %s   depth %" PRIu32,
-		 exact_text(v, d->a_total, false, exact, a, sizeof(a)),
-		 exact_text(v, d->b_total, false, exact, b, sizeof(b)),
-		 exact_text(v, delta, true, exact, dl, sizeof(dl)),
-		 change_text(d->a_total, d->b_total, pct, sizeof(pct)),
-		 exact_text(v, self, true, exact, sd, sizeof(sd)), v->cur->t.nodes[id].depth);
+	snprintf(f[0], 128, "A %s", exact_text(v, d->a_total, false, exact, x, sizeof(x)));
+	snprintf(f[1], 128, "B %s", exact_text(v, d->b_total, false, exact, x, sizeof(x)));
+	snprintf(f[2], 128, "delta %s, %s", exact_text(v, delta, true, exact, x, sizeof(x)),
+		 change_text(d->a_total, d->b_total, pct, sizeof(pct)));
+	snprintf(f[3], 128, "self delta %s", exact_text(v, self, true, exact, x, sizeof(x)));
+	snprintf(f[4], 128, "depth %" PRIu32, v->cur->t.nodes[id].depth);
 }
 
 static void draw_tree(const struct view_diff *v, const struct app *app, struct screen *s,
@@ -380,7 +379,7 @@ static void draw_tree(const struct view_diff *v, const struct app *app, struct s
 	size_t rows = tree_row_page(r.h, 2);
 	size_t top = outline_keys_top(o->cursor, o->n_rows, v->top, rows);
 	struct columns c = columns_for(v);
-	char what[160], title[200], from[32] = "", exact[300], brief[300];
+	char what[160], title[200], from[32] = "", exact[5][128], brief[5][128];
 	unsigned names = app->full_names ? TREE_ROW_FULL : 0;
 
 	snprintf(what, sizeof(what), "%s, %s%s", v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
@@ -398,9 +397,11 @@ static void draw_tree(const struct view_diff *v, const struct app *app, struct s
 		draw_row(v, s, r, r.y + 2 + (int)i, &c, top + i, names);
 	if (outline_node(o) == TREE_NONE)
 		return;
-	figures_text(v, outline_node(o), true, exact, sizeof(exact));
-	figures_text(v, outline_node(o), false, brief, sizeof(brief));
-	tree_row_detail(s, r, o, outline_node(o), exact, brief);
+	figures(v, outline_node(o), true, exact);
+	figures(v, outline_node(o), false, brief);
+	tree_row_detail(s, r, o, outline_node(o),
+			(const char *[]){ exact[0], exact[1], exact[2], exact[3], exact[4] },
+			(const char *[]){ brief[0], brief[1], brief[2], brief[3], brief[4] }, 5);
 }
 
 /* ---- flame mode: a styled flame view (view_flame.h) of cur ------------ */

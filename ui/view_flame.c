@@ -196,9 +196,13 @@ static void draw_span(const struct view_flame *v, struct screen *s, int x, int y
 		cut = screen_text_width(s, label) > w - 1 - used ? 2 : 0;
 	if (cut == 1)
 		screen_put(s, x + used++, y, g->ellipsis, role);
-	used += screen_text(s, x + used, y, w - 1 - used, label, role);
-	if (cut == 2 && used == w - 1 && w > 3)
-		screen_put(s, x + w - 2, y, g->ellipsis, role);
+	if (cut == 2 && w - 2 - used > 0) {
+		used += screen_textn(s, x + used, y, w - 2 - used, label,
+				     tree_row_cut(s, label, w - 2 - used), role);
+		screen_put(s, x + used, y, g->ellipsis, role);
+	} else {
+		screen_text(s, x + used, y, w - 1 - used, label, role);
+	}
 	if (sp->flags & (FLAME_SPAN_HIDDEN | FLAME_SPAN_CUT) && w > 2)
 		screen_put(s, x + w - 1, y, '+', role);
 }
@@ -287,7 +291,13 @@ static void draw_info(const struct view_flame *v, struct screen *s, int y, int w
 	node_label(v, v->sel, full ? NAMES_FULL : NAMES_BRIEF, label, sizeof(label));
 	v->style->info(v->ctx, v->sel, label, line, sizeof(line));
 	screen_fill(s, 0, y, w, ' ', ROLE_TITLE);
-	screen_text(s, 0, y, w, line, ROLE_TITLE);
+	if (screen_text_width(s, line) <= w) {
+		screen_text(s, 0, y, w, line, ROLE_TITLE);
+		return;
+	}
+	/* Cut between words, so no figure loses its unit (tree_row_cut). */
+	screen_put(s, screen_textn(s, 0, y, w - 1, line, tree_row_cut(s, line, w - 1), ROLE_TITLE),
+		   y, glyphs_get(s->utf8)->ellipsis, ROLE_TITLE);
 }
 
 static void flame_draw(const struct view *base, const struct app *app, struct screen *s,

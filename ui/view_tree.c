@@ -237,7 +237,7 @@ static void draw_row(const struct view_tree *v, struct screen *s, struct rect r,
 		x += c->bar + 1;
 	}
 	tree_row_node(s, x, y, r.x + r.w - x, o, id,
-		      TREE_ROW_LINE | TREE_ROW_SQUEEZE | names | (selected ? TREE_ROW_SELECTED : 0),
+		      TREE_ROW_LINE | names | (selected ? TREE_ROW_SELECTED : 0),
 		      v->origin);
 }
 
@@ -256,19 +256,18 @@ static char *weight_text(const struct view_tree *v, int64_t w, bool exact, char 
 	return buf;
 }
 
-/* The pane's figures of node id: self and total, exact or not, share, depth. */
-static void figures_text(const struct view_tree *v, uint32_t id, bool exact, char *buf,
-			 size_t size)
+/* The pane's figures of node id, exact or not: self, total with its share, depth. */
+static void figures(const struct view_tree *v, uint32_t id, bool exact, char f[3][128])
 {
 	const struct tree_node *nd = &v->t->nodes[id];
-	char self[64], total[64], share[16];
+	char w[64], share[16];
 
 	fmt_percent(nd->total_bytes, v->t->nodes[0].total_bytes, share, sizeof(share));
-	snprintf(buf, size,
-		 "self %s, %" PRId64 " allocs   total %s, %" PRId64 " allocs, %s   depth %" PRIu32,
-		 weight_text(v, nd->self_bytes, exact, self, sizeof(self)), nd->self_count,
-		 weight_text(v, nd->total_bytes, exact, total, sizeof(total)), nd->total_count,
-		 share, nd->depth);
+	snprintf(f[0], 128, "self %s, %" PRId64 " allocs",
+		 weight_text(v, nd->self_bytes, exact, w, sizeof(w)), nd->self_count);
+	snprintf(f[1], 128, "total %s, %" PRId64 " allocs, %s",
+		 weight_text(v, nd->total_bytes, exact, w, sizeof(w)), nd->total_count, share);
+	snprintf(f[2], 128, "depth %" PRIu32, nd->depth);
 }
 
 static void tree_draw(const struct view *base, const struct app *app, struct screen *s,
@@ -278,7 +277,7 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 	const struct outline *o = &v->ol[v->dir];
 	size_t rows = tree_row_page(r.h, 1), top;
 	struct columns c;
-	char title[256], what[400], from[32] = "", exact[256], brief[256];
+	char title[256], what[400], from[32] = "", exact[3][128], brief[3][128];
 	unsigned names = app->full_names ? TREE_ROW_FULL : 0;
 	int x;
 
@@ -314,9 +313,10 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 		draw_row(v, s, r, r.y + 1 + (int)i, &c, top + i, names);
 	if (outline_node(o) == TREE_NONE)
 		return;
-	figures_text(v, outline_node(o), true, exact, sizeof(exact));
-	figures_text(v, outline_node(o), false, brief, sizeof(brief));
-	tree_row_detail(s, r, o, outline_node(o), exact, brief);
+	figures(v, outline_node(o), true, exact);
+	figures(v, outline_node(o), false, brief);
+	tree_row_detail(s, r, o, outline_node(o), (const char *[]){ exact[0], exact[1], exact[2] },
+			(const char *[]){ brief[0], brief[1], brief[2] }, 3);
 }
 
 /* S: the stage table of the calls under the selected node's function. */

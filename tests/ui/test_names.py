@@ -12,7 +12,8 @@ tests/programs/heavy.cpp (the record_cpp fixture) and checks:
   - the search matches function names and not their parameter types;
   - past the indent cap (deep stacks: clang's hot path is 60 frames deep)
     rows show their depth, and the depths read back form the tree;
-  - the flame graph's spans read short names too.
+  - the flame graph's spans read short names too;
+  - no name or figure is cut inside a number.
 
 usage: test_names.py MEMTUI CLANG_CAPTURE    (exit 77 when the capture is missing)
 """
@@ -122,6 +123,15 @@ def check_flame(t, memtui, path):
            screen)
 
 
+def check_no_cut_number(t, memtui, path):
+    """Names and the pane are cut between words: never a number before an ellipsis."""
+    for keys in ("", "v", "l" * 33, "v" + "l" * 33, "2" + "j" * 12, "v2" + "j" * 12):
+        screen = replay(memtui, path, keys, size="80x24")
+        body = screen.split("\n")[3:-2]
+        cut = [ln for ln in body if re.search(r"\d" + ELLIPSIS, ln)]
+        t.true("80x24 %r: no number cut" % keys[:8], not cut, "\n".join(cut))
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__)
@@ -138,6 +148,7 @@ def main():
         check_search(t, memtui, path)
         check_depth(t, memtui, path)
         check_flame(t, memtui, path)
+        check_no_cut_number(t, memtui, path)
     except Failure as ex:
         t.true("run", False, str(ex))
     return t.done()
