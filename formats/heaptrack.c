@@ -13,7 +13,9 @@
  *	ips[k-1]	a run in ip_frames of the builder frame ids of IP k,
  *			innermost first (inlined frames, then the real function)
  *	traces[k-1]	(ip, parent, stack): trace node k after heaptrack's
- *			operator-new stripping, and its stack id in the trie
+ *			operator-new stripping, and its stack id in the trie;
+ *			its depth in return addresses and its outermost node
+ *			(root), for cut stacks (below)
  *	infos[k]	(size, stack) of allocation info k
  *
  * A trace node's stack is its parent's stack extended by the node's IP frames
@@ -33,6 +35,19 @@
  *  - a node whose IP's innermost function is exactly operator new(unsigned
  *    long), operator new[](unsigned long) or the unsigned int variants is
  *    replaced by a copy of its parent node (§5.3);
+ *  - stacks cut short: libheaptrack unwinds at most 64 return addresses
+ *    (Trace::MAX_SIZE) and drops the 2 of its own (trace.fill(2)), so a trace
+ *    of 62 nodes (HT_TRACE_FRAMES) may have lost its outermost frames, and its
+ *    outermost node is then some frame in the middle, which heaptrack_print
+ *    shows as one more root.  A trace of 62 nodes is cut unless an allocation
+ *    of a shorter trace (which is whole) already had the same outermost node:
+ *    a real entry point (_start, clone3, ld.so's start) is the root of short
+ *    stacks too, a frame in the middle never is.  An allocation on a cut trace
+ *    gets the same frames under a synthetic root frame "[truncated stack]"
+ *    (HT_CUT_NAME), so every tree, flame graph, report and stage table shows
+ *    them apart; sizes and events are untouched, so every total still equals
+ *    heaptrack_print's.  A debug build of libheaptrack drops 4 frames (60
+ *    left): its cut stacks are not recognised;
  *  - 'S' lines: libheaptrack writes them as sized strings ("S 1a leak:x"), but
  *    1.4 (and 1.5) parse the rest of the line as plain text, see "1a leak:x",
  *    and ignore it.  We do the same, so embedded suppressions never apply to
@@ -89,6 +104,9 @@
 #define HT_STACKS_PER_BYTE 16
 #define HT_STACKS_BASE (1u << 20)
 #define HT_MAX_ITEMS (UINT32_MAX - 2)	/* strings, IPs, traces, infos: ids are 32-bit */
+/* Return addresses libheaptrack keeps at most: Trace::MAX_SIZE (64) less its own 2. */
+#define HT_TRACE_FRAMES 62
+#define HT_CUT_NAME "[truncated stack]"
 
 enum line_result {
 	LINE_OK = 0,
@@ -105,6 +123,10 @@ struct ht_trace {
 	uint32_t ip;		/* 1-based IP index, 0 = unknown */
 	uint32_t parent;	/* 1-based trace index, 0 = root; < own index */
 	uint32_t stack;		/* builder stack id */
+	uint32_t root;		/* 1-based index of the outermost node of this trace */
+	uint32_t cut;		/* the stack under HT_CUT_NAME; 0 = not made yet */
+	uint16_t depth;		/* nodes from the root, operator-new nodes included (capped) */
+	bool whole_root;	/* (outermost nodes) the root of an allocation's whole trace */
 };
 
 struct ht_info {
@@ -141,6 +163,7 @@ struct ht {
 	int64_t time_ms;		/* value of the last 'c' line */
 	uint64_t volume;		/* sum of |bytes| of all events, <= INT64_MAX */
 	uint64_t stack_steps;		/* capture_builder_stack calls, bounds the trie */
+	uint32_t cut_root;		/* stack of the HT_CUT_NAME frame alone; 0 = none yet */
 	uint64_t events;
 
 	uint64_t line_off;		/* decoded offset of the current line */
@@ -276,9 +299,14 @@ static uint32_t string_id(struct ht *p, uint64_t idx)
 	return *(uint32_t *)vec_at(&p->strings, (size_t)idx - 1);
 }
 
+static struct ht_trace *trace_at(const struct ht *p, uint64_t idx)
+{
+	return vec_at(&p->traces, (size_t)idx - 1);
+}
+
 static uint32_t trace_stack(const struct ht *p, uint64_t idx)
 {
-	return idx ? ((struct ht_trace *)vec_at(&p->traces, (size_t)idx - 1))->stack : 0;
+	return idx ? trace_at(p, idx)->stack : 0;
 }
 
 static int check_items(struct ht *p, const struct vec *v, const char *what)
@@ -441,12 +469,40 @@ static int line_ip(struct ht *p, struct fields *f)
 	return LINE_OK;
 }
 
+/*
+ * The stack of *stack extended by the frames of IP ipi (0: heaptrack's empty
+ * frame), outermost first, into *stack.
+ */
+static int extend_by_ip(struct ht *p, uint32_t *stack, uint32_t ipi)
+{
+	const struct ht_ip *ip = ipi ? vec_at(&p->ips, (size_t)ipi - 1) : NULL;
+
+	if (!ip) {
+		struct frame fr = { .kind = FRAME_NATIVE };
+
+		*stack = capture_builder_stack(p->b, *stack, capture_builder_frame(p->b, &fr));
+		p->stack_steps++;
+		return LINE_OK;
+	}
+	p->stack_steps += ip->n;
+	if (p->stack_steps > HT_STACKS_BASE + HT_STACKS_PER_BYTE * p->line_off)
+		return mt_error_set(p->err, MT_ERR_LIMIT, p->line_off,
+				    "call stacks out of all proportion to the file size");
+	for (uint32_t k = ip->n; k-- > 0;) {
+		uint32_t fid = *(uint32_t *)vec_at(&p->ip_frames, ip->first + k);
+
+		*stack = capture_builder_stack(p->b, *stack, fid);
+	}
+	return LINE_OK;
+}
+
 /* "t ip parent": a trace node, with heaptrack's operator-new stripping (§5.2, §5.3). */
 static int line_trace(struct ht *p, struct fields *f)
 {
 	uint64_t ipi = f_hex_or0(f), parent = f_hex_or0(f);
 	struct ht_trace node;
 	const struct ht_ip *ip;
+	uint32_t self = (uint32_t)p->traces.len + 1, depth = 1, root = self;
 	int rc;
 
 	if ((rc = check_items(p, &p->traces, "trace nodes")) < 0)
@@ -459,36 +515,64 @@ static int line_trace(struct ht *p, struct fields *f)
 		note(p, "parent trace index", parent, p->traces.len);
 		parent = 0;
 	}
+	if (parent) {
+		const struct ht_trace *up = trace_at(p, parent);
+
+		depth = up->depth < UINT16_MAX ? up->depth + 1u : UINT16_MAX;
+		root = up->root;
+	}
 	ip = ipi ? vec_at(&p->ips, (size_t)ipi - 1) : NULL;
 	if (ip && ip->opnew) {
 		/* stored nodes never have an operator-new IP: one step is enough */
-		node = parent ? *(struct ht_trace *)vec_at(&p->traces, (size_t)parent - 1)
-			      : (struct ht_trace){ 0, 0, 0 };
-		vec_push(&p->traces, &node);
-		return LINE_OK;
+		node = parent ? *trace_at(p, parent) : (struct ht_trace){ 0 };
+	} else {
+		memset(&node, 0, sizeof(node));
+		node.ip = (uint32_t)ipi;
+		node.parent = (uint32_t)parent;
+		node.stack = trace_stack(p, parent);
+		if ((rc = extend_by_ip(p, &node.stack, node.ip)) != LINE_OK)
+			return rc;
 	}
-	node.ip = (uint32_t)ipi;
-	node.parent = (uint32_t)parent;
-	node.stack = trace_stack(p, parent);
-	if (!ip) {
-		/* IP 0: heaptrack shows an empty frame */
+	node.depth = (uint16_t)depth;
+	node.root = root;
+	node.whole_root = false;
+	vec_push(&p->traces, &node);
+	return LINE_OK;
+}
+
+/*
+ * The stack of trace idx's frames under the HT_CUT_NAME frame: made once per
+ * node, walking up to the nearest node that has it (a cut trace has at most
+ * HT_TRACE_FRAMES nodes).
+ */
+static int cut_stack(struct ht *p, uint32_t idx, uint32_t *out)
+{
+	uint32_t chain[HT_TRACE_FRAMES];
+	size_t n = 0;
+	uint32_t stack, k = idx;
+	int rc;
+
+	while (k && !trace_at(p, k)->cut && n < HT_TRACE_FRAMES) {
+		chain[n++] = k;
+		k = trace_at(p, k)->parent;
+	}
+	if (k && !trace_at(p, k)->cut)
+		BUG("a cut trace longer than HT_TRACE_FRAMES");
+	if (!p->cut_root) {
 		struct frame fr = { .kind = FRAME_NATIVE };
 
-		node.stack =
-			capture_builder_stack(p->b, node.stack, capture_builder_frame(p->b, &fr));
-		p->stack_steps++;
-	} else {
-		p->stack_steps += ip->n;
-		if (p->stack_steps > HT_STACKS_BASE + HT_STACKS_PER_BYTE * p->line_off)
-			return mt_error_set(p->err, MT_ERR_LIMIT, p->line_off,
-					    "call stacks out of all proportion to the file size");
-		for (uint32_t k = ip->n; k-- > 0;) {
-			uint32_t fid = *(uint32_t *)vec_at(&p->ip_frames, ip->first + k);
-
-			node.stack = capture_builder_stack(p->b, node.stack, fid);
-		}
+		fr.function = capture_builder_cstring(p->b, HT_CUT_NAME);
+		p->cut_root = capture_builder_stack(p->b, 0, capture_builder_frame(p->b, &fr));
 	}
-	vec_push(&p->traces, &node);
+	stack = k ? trace_at(p, k)->cut : p->cut_root;
+	while (n--) {
+		struct ht_trace *t = trace_at(p, chain[n]);
+
+		if ((rc = extend_by_ip(p, &stack, t->ip)) != LINE_OK)
+			return rc;
+		t->cut = stack;
+	}
+	*out = stack;
 	return LINE_OK;
 }
 
@@ -511,6 +595,16 @@ static int push_info(struct ht *p, uint64_t size, uint64_t trace)
 		return rc;
 	info.size = size;
 	info.stack = stack_of_trace(p, trace);
+	if (trace && trace <= p->traces.len) {
+		const struct ht_trace *t = trace_at(p, trace);
+		struct ht_trace *root = trace_at(p, t->root);
+
+		if (t->depth < HT_TRACE_FRAMES)
+			root->whole_root = true;
+		else if (t->depth == HT_TRACE_FRAMES && !root->whole_root &&
+			 (rc = cut_stack(p, (uint32_t)trace, &info.stack)) != LINE_OK)
+			return rc;
+	}
 	vec_push(&p->infos, &info);
 	return LINE_OK;
 }

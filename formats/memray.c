@@ -352,6 +352,10 @@ static uint32_t python_frame(struct memray *m, uint32_t code_idx, int64_t offset
 	f.function = co->function;
 	f.file = co->file;
 	f.line = code_line(m, co, offset);
+	/* The code object's first line tells apart code of one name in one file (two
+	 * <listcomp>s, two classes' __init__): the tree keeps them apart by it. */
+	f.address = co->firstlineno > 0 && co->firstlineno <= UINT32_MAX ? (uint64_t)co->firstlineno
+									  : 0;
 	f.kind = FRAME_PYTHON;
 	id = capture_builder_frame(m->b, &f);
 	if (cacheable)

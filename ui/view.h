@@ -60,8 +60,11 @@ struct view {
 /* Constructors (one per view file; the numbered ones listed in views.c); each returns a view
  * owned by the app. */
 struct view *view_tree_new(void);
-/* The tree of the live heap after event ev_idx (at time_ms), pushed from the timeline. */
-struct view *view_tree_new_at(uint64_t ev_idx, int64_t time_ms);
+/*
+ * The tree of the live heap after event ev_idx, pushed from the timeline;
+ * label names the moment (timeline_moment_label) and is copied.
+ */
+struct view *view_tree_new_at(uint64_t ev_idx, const char *label);
 struct view *view_flame_new(void);
 struct view *view_timeline_new(void);
 struct view *view_help_new(void);

@@ -1,10 +1,10 @@
 /*
  * view_help: the key table as a scrollable page.  Generated from keys.c's
  * table, so it cannot drift from what the keys do: consecutive bindings of
- * one action share a line; texts wider than the screen wrap at spaces.  The
- * lists in two texts come from their own tables: the numbered views of this
- * explorer (views.c; keys of views it does not have are left out) and the
- * metrics (metric.h).
+ * one action share a line; texts wider than the screen wrap at spaces.  Two
+ * texts are completed with lists from other tables, and the keys of views
+ * this explorer does not have are left out (key_help.h, which the manual
+ * uses too).
  */
 #include "view.h"
 
@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "app.h"
+#include "key_help.h"
 #include "keys.h"
-#include "metric.h"
 #include "views.h"
 #include "xalloc.h"
 
@@ -35,13 +35,9 @@ struct view_help {
 	int width;		/* text columns the rows were wrapped to */
 };
 
-/* Whether the explorer of app has what binding b does (a view of that number). */
-static bool bound(const struct key_binding *b, const struct app *app)
+static enum views_set set_of(const struct app *app)
 {
-	enum views_set set = app->ex_b ? VIEWS_TWO_CAPTURES : VIEWS_ONE_CAPTURE;
-
-	return b->action < A_VIEW_1 || b->action > A_VIEW_9 ||
-	       (int)(b->action - A_VIEW_1) < views_count(set);
+	return app->ex_b ? VIEWS_TWO_CAPTURES : VIEWS_ONE_CAPTURE;
 }
 
 /* The names of the keys of binding k and those after it that share its help. */
@@ -53,29 +49,13 @@ static void binding_keys(const struct key_binding *t, size_t n_table, size_t k,
 
 	keys[0] = 0;
 	for (size_t j = k; j < n_table && (j == k || !t[j].help); j++) {
-		if (!bound(&t[j], app))
+		if (!key_help_shown(&t[j], views_count(set_of(app))))
 			continue;
 		keys_name(t[j].key, name, sizeof(name));
 		used += (size_t)snprintf(keys + used, size - used, "%s%s", used ? " " : "", name);
 		if (used >= size)
 			break;
 	}
-}
-
-/* Binding b's help text, with the list it names where it names one. */
-static void help_text(const struct key_binding *b, const struct app *app, char *buf,
-		      size_t size)
-{
-	char list[200];
-
-	if (b->action == A_VIEW_1)
-		snprintf(buf, size, "%s: %s", b->help,
-			 views_list(app->ex_b ? VIEWS_TWO_CAPTURES : VIEWS_ONE_CAPTURE, list,
-				    sizeof(list)));
-	else if (b->action == A_METRIC)
-		snprintf(buf, size, "%s: %s", b->help, metric_list(list, sizeof(list)));
-	else
-		snprintf(buf, size, "%s", b->help);
 }
 
 static void add_row(struct view_help *v, size_t *cap, const char *keys, const char *text,
@@ -98,7 +78,7 @@ static void wrap(struct view_help *v, const struct app *app, int width)
 	size_t n_table, cap = 0;
 	const struct key_binding *t = keys_table(&n_table);
 	size_t w = width > 10 ? (size_t)width : 10;
-	char keys[64], text[HELP_TEXT_MAX];
+	char keys[64], text[HELP_TEXT_MAX], list[200];
 
 	v->n_rows = 0;
 	v->width = width;
@@ -108,7 +88,8 @@ static void wrap(struct view_help *v, const struct app *app, int width)
 		if (!t[k].help)
 			continue;
 		binding_keys(t, n_table, k, app, keys, sizeof(keys));
-		help_text(&t[k], app, text, sizeof(text));
+		key_help_text(&t[k], views_list(set_of(app), list, sizeof(list)), text,
+			      sizeof(text));
 		for (p = text; strlen(p) > w;) {
 			size_t cut = w;
 

@@ -2,37 +2,46 @@
  * view_stages: the stage-delta table (src/analysis/stages.h), and what a stage opens.
  *
  * The split is fixed when the view is made: the calls under a function
- * (S on a tree node), or by default the capture's marks if it has any, else
- * the calls under "main" if that gives a stage, else 10 time slices.  The
- * rows are computed on the first sync, and again when t merges or unmerges
- * repeated calls (STAGES_MERGE; under a function only).  The outside row is
- * always there, always last, whatever the order.
+ * (S on a tree node), or by default stages_default's: the capture's marks,
+ * else the calls under "main" (merged when one row per call would be more
+ * than STAGES_DEFAULT_MAX_ROWS rows), else 10 time slices; the title says
+ * why a split was passed over.  The rows are computed on the first sync,
+ * and again when t merges or unmerges repeated calls (STAGES_MERGE; under a
+ * function only).  The outside row is always there, always last, whatever
+ * the order.
  *
  * Keys: s cycles the order of the rows, time first, then descending by
  * allocated, count, freed, net, cumulative, peak, duration, and by name.
- * m is the app's metric; here it picks the highlighted column (peak: peak
- * inside the stage; leaks: net delta, what the stage leaves behind;
- * allocated: allocated bytes; allocations and temporary: allocation count),
- * which the info lines repeat exactly.  Enter opens the selected stage's own
- * tree (view_tree.h over a source made here): what it allocated that is
- * still alive at its end, or (t) everything it allocated; f there switches
- * to a flame graph, d diffs the live heap at the stage's start with its end.
- * Space marks a stage as side A, d diffs the live heap at the end of A with
- * the end of the selected stage.
+ * m is the app's metric and picks the highlighted column: peak -> "peak"
+ * (the heap's maximum inside the stage; live-only stages: "at peak"), leaks
+ * -> "leaked" (live at the end), allocated -> "allocated", allocations ->
+ * "count", temporary -> "temporary"; the title names the column and what it
+ * holds, the info lines repeat it exactly (and, for peak, what the stage
+ * holds at the capture's peak), and the leaked and temporary columns appear
+ * only for their metric.  Enter opens the selected
+ * stage's own tree (view_tree.h over a source made here): what it allocated
+ * that is still alive at its end, or (t) everything it allocated; f there
+ * switches to a flame graph, d diffs the live heap at the stage's start
+ * with its end.  Space marks a stage as side A, d diffs the live heap at
+ * the end of A with the end of the selected stage.
  *
  * Screen: a title naming the split, column titles, the rows (narrow screens
  * drop the less important columns first: calls, count, start, freed, top
  * allocator, cumulative, duration), and two info lines with the selected
- * row's exact integers.  Scrolling as in the tree view: top is the first
- * row shown, clamped at draw.
+ * row's exact integers.  The title and the info lines drop whole fields,
+ * lowest priority first, rather than cut one.  Names are stages_labels of
+ * the stage column's width: a long C++ name keeps its end (the method),
+ * and two functions never read the same.  Scrolling as in the tree view:
+ * top is the first row shown, clamped at draw.
  *
  * A capture without an event stream (memray --aggregate) has live-only
  * stages (stages.h): the default split is the calls under "main", the title
  * says so, every figure by time shows "-" and two more columns show what is
  * known (leaked, at peak; s sorts by them too, and an unknown column keeps
- * the row order).  Enter opens what the stage's stacks hold alive at the end
- * of the capture; everything allocated (t there), the start-to-end diff (d
- * there) and Space + d say they are not available.
+ * the row order, which is the order of the calls in the function, not
+ * time).  Enter opens what the stage's stacks hold alive at the end of the
+ * capture; everything allocated (t there), the start-to-end diff (d there)
+ * and Space + d say they are not available.
  */
 #include "view.h"
 
@@ -49,8 +58,8 @@
 #include "view_tree.h"
 #include "xalloc.h"
 
-#define DEFAULT_SLICES 10
 #define NO_ROW SIZE_MAX
+#define TITLE_NAME_W 40		/* the function in the title and info lines, at most */
 
 enum order {
 	BY_TIME, BY_ALLOCATED, BY_COUNT, BY_FREED, BY_NET, BY_CUMULATIVE, BY_PEAK, BY_DURATION,
@@ -64,8 +73,8 @@ static const char *const order_names[N_ORDERS] = {
 
 enum col {
 	COL_STAGE, COL_CALLS, COL_START, COL_DURATION, COL_ALLOCATED, COL_COUNT, COL_FREED,
-	COL_NET, COL_CUMULATIVE, COL_PEAK, COL_LEAKED, COL_AT_PEAK, COL_TOP, N_COLS
-};	/* COL_LEAKED and COL_AT_PEAK: live-only stages */
+	COL_NET, COL_CUMULATIVE, COL_PEAK, COL_LEAKED, COL_AT_PEAK, COL_TEMPORARY, COL_TOP, N_COLS
+};	/* COL_LEAKED and COL_AT_PEAK: live-only stages and their metric; COL_TEMPORARY: its */
 
 /* Columns left to right; drop is the order narrow screens drop them in (0: never). */
 static const struct {
@@ -79,7 +88,7 @@ static const struct {
 	[COL_FREED] = { "freed", 9, 4 },	 [COL_NET] = { "net", 9, 0 },
 	[COL_CUMULATIVE] = { "cumulative", 10, 6 }, [COL_PEAK] = { "peak", 9, 0 },
 	[COL_LEAKED] = { "leaked", 9, 0 },	 [COL_AT_PEAK] = { "at peak", 9, 0 },
-	[COL_TOP] = { "top allocator", 12, 5 },
+	[COL_TEMPORARY] = { "temporary", 9, 0 }, [COL_TOP] = { "top allocator", 13, 5 },
 };
 
 struct view_stages {
@@ -88,14 +97,20 @@ struct view_stages {
 	char *function;		/* requested function (owned), NULL: default split */
 	struct stages_spec spec;	/* spec.function points into function or "main" */
 	char split[96];		/* "under main", "10 slices", "marks" */
+	char why[128];		/* why the default passed a split over; "" none */
+	const char *unavailable;	/* stages_unavailable of spec, NULL when it applies */
 	bool have;		/* st computed */
 	struct stages st;
+	char **labels;		/* stages_labels of st at labels_w, NULL when not made */
+	int labels_w;
+	bool labels_utf8;
 	size_t *order;		/* rows in display order (st.n entries) */
 	enum order by;
 	size_t cur;		/* cursor: position in order */
 	size_t top;		/* first position shown */
 	size_t mark;		/* row index of side A, NO_ROW when none */
 	int name_w;		/* cells the longest stage name wants (with the mark), <= 32 */
+	int col_w[N_COLS];	/* figure columns: widest cell or title, at least cols[].width */
 	char pattern[OUTLINE_MAX_PATTERN];
 };
 
@@ -167,30 +182,44 @@ static size_t position_of(const struct view_stages *v, size_t row)
 
 static void choose_split(struct view_stages *v)
 {
-	size_t n_marks;
+	char f[TITLE_NAME_W * 4];
 
-	memset(&v->spec, 0, sizeof(v->spec));
+	v->why[0] = 0;
 	if (v->function) {
+		memset(&v->spec, 0, sizeof(v->spec));
 		v->spec.split = STAGES_UNDER;
 		v->spec.function = v->function;
-	} else if (!capture_meta(v->cap)->has_event_stream) {
-		v->spec.split = STAGES_UNDER;	/* the only split without time */
-		v->spec.function = "main";
-	} else if (capture_stage_marks(v->cap, &n_marks) && n_marks) {
-		v->spec.split = STAGES_MARKS;
-	} else if (stages_under_exists(v->cap, "main")) {
-		v->spec.split = STAGES_UNDER;
-		v->spec.function = "main";
 	} else {
-		v->spec.split = STAGES_SLICES;
-		v->spec.slices = DEFAULT_SLICES;
+		stages_default(&v->spec, v->cap, v->why, sizeof(v->why));
 	}
 	if (v->spec.split == STAGES_UNDER)
-		snprintf(v->split, sizeof(v->split), "under %s", v->spec.function);
+		snprintf(v->split, sizeof(v->split), "under %s",
+			 stages_short_name(v->spec.function, TITLE_NAME_W, "~", f, sizeof(f)));
 	else if (v->spec.split == STAGES_SLICES)
 		snprintf(v->split, sizeof(v->split), "%u slices", v->spec.slices);
 	else
 		snprintf(v->split, sizeof(v->split), "marks");
+	v->unavailable = stages_unavailable(v->cap, &v->spec);
+}
+
+static void cell_text(const struct view_stages *v, const struct stage_row *r, enum col c,
+		      int cw, const struct screen *s, char *buf, size_t size);
+
+/* Each figure column as wide as its widest cell, so that no figure is ever cut. */
+static void figure_widths(struct view_stages *v)
+{
+	char text[64];
+
+	for (int c = 0; c < N_COLS; c++) {
+		v->col_w[c] = cols[c].width;
+		if (c == COL_STAGE || c == COL_TOP)
+			continue;
+		for (size_t i = 0; i < v->st.n; i++) {
+			cell_text(v, &v->st.rows[i], (enum col)c, 0, NULL, text, sizeof(text));
+			if ((int)strlen(text) > v->col_w[c])
+				v->col_w[c] = (int)strlen(text);
+		}
+	}
 }
 
 /* (Re)computes the rows; the cursor stays on the row of the same name when there is one. */
@@ -198,6 +227,8 @@ static void compute(struct view_stages *v)
 {
 	char *keep = v->have ? xstrdup(v->st.rows[v->order[v->cur]].name) : NULL;
 
+	stages_labels_free(v->labels, v->st.n);
+	v->labels = NULL;
 	if (v->have) {
 		stages_release(&v->st);
 		free(v->order);
@@ -212,6 +243,7 @@ static void compute(struct view_stages *v)
 			v->name_w = (int)strlen(v->st.rows[i].name) + 2;
 	if (v->name_w > 32)
 		v->name_w = 32;
+	figure_widths(v);
 	sort_rows(v);
 	v->cur = 0;
 	for (size_t i = 0; keep && i < v->st.n; i++)
@@ -238,24 +270,30 @@ static void stages_sync(struct view *base, struct app *app)
 /*
  * Which columns fit in w cells, and the widths of the stage and top columns:
  * the stage column gets up to name_w (its longest name and the mark), the
- * top allocator what is left.
+ * top allocator what is left.  The at-peak, leaked and temporary columns are
+ * shown for their metric (hi) and, the first two, on live-only stages; hi is
+ * never dropped.
  */
-static void layout(int w, int name_w, bool live_only, bool shown[N_COLS], int width[N_COLS])
+static void layout(const struct view_stages *v, int w, enum col hi, bool shown[N_COLS],
+		   int width[N_COLS])
 {
-	int used = 0;
+	bool live_only = v->st.live_only;
+	int used = 0, name_w = v->name_w;
 
 	for (int c = 0; c < N_COLS; c++) {
-		shown[c] = live_only || (c != COL_LEAKED && c != COL_AT_PEAK);
+		shown[c] = c == (int)hi ||
+			   (c != COL_LEAKED && c != COL_AT_PEAK && c != COL_TEMPORARY) ||
+			   (live_only && c != COL_TEMPORARY);
 		if (!shown[c])
 			continue;
-		width[c] = cols[c].width;
+		width[c] = c == COL_STAGE || c == COL_TOP ? cols[c].width : v->col_w[c];
 		if (c == COL_STAGE && name_w > width[c])
-			width[c] = name_w < 20 ? name_w : 20;
+			width[c] = name_w < 24 ? name_w : 24;
 		used += width[c] + 1;
 	}
 	for (int drop = 1; used > w && drop <= 7; drop++)
 		for (int c = 0; c < N_COLS; c++)
-			if (cols[c].drop == drop && shown[c]) {
+			if (cols[c].drop == drop && shown[c] && c != (int)hi) {
 				shown[c] = false;
 				used -= width[c] + 1;
 			}
@@ -271,37 +309,42 @@ static void layout(int w, int name_w, bool live_only, bool shown[N_COLS], int wi
 	}
 }
 
+/*
+ * The column of metric m: the peak inside the stage (live-only stages:
+ * what it held at the capture's peak), else the row's share of what a tree
+ * in m weighs.
+ */
 static enum col metric_col(enum metric m, bool live_only)
 {
-	if (live_only && (m == METRIC_PEAK || m == METRIC_LEAKS))
-		return m == METRIC_PEAK ? COL_AT_PEAK : COL_LEAKED;
 	switch (m) {
-	case METRIC_PEAK: return COL_PEAK;
-	case METRIC_LEAKS: return COL_NET;
+	case METRIC_PEAK: return live_only ? COL_AT_PEAK : COL_PEAK;
+	case METRIC_LEAKS: return COL_LEAKED;
 	case METRIC_ALLOCATED: return COL_ALLOCATED;
+	case METRIC_TEMPORARY: return COL_TEMPORARY;
 	default: return COL_COUNT;
 	}
 }
 
 static const char *metric_meaning(enum metric m, bool live_only)
 {
-	if (live_only && (m == METRIC_PEAK || m == METRIC_LEAKS))
-		return m == METRIC_PEAK ? "live at the capture's peak" : "live at the end (leaked)";
 	switch (m) {
-	case METRIC_PEAK: return "peak inside the stage";
-	case METRIC_LEAKS: return "net delta (left behind)";
+	case METRIC_PEAK:
+		return live_only ? "live at the capture's peak" : "heap maximum in the stage";
+	case METRIC_LEAKS: return "live at the end";
 	case METRIC_ALLOCATED: return "bytes allocated";
-	default: return "allocation count";
+	case METRIC_TEMPORARY: return "temporary allocations";
+	default: return "allocation calls";
 	}
 }
 
 /* The figure column c shows, as a number (STAGES_UNKNOWN for the others). */
-static int64_t cell_value(const struct stage_row *r, enum col c)
+static int64_t cell_value(const struct stage_row *r, enum col c, bool live_only)
 {
 	switch (c) {
 	case COL_ALLOCATED: return r->alloc_bytes;
 	case COL_COUNT: return r->alloc_count;
 	case COL_FREED: return r->freed_bytes;
+	case COL_TEMPORARY: return live_only ? STAGES_UNKNOWN : r->temporary_count;
 	case COL_NET: return r->net_bytes;
 	case COL_CUMULATIVE: return r->cumulative_bytes;
 	case COL_PEAK: return r->peak_bytes;
@@ -312,15 +355,43 @@ static int64_t cell_value(const struct stage_row *r, enum col c)
 	}
 }
 
-static void cell_text(const struct view_stages *v, const struct stage_row *r, enum col c,
-		      char *buf, size_t size)
+static const char *ellipsis(const struct screen *s)
 {
-	if (cell_value(r, c) == STAGES_UNKNOWN) {
+	return s->utf8 ? "\xe2\x80\xa6" : "~";	/* U+2026, as glyphs.h's ellipsis */
+}
+
+/*
+ * The stage column's labels for names of width cells (stages_labels), made
+ * again when the width or the glyphs change.  A cache: draw is otherwise
+ * const.
+ */
+static char *const *labels_for(const struct view_stages *cv, const struct screen *s, int width)
+{
+	struct view_stages *v = (struct view_stages *)cv;
+
+	if (!v->labels || v->labels_w != width || v->labels_utf8 != s->utf8) {
+		stages_labels_free(v->labels, v->st.n);
+		v->labels = stages_labels(&v->st, width, ellipsis(s));
+		v->labels_w = width;
+		v->labels_utf8 = s->utf8;
+	}
+	return v->labels;
+}
+
+/* Cell c of row r in cw cells; s is needed for the stage and top columns only. */
+static void cell_text(const struct view_stages *v, const struct stage_row *r, enum col c,
+		      int cw, const struct screen *s, char *buf, size_t size)
+{
+	char top[1024];
+
+	if (cell_value(r, c, v->st.live_only) == STAGES_UNKNOWN) {
 		snprintf(buf, size, "-");
 		return;
 	}
 	switch (c) {
-	case COL_STAGE: snprintf(buf, size, "%s", r->name); break;
+	case COL_STAGE:
+		snprintf(buf, size, "%s", labels_for(v, s, cw - 2)[r - v->st.rows]);
+		break;
 	case COL_CALLS: snprintf(buf, size, "%u", r->calls); break;
 	case COL_START:
 		if (r->start_ms < 0)
@@ -337,14 +408,19 @@ static void cell_text(const struct view_stages *v, const struct stage_row *r, en
 	case COL_ALLOCATED: fmt_bytes(r->alloc_bytes, buf, size); break;
 	case COL_COUNT: snprintf(buf, size, "%" PRId64, r->alloc_count); break;
 	case COL_FREED: fmt_bytes(r->freed_bytes, buf, size); break;
+	case COL_TEMPORARY: snprintf(buf, size, "%" PRId64, r->temporary_count); break;
 	case COL_NET: fmt_bytes(r->net_bytes, buf, size); break;
 	case COL_CUMULATIVE: fmt_bytes(r->cumulative_bytes, buf, size); break;
 	case COL_PEAK: fmt_bytes(r->peak_bytes, buf, size); break;
 	case COL_LEAKED: fmt_bytes(r->leaked_bytes, buf, size); break;
 	case COL_AT_PEAK: fmt_bytes(r->at_peak_bytes, buf, size); break;
 	case COL_TOP:
-		snprintf(buf, size, "%s", r->top_function ? capture_string(v->cap, r->top_function)
-							  : "");
+		if (!r->top_frame)
+			snprintf(buf, size, "-");
+		else
+			stages_short_name(capture_frame_label(v->cap, r->top_frame, top,
+							      sizeof(top)),
+					  cw, ellipsis(s), buf, size);
 		break;
 	default: buf[0] = 0;
 	}
@@ -360,9 +436,9 @@ static void draw_line(const struct view_stages *v, const struct app *app, struct
 	const struct stage_row *r = row >= 0 ? &v->st.rows[v->order[row]] : NULL;
 	bool selected = row >= 0 && (size_t)row == v->cur;
 	enum role normal = row < 0 ? ROLE_TITLE : selected ? ROLE_SELECTED : ROLE_NORMAL;
-	char text[256];
+	char text[1024];
 
-	layout(w, v->name_w, v->st.live_only, shown, width);
+	layout(v, w, hi, shown, width);
 	screen_fill(s, x, y, w, ' ', normal);
 	for (int c = 0; c < N_COLS; c++) {
 		enum role role = normal;
@@ -371,7 +447,7 @@ static void draw_line(const struct view_stages *v, const struct app *app, struct
 		if (!shown[c])
 			continue;
 		if (r)
-			cell_text(v, r, (enum col)c, text, sizeof(text));
+			cell_text(v, r, (enum col)c, cw, s, text, sizeof(text));
 		else
 			snprintf(text, sizeof(text), "%s", cols[c].title);
 		if (c == (int)hi && !selected)
@@ -380,7 +456,7 @@ static void draw_line(const struct view_stages *v, const struct app *app, struct
 			bool marked = r && v->order[row] == v->mark;
 
 			screen_put(s, x, y, marked ? 'A' : ' ', marked ? ROLE_WARNING : normal);
-			if (r && v->pattern[0] && outline_find(text, v->pattern))
+			if (r && v->pattern[0] && outline_find(r->name, v->pattern))
 				role = selected ? ROLE_SELECTED : ROLE_MATCH;
 			screen_text(s, x + 2, y, cw - 2, text, role);
 		} else if (c == COL_TOP) {
@@ -393,47 +469,87 @@ static void draw_line(const struct view_stages *v, const struct app *app, struct
 	}
 }
 
-static void draw_info(const struct view_stages *v, struct screen *s, int x, int y, int w)
+/*
+ * A line of whole fields: each of the n fields (NULL: none) that still fits
+ * in w cells after those before it, separated by two spaces; the first is
+ * always kept (cut if it must be).
+ */
+static void draw_fields(struct screen *s, int x, int y, int w, const char *const *fields,
+			size_t n)
+{
+	char line[1024];
+	size_t len = 0;
+
+	line[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *sep = len ? "  " : "";
+
+		if (!fields[i])
+			continue;
+		if (len && screen_text_width(s, line) + 2 + screen_text_width(s, fields[i]) > w)
+			continue;
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", sep, fields[i]);
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+	}
+	screen_fill(s, x, y, w, ' ', ROLE_TITLE);
+	screen_text(s, x, y, w, line, ROLE_TITLE);
+}
+
+static void draw_info(const struct view_stages *v, const struct app *app, struct screen *s,
+		      int x, int y, int w)
 {
 	const struct stage_row *r = &v->st.rows[v->order[v->cur]];
-	char line[768], start[32], dur[32];
+	char f[8][256], name[TITLE_NAME_W * 4], top[1024], short_top[TITLE_NAME_W * 4];
 
+	stages_short_name(r->name, TITLE_NAME_W, ellipsis(s), name, sizeof(name));
+	snprintf(f[0], sizeof(f[0]), "%s: calls %u", name, r->calls);
 	if (v->st.live_only) {
-		snprintf(line, sizeof(line),
-			 "%s: calls %u  leaked %" PRId64 " B in %" PRId64 "  at peak %" PRId64
-			 " B in %" PRId64, r->name, r->calls, r->leaked_bytes, r->leaked_count,
-			 r->at_peak_bytes, r->at_peak_count);
-		screen_fill(s, x, y, w, ' ', ROLE_TITLE);
-		screen_text(s, x, y, w, line, ROLE_TITLE);
-		screen_fill(s, x, y + 1, w, ' ', ROLE_TITLE);
-		screen_text(
-			s, x, y + 1, w,
-			"aggregated capture (memray --aggregate): no event stream, so no figure "
-			"by time (\"-\")",
-			ROLE_TITLE);
+		snprintf(f[1], sizeof(f[1]), "leaked %" PRId64 " B in %" PRId64, r->leaked_bytes,
+			 r->leaked_count);
+		snprintf(f[2], sizeof(f[2]), "at peak %" PRId64 " B in %" PRId64, r->at_peak_bytes,
+			 r->at_peak_count);
+		draw_fields(s, x, y, w, (const char *const[]){ f[0], f[1], f[2] }, 3);
+		draw_fields(s, x, y + 1, w,
+			    (const char *const[]){ "aggregated capture (memray --aggregate): no "
+						   "event stream, so no figure by time (\"-\")" },
+			    1);
 		return;
 	}
 	if (r->start_ms >= 0)
-		snprintf(start, sizeof(start), "%" PRId64 " ms", r->start_ms);
+		snprintf(f[1], sizeof(f[1]), "start %" PRId64 " ms", r->start_ms);
 	else
-		snprintf(start, sizeof(start), "-");
+		snprintf(f[1], sizeof(f[1]), "start -");
 	if (r->duration_ms >= 0)
-		snprintf(dur, sizeof(dur), "%" PRId64 " ms", r->duration_ms);
+		snprintf(f[2], sizeof(f[2]), "duration %" PRId64 " ms", r->duration_ms);
 	else
-		snprintf(dur, sizeof(dur), "-");
-	snprintf(line, sizeof(line),
-		 "%s: calls %u  start %s  duration %s  allocated %" PRId64 " B in %" PRId64
-		 "  freed %" PRId64 " B in %" PRId64, r->name, r->calls, start, dur, r->alloc_bytes,
-		 r->alloc_count, r->freed_bytes, r->freed_count);
-	screen_fill(s, x, y, w, ' ', ROLE_TITLE);
-	screen_text(s, x, y, w, line, ROLE_TITLE);
-	snprintf(line, sizeof(line),
-		 "net %" PRId64 " B  cumulative %" PRId64 " B  peak %" PRId64 " B  leaked %" PRId64
-		 " B in %" PRId64 "  top %s %" PRId64 " B", r->net_bytes,
-		 r->cumulative_bytes, r->peak_bytes, r->leaked_bytes, r->leaked_count,
-		 r->top_function ? capture_string(v->cap, r->top_function) : "-", r->top_bytes);
-	screen_fill(s, x, y + 1, w, ' ', ROLE_TITLE);
-	screen_text(s, x, y + 1, w, line, ROLE_TITLE);
+		snprintf(f[2], sizeof(f[2]), "duration -");
+	snprintf(f[3], sizeof(f[3]), "allocated %" PRId64 " B in %" PRId64, r->alloc_bytes,
+		 r->alloc_count);
+	snprintf(f[4], sizeof(f[4]), "freed %" PRId64 " B in %" PRId64, r->freed_bytes,
+		 r->freed_count);
+	draw_fields(s, x, y, w, (const char *const[]){ f[0], f[1], f[2], f[3], f[4] }, 5);
+	snprintf(f[0], sizeof(f[0]), "net %" PRId64 " B", r->net_bytes);
+	snprintf(f[1], sizeof(f[1]), "cumulative %" PRId64 " B", r->cumulative_bytes);
+	snprintf(f[2], sizeof(f[2]), "peak %" PRId64 " B", r->peak_bytes);
+	snprintf(f[3], sizeof(f[3]), "leaked %" PRId64 " B in %" PRId64, r->leaked_bytes,
+		 r->leaked_count);
+	snprintf(f[4], sizeof(f[4]), "at peak %" PRId64 " B in %" PRId64, r->at_peak_bytes,
+		 r->at_peak_count);
+	snprintf(f[5], sizeof(f[5]), "temporary %" PRId64, r->temporary_count);
+	if (r->top_frame)
+		snprintf(f[6], sizeof(f[6]), "top %s %" PRId64 " B",
+			 stages_short_name(capture_frame_label(v->cap, r->top_frame, top,
+							       sizeof(top)),
+					   TITLE_NAME_W, ellipsis(s), short_top, sizeof(short_top)),
+			 r->top_bytes);
+	else
+		snprintf(f[6], sizeof(f[6]), "top -");
+	draw_fields(s, x, y + 1, w,
+		    (const char *const[]){ f[0], f[1], f[2], f[3],
+					   app->metric == METRIC_PEAK ? f[4] : NULL,
+					   app->metric == METRIC_TEMPORARY ? f[5] : NULL, f[6] },
+		    7);
 }
 
 /* Table rows the body shows: title, column titles and two info lines apart. */
@@ -442,30 +558,70 @@ static size_t table_rows(int h)
 	return h > 5 ? (size_t)h - 4 : 1;
 }
 
+/* The name of the current order: live-only stages have no time, only call order. */
+static const char *order_name(const struct view_stages *v)
+{
+	return v->st.live_only && v->by == BY_TIME ? "call order" : order_names[v->by];
+}
+
+/*
+ * The title: the split; why the default passed a split over, or why this
+ * one matches nothing; how merged; the rows; the order; the metric's column.
+ * A narrow line drops whole parts, lowest priority (prio) first.
+ */
+static void draw_title(const struct view_stages *v, const struct app *app, struct screen *s,
+		       struct rect r)
+{
+	int prio[6] = { 0, 1, v->st.live_only ? 1 : 4, 3, 5, 2 };
+	char f[6][192], title[1024];
+	size_t rows = v->st.n - 1;
+
+	snprintf(f[0], sizeof(f[0]), "stages %s", v->split);
+	if (v->unavailable)
+		snprintf(f[1], sizeof(f[1]), " %s", v->unavailable);
+	else if (v->why[0])
+		snprintf(f[1], sizeof(f[1]), " (%s)", v->why);
+	else
+		f[1][0] = 0;
+	snprintf(f[2], sizeof(f[2]), "%s",
+		 v->st.live_only ? " (aggregated capture: live figures only)"
+		 : v->spec.flags & STAGES_MERGE ? ", repeated calls merged" : "");
+	snprintf(f[3], sizeof(f[3]), ", %zu row%s + outside", rows, rows == 1 ? "" : "s");
+	snprintf(f[4], sizeof(f[4]), ", by %s", order_name(v));
+	snprintf(f[5], sizeof(f[5]), "; m: %s = %s (%s)", metric_name(app->metric),
+		 cols[metric_col(app->metric, v->st.live_only)].title,
+		 metric_meaning(app->metric, v->st.live_only));
+	for (int keep = 5; keep >= 0; keep--) {
+		size_t len = 0;
+
+		for (int i = 0; i < 6; i++)
+			if (prio[i] <= keep && len < sizeof(title))
+				len += (size_t)snprintf(title + len, sizeof(title) - len, "%s",
+							f[i]);
+		if (screen_text_width(s, title) <= r.w)
+			break;
+	}
+	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
+	screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
+}
+
 static void stages_draw(const struct view *base, const struct app *app, struct screen *s,
 			struct rect r)
 {
 	const struct view_stages *v = (const struct view_stages *)base;
 	size_t rows = table_rows(r.h), top;
-	char title[256];
 
 	if (!v->have)
 		return;
 	top = outline_keys_top(v->cur, v->st.n, v->top, rows);
-	snprintf(title, sizeof(title), "stages %s%s, %zu rows + outside, by %s; m: %s",
-		 v->split,
-		 v->st.live_only ? " (aggregated capture: live figures only)"
-		 : v->spec.flags & STAGES_MERGE ? " (repeated calls merged)" : "",
-		 v->st.n - 1, order_names[v->by], metric_meaning(app->metric, v->st.live_only));
-	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
-	screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
+	draw_title(v, app, s, r);
 	if (r.h < 2)
 		return;
 	draw_line(v, app, s, r.x, r.y + 1, r.w, -1);
 	for (size_t i = 0; i < rows && top + i < v->st.n && (int)i + 2 < r.h; i++)
 		draw_line(v, app, s, r.x, r.y + 2 + (int)i, r.w, (long)(top + i));
 	if (r.h > 5)
-		draw_info(v, s, r.x, r.y + r.h - 2, r.w);
+		draw_info(v, app, s, r.x, r.y + r.h - 2, r.w);
 }
 
 /* ---- the stage's own tree ------------------------------------------------ */
@@ -706,7 +862,7 @@ static void stages_status(const struct view *base, const struct app *app, char *
 	size_t n;
 
 	n = (size_t)snprintf(buf, size, "[stages] metric: %s  %s  sort: %s  %zu/%zu",
-			     metric_name(app->metric), v->split, order_names[v->by],
+			     metric_name(app->metric), v->split, order_name(v),
 			     v->have ? v->cur + 1 : 0, v->have ? v->st.n : 0);
 	if (v->spec.split == STAGES_UNDER && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "  %s",
@@ -721,6 +877,7 @@ static void stages_free(struct view *base)
 {
 	struct view_stages *v = (struct view_stages *)base;
 
+	stages_labels_free(v->labels, v->st.n);
 	if (v->have) {
 		stages_release(&v->st);
 		free(v->order);

@@ -36,6 +36,7 @@
 #include "glyphs.h"
 #include "outline.h"
 #include "outline_keys.h"
+#include "report.h"
 #include "stages.h"
 #include "tree_row.h"
 #include "view.h"
@@ -256,17 +257,22 @@ static char *weight_text(const struct view_tree *v, int64_t w, bool exact, char 
 	return buf;
 }
 
-/* The pane's figures of node id, exact or not: self, total with its share, depth. */
-static void figures(const struct view_tree *v, uint32_t id, bool exact, char f[3][128])
+/*
+ * The pane's figures of node id, exact or not: self, total with its share,
+ * depth; the counts named as the count column is (count, "live", "calls").
+ */
+static void figures(const struct view_tree *v, const char *count, uint32_t id, bool exact,
+		    char f[3][128])
 {
 	const struct tree_node *nd = &v->t->nodes[id];
 	char w[64], share[16];
 
 	fmt_percent(nd->total_bytes, v->t->nodes[0].total_bytes, share, sizeof(share));
-	snprintf(f[0], 128, "self %s, %" PRId64 " allocs",
-		 weight_text(v, nd->self_bytes, exact, w, sizeof(w)), nd->self_count);
-	snprintf(f[1], 128, "total %s, %" PRId64 " allocs, %s",
-		 weight_text(v, nd->total_bytes, exact, w, sizeof(w)), nd->total_count, share);
+	snprintf(f[0], 128, "self %s, %" PRId64 " %s",
+		 weight_text(v, nd->self_bytes, exact, w, sizeof(w)), nd->self_count, count);
+	snprintf(f[1], 128, "total %s, %" PRId64 " %s, %s",
+		 weight_text(v, nd->total_bytes, exact, w, sizeof(w)), nd->total_count, count,
+		 share);
 	snprintf(f[2], 128, "depth %" PRIu32, nd->depth);
 }
 
@@ -278,6 +284,7 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 	size_t rows = tree_row_page(r.h, 1), top;
 	struct columns c;
 	char title[256], what[400], from[32] = "", exact[3][128], brief[3][128];
+	const char *count;
 	unsigned names = app->full_names ? TREE_ROW_FULL : 0;
 	int x;
 
@@ -292,7 +299,8 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 	if (v->origin)
 		snprintf(from, sizeof(from), " (from depth %u)", v->origin);
 	snprintf(title, sizeof(title), "%*s %*s %*s %*s%s%s%s  file:line", c.value,
-		 v->are_count ? "count" : "bytes", c.share, "share", c.count, "allocs", c.bar,
+		 v->are_count ? "count" : "bytes", c.share, "share", c.count,
+		 v->src ? "allocs" : report_count_column(app->metric), c.bar,
 		 c.bar ? "" : "", c.bar ? " " : "", "function", from);
 	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
 	x = screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
@@ -313,8 +321,9 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 		draw_row(v, s, r, r.y + 1 + (int)i, &c, top + i, names);
 	if (outline_node(o) == TREE_NONE)
 		return;
-	figures(v, outline_node(o), true, exact);
-	figures(v, outline_node(o), false, brief);
+	count = v->src ? "allocs" : report_count_name(app->metric);
+	figures(v, count, outline_node(o), true, exact);
+	figures(v, count, outline_node(o), false, brief);
 	tree_row_detail(s, r, o, outline_node(o), (const char *[]){ exact[0], exact[1], exact[2] },
 			(const char *[]){ brief[0], brief[1], brief[2] }, 3);
 }
@@ -490,11 +499,11 @@ struct view *view_tree_new_source(struct tree_source *src)
 	return &v->base;
 }
 
-/* The timeline's moment: the live heap after one event. */
+/* The timeline's moment: the live heap after one event, named as the timeline names it. */
 struct moment_source {
 	struct tree_source base;
 	uint64_t ev_idx;
-	int64_t time_ms;
+	char label[64];		/* "31 ms (peak)" */
 };
 
 static void moment_weights(struct tree_source *src, const struct capture *cap, unsigned variant,
@@ -507,11 +516,11 @@ static void moment_weights(struct tree_source *src, const struct capture *cap, u
 static void moment_describe(const struct tree_source *src, unsigned variant, char *title,
 			    size_t title_size, char *metric, size_t metric_size)
 {
-	int64_t ms = ((const struct moment_source *)src)->time_ms;
+	const char *label = ((const struct moment_source *)src)->label;
 
 	(void)variant;
-	snprintf(title, title_size, "live heap at %" PRId64 " ms", ms);
-	snprintf(metric, metric_size, "live at %" PRId64 " ms", ms);
+	snprintf(title, title_size, "live heap at %s", label);
+	snprintf(metric, metric_size, "live at %s", label);
 }
 
 static void moment_free(struct tree_source *src)
@@ -519,7 +528,7 @@ static void moment_free(struct tree_source *src)
 	free(src);
 }
 
-struct view *view_tree_new_at(uint64_t ev_idx, int64_t time_ms)
+struct view *view_tree_new_at(uint64_t ev_idx, const char *label)
 {
 	struct moment_source *src = xcalloc(1, sizeof(*src));
 
@@ -528,6 +537,6 @@ struct view *view_tree_new_at(uint64_t ev_idx, int64_t time_ms)
 	src->base.describe = moment_describe;
 	src->base.free = moment_free;
 	src->ev_idx = ev_idx;
-	src->time_ms = time_ms;
+	snprintf(src->label, sizeof(src->label), "%s", label);
 	return view_tree_new_source(&src->base);
 }

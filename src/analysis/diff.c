@@ -1,6 +1,7 @@
 /*
  * diff: per capture, a path key per stack (hash of the parent's key and the
- * frame's (function, file) strings), computed in stack id order (parents
+ * frame's (function, file) strings, and within one capture a Python frame's
+ * first line), computed in stack id order (parents
  * first) from one key per frame; then one hashmap from path key to change, filled from A's nonzero
  * stacks and then B's.  64-bit keys: a collision would merge two paths, at
  * odds of about n^2 / 2^64.
@@ -21,7 +22,7 @@ static uint64_t str_hash(uint64_t h, const char *s)
 	return (h ^ 0xff) * 0x100000001b3ULL;
 }
 
-uint64_t diff_frame_key(const struct capture *cap, uint32_t frame)
+uint64_t diff_frame_key(const struct capture *cap, uint32_t frame, bool by_code)
 {
 	const struct frame *f = capture_frame(cap, frame);
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -32,16 +33,19 @@ uint64_t diff_frame_key(const struct capture *cap, uint32_t frame)
 		return hash_u64(h ^ (capture_meta(cap)->native_offsets ? f->address : 0));
 	}
 	h = str_hash(h, capture_string(cap, f->function));
-	return str_hash(h, f->file ? capture_string(cap, f->file) : "");
+	h = str_hash(h, f->file ? capture_string(cap, f->file) : "");
+	if (by_code && f->kind == FRAME_PYTHON)
+		h = hash_u64(h ^ f->address);
+	return h;
 }
 
-uint64_t *diff_frame_keys(const struct capture *cap)
+uint64_t *diff_frame_keys(const struct capture *cap, bool by_code)
 {
 	uint32_t n = capture_frame_count(cap);
 	uint64_t *k = xmalloc((n ? n : 1) * sizeof(*k));
 
 	for (uint32_t f = 0; f < n; f++)
-		k[f] = diff_frame_key(cap, f);
+		k[f] = diff_frame_key(cap, f, by_code);
 	return k;
 }
 
@@ -50,11 +54,11 @@ uint64_t diff_path_extend(uint64_t parent_key, uint64_t frame_key)
 	return hash_u64(parent_key * 31 + frame_key);
 }
 
-uint64_t *diff_path_keys(const struct capture *cap)
+uint64_t *diff_path_keys(const struct capture *cap, bool by_code)
 {
 	uint32_t n = capture_stack_count(cap);
 	uint64_t *k = xmalloc((n ? n : 1) * sizeof(*k));
-	uint64_t *fk = diff_frame_keys(cap);
+	uint64_t *fk = diff_frame_keys(cap, by_code);
 
 	for (uint32_t s = 0; s < n; s++) {
 		const struct stack_node *sn = capture_stack(cap, s);
@@ -68,7 +72,7 @@ uint64_t *diff_path_keys(const struct capture *cap)
 static void add_side(struct diff *d, struct hashmap *idx, size_t *cap_changes, int side,
 		     const struct snapshot *w)
 {
-	uint64_t *keys = diff_path_keys(d->cap[side]);
+	uint64_t *keys = diff_path_keys(d->cap[side], d->cap[DIFF_A] == d->cap[DIFF_B]);
 
 	for (uint32_t s = 0; s < w->n; s++) {
 		struct diff_change *c;

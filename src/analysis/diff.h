@@ -4,7 +4,11 @@
  * A call path is the sequence of its frames' (function, file) from the root,
  * compared by content (not string ids, addresses or lines), so a rebuilt binary
  * or an edited script lines up; unnamed native frames compare by module and
- * offset (module alone for absolute addresses).  Stacks of one capture that
+ * offset (module alone for absolute addresses).  Two snapshots of one capture
+ * (a == b) compare frames as the call tree merges them (tree.h): a Python
+ * frame also by its code object's first line, so two <listcomp>s of one file
+ * stay apart; across two captures first lines move with every edit above
+ * them, so there the name and file alone match.  Stacks of one capture that
  * share a path are summed.  Each change is one allocating call path with its
  * exclusive weight in A and in B; the list is sorted by |b - a| descending.
  * Pure: no I/O.
@@ -12,6 +16,7 @@
 #ifndef MT_DIFF_H
 #define MT_DIFF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,16 +42,17 @@ struct diff {
 
 /*
  * The content keys diff_compute matches on, for other views of a diff
- * (diff_tree.h).  A frame's key hashes its (function, file) strings (unnamed
+ * (diff_tree.h).  A frame's key hashes its (function, file) strings, and with
+ * by_code (a diff within one capture) a Python frame's first line too (unnamed
  * frames: module and offset, or module alone for absolute addresses); a path's
  * key is diff_path_extend(parent path's key, frame key), DIFF_ROOT_KEY for the
  * empty path.  Both arrays are malloc'd (caller frees), indexed by frame id
  * (capture_frame_count() entries) and by stack id (capture_stack_count()).
  */
 #define DIFF_ROOT_KEY 0x9e3779b97f4a7c15ULL
-uint64_t diff_frame_key(const struct capture *cap, uint32_t frame);
-uint64_t *diff_frame_keys(const struct capture *cap);
-uint64_t *diff_path_keys(const struct capture *cap);
+uint64_t diff_frame_key(const struct capture *cap, uint32_t frame, bool by_code);
+uint64_t *diff_frame_keys(const struct capture *cap, bool by_code);
+uint64_t *diff_path_keys(const struct capture *cap, bool by_code);
 uint64_t diff_path_extend(uint64_t parent_key, uint64_t frame_key);
 
 /* Matches wa (weights of a) with wb (of b).  Release with diff_release. */

@@ -134,7 +134,7 @@ static void add_top_down(struct build *bd, int side, const struct snapshot *w)
 {
 	const struct capture *cap = bd->dt->cap[side];
 	uint32_t n = capture_stack_count(cap);
-	uint64_t *keys = diff_path_keys(cap);
+	uint64_t *keys = diff_path_keys(cap, bd->dt->by_code);
 	uint32_t *node_of = xmalloc((size_t)n * sizeof(*node_of));
 	uint32_t *path = NULL;
 	size_t path_cap = 0;
@@ -195,7 +195,7 @@ static void add_bottom_up(struct build *bd, int side, const struct snapshot *w)
 {
 	const struct capture *cap = bd->dt->cap[side];
 	uint32_t n = capture_stack_count(cap);
-	uint64_t *fk = diff_frame_keys(cap);
+	uint64_t *fk = diff_frame_keys(cap, bd->dt->by_code);
 
 	for (uint32_t s = 1; s < w->n && s < n; s++) {
 		uint64_t key = DIFF_ROOT_KEY;
@@ -258,6 +258,7 @@ void diff_tree_build(struct diff_tree *dt, const struct capture *a, const struct
 	dt->cap[DIFF_A] = a;
 	dt->cap[DIFF_B] = b;
 	dt->t.dir = dir;
+	dt->by_code = a == b;
 	hashmap_init(&bd.idx);
 	if (a != b) {
 		bd.names = capture_builder_new();
@@ -389,7 +390,7 @@ uint32_t diff_tree_child_like(const struct diff_tree *dt, uint32_t parent,
 		return TREE_NONE;
 	o = &other->dn[node];
 	key = diff_path_extend(dt->t.nodes[parent].key,
-			       diff_frame_key(other->cap[o->rep_side], o->rep_frame));
+			       diff_frame_key(other->cap[o->rep_side], o->rep_frame, dt->by_code));
 	for (uint32_t k = dt->kids_start[parent]; k < dt->kids_start[parent + 1]; k++)
 		if (dt->t.nodes[dt->kids[k]].key == key)
 			return dt->kids[k];

@@ -6,11 +6,14 @@
  * diff.h matches them: the (function, file) of each frame from the root (or
  * from the allocating frame, bottom-up), never addresses or lines, so a
  * rebuilt binary or an edited script lines up and two stacks that differ only
- * in their lines are one node.  A node's key is diff.h's path key (top-down:
- * the very key diff_compute gives that path, so a node's self figures are the
- * change `memtui report --diff` lists for it); bottom-up keys chain the same
- * way from the allocating frame.  Keys are stable across metrics, orders,
- * filters and rebuilds, and equal for the same path in any two captures.
+ * in their lines are one node.  Within one capture (a == b) Python frames
+ * also match by their code object's first line, as the call tree merges them
+ * (tree.h), so two <listcomp>s of one file stay two nodes there.  A node's key
+ * is diff.h's path key (top-down: the very key diff_compute gives that path,
+ * so a node's self figures are the change `memtui report --diff` lists for
+ * it); bottom-up keys chain the same way from the allocating frame.  Keys are
+ * stable across metrics, orders, filters and rebuilds, and equal for the same
+ * path in any two captures.
  *
  * The tree is a struct tree (tree.h) so that the generic code works on it:
  * outline.h browses it, flame.h lays it out, tree_path/tree_find_path walk
@@ -67,6 +70,7 @@ struct diff_tree {
 	uint32_t *kids_start;
 	enum diff_tree_order order;
 	bool changed_only;
+	bool by_code;			/* one capture: Python frames by code object (diff.h) */
 };
 
 /*

@@ -17,10 +17,24 @@
  * column max is capture_totals()->peak_bytes; the last column ends at the last
  * event, so its heap is end_bytes.
  *
+ * Without an event stream (memray --aggregate) nothing is replayed: the
+ * events are synthesized from two snapshots and have no time, so the columns
+ * slice the RSS samples' span and every event range stays empty.
+ *
  * Products such as t * n and c * events need up to 96 bits: unsigned __int128.
+ *
+ * The time of a moment (the rule in docs/NUMBERS.md "Time"): a stamp at t
+ * with first event e says events before e happened before t and events from
+ * e on at or after it, so an event is given its stamp, the lower end of the
+ * window it happened in; the heap after the last event is the heap the run
+ * ends with, so that moment is given the end.  The peak keeps its stamp even
+ * when it is the last event, because the header and the report print the
+ * peak's stamp (`peak.time_ms`, checked against heaptrack's own).
  */
 #include "timeline.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +74,19 @@ static int64_t capture_span_ms(const struct capture *cap)
 			last = m[i].time_ms;
 	if (capture_meta(cap)->duration_ms > last)
 		last = capture_meta(cap)->duration_ms;
+	return last;
+}
+
+/* The span of a capture without an event stream: its duration or its last RSS sample. */
+static int64_t rss_span_ms(const struct capture *cap)
+{
+	size_t n_rss;
+	const struct rss_sample *s = capture_rss(cap, &n_rss);
+	int64_t last = capture_meta(cap)->duration_ms;
+
+	for (size_t i = 0; i < n_rss; i++)
+		if (s[i].time_ms > last)
+			last = s[i].time_ms;
 	return last;
 }
 
@@ -145,7 +172,7 @@ static void resample_rss(struct timeline *tl, const struct capture *cap)
 	bool *sampled;
 	uint64_t last = 0;
 
-	if (!n_rss || tl->mode != TIMELINE_BY_TIME)
+	if (!n_rss || tl->mode == TIMELINE_BY_EVENT)
 		return;
 	tl->has_rss = true;
 	sampled = xcalloc(tl->n, sizeof(*sampled));
@@ -167,6 +194,20 @@ static void resample_rss(struct timeline *tl, const struct capture *cap)
 	free(sampled);
 }
 
+/* Time slices of the RSS samples; no event is placed and no heap is known per column. */
+static void compute_no_stream(struct timeline *tl, const struct capture *cap)
+{
+	tl->mode = TIMELINE_NO_STREAM;
+	tl->duration_ms = rss_span_ms(cap);
+	if (tl->duration_ms <= 0)
+		return;
+	for (uint32_t c = 0; c < tl->n; c++) {
+		tl->cols[c].t_begin_ms = time_of_column(tl->n, tl->duration_ms, c);
+		tl->cols[c].t_end_ms = time_of_column(tl->n, tl->duration_ms, c + 1);
+	}
+	resample_rss(tl, cap);
+}
+
 void timeline_compute(struct timeline *tl, const struct capture *cap, uint32_t columns,
 		      timeline_progress_fn progress, void *progress_ctx)
 {
@@ -178,6 +219,12 @@ void timeline_compute(struct timeline *tl, const struct capture *cap, uint32_t c
 	tl->n = columns;
 	tl->cols = xcalloc(columns, sizeof(*tl->cols));
 	tl->events = tot->events;
+	tl->peak_bytes = tot->peak_bytes;
+	tl->peak_ev_idx = tot->peak_ev_idx;
+	if (!capture_meta(cap)->has_event_stream) {
+		compute_no_stream(tl, cap);
+		return;
+	}
 	tl->duration_ms = capture_span_ms(cap);
 	tl->mode = tl->duration_ms > 0 ? TIMELINE_BY_TIME : TIMELINE_BY_EVENT;
 	if (tl->mode == TIMELINE_BY_TIME) {
@@ -192,8 +239,6 @@ void timeline_compute(struct timeline *tl, const struct capture *cap, uint32_t c
 	if (tl->mode == TIMELINE_BY_TIME)
 		tl->cols[columns - 1].t_end_ms = tl->duration_ms;
 	replay(tl, cap, progress, progress_ctx);
-	tl->peak_bytes = tot->peak_bytes;
-	tl->peak_ev_idx = tot->peak_ev_idx;
 	tl->peak_col = timeline_column_of_event(tl, tot->peak_ev_idx);
 	resample_rss(tl, cap);
 }
@@ -255,4 +300,84 @@ uint64_t timeline_event_at_time(const struct capture *cap, int64_t time_ms)
 int64_t timeline_time_of_event(const struct capture *cap, uint64_t ev_idx)
 {
 	return capture_time_at(cap, ev_idx);
+}
+
+bool timeline_has_time(const struct capture *cap)
+{
+	return capture_meta(cap)->has_event_stream && capture_span_ms(cap) > 0;
+}
+
+int64_t timeline_span_ms(const struct capture *cap)
+{
+	if (!capture_meta(cap)->has_event_stream)
+		return capture_meta(cap)->duration_ms;
+	return timeline_has_time(cap) ? capture_span_ms(cap) : -1;
+}
+
+/* The heap after the last event, when that moment is not the peak's. */
+static bool is_end(const struct capture *cap, uint64_t ev_idx)
+{
+	const struct capture_totals *tot = capture_totals(cap);
+
+	return ev_idx != UINT64_MAX && ev_idx + 1 >= tot->events && ev_idx != tot->peak_ev_idx;
+}
+
+int64_t timeline_moment_ms(const struct capture *cap, uint64_t ev_idx)
+{
+	if (!capture_meta(cap)->has_event_stream)
+		return is_end(cap, ev_idx) ? capture_meta(cap)->duration_ms : -1;
+	if (!timeline_has_time(cap))
+		return -1;
+	if (ev_idx == UINT64_MAX)
+		return 0;
+	if (is_end(cap, ev_idx))
+		return capture_span_ms(cap);
+	return capture_time_at(cap, ev_idx);
+}
+
+char *timeline_moment_label(const struct capture *cap, uint64_t ev_idx, char *buf, size_t size)
+{
+	bool peak = ev_idx == capture_totals(cap)->peak_ev_idx, end = is_end(cap, ev_idx);
+	const char *what = peak ? " (peak)" : end ? " (end)" : "";
+	int64_t ms = timeline_moment_ms(cap, ev_idx);
+
+	if (ms >= 0)
+		snprintf(buf, size, "%" PRId64 " ms%s", ms, what);
+	else if (!capture_meta(cap)->has_event_stream)
+		snprintf(buf, size, "%s (time unknown)", peak ? "peak" : end ? "end" : "event");
+	else if (ev_idx == UINT64_MAX)
+		snprintf(buf, size, "start%s", what);
+	else
+		snprintf(buf, size, "event %" PRIu64 "%s", ev_idx, what);
+	return buf;
+}
+
+int64_t timeline_stamp_step_ms(const struct capture *cap)
+{
+	size_t n;
+	const struct time_mark *m = capture_time_marks(cap, &n);
+	int64_t step = 0;
+
+	if (!timeline_has_time(cap))
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		int64_t gap = m[i].time_ms - m[i - 1].time_ms;
+
+		if (gap > 0 && (!step || gap < step))
+			step = gap;
+	}
+	return step ? step : capture_span_ms(cap);
+}
+
+char *timeline_fmt_duration(const struct capture *cap, int64_t ms, char *buf, size_t size)
+{
+	int64_t step = timeline_stamp_step_ms(cap);
+
+	if (ms < 0)
+		snprintf(buf, size, "-");
+	else if (ms == 0 && step > 0)
+		snprintf(buf, size, "<%" PRId64 " ms", step);
+	else
+		snprintf(buf, size, "%" PRId64 " ms", ms);
+	return buf;
 }

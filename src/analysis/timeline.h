@@ -7,7 +7,14 @@
  * contiguous range of events and gives the live heap at its end, plus the
  * maximum and minimum inside it, so a spike never falls between two columns:
  * the largest column maximum is the capture's peak, exactly.  RSS samples are
- * resampled to the same columns when the capture has them.
+ * resampled to the same columns when the capture has them.  A capture without
+ * an event stream (memray --aggregate: a peak and an end snapshot, no time
+ * axis for the heap) gets TIMELINE_NO_STREAM: time slices for its RSS only.
+ *
+ * The second half is the time rule of moments (docs/NUMBERS.md "Time"): what
+ * time a moment has, how it is written, and how coarse the capture's clock
+ * is.  Every view and report that shows the time of a moment or a duration
+ * between stamps goes through it, so one moment reads the same everywhere.
  *
  * timeline_compute is one streaming pass over the event log with O(columns)
  * memory; the result owns one array, freed by timeline_release.
@@ -16,6 +23,7 @@
 #define MT_TIMELINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "capture.h"
@@ -23,6 +31,8 @@
 enum timeline_mode {
 	TIMELINE_BY_TIME,	/* equal time slices of [0, duration_ms] */
 	TIMELINE_BY_EVENT,	/* equal slices of the event log */
+	TIMELINE_NO_STREAM,	/* no event stream: time slices of the RSS samples only;
+				 * every event range empty, heap figures 0 */
 };
 
 struct timeline_column {
@@ -45,13 +55,16 @@ struct timeline {
 	uint32_t n;			/* columns */
 	struct timeline_column *cols;	/* owned */
 	uint64_t events;		/* events in the log */
-	int64_t duration_ms;		/* TIMELINE_BY_TIME: the span divided; else -1 */
-	int64_t max_bytes;		/* over all columns: = peak_bytes */
+	int64_t duration_ms;		/* the span divided (by time, or the RSS of
+					 * TIMELINE_NO_STREAM); else -1 */
+	int64_t max_bytes;		/* over all columns: = peak_bytes (0: no stream) */
 	int64_t min_bytes;		/* over all columns (for the axis) */
-	uint32_t peak_col;		/* column holding the capture's peak event */
+	uint32_t peak_col;		/* column holding the capture's peak event (0: no
+					 * stream) */
 	int64_t peak_bytes;		/* capture_totals()->peak_bytes */
 	uint64_t peak_ev_idx;		/* capture_totals()->peak_ev_idx */
-	bool has_rss;			/* RSS samples exist and columns are time slices */
+	bool has_rss;			/* RSS samples exist and columns are time slices
+					 * (by time, or without a stream) */
 	uint64_t rss_max_bytes;		/* largest RSS sample */
 };
 
@@ -86,5 +99,46 @@ uint32_t timeline_column_of_event(const struct timeline *tl, uint64_t ev_idx);
  */
 uint64_t timeline_event_at_time(const struct capture *cap, int64_t time_ms);
 int64_t timeline_time_of_event(const struct capture *cap, uint64_t ev_idx);
+
+/*
+ * The time rule of moments.  A moment is the live heap after one event
+ * (UINT64_MAX: the empty heap before any).  Events carry no clock: captures
+ * interleave time stamps with them (memray: a MEMORY_RECORD every 10 ms;
+ * heaptrack: a `c` line about every 10 ms), so an event's time is its stamp,
+ * the last one at or before it, and it happened before the next one.
+ *
+ * timeline_has_time: the capture has an event stream and stamps that span
+ * some time (the timeline is then TIMELINE_BY_TIME); otherwise moments have
+ * no time and are named by event, or only as peak and end without a stream.
+ * timeline_span_ms: the capture's end, where the timeline's axis ends (its
+ * duration, or its last stamp when later; the duration without a stream;
+ * -1 without time).
+ *
+ * timeline_moment_ms: the one time of a moment, -1 when it has none: 0 for the
+ * start; for the heap after the last event, when that is not the peak, the
+ * capture's end (the span the timeline divides; the duration without a
+ * stream); else its event's stamp (capture_time_at), which is also the peak's
+ * time in the header and the report.
+ *
+ * timeline_moment_label: the moment as every view names it, into buf
+ * (returns buf): "20 ms", "31 ms (peak)", "42 ms (end)", "0 ms" (the start);
+ * "event 12", "event 12 (peak)", "start" without time; "peak (time unknown)"
+ * and "40 ms (end)" without an event stream.
+ */
+bool timeline_has_time(const struct capture *cap);
+int64_t timeline_span_ms(const struct capture *cap);
+int64_t timeline_moment_ms(const struct capture *cap, uint64_t ev_idx);
+char *timeline_moment_label(const struct capture *cap, uint64_t ev_idx, char *buf, size_t size);
+
+/*
+ * How coarse the clock is: the smallest gap between two consecutive stamps in
+ * ms (memray's memory interval, 10 ms unless configured; heaptrack's 10 ms
+ * timer), or the span when there are fewer than two; 0 without time.
+ * timeline_fmt_duration writes a duration measured between two stamps: "12 ms",
+ * or "<10 ms" when the stamps are equal (both events fell between the same two
+ * stamps), "-" when ms < 0 (unknown).  Returns buf.
+ */
+int64_t timeline_stamp_step_ms(const struct capture *cap);
+char *timeline_fmt_duration(const struct capture *cap, int64_t ms, char *buf, size_t size);
 
 #endif

@@ -6,7 +6,9 @@
  */
 #include "top.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,10 +20,9 @@ struct keyed {
 	uint32_t frame;
 };
 
-static int cmp_keyed(const void *a, const void *b)
+/* The location of x and y: 0 when they are one. */
+static int cmp_location(const struct keyed *x, const struct keyed *y)
 {
-	const struct keyed *x = a, *y = b;
-
 	if (x->function != y->function)
 		return x->function < y->function ? -1 : 1;
 	if (x->file != y->file)
@@ -31,6 +32,17 @@ static int cmp_keyed(const void *a, const void *b)
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	return 0;
+}
+
+/* By location, then by frame, so a location's distinct frames are runs. */
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = cmp_location(x, y);
+
+	if (c)
+		return c;
+	return x->frame < y->frame ? -1 : x->frame > y->frame;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -49,10 +61,8 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* Fills k with the location of stack; false for the unknown location. */
-static int locate(const struct capture *cap, uint32_t stack, struct keyed *k)
+static int locate(const struct capture *cap, enum top_rule rule, uint32_t stack, struct keyed *k)
 {
-	enum top_rule rule = capture_meta(cap)->top_rule;
-
 	k->stack = stack;
 	while (stack) {
 		const struct stack_node *sn = capture_stack(cap, stack);
@@ -83,13 +93,19 @@ static int locate(const struct capture *cap, uint32_t stack, struct keyed *k)
 void top_locations(struct top_list *out, const struct capture *cap, const struct snapshot *weights,
 		   const struct snapshot *calls)
 {
+	top_locations_by(out, cap, capture_meta(cap)->top_rule, weights, calls);
+}
+
+void top_locations_by(struct top_list *out, const struct capture *cap, enum top_rule rule,
+		      const struct snapshot *weights, const struct snapshot *calls)
+{
 	struct keyed *keys = xmalloc((weights->n ? weights->n : 1) * sizeof(*keys));
 	size_t nk = 0, i = 0;
-	bool by_calls = capture_meta(cap)->top_rule == TOP_INNERMOST_FRAME && calls;
+	bool by_calls = rule == TOP_INNERMOST_FRAME && calls;
 
 	for (uint32_t s = 0; s < weights->n; s++)
 		if (weights->bytes[s] || (by_calls && calls->count[s]))
-			locate(cap, s, &keys[nk++]);
+			locate(cap, rule, s, &keys[nk++]);
 	qsort(keys, nk, sizeof(*keys), cmp_keyed);
 	out->entries = xmalloc((nk ? nk : 1) * sizeof(*out->entries));
 	out->n = 0;
@@ -102,14 +118,20 @@ void top_locations(struct top_list *out, const struct capture *cap, const struct
 		e->file = unknown ? "" : capture_string(cap, keys[i].file);
 		if (!unknown && !keys[i].function && !keys[i].frame)
 			e->function = TOP_UNNAMED_NATIVE;	/* TOP_INNERMOST_HYBRID */
+		else if (rule == TOP_INNERMOST_HYBRID && !unknown && !*e->file &&
+			 capture_frame(cap, keys[i].frame)->kind != FRAME_PYTHON)
+			e->file = "<unknown>";	/* named from an ELF symbol table */
 		e->module = unknown ? "" : capture_string(cap, keys[i].module);
 		e->line = unknown ? 0 : keys[i].line;
 		e->frame = keys[i].frame;
+		e->n_frames = 0;
 		e->bytes = 0;
 		e->allocations = 0;
-		for (; j < nk && !cmp_keyed(&keys[i], &keys[j]); j++) {
+		for (; j < nk && !cmp_location(&keys[i], &keys[j]); j++) {
 			uint32_t s = keys[j].stack;
 
+			if (j == i || keys[j].frame != keys[j - 1].frame)
+				e->n_frames++;
 			e->bytes += weights->bytes[s];
 			e->allocations += by_calls ? calls->count[s] : weights->count[s];
 		}
@@ -131,7 +153,18 @@ void top_list_release(struct top_list *l)
 const char *top_entry_function(const struct capture *cap, const struct top_entry *e, char *buf,
 			       size_t size)
 {
+	const char *mod, *slash;
+
 	if (*e->function || !e->frame)
 		return e->function;
-	return capture_frame_label(cap, e->frame, buf, size);
+	if (e->n_frames < 2)
+		return capture_frame_label(cap, e->frame, buf, size);
+	/* One address would name one frame of many: heaptrack_print's label misleads. */
+	mod = e->module;
+	slash = strrchr(mod, '/');
+	if (slash)
+		mod = slash + 1;
+	snprintf(buf, size, "unnamed code in %s (%" PRIu32 " addresses)", *mod ? mod : "?",
+		 e->n_frames);
+	return buf;
 }

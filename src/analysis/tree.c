@@ -8,8 +8,9 @@
  * Bottom-up: each weighted stack is walked leaf to root and the path is
  * inserted from the tree root with the leaf first; totals are added on the way.
  *
- * Child lookup is one idtable keyed by (parent node, merge key) where the
- * merge key is (function, file) or, for unnamed frames, the frame.
+ * Child lookup is one idtable keyed by (parent node, frame), where two frames
+ * are equal when they are the same code (same_code: function and file, and for
+ * Python frames the code object's first line; an unnamed frame only itself).
  */
 #include "tree.h"
 
@@ -20,14 +21,41 @@
 #include "hashmap.h"
 #include "xalloc.h"
 
-/* The merge identity of a frame: function and file, or the frame itself if unnamed. */
-static uint64_t merge_key(const struct capture *cap, uint32_t frame)
+/*
+ * Whether frames a and b are the same code.  A native function is known by
+ * its name and file (C++ names carry class and parameters; inlined frames the
+ * file of the inlined code); a Python function's name is only co_name, so two
+ * <listcomp>s or two classes' __init__ in one file share it, and the first
+ * line of the code object (frame.address) tells them apart.  The line a frame
+ * is at never does: one function is one node whatever lines it allocated on.
+ */
+static bool same_code(const struct capture *cap, uint32_t a, uint32_t b)
+{
+	const struct frame *x, *y;
+
+	if (a == b)
+		return true;
+	x = capture_frame(cap, a);
+	y = capture_frame(cap, b);
+	if (!x->function || x->function != y->function || x->file != y->file)
+		return false;
+	if ((x->kind == FRAME_PYTHON) != (y->kind == FRAME_PYTHON))
+		return false;
+	return x->kind != FRAME_PYTHON || x->address == y->address;
+}
+
+/* A hash of what same_code compares: equal code, equal hash. */
+static uint64_t code_hash(const struct capture *cap, uint32_t frame)
 {
 	const struct frame *f = capture_frame(cap, frame);
+	uint64_t h;
 
 	if (!f->function)
 		return 1ULL << 63 | frame;
-	return (uint64_t)f->function << 32 | f->file;
+	h = (uint64_t)f->function << 32 | f->file;
+	if (f->kind == FRAME_PYTHON)
+		h = hash_u64(h ^ hash_u64(f->address + 1));
+	return h;
 }
 
 static uint64_t node_hash(uint32_t parent, uint64_t mkey)
@@ -40,13 +68,13 @@ static uint64_t node_hash_id(const void *ctx, uint32_t id)
 	const struct tree *t = ctx;
 	const struct tree_node *nd = &t->nodes[id];
 
-	return node_hash(nd->parent, merge_key(t->cap, nd->frame));
+	return node_hash(nd->parent, code_hash(t->cap, nd->frame));
 }
 
 struct child_key {
 	const struct tree *t;
 	uint32_t parent;
-	uint64_t mkey;
+	uint32_t frame;
 };
 
 static bool child_equal(const void *ctx, uint32_t id)
@@ -54,7 +82,7 @@ static bool child_equal(const void *ctx, uint32_t id)
 	const struct child_key *k = ctx;
 	const struct tree_node *nd = &k->t->nodes[id];
 
-	return nd->parent == k->parent && merge_key(k->t->cap, nd->frame) == k->mkey;
+	return nd->parent == k->parent && same_code(k->t->cap, nd->frame, k->frame);
 }
 
 static uint32_t new_node(struct tree *t, uint32_t parent, uint32_t frame)
@@ -72,7 +100,7 @@ static uint32_t new_node(struct tree *t, uint32_t parent, uint32_t frame)
 		struct tree_node *p = &t->nodes[parent];
 
 		nd->depth = p->depth + 1;
-		nd->key = hash_u64(p->key ^ merge_key(t->cap, frame) * 0x100000001b3ULL);
+		nd->key = hash_u64(p->key ^ code_hash(t->cap, frame) * 0x100000001b3ULL);
 		nd->next_sibling = p->first_child;
 		p->first_child = t->n;
 	}
@@ -81,12 +109,13 @@ static uint32_t new_node(struct tree *t, uint32_t parent, uint32_t frame)
 
 static uint32_t child(struct tree *t, uint32_t parent, uint32_t frame)
 {
-	struct child_key key = { t, parent, merge_key(t->cap, frame) };
+	struct child_key key = { t, parent, frame };
 	size_t slot = 0;
 	uint32_t id;
 
 	idtable_reserve(&t->children, t->n, 1, node_hash_id, t);
-	id = idtable_find(&t->children, node_hash(parent, key.mkey), child_equal, &key, &slot);
+	id = idtable_find(&t->children, node_hash(parent, code_hash(t->cap, frame)), child_equal,
+			  &key, &slot);
 	if (id != IDTABLE_NONE)
 		return id;
 	id = new_node(t, parent, frame);
@@ -237,12 +266,13 @@ void tree_sort(struct tree *t, enum tree_order order)
 
 uint32_t tree_child(const struct tree *t, uint32_t parent, uint32_t frame)
 {
-	struct child_key key = { t, parent, merge_key(t->cap, frame) };
+	struct child_key key = { t, parent, frame };
 	size_t slot = 0;
 
 	if (!t->children.cap)
 		return TREE_NONE;
-	return idtable_find(&t->children, node_hash(parent, key.mkey), child_equal, &key, &slot);
+	return idtable_find(&t->children, node_hash(parent, code_hash(t->cap, frame)), child_equal,
+			    &key, &slot);
 }
 
 uint32_t tree_find_path(const struct tree *t, const uint64_t *keys, size_t n)

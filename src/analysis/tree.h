@@ -1,11 +1,14 @@
 /*
  * tree: a call tree over a snapshot, merged by function.
  *
- * Top-down: a node is a call path from the root, with frames merged by
- * (function, file) rather than by address or line, so one function called
- * from one place is one node whatever lines it allocated on.  Bottom-up: the
- * same from the allocating frame outwards (callers of each function).
- * Unnamed native frames merge only with themselves (same module and offset).
+ * Top-down: a node is a call path from the root, with frames merged when they
+ * are the same code, never by address or line, so one function called from
+ * one place is one node whatever lines it allocated on.  Bottom-up: the same
+ * from the allocating frame outwards (callers of each function).  The same
+ * code is the same (function, file), and for a Python frame also the same
+ * code object (its first line): two <listcomp>s of one file stay apart in
+ * both directions.  Unnamed native frames merge only with themselves (same
+ * module and offset).  docs/NUMBERS.md "Trees" states the rule.
  *
  * Nodes are in one array, node 0 the root; children are linked lists sorted by
  * tree_sort.  Each node has a 64-bit key, a hash of its merge keys from the
@@ -64,8 +67,8 @@ void tree_sort(struct tree *t, enum tree_order order);
 /* The order's name, as the status line shows it: "size", "count", "name". */
 const char *tree_order_name(enum tree_order order);
 /*
- * The child of node parent that frame merges into (same function and file, or
- * the same unnamed frame), or TREE_NONE.  For finding "this function" in
+ * The child of node parent that frame merges into (the same code, or the same
+ * unnamed frame), or TREE_NONE.  For finding "this function" in
  * another tree, e.g. its callers in the bottom-up tree of a top-down node.
  */
 uint32_t tree_child(const struct tree *t, uint32_t parent, uint32_t frame);

@@ -124,7 +124,7 @@ static int flush_stdout(void)
 	return 0;
 }
 
-/* When the split cannot apply to the capture: says why (exit status 2). */
+/* When the split cannot apply to the capture, or matches nothing: says why (exit status 2). */
 static int run_stages(const struct options *opt, const struct capture *cap)
 {
 	struct stages_spec spec;
@@ -136,7 +136,7 @@ static int run_stages(const struct options *opt, const struct capture *cap)
 		spec.flags |= STAGES_MERGE;
 	why = stages_unavailable(cap, &spec);
 	if (why) {
-		fprintf(stderr, "memtui: %s: %s\n", opt->files[0], why);
+		fprintf(stderr, "memtui: %s: --stages %s: %s\n", opt->files[0], opt->stages, why);
 		return EXIT_ERROR;
 	}
 	stages_compute(&st, cap, &spec);
@@ -152,6 +152,41 @@ static bool grew_beyond(const struct options *opt, int64_t a, int64_t b)
 		return (double)(b - a) * 100.0 > opt->gate_percent * (double)(a > 0 ? a : 0) &&
 		       b > a;
 	return b - a > opt->gate_bytes;
+}
+
+/* Whether frame f's label (capture_frame_label) is the n bytes at name. */
+static bool frame_is(const struct capture *cap, uint32_t f, const char *name, size_t n)
+{
+	char label[1024];
+
+	capture_frame_label(cap, f, label, sizeof(label));
+	return strlen(label) == n && !strncmp(label, name, n);
+}
+
+/*
+ * Whether some call path of cap runs through the consecutive functions of
+ * gate ("F1;F2", as diff_path_matches reads it): a stack whose frames end in
+ * them, each stack tried from its innermost frame outwards.
+ */
+static bool gate_path_exists(const struct capture *cap, const char *gate)
+{
+	const char *last = strrchr(gate, ';') ? strrchr(gate, ';') + 1 : gate;
+	uint32_t n = capture_stack_count(cap);
+
+	for (uint32_t s = 1; s < n; s++) {
+		const struct stack_node *sn = capture_stack(cap, s);
+		const char *end = gate + strlen(gate), *part = last;
+
+		while (sn->depth && frame_is(cap, sn->frame, part, (size_t)(end - part))) {
+			if (part == gate)
+				return true;
+			end = part - 1;
+			for (part = end; part > gate && part[-1] != ';'; part--)
+				;
+			sn = capture_stack(cap, sn->parent);
+		}
+	}
+	return false;
 }
 
 /* The --fail-if-growth verdict: EXIT_GATE when the gated figure grew beyond the threshold. */
@@ -201,8 +236,15 @@ static int run_diff(const struct options *opt)
 	report_compute_weights(&r[1], cap[1], opt->files[1], &ro);
 	info.weights_are_count = r[0].weights_are_count;
 	diff_compute(&d, cap[0], &r[0].weights, cap[1], &r[1].weights);
-	report_diff_write(stdout, &d, &info, ro.format);
-	rc = flush_stdout();
+	if (opt->gate && opt->gate_path && !gate_path_exists(cap[0], opt->gate_path) &&
+	    !gate_path_exists(cap[1], opt->gate_path)) {
+		fprintf(stderr, "memtui: --gate-path %s matches no call path in %s or %s\n",
+			opt->gate_path, opt->files[0], opt->files[1]);
+		rc = EXIT_ERROR;
+	} else {
+		report_diff_write(stdout, &d, &info, ro.format);
+		rc = flush_stdout();
+	}
 	if (!rc && opt->gate)
 		rc = gate(opt, &d);
 	diff_release(&d);

@@ -1,8 +1,12 @@
 /*
- * options: the option table, parsing argv with it, and writing the usage
- * text from it.
+ * options: the option table and its groups, parsing argv with them, and
+ * writing the usage text from them (docs.c writes the manual and the shell
+ * completions from the same table).
  *
- * An option's help may hold "{metrics}", replaced by the metric names
+ * Each option belongs to one group, and the group says which commands its
+ * options apply to: the usage lists them under that heading, and parsing
+ * refuses an option given to another command rather than ignore it.  An
+ * option's help may hold "{metrics}", replaced by the metric names
  * (metric.h), and '\n', which starts a continuation line under the help
  * column.  Errors are one phrase for "memtui: PHRASE (see memtui --help)".
  */
@@ -18,17 +22,13 @@
 #include "xalloc.h"
 
 #define HELP_COLUMN 25	/* where an option's help starts in the usage text */
+#define SYNOPSIS_WIDTH 22	/* the args column of the usage's command lines */
 
-enum option_group { GROUP_REPORT, GROUP_NATIVE, GROUP_EXPLORER, GROUP_OTHER };
-
-struct option_spec {
-	const char *name;	/* "--format" */
-	const char *alias;	/* another spelling ("-h", "--view"), or NULL */
-	const char *value;	/* the value's name in the usage ("FMT"); NULL for a flag */
-	enum option_group group;
-	/* Applies the option (value NULL for a flag); 0 or -MT_ERR_USAGE with err set. */
-	int (*apply)(struct options *opt, const char *value, struct mt_error *err);
-	const char *help;
+static const char *const format_names[] = {
+	[REPORT_TEXT] = "text",
+	[REPORT_JSON] = "json",
+	[REPORT_CSV] = "csv",
+	[REPORT_COLLAPSED] = "collapsed",
 };
 
 static int usage_error(struct mt_error *err, const char *fmt, ...)
@@ -66,15 +66,8 @@ static int set_json(struct options *opt, const char *v, struct mt_error *err)
 
 static int set_format(struct options *opt, const char *v, struct mt_error *err)
 {
-	static const char *const names[] = {
-		[REPORT_TEXT] = "text",
-		[REPORT_JSON] = "json",
-		[REPORT_CSV] = "csv",
-		[REPORT_COLLAPSED] = "collapsed",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(v, names[i])) {
+	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++) {
+		if (!strcmp(v, format_names[i])) {
 			opt->report.format = (enum report_format)i;
 			return 0;
 		}
@@ -236,91 +229,176 @@ static int set_version(struct options *opt, const char *v, struct mt_error *err)
 	return 0;
 }
 
+/*
+ * The groups, in usage order.  A group is the set of commands its options
+ * apply to: the native options name frames for the explorer and the report
+ * alike; the report's options split into those of both report forms, of one
+ * capture and of a diff.
+ */
+enum { GROUP_EXPLORER, GROUP_NATIVE, GROUP_REPORT, GROUP_REPORT_ONE, GROUP_DIFF, GROUP_GENERAL };
+
+static const struct option_group groups[] = {
+	[GROUP_EXPLORER] = { "explorer options", "memtui FILE, memtui A B", FOR_EXPLORE },
+	[GROUP_NATIVE] = { "native frames of memray --native captures",
+			   "memtui FILE, A B, report, diff", FOR_EXPLORE | FOR_REPORT | FOR_DIFF },
+	[GROUP_REPORT] = { "report options", "memtui report, memtui diff",
+			   FOR_REPORT | FOR_DIFF },
+	[GROUP_REPORT_ONE] = { "report options of one capture", "memtui report FILE only",
+			       FOR_REPORT },
+	[GROUP_DIFF] = { "diff options", "memtui diff A B = memtui report --diff A B",
+			 FOR_DIFF },
+	[GROUP_GENERAL] = { "general options", NULL, FOR_EXPLORE | FOR_REPORT | FOR_DIFF },
+};
+
 static const struct option_spec table[] = {
-	{ "--json", NULL, NULL, GROUP_REPORT, set_json, "JSON output (same as --format json)" },
-	{ "--format", NULL, "FMT", GROUP_REPORT, set_format,
-	  "text (default), json, csv, collapsed" },
-	{ "--metric", "--view", "METRIC", GROUP_REPORT, set_metric,
-	  "{metrics}\n(what the tree weighs; default peak; --view: the same)" },
-	{ "--tree", NULL, "DIR", GROUP_REPORT, set_tree, "top-down (default) or bottom-up" },
-	{ "--depth", NULL, "N", GROUP_REPORT, set_depth,
-	  "tree levels to print (default 8; 0 = none)" },
-	{ "--top", NULL, "N", GROUP_REPORT, set_top, "top locations to list (default 10)" },
-	{ "--no-progress", NULL, NULL, GROUP_REPORT, set_no_progress,
-	  "never show the loading progress line" },
-	{ "--stages", NULL, "SPLIT", GROUP_REPORT, set_stages,
-	  "stage-delta table: marks, slices:N, under:FUNCTION" },
-	{ "--merge-calls", NULL, NULL, GROUP_REPORT, set_merge_calls,
-	  "with under:FUNCTION, one row per function, counted" },
-	{ "--diff", NULL, NULL, GROUP_REPORT, set_diff,
-	  "compare two captures A and B by call path (B - A)" },
-	{ "--fail-if-growth", NULL, "T", GROUP_REPORT, set_threshold,
-	  "with --diff: exit 1 when the peak (or --gate-path) grew\n"
-	  "by more than T bytes, or T% of A" },
-	{ "--gate-path", NULL, "F1;F2", GROUP_REPORT, set_gate_path,
-	  "with --fail-if-growth: gate the call paths through\nthese consecutive functions "
-	  "(weights of --metric)" },
-	{ "--prefix-map", NULL, "OLD=NEW", GROUP_NATIVE, set_prefix_map,
-	  "look for images recorded under OLD in NEW (repeatable)" },
-	{ "--debug-dir", NULL, "DIR", GROUP_NATIVE, set_debug_dir,
-	  "look for separate debug files in DIR (repeatable;\n/usr/lib/debug is always searched)" },
-	{ "--no-symbols", NULL, NULL, GROUP_NATIVE, set_no_symbols,
-	  "do not read images: native frames stay unnamed" },
-	{ "--replay", NULL, "KEYS", GROUP_EXPLORER, set_replay,
+	{ "--replay", NULL, "KEYS", &groups[GROUP_EXPLORER], set_replay,
 	  "play KEYS headless and print the last screen\n"
-	  "(e.g. 'jjl/main<Enter>q'; see README.md)" },
-	{ "--size", NULL, "WxH", GROUP_EXPLORER, set_size,
-	  "screen size for --replay (default 80x24)" },
-	{ "--help", "-h", NULL, GROUP_OTHER, set_help, "this text" },
-	{ "--version", NULL, NULL, GROUP_OTHER, set_version, "the version" },
+	  "(e.g. 'jjl/main<Enter>q'; see README.md)", NULL },
+	{ "--size", NULL, "WxH", &groups[GROUP_EXPLORER], set_size,
+	  "screen size for --replay (default 80x24)", NULL },
+	{ "--prefix-map", NULL, "OLD=NEW", &groups[GROUP_NATIVE], set_prefix_map,
+	  "look for images recorded under OLD in NEW (repeatable)", NULL },
+	{ "--debug-dir", NULL, "DIR", &groups[GROUP_NATIVE], set_debug_dir,
+	  "look for separate debug files in DIR (repeatable;\n/usr/lib/debug is always searched)",
+	  "{dir}" },
+	{ "--no-symbols", NULL, NULL, &groups[GROUP_NATIVE], set_no_symbols,
+	  "do not read images: native frames stay unnamed", NULL },
+	{ "--json", NULL, NULL, &groups[GROUP_REPORT], set_json,
+	  "JSON output (same as --format json)", NULL },
+	{ "--format", NULL, "FMT", &groups[GROUP_REPORT], set_format,
+	  "text (default), json, csv, collapsed", "{formats}" },
+	{ "--metric", "--view", "METRIC", &groups[GROUP_REPORT], set_metric,
+	  "{metrics}\n(what the tree weighs; default peak; --view: the same)", "{metrics}" },
+	{ "--top", NULL, "N", &groups[GROUP_REPORT], set_top, "top locations to list (default 10)",
+	  NULL },
+	{ "--no-progress", NULL, NULL, &groups[GROUP_REPORT], set_no_progress,
+	  "never show the loading progress line", NULL },
+	{ "--tree", NULL, "DIR", &groups[GROUP_REPORT_ONE], set_tree,
+	  "top-down (default) or bottom-up", "top-down bottom-up" },
+	{ "--depth", NULL, "N", &groups[GROUP_REPORT_ONE], set_depth,
+	  "tree levels to print (default 8; 0 = none)", NULL },
+	{ "--stages", NULL, "SPLIT", &groups[GROUP_REPORT_ONE], set_stages,
+	  "stage-delta table: marks, slices:N, under:FUNCTION", "marks slices: under:" },
+	{ "--merge-calls", NULL, NULL, &groups[GROUP_REPORT_ONE], set_merge_calls,
+	  "with under:FUNCTION, one row per function, counted", NULL },
+	{ "--diff", NULL, NULL, &groups[GROUP_DIFF], set_diff,
+	  "compare two captures A and B by call path (B - A)", NULL },
+	{ "--fail-if-growth", NULL, "T", &groups[GROUP_DIFF], set_threshold,
+	  "exit 1 when the peak (or --gate-path) grew\nby more than T bytes, or T% of A", NULL },
+	{ "--gate-path", NULL, "F1;F2", &groups[GROUP_DIFF], set_gate_path,
+	  "with --fail-if-growth: gate the call paths through\nthese consecutive functions "
+	  "(weights of --metric)", NULL },
+	{ "--help", "-h", NULL, &groups[GROUP_GENERAL], set_help,
+	  "print the usage text and exit", NULL },
+	{ "--version", NULL, NULL, &groups[GROUP_GENERAL], set_version,
+	  "print memtui's version and exit", NULL },
 };
 
-static const char *const group_titles[] = {
-	[GROUP_REPORT] = "report options:",
-	[GROUP_NATIVE] = "native frames (memray --native captures):",
-	[GROUP_EXPLORER] = "explorer options:",
-	[GROUP_OTHER] = "",
+static const struct option_synopsis synopsis[] = {
+	{ "[OPTIONS] FILE", "explore a capture" },
+	{ "[OPTIONS] A B", "explore the diff of two captures (B - A)" },
+	{ "report [OPTIONS] FILE", "print the report of a capture" },
+	{ "diff [OPTIONS] A B", "print the diff (or: memtui report --diff)" },
 };
 
-static const char usage_head[] =
-	"usage: memtui [OPTIONS] FILE\n"
-	"       memtui [OPTIONS] A B                 the diff of two captures (B - A)\n"
-	"       memtui report [OPTIONS] FILE\n"
-	"       memtui report --diff [OPTIONS] A B   (or: memtui diff [OPTIONS] A B)\n"
-	"\n"
+static const char description[] =
 	"Explores a memory capture written by memray (header version 12, 13) or\n"
-	"heaptrack (file format 0-3; .zst, .gz or plain).\n";
+	"heaptrack (file format 0-3; .zst, .gz or plain).";
+
+const struct option_spec *options_table(size_t *n)
+{
+	*n = sizeof(table) / sizeof(table[0]);
+	return table;
+}
+
+const struct option_group *options_groups(size_t *n)
+{
+	*n = sizeof(groups) / sizeof(groups[0]);
+	return groups;
+}
+
+const struct option_synopsis *options_synopsis(size_t *n)
+{
+	*n = sizeof(synopsis) / sizeof(synopsis[0]);
+	return synopsis;
+}
+
+const char *options_description(void)
+{
+	return description;
+}
+
+char *options_help(const struct option_spec *o, char sep, char *buf, size_t size)
+{
+	size_t used = 0;
+	char metrics[128];
+
+	buf[0] = 0;
+	for (const char *p = o->help; *p && used + 1 < size; p++) {
+		if (!strncmp(p, "{metrics}", 9)) {
+			used += (size_t)snprintf(buf + used, size - used, "%s",
+						 metric_list(metrics, sizeof(metrics)));
+			p += 8;
+		} else {
+			buf[used++] = *p == '\n' ? sep : *p;
+			buf[used] = 0;
+		}
+	}
+	return buf;
+}
+
+char *options_complete_words(const struct option_spec *o, char *buf, size_t size)
+{
+	size_t used = 0, n_formats = sizeof(format_names) / sizeof(format_names[0]);
+
+	buf[0] = 0;
+	if (!o->complete || !strcmp(o->complete, "{dir}"))
+		return buf;
+	if (!strcmp(o->complete, "{metrics}")) {
+		for (int m = 0; m < N_METRICS && used < size; m++)
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", m ? " " : "",
+						 metric_name((enum metric)m));
+	} else if (!strcmp(o->complete, "{formats}")) {
+		for (size_t i = 0; i < n_formats && used < size; i++)
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? " " : "",
+						 format_names[i]);
+	} else {
+		snprintf(buf, size, "%s", o->complete);
+	}
+	return buf;
+}
 
 /* One option's lines: "  -h, --help             this text". */
 static void usage_option(FILE *out, const struct option_spec *o)
 {
-	char left[64], metrics[128];
-	const char *p = o->help;
+	char left[64], help[512];
 	bool short_alias = o->alias && o->alias[1] != '-';
 
 	snprintf(left, sizeof(left), "%s%s%s%s%s", short_alias ? o->alias : "",
 		 short_alias ? ", " : "", o->name, o->value ? " " : "", o->value ? o->value : "");
 	fprintf(out, "  %-*s ", HELP_COLUMN - 3, left);
-	for (; *p; p++) {
-		if (!strncmp(p, "{metrics}", 9)) {
-			fputs(metric_list(metrics, sizeof(metrics)), out);
-			p += 8;
-		} else if (*p == '\n') {
+	for (const char *p = options_help(o, '\n', help, sizeof(help)); *p; p++) {
+		if (*p == '\n')
 			fprintf(out, "\n%*s", HELP_COLUMN, "");
-		} else {
+		else
 			fputc(*p, out);
-		}
 	}
 	fputc('\n', out);
 }
 
 void options_usage(FILE *out)
 {
-	fputs(usage_head, out);
-	for (int g = GROUP_REPORT; g <= GROUP_OTHER; g++) {
-		fprintf(out, "\n%s%s", group_titles[g], group_titles[g][0] ? "\n" : "");
+	for (size_t i = 0; i < sizeof(synopsis) / sizeof(synopsis[0]); i++)
+		fprintf(out, "%s memtui %-*s %s\n", i ? "      " : "usage:", SYNOPSIS_WIDTH,
+			synopsis[i].args, synopsis[i].what);
+	fprintf(out, "\n%s\n", description);
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		if (groups[g].commands)
+			fprintf(out, "\n%s (%s):\n", groups[g].what, groups[g].commands);
+		else
+			fprintf(out, "\n%s:\n", groups[g].what);
 		for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-			if (table[i].group == (enum option_group)g)
+			if (table[i].group == &groups[g])
 				usage_option(out, &table[i]);
 	}
 }
@@ -344,7 +422,8 @@ static const struct option_spec *lookup(const char *arg, const char **inline_val
 	return NULL;
 }
 
-static int parse_option(struct options *opt, int argc, char **argv, int *i,
+/* Applies the option at argv[*i] (and its value); marks it in given[] (by table index). */
+static int parse_option(struct options *opt, int argc, char **argv, int *i, bool *given,
 			struct mt_error *err)
 {
 	const char *value = NULL;
@@ -352,14 +431,22 @@ static int parse_option(struct options *opt, int argc, char **argv, int *i,
 
 	if (!o)
 		return usage_error(err, "unknown option '%s'", argv[*i]);
+	given[o - table] = true;
 	if (o->value && !value)
 		value = *i + 1 < argc ? argv[++*i] : "";
 	return o->apply(opt, value, err);
 }
 
-/* What no single option can check: the files and the options that go together. */
-static int check(const struct options *opt, struct mt_error *err)
+/*
+ * What no single option can check: the files, the options that go together,
+ * and that each option given (given[], by table index) applies to the command.
+ */
+static int check(const struct options *opt, const bool *given, struct mt_error *err)
 {
+	unsigned command = opt->command == CMD_EXPLORE ? FOR_EXPLORE
+			   : opt->diff			 ? FOR_DIFF
+							 : FOR_REPORT;
+
 	if (opt->command == CMD_HELP || opt->command == CMD_VERSION)
 		return 0;
 	if (!opt->n_files)
@@ -373,13 +460,17 @@ static int check(const struct options *opt, struct mt_error *err)
 		return usage_error(err, "--fail-if-growth needs --diff A B");
 	if (opt->stages && (opt->diff || opt->command != CMD_REPORT))
 		return usage_error(err, "--stages is a form of `memtui report FILE`");
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (given[i] && !(table[i].group->applies & command))
+			return usage_error(err, "%s is an option of %s", table[i].name,
+					   table[i].group->commands);
 	return 0;
 }
 
 int options_parse(struct options *opt, int argc, char **argv, struct mt_error *err)
 {
 	int i = 1, rc;
-	bool only_files = false;
+	bool only_files = false, given[sizeof(table) / sizeof(table[0])] = { false };
 
 	memset(opt, 0, sizeof(*opt));
 	report_options_init(&opt->report);
@@ -395,7 +486,7 @@ int options_parse(struct options *opt, int argc, char **argv, struct mt_error *e
 		if (!only_files && !strcmp(argv[i], "--")) {
 			only_files = true;
 		} else if (!only_files && argv[i][0] == '-' && argv[i][1]) {
-			rc = parse_option(opt, argc, argv, &i, err);
+			rc = parse_option(opt, argc, argv, &i, given, err);
 			if (rc < 0)
 				return rc;
 		} else if (opt->n_files < 2) {
@@ -404,7 +495,7 @@ int options_parse(struct options *opt, int argc, char **argv, struct mt_error *e
 			return usage_error(err, "too many files ('%s')", argv[i]);
 		}
 	}
-	return check(opt, err);
+	return check(opt, given, err);
 }
 
 void options_release(struct options *opt)

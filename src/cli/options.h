@@ -2,9 +2,12 @@
  * options: memtui's command line as a struct, from one table of options.
  *
  * The table (options.c) holds each option's spellings, value name, group,
- * help and the function that applies it, so parsing and the usage text
- * (memtui --help) cannot disagree.  Options may come anywhere among the
- * files; "--" ends them; a value is "--name VALUE" or "--name=VALUE".
+ * help, what its value completes to and the function that applies it, so
+ * parsing, the usage text (memtui --help), the manual page and the shell
+ * completions (docs.h) cannot disagree.  An option's group says which commands
+ * it applies to; given to another command it is a usage error.  Options may
+ * come anywhere among the files; "--" ends them; a value is "--name VALUE" or
+ * "--name=VALUE".
  */
 #ifndef MT_OPTIONS_H
 #define MT_OPTIONS_H
@@ -46,6 +49,57 @@ struct options {
 	const char *gate_path;	/* --gate-path F1;F2: gate on that path instead of the peak */
 };
 
+/* The commands an option applies to (struct option_group's commands). */
+enum option_commands {
+	FOR_EXPLORE = 1 << 0,	/* memtui FILE, memtui A B */
+	FOR_REPORT = 1 << 1,	/* memtui report FILE */
+	FOR_DIFF = 1 << 2,	/* memtui diff A B, memtui report --diff A B */
+};
+
+struct option_group {
+	const char *what;	/* "explorer options" */
+	const char *commands;	/* "memtui FILE, memtui A B"; NULL for every command */
+	unsigned applies;	/* enum option_commands */
+};
+
+struct option_spec {
+	const char *name;	/* "--format" */
+	const char *alias;	/* another spelling ("-h", "--view"), or NULL */
+	const char *value;	/* the value's name in the usage ("FMT"); NULL for a flag */
+	const struct option_group *group;
+	/* Applies the option (value NULL for a flag); 0 or -MT_ERR_USAGE with err set. */
+	int (*apply)(struct options *opt, const char *value, struct mt_error *err);
+	const char *help;	/* may hold {metrics} and '\n' (options_help) */
+	/*
+	 * What the value completes to in a shell: words separated by spaces,
+	 * "{metrics}" or "{formats}" (the names the option accepts), "{dir}" (a
+	 * directory); NULL when nothing can be proposed.
+	 */
+	const char *complete;
+};
+
+/* One form of the command line, for the usage text and the manual's synopsis. */
+struct option_synopsis {
+	const char *args;	/* "report [OPTIONS] FILE" (after "memtui ") */
+	const char *what;	/* "the report of a capture" */
+};
+
+/* The option table in usage order (grouped); *n gets its length. */
+const struct option_spec *options_table(size_t *n);
+/* The groups in usage order; *n gets their number. */
+const struct option_group *options_groups(size_t *n);
+/* The command lines; *n gets their number. */
+const struct option_synopsis *options_synopsis(size_t *n);
+/* What memtui reads, one paragraph without line breaks (usage and manual). */
+const char *options_description(void);
+/*
+ * o's help with the lists it names filled in, into buf; each '\n' of the
+ * table's text becomes sep (a line break in the usage, a space in the manual).
+ * Returns buf.
+ */
+char *options_help(const struct option_spec *o, char sep, char *buf, size_t size);
+/* The values {metrics} or {formats} in o->complete stand for, space separated, into buf. */
+char *options_complete_words(const struct option_spec *o, char *buf, size_t size);
 /*
  * Fills opt from argv.  Returns 0, or -MT_ERR_USAGE with err saying what is
  * wrong (without the program's name).  options_release frees either way.

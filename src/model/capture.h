@@ -28,7 +28,8 @@ struct frame {
 	uint32_t file;		/* string id; 0 = unknown */
 	uint32_t module;	/* string id of the shared object/executable; 0 = none */
 	uint32_t line;		/* 1-based source line; 0 = unknown */
-	uint64_t address;	/* native: offset in module (or absolute ip); python: 0 */
+	uint64_t address;	/* native: offset in module (or absolute ip); python: the
+				 * first line of its code object (0 unknown) */
 	uint8_t kind;		/* enum frame_kind */
 };
 

@@ -37,11 +37,22 @@ void report_compute_weights(struct report *r, const struct capture *cap, const c
 	r->weights_are_count = metric_is_count(opt->metric);
 }
 
+static bool is_memray(const struct capture *cap)
+{
+	return !strcmp(capture_meta(cap)->format, "memray");
+}
+
 void report_compute(struct report *r, const struct capture *cap, const char *path,
 		    const struct report_options *opt)
 {
+	enum top_rule rule = capture_meta(cap)->top_rule;
+
 	report_compute_weights(r, cap, path, opt);
-	top_locations(&r->top, cap, &r->peak, r->calls.n ? &r->calls : NULL);
+	/* memray stats groups what was allocated by the innermost Python frame alone. */
+	if (rule != TOP_INNERMOST_FRAME &&
+	    (opt->metric == METRIC_ALLOCATED || opt->metric == METRIC_ALLOCATIONS))
+		rule = TOP_INNERMOST_PYTHON;
+	top_locations_by(&r->top, cap, rule, &r->weights, r->calls.n ? &r->calls : NULL);
 	tree_build(&r->tree, cap, &r->weights, opt->direction);
 	tree_sort(&r->tree, TREE_ORDER_SIZE);
 }
@@ -72,4 +83,85 @@ void report_write(FILE *out, const struct report *r)
 	default:
 		report_write_text(out, r);
 	}
+}
+
+static const struct {
+	const char *name, *means;
+} count_words[N_METRICS] = {
+	[METRIC_PEAK] = { "live", "allocations live at the peak" },
+	[METRIC_LEAKS] = { "leaked", "allocations leaked, live at the end" },
+	[METRIC_ALLOCATED] = { "calls", "allocation calls over the whole run" },
+	[METRIC_ALLOCATIONS] = { "calls", "allocation calls over the whole run" },
+	[METRIC_TEMPORARY] = { "temporary", "temporary allocations" },
+};
+
+const char *report_count_name(enum metric m)
+{
+	return count_words[m].name;
+}
+
+const char *report_count_column(enum metric m)
+{
+	return m == METRIC_TEMPORARY ? "temp" : count_words[m].name;
+}
+
+const char *report_count_means(enum metric m)
+{
+	return count_words[m].means;
+}
+
+void report_top_words(const struct report *r, struct report_top_words *w)
+{
+	static const char *const titles[N_METRICS] = {
+		[METRIC_PEAK] = "locations at the peak",
+		[METRIC_LEAKS] = "locations of leaked bytes",
+		[METRIC_ALLOCATED] = "locations by bytes allocated",
+		[METRIC_ALLOCATIONS] = "locations by allocation calls",
+		[METRIC_TEMPORARY] = "locations by temporary allocations",
+	};
+	static const char *const heaptrack_lists[N_METRICS] = {
+		[METRIC_PEAK] = "heaptrack_print's PEAK MEMORY CONSUMERS",
+		[METRIC_LEAKS] = "heaptrack_print -l's MEMORY LEAKS",
+		[METRIC_ALLOCATIONS] = "heaptrack_print's MOST CALLS TO ALLOCATION FUNCTIONS",
+		[METRIC_TEMPORARY] = "heaptrack_print's MOST TEMPORARY ALLOCATIONS",
+	};
+	static const char *const memray_lists[N_METRICS] = {
+		[METRIC_PEAK] = "memray's high-water-mark top locations",
+		[METRIC_LEAKS] = "memray's top locations with --leaks",
+		[METRIC_ALLOCATED] = "memray stats' top locations by size",
+		[METRIC_ALLOCATIONS] = "memray stats' top locations by count",
+	};
+	enum metric m = r->opt.metric;
+	bool calls = capture_meta(r->cap)->top_rule == TOP_INNERMOST_FRAME;
+
+	w->title = titles[m];
+	w->value = metric_is_count(m) ? report_count_name(m) : "bytes";
+	w->tool_list = is_memray(r->cap) ? memray_lists[m] : heaptrack_lists[m];
+	if (calls) {
+		w->count = "calls";
+		w->count_means = "allocation calls at the location over the whole run, as "
+				 "heaptrack_print counts them";
+	} else {
+		w->count = report_count_name(m);
+		w->count_means = report_count_means(m);
+	}
+	if (m == METRIC_ALLOCATIONS || (!calls && metric_is_count(m)))
+		w->count = NULL;
+}
+
+const char *report_metric_missing(const struct capture *cap, enum metric m)
+{
+	const struct capture_meta *meta = capture_meta(cap);
+
+	if (m == METRIC_PEAK || m == METRIC_LEAKS || metric_available(cap, m))
+		return NULL;
+	if (!meta->has_totals)
+		return "the capture is aggregated (memray run --aggregate): it keeps what was "
+		       "live at the peak and at the end, no allocation calls";
+	if (m == METRIC_TEMPORARY && is_memray(cap))
+		return "memray counts temporary allocations only against a threshold (memray "
+		       "flamegraph --temporary-allocations), which memtui does not apply yet";
+	if (m == METRIC_TEMPORARY)
+		return "the capture has no temporary allocations";
+	return "the capture has no allocation calls";
 }

@@ -2,10 +2,19 @@
  * report: `memtui report`, the batch form of every view.
  *
  * report_compute() runs the analyses once (peak, leaks, calls, the chosen
- * metric's weights, its tree and the top locations) into a struct report; the
+ * metric's weights, its tree and its top locations) into a struct report; the
  * writers turn that into text, JSON, CSV or collapsed stacks.  The figures are
  * the same ones the views show, and mean what the writing tool means by them
  * (docs/NUMBERS.md).
+ *
+ * The top list is the metric's, grouped as the tool groups its own list for
+ * that metric: heaptrack_print's PEAK MEMORY CONSUMERS, MEMORY LEAKS (-l),
+ * MOST CALLS TO ALLOCATION FUNCTIONS and MOST TEMPORARY ALLOCATIONS; memray's
+ * high-water-mark and leaks top locations and `memray stats`' top locations by
+ * size and by count (by the innermost Python frame, as memray stats groups).
+ * Where the tool has no such list (heaptrack: bytes allocated) the title says
+ * so.  Its count column is the tool's: heaptrack prints allocation calls over
+ * the whole run beside every list, memray the allocations its list counts.
  */
 #ifndef MT_REPORT_H
 #define MT_REPORT_H
@@ -42,7 +51,7 @@ struct report {
 					 * unless the top rule or the metric needs them */
 	struct snapshot weights;	/* the metric's weights (metric_weights) */
 	bool weights_are_count;		/* the metric weighs by count, not bytes */
-	struct top_list top;		/* locations at the peak */
+	struct top_list top;		/* the metric's top locations (report_top_words) */
 	struct tree tree;		/* the metric's tree, sorted by size */
 };
 
@@ -56,6 +65,37 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 void report_compute_weights(struct report *r, const struct capture *cap, const char *path,
 			    const struct report_options *opt);
 void report_release(struct report *r);
+
+/*
+ * Words for what the figures count, shared by the writers and the explorer so
+ * that a column means one thing everywhere and never "allocs" for two things.
+ *
+ * report_count_name: the count column of m's tree: "live" (allocations live
+ * at the peak), "leaked" (allocations leaked), "calls" (allocation calls over
+ * the run); for a count metric, whose value is that count already, its own
+ * name ("calls", "temporary").  report_count_means: the same in words.
+ */
+const char *report_count_name(enum metric m);
+const char *report_count_means(enum metric m);
+/* report_count_name in at most 6 columns, for the explorer's tree ("temp"). */
+const char *report_count_column(enum metric m);
+
+/* The top list of a report, in words (static strings). */
+struct report_top_words {
+	const char *title;		/* "locations at the peak" */
+	const char *value;		/* the value column: "bytes", "calls", "temporary" */
+	const char *count;		/* the count column, NULL when it would repeat the value */
+	const char *count_means;	/* "allocation calls over the whole run ..." */
+	const char *tool_list;		/* the tool's own list it equals, NULL when none */
+};
+void report_top_words(const struct report *r, struct report_top_words *w);
+
+/*
+ * Why cap has no figures for metric m (a sentence without a final stop), or
+ * NULL when it has them: aggregated captures have no calls, memray counts no
+ * temporary allocations without a threshold, a capture may have none.
+ */
+const char *report_metric_missing(const struct capture *cap, enum metric m);
 
 void report_write_text(FILE *out, const struct report *r);
 void report_write_json(FILE *out, const struct report *r);

@@ -1,7 +1,10 @@
 /*
  * report_diff: writers of a struct diff.  A change's path is printed from
  * the representative stack of its side (both sides name the same (function,
- * file) path by construction).
+ * file) path by construction).  The text lists changed paths only (the
+ * changes are sorted by |delta|, so the unchanged ones are the tail) and says
+ * how many paths the two captures share: none at all means nothing could be
+ * compared, which a list of removals and additions would hide.
  */
 #include "report_diff.h"
 
@@ -44,6 +47,43 @@ static size_t listed(const struct diff *d, const struct report_diff_info *info)
 	return info->top && info->top < d->n ? info->top : d->n;
 }
 
+static bool on_side_a(const struct diff_change *c)
+{
+	return c->a_bytes || c->a_count;
+}
+
+static bool on_side_b(const struct diff_change *c)
+{
+	return c->b_bytes || c->b_count;
+}
+
+/* Paths with a weight in both captures, and paths whose weight did not change. */
+static void count_paths(const struct diff *d, size_t *matched, size_t *unchanged)
+{
+	*matched = *unchanged = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		*matched += on_side_a(&d->changes[i]) && on_side_b(&d->changes[i]);
+		*unchanged += !diff_delta(&d->changes[i]);
+	}
+}
+
+/* Writes c's path as "f1;f2;f3" (frame labels, root first). */
+static void write_path(FILE *out, const struct diff *d, const struct diff_change *c)
+{
+	const struct capture *cap = d->cap[c->side];
+	uint32_t depth, *f = change_frames(d, c, &depth);
+	char label[256];
+
+	for (uint32_t k = 0; k < depth; k++) {
+		if (k)
+			fputc(';', out);
+		fputs(capture_frame_label(cap, f[k], label, sizeof(label)), out);
+	}
+	if (!depth)
+		fputs("<root>", out);
+	free(f);
+}
+
 static void put_clean(FILE *out, const char *s)
 {
 	for (; *s; s++)
@@ -74,7 +114,7 @@ static void write_json(FILE *out, const struct diff *d, const struct report_diff
 {
 	const struct capture_totals *ta = capture_totals(d->cap[0]),
 				    *tb = capture_totals(d->cap[1]);
-	size_t n = listed(d, info);
+	size_t n = listed(d, info), matched, unchanged;
 
 	fputs("{\"file_a\":", out);
 	fmt_json_string(out, info->path[0]);
@@ -87,7 +127,10 @@ static void write_json(FILE *out, const struct diff *d, const struct report_diff
 		ta->peak_bytes, tb->peak_bytes, tb->peak_bytes - ta->peak_bytes);
 	fprintf(out, "\"total\":{\"a\":%" PRId64 ",\"b\":%" PRId64 ",\"delta\":%" PRId64 "},",
 		d->a_total, d->b_total, d->b_total - d->a_total);
-	fprintf(out, "\"paths\":%zu,\"changes\":[", d->n);
+	count_paths(d, &matched, &unchanged);
+	fprintf(out, "\"paths\":%zu,\"matched_paths\":%zu,\"unchanged_paths\":%zu,", d->n,
+		matched, unchanged);
+	fputs("\"changes\":[", out);
 	for (size_t i = 0; i < n; i++) {
 		const struct diff_change *c = &d->changes[i];
 		const struct capture *cap = d->cap[c->side];
@@ -123,33 +166,71 @@ static void write_csv(FILE *out, const struct diff *d, const struct report_diff_
 {
 	size_t n = listed(d, info);
 
-	fputs("function,file,a_bytes,b_bytes,delta_bytes,a_count,b_count\n", out);
+	/* path last: the first seven columns keep their places. */
+	fputs("function,file,a_bytes,b_bytes,delta_bytes,a_count,b_count,path\n", out);
 	for (size_t i = 0; i < n; i++) {
 		const struct diff_change *c = &d->changes[i];
 		const char *fn, *file;
-		char label[256];
+		char label[256], *path = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&path, &len);
 
+		if (!mem)
+			BUG("open_memstream");
+		write_path(mem, d, c);
+		fclose(mem);
 		leaf(d, c, &fn, &file, label, sizeof(label));
 		fmt_csv_field(out, fn);
 		fputc(',', out);
 		fmt_csv_field(out, file);
-		fprintf(out, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "\n",
+		fprintf(out, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",",
 			c->a_bytes, c->b_bytes, diff_delta(c), c->a_count, c->b_count);
+		fmt_csv_field(out, path);
+		fputc('\n', out);
+		free(path);
 	}
+}
+
+/* Paths with a weight in A (a) or in B (!a). */
+static size_t count_side(const struct diff *d, bool a)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n; i++)
+		n += a ? on_side_a(&d->changes[i]) : on_side_b(&d->changes[i]);
+	return n;
 }
 
 static void write_text(FILE *out, const struct diff *d, const struct report_diff_info *info)
 {
 	const struct capture_totals *ta = capture_totals(d->cap[0]),
 				    *tb = capture_totals(d->cap[1]);
-	size_t n = listed(d, info);
+	const char *fa = capture_meta(d->cap[0])->format, *fb = capture_meta(d->cap[1])->format;
+	size_t n = listed(d, info), matched, unchanged;
 	char b[4][32];
 
+	count_paths(d, &matched, &unchanged);
 	fprintf(out, "A: %s\nB: %s\n", info->path[0], info->path[1]);
 	fprintf(out, "peak: %s -> %s (%s, %s)\n", fmt_bytes(ta->peak_bytes, b[0], 32),
 		fmt_bytes(tb->peak_bytes, b[1], 32),
 		fmt_bytes(tb->peak_bytes - ta->peak_bytes, b[2], 32),
 		fmt_percent(tb->peak_bytes - ta->peak_bytes, ta->peak_bytes, b[3], 32));
+	fprintf(out, "paths: %zu in both, %zu only in A, %zu only in B; %zu unchanged\n", matched,
+		(size_t)count_side(d, true) - matched, (size_t)count_side(d, false) - matched,
+		unchanged);
+	if (d->n && !matched) {
+		fputs("\nno call path of A matched one of B (paths match by function and file "
+		      "from the root", out);
+		if (strcmp(fa, fb))
+			fprintf(out, "; a %s capture and a %s capture share none", fa, fb);
+		fputs("): below, A's paths are all removed and B's all added\n", out);
+	}
+	if (n > d->n - unchanged)
+		n = d->n - unchanged;	/* sorted by |delta|: the unchanged ones are last */
+	if (!n) {
+		fprintf(out, "\nno call path changed (%s)\n", metric_title(info->metric));
+		return;
+	}
 	fprintf(out, "\nlargest changes (%s):\n%12s %12s %12s %8s  %s\n",
 		metric_title(info->metric), "A", "B", "delta", "delta%", "function (file)");
 	for (size_t i = 0; i < n; i++) {

@@ -82,7 +82,15 @@ static void write_numbers(FILE *out, const struct report *r)
 static void write_top(FILE *out, const struct report *r)
 {
 	size_t n = r->top.n < r->opt.top ? r->top.n : r->opt.top;
+	struct report_top_words w;
 
+	report_top_words(r, &w);
+	json_kv_str(out, "top_metric", metric_name(r->opt.metric), true);
+	json_kv_str(out, "top_title", w.title, true);
+	json_kv_str(out, "top_tool_list", w.tool_list, true);
+	/* What each entry's "allocations" counts: the tool's count beside its list. */
+	json_kv_str(out, "top_allocations", w.count ? w.count : report_count_name(r->opt.metric),
+		    true);
 	fputs("\"top\":[", out);
 	for (size_t i = 0; i < n; i++) {
 		const struct top_entry *e = &r->top.entries[i];
@@ -95,8 +103,11 @@ static void write_top(FILE *out, const struct report *r)
 		json_kv_str(out, "file", e->file, true);
 		fprintf(out, "\"line\":%u,", e->line);
 		json_kv_str(out, "module", e->module, true);
-		fprintf(out, "\"bytes\":%" PRId64 ",\"allocations\":%" PRId64 "}", e->bytes,
+		fprintf(out, "\"bytes\":%" PRId64 ",\"allocations\":%" PRId64, e->bytes,
 			e->allocations);
+		/* An unnamed location merges every unnamed address of its module. */
+		fprintf(out, ",\"unnamed\":%s,\"addresses\":%" PRIu32 "}",
+			!*e->function && e->frame ? "true" : "false", e->n_frames);
 	}
 	fputs("],", out);
 }
@@ -163,9 +174,13 @@ void report_write_json(FILE *out, const struct report *r)
 	fputs("],", out);
 	/* Keys are a contract older than the names: "view" is the metric, "metric" the unit. */
 	json_kv_str(out, "view", metric_name(r->opt.metric), true);
-	fprintf(out, "\"tree\":{\"direction\":\"%s\",\"metric\":\"%s\",\"depth\":%u,\"root\":",
+	fprintf(out, "\"tree\":{\"direction\":\"%s\",\"metric\":\"%s\",\"depth\":%u,",
 		r->tree.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
 		r->weights_are_count ? "count" : "bytes", r->opt.depth);
+	/* What a node's "count" counts, and why a tree is empty when the metric is missing. */
+	json_kv_str(out, "count", report_count_name(r->opt.metric), true);
+	json_kv_str(out, "missing", report_metric_missing(r->cap, r->opt.metric), true);
+	fputs("\"root\":", out);
 	write_node(out, r, 0, 0);
 	fputs("}}\n", out);
 }

@@ -4,7 +4,10 @@
  * is a field of struct stage_row, written as it is.  Live-only stages (no
  * event stream) leave most figures STAGES_UNKNOWN: text writes "-", JSON
  * null (every key stays), CSV an empty cell, and the text adds the leaked
- * and at-peak columns, the only figures such a capture has.
+ * and at-peak columns, the only figures such a capture has.  JSON and CSV
+ * keep full names; the text shortens them (stages_labels: the end of a long
+ * name, never two functions as one text) into a column at most NAME_MAX_W
+ * wide, and the top allocator to TOP_MAX_W.
  */
 #include "report_stages.h"
 
@@ -13,9 +16,27 @@
 
 #include "fmt.h"
 
-static const char *top_name(const struct capture *cap, const struct stage_row *r)
+#define NAME_MIN_W 16
+#define NAME_MAX_W 40
+#define TOP_MAX_W 60
+
+/* The top allocator's name into buf; NULL when the row allocated nothing (or it is unknown). */
+static const char *top_name(const struct capture *cap, const struct stage_row *r, char *buf,
+			    size_t size)
 {
-	return r->top_function ? capture_string(cap, r->top_function) : "";
+	if (!r->top_frame || r->top_bytes == STAGES_UNKNOWN)
+		return NULL;
+	return capture_frame_label(cap, r->top_frame, buf, size);
+}
+
+/* Code points of the UTF-8 text s. */
+static int text_width(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
 }
 
 /* ",\"key\":v" (first: no comma), null when v is unknown. */
@@ -54,11 +75,12 @@ static void write_json(FILE *out, const struct capture *cap, const char *path, c
 	fputs(",\"stages\":[", out);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct stage_row *r = &s->rows[i];
+		char top[1024];
 
 		fputs(i ? ",{\"name\":" : "{\"name\":", out);
 		fmt_json_string(out, r->name);
-		fprintf(out, ",\"outside\":%s,\"calls\":%u,", i + 1 == s->n ? "true" : "false",
-			r->calls);
+		fprintf(out, ",\"outside\":%s,\"self\":%s,\"calls\":%u,",
+			i + 1 == s->n ? "true" : "false", r->self ? "true" : "false", r->calls);
 		if (r->start_ms >= 0)
 			fprintf(out, "\"start_ms\":%" PRId64 ",", r->start_ms);
 		else
@@ -76,6 +98,8 @@ static void write_json(FILE *out, const struct capture *cap, const char *path, c
 		json_i64(out, "allocated_bytes", r->alloc_bytes, false);
 		json_i64(out, "frees", r->freed_count, false);
 		json_i64(out, "freed_bytes", r->freed_bytes, false);
+		json_i64(out, "temporary", s->live_only ? STAGES_UNKNOWN : r->temporary_count,
+			 false);
 		json_i64(out, "net_bytes", r->net_bytes, false);
 		json_i64(out, "cumulative_bytes", r->cumulative_bytes, false);
 		json_i64(out, "peak_bytes", r->peak_bytes, false);
@@ -84,10 +108,10 @@ static void write_json(FILE *out, const struct capture *cap, const char *path, c
 		json_i64(out, "at_peak_bytes", r->at_peak_bytes, false);
 		json_i64(out, "at_peak_allocations", r->at_peak_count, false);
 		fputs(",\"top_function\":", out);
-		if (r->top_bytes == STAGES_UNKNOWN)
+		if (!top_name(cap, r, top, sizeof(top)))
 			fputs("null", out);
 		else
-			fmt_json_string(out, top_name(cap, r));
+			fmt_json_string(out, top);
 		json_i64(out, "top_bytes", r->top_bytes, false);
 		fputc('}', out);
 	}
@@ -96,11 +120,13 @@ static void write_json(FILE *out, const struct capture *cap, const char *path, c
 
 static void write_csv(FILE *out, const struct capture *cap, const struct stages *s)
 {
+	/* Columns are a contract: new ones go at the end. */
 	fputs("stage,calls,start_ms,duration_ms,allocations,allocated_bytes,frees,freed_bytes,"
-	      "net_bytes,cumulative_bytes,peak_bytes,leaked_bytes,at_peak_bytes,top_function,"
-	      "top_bytes\n", out);
+	      "net_bytes,cumulative_bytes,peak_bytes,leaked_bytes,at_peak_bytes,"
+	      "top_function,top_bytes,temporary\n", out);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct stage_row *r = &s->rows[i];
+		char top[1024];
 
 		fmt_csv_field(out, r->name);
 		fprintf(out, ",%u,", r->calls);
@@ -115,10 +141,14 @@ static void write_csv(FILE *out, const struct capture *cap, const struct stages 
 		csv_i64(out, r->peak_bytes);
 		csv_i64(out, r->leaked_bytes);
 		csv_i64(out, r->at_peak_bytes);
-		fmt_csv_field(out, top_name(cap, r));
+		if (top_name(cap, r, top, sizeof(top)))
+			fmt_csv_field(out, top);
 		fputc(',', out);
 		if (r->top_bytes != STAGES_UNKNOWN)
 			fprintf(out, "%" PRId64, r->top_bytes);
+		fputc(',', out);
+		if (!s->live_only)
+			fprintf(out, "%" PRId64, r->temporary_count);
 		fputc('\n', out);
 	}
 }
@@ -126,22 +156,29 @@ static void write_csv(FILE *out, const struct capture *cap, const struct stages 
 static void write_text(FILE *out, const struct capture *cap, const char *path, const char *split,
 		       const struct stages *s)
 {
-	char b[7][32];
+	char b[7][32], **labels;
+	int name_w = NAME_MIN_W;
 
+	for (size_t i = 0; i < s->n; i++)
+		if (text_width(s->rows[i].name) > name_w)
+			name_w = text_width(s->rows[i].name);
+	if (name_w > NAME_MAX_W)
+		name_w = NAME_MAX_W;
+	labels = stages_labels(s, name_w, "...");
 	fprintf(out, "%s: stages (%s)\n", path, split);
 	if (s->live_only)
 		fputs("note: aggregated capture (memray --aggregate), no event stream: only the "
 		      "live figures (leaked, at peak) exist; \"-\" is unknown\n",
 		      out);
 	fputc('\n', out);
-	fprintf(out, "%-24s %5s %8s %8s %10s %10s %10s %10s %10s %10s  ", "stage", "calls",
+	fprintf(out, "%-*s %5s %8s %8s %10s %10s %10s %10s %10s %10s  ", name_w, "stage", "calls",
 		"start", "duration", "allocated", "count", "freed", "net", "cumulative", "peak");
 	if (s->live_only)
 		fprintf(out, "%10s %10s  ", "leaked", "at peak");
 	fputs("top allocator\n", out);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct stage_row *r = &s->rows[i];
-		char start[24], dur[24], count[24];
+		char start[24], dur[24], count[24], top[1024], short_top[1024];
 
 		if (r->start_ms >= 0)
 			snprintf(start, sizeof(start), "%" PRId64 "ms", r->start_ms);
@@ -155,16 +192,22 @@ static void write_text(FILE *out, const struct capture *cap, const char *path, c
 			snprintf(count, sizeof(count), "%" PRId64, r->alloc_count);
 		else
 			snprintf(count, sizeof(count), "-");
-		fprintf(out, "%-24.24s %5u %8s %8s %10s %10s %10s %10s %10s %10s  ", r->name,
-			r->calls, start, dur, text_bytes(r->alloc_bytes, b[0], 32), count,
+		fprintf(out, "%s%*s %5u %8s %8s %10s %10s %10s %10s %10s %10s  ", labels[i],
+			name_w - text_width(labels[i]), "", r->calls, start, dur,
+			text_bytes(r->alloc_bytes, b[0], 32), count,
 			text_bytes(r->freed_bytes, b[1], 32), text_bytes(r->net_bytes, b[2], 32),
 			text_bytes(r->cumulative_bytes, b[3], 32),
 			text_bytes(r->peak_bytes, b[4], 32));
 		if (s->live_only)
 			fprintf(out, "%10s %10s  ", text_bytes(r->leaked_bytes, b[5], 32),
 				text_bytes(r->at_peak_bytes, b[6], 32));
-		fprintf(out, "%s\n", r->top_bytes == STAGES_UNKNOWN ? "-" : top_name(cap, r));
+		if (top_name(cap, r, top, sizeof(top)))
+			fprintf(out, "%s\n", stages_short_name(top, TOP_MAX_W, "...", short_top,
+								 sizeof(short_top)));
+		else
+			fputs("-\n", out);
 	}
+	stages_labels_free(labels, s->n);
 }
 
 void report_stages_write(FILE *out, const struct capture *cap, const char *path,

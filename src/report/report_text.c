@@ -1,8 +1,9 @@
 /*
  * report_text: the human-readable report.  A header of the capture's
- * identity and headline numbers, the top locations at the peak, and the
- * chosen metric's call tree to the requested depth (nodes under 0.5% of the
- * root folded into one "more" line per parent).
+ * identity and headline numbers, the metric's top locations, and the metric's
+ * call tree to the requested depth (nodes under 0.5% of the root folded into
+ * one "more" line per parent).  Every count column is named for what it
+ * counts (report_count_name, report_top_words), and explained under its title.
  */
 #include "report.h"
 
@@ -14,12 +15,53 @@
 
 #define TREE_MIN_PERMILLE 5	/* show children worth at least 0.5% of the root */
 
+/* "allocation" or "allocations", as n asks. */
+static const char *allocations(int64_t n)
+{
+	return n == 1 || n == -1 ? "allocation" : "allocations";
+}
+
+static void write_rss(FILE *out, const struct capture *cap)
+{
+	size_t n;
+	const struct rss_sample *rss = capture_rss(cap, &n);
+	uint64_t max = 0;
+	char b[32];
+
+	if (!n)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (rss[i].rss_bytes > max)
+			max = rss[i].rss_bytes;
+	fprintf(out, "peak RSS    %s (%" PRIu64 " bytes), the largest of %zu sample%s\n",
+		fmt_bytes((int64_t)max, b, sizeof(b)), max, n, n == 1 ? "" : "s");
+}
+
+static void write_temporary(FILE *out, const struct report *r)
+{
+	const struct capture_meta *m = capture_meta(r->cap);
+	const struct capture_totals *t = capture_totals(r->cap);
+	char pct[16];
+
+	if (!m->has_totals)
+		return;
+	if (!strcmp(m->format, "memray")) {
+		fprintf(out, "temporary   not counted: %s\n",
+			report_metric_missing(r->cap, METRIC_TEMPORARY));
+		return;
+	}
+	fmt_percent((int64_t)t->temporary_count, (int64_t)t->alloc_count, pct, sizeof(pct));
+	fprintf(out, "temporary   %" PRIu64 " %s (%s of all: freed before the next allocation)\n",
+		t->temporary_count, allocations((int64_t)t->temporary_count), pct);
+}
+
 static void write_header(FILE *out, const struct report *r)
 {
 	const struct capture *cap = r->cap;
 	const struct capture_meta *m = capture_meta(cap);
 	const struct capture_totals *t = capture_totals(cap);
-	char b1[32], b2[32];
+	int64_t leaked_n = r->leaks.total_count + r->suppressed.total_count;
+	char b1[32];
 
 	fprintf(out, "file        %s\n", r->path);
 	fprintf(out, "format      %s (file version %s%s%s)\n", m->format,
@@ -41,40 +83,58 @@ static void write_header(FILE *out, const struct report *r)
 		fprintf(out, "warning     %s\n", m->warnings[i]);
 	fputc('\n', out);
 	if (m->has_totals)
-		fprintf(out, "allocated   %s in %" PRIu64 " allocations (%" PRIu64 " bytes)\n",
+		fprintf(out, "allocated   %s in %" PRIu64 " %s (%" PRIu64 " bytes)\n",
 			fmt_bytes((int64_t)t->alloc_bytes, b1, sizeof(b1)), t->alloc_count,
-			t->alloc_bytes);
+			allocations((int64_t)t->alloc_count), t->alloc_bytes);
 	else
 		fprintf(out, "allocated   unknown (the file holds aggregated figures only)\n");
+	write_temporary(out, r);
 	fprintf(out, "peak        %s (%" PRId64 " bytes) at %" PRId64 " ms\n",
 		fmt_bytes(t->peak_bytes, b1, sizeof(b1)), t->peak_bytes,
 		capture_time_at(cap, t->peak_ev_idx));
-	fprintf(out, "leaked      %s (%" PRId64 " bytes) in %" PRId64 " allocations",
-		fmt_bytes(r->leaks.total_bytes, b1, sizeof(b1)), r->leaks.total_bytes,
-		r->leaks.total_count + r->suppressed.total_count);
-	if (r->suppressed.total_bytes)
-		fprintf(out, " (+%s suppressed)",
-			fmt_bytes(r->suppressed.total_bytes, b2, sizeof(b2)));
-	fputc('\n', out);
+	write_rss(out, cap);
+	fprintf(out, "leaked      %s (%" PRId64 " bytes) in %" PRId64 " %s\n",
+		fmt_bytes(r->leaks.total_bytes, b1, sizeof(b1)), r->leaks.total_bytes, leaked_n,
+		allocations(leaked_n));
+	if (r->suppressed.total_bytes || r->suppressed.total_count)
+		fprintf(out, "suppressed  %s (%" PRId64 " bytes) in %" PRId64 " %s: leaks the "
+			     "tool's suppressions exclude from the bytes (not from the count)\n",
+			fmt_bytes(r->suppressed.total_bytes, b1, sizeof(b1)),
+			r->suppressed.total_bytes, r->suppressed.total_count,
+			allocations(r->suppressed.total_count));
 }
 
 static void write_top(FILE *out, const struct report *r)
 {
+	struct report_top_words w;
 	char b[32];
 	size_t n = r->top.n < r->opt.top ? r->top.n : r->opt.top;
 
 	if (!n)
 		return;
-	fprintf(out, "\ntop %zu locations at the peak\n", n);
-	fprintf(out, "%14s %10s %7s  %s\n", "bytes", "", "allocs", "location");
+	report_top_words(r, &w);
+	fprintf(out, "\ntop %zu %s%s%s\n", n, w.title, w.tool_list ? ", as " : "",
+		w.tool_list ? w.tool_list : " (the tool has no such list)");
+	if (w.count)
+		fprintf(out, "(%s: %s)\n", w.count, w.count_means);
+	fprintf(out, "%14s", w.value);
+	if (!r->weights_are_count)
+		fprintf(out, " %10s", "");
+	if (w.count)
+		fprintf(out, " %7s", w.count);
+	fprintf(out, "  %s\n", "location");
 	for (size_t i = 0; i < n; i++) {
 		const struct top_entry *e = &r->top.entries[i];
 
 		char label[256];
 		const char *fn = top_entry_function(r->cap, e, label, sizeof(label));
 
-		fprintf(out, "%14" PRId64 " %10s %7" PRId64 "  %s", e->bytes,
-			fmt_bytes(e->bytes, b, sizeof(b)), e->allocations, fn);
+		fprintf(out, "%14" PRId64, e->bytes);
+		if (!r->weights_are_count)
+			fprintf(out, " %10s", fmt_bytes(e->bytes, b, sizeof(b)));
+		if (w.count)
+			fprintf(out, " %7" PRId64, e->allocations);
+		fprintf(out, "  %s", fn);
 		if (*e->file)
 			fprintf(out, "  %s:%u", e->file, e->line);
 		fputc('\n', out);
@@ -111,7 +171,10 @@ static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned 
 	else
 		fmt_bytes(nd->total_bytes, b, sizeof(b));
 	fmt_percent(nd->total_bytes, root->total_bytes, pct, sizeof(pct));
-	fprintf(out, "%7s %10s %8" PRId64 "  %*s", pct, b, nd->total_count, (int)depth * 2, "");
+	fprintf(out, "%7s %10s", pct, b);
+	if (!r->weights_are_count)
+		fprintf(out, " %8" PRId64, nd->total_count);
+	fprintf(out, "  %*s", (int)depth * 2, "");
 	put_node_label(out, r, nd);
 	fputc('\n', out);
 	if (depth + 1 >= r->opt.depth)
@@ -132,22 +195,34 @@ static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned 
 			snprintf(b, sizeof(b), "%" PRId64, other_bytes);
 		else
 			fmt_bytes(other_bytes, b, sizeof(b));
-		fprintf(out, "%7s %10s %8s  %*s... %" PRId64 " more below 0.5%%\n", "", b, "",
-			(int)(depth + 1) * 2, "", other_n);
+		fprintf(out, "%7s %10s%s  %*s... %" PRId64 " more below 0.5%%\n", "", b,
+			r->weights_are_count ? "" : "         ", (int)(depth + 1) * 2, "", other_n);
 	}
 }
 
 void report_write_text(FILE *out, const struct report *r)
 {
+	enum metric m = r->opt.metric;
+	const char *missing = report_metric_missing(r->cap, m);
+
 	write_header(out, r);
 	write_top(out, r);
-	if (r->opt.depth) {
-		fprintf(out, "\n%s tree, %s (depth %u)\n",
-			r->tree.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			metric_title(r->opt.metric),
-			r->opt.depth);
-		fprintf(out, "%7s %10s %8s  %s\n", "share",
-			r->weights_are_count ? "count" : "bytes", "allocs", "function  file:line");
-		write_node(out, r, 0, 0);
+	if (!r->opt.depth)
+		return;
+	if (missing) {
+		fprintf(out, "\nno tree of %s: %s\n", metric_title(m), missing);
+		return;
 	}
+	fprintf(out, "\n%s tree, %s (depth %u)\n",
+		r->tree.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", metric_title(m),
+		r->opt.depth);
+	if (r->weights_are_count) {
+		fprintf(out, "%7s %10s  %s\n", "share", report_count_name(m),
+			"function  file:line");
+	} else {
+		fprintf(out, "(%s: %s)\n", report_count_name(m), report_count_means(m));
+		fprintf(out, "%7s %10s %8s  %s\n", "share", "bytes", report_count_name(m),
+			"function  file:line");
+	}
+	write_node(out, r, 0, 0);
 }

@@ -12,10 +12,16 @@
 # temporary_count, peak = peak_bytes, leaked = end_bytes (no suppressions
 # match in these programs).  Exit 77 (skip) when heaptrack, heaptrack_print or
 # a C compiler is missing.
+#
+# With MEMTUI (third argument), deep.c checks the stacks heaptrack cut short
+# (its 62-frame limit): exactly the deepest allocations, and all of them, are
+# under the "[truncated stack]" root, the stacks heaptrack_print itself shows
+# without main are among them, and the totals are unchanged (the checks above).
 set -u
 
 capdump=$1
 cc=${2:-cc}
+memtui=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 progs=$here/../programs
 
@@ -23,6 +29,7 @@ command -v heaptrack >/dev/null 2>&1 || { echo "heaptrack not installed: skip"; 
 command -v heaptrack_print >/dev/null 2>&1 || { echo "heaptrack_print missing: skip"; exit 77; }
 command -v "$cc" >/dev/null 2>&1 || { echo "no C compiler: skip"; exit 77; }
 case $capdump in /*) ;; *) capdump=$(pwd)/$capdump ;; esac
+case $memtui in /*|'') ;; *) memtui=$(pwd)/$memtui ;; esac
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/memtui-heaptrack.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -90,6 +97,47 @@ record() {	# name source [flags]
 	check "$name leaked (exact)" "$(field "$d" end_bytes)" "$(flame_sum "$file" leaked)"
 }
 
+# deep.c: allocation k calls down is 1000 + k bytes, k = 1..100; heaptrack keeps
+# 62 return addresses, so from some depth T on (about 59: main and libc's start
+# take 4) every stack is cut.  memtui must put exactly k >= T under
+# "[truncated stack]": their count is 101 - T and their bytes the sum of
+# 1000 + k over k >= T, and no whole stack (from _start) is that deep.
+check_deep() {
+	file=$(ls "$tmp/ht.deep".* 2>/dev/null | head -n 1)
+	[ -n "$file" ] && [ -n "$memtui" ] || return
+	"$memtui" report --no-progress --metric allocated --format collapsed "$file" \
+		>"$tmp/deep.bytes" || { echo "FAIL memtui report deep"; failed=1; return; }
+	"$memtui" report --no-progress --metric allocations --format collapsed "$file" \
+		>"$tmp/deep.calls" || { echo "FAIL memtui report deep"; failed=1; return; }
+	cut_calls=$(awk '/^\[truncated stack\];/ { s += $NF } END { printf "%d\n", s }' \
+		"$tmp/deep.calls")
+	cut_bytes=$(awk '/^\[truncated stack\];/ { s += $NF } END { printf "%d\n", s }' \
+		"$tmp/deep.bytes")
+	t=$((101 - cut_calls))
+	want=$(awk -v t="$t" 'BEGIN { for (k = t; k <= 100; k++) s += 1000 + k; printf "%d\n", s }')
+	if [ "$t" -ge 50 ] && [ "$t" -le 62 ]; then
+		echo "ok   deep: stacks from depth $t on are cut ($cut_calls allocations)"
+	else
+		echo "FAIL deep: $cut_calls allocations under [truncated stack], want 39..51"
+		failed=1
+	fi
+	check "deep bytes under [truncated stack]" "$cut_bytes" "$want"
+	check "deep deepest whole stack" "$(awk '/^_start;/ && $NF >= 1000 && $NF > m { m = $NF }
+		END { printf "%d\n", m - 1000 }' "$tmp/deep.bytes")" "$((t - 1))"
+	# heaptrack_print's own flame graph roots the deepest stacks at descend (it
+	# drops the frames above main only when it has them).
+	heaptrack_print -F "$tmp/flame" --flamegraph-cost-type allocations "$file" >/dev/null 2>&1
+	bare=$(awk '/^descend / { s += $NF } END { printf "%d\n", s }' "$tmp/flame")
+	if [ "$bare" -gt 0 ] && [ "$bare" -le "$cut_calls" ]; then
+		echo "ok   deep: heaptrack_print's $bare stacks without main are cut in memtui"
+	else
+		echo "FAIL deep: heaptrack_print has $bare stacks without main, memtui cut $cut_calls"
+		failed=1
+	fi
+}
+
 record staged staged.c
 record threaded threaded.c -pthread
+record deep deep.c
+check_deep
 exit $failed

@@ -7,7 +7,11 @@ too), finds its capture file, runs the real memtui binary on it and compares
 the fields that ../shared/captures/README.md maps to each oracle field:
 totals, peak bytes, leaked bytes and allocations, and the top-10 peak
 locations (in order and bytes; entries with equal bytes compared as sets,
-since the tools break ties arbitrarily).  Damaged captures must load with
+since the tools break ties arbitrarily).  The top list of every other metric
+(`--metric`) is compared with the tool's own list for it where the tool has
+one: heaptrack_print's MEMORY LEAKS, MOST CALLS TO ALLOCATION FUNCTIONS and
+MOST TEMPORARY ALLOCATIONS; memray's leaks top locations and `memray stats`'
+top locations by size and by count.  Damaged captures must load with
 `truncated: true`.  Oracles without a capture of their own (the heaptrack
 diff oracle, for the diff issue) are skipped by name.
 
@@ -25,9 +29,22 @@ import sys
 # image is missing memtui says so in a warning, and the top list (grouped by
 # native symbols) cannot be compared.
 MISSING_IMAGES = "native frames left unnamed"
-# memtui's names of memray's two top-list groups -> memray's (function, file).
+# memtui's names of memray's top-list groups (src/analysis/top.h) -> memray's
+# (function, file) for them: its high-water-mark and leak lists call the stacks
+# without a Python frame "???", its stats lists "<unknown>", and the unnamed
+# native frames "<unknown>".
 MEMRAY_GROUPS = {"<no Python frame>": ("???", "???"),
                  "<unnamed native code>": ("<unknown>", "<unknown>")}
+MEMRAY_STATS_GROUPS = {"<no Python frame>": ("<unknown>", "<unknown>")}
+
+
+def memray_key(t, groups):
+    """(function, file, line) of a memtui top entry in memray's words."""
+    group = groups.get(t["function"])
+    if group and t["file"] in ("", "<unknown>") and not t["line"]:
+        return group + (0,)
+    return (t["function"], t["file"], t["line"])
+
 # An unnamed frame as memtui spells it: "0x7f5263b458fe in libfoo.so", "0x1234".
 UNNAMED_FRAME = re.compile(r"^0x[0-9a-f]+( in \S+)?$")
 
@@ -109,14 +126,15 @@ class Checker:
         self.ok = False
         return False
 
-    def run_report(self, capture):
+    def run_report(self, capture, metric="peak"):
         p = subprocess.run([self.memtui, "report", "--json", "--top", "100000", "--depth", "0",
-                            "--no-progress", capture], capture_output=True, timeout=600)
+                            "--metric", metric, "--no-progress", capture], capture_output=True,
+                           timeout=600)
         if p.returncode != 0:
             raise RuntimeError("exit %d: %s" % (p.returncode, p.stderr.decode(errors="replace")))
         return json.loads(p.stdout), p.stderr.decode(errors="replace")
 
-    def memray(self, name, rep, o):
+    def memray(self, name, capture, rep, o):
         stats = o.get("stats") or {}
         if stats.get("total_num_allocations") is not None:
             self.check(name, "totals.allocations", rep["totals"]["allocations"],
@@ -139,23 +157,35 @@ class Checker:
             print("note %s: top locations not compared: %s" % (name, missing[0]))
             return
         # memray calls an unknown file "<unknown>" (frames named from the ELF
-        # symbol table have no file); memtui leaves it empty.  memray's two
-        # groups have memtui's names (src/analysis/top.h): the stacks without a
-        # Python frame (memray: "???" in "???") and the unnamed native frames
-        # (memray: "<unknown>" in "<unknown>"); the group itself, its bytes and
-        # its allocations are compared as they are.
-        def got_key(t):
-            group = MEMRAY_GROUPS.get(t["function"])
-            if group and t["file"] in ("", "<unknown>") and not t["line"]:
-                return group + (0, t["allocations"])
-            return (t["function"], t["file"] or "<unknown>", t["line"], t["allocations"])
-
-        got = [(t["bytes"], got_key(t)) for t in rep["top"]]
+        # symbol table have no file), and so does memtui's top list.  memray's
+        # groups have memtui's names: the group itself, its bytes and its
+        # allocations are compared as they are.
+        got = [(t["bytes"], memray_key(t, MEMRAY_GROUPS) + (t["allocations"],))
+               for t in rep["top"]]
         want = [(t["bytes"], (t["function"], t["file"], t["line"], t["n_allocations"]))
                 for t in o["high_water_mark"]["top_locations"]]
         ok, why = compare_top(got, want)
         if not ok:
             self.check(name, "top locations", why, "")
+        self.check(name, "top_metric", rep.get("top_metric"), "peak")
+        lists = [("leaks", o["leaks"].get("top_locations"), "bytes", "n_allocations")]
+        if stats.get("total_num_allocations") is not None:
+            lists += [("allocated", stats.get("top_locations_by_size"), "bytes", None),
+                      ("allocations", stats.get("top_locations_by_count"), "count", None)]
+        for metric, tool, value, count in lists:
+            if tool is None:
+                continue
+            rep, _ = self.run_report(capture, metric)
+            groups = MEMRAY_GROUPS if metric == "leaks" else MEMRAY_STATS_GROUPS
+            got = [(t["bytes"], memray_key(t, groups) +
+                    ((t["allocations"],) if count else ()))
+                   for t in rep["top"]]
+            want = [(t[value], (t["function"], t["file"], t["line"]) +
+                     ((t[count],) if count else ()))
+                    for t in tool]
+            ok, why = compare_top(got, want)
+            if not ok:
+                self.check(name, "top locations of --metric " + metric, why, "")
 
     def heaptrack(self, name, capture, rep, o):
         e = o["exact"]
@@ -176,10 +206,12 @@ class Checker:
                    e["live_allocations_at_end"])
         # heaptrack has no name for some IPs (None in the oracle); memtui labels them
         # "0xADDRESS in MODULE" with no file (capture_frame_label's one spelling of
-        # an unnamed frame): compare those as one "unnamed" key.
+        # an unnamed frame), or "unnamed code in MODULE (N addresses)" when the row
+        # merges several: compare those as one "unnamed" key.
         def got_key(t):
             fn = t["function"]
-            if not t["file"] and not t["line"] and UNNAMED_FRAME.match(fn):
+            if not t["file"] and not t["line"] and (UNNAMED_FRAME.match(fn) or
+                                                    fn.startswith("unnamed code in ")):
                 return ("<unnamed>", "", 0, t["allocations"])
             return (t["function"], t["file"], t["line"], t["allocations"])
 
@@ -193,6 +225,22 @@ class Checker:
         ok, why = compare_top(got, want)
         if not ok:
             self.check(name, "top locations", why, "")
+        for metric, tool, value in (("leaks", "top_leaks", "leaked_bytes"),
+                                    ("allocations", "top_calls", "calls"),
+                                    ("temporary", "top_temporary", "temporary")):
+            if tool not in o:
+                continue
+            if any("unmatched_printed_block" in t for t in o[tool]):
+                # heaptrack_print printed a block the oracle could not tie to its
+                # data (a cut file): that list is no reference.
+                print("note %s: %s not compared (unmatched blocks in the oracle)" % (name, tool))
+                continue
+            rep, _ = self.run_report(capture, metric)
+            got = [(t["bytes"], got_key(t)) for t in rep["top"]]
+            want = [(t[value], want_key(t)) for t in o[tool] if t.get(value)]
+            ok, why = compare_top(got, want)
+            if not ok:
+                self.check(name, "top locations of --metric " + metric, why, "")
 
     def one(self, oracle_path):
         name = oracle_path
@@ -225,7 +273,7 @@ class Checker:
             if damaged and "header" not in capture and "empty" not in capture:
                 self.check(name, "truncated", rep["truncated"], True)
         else:
-            self.memray(name, rep, o)
+            self.memray(name, capture, rep, o)
             if damaged:
                 self.check(name, "truncated", rep["truncated"], True)
         if not damaged:

@@ -7,9 +7,19 @@ oracle's stage functions in time order, then the outside row, and per stage
 the allocated bytes and count, the bytes live at the end and at the peak must
 equal the oracle's (memray: allocated_*, leaked_bytes, at_hwm_bytes;
 heaptrack: calls, bytes_allocated, leaked_bytes, peak_contribution_bytes,
-and net_delta_in_window_bytes as net_bytes).  The rows' net deltas must sum
-to the capture's end heap.  Captures cut short are skipped.  `slices:N`
-must give N slices whose allocations sum to the capture's totals.
+and net_delta_in_window_bytes as net_bytes).  main's own allocations are a
+row of their own (`<itself>`, "self": true) where the oracles count them
+outside: the oracle's outside row is that row plus ours.  The rows' net
+deltas must sum to the capture's end heap, and every row that allocated
+names its top allocator.  Captures cut short are skipped.  `slices:N` must
+give N slices whose allocations sum to the capture's totals; `slices:100`
+(most of them empty) must start each slice at its share of the duration and
+last its length, and an empty slice must hold the heap of the slice before
+it (cumulative and peak), not 0.  `--stages under:nosuch` and `--stages
+marks` (no capture has marks) exit 2 with one line saying what matched
+nothing.  On memray's stages.bin, `under:parse_readings --merge-calls` has an
+`<itself>` row whose allocations are parse_readings' own (its self in the
+allocated tree).
 
 Aggregated captures (no event stream: live figures only) must give, under
 main, the oracle's stage functions in order, then the outside row, each row
@@ -23,9 +33,19 @@ Diff: on each before/after pair the largest change must be the one the two
 oracles imply (memray: per top location, at the peak; heaptrack: the diff
 oracle's first peak consumer), with that byte count, and the peak delta must
 equal the oracles'.  --fail-if-growth: exit 1 when B grew, 0 when not, both
-ways, in bytes and percent, and for --gate-path.
+ways, in bytes and percent, and for --gate-path; a --gate-path that matches
+no call path of A or B exits 2 with one line naming it and no report.
+
+With --cpp CAPTURE (heaptrack recording clang++, the record_cpp fixture;
+exit 77 when it is missing): under:main gives at most 50 rows, among them
+one ExecuteCompilation row of 1 call (allocations whose stacks heaptrack cut
+short sit outside main and must not split it), no `???` and no row that
+allocated without a top allocator; the text report shows ExecuteCompilation's
+method and never one label for two different functions; under:ExecuteCompilation
+(the method's base name) works.
 
 usage: test_stages.py MEMTUI DIR [DIR...]
+       test_stages.py --cpp MEMTUI CAPTURE
 """
 import json
 import os
@@ -69,7 +89,7 @@ LIVE = [("leaked_bytes", "leaked_bytes"), ("leaked_allocations", "leaked_count")
 
 def aggregated_one(exe, cap, name, st):
     d = json.loads(memtui(exe, "report", "--stages", "under:main", "--json", cap).stdout)
-    rows = d["stages"]
+    rows = outside_with_self(d["stages"])
     check(name, "live_only", d["live_only"], True)
     # The file has no allocation record under a stage of which nothing was
     # alive at the peak or the end (report): the capture cannot know it.
@@ -104,6 +124,70 @@ def aggregated_one(exe, cap, name, st):
     print("ok   %s" % name)
 
 
+def outside_with_self(rows):
+    """The rows with main's own row (self) added into the outside row, as the oracles count."""
+    own = [r for r in rows if r.get("self")]
+    rows = [dict(r) for r in rows if not r.get("self")]
+    for r in own:
+        for k in ("allocations", "allocated_bytes", "leaked_bytes", "at_peak_bytes",
+                  "leaked_allocations", "at_peak_allocations", "net_bytes"):
+            if rows[-1][k] is not None:
+                rows[-1][k] += r[k]
+    return rows
+
+
+def empty_slices(exe, cap, name, duration):
+    """slices:100: each starts at its share of the duration and lasts its length; an empty one
+    holds the heap of the one before."""
+    n = 100
+    rows = json.loads(memtui(exe, "report", "--stages", "slices:%d" % n, "--json",
+                             cap).stdout)["stages"][:-1]
+    check(name, "slices:100 starts", [r["start_ms"] for r in rows],
+          [duration * k // n for k in range(n)])
+    check(name, "slices:100 durations", [r["duration_ms"] for r in rows],
+          [duration * (k + 1) // n - duration * k // n for k in range(n)])
+    empty = [k for k in range(1, n) if rows[k]["first_event"] is None]
+    check(name, "slices:100 has empty slices", len(empty) > 10, True)
+    check(name, "an empty slice holds the heap before it",
+          [(rows[k]["cumulative_bytes"], rows[k]["peak_bytes"]) for k in empty],
+          [(rows[k - 1]["cumulative_bytes"],) * 2 for k in empty])
+
+
+def matches_nothing(exe, cap, name):
+    """A split that matches nothing: exit 2, nothing on stdout, one line saying what."""
+    for split, why in (("under:nosuch", "no function has that name"),
+                       ("marks", "no stage marks")):
+        p = memtui(exe, "report", "--stages", split, cap, rc=None)
+        err = p.stderr.decode().strip().splitlines()
+        check(name, split + " exits 2", p.returncode, 2)
+        check(name, split + " writes no table", p.stdout, b"")
+        check(name, split + " says what matched nothing", len(err) == 1 and
+              err[0].startswith("memtui: %s: --stages %s: matches nothing: " % (cap, split)) and
+              why in err[0], True)
+
+
+def itself(exe, d):
+    """S on parse_readings: its own allocations are its <itself> row, not outside."""
+    cap = os.path.join(d, "memray", "stages.bin")
+    if not os.path.isfile(cap):
+        return
+    rows = json.loads(memtui(exe, "report", "--stages", "under:parse_readings", "--merge-calls",
+                             "--json", cap).stdout)["stages"]
+    own = [r for r in rows if r.get("self")]
+    tree = json.loads(memtui(exe, "report", "--metric", "allocated", "--depth", "50", "--json",
+                             cap).stdout)["tree"]["root"]
+
+    def self_of(n, fn):
+        return (n["self"] if n["function"] == fn else 0) + sum(self_of(c, fn)
+                                                               for c in n.get("children", []))
+    check(cap, "under parse_readings: one <itself> row", [r["name"] for r in own], ["<itself>"])
+    if own:
+        check(cap, "<itself> = parse_readings' own allocations", own[0]["allocated_bytes"],
+              self_of(tree, "parse_readings"))
+        check(cap, "<itself> is not outside", own[0]["outside"], False)
+    print("ok   %s <itself>" % cap)
+
+
 def stages_one(exe, oracle_path, o):
     cap = capture_of(oracle_path)
     name = os.path.basename(oracle_path)
@@ -117,10 +201,13 @@ def stages_one(exe, oracle_path, o):
     rep = json.loads(memtui(exe, "report", "--json", cap).stdout)
     d = json.loads(memtui(exe, "report", "--stages", "under:main", "--merge-calls", "--json",
                           cap).stdout)
-    rows = d["stages"]
-    check(name, "outside row last", rows[-1]["outside"], True)
-    check(name, "net deltas sum to the end heap", sum(r["net_bytes"] for r in rows),
+    every = d["stages"]
+    check(name, "outside row last", every[-1]["outside"], True)
+    check(name, "net deltas sum to the end heap", sum(r["net_bytes"] for r in every),
           rep["leaks"]["bytes"] + rep["leaks"]["suppressed_bytes"])
+    check(name, "every row that allocated names its top allocator",
+          [r["name"] for r in every if r["allocations"] and not r["top_function"]], [])
+    rows = outside_with_self(every)
     by = {r["name"]: r for r in rows}
     if "stage_functions" in st:  # memray
         check(name, "stage order", [r["name"] for r in rows[:-1]], st["stage_functions"])
@@ -154,6 +241,8 @@ def stages_one(exe, oracle_path, o):
     check(name, "slices:5 rows", len(sl["stages"]), 6)
     check(name, "slices allocations sum", sum(r["allocations"] for r in sl["stages"]),
           rep["totals"]["allocations"])
+    empty_slices(exe, cap, name, rep["meta"]["duration_ms"])
+    matches_nothing(exe, cap, name)
     for fmt in ("csv", "text"):
         out = memtui(exe, "report", "--stages", "under:main", "--format", fmt, cap).stdout
         check(name, fmt + " lists calibrate", b"calibrate" in out, True)
@@ -198,6 +287,13 @@ def diff_pair(exe, a, b, want_fn, want_delta, want_peak_delta, name):
     check(name, "gate path A->B", memtui(exe, "diff", "--fail-if-growth", "0", "--gate-path",
                                          want_fn, a, b, rc=None).returncode, 0)
     check(name, "one file is a usage error", memtui(exe, "diff", a, rc=None).returncode, 2)
+    p = memtui(exe, "diff", "--fail-if-growth", "0", "--gate-path", want_fn + ";nosuch", a, b,
+               rc=None)
+    err = p.stderr.decode().strip().splitlines()
+    check(name, "gate path matching nothing exits 2", p.returncode, 2)
+    check(name, "gate path matching nothing writes no report", p.stdout, b"")
+    check(name, "gate path matching nothing: one line naming it", len(err) == 1 and
+          ("--gate-path %s;nosuch matches no call path" % want_fn) in err[0], True)
     print("ok   %s" % name)
 
 
@@ -219,7 +315,45 @@ def diffs(exe, d):
                   o["exact"]["peak_heap_bytes_diff"], h + " diff pair")
 
 
+def cpp(exe, cap):
+    """The clang++ capture: a readable default split, one ExecuteCompilation call."""
+    if not os.path.isfile(cap):
+        print("skip: %s not recorded" % cap)
+        return 77
+    name = os.path.basename(cap)
+    rows = json.loads(memtui(exe, "report", "--stages", "under:main", "--json", cap).stdout)["stages"]
+    check(name, "under:main: at most 50 rows", len(rows) <= 51, True)
+    ec = [r for r in rows if "ExecuteCompilation(" in r["name"]]
+    check(name, "one ExecuteCompilation row, 1 call", [r["calls"] for r in ec], [1])
+    check(name, "ExecuteCompilation holds nearly all allocations",
+          bool(ec) and ec[0]["allocations"] > 0.9 * sum(r["allocations"] for r in rows), True)
+    check(name, "no stage named ???", [r["name"] for r in rows if "???" in r["name"]], [])
+    check(name, "every row that allocated names its top allocator",
+          [r["name"] for r in rows if r["allocations"] and not r["top_function"]], [])
+    text = memtui(exe, "report", "--stages", "under:main", cap).stdout.decode().split("\n")
+    head = next(i for i, l in enumerate(text) if l.startswith("stage "))
+    width = text[head].index(" calls")
+    labels = [l[:width].strip() for l in text[head + 1:] if l.strip()]
+    check(name, "text: one label per row", len(labels), len(rows))
+    names = {}
+    for label, r in zip(labels, rows):
+        names.setdefault(label, set()).add(r["name"])
+    check(name, "text: no label for two functions",
+          {k: sorted(v) for k, v in names.items() if len(v) > 1}, {})
+    check(name, "text: ExecuteCompilation's method shows",
+          any(l.endswith("ExecuteCompilation()") for l in labels), True)
+    p = memtui(exe, "report", "--stages", "under:ExecuteCompilation", "--merge-calls", "--json",
+               cap, rc=None)
+    check(name, "under:ExecuteCompilation (base name) works", p.returncode, 0)
+    print("ok   %s" % name)
+    return 1 if FAILS else 0
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--cpp":
+        rc = cpp(sys.argv[2], sys.argv[3])
+        print("%d checks passed, %d failed" % (PASSED[0], len(FAILS)))
+        return rc
     if len(sys.argv) < 3:
         print(__doc__)
         return 2
@@ -241,6 +375,7 @@ def main():
                     if "calibrate" in names:
                         stages_one(exe, os.path.join(root, f), o)
         diffs(exe, d)
+        itself(exe, d)
     print("%d checks passed, %d failed" % (PASSED[0], len(FAILS)))
     return 1 if FAILS or not PASSED[0] else 0
 

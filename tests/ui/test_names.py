@@ -73,7 +73,7 @@ def check_pane(t, memtui, path, rep):
            lines[0].endswith(ELLIPSIS) and DRIVER.startswith(lines[0][:-1]) and
            len(lines[0]) == 80, lines[0])
     t.true("pane at 80x24: the module", "libclang-cpp.so" in lines[1], lines[1])
-    want = "total %s (%d B), %d allocs" % (fmt_bytes(node["value"]), node["value"],
+    want = "total %s (%d B), %d live" % (fmt_bytes(node["value"]), node["value"],
                                            node["count"])
     t.true("pane at 80x24: the report's total", want in lines[2], "%r lacks %r" % (lines[2], want))
     t.true("pane: depth", lines[2].endswith("depth %d" % depth), lines[2])

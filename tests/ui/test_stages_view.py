@@ -22,22 +22,42 @@ On sample-captures/memray/stages.bin and heaptrack.stages.zst, with
   - f shows the flame graph of that tree, Backspace comes back to the table
     from either; Space + d and d in the stage tree push the diff view.
 
+  - m picks a column the title names: leaks adds "leaked" (each row's leaked
+    bytes, the info line's exact figure), temporary (heaptrack) adds
+    "temporary" (the report's count); the top allocator keeps the end of a
+    long name;
+  - one stage reads "1 row", not "1 rows" (heaptrack.threads.zst).
+
 On sample-captures/memray/stages_aggregated.bin (no event stream: live
 figures only), view 4 is under main by default and says the capture is
 aggregated; its rows are the oracle's stage functions that have a stack, in
 order, then the outside row, with the oracle's leaked and at-peak bytes
 (cells and exact info lines) and "-" in every column by time; s keeps the row
-order on those; Enter on each row opens a tree whose root is the oracle's
-leaked bytes and count of that row; t there, d there and d in the table say
-"not available".
+order on those, which is the order of the calls ("sort: call order", never
+"time"); Enter on each row opens a tree whose root is the oracle's leaked
+bytes and count of that row; t there, d there and d in the table say "not
+available".
+
+The default split on two heaptrack captures written here (text format):
+main calling 60 functions once each gives 10 slices and says why; main
+calling two functions 30 times each gives under main with repeated calls
+merged, and says why.
+
+With --cpp CAPTURE (heaptrack recording clang++; exit 77 when missing):
+view 4 opens under main with at most 50 rows, no `???`, every row that
+allocated has a top allocator, ExecuteCompilation's row shows its method
+and is 1 call, two different functions never show the same label; at
+80x24 in ASCII every line fits.
 
 usage: test_stages_view.py MEMTUI CAPDUMP SAMPLE_CAPTURES
+       test_stages_view.py --cpp MEMTUI CAPTURE
 """
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 
 from uitest import Failure, Suite, fmt_bytes, replay, status, tree_rows
 
@@ -49,11 +69,11 @@ ORDER_KEY = {"allocated": "allocated_bytes", "count": "allocations", "freed": "f
              "duration": "duration_ms"}
 
 
-def stages_json(memtui, path, split, merge=False):
+def stages_json(memtui, path, split, merge=False, timeout=60):
     args = [memtui, "report", "--stages", split, "--format", "json", "--no-progress", path]
     if merge:
         args.insert(4, "--merge-calls")
-    p = subprocess.run(args, capture_output=True, timeout=60)
+    p = subprocess.run(args, capture_output=True, timeout=timeout)
     if p.returncode:
         raise Failure("report --stages %s on %s: exit %d" % (split, path, p.returncode))
     return json.loads(p.stdout)["stages"]
@@ -98,9 +118,16 @@ def check_table(t, what, rows, want):
     for r, j in zip(rows, want):
         w = want_cells(j)
         t.check(what + ": " + j["name"], {k: r.get(k) for k in w}, w)
-        top = r.get("top", "")
-        t.true(what + ": " + j["name"] + " top allocator", j["top_function"].startswith(top)
-               and len(top) >= min(len(j["top_function"]), 12), "%r vs %r" % (top, j["top_function"]))
+        t.true(what + ": " + j["name"] + " top allocator",
+               keeps_end(r.get("top", ""), j["top_function"] or "-"),
+               "%r vs %r" % (r.get("top"), j["top_function"]))
+
+
+def keeps_end(cell, name):
+    """A cell shows name, or its end behind an ellipsis (at least 8 characters of it)."""
+    if cell == name:
+        return True
+    return cell[:1] in ("\u2026", "~") and len(cell) >= 9 and name.endswith(cell[1:])
 
 
 INFO1 = re.compile(r"^(.*): calls (\d+)  start (-|\d+ ms)  duration (-|\d+ ms)  allocated (-?\d+) B"
@@ -287,6 +314,7 @@ def one(t, memtui, capdump, path, merge_case):
     check_marks_and_diff(t, memtui, path, want)
     st = status(replay(memtui, path, "4m", size=SIZE))
     t.true("m: the app's next metric", "metric: leaks" in st, st)
+    check_metric_columns(t, memtui, path, want)
     screen = replay(memtui, path, "4", size="80x24", env={"LANG": "C", "LC_ALL": "C"})
     t.true("80x24 ASCII: fits", all(len(l) <= 80 for l in screen.split("\n")) and
            all(ord(ch) < 128 for ch in screen), "")
@@ -294,7 +322,140 @@ def one(t, memtui, capdump, path, merge_case):
            [j["name"] for j in want], screen)
 
 
-AGG_ORDERS = ORDERS + ["leaked", "at peak"]
+CELL = re.compile(r"(-?[\d.]+ [KMGTP]?i?B|-?\d+|-)$")
+
+
+def metric_table(screen, col):
+    """The cells of column col (right-aligned under its title) of a stages screen."""
+    lines = screen.split("\n")
+    hi = next(i for i, l in enumerate(lines) if l.startswith("  stage") and col in l)
+    end = lines[hi].index(" " + col) + len(col) + 1
+    out = []
+    for line in lines[hi + 1:]:
+        if not line.strip() or line.startswith(" " * 20):
+            break
+        m = CELL.search(line[:end].rstrip())
+        out.append(m.group(1) if m else None)
+    return out
+
+
+def check_metric_columns(t, memtui, path, want):
+    """m: leaks shows the leaked column and says so; temporary its count where the capture has it."""
+    screen = replay(memtui, path, "4m", size=SIZE)
+    t.true("m leaks: the title names the column", "m: leaks = leaked (live at the end)" in screen,
+           screen.split("\n")[3])
+    t.check("m leaks: the leaked column", metric_table(screen, "leaked"),
+            [fmt_bytes(j["leaked_bytes"]) for j in want])
+    if "heaptrack" not in path:
+        return
+    screen = replay(memtui, path, "4mmmm", size=SIZE)
+    t.true("m temporary: the title names the column", "m: temporary = temporary" in screen,
+           screen.split("\n")[3])
+    t.check("m temporary: the temporary column", metric_table(screen, "temporary"),
+            [str(j["temporary"]) for j in want])
+    t.true("m temporary: the report has some", sum(j["temporary"] for j in want) > 0, "")
+    lines = screen.rstrip("\n").split("\n")
+    t.true("m temporary: the info line has it",
+           ("temporary %d" % want[0]["temporary"]) in lines[-2], lines[-2])
+
+
+def one_row(t, memtui, samples):
+    path = os.path.join(samples, "heaptrack", "heaptrack.threads.zst")
+    want = stages_json(memtui, path, "under:main")
+    t.check("threads: one stage under main", len(want), 2)
+    screen = replay(memtui, path, "4", size=SIZE)
+    t.true("1 row, not 1 rows", "1 row + outside" in screen, screen.split("\n")[3])
+
+
+def heaptrack_text(path, children, calls):
+    """A heaptrack text capture: main calling children in the order calls, 100 B each."""
+    lines, strings = ["v 10400 3", "X ./prog"], []
+
+    def string(x):
+        strings.append(x)
+        lines.append("s %x %s" % (len(x), x))
+        return len(strings)
+    mod, fmain, src = string("/bin/prog"), string("main"), string("prog.c")
+    lines.append("i 401000 %x %x %x a" % (mod, fmain, src))
+    for k, c in enumerate(children):
+        lines.append("i %x %x %x %x %x" % (0x402000 + 16 * k, mod, string(c), src, 20 + k))
+    lines.append("t 1 0")
+    lines += ["t %x 1" % (k + 2) for k in range(len(children))]
+    lines += ["a 64 %x" % (k + 2) for k in range(len(children))]
+    for i, c in enumerate(calls):
+        if i % 5 == 0:
+            lines.append("c %x" % (10 * (i // 5 + 1)))
+        lines.append("+ %x" % children.index(c))
+    lines.append("c %x" % (10 * (len(calls) // 5 + 2)))
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def default_split(t, memtui):
+    with tempfile.TemporaryDirectory() as d:
+        many = os.path.join(d, "many.txt")
+        kids = ["step%d" % k for k in range(60)]
+        heaptrack_text(many, kids, kids)
+        screen = replay(memtui, many, "4", size=SIZE)
+        title = screen.split("\n")[3]
+        t.true("60 calls under main: 10 slices, and why",
+               title.startswith("stages 10 slices (under main gives 60 rows, 60 merged)"), title)
+        t.true("60 calls: status says slices", "10 slices" in status(screen), status(screen))
+        alt = os.path.join(d, "alt.txt")
+        heaptrack_text(alt, ["read", "write"], ["read", "write"] * 30)
+        screen = replay(memtui, alt, "4", size=SIZE)
+        title = screen.split("\n")[3]
+        t.true("60 calls of 2 functions: merged, and why",
+               title.startswith("stages under main (one row per call would be 60 rows)"), title)
+        t.check("merged rows", [r["name"] for r in table(screen)],
+                ["read", "write", "<outside stages>"])
+        t.true("merged in the status", "calls merged" in status(screen), status(screen))
+
+
+def slow_replay(memtui, path, keys, size, env=None):
+    """uitest.replay for a capture that takes long to load (clang's, sanitizer builds)."""
+    e = dict(os.environ)
+    e.setdefault("LANG", "C.UTF-8")
+    e["LC_ALL"] = e.get("LC_ALL", "")
+    e.update(env or {})
+    p = subprocess.run([memtui, "--replay", keys, "--size", size, path], capture_output=True,
+                       env=e, timeout=600)
+    if p.returncode:
+        raise Failure("replay %r on %s: exit %d" % (keys, path, p.returncode))
+    return p.stdout.decode("utf-8")
+
+
+def cpp(t, memtui, cap):
+    want = stages_json(memtui, cap, "under:main", timeout=600)
+    screen = slow_replay(memtui, cap, "4", "140x30")  # wide enough for the calls column
+    st, title = status(screen), screen.split("\n")[3]
+    t.true("clang: under main by default", "under main" in st and
+           title.startswith("stages under main, "), title)
+    m = re.search(r"(\d+) rows? \+ outside", title)
+    t.true("clang: at most 50 rows", m and int(m.group(1)) == len(want) - 1 <= 50, title)
+    t.true("clang: no ???", "???" not in screen, "")
+    rows = table(screen)
+    t.check("clang: the screen's rows are the report's", len(rows), min(len(want), 23))
+    labels = {}
+    for r, j in zip(rows, want):
+        labels.setdefault(r["name"], set()).add(j["name"])
+        if j["allocations"]:
+            t.true("clang: %s has a top allocator" % r["name"], r.get("top") not in ("", "-"),
+                   repr(r.get("top")))
+    t.check("clang: no label for two functions",
+            {k: sorted(v) for k, v in labels.items() if len(v) > 1}, {})
+    ec = [(r, j) for r, j in zip(rows, want) if "ExecuteCompilation(" in j["name"]]
+    t.true("clang: ExecuteCompilation shows its method, 1 call",
+           len(ec) == 1 and ec[0][0]["name"].endswith("ExecuteCompilation()") and
+           ec[0][0]["calls"] == "1", repr(ec[:1]))
+    screen = slow_replay(memtui, cap, "4", "80x24", env={"LANG": "C", "LC_ALL": "C"})
+    t.true("clang 80x24 ASCII: fits", all(len(l) <= 80 for l in screen.split("\n")) and
+           all(ord(ch) < 128 for ch in screen), "")
+    t.true("clang 80x24: the title keeps the metric",
+           "; m: peak = peak" in screen.split("\n")[3], screen.split("\n")[3])
+
+
+AGG_ORDERS = ["call order"] + ORDERS[1:] + ["leaked", "at peak"]
 AGG_INFO = re.compile(r"^(.*): calls (\d+)  leaked (\d+) B in (\d+)  at peak (\d+) B in (\d+)$")
 
 
@@ -364,7 +525,11 @@ def aggregated(t, memtui, path):
     t.true("aggregated: Space + d: not available", "not available" in st and "[stages]" in st, st)
     st = status(replay(memtui, path, "4t", size=SIZE))
     t.true("aggregated: t: one row per function", "one row per function" in st, st)
-    for n, order in enumerate(AGG_ORDERS + ["time"]):
+    screen = replay(memtui, path, "4", size="200x30")
+    title = screen.split("\n")[3]
+    t.true("aggregated: not by time", ", by call order" in title and "by time" not in title,
+           title)
+    for n, order in enumerate(AGG_ORDERS + ["call order"]):
         screen = replay(memtui, path, "4" + "s" * n, size=SIZE)
         t.true("aggregated: sort %d names %s" % (n, order), "sort: %s " % order in status(screen),
                status(screen))
@@ -379,6 +544,17 @@ def aggregated(t, memtui, path):
 
 
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--cpp":
+        if not os.path.isfile(sys.argv[3]):
+            print("skip: %s not recorded" % sys.argv[3])
+            return 77
+        t = Suite("stages view, clang")
+        try:
+            cpp(t, sys.argv[2], sys.argv[3])
+        except Failure as e:
+            print("FAIL %s" % e)
+            t.failed += 1
+        return t.done()
     if len(sys.argv) != 4:
         print(__doc__)
         return 2
@@ -388,6 +564,8 @@ def main():
         one(t, memtui, capdump, os.path.join(samples, "memray", "stages.bin"), True)
         one(t, memtui, capdump, os.path.join(samples, "heaptrack", "heaptrack.stages.zst"), False)
         aggregated(t, memtui, os.path.join(samples, "memray", "stages_aggregated.bin"))
+        one_row(t, memtui, samples)
+        default_split(t, memtui)
     except Failure as e:
         print("FAIL %s" % e)
         t.failed += 1

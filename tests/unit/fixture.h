@@ -23,8 +23,12 @@
  *
  * PATH is frames outermost first, separated by ';'.  A frame is
  *
- *	[MODULE`]FUNCTION[@FILE][:LINE]		"main", "work@app.py:30", "memcpy@",
- *						"/bin/prog`leaf@w.c:20"
+ *	[MODULE`]FUNCTION[@FILE][:LINE][^ADDRESS]	"main", "work@app.py:30", "memcpy@",
+ *							"/bin/prog`leaf@w.c:20",
+ *							"<listcomp>@a.py:31^30"
+ *
+ * ADDRESS (decimal) is the frame's address: a Python frame's first line of
+ * its code object, a native frame's offset; 0 when left out (never defaulted).
  *
  * A frame whose file ends in ".py" is a Python frame, any other is native.
  * Of module, file and line, what a frame leaves out is taken from the last
@@ -80,6 +84,8 @@ struct fx_spec {
 	struct fx_str module, function, file;
 	uint32_t line;
 	bool has_line;
+	uint64_t address;
+	bool has_address;
 };
 
 struct fx_ctx {
@@ -148,7 +154,7 @@ static inline bool fx_int(struct fx_str s, int64_t *out)
 	return true;
 }
 
-/* Reads [MODULE`]FUNCTION[@FILE][:LINE]; returns what is wrong, or NULL. */
+/* Reads [MODULE`]FUNCTION[@FILE][:LINE][^ADDRESS]; returns what is wrong, or NULL. */
 static inline const char *fx_parse_frame(struct fx_str s, struct fx_spec *f)
 {
 	const char *p = s.p, *end = s.p + s.n, *q;
@@ -157,6 +163,15 @@ static inline const char *fx_parse_frame(struct fx_str s, struct fx_spec *f)
 	for (q = p; q < end; q++)
 		if (*q == ' ' || *q == '\t' || *q == '\n' || *q == ';')
 			return "a space or ';' inside a frame";
+	q = memchr(p, '^', s.n);
+	if (q) {
+		struct fx_str digits = { q + 1, (size_t)(end - q - 1), true };
+
+		if (!fx_uint(digits, UINT64_MAX, &f->address))
+			return "the address after '^' is not a number";
+		f->has_address = true;
+		end = q;
+	}
 	q = memchr(p, '`', s.n);
 	if (q) {
 		f->module = (struct fx_str){ p, (size_t)(q - p), true };
@@ -210,6 +225,7 @@ static inline uint32_t fx_intern(struct capture_builder *b, const struct fx_spec
 	if (module.n)
 		fr.module = capture_builder_string(b, module.p, module.n);
 	fr.line = f->has_line ? f->line : def->line;
+	fr.address = f->address;
 	fr.kind = py ? FRAME_PYTHON : FRAME_NATIVE;
 	return capture_builder_frame(b, &fr);
 }
@@ -427,7 +443,8 @@ static inline bool fx_frame_is(const struct capture *cap, uint32_t frame, const 
 	return fx_str_is(cap, fr->function, f->function) &&
 	       (!f->file.set || fx_str_is(cap, fr->file, f->file)) &&
 	       (!f->module.set || fx_str_is(cap, fr->module, f->module)) &&
-	       (!f->has_line || fr->line == f->line);
+	       (!f->has_line || fr->line == f->line) &&
+	       (!f->has_address || fr->address == f->address);
 }
 
 static inline uint32_t fx_find_at(const char *src, int src_line, const struct capture *cap,

@@ -5,7 +5,9 @@
  * merging into one path, the three orders and the changed-only filter, the
  * hot node, agreement with diff_compute (a top-down node's self figures are
  * the change `memtui report --diff` lists for its path), a capture diffed
- * with itself, and empty snapshots.
+ * with itself, empty snapshots, and Python code of one name in one file
+ * (first lines apart) kept apart by the tree and by a diff within one capture
+ * but matched by name across two.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -332,6 +334,78 @@ TEST(empty_snapshots)
 	capture_free(a);
 }
 
+/*
+ * Three list comprehensions of one file: code objects first at lines 22 and
+ * 30 (the one at 22 allocating on two lines).  Python frames are different
+ * code when their code objects' first lines differ (frame.address).
+ */
+static struct capture *listcomps(void)
+{
+	return FX_CAPTURE("frames: @a.py",
+			  "main:5^1;<listcomp>:22^22 +100",
+			  "main:6^1;<listcomp>:30^30 +50",
+			  "main:5^1;<listcomp>:23^22 +7");
+}
+
+/* The totals of parent's children, largest first, into got[] (at most n). */
+static size_t kid_totals(const struct tree *t, uint32_t parent, int64_t *got, size_t n)
+{
+	size_t k = 0;
+
+	for (uint32_t c = t->nodes[parent].first_child; c != TREE_NONE && k < n;
+	     c = t->nodes[c].next_sibling)
+		got[k++] = t->nodes[c].total_bytes;
+	return k;
+}
+
+TEST(different_code_stays_apart)
+{
+	struct capture *a = listcomps(), *b = listcomps();
+	struct snapshot wa, wb;
+	struct tree t;
+	struct diff_tree dt;
+	struct diff d;
+	int64_t got[4] = { 0 };
+
+	snapshot_peak(&wa, a);
+	snapshot_peak(&wb, b);
+	/* The call tree: two <listcomp> nodes in both directions. */
+	tree_build(&t, a, &wa, TREE_BOTTOM_UP);
+	tree_sort(&t, TREE_ORDER_SIZE);
+	CHECK_EQ_I64(kid_totals(&t, 0, got, 4), 2);
+	CHECK_EQ_I64(got[0], 107);
+	CHECK_EQ_I64(got[1], 50);
+	tree_release(&t);
+	tree_build(&t, a, &wa, TREE_TOP_DOWN);
+	tree_sort(&t, TREE_ORDER_SIZE);
+	CHECK_EQ_I64(kid_totals(&t, t.nodes[0].first_child, got, 4), 2);
+	CHECK_EQ_I64(got[0], 107);
+	CHECK_EQ_I64(got[1], 50);
+	tree_release(&t);
+	/* One capture against itself: matched as the tree merges (two paths). */
+	diff_tree_build(&dt, a, &wa, a, &wa, TREE_BOTTOM_UP);
+	diff_tree_arrange(&dt, DIFF_ORDER_SIZE, false);
+	CHECK_EQ_I64(kid_totals(&dt.t, 0, got, 4), 2);
+	CHECK_EQ_I64(got[0], 107);
+	CHECK_EQ_I64(got[1], 50);
+	diff_tree_release(&dt);
+	diff_compute(&d, a, &wa, a, &wa);
+	CHECK_EQ_I64(d.n, 2);
+	diff_release(&d);
+	/* Two captures: first lines move with edits, so names alone match. */
+	diff_tree_build(&dt, a, &wa, b, &wb, TREE_BOTTOM_UP);
+	CHECK_EQ_I64(kid_totals(&dt.t, 0, got, 4), 1);
+	check_node(&dt, dt.t.nodes[0].first_child, 157, 157, 3, 3);
+	diff_tree_release(&dt);
+	diff_compute(&d, a, &wa, b, &wb);
+	CHECK_EQ_I64(d.n, 1);
+	diff_release(&d);
+	snapshot_release(&wa);
+	snapshot_release(&wb);
+	capture_free(a);
+	capture_free(b);
+}
+
 int main(void)
 {
 	RUN(top_down_figures);
@@ -341,5 +415,6 @@ int main(void)
 	RUN(agrees_with_diff_compute);
 	RUN(same_capture);
 	RUN(empty_snapshots);
+	RUN(different_code_stays_apart);
 	return CHECK_DONE();
 }

@@ -4,7 +4,10 @@
  * RSS resampling, time <-> event mapping; on random captures of 3M events and
  * on every sample capture (argv[1] = sample-captures/) the columns against a
  * naive per-event replay, max over columns == the capture's peak and the last
- * column == its end figure, for several column counts.
+ * column == its end figure, for several column counts.  The time rule of
+ * moments (docs/NUMBERS.md "Time"): one time and one label per moment, the end
+ * at the capture's end, durations between equal stamps as "<step"; and a
+ * capture without an event stream, whose timeline has RSS and no heap.
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -141,6 +144,114 @@ TEST(event_slices)
 	CHECK_EQ_I64(tl.peak_col, 0);
 	CHECK_EQ_I64(timeline_event_at_time(cap, 5), UINT64_MAX);
 	timeline_release(&tl);
+	capture_free(cap);
+}
+
+TEST(moments)
+{
+	struct capture *cap = timed();
+	char buf[64];
+
+	CHECK(timeline_has_time(cap));
+	CHECK_EQ_I64(timeline_span_ms(cap), 100);
+	/* Events 0-1 at 0, 2 at 30, 3-4 at 60 (3 is the peak), 5 is the last: the end, 100. */
+	CHECK_EQ_I64(timeline_moment_ms(cap, UINT64_MAX), 0);
+	CHECK_EQ_I64(timeline_moment_ms(cap, 1), 0);
+	CHECK_EQ_I64(timeline_moment_ms(cap, 2), 30);
+	CHECK_EQ_I64(timeline_moment_ms(cap, 3), 60);
+	CHECK_EQ_I64(timeline_moment_ms(cap, 4), 60);
+	CHECK_EQ_I64(timeline_moment_ms(cap, 5), 100);
+	CHECK(!strcmp(timeline_moment_label(cap, UINT64_MAX, buf, sizeof(buf)), "0 ms"));
+	CHECK(!strcmp(timeline_moment_label(cap, 2, buf, sizeof(buf)), "30 ms"));
+	CHECK(!strcmp(timeline_moment_label(cap, 3, buf, sizeof(buf)), "60 ms (peak)"));
+	CHECK(!strcmp(timeline_moment_label(cap, 4, buf, sizeof(buf)), "60 ms"));
+	CHECK(!strcmp(timeline_moment_label(cap, 5, buf, sizeof(buf)), "100 ms (end)"));
+	/* Stamps at 30, 60 and 99: the clock moves in steps of 30 ms at best. */
+	CHECK_EQ_I64(timeline_stamp_step_ms(cap), 30);
+	CHECK(!strcmp(timeline_fmt_duration(cap, 0, buf, sizeof(buf)), "<30 ms"));
+	CHECK(!strcmp(timeline_fmt_duration(cap, 39, buf, sizeof(buf)), "39 ms"));
+	CHECK(!strcmp(timeline_fmt_duration(cap, -1, buf, sizeof(buf)), "-"));
+	capture_free(cap);
+
+	/* No time marks: moments are named by event; the last is the peak, and the peak wins. */
+	cap = FX_CAPTURE("f +1", "f +2", "f -1");
+	CHECK(!timeline_has_time(cap));
+	CHECK_EQ_I64(timeline_moment_ms(cap, 1), -1);
+	CHECK_EQ_I64(timeline_stamp_step_ms(cap), 0);
+	CHECK(!strcmp(timeline_moment_label(cap, 0, buf, sizeof(buf)), "event 0"));
+	CHECK(!strcmp(timeline_moment_label(cap, 1, buf, sizeof(buf)), "event 1 (peak)"));
+	CHECK(!strcmp(timeline_moment_label(cap, 2, buf, sizeof(buf)), "event 2 (end)"));
+	CHECK(!strcmp(timeline_moment_label(cap, UINT64_MAX, buf, sizeof(buf)), "start"));
+	CHECK(!strcmp(timeline_fmt_duration(cap, 0, buf, sizeof(buf)), "0 ms"));
+	capture_free(cap);
+
+	/* A peak that is the last event keeps its stamp (the header's and the report's). */
+	cap = FX_CAPTURE("meta: duration=50", "time: 10", "f +1", "f +2");
+	CHECK_EQ_I64(timeline_moment_ms(cap, 1), 10);
+	CHECK(!strcmp(timeline_moment_label(cap, 1, buf, sizeof(buf)), "10 ms (peak)"));
+	capture_free(cap);
+}
+
+/* The time rule on the sample captures: the moments the issue saw disagree. */
+static void check_sample_moments(const char *dir)
+{
+	char path[4096], buf[64];
+	struct capture *cap;
+	struct mt_error err;
+
+	/* memray stamps at 0, 10, 20 and 31 ms; the run ends at 42 ms. */
+	snprintf(path, sizeof(path), "%s/memray/stages.bin", dir);
+	CHECK(formats_load(path, NULL, &cap, &err) == 0);
+	CHECK_EQ_I64(timeline_stamp_step_ms(cap), 10);
+	CHECK(!strcmp(timeline_moment_label(cap, capture_totals(cap)->peak_ev_idx, buf,
+					    sizeof(buf)), "31 ms (peak)"));
+	CHECK_EQ_I64(timeline_moment_ms(cap, capture_totals(cap)->peak_ev_idx),
+		     capture_time_at(cap, capture_totals(cap)->peak_ev_idx));
+	CHECK(!strcmp(timeline_moment_label(cap, capture_totals(cap)->events - 1, buf,
+					    sizeof(buf)), "42 ms (end)"));
+	/* The last event before the stamp at 31 ms was stamped 20 ms. */
+	CHECK(!strcmp(timeline_moment_label(cap, 768, buf, sizeof(buf)), "20 ms"));
+	CHECK(!strcmp(timeline_fmt_duration(cap, 0, buf, sizeof(buf)), "<10 ms"));
+	capture_free(cap);
+
+	/* Aggregated: no stream, so no heap over time; RSS over its 40 ms; the end at 40 ms. */
+	snprintf(path, sizeof(path), "%s/memray/stages_aggregated.bin", dir);
+	CHECK(formats_load(path, NULL, &cap, &err) == 0);
+	{
+		struct timeline tl;
+		uint64_t placed = 0;
+
+		timeline_compute(&tl, cap, 40, NULL, NULL);
+		CHECK_EQ_I64(tl.mode, TIMELINE_NO_STREAM);
+		CHECK_EQ_I64(tl.duration_ms, 40);
+		CHECK(tl.has_rss);
+		for (uint32_t c = 0; c < tl.n; c++) {
+			placed += tl.cols[c].ev_end - tl.cols[c].ev_begin;
+			placed += tl.cols[c].max_bytes != 0;
+		}
+		CHECK_EQ_I64(placed, 0);
+		/* RSS samples at 0, 10, 21 and 31 ms; the last carried to the end. */
+		CHECK_EQ_I64(tl.cols[0].rss_bytes, 52125696);
+		CHECK_EQ_I64(tl.cols[39].rss_bytes, 63430656);
+		CHECK_EQ_I64(tl.rss_max_bytes, 63430656);
+		CHECK_EQ_I64(tl.peak_bytes, 14250579);
+		timeline_release(&tl);
+	}
+	CHECK(!timeline_has_time(cap));
+	CHECK_EQ_I64(timeline_moment_ms(cap, capture_totals(cap)->peak_ev_idx), -1);
+	CHECK(!strcmp(timeline_moment_label(cap, capture_totals(cap)->peak_ev_idx, buf,
+					    sizeof(buf)), "peak (time unknown)"));
+	CHECK(!strcmp(timeline_moment_label(cap, capture_totals(cap)->events - 1, buf,
+					    sizeof(buf)), "40 ms (end)"));
+	capture_free(cap);
+
+	/* heaptrack: the peak at its `c` stamp (the oracle's peak_time_ms), the end at 518 ms. */
+	snprintf(path, sizeof(path), "%s/heaptrack/heaptrack.stages.zst", dir);
+	CHECK(formats_load(path, NULL, &cap, &err) == 0);
+	CHECK(!strcmp(timeline_moment_label(cap, capture_totals(cap)->peak_ev_idx, buf,
+					    sizeof(buf)), "395 ms (peak)"));
+	CHECK(!strcmp(timeline_moment_label(cap, capture_totals(cap)->events - 1, buf,
+					    sizeof(buf)), "518 ms (end)"));
 	capture_free(cap);
 }
 
@@ -321,6 +432,11 @@ static int check_sample_dir(const char *dir, int *loaded)
 		if (formats_load(path, NULL, &cap, &err) < 0)
 			continue;	/* the damaged samples that do not load at all */
 		(*loaded)++;
+		if (!capture_meta(cap)->has_event_stream) {
+			/* No heap over time: checked in check_sample_moments. */
+			capture_free(cap);
+			continue;
+		}
 		for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
 			struct timeline tl;
 			int b;
@@ -352,6 +468,7 @@ TEST(sample_captures)
 	CHECK_EQ_I64(bad, 0);
 	CHECK(loaded >= 20);
 	printf("timeline checked on %d sample captures\n", loaded);
+	check_sample_moments(samples_dir);
 }
 
 int main(int argc, char **argv)
@@ -359,6 +476,7 @@ int main(int argc, char **argv)
 	samples_dir = argc > 1 ? argv[1] : "../sample-captures";
 	RUN(timed_columns);
 	RUN(event_slices);
+	RUN(moments);
 	RUN(random_captures);
 	RUN(sample_captures);
 	return CHECK_DONE();

@@ -64,9 +64,8 @@ static const struct key_binding table[] = {
 	  "diff: changed paths only; stage tree: alive at end / all allocated; "
 	  "stages: merge repeated calls" },
 	{ 'f', A_FLAME, "diff, stage tree: switch between tree and flame graph" },
-	{ 'v', A_NAMES,
-	  "full C++ names / short names (return types, template arguments and, "
-	  "where space is short, parameters left out)" },
+	{ 'r', A_RSS, "timeline: hide or show RSS, scaling the graph to the heap alone" },
+	{ 'v', A_NAMES, "full C++ names / short names (no templates; where short, no parameters)" },
 	{ '>', A_SHIFT_RIGHT, "trees: scroll sideways to deeper levels (depths as numbers)" },
 	{ '<', A_SHIFT_LEFT, "trees: scroll back to shallower levels" },
 	{ 'q', A_CLOSE, "close the view (quit from the last one)" },
