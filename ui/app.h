@@ -5,14 +5,16 @@
  * given this struct instead, and reads from it the analyses, the settings
  * the views have in common and the rectangle it was last laid out in.
  * Shared settings live here, not in a view: the metric, the tree direction,
- * the sort order and the selected call path (node keys from the root).  A
- * change bumps gen; a view is synced before it is drawn with a newer gen, so
- * the selection follows the user across metrics, sort orders and views.
+ * the sort order, full or short names and the selected call path (node keys
+ * from the root).  A change bumps gen; a view is synced before it is drawn
+ * with a newer gen, so the selection follows the user across metrics, sort
+ * orders and views.  Full names change only what is drawn: no gen.
  */
 #ifndef MT_APP_H
 #define MT_APP_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +27,7 @@ struct app {
 	enum metric metric;		/* what the trees weigh */
 	enum tree_direction dir;
 	enum tree_order order;		/* sort order: by size (the metric), count, name */
+	bool full_names;		/* C++ names in full, not shortened (names.h) */
 	uint64_t *sel;			/* selected call path: node keys from the root */
 	size_t sel_len, sel_cap;
 	unsigned gen;			/* bumped when a shared setting changes */

@@ -373,6 +373,10 @@ static void global_action(struct explorer *e, enum action a)
 							: TREE_ORDER_SIZE;
 		e->app.gen++;
 		break;
+	case A_NAMES:
+		e->app.full_names = !e->app.full_names;
+		app_message(&e->app, e->app.full_names ? "full names" : "short names");
+		break;
 	case A_INVERT:
 		e->app.dir = e->app.dir == TREE_TOP_DOWN ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
 		e->app.gen++;

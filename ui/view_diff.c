@@ -31,9 +31,11 @@
  * Tree screen: a title row naming the sides, a column title row, then rows
  * of A, B, delta, delta% and the indented node (tree_row.h): marker,
  * function, file (dim, without a line: the two sides' lines differ),
- * [module] of native frames.  delta% is delta / A, "new" when A is 0,
- * "gone" when B is 0.  Deltas carry their sign as text ("+1.00 MiB") and
- * are coloured growth / shrink, so they read without colours too.
+ * [module] of native frames, and under them the detail pane (tree_row.h)
+ * with the cursor's full name and both sides' total and self figures.
+ * delta% is delta / A, "new" when A is 0, "gone" when B is 0.  Deltas carry
+ * their sign as text ("+1.00 MiB") and are coloured growth / shrink, so they
+ * read without colours too.
  *
  * Above either, the capture header (both captures for `memtui A B`).
  *
@@ -73,6 +75,7 @@ struct view_diff {
 					 * metric is missing from a side */
 	bool changed_only;		/* hide unchanged subtrees */
 	size_t top;			/* tree mode: first row on screen */
+	unsigned origin;		/* tree mode: first level indented from the left */
 	struct view *fl;		/* flame mode: the graph of cur, in this view's style
 					 * (owned); keeps the zoom in either mode */
 	char why[200];			/* why nothing is shown, or "" */
@@ -315,7 +318,7 @@ static struct columns columns_for(const struct view_diff *v)
 }
 
 static void draw_row(const struct view_diff *v, struct screen *s, struct rect r, int y,
-		     const struct columns *c, size_t row)
+		     const struct columns *c, size_t row, unsigned names)
 {
 	const struct outline *o = &v->ol[v->dir];
 	uint32_t id = o->rows[row];
@@ -336,7 +339,37 @@ static void draw_row(const struct view_diff *v, struct screen *s, struct rect r,
 	x += screen_text(s, x, y, r.x + r.w - x, cell,
 			 selected ? normal : delta_role(delta, normal));
 	x += screen_text(s, x, y, r.x + r.w - x, "  ", normal);
-	tree_row_node(s, x, y, r.x + r.w - x, o, id, selected ? TREE_ROW_SELECTED : 0);
+	tree_row_node(s, x, y, r.x + r.w - x, o, id, names | (selected ? TREE_ROW_SELECTED : 0),
+		      v->origin);
+}
+
+/* A side's weight, with its exact bytes when exact (and a sign when sign). */
+static char *exact_text(const struct view_diff *v, int64_t x, bool sign, bool exact, char *buf,
+			size_t size)
+{
+	char human[32];
+
+	value_text(v, x, sign, human, sizeof(human));
+	if (exact && !v->trees->are_count && (x >= 1024 || x <= -1024))
+		snprintf(buf, size, "%s (%s%" PRId64 " B)", human, sign && x > 0 ? "+" : "", x);
+	else
+		snprintf(buf, size, "%s", human);
+	return buf;
+}
+
+/* The pane's figures of node id: both sides' totals, the delta, the self delta, depth. */
+static void figures(const struct view_diff *v, uint32_t id, bool exact, char f[5][128])
+{
+	const struct diff_tree_node *d = &v->cur->dn[id];
+	int64_t delta = d->b_total - d->a_total, self = d->b_self - d->a_self;
+	char x[64], pct[32];
+
+	snprintf(f[0], 128, "A %s", exact_text(v, d->a_total, false, exact, x, sizeof(x)));
+	snprintf(f[1], 128, "B %s", exact_text(v, d->b_total, false, exact, x, sizeof(x)));
+	snprintf(f[2], 128, "delta %s, %s", exact_text(v, delta, true, exact, x, sizeof(x)),
+		 change_text(d->a_total, d->b_total, pct, sizeof(pct)));
+	snprintf(f[3], 128, "self delta %s", exact_text(v, self, true, exact, x, sizeof(x)));
+	snprintf(f[4], 128, "depth %" PRIu32, v->cur->t.nodes[id].depth);
 }
 
 static void draw_tree(const struct view_diff *v, const struct app *app, struct screen *s,
@@ -346,19 +379,29 @@ static void draw_tree(const struct view_diff *v, const struct app *app, struct s
 	size_t rows = tree_row_page(r.h, 2);
 	size_t top = outline_keys_top(o->cursor, o->n_rows, v->top, rows);
 	struct columns c = columns_for(v);
-	char what[160], title[200];
+	char what[160], title[200], from[32] = "", exact[5][128], brief[5][128];
+	unsigned names = app->full_names ? TREE_ROW_FULL : 0;
 
 	snprintf(what, sizeof(what), "%s, %s%s", v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
 		 what_title(v, app), v->changed_only ? ", changed only" : "");
 	draw_sides(v, app, s, r.x, r.y, r.w, what);
 	if (r.h < 2)
 		return;
-	snprintf(title, sizeof(title), "%*s %*s %*s %*s  function  file", c.value, "A", c.value,
-		 "B", c.delta, "delta", c.pct, "delta%");
+	if (v->origin)
+		snprintf(from, sizeof(from), " (from depth %u)", v->origin);
+	snprintf(title, sizeof(title), "%*s %*s %*s %*s  function%s  file", c.value, "A", c.value,
+		 "B", c.delta, "delta", c.pct, "delta%", from);
 	screen_fill(s, r.x, r.y + 1, r.w, ' ', ROLE_TITLE);
 	screen_text(s, r.x, r.y + 1, r.w, title, ROLE_TITLE);
 	for (size_t i = 0; i < rows && top + i < o->n_rows && (int)i + 2 < r.h; i++)
-		draw_row(v, s, r, r.y + 2 + (int)i, &c, top + i);
+		draw_row(v, s, r, r.y + 2 + (int)i, &c, top + i, names);
+	if (outline_node(o) == TREE_NONE)
+		return;
+	figures(v, outline_node(o), true, exact);
+	figures(v, outline_node(o), false, brief);
+	tree_row_detail(s, r, o, outline_node(o),
+			(const char *[]){ exact[0], exact[1], exact[2], exact[3], exact[4] },
+			(const char *[]){ brief[0], brief[1], brief[2], brief[3], brief[4] }, 5);
 }
 
 /* ---- flame mode: a styled flame view (view_flame.h) of cur ------------ */
@@ -498,7 +541,8 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 		if (v->flame && !search)
 			res = v->fl->ops->key(v->fl, app, a, push);
 		else
-			res = tree_row_key(&v->ol[v->dir], &v->ol[!v->dir], &v->top, page, app, a);
+			res = tree_row_key(&v->ol[v->dir], &v->ol[!v->dir], &v->top, &v->origin,
+					   page, app, a);
 	}
 	if (res == ACT_NONE)
 		publish(v, app);

@@ -22,10 +22,13 @@
  *
  * Screen: a title row, the icicle rows, and a bottom line naming the frame
  * under the cursor with its figures.  A span shows its function when it is
- * wide enough (after the style's mark), leaves its last cell blank as a
- * border, and ends in '+' when some callees are too narrow for a cell; a
- * span of one cell is a shaded block, or the mark.  Adjacent spans alternate
- * two shades, which a style may recolour.
+ * wide enough (after the style's mark), fitted as a tree row's name is
+ * (tree_row.h: a C++ name's short or brief form, else the end of it, unless
+ * the app wants full names), leaves its last cell blank as a border, and ends
+ * in '+' when some callees are too narrow for a cell; a span of one cell is a
+ * shaded block, or the mark.  Adjacent spans alternate two shades, which a
+ * style may recolour.  The title and the bottom line name frames by their
+ * brief forms (or in full).
  */
 #include "view_flame.h"
 
@@ -38,7 +41,9 @@
 #include "flame.h"
 #include "fmt.h"
 #include "glyphs.h"
+#include "names.h"
 #include "outline.h"
+#include "tree_row.h"
 #include "view.h"
 #include "xalloc.h"
 
@@ -148,21 +153,30 @@ static void flame_sync(struct view *base, struct app *app)
 	remember_zoom(v);
 }
 
-/* The label of node: its function, or "all" for the root. */
-static void node_label(const struct view_flame *v, uint32_t node, char *buf, size_t size)
+/* The label of node: "all" for the root, else its function's name in form (names.h). */
+static void node_label(const struct view_flame *v, uint32_t node, enum names_form form,
+		       char *buf, size_t size)
 {
-	if (node == 0)
+	const char *full;
+
+	if (node == 0) {
 		snprintf(buf, size, "all");
-	else
-		capture_frame_label(v->t->cap, v->t->nodes[node].frame, buf, size);
+		return;
+	}
+	/* buf has the label (cut to size); a named frame's whole name is the capture's. */
+	full = capture_frame_label(v->t->cap, v->t->nodes[node].frame, buf, size);
+	if (form != NAMES_FULL && outline_shortens(v->t->cap, v->t->nodes[node].frame))
+		names_shorten(full, form, buf, size);
 }
 
+/* A span's label fits its width as a tree row's name does (tree_row_name). */
 static void draw_span(const struct view_flame *v, struct screen *s, int x, int y,
-		      const struct flame_span *sp, enum role role, char mark)
+		      const struct flame_span *sp, enum role role, char mark, bool full)
 {
 	const struct glyphs *g = glyphs_get(s->utf8);
-	int w = (int)sp->width, used = 0;
-	char label[512];
+	int w = (int)sp->width, used = 0, cut = 0;
+	char buf[OUTLINE_MAX_NAME];
+	const char *label = "all";
 
 	if (w < 2) {
 		screen_put(s, x, y, mark ? (uint32_t)mark : g->shade, role);
@@ -173,10 +187,22 @@ static void draw_span(const struct view_flame *v, struct screen *s, int x, int y
 		screen_put(s, x, y, (uint32_t)mark, role);
 		used = 1;
 	}
-	node_label(v, sp->node, label, sizeof(label));
-	used += screen_text(s, x + used, y, w - 1 - used, label, role);
-	if (used == w - 1 && screen_text_width(s, label) > w - 1 && w > 3)
-		screen_put(s, x + w - 2, y, g->ellipsis, role);
+	if (w - 1 - used < 1)
+		return;
+	if (sp->node)
+		label = tree_row_name(s, v->t->cap, v->t->nodes[sp->node].frame, full, w - 1 - used,
+				      buf, sizeof(buf), &cut);
+	else
+		cut = screen_text_width(s, label) > w - 1 - used ? 2 : 0;
+	if (cut == 1)
+		screen_put(s, x + used++, y, g->ellipsis, role);
+	if (cut == 2 && w - 2 - used > 0) {
+		used += screen_textn(s, x + used, y, w - 2 - used, label,
+				     tree_row_cut(s, label, w - 2 - used), role);
+		screen_put(s, x + used, y, g->ellipsis, role);
+	} else {
+		screen_text(s, x + used, y, w - 1 - used, label, role);
+	}
 	if (sp->flags & (FLAME_SPAN_HIDDEN | FLAME_SPAN_CUT) && w > 2)
 		screen_put(s, x + w - 1, y, '+', role);
 }
@@ -205,16 +231,16 @@ static enum role plain_span(const void *ctx, uint32_t node, enum role shade, cha
 	return shade;
 }
 
-/* Whether the function of node has the search pattern (the root never has). */
+/* Whether the function of node has the search pattern, as a tree's search has it. */
 static bool plain_matches(const void *ctx, uint32_t node)
 {
 	const struct view_flame *v = ctx;
-	char label[512];
+	char name[OUTLINE_MAX_NAME];
 
 	if (!v->pattern[0] || node == 0)
 		return false;
-	capture_frame_label(v->t->cap, v->t->nodes[node].frame, label, sizeof(label));
-	return outline_find(label, v->pattern) != NULL;
+	outline_search_text(v->t->cap, v->t->nodes[node].frame, name, sizeof(name));
+	return outline_find(name, v->pattern) != NULL;
 }
 
 /* "fn  1.00 MiB  12.5% of all  50.0% of zoom  42 allocations  file:line" */
@@ -258,14 +284,20 @@ static const struct flame_style plain_style = {
 /* ---- drawing and keys, in any style ---- */
 
 /* The bottom line: what the style says of the selection. */
-static void draw_info(const struct view_flame *v, struct screen *s, int y, int w)
+static void draw_info(const struct view_flame *v, struct screen *s, int y, int w, bool full)
 {
-	char label[512], line[1024];
+	char label[OUTLINE_MAX_NAME], line[OUTLINE_MAX_NAME + 512];
 
-	node_label(v, v->sel, label, sizeof(label));
+	node_label(v, v->sel, full ? NAMES_FULL : NAMES_BRIEF, label, sizeof(label));
 	v->style->info(v->ctx, v->sel, label, line, sizeof(line));
 	screen_fill(s, 0, y, w, ' ', ROLE_TITLE);
-	screen_text(s, 0, y, w, line, ROLE_TITLE);
+	if (screen_text_width(s, line) <= w) {
+		screen_text(s, 0, y, w, line, ROLE_TITLE);
+		return;
+	}
+	/* Cut between words, so no figure loses its unit (tree_row_cut). */
+	screen_put(s, screen_textn(s, 0, y, w - 1, line, tree_row_cut(s, line, w - 1), ROLE_TITLE),
+		   y, glyphs_get(s->utf8)->ellipsis, ROLE_TITLE);
 }
 
 static void flame_draw(const struct view *base, const struct app *app, struct screen *s,
@@ -275,13 +307,13 @@ static void flame_draw(const struct view *base, const struct app *app, struct sc
 	const struct flame_style *st = v->style;
 	struct flame fl;
 	struct flame_pos cur;
-	char zoom[256];
+	char zoom[OUTLINE_MAX_NAME];
 
 	if (!v->t || r.h < 1)
 		return;
 	lay_out(v, r.w, r.h, &fl);
 	cur = locate(v, &fl);
-	node_label(v, v->zoom, zoom, sizeof(zoom));
+	node_label(v, v->zoom, app->full_names ? NAMES_FULL : NAMES_BRIEF, zoom, sizeof(zoom));
 	st->title(v->ctx, app, s, r, v->zoom ? zoom : NULL);
 	for (uint32_t row = 0; row < fl.n_rows && (int)row + 1 < r.h - 1; row++) {
 		uint32_t n;
@@ -296,11 +328,12 @@ static void flame_draw(const struct view *base, const struct app *app, struct sc
 				role = ROLE_SELECTED;
 			else if (st->matches(v->ctx, sp[i].node))
 				role = ROLE_MATCH;
-			draw_span(v, s, r.x + (int)sp[i].x, r.y + 1 + (int)row, &sp[i], role, mark);
+			draw_span(v, s, r.x + (int)sp[i].x, r.y + 1 + (int)row, &sp[i], role, mark,
+				  app->full_names);
 		}
 	}
 	if (r.h > 2)
-		draw_info(v, s, r.y + r.h - 1, r.w);
+		draw_info(v, s, r.y + r.h - 1, r.w, app->full_names);
 	flame_release(&fl);
 }
 

@@ -16,8 +16,9 @@
  *
  * A row: value, share of the root, allocations, a bar of the share, then
  * the indented node (tree_row.h): marker, function, file:line, [module] of
- * native frames.
- * Numbers are formatted by fmt.h, as in `memtui report`.
+ * native frames.  Under the rows, the detail pane (tree_row.h) names the
+ * cursor's node in full, with its self and total figures, exact bytes where
+ * they fit.  Numbers are formatted by fmt.h, as in `memtui report`.
  *
  * Scrolling: top is the first row shown.  Keys keep the cursor inside the
  * body of the last layout (app->body); draw clamps again on its own copy, so
@@ -50,6 +51,7 @@ struct view_tree {
 	const struct tree *t;		/* shown tree; NULL before the first sync */
 	bool are_count;			/* t weighs counts */
 	size_t top;			/* first row on screen */
+	unsigned origin;		/* first level indented from the left (< and >) */
 	struct tree_source *src;	/* an opened tree's weights (owned), else NULL */
 	unsigned variant;		/* the source's variant shown */
 	struct view *flame;		/* the same tree as a flame graph (owned), or NULL */
@@ -208,7 +210,7 @@ static void draw_bar(struct screen *s, int x, int y, int w, int64_t part, int64_
 }
 
 static void draw_row(const struct view_tree *v, struct screen *s, struct rect r, int y,
-		     const struct columns *c, size_t row)
+		     const struct columns *c, size_t row, unsigned names)
 {
 	const struct outline *o = &v->ol[v->dir];
 	uint32_t id = o->rows[row];
@@ -236,7 +238,42 @@ static void draw_row(const struct view_tree *v, struct screen *s, struct rect r,
 		x += c->bar + 1;
 	}
 	tree_row_node(s, x, y, r.x + r.w - x, o, id,
-		      TREE_ROW_LINE | TREE_ROW_SQUEEZE | (selected ? TREE_ROW_SELECTED : 0));
+		      TREE_ROW_LINE | names | (selected ? TREE_ROW_SELECTED : 0),
+		      v->origin);
+}
+
+/* A weight as the value column shows it, with its exact bytes when exact. */
+static char *weight_text(const struct view_tree *v, int64_t w, bool exact, char *buf,
+			 size_t size)
+{
+	char human[32];
+
+	if (v->are_count)
+		snprintf(buf, size, "%" PRId64, w);
+	else if (exact && (w >= 1024 || w <= -1024))
+		snprintf(buf, size, "%s (%" PRId64 " B)", fmt_bytes(w, human, sizeof(human)), w);
+	else
+		fmt_bytes(w, buf, size);
+	return buf;
+}
+
+/*
+ * The pane's figures of node id, exact or not: self, total with its share,
+ * depth; the counts named as the count column is (count, "live", "calls").
+ */
+static void figures(const struct view_tree *v, const char *count, uint32_t id, bool exact,
+		    char f[3][128])
+{
+	const struct tree_node *nd = &v->t->nodes[id];
+	char w[64], share[16];
+
+	fmt_percent(nd->total_bytes, v->t->nodes[0].total_bytes, share, sizeof(share));
+	snprintf(f[0], 128, "self %s, %" PRId64 " %s",
+		 weight_text(v, nd->self_bytes, exact, w, sizeof(w)), nd->self_count, count);
+	snprintf(f[1], 128, "total %s, %" PRId64 " %s, %s",
+		 weight_text(v, nd->total_bytes, exact, w, sizeof(w)), nd->total_count, count,
+		 share);
+	snprintf(f[2], 128, "depth %" PRIu32, nd->depth);
 }
 
 static void tree_draw(const struct view *base, const struct app *app, struct screen *s,
@@ -246,7 +283,9 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 	const struct outline *o = &v->ol[v->dir];
 	size_t rows = tree_row_page(r.h, 1), top;
 	struct columns c;
-	char title[256], what[400];
+	char title[256], what[400], from[32] = "", exact[3][128], brief[3][128];
+	const char *count;
+	unsigned names = app->full_names ? TREE_ROW_FULL : 0;
 	int x;
 
 	if (v->flaming) {
@@ -257,10 +296,12 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 		return;
 	c = columns_for(v, r.w);
 	top = outline_keys_top(o->cursor, o->n_rows, v->top, rows);
-	snprintf(title, sizeof(title), "%*s %*s %*s %*s%s%s", c.value,
+	if (v->origin)
+		snprintf(from, sizeof(from), " (from depth %u)", v->origin);
+	snprintf(title, sizeof(title), "%*s %*s %*s %*s%s%s%s  file:line", c.value,
 		 v->are_count ? "count" : "bytes", c.share, "share", c.count,
 		 v->src ? "allocs" : report_count_column(app->metric), c.bar,
-		 c.bar ? "" : "", c.bar ? " " : "", "function  file:line");
+		 c.bar ? "" : "", c.bar ? " " : "", "function", from);
 	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
 	x = screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
 	if (v->src) {
@@ -277,7 +318,14 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 		screen_text(s, r.x + r.w - screen_text_width(s, what) - 1, r.y, -1, what,
 			    ROLE_TITLE);
 	for (size_t i = 0; i < rows && top + i < o->n_rows; i++)
-		draw_row(v, s, r, r.y + 1 + (int)i, &c, top + i);
+		draw_row(v, s, r, r.y + 1 + (int)i, &c, top + i, names);
+	if (outline_node(o) == TREE_NONE)
+		return;
+	count = v->src ? "allocs" : report_count_name(app->metric);
+	figures(v, count, outline_node(o), true, exact);
+	figures(v, count, outline_node(o), false, brief);
+	tree_row_detail(s, r, o, outline_node(o), (const char *[]){ exact[0], exact[1], exact[2] },
+			(const char *[]){ brief[0], brief[1], brief[2] }, 3);
 }
 
 /* S: the stage table of the calls under the selected node's function. */
@@ -353,7 +401,8 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 		return ACT_IGNORED;
 	if (a == A_STAGES)
 		return open_stages(v, app, nd, push);
-	res = tree_row_key(o, &v->ol[!v->dir], &v->top, tree_row_page(app->body.h, 1), app, a);
+	res = tree_row_key(o, &v->ol[!v->dir], &v->top, &v->origin, tree_row_page(app->body.h, 1),
+			   app, a);
 	if (res == ACT_NONE)
 		publish(v, app);
 	return res;

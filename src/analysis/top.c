@@ -69,7 +69,7 @@ static int locate(const struct capture *cap, enum top_rule rule, uint32_t stack,
 		const struct frame *f = capture_frame(cap, sn->frame);
 
 		if (rule == TOP_INNERMOST_HYBRID && f->kind != FRAME_THREAD && !f->function) {
-			/* memray names every frame it cannot symbolize "<unknown>". */
+			/* memray groups every frame it cannot symbolize as "<unknown>". */
 			k->function = k->file = k->module = k->line = 0;
 			k->frame = 0;
 			return 1;
@@ -93,12 +93,11 @@ static int locate(const struct capture *cap, enum top_rule rule, uint32_t stack,
 void top_locations(struct top_list *out, const struct capture *cap, const struct snapshot *weights,
 		   const struct snapshot *calls)
 {
-	top_locations_by(out, cap, capture_meta(cap)->top_rule, NULL, weights, calls);
+	top_locations_by(out, cap, capture_meta(cap)->top_rule, weights, calls);
 }
 
 void top_locations_by(struct top_list *out, const struct capture *cap, enum top_rule rule,
-		      const char *no_python, const struct snapshot *weights,
-		      const struct snapshot *calls)
+		      const struct snapshot *weights, const struct snapshot *calls)
 {
 	struct keyed *keys = xmalloc((weights->n ? weights->n : 1) * sizeof(*keys));
 	size_t nk = 0, i = 0;
@@ -115,12 +114,10 @@ void top_locations_by(struct top_list *out, const struct capture *cap, enum top_
 		size_t j = i;
 		bool unknown = keys[i].function == UINT32_MAX;
 
-		e->function = unknown ? (no_python ? no_python : "???")
-				      : capture_string(cap, keys[i].function);
-		e->file = unknown ? (no_python ? no_python : "???")
-				  : capture_string(cap, keys[i].file);
+		e->function = unknown ? TOP_NO_PYTHON : capture_string(cap, keys[i].function);
+		e->file = unknown ? "" : capture_string(cap, keys[i].file);
 		if (!unknown && !keys[i].function && !keys[i].frame)
-			e->function = e->file = "<unknown>";	/* TOP_INNERMOST_HYBRID */
+			e->function = TOP_UNNAMED_NATIVE;	/* TOP_INNERMOST_HYBRID */
 		else if (rule == TOP_INNERMOST_HYBRID && !unknown && !*e->file &&
 			 capture_frame(cap, keys[i].frame)->kind != FRAME_PYTHON)
 			e->file = "<unknown>";	/* named from an ELF symbol table */

@@ -2,13 +2,17 @@
  * top: the "top locations" list, grouped the way the writing tool groups it.
  *
  * TOP_INNERMOST_PYTHON (memray): by the innermost Python frame's (function,
- * file, line); stacks with no Python frame go to ("???", "???", 0), as in
- * memray's high-water-mark reports;
+ * file, line); stacks with no Python frame form one group, as in memray's
+ * lists (memray's "???" in its high-water-mark and leak lists, "<unknown>"
+ * in its stats lists; here TOP_NO_PYTHON);
  * allocations = the weights' count (live allocations in a snapshot, or calls).
  * TOP_INNERMOST_HYBRID (memray with native traces): by the innermost frame of
- * the hybrid stack, Python or native; unnamed native frames form one group
- * ("<unknown>", "<unknown>", 0) and a named native frame without a file has
- * the file "<unknown>", as memray shows them.
+ * the hybrid stack, Python or native; unnamed native frames form one group,
+ * as memray groups them (memray's "<unknown>" in "<unknown>"; here
+ * TOP_UNNAMED_NATIVE), and a named native frame without a file has the file
+ * "<unknown>", as memray shows it.  The groups are named in memtui's words,
+ * so unnamed code reads one way everywhere (capture_frame_label,
+ * top_entry_function), not in memray's three.
  * TOP_INNERMOST_FRAME (heaptrack): by the leaf frame's (module, function, file,
  * line); allocations = allocation calls over the whole run (heaptrack_print's
  * "calls"), taken from the calls snapshot.  All unnamed frames of one module
@@ -24,8 +28,12 @@
 #include "capture.h"
 #include "snapshot.h"
 
+/* The names of the two memray groups above (files "", lines 0). */
+#define TOP_NO_PYTHON "<no Python frame>"
+#define TOP_UNNAMED_NATIVE "<unnamed native code>"
+
 struct top_entry {
-	const char *function;	/* borrowed from the capture (or a static "???"); may be ""
+	const char *function;	/* borrowed from the capture (or a group's name); may be ""
 				 * for an unnamed native frame: see top_entry_function */
 	const char *file;
 	const char *module;
@@ -51,13 +59,10 @@ void top_locations(struct top_list *out, const struct capture *cap, const struct
 		   const struct snapshot *calls);
 /*
  * The same by rule instead of the capture's (memray stats groups by Python
- * frames only, also in a capture with native traces), naming the group of
- * stacks without a Python frame no_python (memray stats: "<unknown>"; NULL for
- * "???" as in memray's high-water-mark lists).
+ * frames only, also in a capture with native traces).
  */
 void top_locations_by(struct top_list *out, const struct capture *cap, enum top_rule rule,
-		      const char *no_python, const struct snapshot *weights,
-		      const struct snapshot *calls);
+		      const struct snapshot *weights, const struct snapshot *calls);
 void top_list_release(struct top_list *l);
 /*
  * The name to show for e: its function; for an unnamed native frame its

@@ -157,7 +157,8 @@ const struct stage_mark *capture_stage_marks(const struct capture *cap, size_t *
 	return cap->stage_marks.data;
 }
 
-char *capture_frame_label(const struct capture *cap, uint32_t frame, char *buf, size_t size)
+const char *capture_frame_label(const struct capture *cap, uint32_t frame, char *buf,
+				size_t size)
 {
 	const struct frame *f = capture_frame(cap, frame);
 	const char *fn = capture_string(cap, f->function);
@@ -165,19 +166,17 @@ char *capture_frame_label(const struct capture *cap, uint32_t frame, char *buf, 
 
 	if (*fn) {
 		snprintf(buf, size, "%s", fn);
-		return buf;
+		return fn;
 	}
 	mod = capture_string(cap, f->module);
 	slash = strrchr(mod, '/');
 	if (slash)
 		mod = slash + 1;
-	if (*mod && cap->meta.native_offsets)
-		snprintf(buf, size, "%s+0x%" PRIx64, mod, f->address);
-	else if (*mod)
+	if (*mod)
 		snprintf(buf, size, "0x%" PRIx64 " in %s", f->address, mod);
 	else if (f->address)
 		snprintf(buf, size, "0x%" PRIx64, f->address);
 	else
-		snprintf(buf, size, "???");
+		snprintf(buf, size, "unnamed code");
 	return buf;
 }

@@ -142,10 +142,16 @@ const struct rss_sample *capture_rss(const struct capture *cap, size_t *n);
 const struct stage_mark *capture_stage_marks(const struct capture *cap, size_t *n);
 
 /*
- * Writes a display name for frame into buf: its function, or for an unnamed
- * native frame "module-basename+0xoffset" (never empty; "???" if nothing is
- * known).  Returns buf.
+ * The display name of frame: its function, or for an unnamed native frame
+ * "0xADDRESS in MODULE" (the module's base name; the address as the capture
+ * has it: an offset in the module for memray, the process's address for
+ * heaptrack), "0xADDRESS" without a module, "unnamed code" without either.
+ * This is the one spelling of an unnamed frame on screen and in every report.
+ * Returns the whole name: the capture's own string for a named frame (valid
+ * while the capture is), else buf; buf always gets a copy, cut to size bytes
+ * (C++ names reach thousands of bytes: use the returned pointer).
  */
-char *capture_frame_label(const struct capture *cap, uint32_t frame, char *buf, size_t size);
+const char *capture_frame_label(const struct capture *cap, uint32_t frame, char *buf,
+				size_t size);
 
 #endif

@@ -46,17 +46,13 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 		    const struct report_options *opt)
 {
 	enum top_rule rule = capture_meta(cap)->top_rule;
-	const char *no_python = NULL;
 
 	report_compute_weights(r, cap, path, opt);
 	/* memray stats groups what was allocated by the innermost Python frame alone. */
 	if (rule != TOP_INNERMOST_FRAME &&
-	    (opt->metric == METRIC_ALLOCATED || opt->metric == METRIC_ALLOCATIONS)) {
+	    (opt->metric == METRIC_ALLOCATED || opt->metric == METRIC_ALLOCATIONS))
 		rule = TOP_INNERMOST_PYTHON;
-		no_python = "<unknown>";
-	}
-	top_locations_by(&r->top, cap, rule, no_python, &r->weights,
-			 r->calls.n ? &r->calls : NULL);
+	top_locations_by(&r->top, cap, rule, &r->weights, r->calls.n ? &r->calls : NULL);
 	tree_build(&r->tree, cap, &r->weights, opt->direction);
 	tree_sort(&r->tree, TREE_ORDER_SIZE);
 }

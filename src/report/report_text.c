@@ -141,23 +141,22 @@ static void write_top(FILE *out, const struct report *r)
 	}
 }
 
-static void node_label(const struct report *r, const struct tree_node *nd, char *buf, size_t n)
+/* "function  file:line" of a node, the function whole however long (C++). */
+static void put_node_label(FILE *out, const struct report *r, const struct tree_node *nd)
 {
 	const struct frame *f;
-	char fn[256];
+	char buf[64];
 	const char *file;
 
 	if (nd->parent == TREE_NONE) {
-		snprintf(buf, n, "<root>");
+		fputs("<root>", out);
 		return;
 	}
 	f = capture_frame(r->cap, nd->frame);
-	capture_frame_label(r->cap, nd->frame, fn, sizeof(fn));
+	fputs(capture_frame_label(r->cap, nd->frame, buf, sizeof(buf)), out);
 	file = capture_string(r->cap, f->file);
 	if (*file)
-		snprintf(buf, n, "%s  %s:%u", fn, file, f->line);
-	else
-		snprintf(buf, n, "%s", fn);
+		fprintf(out, "  %s:%u", file, f->line);
 }
 
 static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned depth)
@@ -165,9 +164,8 @@ static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned 
 	const struct tree_node *nd = &r->tree.nodes[id];
 	const struct tree_node *root = &r->tree.nodes[0];
 	int64_t other_bytes = 0, other_n = 0;
-	char label[600], b[32], pct[16];
+	char b[32], pct[16];
 
-	node_label(r, nd, label, sizeof(label));
 	if (r->weights_are_count)
 		snprintf(b, sizeof(b), "%" PRId64, nd->total_bytes);
 	else
@@ -176,7 +174,9 @@ static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned 
 	fprintf(out, "%7s %10s", pct, b);
 	if (!r->weights_are_count)
 		fprintf(out, " %8" PRId64, nd->total_count);
-	fprintf(out, "  %*s%s\n", (int)depth * 2, "", label);
+	fprintf(out, "  %*s", (int)depth * 2, "");
+	put_node_label(out, r, nd);
+	fputc('\n', out);
 	if (depth + 1 >= r->opt.depth)
 		return;
 	for (uint32_t c = nd->first_child; c != TREE_NONE; c = r->tree.nodes[c].next_sibling) {

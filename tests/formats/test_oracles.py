@@ -19,6 +19,7 @@ usage: test_oracles.py MEMTUI DIR [DIR...]
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -28,6 +29,24 @@ import sys
 # image is missing memtui says so in a warning, and the top list (grouped by
 # native symbols) cannot be compared.
 MISSING_IMAGES = "native frames left unnamed"
+# memtui's names of memray's top-list groups (src/analysis/top.h) -> memray's
+# (function, file) for them: its high-water-mark and leak lists call the stacks
+# without a Python frame "???", its stats lists "<unknown>", and the unnamed
+# native frames "<unknown>".
+MEMRAY_GROUPS = {"<no Python frame>": ("???", "???"),
+                 "<unnamed native code>": ("<unknown>", "<unknown>")}
+MEMRAY_STATS_GROUPS = {"<no Python frame>": ("<unknown>", "<unknown>")}
+
+
+def memray_key(t, groups):
+    """(function, file, line) of a memtui top entry in memray's words."""
+    group = groups.get(t["function"])
+    if group and t["file"] in ("", "<unknown>") and not t["line"]:
+        return group + (0,)
+    return (t["function"], t["file"], t["line"])
+
+# An unnamed frame as memtui spells it: "0x7f5263b458fe in libfoo.so", "0x1234".
+UNNAMED_FRAME = re.compile(r"^0x[0-9a-f]+( in \S+)?$")
 
 
 def find_capture(oracle_path):
@@ -138,8 +157,10 @@ class Checker:
             print("note %s: top locations not compared: %s" % (name, missing[0]))
             return
         # memray calls an unknown file "<unknown>" (frames named from the ELF
-        # symbol table have no file), and so does memtui's top list.
-        got = [(t["bytes"], (t["function"], t["file"], t["line"], t["allocations"]))
+        # symbol table have no file), and so does memtui's top list.  memray's
+        # groups have memtui's names: the group itself, its bytes and its
+        # allocations are compared as they are.
+        got = [(t["bytes"], memray_key(t, MEMRAY_GROUPS) + (t["allocations"],))
                for t in rep["top"]]
         want = [(t["bytes"], (t["function"], t["file"], t["line"], t["n_allocations"]))
                 for t in o["high_water_mark"]["top_locations"]]
@@ -155,7 +176,8 @@ class Checker:
             if tool is None:
                 continue
             rep, _ = self.run_report(capture, metric)
-            got = [(t["bytes"], (t["function"], t["file"], t["line"]) +
+            groups = MEMRAY_GROUPS if metric == "leaks" else MEMRAY_STATS_GROUPS
+            got = [(t["bytes"], memray_key(t, groups) +
                     ((t["allocations"],) if count else ()))
                    for t in rep["top"]]
             want = [(t[value], (t["function"], t["file"], t["line"]) +
@@ -183,11 +205,13 @@ class Checker:
         self.check(name, "leaks.allocations", rep["leaks"]["allocations"],
                    e["live_allocations_at_end"])
         # heaptrack has no name for some IPs (None in the oracle); memtui labels them
-        # module+0xoffset with no file: compare those as one "unnamed" key.
+        # "0xADDRESS in MODULE" with no file (capture_frame_label's one spelling of
+        # an unnamed frame), or "unnamed code in MODULE (N addresses)" when the row
+        # merges several: compare those as one "unnamed" key.
         def got_key(t):
-            if not t["file"] and not t["line"] and ("+0x" in t["function"] or
-                                                    t["function"].startswith(
-                                                        ("0x", "?", "unnamed code in "))):
+            fn = t["function"]
+            if not t["file"] and not t["line"] and (UNNAMED_FRAME.match(fn) or
+                                                    fn.startswith("unnamed code in ")):
                 return ("<unnamed>", "", 0, t["allocations"])
             return (t["function"], t["file"], t["line"], t["allocations"])
 

@@ -29,9 +29,8 @@ import re
 import subprocess
 import sys
 
-from uitest import Failure, Suite, fmt_bytes, status
+from uitest import Failure, Suite, fmt_bytes, node_start, status, title_origin
 
-MARKERS = "\u25be\u25b8v>"
 NUM = r"[+-]?[\d.]+ (?:[KMGTP]i)?B"
 ROW = re.compile(r"^ *(%s) +(%s) +(%s) +([+-]?[\d.]+%%|new|gone|-) " % (NUM, NUM, NUM))
 INFO = re.compile(r"A [^()]+\((-?\d+)\)  B [^()]+\((-?\d+)\)  delta [^()]+\(([+-]?\d+)\)"
@@ -113,13 +112,8 @@ def diff_rows(screen):
         m = ROW.match(line)
         if not m:
             break
-        rest = line[name_col:]
-        i = len(rest) - len(rest.lstrip(" "))
-        if rest[i:i + 1] in MARKERS and rest[i + 1:i + 2] == " ":
-            depth, start = i // 2, i + 2
-        else:
-            depth, start = (i - 2) // 2, i
-        function, _, where = rest[start:].partition("  ")
+        depth, start, _ = node_start(line[name_col:], title_origin(lines[title]))
+        function, _, where = line[name_col:][start:].partition("  ")
         r = Row(m.group(1), m.group(2), m.group(3), m.group(4), depth, function, where.strip())
         del stack[depth:]
         stack.append(norm(function))

@@ -23,6 +23,7 @@ the last frame.  These tests read that frame back and check:
 usage: test_replay.py MEMTUI SAMPLE_CAPTURES [SHARED_CAPTURES]
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -155,6 +156,8 @@ def check_memray_oracle(t, memtui, capture, oracle):
         stack.append((r.function, r.where.rpartition(":")[0]))
         if r.depth:
             got[tuple(stack[1:])] = r
+    # The file column shows base names (the detail pane has the path).
+    want = {tuple((f, os.path.basename(p)) for f, p in k): v for k, v in want.items()}
     name = os.path.basename(capture)
     t.check(name + ": root = oracle peak", rows[0].value, fmt_bytes(root["bytes"]))
     t.check(name + ": nodes = oracle's merged nodes", sorted(got), sorted(want))
@@ -190,11 +193,11 @@ def check_navigation(t, memtui, path):
     t.check("e on the root expands all", len(tree_rows(replay(memtui, path, "e",
                                                                size="200x600"))), full)
     t.check("c on the root collapses all", len(tree_rows(replay(memtui, path, "Ec"))), 1 + top)
-    # 20 rows: 3 header, 1 title, 15 tree rows, 1 status.
+    # 20 rows: 3 header, 1 title, 12 tree rows, 3 of the detail pane, 1 status.
     st = status(replay(memtui, path, "E<PgDn>", size="100x20"))
-    t.true("PgDn moves a page", " 16/" in st, st)
+    t.true("PgDn moves a page", " 13/" in st, st)
     st = status(replay(memtui, path, "E<PgDn><PgDn><PgUp>", size="100x20"))
-    t.true("PgUp moves back a page", " 16/" in st, st)
+    t.true("PgUp moves back a page", " 13/" in st, st)
 
 
 def check_search(t, memtui, path):
@@ -361,6 +364,184 @@ def check_captures(t, memtui, samples):
            screen[:500])
 
 
+def pane(screen, rows=3):
+    """The detail pane under a tree: its last rows lines above the status line."""
+    return [line.rstrip() for line in screen.rstrip("\n").split("\n")[-1 - rows:-1]]
+
+
+def json_nodes(node, depth=0, out=None):
+    """Pre-order (depth, node) of a report JSON tree."""
+    if out is None:
+        out = []
+    out.append((depth, node))
+    for c in node["children"]:
+        json_nodes(c, depth + 1, out)
+    return out
+
+
+def method_of(full):
+    """A C++ function's own name: what precedes its parameters and template arguments."""
+    s = re.sub(r"( const| &&| &)+$", "", full)
+    for close, open_ in ((")", "("), (">", "<")):
+        if not s.endswith(close):
+            continue
+        depth = 0
+        for i in range(len(s) - 1, -1, -1):
+            depth += {close: 1, open_: -1}.get(s[i], 0)
+            if depth == 0:
+                s = s[:i]
+                break
+    return re.search(r"(operator\W+|[\w~]+)$", s).group(0)
+
+
+def check_cpp_names(t, memtui, samples):
+    """Item 10 on the libstdc++ names of the deep_O0 sample: short forms by
+    default (no template arguments, return types or ABI tags), v for the full
+    names (as `memtui report` prints them), and a cut that keeps the method."""
+    path = os.path.join(samples, "heaptrack", "heaptrack.deep_O0.zst")
+    rep = report(memtui, path)
+    nodes = json_nodes(rep["tree"]["root"])
+    full = [n["function"] for _, n in nodes]
+    rows = tree_rows(replay(memtui, path, "E", size="260x80"))
+    shown = [r.function for r in rows]
+    t.check("deep_O0: rows", len(rows), len(nodes))
+    for want_full, want_short in (
+            ("std::vector<int, std::allocator<int> >::push_back(int const&)",
+             "std::vector<>::push_back(int const&)"),
+            ("void std::vector<int, std::allocator<int> >::_M_realloc_insert<int const&>("
+             "__gnu_cxx::__normal_iterator<int*, std::vector<int, std::allocator<int> > >, "
+             "int const&)",
+             "std::vector<>::_M_realloc_insert<>(__gnu_cxx::__normal_iterator<>, int const&)"),
+            ("word_index[abi:cxx11](int)", "word_index(int)"),
+            ("Registry<Widget>::add(int)", "Registry<>::add(int)")):
+        t.true("deep_O0: the report has " + want_full, want_full in full)
+        t.true("deep_O0: the screen shows " + want_short, want_short in shown, str(shown))
+        t.true("deep_O0: not " + want_full, want_full not in shown)
+    # The reports keep the names whole (they were cut at 255 bytes).
+    longest = max(full, key=len)
+    t.true("deep_O0: the report's longest name is whole", len(longest) > 300 and
+           longest.endswith(")"), longest)
+    text = subprocess.run([memtui, "report", "--no-progress", "--depth", "100", path],
+                          capture_output=True, timeout=60).stdout.decode()
+    t.true("deep_O0: the text report has it whole", longest in text)
+    t.true("deep_O0: no template arguments on screen",
+           not [f for f in shown[1:] if re.search(r"<[^>]", f)],
+           str([f for f in shown if re.search(r"<[^>]", f)]))
+    # v: the names as the report prints them (cut at the end where too long).
+    rows = tree_rows(replay(memtui, path, "vE", size="260x80"))
+    for r, want in zip(rows, full):
+        t.true("deep_O0 v: full name " + want[:60], r.function == want or (
+            r.function.endswith("\u2026") and want.startswith(r.function[:-1])),
+            "%r vs %r" % (r.function, want))
+    st = status(replay(memtui, path, "v"))
+    t.true("deep_O0 v: says full names", "full names" in st, st)
+    # 80 columns: a name cut keeps its end (the method and its parameters).
+    narrow = tree_rows(replay(memtui, path, "E", size="80x80"))
+    cut = [(r, f) for r, f in zip(narrow, full) if r.function.startswith("\u2026")]
+    t.true("deep_O0 80 columns: long names are cut at their start", len(cut) >= 5, str(narrow))
+    for r, f in cut:
+        t.true("deep_O0 80 columns: %r keeps %s" % (r.function, method_of(f)),
+               method_of(f) in r.function and not r.function.endswith("\u2026"))
+    narrow = tree_rows(replay(memtui, path, "vE", size="80x80"))
+    t.true("deep_O0 80 columns v: full names are cut at their end",
+           [r for r in narrow if r.function.endswith("\u2026")] and
+           not [r for r in narrow if r.function.startswith("\u2026")], str(narrow))
+
+
+def check_detail_pane(t, memtui, samples):
+    """Item 11: the pane under the tree names the cursor's node in full, with
+    the report's figures; the file column is the base name on every row."""
+    path = os.path.join(samples, "heaptrack", "heaptrack.stages.zst")
+    rep = report(memtui, path)
+    nodes = json_nodes(rep["tree"]["root"])
+    root = nodes[0][1]
+    depth, cal = next((d, n) for d, n in nodes if n["function"] == "calibrate")
+    name, where, figures = pane(replay(memtui, path, "/calibrate<Enter>", size="100x24"))
+    t.check("pane: name", name, "calibrate")
+    t.check("pane: path:line", where.split("  ")[0], "%s:%d" % (cal["file"], cal["line"]))
+    t.true("pane: module path", "[%s]" % cal["module"] in where, where)
+    want = "total %s (%d B), %d live, %s" % (fmt_bytes(cal["value"]), cal["value"],
+                                               cal["count"], fmt_percent(cal["value"],
+                                                                         root["value"]))
+    t.true("pane: total as the report", want in figures, "%r lacks %r" % (figures, want))
+    t.true("pane: self and depth", figures.startswith("self %s, " % fmt_bytes(cal["self"]))
+           and figures.endswith("depth %d" % depth), figures)
+    # A leaf with self bytes; the pane follows the cursor.
+    depth, bt = next((d, n) for d, n in nodes if n["function"] == "build_table")
+    figures = pane(replay(memtui, path, "/build_table<Enter>", size="100x24"))[2]
+    t.true("pane: self of a leaf", figures.startswith("self %s (%d B), " % (
+        fmt_bytes(bt["self"]), bt["self"])), figures)
+    # A long C++ name: the pane has it whole, wrapped over its first rows.
+    deep = os.path.join(samples, "heaptrack", "heaptrack.deep_O0.zst")
+    full = [n["function"] for _, n in json_nodes(report(memtui, deep)["tree"]["root"])]
+    lines = pane(replay(memtui, deep, "/_M_realloc_insert<Enter>", size="90x40"), 5)
+    whole = "".join(lines[:3])
+    t.true("pane: the full C++ name, wrapped", len(lines[0]) == 90 and whole in full or
+           any(f.startswith(whole) for f in full), repr(lines))
+    # One spelling per column: base names on every row, however wide.
+    for p in (path, os.path.join(samples, "memray", "stages.bin")):
+        rows = tree_rows(replay(memtui, p, "E", size="260x200"))
+        t.true(os.path.basename(p) + ": file column is base names",
+               rows and not [r for r in rows if "/" in r.where], str([r.where for r in rows]))
+
+
+def check_depth(t, memtui, samples):
+    """Item 12: deeper than the indent cap, rows show their depth; < and >
+    scroll the levels sideways; the depths read back equal the report's."""
+    path = os.path.join(samples, "heaptrack", "heaptrack.deep_O0.zst")
+    want = [d for d, _ in json_nodes(report(memtui, path)["tree"]["root"])]
+    screen = replay(memtui, path, "E", size="80x80")
+    rows = tree_rows(screen)
+    t.check("depth at 80 columns: every row's depth", [r.depth for r in rows], want)
+    t.true("depth at 80 columns: numbers past the cap", re.search(r" 1[0-5] [\u25be\u25b8 ] ",
+                                                                   screen), screen)
+    for keys in ("EG>", "EG>>", "EG>><lt>"):
+        screen = replay(memtui, path, keys, size="80x80")
+        title = next(line for line in screen.split("\n") if "share" in line)
+        rows = tree_rows(screen)
+        t.true(keys + ": title names the first level", "(from depth" in title, title)
+        t.check(keys + ": every row's depth", [r.depth for r in rows], want)
+    screen = replay(memtui, path, "EG><lt><lt><lt>", size="80x80")
+    t.true("<: back to the root's level", "(from depth" not in screen, screen[:400])
+    st = status(replay(memtui, path, "EG>"))
+    t.true(">: the cursor stays", " %d/%d " % (len(want), len(want)) in st, st)
+
+
+def check_unnamed_frames(t, memtui, samples):
+    """Item 18: an unnamed frame reads "0xADDRESS in MODULE" on screen and in
+    every report, whichever tool wrote the capture; memray's two top-list groups
+    are named in the same words."""
+    native = os.path.join(samples, "memray", "native_fixture.bin")
+    rows = tree_rows(replay(memtui, native, "E", size="230x400"))
+    unnamed = [r.function for r in rows if r.function.startswith("0x")]
+    t.true("memray: unnamed frames as 0x... in module",
+           unnamed and all(re.match(r"^0x[0-9a-f]+ in [\w.+-]+$", f) for f in unnamed),
+           str(unnamed[:5]))
+    t.true("memray: no module+offset", not [r for r in rows if "+0x" in r.function])
+    stages = os.path.join(samples, "heaptrack", "heaptrack.stages.zst")
+    rows = tree_rows(replay(memtui, stages, "", size="200x30"))
+    ld = [r for r in rows if r.function.startswith("0x")]
+    t.true("heaptrack: 0x... in module, no [module] after it", ld and
+           re.match(r"^0x[0-9a-f]+ in ld-linux-x86-64\.so\.2$", ld[0].function) and
+           "[" not in ld[0].where, str(ld))
+    for path, args in ((native, []), (native, ["--format", "collapsed"]),
+                       (os.path.join(samples, "memray", "threads.bin"), [])):
+        out = subprocess.run([memtui, "report", "--no-progress", "--top", "20"] + args + [path],
+                             capture_output=True, timeout=60).stdout.decode()
+        # "<unknown>" stays as a file, memray's word for a frame without one.
+        t.true("%s %s: no other spelling" % (os.path.basename(path), " ".join(args)),
+               "+0x" not in out and "???" not in out and
+               not re.search(r"(^|[ ;])<unknown>(  <unknown>|;|$| \d)", out, re.M),
+               [ln for ln in out.split("\n") if "+0x" in ln or "?" in ln or "<unk" in ln][:3])
+    out = subprocess.run([memtui, "report", "--no-progress", "--top", "10", native],
+                         capture_output=True, timeout=60).stdout.decode()
+    t.true("memray: the unnamed native group", "  <unnamed native code>\n" in out, out)
+    out = subprocess.run([memtui, "report", "--no-progress", "--top", "10",
+                          os.path.join(samples, "memray", "threads.bin")],
+                         capture_output=True, timeout=60).stdout.decode()
+    t.true("memray: the group without a Python frame", "  <no Python frame>\n" in out, out)
+
+
 SMOKE_KEYS = ("jjlEmmmmmi/a<Enter>nN23<Enter>q2jj<Enter><BS>1sssGC?q<resize 40x10>3<Enter>"
               "<resize 100x30>hhh<Enter>eEcC")
 
@@ -438,6 +619,10 @@ def main():
         check_invert(t, memtui, memray)
         check_screens(t, memtui, memray)
         check_captures(t, memtui, samples)
+        check_cpp_names(t, memtui, samples)
+        check_detail_pane(t, memtui, samples)
+        check_depth(t, memtui, samples)
+        check_unnamed_frames(t, memtui, samples)
         check_errors(t, memtui, memray)
         check_every_capture(t, memtui, samples)
     except Failure as ex:

@@ -104,22 +104,42 @@ class Row:
                                          self.function)
 
 
+DEPTH = re.compile(r"^ *(\d+) (.) ")
+
+
+def node_start(rest, origin=0):
+    """(depth, start of the function, is_open) of the node part of a row.  A row
+    drawn at the indent cap, or above the origin the title names ("function
+    (from depth N)"), shows its depth as a number before its marker
+    (ui/tree_row.h); others are indented two columns a level from the origin."""
+    m = DEPTH.match(rest)
+    if m and m.group(2) in MARKERS + " ":
+        return int(m.group(1)), m.end(), m.group(2) in "\u25bev"
+    base = 4 if origin else 0
+    i = len(rest) - len(rest.lstrip(" "))
+    if rest[i:i + 1] in MARKERS and rest[i + 1:i + 2] == " ":
+        return origin + (i - base) // 2, i + 2, rest[i] in "\u25bev"
+    return origin + (i - 2 - base) // 2, i, False
+
+
+def title_origin(title):
+    m = re.search(r"function \(from depth (\d+)\)", title)
+    return int(m.group(1)) if m else 0
+
+
 def tree_rows(screen):
     """The rows of a tree screen: value, share, count, depth, function, where."""
     lines = screen.split("\n")
     title = next(i for i, l in enumerate(lines) if "share" in l and "function" in l)
     name_col = lines[title].index("function")
+    origin = title_origin(lines[title])
     rows = []
     for line in lines[title + 1:]:
         m = ROW.match(line)
         if not m:
             break
         rest = line[name_col:]
-        i = len(rest) - len(rest.lstrip(" "))
-        if rest[i:i + 1] in MARKERS and rest[i + 1:i + 2] == " ":
-            depth, start, is_open = i // 2, i + 2, rest[i] in "\u25bev"
-        else:
-            depth, start, is_open = (i - 2) // 2, i, False
+        depth, start, is_open = node_start(rest, origin)
         text = rest[start:]
         function, _, where = text.partition("  ")
         rows.append(Row(m.group(1), m.group(2), int(m.group(3)), depth, function,

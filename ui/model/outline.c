@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "names.h"
 #include "xalloc.h"
 
 static void put_open(struct outline *o, uint64_t key)
@@ -360,19 +361,39 @@ const char *outline_find(const char *s, const char *pattern)
 	return NULL;
 }
 
-/* Marks the matching nodes; a frame's label is tested once however many nodes share it. */
+bool outline_shortens(const struct capture *cap, uint32_t frame)
+{
+	const struct frame *f = capture_frame(cap, frame);
+
+	return (f->kind == FRAME_NATIVE || f->kind == FRAME_INLINED) &&
+	       *capture_string(cap, f->function);
+}
+
+const char *outline_search_text(const struct capture *cap, uint32_t frame, char *buf,
+				size_t size)
+{
+	const char *label = capture_frame_label(cap, frame, buf, size);
+
+	if (!outline_shortens(cap, frame))
+		return label;
+	return names_shorten(label, NAMES_BRIEF, buf, size);
+}
+
+/* Marks the matching nodes; a frame's name is tested once however many nodes share it. */
 static void compute_matches(struct outline *o)
 {
 	const struct capture *cap = o->t->cap;
 	uint32_t n_frames = capture_frame_count(cap);
 	uint8_t *frame_match = xcalloc(n_frames ? n_frames : 1, 1);
-	char label[512];
+	char name[OUTLINE_MAX_NAME];
 
 	for (uint32_t f = 1; f < n_frames; f++) {
 		const char *file = capture_string(cap, capture_frame(cap, f)->file);
+		const char *slash = strrchr(file, '/');
 
-		capture_frame_label(cap, f, label, sizeof(label));
-		frame_match[f] = outline_find(label, o->pattern) || outline_find(file, o->pattern);
+		frame_match[f] = outline_find(outline_search_text(cap, f, name, sizeof(name)),
+					      o->pattern) ||
+				 outline_find(slash ? slash + 1 : file, o->pattern);
 	}
 	free(o->match);
 	o->match = xcalloc(o->t->n, 1);

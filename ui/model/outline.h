@@ -28,6 +28,7 @@
 #include "tree.h"
 
 #define OUTLINE_MAX_PATTERN 128
+#define OUTLINE_MAX_NAME 4096	/* a whole demangled name (clang's longest are 2.5 KB) */
 
 struct outline {
 	const struct tree *t;	/* borrowed; NULL until attached */
@@ -85,10 +86,11 @@ const uint64_t *outline_path(const struct outline *o, size_t *len);
 void outline_set_path(struct outline *o, const uint64_t *keys, size_t len);
 
 /*
- * Searches the function names and file names of every node for pattern (a
- * substring; case-insensitive unless pattern has an upper-case letter),
- * expands the ancestors of every match and moves the cursor to the first
- * match at or after it.  "" clears the search.  Returns the number of
+ * Searches every node's function name (outline_search_text: without return
+ * type, template arguments or parameter types) and file base name for
+ * pattern (a substring; case-insensitive unless pattern has an upper-case
+ * letter), expands the ancestors of every match and moves the cursor to the
+ * first match at or after it.  "" clears the search.  Returns the number of
  * matching nodes.
  */
 size_t outline_search(struct outline *o, const char *pattern);
@@ -96,6 +98,17 @@ size_t outline_search(struct outline *o, const char *pattern);
 bool outline_next_match(struct outline *o, int dir);
 /* Where pattern occurs in s by the search's rule (smart case), or NULL. */
 const char *outline_find(const char *s, const char *pattern);
+/* Whether frame's name has short forms on screen (names.h): a named native frame. */
+bool outline_shortens(const struct capture *cap, uint32_t frame);
+/*
+ * The function name the search matches for frame: the brief form (names.h)
+ * of a named native frame, "clang::Sema::ActOnTag(...)", written into buf, so
+ * that a pattern finds functions by their names and never by their parameter
+ * types; the label (capture_frame_label) of any other.  Returns the name (buf,
+ * or the capture's string).
+ */
+const char *outline_search_text(const struct capture *cap, uint32_t frame, char *buf,
+				size_t size);
 static inline bool outline_matches(const struct outline *o, uint32_t node)
 {
 	return o->match && o->match[node];

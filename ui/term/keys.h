@@ -77,6 +77,9 @@ enum action {
 	A_TOGGLE,		/* the view's own switch (changed-only, alive/allocated, merge) */
 	A_FLAME,		/* diff and stage trees: tree / flame graph */
 	A_RSS,			/* timeline: hide or show RSS (rescaling to the heap) */
+	A_NAMES,		/* full C++ names / short names, in every view */
+	A_SHIFT_LEFT,		/* trees: show shallower levels (origin back) */
+	A_SHIFT_RIGHT,		/* trees: show deeper levels (origin forward) */
 };
 
 struct key_binding {
