@@ -25,6 +25,7 @@
 
 #include "app.h"
 #include "fmt.h"
+#include "timeline.h"
 
 #define HEADER_SHORT_ROWS 16	/* below this: figures and warnings only */
 #define HEADER_ROOMY_ROWS 24	/* from this: two lines for the figures and each warning */
@@ -298,11 +299,12 @@ static int figures(const struct explore *ex, struct field *f)
 	memset(f, 0, 6 * sizeof(*f));
 	fmt_bytes(t->peak_bytes, b, sizeof(b));
 	snprintf(f[n].brief, sizeof(f[n].brief), "peak %s", b);
-	if (t->peak_ev_idx == UINT64_MAX)
+	/* The moment rule (timeline.h): an aggregated capture's peak has no time. */
+	if (t->peak_ev_idx == UINT64_MAX || timeline_moment_ms(cap, t->peak_ev_idx) < 0)
 		snprintf(f[n].full, sizeof(f[n].full), "peak %s", b);
 	else
 		snprintf(f[n].full, sizeof(f[n].full), "peak %s at %" PRId64 " ms", b,
-			 capture_time_at(cap, t->peak_ev_idx));
+			 timeline_moment_ms(cap, t->peak_ev_idx));
 	f[n++].brief_at = STEP_PEAK_BRIEF;
 
 	if (capture_meta(cap)->has_totals) {

@@ -55,6 +55,7 @@
 #include "outline.h"
 #include "outline_keys.h"
 #include "stages.h"
+#include "timeline.h"
 #include "view_tree.h"
 #include "xalloc.h"
 
@@ -496,19 +497,24 @@ static void draw_fields(struct screen *s, int x, int y, int w, const char *const
 	screen_text(s, x, y, w, line, ROLE_TITLE);
 }
 
+static const char *plural(int64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static void draw_info(const struct view_stages *v, const struct app *app, struct screen *s,
 		      int x, int y, int w)
 {
 	const struct stage_row *r = &v->st.rows[v->order[v->cur]];
-	char f[8][256], name[TITLE_NAME_W * 4], top[1024], short_top[TITLE_NAME_W * 4];
+	char f[8][256], name[TITLE_NAME_W * 4], top[1024], short_top[TITLE_NAME_W * 4], dur[32];
 
 	stages_short_name(r->name, TITLE_NAME_W, ellipsis(s), name, sizeof(name));
-	snprintf(f[0], sizeof(f[0]), "%s: calls %u", name, r->calls);
+	snprintf(f[0], sizeof(f[0]), "%s: %u call%s", name, r->calls, plural(r->calls));
 	if (v->st.live_only) {
-		snprintf(f[1], sizeof(f[1]), "leaked %" PRId64 " B in %" PRId64, r->leaked_bytes,
-			 r->leaked_count);
-		snprintf(f[2], sizeof(f[2]), "at peak %" PRId64 " B in %" PRId64, r->at_peak_bytes,
-			 r->at_peak_count);
+		snprintf(f[1], sizeof(f[1]), "leaked %" PRId64 " B in %" PRId64 " allocation%s",
+			 r->leaked_bytes, r->leaked_count, plural(r->leaked_count));
+		snprintf(f[2], sizeof(f[2]), "at peak %" PRId64 " B in %" PRId64 " allocation%s",
+			 r->at_peak_bytes, r->at_peak_count, plural(r->at_peak_count));
 		draw_fields(s, x, y, w, (const char *const[]){ f[0], f[1], f[2] }, 3);
 		draw_fields(s, x, y + 1, w,
 			    (const char *const[]){ "aggregated capture (memray --aggregate): no "
@@ -520,23 +526,21 @@ static void draw_info(const struct view_stages *v, const struct app *app, struct
 		snprintf(f[1], sizeof(f[1]), "start %" PRId64 " ms", r->start_ms);
 	else
 		snprintf(f[1], sizeof(f[1]), "start -");
-	if (r->duration_ms >= 0)
-		snprintf(f[2], sizeof(f[2]), "duration %" PRId64 " ms", r->duration_ms);
-	else
-		snprintf(f[2], sizeof(f[2]), "duration -");
-	snprintf(f[3], sizeof(f[3]), "allocated %" PRId64 " B in %" PRId64, r->alloc_bytes,
-		 r->alloc_count);
-	snprintf(f[4], sizeof(f[4]), "freed %" PRId64 " B in %" PRId64, r->freed_bytes,
-		 r->freed_count);
+	snprintf(f[2], sizeof(f[2]), "duration %s",
+		 timeline_fmt_duration(v->cap, r->duration_ms, dur, sizeof(dur)));
+	snprintf(f[3], sizeof(f[3]), "allocated %" PRId64 " B in %" PRId64 " allocation%s",
+		 r->alloc_bytes, r->alloc_count, plural(r->alloc_count));
+	snprintf(f[4], sizeof(f[4]), "freed %" PRId64 " B in %" PRId64 " free%s", r->freed_bytes,
+		 r->freed_count, plural(r->freed_count));
 	draw_fields(s, x, y, w, (const char *const[]){ f[0], f[1], f[2], f[3], f[4] }, 5);
 	snprintf(f[0], sizeof(f[0]), "net %" PRId64 " B", r->net_bytes);
 	snprintf(f[1], sizeof(f[1]), "cumulative %" PRId64 " B", r->cumulative_bytes);
 	snprintf(f[2], sizeof(f[2]), "peak %" PRId64 " B", r->peak_bytes);
-	snprintf(f[3], sizeof(f[3]), "leaked %" PRId64 " B in %" PRId64, r->leaked_bytes,
-		 r->leaked_count);
-	snprintf(f[4], sizeof(f[4]), "at peak %" PRId64 " B in %" PRId64, r->at_peak_bytes,
-		 r->at_peak_count);
-	snprintf(f[5], sizeof(f[5]), "temporary %" PRId64, r->temporary_count);
+	snprintf(f[3], sizeof(f[3]), "leaked %" PRId64 " B in %" PRId64 " allocation%s",
+		 r->leaked_bytes, r->leaked_count, plural(r->leaked_count));
+	snprintf(f[4], sizeof(f[4]), "at peak %" PRId64 " B in %" PRId64 " allocation%s",
+		 r->at_peak_bytes, r->at_peak_count, plural(r->at_peak_count));
+	snprintf(f[5], sizeof(f[5]), "%" PRId64 " temporary", r->temporary_count);
 	if (r->top_frame)
 		snprintf(f[6], sizeof(f[6]), "top %s %" PRId64 " B",
 			 stages_short_name(capture_frame_label(v->cap, r->top_frame, top,

@@ -360,7 +360,8 @@ static void draw_time_labels(const struct view_timeline *v, struct screen *s, in
 	lw = screen_text_width(s, last);
 	screen_text(s, x0, y, n, first, ROLE_DIM);
 	left = fw;
-	right = n - lw;
+	/* A label ending in a bare number ("event 40") keeps off the last column. */
+	right = n - lw - (lw && last[strlen(last) - 1] >= '0' && last[strlen(last) - 1] <= '9');
 	if (right < left + LABEL_GAP)
 		return;
 	screen_text(s, x0 + right, y, lw, last, ROLE_DIM);
@@ -638,13 +639,17 @@ static enum view_result mark_or_diff(struct view_timeline *v, struct app *app, e
 	return ACT_PUSH;
 }
 
+#define NO_SEARCH "no search here (the timeline has no names): typing ignored until Enter or Esc"
+
 /* After /: everything but quitting is swallowed; Enter, Esc or Backspace end it. */
-static enum view_result typing_key(struct view_timeline *v, enum action a)
+static enum view_result typing_key(struct view_timeline *v, struct app *app, enum action a)
 {
 	if (a == A_QUIT)
 		return ACT_IGNORED;
 	if (a == A_ENTER || a == A_ESC || a == A_BACK)
 		v->typing = false;
+	else
+		app_message(app, NO_SEARCH);
 	return ACT_NONE;
 }
 
@@ -657,7 +662,7 @@ static enum view_result timeline_key(struct view *base, struct app *app, enum ac
 	if (!v->have)
 		return ACT_IGNORED;
 	if (v->typing)
-		return typing_key(v, a);
+		return typing_key(v, app, a);
 	switch (a) {
 	case A_OUT:
 	case A_IN:
@@ -698,6 +703,7 @@ static enum view_result timeline_key(struct view *base, struct app *app, enum ac
 		return ACT_NONE;
 	case A_SEARCH:
 		v->typing = true;
+		app_message(app, NO_SEARCH);
 		return ACT_NONE;
 	case A_BACK:
 	case A_CLOSE:
@@ -723,10 +729,7 @@ static void timeline_status(const struct view *base, const struct app *app, char
 	const struct view_timeline *v = (const struct view_timeline *)base;
 
 	(void)app;
-	if (v->typing)
-		snprintf(buf, size, "[timeline] no search here (it has no names): typing ignored "
-				    "until Enter or Esc");
-	else if (v->have && no_stream(v))
+	if (v->have && no_stream(v))
 		snprintf(buf, size, "[timeline] no time axis  j/k: peak or end  Enter: tree"
 				    "  Space/d: diff");
 	else

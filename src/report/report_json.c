@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "timeline.h"
 
 static void json_kv_str(FILE *out, const char *key, const char *val, bool comma)
 {
@@ -65,9 +66,11 @@ static void write_numbers(FILE *out, const struct report *r)
 	fprintf(out, "\"peak\":{\"bytes\":%" PRId64 ",", t->peak_bytes);
 	if (t->peak_ev_idx == UINT64_MAX)
 		fputs("\"event_index\":null,\"time_ms\":null},", out);
+	else if (timeline_moment_ms(cap, t->peak_ev_idx) < 0)
+		fprintf(out, "\"event_index\":%" PRIu64 ",\"time_ms\":null},", t->peak_ev_idx);
 	else
 		fprintf(out, "\"event_index\":%" PRIu64 ",\"time_ms\":%" PRId64 "},",
-			t->peak_ev_idx, capture_time_at(cap, t->peak_ev_idx));
+			t->peak_ev_idx, timeline_moment_ms(cap, t->peak_ev_idx));
 	fprintf(out, "\"leaks\":{\"bytes\":%" PRId64 ",\"allocations\":%" PRId64
 		     ",\"suppressed_bytes\":%" PRId64 ",\"suppressed_allocations\":%" PRId64 "},",
 		r->leaks.total_bytes, r->leaks.total_count + r->suppressed.total_count,

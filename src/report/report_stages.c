@@ -13,8 +13,10 @@
 
 #include <inttypes.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "fmt.h"
+#include "timeline.h"
 
 #define NAME_MIN_W 16
 #define NAME_MAX_W 40
@@ -184,10 +186,10 @@ static void write_text(FILE *out, const struct capture *cap, const char *path, c
 			snprintf(start, sizeof(start), "%" PRId64 "ms", r->start_ms);
 		else
 			snprintf(start, sizeof(start), "-");
-		if (r->duration_ms >= 0)
-			snprintf(dur, sizeof(dur), "%" PRId64 "ms", r->duration_ms);
-		else
-			snprintf(dur, sizeof(dur), "-");
+		/* Durations between two stamps, by the time rule ("<10ms", not "0ms"). */
+		timeline_fmt_duration(cap, r->duration_ms, dur, sizeof(dur));
+		if (strstr(dur, " ms"))
+			memmove(strstr(dur, " ms"), "ms", 3);
 		if (r->alloc_count != STAGES_UNKNOWN)
 			snprintf(count, sizeof(count), "%" PRId64, r->alloc_count);
 		else

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "timeline.h"
 
 #define TREE_MIN_PERMILLE 5	/* show children worth at least 0.5% of the root */
 
@@ -89,9 +90,12 @@ static void write_header(FILE *out, const struct report *r)
 	else
 		fprintf(out, "allocated   unknown (the file holds aggregated figures only)\n");
 	write_temporary(out, r);
-	fprintf(out, "peak        %s (%" PRId64 " bytes) at %" PRId64 " ms\n",
-		fmt_bytes(t->peak_bytes, b1, sizeof(b1)), t->peak_bytes,
-		capture_time_at(cap, t->peak_ev_idx));
+	fprintf(out, "peak        %s (%" PRId64 " bytes)", fmt_bytes(t->peak_bytes, b1, sizeof(b1)),
+		t->peak_bytes);
+	if (timeline_moment_ms(cap, t->peak_ev_idx) >= 0)
+		fprintf(out, " at %" PRId64 " ms\n", timeline_moment_ms(cap, t->peak_ev_idx));
+	else
+		fputs(", time unknown\n", out);
 	write_rss(out, cap);
 	fprintf(out, "leaked      %s (%" PRId64 " bytes) in %" PRId64 " %s\n",
 		fmt_bytes(r->leaks.total_bytes, b1, sizeof(b1)), r->leaks.total_bytes, leaked_n,

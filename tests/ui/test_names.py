@@ -62,12 +62,13 @@ def check_short_names(t, memtui, path):
 
 
 def check_pane(t, memtui, path, rep):
-    """The pane of the driver's node: the full name and the report's figures."""
+    """The pane of the driver's node: the full name and the report's figures (Ctrl-L: after
+    the search's one-frame message, which takes a row of its own above the status line)."""
     node, depth = rep["tree"]["root"], 0
     while node["function"] != DRIVER:
         node = max(node["children"], key=lambda c: c["value"])
         depth += 1
-    screen = replay(memtui, path, "/ExecuteCompilation<Enter>", size="80x24")
+    screen = replay(memtui, path, "/ExecuteCompilation<Enter><Ctrl-L>", size="80x24")
     lines = pane(screen, 3)
     t.true("pane at 80x24: the name's start, cut at its end",
            lines[0].endswith(ELLIPSIS) and DRIVER.startswith(lines[0][:-1]) and
@@ -77,7 +78,7 @@ def check_pane(t, memtui, path, rep):
                                            node["count"])
     t.true("pane at 80x24: the report's total", want in lines[2], "%r lacks %r" % (lines[2], want))
     t.true("pane: depth", lines[2].endswith("depth %d" % depth), lines[2])
-    lines = pane(replay(memtui, path, "/ExecuteCompilation<Enter>", size="60x60"), 5)
+    lines = pane(replay(memtui, path, "/ExecuteCompilation<Enter><Ctrl-L>", size="60x60"), 5)
     t.check("pane at 60x60: the whole name, wrapped", "".join(lines[:3]).startswith(DRIVER[:150]),
             True)
 

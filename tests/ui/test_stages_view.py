@@ -62,6 +62,7 @@ import tempfile
 from uitest import Failure, Suite, bottom, fmt_bytes, replay, status, tree_rows
 
 SIZE = "120x30"
+INFO_SIZE = "160x30"  # wide enough for every field of the info lines
 COLS = ["calls", "start", "duration", "allocated", "count", "freed", "net", "cumulative", "peak"]
 ORDERS = ["time", "allocated", "count", "freed", "net", "cumulative", "peak", "duration", "name"]
 ORDER_KEY = {"allocated": "allocated_bytes", "count": "allocations", "freed": "freed_bytes",
@@ -130,14 +131,20 @@ def keeps_end(cell, name):
     return cell[:1] in ("\u2026", "~") and len(cell) >= 9 and name.endswith(cell[1:])
 
 
-INFO1 = re.compile(r"^(.*): calls (\d+)  start (-|\d+ ms)  duration (-|\d+ ms)  allocated (-?\d+) B"
-                   r" in (\d+)  freed (-?\d+) B in (\d+)")
-INFO2 = re.compile(r"^net (-?\d+) B  cumulative (-?\d+) B  peak (-?\d+) B  leaked (-?\d+) B in (\d+)")
+def stage_title(screen):
+    """The stage table's title row, wherever the header above it ends."""
+    return next((l for l in screen.split("\n") if l.startswith("stages ")), "")
+
+
+INFO1 = re.compile(r"^(.*): (\d+) calls?  start (-|\d+ ms)  duration (-|<?\d+ ms)  allocated (-?\d+) B"
+                   r" in (\d+) allocations?  freed (-?\d+) B in (\d+) frees?")
+INFO2 = re.compile(r"^net (-?\d+) B  cumulative (-?\d+) B  peak (-?\d+) B  leaked (-?\d+) B in (\d+)"
+                   r" allocations?")
 
 
 def check_info(t, memtui, path, want):
     for k, j in enumerate(want):
-        screen = replay(memtui, path, "4" + "j" * k, size=SIZE)
+        screen = replay(memtui, path, "4" + "j" * k, size=INFO_SIZE)
         lines = screen.rstrip("\n").split("\n")
         m1, m2 = INFO1.match(lines[-3]), INFO2.match(lines[-2])
         if not t.true("info lines of " + j["name"], m1 and m2, "%r %r" % (lines[-3], lines[-2])):
@@ -343,20 +350,20 @@ def check_metric_columns(t, memtui, path, want):
     """m: leaks shows the leaked column and says so; temporary its count where the capture has it."""
     screen = replay(memtui, path, "4m", size=SIZE)
     t.true("m leaks: the title names the column", "m: leaks = leaked (live at the end)" in screen,
-           screen.split("\n")[3])
+           stage_title(screen))
     t.check("m leaks: the leaked column", metric_table(screen, "leaked"),
             [fmt_bytes(j["leaked_bytes"]) for j in want])
     if "heaptrack" not in path:
         return
     screen = replay(memtui, path, "4mmmm", size=SIZE)
     t.true("m temporary: the title names the column", "m: temporary = temporary" in screen,
-           screen.split("\n")[3])
+           stage_title(screen))
     t.check("m temporary: the temporary column", metric_table(screen, "temporary"),
             [str(j["temporary"]) for j in want])
     t.true("m temporary: the report has some", sum(j["temporary"] for j in want) > 0, "")
     lines = screen.rstrip("\n").split("\n")
     t.true("m temporary: the info line has it",
-           ("temporary %d" % want[0]["temporary"]) in lines[-2], lines[-2])
+           ("%d temporary" % want[0]["temporary"]) in lines[-2], lines[-2])
 
 
 def one_row(t, memtui, samples):
@@ -364,7 +371,7 @@ def one_row(t, memtui, samples):
     want = stages_json(memtui, path, "under:main")
     t.check("threads: one stage under main", len(want), 2)
     screen = replay(memtui, path, "4", size=SIZE)
-    t.true("1 row, not 1 rows", "1 row + outside" in screen, screen.split("\n")[3])
+    t.true("1 row, not 1 rows", "1 row + outside" in screen, stage_title(screen))
 
 
 def heaptrack_text(path, children, calls):
@@ -397,14 +404,14 @@ def default_split(t, memtui):
         kids = ["step%d" % k for k in range(60)]
         heaptrack_text(many, kids, kids)
         screen = replay(memtui, many, "4", size=SIZE)
-        title = screen.split("\n")[3]
+        title = stage_title(screen)
         t.true("60 calls under main: 10 slices, and why",
                title.startswith("stages 10 slices (under main gives 60 rows, 60 merged)"), title)
         t.true("60 calls: status says slices", "10 slices" in status(screen), status(screen))
         alt = os.path.join(d, "alt.txt")
         heaptrack_text(alt, ["read", "write"], ["read", "write"] * 30)
         screen = replay(memtui, alt, "4", size=SIZE)
-        title = screen.split("\n")[3]
+        title = stage_title(screen)
         t.true("60 calls of 2 functions: merged, and why",
                title.startswith("stages under main (one row per call would be 60 rows)"), title)
         t.check("merged rows", [r["name"] for r in table(screen)],
@@ -428,7 +435,7 @@ def slow_replay(memtui, path, keys, size, env=None):
 def cpp(t, memtui, cap):
     want = stages_json(memtui, cap, "under:main", timeout=600)
     screen = slow_replay(memtui, cap, "4", "140x30")  # wide enough for the calls column
-    st, title = status(screen), screen.split("\n")[3]
+    st, title = status(screen), stage_title(screen)
     t.true("clang: under main by default", "under main" in st and
            title.startswith("stages under main, "), title)
     m = re.search(r"(\d+) rows? \+ outside", title)
@@ -452,11 +459,12 @@ def cpp(t, memtui, cap):
     t.true("clang 80x24 ASCII: fits", all(len(l) <= 80 for l in screen.split("\n")) and
            all(ord(ch) < 128 for ch in screen), "")
     t.true("clang 80x24: the title keeps the metric",
-           "; m: peak = peak" in screen.split("\n")[3], screen.split("\n")[3])
+           "; m: peak = peak" in stage_title(screen), stage_title(screen))
 
 
 AGG_ORDERS = ["call order"] + ORDERS[1:] + ["leaked", "at peak"]
-AGG_INFO = re.compile(r"^(.*): calls (\d+)  leaked (\d+) B in (\d+)  at peak (\d+) B in (\d+)$")
+AGG_INFO = re.compile(r"^(.*): (\d+) calls?  leaked (\d+) B in (\d+) allocations?  at peak (\d+) B"
+                      r" in (\d+) allocations?$")
 
 
 def agg_table(screen):
@@ -526,7 +534,7 @@ def aggregated(t, memtui, path):
     st = status(replay(memtui, path, "4t", size=SIZE))
     t.true("aggregated: t: one row per function", "one row per function" in st, st)
     screen = replay(memtui, path, "4", size="200x30")
-    title = screen.split("\n")[3]
+    title = stage_title(screen)
     t.true("aggregated: not by time", ", by call order" in title and "by time" not in title,
            title)
     for n, order in enumerate(AGG_ORDERS + ["call order"]):

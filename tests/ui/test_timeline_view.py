@@ -23,7 +23,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from uitest import Failure, Suite, fmt_bytes, replay, report, status, tree_rows  # noqa: E402
+from uitest import (Failure, Suite, bottom, fmt_bytes, replay, report, status,  # noqa: E402
+                    tree_rows)
 
 MARKER_GLYPHS = set(" \u25b2\u2502A^|")
 LABEL = r"(\d+) ms|event (\d+)"
@@ -39,16 +40,33 @@ def labels(line):
             for m in re.finditer(LABEL, line)]
 
 
+def cursor_index(lines):
+    """The cursor line's row: the last one naming a moment's heap (a message may sit below)."""
+    return max((i for i, ln in enumerate(lines[:-1]) if ": heap " in ln), default=len(lines) - 2)
+
+
+def cursor_line(screen, above=0):
+    """The cursor line, or the row `above` rows over it (1: the axis, 2: the markers)."""
+    lines = rows(screen)
+    return lines[cursor_index(lines) - above]
+
+
+def title_index(lines):
+    """The timeline's title row, below the header (whose height depends on the screen)."""
+    return next((i for i, ln in enumerate(lines) if re.match(r"(live|no) heap over", ln)), 3)
+
+
 def cursor_moment(screen):
     """The moment the cursor line names (before ": heap")."""
-    return rows(screen)[-2].split(": heap ")[0]
+    return cursor_line(screen).split(": heap ")[0]
 
 
 def check_axis(t, memtui, path, keys, size, timeout=60):
     name = "%s %s at %s" % (os.path.basename(path), keys, size)
     lines = rows(replay(memtui, path, keys, size=size, timeout=timeout))
     width = int(size.split("x")[0])
-    markers, axis = lines[-4], lines[-3]
+    cur = cursor_index(lines)
+    markers, axis = lines[cur - 2], lines[cur - 1]
     t.true(name + ": the marker row holds markers only", set(markers) <= MARKER_GLYPHS,
            repr(markers))
     t.true(name + ": the peak is marked", "\u25b2" in markers or "^" in markers, repr(markers))
@@ -62,7 +80,7 @@ def check_axis(t, memtui, path, keys, size, timeout=60):
     t.true(name + ": at least 3 labels at %d columns" % width,
            len(got) >= min(3, got[-1][1] + 1 if got else 3), repr(axis))
     # The title and the cursor line drop whole fields: none ends in a bare number.
-    for what, ln in (("title", lines[3]), ("cursor line", lines[-2])):
+    for what, ln in (("title", lines[title_index(lines)]), ("cursor line", lines[cur])):
         t.true(name + ": %s ends with a unit or a word" % what,
                (not re.search(r"\d$", ln.rstrip()) or re.search(r"event \d+$", ln.rstrip()))
                and len(ln.rstrip()) <= width, repr(ln))
@@ -114,23 +132,23 @@ def check_moments(t, memtui, samples):
     screen = replay(memtui, path, "3G", size=size)
     end = cursor_moment(screen)
     t.check("end moment", end, "%d ms (end)" % rep["meta"]["duration_ms"])
-    t.check("the axis ends at the end moment", labels(rows(screen)[-3])[-1][1],
+    t.check("the axis ends at the end moment", labels(cursor_line(screen, 1))[-1][1],
             rep["meta"]["duration_ms"])
     # A column without events between the stamps at 20 and 31 ms: the heap since 20 ms.
     keys = "3" + "h" * 12
     screen = replay(memtui, path, keys, size=size)
     t.check("empty column's moment", cursor_moment(screen), "20 ms")
-    t.true("empty column says why", "no event stamped between 20 and 31 ms" in rows(screen)[-2],
-           rows(screen)[-2])
+    t.true("empty column says why", "no event stamped between 20 and 31 ms" in cursor_line(screen),
+           cursor_line(screen))
     # One label everywhere: the cursor line, the mark, the tree, the diff.
     for k, moment in (("3", peak), (keys, "20 ms"), ("3G", end)):
         st = status(replay(memtui, path, k + "<Enter>", size=size))
         t.true("tree of %s is live at %s" % (k, moment), "live at %s " % moment in st, st)
         screen = replay(memtui, path, k + "<Space>", size=size)
-        t.true("mark of %s is A = %s" % (k, moment), "A = %s;" % moment in status(screen),
-               status(screen))
-        t.true("cursor line shows A: %s" % moment, "A: %s, d: diff" % moment in rows(screen)[-2],
-               rows(screen)[-2])
+        t.true("mark of %s is A = %s" % (k, moment), "A = %s;" % moment in bottom(screen),
+               bottom(screen))
+        t.true("cursor line shows A: %s" % moment, "A: %s, d: diff" % moment in cursor_line(screen),
+               cursor_line(screen))
     diff = rows(replay(memtui, path, keys + "<Space>Gd", size=size))
     title = next((ln for ln in diff if ln.startswith("A: ")), "")
     t.true("diff sides: A 20 ms, B the end", title.startswith("A: 20 ms  B: %s" % end), title)
@@ -172,7 +190,7 @@ def check_aggregated(t, memtui, samples):
            any(ln.startswith("no heap over time") for ln in lines), screen)
     t.true("aggregated: no made-up heap axis",
            not any("over the event log" in ln or "event 40" in ln for ln in lines), screen)
-    body = lines[3:]
+    body = lines[title_index(lines):]
     t.true("aggregated: the peak snapshot", re.match(r"^  peak +%s .*time unknown$" %
                                                      re.escape(peak), body[1]) is not None,
            repr(body[1]))
@@ -180,9 +198,10 @@ def check_aggregated(t, memtui, samples):
                                                     re.escape(leaked), body[2]) is not None,
            repr(body[2]))
     t.true("aggregated: RSS over time", body[3].startswith("RSS over time"), repr(body[3]))
-    t.check("aggregated: RSS axis in ms", [v for _, v, _ in labels(lines[-3])][-1], 40)
+    t.check("aggregated: RSS axis in ms", [v for _, v, _ in labels(cursor_line(screen, 1))][-1],
+            40)
     t.true("aggregated: the cursor is on the peak",
-           lines[-2].startswith("peak (time unknown): heap %s" % peak), lines[-2])
+           cursor_line(screen).startswith("peak (time unknown): heap %s" % peak), lines[-2])
     screen = replay(memtui, path, "3<Enter>", size="120x30")
     t.check("aggregated: Enter on the peak: the peak's tree", tree_rows(screen)[0].value, peak)
     t.true("aggregated: tree named", "live at peak (time unknown)" in status(screen),
@@ -202,13 +221,14 @@ def check_rss_key(t, memtui, samples):
     peak = fmt_bytes(rep["peak"]["bytes"])
     before = rows(replay(memtui, path, "3", size="80x24"))
     after = rows(replay(memtui, path, "3r", size="80x24"))
-    graph_top = 4  # header (3 rows), title
+    graph_top = title_index(after) + 1  # below the header and the title
     t.true("r: RSS scale before", not before[graph_top].startswith(peak), before[graph_top])
     t.true("r: scaled to the heap", after[graph_top].startswith(peak + " "), after[graph_top])
     t.true("r: the peak column reaches the top", "\u2588" in after[graph_top], after[graph_top])
     t.true("r: no RSS dots", not any("\u2022" in ln for ln in after[graph_top:-3]),
            "\n".join(after))
-    t.true("r: title says RSS hidden", "RSS hidden (r: show)" in after[3], after[3])
+    t.true("r: title says RSS hidden", "RSS hidden (r: show)" in after[graph_top - 1],
+           after[graph_top - 1])
     t.true("r: status names the heap only", "metric: live heap " in status("\n".join(after)),
            after[-1])
     again = rows(replay(memtui, path, "3rr", size="80x24"))
@@ -219,19 +239,21 @@ def check_rss_key(t, memtui, samples):
 
 def check_keys(t, memtui, samples):
     path = os.path.join(samples, "memray", "stages.bin")
-    st = status(replay(memtui, path, "3<Space>d", size="100x30"))
-    t.true("self-diff refused", st.startswith("[timeline]") and "same moment as A" in st, st)
+    screen = replay(memtui, path, "3<Space>d", size="100x30")
+    st = bottom(screen)
+    t.true("self-diff refused", status(screen).startswith("[timeline]") and
+           "same moment as A" in st, st)
     # Two empty columns carry the same moment: refused too.
-    st = status(replay(memtui, path, "3" + "h" * 12 + "<Space>hd", size="100x30"))
+    st = bottom(replay(memtui, path, "3" + "h" * 12 + "<Space>hd", size="100x30"))
     t.true("same moment from another column refused", "same moment as A: 20 ms" in st, st)
     screen = replay(memtui, path, "3<Space>h<Esc>", size="100x30")
-    t.true("Esc clears the mark", "A" not in rows(screen)[-4] and "A:" not in rows(screen)[-2],
-           rows(screen)[-4] + "|" + rows(screen)[-2])
-    st = status(replay(memtui, path, "3<Space><Esc>d", size="100x30"))
+    t.true("Esc clears the mark", "A" not in cursor_line(screen, 2) and
+           "A:" not in cursor_line(screen), cursor_line(screen, 2) + "|" + cursor_line(screen))
+    st = bottom(replay(memtui, path, "3<Space><Esc>d", size="100x30"))
     t.true("after Esc, d asks for a mark", "mark side A with Space first" in st, st)
     # / on the timeline: typed text is swallowed (the i of /calib used to invert the tree).
     plain = replay(memtui, path, "3", size="100x30")
-    st = status(replay(memtui, path, "3/cal", size="100x30"))
+    st = bottom(replay(memtui, path, "3/cal", size="100x30"))
     t.true("/ says there is no search", "no search here" in st, st)
     t.check("/calib<Enter> leaves the timeline as it was",
             rows(replay(memtui, path, "3/calib<Enter>", size="100x30"))[:-1],
@@ -239,7 +261,7 @@ def check_keys(t, memtui, samples):
     st = status(replay(memtui, path, "3/calib<Enter>1", size="100x30"))
     t.true("/calib did not invert the tree", "top-down" in st, st)
     for key, what in (("i", "top-down"), ("m", "metric: peak"), ("s", "sort: size")):
-        st = status(replay(memtui, path, "3" + key, size="100x30"))
+        st = bottom(replay(memtui, path, "3" + key, size="100x30"))
         t.true(key + " says it is not a timeline key", "%s: not a timeline key" % key in st, st)
         st = status(replay(memtui, path, "3" + key + "1", size="100x30"))
         t.true(key + " on the timeline changed nothing in the tree", what in st, st)
