@@ -155,17 +155,17 @@ static bool is_digit(char c)
 
 size_t tree_row_cut(const struct screen *s, const char *text, int w)
 {
-	size_t n = fitting(s, text, w), word = n, end;
-	bool digits = false;
+	size_t n = fitting(s, text, w), word = n, lead;
 
 	if (!text[n])
 		return n;
-	/* The word the cut falls in: from the last space before it to the next. */
+	/* The word the cut falls in: from the last space before it. */
 	while (word && text[word - 1] != ' ')
 		word--;
-	for (end = word; text[end] && text[end] != ' '; end++)
-		digits = digits || is_digit(text[end]);
-	if (digits && word)
+	/* A figure ("12.5%", "(+4.00", "0x9613") goes whole: "0…" would read as one. */
+	for (lead = word; text[lead] == '(' || text[lead] == '+' || text[lead] == '-'; lead++)
+		;
+	if (is_digit(text[lead]))
 		return word;
 	while (n && is_digit(text[n]) && is_digit(text[n - 1]))
 		n--;
@@ -391,9 +391,11 @@ void tree_row_detail(struct screen *s, struct rect r, const struct outline *o, u
 		screen_textn(s, r.x, y + i, r.w, p, k, ROLE_TITLE);
 		p += k;
 	}
-	draw_fields(s, r.x, y + rows - 2, r.w, fields, n_where, "  ", false, true, ROLE_DIM);
-	draw_fields(s, r.x, y + rows - 1, r.w, joined_width(s, exact, n, 3) <= r.w ? exact : brief,
-		    n, "   ", false, false, ROLE_NORMAL);
+	/* Figures keep off the last column, where a whole one could not be told from a cut one. */
+	draw_fields(s, r.x, y + rows - 2, r.w - 1, fields, n_where, "  ", false, true, ROLE_DIM);
+	draw_fields(s, r.x, y + rows - 1, r.w - 1,
+		    joined_width(s, exact, n, 3) <= r.w - 1 ? exact : brief, n, "   ", false, false,
+		    ROLE_NORMAL);
 }
 
 void tree_row_search(struct outline *o, struct outline *other, struct app *app,

@@ -86,9 +86,10 @@ void tree_row_detail(struct screen *s, struct rect r, const struct outline *o, u
 		     const char *const *exact, const char *const *brief, int n);
 /*
  * Bytes of text to draw in w columns before an ellipsis: whole characters,
- * never part of a word with a digit in it ("12.5%", "4.00 MiB" end before
- * the word, not inside it), and where there is no space before the cut, never
- * the first digits of a number ("16u" is not cut to "1…").
+ * never part of a figure (a word that starts with a digit, after any "(",
+ * "+" or "-": "12.5%", "0x9613", "4.00 MiB" end before the word, not inside
+ * it, even when it is the first), and never inside a run of digits ("16u"
+ * is not cut to "1…").
  */
 size_t tree_row_cut(const struct screen *s, const char *text, int w);
 /*

@@ -200,6 +200,8 @@ static void draw_span(const struct view_flame *v, struct screen *s, int x, int y
 		used += screen_textn(s, x + used, y, w - 2 - used, label,
 				     tree_row_cut(s, label, w - 2 - used), role);
 		screen_put(s, x + used, y, g->ellipsis, role);
+	} else if (cut == 2) {
+		screen_put(s, x + used, y, g->ellipsis, role);	/* no room for any of it */
 	} else {
 		screen_text(s, x + used, y, w - 1 - used, label, role);
 	}

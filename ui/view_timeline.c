@@ -641,10 +641,10 @@ static enum view_result mark_or_diff(struct view_timeline *v, struct app *app, e
 
 #define NO_SEARCH "no search here (the timeline has no names): typing ignored until Enter or Esc"
 
-/* After /: everything but quitting is swallowed; Enter, Esc or Backspace end it. */
+/* After /: all but quitting and redrawing is swallowed; Enter, Esc or Backspace end it. */
 static enum view_result typing_key(struct view_timeline *v, struct app *app, enum action a)
 {
-	if (a == A_QUIT)
+	if (a == A_QUIT || a == A_REDRAW)
 		return ACT_IGNORED;
 	if (a == A_ENTER || a == A_ESC || a == A_BACK)
 		v->typing = false;
