@@ -401,10 +401,10 @@ static void cell_text(const struct view_stages *v, const struct stage_row *r, en
 			snprintf(buf, size, "%" PRId64 "ms", r->start_ms);
 		break;
 	case COL_DURATION:
-		if (r->duration_ms < 0)
-			snprintf(buf, size, "-");
-		else
-			snprintf(buf, size, "%" PRId64 "ms", r->duration_ms);
+		/* By the time rule ("<10ms": both ends between the same two stamps). */
+		timeline_fmt_duration(v->cap, r->duration_ms, buf, size);
+		if (strstr(buf, " ms"))
+			memmove(strstr(buf, " ms"), "ms", 3);
 		break;
 	case COL_ALLOCATED: fmt_bytes(r->alloc_bytes, buf, size); break;
 	case COL_COUNT: snprintf(buf, size, "%" PRId64, r->alloc_count); break;

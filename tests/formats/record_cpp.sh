@@ -16,7 +16,9 @@ command -v clang++ >/dev/null 2>&1 || { echo "clang++ not installed: skip"; exit
 [ -s "$out" ] && [ "$out" -nt "$src" ] && { echo "record_cpp: $out is up to date"; exit 0; }
 dir=$(mktemp -d "${TMPDIR:-/tmp}/memtui-cpp.XXXXXX") || exit 1
 trap 'rm -rf "$dir"' EXIT INT TERM
-(cd "$dir" && heaptrack -o "$dir/clang" clang++ -std=c++17 -O2 -g -c "$src" -o heavy.o) \
+# Compiled by its base name, so the capture's command line reads the same everywhere.
+cp "$src" "$dir/heavy.cpp" || exit 1
+(cd "$dir" && heaptrack -o "$dir/clang" clang++ -std=c++17 -O2 -g -c heavy.cpp -o heavy.o) \
 	>"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
 mkdir -p "$(dirname "$out")"
 mv "$dir/clang.zst" "$out" || exit 1
