@@ -74,6 +74,8 @@ static void write_json(FILE *out, const struct capture *cap, const char *path, c
 	fputs(",\"split\":", out);
 	fmt_json_string(out, split);
 	fprintf(out, ",\"live_only\":%s", s->live_only ? "true" : "false");
+	/* What a duration_ms of 0 means: "less than this" (docs/NUMBERS.md, Time). */
+	fprintf(out, ",\"stamp_step_ms\":%" PRId64, timeline_stamp_step_ms(cap));
 	fputs(",\"stages\":[", out);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct stage_row *r = &s->rows[i];

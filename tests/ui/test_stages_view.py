@@ -77,7 +77,10 @@ def stages_json(memtui, path, split, merge=False, timeout=60):
     p = subprocess.run(args, capture_output=True, timeout=timeout)
     if p.returncode:
         raise Failure("report --stages %s on %s: exit %d" % (split, path, p.returncode))
-    return json.loads(p.stdout)["stages"]
+    doc = json.loads(p.stdout)
+    for j in doc["stages"]:
+        j["stamp_step_ms"] = doc["stamp_step_ms"]
+    return doc["stages"]
 
 
 def table(screen):
@@ -105,9 +108,11 @@ def table(screen):
 
 
 def want_cells(j):
+    """The cells of a stage's row; a duration of 0 reads "<S ms" (docs/NUMBERS.md, Time)."""
     ms = lambda v: "-" if v is None else "%dms" % v
+    dur = "<%dms" % j["stamp_step_ms"] if j["duration_ms"] == 0 else ms(j["duration_ms"])
     return {"name": j["name"], "calls": str(j["calls"]), "start": ms(j["start_ms"]),
-            "duration": ms(j["duration_ms"]), "allocated": fmt_bytes(j["allocated_bytes"]),
+            "duration": dur, "allocated": fmt_bytes(j["allocated_bytes"]),
             "count": str(j["allocations"]), "freed": fmt_bytes(j["freed_bytes"]),
             "net": fmt_bytes(j["net_bytes"]), "cumulative": fmt_bytes(j["cumulative_bytes"]),
             "peak": fmt_bytes(j["peak_bytes"])}
