@@ -677,6 +677,13 @@ static void source_describe(const struct tree_source *base, unsigned variant, ch
 	}
 }
 
+static const char *source_count_name(const struct tree_source *base, unsigned variant)
+{
+	const struct stage_source *src = (const struct stage_source *)base;
+
+	return variant ? "calls" : src->live_only ? "leaked" : "live";
+}
+
 static enum view_result source_key(struct tree_source *base, struct app *app, unsigned variant,
 				   enum action a, struct view **push)
 {
@@ -717,6 +724,7 @@ static struct view *open_stage(const struct view_stages *v, size_t row)
 	src->base.flame = true;
 	src->base.weights = source_weights;
 	src->base.describe = source_describe;
+	src->base.count_name = source_count_name;
 	src->base.key = source_key;
 	src->base.free = source_free;
 	src->name = xstrdup(v->st.rows[row].name);

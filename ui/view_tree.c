@@ -165,29 +165,32 @@ static void tree_sync(struct view *base, struct app *app)
 
 /* Column widths for a body of width w. */
 struct columns {
-	int value, share, count, bar, name;	/* widths; name starts after bar */
+	int value, share, count, bar, name;	/* widths (count 0: none); name starts after bar */
 };
 
 static struct columns columns_for(const struct view_tree *v, int w)
 {
 	struct columns c = { 10, 6, 6, 0, 0 };
 	char digits[32];
+	int counts;
 	int n = snprintf(digits, sizeof(digits), "%" PRId64,
 			 (int64_t)llabs(v->t->nodes[0].total_count));
 
 	if (n > c.count)
 		c.count = n;
-	if (v->are_count) {
+	if (v->are_count) {	/* the value is the count: no second column of it */
 		n = snprintf(digits, sizeof(digits), "%" PRId64,
 			     (int64_t)llabs(v->t->nodes[0].total_bytes));
 		c.value = n > 6 ? n : 6;
+		c.count = 0;
 	}
 	c.bar = (w - 40) / 6;
 	c.bar = c.bar < 4 ? 4 : c.bar > 20 ? 20 : c.bar;
-	c.name = w - (c.value + 1 + c.share + 1 + c.count + 1 + c.bar + 1);
+	counts = c.count ? c.count + 1 : 0;
+	c.name = w - (c.value + 1 + c.share + 1 + counts + c.bar + 1);
 	if (c.name < 8) {
 		c.bar = 0;
-		c.name = w - (c.value + 1 + c.share + 1 + c.count + 1);
+		c.name = w - (c.value + 1 + c.share + 1 + counts);
 	}
 	return c;
 }
@@ -229,8 +232,11 @@ static void draw_row(const struct view_tree *v, struct screen *s, struct rect r,
 	snprintf(count, sizeof(count), "%" PRId64, nd->total_count);
 	if (selected)
 		screen_fill(s, r.x, y, r.w, ' ', ROLE_SELECTED);
-	snprintf(cell, sizeof(cell), "%*s %*s %*s ", c->value, value, c->share, share, c->count,
-		 count);
+	if (c->count)
+		snprintf(cell, sizeof(cell), "%*s %*s %*s ", c->value, value, c->share, share,
+			 c->count, count);
+	else
+		snprintf(cell, sizeof(cell), "%*s %*s ", c->value, value, c->share, share);
 	x += screen_text(s, x, y, r.w, cell, normal);
 	if (c->bar) {
 		draw_bar(s, x, y, c->bar, nd->total_bytes, root->total_bytes, glyphs_get(s->utf8),
@@ -259,7 +265,8 @@ static char *weight_text(const struct view_tree *v, int64_t w, bool exact, char 
 
 /*
  * The pane's figures of node id, exact or not: self, total with its share,
- * depth; the counts named as the count column is (count, "live", "calls").
+ * depth; the counts named as the count column is (count, "live", "calls"),
+ * once when the weight is that count.
  */
 static void figures(const struct view_tree *v, const char *count, uint32_t id, bool exact,
 		    char f[3][128])
@@ -268,12 +275,25 @@ static void figures(const struct view_tree *v, const char *count, uint32_t id, b
 	char w[64], share[16];
 
 	fmt_percent(nd->total_bytes, v->t->nodes[0].total_bytes, share, sizeof(share));
+	snprintf(f[2], 128, "depth %" PRIu32, nd->depth);
+	if (v->are_count) {
+		snprintf(f[0], 128, "self %" PRId64 " %s", nd->self_bytes, count);
+		snprintf(f[1], 128, "total %" PRId64 " %s, %s", nd->total_bytes, count, share);
+		return;
+	}
 	snprintf(f[0], 128, "self %s, %" PRId64 " %s",
 		 weight_text(v, nd->self_bytes, exact, w, sizeof(w)), nd->self_count, count);
 	snprintf(f[1], 128, "total %s, %" PRId64 " %s, %s",
 		 weight_text(v, nd->total_bytes, exact, w, sizeof(w)), nd->total_count, count,
 		 share);
-	snprintf(f[2], 128, "depth %" PRIu32, nd->depth);
+}
+
+/* The count column's word: the source's, or the metric's ("live", "calls", "temp"). */
+static const char *count_column(const struct view_tree *v, const struct app *app)
+{
+	if (v->src)
+		return v->src->count_name(v->src, v->variant);
+	return report_count_column(app->metric);
 }
 
 static void tree_draw(const struct view *base, const struct app *app, struct screen *s,
@@ -286,7 +306,7 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 	char title[256], what[400], from[32] = "", exact[3][128], brief[3][128];
 	const char *count;
 	unsigned names = app->full_names ? TREE_ROW_FULL : 0;
-	int x;
+	int x, n;
 
 	if (v->flaming) {
 		v->flame->ops->draw(v->flame, app, s, r);
@@ -298,9 +318,12 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 	top = outline_keys_top(o->cursor, o->n_rows, v->top, rows);
 	if (v->origin)
 		snprintf(from, sizeof(from), " (from depth %u)", v->origin);
-	snprintf(title, sizeof(title), "%*s %*s %*s %*s%s%s%s  file:line", c.value,
-		 v->are_count ? "count" : "bytes", c.share, "share", c.count,
-		 v->src ? "allocs" : report_count_column(app->metric), c.bar,
+	n = snprintf(title, sizeof(title), "%*s %*s ", c.value,
+		     v->are_count ? count_column(v, app) : "bytes", c.share, "share");
+	if (c.count)
+		n += snprintf(title + n, sizeof(title) - (size_t)n, "%*s ", c.count,
+			      count_column(v, app));
+	snprintf(title + n, sizeof(title) - (size_t)n, "%*s%s%s%s  file:line", c.bar,
 		 c.bar ? "" : "", c.bar ? " " : "", "function", from);
 	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
 	x = screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
@@ -321,7 +344,7 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 		draw_row(v, s, r, r.y + 1 + (int)i, &c, top + i, names);
 	if (outline_node(o) == TREE_NONE)
 		return;
-	count = v->src ? "allocs" : report_count_name(app->metric);
+	count = v->src ? count_column(v, app) : report_count_name(app->metric);
 	figures(v, count, outline_node(o), true, exact);
 	figures(v, count, outline_node(o), false, brief);
 	tree_row_detail(s, r, o, outline_node(o), (const char *[]){ exact[0], exact[1], exact[2] },
@@ -523,6 +546,13 @@ static void moment_describe(const struct tree_source *src, unsigned variant, cha
 	snprintf(metric, metric_size, "live at %s", label);
 }
 
+static const char *moment_count_name(const struct tree_source *src, unsigned variant)
+{
+	(void)src;
+	(void)variant;
+	return "live";
+}
+
 static void moment_free(struct tree_source *src)
 {
 	free(src);
@@ -535,6 +565,7 @@ struct view *view_tree_new_at(uint64_t ev_idx, const char *label)
 	src->base.n_variants = 1;
 	src->base.weights = moment_weights;
 	src->base.describe = moment_describe;
+	src->base.count_name = moment_count_name;
 	src->base.free = moment_free;
 	src->ev_idx = ev_idx;
 	snprintf(src->label, sizeof(src->label), "%s", label);

@@ -33,6 +33,8 @@ struct tree_source {
 	 */
 	void (*describe)(const struct tree_source *src, unsigned variant, char *title,
 			 size_t title_size, char *metric, size_t metric_size);
+	/* What the variant's allocation counts are, one word for the count column: "live". */
+	const char *(*count_name)(const struct tree_source *src, unsigned variant);
 	/* An action the tree does not handle itself (d); ACT_IGNORED when none. */
 	enum view_result (*key)(struct tree_source *src, struct app *app, unsigned variant,
 				enum action a, struct view **push);

@@ -57,6 +57,11 @@ def check_tree_against_report(t, memtui, path, metric_index, metric, direction):
         return
     root_value = want[0][2]
     count_metric = rep["tree"]["metric"] == "count"
+    if count_metric:
+        title = next(l for l in screen.split("\n") if "share" in l and "function" in l)
+        t.true(what + ": the count is shown once", title.split()[:3] ==
+               [{"allocations": "calls", "temporary": "temp"}[metric], "share", "function"],
+               title)
     for g, (depth, fn, value, count) in zip(got, want):
         shown = str(value) if count_metric else fmt_bytes(value)
         ok = (g.depth, g.function, g.value, g.share, g.count) == \

@@ -92,6 +92,8 @@ def report(memtui, path, *args):
 
 
 ROW = re.compile(r"^ *(-?[\d.]+(?: [KMGTP]?i?B)?) +(-?[\d.]+%|-) +(-?\d+) ")
+# A tree that weighs counts (allocations, temporary) shows the count once.
+ROW_COUNT = re.compile(r"^ *(-?\d+) +(-?[\d.]+%|-) ")
 
 
 class Row:
@@ -133,17 +135,19 @@ def tree_rows(screen):
     title = next(i for i, l in enumerate(lines) if "share" in l and "function" in l)
     name_col = lines[title].index("function")
     origin = title_origin(lines[title])
+    counted = "bytes" not in lines[title][:lines[title].index("share")]
     rows = []
     for line in lines[title + 1:]:
-        m = ROW.match(line)
+        m = (ROW_COUNT if counted else ROW).match(line)
         if not m:
             break
         rest = line[name_col:]
         depth, start, is_open = node_start(rest, origin)
         text = rest[start:]
         function, _, where = text.partition("  ")
-        rows.append(Row(m.group(1), m.group(2), int(m.group(3)), depth, function,
-                        where.strip(), is_open))
+        count = int(m.group(1) if counted else m.group(3))
+        rows.append(Row(m.group(1), m.group(2), count, depth, function, where.strip(),
+                        is_open))
     return rows
 
 
