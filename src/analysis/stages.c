@@ -30,6 +30,7 @@
 
 #include "eventlog.h"
 #include "hashmap.h"
+#include "names.h"
 #include "xalloc.h"
 
 #define ROW_NONE UINT32_MAX
@@ -120,56 +121,12 @@ static int cps(const char *s)
 	return n;
 }
 
-/*
- * name with every template argument list and parameter list emptied and
- * "[abi:...]" tags dropped (owned); name as it is when its brackets do not
- * balance.
- */
+/* name in names.h's brief form, "a::B<>::f(...)" (owned). */
 static char *collapse(const char *name)
 {
-	char *out = xmalloc(strlen(name) + 1), *o = out;
-	bool after_op = false;	/* just copied an operator's token: '(' opens its parameters */
-	int depth = 0;
+	size_t size = 3 * strlen(name) + 8;	/* "(x)" grows to "(...)" */
 
-	for (const char *q = name; *q; q++) {
-		if (depth) {
-			depth += *q == '<' || *q == '(';
-			depth -= *q == '>' || *q == ')';
-			if (!depth)
-				*o++ = *q;
-			continue;
-		}
-		if (!strncmp(q, "operator", 8) && (q == name || !is_ident(q[-1])) &&
-		    !is_ident(q[8])) {
-			memcpy(o, "operator", 8);
-			o += 8;
-			q += 8;
-			if (q[0] == '(' && q[1] == ')')
-				*o++ = *q++;
-			/* The token; a '(' after its first character opens the parameters. */
-			while (*q && strchr("<>=!+-*/%^&|~,[]()", *q) &&
-			       !(*q == '(' && o[-1] != '('))
-				*o++ = *q++;
-			q--;
-			after_op = true;
-			continue;
-		}
-		if (!strncmp(q, "[abi:", 5) && strchr(q, ']')) {
-			q = strchr(q, ']');
-			continue;
-		}
-		if ((*q == '<' || *q == '(') && o > out &&
-		    (is_ident(o[-1]) || o[-1] == '>' || o[-1] == ']' || (*q == '(' && after_op)))
-			depth = 1;
-		*o++ = *q;
-		after_op = false;
-	}
-	*o = 0;
-	if (depth) {
-		free(out);
-		return xstrdup(name);
-	}
-	return out;
+	return names_shorten(name, NAMES_BRIEF, xmalloc(size), size);
 }
 
 /* A function's name without templates and parameters: "a::B::f" (owned). */
@@ -182,7 +139,8 @@ static char *base_name(const char *name)
 			q++;
 			continue;
 		}
-		if (q[0] == '(' && q[1] == ')' && q > c && is_ident(q[-1]) &&
+		if (q[0] == '(' && (q[1] == ')' || !strncmp(q + 1, "...)", 4)) && q > c &&
+		    is_ident(q[-1]) &&
 		    !(q - c >= 8 && !strncmp(q - 8, "operator", 8)))
 			break;
 		*o++ = *q;

@@ -172,8 +172,8 @@ void stages_default(struct stages_spec *spec, const struct capture *cap, char *w
 
 /*
  * Short names for a column of width cells (code points): each row's name
- * as it is when it fits; else with template arguments and parameter lists
- * collapsed ("a::B<>::f()"); else its end, cut after a "::" or "." where
+ * as it is when it fits; else in names.h's brief form, template arguments
+ * and parameter lists collapsed ("a::B<>::f(...)"); else its end, cut after a "::" or "." where
  * one fits, behind ellipsis (counted as its code points).  Two different
  * names never get the same label: those that would are told apart by their
  * parameters, else numbered (" #1", " #2", in name order).  Returns s->n
