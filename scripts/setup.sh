@@ -10,12 +10,13 @@
 #           heaptrack (fresh captures), zstd and gzip (reference decompression),
 #           tmux (UI tests), util-linux (setpriv, for the unreadable-file test),
 #           binutils (addr2line, objcopy) and llvm (llvm-symbolizer): references
-#           for the symbolizer tests; libc6-dbg: a real separate debug file
+#           for the symbolizer tests; libc6-dbg: a real separate debug file;
+#           man-db, groff-base and zsh: the installed manual and completions
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libncurses-dev libdwarf-dev libelf-dev
 liblz4-dev libzstd-dev zlib1g-dev python3 clang libclang-rt-dev heaptrack zstd gzip
-tmux util-linux binutils llvm libc6-dbg"
+tmux util-linux binutils llvm libc6-dbg man-db groff-base zsh"
 
 missing=""
 for p in $PACKAGES; do
