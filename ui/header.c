@@ -380,6 +380,11 @@ static void add_warnings(struct header_plan *p, const struct screen *s,
 			 m->truncated_why ? m->truncated_why : "");
 		add_wrapped(p, s, text, max_lines, indent, ROLE_WARNING);
 	}
+	if (m->inconsistent) {
+		snprintf(text, sizeof(text), "%sWARNING: inconsistent: %s; figures are as recorded",
+			 indent, m->inconsistent_why);
+		add_wrapped(p, s, text, max_lines, indent, ROLE_WARNING);
+	}
 	if (!m->n_warnings)
 		return;
 	if (n == 1)

@@ -94,6 +94,9 @@ static int load(const struct options *opt, const char *path, struct capture **ca
 				"%s%s%s; showing the data before it\n", path, m->truncated_at,
 			m->truncated_why ? " (" : "", m->truncated_why ? m->truncated_why : "",
 			m->truncated_why ? ")" : "");
+	if (m->inconsistent)
+		fprintf(stderr, "memtui: %s: warning: capture is inconsistent (%s); showing its "
+				"figures as recorded\n", path, m->inconsistent_why);
 	return 0;
 }
 

@@ -50,6 +50,7 @@ void capture_free(struct capture *cap)
 	free(cap->meta.tool_version);
 	free(cap->meta.command);
 	free(cap->meta.truncated_why);
+	free(cap->meta.inconsistent_why);
 	for (size_t i = 0; i < cap->meta.n_threads; i++)
 		free(cap->meta.threads[i].name);
 	free(cap->meta.threads);

@@ -81,6 +81,13 @@ struct capture_meta {
 	bool truncated;
 	uint64_t truncated_at;	/* byte offset in the file where decoding stopped */
 	char *truncated_why;
+	/*
+	 * The file holds figures that cannot all be right (more frees than
+	 * allocations, a count the file states that its records contradict):
+	 * the capture loads with its figures as recorded, flagged.
+	 */
+	bool inconsistent;
+	char *inconsistent_why;	/* the first reason found */
 	uint64_t file_bytes;	/* size of the input as read (decompressed bytes excluded) */
 	struct thread_name *threads;
 	size_t n_threads;

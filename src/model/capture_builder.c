@@ -6,6 +6,7 @@
  */
 #include "capture_builder.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,10 +44,48 @@ void capture_builder_free(struct capture_builder *b)
 	free(b);
 }
 
+void capture_builder_inconsistent(struct capture_builder *b, const char *fmt, ...)
+{
+	struct capture_meta *m = &b->cap->meta;
+	char buf[512];
+	va_list ap;
+
+	if (m->inconsistent)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	m->inconsistent = true;
+	m->inconsistent_why = xstrdup(buf);
+}
+
+/*
+ * More frees than allocations on some stack: a free the file repeats, or
+ * one of an allocation it never recorded.  The figures stay as recorded.
+ */
+static void check_live(struct capture_builder *b)
+{
+	const struct eventlog_writer *w = &b->log;
+	size_t stacks = 0;
+	int64_t count = 0;
+
+	for (size_t i = 0; i < w->live_cap; i++) {
+		if (w->live_count[i] < 0 || w->live_bytes[i] < 0) {
+			stacks++;
+			count += w->live_count[i] < 0 ? w->live_count[i] : 0;
+		}
+	}
+	if (stacks)
+		capture_builder_inconsistent(b, "%" PRId64 " more frees than allocations on %zu "
+					     "call stack%s: leaks are negative there", -count,
+					     stacks, stacks == 1 ? "" : "s");
+}
+
 struct capture *capture_builder_finish(struct capture_builder *b)
 {
 	struct capture *cap = b->cap;
 
+	check_live(b);
 	eventlog_finish(&cap->log, &b->log);
 	cap->totals.end_bytes = b->current_bytes;
 	cap->totals.end_count = b->current_count;

@@ -78,6 +78,12 @@ void capture_builder_mark(struct capture_builder *b, const char *name);
  */
 void capture_builder_truncated(struct capture_builder *b, uint64_t offset, const char *why);
 /*
+ * The file contradicts itself (why: "the header says 490 allocations, the
+ * records hold 192"): the capture is flagged inconsistent, the first reason kept.
+ */
+void capture_builder_inconsistent(struct capture_builder *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
  * Adds a leak suppression pattern, as the writing tool applies it: a stack whose
  * frames have a function, file or module name matching pattern (sanitizer
  * style: '*' wildcard, optional '^'/'$' anchors, otherwise a substring) is not

@@ -165,6 +165,8 @@ void report_write_json(FILE *out, const struct report *r)
 	else
 		fputs("\"truncated_at\":null,", out);
 	json_kv_str(out, "truncated_reason", m->truncated_why, true);
+	fprintf(out, "\"inconsistent\":%s,", m->inconsistent ? "true" : "false");
+	json_kv_str(out, "inconsistent_reason", m->inconsistent_why, true);
 	write_meta(out, r);
 	write_numbers(out, r);
 	write_top(out, r);

@@ -80,6 +80,9 @@ static void write_header(FILE *out, const struct report *r)
 			"before it\n",
 			m->truncated_at, m->truncated_why ? ": " : "",
 			m->truncated_why ? m->truncated_why : "");
+	if (m->inconsistent)
+		fprintf(out, "WARNING     inconsistent: %s; figures are as recorded\n",
+			m->inconsistent_why);
 	for (size_t i = 0; i < m->n_warnings; i++)
 		fprintf(out, "warning     %s\n", m->warnings[i]);
 	fputc('\n', out);

@@ -226,6 +226,21 @@ TEST(trees)
 	capture_free(cap);
 }
 
+/* More frees than allocations on a stack flag the capture; a balanced one does not. */
+static void test_inconsistent_frees(void)
+{
+	struct capture *ok = FX_CAPTURE("a;b +100", "a;b -100", "a;c +8"),
+		       *bad = FX_CAPTURE("a;b +100", "a;b -100", "a;b -100 x3", "a;c +8");
+
+	CHECK(!capture_meta(ok)->inconsistent);
+	CHECK(capture_meta(bad)->inconsistent);
+	CHECK(!strcmp(capture_meta(bad)->inconsistent_why,
+		      "3 more frees than allocations on 1 call stack: leaks are negative there"));
+	CHECK_EQ_I64(capture_totals(bad)->end_count, -2);	/* as recorded */
+	capture_free(ok);
+	capture_free(bad);
+}
+
 int main(void)
 {
 	RUN(interning);
@@ -234,5 +249,6 @@ int main(void)
 	RUN(leaks_suppressed);
 	RUN(top_rules);
 	RUN(trees);
+	RUN(inconsistent_frees);
 	return CHECK_DONE();
 }
