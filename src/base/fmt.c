@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "visible.h"
+
 char *fmt_bytes(int64_t bytes, char *buf, size_t size)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
@@ -82,6 +84,11 @@ void fmt_json_string(FILE *out, const char *str)
 			s++;
 			continue;
 		}
+		if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0) {
+			fprintf(out, "\\u00%02x", s[1]);	/* C1 control: visible.h */
+			s += n;
+			continue;
+		}
 		if (n > 1) {
 			fwrite(s, 1, n, out);
 			s += n;
@@ -104,7 +111,7 @@ void fmt_json_string(FILE *out, const char *str)
 			fputs("\\r", out);
 			break;
 		default:
-			if (*s < 0x20)
+			if (*s < 0x20 || *s == 0x7f)
 				fprintf(out, "\\u%04x", *s);
 			else
 				fputc(*s, out);
@@ -116,17 +123,26 @@ void fmt_json_string(FILE *out, const char *str)
 
 void fmt_csv_field(FILE *out, const char *s)
 {
-	bool quote = strpbrk(s, ",\"\n\r") != NULL;
+	bool quote = strpbrk(s, ",\"") != NULL;
+	size_t n = strlen(s);
 
 	if (!quote) {
-		fputs(s, out);
+		vis_fputs(out, s);
 		return;
 	}
 	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
+	while (n) {
+		bool esc;
+		size_t len = vis_next(s, n, &esc);
+
+		for (size_t i = 0; esc && i < len; i++)
+			fprintf(out, "\\x%02x", (unsigned char)s[i]);
+		if (!esc && *s == '"')
 			fputc('"', out);
-		fputc(*s, out);
+		if (!esc)
+			fwrite(s, 1, len, out);
+		s += len;
+		n -= len;
 	}
 	fputc('"', out);
 }

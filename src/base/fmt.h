@@ -17,10 +17,14 @@ char *fmt_bytes(int64_t bytes, char *buf, size_t size);
 char *fmt_percent(int64_t part, int64_t whole, char *buf, size_t size);
 /*
  * Writes s as a JSON string literal (with quotes) to out.  Invalid UTF-8 bytes
- * become U+FFFD so the output is always valid JSON.
+ * become U+FFFD so the output is always valid JSON; every control character
+ * (C0, DEL and C1: visible.h) is a \uXXXX escape, so none reaches a terminal.
  */
 void fmt_json_string(FILE *out, const char *s);
-/* Writes s for a CSV field (quoted when needed). */
+/*
+ * Writes s for a CSV field: control characters and invalid UTF-8 in their
+ * visible form (visible.h, "\x1b"), quoted when it holds ',' or '"'.
+ */
 void fmt_csv_field(FILE *out, const char *s);
 
 #endif

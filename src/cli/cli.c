@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "resolver.h"
 #include "stages.h"
 #include "ui.h"
+#include "visible.h"
 
 #define EXIT_GATE 1		/* --fail-if-growth: the capture grew beyond the threshold */
 #define EXIT_ERROR 2		/* bad input, bad usage, an unwritable report */
@@ -32,13 +34,35 @@ static int exit_status(int rc)
 	return rc == -MT_ERR_CANCELLED ? EXIT_CANCELLED : EXIT_ERROR;
 }
 
+/*
+ * Prints "memtui: " and the formatted line to stderr, in its visible form
+ * (visible.h): file names, the user's arguments and text quoted from a
+ * capture reach the terminal with no control character.  end follows as is
+ * ("\n", or "" for the progress line that "\r" rewrites).
+ */
+static void say(const char *end, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const char *end, const char *fmt, ...)
+{
+	va_list ap;
+	char *line = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	va_end(ap);
+	fputs("memtui: ", stderr);
+	vis_fputs(stderr, line ? line : fmt);
+	fputs(end, stderr);
+	free(line);
+}
+
 /* Prints err as memtui's one error line; returns the exit status for rc. */
 static int fail(const struct mt_error *err, int rc)
 {
 	char msg[1024];
 
 	mt_error_format(err, msg, sizeof(msg));
-	fprintf(stderr, "memtui: %s\n", msg);
+	say("\n", "%s", msg);
 	return exit_status(rc);
 }
 
@@ -48,7 +72,8 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 
 	if (!total)
 		return;
-	fprintf(stderr, "\rmemtui: loading %s: %3d%%", path, (int)(done * 100 / total));
+	fputc('\r', stderr);
+	say("", "loading %s: %3d%%", path, (int)(done * 100 / total));
 	fflush(stderr);
 }
 
@@ -90,13 +115,13 @@ static int load(const struct options *opt, const char *path, struct capture **ca
 		return rc;
 	m = capture_meta(*cap);
 	if (m->truncated)
-		fprintf(stderr, "memtui: %s: warning: capture is truncated at byte %" PRIu64
-				"%s%s%s; showing the data before it\n", path, m->truncated_at,
+		say("\n", "%s: warning: capture is truncated at byte %" PRIu64
+			  "%s%s%s; showing the data before it", path, m->truncated_at,
 			m->truncated_why ? " (" : "", m->truncated_why ? m->truncated_why : "",
 			m->truncated_why ? ")" : "");
 	if (m->inconsistent)
-		fprintf(stderr, "memtui: %s: warning: capture is inconsistent (%s); showing its "
-				"figures as recorded\n", path, m->inconsistent_why);
+		say("\n", "%s: warning: capture is inconsistent (%s); showing its figures as "
+			  "recorded", path, m->inconsistent_why);
 	return 0;
 }
 
@@ -139,7 +164,7 @@ static int run_stages(const struct options *opt, const struct capture *cap)
 		spec.flags |= STAGES_MERGE;
 	why = stages_unavailable(cap, &spec);
 	if (why) {
-		fprintf(stderr, "memtui: %s: --stages %s: %s\n", opt->files[0], opt->stages, why);
+		say("\n", "%s: --stages %s: %s", opt->files[0], opt->stages, why);
 		return EXIT_ERROR;
 	}
 	stages_compute(&st, cap, &spec);
@@ -212,8 +237,8 @@ static int gate(const struct options *opt, const struct diff *d)
 	}
 	if (!grew_beyond(opt, a, b))
 		return 0;
-	fprintf(stderr, "memtui: %s grew from %" PRId64 " to %" PRId64 " (+%" PRId64
-			"), beyond the --fail-if-growth threshold\n", what, a, b, b - a);
+	say("\n", "%s grew from %" PRId64 " to %" PRId64 " (+%" PRId64
+		  "), beyond the --fail-if-growth threshold", what, a, b, b - a);
 	return EXIT_GATE;
 }
 
@@ -241,8 +266,8 @@ static int run_diff(const struct options *opt)
 	diff_compute(&d, cap[0], &r[0].weights, cap[1], &r[1].weights);
 	if (opt->gate && opt->gate_path && !gate_path_exists(cap[0], opt->gate_path) &&
 	    !gate_path_exists(cap[1], opt->gate_path)) {
-		fprintf(stderr, "memtui: --gate-path %s matches no call path in %s or %s\n",
-			opt->gate_path, opt->files[0], opt->files[1]);
+		say("\n", "--gate-path %s matches no call path in %s or %s", opt->gate_path,
+		    opt->files[0], opt->files[1]);
 		rc = EXIT_ERROR;
 	} else {
 		report_diff_write(stdout, &d, &info, ro.format);
@@ -286,7 +311,7 @@ int cli_main(int argc, char **argv)
 	int rc = options_parse(&opt, argc, argv, &err);
 
 	if (rc < 0)
-		fprintf(stderr, "memtui: %s (see memtui --help)\n", err.msg);
+		say("\n", "%s (see memtui --help)", err.msg);
 	if (rc < 0)
 		rc = EXIT_ERROR;
 	else if (opt.command == CMD_HELP)

@@ -2,7 +2,8 @@
  * report_collapsed: Brendan Gregg's folded stacks ("a;b;c 1234"), one line
  * per call path with a nonzero weight in the chosen metric, frames from the
  * root to the allocating frame.  flamegraph.pl, inferno and speedscope read
- * it.  Frame names have ';' replaced (it separates frames) and no newlines.
+ * it.  Frame names have ';' replaced by ':' (it separates frames), and their
+ * control characters (newlines too) in the visible form (visible.h, "\x0a").
  * Python frames carry their file and line ("fn (file.py:12)") so distinct
  * lines stay distinct; native frames are named by function or module+offset.
  * The CSV writer names its paths the same way (report_write_path).
@@ -13,12 +14,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "visible.h"
 #include "xalloc.h"
 
 static void put_clean(FILE *out, const char *s)
 {
-	for (; *s; s++)
-		fputc(*s == ';' ? ':' : (*s == '\n' || *s == '\r') ? ' ' : *s, out);
+	size_t n = strlen(s);
+	bool esc;
+
+	while (n) {
+		size_t len = vis_next(s, n, &esc);
+
+		for (size_t i = 0; esc && i < len; i++)
+			fprintf(out, "\\x%02x", (unsigned char)s[i]);
+		if (!esc && *s == ';')
+			fputc(':', out);
+		else if (!esc)
+			fwrite(s, 1, len, out);
+		s += len;
+		n -= len;
+	}
 }
 
 static void put_frame(FILE *out, const struct capture *cap, uint32_t frame)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "visible.h"
 #include "xalloc.h"
 
 /* The frames of c's path, root first; *depth receives their number.  Caller frees. */
@@ -84,10 +85,24 @@ static void write_path(FILE *out, const struct diff *d, const struct diff_change
 	free(f);
 }
 
+/* A frame label for the collapsed diff: ';' as ':', blanks as '_', controls visible. */
 static void put_clean(FILE *out, const char *s)
 {
-	for (; *s; s++)
-		fputc(*s == ';' ? ':' : (*s == '\n' || *s == '\r' || *s == ' ') ? '_' : *s, out);
+	size_t n = strlen(s);
+	bool esc;
+
+	while (n) {
+		size_t len = vis_next(s, n, &esc);
+
+		for (size_t i = 0; esc && i < len; i++)
+			fprintf(out, "\\x%02x", (unsigned char)s[i]);
+		if (!esc && (*s == ';' || *s == ' '))
+			fputc(*s == ';' ? ':' : '_', out);
+		else if (!esc)
+			fwrite(s, 1, len, out);
+		s += len;
+		n -= len;
+	}
 }
 
 static void write_collapsed(FILE *out, const struct diff *d)
@@ -210,7 +225,11 @@ static void write_text(FILE *out, const struct diff *d, const struct report_diff
 	char b[4][32];
 
 	count_paths(d, &matched, &unchanged);
-	fprintf(out, "A: %s\nB: %s\n", info->path[0], info->path[1]);
+	fputs("A: ", out);
+	vis_fputs(out, info->path[0]);
+	fputs("\nB: ", out);
+	vis_fputs(out, info->path[1]);
+	fputc('\n', out);
 	fprintf(out, "peak: %s -> %s (%s, %s)\n", fmt_bytes(ta->peak_bytes, b[0], 32),
 		fmt_bytes(tb->peak_bytes, b[1], 32),
 		fmt_bytes(tb->peak_bytes - ta->peak_bytes, b[2], 32),
@@ -239,10 +258,16 @@ static void write_text(FILE *out, const struct diff *d, const struct report_diff
 		char label[256];
 
 		leaf(d, c, &fn, &file, label, sizeof(label));
-		fprintf(out, "%12" PRId64 " %12" PRId64 " %12" PRId64 " %8s  %s%s%s%s\n",
-			c->a_bytes, c->b_bytes, diff_delta(c),
-			fmt_percent(diff_delta(c), c->a_bytes, b[0], 32), fn,
-			file && *file ? " (" : "", file ? file : "", file && *file ? ")" : "");
+		fmt_percent(diff_delta(c), c->a_bytes, b[0], 32);
+		fprintf(out, "%12" PRId64 " %12" PRId64 " %12" PRId64 " %8s  ", c->a_bytes,
+			c->b_bytes, diff_delta(c), b[0]);
+		vis_fputs(out, fn);
+		if (file && *file) {
+			fputs(" (", out);
+			vis_fputs(out, file);
+			fputc(')', out);
+		}
+		fputc('\n', out);
 	}
 }
 

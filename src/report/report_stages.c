@@ -7,7 +7,9 @@
  * and at-peak columns, the only figures such a capture has.  JSON and CSV
  * keep full names; the text shortens them (stages_labels: the end of a long
  * name, never two functions as one text) into a column at most NAME_MAX_W
- * wide, and the top allocator to TOP_MAX_W.
+ * wide, and the top allocator to TOP_MAX_W.  The text shows control
+ * characters and invalid UTF-8 in names in their visible form (visible.h),
+ * which may widen a name past its column; CSV does the same (fmt_csv_field).
  */
 #include "report_stages.h"
 
@@ -17,6 +19,7 @@
 
 #include "fmt.h"
 #include "timeline.h"
+#include "visible.h"
 
 #define NAME_MIN_W 16
 #define NAME_MAX_W 40
@@ -39,6 +42,19 @@ static int text_width(const char *s)
 	for (; *s; s++)
 		n += ((unsigned char)*s & 0xc0) != 0x80;
 	return n;
+}
+
+/* Blanks that pad text to w columns (none when it is wider: a name with escapes). */
+static int pad(int w, const char *text)
+{
+	return text_width(text) < w ? w - text_width(text) : 0;
+}
+
+/* text in its visible form (visible.h), then a newline. */
+static void put_visible_line(FILE *out, const char *text)
+{
+	vis_fputs(out, text);
+	fputc('\n', out);
 }
 
 /* ",\"key\":v" (first: no comma), null when v is unknown. */
@@ -169,7 +185,10 @@ static void write_text(FILE *out, const struct capture *cap, const char *path, c
 	if (name_w > NAME_MAX_W)
 		name_w = NAME_MAX_W;
 	labels = stages_labels(s, name_w, "...");
-	fprintf(out, "%s: stages (%s)\n", path, split);
+	vis_fputs(out, path);
+	fputs(": stages (", out);
+	vis_fputs(out, split);
+	fputs(")\n", out);
 	if (s->live_only)
 		fputs("note: aggregated capture (memray --aggregate), no event stream: only the "
 		      "live figures (leaked, at peak) exist; \"-\" is unknown\n",
@@ -182,7 +201,8 @@ static void write_text(FILE *out, const struct capture *cap, const char *path, c
 	fputs("top allocator\n", out);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct stage_row *r = &s->rows[i];
-		char start[24], dur[24], count[24], top[1024], short_top[1024];
+		char start[24], dur[24], count[24], top[1024], short_top[1024], label[1024];
+		const char *vis_label = vis_str(labels[i], label, sizeof(label));
 
 		if (r->start_ms >= 0)
 			snprintf(start, sizeof(start), "%" PRId64 "ms", r->start_ms);
@@ -196,8 +216,8 @@ static void write_text(FILE *out, const struct capture *cap, const char *path, c
 			snprintf(count, sizeof(count), "%" PRId64, r->alloc_count);
 		else
 			snprintf(count, sizeof(count), "-");
-		fprintf(out, "%s%*s %5u %8s %8s %10s %10s %10s %10s %10s %10s  ", labels[i],
-			name_w - text_width(labels[i]), "", r->calls, start, dur,
+		fprintf(out, "%s%*s %5u %8s %8s %10s %10s %10s %10s %10s %10s  ", vis_label,
+			pad(name_w, vis_label), "", r->calls, start, dur,
 			text_bytes(r->alloc_bytes, b[0], 32), count,
 			text_bytes(r->freed_bytes, b[1], 32), text_bytes(r->net_bytes, b[2], 32),
 			text_bytes(r->cumulative_bytes, b[3], 32),
@@ -206,8 +226,8 @@ static void write_text(FILE *out, const struct capture *cap, const char *path, c
 			fprintf(out, "%10s %10s  ", text_bytes(r->leaked_bytes, b[5], 32),
 				text_bytes(r->at_peak_bytes, b[6], 32));
 		if (top_name(cap, r, top, sizeof(top)))
-			fprintf(out, "%s\n", stages_short_name(top, TOP_MAX_W, "...", short_top,
-								 sizeof(short_top)));
+			put_visible_line(out, stages_short_name(top, TOP_MAX_W, "...", short_top,
+								sizeof(short_top)));
 		else
 			fputs("-\n", out);
 	}

@@ -4,6 +4,9 @@
  * call tree to the requested depth (nodes under 0.5% of the root folded into
  * one "more" line per parent).  Every count column is named for what it
  * counts (report_count_name, report_top_words), and explained under its title.
+ * Text from the capture (names, files, the command line, the reasons a capture
+ * is flagged) is written in its visible form (visible.h): no control
+ * character reaches the terminal.
  */
 #include "report.h"
 
@@ -13,6 +16,7 @@
 
 #include "fmt.h"
 #include "timeline.h"
+#include "visible.h"
 
 #define TREE_MIN_PERMILLE 5	/* show children worth at least 0.5% of the root */
 
@@ -20,6 +24,14 @@
 static const char *allocations(int64_t n)
 {
 	return n == 1 || n == -1 ? "allocation" : "allocations";
+}
+
+/* before, text from the capture (or the user) in its visible form (visible.h), after. */
+static void put_line(FILE *out, const char *before, const char *text, const char *after)
+{
+	fputs(before, out);
+	vis_fputs(out, text);
+	fputs(after, out);
 }
 
 static void write_rss(FILE *out, const struct capture *cap)
@@ -64,27 +76,29 @@ static void write_header(FILE *out, const struct report *r)
 	int64_t leaked_n = r->leaks.total_count + r->suppressed.total_count;
 	char b1[32];
 
-	fprintf(out, "file        %s\n", r->path);
-	fprintf(out, "format      %s (file version %s%s%s)\n", m->format,
-		m->format_version ? m->format_version : "?", m->tool_version ? ", written by " : "",
-		m->tool_version ? m->tool_version : "");
+	put_line(out, "file        ", r->path, "\n");
+	fprintf(out, "format      %s (file version ", m->format);
+	vis_fputs(out, m->format_version ? m->format_version : "?");
+	if (m->tool_version)
+		put_line(out, ", written by ", m->tool_version, "");
+	fputs(")\n", out);
 	if (m->command)
-		fprintf(out, "command     %s\n", m->command);
+		put_line(out, "command     ", m->command, "\n");
 	if (m->pid >= 0)
 		fprintf(out, "pid         %" PRId64 "\n", m->pid);
 	if (m->duration_ms >= 0)
 		fprintf(out, "duration    %" PRId64 " ms\n", m->duration_ms);
-	if (m->truncated)
-		fprintf(out,
-			"WARNING     truncated at byte %" PRIu64 "%s%s: figures cover the data "
-			"before it\n",
-			m->truncated_at, m->truncated_why ? ": " : "",
-			m->truncated_why ? m->truncated_why : "");
+	if (m->truncated) {
+		fprintf(out, "WARNING     truncated at byte %" PRIu64, m->truncated_at);
+		if (m->truncated_why)
+			put_line(out, ": ", m->truncated_why, "");
+		fputs(": figures cover the data before it\n", out);
+	}
 	if (m->inconsistent)
-		fprintf(out, "WARNING     inconsistent: %s; figures are as recorded\n",
-			m->inconsistent_why);
+		put_line(out, "WARNING     inconsistent: ", m->inconsistent_why,
+			 "; figures are as recorded\n");
 	for (size_t i = 0; i < m->n_warnings; i++)
-		fprintf(out, "warning     %s\n", m->warnings[i]);
+		put_line(out, "warning     ", m->warnings[i], "\n");
 	fputc('\n', out);
 	if (m->has_totals)
 		fprintf(out, "allocated   %s in %" PRIu64 " %s (%" PRIu64 " bytes)\n",
@@ -141,9 +155,11 @@ static void write_top(FILE *out, const struct report *r)
 			fprintf(out, " %10s", fmt_bytes(e->bytes, b, sizeof(b)));
 		if (w.count)
 			fprintf(out, " %7" PRId64, e->allocations);
-		fprintf(out, "  %s", fn);
-		if (*e->file)
-			fprintf(out, "  %s:%u", e->file, e->line);
+		put_line(out, "  ", fn, "");
+		if (*e->file) {
+			put_line(out, "  ", e->file, "");
+			fprintf(out, ":%u", e->line);
+		}
 		fputc('\n', out);
 	}
 }
@@ -160,10 +176,12 @@ static void put_node_label(FILE *out, const struct report *r, const struct tree_
 		return;
 	}
 	f = capture_frame(r->cap, nd->frame);
-	fputs(capture_frame_label(r->cap, nd->frame, buf, sizeof(buf)), out);
+	vis_fputs(out, capture_frame_label(r->cap, nd->frame, buf, sizeof(buf)));
 	file = capture_string(r->cap, f->file);
-	if (*file)
-		fprintf(out, "  %s:%u", file, f->line);
+	if (*file) {
+		put_line(out, "  ", file, "");
+		fprintf(out, ":%u", f->line);
+	}
 }
 
 static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned depth)

@@ -235,6 +235,21 @@ def check_stage_figures(t, memtui, path, label):
         s.close()
 
 
+def tree_body(screen):
+    """The rows of the diff tree: the lines after its title row ("delta%  function")
+    up to the first blank one.  The header above shows the files' paths, which may
+    hold any word ("new", "gone"), so a row is never looked for there."""
+    lines = screen.split("\n")
+    title = next((i for i, l in enumerate(lines) if re.search(r"\sdelta%\s+function\s", l)),
+                 len(lines))
+    body = []
+    for l in lines[title + 1:]:
+        if not l.strip():
+            break
+        body.append(l)
+    return body
+
+
 def check_diff_figures(t, memtui, a, b, label):
     """Two captures side by side: the largest change, read off the terminal, = the report's."""
     env = {"TERM": "tmux-256color", "LANG": "C.UTF-8"}
@@ -252,8 +267,8 @@ def check_diff_figures(t, memtui, a, b, label):
         st = scr.rstrip("\n").split("\n")[-1]
         t.true("tmux %s: opens on the largest change %s" % (label, first["function"]),
                first["function"] in st, st)
-        row = next((l for l in scr.split("\n") if re.search(r"\s%s\s" % re.escape(
-            first["function"]), l) and "%" in l or "gone" in l or "new" in l), "")
+        row = next((l for l in tree_body(scr) if re.search(r"\s%s\s" % re.escape(
+            first["function"]), l) and re.search(r"%|\sgone\s|\snew\s", l)), "")
         t.true("tmux %s: its row shows A, B and the signed delta" % label,
                fmt_bytes(a_total) in row and
                ("-" if delta < 0 else "+") + fmt_bytes(abs(delta)) in row, row)

@@ -41,6 +41,7 @@ struct outline {
 	uint8_t *match;		/* per node of t: 1 when its label matches pattern */
 	size_t n_matches;	/* nodes of t that match */
 	char pattern[OUTLINE_MAX_PATTERN];	/* "" = no search */
+	size_t search_steps;	/* ancestors the last search climbed: at most t's nodes */
 };
 
 void outline_init(struct outline *o);

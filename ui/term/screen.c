@@ -3,8 +3,11 @@
  *
  * Text is decoded from UTF-8 here, once, for every backend: each code point
  * takes wcwidth() columns (1 or 2; 0-width and non-printable ones become
- * '?', so a name can never shift the columns after it).  Without a UTF-8
- * locale only ASCII is drawn as itself.
+ * '?', so a name can never shift the columns after it).  Control characters
+ * and invalid UTF-8 are drawn as the reports write them, "\x1b" per byte
+ * (visible.h), four columns each, so the terminal never receives them and
+ * the user sees what the capture holds.  Without a UTF-8 locale only ASCII
+ * is drawn as itself.
  */
 #include "screen.h"
 
@@ -16,6 +19,7 @@
 #include <wchar.h>
 
 #include "glyphs.h"
+#include "visible.h"
 #include "xalloc.h"
 
 void screen_init(struct screen *s, int w, int h, bool utf8, const struct screen_backend *be,
@@ -106,26 +110,13 @@ size_t screen_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* One code point of text to show: an invalid sequence is one '?' per byte. */
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	size_t len = screen_utf8_decode(p, n, cp);
-
-	if (len)
-		return len;
-	*cp = '?';
-	return 1;
-}
+#define UNIT_ESCAPED UINT32_MAX	/* a unit shown as "\xNN" per byte (visible.h) */
 
 /* Columns cp takes (1 or 2), replacing what cannot be shown by '?'. */
 static int cp_width(const struct screen *s, uint32_t *cp)
 {
 	int w;
 
-	if (*cp < 0x20 || *cp == 0x7f) {
-		*cp = '?';
-		return 1;
-	}
 	if (*cp < 0x80)
 		return 1;
 	if (!s->utf8) {
@@ -140,6 +131,43 @@ static int cp_width(const struct screen *s, uint32_t *cp)
 	return w;
 }
 
+/*
+ * One unit of text to show (n > 0 bytes left): its bytes, its code point into
+ * *cp and its columns into *w.  Control characters and invalid UTF-8 are
+ * UNIT_ESCAPED, as the reports show them (visible.h); a printable code point
+ * the screen cannot show is '?'.
+ */
+static size_t text_unit(const struct screen *s, const unsigned char *p, size_t n, uint32_t *cp,
+			int *w)
+{
+	bool escaped;
+	size_t len = vis_next((const char *)p, n, &escaped);
+
+	if (escaped) {
+		*cp = UNIT_ESCAPED;
+		*w = (int)len * VIS_BYTE_COLS;
+		return len;
+	}
+	*cp = '?';
+	screen_utf8_decode(p, len, cp);
+	*w = cp_width(s, cp);
+	return len;
+}
+
+/* Draws the escaped unit p (len bytes) from (x, y) as "\xNN" per byte. */
+static void put_escaped(struct screen *s, int x, int y, const unsigned char *p, size_t len,
+			enum role role)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++, x += VIS_BYTE_COLS) {
+		screen_put(s, x, y, '\\', role);
+		screen_put(s, x + 1, y, 'x', role);
+		screen_put(s, x + 2, y, (uint32_t)hex[p[i] >> 4], role);
+		screen_put(s, x + 3, y, (uint32_t)hex[p[i] & 0xf], role);
+	}
+}
+
 int screen_textn(struct screen *s, int x, int y, int max, const char *utf8, size_t n,
 		 enum role role)
 {
@@ -150,13 +178,16 @@ int screen_textn(struct screen *s, int x, int y, int max, const char *utf8, size
 		max = s->w - x;
 	while (n && *p) {
 		uint32_t cp;
-		size_t len = utf8_decode(p, n, &cp);
-		int w = cp_width(s, &cp);
+		int w;
+		size_t len = text_unit(s, p, n, &cp, &w);
 
 		if (used + w > max)
 			break;
-		screen_put(s, x + used, y, cp, role);
-		if (w == 2)
+		if (cp == UNIT_ESCAPED)
+			put_escaped(s, x + used, y, p, len, role);
+		else
+			screen_put(s, x + used, y, cp, role);
+		if (w == 2 && cp != UNIT_ESCAPED)
 			screen_put(s, x + used + 1, y, SCREEN_WIDE_TAIL, role);
 		used += w;
 		p += len;
@@ -178,9 +209,10 @@ static int width_n(const struct screen *s, const char *utf8, size_t n)
 
 	while (n) {
 		uint32_t cp;
-		size_t len = utf8_decode(p, n, &cp);
+		int cw;
+		size_t len = text_unit(s, p, n, &cp, &cw);
 
-		w += cp_width(s, &cp);
+		w += cw;
 		p += len;
 		n -= len;
 	}
@@ -294,8 +326,7 @@ static int fit_n(const struct screen *s, const char *text, size_t n, int max, ch
 			in_word = true;
 			blanks = 0;
 		}
-		len = utf8_decode(p + i, n - i, &cp);
-		w = cp_width(s, &cp);
+		len = text_unit(s, p + i, n - i, &cp, &w);
 		if (col + w + 1 > max)
 			break;
 		col += w;
@@ -363,8 +394,8 @@ size_t screen_wrap_len(const struct screen *s, const char *text, int max)
 
 	while (i < n) {
 		uint32_t cp;
-		size_t len = utf8_decode(p + i, n - i, &cp);
-		int w = cp_width(s, &cp);
+		int w;
+		size_t len = text_unit(s, p + i, n - i, &cp, &w);
 
 		if (col + w > max)
 			return last_blank ? last_blank : i ? i : len;

@@ -95,7 +95,8 @@ void screen_put(struct screen *s, int x, int y, uint32_t cp, enum role role);
 void screen_fill(struct screen *s, int x, int y, int n, uint32_t cp, enum role role);
 /*
  * Draws UTF-8 text from (x, y) in at most max columns (max < 0: to the right
- * edge).  Control characters and invalid bytes show as '?'.  Returns the
+ * edge).  Control characters and invalid bytes show as "\xNN" per byte
+ * (visible.h), a code point the screen cannot show as '?'.  Returns the
  * columns used.
  */
 int screen_text(struct screen *s, int x, int y, int max, const char *utf8, enum role role);
