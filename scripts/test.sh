@@ -3,7 +3,8 @@
 #   build/        gcc, -Werror, optimised: unit, format, oracle and fresh-capture tests
 #   build-check/  clang, ASan + UBSan + libFuzzer: the same tests again, plus every
 #                 reader's fuzz target for FUZZ_SECONDS (default 30) each, seeded
-#                 with the sample captures
+#                 with the sample captures (the clang++ capture's screen scans run
+#                 in build/ only: tests/CMakeLists.txt)
 # Exits non-zero on the first failing step.
 set -eu
 cd "$(dirname "$0")/.."

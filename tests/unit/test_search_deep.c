@@ -90,7 +90,7 @@ TEST(shared_ancestors)
 	CHECK_EQ_I64(outline_search(&o, "leaf"), 3);
 	/* work, main, root for leaf_a; none more for leaf_b; other for leaf_c. */
 	CHECK_EQ_I64(o.search_steps, 4);
-	CHECK_EQ_I64(o.n_rows, 7);			/* root, main, work, 2 leaves, other, leaf */
+	CHECK_EQ_I64(o.n_rows, 7);	/* root, main, work, 2 leaves, other, leaf */
 	outline_release(&o);
 	tree_release(&t);
 	snapshot_release(&peak);
