@@ -25,7 +25,7 @@
 
 #define RAW_BLOCK (256u << 10)	/* bytes read from the file at a time */
 #define RAW_MAX (8u << 20)	/* the most raw bytes held for one unit (an lz4 block <= 4 MiB) */
-#define FIRST_HINT 32		/* a unit for a frame start: its magic and header */
+#define FIRST_HINT 5		/* a frame start: zstd magic and descriptor (lz4 asks for more) */
 #define MIN_DECODE (256u << 10)	/* decoded bytes to aim for per fill */
 
 struct input {

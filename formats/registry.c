@@ -28,13 +28,20 @@ static const char *formats_names(void)
  * that a frame's content checksum is checked even when the reader stopped at
  * its format's end record, and flags the capture inconsistent when a checksum
  * did not match (its figures kept as decoded) or the stream is damaged past
- * the data the reader used.  A truncated capture is already flagged.
+ * the data the reader used.  A capture the reader cut short is already
+ * flagged (truncated_at in decoded bytes): it gets a warning with the file
+ * offset of the decode error that cut it.
  */
 static void check_rest(struct input *in, struct capture_builder *b)
 {
 	const struct mt_error *e;
 
-	if (input_codec(in) == CODEC_PLAIN || capture_builder_meta(b)->truncated)
+	if (input_codec(in) == CODEC_PLAIN)
+		return;
+	e = input_stream_error(in);
+	if (e && capture_builder_meta(b)->truncated)
+		capture_builder_warning(b, "%s at byte %" PRIu64 " of the file", e->msg, e->offset);
+	if (capture_builder_meta(b)->truncated)
 		return;
 	input_drain(in);
 	if (input_cancelled(in))
