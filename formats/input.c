@@ -359,8 +359,8 @@ static void checksum_mismatch(struct input *in, uint64_t at, size_t n)
 	if (!in->warned) {
 		in->warned = true;
 		mt_error_set(&in->stream_warn, MT_ERR_CORRUPT, at,
-			     "%s content checksum at byte %" PRIu64 " does not match the decoded data",
-			     input_codec_name(in->codec), at);
+			     "%s content checksum at byte %" PRIu64
+			     " does not match the decoded data", input_codec_name(in->codec), at);
 	}
 	in->raw_pos += n;
 	in->stream_end = true;
