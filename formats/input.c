@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <lz4frame.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +19,13 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "xalloc.h"
 
 #define RAW_BLOCK (256u << 10)	/* bytes read from the file at a time */
+#define RAW_MAX (8u << 20)	/* the most raw bytes held for one unit (an lz4 block <= 4 MiB) */
+#define FIRST_HINT 5		/* a frame start: zstd magic and descriptor (lz4 asks for more) */
 #define MIN_DECODE (256u << 10)	/* decoded bytes to aim for per fill */
 
 struct input {
@@ -33,7 +37,8 @@ struct input {
 	enum input_codec codec;
 
 	uint8_t *raw;			/* compressed bytes read but not yet decoded */
-	size_t raw_pos, raw_len;
+	size_t raw_pos, raw_len, raw_cap;
+	size_t hint;			/* zstd, lz4: the bytes the decoder wants next (a unit) */
 	uint64_t raw_read;		/* raw bytes taken from the file so far */
 	bool raw_eof;
 
@@ -44,6 +49,8 @@ struct input {
 	bool stream_end;		/* the decoder reached its end marker */
 	bool failed;
 	struct mt_error stream_err;
+	bool warned;			/* a checksum did not match; the data was kept */
+	struct mt_error stream_warn;
 
 	ZSTD_DStream *zstd;
 	z_stream zlib;
@@ -115,6 +122,7 @@ static void init_codec(struct input *in)
 		if (!in->zstd)
 			BUG("ZSTD_createDStream");
 		ZSTD_initDStream(in->zstd);
+		in->hint = FIRST_HINT;
 		break;
 	case CODEC_GZIP:
 		memset(&in->zlib, 0, sizeof(in->zlib));
@@ -125,12 +133,15 @@ static void init_codec(struct input *in)
 	case CODEC_LZ4:
 		if (LZ4F_isError(LZ4F_createDecompressionContext(&in->lz4, LZ4F_VERSION)))
 			BUG("LZ4F_createDecompressionContext");
+		in->hint = FIRST_HINT;
 		break;
 	default:
 		break;
 	}
-	if (in->codec != CODEC_PLAIN)
+	if (in->codec != CODEC_PLAIN) {
 		in->raw = xmalloc(RAW_BLOCK);
+		in->raw_cap = RAW_BLOCK;
+	}
 }
 
 static struct input *input_new(const char *path)
@@ -141,7 +152,71 @@ static struct input *input_new(const char *path)
 	in->fd = -1;
 	in->stream_err.path = path;
 	in->stream_err.offset = MT_NO_OFFSET;
+	in->stream_warn.path = path;
+	in->stream_warn.offset = MT_NO_OFFSET;
 	return in;
+}
+
+/* What a file that is not a regular file is, for the error that refuses it. */
+static const char *kind_name(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a pipe (FIFO)";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "not a regular file";
+}
+
+static int refuse_kind(struct mt_error *err, mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET,
+				    "is a directory, not a capture file");
+	return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET,
+			    "is %s, not a regular file: save the capture to a file first",
+			    kind_name(mode));
+}
+
+/*
+ * Opens path only if it is a regular file, and never blocks: stat() first, so
+ * that a FIFO without a writer is refused before open() could wait for one;
+ * O_NONBLOCK for the open itself, and fstat() after it, in case the name was
+ * swapped for something else in between.  Returns the fd or a negative mt_err.
+ */
+static int open_regular(const char *path, struct stat *st, struct mt_error *err)
+{
+	struct stat before;
+	int fd, flags;
+
+	if (stat(path, &before) < 0)
+		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot open: %s",
+				    strerror(errno));
+	if (!S_ISREG(before.st_mode))
+		return refuse_kind(err, before.st_mode);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot open: %s",
+				    strerror(errno));
+	if (fstat(fd, st) < 0) {
+		int e = errno;
+
+		close(fd);
+		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot stat: %s", strerror(e));
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return refuse_kind(err, st->st_mode);
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
 }
 
 int input_open(struct input **out, const char *path, struct mt_error *err)
@@ -153,25 +228,9 @@ int input_open(struct input **out, const char *path, struct mt_error *err)
 	*out = NULL;
 	if (err)
 		err->path = path;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_regular(path, &st, err);
 	if (fd < 0)
-		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot open: %s",
-				    strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		int e = errno;
-
-		close(fd);
-		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot stat: %s", strerror(e));
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET,
-				    "is a directory, not a capture file");
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "not a regular file");
-	}
+		return fd;
 	in = input_new(path);
 	in->fd = fd;
 	in->file_size = (uint64_t)st.st_size;
@@ -275,91 +334,190 @@ bool input_cancelled(const struct input *in)
 	return in->cancelled;
 }
 
-static void fail_stream(struct input *in, enum mt_err_code code, const char *what)
+/* Ends the stream with an error at raw offset at (where the unit that failed starts). */
+static void fail_stream(struct input *in, enum mt_err_code code, uint64_t at, const char *what)
 {
 	if (in->failed)
 		return;
 	in->failed = true;
-	mt_error_set(&in->stream_err, code, raw_offset(in), "%s stream %s",
-		     input_codec_name(in->codec), what);
+	mt_error_set(&in->stream_err, code, at, "%s stream %s", input_codec_name(in->codec), what);
 }
 
-/* Refills the raw buffer if it is empty; false at the end of the file. */
-static bool refill_raw(struct input *in)
+const struct mt_error *input_stream_warning(const struct input *in)
+{
+	return in->warned ? &in->stream_warn : NULL;
+}
+
+/*
+ * A frame's content checksum did not match what was decoded: the data is
+ * kept (it may be intact and only the checksum damaged) and the mismatch
+ * remembered for input_stream_warning().  The frame is over: skip its
+ * checksum (the unit of n bytes just fed) and get ready for a next frame.
+ */
+static void checksum_mismatch(struct input *in, uint64_t at, size_t n)
+{
+	if (!in->warned) {
+		in->warned = true;
+		mt_error_set(&in->stream_warn, MT_ERR_CORRUPT, at,
+			     "%s content checksum at byte %" PRIu64
+			     " does not match the decoded data", input_codec_name(in->codec), at);
+	}
+	in->raw_pos += n;
+	in->stream_end = true;
+	in->hint = FIRST_HINT;
+	if (in->codec == CODEC_ZSTD)
+		ZSTD_DCtx_reset(in->zstd, ZSTD_reset_session_only);
+	else
+		LZ4F_resetDecompressionContext(in->lz4);
+}
+
+/*
+ * Makes at least need raw bytes available at raw_pos (fewer only at the end
+ * of the file or beyond RAW_MAX): the unread tail moves to the front and the
+ * buffer grows as needed.  False when no raw byte is left.
+ */
+static bool ensure_raw(struct input *in, size_t need)
 {
 	size_t n;
 
-	if (in->raw_pos < in->raw_len)
-		return true;
-	if (in->raw_eof)
-		return false;
-	n = raw_read(in, in->raw, RAW_BLOCK, in->raw_read);
-	in->raw_read += n;
-	in->raw_pos = 0;
-	in->raw_len = n;
-	if (n == 0)
-		in->raw_eof = true;
-	return n > 0;
+	if (need > RAW_MAX)
+		need = RAW_MAX;
+	while (in->raw_len - in->raw_pos < need && !in->raw_eof) {
+		if (in->raw_pos) {
+			memmove(in->raw, in->raw + in->raw_pos, in->raw_len - in->raw_pos);
+			in->raw_len -= in->raw_pos;
+			in->raw_pos = 0;
+		}
+		if (in->raw_cap < need) {
+			in->raw = xrealloc_array(in->raw, need, 1);
+			in->raw_cap = need;
+		}
+		n = raw_read(in, in->raw + in->raw_len, in->raw_cap - in->raw_len, in->raw_read);
+		in->raw_read += n;
+		in->raw_len += n;
+		if (n == 0)
+			in->raw_eof = true;
+	}
+	return in->raw_pos < in->raw_len;
 }
 
-/* Decodes into dst[0..room); returns bytes produced (0 = nothing more). */
+/* The next unit for zstd and lz4: what the decoder asked for, at most what there is. */
+static size_t unit_len(const struct input *in)
+{
+	size_t avail = in->raw_len - in->raw_pos;
+
+	return in->hint < avail ? in->hint : avail;
+}
+
+/*
+ * zstd and lz4 are fed one unit (a frame header, a block, a checksum) per
+ * call, as their hints ask: an error then lies in the unit just fed, whose
+ * raw offset is where it starts, and the data of earlier units is kept (on an
+ * error neither library says how much of the call's output it wrote).
+ */
+static size_t decode_zstd(struct input *in, uint8_t *dst, size_t room, size_t produced)
+{
+	uint64_t at = raw_offset(in);
+	size_t n = unit_len(in);
+	ZSTD_inBuffer ib = { in->raw + in->raw_pos, n, 0 };
+	ZSTD_outBuffer ob = { dst, room, produced };
+	size_t r = ZSTD_decompressStream(in->zstd, &ob, &ib);
+
+	if (ZSTD_isError(r)) {
+		if (ZSTD_getErrorCode(r) == ZSTD_error_checksum_wrong)
+			checksum_mismatch(in, at, n);
+		else
+			fail_stream(in, MT_ERR_CORRUPT, at, ZSTD_getErrorName(r));
+		return produced;
+	}
+	in->raw_pos += ib.pos;
+	in->stream_end = (r == 0);
+	in->hint = r ? r : FIRST_HINT;
+	return ob.pos;
+}
+
+static size_t decode_lz4(struct input *in, uint8_t *dst, size_t room, size_t produced)
+{
+	uint64_t at = raw_offset(in);
+	size_t out_n = room - produced, in_n = unit_len(in), fed = in_n;
+	size_t r = LZ4F_decompress(in->lz4, dst + produced, &out_n, in->raw + in->raw_pos, &in_n,
+				   NULL);
+
+	if (LZ4F_isError(r)) {
+		if (!strcmp(LZ4F_getErrorName(r), "ERROR_contentChecksum_invalid"))
+			checksum_mismatch(in, at, fed);
+		else
+			fail_stream(in, MT_ERR_CORRUPT, at, LZ4F_getErrorName(r));
+		return produced;
+	}
+	in->raw_pos += in_n;
+	in->stream_end = (r == 0);
+	in->hint = r ? r : FIRST_HINT;
+	return produced + out_n;
+}
+
+static size_t decode_gzip(struct input *in, uint8_t *dst, size_t room, size_t produced)
+{
+	int r;
+
+	in->zlib.next_in = in->raw + in->raw_pos;
+	in->zlib.avail_in = (uInt)(in->raw_len - in->raw_pos);
+	in->zlib.next_out = dst + produced;
+	in->zlib.avail_out = (uInt)(room - produced);
+	r = inflate(&in->zlib, Z_NO_FLUSH);
+	in->raw_pos = in->raw_len - in->zlib.avail_in;
+	produced = room - in->zlib.avail_out;
+	if (r == Z_STREAM_END) {
+		in->stream_end = true;
+		inflateReset(&in->zlib);	/* a further member may follow */
+	} else if (r == Z_OK || r == Z_BUF_ERROR) {
+		in->stream_end = false;
+	} else {
+		fail_stream(in, MT_ERR_CORRUPT, raw_offset(in),
+			    in->zlib.msg ? in->zlib.msg : "error");
+	}
+	return produced;
+}
+
+static size_t decode_unit(struct input *in, uint8_t *dst, size_t room, size_t produced)
+{
+	if (in->codec == CODEC_ZSTD)
+		return decode_zstd(in, dst, room, produced);
+	if (in->codec == CODEC_LZ4)
+		return decode_lz4(in, dst, room, produced);
+	return decode_gzip(in, dst, room, produced);
+}
+
+/*
+ * Decodes into dst[0..room); returns bytes produced (0 = nothing more).  At
+ * the end of the file the decoder is still called while it has output to
+ * flush; a stream that then stops short of its end marker is truncated.
+ */
 static size_t decode_some(struct input *in, uint8_t *dst, size_t room)
 {
 	size_t produced = 0;
 
 	while (produced < room && !in->failed) {
-		if (!refill_raw(in)) {
-			if (!in->stream_end && in->raw_read > 0)
-				fail_stream(in, MT_ERR_TRUNCATED, "ends before its end marker");
+		size_t before = produced;
+		bool have = ensure_raw(in, in->codec == CODEC_GZIP ? 1 : in->hint);
+
+		if (!have && in->stream_end)
 			break;
-		}
-		if (in->codec == CODEC_ZSTD) {
-			ZSTD_inBuffer ib = { in->raw, in->raw_len, in->raw_pos };
-			ZSTD_outBuffer ob = { dst, room, produced };
-			size_t r = ZSTD_decompressStream(in->zstd, &ob, &ib);
-
-			in->raw_pos = ib.pos;
-			produced = ob.pos;
-			if (ZSTD_isError(r)) {
-				fail_stream(in, MT_ERR_CORRUPT, ZSTD_getErrorName(r));
-				break;
-			}
-			in->stream_end = (r == 0);
-		} else if (in->codec == CODEC_GZIP) {
-			int r;
-
-			in->zlib.next_in = in->raw + in->raw_pos;
-			in->zlib.avail_in = (uInt)(in->raw_len - in->raw_pos);
-			in->zlib.next_out = dst + produced;
-			in->zlib.avail_out = (uInt)(room - produced);
-			r = inflate(&in->zlib, Z_NO_FLUSH);
-			in->raw_pos = in->raw_len - in->zlib.avail_in;
-			produced = room - in->zlib.avail_out;
-			if (r == Z_STREAM_END) {
-				in->stream_end = true;
-				inflateReset(&in->zlib);	/* a further member may follow */
-			} else if (r == Z_OK || r == Z_BUF_ERROR) {
-				in->stream_end = false;
-			} else {
-				fail_stream(in, MT_ERR_CORRUPT,
-					    in->zlib.msg ? in->zlib.msg : "error");
-				break;
-			}
-		} else {
-			size_t out_n = room - produced, in_n = in->raw_len - in->raw_pos;
-			size_t r = LZ4F_decompress(in->lz4, dst + produced, &out_n,
-						   in->raw + in->raw_pos, &in_n, NULL);
-
-			in->raw_pos += in_n;
-			produced += out_n;
-			if (LZ4F_isError(r)) {
-				fail_stream(in, MT_ERR_CORRUPT, LZ4F_getErrorName(r));
-				break;
-			}
-			in->stream_end = (r == 0);
+		produced = decode_unit(in, dst, room, produced);
+		if (!have && produced == before && !in->failed) {
+			fail_stream(in, MT_ERR_TRUNCATED, raw_offset(in),
+				    "ends before its end marker");
+			break;
 		}
 	}
 	return produced;
+}
+
+static bool cancel_requested(struct input *in)
+{
+	if (in->cancel && atomic_load(in->cancel))
+		in->cancelled = true;
+	return in->cancelled;
 }
 
 static void report_progress(struct input *in)
@@ -368,7 +526,7 @@ static void report_progress(struct input *in)
 
 	if (!in->progress || done < in->progress_next)
 		return;
-	in->progress(in->progress_ctx, done, in->file_size);
+	in->progress(in->progress_ctx, done, in->limit);
 	in->progress_next = done + (1u << 20);
 }
 
@@ -390,10 +548,8 @@ ssize_t input_fill(struct input *in, size_t want, struct mt_error *err)
 		size_t goal = want > MIN_DECODE ? want : MIN_DECODE;
 		size_t got;
 
-		if (in->cancel && atomic_load(in->cancel)) {
-			in->cancelled = true;
+		if (cancel_requested(in))
 			break;
-		}
 
 		if (in->cap < goal) {
 			in->win = xrealloc_array(in->win, goal, 1);
@@ -414,28 +570,71 @@ ssize_t input_fill(struct input *in, size_t want, struct mt_error *err)
 	return (ssize_t)(in->len - in->pos);
 }
 
-uint64_t input_trim_trailing_zeros(struct input *in)
+/*
+ * The end of the file's last stretch of data: holes (a sparse file's
+ * unwritten runs, which read as zeros) are skipped with SEEK_DATA/SEEK_HOLE
+ * without reading them.  Where the file system cannot tell, the whole file
+ * is one stretch.  Checks for a cancel between stretches.
+ */
+static uint64_t last_data_end(struct input *in)
+{
+	uint64_t end = 0;
+	off_t pos = 0;
+
+	if (in->mem)
+		return in->limit;
+	while ((uint64_t)pos < in->limit && !cancel_requested(in)) {
+		off_t data = lseek(in->fd, pos, SEEK_DATA), hole;
+
+		if (data < 0)
+			return errno == ENXIO ? end : in->limit;
+		hole = lseek(in->fd, data, SEEK_HOLE);
+		if (hole < 0)
+			return in->limit;
+		end = (uint64_t)hole;
+		pos = hole;
+	}
+	return end < in->limit ? end : in->limit;
+}
+
+/*
+ * Scans backwards from the end of the last stretch of data for its last
+ * nonzero byte, a block at a time, with progress (bytes scanned, counted
+ * from the file's end) and a cancel check per block.
+ */
+static uint64_t last_nonzero_end(struct input *in, uint64_t end)
 {
 	uint8_t block[64 << 10];
-	uint64_t end = in->limit, cut;
 
-	if (in->codec != CODEC_PLAIN)
-		return 0;
-	while (end > 0) {
+	while (end > 0 && !cancel_requested(in)) {
 		size_t n = end > sizeof(block) ? sizeof(block) : (size_t)end;
-		size_t got = raw_read(in, block, n, end - n);
-		size_t i = got;
+		size_t i = raw_read(in, block, n, end - n);
 
-		if (got != n)
+		if (i != n)
 			break;
 		while (i > 0 && block[i - 1] == 0)
 			i--;
-		if (i > 0) {
-			end = end - n + i;
-			break;
-		}
+		if (i > 0)
+			return end - n + i;
 		end -= n;
+		if (in->progress && in->file_size - end >= in->progress_next) {
+			in->progress(in->progress_ctx, in->file_size - end, in->file_size);
+			in->progress_next = in->file_size - end + (64u << 20);
+		}
 	}
+	return end;
+}
+
+uint64_t input_trim_trailing_zeros(struct input *in)
+{
+	uint64_t end, cut;
+
+	if (in->codec != CODEC_PLAIN)
+		return 0;
+	end = last_nonzero_end(in, last_data_end(in));
+	in->progress_next = 0;
+	if (in->cancelled)
+		return 0;
 	cut = in->limit - end;
 	in->limit = end;
 	if (in->win_start + in->len > end) {
@@ -446,4 +645,12 @@ uint64_t input_trim_trailing_zeros(struct input *in)
 			in->pos = in->len;
 	}
 	return cut;
+}
+
+void input_drain(struct input *in)
+{
+	ssize_t n;
+
+	while ((n = input_fill(in, MIN_DECODE, NULL)) > 0)
+		input_consume(in, (size_t)n);
 }

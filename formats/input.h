@@ -9,8 +9,13 @@
  * window and the decompressor's own state, whatever the file size.
  *
  * Offsets: input_offset() is the position in the decoded stream (what record
- * errors report); a decode error of the compressed stream reports the
- * position in the file itself.  For plain files the two are equal.
+ * errors and truncated_at report); a decode error of the compressed stream
+ * reports the position in the file itself where the unit the decoder
+ * rejected starts (a zstd or lz4 block, a frame header, a checksum).  For
+ * plain files the two are equal.
+ *
+ * Only regular files are opened; a FIFO, socket, device or directory is
+ * refused at once, without blocking (docs/formats/containers.md).
  */
 #ifndef MT_INPUT_H
 #define MT_INPUT_H
@@ -33,7 +38,8 @@ struct input;
 
 /*
  * Opens path for reading (never for writing).  Fails with MT_ERR_IO (missing,
- * unreadable, a directory).  On success *out must be closed with input_close.
+ * unreadable, not a regular file) without ever blocking.  On success *out
+ * must be closed with input_close.
  */
 int input_open(struct input **out, const char *path, struct mt_error *err);
 /* Same over a memory buffer (not copied; must outlive the input); for fuzzing and tests. */
@@ -62,13 +68,26 @@ uint64_t input_offset(const struct input *in);
 
 /*
  * For plain files: makes the stream end after the last nonzero byte (memray
- * pads its files with zeros).  Reads the tail backwards in large blocks.
+ * pads its files with zeros).  Skips a sparse file's holes without reading
+ * them (SEEK_DATA/SEEK_HOLE), then reads the tail of the last data backwards
+ * in 64 KiB blocks, reporting progress and checking the cancel flag per
+ * block; a cancel leaves the stream untrimmed (and input_cancelled() true).
  * No effect on compressed input.  Returns the number of bytes cut.
  */
 uint64_t input_trim_trailing_zeros(struct input *in);
 
 /* The decode error that ended the stream early, or NULL. */
 const struct mt_error *input_stream_error(const struct input *in);
+/*
+ * A content checksum (zstd, lz4 frame) that did not match the decoded data,
+ * or NULL.  The data was kept: the stream goes on after the frame.
+ */
+const struct mt_error *input_stream_warning(const struct input *in);
+/*
+ * Decodes and drops the rest of the stream, so that the checksums at the end
+ * of its frames are checked.  Stops at an error or a cancel.
+ */
+void input_drain(struct input *in);
 
 void input_set_progress(struct input *in, mt_progress_fn fn, void *ctx);
 /*

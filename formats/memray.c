@@ -1217,15 +1217,16 @@ static int read_header(struct memray *m, struct mt_error *err)
 typedef enum rec_status (*record_fn)(struct memray *m, struct rd *r);
 typedef const char *(*record_name_fn)(uint8_t t);
 
-/* Marks the capture truncated at offset (or where a damaged compressed stream failed). */
+/*
+ * Marks the capture truncated at offset (decoded stream, like every
+ * truncated_at), with the decode error as the reason when a damaged
+ * compressed stream ended it (the registry adds the error's file offset).
+ */
 static void cut(struct memray *m, uint64_t offset, const char *why)
 {
 	const struct mt_error *se = input_stream_error(m->in);
 
-	if (se)
-		capture_builder_truncated(m->b, se->offset, se->msg);
-	else
-		capture_builder_truncated(m->b, offset, why);
+	capture_builder_truncated(m->b, offset, se ? se->msg : why);
 }
 
 /*

@@ -4,6 +4,7 @@
  */
 #include "registry.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "capture_builder.h"
@@ -20,6 +21,38 @@ static const struct reader *const readers[] = {
 static const char *formats_names(void)
 {
 	return "memray, heaptrack";
+}
+
+/*
+ * After a reader is done: decodes what it left of a compressed stream, so
+ * that a frame's content checksum is checked even when the reader stopped at
+ * its format's end record, and flags the capture inconsistent when a checksum
+ * did not match (its figures kept as decoded) or the stream is damaged past
+ * the data the reader used.  A capture the reader cut short is already
+ * flagged (truncated_at in decoded bytes): it gets a warning with the file
+ * offset of the decode error that cut it.
+ */
+static void check_rest(struct input *in, struct capture_builder *b)
+{
+	const struct mt_error *e;
+
+	if (input_codec(in) == CODEC_PLAIN)
+		return;
+	e = input_stream_error(in);
+	if (e && capture_builder_meta(b)->truncated)
+		capture_builder_warning(b, "%s at byte %" PRIu64 " of the file", e->msg, e->offset);
+	if (capture_builder_meta(b)->truncated)
+		return;
+	input_drain(in);
+	if (input_cancelled(in))
+		return;
+	e = input_stream_warning(in);
+	if (e)
+		capture_builder_inconsistent(b, "%s: the data may be damaged", e->msg);
+	e = input_stream_error(in);
+	if (e)
+		capture_builder_inconsistent(b, "%s at byte %" PRIu64 ", past the data read",
+					     e->msg, e->offset);
 }
 
 static int load_input(struct input *in, const struct native_resolver *res, struct capture **out,
@@ -61,6 +94,11 @@ static int load_input(struct input *in, const struct native_resolver *res, struc
 		if (input_cancelled(in))
 			return mt_error_set(err, MT_ERR_CANCELLED, MT_NO_OFFSET, "cancelled");
 		return rc;
+	}
+	check_rest(in, b);
+	if (input_cancelled(in)) {
+		capture_builder_free(b);
+		return mt_error_set(err, MT_ERR_CANCELLED, MT_NO_OFFSET, "cancelled");
 	}
 	*out = capture_builder_finish(b);
 	return 0;

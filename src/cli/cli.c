@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +102,40 @@ static int load_capture(const struct options *opt, const char *path, mt_progress
 	return rc;
 }
 
+/* Set by SIGINT while a report's load runs: the load stops and fails as cancelled. */
+static atomic_bool interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	atomic_store(&interrupted, true);
+}
+
+/*
+ * formats_load with Ctrl-C cancelling it: "cancelled", exit status 130, like
+ * the explorer's load.  The handler is one-shot (a second Ctrl-C kills at
+ * once) and is removed after the load, so Ctrl-C ends the rest as usual.
+ */
+static int load_interruptible(const struct options *opt, const char *path, struct capture **cap,
+			      struct mt_error *err)
+{
+	struct sigaction sa, old;
+	int rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	atomic_store(&interrupted, false);
+	sigaction(SIGINT, NULL, &old);
+	if (old.sa_handler != SIG_IGN)	/* run in the background: Ctrl-C is not for us */
+		sigaction(SIGINT, &sa, NULL);
+	rc = load_capture(opt, path, opt->progress ? show_progress : NULL, (void *)path,
+			  &interrupted, cap, err);
+	sigaction(SIGINT, &old, NULL);
+	return rc;
+}
+
 /* Loads for the report, with a progress line and the truncation warning on stderr. */
 static int load(const struct options *opt, const char *path, struct capture **cap,
 		struct mt_error *err)
@@ -107,8 +143,7 @@ static int load(const struct options *opt, const char *path, struct capture **ca
 	const struct capture_meta *m;
 	int rc;
 
-	rc = load_capture(opt, path, opt->progress ? show_progress : NULL, (void *)path, NULL, cap,
-			  err);
+	rc = load_interruptible(opt, path, cap, err);
 	if (opt->progress)
 		fputs("\r\033[K", stderr);
 	if (rc < 0)
