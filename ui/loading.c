@@ -103,7 +103,9 @@ bool loading_wait(struct loading *l, int timeout_ms)
 	int waited = 0;
 
 	for (;;) {
-		if (atomic_load_explicit(&l->phase, memory_order_acquire) == PHASE_DONE)
+		int phase = atomic_load_explicit(&l->phase, memory_order_acquire);
+
+		if (phase == PHASE_DONE || (phase == PHASE_ANALYSING && atomic_load(&l->cancel)))
 			return true;
 		if (waited >= timeout_ms)
 			return false;
@@ -217,6 +219,16 @@ int loading_finish(struct loading *l, struct capture **cap, struct explore **ex,
 {
 	int rc;
 
+	if (atomic_load(&l->cancel) &&
+	    atomic_load_explicit(&l->phase, memory_order_acquire) == PHASE_ANALYSING) {
+		/* Nobody waits for an analysis the user cancelled; l stays the worker's. */
+		pthread_detach(l->thread);
+		*cap = NULL;
+		*ex = NULL;
+		rc = mt_error_set(err, MT_ERR_CANCELLED, MT_NO_OFFSET, "cancelled");
+		err->path = l->path;
+		return rc;
+	}
 	pthread_join(l->thread, NULL);
 	rc = l->rc;
 	if (rc == 0 && atomic_load(&l->cancel)) {

@@ -16,11 +16,13 @@ What it covers (docs/formats/containers.md):
     data starts (just after its block header), not byte 0; truncated_at counts
     decoded bytes and a warning gives the decode error's file offset;
   - a content checksum that does not match (lz4 as the lz4 tool writes it, zstd)
-    loads the data flagged inconsistent with the intact file's figures.
+    loads the data flagged inconsistent with the intact file's figures;
+  - with CPP_CAPTURE (the recorded clang++ capture), q while the explorer
+    analyses it (after the read) ends memtui within a second, exit 130.
 
 The tmux part is skipped (not failed) when tmux is missing.
 
-usage: test_hangs.py MEMTUI SAMPLE_CAPTURES
+usage: test_hangs.py MEMTUI SAMPLE_CAPTURES [CPP_CAPTURE]
 """
 import json
 import os
@@ -328,6 +330,24 @@ def check_explorer(t, memtui, sparse, slow, fifo):
         s.close()
 
 
+def check_analysing(t, memtui, cpp):
+    """q while a large capture is being analysed ends memtui within a second."""
+    s = Tmux("analysing", "%s %s" % (memtui, cpp))
+    try:
+        scr = s.wait(lambda x: "analysing" in x or "EXIT=" in x, timeout=300)
+        if not t.true("explorer, clang++ capture: the analysing screen", "analysing" in scr,
+                      scr[-300:]):
+            return
+        t0 = time.time()
+        s.keys("q")
+        scr = s.wait(lambda x: "EXIT=" in x, timeout=10)
+        secs = time.time() - t0
+        t.true("explorer, q while analysing: status 130", "EXIT=130" in scr, scr[-300:])
+        t.true("explorer, q while analysing: within a second", secs < 1, "%.2f s" % secs)
+    finally:
+        s.close()
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__)
@@ -346,6 +366,8 @@ def main():
         tmux = shutil.which("tmux")
         if tmux:
             check_explorer(t, memtui, sparse, slow, os.path.join(tmp, "fifo"))
+            if len(sys.argv) > 3 and os.path.exists(sys.argv[3]):
+                check_analysing(t, memtui, sys.argv[3])
     finally:
         shutil.rmtree(tmp)
     print("hangs: %d passed, %d failed" % (t.passed, t.failed))
