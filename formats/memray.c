@@ -1432,6 +1432,26 @@ static uint64_t data_after_trailer(struct memray *m)
 	}
 }
 
+/*
+ * memray rewrites the header with its final counts right after the TRAILER
+ * (§3.2): a header of a file that reached its TRAILER counts every ALLOCATION
+ * record before it, and an aggregated file's header counts 0.
+ */
+static void check_header_count(struct memray *m)
+{
+	const struct header *h = &m->h;
+
+	if (h->file_format == ALL_ALLOCATIONS && h->n_allocations != m->alloc_records)
+		capture_builder_inconsistent(m->b, "the header counts %" PRIu64 " ALLOCATION "
+					     "records, the file holds %" PRIu64
+					     " before its TRAILER", h->n_allocations,
+					     m->alloc_records);
+	if (h->file_format == AGGREGATED_ALLOCATIONS && h->n_allocations)
+		capture_builder_inconsistent(m->b, "the header of an AGGREGATED_ALLOCATIONS file "
+					     "counts %" PRIu64 " allocations (memray writes 0)",
+					     h->n_allocations);
+}
+
 static const char *const format_names[2] = { "ALL_ALLOCATIONS", "AGGREGATED_ALLOCATIONS" };
 
 /*
@@ -1444,11 +1464,16 @@ static int check_end(struct memray *m, enum stream_end end, struct mt_error *err
 
 	if (end == END_TRAILER)
 		junk = data_after_trailer(m);
-	/* Stopped before a single record of the header's own format: the wrong format. */
-	if (!m->own_records && (end == END_INVALID || junk != UINT64_MAX))
+	/*
+	 * Stopped before a single record of the header's own format: the wrong
+	 * format, unless the header counts allocations of a stream (only the
+	 * streaming writer counts them, §3.2): then it is a damaged stream.
+	 */
+	if (!m->own_records && (end == END_INVALID || junk != UINT64_MAX) &&
+	    !(m->h.file_format == ALL_ALLOCATIONS && m->h.n_allocations))
 		return mt_error_set(err, MT_ERR_CORRUPT, 16,
-				    "the records don't match the header's file format (%s): "
-				    "the first one that fails is at byte %" PRIu64,
+				    "the records don't match the header's file format, %s: "
+				    "read so they stop at byte %" PRIu64,
 				    format_names[m->h.file_format], m->end_at);
 	if (junk != UINT64_MAX) {
 		char why[200];
@@ -1457,16 +1482,8 @@ static int check_end(struct memray *m, enum stream_end end, struct mt_error *err
 			 "from byte %" PRIu64 ": the records after it are not read", junk);
 		capture_builder_truncated(m->b, m->end_at, why);
 	}
-	if (end != END_TRAILER)
-		return 0;
-	if (m->h.file_format == ALL_ALLOCATIONS && m->h.n_allocations != m->alloc_records)
-		capture_builder_inconsistent(m->b, "the header counts %" PRIu64 " ALLOCATION "
-					     "records, the file holds %" PRIu64 " before its TRAILER",
-					     m->h.n_allocations, m->alloc_records);
-	if (m->h.file_format == AGGREGATED_ALLOCATIONS && m->h.n_allocations)
-		capture_builder_inconsistent(m->b, "the header of an AGGREGATED_ALLOCATIONS file "
-					     "counts %" PRIu64 " allocations (memray writes 0)",
-					     m->h.n_allocations);
+	if (end == END_TRAILER)
+		check_header_count(m);
 	return 0;
 }
 
