@@ -35,7 +35,11 @@
  *  - every id a record refers to (code object, native node, thread, frame
  *    index, Python node) is checked against what has been defined before it;
  *    every table grows by at most one entry per record, so memory is bounded
- *    by the input size.
+ *    by the decoded input size, and by the bounds of §10.4 (NAME_MAX_LEN and
+ *    the others below) however well a compressed file packs.
+ *  - once the records end, check_end() makes the checks of §10.3: data after
+ *    the TRAILER, the header's ALLOCATION count, records of the other file
+ *    format.
  */
 #include "reader.h"
 
@@ -68,7 +72,7 @@
 /* The longest varint: 10 bytes.  A varint that fails with this many bytes left is invalid. */
 #define VARINT_MAX 10
 /*
- * Bounds on what one record may make the reader keep (§10.3): a compressed
+ * Bounds on what one record may make the reader keep (§10.4): a compressed
  * file decodes to far more than its size, so the input's size alone does
  * not bound memory.  Past one of them the file is refused.  Real captures
  * stay orders of magnitude below each.
@@ -97,7 +101,7 @@ enum rec_status {
 	REC_SHORT,	/* not all of it is in the window */
 	REC_BAD,	/* invalid: m->why says what */
 	REC_END,	/* a trailer: the capture is complete */
-	REC_REFUSE,	/* past a bound of §10.3: the file is refused, m->why says why */
+	REC_REFUSE,	/* past a bound of §10.4: the file is refused, m->why says why */
 };
 
 /* How the record stream ended (read_records()). */
