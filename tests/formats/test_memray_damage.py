@@ -316,6 +316,25 @@ def bounds(c, plain, recs):
              line.endswith("(at byte %d)" % off), "%s (%d bytes): %s" % (what, len(small), line))
 
 
+def fork_child_without_trailer(c, samples):
+    """A follow-fork child that left by os._exit: first header (count 0), no
+    TRAILER.  Made from forking.bin.21707 (its TRAILER at byte 4880): it stays
+    readable, flagged truncated, with the figures of its records."""
+    d = bytearray(open(os.path.join(samples, "memray", "forking.bin.21707"), "rb").read())
+    c.ok(d[4880] == 1, "forking.bin.21707 has its TRAILER at byte 4880")
+    d = d[:4880]
+    d[17:25] = bytes(8)
+    res = c.load(bytes(d), "child.bin")
+    c.ok(res[0] == "loaded", "fork child: %s" % (res,))
+    if res[0] == "loaded":
+        j = res[1]
+        c.ok(j["truncated"] and j["truncated_at"] == 4880 and not j["inconsistent"] and
+             j["truncated_reason"] == "ends without a TRAILER record (unfinished capture)",
+             "fork child: %s %s" % (j["truncated_at"], j["truncated_reason"]))
+        c.ok(j["totals"]["allocations"] == 1 and j["peak"]["bytes"] == 2000001,
+             "fork child: figures %s %s" % (j["totals"], j["peak"]))
+
+
 def huge_rss(c, samples):
     path = os.path.join(samples, "damaged", "memray_huge_rss.bin")
     res = c.load(open(path, "rb").read(), "huge_rss.bin")
@@ -375,6 +394,7 @@ def main():
         format_flips(c, samples)
         bounds(c, plain, recs)
         huge_rss(c, samples)
+        fork_child_without_trailer(c, samples)
         for k, v in report.items():
             print("%-22s %s" % (k + ":", ", ".join("%s %d" % kv for kv in v.items())))
     finally:
