@@ -35,7 +35,11 @@
  *  - every id a record refers to (code object, native node, thread, frame
  *    index, Python node) is checked against what has been defined before it;
  *    every table grows by at most one entry per record, so memory is bounded
- *    by the input size.
+ *    by the decoded input size, and by the bounds of §10.4 (NAME_MAX_LEN and
+ *    the others below) however well a compressed file packs.
+ *  - once the records end, check_end() makes the checks of §10.3: data after
+ *    the TRAILER, the header's ALLOCATION count, records of the other file
+ *    format.
  */
 #include "reader.h"
 
@@ -67,6 +71,19 @@
 #define MAP_SCAN_BUDGET ((uint64_t)1 << 28)
 /* The longest varint: 10 bytes.  A varint that fails with this many bytes left is invalid. */
 #define VARINT_MAX 10
+/*
+ * Bounds on what one record may make the reader keep (§10.4): a compressed
+ * file decodes to far more than its size, so the input's size alone does
+ * not bound memory.  Past one of them the file is refused.  Real captures
+ * stay orders of magnitude below each.
+ */
+#define NAME_MAX_LEN (64u << 10)	/* one function, file, thread or image name, path */
+#define COMMAND_MAX_LEN (4u << 20)	/* the header's command line */
+#define STACK_MAX_DEPTH (1u << 20)	/* Python frames on one thread's stack */
+#define NAMES_MAX ((uint64_t)1 << 28)	/* bytes of all names together */
+#define CODES_MAX (1u << 22)		/* CODE_OBJECT records */
+#define LINETABLES_MAX ((size_t)1 << 28)	/* bytes of all line tables together */
+#define FRAMES_MAX (1u << 24)		/* distinct Python frames (code object, offset) */
 
 enum file_format { ALL_ALLOCATIONS = 0, AGGREGATED_ALLOCATIONS = 1 };
 
@@ -84,6 +101,15 @@ enum rec_status {
 	REC_SHORT,	/* not all of it is in the window */
 	REC_BAD,	/* invalid: m->why says what */
 	REC_END,	/* a trailer: the capture is complete */
+	REC_REFUSE,	/* past a bound of §10.4: the file is refused, m->why says why */
+};
+
+/* How the record stream ended (read_records()). */
+enum stream_end {
+	END_TRAILER,	/* at a TRAILER (AGGREGATED_TRAILER) record */
+	END_CUT,	/* the data ran out, or inside a record: flagged truncated */
+	END_INVALID,	/* at an invalid record: flagged truncated */
+	END_REFUSED,	/* a record past a bound */
 };
 
 struct header {
@@ -91,6 +117,7 @@ struct header {
 	uint32_t python_version;	/* PY_VERSION_HEX */
 	bool native_traces;
 	uint8_t file_format;
+	uint64_t n_allocations;		/* ALLOCATION records, as the final header counts them */
 	int64_t start_time, end_time;	/* ms since the epoch */
 	const char *command;		/* points into the window while parsing */
 	size_t command_len;
@@ -144,7 +171,15 @@ struct memray {
 	struct capture_builder *b;
 	struct input *in;
 	struct header h;
-	char why[160];			/* reason for REC_BAD */
+	char why[160];			/* reason for REC_BAD and REC_REFUSE */
+	uint64_t bad_at;		/* header offset of a REC_BAD or REC_REFUSE in the header */
+
+	/* What the checks after the records need (§10.3). */
+	uint64_t end_at;		/* offset of the TRAILER, or of the record that failed */
+	uint64_t alloc_records;		/* ALLOCATION records read */
+	uint64_t own_records;		/* records only the header's file format has */
+	uint64_t name_bytes;		/* bytes of names kept (NAMES_MAX) */
+	uint32_t py_frames_made;	/* distinct Python frames (FRAMES_MAX) */
 
 	/* Delta registers and the pointer cache (§4.3). */
 	uint64_t last_ptr, last_native, last_ip;
@@ -189,6 +224,35 @@ static enum rec_status bad(struct memray *m, const char *fmt, ...)
 	vsnprintf(m->why, sizeof(m->why), fmt, ap);
 	va_end(ap);
 	return REC_BAD;
+}
+
+static enum rec_status refuse(struct memray *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static enum rec_status refuse(struct memray *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->why, sizeof(m->why), fmt, ap);
+	va_end(ap);
+	return REC_REFUSE;
+}
+
+/*
+ * Counts a name of len bytes that the reader is about to keep, refusing one
+ * longer than NAME_MAX_LEN or one that takes all names past NAMES_MAX.  Call
+ * only once the record is whole (it changes state).
+ */
+static enum rec_status keep_name(struct memray *m, size_t len, const char *what)
+{
+	if (len > NAME_MAX_LEN)
+		return refuse(m, "%s of %zu bytes (memtui reads names of up to %u bytes)", what,
+			      len, NAME_MAX_LEN);
+	if (m->name_bytes + len > NAMES_MAX)
+		return refuse(m, "names of more than %" PRIu64 " bytes in all", NAMES_MAX);
+	m->name_bytes += len;
+	return REC_OK;
 }
 
 /*
@@ -335,7 +399,10 @@ static uint32_t code_line(const struct memray *m, const struct code_obj *co, int
 	return line > 0 && line <= UINT32_MAX ? (uint32_t)line : 0;
 }
 
-/* The model frame of (code object index, instruction offset). */
+/*
+ * The model frame of (code object index, instruction offset); UINT32_MAX
+ * when it would be a new frame past FRAMES_MAX.
+ */
 static uint32_t python_frame(struct memray *m, uint32_t code_idx, int64_t offset)
 {
 	const struct code_obj *co = vec_at(&m->codes, code_idx);
@@ -349,6 +416,9 @@ static uint32_t python_frame(struct memray *m, uint32_t code_idx, int64_t offset
 		if (id != HASHMAP_NONE)
 			return id;
 	}
+	if (m->py_frames_made >= FRAMES_MAX)
+		return UINT32_MAX;
+	m->py_frames_made++;
 	f.function = co->function;
 	f.file = co->file;
 	f.line = code_line(m, co, offset);
@@ -398,8 +468,13 @@ static enum rec_status code_object(struct memray *m, struct rd *r)
 		return bad(m, "code object line table of %" PRIu64 " bytes", lt_len);
 	TRY(rd_bytes(r, (size_t)lt_len, &lt));
 
-	if (m->codes.len >= UINT32_MAX - 1)
-		return bad(m, "too many code objects");
+	if (m->codes.len >= CODES_MAX)
+		return refuse(m, "more than %u code objects", CODES_MAX);
+	if (m->linetables.len + (size_t)lt_len > LINETABLES_MAX)
+		return refuse(m, "line tables of more than %zu bytes in all", LINETABLES_MAX);
+	if (keep_name(m, fn_len, "function name") != REC_OK ||
+	    keep_name(m, file_len, "file name") != REC_OK)
+		return REC_REFUSE;
 	co.function = capture_builder_string(m->b, fn, fn_len);
 	co.file = capture_builder_string(m->b, file, file_len);
 	m->last_firstlineno = (int64_t)((uint64_t)m->last_firstlineno + (uint64_t)dline);
@@ -464,6 +539,8 @@ static enum rec_status segment_header(struct memray *m, struct rd *r)
 		TRY_VARINT(m, r, &memsz, "SEGMENT");
 	}
 
+	if (keep_name(m, name_len, "image path") != REC_OK)
+		return REC_REFUSE;
 	segs = xmalloc((nseg ? nseg : 1) * sizeof(*segs));
 	for (uint64_t i = 0; i < nseg; i++) {
 		rd_u8(&body, &t);
@@ -764,8 +841,13 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 	if (code_idx == HASHMAP_NONE)
 		return bad(m, "FRAME_PUSH names code object %" PRIu64 " (not defined yet)",
 			   code_id);
-	frame = python_frame(m, code_idx, offset);
 	th = vec_at(&m->threads, m->cur_thread);
+	if (th->ids.len >= STACK_MAX_DEPTH)
+		return refuse(m, "a stack deeper than %u frames on thread %" PRIu64,
+			      STACK_MAX_DEPTH, th->tid);
+	frame = python_frame(m, code_idx, offset);
+	if (frame == UINT32_MAX)
+		return refuse(m, "more than %u distinct Python frames", FRAMES_MAX);
 	parent = th->ids.len ? *(uint32_t *)vec_at(&th->ids, th->ids.len - 1) : 0;
 	slot = vec_grow(&th->ids, 1);
 	if (m->h.native_traces)
@@ -845,6 +927,8 @@ static enum rec_status thread_record(struct memray *m, struct rd *r)
 	TRY(rd_cstr(r, &name, &len));
 	if (need_thread(m, "THREAD_RECORD") != REC_OK)
 		return REC_BAD;
+	if (keep_name(m, len, "thread name") != REC_OK)
+		return REC_REFUSE;
 	th = vec_at(&m->threads, m->cur_thread);
 	capture_builder_thread(m->b, th->tid, name);
 	return REC_OK;
@@ -871,11 +955,8 @@ static enum rec_status shared_record(struct memray *m, struct rd *r, uint8_t t, 
 	}
 }
 
-static enum rec_status all_record(struct memray *m, struct rd *r)
+static enum rec_status all_record_body(struct memray *m, struct rd *r, uint8_t t)
 {
-	uint8_t t;
-
-	TRY(rd_u8(r, &t));
 	if (t & 0x80)
 		return allocation(m, r, t);
 	if (t & 0x40)
@@ -892,6 +973,21 @@ static enum rec_status all_record(struct memray *m, struct rd *r)
 	default:
 		return shared_record(m, r, t, "record type");
 	}
+}
+
+/* One ALL_ALLOCATIONS record, counted for the checks of §10.3. */
+static enum rec_status all_record(struct memray *m, struct rd *r)
+{
+	enum rec_status st;
+	uint8_t t;
+
+	TRY(rd_u8(r, &t));
+	st = all_record_body(m, r, t);
+	if (st == REC_OK && (t >= 0x10 || t == 2))
+		m->own_records++;
+	if (st == REC_OK && (t & 0x80))
+		m->alloc_records++;
+	return st;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -928,6 +1024,8 @@ static enum rec_status python_frame_index(struct memray *m, struct rd *r)
 		return bad(m, "PYTHON_FRAME_INDEX names code object %" PRIu64 " (not defined)",
 			   code_id);
 	pf.frame = python_frame(m, code_idx, offset);
+	if (pf.frame == UINT32_MAX)
+		return refuse(m, "more than %u distinct Python frames", FRAMES_MAX);
 	pf.entry = is_entry != 0;
 	vec_push(&m->py_frames, &pf);
 	return REC_OK;
@@ -950,6 +1048,8 @@ static enum rec_status python_trace_index(struct memray *m, struct rd *r)
 	if (m->py_nodes.len >= UINT32_MAX - 1)
 		return bad(m, "too many Python trace nodes");
 	pn = vec_at(&m->py_nodes, (size_t)parent);
+	if (pn->depth >= STACK_MAX_DEPTH)
+		return refuse(m, "a Python trace deeper than %u frames", STACK_MAX_DEPTH);
 	pf = vec_at(&m->py_frames, (size_t)frame_id);
 	node.parent = (uint32_t)parent;
 	node.frame = pf->frame;
@@ -1038,11 +1138,8 @@ static enum rec_status surviving_object(struct memray *m, struct rd *r)
 	return REC_OK;
 }
 
-static enum rec_status aggregated_record(struct memray *m, struct rd *r)
+static enum rec_status aggregated_record_body(struct memray *m, struct rd *r, uint8_t t)
 {
-	uint8_t t;
-
-	TRY(rd_u8(r, &t));
 	switch (t) {
 	case 1:
 		return memory_snapshot(m, r);
@@ -1059,6 +1156,19 @@ static enum rec_status aggregated_record(struct memray *m, struct rd *r)
 	default:
 		return shared_record(m, r, t, "aggregated record type");
 	}
+}
+
+/* One AGGREGATED_ALLOCATIONS record, counted for the checks of §10.3. */
+static enum rec_status aggregated_record(struct memray *m, struct rd *r)
+{
+	enum rec_status st;
+	uint8_t t;
+
+	TRY(rd_u8(r, &t));
+	st = aggregated_record_body(m, r, t);
+	if (st == REC_OK && (t <= 4 || t == 13))
+		m->own_records++;
+	return st;
 }
 
 static const char *aggregated_name(uint8_t t)
@@ -1114,15 +1224,22 @@ static enum rec_status parse_header(struct memray *m, struct rd *r)
 	TRY(rd_u8(r, &u8));
 	h->native_traces = u8 != 0;
 	TRY(rd_u8(r, &h->file_format));
-	if (h->file_format > AGGREGATED_ALLOCATIONS)
+	if (h->file_format > AGGREGATED_ALLOCATIONS) {
+		m->bad_at = 16;
 		return bad(m, "unknown memray file format %u", h->file_format);
-	TRY(rd_le64(r, &u64));	/* n_allocations: recounted, never trusted */
+	}
+	TRY(rd_le64(r, &h->n_allocations));	/* checked against the records, §10.3 */
 	TRY(rd_le64(r, &u64));	/* n_frames: always 0 */
 	TRY(rd_le64(r, &u64));
 	h->start_time = (int64_t)u64;
 	TRY(rd_le64(r, &u64));
 	h->end_time = (int64_t)u64;
 	TRY(rd_cstr(r, &h->command, &h->command_len));
+	if (h->command_len > COMMAND_MAX_LEN) {
+		m->bad_at = 49;
+		return refuse(m, "command line of %zu bytes (memtui reads up to %u)",
+			      h->command_len, COMMAND_MAX_LEN);
+	}
 	TRY(rd_le32(r, &u32));
 	h->pid = (int32_t)u32;
 	TRY(rd_le64(r, &h->main_tid));
@@ -1197,7 +1314,9 @@ static int read_header(struct memray *m, struct mt_error *err)
 			return 0;
 		}
 		if (st == REC_BAD)
-			return mt_error_set(err, MT_ERR_CORRUPT, 16, "%s", m->why);
+			return mt_error_set(err, MT_ERR_CORRUPT, m->bad_at, "%s", m->why);
+		if (st == REC_REFUSE)
+			return mt_error_set(err, MT_ERR_LIMIT, m->bad_at, "%s", m->why);
 		if ((size_t)n < want) {
 			if (se) {
 				*err = *se;
@@ -1232,9 +1351,10 @@ static void cut(struct memray *m, uint64_t offset, const char *why)
 /*
  * Decodes records in batches: each batch parses every whole record in the
  * window; a record that does not fit is retried after a refill, with a window
- * doubled up to INPUT_MAX_WINDOW if it was alone in it.
+ * doubled up to INPUT_MAX_WINDOW if it was alone in it.  Says how the stream
+ * ended; m->end_at is the offset of the TRAILER or of the failing record.
  */
-static void read_records(struct memray *m, record_fn rec, record_name_fn name)
+static enum stream_end read_records(struct memray *m, record_fn rec, record_name_fn name)
 {
 	size_t want = START_WINDOW;
 	char why[200];
@@ -1247,9 +1367,9 @@ static void read_records(struct memray *m, record_fn rec, record_name_fn name)
 		uint64_t off;
 
 		if (n <= 0) {
-			cut(m, input_offset(m->in),
-			    "ends without a TRAILER record (unfinished capture)");
-			return;
+			m->end_at = input_offset(m->in);
+			cut(m, m->end_at, "ends without a TRAILER record (unfinished capture)");
+			return END_CUT;
 		}
 		while (r.p < r.end) {
 			start = r.p;
@@ -1260,11 +1380,16 @@ static void read_records(struct memray *m, record_fn rec, record_name_fn name)
 		if (st == REC_OK)
 			start = r.p;
 		off = input_offset(m->in) + (uint64_t)(start - base);
-		if (st == REC_END)
-			return;
+		m->end_at = off;
+		if (st == REC_END) {
+			input_consume(m->in, (size_t)(start - base) + 1);
+			return END_TRAILER;
+		}
+		if (st == REC_REFUSE)
+			return END_REFUSED;
 		if (st == REC_BAD) {
 			capture_builder_truncated(m->b, off, m->why);
-			return;
+			return END_INVALID;
 		}
 		input_consume(m->in, (size_t)(start - base));
 		if (st == REC_OK) {
@@ -1275,18 +1400,96 @@ static void read_records(struct memray *m, record_fn rec, record_name_fn name)
 			snprintf(why, sizeof(why), "cut inside %s %s record",
 				 strchr("AEIOUu", name(*start)[0]) ? "an" : "a", name(*start));
 			cut(m, off, why);
-			return;
+			return END_CUT;
 		}
 		if (start == base) {
 			if (want >= INPUT_MAX_WINDOW) {
 				snprintf(why, sizeof(why), "%s record longer than %u bytes",
 					 name(*start), INPUT_MAX_WINDOW);
 				capture_builder_truncated(m->b, off, why);
-				return;
+				return END_CUT;
 			}
 			want *= 2;
 		}
 	}
+}
+
+/*
+ * After the TRAILER: the offset of the first nonzero byte that follows it
+ * (memray writes only zero padding there), or UINT64_MAX.  A compressed
+ * stream that fails there flags the capture truncated where it failed.
+ */
+static uint64_t data_after_trailer(struct memray *m)
+{
+	for (;;) {
+		ssize_t n = input_fill(m->in, START_WINDOW, NULL);
+		const uint8_t *p = input_ptr(m->in);
+
+		if (n <= 0) {
+			if (input_stream_error(m->in))
+				cut(m, input_offset(m->in), "");
+			return UINT64_MAX;
+		}
+		for (ssize_t i = 0; i < n; i++)
+			if (p[i])
+				return input_offset(m->in) + (uint64_t)i;
+		input_consume(m->in, (size_t)n);
+	}
+}
+
+/*
+ * memray rewrites the header with its final counts right after the TRAILER
+ * (§3.2): a header of a file that reached its TRAILER counts every ALLOCATION
+ * record before it, and an aggregated file's header counts 0.
+ */
+static void check_header_count(struct memray *m)
+{
+	const struct header *h = &m->h;
+
+	if (h->file_format == ALL_ALLOCATIONS && h->n_allocations != m->alloc_records)
+		capture_builder_inconsistent(m->b, "the header counts %" PRIu64 " ALLOCATION "
+					     "records, the file holds %" PRIu64
+					     " before its TRAILER", h->n_allocations,
+					     m->alloc_records);
+	if (h->file_format == AGGREGATED_ALLOCATIONS && h->n_allocations)
+		capture_builder_inconsistent(m->b, "the header of an AGGREGATED_ALLOCATIONS file "
+					     "counts %" PRIu64 " allocations (memray writes 0)",
+					     h->n_allocations);
+}
+
+static const char *const format_names[2] = { "ALL_ALLOCATIONS", "AGGREGATED_ALLOCATIONS" };
+
+/*
+ * The checks of §10.3 once the records have ended: returns 0, or refuses a
+ * file whose records are not of its header's file format.
+ */
+static int check_end(struct memray *m, enum stream_end end, struct mt_error *err)
+{
+	uint64_t junk = UINT64_MAX;
+
+	if (end == END_TRAILER)
+		junk = data_after_trailer(m);
+	/*
+	 * Stopped before a single record of the header's own format: the wrong
+	 * format, unless the header counts allocations of a stream (only the
+	 * streaming writer counts them, §3.2): then it is a damaged stream.
+	 */
+	if (!m->own_records && (end == END_INVALID || junk != UINT64_MAX) &&
+	    !(m->h.file_format == ALL_ALLOCATIONS && m->h.n_allocations))
+		return mt_error_set(err, MT_ERR_CORRUPT, 16,
+				    "the records don't match the header's file format, %s: "
+				    "read so they stop at byte %" PRIu64,
+				    format_names[m->h.file_format], m->end_at);
+	if (junk != UINT64_MAX) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "a TRAILER record followed by more data, nonzero "
+			 "from byte %" PRIu64 ": the records after it are not read", junk);
+		capture_builder_truncated(m->b, m->end_at, why);
+	}
+	if (end == END_TRAILER)
+		check_header_count(m);
+	return 0;
 }
 
 static void memray_init(struct memray *m, struct input *in, struct capture_builder *b,
@@ -1349,6 +1552,7 @@ static int memray_read(struct input *in, struct capture_builder *b,
 {
 	struct memray *m = xmalloc(sizeof(*m));
 	struct capture_meta *meta;
+	enum stream_end end;
 	int rc;
 
 	memray_init(m, in, b, res);
@@ -1357,11 +1561,18 @@ static int memray_read(struct input *in, struct capture_builder *b,
 	if (rc < 0)
 		goto out;
 	if (m->h.file_format == ALL_ALLOCATIONS) {
-		read_records(m, all_record, token_name);
+		end = read_records(m, all_record, token_name);
 	} else {
-		read_records(m, aggregated_record, aggregated_name);
+		end = read_records(m, aggregated_record, aggregated_name);
 		emit_leak_deltas(m);
 	}
+	if (end == END_REFUSED) {
+		rc = mt_error_set(err, MT_ERR_LIMIT, m->end_at, "%s", m->why);
+		goto out;
+	}
+	rc = check_end(m, end, err);
+	if (rc < 0)
+		goto out;
 	mr_native_finish(&m->nat);
 	meta = capture_builder_meta(b);
 	if (m->last_ms > meta->duration_ms)

@@ -233,10 +233,23 @@ void capture_builder_time(struct capture_builder *b, int64_t time_ms)
 	vec_push(marks, &m);
 }
 
+/*
+ * No machine has a resident set this large (2^48 bytes, 256 TiB, the reach
+ * of 48-bit virtual addresses): such a sample is damage.  Keeping every
+ * sample at or below it keeps the RSS figures far from overflow.
+ */
+#define RSS_LIMIT ((uint64_t)1 << 48)
+
 void capture_builder_rss(struct capture_builder *b, int64_t time_ms, uint64_t rss_bytes)
 {
 	struct rss_sample s = { time_ms, rss_bytes };
 
+	if (rss_bytes > RSS_LIMIT) {
+		capture_builder_inconsistent(b, "an RSS sample of %" PRIu64 " bytes at %" PRId64
+					     " ms, beyond 256 TiB: the sample is dropped",
+					     rss_bytes, time_ms);
+		return;
+	}
 	vec_push(&b->cap->rss, &s);
 }
 

@@ -66,7 +66,10 @@ void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t by
 
 /* From now on events happen at time_ms (milliseconds since the capture started). */
 void capture_builder_time(struct capture_builder *b, int64_t time_ms);
-/* A resident-set-size sample. */
+/*
+ * A resident-set-size sample.  One above 2^48 bytes (256 TiB) is damage: it
+ * is dropped and the capture flagged inconsistent.
+ */
 void capture_builder_rss(struct capture_builder *b, int64_t time_ms, uint64_t rss_bytes);
 /* Names a thread (a later name replaces an earlier one). */
 void capture_builder_thread(struct capture_builder *b, uint64_t tid, const char *name);
