@@ -207,8 +207,10 @@ def check_decode_offsets(t, memtui, samples, tmp):
     t.check("lz4, bad block: exit status", rc, 2)
     t.check("lz4, bad block: offset of its data", err,
             "memtui: %s: lz4 stream ERROR_decompressionFailed (at byte 11)\n" % path)
-    # Two frames: memray stops at the first frame's TRAILER; the second is
-    # still decoded, and its bad block flags the capture.
+    # Two frames: memray reads on past the first frame's TRAILER (data after
+    # it would flag the capture); the second frame's bad block cuts the stream
+    # there: truncated at the end of the first frame's decoded bytes, and a
+    # warning gives the bad block's file offset.
     bad = bytearray(src + src)
     bad[len(src) + 16000] ^= 0xff
     path = os.path.join(tmp, "lz4-bad-second-frame.bin")
@@ -218,10 +220,11 @@ def check_decode_offsets(t, memtui, samples, tmp):
     if rc == 0:
         r, f = figures(out)
         t.check("lz4, bad second frame: figures", f, STAGES)
-        t.check("lz4, bad second frame: flagged inconsistent",
-                (r["truncated"], r["inconsistent"], r["inconsistent_reason"]),
-                (False, True, "lz4 stream ERROR_decompressionFailed at byte %d, "
-                 "past the data read" % (len(src) + 11)))
+        t.check("lz4, bad second frame: flagged truncated",
+                (r["truncated"], r["truncated_at"], r["truncated_reason"], r["warnings"]),
+                (True, 24576, "lz4 stream ERROR_decompressionFailed",
+                 ["lz4 stream ERROR_decompressionFailed at byte %d of the file" %
+                  (len(src) + 11)]))
 
 
 def check_checksums(t, memtui, samples, tmp):
