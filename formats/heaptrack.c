@@ -382,7 +382,8 @@ static int take_string_bytes(struct ht *p, size_t len, bool one)
 				    HT_MAX_STRING);
 	if (len > HT_MAX_STRING_TABLE - p->string_bytes)
 		return mt_error_set(p->err, MT_ERR_LIMIT, p->line_off, "strings add up to more "
-				    "than the %u MiB memtui allows them", HT_MAX_STRING_TABLE >> 20);
+				    "than the %u MiB memtui allows them",
+				    HT_MAX_STRING_TABLE >> 20);
 	p->string_bytes += len;
 	return 0;
 }
