@@ -66,13 +66,23 @@
  *    and warn (in real files 'A' precedes every event);
  *  - damaged input: heaptrack prints what it parsed of a cut file and exits 0.
  *    We keep the data up to the last whole line and mark the capture
- *    truncated: the unterminated last line of a compressed stream that ends
- *    early is used if it parses, as heaptrack does (the shared oracle of
- *    heaptrack.truncated.cut.gz counts its final "- 1"); a plain file may end
- *    without '\n' likewise (else the capture is truncated there).  For a cut .zst our
+ *    truncated (§10.1): the unterminated last line is used if it parses, as
+ *    heaptrack does (the shared oracle of heaptrack.truncated.cut.gz counts
+ *    its final "- 1"), but a last line without '\n' always means the file
+ *    stops inside it.  A capture is complete only when it ends with the end
+ *    lines "# strings: N" and "# ips: M" that heaptrack_interpret writes on
+ *    exit (every version since 2014), so a file cut at a line boundary, even
+ *    inside a cleanly closed compressed stream, is flagged truncated too;
+ *    end counts that disagree with the 's' and 'i' lines read, or records
+ *    after the end lines, flag it inconsistent.  For a cut .zst our
  *    streaming decoder yields the blocks before the cut, where heaptrack_print
- *    (and the zstd CLI) see nothing.  A file with only a header is a valid
- *    capture with no events; an empty file is refused by the registry.
+ *    (and the zstd CLI) see nothing.  A file with only a header has no
+ *    events (and is truncated without end lines); an empty file is refused
+ *    by the registry.
+ *  - bounds (§10.3): one string at most HT_MAX_STRING bytes, all strings and
+ *    the command line at most HT_MAX_STRING_TABLE, one stack at most
+ *    HT_MAX_TRACE_DEPTH nodes and HT_MAX_STACK_FRAMES frames; past them the
+ *    load fails with the line's offset.
  *  - raw (un-interpreted) streams ('x'/'m' lines) are refused with a hint to
  *    run heaptrack_interpret; heaptrack 1.4 rejects their 'x', 'm' and '+' lines (§9).
  *  - invalid lines are skipped like heaptrack does; the first few are named
