@@ -166,6 +166,7 @@ def one_cut(t, src, kind, text, n, mid):
         return "bad"
     if not t.check(name, "truncated", rep["truncated"], True):
         return "bad"
+    t.check(name, "inconsistent", rep["inconsistent"], False)   # a prefix is no contradiction
     start = piece.rfind(b"\n") + 1
     if mid:
         # the partial last line: used when it parses (the data stops at n), else not
@@ -210,9 +211,16 @@ def contradictions(t, stages):
             "records follow the end lines ('# strings', '# ips') at byte %d" % len(stages))
     t.check("record after end lines", "truncated_at", rep["truncated_at"], len(after))
     rc, rep, _ = t.report(t.write("nonl.txt", stages[:-1]))
-    t.check("no final newline", "truncated, truncated_at, reason",
-            (rep["truncated"], rep["truncated_at"], rep["truncated_reason"]),
-            (True, len(stages) - 1, "the last line has no '\\n': the file stops inside it"))
+    t.check("no final newline", "truncated, truncated_at, reason, inconsistent",
+            (rep["truncated"], rep["truncated_at"], rep["truncated_reason"],
+             rep["inconsistent"]),
+            (True, len(stages) - 1, "the last line has no '\\n': the file stops inside it",
+             False))
+    cut = stages[:-2]   # "# ips: 28" cut to "# ips: 2": a cut count, not a contradiction
+    rc, rep, _ = t.report(t.write("cutcount.txt", cut))
+    t.check("end count cut short", "truncated, truncated_at, inconsistent",
+            (rep["truncated"], rep["truncated_at"], rep["inconsistent"]),
+            (True, len(cut), False))
 
 
 OLD = {
