@@ -66,13 +66,23 @@
  *    and warn (in real files 'A' precedes every event);
  *  - damaged input: heaptrack prints what it parsed of a cut file and exits 0.
  *    We keep the data up to the last whole line and mark the capture
- *    truncated: the unterminated last line of a compressed stream that ends
- *    early is used if it parses, as heaptrack does (the shared oracle of
- *    heaptrack.truncated.cut.gz counts its final "- 1"); a plain file may end
- *    without '\n' likewise (else the capture is truncated there).  For a cut .zst our
+ *    truncated (§10.1): the unterminated last line is used if it parses, as
+ *    heaptrack does (the shared oracle of heaptrack.truncated.cut.gz counts
+ *    its final "- 1"), but a last line without '\n' always means the file
+ *    stops inside it.  A capture is complete only when it ends with the end
+ *    lines "# strings: N" and "# ips: M" that heaptrack_interpret writes on
+ *    exit (every version since 2014), so a file cut at a line boundary, even
+ *    inside a cleanly closed compressed stream, is flagged truncated too;
+ *    end counts that disagree with the 's' and 'i' lines read, or records
+ *    after the end lines, flag it inconsistent.  For a cut .zst our
  *    streaming decoder yields the blocks before the cut, where heaptrack_print
- *    (and the zstd CLI) see nothing.  A file with only a header is a valid
- *    capture with no events; an empty file is refused by the registry.
+ *    (and the zstd CLI) see nothing.  A file with only a header has no
+ *    events (and is truncated without end lines); an empty file is refused
+ *    by the registry.
+ *  - bounds (§10.3): one string at most HT_MAX_STRING bytes, all strings and
+ *    the command line at most HT_MAX_STRING_TABLE, one stack at most
+ *    HT_MAX_TRACE_DEPTH nodes and HT_MAX_STACK_FRAMES frames; past them the
+ *    load fails with the line's offset.
  *  - raw (un-interpreted) streams ('x'/'m' lines) are refused with a hint to
  *    run heaptrack_interpret; heaptrack 1.4 rejects their 'x', 'm' and '+' lines (§9).
  *  - invalid lines are skipped like heaptrack does; the first few are named
@@ -107,6 +117,16 @@
 /* Return addresses libheaptrack keeps at most: Trace::MAX_SIZE (64) less its own 2. */
 #define HT_TRACE_FRAMES 62
 #define HT_CUT_NAME "[truncated stack]"
+/*
+ * Bounds on what hostile input may make the reader keep (§10.3).  Real
+ * captures: the longest string of a clang++ capture is 2.5 KB, its strings
+ * add up to 0.5 MB; libheaptrack records at most 64 return addresses
+ * (Trace::MAX_SIZE), so a real trace chain is at most 64 nodes deep.
+ */
+#define HT_MAX_STRING (1u << 20)		/* bytes of one string */
+#define HT_MAX_STRING_TABLE (64u << 20)	/* bytes of all strings and the command line */
+#define HT_MAX_TRACE_DEPTH 1024		/* 't' nodes from the root to one node */
+#define HT_MAX_STACK_FRAMES 65536	/* frames of one stack, inlined ones included */
 
 enum line_result {
 	LINE_OK = 0,
@@ -125,7 +145,9 @@ struct ht_trace {
 	uint32_t stack;		/* builder stack id */
 	uint32_t root;		/* 1-based index of the outermost node of this trace */
 	uint32_t cut;		/* the stack under HT_CUT_NAME; 0 = not made yet */
-	uint16_t depth;		/* nodes from the root, operator-new nodes included (capped) */
+	uint32_t frames;	/* frames of the stack, <= HT_MAX_STACK_FRAMES */
+	uint16_t depth;		/* nodes from the root, operator-new nodes included,
+				 * <= HT_MAX_TRACE_DEPTH */
 	bool whole_root;	/* (outermost nodes) the root of an allocation's whole trace */
 };
 
@@ -154,6 +176,10 @@ struct ht {
 	struct vec traces;		/* struct ht_trace */
 	struct vec infos;		/* struct ht_info */
 	uint64_t opnew_str[4];		/* file string index of each operator new name, 0 = none */
+
+	uint64_t string_bytes;		/* strings and command line, <= HT_MAX_STRING_TABLE */
+	enum { END_NONE, END_STRINGS, END_IPS } end;	/* end lines seen last (§10.1) */
+	uint64_t end_strings, end_ips;	/* their counts */
 
 	struct hashmap v0_ptrs;		/* format 0: live pointer -> info index */
 	struct hashmap v0_infos;	/* format 0: size << 32 | trace -> info index */
@@ -353,17 +379,40 @@ static int line_version(struct ht *p, struct fields *f)
 	return LINE_OK;
 }
 
-static void command_append(struct ht *p, const uint8_t *s, size_t len, bool newline)
+/*
+ * Counts len more bytes of strings against the bounds (§10.3): one string
+ * (when one is true) at most HT_MAX_STRING bytes, all of them at most
+ * HT_MAX_STRING_TABLE.
+ */
+static int take_string_bytes(struct ht *p, size_t len, bool one)
+{
+	if (one && len > HT_MAX_STRING)
+		return mt_error_set(p->err, MT_ERR_LIMIT, p->line_off, "a string of %zu bytes, "
+				    "more than the %u bytes memtui allows one string", len,
+				    HT_MAX_STRING);
+	if (len > HT_MAX_STRING_TABLE - p->string_bytes)
+		return mt_error_set(p->err, MT_ERR_LIMIT, p->line_off, "strings add up to more "
+				    "than the %u MiB memtui allows them",
+				    HT_MAX_STRING_TABLE >> 20);
+	p->string_bytes += len;
+	return 0;
+}
+
+static int command_append(struct ht *p, const uint8_t *s, size_t len, bool newline)
 {
 	size_t add = len + (newline ? 1 : 0);
+	int rc;
 
-	/* Bounded by the line length (< INPUT_MAX_WINDOW) times the lines kept. */
+	/* Bounded by HT_MAX_STRING_TABLE. */
+	if ((rc = take_string_bytes(p, add, false)) < 0)
+		return rc;
 	p->command = xrealloc_array(p->command, p->command_len + add + 1, 1);
 	if (newline)
 		p->command[p->command_len++] = '\n';
 	memcpy(p->command + p->command_len, s, len);
 	p->command_len += len;
 	p->command[p->command_len] = '\0';
+	return LINE_OK;
 }
 
 static int line_string(struct ht *p, const uint8_t *line, size_t len, struct fields *f)
@@ -385,6 +434,8 @@ static int line_string(struct ht *p, const uint8_t *line, size_t len, struct fie
 						"kept as empty", p->line_off);
 		n = 0;
 	}
+	if ((rc = take_string_bytes(p, n, true)) < 0)
+		return rc;
 	id = capture_builder_string(p->b, (const char *)s, n);
 	vec_push(&p->strings, &id);
 	for (int k = 0; k < 4; k++) {
@@ -502,7 +553,7 @@ static int line_trace(struct ht *p, struct fields *f)
 	uint64_t ipi = f_hex_or0(f), parent = f_hex_or0(f);
 	struct ht_trace node;
 	const struct ht_ip *ip;
-	uint32_t self = (uint32_t)p->traces.len + 1, depth = 1, root = self;
+	uint32_t self = (uint32_t)p->traces.len + 1, depth = 1, root = self, frames = 0;
 	int rc;
 
 	if ((rc = check_items(p, &p->traces, "trace nodes")) < 0)
@@ -518,10 +569,18 @@ static int line_trace(struct ht *p, struct fields *f)
 	if (parent) {
 		const struct ht_trace *up = trace_at(p, parent);
 
-		depth = up->depth < UINT16_MAX ? up->depth + 1u : UINT16_MAX;
+		depth = up->depth + 1u;
 		root = up->root;
+		frames = up->frames;
 	}
 	ip = ipi ? vec_at(&p->ips, (size_t)ipi - 1) : NULL;
+	if (!(ip && ip->opnew))
+		frames += ip ? ip->n : 1;
+	if (depth > HT_MAX_TRACE_DEPTH || frames > HT_MAX_STACK_FRAMES)
+		return mt_error_set(p->err, MT_ERR_LIMIT, p->line_off, "a call stack deeper than "
+				    "memtui allows (%u trace nodes or %u frames; heaptrack records "
+				    "at most 64 return addresses)", HT_MAX_TRACE_DEPTH,
+				    HT_MAX_STACK_FRAMES);
 	if (ip && ip->opnew) {
 		/* stored nodes never have an operator-new IP: one step is enough */
 		node = parent ? *trace_at(p, parent) : (struct ht_trace){ 0 };
@@ -534,6 +593,7 @@ static int line_trace(struct ht *p, struct fields *f)
 			return rc;
 	}
 	node.depth = (uint16_t)depth;
+	node.frames = frames;
 	node.root = root;
 	node.whole_root = false;
 	vec_push(&p->traces, &node);
@@ -762,6 +822,77 @@ static int line_suppression(struct ht *p, const uint8_t *line, size_t len)
 	return LINE_OK;
 }
 
+/* ------------------------------------------------------------------ end lines */
+
+/* A decimal count after prefix, to the end of the line; false if the line is not that. */
+static bool end_count(const uint8_t *line, size_t len, const char *prefix, uint64_t *out)
+{
+	size_t k = strlen(prefix);
+	uint64_t v = 0;
+
+	if (len <= k || memcmp(line, prefix, k))
+		return false;
+	for (; k < len; k++) {
+		if (line[k] < '0' || line[k] > '9' || v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (line[k] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/*
+ * A comment line: "# strings: N" then "# ips: N" are the end lines that
+ * heaptrack_interpret writes when it finishes (§10.1).  Other comments
+ * leave the state as it is.
+ */
+static void end_comment(struct ht *p, const uint8_t *line, size_t len)
+{
+	uint64_t n;
+
+	if (end_count(line, len, "# strings: ", &n)) {
+		p->end = END_STRINGS;
+		p->end_strings = n;
+	} else if (end_count(line, len, "# ips: ", &n)) {
+		p->end = p->end == END_STRINGS ? END_IPS : END_NONE;
+		p->end_ips = n;
+	} else if ((len >= 9 && !memcmp(line, "# strings", 9)) ||
+		   (len >= 5 && !memcmp(line, "# ips", 5))) {
+		p->end = END_NONE;	/* an end line with a bad count is none */
+	}
+}
+
+/* A record line: end lines before it were not the end. */
+static void end_record(struct ht *p)
+{
+	if (p->end == END_IPS)
+		capture_builder_inconsistent(p->b, "records follow the end lines ('# strings', "
+					     "'# ips') at byte %" PRIu64, p->line_off);
+	p->end = END_NONE;
+}
+
+/*
+ * At the end of the data (end_off bytes decoded): a capture without its end
+ * lines stops early; end lines whose counts disagree with the 's' and 'i'
+ * lines read contradict the file (§10.1).  Nothing to check when the data
+ * is already known to stop early: a cut "# ips: 28" may read "# ips: 2".
+ */
+static void end_check(struct ht *p, uint64_t end_off)
+{
+	if (capture_builder_meta(p->b)->truncated)
+		return;
+	if (p->end != END_IPS) {
+		capture_builder_truncated(p->b, end_off, "no '# strings'/'# ips' end lines: "
+					  "the file stops early");
+		return;
+	}
+	if (p->end_strings != p->strings.len || p->end_ips != p->ips.len)
+		capture_builder_inconsistent(p->b, "the end lines count %" PRIu64 " strings and "
+					     "%" PRIu64 " IPs, the file defines %zu and %zu",
+					     p->end_strings, p->end_ips, p->strings.len,
+					     p->ips.len);
+}
+
 /* A line right after 'X' that is not a record continues the command line (§4.2). */
 static bool looks_like_record(const uint8_t *line, size_t len)
 {
@@ -778,14 +909,15 @@ static int handle_line(struct ht *p, const uint8_t *line, size_t len)
 
 	if (p->in_command) {
 		if (!looks_like_record(line, len)) {
-			command_append(p, line, len, true);
-			return LINE_OK;
+			return command_append(p, line, len, true);
 		}
 		p->in_command = false;
 	}
 	fields_init(&f, line, len);
 	if (len == 0)
 		return LINE_OK;
+	if (line[0] != '#')
+		end_record(p);
 	if (!p->header_seen && line[0] != 'v')
 		return mt_error_set(p->err, MT_ERR_FORMAT, p->line_off,
 				    "not a heaptrack capture: no 'v' line first");
@@ -814,6 +946,7 @@ static int handle_line(struct ht *p, const uint8_t *line, size_t len)
 	case 'S':
 		return line_suppression(p, line, len);
 	case '#':
+		end_comment(p, line, len);
 		return LINE_OK;
 	case 'X':
 		if (p->command_seen) {
@@ -824,8 +957,7 @@ static int handle_line(struct ht *p, const uint8_t *line, size_t len)
 		}
 		p->command_seen = true;
 		p->in_command = true;
-		command_append(p, f.p, (size_t)(f.end - f.p), false);
-		return LINE_OK;
+		return command_append(p, f.p, (size_t)(f.end - f.p), false);
 	case 'A':
 		capture_builder_warning(p->b, "attached to a running process: allocations made "
 					"before the attach are missing and their frees dropped");
@@ -914,12 +1046,17 @@ static int read_lines(struct ht *p)
 		rc = handle_line(p, line, len);
 		if (rc < 0)
 			return rc;
-		if (rc == LINE_BAD) {
-			if (p->final) {
+		if (p->final) {
+			/* no '\n': the writer never finished this line (§10.1) */
+			if (rc == LINE_BAD)
 				capture_builder_truncated(p->b, p->line_off, "last line cut short");
-				input_consume(p->in, len);
-				break;
-			}
+			else
+				capture_builder_truncated(p->b, p->line_off + len, "the last line "
+							  "has no '\\n': the file stops inside it");
+			input_consume(p->in, len);
+			break;
+		}
+		if (rc == LINE_BAD) {
 			p->bad_lines++;
 			if (p->bad_lines <= HT_DETAILED_WARNINGS)
 				capture_builder_warning(p->b,
@@ -937,6 +1074,7 @@ static int read_lines(struct ht *p)
 
 		capture_builder_truncated(p->b, input_offset(p->in), se->msg);
 	}
+	end_check(p, input_offset(p->in));
 	return 0;
 }
 
