@@ -7,7 +7,8 @@
 #   build:  gcc cmake pkg-config + the -dev packages of ncursesw, libdwarf,
 #           libelf (elfutils), lz4, zstd, zlib
 #   tests:  python3 (test drivers), clang + libclang-rt (ASan/UBSan, libFuzzer),
-#           heaptrack (fresh captures), zstd and gzip (reference decompression),
+#           heaptrack (fresh captures), zstd, gzip and lz4 (reference
+#           decompression, damaged copies),
 #           tmux (UI tests), util-linux (setpriv, for the unreadable-file test),
 #           binutils (addr2line, objcopy) and llvm (llvm-symbolizer): references
 #           for the symbolizer tests; libc6-dbg: a real separate debug file;
@@ -15,7 +16,7 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libncurses-dev libdwarf-dev libelf-dev
-liblz4-dev libzstd-dev zlib1g-dev python3 clang libclang-rt-dev heaptrack zstd gzip
+liblz4-dev libzstd-dev zlib1g-dev python3 clang libclang-rt-dev heaptrack zstd gzip lz4
 tmux util-linux binutils llvm libc6-dbg man-db groff-base zsh"
 
 missing=""
