@@ -7,12 +7,14 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 character at s (n bytes left), 0 when s starts none. */
-static size_t utf8_valid(const unsigned char *s, size_t n, uint32_t *cp)
+size_t vis_utf8(const char *text, size_t n, uint32_t *cp)
 {
+	const unsigned char *s = (const unsigned char *)text;
 	size_t len;
 	uint32_t c;
 
+	if (!n)
+		return 0;
 	if (s[0] < 0x80) {
 		*cp = s[0];
 		return 1;
@@ -46,7 +48,7 @@ static size_t utf8_valid(const unsigned char *s, size_t n, uint32_t *cp)
 size_t vis_next(const char *s, size_t n, bool *escaped)
 {
 	uint32_t cp = 0;
-	size_t len = utf8_valid((const unsigned char *)s, n, &cp);
+	size_t len = vis_utf8(s, n, &cp);
 
 	if (!len) {
 		*escaped = true;
@@ -74,13 +76,21 @@ bool vis_needed(const char *s)
 
 void vis_fputs(FILE *out, const char *s)
 {
+	vis_fputs_tr(out, s, "", "");
+}
+
+void vis_fputs_tr(FILE *out, const char *s, const char *from, const char *to)
+{
 	size_t n = strlen(s);
 	bool esc;
 
 	while (n) {
 		size_t len = vis_next(s, n, &esc);
+		const char *tr = esc ? NULL : strchr(from, *s);
 
-		if (!esc)
+		if (tr && *s)
+			fputc(to[tr - from], out);
+		else if (!esc)
 			fwrite(s, 1, len, out);
 		for (size_t i = 0; esc && i < len; i++)
 			fprintf(out, "\\x%02x", (unsigned char)s[i]);

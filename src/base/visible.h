@@ -20,10 +20,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define VIS_BYTE_COLS 4	/* columns of one escaped byte: "\xNN" */
 
+/*
+ * The valid UTF-8 character at s (n bytes left) into *cp: its bytes, or 0
+ * when s starts none (n 0, a stray or missing continuation byte, an overlong
+ * form, a surrogate, past U+10FFFF).  The one UTF-8 decoder of memtui.
+ */
+size_t vis_utf8(const char *s, size_t n, uint32_t *cp);
 /*
  * Bytes of the unit at s (n > 0 bytes left): a valid UTF-8 character, or one
  * byte that does not start one.  *escaped says whether the unit is shown as
@@ -34,6 +41,12 @@ size_t vis_next(const char *s, size_t n, bool *escaped);
 bool vis_needed(const char *s);
 /* Writes the visible form of s to out. */
 void vis_fputs(FILE *out, const char *s);
+/*
+ * The same with each ASCII character of from written as the one at its
+ * place in to (as long as from): "; " to ":_" keeps a name one field of
+ * a collapsed stack.
+ */
+void vis_fputs_tr(FILE *out, const char *s, const char *from, const char *to);
 /*
  * The visible form of s: s itself when nothing needs escaping, otherwise buf
  * (size bytes, at least 8) holding it, cut at a unit and ended with "..."

@@ -17,37 +17,18 @@
 #include "visible.h"
 #include "xalloc.h"
 
-static void put_clean(FILE *out, const char *s)
-{
-	size_t n = strlen(s);
-	bool esc;
-
-	while (n) {
-		size_t len = vis_next(s, n, &esc);
-
-		for (size_t i = 0; esc && i < len; i++)
-			fprintf(out, "\\x%02x", (unsigned char)s[i]);
-		if (!esc && *s == ';')
-			fputc(':', out);
-		else if (!esc)
-			fwrite(s, 1, len, out);
-		s += len;
-		n -= len;
-	}
-}
-
 static void put_frame(FILE *out, const struct capture *cap, uint32_t frame)
 {
 	const struct frame *f = capture_frame(cap, frame);
 	char label[256];
 
-	put_clean(out, capture_frame_label(cap, frame, label, sizeof(label)));
+	vis_fputs_tr(out, capture_frame_label(cap, frame, label, sizeof(label)), ";", ":");
 	if (f->kind == FRAME_PYTHON && f->file) {
 		const char *file = capture_string(cap, f->file);
 		const char *slash = strrchr(file, '/');
 
 		fputs(" (", out);
-		put_clean(out, slash ? slash + 1 : file);
+		vis_fputs_tr(out, slash ? slash + 1 : file, ";", ":");
 		fprintf(out, ":%u)", f->line);
 	}
 }

@@ -85,26 +85,6 @@ static void write_path(FILE *out, const struct diff *d, const struct diff_change
 	free(f);
 }
 
-/* A frame label for the collapsed diff: ';' as ':', blanks as '_', controls visible. */
-static void put_clean(FILE *out, const char *s)
-{
-	size_t n = strlen(s);
-	bool esc;
-
-	while (n) {
-		size_t len = vis_next(s, n, &esc);
-
-		for (size_t i = 0; esc && i < len; i++)
-			fprintf(out, "\\x%02x", (unsigned char)s[i]);
-		if (!esc && (*s == ';' || *s == ' '))
-			fputc(*s == ';' ? ':' : '_', out);
-		else if (!esc)
-			fwrite(s, 1, len, out);
-		s += len;
-		n -= len;
-	}
-}
-
 static void write_collapsed(FILE *out, const struct diff *d)
 {
 	for (size_t i = 0; i < d->n; i++) {
@@ -114,9 +94,11 @@ static void write_collapsed(FILE *out, const struct diff *d)
 		char label[256];
 
 		for (uint32_t k = 0; k < depth; k++) {
+			const char *name = capture_frame_label(cap, f[k], label, sizeof(label));
+
 			if (k)
 				fputc(';', out);
-			put_clean(out, capture_frame_label(cap, f[k], label, sizeof(label)));
+			vis_fputs_tr(out, name, "; ", ":_");	/* one field of the stack */
 		}
 		if (!depth)
 			fputs("<root>", out);

@@ -10,6 +10,7 @@
 
 #include "keys.h"
 #include "screen.h"
+#include "visible.h"
 #include "xalloc.h"
 
 int replay_parse_size(const char *s, int *w, int *h)
@@ -71,7 +72,7 @@ int replay_parse(const char *keys, struct mem_key **out, size_t *n, struct mt_er
 		} else {
 			uint32_t cp = 0;
 
-			step = screen_utf8_decode(p, strlen((const char *)p), &cp);
+			step = vis_utf8((const char *)p, strlen((const char *)p), &cp);
 			e.key = (int)cp;
 			if (!step) {
 				rc = mt_error_set(err, MT_ERR_USAGE, MT_NO_OFFSET,

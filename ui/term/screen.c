@@ -76,40 +76,6 @@ void screen_fill(struct screen *s, int x, int y, int n, uint32_t cp, enum role r
 		screen_put(s, x + i, y, cp, role);
 }
 
-size_t screen_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	size_t len;
-	uint32_t c;
-
-	if (!n)
-		return 0;
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if ((p[0] & 0xe0) == 0xc0) {
-		len = 2;
-		c = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		len = 3;
-		c = p[0] & 0x0f;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		len = 4;
-		c = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	*cp = c;
-	return len;
-}
-
 #define UNIT_ESCAPED UINT32_MAX	/* a unit shown as "\xNN" per byte (visible.h) */
 
 /* Columns cp takes (1 or 2), replacing what cannot be shown by '?'. */
@@ -149,7 +115,7 @@ static size_t text_unit(const struct screen *s, const unsigned char *p, size_t n
 		return len;
 	}
 	*cp = '?';
-	screen_utf8_decode(p, len, cp);
+	vis_utf8((const char *)p, len, cp);
 	*w = cp_width(s, cp);
 	return len;
 }

@@ -77,8 +77,6 @@ struct screen {
 };
 
 /* A grid of w x h blank cells (both at least 1) for backend be. */
-/* Decodes one UTF-8 code point from p (n bytes left); bytes used, 0 if invalid. */
-size_t screen_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 
 void screen_init(struct screen *s, int w, int h, bool utf8, const struct screen_backend *be,
 		 void *be_state);
