@@ -35,27 +35,12 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ui"))
+from uitest import Suite, Tmux  # noqa: E402
+
 STAGES = {"allocations": 490, "peak": 14250579}          # memray/stages.bin
 HT_STAGES = {"allocations": 5021, "peak": 5095360}       # heaptrack/heaptrack.stages.zst
 REFUSE = "not a regular file: save the capture to a file first"
-
-
-class Suite:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, what, got, want):
-        if got == want:
-            self.passed += 1
-            return True
-        self.failed += 1
-        print("FAIL hangs: %s: got %r, want %r" % (what, got, want))
-        return False
-
-    def true(self, what, cond, detail=""):
-        return self.check(what + (" (%s)" % detail if detail and not cond else ""),
-                          bool(cond), True)
 
 
 def run(args, timeout=20, **kw):
@@ -262,33 +247,6 @@ def check_checksums(t, memtui, samples, tmp):
                 (0, False, False))
 
 
-class Tmux:
-    def __init__(self, name, command):
-        self.sock = "memtui-hangs-%d-%s" % (os.getpid(), name)
-        self.base = ["tmux", "-f", "/dev/null", "-L", self.sock]
-        shell = "env TERM=tmux-256color LANG=C.UTF-8 %s; echo EXIT=$?; sleep 60" % command
-        subprocess.run(self.base + ["new-session", "-d", "-s", "t", "-x", "100", "-y", "30",
-                                    shell], check=True)
-
-    def keys(self, *keys):
-        subprocess.run(self.base + ["send-keys", "-t", "t"] + list(keys), check=True)
-
-    def screen(self):
-        p = subprocess.run(self.base + ["capture-pane", "-p", "-t", "t"], capture_output=True)
-        return p.stdout.decode("utf-8", errors="replace")
-
-    def wait(self, pred, timeout=10.0):
-        end = time.time() + timeout
-        while True:
-            s = self.screen()
-            if pred(s) or time.time() > end:
-                return s
-            time.sleep(0.02)
-
-    def close(self):
-        subprocess.run(self.base + ["kill-server"], capture_output=True)
-
-
 def check_explorer(t, memtui, sparse, slow, fifo):
     # The sparse file loads into the explorer; q ends it within a second.
     s = Tmux("sparse", "%s %s" % (memtui, sparse))
@@ -356,7 +314,7 @@ def main():
         print(__doc__)
         return 2
     memtui, samples = os.path.abspath(sys.argv[1]), sys.argv[2]
-    t = Suite()
+    t = Suite("hangs")
     tmp = tempfile.mkdtemp(prefix="memtui-hangs-")
     try:
         check_not_regular(t, memtui, samples, tmp)

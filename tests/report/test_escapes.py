@@ -31,7 +31,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ui"))
-from uitest import Suite  # noqa: E402
+from uitest import Suite, Tmux  # noqa: E402
 
 FN_RAW = "build_\x1b]0;PWNED\x07\x1b[31mtable"
 FN_VIS = "build_\\x1b]0;PWNED\\x07\\x1b[31mtable"
@@ -154,46 +154,19 @@ def check_stderr(t, memtui, tmp):
     check_output(t, "error line", out, err)
 
 
-class Pane:
-    def __init__(self, name, command):
-        self.base = ["tmux", "-f", "/dev/null", "-L", "memtui-esc-%d-%s" % (os.getpid(), name)]
-        subprocess.run(self.base + ["new-session", "-d", "-s", "t", "-x", "160", "-y", "40",
-                                    "env TERM=tmux-256color LANG=C.UTF-8 %s; echo EXIT=$?; "
-                                    "sleep 60" % command], check=True)
-
-    def get(self, fmt):
-        return subprocess.run(self.base + ["display", "-p", "-t", "t", fmt], capture_output=True,
-                              check=True).stdout.decode().strip()
-
-    def screen(self):
-        return subprocess.run(self.base + ["capture-pane", "-p", "-t", "t"],
-                              capture_output=True, check=True).stdout.decode("utf-8", "replace")
-
-    def wait(self, what, timeout=10.0):
-        end = time.time() + timeout
-        while what not in self.screen() and time.time() < end:
-            time.sleep(0.05)
-        return self.screen()
-
-    def keys(self, *k):
-        subprocess.run(self.base + ["send-keys", "-t", "t"] + list(k), check=True)
-
-    def close(self):
-        subprocess.run(self.base + ["kill-server"], capture_output=True)
-
-
 def check_tmux(t, memtui, damaged):
     cmd = os.path.join(damaged, "esc_command.zst")
     # The probe itself: a raw OSC 0 does retitle this pane.
-    p = Pane("probe", "printf 'x\\033]0;PWNED\\007\\n'")
+    p = Tmux("probe", "printf 'x\\033]0;PWNED\\007\\n'", w=160, h=40)
     try:
-        p.wait("EXIT=")
+        p.wait(lambda x: "EXIT=" in x, timeout=10.0)
         t.check("tmux probe: a raw OSC 0 retitles the pane", p.get("#{pane_title}"), "PWNED")
     finally:
         p.close()
-    p = Pane("report", "%s report --no-progress --depth 0 %s" % (memtui, cmd))
+    p = Tmux("report", "%s report --no-progress --depth 0 %s" % (memtui, cmd),
+             w=160, h=40)
     try:
-        scr = p.wait("EXIT=")
+        scr = p.wait(lambda x: "EXIT=" in x, timeout=10.0)
         t.true("tmux report: title kept", "PWNED" not in p.get("#{pane_title}"),
                p.get("#{pane_title}"))
         t.true("tmux report: not cleared, file line on screen",
@@ -201,15 +174,15 @@ def check_tmux(t, memtui, damaged):
         t.true("tmux report: command visible", "command     ./stages %s" % CMD_VIS in scr, scr)
     finally:
         p.close()
-    p = Pane("explore", "%s %s" % (memtui, cmd))
+    p = Tmux("explore", "%s %s" % (memtui, cmd), w=160, h=40)
     try:
-        scr = p.wait("?:help")
+        scr = p.wait(lambda x: "?:help" in x, timeout=10.0)
         t.true("tmux explorer: command visible in the header",
                "command  ./stages %s" % CMD_VIS in scr, scr[:400])
         t.true("tmux explorer: title kept", "PWNED" not in p.get("#{pane_title}"),
                p.get("#{pane_title}"))
         p.keys("q")
-        scr = p.wait("EXIT=")
+        scr = p.wait(lambda x: "EXIT=" in x, timeout=10.0)
         t.true("tmux explorer: quits", "EXIT=0" in scr, scr[-300:])
         t.true("tmux explorer: title kept after quitting",
                "PWNED" not in p.get("#{pane_title}"), p.get("#{pane_title}"))

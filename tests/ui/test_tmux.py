@@ -31,45 +31,9 @@ import sys
 import tempfile
 import time
 
-from uitest import Failure, Suite, fmt_bytes, replay, report, tree_rows
+from uitest import Failure, Suite, Tmux, fmt_bytes, replay, report, tree_rows
 
 W, H = 100, 30
-
-
-class Tmux:
-    def __init__(self, name, command, env, w=W, h=H):
-        self.sock = "memtui-test-%d-%s" % (os.getpid(), name)
-        self.base = ["tmux", "-f", "/dev/null", "-L", self.sock]
-        envs = " ".join("%s=%s" % kv for kv in env.items())
-        shell = "env %s %s; echo EXIT=$?; sleep 60" % (envs, command)
-        subprocess.run(self.base + ["new-session", "-d", "-s", "t", "-x", str(w), "-y", str(h),
-                                    shell], check=True)
-
-    def keys(self, *keys):
-        subprocess.run(self.base + ["send-keys", "-t", "t"] + list(keys), check=True)
-
-    def literal(self, text):
-        subprocess.run(self.base + ["send-keys", "-t", "t", "-l", text], check=True)
-
-    def screen(self, escapes=False):
-        args = ["capture-pane", "-p", "-t", "t"] + (["-e"] if escapes else [])
-        p = subprocess.run(self.base + args, capture_output=True, check=True)
-        return p.stdout.decode("utf-8", errors="replace")
-
-    def resize(self, w, h):
-        subprocess.run(self.base + ["resize-window", "-t", "t", "-x", str(w), "-y", str(h)],
-                       check=True)
-
-    def wait(self, pred, timeout=5.0):
-        end = time.time() + timeout
-        while True:
-            s = self.screen()
-            if pred(s) or time.time() > end:
-                return s
-            time.sleep(0.03)
-
-    def close(self):
-        subprocess.run(self.base + ["kill-server"], capture_output=True)
 
 
 def norm(text):

@@ -1,12 +1,13 @@
 """Helpers shared by the explorer tests: running the headless replay and
-`memtui report --json`, reading a tree screen back into rows, and memtui's
+`memtui report --json`, reading a tree screen back into rows, memtui's
 number formatting (src/base/fmt.c) so that a figure on screen can be compared
-with the report's exact integer.
+with the report's exact integer, and the real binary in tmux (Tmux).
 """
 import json
 import os
 import re
 import subprocess
+import time
 
 MARKERS = "\u25be\u25b8v>"  # open/closed, UTF-8 and ASCII
 
@@ -181,3 +182,48 @@ def json_rows(node, depth=0, out=None):
     for c in node["children"]:
         json_rows(c, depth + 1, out)
     return out
+
+
+class Tmux:
+    """memtui (or any command) in a tmux server of its own, w x h, with env set;
+    the pane stays after the command ends and shows "EXIT=status"."""
+
+    def __init__(self, name, command, env=None, w=100, h=30):
+        env = env or {"TERM": "tmux-256color", "LANG": "C.UTF-8"}
+        self.sock = "memtui-test-%d-%s" % (os.getpid(), name)
+        self.base = ["tmux", "-f", "/dev/null", "-L", self.sock]
+        envs = " ".join("%s=%s" % kv for kv in env.items())
+        shell = "env %s %s; echo EXIT=$?; sleep 60" % (envs, command)
+        subprocess.run(self.base + ["new-session", "-d", "-s", "t", "-x", str(w), "-y", str(h),
+                                    shell], check=True)
+
+    def keys(self, *keys):
+        subprocess.run(self.base + ["send-keys", "-t", "t"] + list(keys), check=True)
+
+    def literal(self, text):
+        subprocess.run(self.base + ["send-keys", "-t", "t", "-l", text], check=True)
+
+    def screen(self, escapes=False):
+        args = ["capture-pane", "-p", "-t", "t"] + (["-e"] if escapes else [])
+        p = subprocess.run(self.base + args, capture_output=True, check=True)
+        return p.stdout.decode("utf-8", errors="replace")
+
+    def resize(self, w, h):
+        subprocess.run(self.base + ["resize-window", "-t", "t", "-x", str(w), "-y", str(h)],
+                       check=True)
+
+    def wait(self, pred, timeout=10.0):
+        end = time.time() + timeout
+        while True:
+            s = self.screen()
+            if pred(s) or time.time() > end:
+                return s
+            time.sleep(0.03)
+
+    def get(self, fmt):
+        """A tmux format of the pane, e.g. "#{pane_title}"."""
+        return subprocess.run(self.base + ["display", "-p", "-t", "t", fmt],
+                              capture_output=True, check=True).stdout.decode().strip()
+
+    def close(self):
+        subprocess.run(self.base + ["kill-server"], capture_output=True)
