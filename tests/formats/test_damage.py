@@ -26,7 +26,9 @@ Record boundaries of memray captures come from ../shared/tools/memray_decode.py
 when SHARED_DIR has it (CI does); without it, the cuts and early trailers
 are at every offset of three windows of the stream.
 
-usage: test_damage.py MEMTUI SAMPLES_DIR [SHARED_DIR]
+With --few (the sanitizer build) a third as many copies per capture.
+
+usage: test_damage.py [--few] MEMTUI SAMPLES_DIR [SHARED_DIR]
 """
 import gzip
 import hashlib
@@ -227,11 +229,16 @@ def codec_of(raw):
 
 
 def main():
-    if len(sys.argv) not in (3, 4):
+    global RECORDS, LINES, ANYWHERE
+    args = sys.argv[1:]
+    if args[:1] == ["--few"]:
+        args = args[1:]
+        RECORDS, LINES, ANYWHERE = RECORDS // 3, LINES // 3, ANYWHERE // 3
+    if len(args) not in (2, 3):
         print(__doc__)
         return 2
-    memtui, samples = os.path.abspath(sys.argv[1]), sys.argv[2]
-    shared = sys.argv[3] if len(sys.argv) == 4 and os.path.isdir(sys.argv[3]) else None
+    memtui, samples = os.path.abspath(args[0]), args[1]
+    shared = args[2] if len(args) == 3 and os.path.isdir(args[2]) else None
     for tool in ("lz4", "zstd"):
         if not shutil.which(tool):
             print("damage: %s not installed (scripts/setup.sh installs it)" % tool)
