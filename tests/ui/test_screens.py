@@ -54,8 +54,9 @@ the offending line):
             whole at 80x24 and 200x50.
 
 The test fails on any failure; it prints every failure, then the count per
-rule and per view.  Without CPP_CAPTURE it checks the samples, then exits 77
-(skipped) if they passed.
+rule and per view.  Without CPP_CAPTURE (the sanitizer build) it checks the
+samples only; with a CPP_CAPTURE path that does not exist (record_cpp was
+skipped) it checks the samples, then exits 77 (skipped) if they passed.
 
 usage: test_screens.py MEMTUI SAMPLE_CAPTURES [CPP_CAPTURE]
 """
