@@ -45,6 +45,17 @@ size_t vis_utf8(const char *text, size_t n, uint32_t *cp)
 	return len;
 }
 
+/*
+ * The invisible characters that reorder the text around them (bidirectional
+ * marks, embeddings, overrides and isolates): "Trojan Source" names that
+ * read as another name.
+ */
+static bool is_bidi_control(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 size_t vis_next(const char *s, size_t n, bool *escaped)
 {
 	uint32_t cp = 0;
@@ -54,7 +65,7 @@ size_t vis_next(const char *s, size_t n, bool *escaped)
 		*escaped = true;
 		return 1;
 	}
-	*escaped = cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+	*escaped = cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || is_bidi_control(cp);
 	return len;
 }
 

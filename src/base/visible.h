@@ -8,6 +8,9 @@
  *   - C0 controls 0x00-0x1f (tab and newline included: in a name they are
  *     data, not layout) and DEL 0x7f;
  *   - C1 controls U+0080-U+009F, shown as their two UTF-8 bytes ("\xc2\x9b");
+ *   - the bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E,
+ *     U+2066-U+2069), which reorder what is shown around them, as their
+ *     three (two) UTF-8 bytes ("\xe2\x80\xae" for U+202E);
  *   - each byte that does not start valid UTF-8 (stray continuation bytes,
  *     overlong forms, surrogates, past U+10FFFF, a cut-off sequence).
  *

@@ -46,6 +46,9 @@ TEST(controls)
 	CHECK(writes(vis_fputs, "c1\xc2\x9b\xc2\x85 \xc2\xa0\xc3\xa9",
 		     "c1\\xc2\\x9b\\xc2\\x85 \xc2\xa0\xc3\xa9"));
 	CHECK(writes(vis_fputs, "back\\slash ok", "back\\slash ok"));
+	/* Bidirectional overrides (U+202E, U+2066, U+061C); U+2010 (a hyphen) stays. */
+	CHECK(writes(vis_fputs, "f\xe2\x80\xae" "ab\xe2\x81\xa6\xd8\x9c\xe2\x80\x90",
+		     "f\\xe2\\x80\\xaeab\\xe2\\x81\\xa6\\xd8\\x9c\xe2\x80\x90"));
 }
 
 TEST(invalid_utf8)
