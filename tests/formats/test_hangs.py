@@ -154,22 +154,25 @@ def check_sigint(t, memtui, slow):
     t.check("report, SIGINT while loading: no report", out, b"")
 
 
+def flipped(tmp, name, data, at):
+    """A copy of data in tmp/name with the byte at offset at inverted; its path."""
+    bad = bytearray(data)
+    bad[at] ^= 0xff
+    path = os.path.join(tmp, name)
+    open(path, "wb").write(bad)
+    return path
+
+
 def check_decode_offsets(t, memtui, samples, tmp):
     # zstd: heaptrack.threads.zst has three blocks; the first block's data starts
     # at byte 9 (frame header 6, block header 3), the second's at 9089.
     src = open(os.path.join(samples, "heaptrack", "heaptrack.threads.zst"), "rb").read()
-    bad = bytearray(src)
-    bad[20] ^= 0xff
-    path = os.path.join(tmp, "zstd-bad-block1.zst")
-    open(path, "wb").write(bad)
+    path = flipped(tmp, "zstd-bad-block1.zst", src, 20)
     rc, _, err, _ = run([memtui, "report", path])
     t.check("zstd, bad first block: exit status", rc, 2)
     t.check("zstd, bad first block: offset of its data", err,
             "memtui: %s: zstd stream Data corruption detected (at byte 9)\n" % path)
-    bad = bytearray(src)
-    bad[9090] ^= 0xff
-    path = os.path.join(tmp, "zstd-bad-block2.zst")
-    open(path, "wb").write(bad)
+    path = flipped(tmp, "zstd-bad-block2.zst", src, 9090)
     rc, out, err, _ = run([memtui, "report", "--json", path])
     t.check("zstd, bad second block: loads truncated", rc, 0)
     if rc == 0:
@@ -184,10 +187,7 @@ def check_decode_offsets(t, memtui, samples, tmp):
     src = open(os.path.join(samples, "memray", "stages_lz4.bin"), "rb").read()
     size_at, data_at = lz4_first_block(src)
     t.check("lz4 sample: block data offset", (size_at, data_at), (7, 11))
-    bad = bytearray(src)
-    bad[16000] ^= 0xff
-    path = os.path.join(tmp, "lz4-bad-block.bin")
-    open(path, "wb").write(bad)
+    path = flipped(tmp, "lz4-bad-block.bin", src, 16000)
     rc, _, err, _ = run([memtui, "report", path])
     t.check("lz4, bad block: exit status", rc, 2)
     t.check("lz4, bad block: offset of its data", err,
@@ -196,10 +196,7 @@ def check_decode_offsets(t, memtui, samples, tmp):
     # it would flag the capture); the second frame's bad block cuts the stream
     # there: truncated at the end of the first frame's decoded bytes, and a
     # warning gives the bad block's file offset.
-    bad = bytearray(src + src)
-    bad[len(src) + 16000] ^= 0xff
-    path = os.path.join(tmp, "lz4-bad-second-frame.bin")
-    open(path, "wb").write(bad)
+    path = flipped(tmp, "lz4-bad-second-frame.bin", src + src, len(src) + 16000)
     rc, out, err, _ = run([memtui, "report", "--json", path])
     t.check("lz4, bad second frame: loads", rc, 0)
     if rc == 0:
