@@ -33,5 +33,6 @@ struct reader {
 
 extern const struct reader memray_reader;
 extern const struct reader heaptrack_reader;
+extern const struct reader mtui_reader;
 
 #endif

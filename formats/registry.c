@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "capture_builder.h"
 #include "reader.h"
@@ -15,12 +16,13 @@
 static const struct reader *const readers[] = {
 	&memray_reader,
 	&heaptrack_reader,
+	&mtui_reader,
 };
 
-/* "memray, heaptrack" */
+/* "memray, heaptrack, memtui" */
 static const char *formats_names(void)
 {
-	return "memray, heaptrack";
+	return "memray, heaptrack, memtui";
 }
 
 /*
@@ -55,8 +57,21 @@ static void check_rest(struct input *in, struct capture_builder *b)
 					     e->msg, e->offset);
 }
 
-static int load_input(struct input *in, const struct native_resolver *res, struct capture **out,
-		      struct mt_error *err)
+/* A capture read from its profiler's own file is its own source. */
+static void set_source(struct capture_meta *m, const char *name)
+{
+	const char *slash = strrchr(name, '/');
+
+	if (m->source.format)
+		return;	/* a .mtui names the file it was converted from */
+	m->source.format = m->format;
+	capture_meta_set_str(&m->source.format_version, m->format_version);
+	capture_meta_set_str(&m->source.name, slash ? slash + 1 : name);
+	m->source.size = (int64_t)m->file_bytes;
+}
+
+static int load_input(struct input *in, const char *name, const struct native_resolver *res,
+		      struct capture **out, struct mt_error *err)
 {
 	const struct reader *found = NULL;
 	struct capture_builder *b;
@@ -96,6 +111,7 @@ static int load_input(struct input *in, const struct native_resolver *res, struc
 		return rc;
 	}
 	check_rest(in, b);
+	set_source(capture_builder_meta(b), name);
 	if (input_cancelled(in)) {
 		capture_builder_free(b);
 		return mt_error_set(err, MT_ERR_CANCELLED, MT_NO_OFFSET, "cancelled");
@@ -120,7 +136,7 @@ int formats_load(const char *path, const struct load_options *opt, struct captur
 		input_set_progress(in, opt->progress, opt->progress_ctx);
 	if (opt && opt->cancel)
 		input_set_cancel(in, opt->cancel);
-	rc = load_input(in, opt ? opt->resolver : NULL, out, err);
+	rc = load_input(in, path, opt ? opt->resolver : NULL, out, err);
 	err->path = path;
 	input_close(in);
 	return rc;
@@ -138,7 +154,7 @@ int formats_load_mem(const uint8_t *data, size_t size, const char *name,
 	rc = input_open_mem(&in, data, size, name, err);
 	if (rc < 0)
 		return rc;
-	rc = load_input(in, opt ? opt->resolver : NULL, out, err);
+	rc = load_input(in, name, opt ? opt->resolver : NULL, out, err);
 	err->path = name;
 	input_close(in);
 	return rc;

@@ -15,12 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "mtui_writer.h"
 #include "options.h"
 #include "registry.h"
 #include "report_diff.h"
 #include "report_stages.h"
 #include "resolver.h"
+#include "snapshot.h"
 #include "stages.h"
 #include "ui.h"
 #include "visible.h"
@@ -339,6 +342,39 @@ static int run_report(const struct options *opt)
 	return rc ? rc : flush_stdout();
 }
 
+/* Refuses an output that is the input (a rename would replace it). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int run_convert(const struct options *opt)
+{
+	struct capture *cap = NULL;
+	struct mt_error err = { 0 };
+	struct snapshot leaks, suppressed;
+	struct mtui_leaks l;
+	int rc;
+
+	if (same_file(opt->files[0], opt->output)) {
+		say("\n", "%s: the output is the input; memtui never writes its input",
+		    opt->output);
+		return EXIT_ERROR;
+	}
+	if ((rc = load(opt, opt->files[0], &cap, &err)) < 0)
+		return fail(&err, rc);
+	snapshot_leaks(&leaks, cap, &suppressed);
+	l = (struct mtui_leaks){ leaks.total_bytes, leaks.total_count, suppressed.total_bytes,
+				 suppressed.total_count };
+	snapshot_release(&leaks);
+	snapshot_release(&suppressed);
+	rc = mtui_write_file(cap, &l, opt->output, &err);
+	capture_free(cap);
+	return rc < 0 ? fail(&err, rc) : 0;
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct options opt;
@@ -355,6 +391,8 @@ int cli_main(int argc, char **argv)
 		printf("memtui %s\n", MEMTUI_VERSION);
 	else if (opt.command == CMD_EXPLORE)
 		rc = explore(&opt);
+	else if (opt.command == CMD_CONVERT)
+		rc = run_convert(&opt);
 	else if (opt.diff)
 		rc = run_diff(&opt);
 	else

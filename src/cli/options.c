@@ -217,6 +217,14 @@ static int set_size(struct options *opt, const char *v, struct mt_error *err)
 	return 0;
 }
 
+static int set_output(struct options *opt, const char *v, struct mt_error *err)
+{
+	if (!*v)
+		return usage_error(err, "--output needs a file name");
+	opt->output = v;
+	return 0;
+}
+
 static int set_help(struct options *opt, const char *v, struct mt_error *err)
 {
 	opt->command = CMD_HELP;
@@ -235,19 +243,30 @@ static int set_version(struct options *opt, const char *v, struct mt_error *err)
  * alike; the report's options split into those of both report forms, of one
  * capture and of a diff.
  */
-enum { GROUP_EXPLORER, GROUP_NATIVE, GROUP_REPORT, GROUP_REPORT_ONE, GROUP_DIFF, GROUP_GENERAL };
+enum {
+	GROUP_EXPLORER,
+	GROUP_NATIVE,
+	GROUP_REPORT,
+	GROUP_REPORT_ONE,
+	GROUP_DIFF,
+	GROUP_CONVERT,
+	GROUP_GENERAL
+};
 
 static const struct option_group groups[] = {
 	[GROUP_EXPLORER] = { "explorer options", "memtui FILE, memtui A B", FOR_EXPLORE },
 	[GROUP_NATIVE] = { "native frames of memray --native captures",
-			   "memtui FILE, A B, report, diff", FOR_EXPLORE | FOR_REPORT | FOR_DIFF },
+			   "memtui FILE, A B, report, diff, convert",
+			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT },
 	[GROUP_REPORT] = { "report options", "memtui report, memtui diff",
 			   FOR_REPORT | FOR_DIFF },
 	[GROUP_REPORT_ONE] = { "report options of one capture", "memtui report FILE only",
 			       FOR_REPORT },
 	[GROUP_DIFF] = { "diff options", "memtui diff A B = memtui report --diff A B",
 			 FOR_DIFF },
-	[GROUP_GENERAL] = { "general options", NULL, FOR_EXPLORE | FOR_REPORT | FOR_DIFF },
+	[GROUP_CONVERT] = { "convert options", "memtui convert", FOR_CONVERT },
+	[GROUP_GENERAL] = { "general options", NULL,
+			    FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT },
 };
 
 static const struct option_spec table[] = {
@@ -288,6 +307,8 @@ static const struct option_spec table[] = {
 	{ "--gate-path", NULL, "F1;F2", &groups[GROUP_DIFF], set_gate_path,
 	  "with --fail-if-growth: gate the call paths through\nthese consecutive functions "
 	  "(weights of --metric)", NULL },
+	{ "--output", "-o", "FILE", &groups[GROUP_CONVERT], set_output,
+	  "the .mtui file to write (required)", NULL },
 	{ "--help", "-h", NULL, &groups[GROUP_GENERAL], set_help,
 	  "print the usage text and exit", NULL },
 	{ "--version", NULL, NULL, &groups[GROUP_GENERAL], set_version,
@@ -299,6 +320,7 @@ static const struct option_synopsis synopsis[] = {
 	{ "[OPTIONS] A B", "explore the diff of two captures (B - A)" },
 	{ "report [OPTIONS] FILE", "print the report of a capture" },
 	{ "diff [OPTIONS] A B", "print the diff (or: memtui report --diff)" },
+	{ "convert [OPTIONS] IN -o OUT", "write IN as a .mtui (memtui's own format)" },
 };
 
 static const char description[] =
@@ -444,6 +466,7 @@ static int parse_option(struct options *opt, int argc, char **argv, int *i, bool
 static int check(const struct options *opt, const bool *given, struct mt_error *err)
 {
 	unsigned command = opt->command == CMD_EXPLORE ? FOR_EXPLORE
+			   : opt->command == CMD_CONVERT ? FOR_CONVERT
 			   : opt->diff			 ? FOR_DIFF
 							 : FOR_REPORT;
 
@@ -451,6 +474,8 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 		return 0;
 	if (!opt->n_files)
 		return usage_error(err, "no capture file given");
+	if (opt->command == CMD_CONVERT && (opt->n_files != 1 || !opt->output))
+		return usage_error(err, "convert takes one capture and -o OUT");
 	if (opt->diff && (opt->command != CMD_REPORT || opt->n_files != 2))
 		return usage_error(err, "--diff needs two captures: memtui report --diff A B");
 	if (!opt->diff && opt->n_files > 1 && opt->command == CMD_REPORT)
@@ -480,6 +505,9 @@ int options_parse(struct options *opt, int argc, char **argv, struct mt_error *e
 	if (argc > 1 && (!strcmp(argv[1], "report") || !strcmp(argv[1], "diff"))) {
 		opt->command = CMD_REPORT;
 		opt->diff = !strcmp(argv[1], "diff");
+		i = 2;
+	} else if (argc > 1 && !strcmp(argv[1], "convert")) {
+		opt->command = CMD_CONVERT;
 		i = 2;
 	}
 	for (; i < argc; i++) {

@@ -21,7 +21,7 @@
 
 #define OPTIONS_MAX_PATHS 16
 
-enum cli_command { CMD_EXPLORE, CMD_REPORT, CMD_HELP, CMD_VERSION };
+enum cli_command { CMD_EXPLORE, CMD_REPORT, CMD_CONVERT, CMD_HELP, CMD_VERSION };
 
 struct options {
 	enum cli_command command;
@@ -47,6 +47,7 @@ struct options {
 	double gate_percent;	/* threshold in percent of A (gate_is_percent) */
 	bool gate_is_percent;
 	const char *gate_path;	/* --gate-path F1;F2: gate on that path instead of the peak */
+	const char *output;	/* convert: -o FILE */
 };
 
 /* The commands an option applies to (struct option_group's commands). */
@@ -54,6 +55,7 @@ enum option_commands {
 	FOR_EXPLORE = 1 << 0,	/* memtui FILE, memtui A B */
 	FOR_REPORT = 1 << 1,	/* memtui report FILE */
 	FOR_DIFF = 1 << 2,	/* memtui diff A B, memtui report --diff A B */
+	FOR_CONVERT = 1 << 3,	/* memtui convert IN -o OUT */
 };
 
 struct option_group {

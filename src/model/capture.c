@@ -27,6 +27,7 @@ void capture_init(struct capture *cap)
 	cap->meta.pid = -1;
 	cap->meta.start_time_ms = -1;
 	cap->meta.duration_ms = -1;
+	cap->meta.source.size = -1;
 	cap->meta.has_totals = true;
 	cap->meta.has_event_stream = true;
 	strtab_init(&cap->strings);
@@ -47,6 +48,8 @@ void capture_free(struct capture *cap)
 	if (!cap)
 		return;
 	free(cap->meta.format_version);
+	free(cap->meta.source.format_version);
+	free(cap->meta.source.name);
 	free(cap->meta.tool_version);
 	free(cap->meta.command);
 	free(cap->meta.truncated_why);
@@ -66,8 +69,12 @@ void capture_free(struct capture *cap)
 	eventlog_release(&cap->log);
 	vec_release(&cap->time_marks);
 	vec_release(&cap->rss);
-	for (size_t i = 0; i < cap->stage_marks.len; i++)
-		free(((struct stage_mark *)vec_at(&cap->stage_marks, i))->name);
+	for (size_t i = 0; i < cap->stage_marks.len; i++) {
+		struct stage_mark *m = vec_at(&cap->stage_marks, i);
+
+		free(m->name);
+		free(m->where);
+	}
 	vec_release(&cap->stage_marks);
 	free(cap);
 }

@@ -63,9 +63,25 @@ struct thread_name {
 
 #define CAPTURE_MAX_WARNINGS 16
 
+/*
+ * Where the capture's data came from.  For a memray or heaptrack file, the
+ * file itself; for a .mtui, the file it was converted from (or "memtui" for a
+ * recording).  The tool-specific rules of the reports (memray's temporary
+ * allocations, its top-locations table) follow source.format, never format.
+ */
+struct capture_source {
+	const char *format;	/* static: "memray", "heaptrack", "memtui" */
+	char *format_version;	/* as that file says it: "13", "3"; NULL unknown */
+	char *name;		/* its base name; NULL unknown */
+	int64_t size;		/* its size in bytes; -1 unknown */
+	bool has_sha256;
+	uint8_t sha256[32];	/* of the whole file, when has_sha256 */
+};
+
 struct capture_meta {
-	const char *format;	/* static: "memray", "heaptrack", "mtui" */
-	char *format_version;	/* as the file says it: "13", "3" */
+	const char *format;	/* static: the file's format, "memray", "heaptrack", "memtui" */
+	char *format_version;	/* as the file says it: "13", "3", "1.0" */
+	struct capture_source source;
 	char *tool_version;	/* "1.20.0", "1.4.0"; NULL if unknown */
 	char *command;		/* command line of the profiled program; NULL if unknown */
 	int64_t pid;		/* -1 if unknown */
@@ -140,9 +156,19 @@ struct rss_sample {
 	int64_t time_ms;
 	uint64_t rss_bytes;
 };
+/* Where a stage mark was made. */
+enum mark_origin {
+	MARK_UNKNOWN = 0,
+	MARK_C_API = 1,		/* memtui_stage() in C or C++ */
+	MARK_PYTHON_API = 2,	/* memtui.stage() in Python */
+	MARK_SOURCE_FILE = 3,	/* a marker the profiler's own file recorded */
+};
 struct stage_mark {
-	uint64_t ev_idx;
+	uint64_t ev_idx;	/* the mark is before this event */
+	int64_t time_ms;	/* ms since the start; -1 unknown */
+	uint8_t origin;		/* enum mark_origin */
 	char *name;
+	char *where;		/* "app.py:42"; "" unknown */
 };
 const struct time_mark *capture_time_marks(const struct capture *cap, size_t *n);
 const struct rss_sample *capture_rss(const struct capture *cap, size_t *n);

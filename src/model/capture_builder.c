@@ -16,6 +16,8 @@
 #include "idtable.h"
 #include "xalloc.h"
 
+#include <zstd.h>
+
 struct capture_builder {
 	struct capture *cap;
 	struct idtable frame_index;	/* frame ids by content */
@@ -23,6 +25,11 @@ struct capture_builder {
 	int64_t current_bytes;
 	int64_t current_count;
 	int64_t time_ms;
+	struct event *decoded;		/* capture_builder_chunk's events, reused */
+	bool chunks_ended;		/* a short chunk came: no more may follow */
+	uint8_t *zbuf;			/* capture_builder_chunk's decompression */
+	size_t zbuf_cap;
+	void *zctx;
 };
 
 struct capture_builder *capture_builder_new(void)
@@ -41,6 +48,9 @@ void capture_builder_free(struct capture_builder *b)
 	capture_free(b->cap);
 	idtable_release(&b->frame_index);
 	eventlog_writer_release(&b->log);
+	free(b->decoded);
+	free(b->zbuf);
+	ZSTD_freeDCtx(b->zctx);
 	free(b);
 }
 
@@ -271,11 +281,165 @@ void capture_builder_thread(struct capture_builder *b, uint64_t tid, const char 
 
 void capture_builder_mark(struct capture_builder *b, const char *name)
 {
-	struct stage_mark m = { b->cap->totals.events, xstrdup(name) };
+	struct stage_mark m = { b->cap->totals.events, -1, MARK_SOURCE_FILE, xstrdup(name),
+				xstrdup("") };
 
+	if (b->cap->time_marks.len)
+		m.time_ms = b->time_ms;
 	vec_push(&b->cap->stage_marks, &m);
 }
 
+void capture_builder_stage_mark(struct capture_builder *b, const struct stage_mark *m)
+{
+	struct stage_mark c = *m;
+
+	c.name = xstrdup(m->name);
+	c.where = xstrdup(m->where ? m->where : "");
+	vec_push(&b->cap->stage_marks, &c);
+}
+
+void capture_builder_time_mark(struct capture_builder *b, uint64_t ev_idx, int64_t time_ms)
+{
+	struct time_mark m = { ev_idx, time_ms };
+
+	vec_push(&b->cap->time_marks, &m);
+	b->time_ms = time_ms;
+}
+
+uint64_t capture_builder_events(const struct capture_builder *b)
+{
+	return b->cap->totals.events;
+}
+
+const struct capture_totals *capture_builder_totals(const struct capture_builder *b)
+{
+	return &b->cap->totals;
+}
+
+bool capture_builder_live_equal(struct capture_builder *b, const struct checkpoint_entry *entries,
+				size_t n)
+{
+	const struct eventlog_writer *w = &b->log;
+	size_t n_stacks = b->cap->stacks.len, k = 0;
+
+	eventlog_writer_live(&b->log, n_stacks);
+	for (size_t i = 0; i < n_stacks; i++) {
+		if (!w->live_bytes[i] && !w->live_count[i])
+			continue;
+		if (k >= n || entries[k].stack != i || entries[k].bytes != w->live_bytes[i] ||
+		    entries[k].count != w->live_count[i])
+			return false;
+		k++;
+	}
+	return k == n;
+}
+
+/* Adds the figures of ev (sign +1) or takes them back (-1); false on overflow, nothing changed. */
+static bool apply(struct capture_builder *b, const struct event *ev, int sign)
+{
+	struct eventlog_writer *w = &b->log;
+	int64_t lb, lc, cb, cc, db = sign * ev->bytes, dc = sign * ev->count;
+
+	if (__builtin_add_overflow(w->live_bytes[ev->stack], db, &lb) ||
+	    __builtin_add_overflow(w->live_count[ev->stack], dc, &lc) ||
+	    __builtin_add_overflow(b->current_bytes, db, &cb) ||
+	    __builtin_add_overflow(b->current_count, dc, &cc))
+		return false;
+	w->live_bytes[ev->stack] = lb;
+	w->live_count[ev->stack] = lc;
+	b->current_bytes = cb;
+	b->current_count = cc;
+	return true;
+}
+
+/* Decodes a stored chunk into b->decoded; NULL or why it is not n_events good events. */
+static const char *decode_chunk(struct capture_builder *b, const struct event_chunk *ch,
+				uint32_t n_events)
+{
+	const uint8_t *p = eventlog_chunk_bytes(ch, &b->zctx, &b->zbuf, &b->zbuf_cap), *end;
+
+	if (!p)
+		return "the events do not decompress to their stated length";
+	end = p + ch->raw_len;
+	if (!b->decoded)
+		b->decoded = xmalloc(EVENTS_PER_CHUNK * sizeof(*b->decoded));
+	for (uint32_t i = 0; i < n_events; i++) {
+		if (!eventlog_decode(&p, end, &b->decoded[i]))
+			return "an event that does not decode";
+		if (b->decoded[i].stack >= b->cap->stacks.len)
+			return "an event of a stack not defined before it";
+	}
+	return p == end ? NULL : "bytes after the last event";
+}
+
+/* Takes back the figures of the first n decoded events. */
+static void unapply(struct capture_builder *b, uint32_t n)
+{
+	while (n--)
+		apply(b, &b->decoded[n], -1);
+}
+
+const char *capture_builder_chunk(struct capture_builder *b, const uint8_t *data, uint32_t len,
+				  uint32_t raw_len, bool compressed, uint32_t n_events)
+{
+	struct capture *cap = b->cap;
+	struct capture_totals *t = &cap->totals;
+	struct event_chunk ch = { (uint8_t *)data, len, raw_len, compressed };
+	uint64_t alloc_bytes = t->alloc_bytes, alloc_count = t->alloc_count;
+	uint64_t temporary = t->temporary_count, peak_idx = t->peak_ev_idx;
+	int64_t peak = t->peak_bytes;
+	const char *why;
+
+	if (b->log.chunk_len || t->events % EVENTS_PER_CHUNK)
+		BUG("capture_builder_chunk: mixed with capture_builder_event");
+	if (b->chunks_ended)
+		return "an event chunk after a short one";
+	if (!n_events || n_events > EVENTS_PER_CHUNK || !raw_len ||
+	    raw_len > n_events * EVENT_MAX_BYTES)
+		return "an event count or length out of bounds";
+	why = decode_chunk(b, &ch, n_events);
+	if (why)
+		return why;
+	eventlog_writer_live(&b->log, cap->stacks.len);
+	for (uint32_t i = 0; i < n_events; i++) {
+		const struct event *ev = &b->decoded[i];
+
+		if (!apply(b, ev, 1)) {
+			unapply(b, i);
+			return "a figure that overflows 64 bits";
+		}
+		if ((ev->flags & EV_ALLOC) &&
+		    __builtin_add_overflow(alloc_bytes, (uint64_t)ev->bytes, &alloc_bytes)) {
+			unapply(b, i + 1);
+			return "allocated bytes that overflow 64 bits";
+		}
+		alloc_count += (ev->flags & EV_ALLOC) != 0;
+		temporary += (ev->flags & EV_TEMPORARY) != 0;
+		if (cap->meta.peak_rule == PEAK_LAST_MAX ? b->current_bytes >= peak
+							 : b->current_bytes > peak) {
+			peak = b->current_bytes;
+			peak_idx = t->events + i;
+		}
+	}
+	/* The checkpoint due before this chunk holds the figures before its events. */
+	if (t->events % CHECKPOINT_EVENTS == 0) {
+		unapply(b, n_events);
+		eventlog_checkpoint_due(&cap->log, &b->log, t->events, cap->stacks.len);
+		for (uint32_t i = 0; i < n_events; i++)
+			apply(b, &b->decoded[i], 1);
+	}
+	ch.data = xmalloc(len ? len : 1);
+	memcpy(ch.data, data, len);
+	vec_push(&cap->log.chunks, &ch);
+	t->alloc_count = alloc_count;
+	t->alloc_bytes = alloc_bytes;
+	t->temporary_count = temporary;
+	t->peak_bytes = peak;
+	t->peak_ev_idx = peak_idx;
+	t->events += n_events;
+	b->chunks_ended = n_events < EVENTS_PER_CHUNK;
+	return NULL;
+}
 void capture_builder_truncated(struct capture_builder *b, uint64_t offset, const char *why)
 {
 	struct capture_meta *m = &b->cap->meta;

@@ -73,8 +73,42 @@ void capture_builder_time(struct capture_builder *b, int64_t time_ms);
 void capture_builder_rss(struct capture_builder *b, int64_t time_ms, uint64_t rss_bytes);
 /* Names a thread (a later name replaces an earlier one). */
 void capture_builder_thread(struct capture_builder *b, uint64_t tid, const char *name);
-/* A named stage mark before the next event (explicit markers). */
+/*
+ * A named stage mark before the next event, recorded by the profiler's own
+ * file (origin MARK_SOURCE_FILE, at the time of the last capture_builder_time,
+ * or -1 before any).
+ */
 void capture_builder_mark(struct capture_builder *b, const char *name);
+
+/*
+ * Loading a capture stored by memtui (docs/FORMAT.md): the stored tables go
+ * in as they are.  The caller checks what these say they need.
+ *
+ * capture_builder_chunk() appends one sealed event chunk as stored: data
+ * (len bytes, copied) encodes n_events events in raw_len bytes, zstd-compressed
+ * when compressed.  Chunks start at event 0 and hold EVENTS_PER_CHUNK events
+ * each but the last; no capture_builder_event() may be mixed with them.  The
+ * chunk is decoded and checked (every event well formed and of a defined
+ * stack, exactly raw_len bytes, no figure overflowing int64), the totals,
+ * peak and checkpoints kept as capture_builder_event() keeps them.  Returns
+ * NULL, or a short reason with the capture unchanged.
+ */
+const char *capture_builder_chunk(struct capture_builder *b, const uint8_t *data, uint32_t len,
+				  uint32_t raw_len, bool compressed, uint32_t n_events);
+/*
+ * Whether the live figures of every stack so far equal entries (n, sorted by
+ * stack, nonzero ones only): a stored checkpoint checked against the events.
+ */
+bool capture_builder_live_equal(struct capture_builder *b, const struct checkpoint_entry *entries,
+				size_t n);
+/* A time mark as stored (ev_idx strictly increasing, at most the events so far). */
+void capture_builder_time_mark(struct capture_builder *b, uint64_t ev_idx, int64_t time_ms);
+/* A stage mark as stored (strings copied; ev_idx non-decreasing, at most the events). */
+void capture_builder_stage_mark(struct capture_builder *b, const struct stage_mark *m);
+/* Events so far. */
+uint64_t capture_builder_events(const struct capture_builder *b);
+/* The totals so far (end figures are set when the capture is finished). */
+const struct capture_totals *capture_builder_totals(const struct capture_builder *b);
 /*
  * The file ended early or was damaged at byte offset: the events so far are
  * all the capture has.  why is a short phrase ("cut inside a FRAME_PUSH record").

@@ -14,7 +14,8 @@
 #include "vec.h"
 
 /*
- * Event log layout: events are grouped in chunks of EVENTS_PER_CHUNK; chunk k
+ * Event log layout (EVENTS_PER_CHUNK and CHECKPOINT_EVENTS are in eventlog.h):
+ * events are grouped in chunks of EVENTS_PER_CHUNK; chunk k
  * holds events [k * EVENTS_PER_CHUNK, (k+1) * EVENTS_PER_CHUNK).  Each event is
  *	varint(stack << 3 | flags << 1 | count_is_default)  svarint(bytes)  [svarint(count)]
  * where the default count is +1 for EV_ALLOC events and -1 otherwise.
@@ -22,8 +23,6 @@
  * with a nonzero value *before* its first event, so a snapshot costs one
  * checkpoint plus at most CHECKPOINT_EVENTS decoded events.
  */
-#define EVENTS_PER_CHUNK (1u << 16)
-#define CHECKPOINT_EVENTS (1u << 20)
 #define EVENT_MAX_BYTES 31	/* 10 + 10 + 10, rounded up */
 
 /*
@@ -40,12 +39,6 @@ struct event_chunk {
 	uint32_t len;		/* stored bytes */
 	uint32_t raw_len;	/* encoded bytes before compression */
 	bool compressed;	/* data is a zstd frame of raw_len bytes */
-};
-
-struct checkpoint_entry {
-	uint32_t stack;
-	int64_t bytes;
-	int64_t count;
 };
 
 struct checkpoint {
@@ -102,5 +95,26 @@ void eventlog_append(struct eventlog *log, struct eventlog_writer *w, uint64_t e
 void eventlog_finish(struct eventlog *log, struct eventlog_writer *w);
 /* Frees what w holds without sealing (an abandoned capture). */
 void eventlog_writer_release(struct eventlog_writer *w);
+/* Before appending event ev_idx: the checkpoint due there, if any. */
+void eventlog_checkpoint_due(struct eventlog *log, struct eventlog_writer *w, uint64_t ev_idx,
+			     size_t n_stacks);
+/* Makes w's live figures cover n_stacks stacks. */
+void eventlog_writer_live(struct eventlog_writer *w, size_t n_stacks);
+
+/*
+ * The encoded events of ch: ch->data itself, or ch decompressed into *buf
+ * (grown as needed, owned by the caller, as is *zctx, a ZSTD_DCtx made on
+ * first use).  NULL when a compressed chunk does not decode to exactly
+ * raw_len bytes.
+ */
+const uint8_t *eventlog_chunk_bytes(const struct event_chunk *ch, void **zctx, uint8_t **buf,
+				    size_t *buf_cap);
+/*
+ * Decodes the event at *p (before end) into *ev and moves *p past it; false
+ * when the bytes there are not an event (a varint running past end or past
+ * 64 bits, bytes of INT64_MIN, a count beyond int32).  Stack ids are not
+ * checked here.
+ */
+bool eventlog_decode(const uint8_t **p, const uint8_t *end, struct event *ev);
 
 #endif

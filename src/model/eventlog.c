@@ -78,7 +78,7 @@ static void seal_chunk(struct eventlog *log, struct eventlog_writer *w)
 	w->chunk_len = 0;	/* the working buffer is reused for the next chunk */
 }
 
-static void ensure_live(struct eventlog_writer *w, size_t n)
+void eventlog_writer_live(struct eventlog_writer *w, size_t n)
 {
 	size_t cap = w->live_cap ? w->live_cap : 1024;
 
@@ -98,7 +98,7 @@ static void take_checkpoint(struct eventlog *log, struct eventlog_writer *w, siz
 	struct checkpoint cp = { NULL, 0 };
 	size_t k = 0;
 
-	ensure_live(w, n_stacks);
+	eventlog_writer_live(w, n_stacks);
 	for (size_t i = 0; i < n_stacks; i++)
 		if (w->live_bytes[i] || w->live_count[i])
 			cp.n++;
@@ -114,16 +114,22 @@ static void take_checkpoint(struct eventlog *log, struct eventlog_writer *w, siz
 	vec_push(&log->checkpoints, &cp);
 }
 
-void eventlog_append(struct eventlog *log, struct eventlog_writer *w, uint64_t ev_idx,
-		     size_t n_stacks, const struct event *ev)
+void eventlog_checkpoint_due(struct eventlog *log, struct eventlog_writer *w, uint64_t ev_idx,
+			     size_t n_stacks)
 {
 	if (ev_idx % CHECKPOINT_EVENTS == 0)
 		take_checkpoint(log, w, n_stacks);
+}
+
+void eventlog_append(struct eventlog *log, struct eventlog_writer *w, uint64_t ev_idx,
+		     size_t n_stacks, const struct event *ev)
+{
+	eventlog_checkpoint_due(log, w, ev_idx, n_stacks);
 	if (ev_idx % EVENTS_PER_CHUNK == 0 && ev_idx)
 		seal_chunk(log, w);
 	XGROW(w->chunk, w->chunk_cap, w->chunk_len + EVENT_MAX_BYTES);
 	w->chunk_len += encode(w->chunk + w->chunk_len, ev);
-	ensure_live(w, n_stacks);
+	eventlog_writer_live(w, n_stacks);
 	w->live_bytes[ev->stack] += ev->bytes;
 	w->live_count[ev->stack] += ev->count;
 }
@@ -146,6 +152,50 @@ void eventlog_finish(struct eventlog *log, struct eventlog_writer *w)
 	vec_shrink(&log->chunks);
 }
 
+const uint8_t *eventlog_chunk_bytes(const struct event_chunk *ch, void **zctx, uint8_t **buf,
+				    size_t *buf_cap)
+{
+	if (!ch->compressed)
+		return ch->len == ch->raw_len ? ch->data : NULL;
+	if (*buf_cap < ch->raw_len) {
+		*buf = xrealloc_array(*buf, ch->raw_len, 1);
+		*buf_cap = ch->raw_len;
+	}
+	if (!*zctx)
+		*zctx = ZSTD_createDCtx();
+	if (!*zctx)
+		BUG("out of memory for a zstd context");
+	if (ZSTD_decompressDCtx(*zctx, *buf, ch->raw_len, ch->data, ch->len) != ch->raw_len)
+		return NULL;
+	return *buf;
+}
+
+bool eventlog_decode(const uint8_t **p, const uint8_t *end, struct event *ev)
+{
+	struct rd r = { *p, end };
+	uint64_t head, zb, zc;
+
+	if (!rd_varint(&r, &head) || !rd_varint(&r, &zb) || head >> 35)
+		return false;
+	ev->stack = (uint32_t)(head >> 3);
+	ev->flags = (unsigned)(head >> 1) & 3;
+	ev->bytes = zigzag_decode(zb);
+	if (ev->bytes == INT64_MIN)
+		return false;
+	if (head & 1) {
+		ev->count = (ev->flags & EV_ALLOC) ? 1 : -1;
+	} else {
+		if (!rd_varint(&r, &zc))
+			return false;
+		ev->count = zigzag_decode(zc);
+		if (ev->count < INT32_MIN || ev->count > INT32_MAX)
+			return false;
+	}
+	*p = r.p;
+	return true;
+}
+
+/* The log was checked as it was built or loaded, so its chunks decode. */
 static void cursor_load_chunk(struct event_cursor *c)
 {
 	const struct event_chunk *ch;
@@ -155,23 +205,10 @@ static void cursor_load_chunk(struct event_cursor *c)
 		return;
 	}
 	ch = vec_at(&c->cap->log.chunks, c->chunk);
-	if (!ch->compressed) {
-		c->p = ch->data;
-		c->end = ch->data + ch->len;
-		return;
-	}
-	if (c->buf_cap < ch->raw_len) {
-		c->buf = xrealloc_array(c->buf, ch->raw_len, 1);
-		c->buf_cap = ch->raw_len;
-	}
-	if (!c->zctx)
-		c->zctx = ZSTD_createDCtx();
-	if (!c->zctx)
-		BUG("out of memory for a zstd context");
-	if (ZSTD_decompressDCtx(c->zctx, c->buf, ch->raw_len, ch->data, ch->len) != ch->raw_len)
+	c->p = eventlog_chunk_bytes(ch, &c->zctx, &c->buf, &c->buf_cap);
+	if (!c->p)
 		BUG("event log chunk does not decompress");
-	c->p = c->buf;
-	c->end = c->buf + ch->raw_len;
+	c->end = c->p + ch->raw_len;
 }
 
 void event_cursor_release(struct event_cursor *c)
@@ -185,31 +222,14 @@ void event_cursor_release(struct event_cursor *c)
 
 bool event_cursor_next(struct event_cursor *c, struct event *ev)
 {
-	struct rd r;
-	uint64_t head, zb, zc;
-
 	if (c->ev_idx >= c->cap->totals.events)
 		return false;
 	if (c->p == c->end) {
 		c->chunk++;
 		cursor_load_chunk(c);
 	}
-	r.p = c->p;
-	r.end = c->end;
-	/* The log was written by eventlog_encode, so these reads cannot fail. */
-	if (!rd_varint(&r, &head) || !rd_varint(&r, &zb))
+	if (!eventlog_decode(&c->p, c->end, ev))
 		BUG("event log corrupt");
-	ev->stack = (uint32_t)(head >> 3);
-	ev->flags = (unsigned)(head >> 1) & 3;
-	ev->bytes = zigzag_decode(zb);
-	if (head & 1) {
-		ev->count = (ev->flags & EV_ALLOC) ? 1 : -1;
-	} else {
-		if (!rd_varint(&r, &zc))
-			BUG("event log corrupt");
-		ev->count = zigzag_decode(zc);
-	}
-	c->p = r.p;
 	c->ev_idx++;
 	return true;
 }
@@ -266,4 +286,36 @@ void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
 		count[ev.stack] += ev.count;
 	}
 	event_cursor_release(&c);
+}
+
+size_t capture_chunk_count(const struct capture *cap)
+{
+	return cap->log.chunks.len;
+}
+
+void capture_chunk(const struct capture *cap, size_t k, struct chunk_view *out)
+{
+	const struct event_chunk *ch = vec_at(&cap->log.chunks, k);
+	uint64_t first = (uint64_t)k * EVENTS_PER_CHUNK;
+
+	out->data = ch->data;
+	out->len = ch->len;
+	out->raw_len = ch->raw_len;
+	out->compressed = ch->compressed;
+	out->n_events = (uint32_t)(cap->totals.events - first < EVENTS_PER_CHUNK
+				   ? cap->totals.events - first : EVENTS_PER_CHUNK);
+}
+
+size_t capture_checkpoint_count(const struct capture *cap)
+{
+	return cap->log.checkpoints.len;
+}
+
+const struct checkpoint_entry *capture_checkpoint(const struct capture *cap, size_t k,
+						  size_t *n)
+{
+	const struct checkpoint *cp = vec_at(&cap->log.checkpoints, k);
+
+	*n = cp->n;
+	return cp->entries;
 }

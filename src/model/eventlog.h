@@ -15,6 +15,15 @@
 
 #include "capture.h"
 
+/*
+ * The log's geometry: events are stored in chunks of EVENTS_PER_CHUNK
+ * (capture_impl.h has the encoding), and the live figures of every stack are
+ * kept before every CHECKPOINT_EVENTS-th event.  The .mtui format stores both
+ * as they are (docs/FORMAT.md).
+ */
+#define EVENTS_PER_CHUNK (1u << 16)
+#define CHECKPOINT_EVENTS (1u << 20)
+
 enum event_flags {
 	EV_ALLOC = 1 << 0,	/* an allocation call: counts in the totals */
 	EV_TEMPORARY = 1 << 1,	/* a free of a temporary allocation (tool's rule) */
@@ -46,6 +55,32 @@ void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64
 bool event_cursor_next(struct event_cursor *c, struct event *ev);
 /* Frees the cursor's buffer; the cursor can be initialised again. */
 void event_cursor_release(struct event_cursor *c);
+
+/*
+ * The stored log, for writing it out as it is: chunk k holds events
+ * [k * EVENTS_PER_CHUNK, + n_events), encoded (docs/FORMAT.md section 8),
+ * zstd-compressed when compressed is set.
+ */
+struct chunk_view {
+	const uint8_t *data;
+	uint32_t len;		/* stored bytes */
+	uint32_t raw_len;	/* encoded bytes */
+	uint32_t n_events;
+	bool compressed;
+};
+size_t capture_chunk_count(const struct capture *cap);
+void capture_chunk(const struct capture *cap, size_t k, struct chunk_view *out);
+
+/* A checkpoint: the live figures of every stack with nonzero ones, sorted by stack. */
+struct checkpoint_entry {
+	uint32_t stack;
+	int64_t bytes;
+	int64_t count;
+};
+/* Checkpoint k holds the figures before event k * CHECKPOINT_EVENTS. */
+size_t capture_checkpoint_count(const struct capture *cap);
+const struct checkpoint_entry *capture_checkpoint(const struct capture *cap, size_t k,
+						  size_t *n);
 
 /*
  * Per-stack live figures after event ev_idx (inclusive), or before any event

@@ -39,7 +39,7 @@ void report_compute_weights(struct report *r, const struct capture *cap, const c
 
 static bool is_memray(const struct capture *cap)
 {
-	return !strcmp(capture_meta(cap)->format, "memray");
+	return !strcmp(capture_meta(cap)->source.format, "memray");
 }
 
 void report_compute(struct report *r, const struct capture *cap, const char *path,

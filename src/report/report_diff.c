@@ -202,7 +202,8 @@ static void write_text(FILE *out, const struct diff *d, const struct report_diff
 {
 	const struct capture_totals *ta = capture_totals(d->cap[0]),
 				    *tb = capture_totals(d->cap[1]);
-	const char *fa = capture_meta(d->cap[0])->format, *fb = capture_meta(d->cap[1])->format;
+	const char *fa = capture_meta(d->cap[0])->source.format,
+		   *fb = capture_meta(d->cap[1])->source.format;
 	size_t n = listed(d, info), matched, unchanged;
 	char b[4][32];
 

@@ -47,6 +47,26 @@ static void write_meta(FILE *out, const struct report *r)
 	fputs("]},", out);
 }
 
+/* Where the data came from: the file itself, or the one a .mtui was converted from. */
+static void write_source(FILE *out, const struct capture_source *s)
+{
+	fputs("\"source\":{", out);
+	json_kv_str(out, "format", s->format, true);
+	json_kv_str(out, "format_version", s->format_version, true);
+	json_kv_str(out, "file", s->name, true);
+	if (s->size >= 0)
+		fprintf(out, "\"size\":%" PRId64, s->size);
+	else
+		fputs("\"size\":null", out);
+	if (s->has_sha256) {
+		fputs(",\"sha256\":\"", out);
+		for (size_t i = 0; i < sizeof(s->sha256); i++)
+			fprintf(out, "%02x", s->sha256[i]);
+		fputc('"', out);
+	}
+	fputs("},", out);
+}
+
 static void write_numbers(FILE *out, const struct report *r)
 {
 	const struct capture *cap = r->cap;
@@ -159,6 +179,7 @@ void report_write_json(FILE *out, const struct report *r)
 	json_kv_str(out, "file", r->path, true);
 	json_kv_str(out, "format", m->format, true);
 	json_kv_str(out, "format_version", m->format_version, true);
+	write_source(out, &m->source);
 	fprintf(out, "\"truncated\":%s,", m->truncated ? "true" : "false");
 	if (m->truncated)
 		fprintf(out, "\"truncated_at\":%" PRIu64 ",", m->truncated_at);

@@ -58,7 +58,7 @@ static void write_temporary(FILE *out, const struct report *r)
 
 	if (!m->has_totals)
 		return;
-	if (!strcmp(m->format, "memray")) {
+	if (!strcmp(m->source.format, "memray")) {
 		fprintf(out, "temporary   not counted: %s\n",
 			report_metric_missing(r->cap, METRIC_TEMPORARY));
 		return;
@@ -66,6 +66,22 @@ static void write_temporary(FILE *out, const struct report *r)
 	fmt_percent((int64_t)t->temporary_count, (int64_t)t->alloc_count, pct, sizeof(pct));
 	fprintf(out, "temporary   %" PRIu64 " %s (%s of all: freed before the next allocation)\n",
 		t->temporary_count, allocations((int64_t)t->temporary_count), pct);
+}
+
+/* The file a .mtui was converted from: its name, size and hash. */
+static void write_source(FILE *out, const struct capture_source *s)
+{
+	char b[32];
+
+	put_line(out, "from        ", s->name ? s->name : "?", "");
+	if (s->size >= 0)
+		fprintf(out, " (%s)", fmt_bytes(s->size, b, sizeof(b)));
+	if (s->has_sha256) {
+		fputs(", sha256 ", out);
+		for (size_t i = 0; i < sizeof(s->sha256); i++)
+			fprintf(out, "%02x", s->sha256[i]);
+	}
+	fputc('\n', out);
 }
 
 static void write_header(FILE *out, const struct report *r)
@@ -77,11 +93,19 @@ static void write_header(FILE *out, const struct report *r)
 	char b1[32];
 
 	put_line(out, "file        ", r->path, "\n");
-	fprintf(out, "format      %s (file version ", m->format);
-	vis_fputs(out, m->format_version ? m->format_version : "?");
+	if (strcmp(m->format, m->source.format)) {
+		fprintf(out, "format      %s (file version ", m->format);
+		vis_fputs(out, m->format_version ? m->format_version : "?");
+		fputs("), converted from\n", out);
+	}
+	fprintf(out, "%s%s (file version ", strcmp(m->format, m->source.format) ? "source      "
+		: "format      ", m->source.format);
+	vis_fputs(out, m->source.format_version ? m->source.format_version : "?");
 	if (m->tool_version)
 		put_line(out, ", written by ", m->tool_version, "");
 	fputs(")\n", out);
+	if (strcmp(m->format, m->source.format))
+		write_source(out, &m->source);
 	if (m->command)
 		put_line(out, "command     ", m->command, "\n");
 	if (m->pid >= 0)

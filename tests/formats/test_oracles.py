@@ -89,7 +89,12 @@ def compare_top(got, want, n=10):
 
 
 def heaptrack_allocated_bytes(path):
-    """Independent sum of allocation sizes from the text (a records, + lines)."""
+    """Independent sum of allocation sizes from the text (a records, + lines).
+
+    A .mtui converted from the capture (test_mtui_roundtrip.py) has its source
+    beside it as PATH.source."""
+    if open(path, "rb").read(8) == b"\x89MTUI\r\n\x1a":
+        path += ".source"
     if open(path, "rb").read(4) == b"\x28\xb5\x2f\xfd":
         data = subprocess.run(["zstd", "-dc", path], capture_output=True).stdout
     elif open(path, "rb").read(2) == b"\x1f\x8b":

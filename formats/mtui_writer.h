@@ -1,0 +1,38 @@
+/*
+ * mtui_writer: a capture written in memtui's own format (docs/FORMAT.md).
+ *
+ * The writer emits one section at a time and keeps only the section being
+ * built and one index entry per section written, so its memory does not grow
+ * with the number of events.  mtui_write_file() converts a whole capture in
+ * the order of FORMAT.md section 14, with no choice left: the same capture
+ * gives the same bytes.  The file appears complete or not at all: it is
+ * written under a temporary name beside path, synced, then renamed.
+ */
+#ifndef MT_MTUI_WRITER_H
+#define MT_MTUI_WRITER_H
+
+#include <stdint.h>
+
+#include "capture.h"
+#include "error.h"
+
+/*
+ * The leak figures of SUMMARY (FORMAT.md section 11): live at the end on
+ * stacks the capture's suppressions leave counted, and on those they
+ * suppress.  The caller computes them (the analyses own the rule).
+ */
+struct mtui_leaks {
+	int64_t leaked_bytes;
+	int64_t leaked_count;
+	int64_t suppressed_bytes;
+	int64_t suppressed_count;
+};
+
+/*
+ * Writes cap to path.  Returns 0, or a negative mt_err with err filled (the
+ * temporary file is removed; path is untouched).
+ */
+int mtui_write_file(const struct capture *cap, const struct mtui_leaks *leaks, const char *path,
+		    struct mt_error *err);
+
+#endif
