@@ -416,11 +416,15 @@ class Big:
 
     def build(self):
         m = self.mut
-        first = [(1, b"memtui"), (3, b"0.9"), (7, b"./prog --x \\ y"),
+        first = [(1, b"memtui"), (2, b"7"), (3, b"0.9"), (4, b"prog.bin"),
+                 (5, varint(123456)), (6, b"\x01" + bytes(range(32))),
+                 (7, b"./prog --x \\ y"), (8, svarint(-5)),
                  (9, svarint(1700000000000)), (12, varint(0)),
                  (14, varint(self.EPC)), (15, varint(self.CPE)),
                  (16, varint(7) + b"main"), (16, varint(8) + b"worker"),
-                 (17, b"libc*"), (18, b"first warning"), (99, b"unknown")]
+                 (17, b"libc*"), (18, b"first warning"), (19, varint(4)),
+                 (20, varint(99) + b"cut short"), (21, b"odd"),
+                 (99, b"unknown")]
         if "no_tag_14" in m:
             first = [f for f in first if f[0] != 14]
         self.meta(first)
@@ -470,6 +474,7 @@ class Big:
                          varint(7), 7)
                 self.n_stacks = 7
                 self.meta([(10, svarint(5000)), (18, b"second\nwarning"),
+                           (19, varint(5)), (18, b""),
                            (16, varint(8) + b"worker two"),
                            (12, varint(1 if "meta_change" in m else 0))])
             if k % self.CPE == 0:
@@ -576,8 +581,11 @@ class Big:
         depth = {0: 0}
         for i, (p, f) in enumerate(stacks + [(3, 7)], 1):
             depth[i] = depth[p] + 1
-        d = ["meta source_format memtui", "meta tool_version 0.9",
-             "meta command " + E(b"./prog --x \\ y"), "meta pid -1",
+        d = ["meta source_format memtui", "meta source_format_version 7",
+             "meta tool_version 0.9", "meta source_name prog.bin",
+             "meta source_size 123456",
+             "meta source_hash sha256 " + bytes(range(32)).hex(),
+             "meta command " + E(b"./prog --x \\ y"), "meta pid -5",
              "meta start_time_ms 1700000000000", "meta duration_ms 5000",
              "meta capture_flags native_traces=0 native_offsets=0"
              " has_totals=1 has_event_stream=1", "meta peak_rule 0",
@@ -585,7 +593,10 @@ class Big:
              "meta checkpoint_events 2048", "meta thread 7 main",
              "meta thread 8 worker\\x20two", "meta suppression libc*",
              "meta warning first\\x20warning",
-             "meta warning second\\x0awarning"]
+             "meta warning second\\x0awarning", 'meta warning ""',
+             "meta warnings_dropped 5",
+             "meta source_truncated 99 cut\\x20short",
+             "meta inconsistent odd"]
         d += ["string %d %s" % (i, E(s)) for i, s in enumerate(strings, 1)]
         d += ["frame %d %d %d %d %d %d %d" % ((i,) + f)
               for i, f in enumerate(frames, 1)]
@@ -604,8 +615,12 @@ class Big:
         self.dump = "".join(x + "\n" for x in d)
 
     def file(self, tail=True):
-        out = bytearray(b"\x89MTUI\r\n\x1a" + struct.pack("<HHIIII", 1, 0, 32,
-                                                          0, 0, 0))
+        if "long_header" in self.mut:   # a newer minor version's (3, 13.6)
+            out = bytearray(b"\x89MTUI\r\n\x1a" + struct.pack(
+                "<HHIIII", 1, 7, 44, 0xFFFF0000, 5, 6) + b"new fields!!")
+        else:
+            out = bytearray(b"\x89MTUI\r\n\x1a" + struct.pack(
+                "<HHIIII", 1, 0, 32, 0, 0, 0))
         out += struct.pack("<I", zlib.crc32(out))
         entries = []
         for typ, payload, key in self.secs:
@@ -658,6 +673,24 @@ def test_big():
               "%d %r\n%s" % (rc, err, "\n".join(
                   "got %r want %r" % (a, b) for a, b in zip(
                       out.splitlines(), big.dump.splitlines()) if a != b)[:2000]))
+    # a newer minor version's longer header, flags and reserved fields set
+    b = Big(["long_header"])
+    r = run_in(b.file())
+    check("big file with a 1.7 header of 44 bytes: same dump",
+          r[0] == "ok" and r[1] == big.dump, str(r[1])[:200])
+    # the smallest complete file: META and END
+    m = b"".join(varint(t) + varint(len(v)) + v for t, v in (
+        (1, b"heaptrack"), (14, varint(1 << 20)), (15, varint(1 << 20))))
+    hdr = b"\x89MTUI\r\n\x1a" + struct.pack("<HHIIII", 1, 0, 32, 0, 0, 0)
+    tiny = bytearray(hdr + struct.pack("<I", zlib.crc32(hdr)) + section(1, m))
+    tiny += section(0x7FFF, struct.pack("<QQQ", 0, len(tiny), 1))
+    rc, out, err = run_tool(bytes(tiny), name="tiny.mtui")
+    check("META and END only: its dump", rc == 0 and err == "" and out == (
+        "meta source_format heaptrack\nmeta pid -1\nmeta start_time_ms -1\n"
+        "meta duration_ms -1\nmeta capture_flags native_traces=0 "
+        "native_offsets=0 has_totals=1 has_event_stream=1\n"
+        "meta peak_rule 0\nmeta top_rule 0\nmeta events_per_chunk 1048576\n"
+        "meta checkpoint_events 1048576\n"), "%d %r %r" % (rc, out, err))
     # without SUMMARY, INDEX, END: truncated at the file's end
     short = Big().file(tail=False)
     r = run_in(short)
@@ -682,7 +715,7 @@ def main():
     test_flips(ex)
     test_recrc("example", ex)
     test_big()
-    test_recrc("big file", Big().file(), step=41, masks=(0xFF,))
+    test_recrc("big file", Big().file(), step=97, masks=(0xFF,))
     print("test_mtui_spec: %d checks passed, %d failed"
           % (PASSED[0], len(FAILS)))
     return 1 if FAILS else 0

@@ -697,47 +697,60 @@ class Checker:
         """Decodes n events from w and applies them to the live figures;
         they must use exactly the window (8)."""
         n_stacks = len(self.stacks) + 1
-        live, write, rule = self.live, self.log.write, self.fixed[12]
-        for _ in range(n):
-            at = w.pos
-            idx = self.n_events
-            head = w.varint("event %d head" % idx)
-            stack, flags = head >> 3, (head >> 1) & 3
-            if stack >= n_stacks:
-                w.fail("event %d: stack %d not defined" % (idx, stack), at)
-            b = w.svarint("event %d bytes" % idx)
-            if b == INT64_MIN:
-                w.fail("event %d: bytes INT64_MIN" % idx, at)
-            if head & 1:
-                c = 1 if flags & 1 else -1
-            else:
-                c = w.svarint("event %d count" % idx)
-                if not INT32_MIN <= c <= INT32_MAX:
-                    w.fail("event %d: count %d outside int32" % (idx, c), at)
-            cur = live.get(stack)
-            nb, nc = (cur[0] + b, cur[1] + c) if cur else (b, c)
-            self.heap += b
-            if flags & 1:
-                self.alloc_count += 1
-                self.alloc_bytes += b
-            for v, what in ((nb, "stack %d live bytes" % stack),
-                            (nc, "stack %d live count" % stack),
-                            (self.heap, "the live heap")):
-                if not INT64_MIN <= v <= INT64_MAX:
-                    w.fail("event %d: %s overflows int64" % (idx, what), at)
-            if not 0 <= self.alloc_bytes <= UINT64_MAX:
-                w.fail("event %d: alloc_bytes leaves 0..2^64-1" % idx, at)
-            if flags & 2:
-                self.temporary_count += 1
-            if nb or nc:
-                live[stack] = [nb, nc]
-            elif cur:
-                del live[stack]
-            if self.heap > self.peak or (rule == 1 and self.heap == self.peak):
-                self.peak, self.peak_idx = self.heap, idx
-            write("event %d %d %d %d %d\n" % (idx, stack, flags, b, c))
-            self.n_events += 1
-        w.done("events")
+        live, rule, lines = self.live, self.fixed[12], []
+        heap, peak, peak_idx = self.heap, self.peak, self.peak_idx
+        alloc_count, alloc_bytes = self.alloc_count, self.alloc_bytes
+        temporary = self.temporary_count
+        idx = self.n_events
+        try:
+            for idx in range(self.n_events, self.n_events + n):
+                at = w.pos
+                head = w.varint("head")
+                stack, flags = head >> 3, (head >> 1) & 3
+                if stack >= n_stacks:
+                    w.fail("stack %d not defined" % stack, at)
+                b = w.svarint("bytes")
+                if b == INT64_MIN:
+                    w.fail("bytes INT64_MIN", at)
+                if head & 1:
+                    c = 1 if flags & 1 else -1
+                else:
+                    c = w.svarint("count")
+                    if not INT32_MIN <= c <= INT32_MAX:
+                        w.fail("count %d outside int32" % c, at)
+                cur = live.get(stack)
+                nb, nc = (cur[0] + b, cur[1] + c) if cur else (b, c)
+                heap += b
+                if not (INT64_MIN <= nb <= INT64_MAX and
+                        INT64_MIN <= nc <= INT64_MAX):
+                    w.fail("stack %d: live figures overflow int64" % stack,
+                           at)
+                if not INT64_MIN <= heap <= INT64_MAX:
+                    w.fail("the live heap overflows int64", at)
+                if flags & 1:
+                    alloc_count += 1
+                    alloc_bytes += b
+                    if not 0 <= alloc_bytes <= UINT64_MAX:
+                        w.fail("alloc_bytes leaves 0..2^64-1", at)
+                if flags & 2:
+                    temporary += 1
+                if nb or nc:
+                    live[stack] = [nb, nc]
+                elif cur:
+                    del live[stack]
+                if heap > peak or (rule == 1 and heap == peak):
+                    peak, peak_idx = heap, idx
+                lines.append("event %d %d %d %d %d\n"
+                             % (idx, stack, flags, b, c))
+        except Damage as e:
+            e.msg = "event %d: %s" % (idx, e.msg)
+            raise
+        w.done("the %d events" % n)
+        self.log.write("".join(lines))
+        self.n_events += n
+        self.heap, self.peak, self.peak_idx = heap, peak, peak_idx
+        self.alloc_count, self.alloc_bytes = alloc_count, alloc_bytes
+        self.temporary_count = temporary
 
     # -- CHECKPOINT (9) -------------------------------------------------
 
