@@ -299,7 +299,8 @@ def recrc(data, off):
         struct.pack_into("<I", d, 28, zlib.crc32(d[:28]))
         return bytes(d)
     plen = struct.unpack_from("<I", d, off + 4)[0]
-    struct.pack_into("<I", d, off + 8 + plen, zlib.crc32(d[off:off + 8 + plen]))
+    struct.pack_into("<I", d, off + 8 + plen,
+                     zlib.crc32(d[off:off + 8 + plen]))
     return bytes(d)
 
 
@@ -557,6 +558,10 @@ class Big:
             data, comp = zstd(data), 1
             if "zstd_raw_len" in self.mut:
                 raw_len += 1
+            if "zstd_two_frames" in self.mut:
+                data = zstd(bytes(raw[:100])) + zstd(bytes(raw[100:]))
+            if "zstd_checksum" in self.mut:     # the frame's content crc
+                data = data[:-1] + bytes([data[-1] ^ 1])
         self.add(5, struct.pack("<QIIB3x", first, len(evs), raw_len, comp) +
                  data, first)
         self.n_chunks += 1
@@ -654,6 +659,8 @@ BREAKS = {   # mutation: words the error must contain
     "cp_parts_apart": "lacks its last part",
     "short_chunk": "a chunk follows a chunk of fewer",
     "zstd_raw_len": "zstd data decodes to",
+    "zstd_two_frames": "bytes after the zstd frame",
+    "zstd_checksum": "zstd cannot decode the chunk",
     "mark_order": "not after the previous one",
     "after_summary": "may not follow SUMMARY",
     "bad_summary": "alloc_bytes",
@@ -672,7 +679,8 @@ def test_big():
               rc == 0 and err == "" and out == big.dump,
               "%d %r\n%s" % (rc, err, "\n".join(
                   "got %r want %r" % (a, b) for a, b in zip(
-                      out.splitlines(), big.dump.splitlines()) if a != b)[:2000]))
+                      out.splitlines(), big.dump.splitlines())
+                  if a != b)[:2000]))
     # a newer minor version's longer header, flags and reserved fields set
     b = Big(["long_header"])
     r = run_in(b.file())

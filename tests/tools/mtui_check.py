@@ -178,6 +178,10 @@ def esc(b):
     return "".join(_ESC[x] for x in b)
 
 
+def show(v):
+    return esc(v) if isinstance(v, bytes) else str(v)
+
+
 _ESC = [chr(x) if 0x21 <= x <= 0x7E and x != 0x5C else "\\x%02x" % x
         for x in range(256)]
 _ESC[0x5C] = "\\\\"
@@ -388,8 +392,9 @@ class Checker:
         first = not self.sections
         if off == size or size - off < 12:
             if first:
-                raise Damage(off, "file refused: no META section after the"
-                             " file header")
+                raise Damage(off, "file refused: %s after the file header"
+                             % ("no section" if off == size
+                                else "a section cut short"))
             return self.stop(off)
         typ, flags, plen = struct.unpack_from("<HHI", d, off)
         name = "%s section at byte %d: " % (
@@ -432,36 +437,22 @@ class Checker:
                          % self.cp_part[0])
         if self.after_index and typ != END:
             raise Damage(off, "only END may follow INDEX")
+        if self.after_summary and typ == SUMMARY:
+            raise Damage(off, "a second SUMMARY")
         if self.after_summary and typ in NAMES and typ not in (INDEX, END):
             raise Damage(off, "may not follow SUMMARY")
 
     def apply(self, typ, w, off):
-        """Applies one checksum-valid section; returns its index key."""
-        if typ == META:
-            self.sec_meta(w, off)
-        elif typ == STRINGS:
-            return self.sec_strings(w)
-        elif typ == FRAMES:
-            return self.sec_frames(w)
-        elif typ == STACKS:
-            return self.sec_stacks(w)
-        elif typ == EVENTS:
-            return self.sec_events(w, off)
-        elif typ == CHECKPOINT:
-            return self.sec_checkpoint(w, off)
-        elif typ == TIME_MARKS:
-            self.sec_time_marks(w, off)
-        elif typ == RSS:
-            self.sec_rss(w)
-        elif typ == STAGE_MARKS:
-            self.sec_stage_marks(w, off)
-        elif typ == SUMMARY:
-            self.sec_summary(w, off)
-        elif typ == INDEX:
-            self.sec_index(w, off)
-        elif typ == END:
-            self.sec_end(w, off)
-        return 0
+        """Applies one checksum-valid section; returns its index key (12.1):
+        first_id, first_event or event, else 0.  Unknown types: skipped."""
+        handler = {META: self.sec_meta, STRINGS: self.sec_strings,
+                   FRAMES: self.sec_frames, STACKS: self.sec_stacks,
+                   EVENTS: self.sec_events, CHECKPOINT: self.sec_checkpoint,
+                   TIME_MARKS: self.sec_time_marks, RSS: self.sec_rss,
+                   STAGE_MARKS: self.sec_stage_marks,
+                   SUMMARY: self.sec_summary, INDEX: self.sec_index,
+                   END: self.sec_end}.get(typ)
+        return handler(w, off) or 0 if handler else 0
 
     def stop(self, off):
         """The file ends before END: truncated at off (13.4)."""
@@ -504,9 +495,11 @@ class Checker:
             elif tag == 18:
                 self.warnings.append(value)
             else:
-                if not first and tag in FIXED_TAGS and value != self.fixed[tag]:
-                    w.fail("META field %d (%s) changes from %r to %r"
-                           % (tag, TAGS[tag][0], self.fixed[tag], value), at)
+                if (not first and tag in FIXED_TAGS
+                        and value != self.fixed[tag]):
+                    w.fail("META field %d (%s) changes from %s to %s"
+                           % (tag, TAGS[tag][0], show(self.fixed[tag]),
+                              show(value)), at)
                 self.meta[tag] = value
                 seen[tag] = at
         if first:
@@ -542,7 +535,8 @@ class Checker:
             v = (where, fw.string("META source_truncated reason", fw.left()))
         bad = None
         if tag == 1 and v not in SOURCE_FORMATS:
-            bad = "source_format %s is none of memray, heaptrack, memtui" % esc(v)
+            bad = "source_format %s is none of memray, heaptrack, memtui" \
+                % esc(v)
         elif tag == 4 and b"/" in v:
             bad = "source_name %s has a directory" % esc(v)
         elif tag == 11 and v & ~0xF:
@@ -552,7 +546,8 @@ class Checker:
         elif tag == 13 and v > 2:
             bad = "top_rule %d" % v
         elif tag == 14 and (v & (v - 1) or not 1 << 10 <= v <= 1 << 20):
-            bad = "events_per_chunk %d is not a power of two in [2^10, 2^20]" % v
+            bad = "events_per_chunk %d is not a power of two in" \
+                " [2^10, 2^20]" % v
         elif tag == 15 and (v & (v - 1) or not 1 << 10 <= v <= 1 << 30):
             bad = "checkpoint_events %d is not a power of two <= 2^30" % v
         if bad:
@@ -569,7 +564,7 @@ class Checker:
                    % (first, len(table) + 1, what), at)
         return first
 
-    def sec_strings(self, w):
+    def sec_strings(self, w, off):
         first = self.first_id(w, self.strings, "strings")
         n = w.count("string count")
         if len(self.strings) + 1 + n >= MAX_STRINGS:
@@ -587,7 +582,7 @@ class Checker:
         w.done("STRINGS")
         return first
 
-    def sec_frames(self, w):
+    def sec_frames(self, w, off):
         first = self.first_id(w, self.frames, "frames")
         n = w.count("frame count")
         if len(self.frames) + 1 + n >= MAX_FRAMES:
@@ -620,7 +615,7 @@ class Checker:
         w.done("FRAMES")
         return first
 
-    def sec_stacks(self, w):
+    def sec_stacks(self, w, off):
         first = self.first_id(w, self.stacks, "stacks")
         n = w.count("stack count")
         if len(self.stacks) + 1 + n > MAX_STACKS:
@@ -778,7 +773,8 @@ class Checker:
         at = w.pos
         n = w.varint("n_entries")
         if n > w.left():
-            w.fail("n_entries %d exceeds the %d bytes left" % (n, w.left()), at)
+            w.fail("n_entries %d exceeds the %d bytes left" % (n, w.left()),
+                   at)
         n_stacks = len(self.stacks) + 1
         for _ in range(n):
             at = w.pos
@@ -835,7 +831,7 @@ class Checker:
             self.time_marks.append((ev, t, off))
         w.done("TIME_MARKS")
 
-    def sec_rss(self, w):
+    def sec_rss(self, w, off):
         n = w.count("RSS sample count")
         t = None
         for i in range(n):
@@ -972,7 +968,8 @@ class Checker:
         if 7 in m:
             out.append("meta command " + esc(m[7]))
         for tag in (8, 9, 10):
-            out.append("meta %s %d" % (TAGS[tag][0], m.get(tag, DEFAULTS[tag])))
+            out.append("meta %s %d" % (TAGS[tag][0],
+                                       m.get(tag, DEFAULTS[tag])))
         f = self.fixed[11]
         out.append("meta capture_flags native_traces=%d native_offsets=%d"
                    " has_totals=%d has_event_stream=%d"
