@@ -43,6 +43,9 @@ struct mtui {
 	uint64_t cp_event;
 	bool cp_open, cp_done;
 	uint64_t n_checkpoints, n_time, n_rss, n_stage;	/* read so far */
+	uint32_t calls_next;			/* STACK_CALLS: the next stack id */
+	int64_t *calls;				/* a batch's figures, 3 per entry */
+	size_t calls_cap;
 	uint64_t time_ev;			/* the last time mark's event + 1 */
 	uint64_t stage_ev;			/* the last stage mark's event */
 	uint64_t source_trunc_at;		/* META 20 */
@@ -416,7 +419,7 @@ static bool events(struct mtui *m, struct rd *r)
 	if (!rd_le64(r, &first) || !rd_le32(r, &n) || !rd_le32(r, &raw_len) ||
 	    !rd_u8(r, &compression) || !rd_bytes(r, 3, &zero))
 		return bad(m, "an event chunk header that does not decode");
-	if (first != events)
+	if (first != events || m->calls_next)
 		return bad(m, "an event chunk out of order");
 	if (compression > 1 || zero[0] || zero[1] || zero[2])
 		return bad(m, "an event chunk of an unknown compression");
@@ -433,6 +436,31 @@ static bool events(struct mtui *m, struct rd *r)
 	if (why)
 		return bad(m, "%s", why);
 	r->p = r->end;
+	return true;
+}
+
+static bool stack_calls(struct mtui *m, struct rd *r)
+{
+	uint64_t count;
+
+	if (!batch(m, r, m->calls_next, &count))
+		return false;
+	if (count > m->stacks - m->calls_next)
+		return bad(m, "call figures of stacks not defined");
+	XGROW(m->calls, m->calls_cap, 3 * count);
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t n, t;
+
+		if (!rd_varint(r, &n) || !rd_svarint(r, &m->calls[count + i]) ||
+		    !rd_varint(r, &t) || n > INT64_MAX || t > INT64_MAX)
+			return bad(m, "stack call figures that do not decode");
+		m->calls[i] = (int64_t)n;
+		m->calls[2 * count + i] = (int64_t)t;
+	}
+	if (!capture_builder_stack_calls_equal(m->b, m->calls_next, (uint32_t)count, m->calls,
+					       m->calls + count, m->calls + 2 * count))
+		return bad(m, "stack call figures that are not those of the events");
+	m->calls_next += (uint32_t)count;
 	return true;
 }
 
@@ -522,6 +550,8 @@ static bool summary(struct mtui *m, struct rd *r)
 	    v[3] != t->temporary_count || (int64_t)v[4] != t->peak_bytes ||
 	    v[5] != t->peak_ev_idx)
 		return bad(m, "the summary's totals are not those of the events");
+	if (m->calls_next && m->calls_next != m->stacks)
+		return bad(m, "stack call figures for some stacks only");
 	if (v[13] != m->strings || v[14] != m->frames || v[15] != m->stacks ||
 	    v[16] != (t->events + EVENTS_PER_CHUNK - 1) / EVENTS_PER_CHUNK ||
 	    v[17] != m->n_checkpoints || v[18] != m->n_time || v[19] != m->n_rss ||
@@ -576,7 +606,8 @@ static uint64_t section_key(uint16_t type, const uint8_t *payload, size_t len)
 	struct rd r = { payload, payload + len };
 	uint64_t v = 0;
 
-	if (type == MTUI_STRINGS || type == MTUI_FRAMES || type == MTUI_STACKS)
+	if (type == MTUI_STRINGS || type == MTUI_FRAMES || type == MTUI_STACKS ||
+	    type == MTUI_STACK_CALLS)
 		rd_varint(&r, &v);
 	else if ((type == MTUI_EVENTS || type == MTUI_CHECKPOINT) && len >= 8)
 		v = le(payload, 8);
@@ -590,7 +621,8 @@ static bool apply(struct mtui *m, uint16_t type, uint64_t offset, struct rd *r)
 		return bad(m, "the first section is not META");
 	if (m->cp_open && type != MTUI_CHECKPOINT)
 		return bad(m, "a checkpoint without its last part");
-	if (m->summary_seen && type >= MTUI_META && type < MTUI_SUMMARY)
+	if (m->summary_seen && ((type >= MTUI_META && type < MTUI_SUMMARY) ||
+				type == MTUI_STACK_CALLS))
 		return bad(m, "a section after the summary");
 	if (m->index_seen && type != MTUI_END)
 		return bad(m, "a section between the index and the end");
@@ -604,6 +636,7 @@ static bool apply(struct mtui *m, uint16_t type, uint64_t offset, struct rd *r)
 	case MTUI_TIME_MARKS: return time_marks(m, r);
 	case MTUI_RSS: return rss(m, r);
 	case MTUI_STAGE_MARKS: return stage_marks(m, r);
+	case MTUI_STACK_CALLS: return stack_calls(m, r);
 	case MTUI_SUMMARY:
 		return !m->summary_seen ? summary(m, r) : bad(m, "a second summary");
 	case MTUI_INDEX: return index_section(m, r, offset);
@@ -618,7 +651,7 @@ static const char *section_name(uint16_t type)
 {
 	static const char *const names[] = { "?", "META", "STRINGS", "FRAMES", "STACKS",
 					     "EVENTS", "CHECKPOINT", "TIME_MARKS", "RSS",
-					     "STAGE_MARKS", "SUMMARY", "INDEX" };
+					     "STAGE_MARKS", "SUMMARY", "INDEX", "STACK_CALLS" };
 
 	if (type < sizeof(names) / sizeof(names[0]))
 		return names[type];
@@ -632,14 +665,16 @@ static int header(struct mtui *m, struct input *in, struct mt_error *err)
 	ssize_t n = input_fill(in, MTUI_HEADER_LEN, err);
 
 	if (n < MTUI_HEADER_LEN)
-		return mt_error_set(err, MT_ERR_CORRUPT, 0, "memtui capture: file header cut short");
+		return mt_error_set(err, MT_ERR_CORRUPT, 0,
+				    "memtui capture: file header cut short");
 	p = input_ptr(in);
 	len = (uint32_t)le(p + 12, 4);
 	if (len < MTUI_HEADER_LEN || len > MTUI_HEADER_MAX || len % 4)
 		return mt_error_set(err, MT_ERR_CORRUPT, 12, "memtui capture: corrupt file header");
 	n = input_fill(in, len, err);
 	if (n < (ssize_t)len)
-		return mt_error_set(err, MT_ERR_CORRUPT, 0, "memtui capture: file header cut short");
+		return mt_error_set(err, MT_ERR_CORRUPT, 0,
+				    "memtui capture: file header cut short");
 	p = input_ptr(in);
 	if (crc32(0, p, len - 4) != le(p + len - 4, 4))
 		return mt_error_set(err, MT_ERR_CORRUPT, 0,
@@ -680,7 +715,8 @@ static int sections(struct mtui *m, struct input *in, struct mt_error *err)
 		bool ok;
 
 		if (n <= 0 || (n < MTUI_SECTION_HEAD)) {
-			snprintf(why, sizeof(why), n <= 0 ? "no end section" : "a section cut short");
+			snprintf(why, sizeof(why), "%s",
+				 n <= 0 ? "no end section" : "a section cut short");
 			goto cut;
 		}
 		type = (uint16_t)le(p, 2);
@@ -763,6 +799,7 @@ static int read_mtui(struct input *in, struct capture_builder *b,
 	vec_release(&m.cp);
 	vec_release(&m.seen);
 	free(m.source_trunc_why);
+	free(m.calls);
 	return rc;
 }
 

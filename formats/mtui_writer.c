@@ -35,6 +35,7 @@ struct writer {
 	const char *why;	/* the capture does not fit the format (then failed) */
 	uint64_t prev_ev;	/* marks and samples: the previous entry of the section */
 	int64_t prev_time;
+	const struct mtui_extra *extra;
 	uint8_t *buf;		/* the payload being built */
 	size_t len, cap;
 	struct vec index;	/* struct index_entry */
@@ -194,7 +195,7 @@ static unsigned capture_flags(const struct capture_meta *m)
 }
 
 /* META: every field that differs from its default, by tag (FORMAT.md section 14). */
-static void meta(struct writer *w, const struct capture_meta *m)
+static void meta(struct writer *w, const struct capture_meta *m, const uint8_t *sha256)
 {
 	const struct capture_source *src = &m->source;
 	size_t mark;
@@ -205,10 +206,12 @@ static void meta(struct writer *w, const struct capture_meta *m)
 	field_str(w, TAG_SOURCE_NAME, src->name);
 	if (src->size >= 0)
 		field_u(w, TAG_SOURCE_SIZE, (uint64_t)src->size);
-	if (src->has_sha256) {
+	if (src->has_sha256)
+		sha256 = src->sha256;
+	if (sha256) {
 		field_begin(w, &mark);
 		put_u8(w, MTUI_HASH_SHA256);
-		put(w, src->sha256, sizeof(src->sha256));
+		put(w, sha256, sizeof(src->sha256));
 		field_end(w, TAG_SOURCE_HASH, mark);
 	}
 	field_str(w, TAG_COMMAND, m->command);
@@ -288,7 +291,7 @@ static void table(struct writer *w, uint16_t type, const struct capture *cap, si
 		put_varint(w, count);
 		put(w, entries, len);
 		section(w, type, type == MTUI_STRINGS || type == MTUI_FRAMES ||
-				 type == MTUI_STACKS ? i - count : 0);
+				 type == MTUI_STACKS || type == MTUI_STACK_CALLS ? i - count : 0);
 	}
 	free(entries);
 }
@@ -323,6 +326,14 @@ static void stack_entry(struct writer *w, const struct capture *cap, size_t i)
  * differences from w->prev_*, which restart with each section (an entry put
  * in an empty buffer is the first of its batch).
  */
+static void calls_entry(struct writer *w, const struct capture *cap, size_t i)
+{
+	(void)cap;
+	put_varint(w, (uint64_t)w->extra->calls_count[i]);
+	put_svarint(w, w->extra->calls_bytes[i]);
+	put_varint(w, (uint64_t)w->extra->calls_temporary[i]);
+}
+
 static void time_entry(struct writer *w, const struct capture *cap, size_t i)
 {
 	size_t n;
@@ -412,7 +423,7 @@ static void events(struct writer *w, const struct capture *cap, size_t k)
 	section(w, MTUI_EVENTS, first);
 }
 
-static void summary(struct writer *w, const struct capture *cap, const struct mtui_leaks *l)
+static void summary(struct writer *w, const struct capture *cap, const struct mtui_extra *l)
 {
 	const struct capture_totals *t = capture_totals(cap);
 	size_t n_time, n_rss, n_stage;
@@ -475,12 +486,13 @@ static void finish(struct writer *w)
 }
 
 static void write_capture(struct writer *w, const struct capture *cap,
-			  const struct mtui_leaks *leaks)
+			  const struct mtui_extra *extra)
 {
 	size_t n_chunks = capture_chunk_count(cap), n;
 
+	w->extra = extra;
 	file_header(w);
-	meta(w, capture_meta(cap));
+	meta(w, capture_meta(cap), extra->source_sha256);
 	table(w, MTUI_STRINGS, cap, 1, capture_string_count(cap), string_entry);
 	table(w, MTUI_FRAMES, cap, 1, capture_frame_count(cap), frame_entry);
 	table(w, MTUI_STACKS, cap, 1, capture_stack_count(cap), stack_entry);
@@ -490,10 +502,11 @@ static void write_capture(struct writer *w, const struct capture *cap,
 			checkpoint(w, cap, k * EVENTS_PER_CHUNK / CHECKPOINT_EVENTS);
 		events(w, cap, k);
 	}
+	table(w, MTUI_STACK_CALLS, cap, 0, capture_stack_count(cap), calls_entry);
 	table(w, MTUI_TIME_MARKS, cap, 0, (capture_time_marks(cap, &n), n), time_entry);
 	table(w, MTUI_RSS, cap, 0, (capture_rss(cap, &n), n), rss_entry);
 	table(w, MTUI_STAGE_MARKS, cap, 0, (capture_stage_marks(cap, &n), n), stage_entry);
-	summary(w, cap, leaks);
+	summary(w, cap, extra);
 	finish(w);
 }
 
@@ -508,7 +521,7 @@ static char *temp_name(const char *path)
 	return tmp;
 }
 
-int mtui_write_file(const struct capture *cap, const struct mtui_leaks *leaks, const char *path,
+int mtui_write_file(const struct capture *cap, const struct mtui_extra *extra, const char *path,
 		    struct mt_error *err)
 {
 	struct writer w = { 0 };
@@ -520,8 +533,8 @@ int mtui_write_file(const struct capture *cap, const struct mtui_leaks *leaks, c
 	err->path = path;
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		rc = mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot create a file beside it: %s",
-				  strerror(errno));
+		rc = mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET,
+				  "cannot create a file beside it: %s", strerror(errno));
 		free(tmp);
 		return rc;
 	}
@@ -533,7 +546,7 @@ int mtui_write_file(const struct capture *cap, const struct mtui_leaks *leaks, c
 		w.err_no = errno;
 	} else {
 		vec_init(&w.index, sizeof(struct index_entry));
-		write_capture(&w, cap, leaks);
+		write_capture(&w, cap, extra);
 		vec_release(&w.index);
 		if (fflush(w.out) || fsync(fileno(w.out))) {
 			w.failed = true;

@@ -17,22 +17,27 @@
 #include "error.h"
 
 /*
- * The leak figures of SUMMARY (FORMAT.md section 11): live at the end on
- * stacks the capture's suppressions leave counted, and on those they
- * suppress.  The caller computes them (the analyses own the rule).
+ * What the file holds beyond the capture, from the caller: the leak figures
+ * of SUMMARY (FORMAT.md section 11: live at the end on stacks the capture's
+ * suppressions leave counted, and on those they suppress; the analyses own
+ * the rule), and the SHA-256 of the source file, written when the capture
+ * does not already carry one (a .mtui converted again keeps its source's).
  */
-struct mtui_leaks {
+struct mtui_extra {
 	int64_t leaked_bytes;
 	int64_t leaked_count;
 	int64_t suppressed_bytes;
 	int64_t suppressed_count;
+	const uint8_t *source_sha256;	/* 32 bytes, or NULL */
+	/* Per stack over the whole run (capture_stack_calls()'s figures). */
+	const int64_t *calls_count, *calls_bytes, *calls_temporary;
 };
 
 /*
  * Writes cap to path.  Returns 0, or a negative mt_err with err filled (the
  * temporary file is removed; path is untouched).
  */
-int mtui_write_file(const struct capture *cap, const struct mtui_leaks *leaks, const char *path,
+int mtui_write_file(const struct capture *cap, const struct mtui_extra *extra, const char *path,
 		    struct mt_error *err);
 
 #endif

@@ -213,14 +213,37 @@ static void snapshot_range(struct snapshot *s, const struct capture *cap, uint64
 	snapshot_sum(s);
 }
 
+/* The whole run's figures a .mtui keeps per stack (capture_stack_calls), when [from, to) is it. */
+static bool whole_run(struct snapshot *s, const struct capture *cap, uint64_t from, uint64_t to,
+		      unsigned flag)
+{
+	struct stack_calls calls;
+
+	if (from || to < capture_totals(cap)->events || !capture_stack_calls(cap, &calls))
+		return false;
+	snapshot_alloc(s, cap);
+	for (uint32_t i = 0; i < s->n; i++) {
+		if (flag == EV_ALLOC) {
+			s->bytes[i] = calls.bytes[i];
+			s->count[i] = calls.count[i];
+		} else {
+			s->count[i] = calls.temporary[i];
+		}
+	}
+	snapshot_sum(s);
+	return true;
+}
+
 void snapshot_allocated(struct snapshot *s, const struct capture *cap, uint64_t from,
 			uint64_t to)
 {
-	snapshot_range(s, cap, from, to, EV_ALLOC);
+	if (!whole_run(s, cap, from, to, EV_ALLOC))
+		snapshot_range(s, cap, from, to, EV_ALLOC);
 }
 
 void snapshot_temporary(struct snapshot *s, const struct capture *cap, uint64_t from,
 			uint64_t to)
 {
-	snapshot_range(s, cap, from, to, EV_TEMPORARY);
+	if (!whole_run(s, cap, from, to, EV_TEMPORARY))
+		snapshot_range(s, cap, from, to, EV_TEMPORARY);
 }

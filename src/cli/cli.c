@@ -23,10 +23,12 @@
 #include "report_diff.h"
 #include "report_stages.h"
 #include "resolver.h"
+#include "sha256.h"
 #include "snapshot.h"
 #include "stages.h"
 #include "ui.h"
 #include "visible.h"
+#include "xalloc.h"
 
 #define EXIT_GATE 1		/* --fail-if-growth: the capture grew beyond the threshold */
 #define EXIT_ERROR 2		/* bad input, bad usage, an unwritable report */
@@ -350,12 +352,36 @@ static bool same_file(const char *a, const char *b)
 	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* The SHA-256 of a whole file; false if it cannot be read. */
+static bool hash_file(const char *path, uint8_t digest[SHA256_BYTES])
+{
+	enum { BLOCK = 1 << 20 };
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	struct sha256 s;
+	size_t n;
+	bool ok;
+
+	if (!f)
+		return false;
+	buf = xmalloc(BLOCK);
+	sha256_init(&s);
+	while ((n = fread(buf, 1, BLOCK, f)) > 0)
+		sha256_update(&s, buf, n);
+	ok = !ferror(f);
+	fclose(f);
+	free(buf);
+	sha256_final(&s, digest);
+	return ok;
+}
+
 static int run_convert(const struct options *opt)
 {
 	struct capture *cap = NULL;
 	struct mt_error err = { 0 };
-	struct snapshot leaks, suppressed;
-	struct mtui_leaks l;
+	struct snapshot leaks, suppressed, calls, temporary;
+	struct mtui_extra x;
+	uint8_t digest[SHA256_BYTES];
 	int rc;
 
 	if (same_file(opt->files[0], opt->output)) {
@@ -366,11 +392,18 @@ static int run_convert(const struct options *opt)
 	if ((rc = load(opt, opt->files[0], &cap, &err)) < 0)
 		return fail(&err, rc);
 	snapshot_leaks(&leaks, cap, &suppressed);
-	l = (struct mtui_leaks){ leaks.total_bytes, leaks.total_count, suppressed.total_bytes,
-				 suppressed.total_count };
+	snapshot_allocated(&calls, cap, 0, capture_totals(cap)->events);
+	snapshot_temporary(&temporary, cap, 0, capture_totals(cap)->events);
+	x = (struct mtui_extra){ leaks.total_bytes, leaks.total_count, suppressed.total_bytes,
+				 suppressed.total_count, NULL, calls.count, calls.bytes,
+				 temporary.count };
 	snapshot_release(&leaks);
 	snapshot_release(&suppressed);
-	rc = mtui_write_file(cap, &l, opt->output, &err);
+	if (hash_file(opt->files[0], digest))
+		x.source_sha256 = digest;
+	rc = mtui_write_file(cap, &x, opt->output, &err);
+	snapshot_release(&calls);
+	snapshot_release(&temporary);
 	capture_free(cap);
 	return rc < 0 ? fail(&err, rc) : 0;
 }

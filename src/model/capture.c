@@ -76,6 +76,9 @@ void capture_free(struct capture *cap)
 		free(m->where);
 	}
 	vec_release(&cap->stage_marks);
+	free(cap->calls_count);
+	free(cap->calls_bytes);
+	free(cap->calls_temporary);
 	free(cap);
 }
 
@@ -123,6 +126,14 @@ uint32_t capture_stack_find(const struct capture *cap, uint32_t parent, uint32_t
 	uint32_t id = hashmap_get(&cap->stack_index, (uint64_t)parent << 32 | frame);
 
 	return id == HASHMAP_NONE ? UINT32_MAX : id;
+}
+
+bool capture_stack_calls(const struct capture *cap, struct stack_calls *out)
+{
+	out->count = cap->calls_count;
+	out->bytes = cap->calls_bytes;
+	out->temporary = cap->calls_temporary;
+	return cap->calls_count != NULL;
 }
 
 const struct capture_totals *capture_totals(const struct capture *cap)

@@ -145,6 +145,19 @@ struct capture_totals {
 };
 const struct capture_totals *capture_totals(const struct capture *cap);
 
+/*
+ * Per stack over the whole run: allocation calls (EV_ALLOC events), their
+ * bytes, and frees of temporary allocations (EV_TEMPORARY events).  Kept when
+ * the capture came from a .mtui (stored there, or counted while its chunks
+ * were checked), which saves a pass over the log; false otherwise.
+ */
+struct stack_calls {
+	const int64_t *count;
+	const int64_t *bytes;
+	const int64_t *temporary;
+};
+bool capture_stack_calls(const struct capture *cap, struct stack_calls *out);
+
 /* Time (ms since start) at which event ev_idx happened: the last time mark at or before it. */
 int64_t capture_time_at(const struct capture *cap, uint64_t ev_idx);
 

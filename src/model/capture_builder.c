@@ -27,6 +27,8 @@ struct capture_builder {
 	int64_t time_ms;
 	struct event *decoded;		/* capture_builder_chunk's events, reused */
 	bool chunks_ended;		/* a short chunk came: no more may follow */
+	int64_t *calls[3];		/* per stack: calls, bytes, temporaries */
+	size_t calls_cap;
 	uint8_t *zbuf;			/* capture_builder_chunk's decompression */
 	size_t zbuf_cap;
 	void *zctx;
@@ -49,6 +51,8 @@ void capture_builder_free(struct capture_builder *b)
 	idtable_release(&b->frame_index);
 	eventlog_writer_release(&b->log);
 	free(b->decoded);
+	for (int i = 0; i < 3; i++)
+		free(b->calls[i]);
 	free(b->zbuf);
 	ZSTD_freeDCtx(b->zctx);
 	free(b);
@@ -91,6 +95,34 @@ static void check_live(struct capture_builder *b)
 					     stacks, stacks == 1 ? "" : "s");
 }
 
+/* Grows the per-stack call counts to cover every stack (zeros for the new ones). */
+static void keep_calls(struct capture_builder *b)
+{
+	size_t n = b->cap->stacks.len;
+
+	if (n <= b->calls_cap && b->calls[0])
+		return;
+	for (int i = 0; i < 3; i++) {
+		b->calls[i] = xrealloc_array(b->calls[i], n ? n : 1, sizeof(int64_t));
+		memset(b->calls[i] + b->calls_cap, 0, (n - b->calls_cap) * sizeof(int64_t));
+	}
+	b->calls_cap = n;
+}
+
+bool capture_builder_stack_calls_equal(struct capture_builder *b, uint32_t first, uint32_t n,
+				       const int64_t *count, const int64_t *bytes,
+				       const int64_t *temporary)
+{
+	keep_calls(b);
+	if (first > b->calls_cap || n > b->calls_cap - first)
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		if (b->calls[0][first + i] != count[i] || b->calls[1][first + i] != bytes[i] ||
+		    b->calls[2][first + i] != temporary[i])
+			return false;
+	return true;
+}
+
 struct capture *capture_builder_finish(struct capture_builder *b)
 {
 	struct capture *cap = b->cap;
@@ -101,6 +133,13 @@ struct capture *capture_builder_finish(struct capture_builder *b)
 	cap->totals.end_count = b->current_count;
 	vec_shrink(&cap->frames);
 	vec_shrink(&cap->stacks);
+	if (b->calls[0]) {
+		keep_calls(b);
+		cap->calls_count = b->calls[0];
+		cap->calls_bytes = b->calls[1];
+		cap->calls_temporary = b->calls[2];
+		b->calls[0] = b->calls[1] = b->calls[2] = NULL;
+	}
 	b->cap = NULL;
 	capture_builder_free(b);
 	return cap;
@@ -401,6 +440,7 @@ const char *capture_builder_chunk(struct capture_builder *b, const uint8_t *data
 	if (why)
 		return why;
 	eventlog_writer_live(&b->log, cap->stacks.len);
+	keep_calls(b);
 	for (uint32_t i = 0; i < n_events; i++) {
 		const struct event *ev = &b->decoded[i];
 
@@ -427,6 +467,15 @@ const char *capture_builder_chunk(struct capture_builder *b, const uint8_t *data
 		eventlog_checkpoint_due(&cap->log, &b->log, t->events, cap->stacks.len);
 		for (uint32_t i = 0; i < n_events; i++)
 			apply(b, &b->decoded[i], 1);
+	}
+	for (uint32_t i = 0; i < n_events; i++) {
+		const struct event *ev = &b->decoded[i];
+
+		if (ev->flags & EV_ALLOC) {
+			b->calls[0][ev->stack]++;
+			b->calls[1][ev->stack] += ev->bytes;
+		}
+		b->calls[2][ev->stack] += (ev->flags & EV_TEMPORARY) != 0;
 	}
 	ch.data = xmalloc(len ? len : 1);
 	memcpy(ch.data, data, len);

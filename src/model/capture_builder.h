@@ -101,6 +101,15 @@ const char *capture_builder_chunk(struct capture_builder *b, const uint8_t *data
  */
 bool capture_builder_live_equal(struct capture_builder *b, const struct checkpoint_entry *entries,
 				size_t n);
+/*
+ * Whether stacks [first, first + n) made count[i] allocation calls of bytes[i]
+ * bytes and temporary[i] temporary frees over the events adopted by
+ * capture_builder_chunk() (which counts them, and keeps them in the capture:
+ * capture_stack_calls()).
+ */
+bool capture_builder_stack_calls_equal(struct capture_builder *b, uint32_t first, uint32_t n,
+				       const int64_t *count, const int64_t *bytes,
+				       const int64_t *temporary);
 /* A time mark as stored (ev_idx strictly increasing, at most the events so far). */
 void capture_builder_time_mark(struct capture_builder *b, uint64_t ev_idx, int64_t time_ms);
 /* A stage mark as stored (strings copied; ev_idx non-decreasing, at most the events). */

@@ -78,6 +78,9 @@ struct capture {
 	struct vec rss;			/* struct rss_sample */
 	struct vec stage_marks;		/* struct stage_mark */
 	struct capture_totals totals;
+	int64_t *calls_count;		/* capture_stack_calls(), or all three NULL */
+	int64_t *calls_bytes;
+	int64_t *calls_temporary;
 };
 
 void capture_init(struct capture *cap);

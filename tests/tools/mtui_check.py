@@ -27,8 +27,8 @@ import threading
 import zlib
 
 MAGIC = b"\x89MTUI\r\n\x1a"
-MAX_PAYLOAD = 1 << 28
-MAX_STRING = 1 << 24
+MAX_PAYLOAD = 1 << 23
+MAX_STRING = 1 << 22
 MAX_STRINGS = 1 << 32            # strings in all, id 0 included: below this
 MAX_FRAMES = (1 << 32) - 1       # frames in all, id 0 included: below this
 MAX_STACKS = 536870911           # stacks in all, root included: at most this
@@ -41,12 +41,13 @@ INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 UINT64_MAX = (1 << 64) - 1
 
 (META, STRINGS, FRAMES, STACKS, EVENTS, CHECKPOINT, TIME_MARKS, RSS,
- STAGE_MARKS, SUMMARY, INDEX) = range(1, 12)
+ STAGE_MARKS, SUMMARY, INDEX, STACK_CALLS) = range(1, 13)
 END = 0x7FFF
 NAMES = {META: "META", STRINGS: "STRINGS", FRAMES: "FRAMES",
          STACKS: "STACKS", EVENTS: "EVENTS", CHECKPOINT: "CHECKPOINT",
          TIME_MARKS: "TIME_MARKS", RSS: "RSS", STAGE_MARKS: "STAGE_MARKS",
-         SUMMARY: "SUMMARY", INDEX: "INDEX", END: "END"}
+         SUMMARY: "SUMMARY", INDEX: "INDEX", STACK_CALLS: "STACK_CALLS",
+         END: "END"}
 
 # META tags (FORMAT.md 6): name, form.  Forms: str, u, s, hash, thread,
 # trunc.  16-18 are lists; every other known tag is a scalar.
@@ -280,6 +281,8 @@ class Checker:
         self.heap = 0
         self.alloc_count = self.alloc_bytes = self.temporary_count = 0
         self.peak, self.peak_idx = 0, UINT64_MAX
+        self.calls = {}             # stack -> [alloc calls, bytes, temporary]
+        self.stack_calls = []       # STACK_CALLS entries read, by stack id
         # marks and samples: (ev_idx, time_ms, section offset)
         self.time_marks, self.rss, self.stage_marks = [], [], []
         # order of sections
@@ -450,6 +453,7 @@ class Checker:
                    EVENTS: self.sec_events, CHECKPOINT: self.sec_checkpoint,
                    TIME_MARKS: self.sec_time_marks, RSS: self.sec_rss,
                    STAGE_MARKS: self.sec_stage_marks,
+                   STACK_CALLS: self.sec_stack_calls,
                    SUMMARY: self.sec_summary, INDEX: self.sec_index,
                    END: self.sec_end}.get(typ)
         return handler(w, off) or 0 if handler else 0
@@ -654,6 +658,8 @@ class Checker:
             w.fail("first_event %d, %d events before it" % (first,
                                                             self.n_events),
                    off + 8)
+        if self.stack_calls:
+            w.fail("an event chunk after STACK_CALLS", off)
         if not self.last_chunk_full:
             w.fail("a chunk follows a chunk of fewer than events_per_chunk"
                    " events", off)
@@ -729,6 +735,13 @@ class Checker:
                         w.fail("alloc_bytes leaves 0..2^64-1", at)
                 if flags & 2:
                     temporary += 1
+                if flags:
+                    sc = self.calls.setdefault(stack, [0, 0, 0])
+                    if flags & 1:
+                        sc[0] += 1
+                        sc[1] += b
+                    if flags & 2:
+                        sc[2] += 1
                 if nb or nc:
                     live[stack] = [nb, nc]
                 elif cur:
@@ -866,6 +879,26 @@ class Checker:
             self.stage_marks.append((ev, t, off, origin, name, where))
         w.done("STAGE_MARKS")
 
+    def sec_stack_calls(self, w, off):
+        """Per stack over the whole run: allocation calls, their bytes and
+        temporary frees, equal to what the events give."""
+        first = w.varint("first_id")
+        if first != len(self.stack_calls):
+            w.fail("first_id %d, %d stacks given before" % (first,
+                                                            len(self.stack_calls)))
+        n = w.count("stack count")
+        if first + n > len(self.stacks) + 1:
+            w.fail("figures of stacks not defined")
+        for i in range(first, first + n):
+            at = w.pos
+            e = (w.varint("calls"), w.svarint("bytes"), w.varint("temporary"))
+            if list(e) != self.calls.get(i, [0, 0, 0]):
+                w.fail("stack %d: %s, the events give %s"
+                       % (i, e, tuple(self.calls.get(i, [0, 0, 0]))), at)
+            self.stack_calls.append(e)
+        w.done("STACK_CALLS")
+        return first
+
     def final_marks(self):
         """Marks refer to events that may come later in the file; once no
         event can follow (at SUMMARY or END), none may be beyond the last:
@@ -919,6 +952,9 @@ class Checker:
             if s["leaked_" + k] + s["suppressed_" + k] != s["end_" + k]:
                 w.fail("leaked_%s + suppressed_%s != end_%s" % (k, k, k),
                        off + 8 + 64)
+        if self.stack_calls and len(self.stack_calls) != len(self.stacks) + 1:
+            w.fail("STACK_CALLS covers %d of %d stacks"
+                   % (len(self.stack_calls), len(self.stacks) + 1), off)
         self.summary = s
 
     def sec_index(self, w, off):
@@ -999,6 +1035,8 @@ class Checker:
         out += ["stage_mark %d %d %d %s %s" % (s[0], s[1], s[3], esc(s[4]),
                                                esc(s[5]))
                 for s in self.stage_marks]
+        out += ["calls %d %d %d %d" % ((i,) + e)
+                for i, e in enumerate(self.stack_calls)]
         if self.summary is not None:
             out.append("summary " + " ".join(
                 "%s %d" % (k, self.summary[k]) for k in (
