@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "capture_builder.h"
+#include "mtui_map.h"
 #include "reader.h"
 
 #define PROBE_BYTES 64
@@ -120,6 +121,29 @@ static int load_input(struct input *in, const char *name, const struct native_re
 	return 0;
 }
 
+/* A .mtui opened in place; 1 when it is not one that can be, else as formats_load. */
+static int load_mapped(const char *path, struct capture **out, struct mt_error *err)
+{
+	uint8_t magic[8];
+	struct capture_builder *b;
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(magic, 1, sizeof(magic), f) : 0;
+	int rc;
+
+	if (f)
+		fclose(f);
+	if (n < sizeof(magic) || !mtui_reader.probe(magic, n))
+		return 1;
+	b = capture_builder_new();
+	rc = mtui_map_open(path, b, err);
+	if (rc) {
+		capture_builder_free(b);
+		return rc;
+	}
+	*out = capture_builder_finish(b);
+	return 0;
+}
+
 int formats_load(const char *path, const struct load_options *opt, struct capture **out,
 		 struct mt_error *err)
 {
@@ -129,6 +153,10 @@ int formats_load(const char *path, const struct load_options *opt, struct captur
 	*out = NULL;
 	err->path = path;
 	err->offset = MT_NO_OFFSET;
+	if (opt && opt->lazy && (rc = load_mapped(path, out, err)) <= 0) {
+		err->path = path;
+		return rc;
+	}
 	rc = input_open(&in, path, err);
 	if (rc < 0)
 		return rc;

@@ -23,6 +23,12 @@ struct load_options {
 	const struct native_resolver *resolver;	/* names native frames; may be NULL */
 	const atomic_bool *cancel;	/* may be NULL; when it becomes true the load stops
 					 * and fails with MT_ERR_CANCELLED */
+	/*
+	 * A whole, plain .mtui is opened in place (mtui_map.h): instantly, its
+	 * event chunks checked when first read, damage found later reported by
+	 * capture_damage().  Otherwise every chunk is checked as it loads.
+	 */
+	bool lazy;
 };
 
 /*

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "eventlog.h"
 #include "fmt.h"
 #include "timeline.h"
 
@@ -364,14 +365,24 @@ static void add_figures(struct header_plan *p, const struct screen *s,
 	add_fields(p, s, f, n, max_lines, tag, "", "   ", ROLE_HEADER);
 }
 
-/* The truncation warning, then the capture's warnings: a count and the first. */
+/*
+ * Damage found in the events after the capture opened (a .mtui read in
+ * place), the truncation warning, then the capture's warnings: a count and
+ * the first.
+ */
 static void add_warnings(struct header_plan *p, const struct screen *s,
 			 const struct explore *ex, int max_lines, const char *indent)
 {
 	const struct capture_meta *m = capture_meta(ex->cap);
 	size_t n = m->n_warnings + m->n_warnings_dropped;
 	char text[HEADER_LINE_BYTES];
+	const char *damage = capture_damage(ex->cap);
 
+	if (damage) {
+		snprintf(text, sizeof(text), "%sWARNING: damaged: %s; figures read from the events "
+			 "after it are missing (memtui report FILE says where)", indent, damage);
+		add_wrapped(p, s, text, max_lines, indent, ROLE_WARNING);
+	}
 	if (m->truncated) {
 		snprintf(text, sizeof(text),
 			 "%sWARNING: truncated at byte %" PRIu64 "%s%s: figures cover the data "

@@ -89,10 +89,10 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
  * the caller's progress and cancel (either may be NULL).
  */
 static int load_capture(const struct options *opt, const char *path, mt_progress_fn progress,
-			void *progress_ctx, const atomic_bool *cancel, struct capture **out,
-			struct mt_error *err)
+			void *progress_ctx, const atomic_bool *cancel, bool lazy,
+			struct capture **out, struct mt_error *err)
 {
-	struct load_options lo = { progress, progress_ctx, NULL, cancel };
+	struct load_options lo = { progress, progress_ctx, NULL, cancel, lazy };
 	struct resolver_options ro = { opt->prefix_from, opt->prefix_to, opt->n_prefix,
 				       opt->debug_dirs, opt->n_debug_dirs };
 	struct native_resolver res;
@@ -136,7 +136,7 @@ static int load_interruptible(const struct options *opt, const char *path, struc
 	if (old.sa_handler != SIG_IGN)	/* run in the background: Ctrl-C is not for us */
 		sigaction(SIGINT, &sa, NULL);
 	rc = load_capture(opt, path, opt->progress ? show_progress : NULL, (void *)path,
-			  &interrupted, cap, err);
+			  &interrupted, false, cap, err);
 	sigaction(SIGINT, &old, NULL);
 	return rc;
 }
@@ -165,12 +165,16 @@ static int load(const struct options *opt, const char *path, struct capture **ca
 	return 0;
 }
 
-/* The explorer's loader: load_capture with its progress and cancel (ui/ knows no formats). */
+/*
+ * The explorer's loader: load_capture with its progress and cancel (ui/
+ * knows no formats).  A .mtui opens in place, its chunks read as views need
+ * them; reports read every chunk (their figures are checked whole).
+ */
 static int explore_load(void *ctx, const char *path, const atomic_bool *cancel,
 			mt_progress_fn progress, void *progress_ctx, struct capture **out,
 			struct mt_error *err)
 {
-	return load_capture(ctx, path, progress, progress_ctx, cancel, out, err);
+	return load_capture(ctx, path, progress, progress_ctx, cancel, true, out, err);
 }
 
 static int explore(const struct options *opt)

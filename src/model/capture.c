@@ -47,6 +47,7 @@ void capture_free(struct capture *cap)
 {
 	if (!cap)
 		return;
+	/* Chunks may lie in the backing: the log goes first. */
 	free(cap->meta.format_version);
 	free(cap->meta.source.format_version);
 	free(cap->meta.source.name);
@@ -79,6 +80,9 @@ void capture_free(struct capture *cap)
 	free(cap->calls_count);
 	free(cap->calls_bytes);
 	free(cap->calls_temporary);
+	free(cap->backing.checked);
+	if (cap->backing.release)
+		cap->backing.release(cap->backing.ctx);
 	free(cap);
 }
 

@@ -27,6 +27,7 @@ struct capture_builder {
 	int64_t time_ms;
 	struct event *decoded;		/* capture_builder_chunk's events, reused */
 	bool chunks_ended;		/* a short chunk came: no more may follow */
+	bool lazy;			/* capture_builder_backing: totals are the stored ones */
 	int64_t *calls[3];		/* per stack: calls, bytes, temporaries */
 	size_t calls_cap;
 	uint8_t *zbuf;			/* capture_builder_chunk's decompression */
@@ -127,10 +128,12 @@ struct capture *capture_builder_finish(struct capture_builder *b)
 {
 	struct capture *cap = b->cap;
 
-	check_live(b);
+	if (!b->lazy) {
+		check_live(b);
+		cap->totals.end_bytes = b->current_bytes;
+		cap->totals.end_count = b->current_count;
+	}
 	eventlog_finish(&cap->log, &b->log);
-	cap->totals.end_bytes = b->current_bytes;
-	cap->totals.end_count = b->current_count;
 	vec_shrink(&cap->frames);
 	vec_shrink(&cap->stacks);
 	if (b->calls[0]) {
@@ -337,6 +340,62 @@ void capture_builder_stage_mark(struct capture_builder *b, const struct stage_ma
 	vec_push(&b->cap->stage_marks, &c);
 }
 
+void capture_builder_backing(struct capture_builder *b, void *ctx, void (*release)(void *ctx),
+			     const char *(*load_chunk)(void *ctx, size_t k, bool verify,
+						       struct chunk_view *out),
+			     void (*done_chunk)(void *ctx, size_t k))
+{
+	b->cap->backing.done_chunk = done_chunk;
+	b->lazy = true;
+	b->cap->backing.ctx = ctx;
+	b->cap->backing.release = release;
+	b->cap->backing.load_chunk = load_chunk;
+}
+
+void capture_builder_lazy_chunk(struct capture_builder *b, uint32_t n_events)
+{
+	struct event_chunk ch = { NULL, 0, 0, false, true };
+	struct capture_backing *bk = &b->cap->backing;
+	size_t k = b->cap->log.chunks.len;
+
+	if (!b->lazy || b->cap->totals.events != (uint64_t)k * EVENTS_PER_CHUNK)
+		BUG("capture_builder_lazy_chunk: out of order");
+	vec_push(&b->cap->log.chunks, &ch);
+	bk->checked = xrealloc_array(bk->checked, k + 1, sizeof(*bk->checked));
+	atomic_init(&bk->checked[k], 0);
+	b->cap->totals.events += n_events;
+}
+
+void capture_builder_lazy_checkpoint(struct capture_builder *b,
+				     const struct checkpoint_entry *entries, size_t n)
+{
+	struct checkpoint cp = { xmalloc((n ? n : 1) * sizeof(*entries)), n };
+
+	memcpy(cp.entries, entries, n * sizeof(*entries));
+	vec_push(&b->cap->log.checkpoints, &cp);
+}
+
+void capture_builder_lazy_calls(struct capture_builder *b, const int64_t *count,
+				const int64_t *bytes, const int64_t *temporary)
+{
+	struct capture *cap = b->cap;
+	size_t n = cap->stacks.len * sizeof(int64_t);
+
+	cap->calls_count = xmalloc(n);
+	cap->calls_bytes = xmalloc(n);
+	cap->calls_temporary = xmalloc(n);
+	memcpy(cap->calls_count, count, n);
+	memcpy(cap->calls_bytes, bytes, n);
+	memcpy(cap->calls_temporary, temporary, n);
+}
+
+void capture_builder_lazy_totals(struct capture_builder *b, const struct capture_totals *t)
+{
+	if (t->events != b->cap->totals.events)
+		BUG("capture_builder_lazy_totals: another number of events");
+	b->cap->totals = *t;
+}
+
 void capture_builder_time_mark(struct capture_builder *b, uint64_t ev_idx, int64_t time_ms)
 {
 	struct time_mark m = { ev_idx, time_ms };
@@ -423,7 +482,7 @@ const char *capture_builder_chunk(struct capture_builder *b, const uint8_t *data
 {
 	struct capture *cap = b->cap;
 	struct capture_totals *t = &cap->totals;
-	struct event_chunk ch = { (uint8_t *)data, len, raw_len, compressed };
+	struct event_chunk ch = { (uint8_t *)data, len, raw_len, compressed, false };
 	uint64_t alloc_bytes = t->alloc_bytes, alloc_count = t->alloc_count;
 	uint64_t temporary = t->temporary_count, peak_idx = t->peak_ev_idx;
 	int64_t peak = t->peak_bytes;

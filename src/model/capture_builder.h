@@ -110,6 +110,29 @@ bool capture_builder_live_equal(struct capture_builder *b, const struct checkpoi
 bool capture_builder_stack_calls_equal(struct capture_builder *b, uint32_t first, uint32_t n,
 				       const int64_t *count, const int64_t *bytes,
 				       const int64_t *temporary);
+/*
+ * Opening a stored capture lazily: its event chunks stay in the file (ctx,
+ * which the capture frees with release when it is freed), found and checked
+ * by load_chunk(ctx, k, verify, out) when a cursor reads them (capture_impl.h,
+ * struct capture_backing).  Nothing is decoded: the stored checkpoints,
+ * per-stack calls and totals are taken as they are, in place of what
+ * capture_builder_chunk() computes.  Call capture_builder_backing() first.
+ */
+void capture_builder_backing(struct capture_builder *b, void *ctx, void (*release)(void *ctx),
+			     const char *(*load_chunk)(void *ctx, size_t k, bool verify,
+						       struct chunk_view *out),
+			     void (*done_chunk)(void *ctx, size_t k));
+/* The next chunk, of n_events events, left in the backing. */
+void capture_builder_lazy_chunk(struct capture_builder *b, uint32_t n_events);
+/* The checkpoint before event k * CHECKPOINT_EVENTS, sorted by stack (copied). */
+void capture_builder_lazy_checkpoint(struct capture_builder *b,
+				     const struct checkpoint_entry *entries, size_t n);
+/* Per stack calls, bytes and temporaries (copied; capture_stack_count() each). */
+void capture_builder_lazy_calls(struct capture_builder *b, const int64_t *count,
+				const int64_t *bytes, const int64_t *temporary);
+/* The totals as stored (events must equal the chunks' events). */
+void capture_builder_lazy_totals(struct capture_builder *b, const struct capture_totals *t);
+
 /* A time mark as stored (ev_idx strictly increasing, at most the events so far). */
 void capture_builder_time_mark(struct capture_builder *b, uint64_t ev_idx, int64_t time_ms);
 /* A stage mark as stored (strings copied; ev_idx non-decreasing, at most the events). */

@@ -5,6 +5,7 @@
 #ifndef MT_CAPTURE_IMPL_H
 #define MT_CAPTURE_IMPL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "capture.h"
@@ -39,6 +40,26 @@ struct event_chunk {
 	uint32_t len;		/* stored bytes */
 	uint32_t raw_len;	/* encoded bytes before compression */
 	bool compressed;	/* data is a zstd frame of raw_len bytes */
+	bool borrowed;		/* data lies in the capture's backing (not freed) */
+};
+
+/*
+ * A capture whose chunks lie in a file mapped by its reader (a .mtui opened
+ * lazily): the reader's state, freed with the capture, and where chunk k is
+ * (its struct event_chunk has no data).  load_chunk checks the chunk's
+ * section too when verify is set, which the cursor asks the first time it
+ * reads it.  A chunk that fails, or does not decode, is damage: the cursor
+ * ends there and capture_damage() says where.
+ */
+struct capture_backing {
+	void *ctx;
+	void (*release)(void *ctx);
+	/* Fills *out; NULL, or why chunk k is damaged (a static string). */
+	const char *(*load_chunk)(void *ctx, size_t k, bool verify, struct chunk_view *out);
+	/* A cursor is done with chunk k: its pages may leave memory (NULL: nothing to do). */
+	void (*done_chunk)(void *ctx, size_t k);
+	_Atomic unsigned char *checked;	/* per chunk: 0 not yet, 1 good, 2 damaged */
+	_Atomic(const char *) damage;	/* the first damage found, or NULL */
 };
 
 struct checkpoint {
@@ -81,6 +102,7 @@ struct capture {
 	int64_t *calls_count;		/* capture_stack_calls(), or all three NULL */
 	int64_t *calls_bytes;
 	int64_t *calls_temporary;
+	struct capture_backing backing;	/* ctx NULL: the capture owns all its data */
 };
 
 void capture_init(struct capture *cap);

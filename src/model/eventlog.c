@@ -28,8 +28,12 @@ void eventlog_init(struct eventlog *log)
 
 void eventlog_release(struct eventlog *log)
 {
-	for (size_t i = 0; i < log->chunks.len; i++)
-		free(((struct event_chunk *)vec_at(&log->chunks, i))->data);
+	for (size_t i = 0; i < log->chunks.len; i++) {
+		struct event_chunk *ch = vec_at(&log->chunks, i);
+
+		if (!ch->borrowed)
+			free(ch->data);
+	}
 	vec_release(&log->chunks);
 	for (size_t i = 0; i < log->checkpoints.len; i++)
 		free(((struct checkpoint *)vec_at(&log->checkpoints, i))->entries);
@@ -52,7 +56,7 @@ static size_t encode(uint8_t *p, const struct event *ev)
 
 static void seal_chunk(struct eventlog *log, struct eventlog_writer *w)
 {
-	struct event_chunk ch = { NULL, 0, (uint32_t)w->chunk_len, false };
+	struct event_chunk ch = { NULL, 0, (uint32_t)w->chunk_len, false, false };
 	size_t bound = ZSTD_compressBound(w->chunk_len), n = 0;
 
 	if (bound > w->zbuf_cap) {
@@ -195,24 +199,92 @@ bool eventlog_decode(const uint8_t **p, const uint8_t *end, struct event *ev)
 	return true;
 }
 
-/* The log was checked as it was built or loaded, so its chunks decode. */
+const char *capture_damage(const struct capture *cap)
+{
+	return atomic_load(&((struct capture *)cap)->backing.damage);
+}
+
+/* Records the first damage found (later ones are consequences or repeats). */
+static void damaged(const struct capture *cap, const char *why)
+{
+	const char *none = NULL;
+
+	atomic_compare_exchange_strong(&((struct capture *)cap)->backing.damage, &none, why);
+}
+
+/*
+ * Chunk k as it is stored: in the log, or found by the backing (checked the
+ * first time, by whichever thread reads it first).  NULL when it is damaged.
+ */
+static const struct event_chunk *chunk_at(const struct capture *cap, size_t k,
+					  struct event_chunk *tmp)
+{
+	struct capture_backing *bk = &((struct capture *)cap)->backing;
+	const struct event_chunk *ch = vec_at(&cap->log.chunks, k);
+	unsigned char state;
+	struct chunk_view v;
+	const char *why;
+
+	if (ch->data || !bk->load_chunk)
+		return ch;
+	state = atomic_load(&bk->checked[k]);
+	if (state == 2)
+		return NULL;
+	why = bk->load_chunk(bk->ctx, k, state == 0, &v);
+	if (state == 0)
+		atomic_store(&bk->checked[k], why ? 2 : 1);
+	if (why) {
+		damaged(cap, why);
+		return NULL;
+	}
+	*tmp = (struct event_chunk){ (uint8_t *)v.data, v.len, v.raw_len, v.compressed, true };
+	return tmp;
+}
+
+/* The cursor leaves the chunk it read in place (the backing may drop its pages). */
+static void cursor_done(struct event_cursor *c)
+{
+	const struct capture_backing *bk = &c->cap->backing;
+
+	if (c->in_place && bk->done_chunk)
+		bk->done_chunk(bk->ctx, c->in_place - 1);
+	c->in_place = 0;
+}
+
+/*
+ * Makes chunk c->chunk current.  Chunks built by this program decode by
+ * construction; a chunk read lazily from a file is checked first, and one
+ * that fails leaves the cursor at its end (p == end with events left).
+ */
 static void cursor_load_chunk(struct event_cursor *c)
 {
 	const struct event_chunk *ch;
+	struct event_chunk tmp;
+	uint64_t first = (uint64_t)c->chunk * EVENTS_PER_CHUNK;
 
-	if (c->chunk >= c->cap->log.chunks.len) {
-		c->p = c->end = NULL;
+	cursor_done(c);
+	c->p = c->end = NULL;
+	c->chunk_end = first + EVENTS_PER_CHUNK;
+	if (c->chunk >= c->cap->log.chunks.len)
+		return;
+	ch = chunk_at(c->cap, c->chunk, &tmp);
+	if (!ch)
+		return;
+	if (ch == &tmp)
+		c->in_place = c->chunk + 1;
+	c->p = eventlog_chunk_bytes(ch, &c->zctx, &c->buf, &c->buf_cap);
+	if (!c->p) {
+		if (!ch->borrowed)
+			BUG("event log chunk does not decompress");
+		damaged(c->cap, "an event chunk that does not decompress");
 		return;
 	}
-	ch = vec_at(&c->cap->log.chunks, c->chunk);
-	c->p = eventlog_chunk_bytes(ch, &c->zctx, &c->buf, &c->buf_cap);
-	if (!c->p)
-		BUG("event log chunk does not decompress");
 	c->end = c->p + ch->raw_len;
 }
 
 void event_cursor_release(struct event_cursor *c)
 {
+	cursor_done(c);
 	free(c->buf);
 	ZSTD_freeDCtx(c->zctx);
 	c->buf = NULL;
@@ -220,16 +292,32 @@ void event_cursor_release(struct event_cursor *c)
 	c->zctx = NULL;
 }
 
+/* The cursor cannot go on: a damaged chunk (only in a lazily read capture). */
+static bool cursor_stuck(struct event_cursor *c, const char *why)
+{
+	if (!c->cap->backing.ctx)
+		BUG("event log corrupt");
+	damaged(c->cap, why);
+	c->ev_idx = c->cap->totals.events;
+	c->p = c->end = NULL;
+	return false;
+}
+
 bool event_cursor_next(struct event_cursor *c, struct event *ev)
 {
 	if (c->ev_idx >= c->cap->totals.events)
 		return false;
-	if (c->p == c->end) {
+	if (c->ev_idx == c->chunk_end) {
+		if (c->p != c->end)
+			return cursor_stuck(c, "an event chunk with bytes after its events");
 		c->chunk++;
 		cursor_load_chunk(c);
 	}
-	if (!eventlog_decode(&c->p, c->end, ev))
-		BUG("event log corrupt");
+	if (c->p == c->end)
+		return cursor_stuck(c, capture_damage(c->cap) ? capture_damage(c->cap)
+					: "an event chunk with fewer events than stated");
+	if (!eventlog_decode(&c->p, c->end, ev) || ev->stack >= c->cap->stacks.len)
+		return cursor_stuck(c, "an event chunk that does not decode");
 	c->ev_idx++;
 	return true;
 }
@@ -240,6 +328,7 @@ void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64
 	uint64_t start;
 
 	c->cap = cap;
+	c->in_place = 0;
 	c->buf = NULL;
 	c->buf_cap = 0;
 	c->zctx = NULL;
@@ -295,9 +384,12 @@ size_t capture_chunk_count(const struct capture *cap)
 
 void capture_chunk(const struct capture *cap, size_t k, struct chunk_view *out)
 {
-	const struct event_chunk *ch = vec_at(&cap->log.chunks, k);
+	struct event_chunk tmp;
+	const struct event_chunk *ch = chunk_at(cap, k, &tmp);
 	uint64_t first = (uint64_t)k * EVENTS_PER_CHUNK;
 
+	if (!ch)
+		BUG("capture_chunk: a damaged chunk");
 	out->data = ch->data;
 	out->len = ch->len;
 	out->raw_len = ch->raw_len;

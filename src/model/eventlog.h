@@ -46,6 +46,8 @@ struct event_cursor {
 	uint64_t ev_idx;	/* index of the event the next call returns */
 	size_t chunk;
 	const uint8_t *p, *end;
+	uint64_t chunk_end;	/* index of the first event after the current chunk */
+	size_t in_place;	/* 1 + the chunk read in its file (a lazy capture), or 0 */
 	uint8_t *buf;		/* the current chunk, decompressed (owned) */
 	size_t buf_cap;
 	void *zctx;		/* decompression context (owned) */
@@ -53,6 +55,14 @@ struct event_cursor {
 void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64_t ev_idx);
 /* Decodes the next event into *ev; false at the end of the log. */
 bool event_cursor_next(struct event_cursor *c, struct event *ev);
+/*
+ * Why the event log could not be read to its end, or NULL.  Only a capture
+ * whose chunks are read lazily from its file (a .mtui opened by the
+ * explorer) can find damage after loading: a chunk whose checksum fails or
+ * that does not decode ends every cursor at its first event, and the figures
+ * computed over it are short.  Thread-safe.
+ */
+const char *capture_damage(const struct capture *cap);
 /* Frees the cursor's buffer; the cursor can be initialised again. */
 void event_cursor_release(struct event_cursor *c);
 
