@@ -4,9 +4,12 @@
  */
 #include "registry.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "capture_builder.h"
 #include "mtui_map.h"
@@ -121,18 +124,24 @@ static int load_input(struct input *in, const char *name, const struct native_re
 	return 0;
 }
 
-/* A .mtui opened in place; 1 when it is not one that can be, else as formats_load. */
+/*
+ * A .mtui opened in place; 1 when it is not one that can be (not a regular
+ * file, which is opened without blocking, or not a .mtui), else as
+ * formats_load.
+ */
 static int load_mapped(const char *path, struct capture **out, struct mt_error *err)
 {
 	uint8_t magic[8];
 	struct capture_builder *b;
-	FILE *f = fopen(path, "rb");
-	size_t n = f ? fread(magic, 1, sizeof(magic), f) : 0;
-	int rc;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), rc;
+	ssize_t n = -1;
 
-	if (f)
-		fclose(f);
-	if (n < sizeof(magic) || !mtui_reader.probe(magic, n))
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode))
+		n = read(fd, magic, sizeof(magic));
+	if (fd >= 0)
+		close(fd);
+	if (n < (ssize_t)sizeof(magic) || !mtui_reader.probe(magic, (size_t)n))
 		return 1;
 	b = capture_builder_new();
 	rc = mtui_map_open(path, b, err);

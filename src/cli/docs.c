@@ -266,6 +266,7 @@ static const char bash_head[] =
 	"\tcase ${COMP_WORDS[1]} in\n"
 	"\treport) cmd=report ;;\n"
 	"\tdiff) cmd=diff ;;\n"
+	"\tconvert) cmd=convert ;;\n"
 	"\tesac\n"
 	"\tif [[ $cmd == report ]]; then\n"
 	"\t\tfor ((i = 2; i < COMP_CWORD; i++)); do\n"
@@ -280,7 +281,7 @@ static const char bash_tail[] =
 	"\t\treturn\n"
 	"\tfi\n"
 	"\tmapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
-	"\t((COMP_CWORD == 1)) && COMPREPLY+=($(compgen -W 'report diff' -- \"$cur\"))\n"
+	"\t((COMP_CWORD == 1)) && COMPREPLY+=($(compgen -W 'report diff convert' -- \"$cur\"))\n"
 	"}\n"
 	"complete -o filenames -F _memtui memtui\n";
 
@@ -304,6 +305,8 @@ void docs_write_bash(FILE *out)
 		bash_labels(out, &t[i]);
 		if (!strcmp(t[i].complete, "{dir}"))
 			fputs("\n\t\tmapfile -t COMPREPLY < <(compgen -d -- \"$cur\")\n", out);
+		else if (!strcmp(t[i].complete, "{file}"))
+			fputs("\n\t\tmapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n", out);
 		else
 			fprintf(out,
 				"\n\t\tmapfile -t COMPREPLY < <(compgen -W '%s' -- \"$cur\")\n",
@@ -327,6 +330,8 @@ void docs_write_bash(FILE *out)
 	option_words(out, FOR_REPORT | FOR_DIFF);
 	fputs("' ;;\n\t\tdiff) opts='", out);
 	option_words(out, FOR_DIFF);
+	fputs("' ;;\n\t\tconvert) opts='", out);
+	option_words(out, FOR_CONVERT);
 	fputs("' ;;\n\t\tesac\n", out);
 	fputs(bash_tail, out);
 }
@@ -373,6 +378,8 @@ static void zsh_specs(FILE *out, const char *array, unsigned mask)
 				fputs(": ", out);
 			else if (!strcmp(o->complete, "{dir}"))
 				fputs(":_files -/", out);
+			else if (!strcmp(o->complete, "{file}"))
+				fputs(":_files", out);
 			else
 				fprintf(out, ":(%s)",
 					options_complete_words(o, words, sizeof(words)));
@@ -387,13 +394,14 @@ static const char zsh_tail[] =
 	"case $words[2] in\n"
 	"report) cmd=report ;;\n"
 	"diff) cmd=diff ;;\n"
+	"convert) cmd=convert ;;\n"
 	"esac\n"
 	"if [[ $cmd == report ]] && (( ${words[(I)--diff]} )); then\n"
 	"\tcmd=diff\n"
 	"fi\n"
 	"if [[ $cmd == explore ]]; then\n"
 	"\t_arguments -s -S : $explore '1: :->first' '*:capture:_files' && return\n"
-	"\t[[ $state == first ]] && _alternative 'commands:command:(report diff)' \\\n"
+	"\t[[ $state == first ]] && _alternative 'commands:command:(report diff convert)' \\\n"
 	"\t\t'files:capture:_files'\n"
 	"\treturn\n"
 	"fi\n"
@@ -401,6 +409,8 @@ static const char zsh_tail[] =
 	"(( CURRENT-- ))\n"
 	"if [[ $cmd == diff ]]; then\n"
 	"\t_arguments -s -S : $diff '*:capture:_files'\n"
+	"elif [[ $cmd == convert ]]; then\n"
+	"\t_arguments -s -S : $convert '*:capture:_files'\n"
 	"else\n"
 	"\t_arguments -s -S : $report '*:capture:_files'\n"
 	"fi\n";
@@ -411,10 +421,11 @@ void docs_write_zsh(FILE *out)
 	      "# zsh completion for memtui(1), written by memtui-docgen (src/cli/docs.c)\n"
 	      "# from memtui's option table: edit that, not this file.\n"
 	      "local state\n"
-	      "local -a explore report diff\n",
+	      "local -a explore report diff convert\n",
 	      out);
 	zsh_specs(out, "explore", FOR_EXPLORE);
 	zsh_specs(out, "report", FOR_REPORT | FOR_DIFF);
 	zsh_specs(out, "diff", FOR_DIFF);
+	zsh_specs(out, "convert", FOR_CONVERT);
 	fputs(zsh_tail, out);
 }

@@ -308,7 +308,7 @@ static const struct option_spec table[] = {
 	  "with --fail-if-growth: gate the call paths through\nthese consecutive functions "
 	  "(weights of --metric)", NULL },
 	{ "--output", "-o", "FILE", &groups[GROUP_CONVERT], set_output,
-	  "the .mtui file to write (required)", NULL },
+	  "the .mtui file to write (required)", "{file}" },
 	{ "--help", "-h", NULL, &groups[GROUP_GENERAL], set_help,
 	  "print the usage text and exit", NULL },
 	{ "--version", NULL, NULL, &groups[GROUP_GENERAL], set_version,
@@ -324,8 +324,8 @@ static const struct option_synopsis synopsis[] = {
 };
 
 static const char description[] =
-	"Explores a memory capture written by memray (header version 12, 13) or\n"
-	"heaptrack (file format 0-3; .zst, .gz or plain).";
+	"Explores a memory capture written by memray (header version 12, 13),\n"
+	"heaptrack (file format 0-3; .zst, .gz or plain) or memtui convert (.mtui).";
 
 const struct option_spec *options_table(size_t *n)
 {
@@ -374,7 +374,8 @@ char *options_complete_words(const struct option_spec *o, char *buf, size_t size
 	size_t used = 0, n_formats = sizeof(format_names) / sizeof(format_names[0]);
 
 	buf[0] = 0;
-	if (!o->complete || !strcmp(o->complete, "{dir}"))
+	/* Directories and files are the shell's to list. */
+	if (!o->complete || !strcmp(o->complete, "{dir}") || !strcmp(o->complete, "{file}"))
 		return buf;
 	if (!strcmp(o->complete, "{metrics}")) {
 		for (int m = 0; m < N_METRICS && used < size; m++)

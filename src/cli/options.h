@@ -75,7 +75,7 @@ struct option_spec {
 	/*
 	 * What the value completes to in a shell: words separated by spaces,
 	 * "{metrics}" or "{formats}" (the names the option accepts), "{dir}" (a
-	 * directory); NULL when nothing can be proposed.
+	 * directory), "{file}" (a file); NULL when nothing can be proposed.
 	 */
 	const char *complete;
 };

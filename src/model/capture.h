@@ -172,8 +172,8 @@ struct rss_sample {
 /* Where a stage mark was made. */
 enum mark_origin {
 	MARK_UNKNOWN = 0,
-	MARK_C_API = 1,		/* memtui_stage() in C or C++ */
-	MARK_PYTHON_API = 2,	/* memtui.stage() in Python */
+	MARK_C_API = 1,		/* memtui's stage marker API for C and C++ */
+	MARK_PYTHON_API = 2,	/* memtui's stage marker module for Python */
 	MARK_SOURCE_FILE = 3,	/* a marker the profiler's own file recorded */
 };
 struct stage_mark {

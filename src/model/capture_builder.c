@@ -371,7 +371,8 @@ void capture_builder_lazy_checkpoint(struct capture_builder *b,
 {
 	struct checkpoint cp = { xmalloc((n ? n : 1) * sizeof(*entries)), n };
 
-	memcpy(cp.entries, entries, n * sizeof(*entries));
+	if (n)
+		memcpy(cp.entries, entries, n * sizeof(*entries));
 	vec_push(&b->cap->log.checkpoints, &cp);
 }
 
