@@ -166,6 +166,9 @@ int formats_load(const char *path, const struct load_options *opt, struct captur
 		err->path = path;
 		return rc;
 	}
+	if (opt && opt->lazy_only)
+		return mt_error_set(err, MT_ERR_CORRUPT, MT_NO_OFFSET,
+				    "not a whole .mtui (no valid index, or a section damaged)");
 	rc = input_open(&in, path, err);
 	if (rc < 0)
 		return rc;

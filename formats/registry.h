@@ -29,6 +29,7 @@ struct load_options {
 	 * capture_damage().  Otherwise every chunk is checked as it loads.
 	 */
 	bool lazy;
+	bool lazy_only;	/* with lazy: a .mtui that cannot be opened in place is an error */
 };
 
 /*

@@ -244,8 +244,8 @@ static void add_identity(struct header_plan *p, const struct screen *s,
 
 	if (!l)
 		return;
-	snprintf(brief, sizeof(brief), "%s%s%s", m->format, m->tool_version ? " " : "",
-		 m->tool_version ? m->tool_version : "");
+	snprintf(brief, sizeof(brief), "%s%s%s%s", m->format, m->tool_version ? " " : "",
+		 m->tool_version ? m->tool_version : "", m->from_cache ? ", cached" : "");
 	snprintf(tool, sizeof(tool), "%s (format %s)", brief,
 		 m->format_version ? m->format_version : "?");
 	if (m->pid >= 0)

@@ -16,19 +16,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
-#include "mtui_writer.h"
+#include "cache.h"
 #include "options.h"
 #include "registry.h"
 #include "report_diff.h"
 #include "report_stages.h"
 #include "resolver.h"
-#include "sha256.h"
-#include "snapshot.h"
+#include "save.h"
 #include "stages.h"
 #include "ui.h"
 #include "visible.h"
-#include "xalloc.h"
 
 #define EXIT_GATE 1		/* --fail-if-growth: the capture grew beyond the threshold */
 #define EXIT_ERROR 2		/* bad input, bad usage, an unwritable report */
@@ -84,26 +83,58 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 	fflush(stderr);
 }
 
+/* The capture cache (cache.h), or NULL when off: one per process. */
+static struct cache *cache;
+
+/* The options that name native frames, as a cache key: entries made with others differ. */
+static void native_key(const struct options *opt, char *buf, size_t size)
+{
+	size_t used = (size_t)snprintf(buf, size, "symbols=%d", opt->symbols);
+
+	for (size_t i = 0; i < opt->n_prefix && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, " map=%s=%s", opt->prefix_from[i],
+					 opt->prefix_to[i]);
+	for (size_t i = 0; i < opt->n_debug_dirs && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, " debug=%s", opt->debug_dirs[i]);
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 /*
  * formats_load with the symbolizer behind the readers' native_resolver, and
- * the caller's progress and cancel (either may be NULL).
+ * the caller's progress and cancel (either may be NULL), through the capture
+ * cache: its entry of path when it has one; else the parse, kept in the
+ * cache (in the background) when it was slow.
  */
 static int load_capture(const struct options *opt, const char *path, mt_progress_fn progress,
 			void *progress_ctx, const atomic_bool *cancel, bool lazy,
 			struct capture **out, struct mt_error *err)
 {
-	struct load_options lo = { progress, progress_ctx, NULL, cancel, lazy };
+	struct load_options lo = { progress, progress_ctx, NULL, cancel, lazy, false };
 	struct resolver_options ro = { opt->prefix_from, opt->prefix_to, opt->n_prefix,
 				       opt->debug_dirs, opt->n_debug_dirs };
 	struct native_resolver res;
-	bool resolving = resolver_init(&res, opt->symbols ? &ro : NULL, path);
+	bool resolving;
+	struct timespec t0;
 	int rc;
 
+	if (cache && (*out = cache_lookup(cache, path, lazy)))
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	resolving = resolver_init(&res, opt->symbols ? &ro : NULL, path);
 	if (resolving)
 		lo.resolver = &res;
 	rc = formats_load(path, &lo, out, err);
 	if (resolving)
 		resolver_release(&res);
+	if (!rc && cache)
+		cache_store(cache, path, *out, ms_since(&t0), true);
 	return rc;
 }
 
@@ -356,35 +387,10 @@ static bool same_file(const char *a, const char *b)
 	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* The SHA-256 of a whole file; false if it cannot be read. */
-static bool hash_file(const char *path, uint8_t digest[SHA256_BYTES])
-{
-	enum { BLOCK = 1 << 20 };
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	struct sha256 s;
-	size_t n;
-	bool ok;
-
-	if (!f)
-		return false;
-	buf = xmalloc(BLOCK);
-	sha256_init(&s);
-	while ((n = fread(buf, 1, BLOCK, f)) > 0)
-		sha256_update(&s, buf, n);
-	ok = !ferror(f);
-	fclose(f);
-	free(buf);
-	sha256_final(&s, digest);
-	return ok;
-}
-
 static int run_convert(const struct options *opt)
 {
 	struct capture *cap = NULL;
 	struct mt_error err = { 0 };
-	struct snapshot leaks, suppressed, calls, temporary;
-	struct mtui_extra x;
 	uint8_t digest[SHA256_BYTES];
 	int rc;
 
@@ -395,45 +401,49 @@ static int run_convert(const struct options *opt)
 	}
 	if ((rc = load(opt, opt->files[0], &cap, &err)) < 0)
 		return fail(&err, rc);
-	snapshot_leaks(&leaks, cap, &suppressed);
-	snapshot_allocated(&calls, cap, 0, capture_totals(cap)->events);
-	snapshot_temporary(&temporary, cap, 0, capture_totals(cap)->events);
-	x = (struct mtui_extra){ leaks.total_bytes, leaks.total_count, suppressed.total_bytes,
-				 suppressed.total_count, NULL, calls.count, calls.bytes,
-				 temporary.count };
-	snapshot_release(&leaks);
-	snapshot_release(&suppressed);
-	if (hash_file(opt->files[0], digest))
-		x.source_sha256 = digest;
-	rc = mtui_write_file(cap, &x, opt->output, &err);
-	snapshot_release(&calls);
-	snapshot_release(&temporary);
+	rc = save_mtui(cap, opt->output, save_hash_file(opt->files[0], digest) ? digest : NULL,
+		       &err);
 	capture_free(cap);
 	return rc < 0 ? fail(&err, rc) : 0;
+}
+
+/* The command the options name. */
+static int run(const struct options *opt)
+{
+	if (opt->command == CMD_HELP) {
+		options_usage(stdout);
+		return 0;
+	}
+	if (opt->command == CMD_VERSION) {
+		printf("memtui %s\n", MEMTUI_VERSION);
+		return 0;
+	}
+	if (opt->command == CMD_EXPLORE)
+		return explore(opt);
+	if (opt->command == CMD_CONVERT)
+		return run_convert(opt);
+	return opt->diff ? run_diff(opt) : run_report(opt);
 }
 
 int cli_main(int argc, char **argv)
 {
 	struct options opt;
 	struct mt_error err = { 0 };
-	int rc = options_parse(&opt, argc, argv, &err);
+	char key[2048];
+	int rc;
 
-	if (rc < 0)
+	if (options_parse(&opt, argc, argv, &err) < 0) {
 		say("\n", "%s (see memtui --help)", err.msg);
-	if (rc < 0)
-		rc = EXIT_ERROR;
-	else if (opt.command == CMD_HELP)
-		options_usage(stdout);
-	else if (opt.command == CMD_VERSION)
-		printf("memtui %s\n", MEMTUI_VERSION);
-	else if (opt.command == CMD_EXPLORE)
-		rc = explore(&opt);
-	else if (opt.command == CMD_CONVERT)
-		rc = run_convert(&opt);
-	else if (opt.diff)
-		rc = run_diff(&opt);
-	else
-		rc = run_report(&opt);
+		options_release(&opt);
+		return EXIT_ERROR;
+	}
+	if (!opt.no_cache && (opt.command == CMD_EXPLORE || opt.command == CMD_REPORT)) {
+		native_key(&opt, key, sizeof(key));
+		cache = cache_open(key);
+	}
+	rc = run(&opt);
+	cache_close(cache);	/* finishes the entries being written */
+	cache = NULL;
 	options_release(&opt);
 	return rc;
 }

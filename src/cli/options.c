@@ -225,6 +225,14 @@ static int set_output(struct options *opt, const char *v, struct mt_error *err)
 	return 0;
 }
 
+static int set_no_cache(struct options *opt, const char *v, struct mt_error *err)
+{
+	(void)v;
+	(void)err;
+	opt->no_cache = true;
+	return 0;
+}
+
 static int set_help(struct options *opt, const char *v, struct mt_error *err)
 {
 	opt->command = CMD_HELP;
@@ -309,6 +317,9 @@ static const struct option_spec table[] = {
 	  "(weights of --metric)", NULL },
 	{ "--output", "-o", "FILE", &groups[GROUP_CONVERT], set_output,
 	  "the .mtui file to write (required)", "{file}" },
+	{ "--no-cache", NULL, NULL, &groups[GROUP_GENERAL], set_no_cache,
+	  "neither read nor write memtui's capture cache\n($XDG_CACHE_HOME/memtui; see README.md)",
+	  NULL },
 	{ "--help", "-h", NULL, &groups[GROUP_GENERAL], set_help,
 	  "print the usage text and exit", NULL },
 	{ "--version", NULL, NULL, &groups[GROUP_GENERAL], set_version,

@@ -48,6 +48,7 @@ struct options {
 	bool gate_is_percent;
 	const char *gate_path;	/* --gate-path F1;F2: gate on that path instead of the peak */
 	const char *output;	/* convert: -o FILE */
+	bool no_cache;		/* --no-cache: neither read nor write the capture cache */
 };
 
 /* The commands an option applies to (struct option_group's commands). */

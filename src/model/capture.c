@@ -24,6 +24,7 @@ void capture_init(struct capture *cap)
 	struct frame none = { 0 };
 
 	memset(cap, 0, sizeof(*cap));
+	atomic_init(&cap->owners, 1);
 	cap->meta.pid = -1;
 	cap->meta.start_time_ms = -1;
 	cap->meta.duration_ms = -1;
@@ -43,9 +44,26 @@ void capture_init(struct capture *cap)
 	cap->totals.peak_ev_idx = UINT64_MAX;
 }
 
+struct capture *capture_ref(struct capture *cap)
+{
+	atomic_fetch_add(&cap->owners, 1);
+	return cap;
+}
+
+void capture_cached(struct capture *cap)
+{
+	struct capture_meta *m = &cap->meta;
+
+	m->format = m->source.format;
+	capture_meta_set_str(&m->format_version, m->source.format_version);
+	if (m->source.size >= 0)
+		m->file_bytes = (uint64_t)m->source.size;
+	m->from_cache = true;
+}
+
 void capture_free(struct capture *cap)
 {
-	if (!cap)
+	if (!cap || atomic_fetch_sub(&cap->owners, 1) > 1)
 		return;
 	/* Chunks may lie in the backing: the log goes first. */
 	free(cap->meta.format_version);

@@ -105,6 +105,7 @@ struct capture_meta {
 	bool inconsistent;
 	char *inconsistent_why;	/* the first reason found */
 	uint64_t file_bytes;	/* size of the input as read (decompressed bytes excluded) */
+	bool from_cache;	/* read from memtui's cache entry of the file (capture_cached) */
 	struct thread_name *threads;
 	size_t n_threads;
 	char **suppressions;	/* leak suppression patterns (heaptrack's rules); see leaks */
@@ -119,7 +120,19 @@ void capture_meta_set_str(char **slot, const char *s);
 
 struct capture;
 
+/*
+ * Frees cap, or drops one owner of it: a capture shared with another thread
+ * (capture_ref) is freed by its last owner.
+ */
 void capture_free(struct capture *cap);
+/* Another owner of cap (thread-safe; the capture is read-only). */
+struct capture *capture_ref(struct capture *cap);
+/*
+ * cap (a .mtui) was read from memtui's capture cache in place of its source:
+ * it reports as the source does (meta.format, format_version and file_bytes
+ * become the source's) and says so (meta.from_cache).
+ */
+void capture_cached(struct capture *cap);
 
 const struct capture_meta *capture_meta(const struct capture *cap);
 const char *capture_string(const struct capture *cap, uint32_t id);

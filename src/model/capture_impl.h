@@ -103,6 +103,7 @@ struct capture {
 	int64_t *calls_bytes;
 	int64_t *calls_temporary;
 	struct capture_backing backing;	/* ctx NULL: the capture owns all its data */
+	atomic_uint owners;		/* capture_ref() adds one, capture_free() drops one */
 };
 
 void capture_init(struct capture *cap);
