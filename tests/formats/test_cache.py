@@ -50,6 +50,30 @@ class T:
         return p.returncode, p.stdout, p.stderr
 
 
+def read_only_folder(t, work, capture, want):
+    """A cache folder its owner cannot write: the report, one warning.  Root
+    writes anywhere, so as root the run is made as nobody (setpriv)."""
+    ro = os.path.join(work, "ro")
+    os.makedirs(os.path.join(ro, "memtui"), mode=0o700)
+    src = os.path.join(ro, "capture.zst")
+    shutil.copy(capture, src)
+    prefix = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            return
+        for path in (ro, os.path.join(ro, "memtui"), src):
+            os.chown(path, 65534, 65534)
+        os.chmod(work, 0o755)
+        os.chmod(src, 0o644)
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    os.chmod(os.path.join(ro, "memtui"), 0o500)
+    p = subprocess.run(prefix + [t.memtui, "report", "--no-progress", src], capture_output=True,
+                       text=True, env=t.env(XDG_CACHE_HOME=ro), timeout=120)
+    t.check("a read-only cache folder: the report, one warning",
+            (p.returncode, p.stdout.replace(src, "F"), p.stderr.count("warning")) ==
+            (0, want.replace(capture, "F"), 1), p.stderr)
+
+
 def main():
     memtui, samples = sys.argv[1], sys.argv[2]
     work = tempfile.mkdtemp(prefix="memtui_cache.")
@@ -125,6 +149,7 @@ def main():
                     (0, want_a), p.stderr)
             t.check("cache home %s: one warning" % bad_home, p.stderr.count("warning") == 1,
                     p.stderr)
+        read_only_folder(t, work, b, want_b)
         os.chmod(os.path.join(home, "memtui"), 0o777)
         p = t.run(["report", "--no-progress", a])
         t.check("a cache folder others can write: not used", (p.returncode, p.stdout) ==
