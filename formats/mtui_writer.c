@@ -106,6 +106,10 @@ static void section(struct writer *w, uint16_t type, uint64_t key)
 
 	if (w->len > MTUI_MAX_PAYLOAD)
 		BUG("mtui section over the payload bound");
+	if (w->extra && w->extra->cancel && atomic_load(w->extra->cancel) && !w->failed) {
+		w->failed = true;
+		w->why = "cancelled";
+	}
 	for (int i = 0; i < 2; i++)
 		head[i] = (uint8_t)(type >> (8 * i));
 	head[2] = head[3] = 0;
@@ -564,7 +568,9 @@ int mtui_write_file(const struct capture *cap, const struct mtui_extra *extra, c
 	}
 	if (w.failed) {
 		unlink(tmp);
-		rc = w.why ? mt_error_set(err, MT_ERR_LIMIT, MT_NO_OFFSET, "cannot convert: %s",
+		rc = w.why && !strcmp(w.why, "cancelled")
+			     ? mt_error_set(err, MT_ERR_CANCELLED, MT_NO_OFFSET, "cancelled")
+		     : w.why ? mt_error_set(err, MT_ERR_LIMIT, MT_NO_OFFSET, "cannot convert: %s",
 					  w.why)
 			   : mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot write: %s",
 					  strerror(w.err_no));

@@ -11,6 +11,7 @@
 #ifndef MT_MTUI_WRITER_H
 #define MT_MTUI_WRITER_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "capture.h"
@@ -31,6 +32,8 @@ struct mtui_extra {
 	const uint8_t *source_sha256;	/* 32 bytes, or NULL */
 	/* Per stack over the whole run (capture_stack_calls()'s figures). */
 	const int64_t *calls_count, *calls_bytes, *calls_temporary;
+	/* When *cancel (NULL: never) becomes true, the write stops (MT_ERR_CANCELLED). */
+	const atomic_bool *cancel;
 };
 
 /*

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #define DEFAULT_MIN_MS 1000
 #define MAX_WARNINGS 8
 #define STALE_TEMP_S 3600		/* a writer's temporary file this old was abandoned */
+#define ABANDON_MS 100			/* a cancelled run waits this long for its writers */
 
 struct writer {
 	pthread_t thread;
@@ -43,6 +45,8 @@ struct used {				/* an entry this process read */
 
 struct cache {
 	char *dir;			/* NULL: no cache (the warnings still print) */
+	bool dir_made;			/* dir exists and is ours alone */
+	atomic_bool abandon;		/* the writers stop (cache_close of a cancelled run) */
 	char *native_key;
 	uint64_t max_bytes;
 	long min_ms;
@@ -97,26 +101,55 @@ static uint64_t env_bytes(const char *name, uint64_t def)
 	}
 }
 
-/* dir, made 0700 if missing; false (with a warning) when it is not a directory of ours. */
-static bool own_dir(struct cache *c, const char *dir)
+static void bound(struct cache *c);
+
+/*
+ * Whether c->dir is a directory of ours that only we can write; made (0700,
+ * with its parent) when make is set and it is missing.  Otherwise one
+ * warning, and no cache from then on.  A directory that cannot be seen when
+ * it need not be made is no cache, quietly: nothing was kept there.
+ */
+static bool own_dir(struct cache *c, bool make)
 {
 	struct stat st;
+	char parent[4160];
 
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		warn(c, "cannot make the cache directory %s: %s; going on without a cache", dir,
-		     strerror(errno));
+	if (!c->dir)
 		return false;
+	if (c->dir_made)
+		return true;
+	if (lstat(c->dir, &st)) {
+		if (!make)
+			return false;	/* nothing kept there yet: nothing to say */
+		if (errno != ENOENT) {
+			warn(c, "cannot use the cache directory %s: %s; going on without a cache",
+			     c->dir, strerror(errno));
+			goto off;
+		}
+		snprintf(parent, sizeof(parent), "%s", c->dir);
+		*strrchr(parent, '/') = 0;
+		mkdir(parent, 0700);
+		if (mkdir(c->dir, 0700) && errno != EEXIST) {
+			warn(c, "cannot make the cache directory %s: %s; going on without a cache",
+			     c->dir, strerror(errno));
+			goto off;
+		}
+		if (lstat(c->dir, &st))
+			goto off;
 	}
-	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 022)) {
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
 		warn(c, "%s is not a directory of yours that only you can write: no cache used",
-		     dir);
-		return false;
+		     c->dir);
+		goto off;
 	}
+	c->dir_made = true;
+	bound(c);	/* the bound may have shrunk since the last run */
 	return true;
+off:
+	free(c->dir);
+	c->dir = NULL;
+	return false;
 }
-
-static void bound(struct cache *c);
 
 struct cache *cache_open(const char *native_key)
 {
@@ -125,6 +158,7 @@ struct cache *cache_open(const char *native_key)
 	char base[4096], dir[4160];
 
 	pthread_mutex_init(&c->lock, NULL);
+	atomic_init(&c->abandon, false);
 	c->native_key = xstrdup(native_key);
 	c->max_bytes = env_bytes("MEMTUI_CACHE_MAX", DEFAULT_MAX);
 	c->min_ms = (long)env_bytes("MEMTUI_CACHE_MIN_MS", DEFAULT_MIN_MS);
@@ -134,12 +168,8 @@ struct cache *cache_open(const char *native_key)
 		snprintf(base, sizeof(base), "%s/.cache", home);
 	else
 		return c;	/* nowhere to keep it: no cache, quietly */
-	mkdir(base, 0700);
 	snprintf(dir, sizeof(dir), "%s/memtui", base);
-	if (own_dir(c, dir)) {
-		c->dir = xstrdup(dir);
-		bound(c);	/* the bound may have shrunk since the last run */
-	}
+	c->dir = xstrdup(dir);
 	return c;
 }
 
@@ -252,7 +282,7 @@ struct capture *cache_lookup(struct cache *c, const char *path, bool lazy)
 		return NULL;
 	c->last_path = xstrdup(path);
 	c->last_entry = xstrdup(entry);
-	if (lstat(entry, &st))
+	if (!own_dir(c, false) || lstat(entry, &st))
 		return NULL;
 	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
 		why = "not a file of yours that only you can write";
@@ -341,9 +371,10 @@ static void *write_entry(void *arg)
 	struct writer *w = arg;
 	struct mt_error err = { 0 };
 
-	if (save_mtui(w->cap, w->entry, NULL, &err) < 0) {
-		warn(w->c, "cannot write the capture cache in %s: %s; going on without it",
-		     w->c->dir, err.msg);
+	if (save_mtui(w->cap, w->entry, NULL, &w->c->abandon, &err) < 0) {
+		if (!atomic_load(&w->c->abandon))
+			warn(w->c, "cannot write the capture cache in %s: %s; going on without it",
+			     w->c->dir, err.msg);
 	} else {
 		chmod(w->entry, 0600);
 		pthread_mutex_lock(&w->c->lock);
@@ -360,8 +391,8 @@ void cache_store(struct cache *c, const char *path, struct capture *cap, long pa
 {
 	struct writer *w;
 
-	if (!c->dir || parse_ms < c->min_ms || !c->last_path || strcmp(c->last_path, path) ||
-	    capture_meta(cap)->from_cache)
+	if (parse_ms < c->min_ms || !c->last_path || strcmp(c->last_path, path) ||
+	    capture_meta(cap)->from_cache || !own_dir(c, true))
 		return;
 	w = xmalloc(sizeof(*w));
 	*w = (struct writer){ 0, c, capture_ref(cap), xstrdup(c->last_entry), false };
@@ -373,13 +404,36 @@ void cache_store(struct cache *c, const char *path, struct capture *cap, long pa
 		write_entry(w);
 }
 
-void cache_close(struct cache *c)
+/* The writers' end: all of them, or (abandon) those done within ABANDON_MS. */
+static bool writers_done(struct cache *c, bool abandon)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_nsec += ABANDON_MS * 1000000L;
+	deadline.tv_sec += deadline.tv_nsec / 1000000000L;
+	deadline.tv_nsec %= 1000000000L;
+	if (abandon)
+		atomic_store(&c->abandon, true);
+	for (size_t i = 0; i < c->n_writers; i++) {
+		if (!c->writers[i]->started)
+			continue;
+		if (!abandon)
+			pthread_join(c->writers[i]->thread, NULL);
+		else if (pthread_timedjoin_np(c->writers[i]->thread, NULL, &deadline))
+			return false;
+		c->writers[i]->started = false;
+	}
+	return true;
+}
+
+bool cache_close(struct cache *c, bool finish)
 {
 	if (!c)
-		return;
+		return true;
+	if (!writers_done(c, !finish))
+		return false;	/* still computing: the process ends it, leaving no entry */
 	for (size_t i = 0; i < c->n_writers; i++) {
-		if (c->writers[i]->started)
-			pthread_join(c->writers[i]->thread, NULL);
 		free(c->writers[i]->entry);
 		free(c->writers[i]);
 	}
@@ -408,4 +462,5 @@ void cache_close(struct cache *c)
 	free(c->native_key);
 	free(c->dir);
 	free(c);
+	return true;
 }

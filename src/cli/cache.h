@@ -47,7 +47,14 @@ struct capture *cache_lookup(struct cache *c, const char *path, bool lazy);
  */
 void cache_store(struct cache *c, const char *path, struct capture *cap, long parse_ms,
 		 bool background);
-/* Waits for entries being written, prints the warnings (once each) and frees c. */
-void cache_close(struct cache *c);
+/*
+ * Waits for the entries being written (finish), or stops them, leaving no
+ * entry (a run the user cancelled: it must end at once); prints the
+ * warnings (once each) and frees c.  Returns false, with c left as it is,
+ * when a stopped writer is still busy (computing what it writes): the
+ * process ends it by exiting, and a temporary file it may leave is removed
+ * by a later run.
+ */
+bool cache_close(struct cache *c, bool finish);
 
 #endif

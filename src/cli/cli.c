@@ -402,7 +402,7 @@ static int run_convert(const struct options *opt)
 	if ((rc = load(opt, opt->files[0], &cap, &err)) < 0)
 		return fail(&err, rc);
 	rc = save_mtui(cap, opt->output, save_hash_file(opt->files[0], digest) ? digest : NULL,
-		       &err);
+		       NULL, &err);
 	capture_free(cap);
 	return rc < 0 ? fail(&err, rc) : 0;
 }
@@ -442,8 +442,9 @@ int cli_main(int argc, char **argv)
 		cache = cache_open(key);
 	}
 	rc = run(&opt);
-	cache_close(cache);	/* finishes the entries being written */
-	cache = NULL;
+	/* A normal exit finishes its entries; a cancelled one may leave a writer to exit. */
+	if (cache_close(cache, rc != EXIT_CANCELLED))
+		cache = NULL;
 	options_release(&opt);
 	return rc;
 }

@@ -11,7 +11,7 @@
 #include "xalloc.h"
 
 int save_mtui(const struct capture *cap, const char *path, const uint8_t *source_sha256,
-	      struct mt_error *err)
+	      const atomic_bool *cancel, struct mt_error *err)
 {
 	struct snapshot leaks, suppressed, calls, temporary;
 	uint64_t n = capture_totals(cap)->events;
@@ -23,7 +23,7 @@ int save_mtui(const struct capture *cap, const char *path, const uint8_t *source
 	snapshot_temporary(&temporary, cap, 0, n);
 	x = (struct mtui_extra){ leaks.total_bytes, leaks.total_count, suppressed.total_bytes,
 				 suppressed.total_count, source_sha256, calls.count, calls.bytes,
-				 temporary.count };
+				 temporary.count, cancel };
 	rc = mtui_write_file(cap, &x, path, err);
 	snapshot_release(&leaks);
 	snapshot_release(&suppressed);

@@ -6,6 +6,7 @@
 #ifndef MT_SAVE_H
 #define MT_SAVE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -13,9 +14,13 @@
 #include "error.h"
 #include "sha256.h"
 
-/* Writes cap to path (atomically); source_sha256 (may be NULL) is the source file's hash. */
+/*
+ * Writes cap to path (atomically); source_sha256 (may be NULL) is the source
+ * file's hash.  When *cancel (may be NULL) becomes true the write stops,
+ * leaving no file, and fails with MT_ERR_CANCELLED.
+ */
 int save_mtui(const struct capture *cap, const char *path, const uint8_t *source_sha256,
-	      struct mt_error *err);
+	      const atomic_bool *cancel, struct mt_error *err);
 /* The SHA-256 of a whole file; false if it cannot be read. */
 bool save_hash_file(const char *path, uint8_t digest[SHA256_BYTES]);
 
