@@ -330,12 +330,15 @@ static bool stacks(struct mtui *m, struct rd *r)
 static bool checkpoint(struct mtui *m, struct rd *r)
 {
 	uint64_t event, n, events = capture_builder_events(m->b);
+	const uint8_t *zero;
 	uint8_t part;
 	uint32_t prev = 0;
 
-	if (!rd_le64(r, &event) || !rd_u8(r, &part) || !rd_bytes(r, 3, &(const uint8_t *){ 0 }) ||
+	if (!rd_le64(r, &event) || !rd_u8(r, &part) || !rd_bytes(r, 3, &zero) ||
 	    !rd_varint(r, &n) || n > rd_left(r))
 		return bad(m, "a checkpoint header that does not decode");
+	if ((part & ~1) || zero[0] || zero[1] || zero[2])
+		return bad(m, "a checkpoint header with bits of no meaning set");
 	if (event != events || event % CHECKPOINT_EVENTS || (m->cp_done && m->cp_event == event))
 		return bad(m, "a checkpoint out of place");
 	if (!m->cp_open) {
