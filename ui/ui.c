@@ -67,6 +67,8 @@ static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx,
 	screen_mem_init(&scr, w, h, screen_locale_utf8(), keys, n_keys);
 	free(keys);
 	e = explorer_new(&scr, &ex[0], o->path_b ? &ex[1] : NULL);
+	if (o->shown)
+		o->shown(o->shown_ctx);
 	explorer_run(e);
 	screen_write_text(&scr, stdout);
 	explorer_free(e);
@@ -149,6 +151,8 @@ static int run_terminal(const struct ui_options *o, ui_load_fn load, void *ctx,
 	if (!started && (rc = screen_curses_init(&scr, err)) < 0)
 		goto out;
 	e = explorer_new(&scr, ex[0], ex[1]);
+	if (o->shown)
+		o->shown(o->shown_ctx);
 	explorer_run(e);
 	explorer_free(e);
 	screen_release(&scr);

@@ -36,6 +36,9 @@ struct ui_options {
 	const char *path_b;	/* `memtui A B`: the second capture (B of the diff), or NULL */
 	const char *replay;	/* keys to replay headless (replay.h), or NULL */
 	const char *size;	/* "WxH" of the replay screen, or NULL for 80x24 */
+	/* Called once the first screen is computed (may be NULL): work that can wait till then. */
+	void (*shown)(void *ctx);
+	void *shown_ctx;
 };
 
 /*

@@ -33,9 +33,9 @@
 struct writer {
 	pthread_t thread;
 	struct cache *c;
-	struct capture *cap;		/* one owner of the capture being written */
+	struct capture *cap;		/* one owner of the capture to write; NULL once written */
 	char *entry;
-	bool started;
+	bool started;			/* its thread runs (cache_begin) */
 };
 
 struct used {				/* an entry this process read */
@@ -398,13 +398,26 @@ void cache_store(struct cache *c, const char *path, struct capture *cap, long pa
 	*w = (struct writer){ 0, c, capture_ref(cap), xstrdup(c->last_entry), false };
 	c->writers = xrealloc_array(c->writers, c->n_writers + 1, sizeof(*c->writers));
 	c->writers[c->n_writers++] = w;
-	if (background && !pthread_create(&w->thread, NULL, write_entry, w))
-		w->started = true;
-	else
+	if (!background)
 		write_entry(w);
 }
 
-/* The writers' end: all of them, or (abandon) those done within ABANDON_MS. */
+void cache_begin(struct cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_writers; i++) {
+		struct writer *w = c->writers[i];
+
+		if (w->cap && !w->started && pthread_create(&w->thread, NULL, write_entry, w) == 0)
+			w->started = true;
+	}
+}
+
+/*
+ * The writers' end: every entry written (those never begun, now), or
+ * (abandon) none begun and those running stopped within ABANDON_MS.
+ */
 static bool writers_done(struct cache *c, bool abandon)
 {
 	struct timespec deadline;
@@ -416,7 +429,16 @@ static bool writers_done(struct cache *c, bool abandon)
 	if (abandon)
 		atomic_store(&c->abandon, true);
 	for (size_t i = 0; i < c->n_writers; i++) {
-		if (!c->writers[i]->started)
+		struct writer *w = c->writers[i];
+
+		if (!w->started && w->cap) {
+			if (abandon)
+				capture_free(w->cap);
+			else
+				write_entry(w);
+			w->cap = NULL;
+		}
+		if (!w->started)
 			continue;
 		if (!abandon)
 			pthread_join(c->writers[i]->thread, NULL);

@@ -42,11 +42,14 @@ struct cache *cache_open(const char *native_key);
  */
 struct capture *cache_lookup(struct cache *c, const char *path, bool lazy);
 /*
- * cap was parsed from path in parse_ms: keeps it when that was long enough.
- * In the background when background (cache_close waits for it), else now.
+ * cap was parsed from path in parse_ms: keeps it when that was long enough:
+ * now, or with background in a thread that cache_begin starts (once the
+ * first screen is up) and cache_close waits for.
  */
 void cache_store(struct cache *c, const char *path, struct capture *cap, long parse_ms,
 		 bool background);
+/* Starts writing the entries cache_store left for the background (c may be NULL). */
+void cache_begin(struct cache *c);
 /*
  * Waits for the entries being written (finish), or stops them, leaving no
  * entry (a run the user cancelled: it must end at once); prints the

@@ -208,10 +208,17 @@ static int explore_load(void *ctx, const char *path, const atomic_bool *cancel,
 	return load_capture(ctx, path, progress, progress_ctx, cancel, true, out, err);
 }
 
+/* The first screen is up: the cache entries of what it shows may be written now. */
+static void shown(void *ctx)
+{
+	(void)ctx;
+	cache_begin(cache);
+}
+
 static int explore(const struct options *opt)
 {
 	struct ui_options uo = { opt->files[0], opt->n_files > 1 ? opt->files[1] : NULL,
-				 opt->replay, opt->size };
+				 opt->replay, opt->size, shown, NULL };
 	struct mt_error err = { 0 };
 	int rc = ui_run(&uo, explore_load, (void *)opt, &err);
 
