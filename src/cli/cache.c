@@ -357,7 +357,8 @@ static void bound(struct cache *c)
 		n++;
 	}
 	closedir(d);
-	qsort(e, n, sizeof(*e), older_first);
+	if (n)
+		qsort(e, n, sizeof(*e), older_first);
 	for (size_t i = 0; i < n && total > c->max_bytes; i++) {
 		snprintf(path, sizeof(path), "%s/%s", c->dir, e[i].name);
 		if (!unlink(path))
