@@ -4,8 +4,8 @@ crash, a hang or a wrong figure, in the report and in the explorer.
 
 For each sample .mtui (sample-captures/mtui/):
   - cut at every section boundary and in the middle of every section;
-  - every byte flipped (of a sample under 8 KiB; every 7th of larger ones;
-    a fifth as many with --few);
+  - every 2nd byte flipped (of a sample under 8 KiB; every 7th of larger
+    ones; a tenth as many with --few);
   - a section length made huge (over the 8 MiB bound, and 2^32 - 1), the
     INDEX's entry count and END's index offset made wrong;
   - the INDEX removed (END rewritten without it): the file is whole and
@@ -156,9 +156,9 @@ def main():
                 cuts.update((off, off + 1, off + 8, off + 12 + plen // 2, off + 12 + plen - 1))
             for cut in sorted(c for c in cuts if c < len(data)):
                 r.check(data[:cut], "%s cut at %d" % (name, cut), intact)
-            # Every byte of the smallest sample, every 7th of the others (a fifth
-            # as many with --few).
-            step = (1 if len(data) < 8192 else 7) * (5 if few else 1)
+            # Every 2nd byte of the smallest sample, every 7th of the others (a
+            # tenth as many with --few).
+            step = (2 if len(data) < 8192 else 7) * (10 if few else 1)
             for i in range(0, len(data), step):
                 flipped = bytearray(data)
                 flipped[i] ^= 0xFF
