@@ -148,17 +148,26 @@ static void field_begin(struct writer *w, size_t *mark)
 	*mark = w->len;
 }
 
+/*
+ * Inserts the n varints v at offset at of the payload being built: a
+ * prefix (a length, a count) known only once what follows it is built.
+ */
+static void insert_varints(struct writer *w, size_t at, const uint64_t *v, size_t n)
+{
+	uint8_t head[30];
+	size_t h = 0;
+
+	for (size_t i = 0; i < n; i++)
+		h += wr_varint(head + h, v[i]);
+	XGROW(w->buf, w->cap, w->len + h);
+	memmove(w->buf + at + h, w->buf + at, w->len - at);
+	memcpy(w->buf + at, head, h);
+	w->len += h;
+}
+
 static void field_end(struct writer *w, unsigned tag, size_t mark)
 {
-	size_t n = w->len - mark;
-	uint8_t head[20];
-	size_t h = wr_varint(head, tag);
-
-	h += wr_varint(head + h, n);
-	XGROW(w->buf, w->cap, w->len + h);
-	memmove(w->buf + mark + h, w->buf + mark, n);
-	memcpy(w->buf + mark, head, h);
-	w->len += h;
+	insert_varints(w, mark, (uint64_t[]){ tag, w->len - mark }, 2);
 }
 
 static void field_str(struct writer *w, unsigned tag, const char *s)
@@ -268,11 +277,11 @@ typedef void (*entry_fn)(struct writer *w, const struct capture *cap, size_t i);
 static void table(struct writer *w, uint16_t type, const struct capture *cap, size_t first,
 		  size_t n, entry_fn put_entry)
 {
-	uint8_t *entries = NULL;
-	size_t i = first, cap_bytes = 0;
+	size_t i = first;
 
 	while (i < n) {
-		size_t count = 0, len = 0;
+		size_t count = 0;
+		bool ids = type != MTUI_TIME_MARKS && type != MTUI_RSS && type != MTUI_STAGE_MARKS;
 
 		/* Build the batch's entries in w->buf, then prefix first_id and count. */
 		while (i < n && count < MTUI_BATCH_ENTRIES) {
@@ -286,18 +295,10 @@ static void table(struct writer *w, uint16_t type, const struct capture *cap, si
 			count++;
 			i++;
 		}
-		len = w->len;
-		XGROW(entries, cap_bytes, len);
-		memcpy(entries, w->buf, len);
-		w->len = 0;
-		if (type != MTUI_TIME_MARKS && type != MTUI_RSS && type != MTUI_STAGE_MARKS)
-			put_varint(w, i - count);
-		put_varint(w, count);
-		put(w, entries, len);
-		section(w, type, type == MTUI_STRINGS || type == MTUI_FRAMES ||
-				 type == MTUI_STACKS || type == MTUI_STACK_CALLS ? i - count : 0);
+		insert_varints(w, 0, ids ? (uint64_t[]){ i - count, count } : (uint64_t[]){ count },
+			       ids ? 2 : 1);
+		section(w, type, ids ? i - count : 0);
 	}
-	free(entries);
 }
 
 static void string_entry(struct writer *w, const struct capture *cap, size_t i)
@@ -385,7 +386,6 @@ static void checkpoint(struct writer *w, const struct capture *cap, size_t k)
 
 	do {
 		size_t start = i, count_at;
-		uint8_t count_buf[10];
 
 		put_le(w, event, 8);
 		put_le(w, 0, 4);	/* part flags, set below */
@@ -400,14 +400,7 @@ static void checkpoint(struct writer *w, const struct capture *cap, size_t k)
 		}
 		if (i == n)
 			w->buf[8] = 1;	/* the last part */
-		{
-			size_t h = wr_varint(count_buf, i - start), body = w->len - count_at;
-
-			XGROW(w->buf, w->cap, w->len + h);
-			memmove(w->buf + count_at + h, w->buf + count_at, body);
-			memcpy(w->buf + count_at, count_buf, h);
-			w->len += h;
-		}
+		insert_varints(w, count_at, (uint64_t[]){ i - start }, 1);
 		section(w, MTUI_CHECKPOINT, event);
 	} while (i < n);
 }
