@@ -518,7 +518,7 @@ static bool stage_marks(struct mtui *m, struct rd *r)
 		    !rd_u8(r, &sm.origin) || !rd_string(r, MTUI_MAX_STRING, &name, &n_name) ||
 		    !rd_string(r, MTUI_MAX_STRING, &where, &n_where))
 			return bad(m, "a stage mark that does not decode");
-		if (sm.ev_idx > events || sm.ev_idx < m->stage_ev || sm.origin > MARK_SOURCE_FILE)
+		if (sm.ev_idx > events || sm.ev_idx < m->stage_ev || sm.origin > MARK_SIGNAL)
 			return bad(m, "a stage mark out of order or beyond the events");
 		sm.name = dup_field(name, n_name);
 		sm.where = dup_field(where, n_where);

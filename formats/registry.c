@@ -14,6 +14,7 @@
 #include "capture_builder.h"
 #include "mtui_map.h"
 #include "reader.h"
+#include "trace.h"
 
 #define PROBE_BYTES 64
 
@@ -21,12 +22,13 @@ static const struct reader *const readers[] = {
 	&memray_reader,
 	&heaptrack_reader,
 	&mtui_reader,
+	&trace_reader,
 };
 
-/* "memray, heaptrack, memtui" */
+/* "memray, heaptrack, memtui, memtui trace" */
 static const char *formats_names(void)
 {
-	return "memray, heaptrack, memtui";
+	return "memray, heaptrack, memtui, memtui trace";
 }
 
 /*

@@ -872,7 +872,7 @@ class Checker:
             t = w.svarint("stage mark time")
             oat = w.pos
             origin = w.u8("stage mark origin")
-            if origin > 3:
+            if origin > 4:
                 w.fail("stage mark origin %d" % origin, oat)
             name = w.string("stage mark name")
             where = w.string("stage mark where")
