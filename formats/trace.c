@@ -927,7 +927,6 @@ static bool next_record(struct tr *t)
 			n = input_fill(t->in, len, NULL);
 			t->ended = false;
 			if (n < (ssize_t)len) {
-				t->rec_off -= 9;
 				cut(t, t->rec_off, "cut inside a TR_BLOCK");
 				return false;
 			}
