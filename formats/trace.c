@@ -1022,7 +1022,7 @@ static int read_header(struct tr *t, struct mt_error *err)
 				    input_avail(t->in), "trace header cut short");
 	if (rc == REC_BAD)
 		return mt_error_set(err, strstr(t->why, "version") ? MT_ERR_VERSION
-								   : MT_ERR_CORRUPT, 8, "%s", t->why);
+					: MT_ERR_CORRUPT, 8, "%s", t->why);
 	return 0;
 }
 
