@@ -938,7 +938,8 @@ static bool next_record(struct tr *t)
 			}
 		}
 		if (rc == REC_SHORT)
-			snprintf(t->why, sizeof(t->why), "cut inside a record of type 0x%02x", type);
+			snprintf(t->why, sizeof(t->why), "cut inside a record of type 0x%02x",
+				 type);
 		cut(t, t->rec_off, t->why);
 		return false;
 	}
