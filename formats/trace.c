@@ -906,7 +906,8 @@ static bool next_record(struct tr *t)
 			return false;
 		rd_u8(&r, &type);
 		if (type != TR_BLOCK) {
-			rc = is_event(type) ? event_record(t, &r, type, 0) : other_record(t, &r, type);
+			rc = is_event(type) ? event_record(t, &r, type, 0)
+					    : other_record(t, &r, type);
 			if (rc == REC_SHORT && (size_t)n >= want && want < INPUT_MAX_WINDOW) {
 				want *= 4;
 				continue;
