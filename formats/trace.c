@@ -329,7 +329,8 @@ static uint32_t resolve_ip(struct tr *t, uint64_t addr, uint64_t seq)
 			return idx;
 	}
 	ip.module = find_module(t, addr, seq);
-	if (idx != HASHMAP_NONE && ((const struct tr_ip *)vec_at(&t->ips, idx))->module == ip.module)
+	if (idx != HASHMAP_NONE &&
+	    ((const struct tr_ip *)vec_at(&t->ips, idx))->module == ip.module)
 		return idx;
 	if (ip.module != UINT32_MAX) {
 		struct tr_module *m = vec_at(&t->modules, ip.module);
