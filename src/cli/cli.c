@@ -16,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "cache.h"
 #include "options.h"
+#include "record.h"
 #include "registry.h"
 #include "report_diff.h"
 #include "report_stages.h"
@@ -414,6 +416,42 @@ static int run_convert(const struct options *opt)
 	return rc < 0 ? fail(&err, rc) : 0;
 }
 
+/*
+ * memtui record: the program's captures, then its exit status as memtui's,
+ * or its signal raised on memtui (default action) so a shell sees the same.
+ */
+static int run_record(const struct options *opt)
+{
+	struct resolver_options ro = { opt->prefix_from, opt->prefix_to, opt->n_prefix,
+				       opt->debug_dirs, opt->n_debug_dirs };
+	struct record_result res;
+	struct mt_error err = { 0 };
+	int rc = record_run(opt, &ro, &res, &err), st = res.wait_status;
+
+	if (rc < 0 && !res.n_captures && !WIFEXITED(st) && !WIFSIGNALED(st))
+		return fail(&err, rc);
+	if (rc < 0)
+		fail(&err, rc);
+	if (rc == 0 && opt->open && res.main_capture) {
+		struct options view = *opt;
+
+		view.command = CMD_EXPLORE;
+		view.files[0] = res.main_capture;
+		view.n_files = 1;
+		explore(&view);
+	}
+	free(res.main_capture);
+	if (WIFSIGNALED(st)) {
+		int sig = WTERMSIG(st);
+
+		fflush(NULL);
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return 128 + sig;
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_ERROR;
+}
+
 /* The command the options name. */
 static int run(const struct options *opt)
 {
@@ -429,6 +467,8 @@ static int run(const struct options *opt)
 		return explore(opt);
 	if (opt->command == CMD_CONVERT)
 		return run_convert(opt);
+	if (opt->command == CMD_RECORD)
+		return run_record(opt);
 	return opt->diff ? run_diff(opt) : run_report(opt);
 }
 

@@ -13,6 +13,7 @@
 #include "options.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +226,49 @@ static int set_output(struct options *opt, const char *v, struct mt_error *err)
 	return 0;
 }
 
+static int set_follow_fork(struct options *opt, const char *v, struct mt_error *err)
+{
+	(void)v;
+	(void)err;
+	opt->follow_fork = true;
+	return 0;
+}
+
+/* USR1, SIGUSR1, 10: the signals a program can be sent for a mark (not KILL or STOP). */
+static int set_stage_signal(struct options *opt, const char *v, struct mt_error *err)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} names[] = { { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "HUP", SIGHUP },
+		      { "ALRM", SIGALRM }, { "PROF", SIGPROF }, { "WINCH", SIGWINCH } };
+	const char *name = strncmp(v, "SIG", 3) ? v : v + 3;
+	char *end;
+	long n;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(name, names[i].name)) {
+			opt->stage_signal = names[i].sig;
+			return 0;
+		}
+	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 1 || n > SIGRTMAX || n == SIGKILL || n == SIGSTOP)
+		return usage_error(err, "--stage-signal: '%s' is not a signal a program can catch "
+				   "(USR1, USR2, HUP, ALRM, PROF, WINCH or a number)", v);
+	opt->stage_signal = (int)n;
+	return 0;
+}
+
+static int set_open(struct options *opt, const char *v, struct mt_error *err)
+{
+	(void)v;
+	(void)err;
+	opt->open = true;
+	return 0;
+}
+
 static int set_no_cache(struct options *opt, const char *v, struct mt_error *err)
 {
 	(void)v;
@@ -258,23 +302,26 @@ enum {
 	GROUP_REPORT_ONE,
 	GROUP_DIFF,
 	GROUP_CONVERT,
+	GROUP_RECORD,
 	GROUP_GENERAL
 };
 
 static const struct option_group groups[] = {
 	[GROUP_EXPLORER] = { "explorer options", "memtui FILE, memtui A B", FOR_EXPLORE },
 	[GROUP_NATIVE] = { "native frames of memray --native captures",
-			   "memtui FILE, A B, report, diff, convert",
-			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT },
+			   "memtui FILE, A B, report, diff, convert, record",
+			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT | FOR_RECORD },
 	[GROUP_REPORT] = { "report options", "memtui report, memtui diff",
 			   FOR_REPORT | FOR_DIFF },
 	[GROUP_REPORT_ONE] = { "report options of one capture", "memtui report FILE only",
 			       FOR_REPORT },
 	[GROUP_DIFF] = { "diff options", "memtui diff A B = memtui report --diff A B",
 			 FOR_DIFF },
-	[GROUP_CONVERT] = { "convert options", "memtui convert", FOR_CONVERT },
+	[GROUP_CONVERT] = { "convert and record options", "memtui convert, memtui record",
+			    FOR_CONVERT | FOR_RECORD },
+	[GROUP_RECORD] = { "record options", "memtui record", FOR_RECORD },
 	[GROUP_GENERAL] = { "general options", NULL,
-			    FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT },
+			    FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT | FOR_RECORD },
 };
 
 static const struct option_spec table[] = {
@@ -316,7 +363,15 @@ static const struct option_spec table[] = {
 	  "with --fail-if-growth: gate the call paths through\nthese consecutive functions "
 	  "(weights of --metric)", NULL },
 	{ "--output", "-o", "FILE", &groups[GROUP_CONVERT], set_output,
-	  "the .mtui file to write (required)", "{file}" },
+	  "the .mtui file to write (convert: required;\n"
+	  "record: default memtui.CMD.PID.mtui)", "{file}" },
+	{ "--follow-fork", NULL, NULL, &groups[GROUP_RECORD], set_follow_fork,
+	  "record forked children too, each into a capture\nof its own (FILE.PID)", NULL },
+	{ "--stage-signal", NULL, "SIG", &groups[GROUP_RECORD], set_stage_signal,
+	  "a stage mark each time the program gets SIG\n(USR1, USR2, a name or a number)",
+	  "USR1 USR2" },
+	{ "--open", NULL, NULL, &groups[GROUP_RECORD], set_open,
+	  "open the explorer on the capture afterwards", NULL },
 	{ "--no-cache", NULL, NULL, &groups[GROUP_GENERAL], set_no_cache,
 	  "neither read nor write memtui's capture cache\n($XDG_CACHE_HOME/memtui; see README.md)",
 	  NULL },
@@ -332,6 +387,7 @@ static const struct option_synopsis synopsis[] = {
 	{ "report [OPTIONS] FILE", "print the report of a capture" },
 	{ "diff [OPTIONS] A B", "print the diff (or: memtui report --diff)" },
 	{ "convert [OPTIONS] IN -o OUT", "write IN as a .mtui (memtui's own format)" },
+	{ "record [OPTIONS] -- CMD [ARGS]", "run CMD and record its memory into a .mtui" },
 };
 
 static const char description[] =
@@ -479,12 +535,15 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 {
 	unsigned command = opt->command == CMD_EXPLORE ? FOR_EXPLORE
 			   : opt->command == CMD_CONVERT ? FOR_CONVERT
+			   : opt->command == CMD_RECORD	 ? FOR_RECORD
 			   : opt->diff			 ? FOR_DIFF
 							 : FOR_REPORT;
 
 	if (opt->command == CMD_HELP || opt->command == CMD_VERSION)
 		return 0;
-	if (!opt->n_files)
+	if (opt->command == CMD_RECORD && !opt->run_argc)
+		return usage_error(err, "record needs a command: memtui record -- CMD ARGS");
+	if (opt->command != CMD_RECORD && !opt->n_files)
 		return usage_error(err, "no capture file given");
 	if (opt->command == CMD_CONVERT && (opt->n_files != 1 || !opt->output))
 		return usage_error(err, "convert takes one capture and -o OUT");
@@ -521,8 +580,18 @@ int options_parse(struct options *opt, int argc, char **argv, struct mt_error *e
 	} else if (argc > 1 && !strcmp(argv[1], "convert")) {
 		opt->command = CMD_CONVERT;
 		i = 2;
+	} else if (argc > 1 && !strcmp(argv[1], "record")) {
+		opt->command = CMD_RECORD;
+		i = 2;
 	}
 	for (; i < argc; i++) {
+		/* record: the command starts at "--" or at the first word that is no option. */
+		if (opt->command == CMD_RECORD && (!strcmp(argv[i], "--") || argv[i][0] != '-')) {
+			i += !strcmp(argv[i], "--");
+			opt->run_argv = argv + i;
+			opt->run_argc = argc - i;
+			break;
+		}
 		if (!only_files && !strcmp(argv[i], "--")) {
 			only_files = true;
 		} else if (!only_files && argv[i][0] == '-' && argv[i][1]) {

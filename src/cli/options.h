@@ -21,7 +21,7 @@
 
 #define OPTIONS_MAX_PATHS 16
 
-enum cli_command { CMD_EXPLORE, CMD_REPORT, CMD_CONVERT, CMD_HELP, CMD_VERSION };
+enum cli_command { CMD_EXPLORE, CMD_REPORT, CMD_CONVERT, CMD_RECORD, CMD_HELP, CMD_VERSION };
 
 struct options {
 	enum cli_command command;
@@ -47,7 +47,12 @@ struct options {
 	double gate_percent;	/* threshold in percent of A (gate_is_percent) */
 	bool gate_is_percent;
 	const char *gate_path;	/* --gate-path F1;F2: gate on that path instead of the peak */
-	const char *output;	/* convert: -o FILE */
+	const char *output;	/* convert, record: -o FILE */
+	bool follow_fork;	/* record: --follow-fork */
+	int stage_signal;	/* record: --stage-signal SIG (a signal number), or 0 */
+	bool open;		/* record: --open, the explorer on the capture afterwards */
+	char **run_argv;	/* record: the command and its arguments (NULL-terminated) */
+	int run_argc;
 	bool no_cache;		/* --no-cache: neither read nor write the capture cache */
 };
 
@@ -57,6 +62,7 @@ enum option_commands {
 	FOR_REPORT = 1 << 1,	/* memtui report FILE */
 	FOR_DIFF = 1 << 2,	/* memtui diff A B, memtui report --diff A B */
 	FOR_CONVERT = 1 << 3,	/* memtui convert IN -o OUT */
+	FOR_RECORD = 1 << 4,	/* memtui record -- CMD ARGS */
 };
 
 struct option_group {
