@@ -184,7 +184,7 @@ enum trace_free_kind {
 
 enum trace_mark_origin {
 	TM_C_API = 1,		/* memtui_stage() from memtui.h */
-	TM_PYTHON_API = 2,	/* memtui.stage() from the Python module */
+	TM_PYTHON_API = 2,	/* the Python module's memtui.stage, from Python */
 	TM_SIGNAL = 3,		/* --stage-signal: "signal 1", "signal 2", ... */
 };
 
