@@ -106,7 +106,8 @@ static void measure(int depth)
 					break;
 				}
 		if (i0 >= 0)
-			while (i0 + same < n && j0 + same < nref && got[i0 + same] == ref[j0 + same])
+			while (i0 + same < n && j0 + same < nref &&
+			       got[i0 + same] == ref[j0 + same])
 				same++;
 		uint64_t t0 = now_ns();
 
@@ -114,8 +115,8 @@ static void measure(int depth)
 			sink += methods[m].fn(got, MAX_FRAMES);
 		uint64_t t1 = now_ns();
 
-		printf("%-6s depth %3d  %-10s %6.0f ns/stack  frames %3d  same as libunwind %3d of %3d\n",
-		       FLAVOUR, depth, methods[m].name, (double)(t1 - t0) / reps, n, same,
+		printf("%-6s depth %3d  %-10s %6.0f ns/stack  frames %3d  "
+		       "same as libunwind %3d of %3d\n", FLAVOUR, depth, methods[m].name, (double)(t1 - t0) / reps, n, same,
 		       nref - (j0 < 0 ? 0 : j0));
 	}
 }
