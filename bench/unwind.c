@@ -116,8 +116,8 @@ static void measure(int depth)
 		uint64_t t1 = now_ns();
 
 		printf("%-6s depth %3d  %-10s %6.0f ns/stack  frames %3d  "
-		       "same as libunwind %3d of %3d\n", FLAVOUR, depth, methods[m].name, (double)(t1 - t0) / reps, n, same,
-		       nref - (j0 < 0 ? 0 : j0));
+		       "same as libunwind %3d of %3d\n", FLAVOUR, depth, methods[m].name,
+		       (double)(t1 - t0) / reps, n, same, nref - (j0 < 0 ? 0 : j0));
 	}
 }
 
