@@ -28,13 +28,29 @@
  * per thread and written in blocks (TR_BLOCK), so the file holds them out of
  * order; the reader sorts by sequence number.  TR_FLUSH(w) bounds the disorder:
  * every event with seq < w is in the file before the TR_FLUSH record.
- * Sequence numbers are unique, start at 0, and may have gaps.
+ * Sequence numbers are unique, start at 0, and may have gaps (a munmap or
+ * mremap that failed took one and wrote nothing).  Only events take sequence
+ * numbers: the seq of TR_STACK, TR_MODULE, TR_MODULE_GONE, TR_TIME, TR_RSS
+ * and TR_END is the counter's value then (the seq the next event will get),
+ * so it may equal an event's seq.
+ *
+ * Unknown addresses.  A free, munmap or realloc of an address the trace never
+ * allocated is normal (memory from before recording started, inherited over
+ * fork, or allocated by the recorder's bootstrap): the reader ignores it.
+ * A failed allocation (NULL, MAP_FAILED) is not recorded; malloc(0) and the
+ * like that return a pointer are, with size 0.
  *
  * Stacks.  A stack is the list of return addresses above the allocator call,
- * innermost first (the caller of malloc first), as the unwinder found them.
- * Stacks are interned: TR_STACK gives an id its addresses once, before any
- * event that uses the id (in file order).  An id means the same addresses for
- * the whole trace.
+ * innermost first (the caller of malloc first), as the unwinder found them
+ * (at most TRACE_MAX_FRAMES; deeper stacks are cut at the outer end; n may be
+ * 0).  Stacks are interned: TR_STACK gives an id its addresses once, before
+ * any event that uses the id (in file order: before the TR_BLOCK holding the
+ * event).  An id means the same addresses for the whole trace.  Ids are small
+ * but need not be dense or in order.
+ *
+ * Top level and blocks.  TR_BLOCK's records are a thread's events (TR_ALLOC to
+ * TR_MARK); every other record type is at the top level, never in a block.
+ * TR_MARK may also be at the top level (a signal handler's mark, below).
  *
  * Modules.  TR_MODULE says an image was mapped at load bias `bias` (the
  * dl_iterate_phdr dlpi_addr) from seq on; TR_MODULE_GONE that it was unmapped
@@ -43,7 +59,16 @@
  *
  * Time.  TR_TIME(seq, ns) says every event with a smaller seq happened before
  * CLOCK_MONOTONIC time ns; the writer emits one about every 10 ms, with an RSS
- * sample.  Times in the file are nanoseconds of CLOCK_MONOTONIC.
+ * sample.  Every time in the file (TR_TIME, TR_RSS, TR_MARK, TR_END and the
+ * header's start_ns) is absolute nanoseconds of CLOCK_MONOTONIC, not relative
+ * to start_ns, so the traces of one run (forks, execs) share one clock.
+ *
+ * Fork and exec.  A forked child's trace (TRACE_FORK_CHILD) starts afresh: its
+ * own header, modules, stack ids and sequence numbers from 0.  An exec'd
+ * image's trace likewise.  posix_spawn is a new process: with --follow-fork
+ * the spawned program records itself into DIR/PID.trace (TRACE_FORK_CHILD set,
+ * ppid the spawner) through the inherited environment; without it, it is not
+ * recorded.
  *
  * The end.  TR_END is the last record of a trace whose process ended by
  * returning from main, exit(), _exit() or exec: the trace is complete.  Without
@@ -69,7 +94,7 @@
  *   u32 version     TRACE_VERSION
  *   u32 pid, ppid
  *   u32 exec_index  0, or N for the image of the process's N-th exec
- *   u64 start_ns    CLOCK_MONOTONIC when recording started (times are relative to it)
+ *   u64 start_ns    CLOCK_MONOTONIC when recording started (absolute, like every time)
  *   u64 start_unix_ns  CLOCK_REALTIME then
  *   u32 page_size
  *   u32 flags       enum trace_flags
@@ -99,7 +124,11 @@ enum trace_record {
 	 */
 	TR_REALLOC_BEGIN = 0x03,
 	TR_REALLOC_END = 0x04,
-	/* u64 seq, u64 addr, u64 len: munmap of a range (it may split a mapping) */
+	/*
+	 * u64 seq, u64 addr, u64 len: munmap of a range (it may split a mapping
+	 * or cover several); an mremap is a TR_MUNMAP of the old range (seq
+	 * before the call) then a TR_ALLOC TA_MREMAP of the new one (seq after)
+	 */
 	TR_MUNMAP = 0x05,
 	/*
 	 * u64 seq, u64 ns, u8 origin (enum trace_mark_origin), str16 name:
@@ -155,7 +184,7 @@ enum trace_free_kind {
 
 enum trace_mark_origin {
 	TM_C_API = 1,		/* memtui_stage() from memtui.h */
-	TM_PYTHON_API = 2,	/* memtui.stage() from the Python module */
+	TM_PYTHON_API = 2,	/* the Python module's memtui.stage, from Python */
 	TM_SIGNAL = 3,		/* --stage-signal: "signal 1", "signal 2", ... */
 };
 

@@ -23,10 +23,11 @@ uses() {
 	ui/model) echo "src/report src/analysis src/model src/base ui/term" ;;
 	ui) echo "ui/model src/report src/analysis src/model src/base ui/term" ;;
 	src/cli) echo "ui ui/model ui/term src/report src/analysis src/model src/base formats src/symbols" ;;
+	src/record) echo "" ;;	# libmemtui_preload.so: nothing of memtui (but trace_format.h, below)
 	*) echo "?" ;;
 	esac
 }
-FOLDERS="src/base src/model src/analysis src/symbols src/report formats ui/term ui/model ui src/cli"
+FOLDERS="src/base src/model src/analysis src/symbols src/report formats ui/term ui/model ui src/cli src/record"
 
 bad=0
 say() {
@@ -62,6 +63,8 @@ for d in $FOLDERS; do
 			     continue ;;
 			esac
 			home=$(awk -v h="$name" '$1 == h { print $2 }' "$index")
+			# the one header the recorder takes from another folder: the format it writes
+			[ "$d" = src/record ] && [ "$name" = trace_format.h ] && continue
 			if [ -z "$home" ]; then
 				say "$f:$line: includes \"$name\", a header no layer has"
 			elif ! case "$allowed" in *" $home "*) true ;; *) false ;; esac; then

@@ -13,11 +13,14 @@
 #           binutils (addr2line, objcopy) and llvm (llvm-symbolizer): references
 #           for the symbolizer tests; libc6-dbg: a real separate debug file;
 #           man-db, groff-base and zsh: the installed manual and completions
+#   bench:  libunwind-dev: bench/unwind.sh compares it with libgcc's unwinder,
+#           which the recorder uses (README, "Dependencies"); memtui itself
+#           does not link it
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libncurses-dev libdwarf-dev libelf-dev
 liblz4-dev libzstd-dev zlib1g-dev python3 clang libclang-rt-dev heaptrack zstd gzip lz4
-tmux util-linux binutils llvm libc6-dbg man-db groff-base zsh"
+tmux util-linux binutils llvm libc6-dbg man-db groff-base zsh libunwind-dev"
 
 missing=""
 for p in $PACKAGES; do
