@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""memtui record on real programs (tests/programs/rec_*), built with -g -O1.
+
+Checks the exact figures of `memtui report --json` (totals, peak, leaks and
+per-call-site calls and bytes, by function name) for a C program, a C++ one
+(new/delete, std::vector growth) and one of 8 threads; the stage table of
+memtui_stage() marks; fork without and with --follow-fork (names, figures,
+the child's free of its parent's block ignored); an exec (two captures, the
+second named by the new image); exit status 3 passed through; SIGSEGV and
+SIGTERM of the program raised on memtui; SIGKILL gives a capture that loads
+flagged truncated.  With heaptrack installed: heaptrack counts the same
+allocation calls plus one, the libstdc++ emergency exception pool that is
+allocated before the recorder starts (and that heaptrack's own C++ runtime
+brings into a C program).
+
+usage: test_record.py MEMTUI CC CXX
+"""
+
+import glob
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+MEMTUI, CC, CXX = sys.argv[1:4]
+SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "programs")
+INCLUDE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "record")
+TMP = tempfile.mkdtemp(prefix="memtui-record-test-")
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def build(name):
+    src = os.path.join(SRC, name)
+    out = os.path.join(TMP, os.path.splitext(name)[0])
+    cc = CXX if name.endswith(".cpp") else CC
+    subprocess.run([cc, "-g", "-O1", "-pthread", "-I", INCLUDE, "-o", out, src], check=True)
+    return out
+
+
+def record(*args, cwd=TMP):
+    for f in glob.glob(os.path.join(cwd, "memtui.*")):
+        os.unlink(f)
+    r = subprocess.run([MEMTUI, "record", *args], cwd=cwd, capture_output=True, text=True,
+                       timeout=120)
+    return r
+
+
+def report(path, *args):
+    r = subprocess.run([MEMTUI, "report", "--json", *args, path], capture_output=True, text=True,
+                       timeout=60)
+    check(r.returncode == 0, "report %s: %s" % (path, r.stderr.strip()))
+    return json.loads(r.stdout) if r.returncode == 0 else None
+
+
+def outputs():
+    return sorted(os.path.basename(f) for f in glob.glob(os.path.join(TMP, "memtui.*")))
+
+
+def totals(d):
+    return (d["totals"]["allocations"], d["totals"]["allocated_bytes"], d["peak"]["bytes"],
+            d["leaks"]["bytes"], d["leaks"]["allocations"])
+
+
+def by_function(d):
+    """(calls, bytes) per function over the whole run: the outermost node of each name."""
+    out = {}
+
+    def walk(n, above):
+        f = n["function"]
+        if f not in above:
+            c, b = out.get(f, (0, 0))
+            out[f] = (c + n["count"], b + n["value"])
+        for ch in n.get("children", []):
+            walk(ch, above | {f})
+    walk(d["tree"]["root"], set())
+    return out
+
+
+def sites(path):
+    return by_function(report(path, "--metric", "allocated", "--depth", "40"))
+
+
+def test_sites(prog):
+    r = record("--", prog)
+    pid = r.stderr.split("memtui.rec_sites.")[1].split(".mtui")[0] if "memtui.rec_sites." \
+        in r.stderr else "?"
+    check(r.returncode == 0 and outputs() == ["memtui.rec_sites.%s.mtui" % pid],
+          "rec_sites: status %d, %s, %s" % (r.returncode, outputs(), r.stderr))
+    path = os.path.join(TMP, "memtui.rec_sites.%s.mtui" % pid)
+    d = report(path)
+    if not d:
+        return None
+    check(totals(d) == (1020, 113520, 10640, 5000, 5), "rec_sites totals %s" % (totals(d),))
+    check(not d["truncated"], "rec_sites not truncated")
+    s = sites(path)
+    want = {"site_small": (1000, 100000), "site_keep": (10, 10000), "site_grow": (10, 3520)}
+    for f, v in want.items():
+        check(s.get(f) == v, "rec_sites %s: %s, want %s" % (f, s.get(f), v))
+    check(d["meta"]["command"].endswith("rec_sites"), "command %s" % d["meta"]["command"])
+    return path
+
+
+def test_output_option(prog):
+    r = record("-o", "out.mtui", "--", prog, "3")
+    check(r.returncode == 3, "exit status 3 passed through: %d" % r.returncode)
+    check(os.path.exists(os.path.join(TMP, "out.mtui")) and "memtui out.mtui" in r.stderr,
+          "-o out.mtui written and named: %s" % r.stderr)
+
+
+def test_signals(prog):
+    for sig, arg in ((signal.SIGSEGV, "segv"), (signal.SIGTERM, "term"),
+                     (signal.SIGKILL, "kill")):
+        r = record("--", prog, arg)
+        check(r.returncode == -sig, "%s: memtui died of %d, want -%d" % (arg, r.returncode, sig))
+        out = outputs()
+        check(len(out) == 1, "%s: one capture: %s" % (arg, out))
+        if out:
+            d = report(os.path.join(TMP, out[0]))
+            check(d and d["truncated"], "%s: the capture loads flagged truncated" % arg)
+
+
+def test_vector(prog):
+    r = record("-o", "vector.mtui", "--", prog)
+    check(r.returncode == 0, "rec_vector: %s" % r.stderr)
+    path = os.path.join(TMP, "vector.mtui")
+    d = report(path)
+    if not d:
+        return
+    check(totals(d) == (114, 12260, 6144, 72, 3), "rec_vector totals %s" % (totals(d),))
+    s = sites(path)
+    want = {"make_arrays": (100, 4000), "grow_vector": (11, 8188), "make_node": (3, 72),
+            "operator new(unsigned long)": (114, 12260)}
+    for f, v in want.items():
+        check(s.get(f) == v, "rec_vector %s: %s, want %s" % (f, s.get(f), v))
+
+
+def test_threads(prog):
+    r = record("-o", "threads.mtui", "--", prog)
+    check(r.returncode == 0, "rec_threads: %s" % r.stderr)
+    path = os.path.join(TMP, "threads.mtui")
+    s = sites(path)
+    check(s.get("thread_churn") == (8000, 384000), "thread_churn %s" % (s.get("thread_churn"),))
+    check(s.get("thread_keep") == (8, 32768), "thread_keep %s" % (s.get("thread_keep"),))
+    d = report(path, "--metric", "leaks", "--depth", "40")
+    leaks = by_function(d)
+    check(leaks.get("thread_keep") == (8, 32768), "thread_keep leaks %s" % (leaks.get("thread_keep"),))
+    check(leaks.get("thread_churn") is None, "thread_churn leaks nothing: %s" %
+          (leaks.get("thread_churn"),))
+
+
+def test_stages(prog):
+    r = record("-o", "stages.mtui", "--", prog)
+    d = report(os.path.join(TMP, "stages.mtui"), "--stages", "marks")
+    if not d:
+        return
+    got = {s["name"]: (s["allocations"], s["allocated_bytes"], s["frees"], s["freed_bytes"],
+                       s["leaked_bytes"]) for s in d["stages"] if not s["outside"]}
+    want = {"load": (20, 10000, 0, 0, 5000), "compute": (100, 6400, 110, 11400, 0),
+            "save": (1, 100000, 1, 100000, 0)}
+    check(got == want, "stages %s, want %s (%s)" % (got, want, r.stderr))
+
+
+def test_fork(prog):
+    r = record("--", prog)
+    out = outputs()
+    check(r.returncode == 0 and len(out) == 1, "fork without --follow-fork: %s" % out)
+    if out:
+        d = report(os.path.join(TMP, out[0]))
+        check(d and totals(d) == (2, 1050, 1050, 1050, 2), "fork parent %s" % (d and totals(d),))
+    r = record("--follow-fork", "-o", "fork.mtui", "--", prog)
+    out = outputs()
+    kids = [f for f in os.listdir(TMP) if f.startswith("fork.mtui.")]
+    check(r.returncode == 0 and len(kids) == 1, "--follow-fork: a child capture: %s" % kids)
+    d = report(os.path.join(TMP, "fork.mtui"))
+    check(d and totals(d) == (2, 1050, 1050, 1050, 2), "fork parent %s" % (d and totals(d),))
+    if kids:
+        d = report(os.path.join(TMP, kids[0]))
+        check(d and totals(d) == (3, 600, 600, 600, 3), "fork child %s" % (d and totals(d),))
+        os.unlink(os.path.join(TMP, kids[0]))
+
+
+def test_exec(exec_prog, sites_prog):
+    r = record("--", exec_prog, sites_prog)
+    out = outputs()
+    check(r.returncode == 0 and len(out) == 2 and out[0].startswith("memtui.rec_exec.") and
+          out[1].startswith("memtui.rec_sites.") and out[0].split(".")[2] == out[1].split(".")[2],
+          "exec: two captures of one pid named by their images: %s" % out)
+    if len(out) == 2:
+        a, b = (report(os.path.join(TMP, f)) for f in out)
+        check(a and totals(a) == (1, 777, 777, 777, 1), "exec first image %s" % (a and totals(a),))
+        check(b and totals(b) == (1020, 113520, 10640, 5000, 5),
+              "exec second image %s" % (b and totals(b),))
+
+
+def heaptrack_calls(prog):
+    base = os.path.join(TMP, "ht." + os.path.basename(prog))
+    subprocess.run(["heaptrack", "-o", base, prog], capture_output=True, timeout=120)
+    files = glob.glob(base + "*")
+    if not files:
+        return None
+    r = subprocess.run(["heaptrack_print", files[0]], capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        if line.startswith("calls to allocation functions:"):
+            return int(line.split(":")[1].split()[0])
+    return None
+
+
+def test_heaptrack(sites_path, prog_sites, prog_vector):
+    if not shutil.which("heaptrack") or not shutil.which("heaptrack_print"):
+        print("heaptrack not installed: comparison skipped")
+        return
+    for prog, ours in ((prog_sites, 1020), (prog_vector, 114)):
+        theirs = heaptrack_calls(prog)
+        check(theirs == ours + 1, "%s: heaptrack %s calls, memtui %d (+1 expected: the "
+              "libstdc++ emergency pool)" % (os.path.basename(prog), theirs, ours))
+
+
+def main():
+    progs = {n: build(n) for n in ("rec_sites.c", "rec_threads.c", "rec_vector.cpp",
+                                   "rec_stages.c", "rec_fork.c", "rec_exec.c")}
+    sites_path = test_sites(progs["rec_sites.c"])
+    test_output_option(progs["rec_sites.c"])
+    test_signals(progs["rec_sites.c"])
+    test_vector(progs["rec_vector.cpp"])
+    test_threads(progs["rec_threads.c"])
+    test_stages(progs["rec_stages.c"])
+    test_fork(progs["rec_fork.c"])
+    test_exec(progs["rec_exec.c"], progs["rec_sites.c"])
+    test_heaptrack(sites_path, progs["rec_sites.c"], progs["rec_vector.cpp"])
+    if failures:
+        print("%d failures (files in %s)" % (len(failures), TMP))
+        sys.exit(1)
+    shutil.rmtree(TMP)
+    print("record: all checks pass")
+
+
+if __name__ == "__main__":
+    main()
