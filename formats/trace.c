@@ -153,6 +153,8 @@ struct tr {
 	struct hashmap realloc_tid;	/* tid -> index in reallocs */
 	struct hashmap realloc_ptr;	/* old ptr of an active realloc -> index in reallocs */
 
+	uint64_t last_alloc;		/* the pointer of the last allocation (last_alloc_live) */
+	bool last_alloc_live;		/* no free or allocation since: its free is temporary */
 	uint64_t replaced;		/* allocations at a live address */
 	uint64_t missing;		/* modules the resolver could not find */
 
@@ -400,16 +402,23 @@ static bool heap_add(struct tr *t, uint64_t size)
 	return true;
 }
 
+/*
+ * Frees ptr if it is live.  A free of the block the last allocation made,
+ * with no other allocation or free between, is temporary (heaptrack's rule).
+ */
 static void free_simple(struct tr *t, uint64_t ptr)
 {
 	uint32_t slot = hashmap_remove(&t->live, ptr);
+	bool temporary = t->last_alloc_live && t->last_alloc == ptr;
 	struct live_alloc *a;
 
 	if (slot == HASHMAP_NONE)
 		return;
+	t->last_alloc_live = false;
 	a = vec_at(&t->slab, slot);
 	t->heap_bytes -= (int64_t)a->size;
-	capture_builder_event(t->b, a->stack, -(int64_t)a->size, -1, 0);
+	capture_builder_event(t->b, a->stack, -(int64_t)a->size, -1,
+			      temporary ? EV_TEMPORARY : 0);
 	a->next_free = t->slab_free;
 	t->slab_free = slot;
 }
@@ -450,6 +459,8 @@ static enum rec alloc_simple(struct tr *t, uint64_t ptr, uint64_t size, uint32_t
 	a->size = size;
 	a->stack = stack;
 	hashmap_put(&t->live, ptr, slot);
+	t->last_alloc = ptr;
+	t->last_alloc_live = true;
 	capture_builder_event(t->b, stack, (int64_t)size, 1, EV_ALLOC);
 	return REC_OK;
 }
@@ -465,6 +476,7 @@ static enum rec alloc_map(struct tr *t, uint64_t addr, uint64_t size, uint32_t s
 			   size);
 	if (size)
 		vec_push(&t->maps, &map);
+	t->last_alloc_live = false;
 	capture_builder_event(t->b, stack, (int64_t)size, size ? 1 : 0, EV_ALLOC);
 	return REC_OK;
 }

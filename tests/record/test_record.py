@@ -100,6 +100,9 @@ def test_sites(prog):
     if not d:
         return None
     check(totals(d) == (1020, 113520, 10640, 5000, 5), "rec_sites totals %s" % (totals(d),))
+    # heaptrack's rule: 1000 malloc-free pairs, 9 reallocs freeing the block the last
+    # call made, and the free of the last one.
+    check(d["totals"]["temporary"] == 1010, "rec_sites temporary %d" % d["totals"]["temporary"])
     check(not d["truncated"], "rec_sites not truncated")
     s = sites(path)
     want = {"site_small": (1000, 100000), "site_keep": (10, 10000), "site_grow": (10, 3520)}
@@ -136,6 +139,7 @@ def test_vector(prog):
     if not d:
         return
     check(totals(d) == (114, 12260, 6144, 72, 3), "rec_vector totals %s" % (totals(d),))
+    check(d["totals"]["temporary"] == 100, "rec_vector temporary %d" % d["totals"]["temporary"])
     s = sites(path)
     want = {"make_arrays": (100, 4000), "grow_vector": (11, 8188), "make_node": (3, 72),
             "operator new(unsigned long)": (114, 12260)}
@@ -152,7 +156,8 @@ def test_threads(prog):
     check(s.get("thread_keep") == (8, 32768), "thread_keep %s" % (s.get("thread_keep"),))
     d = report(path, "--metric", "leaks", "--depth", "40")
     leaks = by_function(d)
-    check(leaks.get("thread_keep") == (8, 32768), "thread_keep leaks %s" % (leaks.get("thread_keep"),))
+    check(leaks.get("thread_keep") == (8, 32768),
+          "thread_keep leaks %s" % (leaks.get("thread_keep"),))
     check(leaks.get("thread_churn") is None, "thread_churn leaks nothing: %s" %
           (leaks.get("thread_churn"),))
 
