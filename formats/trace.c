@@ -63,6 +63,15 @@
 #define MAX_INLINE 32
 /* The command line kept in meta (longer ones are cut). */
 #define COMMAND_MAX (64u << 10)
+/*
+ * Modules the address lookups may scan in total (each new return address
+ * scans the module list once): real traces scan thousands; a hostile one of
+ * many modules and many addresses would take quadratic time.  Past it,
+ * addresses stay unnamed, with a warning.
+ */
+#define MODULE_SCAN_BUDGET ((uint64_t)1 << 28)
+/* Threads named (the model's thread list is searched linearly); later ones stay unnamed. */
+#define MAX_THREAD_NAMES (1u << 14)
 /* Mapping intervals TR_MUNMAPs may scan in total (memray's MAP_SCAN_BUDGET). */
 #define MAP_SCAN_BUDGET ((uint64_t)1 << 28)
 
@@ -157,6 +166,9 @@ struct tr {
 	bool last_alloc_live;		/* no free or allocation since: its free is temporary */
 	uint64_t replaced;		/* allocations at a live address */
 	uint64_t missing;		/* modules the resolver could not find */
+	uint64_t module_scans;		/* MODULE_SCAN_BUDGET */
+	struct hashmap named;		/* tids named so far (MAX_THREAD_NAMES) */
+	uint64_t unnamed;		/* thread names dropped past MAX_THREAD_NAMES */
 
 	uint64_t rec_off;		/* offset of the record being read */
 	char why[160];			/* what is wrong with the bad record */
@@ -290,11 +302,17 @@ static bool module_covers(const struct tr *t, const struct tr_module *m, uint64_
 	return false;
 }
 
-/* The module mapped over addr at seq (the newest), else the newest ever mapped there. */
-static uint32_t find_module(const struct tr *t, uint64_t addr, uint64_t seq)
+/*
+ * The module mapped over addr at seq (the newest), else the newest ever
+ * mapped there; none once MODULE_SCAN_BUDGET is spent.
+ */
+static uint32_t find_module(struct tr *t, uint64_t addr, uint64_t seq)
 {
 	uint32_t any = UINT32_MAX;
 
+	if (t->modules.len > MODULE_SCAN_BUDGET - t->module_scans)
+		return UINT32_MAX;
+	t->module_scans += t->modules.len;
 	for (size_t i = t->modules.len; i-- > 0;) {
 		const struct tr_module *m = vec_at(&t->modules, i);
 
@@ -830,6 +848,13 @@ static enum rec other_record(struct tr *t, struct rd *r, uint8_t type)
 	case TR_THREAD_NAME:
 		if (!rd_le32(r, &tid) || !rd_sized(r, true, &name, &len))
 			return REC_SHORT;
+		if (hashmap_get(&t->named, tid) == HASHMAP_NONE) {
+			if (t->named.len >= MAX_THREAD_NAMES) {
+				t->unnamed++;
+				return REC_OK;
+			}
+			hashmap_put(&t->named, tid, 0);
+		}
 		s = xmalloc(len + 1);
 		memcpy(s, name, len);
 		s[len] = '\0';
@@ -1067,6 +1092,7 @@ static void tr_init(struct tr *t, struct input *in, struct capture_builder *b,
 	vec_init(&t->reallocs, sizeof(struct pending_realloc));
 	hashmap_init(&t->realloc_tid);
 	hashmap_init(&t->realloc_ptr);
+	hashmap_init(&t->named);
 }
 
 static void tr_release(struct tr *t)
@@ -1091,6 +1117,7 @@ static void tr_release(struct tr *t)
 	vec_release(&t->reallocs);
 	hashmap_release(&t->realloc_tid);
 	hashmap_release(&t->realloc_ptr);
+	hashmap_release(&t->named);
 	free(t->exe);
 	t->exe = NULL;
 }
@@ -1104,6 +1131,12 @@ static void finish(struct tr *t)
 	if (!t->cut && !t->ended)
 		cut(t, input_offset(t->in), "no TR_END: the process died or was killed");
 	m->duration_ms = t->ended ? ms_of(t, t->end_ns) : t->time_ms;
+	if (t->modules.len > MODULE_SCAN_BUDGET - t->module_scans)
+		capture_builder_warning(t->b, "over %" PRIu64 " module scans: later addresses left "
+					"unnamed", MODULE_SCAN_BUDGET);
+	if (t->unnamed)
+		capture_builder_warning(t->b, "%" PRIu64 " thread names past the first %u dropped",
+					t->unnamed, MAX_THREAD_NAMES);
 	if (t->replaced)
 		capture_builder_warning(t->b, "%" PRIu64 " allocations at an address still live "
 					"(its free was not recorded): the old block counted freed",
