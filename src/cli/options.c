@@ -23,7 +23,7 @@
 #include "xalloc.h"
 
 #define HELP_COLUMN 25	/* where an option's help starts in the usage text */
-#define SYNOPSIS_WIDTH 22	/* the args column of the usage's command lines */
+#define SYNOPSIS_WIDTH 31	/* the args column of the usage's command lines */
 
 static const char *const format_names[] = {
 	[REPORT_TEXT] = "text",
@@ -392,7 +392,8 @@ static const struct option_synopsis synopsis[] = {
 
 static const char description[] =
 	"Explores a memory capture written by memray (header version 12, 13),\n"
-	"heaptrack (file format 0-3; .zst, .gz or plain) or memtui convert (.mtui).";
+	"heaptrack (file format 0-3; .zst, .gz or plain) or memtui convert (.mtui),\n"
+	"or records a native program's (memtui record).";
 
 const struct option_spec *options_table(size_t *n)
 {
