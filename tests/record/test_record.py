@@ -4,8 +4,9 @@
 Checks the exact figures of `memtui report --json` (totals, peak, leaks and
 per-call-site calls and bytes, by function name) for a C program, a C++ one
 (new/delete, std::vector growth) and one of 8 threads; the stage table of
-memtui_stage() marks; fork without and with --follow-fork (names, figures,
-the child's free of its parent's block ignored); an exec (two captures, the
+memtui_stage() marks and of --stage-signal (SIGUSR1 sent to memtui); fork
+without and with --follow-fork (names, figures, the child's free of its
+parent's block ignored); an exec (two captures, the
 second named by the new image); exit status 3 passed through; SIGSEGV and
 SIGTERM of the program raised on memtui; SIGKILL gives a capture that loads
 flagged truncated.  With heaptrack installed: heaptrack counts the same
@@ -174,6 +175,24 @@ def test_stages(prog):
     check(got == want, "stages %s, want %s (%s)" % (got, want, r.stderr))
 
 
+def test_stage_signal(prog):
+    """SIGUSR1 sent to memtui is forwarded: the program's recorder makes a mark."""
+    import time
+    for f in glob.glob(os.path.join(TMP, "memtui.*")):
+        os.unlink(f)
+    p = subprocess.Popen([MEMTUI, "record", "--stage-signal", "USR1", "-o", "sig.mtui", "--",
+                          prog, "800"], cwd=TMP, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.4)
+    p.send_signal(signal.SIGUSR1)
+    err = p.communicate(timeout=60)[1]
+    check(p.returncode == 0, "stage-signal: status %d %s" % (p.returncode, err))
+    d = report(os.path.join(TMP, "sig.mtui"), "--stages", "marks")
+    if d:
+        got = {s["name"]: (s["allocations"], s["allocated_bytes"]) for s in d["stages"]}
+        check(got.get("signal 1") == (1, 222) and got.get("<outside stages>") == (1, 111),
+              "stage-signal stages %s" % got)
+
+
 def test_fork(prog):
     r = record("--", prog)
     out = outputs()
@@ -231,13 +250,14 @@ def test_heaptrack(sites_path, prog_sites, prog_vector):
 
 def main():
     progs = {n: build(n) for n in ("rec_sites.c", "rec_threads.c", "rec_vector.cpp",
-                                   "rec_stages.c", "rec_fork.c", "rec_exec.c")}
+                                   "rec_stages.c", "rec_fork.c", "rec_exec.c", "rec_pause.c")}
     sites_path = test_sites(progs["rec_sites.c"])
     test_output_option(progs["rec_sites.c"])
     test_signals(progs["rec_sites.c"])
     test_vector(progs["rec_vector.cpp"])
     test_threads(progs["rec_threads.c"])
     test_stages(progs["rec_stages.c"])
+    test_stage_signal(progs["rec_pause.c"])
     test_fork(progs["rec_fork.c"])
     test_exec(progs["rec_exec.c"], progs["rec_sites.c"])
     test_heaptrack(sites_path, progs["rec_sites.c"], progs["rec_vector.cpp"])
