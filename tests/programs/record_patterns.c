@@ -16,7 +16,8 @@ static void *keep[1000];
 
 int main(void)
 {
-	void (*sized)(void *, size_t) = (void (*)(void *, size_t))dlsym(RTLD_DEFAULT, "free_sized");
+	void (*sized)(void *, size_t) =
+		(void (*)(void *, size_t))dlsym(RTLD_DEFAULT, "free_sized");
 	char *p, *m[10];
 
 	for (int i = 0; i < 1000; i++)
@@ -27,7 +28,9 @@ int main(void)
 		keep[i] = calloc(10, 30);
 	for (int i = 0; i < 500; i++)
 		free(keep[i]);
-	p = realloc(*(char *volatile *)&keep[0] = NULL, 64);	/* then 128, 256, ... 65536: 10 growths, and a shrink to 40 */
+	/* realloc(NULL, 64) through a volatile, or the compiler makes it a malloc; then
+	 * 128, 256, ... 65536 (10 growths), and a shrink to 40 */
+	p = realloc(*(char *volatile *)&keep[0] = NULL, 64);
 	for (size_t n = 128; n <= 65536; n *= 2)
 		p = realloc(p, n);
 	p = realloc(p, 40);
