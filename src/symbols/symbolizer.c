@@ -350,6 +350,11 @@ static struct elf_symbols *by_debuglink(const struct symbolizer *s, const struct
 		free(path);
 		free(d);
 	}
+	/* A file named without a directory is in ".", as libbfd takes it. */
+	if (!*dir && !strchr(elf_symbols_path(img), '/')) {
+		free(dir);
+		dir = xstrdup(".");
+	}
 	if (!es) {
 		path = join3(dir, "/.debug/", link);
 		es = try_debuglink(path, img, crc);
