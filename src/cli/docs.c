@@ -282,7 +282,8 @@ static const char bash_tail[] =
 	"\t\treturn\n"
 	"\tfi\n"
 	"\tmapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
-	"\t((COMP_CWORD == 1)) && COMPREPLY+=($(compgen -W 'report diff convert addr2line' -- \"$cur\"))\n"
+	"\t((COMP_CWORD == 1)) &&\n"
+	"\t\tCOMPREPLY+=($(compgen -W 'report diff convert addr2line' -- \"$cur\"))\n"
 	"}\n"
 	"complete -o filenames -F _memtui memtui\n";
 
@@ -405,7 +406,8 @@ static const char zsh_tail[] =
 	"fi\n"
 	"if [[ $cmd == explore ]]; then\n"
 	"\t_arguments -s -S : $explore '1: :->first' '*:capture:_files' && return\n"
-	"\t[[ $state == first ]] && _alternative 'commands:command:(report diff convert addr2line)' \\\n"
+	"\t[[ $state == first ]] &&\n"
+	"\t\t_alternative 'commands:command:(report diff convert addr2line)' \\\n"
 	"\t\t'files:capture:_files'\n"
 	"\treturn\n"
 	"fi\n"
