@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "addr2line.h"
 #include "cache.h"
 #include "options.h"
 #include "registry.h"
@@ -429,6 +430,8 @@ static int run(const struct options *opt)
 		return explore(opt);
 	if (opt->command == CMD_CONVERT)
 		return run_convert(opt);
+	if (opt->command == CMD_ADDR2LINE)
+		return addr2line_run(opt);
 	return opt->diff ? run_diff(opt) : run_report(opt);
 }
 

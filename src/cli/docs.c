@@ -267,6 +267,7 @@ static const char bash_head[] =
 	"\treport) cmd=report ;;\n"
 	"\tdiff) cmd=diff ;;\n"
 	"\tconvert) cmd=convert ;;\n"
+	"\taddr2line) cmd=addr2line ;;\n"
 	"\tesac\n"
 	"\tif [[ $cmd == report ]]; then\n"
 	"\t\tfor ((i = 2; i < COMP_CWORD; i++)); do\n"
@@ -281,7 +282,8 @@ static const char bash_tail[] =
 	"\t\treturn\n"
 	"\tfi\n"
 	"\tmapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
-	"\t((COMP_CWORD == 1)) && COMPREPLY+=($(compgen -W 'report diff convert' -- \"$cur\"))\n"
+	"\t((COMP_CWORD == 1)) &&\n"
+	"\t\tCOMPREPLY+=($(compgen -W 'report diff convert addr2line' -- \"$cur\"))\n"
 	"}\n"
 	"complete -o filenames -F _memtui memtui\n";
 
@@ -332,6 +334,8 @@ void docs_write_bash(FILE *out)
 	option_words(out, FOR_DIFF);
 	fputs("' ;;\n\t\tconvert) opts='", out);
 	option_words(out, FOR_CONVERT);
+	fputs("' ;;\n\t\taddr2line) opts='", out);
+	option_words(out, FOR_ADDR2LINE);
 	fputs("' ;;\n\t\tesac\n", out);
 	fputs(bash_tail, out);
 }
@@ -395,13 +399,15 @@ static const char zsh_tail[] =
 	"report) cmd=report ;;\n"
 	"diff) cmd=diff ;;\n"
 	"convert) cmd=convert ;;\n"
+	"addr2line) cmd=addr2line ;;\n"
 	"esac\n"
 	"if [[ $cmd == report ]] && (( ${words[(I)--diff]} )); then\n"
 	"\tcmd=diff\n"
 	"fi\n"
 	"if [[ $cmd == explore ]]; then\n"
 	"\t_arguments -s -S : $explore '1: :->first' '*:capture:_files' && return\n"
-	"\t[[ $state == first ]] && _alternative 'commands:command:(report diff convert)' \\\n"
+	"\t[[ $state == first ]] &&\n"
+	"\t\t_alternative 'commands:command:(report diff convert addr2line)' \\\n"
 	"\t\t'files:capture:_files'\n"
 	"\treturn\n"
 	"fi\n"
@@ -411,6 +417,8 @@ static const char zsh_tail[] =
 	"\t_arguments -s -S : $diff '*:capture:_files'\n"
 	"elif [[ $cmd == convert ]]; then\n"
 	"\t_arguments -s -S : $convert '*:capture:_files'\n"
+	"elif [[ $cmd == addr2line ]]; then\n"
+	"\t_arguments -s -S : $addr2line '*:address: '\n"
 	"else\n"
 	"\t_arguments -s -S : $report '*:capture:_files'\n"
 	"fi\n";
@@ -421,11 +429,12 @@ void docs_write_zsh(FILE *out)
 	      "# zsh completion for memtui(1), written by memtui-docgen (src/cli/docs.c)\n"
 	      "# from memtui's option table: edit that, not this file.\n"
 	      "local state\n"
-	      "local -a explore report diff convert\n",
+	      "local -a explore report diff convert addr2line\n",
 	      out);
 	zsh_specs(out, "explore", FOR_EXPLORE);
 	zsh_specs(out, "report", FOR_REPORT | FOR_DIFF);
 	zsh_specs(out, "diff", FOR_DIFF);
 	zsh_specs(out, "convert", FOR_CONVERT);
+	zsh_specs(out, "addr2line", FOR_ADDR2LINE);
 	fputs(zsh_tail, out);
 }
