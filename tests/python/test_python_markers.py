@@ -34,6 +34,10 @@
     each allocation, splits them 1/2/3 MB; the test checks exactly that, and
     that the leaked totals agree.  The marks themselves are at the oracle's
     records, with origin 3 and the caller's file:line (capdump).
+(e) An aggregated capture with marker frames (stages_aggregated.bin with its
+    script's file name made "<memtui-stage>") loads without marks and with
+    the warning that they cannot be placed, in the text and JSON reports and
+    the explorer's header.
 
 usage: test_python_markers.py MEMTUI PROJECT_DIR FAKE_RECORDER_SO [CAPDUMP]
 """
@@ -289,6 +293,34 @@ def marked_capture(exe, samples, capdump):
               {("3", "workloads/stages_marked.py:26")})
 
 
+AGG_WARNING = ("stage markers (<memtui-stage> frames) in an aggregated capture cannot be "
+               "placed: it keeps no order of events")
+
+
+def aggregated(exe, samples, capdump):
+    """(e) Markers in an aggregated capture: a warning, no marks."""
+    with open(os.path.join(samples, "memray", "stages_aggregated.bin"), "rb") as f:
+        data = f.read()
+    script = b"/opt/memtui-fixtures/memray/workloads/stages.py\0"
+    check("(e) the script's code objects", data.count(script) > 0, True)
+    with tempfile.TemporaryDirectory() as d:
+        cap = os.path.join(d, "agg_marked.bin")
+        with open(cap, "wb") as f:
+            f.write(data.replace(script, b"<memtui-stage>\0"))
+        text = memtui_out(exe, "report", cap)
+        check("(e) text warning", "warning     " + AGG_WARNING in text.splitlines(), True)
+        doc = json.loads(memtui_out(exe, "report", "--json", cap))
+        check("(e) json warning", AGG_WARNING in doc["warnings"], True)
+        p = subprocess.run([exe, "--replay", "", "--size", "160x20", cap], capture_output=True,
+                           timeout=60, env=dict(os.environ, LANG="C.UTF-8"))
+        check("(e) explorer header", "warning: " + AGG_WARNING in p.stdout.decode(), True)
+        if capdump:
+            out = subprocess.run([capdump, cap, "--canonical"], capture_output=True,
+                                 timeout=60).stdout.decode()
+            check("(e) no marks", [l for l in out.splitlines() if l.startswith("stage_mark")],
+                  [])
+
+
 def main():
     if len(sys.argv) not in (4, 5):
         print(__doc__)
@@ -300,6 +332,7 @@ def main():
     recorder(module_dir, fake_so)
     pip_install(module_dir)
     marked_capture(exe, os.path.join(project, "sample-captures"), capdump)
+    aggregated(exe, os.path.join(project, "sample-captures"), capdump)
     print("python markers: %d passed, %d failed" % (PASSED[0], len(FAILS)))
     return 1 if FAILS or not PASSED[0] else 0
 
