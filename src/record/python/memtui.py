@@ -79,7 +79,7 @@ def _mark(name):
     """Marks the start of stage name for whichever profiler is there."""
     rec = _recorder_mark()
     if rec is not None:
-        rec(name.encode("utf-8", "surrogateescape"), ORIGIN_PYTHON_API)
+        rec(name.encode("utf-8", "backslashreplace"), ORIGIN_PYTHON_API)
     elif "memray" in sys.modules:
         _marker(name)()
 
