@@ -84,6 +84,14 @@
 #define CODES_MAX (1u << 22)		/* CODE_OBJECT records */
 #define LINETABLES_MAX ((size_t)1 << 28)	/* bytes of all line tables together */
 #define FRAMES_MAX (1u << 24)		/* distinct Python frames (code object, offset) */
+/* The co_filename of a stage marker's code object (docs/FORMAT.md §18). */
+#define MARKER_FILE "<memtui-stage>"
+#define MARKER_FILE_LEN (sizeof(MARKER_FILE) - 1)
+/* memtui's Python module, which calls the markers: its frames are never a mark's place. */
+#define MODULE_FILE "memtui.py"
+#define MODULE_FILE_LEN (sizeof(MODULE_FILE) - 1)
+/* A mark's "file:line": a file name (NAME_MAX_LEN), a colon and a line. */
+#define WHERE_MAX (NAME_MAX_LEN + 16)
 
 enum file_format { ALL_ALLOCATIONS = 0, AGGREGATED_ALLOCATIONS = 1 };
 
@@ -128,6 +136,8 @@ struct header {
 
 struct code_obj {
 	uint32_t function, file;	/* string ids */
+	bool marker;			/* a stage marker's code: file MARKER_FILE */
+	bool emitter;			/* marker file or memtui's module: not a mark's place */
 	int64_t firstlineno;
 	size_t lt_off, lt_len;		/* linetable bytes in memray.linetables */
 };
@@ -147,6 +157,12 @@ struct thread {
 	uint64_t tid;
 	struct vec ids;			/* uint32_t per Python stack depth: the model stack, or
 					 * with native traces the mr_native Python key */
+	struct vec pos;			/* struct py_pos per Python stack depth, as ids */
+};
+
+struct py_pos {				/* where a thread's Python frame is: for stage markers */
+	uint32_t code;			/* index in memray.codes */
+	int64_t offset;			/* instruction offset, as pushed */
 };
 
 struct py_frame {			/* AGGREGATED: a PYTHON_FRAME_INDEX entry */
@@ -206,6 +222,9 @@ struct memray {
 	uint64_t map_scans;		/* intervals munmaps have scanned (MAP_SCAN_BUDGET) */
 	uint64_t replaced;		/* allocations at a still-live address */
 	int64_t last_ms;
+	uint32_t mark_name;		/* function of the last marker allocation (string id) */
+	uint64_t mark_next;		/* the event after it; UINT64_MAX before any */
+	bool marker_frames;		/* AGGREGATED: a marker's frame was seen (and warned) */
 
 	struct vec py_frames;		/* AGGREGATED: struct py_frame per frame id */
 	struct vec py_nodes;		/* AGGREGATED: struct py_node; [0] is the root */
@@ -450,6 +469,15 @@ static uint32_t alloc_stack(struct memray *m, uint32_t py, uint64_t tid, uint32_
 /* ------------------------------------------------------------------------- */
 /* Records shared by both file formats. */
 
+/* Whether file (len bytes) is memtui's Python module: "memtui.py" or a path ending "/memtui.py". */
+static bool is_module_file(const char *file, size_t len)
+{
+	if (len < MODULE_FILE_LEN || memcmp(file + len - MODULE_FILE_LEN, MODULE_FILE,
+					    MODULE_FILE_LEN))
+		return false;
+	return len == MODULE_FILE_LEN || file[len - MODULE_FILE_LEN - 1] == '/';
+}
+
 static enum rec_status code_object(struct memray *m, struct rd *r)
 {
 	uint64_t id, lt_len;
@@ -477,6 +505,8 @@ static enum rec_status code_object(struct memray *m, struct rd *r)
 		return REC_REFUSE;
 	co.function = capture_builder_string(m->b, fn, fn_len);
 	co.file = capture_builder_string(m->b, file, file_len);
+	co.marker = file_len == MARKER_FILE_LEN && !memcmp(file, MARKER_FILE, MARKER_FILE_LEN);
+	co.emitter = co.marker || is_module_file(file, file_len);
 	m->last_firstlineno = (int64_t)((uint64_t)m->last_firstlineno + (uint64_t)dline);
 	co.firstlineno = m->last_firstlineno;
 	co.lt_off = m->linetables.len;
@@ -564,6 +594,7 @@ static uint32_t thread_index(struct memray *m, uint64_t tid)
 	t = vec_grow(&m->threads, 1);
 	t->tid = tid;
 	vec_init(&t->ids, sizeof(uint32_t));
+	vec_init(&t->pos, sizeof(struct py_pos));
 	hashmap_put(&m->thread_ids, tid, idx);
 	return idx;
 }
@@ -777,6 +808,60 @@ static uint64_t take_address(struct memray *m, unsigned p, int64_t delta)
 	return addr;
 }
 
+/*
+ * The memray marker contract (docs/FORMAT.md §18): an allocation made while
+ * the innermost Python frame of th is a marker's code object starts the
+ * stage that code object names.  The mark goes before the allocation's event
+ * (the allocation stays in every figure, so they remain memray's), with the
+ * file:line of the nearest frame below that is neither a marker's nor in
+ * memtui's module (the line that called memtui.stage), when memray kept that
+ * frame.  A marker allocation
+ * right after one of the same name is the same mark: with
+ * --trace-python-allocators one bytearray is a PYMALLOC_MALLOC record and
+ * then a MALLOC record.  Called before the allocation's one event.
+ */
+static void stage_marker(struct memray *m, const struct thread *th)
+{
+	const struct py_pos *pos, *up;
+	const struct code_obj *co, *uco = NULL;
+	uint64_t ev = capture_builder_events(m->b);
+	size_t depth = th->pos.len, k;
+	char *where;
+
+	if (!depth)
+		return;
+	pos = vec_at(&th->pos, depth - 1);
+	co = vec_at(&m->codes, pos->code);
+	if (!co->marker)
+		return;
+	if (ev == m->mark_next && co->function == m->mark_name) {
+		m->mark_next = ev + 1;
+		return;
+	}
+	m->mark_name = co->function;
+	m->mark_next = ev + 1;
+	where = xmalloc(WHERE_MAX);
+	where[0] = 0;
+	for (k = depth - 1; k > 0; k--) {
+		up = vec_at(&th->pos, k - 1);
+		uco = vec_at(&m->codes, up->code);
+		if (!uco->emitter)
+			break;
+	}
+	/* §5.4: the outermost frames of the main thread are not memray's. */
+	if (k > 0 && !(th->tid == m->h.main_tid && k <= m->h.skipped_frames)) {
+		uint32_t line = code_line(m, uco, up->offset);
+		const char *file = capture_builder_string_text(m->b, uco->file);
+
+		if (line)
+			snprintf(where, WHERE_MAX, "%s:%" PRIu32, file, line);
+		else
+			snprintf(where, WHERE_MAX, "%s", file);
+	}
+	capture_builder_mark_where(m->b, capture_builder_string_text(m->b, co->function), where);
+	free(where);
+}
+
 static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 {
 	unsigned p = (t >> 3) & 15, alloc = t & 7;
@@ -818,6 +903,7 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 	if (alloc == A_MUNMAP)
 		return munmap_range(m, addr, size);
 	th = vec_at(&m->threads, m->cur_thread);
+	stage_marker(m, th);
 	stack = alloc_stack(m, current_py_stack(m), th->tid, (uint32_t)native,
 			    mr_native_generation(&m->nat));
 	if (alloc == A_MMAP)
@@ -849,6 +935,7 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 	if (frame == UINT32_MAX)
 		return refuse(m, "more than %u distinct Python frames", FRAMES_MAX);
 	parent = th->ids.len ? *(uint32_t *)vec_at(&th->ids, th->ids.len - 1) : 0;
+	vec_push(&th->pos, &(struct py_pos){ code_idx, offset });
 	slot = vec_grow(&th->ids, 1);
 	if (m->h.native_traces)
 		/* The full stack with is_entry_frame, for the hybrid merge (§6.4). */
@@ -871,6 +958,7 @@ static enum rec_status frame_pop(struct memray *m, uint8_t t)
 	if (n > th->ids.len)
 		return bad(m, "FRAME_POP of %u frames from a stack of %zu", n, th->ids.len);
 	th->ids.len -= n;
+	th->pos.len -= n;
 	return REC_OK;
 }
 
@@ -1028,6 +1116,12 @@ static enum rec_status python_frame_index(struct memray *m, struct rd *r)
 		return refuse(m, "more than %u distinct Python frames", FRAMES_MAX);
 	pf.entry = is_entry != 0;
 	vec_push(&m->py_frames, &pf);
+	if (!m->marker_frames && ((const struct code_obj *)vec_at(&m->codes, code_idx))->marker) {
+		m->marker_frames = true;
+		capture_builder_warning(m->b, "stage markers (" MARKER_FILE " frames) in an "
+				       "aggregated capture cannot be placed: it keeps no order "
+				       "of events");
+	}
 	return REC_OK;
 }
 
@@ -1502,6 +1596,7 @@ static void memray_init(struct memray *m, struct input *in, struct capture_build
 	m->b = b;
 	m->cur_thread = UINT32_MAX;
 	m->slab_free = UINT32_MAX;
+	m->mark_next = UINT64_MAX;
 	hashmap_init(&m->code_ids);
 	hashmap_init(&m->frame_cache);
 	hashmap_init(&m->thread_ids);
@@ -1525,6 +1620,7 @@ static void memray_release(struct memray *m)
 		struct thread *t = vec_at(&m->threads, i);
 
 		vec_release(&t->ids);
+		vec_release(&t->pos);
 	}
 	hashmap_release(&m->code_ids);
 	hashmap_release(&m->frame_cache);

@@ -12,7 +12,10 @@
 #           tmux (UI tests), util-linux (setpriv, for the unreadable-file test),
 #           binutils (addr2line, objcopy) and llvm (llvm-symbolizer): references
 #           for the symbolizer tests; libc6-dbg: a real separate debug file;
-#           man-db, groff-base and zsh: the installed manual and completions
+#           man-db, groff-base and zsh: the installed manual and completions;
+#           python3-pip, python3-setuptools and python3-wheel: `pip install
+#           src/record/python` (memtui's Python module) offline, as the
+#           python_markers test does (setuptools 66 builds wheels with wheel)
 #   bench:  libunwind-dev: bench/unwind.sh compares it with libgcc's unwinder,
 #           which the recorder uses (README, "Dependencies"); memtui itself
 #           does not link it
@@ -20,7 +23,8 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config libncurses-dev libdwarf-dev libelf-dev
 liblz4-dev libzstd-dev zlib1g-dev python3 clang libclang-rt-dev heaptrack zstd gzip lz4
-tmux util-linux binutils llvm libc6-dbg man-db groff-base zsh libunwind-dev"
+tmux util-linux binutils llvm libc6-dbg man-db groff-base zsh python3-pip python3-setuptools
+python3-wheel libunwind-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -80,6 +80,7 @@ struct pass {
 	bool collect;		/* stages_row_snapshots: gather one row's allocations */
 	uint32_t collect_row;	/* that row (ROW_NONE = outside) */
 	struct snapshot *collected;
+	bool before_marks;	/* STAGES_MARKS: the outside row is the window before mark 0 */
 };
 
 static void row_init(struct stage_row *r, const char *name)
@@ -688,6 +689,8 @@ static void apply(struct pass *p, uint32_t row, const struct event *ev, uint64_t
 	if (row == ROW_NONE || row == ROW_PENDING) {
 		if (p->heap_bytes > r->peak_bytes)
 			r->peak_bytes = p->heap_bytes;
+		if (row == ROW_NONE && p->before_marks)
+			r->cumulative_bytes = p->heap_bytes;
 		return;
 	}
 	p->cur_call_last = ev_idx;
@@ -728,6 +731,9 @@ static void make_bounds(struct pass *p)
 	char name[64];
 
 	if (p->spec->split == STAGES_MARKS) {
+		p->before_marks = true;
+		free(p->outside.name);
+		p->outside.name = xstrdup("<before first mark>");
 		p->bounds = xmalloc((n_sm + 1) * sizeof(*p->bounds));
 		for (size_t k = 0; k < n_sm; k++) {
 			add_row(p, sm[k].name ? sm[k].name : "");
@@ -781,7 +787,8 @@ static void finish(struct pass *p, struct stages *out)
 	for (uint32_t k = reached == ROW_NONE ? 0 : reached; p->bounds && k < p->n_rows; k++)
 		carry(p, k, UINT64_MAX);
 	credit_live(p, false);
-	p->outside.cumulative_bytes = t->end_bytes;
+	if (!p->before_marks)
+		p->outside.cumulative_bytes = t->end_bytes;
 	p->outside.duration_ms = -1;
 	for (size_t i = 0; i < p->n_rows; i++) {
 		if (p->rows[i].peak_bytes == INT64_MIN)
@@ -810,8 +817,8 @@ static const char *prepare(struct pass *p, size_t n_stacks)
 		return "stages by time need the event stream; this capture is aggregated (memray "
 		       "--aggregate): only under:FUNCTION works, with live figures";
 	if (spec->split == STAGES_MARKS && !(capture_stage_marks(cap, &n_marks) && n_marks))
-		return "matches nothing: the capture has no stage marks (memray and heaptrack "
-		       "write none; use slices:N or under:FUNCTION)";
+		return "matches nothing: the capture has no stage marks (use slices:N or "
+		       "under:FUNCTION)";
 	if (spec->split == STAGES_SLICES && !spec->slices)
 		return "no slices";
 	if (spec->split != STAGES_UNDER) {

@@ -5,7 +5,9 @@
  * "outside" row (never dropped).  Three splits:
  *
  *   STAGES_MARKS   the capture's stage marks: stage k is the events from mark
- *                  k to mark k+1; events before the first mark are outside.
+ *                  k to mark k+1; events before the first mark are outside,
+ *                  in the row "<before first mark>", a window like the others
+ *                  (its cumulative is the heap after its last event).
  *   STAGES_SLICES  N equal time slices of [0, duration] (equal slices of the
  *                  event log when the capture has no time marks).
  *   STAGES_UNDER   the successive calls of the children of a frame F (by
@@ -64,7 +66,8 @@
  * that needs the event stream is STAGES_UNKNOWN.
  *
  * Row names are full function names (or "<unnamed code in MODULE>", "<F
- * itself>", "slice 3", a mark's name, "<outside stages>"); stages_labels
+ * itself>", "slice 3", a mark's name, "<outside stages>", "<before first
+ * mark>"); stages_labels
  * shortens them for a column of a given width.
  *
  * One streaming pass over the log, O(stacks + rows) memory.  Pure: no I/O.
@@ -101,6 +104,7 @@ struct stages_spec {
 
 struct stage_row {
 	char *name; /* owned: child function, "slice 3", mark name, "<outside stages>" */
+	/* (or "<before first mark>" for STAGES_MARKS) */
 	uint32_t child;		/* STAGES_UNDER: the row's class (stages.c's numbering); 0 else */
 	bool self;		/* STAGES_UNDER: the row of F's own allocations */
 	uint32_t calls;		/* calls merged into this row (1 unless STAGES_MERGE) */
@@ -119,7 +123,8 @@ struct stage_row {
 	int64_t freed_bytes;
 	int64_t temporary_count;	/* frees of temporary allocations assigned */
 	int64_t net_bytes;	/* sum of all assigned deltas */
-	int64_t cumulative_bytes;	/* live heap after last_ev (outside row: at the end) */
+	int64_t cumulative_bytes;	/* live heap after last_ev (outside row: at the end,
+					 * but for STAGES_MARKS after its last event) */
 	int64_t peak_bytes;	/* max live heap in the window (outside: after its events) */
 	int64_t leaked_bytes;	/* live at the end, by the most-recent-allocation rule */
 	int64_t leaked_count;

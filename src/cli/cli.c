@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "addr2line.h"
 #include "cache.h"
 #include "options.h"
 #include "record.h"
@@ -469,6 +470,8 @@ static int run(const struct options *opt)
 		return run_convert(opt);
 	if (opt->command == CMD_RECORD)
 		return run_record(opt);
+	if (opt->command == CMD_ADDR2LINE)
+		return addr2line_run(opt);
 	return opt->diff ? run_diff(opt) : run_report(opt);
 }
 

@@ -268,6 +268,7 @@ static const char bash_head[] =
 	"\tdiff) cmd=diff ;;\n"
 	"\tconvert) cmd=convert ;;\n"
 	"\trecord) cmd=record ;;\n"
+	"\taddr2line) cmd=addr2line ;;\n"
 	"\tesac\n"
 	"\tif [[ $cmd == report ]]; then\n"
 	"\t\tfor ((i = 2; i < COMP_CWORD; i++)); do\n"
@@ -283,7 +284,7 @@ static const char bash_tail[] =
 	"\tfi\n"
 	"\tmapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
 	"\t((COMP_CWORD == 1)) &&\n"
-	"\t\tCOMPREPLY+=($(compgen -W 'report diff convert record' -- \"$cur\"))\n"
+	"\t\tCOMPREPLY+=($(compgen -W 'report diff convert record addr2line' -- \"$cur\"))\n"
 	"}\n"
 	"complete -o filenames -F _memtui memtui\n";
 
@@ -336,6 +337,8 @@ void docs_write_bash(FILE *out)
 	option_words(out, FOR_CONVERT);
 	fputs("' ;;\n\t\trecord) opts='", out);
 	option_words(out, FOR_RECORD);
+	fputs("' ;;\n\t\taddr2line) opts='", out);
+	option_words(out, FOR_ADDR2LINE);
 	fputs("' ;;\n\t\tesac\n", out);
 	fputs(bash_tail, out);
 }
@@ -400,6 +403,7 @@ static const char zsh_tail[] =
 	"diff) cmd=diff ;;\n"
 	"convert) cmd=convert ;;\n"
 	"record) cmd=record ;;\n"
+	"addr2line) cmd=addr2line ;;\n"
 	"esac\n"
 	"if [[ $cmd == report ]] && (( ${words[(I)--diff]} )); then\n"
 	"\tcmd=diff\n"
@@ -407,7 +411,7 @@ static const char zsh_tail[] =
 	"if [[ $cmd == explore ]]; then\n"
 	"\t_arguments -s -S : $explore '1: :->first' '*:capture:_files' && return\n"
 	"\t[[ $state == first ]] &&\n"
-	"\t\t_alternative 'commands:command:(report diff convert record)' \\\n"
+	"\t\t_alternative 'commands:command:(report diff convert record addr2line)' \\\n"
 	"\t\t'files:capture:_files'\n"
 	"\treturn\n"
 	"fi\n"
@@ -419,6 +423,8 @@ static const char zsh_tail[] =
 	"\t_arguments -s -S : $convert '*:capture:_files'\n"
 	"elif [[ $cmd == record ]]; then\n"
 	"\t_arguments -s -S : $record '(-)1:command:_command_names -e' '*::arguments:_normal'\n"
+	"elif [[ $cmd == addr2line ]]; then\n"
+	"\t_arguments -s -S : $addr2line '*:address: '\n"
 	"else\n"
 	"\t_arguments -s -S : $report '*:capture:_files'\n"
 	"fi\n";
@@ -429,12 +435,13 @@ void docs_write_zsh(FILE *out)
 	      "# zsh completion for memtui(1), written by memtui-docgen (src/cli/docs.c)\n"
 	      "# from memtui's option table: edit that, not this file.\n"
 	      "local state\n"
-	      "local -a explore report diff convert record\n",
+	      "local -a explore report diff convert record addr2line\n",
 	      out);
 	zsh_specs(out, "explore", FOR_EXPLORE);
 	zsh_specs(out, "report", FOR_REPORT | FOR_DIFF);
 	zsh_specs(out, "diff", FOR_DIFF);
 	zsh_specs(out, "convert", FOR_CONVERT);
 	zsh_specs(out, "record", FOR_RECORD);
+	zsh_specs(out, "addr2line", FOR_ADDR2LINE);
 	fputs(zsh_tail, out);
 }

@@ -277,6 +277,16 @@ static int set_no_cache(struct options *opt, const char *v, struct mt_error *err
 	return 0;
 }
 
+static int set_exe(struct options *opt, const char *v, struct mt_error *err)
+{
+	if (!*v)
+		return usage_error(err, "--exe needs a file name");
+	opt->a2l.exe = v;
+	return 0;
+}
+
+static int set_a2l_flag(struct options *opt, const char *v, struct mt_error *err);
+
 static int set_help(struct options *opt, const char *v, struct mt_error *err)
 {
 	opt->command = CMD_HELP;
@@ -303,14 +313,17 @@ enum {
 	GROUP_DIFF,
 	GROUP_CONVERT,
 	GROUP_RECORD,
+	GROUP_ADDR2LINE,
 	GROUP_GENERAL
 };
 
 static const struct option_group groups[] = {
 	[GROUP_EXPLORER] = { "explorer options", "memtui FILE, memtui A B", FOR_EXPLORE },
-	[GROUP_NATIVE] = { "native frames of memray --native captures",
-			   "memtui FILE, A B, report, diff, convert, record",
-			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT | FOR_RECORD },
+	[GROUP_NATIVE] = { "native frames",
+			   "memtui FILE, A B, report, diff, convert, record; "
+			   "addr2line: --debug-dir",
+			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT | FOR_RECORD |
+				   FOR_ADDR2LINE },
 	[GROUP_REPORT] = { "report options", "memtui report, memtui diff",
 			   FOR_REPORT | FOR_DIFF },
 	[GROUP_REPORT_ONE] = { "report options of one capture", "memtui report FILE only",
@@ -320,8 +333,11 @@ static const struct option_group groups[] = {
 	[GROUP_CONVERT] = { "convert and record options", "memtui convert, memtui record",
 			    FOR_CONVERT | FOR_RECORD },
 	[GROUP_RECORD] = { "record options", "memtui record", FOR_RECORD },
+	[GROUP_ADDR2LINE] = { "addr2line options (as binutils addr2line; -afiC combine)",
+			      "memtui addr2line", FOR_ADDR2LINE },
 	[GROUP_GENERAL] = { "general options", NULL,
-			    FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT | FOR_RECORD },
+			    FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT | FOR_RECORD |
+				    FOR_ADDR2LINE },
 };
 
 static const struct option_spec table[] = {
@@ -372,6 +388,20 @@ static const struct option_spec table[] = {
 	  "USR1 USR2" },
 	{ "--open", NULL, NULL, &groups[GROUP_RECORD], set_open,
 	  "open the explorer on the capture afterwards", NULL },
+	{ "--exe", "-e", "FILE", &groups[GROUP_ADDR2LINE], set_exe,
+	  "the executable or library (default a.out)", "{file}" },
+	{ "--addresses", "-a", NULL, &groups[GROUP_ADDR2LINE], set_a2l_flag,
+	  "print each address before its frames", NULL },
+	{ "--functions", "-f", NULL, &groups[GROUP_ADDR2LINE], set_a2l_flag,
+	  "print function names", NULL },
+	{ "--inlines", "-i", NULL, &groups[GROUP_ADDR2LINE], set_a2l_flag,
+	  "print the functions an address is inlined into", NULL },
+	{ "--demangle", "-C", NULL, &groups[GROUP_ADDR2LINE], set_a2l_flag,
+	  "demangle C++ names", NULL },
+	{ "--pretty-print", "-p", NULL, &groups[GROUP_ADDR2LINE], set_a2l_flag,
+	  "one line per address", NULL },
+	{ "--basenames", "-s", NULL, &groups[GROUP_ADDR2LINE], set_a2l_flag,
+	  "file names without their directories", NULL },
 	{ "--no-cache", NULL, NULL, &groups[GROUP_GENERAL], set_no_cache,
 	  "neither read nor write memtui's capture cache\n($XDG_CACHE_HOME/memtui; see README.md)",
 	  NULL },
@@ -381,6 +411,14 @@ static const struct option_spec table[] = {
 	  "print memtui's version and exit", NULL },
 };
 
+/* -a -f -i -C -p -s, and their long spellings: which one is the table entry's name. */
+static int set_a2l_flag(struct options *opt, const char *v, struct mt_error *err)
+{
+	(void)v;
+	(void)err;
+	return 0;
+}
+
 static const struct option_synopsis synopsis[] = {
 	{ "[OPTIONS] FILE", "explore a capture" },
 	{ "[OPTIONS] A B", "explore the diff of two captures (B - A)" },
@@ -388,6 +426,7 @@ static const struct option_synopsis synopsis[] = {
 	{ "diff [OPTIONS] A B", "print the diff (or: memtui report --diff)" },
 	{ "convert [OPTIONS] IN -o OUT", "write IN as a .mtui (memtui's own format)" },
 	{ "record [OPTIONS] -- CMD [ARGS]", "run CMD and record its memory into a .mtui" },
+	{ "addr2line [-afiCps] -e FILE [ADDR...]", "addresses to file:line (stdin if no ADDR)" },
 };
 
 static const char description[] =
@@ -513,6 +552,48 @@ static const struct option_spec *lookup(const char *arg, const char **inline_val
 	return NULL;
 }
 
+/*
+ * binutils' short flags combine as getopt's do: "-afiC" is "-a -f -i -C", and
+ * "-eFILE" or "-afe FILE" end with -e and its value.  Returns a new argv (the
+ * strings are argv's or the copies in the same block).
+ */
+static char **split_short_flags(int argc, char **argv, int *n_out)
+{
+	static char spelled[][3] = { "-a", "-f", "-i", "-C", "-p", "-s", "-e" };
+	static const char letters[] = "afiCpse";
+	size_t room = 1;
+	char **out;
+	int n = 0;
+
+	for (int i = 0; i < argc; i++)
+		room += strlen(argv[i]) + 1;
+	out = xcalloc(room, sizeof(char *));
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (i < 2 || a[0] != '-' || a[1] == '-' || !a[1] || !a[2]) {
+			out[n++] = argv[i];
+			continue;
+		}
+		for (const char *p = a + 1; *p; p++) {
+			const char *at = strchr(letters, *p);
+
+			if (!at) {
+				out[n++] = argv[i];	/* refused as an unknown option */
+				break;
+			}
+			out[n++] = spelled[at - letters];
+			if (*p == 'e') {
+				if (p[1])
+					out[n++] = (char *)p + 1;
+				break;
+			}
+		}
+	}
+	*n_out = n;
+	return out;
+}
+
 /* Applies the option at argv[*i] (and its value); marks it in given[] (by table index). */
 static int parse_option(struct options *opt, int argc, char **argv, int *i, bool *given,
 			struct mt_error *err)
@@ -523,6 +604,13 @@ static int parse_option(struct options *opt, int argc, char **argv, int *i, bool
 	if (!o)
 		return usage_error(err, "unknown option '%s'", argv[*i]);
 	given[o - table] = true;
+	if (o->apply == set_a2l_flag) {
+		bool *flag[] = { &opt->a2l.addresses, &opt->a2l.functions, &opt->a2l.inlines,
+				 &opt->a2l.demangle, &opt->a2l.pretty, &opt->a2l.basenames };
+		const char *names = "afiCps";
+
+		*flag[strchr(names, o->alias[1]) - names] = true;
+	}
 	if (o->value && !value)
 		value = *i + 1 < argc ? argv[++*i] : "";
 	return o->apply(opt, value, err);
@@ -534,17 +622,29 @@ static int parse_option(struct options *opt, int argc, char **argv, int *i, bool
  */
 static int check(const struct options *opt, const bool *given, struct mt_error *err)
 {
-	unsigned command = opt->command == CMD_EXPLORE ? FOR_EXPLORE
-			   : opt->command == CMD_CONVERT ? FOR_CONVERT
-			   : opt->command == CMD_RECORD	 ? FOR_RECORD
-			   : opt->diff			 ? FOR_DIFF
-							 : FOR_REPORT;
+	unsigned command = opt->command == CMD_EXPLORE	   ? FOR_EXPLORE
+			   : opt->command == CMD_CONVERT   ? FOR_CONVERT
+			   : opt->command == CMD_ADDR2LINE ? FOR_ADDR2LINE
+			   : opt->command == CMD_RECORD	   ? FOR_RECORD
+			   : opt->diff			   ? FOR_DIFF
+							   : FOR_REPORT;
 
 	if (opt->command == CMD_HELP || opt->command == CMD_VERSION)
 		return 0;
-	if (opt->command == CMD_RECORD && !opt->run_argc)
-		return usage_error(err, "record needs a command: memtui record -- CMD ARGS");
-	if (opt->command != CMD_RECORD && !opt->n_files)
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (given[i] && !(table[i].group->applies & command))
+			return usage_error(err, "%s is an option of %s", table[i].name,
+					   table[i].group->commands);
+	if (opt->command == CMD_ADDR2LINE)
+		return opt->symbols && !opt->n_prefix
+			       ? 0
+			       : usage_error(err, "addr2line takes --debug-dir, not --prefix-map "
+						  "or --no-symbols");
+	if (opt->command == CMD_RECORD)
+		return opt->run_argc ? 0
+				     : usage_error(err, "record needs a command: memtui record -- "
+							"CMD ARGS");
+	if (!opt->n_files)
 		return usage_error(err, "no capture file given");
 	if (opt->command == CMD_CONVERT && (opt->n_files != 1 || !opt->output))
 		return usage_error(err, "convert takes one capture and -o OUT");
@@ -557,10 +657,6 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 		return usage_error(err, "--fail-if-growth needs --diff A B");
 	if (opt->stages && (opt->diff || opt->command != CMD_REPORT))
 		return usage_error(err, "--stages is a form of `memtui report FILE`");
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (given[i] && !(table[i].group->applies & command))
-			return usage_error(err, "%s is an option of %s", table[i].name,
-					   table[i].group->commands);
 	return 0;
 }
 
@@ -584,6 +680,11 @@ int options_parse(struct options *opt, int argc, char **argv, struct mt_error *e
 	} else if (argc > 1 && !strcmp(argv[1], "record")) {
 		opt->command = CMD_RECORD;
 		i = 2;
+	} else if (argc > 1 && !strcmp(argv[1], "addr2line")) {
+		opt->command = CMD_ADDR2LINE;
+		opt->a2l.exe = "a.out";
+		argv = opt->a2l.argv = split_short_flags(argc, argv, &argc);
+		i = 2;
 	}
 	for (; i < argc; i++) {
 		/* record: the command starts at "--" or at the first word that is no option. */
@@ -599,6 +700,11 @@ int options_parse(struct options *opt, int argc, char **argv, struct mt_error *e
 			rc = parse_option(opt, argc, argv, &i, given, err);
 			if (rc < 0)
 				return rc;
+		} else if (opt->command == CMD_ADDR2LINE) {
+			if (!opt->a2l.n_addrs)
+				opt->a2l.addrs = &argv[i];
+			/* Addresses come last; options among them are binutils' too. */
+			argv[opt->a2l.n_addrs++ + (opt->a2l.addrs - argv)] = argv[i];
 		} else if (opt->n_files < 2) {
 			opt->files[opt->n_files++] = argv[i];
 		} else {
@@ -610,6 +716,8 @@ int options_parse(struct options *opt, int argc, char **argv, struct mt_error *e
 
 void options_release(struct options *opt)
 {
+	free(opt->a2l.argv);
+	opt->a2l.argv = NULL;
 	for (size_t i = 0; i < opt->n_owned; i++)
 		free(opt->owned[i]);
 	opt->n_owned = 0;

@@ -21,7 +21,29 @@
 
 #define OPTIONS_MAX_PATHS 16
 
-enum cli_command { CMD_EXPLORE, CMD_REPORT, CMD_CONVERT, CMD_RECORD, CMD_HELP, CMD_VERSION };
+enum cli_command {
+	CMD_EXPLORE,
+	CMD_REPORT,
+	CMD_CONVERT,
+	CMD_ADDR2LINE,
+	CMD_RECORD,
+	CMD_HELP,
+	CMD_VERSION
+};
+
+/* memtui addr2line: binutils addr2line's flags. */
+struct addr2line_options {
+	const char *exe;	/* -e FILE (default a.out) */
+	bool addresses;		/* -a */
+	bool functions;		/* -f */
+	bool inlines;		/* -i */
+	bool demangle;		/* -C */
+	bool pretty;		/* -p */
+	bool basenames;		/* -s */
+	char **addrs;		/* the ADDR arguments (into argv); none: read stdin */
+	int n_addrs;
+	char **argv;		/* argv with -afi split into -a -f -i (owned) */
+};
 
 struct options {
 	enum cli_command command;
@@ -54,6 +76,7 @@ struct options {
 	char **run_argv;	/* record: the command and its arguments (NULL-terminated) */
 	int run_argc;
 	bool no_cache;		/* --no-cache: neither read nor write the capture cache */
+	struct addr2line_options a2l;	/* memtui addr2line */
 };
 
 /* The commands an option applies to (struct option_group's commands). */
@@ -62,7 +85,8 @@ enum option_commands {
 	FOR_REPORT = 1 << 1,	/* memtui report FILE */
 	FOR_DIFF = 1 << 2,	/* memtui diff A B, memtui report --diff A B */
 	FOR_CONVERT = 1 << 3,	/* memtui convert IN -o OUT */
-	FOR_RECORD = 1 << 4,	/* memtui record -- CMD ARGS */
+	FOR_ADDR2LINE = 1 << 4,	/* memtui addr2line -e FILE ADDR... */
+	FOR_RECORD = 1 << 5,	/* memtui record -- CMD ARGS */
 };
 
 struct option_group {

@@ -187,7 +187,8 @@ enum mark_origin {
 	MARK_UNKNOWN = 0,
 	MARK_C_API = 1,		/* memtui's stage marker API for C and C++ */
 	MARK_PYTHON_API = 2,	/* memtui's stage marker module for Python */
-	MARK_SOURCE_FILE = 3,	/* a marker the profiler's own file recorded */
+	MARK_SOURCE_FILE = 3,	/* a marker the profiler's own file recorded (memray's:
+				 * docs/FORMAT.md, the memray marker contract) */
 	MARK_SIGNAL = 4,	/* memtui record --stage-signal: the program got the signal */
 };
 struct stage_mark {

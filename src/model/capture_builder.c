@@ -163,6 +163,11 @@ uint32_t capture_builder_cstring(struct capture_builder *b, const char *s)
 	return strtab_intern(&b->cap->strings, s, strlen(s));
 }
 
+const char *capture_builder_string_text(const struct capture_builder *b, uint32_t id)
+{
+	return strtab_get(&b->cap->strings, id);
+}
+
 static uint64_t frame_hash(const struct frame *f)
 {
 	uint64_t h = hash_u64((uint64_t)f->function << 32 | f->file);
@@ -323,8 +328,13 @@ void capture_builder_thread(struct capture_builder *b, uint64_t tid, const char 
 
 void capture_builder_mark(struct capture_builder *b, const char *name)
 {
+	capture_builder_mark_where(b, name, "");
+}
+
+void capture_builder_mark_where(struct capture_builder *b, const char *name, const char *where)
+{
 	struct stage_mark m = { b->cap->totals.events, -1, MARK_SOURCE_FILE, xstrdup(name),
-				xstrdup("") };
+				xstrdup(where) };
 
 	if (b->cap->time_marks.len)
 		m.time_ms = b->time_ms;

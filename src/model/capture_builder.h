@@ -50,6 +50,8 @@ struct capture_meta *capture_builder_meta(struct capture_builder *b);
 
 uint32_t capture_builder_string(struct capture_builder *b, const char *s, size_t len);
 uint32_t capture_builder_cstring(struct capture_builder *b, const char *s);
+/* The text of string id ("" for an unknown id), valid until the next string is interned. */
+const char *capture_builder_string_text(const struct capture_builder *b, uint32_t id);
 uint32_t capture_builder_frame(struct capture_builder *b, const struct frame *f);
 /* The stack id of parent's call path extended by frame (0 <= parent < stack count). */
 uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint32_t frame);
@@ -79,6 +81,8 @@ void capture_builder_thread(struct capture_builder *b, uint64_t tid, const char 
  * or -1 before any).
  */
 void capture_builder_mark(struct capture_builder *b, const char *name);
+/* The same, made at where ("app.py:42"; "" unknown); both strings copied. */
+void capture_builder_mark_where(struct capture_builder *b, const char *name, const char *where);
 
 /*
  * Loading a capture stored by memtui (docs/FORMAT.md): the stored tables go

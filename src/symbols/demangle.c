@@ -25,3 +25,38 @@ uint32_t demangle_intern(struct strtab *t, const char *name)
 	free(plain);
 	return id;
 }
+
+char *demangle_bfd(const char *name)
+{
+	const char *core = name, *at;
+	char *base, *plain, *out;
+	size_t pre, suf, len;
+	int status = 0;
+
+	while (*core == '.' || *core == '$')
+		core++;
+	at = strchr(core, '@');
+	len = at ? (size_t)(at - core) : strlen(core);
+	if (len < 2 || core[0] != '_' || core[1] != 'Z')
+		return NULL;
+	base = strndup(core, len);
+	if (!base)
+		return NULL;
+	plain = __cxa_demangle(base, NULL, NULL, &status);
+	free(base);
+	if (!plain || status != 0) {
+		free(plain);
+		return NULL;
+	}
+	pre = (size_t)(core - name);
+	suf = at ? strlen(at) : 0;
+	out = malloc(pre + strlen(plain) + suf + 1);
+	if (out) {
+		memcpy(out, name, pre);
+		strcpy(out + pre, plain);
+		if (at)
+			strcat(out, at);
+	}
+	free(plain);
+	return out;
+}

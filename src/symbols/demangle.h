@@ -15,4 +15,11 @@
 /* Interns name into t, demangled when it is a mangled C++ name; returns its id. */
 uint32_t demangle_intern(struct strtab *t, const char *name);
 
+/*
+ * name demangled as binutils' bfd_demangle does for addr2line -C (leading '.'
+ * and '$' and a version suffix from '@' kept around the demangled part), as a
+ * malloc'd string the caller frees; NULL when name is not a mangled C++ name.
+ */
+char *demangle_bfd(const char *name);
+
 #endif

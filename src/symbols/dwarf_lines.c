@@ -691,6 +691,7 @@ size_t dwarf_lines_lookup(struct dwarf_lines *dl, uint64_t pc, struct sym_frame 
 		out[n].function = strtab_get(&u->strs, f->name);
 		out[n].file = file != NONE ? strtab_get(&u->strs, file) : NULL;
 		out[n].line = line;
+		out[n].discriminator = 0;
 		n++;
 		file = f->call_file;
 		line = f->call_line;

@@ -35,6 +35,17 @@ struct elf_sym {
 	uint32_t order;		/* index in the ELF table: ties keep table order */
 };
 
+/* A symbol as libbfd's _bfd_elf_find_function weighs it. */
+struct bfd_sym {
+	uint64_t addr;
+	uint64_t size;		/* st_size, or 1 for 0 */
+	size_t shndx;
+	const char *name;	/* raw, in libelf's string table */
+	const char *file;	/* the FILE symbol that names it, or NULL */
+	uint32_t order;
+	bool func, notype;
+};
+
 struct elf_symbols {
 	char *path;
 	int fd;
@@ -48,6 +59,8 @@ struct elf_symbols {
 	bool syms_read;		/* syms/names filled (possibly empty) */
 	struct vec syms;	/* struct elf_sym, sorted by addr then order */
 	struct strtab names;	/* frozen once syms_read: pointers stay valid */
+	bool bfd_read;		/* bfd_syms filled (possibly empty) */
+	struct vec bfd_syms;	/* struct bfd_sym, sorted by shndx, addr, order */
 };
 
 static void read_loads(struct elf_symbols *es)
@@ -163,6 +176,7 @@ struct elf_symbols *elf_symbols_open(const char *path)
 	es->elf = elf;
 	vec_init(&es->loads, sizeof(struct sym_segment));
 	vec_init(&es->syms, sizeof(struct elf_sym));
+	vec_init(&es->bfd_syms, sizeof(struct bfd_sym));
 	strtab_init(&es->names);
 	read_loads(es);
 	read_sections(es);
@@ -175,6 +189,7 @@ void elf_symbols_free(struct elf_symbols *es)
 		return;
 	strtab_release(&es->names);
 	vec_release(&es->syms);
+	vec_release(&es->bfd_syms);
 	vec_release(&es->loads);
 	free(es->debuglink);
 	elf_end(es->elf);
@@ -357,6 +372,130 @@ const char *elf_symbols_find(struct elf_symbols *es, uint64_t pc)
 		if (pc - syms[i].addr < syms[i].size)
 			return strtab_get(&es->names, syms[i].name);
 	return NULL;
+}
+
+size_t elf_symbols_alloc_section(const struct elf_symbols *es, uint64_t pc, size_t after)
+{
+	Elf_Scn *scn = after ? elf_getscn(es->elf, after) : NULL;
+
+	while ((scn = elf_nextscn(es->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+
+		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_ALLOC) && pc >= sh.sh_addr &&
+		    pc - sh.sh_addr < sh.sh_size)
+			return elf_ndxscn(scn);
+	}
+	return 0;
+}
+
+static int bfd_sym_cmp(const void *a, const void *b)
+{
+	const struct bfd_sym *x = a, *y = b;
+
+	if (x->shndx != y->shndx)
+		return x->shndx < y->shndx ? -1 : 1;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* _bfd_elf_maybe_function_sym, and the FILE symbol libbfd pairs with each symbol. */
+static void read_bfd_symbols(struct elf_symbols *es)
+{
+	GElf_Shdr sh;
+	Elf_Scn *scn = find_symtab(es->elf, &sh);
+	Elf_Data *data;
+	const char *file = NULL;
+	bool seen = false, file_after = false;
+	size_t n;
+
+	es->bfd_read = true;
+	if (!scn || sh.sh_entsize == 0 || !(data = elf_getdata(scn, NULL)) || !data->d_buf)
+		return;
+	n = data->d_size / sh.sh_entsize;
+	for (size_t i = 1; i < n && i < UINT32_MAX; i++) {
+		GElf_Sym sym;
+		struct bfd_sym b;
+		int type, bind;
+		const char *name;
+
+		if (!gelf_getsym(data, (int)i, &sym))
+			break;
+		type = GELF_ST_TYPE(sym.st_info);
+		bind = GELF_ST_BIND(sym.st_info);
+		name = elf_strptr(es->elf, sh.sh_link, sym.st_name);
+		if (type == STT_FILE) {
+			file = name;
+			file_after |= seen;
+			continue;
+		}
+		seen = true;
+		if (type == STT_OBJECT || type == STT_TLS || type == STT_SECTION ||
+		    type == STT_COMMON || sym.st_shndx == SHN_UNDEF ||
+		    sym.st_shndx >= SHN_LORESERVE)
+			continue;
+		if (sym.st_size == 0 && bind == STB_LOCAL && type == STT_NOTYPE &&
+		    GELF_ST_VISIBILITY(sym.st_other) == STV_HIDDEN)
+			continue;
+		b.addr = sym.st_value;
+		b.size = sym.st_size ? sym.st_size : 1;
+		b.shndx = sym.st_shndx;
+		b.name = name ? name : "";
+		b.file = bind == STB_LOCAL || !file_after ? file : NULL;
+		b.order = (uint32_t)i;
+		b.func = type == STT_FUNC || type == STT_GNU_IFUNC;
+		b.notype = type == STT_NOTYPE;
+		vec_push(&es->bfd_syms, &b);
+	}
+	if (es->bfd_syms.len)
+		qsort(es->bfd_syms.data, es->bfd_syms.len, sizeof(struct bfd_sym), bfd_sym_cmp);
+	vec_shrink(&es->bfd_syms);
+}
+
+/* libbfd's better_fit, for two symbols at the same address. */
+static bool bfd_better(const struct bfd_sym *best, const struct bfd_sym *s, uint64_t pc)
+{
+	if (pc - best->addr >= best->size)
+		return s->size > best->size;
+	if (pc - s->addr >= s->size)
+		return false;
+	if (best->func != s->func)
+		return s->func;
+	if (best->notype != s->notype)
+		return best->notype;
+	return s->size < best->size;
+}
+
+const char *elf_symbols_bfd_function(struct elf_symbols *es, uint64_t pc, size_t shndx,
+				     const char **file, uint64_t *value)
+{
+	const struct bfd_sym *syms, *best;
+	size_t lo = 0, hi, i;
+
+	if (!es->bfd_read)
+		read_bfd_symbols(es);
+	syms = es->bfd_syms.data;
+	hi = es->bfd_syms.len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (syms[mid].shndx < shndx || (syms[mid].shndx == shndx && syms[mid].addr <= pc))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || syms[lo - 1].shndx != shndx)
+		return NULL;
+	i = lo - 1;
+	while (i > 0 && syms[i - 1].shndx == shndx && syms[i - 1].addr == syms[i].addr)
+		i--;
+	best = &syms[i];
+	for (i++; i < lo; i++)
+		if (bfd_better(best, &syms[i], pc))
+			best = &syms[i];
+	*file = best->file;
+	*value = best->addr;
+	return best->name;
 }
 
 /* The CRC-32 of zlib and of .gnu_debuglink: reflected polynomial 0xedb88320. */

@@ -49,6 +49,25 @@ bool elf_symbols_section(struct elf_symbols *es, const char *name, const uint8_t
 /* True for a big-endian file. */
 bool elf_symbols_big_endian(const struct elf_symbols *es);
 
+/*
+ * The index of the first SHF_ALLOC section after section index after (0: from
+ * the start) whose [sh_addr, sh_addr + sh_size) holds pc, or 0 if none: the
+ * sections binutils addr2line looks pc up in, in its order.
+ */
+size_t elf_symbols_alloc_section(const struct elf_symbols *es, uint64_t pc, size_t after);
+
+/*
+ * libbfd's _bfd_elf_find_function over .symtab (else .dynsym): among the
+ * symbols of section shndx that may be functions (not OBJECT, TLS, SECTION or
+ * FILE; a zero size counts as 1), the one with the greatest address <= pc, even
+ * when its size does not reach pc; at one address a symbol holding pc, then a
+ * FUNC, then a typed one, then the smallest wins.  Returns its raw (mangled)
+ * name or NULL; *file is the FILE symbol before it (NULL for a global after a
+ * later FILE symbol), *value its address.  Strings live as long as es.
+ */
+const char *elf_symbols_bfd_function(struct elf_symbols *es, uint64_t pc, size_t shndx,
+				     const char **file, uint64_t *value);
+
 /* CRC-32 (the .gnu_debuglink polynomial) of the file at path; false when unreadable. */
 bool elf_symbols_file_crc(const char *path, uint32_t *crc);
 

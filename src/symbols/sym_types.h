@@ -22,6 +22,7 @@ struct sym_frame {
 	const char *function;
 	const char *file;
 	uint32_t line;
+	uint32_t discriminator;	/* the line row's (binutils lookups only), else 0 */
 };
 
 #endif

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dwarf_bfd.h"
 #include "dwarf_guard.h"
 #include "dwarf_lines.h"
 #include "elf_symbols.h"
@@ -40,6 +41,8 @@ struct sym_module {
 	struct dwarf_lines *dwarf;	/* NULL when no DWARF was found */
 	struct elf_symbols *debug_elf;	/* the separate debug file, or NULL */
 	char *dwarf_path;		/* the file dwarf was read from */
+	bool bfd_tried;			/* bfd is final */
+	struct dwarf_bfd *bfd;		/* dwarf_path read libbfd's way (addr2line), or NULL */
 };
 
 struct symbolizer {
@@ -96,6 +99,7 @@ void symbolizer_free(struct symbolizer *s)
 		struct sym_module *m = vec_at(&s->modules, i);
 
 		dwarf_lines_free(m->dwarf);
+		dwarf_bfd_free(m->bfd);
 		elf_symbols_free(m->debug_elf);
 		elf_symbols_free(m->image);
 		free(m->dwarf_path);
@@ -346,6 +350,11 @@ static struct elf_symbols *by_debuglink(const struct symbolizer *s, const struct
 		free(path);
 		free(d);
 	}
+	/* A file named without a directory is in ".", as libbfd takes it. */
+	if (!*dir && !strchr(elf_symbols_path(img), '/')) {
+		free(dir);
+		dir = xstrdup(".");
+	}
 	if (!es) {
 		path = join3(dir, "/.debug/", link);
 		es = try_debuglink(path, img, crc);
@@ -417,5 +426,92 @@ size_t symbolizer_lookup(struct symbolizer *s, int module, uint64_t pc, struct s
 	out[0].function = name;
 	out[0].file = NULL;
 	out[0].line = 0;
+	out[0].discriminator = 0;
 	return 1;
+}
+
+/* ---- binutils' view (memtui addr2line) ---- */
+
+static void set_frame(struct sym_frame *f, const char *fn, const char *file, uint32_t line,
+		      uint32_t discriminator)
+{
+	f->function = fn;
+	f->file = file;
+	f->line = line;
+	f->discriminator = discriminator;
+}
+
+/*
+ * _bfd_dwarf2_find_nearest_line's tail, for pc in section sec: a function with
+ * a linkage name is named by it; otherwise the symbol table names it (the debug
+ * file's symbols when the DWARF came from one, as libbfd reads them there).
+ */
+static size_t binutils_in_section(struct sym_module *m, uint64_t pc, size_t sec,
+				  struct sym_frame *out, size_t max)
+{
+	struct dwarf_bfd_hit h = { 0 };
+	struct elf_symbols *syms = m->debug_elf ? m->debug_elf : m->image;
+	const char *name = NULL, *file, *sym = NULL, *sym_file = NULL;
+	struct dwarf_bfd_func *f;
+	uint64_t low = 0, value = 0;
+	bool linkage = false;
+	size_t n = 1;
+
+	if (m->bfd)
+		h = dwarf_bfd_lookup(m->bfd, pc);
+	file = h.file;
+	if (h.func)
+		name = dwarf_bfd_func_name(h.func, &linkage, &low);
+	if (!h.func || !linkage) {
+		sym = elf_symbols_bfd_function(syms, pc, sec, &sym_file, &value);
+		if (sym && !file)
+			file = sym_file;
+		if (h.func)
+			dwarf_bfd_func_settle(h.func, sym && value == low ? sym : NULL);
+		if (sym)
+			name = sym;
+		h.found |= sym != NULL;
+	}
+	if (!h.found) {
+		/* No DWARF answer: _bfd_elf_find_nearest_line asks the image's symbols. */
+		sym = elf_symbols_bfd_function(m->image, pc, sec, &sym_file, &value);
+		if (!sym)
+			return 0;
+		set_frame(&out[0], sym, sym_file, 0, 0);
+		return 1;
+	}
+	set_frame(&out[0], name, file, h.line, h.discriminator);
+	for (f = h.func; f && n < max;) {
+		uint32_t line = 0;
+		struct dwarf_bfd_func *caller = dwarf_bfd_caller(f, &file, &line);
+
+		if (!caller)
+			break;
+		set_frame(&out[n++], dwarf_bfd_func_name(caller, &linkage, &low), file, line, 0);
+		f = caller;
+	}
+	return n;
+}
+
+size_t symbolizer_lookup_binutils(struct symbolizer *s, int module, uint64_t pc,
+				  struct sym_frame *out, size_t max)
+{
+	struct sym_module *m = module_at(s, module);
+	size_t sec = 0, n;
+
+	if (!m || max == 0)
+		return 0;
+	if (!m->debug_searched)
+		find_debug(s, m);
+	if (!m->bfd_tried) {
+		m->bfd_tried = true;
+		if (m->dwarf_path)
+			m->bfd = dwarf_bfd_open(m->dwarf_path);
+	}
+	while ((sec = elf_symbols_alloc_section(m->image, pc, sec)) != 0) {
+		n = binutils_in_section(m, pc, sec, out, max);
+		if (n)
+			return n;
+	}
+	return 0;
 }

@@ -67,4 +67,17 @@ const char *symbolizer_module_debug_file(struct symbolizer *s, int module);
 size_t symbolizer_lookup(struct symbolizer *s, int module, uint64_t pc, struct sym_frame *out,
 			 size_t max);
 
+/*
+ * Frames for file address pc as binutils addr2line (2.40) prints them with -f -i:
+ * innermost first, function names raw (mangled), files joined to DW_AT_comp_dir,
+ * the row's discriminator in frame 0; function NULL is its "??", file NULL its
+ * "??", line 0 its "?".  libbfd's rules (dwarf_bfd.h), and its symbol-table
+ * fallback: an address in no SHF_ALLOC section, or one that neither DWARF nor
+ * a symbol covers, gives 0 (its "??" / "??:0").  Like libbfd, the first lookup
+ * in a C++ function without a linkage name may name it after its symbol and
+ * later ones after its DW_AT_name, so results depend on earlier lookups.
+ */
+size_t symbolizer_lookup_binutils(struct symbolizer *s, int module, uint64_t pc,
+				  struct sym_frame *out, size_t max);
+
 #endif

@@ -16,7 +16,7 @@ give N slices whose allocations sum to the capture's totals; `slices:100`
 (most of them empty) must start each slice at its share of the duration and
 last its length, and an empty slice must hold the heap of the slice before
 it (cumulative and peak), not 0.  `--stages under:nosuch` and `--stages
-marks` (no capture has marks) exit 2 with one line saying what matched
+marks` (on captures without marks) exit 2 with one line saying what matched
 nothing.  On memray's stages.bin, `under:parse_readings --merge-calls` has an
 `<itself>` row whose allocations are parse_readings' own (its self in the
 allocated tree).

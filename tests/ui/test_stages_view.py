@@ -38,6 +38,11 @@ order on those, which is the order of the calls ("sort: call order", never
 bytes and count of that row; t there, d there and d in the table say "not
 available".
 
+On sample-captures/memray/stages_marked.bin (stage marks by the memray
+marker contract), view 4 opens on the marks: the oracle's stage names in
+order, then "<before first mark>", every cell as `memtui report --stages
+marks --format json` formatted.
+
 The default split on two heaptrack captures written here (text format):
 main calling 60 functions once each gives 10 slices and says why; main
 calling two functions 30 times each gives under main with repeated calls
@@ -424,6 +429,21 @@ def default_split(t, memtui):
         t.true("merged in the status", "calls merged" in status(screen), status(screen))
 
 
+def marked(t, memtui, samples):
+    """stages_marked.bin: view 4 shows the marks, named as the oracle names them."""
+    path = os.path.join(samples, "memray", "stages_marked.bin")
+    with open(path + ".oracle.json") as f:
+        oracle = json.load(f)["marks_stages"]["stages"]
+    screen = replay(memtui, path, "4", size=SIZE)
+    title = stage_title(screen)
+    t.true("marked: the default split is the marks", title.startswith("stages marks, 7 rows"),
+           title)
+    rows = table(screen)
+    t.check("marked: the oracle's stage names", [r["name"] for r in rows],
+            [o["name"] for o in oracle[1:]] + [oracle[0]["name"]])
+    check_table(t, "marked", rows, stages_json(memtui, path, "marks"))
+
+
 def slow_replay(memtui, path, keys, size, env=None):
     """uitest.replay for a capture that takes long to load (clang's, sanitizer builds)."""
     e = dict(os.environ)
@@ -578,6 +598,7 @@ def main():
         one(t, memtui, capdump, os.path.join(samples, "heaptrack", "heaptrack.stages.zst"), False)
         aggregated(t, memtui, os.path.join(samples, "memray", "stages_aggregated.bin"))
         one_row(t, memtui, samples)
+        marked(t, memtui, samples)
         default_split(t, memtui)
     except Failure as e:
         print("FAIL %s" % e)

@@ -1,0 +1,1063 @@
+/*
+ * dwarf_bfd: libdwarf, read into the tables libbfd's DWARF reader (binutils 2.40) builds.
+ *
+ * Model.  Units are indexed by their DW_AT_low_pc/high_pc/ranges at open; a unit
+ * is read on the first lookup that lands in it (units without ranges are tried
+ * after, in file order).  Reading a unit builds:
+ *  - line sequences: rows in program order, where a row at the address of the
+ *    previous one (and the same end_sequence flag) replaces it, and an
+ *    end_sequence row closes the sequence; sequences are sorted by low address
+ *    (then high descending, then newest first), nested ones are dropped and
+ *    overlapping ones trimmed (libbfd's sort_line_sequences);
+ *  - functions: every DW_TAG_subprogram, entry_point and inlined_subroutine,
+ *    with its ranges merged where they touch (arange_add), its name, and for an
+ *    inlined one the nearest enclosing function DIE as its caller.
+ * A lookup then takes the row whose [address, next address) holds pc (never the
+ * end_sequence row) and the function whose single range holding pc is the
+ * shortest (ties: the later DIE), as lookup_address_in_function_table does.
+ *
+ * Names (scan_unit_for_symbols, find_abstract_instance), attribute by attribute
+ * in DIE order: DW_AT_linkage_name always replaces the name and makes it a
+ * linkage name; DW_AT_name only fills an empty name, and is a linkage name in a
+ * language that does not mangle (C, Fortran, assembler...); DW_AT_abstract_origin
+ * and DW_AT_specification read the target DIE the same way, following its own
+ * DW_AT_specification (not its abstract origin).
+ *
+ * File names (concat_filename): an absolute name as is; else joined to its
+ * directory entry when that is absolute, else to DW_AT_comp_dir and the
+ * (relative) directory.  DWARF 5 numbers files and directories from 0 and starts
+ * the file register at 0; DWARF 2-4 from 1, where file 0 is "<unknown>".
+ *
+ * Strings are interned per unit in a strtab; funcs hold pointers into it, made
+ * once the unit is read (the strtab no longer grows then).
+ */
+#include "dwarf_bfd.h"
+
+#include <dwarf.h>
+#include <fcntl.h>
+#include <libdwarf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dwarf_die.h"
+#include "strtab.h"
+#include "vec.h"
+#include "xalloc.h"
+
+#define NONE UINT32_MAX
+/* DIE nesting followed; compilers stay far below (GCC's deepest is about 30). */
+#define DIE_DEPTH_MAX 128
+/* libbfd's own bound on DW_AT_specification chains. */
+#define REF_DEPTH_MAX 100
+#define UNITS_MAX (1u << 20)
+
+struct bfd_row {
+	uint64_t addr;
+	uint32_t file;		/* strs id, or NONE */
+	uint32_t line, discriminator;
+	bool end;		/* end_sequence */
+};
+
+struct bfd_seq {
+	uint64_t low;		/* possibly trimmed up to the previous sequence's end */
+	uint32_t first, n;	/* rows[first .. first + n), the last is the end row */
+	uint32_t order;		/* creation order, for the sort */
+};
+
+struct bfd_range {
+	uint64_t low, high;
+};
+
+struct dwarf_bfd_func {
+	const char *name;	/* NULL until the unit is read, or when nameless */
+	uint32_t name_id;	/* strs id, or NONE */
+	bool is_linkage;
+	bool inlined;
+	uint32_t caller;	/* index in the unit's funcs, or NONE */
+	const char *call_file;
+	uint32_t call_file_id, call_line;
+	uint32_t ranges, n_ranges;	/* the unit's ranges[ranges .. + n_ranges) */
+	struct dwarf_bfd_unit *unit;
+};
+
+struct bfd_look {
+	uint64_t low, high;	/* high: the running maximum after sorting */
+	uint32_t func;
+};
+
+struct dwarf_bfd_unit {
+	Dwarf_Off die_off;
+	uint64_t size;
+	uint16_t version;	/* the unit's: range lists */
+	uint16_t line_version;	/* the line table's: file and directory numbers */
+	uint64_t base;
+	bool c_names;		/* DW_AT_name is a linkage name (mangle_style 0) */
+	bool read;
+	struct vec rows;	/* struct bfd_row */
+	struct vec seqs;	/* struct bfd_seq, sorted */
+	struct vec funcs;	/* struct dwarf_bfd_func */
+	struct vec ranges;	/* struct bfd_range */
+	struct vec look;	/* struct bfd_look */
+	struct vec files;	/* uint32_t strs id by DWARF file number (NONE: none) */
+	struct strtab strs;
+};
+
+struct unit_range {
+	uint64_t low, high;
+	uint32_t unit;
+	uint64_t mark;		/* the greatest high of this range and those before it */
+};
+
+/* Sorts an index by low and sets its marks: a scan back from pc stops at mark <= pc. */
+static int unit_range_cmp(const void *a, const void *b);
+
+static void sort_index(struct vec *index)
+{
+	struct unit_range *r = index->data;
+	uint64_t mark = 0;
+
+	if (index->len)
+		qsort(r, index->len, sizeof(*r), unit_range_cmp);
+	for (size_t i = 0; i < index->len; i++) {
+		mark = r[i].high > mark ? r[i].high : mark;
+		r[i].mark = mark;
+	}
+}
+
+struct dwarf_bfd {
+	int fd;
+	Dwarf_Debug dbg;
+	struct vec units;	/* struct dwarf_bfd_unit */
+	struct vec unit_ranges;	/* struct unit_range, sorted by low */
+	struct vec rangeless;	/* uint32_t unit indices without ranges */
+	bool all_read;		/* every unit is read and inner_ranges is built */
+	struct vec inner_ranges;	/* struct unit_range: line sequences and functions */
+};
+
+/* ---- the unit index ---- */
+
+static int unit_range_cmp(const void *a, const void *b)
+{
+	const struct unit_range *x = a, *y = b;
+
+	if (x->low != y->low)
+		return x->low < y->low ? -1 : 1;
+	return x->unit < y->unit ? -1 : x->unit > y->unit;
+}
+
+/* libbfd's mangle_style gives 0 for these languages, whose DW_AT_name is the symbol. */
+static bool lang_c_names(Dwarf_Unsigned lang)
+{
+	switch (lang) {
+	case DW_LANG_C89: case DW_LANG_C: case DW_LANG_C99: case DW_LANG_C11:
+	case DW_LANG_Cobol74: case DW_LANG_Cobol85: case DW_LANG_Fortran77:
+	case DW_LANG_Fortran90: case DW_LANG_Fortran95: case DW_LANG_Fortran03:
+	case DW_LANG_Fortran08: case DW_LANG_Pascal83: case DW_LANG_Modula2:
+	case DW_LANG_PLI: case DW_LANG_UPC: case DW_LANG_Mips_Assembler:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void index_unit(struct dwarf_bfd *db, Dwarf_Die cu, uint16_t version, uint64_t size)
+{
+	Dwarf_Error err = NULL;
+	struct dwarf_bfd_unit u = { 0 };
+	struct vec pairs;
+	Dwarf_Addr low = 0;
+	Dwarf_Unsigned lang = 0;
+	uint32_t idx = (uint32_t)db->units.len;
+
+	if (dwarf_dieoffset(cu, &u.die_off, &err) != DW_DLV_OK) {
+		dwarf_die_drop(db->dbg, &err);
+		return;
+	}
+	if (dwarf_lowpc(cu, &low, &err) == DW_DLV_OK)
+		u.base = low;
+	dwarf_die_drop(db->dbg, &err);
+	if (dwarf_die_udata(db->dbg, cu, DW_AT_language, &lang))
+		u.c_names = lang_c_names(lang);
+	u.version = version;
+	u.size = size;
+	vec_init(&u.rows, sizeof(struct bfd_row));
+	vec_init(&u.seqs, sizeof(struct bfd_seq));
+	vec_init(&u.funcs, sizeof(struct dwarf_bfd_func));
+	vec_init(&u.ranges, sizeof(struct bfd_range));
+	vec_init(&u.look, sizeof(struct bfd_look));
+	vec_init(&u.files, sizeof(uint32_t));
+	strtab_init(&u.strs);
+	vec_push(&db->units, &u);
+	vec_init(&pairs, sizeof(struct dwarf_pc_range));
+	dwarf_die_ranges(db->dbg, cu, version, u.base, &pairs);
+	for (size_t i = 0; i < pairs.len; i++) {
+		const struct dwarf_pc_range *p = vec_at(&pairs, i);
+		struct unit_range r = { p->low, p->high, idx, 0 };
+
+		vec_push(&db->unit_ranges, &r);
+	}
+	if (!pairs.len)
+		vec_push(&db->rangeless, &idx);
+	vec_release(&pairs);
+}
+
+static void index_units(struct dwarf_bfd *db)
+{
+	for (uint32_t n = 0; n < UNITS_MAX; n++) {
+		Dwarf_Unsigned hdr_len = 0, type_off = 0, next_off = 0;
+		Dwarf_Half version = 0, addr_size = 0, len_size = 0, ext_size = 0, unit_type = 0;
+		Dwarf_Off abbrev_off = 0;
+		Dwarf_Sig8 sig;
+		Dwarf_Die cu = NULL;
+		Dwarf_Error err = NULL;
+
+		if (dwarf_next_cu_header_d(db->dbg, 1, &hdr_len, &version, &abbrev_off, &addr_size,
+					   &len_size, &ext_size, &sig, &type_off, &next_off,
+					   &unit_type, &err) != DW_DLV_OK) {
+			dwarf_die_drop(db->dbg, &err);
+			break;
+		}
+		if (dwarf_siblingof_b(db->dbg, NULL, 1, &cu, &err) == DW_DLV_OK) {
+			index_unit(db, cu, version, hdr_len);
+			dwarf_dealloc_die(cu);
+		}
+		dwarf_die_drop(db->dbg, &err);
+	}
+	sort_index(&db->unit_ranges);
+}
+
+struct dwarf_bfd *dwarf_bfd_open(const char *path)
+{
+	struct dwarf_bfd *db;
+	Dwarf_Debug dbg = NULL;
+	Dwarf_Error err = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (dwarf_init_b(fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg, &err) !=
+	    DW_DLV_OK) {
+		dwarf_die_drop(NULL, &err);
+		close(fd);
+		return NULL;
+	}
+	db = xcalloc(1, sizeof(*db));
+	db->fd = fd;
+	db->dbg = dbg;
+	vec_init(&db->units, sizeof(struct dwarf_bfd_unit));
+	vec_init(&db->unit_ranges, sizeof(struct unit_range));
+	vec_init(&db->rangeless, sizeof(uint32_t));
+	vec_init(&db->inner_ranges, sizeof(struct unit_range));
+	index_units(db);
+	return db;
+}
+
+void dwarf_bfd_free(struct dwarf_bfd *db)
+{
+	Dwarf_Error err = NULL;
+
+	if (!db)
+		return;
+	for (size_t i = 0; i < db->units.len; i++) {
+		struct dwarf_bfd_unit *u = vec_at(&db->units, i);
+
+		vec_release(&u->rows);
+		vec_release(&u->seqs);
+		vec_release(&u->funcs);
+		vec_release(&u->ranges);
+		vec_release(&u->look);
+		vec_release(&u->files);
+		strtab_release(&u->strs);
+	}
+	vec_release(&db->units);
+	vec_release(&db->unit_ranges);
+	vec_release(&db->rangeless);
+	vec_release(&db->inner_ranges);
+	dwarf_finish(db->dbg, &err);
+	dwarf_die_drop(NULL, &err);
+	close(db->fd);
+	free(db);
+}
+
+/* ---- one unit: file names ---- */
+
+static uint32_t intern(struct strtab *t, const char *s)
+{
+	return strtab_intern(t, s, strlen(s));
+}
+
+static uint32_t intern_join(struct strtab *t, const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = c ? strlen(c) : 0;
+	char *buf = xmalloc(la + lb + lc + 3);
+	uint32_t id;
+
+	memcpy(buf, a, la);
+	buf[la] = '/';
+	memcpy(buf + la + 1, b, lb + 1);
+	if (c) {
+		buf[la + 1 + lb] = '/';
+		memcpy(buf + la + 2 + lb, c, lc + 1);
+	}
+	id = strtab_intern(t, buf, strlen(buf));
+	free(buf);
+	return id;
+}
+
+/* libbfd's concat_filename for one file entry: name in directory number dir. */
+static uint32_t bfd_path(struct strtab *t, Dwarf_Debug dbg, Dwarf_Line_Context ctx,
+			 uint16_t version, const char *name, Dwarf_Unsigned dir,
+			 const char *comp_dir)
+{
+	Dwarf_Signed n_dirs = 0;
+	Dwarf_Error err = NULL;
+	const char *sub = NULL, *top = NULL;
+
+	if (name[0] == '/')
+		return intern(t, name);
+	/* libdwarf indexes include_dir_data by the DWARF directory number. */
+	if ((version >= 5 || dir > 0) &&
+	    dwarf_srclines_include_dir_count(ctx, &n_dirs, &err) == DW_DLV_OK &&
+	    dir <= (Dwarf_Unsigned)n_dirs &&
+	    dwarf_srclines_include_dir_data(ctx, (Dwarf_Signed)dir, &sub, &err) != DW_DLV_OK)
+		sub = NULL;
+	dwarf_die_drop(dbg, &err);
+	if (!sub || sub[0] != '/')
+		top = comp_dir;
+	if (!top) {
+		top = sub;
+		sub = NULL;
+	}
+	if (!top)
+		return intern(t, name);
+	return sub ? intern_join(t, top, sub, name) : intern_join(t, top, name, NULL);
+}
+
+static void read_files(Dwarf_Debug dbg, struct dwarf_bfd_unit *u, Dwarf_Die cu,
+		       Dwarf_Line_Context ctx)
+{
+	Dwarf_Signed base = 0, count = 0, end = 0;
+	Dwarf_Error err = NULL;
+	const char *comp_dir = dwarf_die_string(dbg, cu, DW_AT_comp_dir);
+	uint32_t unknown = intern(&u->strs, "<unknown>");
+
+	if (dwarf_srclines_files_indexes(ctx, &base, &count, &end, &err) != DW_DLV_OK ||
+	    base < 0 || end < base || end - base > count || end > (1 << 24)) {
+		dwarf_die_drop(dbg, &err);
+		return;
+	}
+	for (Dwarf_Signed i = 0; i < end; i++) {
+		const char *name = NULL;
+		Dwarf_Unsigned dir = 0, mtime, length;
+		Dwarf_Form_Data16 *md5 = NULL;
+		uint32_t id = unknown;
+
+		if (i >= base && dwarf_srclines_files_data_b(ctx, i, &name, &dir, &mtime, &length,
+							     &md5, &err) == DW_DLV_OK && name)
+			id = bfd_path(&u->strs, dbg, ctx, u->line_version, name, dir, comp_dir);
+		dwarf_die_drop(dbg, &err);
+		vec_push(&u->files, &id);
+	}
+}
+
+/* The path of DWARF file number f, as concat_filename returns it. */
+static uint32_t file_id(struct dwarf_bfd_unit *u, Dwarf_Unsigned f)
+{
+	if (f < u->files.len)
+		return *(const uint32_t *)vec_at(&u->files, f);
+	return intern(&u->strs, "<unknown>");
+}
+
+/* ---- one unit: line sequences ---- */
+
+/* add_line_info: rows in order, a repeated address replaces, end rows close. */
+static void add_row(struct dwarf_bfd_unit *u, struct bfd_seq **cur, const struct bfd_row *r)
+{
+	struct bfd_row *rows = u->rows.data;
+	struct bfd_seq *s = *cur;
+	size_t at;
+
+	if (s) {
+		struct bfd_row *last = &rows[s->first + s->n - 1];
+
+		if (last->addr == r->addr && last->end == r->end) {
+			*last = *r;
+			return;
+		}
+		if (!last->end) {
+			if (r->end || r->addr > last->addr) {
+				vec_push(&u->rows, r);
+				s->n++;
+				return;
+			}
+			/* Out of order: before the first row at or above it. */
+			vec_push(&u->rows, r);
+			rows = u->rows.data;
+			at = s->first + s->n;
+			while (at > s->first && rows[at - 1].addr >= r->addr)
+				at--;
+			memmove(&rows[at + 1], &rows[at], (s->first + s->n - at) * sizeof(*rows));
+			rows[at] = *r;
+			s->n++;
+			if (r->addr < s->low)
+				s->low = r->addr;
+			return;
+		}
+	}
+	s = vec_grow(&u->seqs, 1);
+	s->low = r->addr;
+	s->first = (uint32_t)u->rows.len;
+	s->n = 1;
+	s->order = (uint32_t)(u->seqs.len - 1);
+	vec_push(&u->rows, r);
+	*cur = s;
+}
+
+static uint64_t seq_high(const struct dwarf_bfd_unit *u, const struct bfd_seq *s)
+{
+	return ((const struct bfd_row *)u->rows.data)[s->first + s->n - 1].addr;
+}
+
+static const struct dwarf_bfd_unit *sorting_unit;
+
+static int seq_cmp(const void *a, const void *b)
+{
+	const struct bfd_seq *x = a, *y = b;
+	uint64_t hx = seq_high(sorting_unit, x), hy = seq_high(sorting_unit, y);
+
+	if (x->low != y->low)
+		return x->low < y->low ? -1 : 1;
+	if (hx != hy)
+		return hx > hy ? -1 : 1;
+	/* libbfd numbers its sequences newest first. */
+	return x->order > y->order ? -1 : x->order < y->order;
+}
+
+/* sort_line_sequences: sorted, nested sequences dropped, overlapping ones trimmed. */
+static void sort_seqs(struct dwarf_bfd_unit *u)
+{
+	struct bfd_seq *s = u->seqs.data;
+	size_t n = u->seqs.len, out = 1;
+	uint64_t last_high;
+
+	if (n == 0)
+		return;
+	/* A sequence left open at the end of the program has no end row: libbfd's
+	 * last_line is then an ordinary row, and lookups stop before it. */
+	sorting_unit = u;
+	qsort(s, n, sizeof(*s), seq_cmp);
+	sorting_unit = NULL;
+	last_high = seq_high(u, &s[0]);
+	for (size_t i = 1; i < n; i++) {
+		if (s[i].low < last_high) {
+			if (seq_high(u, &s[i]) <= last_high)
+				continue;
+			s[i].low = last_high;
+		}
+		last_high = seq_high(u, &s[i]);
+		s[out++] = s[i];
+	}
+	u->seqs.len = out;
+}
+
+static void read_lines(Dwarf_Debug dbg, struct dwarf_bfd_unit *u, Dwarf_Die cu)
+{
+	Dwarf_Unsigned version = 0;
+	Dwarf_Small tables = 0;
+	Dwarf_Line_Context ctx = NULL;
+	Dwarf_Line *lines = NULL;
+	Dwarf_Signed n = 0;
+	Dwarf_Error err = NULL;
+	struct bfd_seq *cur = NULL;
+
+	if (dwarf_srclines_b(cu, &version, &tables, &ctx, &err) != DW_DLV_OK) {
+		dwarf_die_drop(dbg, &err);
+		return;
+	}
+	if (tables != 1)
+		goto out;
+	u->line_version = (uint16_t)version;
+	read_files(dbg, u, cu, ctx);
+	if (dwarf_srclines_from_linecontext(ctx, &lines, &n, &err) != DW_DLV_OK)
+		goto out;
+	for (Dwarf_Signed i = 0; i < n; i++) {
+		Dwarf_Bool end = 0, pe = 0, eb = 0;
+		Dwarf_Addr addr = 0;
+		Dwarf_Unsigned lineno = 0, fileno = 0, isa = 0, discr = 0;
+		struct bfd_row r;
+
+		if (dwarf_lineendsequence(lines[i], &end, &err) != DW_DLV_OK ||
+		    dwarf_lineaddr(lines[i], &addr, &err) != DW_DLV_OK ||
+		    dwarf_lineno(lines[i], &lineno, &err) != DW_DLV_OK ||
+		    dwarf_line_srcfileno(lines[i], &fileno, &err) != DW_DLV_OK) {
+			dwarf_die_drop(dbg, &err);
+			continue;
+		}
+		if (dwarf_prologue_end_etc(lines[i], &pe, &eb, &isa, &discr, &err) != DW_DLV_OK)
+			discr = 0;
+		dwarf_die_drop(dbg, &err);
+		r.addr = addr;
+		r.line = (uint32_t)lineno;
+		r.discriminator = (uint32_t)discr;
+		r.end = end;
+		/* DWARF 2-4 file 0 is "<unknown>" (concat_filename), as is a bad number. */
+		r.file = version < 5 && fileno == 0 ? intern(&u->strs, "<unknown>")
+						    : file_id(u, fileno);
+		if (!*strtab_get(&u->strs, r.file))
+			r.file = NONE;
+		add_row(u, &cur, &r);
+		cur = vec_at(&u->seqs, u->seqs.len - 1);
+	}
+	sort_seqs(u);
+out:
+	dwarf_die_drop(dbg, &err);
+	dwarf_srclines_dealloc_b(ctx);
+}
+
+/* lookup_address_in_line_info_table */
+static const struct bfd_row *row_find(const struct dwarf_bfd_unit *u, uint64_t pc)
+{
+	const struct bfd_seq *seqs = u->seqs.data, *s = NULL;
+	const struct bfd_row *rows;
+	size_t lo = 0, hi = u->seqs.len, mid = 0;
+	const struct bfd_row *info = NULL;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		s = &seqs[mid];
+		if (pc < s->low)
+			hi = mid;
+		else if (pc >= seq_high(u, s))
+			lo = mid + 1;
+		else
+			break;
+	}
+	if (!s || pc < s->low || pc >= seq_high(u, s))
+		return NULL;
+	rows = (const struct bfd_row *)u->rows.data + s->first;
+	lo = 0;
+	hi = s->n;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		info = &rows[mid];
+		if (pc < info->addr)
+			hi = mid;
+		else if (mid + 1 < s->n && pc >= rows[mid + 1].addr)
+			lo = mid + 1;
+		else
+			break;
+	}
+	if (info && pc >= info->addr && mid + 1 < s->n && pc < rows[mid + 1].addr &&
+	    !info->end && mid + 1 != s->n)
+		return info;
+	return NULL;
+}
+
+/* ---- one unit: functions ---- */
+
+struct walk {
+	Dwarf_Debug dbg;
+	struct dwarf_bfd_unit *u;
+	uint64_t budget;
+	struct vec pairs;	/* scratch: struct dwarf_pc_range */
+	struct vec merged;	/* scratch: struct bfd_range, in libbfd's list order */
+};
+
+/* arange_add: extend a range this one touches, else insert after the first. */
+static void arange_add(struct vec *list, uint64_t low, uint64_t high)
+{
+	struct bfd_range r = { low, high }, *l;
+
+	if (low == high)
+		return;
+	l = list->data;
+	for (size_t i = 0; i < list->len; i++) {
+		if (low == l[i].high) {
+			l[i].high = high;
+			return;
+		}
+		if (high == l[i].low) {
+			l[i].low = low;
+			return;
+		}
+	}
+	if (list->len == 0) {
+		vec_push(list, &r);
+		return;
+	}
+	vec_push(list, &r);
+	l = list->data;
+	memmove(&l[2], &l[1], (list->len - 2) * sizeof(*l));
+	l[1] = r;
+}
+
+static bool attr_string(Dwarf_Debug dbg, Dwarf_Attribute a, const char **out)
+{
+	char *s = NULL;
+	Dwarf_Error err = NULL;
+	bool ok = dwarf_formstring(a, &s, &err) == DW_DLV_OK && s;
+
+	dwarf_die_drop(dbg, &err);
+	if (ok)
+		*out = s;
+	return ok;
+}
+
+static bool attr_ref(Dwarf_Debug dbg, Dwarf_Attribute a, Dwarf_Off *off)
+{
+	Dwarf_Error err = NULL;
+	bool ok = dwarf_global_formref(a, off, &err) == DW_DLV_OK;
+
+	dwarf_die_drop(dbg, &err);
+	return ok;
+}
+
+static bool attr_udata(Dwarf_Debug dbg, Dwarf_Attribute a, Dwarf_Unsigned *v)
+{
+	Dwarf_Error err = NULL;
+	Dwarf_Signed sv = 0;
+	bool ok = dwarf_formudata(a, v, &err) == DW_DLV_OK;
+
+	dwarf_die_drop(dbg, &err);
+	if (!ok && dwarf_formsdata(a, &sv, &err) == DW_DLV_OK && sv >= 0) {
+		*v = (Dwarf_Unsigned)sv;
+		ok = true;
+	}
+	dwarf_die_drop(dbg, &err);
+	return ok;
+}
+
+/* What one pass over a DIE's attributes found (a function's, or an origin's). */
+struct die_names {
+	const char *name;
+	bool is_linkage;
+};
+
+static void names_from_ref(Dwarf_Debug dbg, Dwarf_Off off, bool c_names, int depth,
+			   struct die_names *dn);
+
+/* Applies a name attribute; returns true when at was one. */
+static bool name_attr(Dwarf_Debug dbg, Dwarf_Attribute a, Dwarf_Half at, bool c_names,
+		      struct die_names *dn)
+{
+	const char *s;
+
+	if (at == DW_AT_name) {
+		if (!dn->name && attr_string(dbg, a, &s)) {
+			dn->name = s;
+			if (c_names)
+				dn->is_linkage = true;
+		}
+		return true;
+	}
+	if (at == DW_AT_linkage_name || at == DW_AT_MIPS_linkage_name) {
+		if (attr_string(dbg, a, &s)) {
+			dn->name = s;
+			dn->is_linkage = true;
+		}
+		return true;
+	}
+	return false;
+}
+
+static void names_of_die(Dwarf_Debug dbg, Dwarf_Die die, bool c_names, int depth,
+			 struct die_names *dn)
+{
+	Dwarf_Attribute *attrs = NULL;
+	Dwarf_Signed n = 0;
+	Dwarf_Error err = NULL;
+
+	if (dwarf_attrlist(die, &attrs, &n, &err) != DW_DLV_OK) {
+		dwarf_die_drop(dbg, &err);
+		return;
+	}
+	for (Dwarf_Signed i = 0; i < n; i++) {
+		Dwarf_Half at = 0;
+		Dwarf_Off off;
+
+		if (dwarf_whatattr(attrs[i], &at, &err) == DW_DLV_OK &&
+		    !name_attr(dbg, attrs[i], at, c_names, dn) && at == DW_AT_specification &&
+		    attr_ref(dbg, attrs[i], &off))
+			names_from_ref(dbg, off, c_names, depth + 1, dn);
+		dwarf_die_drop(dbg, &err);
+		dwarf_dealloc_attribute(attrs[i]);
+	}
+	dwarf_dealloc(dbg, attrs, DW_DLA_LIST);
+}
+
+static void names_from_ref(Dwarf_Debug dbg, Dwarf_Off off, bool c_names, int depth,
+			   struct die_names *dn)
+{
+	Dwarf_Die target = NULL;
+	Dwarf_Error err = NULL;
+
+	if (depth >= REF_DEPTH_MAX)
+		return;
+	if (dwarf_offdie_b(dbg, off, 1, &target, &err) == DW_DLV_OK) {
+		names_of_die(dbg, target, c_names, depth, dn);
+		dwarf_dealloc_die(target);
+	}
+	dwarf_die_drop(dbg, &err);
+}
+
+/* The function DIE's own attributes, in order (scan_unit_for_symbols' second pass). */
+static void func_attrs(struct walk *w, Dwarf_Die die, struct dwarf_bfd_func *f)
+{
+	Dwarf_Attribute *attrs = NULL;
+	Dwarf_Signed n = 0;
+	Dwarf_Error err = NULL;
+	struct die_names dn = { 0 };
+	Dwarf_Unsigned v;
+	Dwarf_Addr low = 0, high = 0;
+	bool high_rel = false;
+
+	if (dwarf_attrlist(die, &attrs, &n, &err) != DW_DLV_OK) {
+		dwarf_die_drop(w->dbg, &err);
+		return;
+	}
+	for (Dwarf_Signed i = 0; i < n; i++) {
+		Dwarf_Half at = 0, form = 0;
+		Dwarf_Off off;
+
+		if (dwarf_whatattr(attrs[i], &at, &err) != DW_DLV_OK ||
+		    dwarf_whatform(attrs[i], &form, &err) != DW_DLV_OK) {
+			dwarf_die_drop(w->dbg, &err);
+		} else if (name_attr(w->dbg, attrs[i], at, w->u->c_names, &dn)) {
+		} else if (at == DW_AT_abstract_origin || at == DW_AT_specification) {
+			if (attr_ref(w->dbg, attrs[i], &off))
+				names_from_ref(w->dbg, off, w->u->c_names, 0, &dn);
+		} else if (at == DW_AT_call_file && attr_udata(w->dbg, attrs[i], &v)) {
+			f->call_file_id = w->u->line_version < 5 && v == 0
+						  ? intern(&w->u->strs, "<unknown>")
+						  : file_id(w->u, v);
+		} else if (at == DW_AT_call_line && attr_udata(w->dbg, attrs[i], &v)) {
+			f->call_line = (uint32_t)v;
+		} else if (at == DW_AT_low_pc) {
+			if (dwarf_formaddr(attrs[i], &low, &err) != DW_DLV_OK)
+				low = 0;
+		} else if (at == DW_AT_high_pc) {
+			high_rel = form != DW_FORM_addr;
+			if (high_rel ? !attr_udata(w->dbg, attrs[i], &v)
+				     : dwarf_formaddr(attrs[i], &v, &err) != DW_DLV_OK)
+				v = 0;
+			high = v;
+		} else if (at == DW_AT_ranges) {
+			w->pairs.len = 0;
+			dwarf_die_ranges(w->dbg, die, w->u->version, w->u->base, &w->pairs);
+			for (size_t k = 0; k < w->pairs.len; k++) {
+				const struct dwarf_pc_range *p = vec_at(&w->pairs, k);
+
+				arange_add(&w->merged, p->low, p->high);
+			}
+		}
+		dwarf_die_drop(w->dbg, &err);
+		dwarf_dealloc_attribute(attrs[i]);
+	}
+	dwarf_dealloc(w->dbg, attrs, DW_DLA_LIST);
+	if (high_rel)
+		high += low;
+	if (high != 0)
+		arange_add(&w->merged, low, high);
+	f->name_id = dn.name ? intern(&w->u->strs, dn.name) : NONE;
+	f->is_linkage = dn.is_linkage;
+}
+
+static uint32_t add_func(struct walk *w, Dwarf_Die die, bool inlined, uint32_t caller)
+{
+	struct dwarf_bfd_func f = { 0 };
+	uint32_t idx = (uint32_t)w->u->funcs.len;
+
+	f.inlined = inlined;
+	f.caller = inlined ? caller : NONE;
+	f.call_file_id = NONE;
+	w->merged.len = 0;
+	func_attrs(w, die, &f);
+	f.ranges = (uint32_t)w->u->ranges.len;
+	f.n_ranges = (uint32_t)w->merged.len;
+	for (size_t i = 0; i < w->merged.len; i++)
+		vec_push(&w->u->ranges, vec_at(&w->merged, i));
+	vec_push(&w->u->funcs, &f);
+	return idx;
+}
+
+static void walk_children(struct walk *w, Dwarf_Die die, uint32_t func, int depth);
+
+static void walk_die(struct walk *w, Dwarf_Die die, uint32_t func, int depth)
+{
+	Dwarf_Half tag = 0;
+	Dwarf_Error err = NULL;
+
+	if (dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
+		dwarf_die_drop(w->dbg, &err);
+		return;
+	}
+	if (tag == DW_TAG_subprogram || tag == DW_TAG_entry_point ||
+	    tag == DW_TAG_inlined_subroutine)
+		func = add_func(w, die, tag == DW_TAG_inlined_subroutine, func);
+	walk_children(w, die, func, depth + 1);
+}
+
+static void walk_children(struct walk *w, Dwarf_Die die, uint32_t func, int depth)
+{
+	Dwarf_Die child = NULL, next = NULL;
+	Dwarf_Error err = NULL;
+	int res;
+
+	if (depth > DIE_DEPTH_MAX)
+		return;
+	res = dwarf_child(die, &child, &err);
+	dwarf_die_drop(w->dbg, &err);
+	while (res == DW_DLV_OK && w->budget > 0) {
+		w->budget--;
+		walk_die(w, child, func, depth);
+		res = dwarf_siblingof_b(w->dbg, child, 1, &next, &err);
+		dwarf_die_drop(w->dbg, &err);
+		dwarf_dealloc_die(child);
+		child = next;
+	}
+	if (res == DW_DLV_OK)
+		dwarf_dealloc_die(child);
+}
+
+static int look_cmp(const void *a, const void *b)
+{
+	const struct bfd_look *x = a, *y = b;
+
+	if (x->low != y->low)
+		return x->low < y->low ? -1 : 1;
+	if (x->high != y->high)
+		return x->high < y->high ? -1 : 1;
+	return x->func < y->func ? -1 : x->func > y->func;
+}
+
+/* build_lookup_funcinfo_table: per function min low / max high, sorted, watermarked. */
+static void build_look(struct dwarf_bfd_unit *u)
+{
+	struct dwarf_bfd_func *funcs = u->funcs.data;
+	const struct bfd_range *r = u->ranges.data;
+	struct bfd_look *l;
+	uint64_t mark;
+
+	for (uint32_t i = 0; i < u->funcs.len; i++) {
+		struct bfd_look e = { UINT64_MAX, 0, i };
+
+		funcs[i].unit = u;
+		funcs[i].name = funcs[i].name_id != NONE ? strtab_get(&u->strs, funcs[i].name_id)
+							 : NULL;
+		funcs[i].call_file = funcs[i].call_file_id != NONE
+					     ? strtab_get(&u->strs, funcs[i].call_file_id)
+					     : NULL;
+		if (!funcs[i].n_ranges)
+			continue;
+		for (uint32_t k = 0; k < funcs[i].n_ranges; k++) {
+			const struct bfd_range *x = &r[funcs[i].ranges + k];
+
+			e.low = x->low < e.low ? x->low : e.low;
+			e.high = x->high > e.high ? x->high : e.high;
+		}
+		vec_push(&u->look, &e);
+	}
+	if (!u->look.len)
+		return;
+	l = u->look.data;
+	qsort(l, u->look.len, sizeof(*l), look_cmp);
+	mark = l[0].high;
+	for (size_t i = 1; i < u->look.len; i++) {
+		if (l[i].high > mark)
+			mark = l[i].high;
+		else
+			l[i].high = mark;
+	}
+}
+
+static void read_unit(struct dwarf_bfd *db, struct dwarf_bfd_unit *u)
+{
+	Dwarf_Die cu = NULL;
+	Dwarf_Error err = NULL;
+	struct walk w = { 0 };
+
+	u->read = true;
+	if (dwarf_offdie_b(db->dbg, u->die_off, 1, &cu, &err) != DW_DLV_OK) {
+		dwarf_die_drop(db->dbg, &err);
+		return;
+	}
+	read_lines(db->dbg, u, cu);
+	w.dbg = db->dbg;
+	w.u = u;
+	w.budget = u->size;
+	vec_init(&w.pairs, sizeof(struct dwarf_pc_range));
+	vec_init(&w.merged, sizeof(struct bfd_range));
+	walk_children(&w, cu, NONE, 0);
+	vec_release(&w.pairs);
+	vec_release(&w.merged);
+	dwarf_dealloc_die(cu);
+	build_look(u);
+	vec_shrink(&u->rows);
+	vec_shrink(&u->funcs);
+}
+
+/* lookup_address_in_function_table: the shortest range holding pc; ties: later DIE. */
+static struct dwarf_bfd_func *func_find(struct dwarf_bfd_unit *u, uint64_t pc)
+{
+	const struct bfd_look *l = u->look.data;
+	const struct bfd_range *r = u->ranges.data;
+	struct dwarf_bfd_func *funcs = u->funcs.data;
+	size_t n = u->look.len, lo = 0, hi = n, first = n;
+	uint32_t best = NONE;
+	uint64_t best_len = UINT64_MAX;
+
+	if (n == 0 || l[n - 1].high < pc)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (pc < l[mid].low)
+			hi = mid;
+		else if (pc >= l[mid].high)
+			lo = mid + 1;
+		else
+			hi = first = mid;
+	}
+	for (; first < n && pc >= l[first].low; first++) {
+		const struct dwarf_bfd_func *f = &funcs[l[first].func];
+
+		for (uint32_t k = 0; k < f->n_ranges; k++) {
+			const struct bfd_range *x = &r[f->ranges + k];
+			uint64_t len = x->high - x->low;
+
+			if (pc < x->low || pc >= x->high)
+				continue;
+			if (len < best_len || (len == best_len && l[first].func > best)) {
+				best = l[first].func;
+				best_len = len;
+			}
+		}
+	}
+	return best == NONE ? NULL : &funcs[best];
+}
+
+static bool unit_lookup(struct dwarf_bfd *db, uint32_t idx, uint64_t pc, struct dwarf_bfd_hit *h)
+{
+	struct dwarf_bfd_unit *u = vec_at(&db->units, idx);
+	const struct bfd_row *row;
+
+	if (!u->read)
+		read_unit(db, u);
+	h->func = func_find(u, pc);
+	row = row_find(u, pc);
+	if (row) {
+		h->file = row->file != NONE ? strtab_get(&u->strs, row->file) : NULL;
+		h->line = row->line;
+		h->discriminator = row->discriminator;
+	}
+	h->found = row || h->func;
+	return h->found;
+}
+
+/*
+ * libbfd reads every unit until one answers, and then knows each unit by its
+ * line sequences and functions too (its trie), not only by DW_AT_ranges: code
+ * GCC moves out of a function (.cold parts, clones) may be in no unit's ranges.
+ */
+static void index_inner_ranges(struct dwarf_bfd *db)
+{
+	db->all_read = true;
+	for (uint32_t i = 0; i < db->units.len; i++) {
+		struct dwarf_bfd_unit *u = vec_at(&db->units, i);
+		const struct bfd_look *l;
+
+		if (!u->read)
+			read_unit(db, u);
+		for (size_t k = 0; k < u->seqs.len; k++) {
+			const struct bfd_seq *q = vec_at(&u->seqs, k);
+			struct unit_range r = { q->low, seq_high(u, q), i, 0 };
+
+			vec_push(&db->inner_ranges, &r);
+		}
+		l = u->look.data;
+		for (size_t k = 0; k < u->look.len; k++) {
+			const struct dwarf_bfd_func *f = vec_at(&u->funcs, l[k].func);
+
+			for (uint32_t j = 0; j < f->n_ranges; j++) {
+				const struct bfd_range *x = vec_at(&u->ranges, f->ranges + j);
+				struct unit_range r = { x->low, x->high, i, 0 };
+
+				vec_push(&db->inner_ranges, &r);
+			}
+		}
+	}
+	sort_index(&db->inner_ranges);
+}
+
+/* The units of index (sorted unit_range) holding pc, tried in file order. */
+static bool lookup_in(struct dwarf_bfd *db, const struct vec *index, uint64_t pc,
+		      struct dwarf_bfd_hit *h)
+{
+	const struct unit_range *r = index->data;
+	size_t lo = 0, hi = index->len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r[mid].low <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Usually one or two ranges hold pc; the marks end the scan back. */
+	for (uint32_t want = 0;;) {
+		uint32_t next = UINT32_MAX;
+
+		for (size_t i = lo; i-- > 0 && pc < r[i].mark;)
+			if (pc < r[i].high && r[i].unit >= want && r[i].unit < next)
+				next = r[i].unit;
+		if (next == UINT32_MAX)
+			return false;
+		if (unit_lookup(db, next, pc, h))
+			return true;
+		memset(h, 0, sizeof(*h));
+		want = next + 1;
+	}
+}
+
+struct dwarf_bfd_hit dwarf_bfd_lookup(struct dwarf_bfd *db, uint64_t pc)
+{
+	struct dwarf_bfd_hit h = { 0 };
+
+	if (lookup_in(db, &db->unit_ranges, pc, &h))
+		return h;
+	for (size_t i = 0; i < db->rangeless.len; i++) {
+		if (unit_lookup(db, *(uint32_t *)vec_at(&db->rangeless, i), pc, &h))
+			return h;
+		memset(&h, 0, sizeof(h));
+	}
+	if (!db->all_read)
+		index_inner_ranges(db);
+	lookup_in(db, &db->inner_ranges, pc, &h);
+	return h;
+}
+
+const char *dwarf_bfd_func_name(const struct dwarf_bfd_func *f, bool *is_linkage, uint64_t *low)
+{
+	*is_linkage = f->is_linkage;
+	*low = f->n_ranges ? ((const struct bfd_range *)f->unit->ranges.data)[f->ranges].low : 0;
+	return f->name;
+}
+
+void dwarf_bfd_func_settle(struct dwarf_bfd_func *f, const char *name)
+{
+	if (name)
+		f->name = name;
+	f->is_linkage = true;
+}
+
+struct dwarf_bfd_func *dwarf_bfd_caller(const struct dwarf_bfd_func *f, const char **file,
+					uint32_t *line)
+{
+	if (!f->inlined || f->caller == NONE)
+		return NULL;
+	*file = f->call_file;
+	*line = f->call_line;
+	return vec_at(&f->unit->funcs, f->caller);
+}
