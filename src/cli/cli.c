@@ -429,7 +429,7 @@ static int run_record(const struct options *opt)
 	struct mt_error err = { 0 };
 	int rc = record_run(opt, &ro, &res, &err), st = res.wait_status;
 
-	if (rc < 0 && !res.n_captures && !WIFEXITED(st) && !WIFSIGNALED(st))
+	if (!res.ran)
 		return fail(&err, rc);
 	if (rc < 0)
 		fail(&err, rc);
@@ -442,6 +442,7 @@ static int run_record(const struct options *opt)
 		explore(&view);
 	}
 	free(res.main_capture);
+	free(res.error_path);
 	if (WIFSIGNALED(st)) {
 		int sig = WTERMSIG(st);
 

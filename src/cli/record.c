@@ -373,7 +373,11 @@ static int convert_trace(const struct resolver_options *ro, bool symbols, const 
 	return rc;
 }
 
-/* Converts every trace in dir, root's first; removes them and dir when all went well. */
+/*
+ * Converts every trace in dir, the root's first, removing each one written;
+ * dir goes when all went well.  The first error is returned (err), later
+ * ones are printed.
+ */
 static int convert_all(const struct options *opt, const struct resolver_options *ro,
 		       const char *dir, long root, struct record_result *res, struct mt_error *err)
 {
@@ -382,7 +386,8 @@ static int convert_all(const struct options *opt, const struct resolver_options 
 	size_t n = 0;
 	struct dirent *e;
 	DIR *d = opendir(dir);
-	int rc = 0;
+	struct mt_error other = { 0 };
+	int rc = 0, one;
 
 	while (d && (e = readdir(d)) && n < MAX_TRACES) {
 		if (trace_name(e->d_name, &list[n].pid, &list[n].exec_index))
@@ -397,7 +402,14 @@ static int convert_all(const struct options *opt, const struct resolver_options 
 		path = name_of("%s/%s", dir, list[i].name);
 		out = output_name(opt, path, list[i].pid, list[i].exec_index, root, taken, i);
 		taken[i] = out;
-		if (rc == 0 && (rc = convert_trace(ro, opt->symbols, path, out, err)) == 0) {
+		one = convert_trace(ro, opt->symbols, path, out, rc ? &other : err);
+		if (one < 0 && !rc) {
+			rc = one;
+			res->error_path = xstrdup(err->path ? err->path : out);
+			err->path = res->error_path;
+		} else if (one < 0) {
+			fprintf(stderr, "memtui: %s: %s\n", out, other.msg);
+		} else {
 			fprintf(stderr, "memtui: recorded %s\n", out);
 			res->n_captures++;
 			unlink(path);
@@ -414,7 +426,7 @@ static int convert_all(const struct options *opt, const struct resolver_options 
 	if (rc == 0)
 		rmdir(dir);
 	else
-		fprintf(stderr, "memtui: the traces are left in %s\n", dir);
+		fprintf(stderr, "memtui: the traces not converted are left in %s\n", dir);
 	return rc;
 }
 
@@ -447,6 +459,7 @@ int record_run(const struct options *opt, const struct resolver_options *ro,
 		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "fork: %s", strerror(errno));
 	}
 	child_pid = pid;
+	out->ran = true;
 	wait_all(pid, dir, &out->wait_status);
 	parent_signals(false, saved);
 	rc = convert_all(opt, ro, dir, (long)pid, out, err);

@@ -120,6 +120,21 @@ def test_output_option(prog):
           "-o out.mtui written and named: %s" % r.stderr)
 
 
+def test_errors(prog):
+    r = subprocess.run([MEMTUI, "record", "--", prog], cwd=TMP, capture_output=True, text=True,
+                       env=dict(os.environ, MEMTUI_PRELOAD="/nonexistent.so"))
+    check(r.returncode == 2 and "MEMTUI_PRELOAD=/nonexistent.so" in r.stderr,
+          "no library: %d %s" % (r.returncode, r.stderr))
+    r = record("--", os.path.join(TMP, "no-such-program"))
+    check(r.returncode == 127 and not outputs(), "no program: %d %s" % (r.returncode, r.stderr))
+    r = record("-o", os.path.join(TMP, "no-dir", "x.mtui"), "--", prog, "5")
+    left = [l for l in r.stderr.splitlines() if "left in " in l]
+    check(r.returncode == 5 and left and "no-dir/x.mtui" in r.stderr,
+          "unwritable output: %d %s" % (r.returncode, r.stderr))
+    if left:
+        shutil.rmtree(left[0].split("left in ")[1])
+
+
 def test_signals(prog):
     for sig, arg in ((signal.SIGSEGV, "segv"), (signal.SIGTERM, "term"),
                      (signal.SIGKILL, "kill")):
@@ -254,6 +269,7 @@ def main():
                                    "rec_stages.c", "rec_fork.c", "rec_exec.c", "rec_pause.c")}
     sites_path = test_sites(progs["rec_sites.c"])
     test_output_option(progs["rec_sites.c"])
+    test_errors(progs["rec_sites.c"])
     test_signals(progs["rec_sites.c"])
     test_vector(progs["rec_vector.cpp"])
     test_threads(progs["rec_threads.c"])
