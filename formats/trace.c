@@ -6,8 +6,11 @@
  * with the time and RSS samples) come out of order, buffered per thread, and
  * go into a binary heap keyed by (seq, class): a TR_FLUSH of watermark w
  * releases every event with seq < w into the capture in seq order, and the
- * end of the file releases the rest.  The heap therefore holds at most the events between
- * two flushes.  Time and RSS samples sort before an event of the same seq.
+ * end of the file releases the rest.  The heap therefore holds at most the
+ * events between two flushes.  Time and RSS samples sort before an event of
+ * the same seq.  Events that arrive in order (one thread's, or every event of
+ * a single-threaded program) skip the heap: they go to a sorted run, and each
+ * release takes the smaller of the run's first and the heap's top.
  *
  * Released events replay the recorded heap through a live table, as memray's
  * reader does: simple allocations by address (hashmap address -> slab slot of
@@ -135,6 +138,8 @@ struct tr {
 	char *exe;
 
 	struct vec heap;		/* struct tr_event, binary min-heap */
+	struct vec run;			/* struct tr_event in order: the events that came sorted */
+	size_t run_at;			/* the first of run not yet released */
 	uint64_t watermark;		/* every seq below it has been released */
 	uint64_t last_seq;		/* last event released (released_any) */
 	bool released_any;
@@ -226,11 +231,17 @@ static bool is_event(uint8_t type)
 	return type >= TR_ALLOC && type <= TR_MARK;
 }
 
+/*
+ * (seq, class, ns): events have unique seqs; time and RSS samples (which may
+ * share a seq, each other's or an event's) go before the event, by time.
+ */
 static bool ev_less(const struct tr_event *x, const struct tr_event *y)
 {
 	if (x->seq != y->seq)
 		return x->seq < y->seq;
-	return !is_event(x->type) && is_event(y->type);
+	if (is_event(x->type) != is_event(y->type))
+		return is_event(y->type);
+	return !is_event(x->type) && x->a < y->a;
 }
 
 static void heap_push(struct tr *t, const struct tr_event *ev)
@@ -671,15 +682,31 @@ static enum rec apply(struct tr *t, const struct tr_event *ev)
 	}
 }
 
-/* Releases every waiting event with seq < w (all with w = UINT64_MAX, end included). */
+/* The next event in (seq, class) order, or NULL when none waits. */
+static const struct tr_event *peek(const struct tr *t, bool *from_run)
+{
+	const struct tr_event *r = t->run_at < t->run.len ? vec_at(&t->run, t->run_at) : NULL;
+	const struct tr_event *h = t->heap.len ? t->heap.data : NULL;
+
+	*from_run = r && (!h || !ev_less(h, r));
+	return *from_run ? r : h;
+}
+
+/* Releases every waiting event with seq < w (all of them with all). */
 static enum rec release(struct tr *t, uint64_t w, bool all)
 {
-	while (t->heap.len && (all || ((struct tr_event *)t->heap.data)->seq < w)) {
-		struct tr_event ev = heap_pop(t);
+	const struct tr_event *next;
+	bool from_run;
 
+	while ((next = peek(t, &from_run)) && (all || next->seq < w)) {
+		struct tr_event ev = from_run ? *next : heap_pop(t);
+
+		t->run_at += from_run;
 		if (apply(t, &ev) != REC_OK)
 			return REC_BAD;
 	}
+	if (t->run_at == t->run.len)
+		t->run.len = t->run_at = 0;
 	return REC_OK;
 }
 
@@ -691,7 +718,10 @@ static enum rec take_event(struct tr *t, struct tr_event *ev)
 	if (is_event(ev->type) && ev->seq < t->watermark)
 		return bad(t, "event seq %" PRIu64 " after the flush watermark %" PRIu64,
 			   ev->seq, t->watermark);
-	heap_push(t, ev);
+	if (t->run_at == t->run.len || !ev_less(ev, vec_at(&t->run, t->run.len - 1)))
+		vec_push(&t->run, ev);
+	else
+		heap_push(t, ev);
 	return REC_OK;
 }
 
@@ -1077,6 +1107,7 @@ static void tr_init(struct tr *t, struct input *in, struct capture_builder *b,
 	t->res = res;
 	t->slab_free = UINT32_MAX;
 	vec_init(&t->heap, sizeof(struct tr_event));
+	vec_init(&t->run, sizeof(struct tr_event));
 	vec_init(&t->stacks, sizeof(struct tr_stack));
 	hashmap_init(&t->stack_ids);
 	vec_init(&t->addrs, sizeof(uint64_t));
@@ -1102,6 +1133,7 @@ static void tr_release(struct tr *t)
 	for (size_t i = 0; i < t->names.len; i++)
 		free(*(char **)vec_at(&t->names, i));
 	vec_release(&t->heap);
+	vec_release(&t->run);
 	vec_release(&t->stacks);
 	hashmap_release(&t->stack_ids);
 	vec_release(&t->addrs);
