@@ -16,9 +16,8 @@
 #           python3-pip, python3-setuptools and python3-wheel: `pip install
 #           src/record/python` (memtui's Python module) offline, as the
 #           python_markers test does (setuptools 66 builds wheels with wheel)
-#   bench:  libunwind-dev: bench/unwind.sh compares it with libgcc's unwinder,
-#           which the recorder uses (README, "Dependencies"); memtui itself
-#           does not link it
+#   record: libunwind-dev: the recorder's unwinder (README, "Dependencies"):
+#           its header to build, libunwind8 at run time
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libncurses-dev libdwarf-dev libelf-dev

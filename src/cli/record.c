@@ -5,7 +5,7 @@
  * The flow:
  *  1. the library: $MEMTUI_PRELOAD, else libmemtui_preload.so beside the
  *     memtui executable (/proc/self/exe: a build tree), else in
- *     ../lib/memtui/ from it (an install);
+ *     MEMTUI_PRELOAD_REL from it (an install: ../lib/memtui on most systems);
  *  2. a private folder, mkdtemp under $TMPDIR (or /tmp);
  *  3. fork + execvp of the command with LD_PRELOAD (the library first, then
  *     any LD_PRELOAD already set) and the TRACE_ENV_* variables; the child
@@ -35,6 +35,7 @@
 #include "record.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -130,12 +131,28 @@ static bool find_preload(char *buf, size_t size, struct mt_error *err)
 	snprintf(buf, size, "%s/" PRELOAD_NAME, exe);
 	if (readable(buf))
 		return true;
-	snprintf(buf, size, "%s/../lib/memtui/" PRELOAD_NAME, exe);
+	snprintf(buf, size, "%s/" MEMTUI_PRELOAD_REL "/" PRELOAD_NAME, exe);
 	if (readable(buf))
 		return true;
-	mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "no " PRELOAD_NAME " in %s or %s/../lib/memtui "
-		     "(set MEMTUI_PRELOAD to its path)", exe, exe);
+	mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "no " PRELOAD_NAME " in %s or %s/"
+		     MEMTUI_PRELOAD_REL " (set MEMTUI_PRELOAD to its path)", exe, exe);
 	return false;
+}
+
+/*
+ * The recorder unwinds with libunwind, which it opens at run time
+ * (src/record/rec_stack.c); without it, it falls back to libgcc's unwinder,
+ * correct but 10-20 times slower per stack.  Says so, once.
+ */
+static void check_unwinder(void)
+{
+	void *h = dlopen("libunwind.so.8", RTLD_LAZY | RTLD_LOCAL);
+
+	if (h)
+		dlclose(h);
+	else
+		fprintf(stderr, "memtui record: libunwind.so.8 not found (Debian: libunwind8); "
+			"unwinding with libgcc, which is much slower\n");
 }
 
 /* In the child: the environment of trace_format.h, then the command. */
@@ -443,6 +460,7 @@ int record_run(const struct options *opt, const struct resolver_options *ro,
 	err->path = NULL;
 	if (!find_preload(lib, sizeof(lib), err))
 		return -MT_ERR_IO;
+	check_unwinder();
 	snprintf(dir, sizeof(dir), "%s/memtui-record.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir))
 		return mt_error_set(err, MT_ERR_IO, MT_NO_OFFSET, "cannot make a folder %s: %s",

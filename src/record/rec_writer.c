@@ -527,7 +527,6 @@ static uint64_t rss_bytes(void)
 static void gather(void)
 {
 	struct rec_chunk *got = NULL, *c, *next;
-	struct rec_buf swap;
 	char *p;
 
 	rec_lock(&list_lock);
@@ -568,12 +567,19 @@ static void gather(void)
 		}
 		atomic_store(&s->state, SLOT_FREE);
 	}
+	/*
+	 * meta's records go first (stacks before the blocks naming them).
+	 * Copied, not swapped with out: out keeps the capacity of the largest
+	 * flush, where a swap made it grow again, page by page, every time.
+	 */
 	rec_lock(&meta_lock);
-	swap = meta;
-	meta = out;
-	out = swap;
+	p = rec_buf_room(&out, meta.len);
+	if (p) {
+		memcpy(p, meta.data, meta.len);
+		out.len += meta.len;
+	}
+	meta.len = 0;
 	rec_unlock(&meta_lock);
-	/* out now holds meta's records (stacks before the blocks naming them) */
 	for (c = got; c; c = next) {
 		next = c->next;
 		p = rec_buf_room(&out, 9 + c->len);

@@ -251,9 +251,12 @@ def replay(events):
                 s["live_bytes"] -= live.pop(e["ptr"])
             else:
                 s["unknown_frees"] += 1
+                e["unknown"] = True
         elif t == "munmap":
             lo, hi = e["ptr"], e["ptr"] + e["size"]
             s["frees_by_kind"]["munmap"] = s["frees_by_kind"].get("munmap", 0) + 1
+            if not any(a < hi and a + n > lo for a, n in maps.items()):
+                e["unknown"] = True
             for a, n in list(maps.items()):
                 if a < hi and a + n > lo:
                     del maps[a]
@@ -281,13 +284,17 @@ def dump(path, allow_truncated):
     for e in recs:
         counts[e["type"]] = counts.get(e["type"], 0) + 1
     out["records"] = counts
+    heap = replay(events)
     threads = {}
     for e in events:
-        c = threads.setdefault(str(e["tid"]), dict(events=0))
-        c["events"] += 1
+        c = threads.setdefault(str(e["tid"]), dict(events=0, unknown_frees=0))
+        # a free or munmap of memory the trace never allocated: from before
+        # recording, or what the unwinder got under the recorder's guard
+        # (libunwind's per-thread cache, unmapped when the thread ends)
+        c["unknown_frees" if e.get("unknown") else "events"] += 1
     for e in recs:
         if e["type"] == "thread_name":
-            threads.setdefault(str(e["tid"]), dict(events=0))["name"] = e["name"]
+            threads.setdefault(str(e["tid"]), dict(events=0, unknown_frees=0))["name"] = e["name"]
     out["threads"] = threads
     out["marks"] = [dict(seq=e["seq"], name=e["name"], origin=ORIGINS.get(e["origin"], "?"))
                     for e in sorted(events, key=lambda e: e["seq"]) if e["type"] == "mark"]
@@ -295,7 +302,7 @@ def dump(path, allow_truncated):
                            segments=len(e["segments"]))
                       for e in recs if e["type"] == "module"]
     out["stacks"] = len(stacks)
-    out["heap"] = replay(events)
+    out["heap"] = heap
     return out, stacks, events
 
 
