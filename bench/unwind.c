@@ -155,8 +155,9 @@ int main(int argc, char **argv)
 	stack_hi = stack_lo + size;
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	unw_set_cache_size(unw_local_addr_space, 1024, 0);
-	glibc_backtrace = (int (*)(void **, int))dlsym(dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD),
-						      "backtrace");
+	void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+
+	glibc_backtrace = (int (*)(void **, int))dlsym(libc, "backtrace");
 	if (!glibc_backtrace)
 		return 1;
 	{
