@@ -163,7 +163,7 @@ int main(int argc, char **argv)
 	{
 		void *warm[MAX_FRAMES];
 
-		glibc_backtrace(warm, MAX_FRAMES);	/* loads libgcc_s once, outside the timing */
+		glibc_backtrace(warm, MAX_FRAMES);	/* loads libgcc_s outside the timing */
 	}
 	/* main + libc start frames are about 4: the recursion adds the rest */
 	recurse(10 - 4, 10);
