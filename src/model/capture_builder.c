@@ -209,6 +209,11 @@ static bool leaks_match(struct capture_builder *b, const struct leak *l, size_t 
 	return ok;
 }
 
+bool capture_builder_leaks_equal(struct capture_builder *b)
+{
+	return leaks_match(b, b->leaks.data, b->leaks.len);
+}
+
 /* The leak table goes into the capture, or is dropped when it fails its checks. */
 static void keep_leaks(struct capture_builder *b)
 {

@@ -126,6 +126,12 @@ void capture_builder_mark_where(struct capture_builder *b, const char *name, con
 void capture_builder_leaks_known(struct capture_builder *b);
 void capture_builder_leak(struct capture_builder *b, uint64_t ev_idx, uint32_t stack,
 			  int64_t bytes, int64_t count);
+/*
+ * Whether the leak table so far sums per stack to the live figures of every
+ * stack after the events so far (the check capture_builder_finish() makes),
+ * for a reader that checks a stored table before the end (a .mtui's SUMMARY).
+ */
+bool capture_builder_leaks_equal(struct capture_builder *b);
 
 /*
  * Loading a capture stored by memtui (docs/FORMAT.md): the stored tables go
