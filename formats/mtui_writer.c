@@ -281,8 +281,8 @@ static void table(struct writer *w, uint16_t type, const struct capture *cap, si
 
 	while (i < n) {
 		size_t count = 0;
-		bool ids = type != MTUI_TIME_MARKS && type != MTUI_RSS && type != MTUI_STAGE_MARKS &&
-			   type != MTUI_LEAKS;
+		bool ids = type != MTUI_TIME_MARKS && type != MTUI_RSS &&
+			   type != MTUI_STAGE_MARKS && type != MTUI_LEAKS;
 
 		/* Build the batch's entries in w->buf, then prefix first_id and count. */
 		while (i < n && count < MTUI_BATCH_ENTRIES) {
