@@ -16,7 +16,8 @@
  *			operator-new stripping, and its stack id in the trie;
  *			its depth in return addresses and its outermost node
  *			(root), for cut stacks (below)
- *	infos[k]	(size, stack) of allocation info k
+ *	infos[k]	(size, stack) of allocation info k, and its live allocations
+ *			(the leak table, below)
  *
  * A trace node's stack is its parent's stack extended by the node's IP frames
  * from the outermost to the innermost.  Every '+' becomes one EV_ALLOC event
@@ -154,6 +155,21 @@ struct ht_trace {
 struct ht_info {
 	uint64_t size;		/* <= INT64_MAX */
 	uint32_t stack;
+	uint32_t live;		/* its newest live allocation, a slot of ht.live; LIVE_NONE */
+};
+
+/*
+ * The leak table (capture_builder_leak).  heaptrack_interpret writes an
+ * allocation and its free as the index of an allocation info, (size, trace):
+ * which of the info's live allocations a '-' frees is not in the file.  The
+ * reader takes the newest (a stack of live allocations per info), exact for
+ * a temporary and for every info whose allocations do not overlap in time,
+ * and for the leak figures per stack whatever the order.
+ */
+#define LIVE_NONE UINT32_MAX
+struct ht_live {
+	uint64_t ev_idx;	/* the allocating event */
+	uint32_t next;		/* the info's next older live allocation, or the free list's */
 };
 
 struct ht {
@@ -181,6 +197,9 @@ struct ht {
 	enum { END_NONE, END_STRINGS, END_IPS } end;	/* end lines seen last (§10.1) */
 	uint64_t end_strings, end_ips;	/* their counts */
 
+	struct vec live;		/* struct ht_live: slots of ht_info.live stacks */
+	uint32_t live_free;		/* head of the free slots of live, LIVE_NONE none */
+	bool live_lost;			/* a free found no live allocation: no leak table */
 	struct hashmap v0_ptrs;		/* format 0: live pointer -> info index */
 	struct hashmap v0_infos;	/* format 0: size << 32 | trace -> info index */
 
@@ -655,6 +674,7 @@ static int push_info(struct ht *p, uint64_t size, uint64_t trace)
 		return rc;
 	info.size = size;
 	info.stack = stack_of_trace(p, trace);
+	info.live = LIVE_NONE;
 	if (trace && trace <= p->traces.len) {
 		const struct ht_trace *t = trace_at(p, trace);
 		struct ht_trace *root = trace_at(p, t->root);
@@ -680,11 +700,63 @@ static int line_info(struct ht *p, struct fields *f)
 	return push_info(p, size, trace);
 }
 
-static int event(struct ht *p, const struct ht_info *info, bool alloc, bool temporary)
+/* Keeps the allocation that event ev_idx makes of info live, or frees its newest. */
+static void track_live(struct ht *p, struct ht_info *info, bool alloc, uint64_t ev_idx)
+{
+	struct ht_live *l;
+	uint32_t slot = info->live;
+
+	if (!alloc) {
+		if (slot == LIVE_NONE) {
+			p->live_lost = true;
+			return;
+		}
+		l = vec_at(&p->live, slot);
+		info->live = l->next;
+		l->next = p->live_free;
+		p->live_free = slot;
+		return;
+	}
+	if (p->live_free != LIVE_NONE) {
+		slot = p->live_free;
+		p->live_free = ((struct ht_live *)vec_at(&p->live, slot))->next;
+	} else if (p->live.len < LIVE_NONE) {
+		slot = (uint32_t)p->live.len;
+		vec_grow(&p->live, 1);
+	} else {
+		p->live_lost = true;
+		return;
+	}
+	l = vec_at(&p->live, slot);
+	l->ev_idx = ev_idx;
+	l->next = info->live;
+	info->live = slot;
+}
+
+/* The leak table: every info's live allocations, unless a free found none. */
+static void emit_leaks(struct ht *p)
+{
+	if (p->live_lost)
+		return;
+	capture_builder_leaks_known(p->b);
+	for (size_t i = 0; i < p->infos.len; i++) {
+		const struct ht_info *info = vec_at(&p->infos, i);
+
+		for (uint32_t k = info->live; k != LIVE_NONE;) {
+			const struct ht_live *l = vec_at(&p->live, k);
+
+			capture_builder_leak(p->b, l->ev_idx, info->stack, (int64_t)info->size, 1);
+			k = l->next;
+		}
+	}
+}
+
+static int event(struct ht *p, struct ht_info *info, bool alloc, bool temporary)
 {
 	if (ckd_add_u64(p->volume, info->size, &p->volume) || p->volume > INT64_MAX)
 		return mt_error_set(p->err, MT_ERR_LIMIT, p->line_off,
 				    "allocation sizes add up to more than 2^63 bytes");
+	track_live(p, info, alloc, capture_builder_events(p->b));
 	if (alloc)
 		capture_builder_event(p->b, info->stack, (int64_t)info->size, 1, EV_ALLOC);
 	else
@@ -1098,6 +1170,8 @@ static void ht_init(struct ht *p, struct input *in, struct capture_builder *b,
 	vec_init(&p->ip_frames, sizeof(uint32_t));
 	vec_init(&p->traces, sizeof(struct ht_trace));
 	vec_init(&p->infos, sizeof(struct ht_info));
+	vec_init(&p->live, sizeof(struct ht_live));
+	p->live_free = LIVE_NONE;
 	hashmap_init(&p->v0_ptrs);
 	hashmap_init(&p->v0_infos);
 }
@@ -1109,6 +1183,7 @@ static void ht_release(struct ht *p)
 	vec_release(&p->ip_frames);
 	vec_release(&p->traces);
 	vec_release(&p->infos);
+	vec_release(&p->live);
 	hashmap_release(&p->v0_ptrs);
 	hashmap_release(&p->v0_infos);
 	free(p->command);
@@ -1137,6 +1212,7 @@ static int read_capture(struct input *in, struct capture_builder *b,
 		if (p.command)
 			capture_meta_set_str(&m->command, p.command);
 		m->duration_ms = p.time_ms + 1;	/* heaptrack's total runtime */
+		emit_leaks(&p);
 		if (p.bad_lines > HT_DETAILED_WARNINGS)
 			capture_builder_warning(b, "%" PRIu64 " invalid lines or fields in all "
 						"(only the first %d are named)", p.bad_lines,

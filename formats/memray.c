@@ -144,12 +144,15 @@ struct code_obj {
 
 struct live_alloc {
 	uint64_t size;
+	uint64_t ev_idx;		/* the allocating event (the leak table) */
 	uint32_t stack;
-	uint32_t next_free;		/* free list link while the slot is unused */
+	uint32_t next_free;		/* free list link while the slot is unused; SLOT_USED */
 };
+#define SLOT_USED (UINT32_MAX - 1)	/* next_free of a slot in use (slots < UINT32_MAX - 1) */
 
 struct mapping {
 	uint64_t begin, end;		/* [begin, end), end > begin */
+	uint64_t ev_idx;		/* the mmap's event: every piece of it keeps it */
 	uint32_t stack;
 };
 
@@ -221,6 +224,7 @@ struct memray {
 	int64_t heap;			/* sum of emitted byte deltas (memray's current) */
 	uint64_t map_scans;		/* intervals munmaps have scanned (MAP_SCAN_BUDGET) */
 	uint64_t replaced;		/* allocations at a still-live address */
+	struct vec orphans;		/* struct live_alloc: those replaced, live for good */
 	int64_t last_ms;
 	uint32_t mark_name;		/* function of the last marker allocation (string id) */
 	uint64_t mark_next;		/* the event after it; UINT64_MAX before any */
@@ -652,6 +656,8 @@ static enum rec_status simple_alloc(struct memray *m, uint64_t addr, uint64_t si
 	a = vec_at(&m->slab, slot);
 	a->size = size;
 	a->stack = stack;
+	a->ev_idx = capture_builder_events(m->b);
+	a->next_free = SLOT_USED;
 	old = hashmap_put(&m->live, addr, slot);
 	/*
 	 * memray replaces the entry of a still-live address and adds the new size
@@ -661,6 +667,7 @@ static enum rec_status simple_alloc(struct memray *m, uint64_t addr, uint64_t si
 	 */
 	if (old != HASHMAP_NONE) {
 		m->replaced++;
+		vec_push(&m->orphans, vec_at(&m->slab, old));
 		free_slot(m, old);
 	}
 	capture_builder_event(m->b, stack, (int64_t)size, 1, EV_ALLOC);
@@ -684,7 +691,7 @@ static void simple_free(struct memray *m, uint64_t addr)
 
 static enum rec_status mmap_alloc(struct memray *m, uint64_t addr, uint64_t size, uint32_t stack)
 {
-	struct mapping map = { addr, 0, stack };
+	struct mapping map = { addr, 0, capture_builder_events(m->b), stack };
 
 	if (size > (uint64_t)HEAP_LIMIT || !heap_add(m, (int64_t)size))
 		return bad(m, "mapping of %" PRIu64 " bytes overflows the heap size", size);
@@ -731,7 +738,7 @@ static enum rec_status munmap_range(struct memray *m, uint64_t addr, uint64_t si
 			continue;
 		}
 		if (map->begin < lo && hi < map->end) {
-			struct mapping tail = { hi, map->end, map->stack };
+			struct mapping tail = { hi, map->end, map->ev_idx, map->stack };
 
 			map->end = lo;
 			vec_push(&m->maps, &tail);
@@ -763,6 +770,34 @@ static enum rec_status munmap_range(struct memray *m, uint64_t addr, uint64_t si
 	}
 	capture_builder_event(m->b, run_stack, run_bytes, (int32_t)run_count, 0);
 	return REC_OK;
+}
+
+/*
+ * The leak table (capture_builder_leak): every slot in use, every allocation
+ * replaced at a still-live address (whose bytes the model keeps live, as
+ * memray's current does), and every piece of a live mapping, by the event
+ * that allocated it (the pieces of one mmap are summed by the builder).
+ */
+static void emit_leaks(struct memray *m)
+{
+	capture_builder_leaks_known(m->b);
+	for (size_t i = 0; i < m->slab.len; i++) {
+		const struct live_alloc *a = vec_at(&m->slab, i);
+
+		if (a->next_free == SLOT_USED)
+			capture_builder_leak(m->b, a->ev_idx, a->stack, (int64_t)a->size, 1);
+	}
+	for (size_t i = 0; i < m->orphans.len; i++) {
+		const struct live_alloc *a = vec_at(&m->orphans, i);
+
+		capture_builder_leak(m->b, a->ev_idx, a->stack, (int64_t)a->size, 1);
+	}
+	for (size_t i = 0; i < m->maps.len; i++) {
+		const struct mapping *map = vec_at(&m->maps, i);
+
+		capture_builder_leak(m->b, map->ev_idx, map->stack,
+				     (int64_t)(map->end - map->begin), 1);
+	}
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1608,6 +1643,7 @@ static void memray_init(struct memray *m, struct input *in, struct capture_build
 	vec_init(&m->scratch, sizeof(uint32_t));
 	vec_init(&m->slab, sizeof(struct live_alloc));
 	vec_init(&m->maps, sizeof(struct mapping));
+	vec_init(&m->orphans, sizeof(struct live_alloc));
 	vec_init(&m->py_frames, sizeof(struct py_frame));
 	vec_init(&m->py_nodes, sizeof(struct py_node));
 	vec_init(&m->leak_deltas, sizeof(struct leak_delta));
@@ -1633,6 +1669,7 @@ static void memray_release(struct memray *m)
 	vec_release(&m->scratch);
 	vec_release(&m->slab);
 	vec_release(&m->maps);
+	vec_release(&m->orphans);
 	vec_release(&m->py_frames);
 	vec_release(&m->py_nodes);
 	vec_release(&m->leak_deltas);
@@ -1670,6 +1707,8 @@ static int memray_read(struct input *in, struct capture_builder *b,
 	if (rc < 0)
 		goto out;
 	mr_native_finish(&m->nat);
+	if (m->h.file_format == ALL_ALLOCATIONS)
+		emit_leaks(m);
 	meta = capture_builder_meta(b);
 	if (m->last_ms > meta->duration_ms)
 		meta->duration_ms = m->last_ms;

@@ -402,7 +402,7 @@ static bool events(struct mtui *m, struct rd *r)
 	if (!rd_le64(r, &first) || !rd_le32(r, &n) || !rd_le32(r, &raw_len) ||
 	    !rd_u8(r, &compression) || !rd_bytes(r, 3, &zero))
 		return bad(m, "an event chunk header that does not decode");
-	if (first != events || m->calls_next)
+	if (first != events || m->calls_next || m->leaks_seen)
 		return bad(m, "an event chunk out of order");
 	if (compression > 1 || zero[0] || zero[1] || zero[2])
 		return bad(m, "an event chunk of an unknown compression");
@@ -459,6 +459,53 @@ static bool stack_calls(struct mtui *m, struct rd *r)
 		return bad(m, "stack call figures that are not those of the events");
 	m->calls_next += (uint32_t)count;
 	return true;
+}
+
+/*
+ * LEAKS (FORMAT.md 10.6): live allocations by allocating event, strictly
+ * increasing over the file, each of a defined stack; into the builder's
+ * leak table.  Their sums are checked at the SUMMARY.
+ */
+static bool leaks(struct mtui *m, struct rd *r)
+{
+	uint64_t count, ev = 0, events = capture_builder_events(m->b);
+
+	if (!rd_varint(r, &count) || count > rd_left(r) / 4)
+		return bad(m, "a leak count out of bounds");
+	if (!m->leaks_seen)
+		capture_builder_leaks_known(m->b);
+	m->leaks_seen = true;
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t dev, stack, bytes, n;
+
+		if (!rd_varint(r, &dev) || !rd_varint(r, &stack) || !rd_varint(r, &bytes) ||
+		    !rd_varint(r, &n))
+			return bad(m, "a leak that does not decode");
+		if (ckd_add_u64(ev, dev, &ev) || ev < m->leak_ev || ev >= events || (i && !dev))
+			return bad(m, "a leak out of order or beyond the events");
+		if (stack >= m->stacks || bytes > INT64_MAX || !n || n > INT64_MAX ||
+		    __builtin_add_overflow(m->leak_bytes, (int64_t)bytes, &m->leak_bytes) ||
+		    __builtin_add_overflow(m->leak_count, (int64_t)n, &m->leak_count))
+			return bad(m, "a leak of an undefined stack or out of range");
+		capture_builder_leak(m->b, ev, (uint32_t)stack, (int64_t)bytes, (int64_t)n);
+		m->leak_ev = ev + 1;
+	}
+	return true;
+}
+
+/*
+ * At the SUMMARY, the leak table must be the live heap after the last event:
+ * per stack when the events were read, else (lazily) its sums the summary's
+ * end_bytes and end_count (v[6], v[7]).
+ */
+static bool leaks_add_up(struct mtui *m, const uint64_t *v)
+{
+	if (!m->leaks_seen)
+		return true;
+	if (m->lazy ? m->leak_bytes == (int64_t)v[6] && m->leak_count == (int64_t)v[7]
+		    : capture_builder_leaks_equal(m->b))
+		return true;
+	return bad(m, "leaks that are not the live heap at the end");
 }
 
 static bool time_marks(struct mtui *m, struct rd *r)
@@ -573,6 +620,8 @@ static bool summary(struct mtui *m, struct rd *r)
 		return bad(m, "the summary's totals are not those of the events");
 	if (m->calls_next && m->calls_next != m->stacks)
 		return bad(m, "stack call figures for some stacks only");
+	if (!leaks_add_up(m, v))
+		return false;
 	if (v[13] != m->strings || v[14] != m->frames || v[15] != m->stacks ||
 	    v[16] != (t->events + EVENTS_PER_CHUNK - 1) / EVENTS_PER_CHUNK ||
 	    v[17] != m->n_checkpoints || v[18] != m->n_time || v[19] != m->n_rss ||
@@ -641,7 +690,7 @@ static bool apply_type(struct mtui *m, uint16_t type, uint64_t offset, struct rd
 	if (m->cp_open && type != MTUI_CHECKPOINT)
 		return bad(m, "a checkpoint without its last part");
 	if (m->summary_seen && ((type >= MTUI_META && type < MTUI_SUMMARY) ||
-				type == MTUI_STACK_CALLS))
+				type == MTUI_STACK_CALLS || type == MTUI_LEAKS))
 		return bad(m, "a section after the summary");
 	if (m->index_seen && type != MTUI_END)
 		return bad(m, "a section between the index and the end");
@@ -656,6 +705,7 @@ static bool apply_type(struct mtui *m, uint16_t type, uint64_t offset, struct rd
 	case MTUI_RSS: return rss(m, r);
 	case MTUI_STAGE_MARKS: return stage_marks(m, r);
 	case MTUI_STACK_CALLS: return stack_calls(m, r);
+	case MTUI_LEAKS: return leaks(m, r);
 	case MTUI_SUMMARY:
 		return !m->summary_seen ? summary(m, r) : bad(m, "a second summary");
 	case MTUI_INDEX: return index_section(m, r, offset);
@@ -681,6 +731,8 @@ const char *mtui_section_name(uint16_t type)
 
 	if (type < sizeof(names) / sizeof(names[0]))
 		return names[type];
+	if (type == MTUI_LEAKS)
+		return "LEAKS";
 	return type == MTUI_END ? "END" : "unknown";
 }
 

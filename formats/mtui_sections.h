@@ -47,6 +47,10 @@ struct mtui {
 	uint64_t source_trunc_at;		/* META 20 */
 	char *source_trunc_why;
 	bool source_truncated;
+	/* LEAKS: the table so far (the next event an entry may name, its sums). */
+	bool leaks_seen;
+	uint64_t leak_ev;
+	int64_t leak_bytes, leak_count;
 	struct vec seen;			/* struct seen */
 	char why[160];				/* what broke a rule */
 };

@@ -281,7 +281,8 @@ static void table(struct writer *w, uint16_t type, const struct capture *cap, si
 
 	while (i < n) {
 		size_t count = 0;
-		bool ids = type != MTUI_TIME_MARKS && type != MTUI_RSS && type != MTUI_STAGE_MARKS;
+		bool ids = type != MTUI_TIME_MARKS && type != MTUI_RSS &&
+			   type != MTUI_STAGE_MARKS && type != MTUI_LEAKS;
 
 		/* Build the batch's entries in w->buf, then prefix first_id and count. */
 		while (i < n && count < MTUI_BATCH_ENTRIES) {
@@ -337,6 +338,36 @@ static void calls_entry(struct writer *w, const struct capture *cap, size_t i)
 	put_varint(w, (uint64_t)w->extra->calls_count[i]);
 	put_svarint(w, w->extra->calls_bytes[i]);
 	put_varint(w, (uint64_t)w->extra->calls_temporary[i]);
+}
+
+/* LEAKS: events as differences within a section, as the marks'. */
+static void leak_entry(struct writer *w, const struct capture *cap, size_t i)
+{
+	size_t n;
+	const struct leak *l = capture_leaks(cap, &n) + i;
+
+	if (!w->len)
+		w->prev_ev = 0;
+	put_varint(w, l->ev_idx - w->prev_ev);
+	put_varint(w, l->stack);
+	put_varint(w, (uint64_t)l->bytes);
+	put_varint(w, (uint64_t)l->count);
+	w->prev_ev = l->ev_idx;
+}
+
+/* The leak table, when the capture has one: an empty one is a LEAKS of no entry. */
+static void leaks(struct writer *w, const struct capture *cap)
+{
+	size_t n;
+
+	if (!capture_leaks(cap, &n))
+		return;
+	if (!n) {
+		put_varint(w, 0);
+		section(w, MTUI_LEAKS, 0);
+		return;
+	}
+	table(w, MTUI_LEAKS, cap, 0, n, leak_entry);
 }
 
 static void time_entry(struct writer *w, const struct capture *cap, size_t i)
@@ -500,6 +531,7 @@ static void write_capture(struct writer *w, const struct capture *cap,
 		events(w, cap, k);
 	}
 	table(w, MTUI_STACK_CALLS, cap, 0, capture_stack_count(cap), calls_entry);
+	leaks(w, cap);
 	table(w, MTUI_TIME_MARKS, cap, 0, (capture_time_marks(cap, &n), n), time_entry);
 	table(w, MTUI_RSS, cap, 0, (capture_rss(cap, &n), n), rss_entry);
 	table(w, MTUI_STAGE_MARKS, cap, 0, (capture_stage_marks(cap, &n), n), stage_entry);

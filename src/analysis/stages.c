@@ -4,7 +4,10 @@
  * labels of the rows' names.
  *
  * State of the pass: the live heap (heap_bytes), per stack its live bytes and
- * count and the row of its most recent allocation (for the live figures), the
+ * count and the row of its most recent allocation (for the live figures
+ * without a leak table), the next entry of the capture's leak table (sorted
+ * by event, walked with the events: an entry goes to the row its event went
+ * to), the
  * open row (cur) and the heap's maximum since that row's call opened.  For
  * the marks and slices splits the row of an event is found by walking a
  * sorted array of boundaries (event indices) forward, and a row walked past
@@ -81,6 +84,8 @@ struct pass {
 	uint32_t collect_row;	/* that row (ROW_NONE = outside) */
 	struct snapshot *collected;
 	bool before_marks;	/* STAGES_MARKS: the outside row is the window before mark 0 */
+	const struct leak *leaks;	/* capture_leaks(), or NULL: leaks by the stack rule */
+	size_t n_leaks, next_leak;	/* entries, and the first not yet credited */
 };
 
 static void row_init(struct stage_row *r, const char *name)
@@ -720,6 +725,26 @@ static void credit_live(struct pass *p, bool at_peak)
 	}
 }
 
+/*
+ * The leak table's entries made by event ev_idx, to row (the event's): the
+ * exact leaked figures.  Only allocations leak, and an allocation is never
+ * pending; an entry of any other event (a table that names it wrongly) goes
+ * outside when its event was pending.
+ */
+static void credit_leaks(struct pass *p, uint32_t row, uint64_t ev_idx)
+{
+	for (; p->next_leak < p->n_leaks && p->leaks[p->next_leak].ev_idx <= ev_idx;
+	     p->next_leak++) {
+		const struct leak *l = &p->leaks[p->next_leak];
+		struct stage_row *r = row_at(p, row == ROW_PENDING ? ROW_NONE : row);
+
+		if (l->ev_idx != ev_idx)
+			continue;
+		r->leaked_bytes += l->bytes;
+		r->leaked_count += l->count;
+	}
+}
+
 /* Row boundaries of the marks and slices splits. */
 static void make_bounds(struct pass *p)
 {
@@ -786,7 +811,10 @@ static void finish(struct pass *p, struct stages *out)
 	close_call(p);
 	for (uint32_t k = reached == ROW_NONE ? 0 : reached; p->bounds && k < p->n_rows; k++)
 		carry(p, k, UINT64_MAX);
-	credit_live(p, false);
+	if (!p->leaks)
+		credit_live(p, false);
+	out->leaks_exact = p->leaks != NULL;
+	out->before_marks = p->before_marks;
 	if (!p->before_marks)
 		p->outside.cumulative_bytes = t->end_bytes;
 	p->outside.duration_ms = -1;
@@ -851,6 +879,7 @@ static int pass_begin(struct pass *p, const struct capture *cap, const struct st
 	p->live_count = xcalloc(n, sizeof(int64_t));
 	p->last_row = xmalloc(n * sizeof(uint32_t));
 	memset(p->last_row, 0xff, n * sizeof(uint32_t));
+	p->leaks = capture_leaks(cap, &p->n_leaks);
 	p->why = prepare(p, n);
 	return p->why ? -1 : 0;
 }
@@ -870,6 +899,8 @@ static void pass_run(struct pass *p, int rc)
 		if (!rc)
 			row = p->cls ? under_assign(p, &ev, i) : bounds_assign(p, i);
 		apply(p, row, &ev, i);
+		if (p->leaks)
+			credit_leaks(p, row, i);
 		if (i == peak_idx)
 			credit_live(p, true);
 		i++;
@@ -1115,6 +1146,11 @@ void stages_default(struct stages_spec *spec, const struct capture *cap, char *w
 /* The event after which row k ends; UINT64_MAX: before any event. */
 uint64_t stages_row_end(const struct stages *s, size_t k, const struct capture *cap)
 {
+	size_t n_marks;
+	const struct stage_mark *marks = capture_stage_marks(cap, &n_marks);
+
+	if (k + 1 == s->n && s->before_marks && n_marks)
+		return marks[0].ev_idx ? marks[0].ev_idx - 1 : UINT64_MAX;
 	if (k + 1 == s->n)
 		return last_event(cap);
 	for (size_t j = k + 1; j-- > 0;)

@@ -45,10 +45,15 @@
  * events fill them; other rows start at their first event and last to their
  * last (summed over the calls of a merged row).  temporary_count counts the
  * row's frees of temporary allocations (EV_TEMPORARY, heaptrack's rule).
- * leaked and at_peak are "live" figures, which the log only knows per stack:
- * a stack's live bytes at the end (or at the capture's peak) go to the row of
- * that stack's most recent allocation.  Exact when a stack allocates in one
- * row only, which STAGES_UNDER with STAGES_MERGE guarantees.  The top
+ * leaked and at_peak are "live" figures.  With a leak table (capture_leaks():
+ * the memray and heaptrack readers give one, and a .mtui with its LEAKS
+ * section) leaked is exact for every split: each allocation live at the end
+ * goes to the row its allocating event was assigned to (stages.leaks_exact).
+ * Without one (a .mtui written before the table, an aggregated file), and
+ * always for at_peak, the log knows live figures per stack only: a stack's
+ * live bytes at the end (or at the capture's peak) go to the row of that
+ * stack's most recent allocation.  Exact when a stack allocates in one row
+ * only, which STAGES_UNDER with STAGES_MERGE guarantees.  The top
  * allocator is the leaf that allocated most bytes in the row: a named leaf
  * counts by function (all its addresses), an unnamed one by its own address.
  *
@@ -126,9 +131,9 @@ struct stage_row {
 	int64_t cumulative_bytes;	/* live heap after last_ev (outside row: at the end,
 					 * but for STAGES_MARKS after its last event) */
 	int64_t peak_bytes;	/* max live heap in the window (outside: after its events) */
-	int64_t leaked_bytes;	/* live at the end, by the most-recent-allocation rule */
+	int64_t leaked_bytes;	/* live at the end: the leak table's, else the stack rule */
 	int64_t leaked_count;
-	int64_t at_peak_bytes;	/* live at the capture's peak, same rule */
+	int64_t at_peak_bytes;	/* live at the capture's peak, by the stack rule */
 	int64_t at_peak_count;
 	uint32_t top_frame;	/* a frame of the top allocator (capture_frame_label); 0 none */
 	int64_t top_bytes;
@@ -139,6 +144,8 @@ struct stages {
 				 * (live_only: by call line, stages.h above) */
 	size_t n;		/* rows including the outside row (always >= 1) */
 	bool live_only;		/* no event stream: only calls, leaked_*, at_peak_* known */
+	bool leaks_exact;	/* leaked_* from the capture's leak table (above) */
+	bool before_marks;	/* STAGES_MARKS: the outside row is "<before first mark>" */
 };
 
 /*
@@ -194,7 +201,8 @@ char *stages_short_name(const char *name, int width, const char *ellipsis, char 
  * Row k's place in the log, for the live heap at its start and end
  * (snapshot_live_at): the event just before its first event, and its last
  * event.  A merged row starts with its first call and ends with its last;
- * the outside row ends with the capture.  A row without events starts and
+ * the outside row ends with the capture, but for STAGES_MARKS ("<before first
+ * mark>") at the event before the first mark.  A row without events starts and
  * ends where the last earlier row with events ended.  UINT64_MAX: before
  * any event.  Meaningless for live-only stages (no row has events): both
  * return UINT64_MAX there, except the outside row's end.

@@ -98,10 +98,17 @@ void capture_free(struct capture *cap)
 	free(cap->calls_count);
 	free(cap->calls_bytes);
 	free(cap->calls_temporary);
+	free(cap->leaks);
 	free(cap->backing.checked);
 	if (cap->backing.release)
 		cap->backing.release(cap->backing.ctx);
 	free(cap);
+}
+
+const struct leak *capture_leaks(const struct capture *cap, size_t *n)
+{
+	*n = cap->n_leaks;
+	return cap->leaks;
 }
 
 const struct capture_meta *capture_meta(const struct capture *cap)

@@ -171,6 +171,29 @@ struct stack_calls {
 };
 bool capture_stack_calls(const struct capture *cap, struct stack_calls *out);
 
+/*
+ * The leak table: every allocation still live after the last event, by the
+ * event that made it, so that what is left at the end can be told apart per
+ * allocation where the log only keeps live figures per stack.  Sorted by
+ * ev_idx (strictly increasing); per stack its entries sum to that stack's
+ * live figures after the last event, so the whole table sums to
+ * totals.end_bytes and end_count.  Suppressions (meta.suppressions) are not
+ * applied: every live allocation is here.
+ */
+struct leak {
+	uint64_t ev_idx;	/* the allocating event (EV_ALLOC, of stack) */
+	uint32_t stack;
+	int64_t bytes;		/* still live (>= 0; an mmap partly unmapped keeps part) */
+	int64_t count;		/* live pieces (>= 1; more for a mapping split by munmaps) */
+};
+/*
+ * The capture's leak table and its length in *n, or NULL (*n = 0) when the
+ * capture has none: its reader could not follow allocations one by one (an
+ * aggregated memray file, a .mtui written without the table).  A capture
+ * without leaks has an empty table: non-NULL, *n = 0.  Valid while cap is.
+ */
+const struct leak *capture_leaks(const struct capture *cap, size_t *n);
+
 /* Time (ms since start) at which event ev_idx happened: the last time mark at or before it. */
 int64_t capture_time_at(const struct capture *cap, uint64_t ev_idx);
 

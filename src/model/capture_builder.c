@@ -30,6 +30,8 @@ struct capture_builder {
 	bool lazy;			/* capture_builder_backing: totals are the stored ones */
 	int64_t *calls[3];		/* per stack: calls, bytes, temporaries */
 	size_t calls_cap;
+	struct vec leaks;		/* struct leak: capture_builder_leak's, unsorted */
+	bool leaks_known;		/* capture_builder_leaks_known was called */
 	uint8_t *zbuf;			/* capture_builder_chunk's decompression */
 	size_t zbuf_cap;
 	void *zctx;
@@ -41,6 +43,7 @@ struct capture_builder *capture_builder_new(void)
 
 	b->cap = xmalloc(sizeof(*b->cap));
 	capture_init(b->cap);
+	vec_init(&b->leaks, sizeof(struct leak));
 	return b;
 }
 
@@ -52,6 +55,7 @@ void capture_builder_free(struct capture_builder *b)
 	idtable_release(&b->frame_index);
 	eventlog_writer_release(&b->log);
 	free(b->decoded);
+	vec_release(&b->leaks);
 	for (int i = 0; i < 3; i++)
 		free(b->calls[i]);
 	free(b->zbuf);
@@ -124,6 +128,109 @@ bool capture_builder_stack_calls_equal(struct capture_builder *b, uint32_t first
 	return true;
 }
 
+void capture_builder_leaks_known(struct capture_builder *b)
+{
+	b->leaks_known = true;
+}
+
+void capture_builder_leak(struct capture_builder *b, uint64_t ev_idx, uint32_t stack,
+			  int64_t bytes, int64_t count)
+{
+	struct leak l = { ev_idx, stack, bytes, count };
+
+	if (ev_idx >= b->cap->totals.events || stack >= b->cap->stacks.len || bytes < 0 ||
+	    count < 1)
+		BUG("capture_builder_leak: bad event, stack or figures");
+	vec_push(&b->leaks, &l);
+}
+
+static int leak_cmp(const void *a, const void *b)
+{
+	const struct leak *x = a, *y = b;
+
+	if (x->ev_idx != y->ev_idx)
+		return x->ev_idx < y->ev_idx ? -1 : 1;
+	return x->stack < y->stack ? -1 : x->stack > y->stack;
+}
+
+/*
+ * Sorts the leak table and merges one allocation's pieces; false when two
+ * stacks share an event or a sum overflows.
+ */
+static bool sort_leaks(struct vec *v)
+{
+	struct leak *l = v->data;
+	size_t n = 0;
+
+	if (v->len)
+		qsort(l, v->len, sizeof(*l), leak_cmp);
+	for (size_t i = 0; i < v->len; i++) {
+		if (n && l[n - 1].ev_idx == l[i].ev_idx) {
+			if (l[n - 1].stack != l[i].stack ||
+			    __builtin_add_overflow(l[n - 1].bytes, l[i].bytes, &l[n - 1].bytes) ||
+			    __builtin_add_overflow(l[n - 1].count, l[i].count, &l[n - 1].count))
+				return false;
+			continue;
+		}
+		l[n++] = l[i];
+	}
+	v->len = n;
+	return true;
+}
+
+/*
+ * Whether the sorted table sums to the live figures after the last event:
+ * per stack when the events went through the builder, else (lazily) as a
+ * whole to the stored end totals.
+ */
+static bool leaks_match(struct capture_builder *b, const struct leak *l, size_t n)
+{
+	size_t n_stacks = b->cap->stacks.len;
+	int64_t *sum = xcalloc(2 * n_stacks, sizeof(int64_t)), tb = 0, tc = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i < n && ok; i++) {
+		int64_t *sb = &sum[2 * l[i].stack], *sc = sb + 1;
+
+		ok = !__builtin_add_overflow(*sb, l[i].bytes, sb) &&
+		     !__builtin_add_overflow(*sc, l[i].count, sc) &&
+		     !__builtin_add_overflow(tb, l[i].bytes, &tb) &&
+		     !__builtin_add_overflow(tc, l[i].count, &tc);
+	}
+	if (ok && b->lazy) {
+		ok = tb == b->cap->totals.end_bytes && tc == b->cap->totals.end_count;
+	} else if (ok) {
+		eventlog_writer_live(&b->log, n_stacks);
+		for (size_t s = 0; s < n_stacks && ok; s++)
+			ok = sum[2 * s] == b->log.live_bytes[s] &&
+			     sum[2 * s + 1] == b->log.live_count[s];
+	}
+	free(sum);
+	return ok;
+}
+
+bool capture_builder_leaks_equal(struct capture_builder *b)
+{
+	return leaks_match(b, b->leaks.data, b->leaks.len);
+}
+
+/* The leak table goes into the capture, or is dropped when it fails its checks. */
+static void keep_leaks(struct capture_builder *b)
+{
+	struct capture *cap = b->cap;
+
+	if (!sort_leaks(&b->leaks) || !leaks_match(b, b->leaks.data, b->leaks.len)) {
+		capture_builder_warning(b, "the live allocations do not add up to the live heap "
+					"at the end: per-stage leaks follow each stack's most "
+					"recent allocation");
+		return;
+	}
+	cap->n_leaks = b->leaks.len;
+	cap->leaks = xmalloc((cap->n_leaks ? cap->n_leaks : 1) * sizeof(struct leak));
+	if (cap->n_leaks)
+		memcpy(cap->leaks, b->leaks.data, cap->n_leaks * sizeof(struct leak));
+}
+
 struct capture *capture_builder_finish(struct capture_builder *b)
 {
 	struct capture *cap = b->cap;
@@ -133,6 +240,8 @@ struct capture *capture_builder_finish(struct capture_builder *b)
 		cap->totals.end_bytes = b->current_bytes;
 		cap->totals.end_count = b->current_count;
 	}
+	if (b->leaks_known)
+		keep_leaks(b);
 	eventlog_finish(&cap->log, &b->log);
 	vec_shrink(&cap->frames);
 	vec_shrink(&cap->stacks);

@@ -85,6 +85,55 @@ void capture_builder_mark(struct capture_builder *b, const char *name);
 void capture_builder_mark_where(struct capture_builder *b, const char *name, const char *where);
 
 /*
+ * The leak table (capture.h, struct leak): what is still live after the last
+ * event, per allocation, from a reader that follows every allocation to its
+ * free (memray's address table, heaptrack's allocation indices, a .mtui's
+ * LEAKS sections; memtui's recorder will give it the same way).  The stage
+ * table (stages.h) then gives every stage exactly the leaks it allocated.
+ *
+ * capture_builder_leaks_known() says the reader gives the table; without it
+ * the capture has none (capture_leaks() NULL), whatever else was called, and
+ * with it and no capture_builder_leak() the capture has an empty one (nothing
+ * is live at the end).  capture_builder_leak() adds one live allocation once
+ * every event is in (at the end of the load):
+ *
+ *	ev_idx	the EV_ALLOC event that made it (< events so far; a reader keeps
+ *		capture_builder_events() in its live table when it allocates)
+ *	stack	that event's stack (< stacks so far)
+ *	bytes	what of it is still live (>= 0: an mmap partly unmapped keeps
+ *		part of its bytes)
+ *	count	its live pieces (>= 1: a mapping split in two by a munmap is 2)
+ *
+ * Calls may come in any order (a reader walks its hash table); calls with
+ * the same ev_idx are one allocation's pieces and are summed (their stacks
+ * must agree).  Bad ids are a BUG() as for events.  capture_builder_finish()
+ * sorts the table by ev_idx and checks it: per stack, its entries must sum to
+ * the stack's live bytes and count after the last event (for a capture opened
+ * in place, capture_builder_backing, the whole table to the stored
+ * totals.end_bytes and end_count).  A table that fails (a free the reader
+ * could not pair with an allocation, pieces of two stacks at one event) is
+ * dropped with a warning: the capture then has no table, and stages fall back
+ * to the stack rule.  A reader that knows it lost track of an allocation
+ * should not call capture_builder_leaks_known() at all.
+ *
+ * At the end of a reader's load:
+ *
+ *	capture_builder_leaks_known(b);
+ *	for (each live allocation a of the reader's address table)
+ *		capture_builder_leak(b, a->ev_idx, a->stack, a->size, 1);
+ *	struct capture *cap = capture_builder_finish(b);
+ */
+void capture_builder_leaks_known(struct capture_builder *b);
+void capture_builder_leak(struct capture_builder *b, uint64_t ev_idx, uint32_t stack,
+			  int64_t bytes, int64_t count);
+/*
+ * Whether the leak table so far sums per stack to the live figures of every
+ * stack after the events so far (the check capture_builder_finish() makes),
+ * for a reader that checks a stored table before the end (a .mtui's SUMMARY).
+ */
+bool capture_builder_leaks_equal(struct capture_builder *b);
+
+/*
  * Loading a capture stored by memtui (docs/FORMAT.md): the stored tables go
  * in as they are.  The caller checks what these say they need.
  *

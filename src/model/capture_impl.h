@@ -102,6 +102,8 @@ struct capture {
 	int64_t *calls_count;		/* capture_stack_calls(), or all three NULL */
 	int64_t *calls_bytes;
 	int64_t *calls_temporary;
+	struct leak *leaks;		/* capture_leaks(), or NULL: no table */
+	size_t n_leaks;
 	struct capture_backing backing;	/* ctx NULL: the capture owns all its data */
 	atomic_uint owners;		/* capture_ref() adds one, capture_free() drops one */
 };

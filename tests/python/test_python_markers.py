@@ -27,13 +27,13 @@
     checked in tests/ui/test_stages_view.py), in JSON (names
     in order, every figure), CSV (every column it has) and text (names, the
     exact counts and each byte figure as fmt_bytes writes it), with the row
-    before the first mark last.  Leaked bytes and allocations follow memtui's
-    per-stack rule (docs/NUMBERS.md): the three "transform batch" rows
-    allocate their kept buffer on one stack, so the last of them holds all
-    three (6,000,003 bytes, 3 allocations) where the oracle, which follows
-    each allocation, splits them 1/2/3 MB; the test checks exactly that, and
-    that the leaked totals agree.  The marks themselves are at the oracle's
-    records, with origin 3 and the caller's file:line (capdump).
+    before the first mark last.  Leaked bytes and allocations are exact
+    (the capture's leak table, docs/NUMBERS.md): the three "transform batch"
+    rows allocate their kept buffer on one stack, and each keeps its own
+    (1,000,001 / 2,000,001 / 3,000,001 bytes, one allocation each), as the
+    oracle, which follows each allocation, has them; the same from the file
+    converted to a .mtui (its LEAKS section).  The marks themselves are at
+    the oracle's records, with origin 3 and the caller's file:line (capdump).
 (e) An aggregated capture with marker frames (stages_aggregated.bin with its
     script's file name made "<memtui-stage>") loads without marks and with
     the warning that they cannot be placed, in the text and JSON reports and
@@ -234,15 +234,9 @@ def oracle_rows(samples):
     with open(os.path.join(samples, "memray", "stages_marked.bin.oracle.json")) as f:
         ms = json.load(f)["marks_stages"]
     rows = ms["stages"][1:] + ms["stages"][:1]  # memtui: the row before the first mark last
-    # docs/NUMBERS.md: leaks go to the row of their stack's latest allocation; the kept
-    # buffers of the three transform batches share one stack.
+    # Every figure exact, leaks too (the leak table, docs/NUMBERS.md): the kept buffers
+    # of the three transform batches share one stack but not one row.
     want = [dict(r) for r in rows]
-    batches = [w for w in want if w["name"] == "transform batch"]
-    for w in batches[:-1]:
-        w["leaked_bytes"] = w["leaked_allocations"] = 0
-    batches[-1]["leaked_bytes"] = sum(r["leaked_bytes"] for r in rows
-                                      if r["name"] == "transform batch")
-    batches[-1]["leaked_allocations"] = 3
     return ms, rows, want
 
 
@@ -250,8 +244,17 @@ def marked_capture(exe, samples, capdump):
     """(d) stages_marked.bin: the report's stages against the oracle's marks_stages."""
     cap = os.path.join(samples, "memray", "stages_marked.bin")
     ms, rows, want = oracle_rows(samples)
-    check("(d) leaked total as the oracle's", sum(w["leaked_bytes"] for w in want),
-          sum(r["leaked_bytes"] for r in rows))
+    check("(d) the transform batches' leaks as the oracle's, one stack, three rows",
+          [(w["leaked_bytes"], w["leaked_allocations"]) for w in want
+           if w["name"] == "transform batch"],
+          [(1000001, 1), (2000001, 1), (3000001, 1)])
+    with tempfile.TemporaryDirectory(prefix="markers.") as work:
+        conv = os.path.join(work, "marked.mtui")
+        subprocess.run([exe, "convert", cap, "-o", conv], check=True, capture_output=True)
+        mdoc = json.loads(memtui_out(exe, "report", "--stages", "marks", "--json", conv))
+        check("(d) .mtui: leaked figures exact",
+              [(g["leaked_bytes"], g["leaked_allocations"]) for g in mdoc["stages"]],
+              [(w["leaked_bytes"], w["leaked_allocations"]) for w in want])
     doc = json.loads(memtui_out(exe, "report", "--stages", "marks", "--json", cap))
     got = doc["stages"]
     check("(d) json: split", doc["split"], "marks")

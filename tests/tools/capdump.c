@@ -128,6 +128,20 @@ static void canonical_calls(const struct capture *cap)
 	snapshot_release(&temporary);
 }
 
+/* The leak table (LEAKS), when the capture has one. */
+static void canonical_leaks(const struct capture *cap)
+{
+	size_t n;
+	const struct leak *l = capture_leaks(cap, &n);
+
+	if (!l)
+		return;
+	printf("leaks %zu\n", n);
+	for (size_t i = 0; i < n; i++)
+		printf("leak %" PRIu64 " %u %" PRId64 " %" PRId64 "\n", l[i].ev_idx, l[i].stack,
+		       l[i].bytes, l[i].count);
+}
+
 static void canonical(const struct capture *cap)
 {
 	const struct capture_totals *t = capture_totals(cap);
@@ -172,6 +186,7 @@ static void canonical(const struct capture *cap)
 		putchar('\n');
 	}
 	canonical_calls(cap);
+	canonical_leaks(cap);
 	snapshot_leaks(&leaks, cap, &suppressed);
 	printf("summary events %" PRIu64 " alloc_count %" PRIu64 " alloc_bytes %" PRIu64
 	       " temporary_count %" PRIu64 " peak_bytes %" PRId64 " peak_ev_idx %" PRIu64

@@ -42,12 +42,13 @@ UINT64_MAX = (1 << 64) - 1
 
 (META, STRINGS, FRAMES, STACKS, EVENTS, CHECKPOINT, TIME_MARKS, RSS,
  STAGE_MARKS, SUMMARY, INDEX, STACK_CALLS) = range(1, 13)
+LEAKS = 0x000E
 END = 0x7FFF
 NAMES = {META: "META", STRINGS: "STRINGS", FRAMES: "FRAMES",
          STACKS: "STACKS", EVENTS: "EVENTS", CHECKPOINT: "CHECKPOINT",
          TIME_MARKS: "TIME_MARKS", RSS: "RSS", STAGE_MARKS: "STAGE_MARKS",
          SUMMARY: "SUMMARY", INDEX: "INDEX", STACK_CALLS: "STACK_CALLS",
-         END: "END"}
+         LEAKS: "LEAKS", END: "END"}
 
 # META tags (FORMAT.md 6): name, form.  Forms: str, u, s, hash, thread,
 # trunc.  16-18 are lists; every other known tag is a scalar.
@@ -283,6 +284,7 @@ class Checker:
         self.peak, self.peak_idx = 0, UINT64_MAX
         self.calls = {}             # stack -> [alloc calls, bytes, temporary]
         self.stack_calls = []       # STACK_CALLS entries read, by stack id
+        self.leaks = None           # LEAKS: [(ev, stack, bytes, pieces)], None: none
         # marks and samples: (ev_idx, time_ms, section offset)
         self.time_marks, self.rss, self.stage_marks = [], [], []
         # order of sections
@@ -453,7 +455,7 @@ class Checker:
                    EVENTS: self.sec_events, CHECKPOINT: self.sec_checkpoint,
                    TIME_MARKS: self.sec_time_marks, RSS: self.sec_rss,
                    STAGE_MARKS: self.sec_stage_marks,
-                   STACK_CALLS: self.sec_stack_calls,
+                   STACK_CALLS: self.sec_stack_calls, LEAKS: self.sec_leaks,
                    SUMMARY: self.sec_summary, INDEX: self.sec_index,
                    END: self.sec_end}.get(typ)
         return handler(w, off) or 0 if handler else 0
@@ -462,6 +464,8 @@ class Checker:
         """The file ends before END: truncated at off (13.4)."""
         self.truncated = off
         self.cp_part = None
+        if self.leaks is not None and not self.leaks_sum_live():
+            self.leaks = None   # a table cut short is no table (10.6)
         self.time_marks = [m for m in self.time_marks if m[0] <= self.n_events]
         self.stage_marks = [m for m in self.stage_marks
                             if m[0] <= self.n_events]
@@ -660,6 +664,8 @@ class Checker:
                    off + 8)
         if self.stack_calls:
             w.fail("an event chunk after STACK_CALLS", off)
+        if self.leaks is not None:
+            w.fail("an event chunk after LEAKS", off)
         if not self.last_chunk_full:
             w.fail("a chunk follows a chunk of fewer than events_per_chunk"
                    " events", off)
@@ -899,6 +905,56 @@ class Checker:
         w.done("STACK_CALLS")
         return first
 
+    def sec_leaks(self, w, off):
+        """The leak table (10.6): live allocations by allocating event,
+        strictly increasing over the file, below the events; each of a
+        defined stack, bytes <= 2^63 - 1, 1 <= pieces <= 2^63 - 1."""
+        n = w.varint("leak count")
+        if n > w.left() // 4:
+            w.fail("leak count %d, more than a quarter of %d bytes left"
+                   % (n, w.left()))
+        if self.leaks is None:
+            self.leaks = []
+        ev = None
+        for i in range(n):
+            at = w.pos
+            step = w.varint("leak ev step")
+            if i and step == 0:
+                w.fail("leak ev step 0", at)
+            ev = step if i == 0 else ev + step
+            last = self.leaks[-1][0] if self.leaks else -1
+            if ev <= last:
+                w.fail("leak at event %d, not after the previous one at %d"
+                       % (ev, last), at)
+            if ev >= self.n_events:
+                w.fail("leak at event %d, beyond the %d events"
+                       % (ev, self.n_events), at)
+            stack = w.varint("leak stack")
+            if stack > len(self.stacks):
+                w.fail("leak of stack %d, not defined" % stack, at)
+            nbytes = w.varint("leak bytes")
+            pieces = w.varint("leak pieces")
+            if nbytes > INT64_MAX or not 1 <= pieces <= INT64_MAX:
+                w.fail("leak figures %d bytes, %d pieces out of range"
+                       % (nbytes, pieces), at)
+            self.leaks.append((ev, stack, nbytes, pieces))
+        w.done("LEAKS")
+
+    def leaks_sum_live(self):
+        """Whether per stack the table sums to its live figures (10.6)."""
+        sums = {}
+        for _, stack, nbytes, pieces in self.leaks:
+            v = sums.setdefault(stack, [0, 0])
+            v[0] += nbytes
+            v[1] += pieces
+        live = {k: v for k, v in self.live.items() if v != [0, 0]}
+        return {k: v for k, v in sums.items() if v != [0, 0]} == live
+
+    def leaks_add_up(self, w, off):
+        """At SUMMARY: a table must be the live heap at the end."""
+        if self.leaks is not None and not self.leaks_sum_live():
+            w.fail("LEAKS do not sum to the live figures of every stack", off)
+
     def final_marks(self):
         """Marks refer to events that may come later in the file; once no
         event can follow (at SUMMARY or END), none may be beyond the last:
@@ -955,6 +1011,7 @@ class Checker:
         if self.stack_calls and len(self.stack_calls) != len(self.stacks) + 1:
             w.fail("STACK_CALLS covers %d of %d stacks"
                    % (len(self.stack_calls), len(self.stacks) + 1), off)
+        self.leaks_add_up(w, off)
         self.summary = s
 
     def sec_index(self, w, off):
@@ -1037,6 +1094,9 @@ class Checker:
                 for s in self.stage_marks]
         out += ["calls %d %d %d %d" % ((i,) + e)
                 for i, e in enumerate(self.stack_calls)]
+        if self.leaks is not None:
+            out.append("leaks %d" % len(self.leaks))
+            out += ["leak %d %d %d %d" % e for e in self.leaks]
         if self.summary is not None:
             out.append("summary " + " ".join(
                 "%s %d" % (k, self.summary[k]) for k in (

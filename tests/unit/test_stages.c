@@ -11,7 +11,9 @@
  * frames when two files define a function of that name (memray --native's
  * fallback stacks) with native frames skipped below a Python F, F named by
  * its C++ base name, the live-only rows of a capture without an event
- * stream, and the labels of a narrow name column.
+ * stream, the labels of a narrow name column, and the exact leaked figures
+ * of a leak table spread over the rows of every split (the stack rule when
+ * there is none, a table dropped when it does not add up).
  *
  * The main capture (times in ms before the events they precede):
  *
@@ -230,6 +232,108 @@ TEST(marks_and_slices)
 	stages_release(&st);
 	check_snap(cap, &marks, 1, 40, 1, 40, 1);
 	check_snap(cap, &slices, 0, 107, 2, 107, 2);
+	capture_free(cap);
+}
+
+/*
+ * Stack a allocates in every row; the leak table says which of its
+ * allocations are left (events 0, 3 and 6; event 1's was freed by event 5;
+ * event 3's is a mapping split in two pieces), b's is freed.  Rows of the
+ * marks: <before> {0}, one {1,2}, two {3,4}, three {5,6}.
+ */
+static struct capture *leaky(bool table, int64_t first_bytes)
+{
+	struct capture_builder *b = capture_builder_new();
+	uint32_t a;
+
+	FX_ADD(b, "frames: @x.c:1", "a +7", "mark: one", "a +100", "b +50", "mark: two",
+	       "a +200 x2", "b -50", "mark: three", "a -100", "a +300");
+	a = FX_STACK(b, 0, "a@x.c:1");
+	if (table) {
+		capture_builder_leaks_known(b);
+		capture_builder_leak(b, 6, a, 300, 1);
+		capture_builder_leak(b, 0, a, first_bytes, 1);
+		capture_builder_leak(b, 3, a, 150, 1);	/* two pieces of one allocation */
+		capture_builder_leak(b, 3, a, 50, 1);
+	}
+	return capture_builder_finish(b);
+}
+
+static void check_leaked(const struct stage_row *r, int64_t bytes, int64_t count)
+{
+	CHECK_EQ_I64(r->leaked_bytes, bytes);
+	CHECK_EQ_I64(r->leaked_count, count);
+}
+
+TEST(leak_table)
+{
+	struct capture *cap = leaky(true, 7), *plain = leaky(false, 7), *bad = leaky(true, 8);
+	struct stages_spec marks = { STAGES_MARKS, 0, NULL, 0 };
+	struct stages_spec slices = { STAGES_SLICES, 2, NULL, 0 };
+	struct stages_spec under = { STAGES_UNDER, 0, "a", 0 };
+	const struct leak *l;
+	struct stages st;
+	size_t n;
+
+	l = capture_leaks(cap, &n);
+	CHECK(l && n == 3);
+	CHECK(l && l[0].ev_idx == 0 && l[1].ev_idx == 3 && l[2].ev_idx == 6);
+	CHECK(l && l[1].bytes == 200 && l[1].count == 2);
+	stages_compute(&st, cap, &marks);
+	CHECK(st.leaks_exact && st.n == 4);
+	check_leaked(&st.rows[0], 0, 0);		/* one: its allocation was freed */
+	check_leaked(&st.rows[1], 200, 2);		/* two */
+	check_leaked(&st.rows[2], 300, 1);		/* three */
+	check_leaked(&st.rows[3], 7, 1);		/* <before first mark> */
+	/* The window before the first mark ends before it, not at the end. */
+	CHECK_EQ_I64(stages_row_end(&st, 3, cap), 0);
+	stages_release(&st);
+	/* 7 events in two halves: [0, 3) and [3, 7). */
+	stages_compute(&st, cap, &slices);
+	check_leaked(&st.rows[0], 7, 1);
+	check_leaked(&st.rows[1], 500, 3);
+	check_leaked(&st.rows[2], 0, 0);
+	stages_release(&st);
+	/* A split that matches nothing: every leak is outside. */
+	CHECK_EQ_I64(stages_compute(&st, cap, &under), -1);
+	check_leaked(&st.rows[st.n - 1], 507, 4);
+	stages_release(&st);
+	/* Without a table, a's live figures go to its latest allocation's row. */
+	CHECK(!capture_leaks(plain, &n) && n == 0);
+	stages_compute(&st, plain, &marks);
+	CHECK(!st.leaks_exact);
+	check_leaked(&st.rows[1], 0, 0);
+	check_leaked(&st.rows[2], 507, 4);
+	check_leaked(&st.rows[3], 0, 0);
+	CHECK_EQ_I64(stages_row_end(&st, 3, plain), 0);
+	stages_release(&st);
+	/* A table that does not add up to a's live figures is dropped, with a warning. */
+	CHECK(!capture_leaks(bad, &n));
+	CHECK_EQ_I64(capture_meta(bad)->n_warnings, 1);
+	capture_free(cap);
+	capture_free(plain);
+	capture_free(bad);
+}
+
+/* A capture whose table is known and empty: nothing leaks anywhere. */
+TEST(leak_table_empty)
+{
+	struct capture_builder *b = capture_builder_new();
+	struct stages_spec marks = { STAGES_MARKS, 0, NULL, 0 };
+	struct capture *cap;
+	struct stages st;
+	size_t n = 1;
+
+	FX_ADD(b, "frames: @x.c:1", "mark: one", "a +10", "a -10");
+	capture_builder_leaks_known(b);
+	cap = capture_builder_finish(b);
+	CHECK(capture_leaks(cap, &n) && n == 0);
+	stages_compute(&st, cap, &marks);
+	CHECK(st.leaks_exact);
+	check_leaked(&st.rows[0], 0, 0);
+	/* No event before the first mark: its window ends before any event. */
+	CHECK(stages_row_end(&st, 1, cap) == UINT64_MAX);
+	stages_release(&st);
 	capture_free(cap);
 }
 
@@ -673,5 +777,7 @@ int main(void)
 	RUN(splits_matching_nothing);
 	RUN(default_split);
 	RUN(cxx_names);
+	RUN(leak_table);
+	RUN(leak_table_empty);
 	return CHECK_DONE();
 }
