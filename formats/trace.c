@@ -115,12 +115,15 @@ struct tr_ip {
 
 struct live_alloc {
 	uint64_t size;
+	uint64_t ev_idx;	/* the event that made it (the leak table) */
 	uint32_t stack;		/* model stack */
-	uint32_t next_free;	/* slab free list */
+	uint32_t next_free;	/* slab free list; SLOT_USED while live */
 };
+#define SLOT_USED (UINT32_MAX - 1)	/* slots stay below it (alloc_simple) */
 
 struct mapping {
 	uint64_t begin, end;
+	uint64_t ev_idx;	/* the event that made it; pieces of a split share it */
 	uint32_t stack;
 };
 
@@ -479,14 +482,16 @@ static enum rec alloc_simple(struct tr *t, uint64_t ptr, uint64_t size, uint32_t
 		slot = t->slab_free;
 		t->slab_free = ((struct live_alloc *)vec_at(&t->slab, slot))->next_free;
 	} else {
-		if (t->slab.len >= UINT32_MAX - 1)
+		if (t->slab.len >= SLOT_USED)
 			return bad(t, "too many live allocations");
 		slot = (uint32_t)t->slab.len;
 		vec_grow(&t->slab, 1);
 	}
 	a = vec_at(&t->slab, slot);
 	a->size = size;
+	a->ev_idx = capture_builder_events(t->b);
 	a->stack = stack;
+	a->next_free = SLOT_USED;
 	hashmap_put(&t->live, ptr, slot);
 	t->last_alloc = ptr;
 	t->last_alloc_live = true;
@@ -496,7 +501,7 @@ static enum rec alloc_simple(struct tr *t, uint64_t ptr, uint64_t size, uint32_t
 
 static enum rec alloc_map(struct tr *t, uint64_t addr, uint64_t size, uint32_t stack)
 {
-	struct mapping map = { addr, 0, stack };
+	struct mapping map = { addr, 0, capture_builder_events(t->b), stack };
 
 	if (!heap_add(t, size))
 		return bad(t, "mapping of %" PRIu64 " bytes overflows the heap size", size);
@@ -539,7 +544,7 @@ static enum rec unmap(struct tr *t, uint64_t addr, uint64_t len)
 			continue;
 		}
 		if (map->begin < lo && hi < map->end) {
-			struct mapping tail = { hi, map->end, map->stack };
+			struct mapping tail = { hi, map->end, map->ev_idx, map->stack };
 
 			map->end = lo;
 			vec_push(&t->maps, &tail);
@@ -1154,6 +1159,27 @@ static void tr_release(struct tr *t)
 	t->exe = NULL;
 }
 
+/*
+ * The leak table (capture_builder_leak): every live allocation and every
+ * piece of a live mapping, by the event that made it.
+ */
+static void emit_leaks(struct tr *t)
+{
+	capture_builder_leaks_known(t->b);
+	for (size_t i = 0; i < t->slab.len; i++) {
+		const struct live_alloc *a = vec_at(&t->slab, i);
+
+		if (a->next_free == SLOT_USED)
+			capture_builder_leak(t->b, a->ev_idx, a->stack, (int64_t)a->size, 1);
+	}
+	for (size_t i = 0; i < t->maps.len; i++) {
+		const struct mapping *map = vec_at(&t->maps, i);
+
+		capture_builder_leak(t->b, map->ev_idx, map->stack,
+				     (int64_t)(map->end - map->begin), 1);
+	}
+}
+
 static void finish(struct tr *t)
 {
 	struct capture_meta *m = capture_builder_meta(t->b);
@@ -1162,6 +1188,7 @@ static void finish(struct tr *t)
 
 	if (!t->cut && !t->ended)
 		cut(t, input_offset(t->in), "no TR_END: the process died or was killed");
+	emit_leaks(t);
 	m->duration_ms = t->ended ? ms_of(t, t->end_ns) : t->time_ms;
 	if (t->modules.len > MODULE_SCAN_BUDGET - t->module_scans)
 		capture_builder_warning(t->b, "over %" PRIu64 " module scans: later addresses left "
