@@ -323,16 +323,21 @@ static char *name_of(const char *fmt, ...)
 /*
  * The capture's name for trace (pid, exec_index) of the command with root
  * pid root; taken[0..n_taken) are the names given before it in this run.
+ * The main capture (is_main: the root's last image, the program the command
+ * ended up running) gets -o FILE or memtui.CMD.PID.mtui; the root's earlier
+ * images (wrappers that exec'd it, e.g. a shell script or pyenv's shims) and
+ * exec'd images of forked children are named by their own executable; a
+ * forked child's first image gets FILE.PID or memtui.CMD.PID.mtui.
  */
 static char *output_name(const struct options *opt, const char *trace, long pid, long exec_index,
-			 long root, char *const *taken, size_t n_taken)
+			 long root, bool is_main, char *const *taken, size_t n_taken)
 {
 	const char *cmd = base_name(opt->run_argv[0]), *o = opt->output;
 	char exe[PATH_MAX], *out;
 
-	if (!exec_index && pid == root)
+	if (is_main)
 		return o ? xstrdup(o) : name_of("memtui.%s.%ld.mtui", cmd, pid);
-	if (!exec_index)
+	if (!exec_index && pid != root)
 		return o ? name_of("%s.%ld", o, pid) : name_of("memtui.%s.%ld.mtui", cmd, pid);
 	trace_exe(trace, exe, sizeof(exe));
 	if (!exe[0])
@@ -413,11 +418,25 @@ static int convert_all(const struct options *opt, const struct resolver_options 
 	if (d)
 		closedir(d);
 	qsort(list, n, sizeof(*list), trace_cmp);
+	/* the root's last image first, so that it gets the main name */
+	for (size_t i = 0, last = n; i < n; i++) {
+		if (list[i].pid == root)
+			last = i;
+		if (last < n && (i + 1 == n || list[i + 1].pid != root) && last) {
+			struct trace_file t = list[last];
+
+			memmove(list + 1, list, last * sizeof(*list));
+			list[0] = t;
+			break;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		char *path, *out;
+		bool is_main = i == 0 && list[i].pid == root;
 
 		path = name_of("%s/%s", dir, list[i].name);
-		out = output_name(opt, path, list[i].pid, list[i].exec_index, root, taken, i);
+		out = output_name(opt, path, list[i].pid, list[i].exec_index, root, is_main, taken,
+				  i);
 		taken[i] = out;
 		one = convert_trace(ro, opt->symbols, path, out, rc ? &other : err);
 		if (one < 0 && !rc) {
@@ -430,7 +449,7 @@ static int convert_all(const struct options *opt, const struct resolver_options 
 			fprintf(stderr, "memtui: recorded %s\n", out);
 			res->n_captures++;
 			unlink(path);
-			if (list[i].pid == root && !list[i].exec_index && !res->main_capture)
+			if (is_main)
 				res->main_capture = xstrdup(out);
 		}
 		free(path);

@@ -190,6 +190,54 @@ def test_stages(prog):
     check(got == want, "stages %s, want %s (%s)" % (got, want, r.stderr))
 
 
+PY_STAGES = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import memtui
+keep = []
+memtui.stage("load")
+keep.append(bytearray(1000001))
+with memtui.stage("parse"):
+    keep.append(bytearray(2000001))
+    scratch = bytearray(3000001)
+    del scratch
+keep.append(bytearray(4000001))
+"""
+
+
+def test_python_stages():
+    """memtui.py under memtui record: its marks reach the recorder (origin
+    Python), and each stage holds its own big buffers: exact for the buffers,
+    allowing the interpreter's own small allocations around them."""
+    python = shutil.which("python3") or sys.executable
+    script = os.path.join(TMP, "py_stages.py")
+    with open(script, "w") as f:
+        f.write(PY_STAGES)
+    module = os.path.join(INCLUDE, "python")
+    r = record("-o", "py.mtui", "--", python, script, module)
+    check(r.returncode == 0, "python stages: status %d %s" % (r.returncode, r.stderr))
+    d = report(os.path.join(TMP, "py.mtui"), "--stages", "marks")
+    if not d:
+        return
+    rows = [s for s in d["stages"] if not s["outside"]]
+    check([s["name"] for s in rows] == ["load", "parse", "load"],
+          "python stages: names %s" % [s["name"] for s in rows])
+    if len(rows) != 3:
+        return
+    slack = 256 << 10   # the interpreter's own allocations inside a stage
+    # (allocated, net) of each stage: the buffers it made, and those it kept
+    # (the last stage also holds the interpreter's exit, which frees them all)
+    want = [(1000001, 1000001), (2000001 + 3000001, 2000001), (4000001, None)]
+    for row, (alloc, net) in zip(rows, want):
+        check(alloc <= row["allocated_bytes"] < alloc + slack,
+              "python stage %s: allocated %d, want %d" % (row["name"], row["allocated_bytes"],
+                                                           alloc))
+        check(net is None or abs(row["net_bytes"] - net) < slack,
+              "python stage %s: net %d, want %s" % (row["name"], row["net_bytes"], net))
+    origins = {m.get("origin") for m in d.get("marks", [])}
+    check(not d.get("marks") or origins == {"python"}, "python stages: mark origins %s" % origins)
+
+
 def test_stage_signal(prog):
     """SIGUSR1 sent to memtui is forwarded: the program's recorder makes a mark."""
     import time
@@ -229,12 +277,17 @@ def test_fork(prog):
 
 
 def test_exec(exec_prog, sites_prog):
+    """The command's capture is its last image (what the command ended up
+    running: here rec_sites, exec'd by rec_exec), named after the command;
+    the image before the exec is named by its own executable (here the same
+    name, so its exec index tells it apart)."""
     r = record("--", exec_prog, sites_prog)
     out = outputs()
-    check(r.returncode == 0 and len(out) == 2 and out[0].startswith("memtui.rec_exec.") and
-          out[1].startswith("memtui.rec_sites.") and out[0].split(".")[2] == out[1].split(".")[2],
-          "exec: two captures of one pid named by their images: %s" % out)
-    if len(out) == 2:
+    pid = out[0].split(".")[2] if out else "?"
+    want = ["memtui.rec_exec.%s.0.mtui" % pid, "memtui.rec_exec.%s.mtui" % pid]
+    check(r.returncode == 0 and out == want, "exec: captures %s, want %s" % (out, want))
+    check("open with: memtui %s" % want[1] in r.stderr, "exec: main capture %s" % r.stderr)
+    if out == want:
         a, b = (report(os.path.join(TMP, f)) for f in out)
         check(a and totals(a) == (1, 777, 777, 777, 1), "exec first image %s" % (a and totals(a),))
         check(b and totals(b) == (1020, 113520, 10640, 5000, 5),
@@ -275,6 +328,7 @@ def main():
     test_threads(progs["rec_threads.c"])
     test_stages(progs["rec_stages.c"])
     test_stage_signal(progs["rec_pause.c"])
+    test_python_stages()
     test_fork(progs["rec_fork.c"])
     test_exec(progs["rec_exec.c"], progs["rec_sites.c"])
     test_heaptrack(sites_path, progs["rec_sites.c"], progs["rec_vector.cpp"])
