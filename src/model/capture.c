@@ -213,6 +213,32 @@ const struct symbol_coverage *capture_symbol_coverage(const struct capture *cap,
 	return cap->coverage.data;
 }
 
+struct symbol_coverage capture_symbol_total(const struct capture *cap)
+{
+	struct symbol_coverage t = { 0 };
+
+	for (size_t i = 0; i < cap->coverage.len; i++) {
+		const struct symbol_coverage *c = vec_at(&cap->coverage, i);
+
+		t.dwarf += c->dwarf;
+		t.symtab += c->symtab;
+		t.unnamed += c->unnamed;
+		if (!t.reason)
+			t.reason = c->reason;
+	}
+	return t;
+}
+
+int capture_symbol_named_pct(const struct capture *cap)
+{
+	struct symbol_coverage t = capture_symbol_total(cap);
+	uint64_t all = t.dwarf + t.symtab + t.unnamed;
+
+	if (!all)
+		return -1;
+	return (int)((double)(t.dwarf + t.symtab) * 100.0 / (double)all);
+}
+
 const char *coverage_reason_name(unsigned reason)
 {
 	static const char *const names[] = {

@@ -225,6 +225,13 @@ struct symbol_coverage {
 	uint8_t reason;		/* enum coverage_reason */
 };
 const struct symbol_coverage *capture_symbol_coverage(const struct capture *cap, size_t *n);
+/*
+ * The sums of the table (strings NULL, reason the first unnamed entry's):
+ * dwarf + symtab + unnamed is 0 when no native frame was looked up.
+ */
+struct symbol_coverage capture_symbol_total(const struct capture *cap);
+/* The percentage of looked-up addresses named, rounded down (99 while one is not); -1 none. */
+int capture_symbol_named_pct(const struct capture *cap);
 /* "no file", "a different build", "no debug info", "no symbol covers the address"; "" named. */
 const char *coverage_reason_name(unsigned reason);
 
