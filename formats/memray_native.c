@@ -212,41 +212,15 @@ static int image_handle(struct mr_native *n, struct mr_image *img)
 	if (!img->tried && n->res) {
 		img->tried = true;
 		img->handle = n->res->module(n->res->ctx, img->path,
-					     vec_at(&n->image_segs, img->first_seg), img->nseg);
-		if (img->handle < 0)
-			n->missing++;
+					     vec_at(&n->image_segs, img->first_seg), img->nseg,
+					     NULL, 0);
 	}
 	return img->handle;
 }
 
 void mr_native_finish(struct mr_native *n)
 {
-	char list[512];
-	size_t len = 0, shown = 0;
-
-	if (!n->missing)
-		return;
-	list[0] = '\0';
-	for (size_t i = 0; i < n->images.len; i++) {
-		const struct mr_image *img = vec_at(&n->images, i);
-		bool dup = false;
-
-		if (!img->tried || img->handle >= 0)
-			continue;
-		for (size_t j = 0; j < i && !dup; j++) {
-			const struct mr_image *o = vec_at(&n->images, j);
-
-			dup = o->tried && o->handle < 0 && !strcmp(o->path, img->path);
-		}
-		if (dup || len >= sizeof(list) - 1)
-			continue;
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", shown++ ? ", " : "",
-					img->path);
-	}
-	if (len >= sizeof(list))
-		len = sizeof(list) - 1;
-	capture_builder_warning(n->b, "native frames left unnamed: no file with the recorded "
-			       "layout for %s (see --prefix-map)", list);
+	native_resolver_store(n->res, n->b);
 }
 
 static void push_ip_frame(struct mr_native *n, const struct frame *f, bool eval)
@@ -263,6 +237,7 @@ static void resolve_ip(struct mr_native *n, uint64_t gen, uint64_t ip)
 	struct native_symbol syms[MAX_INLINE];
 	struct mr_image *img;
 	struct frame f = { .kind = FRAME_NATIVE };
+	enum native_source source;
 	size_t k = 0;
 	int h;
 
@@ -274,7 +249,7 @@ static void resolve_ip(struct mr_native *n, uint64_t gen, uint64_t ip)
 	h = image_handle(n, img);
 	/* A return address: the call instruction is the byte before it. */
 	if (h >= 0 && ip - img->load > 0)
-		k = n->res->lookup(n->res->ctx, h, ip - img->load - 1, syms, MAX_INLINE);
+		k = n->res->lookup(n->res->ctx, h, ip - img->load - 1, syms, MAX_INLINE, &source);
 	if (k > MAX_INLINE)
 		k = MAX_INLINE;
 	if (!k) {

@@ -32,7 +32,6 @@ struct mr_native {
 	struct vec images;		/* struct mr_image, one per SEGMENT_HEADER */
 	struct vec image_segs;		/* struct native_segment of all images */
 	uint64_t gen;			/* MEMORY_MAP_STARTs so far */
-	size_t missing;			/* images the resolver could not find */
 
 	struct vec py;			/* struct mr_py: the Python trie; [0] = empty stack */
 	struct hashmap py_index;	/* parent << 32 | frame << 1 | entry -> py key */
@@ -64,7 +63,7 @@ uint64_t mr_native_generation(const struct mr_native *n);
 void mr_native_image(struct mr_native *n, const char *path, size_t path_len, uint64_t load,
 		     const struct native_segment *segs, size_t nseg);
 
-/* After the last record: a warning naming the images that could not be found. */
+/* After the last record: the resolver's coverage table and warning (native_resolver_store). */
 void mr_native_finish(struct mr_native *n);
 
 /* The Python stack key of stack parent extended by (model frame, is_entry); 0 is empty. */

@@ -41,7 +41,8 @@ enum mtui_section {
 	MTUI_SUMMARY = 0x000A,
 	MTUI_INDEX = 0x000B,
 	MTUI_STACK_CALLS = 0x000C,
-	MTUI_LEAKS = 0x000E,
+	MTUI_SYMBOLS = 0x000D,		/* optional: the symbol coverage table */
+	MTUI_LEAKS = 0x000E,		/* optional: the leak table */
 	MTUI_END = 0x7FFF,
 };
 

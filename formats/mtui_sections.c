@@ -578,6 +578,36 @@ static bool stage_marks(struct mtui *m, struct rd *r)
 	return true;
 }
 
+/* SYMBOLS: the symbol coverage table (FORMAT.md §10.5). */
+static bool symbols(struct mtui *m, struct rd *r)
+{
+	uint64_t count;
+
+	if (!rd_varint(r, &count) || !count || count > rd_left(r))
+		return bad(m, "a symbol coverage count out of bounds");
+	for (uint64_t i = 0; i < count; i++) {
+		struct symbol_coverage c = { 0 };
+		const uint8_t *s[3];
+		size_t n[3];
+
+		if (!rd_string(r, MTUI_MAX_STRING, &s[0], &n[0]) ||
+		    !rd_string(r, MTUI_MAX_STRING, &s[1], &n[1]) ||
+		    !rd_string(r, MTUI_MAX_STRING, &s[2], &n[2]) || !rd_varint(r, &c.dwarf) ||
+		    !rd_varint(r, &c.symtab) || !rd_varint(r, &c.unnamed) || !rd_u8(r, &c.reason))
+			return bad(m, "a symbol coverage entry that does not decode");
+		if (c.reason > COVERAGE_REASON_MAX || (c.reason == COVERAGE_NAMED) != !c.unnamed)
+			return bad(m, "a symbol coverage reason out of range");
+		c.path = dup_field(s[0], n[0]);
+		c.file_used = n[1] ? dup_field(s[1], n[1]) : NULL;
+		c.debug_file = n[2] ? dup_field(s[2], n[2]) : NULL;
+		capture_builder_symbol_coverage(m->b, &c);
+		free(c.path);
+		free(c.file_used);
+		free(c.debug_file);
+	}
+	return true;
+}
+
 /*
  * Lazily, the totals are the SUMMARY's (v, its 21 fields), and the stack
  * call figures are taken once every stack has them.  What can be checked
@@ -690,7 +720,8 @@ static bool apply_type(struct mtui *m, uint16_t type, uint64_t offset, struct rd
 	if (m->cp_open && type != MTUI_CHECKPOINT)
 		return bad(m, "a checkpoint without its last part");
 	if (m->summary_seen && ((type >= MTUI_META && type < MTUI_SUMMARY) ||
-				type == MTUI_STACK_CALLS || type == MTUI_LEAKS))
+				type == MTUI_STACK_CALLS || type == MTUI_LEAKS ||
+				type == MTUI_SYMBOLS))
 		return bad(m, "a section after the summary");
 	if (m->index_seen && type != MTUI_END)
 		return bad(m, "a section between the index and the end");
@@ -706,6 +737,7 @@ static bool apply_type(struct mtui *m, uint16_t type, uint64_t offset, struct rd
 	case MTUI_STAGE_MARKS: return stage_marks(m, r);
 	case MTUI_STACK_CALLS: return stack_calls(m, r);
 	case MTUI_LEAKS: return leaks(m, r);
+	case MTUI_SYMBOLS: return symbols(m, r);
 	case MTUI_SUMMARY:
 		return !m->summary_seen ? summary(m, r) : bad(m, "a second summary");
 	case MTUI_INDEX: return index_section(m, r, offset);
@@ -727,7 +759,8 @@ const char *mtui_section_name(uint16_t type)
 {
 	static const char *const names[] = { "?", "META", "STRINGS", "FRAMES", "STACKS",
 					     "EVENTS", "CHECKPOINT", "TIME_MARKS", "RSS",
-					     "STAGE_MARKS", "SUMMARY", "INDEX", "STACK_CALLS" };
+					     "STAGE_MARKS", "SUMMARY", "INDEX", "STACK_CALLS",
+					     "SYMBOLS" };
 
 	if (type < sizeof(names) / sizeof(names[0]))
 		return names[type];

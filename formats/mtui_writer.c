@@ -282,7 +282,8 @@ static void table(struct writer *w, uint16_t type, const struct capture *cap, si
 	while (i < n) {
 		size_t count = 0;
 		bool ids = type != MTUI_TIME_MARKS && type != MTUI_RSS &&
-			   type != MTUI_STAGE_MARKS && type != MTUI_LEAKS;
+			   type != MTUI_STAGE_MARKS && type != MTUI_LEAKS &&
+			   type != MTUI_SYMBOLS;
 
 		/* Build the batch's entries in w->buf, then prefix first_id and count. */
 		while (i < n && count < MTUI_BATCH_ENTRIES) {
@@ -405,6 +406,20 @@ static void stage_entry(struct writer *w, const struct capture *cap, size_t i)
 	put_u8(w, m->origin);
 	put_str(w, m->name);
 	put_str(w, m->where ? m->where : "");
+}
+
+static void symbols_entry(struct writer *w, const struct capture *cap, size_t i)
+{
+	size_t n;
+	const struct symbol_coverage *c = capture_symbol_coverage(cap, &n) + i;
+
+	put_str(w, c->path);
+	put_str(w, c->file_used ? c->file_used : "");
+	put_str(w, c->debug_file ? c->debug_file : "");
+	put_varint(w, c->dwarf);
+	put_varint(w, c->symtab);
+	put_varint(w, c->unnamed);
+	put_u8(w, c->reason);
 }
 
 /* Checkpoint k, in parts of at most MTUI_BATCH_ENTRIES entries and about a batch's bytes. */
@@ -535,6 +550,7 @@ static void write_capture(struct writer *w, const struct capture *cap,
 	table(w, MTUI_TIME_MARKS, cap, 0, (capture_time_marks(cap, &n), n), time_entry);
 	table(w, MTUI_RSS, cap, 0, (capture_rss(cap, &n), n), rss_entry);
 	table(w, MTUI_STAGE_MARKS, cap, 0, (capture_stage_marks(cap, &n), n), stage_entry);
+	table(w, MTUI_SYMBOLS, cap, 0, (capture_symbol_coverage(cap, &n), n), symbols_entry);
 	summary(w, cap, extra);
 	finish(w);
 }

@@ -103,6 +103,8 @@ struct tr_module {
 	char *path;
 	uint32_t name;		/* string id of path */
 	uint32_t first_seg, nseg;	/* in segs */
+	uint8_t *build_id;	/* GNU build-id (owned), NULL when none */
+	size_t id_len;
 	int handle;		/* resolver's; -1 = none */
 	bool tried;
 };
@@ -173,7 +175,6 @@ struct tr {
 	uint64_t last_alloc;		/* the pointer of the last allocation (last_alloc_live) */
 	bool last_alloc_live;		/* no free or allocation since: its free is temporary */
 	uint64_t replaced;		/* allocations at a live address */
-	uint64_t missing;		/* modules the resolver could not find */
 	uint64_t module_scans;		/* MODULE_SCAN_BUDGET */
 	struct hashmap named;		/* tids named so far (MAX_THREAD_NAMES) */
 	uint64_t unnamed;		/* thread names dropped past MAX_THREAD_NAMES */
@@ -297,9 +298,7 @@ static int module_handle(struct tr *t, struct tr_module *m)
 
 		m->tried = true;
 		m->handle = t->res->module(t->res->ctx, path, vec_at(&t->segs, m->first_seg),
-					   m->nseg);
-		if (m->handle < 0)
-			t->missing++;
+					   m->nseg, m->build_id, m->id_len);
 	}
 	return m->handle;
 }
@@ -352,6 +351,7 @@ static uint32_t resolve_ip(struct tr *t, uint64_t addr, uint64_t seq)
 {
 	uint32_t idx = hashmap_get(&t->ip_index, addr);
 	struct native_symbol syms[MAX_INLINE];
+	enum native_source source;
 	struct frame f = { .kind = FRAME_NATIVE, .address = addr };
 	struct tr_ip ip = { addr, UINT32_MAX, (uint32_t)t->ip_frames.len, 0 };
 	size_t k = 0;
@@ -374,7 +374,8 @@ static uint32_t resolve_ip(struct tr *t, uint64_t addr, uint64_t seq)
 		f.address = addr - m->bias;
 		/* A return address: the call instruction is the byte before it. */
 		if (h >= 0 && f.address > 0)
-			k = t->res->lookup(t->res->ctx, h, f.address - 1, syms, MAX_INLINE);
+			k = t->res->lookup(t->res->ctx, h, f.address - 1, syms, MAX_INLINE,
+					   &source);
 		if (k > MAX_INLINE)
 			k = MAX_INLINE;
 	}
@@ -836,6 +837,11 @@ static enum rec module_record(struct tr *t, struct rd *r)
 	m.path = xmalloc(path_len + 1);
 	memcpy(m.path, path, path_len);
 	m.path[path_len] = '\0';
+	if (id_len) {
+		m.build_id = xmalloc(id_len);
+		memcpy(m.build_id, build_id, id_len);
+		m.id_len = id_len;
+	}
 	m.name = path_len ? capture_builder_string(t->b, m.path, path_len)
 			  : capture_builder_cstring(t->b, t->exe);
 	m.first_seg = (uint32_t)t->segs.len;
@@ -1133,8 +1139,12 @@ static void tr_init(struct tr *t, struct input *in, struct capture_builder *b,
 
 static void tr_release(struct tr *t)
 {
-	for (size_t i = 0; i < t->modules.len; i++)
-		free(((struct tr_module *)vec_at(&t->modules, i))->path);
+	for (size_t i = 0; i < t->modules.len; i++) {
+		struct tr_module *m = vec_at(&t->modules, i);
+
+		free(m->path);
+		free(m->build_id);
+	}
 	for (size_t i = 0; i < t->names.len; i++)
 		free(*(char **)vec_at(&t->names, i));
 	vec_release(&t->heap);
@@ -1183,8 +1193,6 @@ static void emit_leaks(struct tr *t)
 static void finish(struct tr *t)
 {
 	struct capture_meta *m = capture_builder_meta(t->b);
-	char list[512];
-	size_t len = 0;
 
 	if (!t->cut && !t->ended)
 		cut(t, input_offset(t->in), "no TR_END: the process died or was killed");
@@ -1200,18 +1208,7 @@ static void finish(struct tr *t)
 		capture_builder_warning(t->b, "%" PRIu64 " allocations at an address still live "
 					"(its free was not recorded): the old block counted freed",
 					t->replaced);
-	if (!t->missing)
-		return;
-	list[0] = '\0';
-	for (size_t i = 0; i < t->modules.len && len < sizeof(list) - 1; i++) {
-		const struct tr_module *mod = vec_at(&t->modules, i);
-
-		if (mod->tried && mod->handle < 0)
-			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-						len ? ", " : "", mod->path[0] ? mod->path : t->exe);
-	}
-	capture_builder_warning(t->b, "native frames left unnamed: no file with the recorded "
-				"layout for %s", list);
+	native_resolver_store(t->res, t->b);
 }
 
 static bool trace_probe(const uint8_t *buf, size_t n)

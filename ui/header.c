@@ -55,7 +55,8 @@ struct field {
 };
 
 enum {
-	STEP_SUPPRESSED_BRIEF = 1,
+	STEP_DROP_SYMBOLS = 1,
+	STEP_SUPPRESSED_BRIEF,
 	STEP_TEMPORARY_BRIEF,
 	STEP_LEAKED_BRIEF,
 	STEP_ALLOCATED_BRIEF,
@@ -283,7 +284,8 @@ static void add_command(struct header_plan *p, const struct screen *s, const str
  * The headline figures, as `memtui report` computes them: peak (and its
  * time), allocated, temporary allocations, leaked (bytes after the tool's
  * suppressions; allocations with the suppressed ones, as the report counts
- * them), what the suppressions removed, and the largest RSS sample.
+ * them), what the suppressions removed, the largest RSS sample, and the share
+ * of native frames named (first to go when the line is short).
  * Fields the capture has no figure for are left out.  Returns their number.
  */
 static int figures(const struct explore *ex, struct field *f)
@@ -297,7 +299,7 @@ static int figures(const struct explore *ex, struct field *f)
 	size_t n_rss;
 	int n = 0;
 
-	memset(f, 0, 6 * sizeof(*f));
+	memset(f, 0, 7 * sizeof(*f));
 	fmt_bytes(t->peak_bytes, b, sizeof(b));
 	snprintf(f[n].brief, sizeof(f[n].brief), "peak %s", b);
 	/* The moment rule (timeline.h): an aggregated capture's peak has no time. */
@@ -353,13 +355,20 @@ static int figures(const struct explore *ex, struct field *f)
 			 fmt_bytes((int64_t)max_rss, b, sizeof(b)));
 		f[n++].drop_at = STEP_DROP_RSS;
 	}
+
+	/* How many looked-up native addresses were named (the report's "symbols" lines). */
+	if (capture_symbol_named_pct(cap) >= 0) {
+		snprintf(f[n].full, sizeof(f[n].full), "native frames %d%% named",
+			 capture_symbol_named_pct(cap));
+		f[n++].drop_at = STEP_DROP_SYMBOLS;
+	}
 	return n;
 }
 
 static void add_figures(struct header_plan *p, const struct screen *s,
 			const struct explore *ex, int max_lines, const char *tag)
 {
-	struct field f[6];
+	struct field f[7];
 	int n = figures(ex, f);
 
 	add_fields(p, s, f, n, max_lines, tag, "", "   ", ROLE_HEADER);

@@ -39,6 +39,7 @@ void capture_init(struct capture *cap)
 	vec_init(&cap->time_marks, sizeof(struct time_mark));
 	vec_init(&cap->rss, sizeof(struct rss_sample));
 	vec_init(&cap->stage_marks, sizeof(struct stage_mark));
+	vec_init(&cap->coverage, sizeof(struct symbol_coverage));
 	vec_push(&cap->stacks, &root);
 	vec_push(&cap->frames, &none);	/* frame 0: the root's placeholder */
 	cap->totals.peak_ev_idx = UINT64_MAX;
@@ -95,6 +96,14 @@ void capture_free(struct capture *cap)
 		free(m->where);
 	}
 	vec_release(&cap->stage_marks);
+	for (size_t i = 0; i < cap->coverage.len; i++) {
+		struct symbol_coverage *c = vec_at(&cap->coverage, i);
+
+		free(c->path);
+		free(c->file_used);
+		free(c->debug_file);
+	}
+	vec_release(&cap->coverage);
 	free(cap->calls_count);
 	free(cap->calls_bytes);
 	free(cap->calls_temporary);
@@ -203,6 +212,51 @@ const struct stage_mark *capture_stage_marks(const struct capture *cap, size_t *
 {
 	*n = cap->stage_marks.len;
 	return cap->stage_marks.data;
+}
+
+const struct symbol_coverage *capture_symbol_coverage(const struct capture *cap, size_t *n)
+{
+	*n = cap->coverage.len;
+	return cap->coverage.data;
+}
+
+struct symbol_coverage capture_symbol_total(const struct capture *cap)
+{
+	struct symbol_coverage t = { 0 };
+
+	for (size_t i = 0; i < cap->coverage.len; i++) {
+		const struct symbol_coverage *c = vec_at(&cap->coverage, i);
+
+		t.dwarf += c->dwarf;
+		t.symtab += c->symtab;
+		t.unnamed += c->unnamed;
+		if (!t.reason)
+			t.reason = c->reason;
+	}
+	return t;
+}
+
+int capture_symbol_named_pct(const struct capture *cap)
+{
+	struct symbol_coverage t = capture_symbol_total(cap);
+	uint64_t all = t.dwarf + t.symtab + t.unnamed;
+
+	if (!all)
+		return -1;
+	return (int)((double)(t.dwarf + t.symtab) * 100.0 / (double)all);
+}
+
+const char *coverage_reason_name(unsigned reason)
+{
+	static const char *const names[] = {
+		[COVERAGE_NAMED] = "",
+		[COVERAGE_NO_FILE] = "no file",
+		[COVERAGE_OTHER_BUILD] = "a different build",
+		[COVERAGE_NO_DEBUG_INFO] = "no debug info",
+		[COVERAGE_NO_SYMBOL] = "no symbol covers the address",
+	};
+
+	return reason <= COVERAGE_REASON_MAX ? names[reason] : "";
 }
 
 const char *capture_frame_label(const struct capture *cap, uint32_t frame, char *buf,

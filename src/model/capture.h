@@ -225,6 +225,41 @@ const struct time_mark *capture_time_marks(const struct capture *cap, size_t *n)
 const struct rss_sample *capture_rss(const struct capture *cap, size_t *n);
 const struct stage_mark *capture_stage_marks(const struct capture *cap, size_t *n);
 
+/* Why some native frames of a module stayed unnamed (symbol coverage). */
+enum coverage_reason {
+	COVERAGE_NAMED = 0,		/* every frame was named */
+	COVERAGE_NO_FILE = 1,		/* no file at the recorded path, beside it or by build-id */
+	COVERAGE_OTHER_BUILD = 2,	/* a file, of a different build (layout or build-id) */
+	COVERAGE_NO_DEBUG_INFO = 3,	/* the file, without DWARF, and no symbol for them */
+	COVERAGE_NO_SYMBOL = 4,		/* the file has DWARF: no symbol covers the addresses */
+};
+#define COVERAGE_REASON_MAX COVERAGE_NO_SYMBOL
+
+/*
+ * How the native frames of one module (an image as the profiler recorded it)
+ * were named, counted in distinct addresses: from DWARF, from the symbol
+ * table only, not at all.  One entry per image the symbolizer was asked about.
+ */
+struct symbol_coverage {
+	char *path;		/* the image as recorded */
+	char *file_used;	/* the file read for it; NULL none */
+	char *debug_file;	/* the file its DWARF came from; NULL none */
+	uint64_t dwarf;		/* addresses named from DWARF */
+	uint64_t symtab;	/* named from the symbol table only */
+	uint64_t unnamed;	/* not named */
+	uint8_t reason;		/* enum coverage_reason */
+};
+const struct symbol_coverage *capture_symbol_coverage(const struct capture *cap, size_t *n);
+/*
+ * The sums of the table (strings NULL, reason the first unnamed entry's):
+ * dwarf + symtab + unnamed is 0 when no native frame was looked up.
+ */
+struct symbol_coverage capture_symbol_total(const struct capture *cap);
+/* The percentage of looked-up addresses named, rounded down (99 while one is not); -1 none. */
+int capture_symbol_named_pct(const struct capture *cap);
+/* "no file", "a different build", "no debug info", "no symbol covers the address"; "" named. */
+const char *coverage_reason_name(unsigned reason);
+
 /*
  * The display name of frame: its function, or for an unnamed native frame
  * "0xADDRESS in MODULE" (the module's base name; the address as the capture

@@ -459,6 +459,16 @@ void capture_builder_stage_mark(struct capture_builder *b, const struct stage_ma
 	vec_push(&b->cap->stage_marks, &c);
 }
 
+void capture_builder_symbol_coverage(struct capture_builder *b, const struct symbol_coverage *c)
+{
+	struct symbol_coverage k = *c;
+
+	k.path = xstrdup(c->path ? c->path : "");
+	k.file_used = c->file_used ? xstrdup(c->file_used) : NULL;
+	k.debug_file = c->debug_file ? xstrdup(c->debug_file) : NULL;
+	vec_push(&b->cap->coverage, &k);
+}
+
 void capture_builder_backing(struct capture_builder *b, void *ctx, void (*release)(void *ctx),
 			     const char *(*load_chunk)(void *ctx, size_t k, bool verify,
 						       struct chunk_view *out),

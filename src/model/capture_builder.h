@@ -190,6 +190,8 @@ void capture_builder_lazy_totals(struct capture_builder *b, const struct capture
 void capture_builder_time_mark(struct capture_builder *b, uint64_t ev_idx, int64_t time_ms);
 /* A stage mark as stored (strings copied; ev_idx non-decreasing, at most the events). */
 void capture_builder_stage_mark(struct capture_builder *b, const struct stage_mark *m);
+/* A module's symbol coverage (strings copied, NULL allowed but for path). */
+void capture_builder_symbol_coverage(struct capture_builder *b, const struct symbol_coverage *c);
 /* Events so far. */
 uint64_t capture_builder_events(const struct capture_builder *b);
 /* The totals so far (end figures are set when the capture is finished). */

@@ -98,6 +98,7 @@ struct capture {
 	struct vec time_marks;		/* struct time_mark, ev_idx non-decreasing */
 	struct vec rss;			/* struct rss_sample */
 	struct vec stage_marks;		/* struct stage_mark */
+	struct vec coverage;		/* struct symbol_coverage */
 	struct capture_totals totals;
 	int64_t *calls_count;		/* capture_stack_calls(), or all three NULL */
 	int64_t *calls_bytes;

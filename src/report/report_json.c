@@ -171,6 +171,29 @@ static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned 
 	fputs("]}", out);
 }
 
+/* The symbol coverage table, when the capture has one (native frames looked up). */
+static void write_symbols(FILE *out, const struct capture *cap)
+{
+	size_t n;
+	const struct symbol_coverage *c = capture_symbol_coverage(cap, &n);
+
+	if (!n)
+		return;
+	fputs("\"symbols\":[", out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",{" : "{", out);
+		json_kv_str(out, "path", c[i].path, true);
+		json_kv_str(out, "file", c[i].file_used, true);
+		json_kv_str(out, "debug_file", c[i].debug_file, true);
+		fprintf(out, "\"dwarf\":%" PRIu64 ",\"symtab\":%" PRIu64 ",\"unnamed\":%" PRIu64
+			",", c[i].dwarf, c[i].symtab, c[i].unnamed);
+		json_kv_str(out, "reason", c[i].unnamed ? coverage_reason_name(c[i].reason) : NULL,
+			    false);
+		fputc('}', out);
+	}
+	fputs("],", out);
+}
+
 void report_write_json(FILE *out, const struct report *r)
 {
 	const struct capture_meta *m = capture_meta(r->cap);
@@ -198,6 +221,7 @@ void report_write_json(FILE *out, const struct report *r)
 		fmt_json_string(out, m->warnings[i]);
 	}
 	fputs("],", out);
+	write_symbols(out, r->cap);
 	/* Keys are a contract older than the names: "view" is the metric, "metric" the unit. */
 	json_kv_str(out, "view", metric_name(r->opt.metric), true);
 	fprintf(out, "\"tree\":{\"direction\":\"%s\",\"metric\":\"%s\",\"depth\":%u,",

@@ -84,6 +84,29 @@ static void write_source(FILE *out, const struct capture_source *s)
 	fputc('\n', out);
 }
 
+/* The symbol coverage: a summary line, then one line per image with unnamed frames. */
+static void write_symbols(FILE *out, const struct capture *cap)
+{
+	struct symbol_coverage t = capture_symbol_total(cap);
+	const struct symbol_coverage *c;
+	size_t n;
+
+	if (!t.dwarf && !t.symtab && !t.unnamed)
+		return;
+	fprintf(out, "symbols     native frames: %" PRIu64 " addresses, %d%% named (%" PRIu64
+		" from DWARF, %" PRIu64 " from symbols only, %" PRIu64 " unnamed)\n",
+		t.dwarf + t.symtab + t.unnamed, capture_symbol_named_pct(cap), t.dwarf, t.symtab,
+		t.unnamed);
+	c = capture_symbol_coverage(cap, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!c[i].unnamed)
+			continue;
+		put_line(out, "symbols     ", c[i].path, "");
+		fprintf(out, ": %" PRIu64 " unnamed (%s)\n", c[i].unnamed,
+			coverage_reason_name(c[i].reason));
+	}
+}
+
 static void write_header(FILE *out, const struct report *r)
 {
 	const struct capture *cap = r->cap;
@@ -123,6 +146,7 @@ static void write_header(FILE *out, const struct report *r)
 			 "; figures are as recorded\n");
 	for (size_t i = 0; i < m->n_warnings; i++)
 		put_line(out, "warning     ", m->warnings[i], "\n");
+	write_symbols(out, cap);
 	fputc('\n', out);
 	if (m->has_totals)
 		fprintf(out, "allocated   %s in %" PRIu64 " %s (%" PRIu64 " bytes)\n",

@@ -8,7 +8,8 @@
  *
  * Search order (docs/ARCHITECTURE.md, "Symbolizer"):
  *  - the image: prefix-mapped path, recorded path, beside_dir/basename; the first
- *    whose PT_LOAD list equals the recorded one;
+ *    whose PT_LOAD list (and build-id, when one was recorded) equals the recorded
+ *    one; else, by the recorded build-id, DEBUGDIR/.build-id/xx/rest or xx/rest.debug;
  *  - its DWARF, on the first lookup: the image itself if it has .debug_info; else
  *    DEBUGDIR/.build-id/xx/rest.debug for each debug dir (build-id must match);
  *    else the .gnu_debuglink name in DEBUGDIR/dirname, dirname/.debug, dirname
@@ -36,6 +37,9 @@ struct sym_module {
 	char *path;			/* as recorded (the key, with segs) */
 	struct sym_segment *segs;	/* recorded PT_LOADs, n_segs of them */
 	size_t n_segs;
+	uint8_t *id;			/* recorded build-id (part of the key), id_len bytes */
+	size_t id_len;
+	enum sym_status status;		/* why image is NULL */
 	struct elf_symbols *image;	/* NULL: no usable file (handle -1) */
 	bool debug_searched;		/* dwarf and debug_elf are final */
 	struct dwarf_lines *dwarf;	/* NULL when no DWARF was found */
@@ -104,6 +108,7 @@ void symbolizer_free(struct symbolizer *s)
 		elf_symbols_free(m->image);
 		free(m->dwarf_path);
 		free(m->segs);
+		free(m->id);
 		free(m->path);
 	}
 	vec_release(&s->modules);
@@ -157,53 +162,110 @@ static char *prefix_mapped(const struct symbolizer *s, const char *path)
 
 /* ---- finding the image ---- */
 
-static struct elf_symbols *try_image(const char *path, const struct sym_segment *segs, size_t n)
+/* "xx/rest" + suffix for a build-id of n >= 2 bytes, in buf (2 * n + 16 bytes). */
+static void build_id_name(const uint8_t *id, size_t n, const char *suffix, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *p = buf;
+
+	for (size_t i = 0; i < n; i++) {
+		*p++ = hex[id[i] >> 4];
+		*p++ = hex[id[i] & 15];
+		if (i == 0)
+			*p++ = '/';
+	}
+	strcpy(p, suffix);
+}
+
+static bool has_build_id(const struct elf_symbols *es, const uint8_t *id, size_t n)
+{
+	const uint8_t *own;
+
+	return elf_symbols_build_id(es, &own) == n && !memcmp(own, id, n);
+}
+
+/* The file at path when it is the recorded image; *seen is set when a file is there. */
+static struct elf_symbols *try_image(const char *path, const struct sym_module *m, bool *seen)
 {
 	struct elf_symbols *es = elf_symbols_open(path);
 
-	if (es && n && !elf_symbols_layout_equals(es, segs, n)) {
+	if (!es)
+		return NULL;
+	*seen = true;
+	if ((m->n_segs && !elf_symbols_layout_equals(es, m->segs, m->n_segs)) ||
+	    (m->id_len && !has_build_id(es, m->id, m->id_len))) {
 		elf_symbols_free(es);
 		es = NULL;
 	}
 	return es;
 }
 
-static struct elf_symbols *find_image(const struct symbolizer *s, const char *path,
-				      const struct sym_segment *segs, size_t n)
+/* DEBUGDIR/.build-id/xx/rest, then xx/rest.debug, in each debug dir. */
+static struct elf_symbols *image_by_build_id(const struct symbolizer *s,
+					     const struct sym_module *m, bool *seen)
 {
-	char *cand[3] = { prefix_mapped(s, path), xstrdup(path), NULL };
+	static const char *const suffix[2] = { "", ".debug" };
+	char name[2 * 64 + 16];
 	struct elf_symbols *es = NULL;
 
+	if (m->id_len < 2 || m->id_len > 64)
+		return NULL;
+	for (size_t i = 0; i < s->n_debug_dirs && !es; i++) {
+		for (size_t k = 0; k < 2 && !es; k++) {
+			char *path;
+
+			build_id_name(m->id, m->id_len, suffix[k], name);
+			path = join3(s->debug_dirs[i], "/.build-id/", name);
+			es = try_image(path, m, seen);
+			free(path);
+		}
+	}
+	return es;
+}
+
+static struct elf_symbols *find_image(const struct symbolizer *s, struct sym_module *m)
+{
+	char *cand[3] = { prefix_mapped(s, m->path), xstrdup(m->path), NULL };
+	struct elf_symbols *es = NULL;
+	bool seen_file = false;
+
 	if (s->beside_dir)
-		cand[2] = join3(s->beside_dir, "/", base_name(path));
+		cand[2] = join3(s->beside_dir, "/", base_name(m->path));
 	for (size_t i = 0; i < 3 && !es; i++) {
 		bool seen = false;
 
 		for (size_t j = 0; j < i; j++)
 			seen |= cand[i] && cand[j] && !strcmp(cand[i], cand[j]);
 		if (cand[i] && !seen)
-			es = try_image(cand[i], segs, n);
+			es = try_image(cand[i], m, &seen_file);
 	}
 	for (size_t i = 0; i < 3; i++)
 		free(cand[i]);
+	if (!es)
+		es = image_by_build_id(s, m, &seen_file);
+	m->status = es ? SYM_FOUND : seen_file ? SYM_OTHER_BUILD : SYM_NO_FILE;
 	return es;
 }
 
-static uint64_t module_key(const char *path, const struct sym_segment *segs, size_t n)
+static uint64_t module_key(const char *path, const struct sym_segment *segs, size_t n,
+			   const uint8_t *id, size_t id_len)
 {
 	uint64_t h = 1469598103934665603ULL;
 
 	for (const char *p = path; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (size_t i = 0; i < id_len; i++)
+		h = (h ^ id[i]) * 1099511628211ULL;
 	for (size_t i = 0; i < n; i++)
 		h = hash_u64(h ^ hash_u64(segs[i].vaddr) ^ (hash_u64(segs[i].memsz) << 1));
 	return h;
 }
 
 static bool module_is(const struct sym_module *m, const char *path,
-		      const struct sym_segment *segs, size_t n)
+		      const struct sym_segment *segs, size_t n, const uint8_t *id, size_t id_len)
 {
-	if (m->n_segs != n || strcmp(m->path, path))
+	if (m->n_segs != n || strcmp(m->path, path) || m->id_len != id_len ||
+	    (id_len && memcmp(m->id, id, id_len)))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (m->segs[i].vaddr != segs[i].vaddr || m->segs[i].memsz != segs[i].memsz)
@@ -211,30 +273,34 @@ static bool module_is(const struct sym_module *m, const char *path,
 	return true;
 }
 
-static int handle_of(const struct symbolizer *s, size_t idx)
+static int handle_of(const struct symbolizer *s, size_t idx, enum sym_status *status)
 {
 	const struct sym_module *m = vec_at(&s->modules, idx);
 
+	if (status)
+		*status = m->status;
 	return m->image ? (int)idx : -1;
 }
 
-int symbolizer_module(struct symbolizer *s, const char *path, const struct sym_segment *segs,
-		      size_t n)
+int symbolizer_module_id(struct symbolizer *s, const char *path, const struct sym_segment *segs,
+			 size_t n, const uint8_t *id, size_t id_len, enum sym_status *status)
 {
 	uint64_t key;
 	uint32_t idx;
 	struct sym_module m = { 0 };
 
-	if (!path || (n && !segs))
+	if (status)
+		*status = SYM_NO_FILE;
+	if (!path || (n && !segs) || (id_len && !id))
 		return -1;
-	key = module_key(path, segs, n);
+	key = module_key(path, segs, n, id, id_len);
 	idx = hashmap_get(&s->by_key, key);
 	if (idx != HASHMAP_NONE) {
-		if (module_is(vec_at(&s->modules, idx), path, segs, n))
-			return handle_of(s, idx);
+		if (module_is(vec_at(&s->modules, idx), path, segs, n, id, id_len))
+			return handle_of(s, idx, status);
 		for (size_t i = 0; i < s->modules.len; i++)
-			if (module_is(vec_at(&s->modules, i), path, segs, n))
-				return handle_of(s, i);
+			if (module_is(vec_at(&s->modules, i), path, segs, n, id, id_len))
+				return handle_of(s, i, status);
 	}
 	if (s->modules.len >= INT32_MAX)
 		return -1;
@@ -244,12 +310,23 @@ int symbolizer_module(struct symbolizer *s, const char *path, const struct sym_s
 		m.segs = xcalloc(n, sizeof(*segs));
 		memcpy(m.segs, segs, n * sizeof(*segs));
 	}
-	m.image = find_image(s, path, segs, n);
+	if (id_len) {
+		m.id = xmalloc(id_len);
+		memcpy(m.id, id, id_len);
+		m.id_len = id_len;
+	}
+	m.image = find_image(s, &m);
 	idx = (uint32_t)s->modules.len;
 	vec_push(&s->modules, &m);
 	if (hashmap_get(&s->by_key, key) == HASHMAP_NONE)
 		hashmap_put(&s->by_key, key, idx);
-	return handle_of(s, idx);
+	return handle_of(s, idx, status);
+}
+
+int symbolizer_module(struct symbolizer *s, const char *path, const struct sym_segment *segs,
+		      size_t n)
+{
+	return symbolizer_module_id(s, path, segs, n, NULL, 0, NULL);
 }
 
 static struct sym_module *module_at(const struct symbolizer *s, int module)
@@ -282,20 +359,13 @@ static bool same_build_id(const struct elf_symbols *a, const struct elf_symbols 
 /* DEBUGDIR/.build-id/xx/rest.debug */
 static struct elf_symbols *by_build_id(const struct symbolizer *s, const struct elf_symbols *img)
 {
-	static const char hex[] = "0123456789abcdef";
 	const uint8_t *id;
 	size_t n = elf_symbols_build_id(img, &id);
-	char name[2 * 64 + 16], *p = name;
+	char name[2 * 64 + 16];
 
-	if (n < 2)
+	if (n < 2 || n > 64)
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		*p++ = hex[id[i] >> 4];
-		*p++ = hex[id[i] & 15];
-		if (i == 0)
-			*p++ = '/';
-	}
-	strcpy(p, ".debug");
+	build_id_name(id, n, ".debug", name);
 	for (size_t i = 0; i < s->n_debug_dirs; i++) {
 		char *path = join3(s->debug_dirs[i], "/.build-id/", name);
 		struct elf_symbols *es = elf_symbols_open(path);
@@ -402,21 +472,24 @@ const char *symbolizer_module_debug_file(struct symbolizer *s, int module)
 	return m->dwarf_path;
 }
 
-size_t symbolizer_lookup(struct symbolizer *s, int module, uint64_t pc, struct sym_frame *out,
-			 size_t max)
+size_t symbolizer_lookup_source(struct symbolizer *s, int module, uint64_t pc,
+				struct sym_frame *out, size_t max, enum sym_source *source)
 {
 	struct sym_module *m = module_at(s, module);
 	const char *name;
 	size_t n;
 
+	*source = SYM_SOURCE_NONE;
 	if (!m || max == 0)
 		return 0;
 	if (!m->debug_searched)
 		find_debug(s, m);
 	if (m->dwarf) {
 		n = dwarf_lines_lookup(m->dwarf, pc, out, max);
-		if (n)
+		if (n) {
+			*source = SYM_SOURCE_DWARF;
 			return n;
+		}
 	}
 	name = elf_symbols_find(m->image, pc);
 	if (!name && m->debug_elf)
@@ -427,7 +500,16 @@ size_t symbolizer_lookup(struct symbolizer *s, int module, uint64_t pc, struct s
 	out[0].file = NULL;
 	out[0].line = 0;
 	out[0].discriminator = 0;
+	*source = SYM_SOURCE_SYMTAB;
 	return 1;
+}
+
+size_t symbolizer_lookup(struct symbolizer *s, int module, uint64_t pc, struct sym_frame *out,
+			 size_t max)
+{
+	enum sym_source source;
+
+	return symbolizer_lookup_source(s, module, pc, out, max, &source);
 }
 
 /* ---- binutils' view (memtui addr2line) ---- */

@@ -20,6 +20,7 @@
 #ifndef MT_SYMBOLIZER_H
 #define MT_SYMBOLIZER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,23 @@ void symbolizer_free(struct symbolizer *s);
 int symbolizer_module(struct symbolizer *s, const char *path, const struct sym_segment *segs,
 		      size_t n);
 
+/* Why symbolizer_module_id found no file, or SYM_FOUND. */
+enum sym_status {
+	SYM_FOUND = 0,
+	SYM_NO_FILE = 1,	/* nothing at any candidate path nor by build-id */
+	SYM_OTHER_BUILD = 2,	/* a file, but with another PT_LOAD layout or build-id */
+};
+
+/*
+ * symbolizer_module with the image's GNU build-id as the profiler recorded it
+ * (id NULL, id_len 0: none recorded).  A candidate whose build-id note differs
+ * is another build and is not used; when no candidate is used, the image is
+ * looked up as DEBUGDIR/.build-id/xx/rest, then DEBUGDIR/.build-id/xx/rest.debug,
+ * in each debug dir.  *status (may be NULL) says why the result is -1.
+ */
+int symbolizer_module_id(struct symbolizer *s, const char *path, const struct sym_segment *segs,
+			 size_t n, const uint8_t *id, size_t id_len, enum sym_status *status);
+
 /* The file used for module (after prefix mapping or beside_dir); NULL for a bad handle. */
 const char *symbolizer_module_file(const struct symbolizer *s, int module);
 /* The file the DWARF came from (the image, or a separate debug file), or NULL if none. */
@@ -66,6 +84,17 @@ const char *symbolizer_module_debug_file(struct symbolizer *s, int module);
  */
 size_t symbolizer_lookup(struct symbolizer *s, int module, uint64_t pc, struct sym_frame *out,
 			 size_t max);
+
+/* Where the frames of a lookup came from. */
+enum sym_source {
+	SYM_SOURCE_NONE = 0,	/* nothing names pc */
+	SYM_SOURCE_SYMTAB = 1,	/* the ELF symbol table (function only) */
+	SYM_SOURCE_DWARF = 2,	/* DWARF (function, file, line, inlines) */
+};
+
+/* symbolizer_lookup that also says where the frames came from (*source may not be NULL). */
+size_t symbolizer_lookup_source(struct symbolizer *s, int module, uint64_t pc,
+				struct sym_frame *out, size_t max, enum sym_source *source);
 
 /*
  * Frames for file address pc as binutils addr2line (2.40) prints them with -f -i:

@@ -2,7 +2,7 @@
 """Checks what `memtui report` says beside the tools' figures (test_oracles.py
 checks those): names that say what a row is, columns named for what they
 count, the text header, the merge rule of the trees, aggregated captures with
-threads, and the diff's text and CSV.
+threads, the diff's text and CSV, and the symbol coverage of native frames.
 
 usage: test_report.py MEMTUI SAMPLES_DIR
 
@@ -256,13 +256,66 @@ def diff_text(t, memtui, samples):
     t.check("diff CSV: path ends in the function", rows[1][7].split(";")[-1], rows[1][0])
 
 
+def fixture_entry(rep):
+    """The symbol coverage entry of the fixture library, or None."""
+    for e in rep.get("symbols", []):
+        if e["path"].endswith("/libmemtui_fixture.so"):
+            return e
+    return None
+
+
+def symbol_coverage(t, memtui, samples):
+    """Issue 13: per image, how many native addresses were named from DWARF,
+    from symbols only, or not at all, and why: the fixture library beside the
+    capture, missing, and of a different build; kept by a .mtui; nothing for
+    a capture without native frames."""
+    src = os.path.join(samples, "memray", "native_fixture.bin")
+    rep = report_json(memtui, src)
+    e = fixture_entry(rep)
+    t.true("symbols: the fixture library has an entry", e is not None, rep.get("symbols"))
+    want_named = (e["dwarf"], e["symtab"])
+    t.true("symbols: found beside the capture, named from DWARF",
+           e["file"].endswith("memray/libmemtui_fixture.so") and e["dwarf"] > 0
+           and e["unnamed"] == 0 and e["reason"] is None and e["debug_file"] == e["file"], e)
+    text = run(memtui, "report", "--no-progress", src)
+    t.true("symbols: the text report's summary line",
+           "symbols     native frames: " in text and "% named (" in text, text[:1500])
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, "native_fixture.bin")
+        with open(src, "rb") as f, open(copy, "wb") as g:
+            g.write(f.read())
+        e = fixture_entry(report_json(memtui, copy))
+        t.check("symbols: no library anywhere: no file",
+                (e["file"], e["debug_file"], e["dwarf"], e["symtab"], e["reason"]),
+                (None, None, 0, 0, "no file"))
+        t.check("symbols: every address of it unnamed", e["unnamed"], sum(want_named))
+        text = run(memtui, "report", "--no-progress", copy)
+        t.true("symbols: the text report names the image and why",
+               "libmemtui_fixture.so: %d unnamed (no file)" % e["unnamed"] in text, text[:1500])
+        with open(memtui, "rb") as f, open(os.path.join(tmp, "libmemtui_fixture.so"), "wb") as g:
+            g.write(f.read())
+        e = fixture_entry(report_json(memtui, copy))
+        t.check("symbols: another ELF file beside it: a different build",
+                (e["file"], e["dwarf"], e["reason"]), (None, 0, "a different build"))
+    mt = report_json(memtui, os.path.join(samples, "mtui", "memray_native.mtui"))
+    e = fixture_entry(mt)
+    t.true("symbols: memray_native.mtui keeps the table",
+           e is not None and (e["dwarf"], e["symtab"], e["unnamed"]) == want_named + (0,)
+           and len(mt["symbols"]) == len(rep["symbols"]), mt.get("symbols"))
+    plain = os.path.join(samples, "memray", "leaky.bin")
+    t.true("symbols: nothing for a capture without native frames",
+           "symbols" not in report_json(memtui, plain)
+           and "symbols  " not in run(memtui, "report", "--no-progress", plain))
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__)
         return 2
     memtui, samples = sys.argv[1], sys.argv[2]
     t = T()
-    for f in (unnamed_rows, columns, titles, header, merge_rule, aggregated_threads, diff_text):
+    for f in (unnamed_rows, columns, titles, header, merge_rule, aggregated_threads, diff_text,
+              symbol_coverage):
         try:
             f(t, memtui, samples)
         except Exception as ex:  # noqa: BLE001 - one failing group must not hide the rest

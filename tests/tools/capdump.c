@@ -185,6 +185,17 @@ static void canonical(const struct capture *cap)
 		esc(sm[i].where ? sm[i].where : "");
 		putchar('\n');
 	}
+	const struct symbol_coverage *sc = capture_symbol_coverage(cap, &n);
+	for (size_t i = 0; i < n; i++) {
+		fputs("symbols ", stdout);
+		esc(sc[i].path);
+		putchar(' ');
+		esc(sc[i].file_used ? sc[i].file_used : "");
+		putchar(' ');
+		esc(sc[i].debug_file ? sc[i].debug_file : "");
+		printf(" %" PRIu64 " %" PRIu64 " %" PRIu64 " %u\n", sc[i].dwarf, sc[i].symtab,
+		       sc[i].unnamed, sc[i].reason);
+	}
 	canonical_calls(cap);
 	canonical_leaks(cap);
 	snapshot_leaks(&leaks, cap, &suppressed);

@@ -41,14 +41,13 @@ INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 UINT64_MAX = (1 << 64) - 1
 
 (META, STRINGS, FRAMES, STACKS, EVENTS, CHECKPOINT, TIME_MARKS, RSS,
- STAGE_MARKS, SUMMARY, INDEX, STACK_CALLS) = range(1, 13)
-LEAKS = 0x000E
+ STAGE_MARKS, SUMMARY, INDEX, STACK_CALLS, SYMBOLS, LEAKS) = range(1, 15)
 END = 0x7FFF
 NAMES = {META: "META", STRINGS: "STRINGS", FRAMES: "FRAMES",
          STACKS: "STACKS", EVENTS: "EVENTS", CHECKPOINT: "CHECKPOINT",
          TIME_MARKS: "TIME_MARKS", RSS: "RSS", STAGE_MARKS: "STAGE_MARKS",
          SUMMARY: "SUMMARY", INDEX: "INDEX", STACK_CALLS: "STACK_CALLS",
-         LEAKS: "LEAKS", END: "END"}
+         SYMBOLS: "SYMBOLS", LEAKS: "LEAKS", END: "END"}
 
 # META tags (FORMAT.md 6): name, form.  Forms: str, u, s, hash, thread,
 # trunc.  16-18 are lists; every other known tag is a scalar.
@@ -287,6 +286,7 @@ class Checker:
         self.leaks = None           # LEAKS: [(ev, stack, bytes, pieces)], None: none
         # marks and samples: (ev_idx, time_ms, section offset)
         self.time_marks, self.rss, self.stage_marks = [], [], []
+        self.symbols = []           # SYMBOLS entries (10.5)
         # order of sections
         self.sections = []          # (offset, key, type, flags, payload_len)
         self.summary = None
@@ -456,6 +456,7 @@ class Checker:
                    TIME_MARKS: self.sec_time_marks, RSS: self.sec_rss,
                    STAGE_MARKS: self.sec_stage_marks,
                    STACK_CALLS: self.sec_stack_calls, LEAKS: self.sec_leaks,
+                   SYMBOLS: self.sec_symbols,
                    SUMMARY: self.sec_summary, INDEX: self.sec_index,
                    END: self.sec_end}.get(typ)
         return handler(w, off) or 0 if handler else 0
@@ -885,6 +886,26 @@ class Checker:
             self.stage_marks.append((ev, t, off, origin, name, where))
         w.done("STAGE_MARKS")
 
+    def sec_symbols(self, w, off):
+        """The symbol coverage table (10.5): per image, the files used and
+        its addresses named from DWARF, from symbols only, not at all."""
+        n = w.count("symbol coverage count")
+        for _ in range(n):
+            path = w.string("image path")
+            used = w.string("file used")
+            debug = w.string("debug file")
+            dwarf = w.varint("DWARF-named addresses")
+            symtab = w.varint("symbol-named addresses")
+            unnamed = w.varint("unnamed addresses")
+            at = w.pos
+            reason = w.u8("reason")
+            if reason > 4 or (reason == 0) != (unnamed == 0):
+                w.fail("reason %d with %d unnamed addresses" % (reason, unnamed),
+                       at)
+            self.symbols.append((path, used, debug, dwarf, symtab, unnamed,
+                                 reason))
+        w.done("SYMBOLS")
+
     def sec_stack_calls(self, w, off):
         """Per stack over the whole run: allocation calls, their bytes and
         temporary frees, equal to what the events give."""
@@ -1092,6 +1113,9 @@ class Checker:
         out += ["stage_mark %d %d %d %s %s" % (s[0], s[1], s[3], esc(s[4]),
                                                esc(s[5]))
                 for s in self.stage_marks]
+        out += ["symbols %s %s %s %d %d %d %d" % ((esc(s[0]), esc(s[1]), esc(s[2]))
+                                                  + s[3:])
+                for s in self.symbols]
         out += ["calls %d %d %d %d" % ((i,) + e)
                 for i, e in enumerate(self.stack_calls)]
         if self.leaks is not None:

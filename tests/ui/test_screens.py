@@ -52,6 +52,9 @@ the offending line):
             capture's warnings (a copy of native_fixture.bin away from its
             library: "native frames left unnamed ... (see --prefix-map)"),
             whole at 80x24 and 200x50.
+  symbols   At 200x50 the header of native_fixture.bin says "native frames
+            N% named", N from the report's "symbols" table (rounded down);
+            a capture without native frames (stages.bin) says nothing of it.
 
 The test fails on any failure; it prints every failure, then the count per
 rule and per view.  Without CPP_CAPTURE (the sanitizer build) it checks the
@@ -301,6 +304,27 @@ def check_warnings(t, memtui, samples):
         shutil.rmtree(tmp)
 
 
+def check_symbols(t, memtui, samples):
+    """Rule symbols: the share of native addresses named, in the header."""
+    path = os.path.join(samples, "memray", "native_fixture.bin")
+    table = report(memtui, path).get("symbols", [])
+    named = sum(e["dwarf"] + e["symtab"] for e in table)
+    every = named + sum(e["unnamed"] for e in table)
+    if not t.true("symbols", every, "%s: the report has no symbols table" % path):
+        return
+    want = "native frames %d%% named" % (named * 100 // every)
+    for rel, shown in (("memray/native_fixture.bin", True), ("memray/stages.bin", False)):
+        _, out, _ = run_replay(memtui, [os.path.join(samples, rel)], "", "200x50",
+                               {"LANG": "C.UTF-8"})
+        lines = out.split("\n")
+        title = next(i for i, line in enumerate(lines) if "function" in line)
+        head = " ".join(" ".join(lines[:title]).split())
+        if shown:
+            t.true("symbols", want in head, "%s: %r not in the header %r" % (rel, want, head))
+        else:
+            t.true("symbols", "native frames" not in head, "%s: %r" % (rel, head))
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__)
@@ -336,6 +360,7 @@ def main():
         if have_cpp:
             check_header(t, memtui, cpp)
         check_warnings(t, memtui, samples)
+        check_symbols(t, memtui, samples)
     except Failure as ex:
         t.true("run", False, str(ex))
         per_view = {}

@@ -14,10 +14,11 @@
 
 /* File address (ip - 0x1000 - 1) -> frames, innermost first. */
 static size_t fake_lookup(void *ctx, int module, uint64_t pc, struct native_symbol *out,
-			  size_t max)
+			  size_t max, enum native_source *source)
 {
 	(void)ctx;
 	(void)max;
+	*source = NATIVE_SYMTAB;
 	if (module != 7)
 		return 0;
 	switch (pc) {
@@ -33,13 +34,33 @@ static size_t fake_lookup(void *ctx, int module, uint64_t pc, struct native_symb
 	}
 }
 
-static int fake_module(void *ctx, const char *path, const struct native_segment *segs, size_t n)
+/* The path of the last image asked for that the fake cannot find (handle 8). */
+static const char *missing_path;
+
+static int fake_module(void *ctx, const char *path, const struct native_segment *segs, size_t n,
+		       const uint8_t *id, size_t id_len)
 {
 	(void)ctx;
-	return !strcmp(path, "/lib/x.so") && n == 2 && segs[1].memsz == 0x400 ? 7 : -1;
+	(void)id;
+	(void)id_len;
+	if (!strcmp(path, "/lib/x.so") && n == 2 && segs[1].memsz == 0x400)
+		return 7;
+	missing_path = path;
+	return 8;
 }
 
-static const struct native_resolver resolver = { NULL, fake_module, fake_lookup };
+/* One entry: the missing image, its one address unnamed. */
+static bool fake_coverage(void *ctx, size_t i, struct symbol_coverage *out)
+{
+	(void)ctx;
+	if (i || !missing_path)
+		return false;
+	*out = (struct symbol_coverage){ .path = (char *)missing_path, .unnamed = 1,
+					 .reason = COVERAGE_NO_FILE };
+	return true;
+}
+
+static const struct native_resolver resolver = { NULL, fake_module, fake_lookup, fake_coverage };
 
 struct fixture {
 	struct capture_builder *b;
@@ -167,8 +188,11 @@ TEST(missing_image_is_warned)
 	struct capture_builder *b = capture_builder_new();
 	struct mr_native n;
 	struct capture *cap;
+	const struct symbol_coverage *cov;
+	size_t n_cov;
 	uint32_t stack;
 
+	missing_path = NULL;
 	mr_native_init(&n, b, &resolver);
 	mr_native_map_start(&n);
 	mr_native_image(&n, "/gone/y.so", 10, 0x1000, segs, 1);
@@ -182,6 +206,11 @@ TEST(missing_image_is_warned)
 	CHECK_EQ_I64(capture_frame(cap, capture_stack(cap, stack)->frame)->address, 0x10);
 	CHECK_EQ_I64(capture_meta(cap)->n_warnings, 1);
 	CHECK(strstr(capture_meta(cap)->warnings[0], "/gone/y.so") != NULL);
+	/* The resolver's coverage table is the capture's. */
+	cov = capture_symbol_coverage(cap, &n_cov);
+	CHECK_EQ_I64(n_cov, 1);
+	CHECK(!strcmp(cov[0].path, "/gone/y.so") && cov[0].unnamed == 1 && !cov[0].file_used);
+	CHECK_EQ_I64(cov[0].reason, COVERAGE_NO_FILE);
 	capture_free(cap);
 }
 
