@@ -192,6 +192,13 @@ static bool hash_range(struct sha256 *s, int fd, off_t off, size_t n, uint8_t *b
  * The entry file of path, into out; false when path has none (not a regular
  * file, unreadable, or a .mtui itself).  *size gets the file's size.
  */
+/*
+ * Part of every key: raised whenever an entry's content changes for the same
+ * memtui version (2: the SYMBOLS and LEAKS sections), so that entries
+ * written by an older build are rebuilt, never read without what they lack.
+ */
+#define CACHE_GENERATION 2
+
 static bool entry_of(const struct cache *c, const char *path, char *out, size_t size,
 		     off_t *file_size)
 {
@@ -210,8 +217,8 @@ static bool entry_of(const struct cache *c, const char *path, char *out, size_t 
 		return false;
 	}
 	buf = xmalloc(KEY_BYTES);
-	snprintf(head, sizeof(head), "memtui cache 1\n%s\n%s\n%ju %ju %jd %jd.%09ld\n",
-		 MEMTUI_VERSION, c->native_key, (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+	snprintf(head, sizeof(head), "memtui cache %d\n%s\n%s\n%ju %ju %jd %jd.%09ld\n",
+		 CACHE_GENERATION, MEMTUI_VERSION, c->native_key, (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
 		 (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	sha256_init(&s);
 	sha256_update(&s, head, strlen(head));
