@@ -37,10 +37,11 @@ struct sym_module {
 	struct sym_segment *segs;	/* recorded PT_LOADs, n_segs of them */
 	size_t n_segs;
 	struct elf_symbols *image;	/* NULL: no usable file (handle -1) */
-	bool debug_searched;		/* dwarf and debug_elf are final */
+	bool debug_searched;		/* debug_elf and dwarf_path are final */
+	bool lines_tried;		/* dwarf is final */
 	struct dwarf_lines *dwarf;	/* NULL when no DWARF was found */
 	struct elf_symbols *debug_elf;	/* the separate debug file, or NULL */
-	char *dwarf_path;		/* the file dwarf was read from */
+	char *dwarf_path;		/* the file with usable DWARF, or NULL */
 	bool bfd_tried;			/* bfd is final */
 	struct dwarf_bfd *bfd;		/* dwarf_path read libbfd's way (addr2line), or NULL */
 };
@@ -384,11 +385,22 @@ static void find_debug(struct symbolizer *s, struct sym_module *m)
 			return;
 		from = m->debug_elf;
 	}
-	if (!dwarf_guard_file_ok(from))
-		return;
-	m->dwarf = dwarf_lines_open(elf_symbols_path(from));
-	if (m->dwarf)
+	if (dwarf_guard_file_ok(from))
 		m->dwarf_path = xstrdup(elf_symbols_path(from));
+}
+
+/* memray's view is opened apart: addr2line uses binutils' alone, and each indexes every unit. */
+static void find_lines(struct symbolizer *s, struct sym_module *m)
+{
+	if (!m->debug_searched)
+		find_debug(s, m);
+	m->lines_tried = true;
+	if (m->dwarf_path)
+		m->dwarf = dwarf_lines_open(m->dwarf_path);
+	if (!m->dwarf) {
+		free(m->dwarf_path);
+		m->dwarf_path = NULL;
+	}
 }
 
 const char *symbolizer_module_debug_file(struct symbolizer *s, int module)
@@ -397,8 +409,8 @@ const char *symbolizer_module_debug_file(struct symbolizer *s, int module)
 
 	if (!m)
 		return NULL;
-	if (!m->debug_searched)
-		find_debug(s, m);
+	if (!m->lines_tried)
+		find_lines(s, m);
 	return m->dwarf_path;
 }
 
@@ -411,8 +423,8 @@ size_t symbolizer_lookup(struct symbolizer *s, int module, uint64_t pc, struct s
 
 	if (!m || max == 0)
 		return 0;
-	if (!m->debug_searched)
-		find_debug(s, m);
+	if (!m->lines_tried)
+		find_lines(s, m);
 	if (m->dwarf) {
 		n = dwarf_lines_lookup(m->dwarf, pc, out, max);
 		if (n)
