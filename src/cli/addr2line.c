@@ -226,6 +226,7 @@ int addr2line_run(const struct options *opt)
 		return 1;
 	}
 	a.o = &opt->a2l;
+	symbolizer_untrack_dwarf();
 	hashmap_init(&a.demangled);
 	vec_init(&a.names, sizeof(char *));
 	so.debug_dirs = opt->debug_dirs;

@@ -4,7 +4,8 @@
  * Model.  Units are indexed by their DW_AT_low_pc/high_pc/ranges at open; a unit
  * is read on the first lookup that lands in it (units without ranges are tried
  * after, in file order).  Reading a unit builds:
- *  - line sequences: rows in program order, where a row at the address of the
+ *  - line sequences (rows from .debug_line read by hand, else from libdwarf's
+ *    srclines): rows in program order, where a row at the address of the
  *    previous one (and the same end_sequence flag) replaces it, and an
  *    end_sequence row closes the sequence; sequences are sorted by low address
  *    (then high descending, then newest first), nested ones are dropped and
@@ -41,6 +42,7 @@
 #include <unistd.h>
 
 #include "dwarf_die.h"
+#include "elf_symbols.h"
 #include "strtab.h"
 #include "vec.h"
 #include "xalloc.h"
@@ -125,9 +127,16 @@ static void sort_index(struct vec *index)
 	}
 }
 
+/* A section's bytes, borrowed from the elf_symbols the file was opened with. */
+struct dwarf_bfd_sec {
+	const uint8_t *data;	/* NULL: absent, or not read by hand */
+	size_t size;
+};
+
 struct dwarf_bfd {
 	int fd;
 	Dwarf_Debug dbg;
+	struct dwarf_bfd_sec line, line_str, str;	/* for read_lines_fast */
 	struct vec units;	/* struct dwarf_bfd_unit */
 	struct vec unit_ranges;	/* struct unit_range, sorted by low */
 	struct vec rangeless;	/* uint32_t unit indices without ranges */
@@ -227,7 +236,12 @@ static void index_units(struct dwarf_bfd *db)
 	sort_index(&db->unit_ranges);
 }
 
-struct dwarf_bfd *dwarf_bfd_open(const char *path)
+void dwarf_bfd_untrack(void)
+{
+	dwarf_set_de_alloc_flag(0);
+}
+
+struct dwarf_bfd *dwarf_bfd_open(const char *path, struct elf_symbols *es)
 {
 	struct dwarf_bfd *db;
 	Dwarf_Debug dbg = NULL;
@@ -245,6 +259,11 @@ struct dwarf_bfd *dwarf_bfd_open(const char *path)
 	db = xcalloc(1, sizeof(*db));
 	db->fd = fd;
 	db->dbg = dbg;
+	if (es && !elf_symbols_big_endian(es) &&
+	    elf_symbols_section(es, ".debug_line", &db->line.data, &db->line.size)) {
+		elf_symbols_section(es, ".debug_line_str", &db->line_str.data, &db->line_str.size);
+		elf_symbols_section(es, ".debug_str", &db->str.data, &db->str.size);
+	}
 	vec_init(&db->units, sizeof(struct dwarf_bfd_unit));
 	vec_init(&db->unit_ranges, sizeof(struct unit_range));
 	vec_init(&db->rangeless, sizeof(uint32_t));
@@ -305,24 +324,13 @@ static uint32_t intern_join(struct strtab *t, const char *a, const char *b, cons
 	return id;
 }
 
-/* libbfd's concat_filename for one file entry: name in directory number dir. */
-static uint32_t bfd_path(struct strtab *t, Dwarf_Debug dbg, Dwarf_Line_Context ctx,
-			 uint16_t version, const char *name, Dwarf_Unsigned dir,
-			 const char *comp_dir)
+/* libbfd's concat_filename for one file entry: name in directory sub (NULL: none). */
+static uint32_t bfd_path(struct strtab *t, const char *name, const char *sub, const char *comp_dir)
 {
-	Dwarf_Signed n_dirs = 0;
-	Dwarf_Error err = NULL;
-	const char *sub = NULL, *top = NULL;
+	const char *top = NULL;
 
 	if (name[0] == '/')
 		return intern(t, name);
-	/* libdwarf indexes include_dir_data by the DWARF directory number. */
-	if ((version >= 5 || dir > 0) &&
-	    dwarf_srclines_include_dir_count(ctx, &n_dirs, &err) == DW_DLV_OK &&
-	    dir <= (Dwarf_Unsigned)n_dirs &&
-	    dwarf_srclines_include_dir_data(ctx, (Dwarf_Signed)dir, &sub, &err) != DW_DLV_OK)
-		sub = NULL;
-	dwarf_die_drop(dbg, &err);
 	if (!sub || sub[0] != '/')
 		top = comp_dir;
 	if (!top) {
@@ -332,6 +340,23 @@ static uint32_t bfd_path(struct strtab *t, Dwarf_Debug dbg, Dwarf_Line_Context c
 	if (!top)
 		return intern(t, name);
 	return sub ? intern_join(t, top, sub, name) : intern_join(t, top, name, NULL);
+}
+
+/* libdwarf's directory number dir (indexed as include_dir_data is), or NULL. */
+static const char *ctx_dir(Dwarf_Debug dbg, Dwarf_Line_Context ctx, uint16_t version,
+			   Dwarf_Unsigned dir)
+{
+	Dwarf_Signed n_dirs = 0;
+	Dwarf_Error err = NULL;
+	const char *sub = NULL;
+
+	if ((version >= 5 || dir > 0) &&
+	    dwarf_srclines_include_dir_count(ctx, &n_dirs, &err) == DW_DLV_OK &&
+	    dir <= (Dwarf_Unsigned)n_dirs &&
+	    dwarf_srclines_include_dir_data(ctx, (Dwarf_Signed)dir, &sub, &err) != DW_DLV_OK)
+		sub = NULL;
+	dwarf_die_drop(dbg, &err);
+	return sub;
 }
 
 static void read_files(Dwarf_Debug dbg, struct dwarf_bfd_unit *u, Dwarf_Die cu,
@@ -355,7 +380,8 @@ static void read_files(Dwarf_Debug dbg, struct dwarf_bfd_unit *u, Dwarf_Die cu,
 
 		if (i >= base && dwarf_srclines_files_data_b(ctx, i, &name, &dir, &mtime, &length,
 							     &md5, &err) == DW_DLV_OK && name)
-			id = bfd_path(&u->strs, dbg, ctx, u->line_version, name, dir, comp_dir);
+			id = bfd_path(&u->strs, name, ctx_dir(dbg, ctx, u->line_version, dir),
+				      comp_dir);
 		dwarf_die_drop(dbg, &err);
 		vec_push(&u->files, &id);
 	}
@@ -412,6 +438,25 @@ static void add_row(struct dwarf_bfd_unit *u, struct bfd_seq **cur, const struct
 	s->order = (uint32_t)(u->seqs.len - 1);
 	vec_push(&u->rows, r);
 	*cur = s;
+}
+
+/* One row of the line program (file: its DWARF number), as add_row takes it. */
+static void emit_row(struct dwarf_bfd_unit *u, struct bfd_seq **cur, uint64_t addr,
+		     uint64_t fileno, uint64_t line, uint64_t discr, bool end)
+{
+	struct bfd_row r;
+
+	r.addr = addr;
+	r.line = (uint32_t)line;
+	r.discriminator = (uint32_t)discr;
+	r.end = end;
+	/* DWARF 2-4 file 0 is "<unknown>" (concat_filename), as is a bad number. */
+	r.file = u->line_version < 5 && fileno == 0 ? intern(&u->strs, "<unknown>")
+						    : file_id(u, fileno);
+	if (!*strtab_get(&u->strs, r.file))
+		r.file = NONE;
+	add_row(u, cur, &r);
+	*cur = vec_at(&u->seqs, u->seqs.len - 1);
 }
 
 static uint64_t seq_high(const struct dwarf_bfd_unit *u, const struct bfd_seq *s)
@@ -485,7 +530,6 @@ static void read_lines(Dwarf_Debug dbg, struct dwarf_bfd_unit *u, Dwarf_Die cu)
 		Dwarf_Bool end = 0, pe = 0, eb = 0;
 		Dwarf_Addr addr = 0;
 		Dwarf_Unsigned lineno = 0, fileno = 0, isa = 0, discr = 0;
-		struct bfd_row r;
 
 		if (dwarf_lineendsequence(lines[i], &end, &err) != DW_DLV_OK ||
 		    dwarf_lineaddr(lines[i], &addr, &err) != DW_DLV_OK ||
@@ -497,22 +541,385 @@ static void read_lines(Dwarf_Debug dbg, struct dwarf_bfd_unit *u, Dwarf_Die cu)
 		if (dwarf_prologue_end_etc(lines[i], &pe, &eb, &isa, &discr, &err) != DW_DLV_OK)
 			discr = 0;
 		dwarf_die_drop(dbg, &err);
-		r.addr = addr;
-		r.line = (uint32_t)lineno;
-		r.discriminator = (uint32_t)discr;
-		r.end = end;
-		/* DWARF 2-4 file 0 is "<unknown>" (concat_filename), as is a bad number. */
-		r.file = version < 5 && fileno == 0 ? intern(&u->strs, "<unknown>")
-						    : file_id(u, fileno);
-		if (!*strtab_get(&u->strs, r.file))
-			r.file = NONE;
-		add_row(u, &cur, &r);
-		cur = vec_at(&u->seqs, u->seqs.len - 1);
+		emit_row(u, &cur, addr, fileno, lineno, discr, end);
 	}
 	sort_seqs(u);
 out:
 	dwarf_die_drop(dbg, &err);
 	dwarf_srclines_dealloc_b(ctx);
+}
+
+/* ---- one unit: .debug_line read by hand ---- */
+
+/*
+ * libdwarf's srclines allocates an object per row and records each in its
+ * allocation tree; reading the program here is several times faster.  It
+ * gives the rows and file table libdwarf 20210528 gives (the file register
+ * starts at 0 in DWARF 5, 1 before; the discriminator is reset after each
+ * row; a program without rows has no files), and gives up (false: libdwarf
+ * reads the unit instead) on what it does not know: big-endian files, VLIW
+ * op_index, DW_LNE_define_file, string forms other than string, strp and
+ * line_strp, or bytes that do not parse.  Checked row by row against libdwarf
+ * on every unit of the test programs and of /usr/lib/debug (libc6-dbg).
+ */
+struct lp_rd {
+	const uint8_t *p, *end;
+	bool bad;		/* a read ran past end: every later read gives 0 */
+};
+
+static uint64_t lp_fixed(struct lp_rd *r, unsigned n)
+{
+	uint64_t v = 0;
+
+	if ((size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		r->p = r->end;
+		return 0;
+	}
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)r->p[i] << (8 * i);
+	r->p += n;
+	return v;
+}
+
+static uint64_t lp_uleb(struct lp_rd *r)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+
+	while (r->p < r->end) {
+		uint8_t b = *r->p++;
+
+		if (shift < 64)
+			v |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+		if (!(b & 0x80))
+			return v;
+	}
+	r->bad = true;
+	return 0;
+}
+
+static int64_t lp_sleb(struct lp_rd *r)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	uint8_t b = 0;
+
+	do {
+		if (r->p >= r->end) {
+			r->bad = true;
+			return 0;
+		}
+		b = *r->p++;
+		if (shift < 64)
+			v |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+	} while (b & 0x80);
+	if (shift < 64 && (b & 0x40))
+		v |= ~(uint64_t)0 << shift;
+	return (int64_t)v;
+}
+
+static const char *lp_cstr(struct lp_rd *r)
+{
+	const uint8_t *nul = memchr(r->p, 0, (size_t)(r->end - r->p));
+	const char *s = (const char *)r->p;
+
+	if (!nul) {
+		r->bad = true;
+		r->p = r->end;
+		return NULL;
+	}
+	r->p = nul + 1;
+	return s;
+}
+
+/* A NUL-terminated string at off in a string section, or NULL. */
+static const char *lp_strsec(const struct dwarf_bfd_sec *sec, uint64_t off)
+{
+	if (!sec->data || off >= sec->size || !memchr(sec->data + off, 0, sec->size - off))
+		return NULL;
+	return (const char *)sec->data + off;
+}
+
+struct lp_header {
+	uint16_t version;
+	unsigned offset_size;	/* 4 or 8 */
+	uint8_t min_inst, line_base_u8, line_range, opcode_base;
+	const uint8_t *std_lengths;	/* opcode_base - 1 of them */
+	struct vec dirs;	/* const char *, as in the header */
+	struct vec files;	/* struct lp_file, as in the header */
+};
+
+struct lp_file {
+	const char *name;
+	uint64_t dir;
+};
+
+/* One DWARF 5 entry-format field of form at r; *str or *num set by its kind. */
+static bool lp_form(struct dwarf_bfd *db, struct lp_rd *r, const struct lp_header *h,
+		    uint64_t form, const char **str, uint64_t *num)
+{
+	switch (form) {
+	case DW_FORM_string: *str = lp_cstr(r); return *str != NULL;
+	case DW_FORM_line_strp:
+		*str = lp_strsec(&db->line_str, lp_fixed(r, h->offset_size));
+		return *str != NULL;
+	case DW_FORM_strp:
+		*str = lp_strsec(&db->str, lp_fixed(r, h->offset_size));
+		return *str != NULL;
+	case DW_FORM_udata: *num = lp_uleb(r); return true;
+	case DW_FORM_data1: *num = lp_fixed(r, 1); return true;
+	case DW_FORM_data2: *num = lp_fixed(r, 2); return true;
+	case DW_FORM_data4: *num = lp_fixed(r, 4); return true;
+	case DW_FORM_data8: *num = lp_fixed(r, 8); return true;
+	case DW_FORM_data16: lp_fixed(r, 8); lp_fixed(r, 8); return true;
+	case DW_FORM_block: {
+		uint64_t n = lp_uleb(r);
+
+		if (n > (uint64_t)(r->end - r->p))
+			return false;
+		r->p += n;
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+/* A DWARF 5 directory or file list: entry formats, then the entries. */
+static bool lp_entries(struct dwarf_bfd *db, struct lp_rd *r, struct lp_header *h, bool files)
+{
+	uint64_t fmt[2 * 16], n_fmt = lp_fixed(r, 1), n;
+
+	if (n_fmt > 16)
+		return false;
+	for (uint64_t i = 0; i < 2 * n_fmt; i++)
+		fmt[i] = lp_uleb(r);
+	n = lp_uleb(r);
+	if (r->bad || n > (uint64_t)(r->end - r->p))
+		return false;
+	for (uint64_t e = 0; e < n; e++) {
+		struct lp_file f = { NULL, 0 };
+
+		for (uint64_t i = 0; i < n_fmt; i++) {
+			const char *s = NULL;
+			uint64_t v = 0;
+
+			if (!lp_form(db, r, h, fmt[2 * i + 1], &s, &v) || r->bad)
+				return false;
+			if (fmt[2 * i] == DW_LNCT_path)
+				f.name = s;
+			else if (fmt[2 * i] == DW_LNCT_directory_index)
+				f.dir = v;
+		}
+		if (!f.name)
+			return false;
+		if (files)
+			vec_push(&h->files, &f);
+		else
+			vec_push(&h->dirs, &f.name);
+	}
+	return true;
+}
+
+/* The header of the program at r (one unit_length's worth); r is left at the opcodes. */
+static bool lp_read_header(struct dwarf_bfd *db, struct lp_rd *r, struct lp_header *h)
+{
+	const uint8_t *hdr_end;
+	uint64_t hdr_len;
+
+	h->version = (uint16_t)lp_fixed(r, 2);
+	if (h->version < 2 || h->version > 5)
+		return false;
+	if (h->version >= 5 && (lp_fixed(r, 1) != 8 || lp_fixed(r, 1) != 0))
+		return false;	/* address_size 8, no segment selector */
+	hdr_len = lp_fixed(r, h->offset_size);
+	if (r->bad || hdr_len > (uint64_t)(r->end - r->p))
+		return false;
+	hdr_end = r->p + hdr_len;
+	h->min_inst = (uint8_t)lp_fixed(r, 1);
+	if (h->version >= 4 && lp_fixed(r, 1) != 1)
+		return false;	/* maximum_operations_per_instruction: VLIW */
+	lp_fixed(r, 1);		/* default_is_stmt */
+	h->line_base_u8 = (uint8_t)lp_fixed(r, 1);
+	h->line_range = (uint8_t)lp_fixed(r, 1);
+	h->opcode_base = (uint8_t)lp_fixed(r, 1);
+	if (r->bad || h->line_range == 0 || h->opcode_base == 0 ||
+	    (size_t)(hdr_end - r->p) < h->opcode_base - 1u)
+		return false;
+	h->std_lengths = r->p;
+	r->p += h->opcode_base - 1;
+	if (h->version >= 5) {
+		if (!lp_entries(db, r, h, false) || !lp_entries(db, r, h, true))
+			return false;
+	} else {
+		const char *s;
+
+		while ((s = lp_cstr(r)) != NULL && *s)
+			vec_push(&h->dirs, &s);
+		while ((s = lp_cstr(r)) != NULL && *s) {
+			struct lp_file f = { s, lp_uleb(r) };
+
+			lp_uleb(r);	/* mtime */
+			lp_uleb(r);	/* length */
+			vec_push(&h->files, &f);
+		}
+	}
+	if (r->bad || r->p > hdr_end)
+		return false;
+	r->p = hdr_end;
+	return true;
+}
+
+/* The directory of DWARF number dir, as libdwarf's include_dir_data gives it; NULL if none. */
+static const char *lp_dir(const struct lp_header *h, uint64_t dir)
+{
+	const char *const *d = h->dirs.data;
+
+	if (h->version >= 5)
+		return dir < h->dirs.len ? d[dir] : NULL;
+	return dir >= 1 && dir <= h->dirs.len ? d[dir - 1] : NULL;
+}
+
+/* The unit's file table from the header, as read_files builds it from libdwarf's. */
+static void lp_files(struct dwarf_bfd_unit *u, const struct lp_header *h, const char *comp_dir)
+{
+	const struct lp_file *f = h->files.data;
+	uint32_t unknown = intern(&u->strs, "<unknown>");
+
+	if (h->version < 5)
+		vec_push(&u->files, &unknown);
+	for (size_t i = 0; i < h->files.len; i++) {
+		uint32_t id = bfd_path(&u->strs, f[i].name, lp_dir(h, f[i].dir), comp_dir);
+
+		vec_push(&u->files, &id);
+	}
+}
+
+/* The line program's opcodes, each row given to emit_row as libdwarf would give it. */
+static bool lp_run(struct lp_rd *r, const struct lp_header *h, struct dwarf_bfd_unit *u)
+{
+	int line_base = (int8_t)h->line_base_u8;
+	struct bfd_seq *cur = NULL;
+	uint64_t file0 = h->version >= 5 ? 0 : 1, addr = 0, file = file0, discr = 0;
+	int64_t line = 1;
+
+	while (r->p < r->end && !r->bad) {
+		uint8_t op = *r->p++;
+
+		if (op >= h->opcode_base) {
+			unsigned adj = op - h->opcode_base;
+
+			addr += (uint64_t)(adj / h->line_range) * h->min_inst;
+			line += line_base + (int)(adj % h->line_range);
+			emit_row(u, &cur, addr, file, (uint64_t)line, discr, false);
+			discr = 0;
+			continue;
+		}
+		switch (op) {
+		case 0: {
+			uint64_t len = lp_uleb(r);
+			const uint8_t *next;
+			uint8_t sub;
+
+			if (r->bad || len == 0 || len > (uint64_t)(r->end - r->p))
+				return false;
+			next = r->p + len;
+			sub = *r->p++;
+			if (sub == DW_LNE_end_sequence) {
+				emit_row(u, &cur, addr, file, (uint64_t)line, discr, true);
+				addr = 0;
+				file = file0;
+				line = 1;
+				discr = 0;
+			} else if (sub == DW_LNE_set_address) {
+				if (len - 1 != 8 && len - 1 != 4)
+					return false;
+				addr = lp_fixed(r, (unsigned)(len - 1));
+			} else if (sub == DW_LNE_set_discriminator) {
+				discr = lp_uleb(r);
+			} else if (sub == DW_LNE_define_file) {
+				return false;
+			}
+			r->p = next;
+			break;
+		}
+		case DW_LNS_copy:
+			emit_row(u, &cur, addr, file, (uint64_t)line, discr, false);
+			discr = 0;
+			break;
+		case DW_LNS_advance_pc: addr += lp_uleb(r) * h->min_inst; break;
+		case DW_LNS_advance_line: line += lp_sleb(r); break;
+		case DW_LNS_set_file: file = lp_uleb(r); break;
+		case DW_LNS_const_add_pc:
+			addr += (uint64_t)((255 - h->opcode_base) / h->line_range) * h->min_inst;
+			break;
+		case DW_LNS_fixed_advance_pc: addr += lp_fixed(r, 2); break;
+		default:
+			/* Other standard opcodes (column, flags, isa...): skip their operands. */
+			for (unsigned i = 0; i < h->std_lengths[op - 1]; i++)
+				lp_uleb(r);
+			break;
+		}
+	}
+	return !r->bad;
+}
+
+/* The unit's lines from .debug_line at off; false when libdwarf must read them instead. */
+static bool read_lines_fast(struct dwarf_bfd *db, struct dwarf_bfd_unit *u, Dwarf_Die cu)
+{
+	const struct dwarf_bfd_sec *sec = &db->line;
+	struct lp_header h = { 0 };
+	struct lp_rd r;
+	Dwarf_Off off = 0;
+	Dwarf_Unsigned off_u = 0;
+	uint64_t len;
+	bool ok = false;
+
+	if (!sec->data)
+		return false;
+	if (dwarf_die_ref(db->dbg, cu, DW_AT_stmt_list, &off))
+		off_u = off;
+	else if (!dwarf_die_udata(db->dbg, cu, DW_AT_stmt_list, &off_u))
+		return false;
+	if (off_u >= sec->size)
+		return false;
+	r.p = sec->data + off_u;
+	r.end = sec->data + sec->size;
+	r.bad = false;
+	h.offset_size = 4;
+	len = lp_fixed(&r, 4);
+	if (len == 0xffffffff) {
+		h.offset_size = 8;
+		len = lp_fixed(&r, 8);
+	}
+	if (r.bad || len > (uint64_t)(r.end - r.p))
+		return false;
+	r.end = r.p + len;
+	vec_init(&h.dirs, sizeof(const char *));
+	vec_init(&h.files, sizeof(struct lp_file));
+	if (!lp_read_header(db, &r, &h))
+		goto out;
+	u->line_version = h.version;
+	lp_files(u, &h, dwarf_die_string(db->dbg, cu, DW_AT_comp_dir));
+	ok = lp_run(&r, &h, u);
+	if (ok && !u->rows.len) {
+		/* libdwarf reports no table then (its table count 0): no files either. */
+		u->files.len = 0;
+		u->line_version = 0;
+	}
+	if (ok)
+		sort_seqs(u);
+out:
+	if (!ok) {
+		u->rows.len = u->seqs.len = u->files.len = 0;
+		u->line_version = 0;
+	}
+	vec_release(&h.dirs);
+	vec_release(&h.files);
+	return ok;
 }
 
 /* lookup_address_in_line_info_table */
@@ -882,7 +1289,8 @@ static void read_unit(struct dwarf_bfd *db, struct dwarf_bfd_unit *u)
 		dwarf_die_drop(db->dbg, &err);
 		return;
 	}
-	read_lines(db->dbg, u, cu);
+	if (!read_lines_fast(db, u, cu))
+		read_lines(db->dbg, u, cu);
 	w.dbg = db->dbg;
 	w.u = u;
 	w.budget = u->size;

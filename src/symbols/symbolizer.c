@@ -85,6 +85,11 @@ struct symbolizer *symbolizer_new(const struct symbolizer_options *opt)
 	return s;
 }
 
+void symbolizer_untrack_dwarf(void)
+{
+	dwarf_bfd_untrack();
+}
+
 static void free_strings(char **v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++)
@@ -518,7 +523,8 @@ size_t symbolizer_lookup_binutils(struct symbolizer *s, int module, uint64_t pc,
 	if (!m->bfd_tried) {
 		m->bfd_tried = true;
 		if (m->dwarf_path)
-			m->bfd = dwarf_bfd_open(m->dwarf_path);
+			m->bfd = dwarf_bfd_open(m->dwarf_path,
+						m->debug_elf ? m->debug_elf : m->image);
 	}
 	while ((sec = elf_symbols_alloc_section(m->image, pc, sec)) != 0) {
 		n = binutils_in_section(m, pc, sec, out, max);
