@@ -61,6 +61,14 @@ struct elf_symbols {
 	struct strtab names;	/* frozen once syms_read: pointers stay valid */
 	bool bfd_read;		/* bfd_syms filled (possibly empty) */
 	struct vec bfd_syms;	/* struct bfd_sym, sorted by shndx, addr, order */
+	bool allocs_read;	/* allocs filled (possibly empty) */
+	struct vec allocs;	/* struct alloc_sec: the SHF_ALLOC sections, by index */
+};
+
+/* An SHF_ALLOC section's index and addresses, for lookups without libelf. */
+struct alloc_sec {
+	size_t idx;
+	uint64_t addr, size;
 };
 
 static void read_loads(struct elf_symbols *es)
@@ -177,6 +185,7 @@ struct elf_symbols *elf_symbols_open(const char *path)
 	vec_init(&es->loads, sizeof(struct sym_segment));
 	vec_init(&es->syms, sizeof(struct elf_sym));
 	vec_init(&es->bfd_syms, sizeof(struct bfd_sym));
+	vec_init(&es->allocs, sizeof(struct alloc_sec));
 	strtab_init(&es->names);
 	read_loads(es);
 	read_sections(es);
@@ -190,6 +199,7 @@ void elf_symbols_free(struct elf_symbols *es)
 	strtab_release(&es->names);
 	vec_release(&es->syms);
 	vec_release(&es->bfd_syms);
+	vec_release(&es->allocs);
 	vec_release(&es->loads);
 	free(es->debuglink);
 	elf_end(es->elf);
@@ -374,17 +384,34 @@ const char *elf_symbols_find(struct elf_symbols *es, uint64_t pc)
 	return NULL;
 }
 
-size_t elf_symbols_alloc_section(const struct elf_symbols *es, uint64_t pc, size_t after)
+static void read_allocs(struct elf_symbols *es)
 {
-	Elf_Scn *scn = after ? elf_getscn(es->elf, after) : NULL;
+	Elf_Scn *scn = NULL;
 
+	es->allocs_read = true;
 	while ((scn = elf_nextscn(es->elf, scn)) != NULL) {
 		GElf_Shdr sh;
+		struct alloc_sec a;
 
-		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_ALLOC) && pc >= sh.sh_addr &&
-		    pc - sh.sh_addr < sh.sh_size)
-			return elf_ndxscn(scn);
+		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
+			continue;
+		a.idx = elf_ndxscn(scn);
+		a.addr = sh.sh_addr;
+		a.size = sh.sh_size;
+		vec_push(&es->allocs, &a);
 	}
+}
+
+size_t elf_symbols_alloc_section(struct elf_symbols *es, uint64_t pc, size_t after)
+{
+	const struct alloc_sec *a;
+
+	if (!es->allocs_read)
+		read_allocs(es);
+	a = es->allocs.data;
+	for (size_t i = 0; i < es->allocs.len; i++)
+		if (a[i].idx > after && pc >= a[i].addr && pc - a[i].addr < a[i].size)
+			return a[i].idx;
 	return 0;
 }
 
