@@ -63,12 +63,15 @@ struct elf_symbols {
 	struct vec bfd_syms;	/* struct bfd_sym, sorted by shndx, addr, order */
 	bool allocs_read;	/* allocs filled (possibly empty) */
 	struct vec allocs;	/* struct alloc_sec: the SHF_ALLOC sections, by index */
+	size_t alloc_hit;	/* allocs index of the last answer */
 };
 
 /* An SHF_ALLOC section's index and addresses, for lookups without libelf. */
+#define ALLOCS_PAIRED 512
 struct alloc_sec {
 	size_t idx;
 	uint64_t addr, size;
+	bool alone;		/* no other SHF_ALLOC section shares an address with it */
 };
 
 static void read_loads(struct elf_symbols *es)
@@ -384,9 +387,18 @@ const char *elf_symbols_find(struct elf_symbols *es, uint64_t pc)
 	return NULL;
 }
 
+/* Whether [x.addr, x.addr + x.size) and y's share an address (without overflow). */
+static bool alloc_overlap(const struct alloc_sec *x, const struct alloc_sec *y)
+{
+	if (!x->size || !y->size)
+		return false;
+	return x->addr >= y->addr ? x->addr - y->addr < y->size : y->addr - x->addr < x->size;
+}
+
 static void read_allocs(struct elf_symbols *es)
 {
 	Elf_Scn *scn = NULL;
+	struct alloc_sec *all;
 
 	es->allocs_read = true;
 	while ((scn = elf_nextscn(es->elf, scn)) != NULL) {
@@ -398,7 +410,16 @@ static void read_allocs(struct elf_symbols *es)
 		a.idx = elf_ndxscn(scn);
 		a.addr = sh.sh_addr;
 		a.size = sh.sh_size;
+		/* Past ALLOCS_PAIRED sections the pairs are not checked: no shortcut. */
+		a.alone = false;
 		vec_push(&es->allocs, &a);
+	}
+	all = es->allocs.data;
+	for (size_t i = 0; i < es->allocs.len && es->allocs.len <= ALLOCS_PAIRED; i++) {
+		all[i].alone = true;
+		for (size_t j = 0; j < es->allocs.len; j++)
+			if (i != j && alloc_overlap(&all[i], &all[j]))
+				all[i].alone = false;
 	}
 }
 
@@ -409,9 +430,18 @@ size_t elf_symbols_alloc_section(struct elf_symbols *es, uint64_t pc, size_t aft
 	if (!es->allocs_read)
 		read_allocs(es);
 	a = es->allocs.data;
+	/* Runs of addresses fall in one section; one alone holding pc is the only answer. */
+	if (es->alloc_hit < es->allocs.len) {
+		const struct alloc_sec *h = &a[es->alloc_hit];
+
+		if (h->alone && h->idx > after && pc >= h->addr && pc - h->addr < h->size)
+			return h->idx;
+	}
 	for (size_t i = 0; i < es->allocs.len; i++)
-		if (a[i].idx > after && pc >= a[i].addr && pc - a[i].addr < a[i].size)
+		if (a[i].idx > after && pc >= a[i].addr && pc - a[i].addr < a[i].size) {
+			es->alloc_hit = i;
 			return a[i].idx;
+		}
 	return 0;
 }
 
