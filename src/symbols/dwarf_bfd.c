@@ -89,6 +89,7 @@ struct bfd_look {
 };
 
 struct dwarf_bfd_unit {
+	Dwarf_Off hdr_off;	/* the unit header's offset in .debug_info */
 	Dwarf_Off die_off;
 	uint64_t size;
 	uint16_t version;	/* the unit's: range lists */
@@ -142,6 +143,7 @@ struct dwarf_bfd {
 	int fd;
 	Dwarf_Debug dbg;
 	struct dwarf_bfd_sec line, line_str, str;	/* for read_lines_fast */
+	struct dwarf_bfd_sec info, abbrev;	/* for scan_dies */
 	struct vec units;	/* struct dwarf_bfd_unit */
 	struct vec unit_ranges;	/* struct unit_range, sorted by low */
 	struct vec rangeless;	/* uint32_t unit indices without ranges */
@@ -175,7 +177,8 @@ static bool lang_c_names(Dwarf_Unsigned lang)
 	}
 }
 
-static void index_unit(struct dwarf_bfd *db, Dwarf_Die cu, uint16_t version, uint64_t size)
+static void index_unit(struct dwarf_bfd *db, Dwarf_Die cu, uint16_t version, uint64_t size,
+		       Dwarf_Off hdr_off)
 {
 	Dwarf_Error err = NULL;
 	struct dwarf_bfd_unit u = { 0 };
@@ -195,6 +198,7 @@ static void index_unit(struct dwarf_bfd *db, Dwarf_Die cu, uint16_t version, uin
 		u.c_names = lang_c_names(lang);
 	u.version = version;
 	u.size = size;
+	u.hdr_off = hdr_off;
 	vec_init(&u.rows, sizeof(struct bfd_row));
 	vec_init(&u.seqs, sizeof(struct bfd_seq));
 	vec_init(&u.funcs, sizeof(struct dwarf_bfd_func));
@@ -218,6 +222,8 @@ static void index_unit(struct dwarf_bfd *db, Dwarf_Die cu, uint16_t version, uin
 
 static void index_units(struct dwarf_bfd *db)
 {
+	Dwarf_Off hdr_off = 0;
+
 	for (uint32_t n = 0; n < UNITS_MAX; n++) {
 		Dwarf_Unsigned hdr_len = 0, type_off = 0, next_off = 0;
 		Dwarf_Half version = 0, addr_size = 0, len_size = 0, ext_size = 0, unit_type = 0;
@@ -233,10 +239,11 @@ static void index_units(struct dwarf_bfd *db)
 			break;
 		}
 		if (dwarf_siblingof_b(db->dbg, NULL, 1, &cu, &err) == DW_DLV_OK) {
-			index_unit(db, cu, version, hdr_len);
+			index_unit(db, cu, version, hdr_len, hdr_off);
 			dwarf_dealloc_die(cu);
 		}
 		dwarf_die_drop(db->dbg, &err);
+		hdr_off = next_off;
 	}
 	sort_index(&db->unit_ranges);
 }
@@ -269,6 +276,9 @@ struct dwarf_bfd *dwarf_bfd_open(const char *path, struct elf_symbols *es)
 		elf_symbols_section(es, ".debug_line_str", &db->line_str.data, &db->line_str.size);
 		elf_symbols_section(es, ".debug_str", &db->str.data, &db->str.size);
 	}
+	if (es && !elf_symbols_big_endian(es) &&
+	    elf_symbols_section(es, ".debug_info", &db->info.data, &db->info.size))
+		elf_symbols_section(es, ".debug_abbrev", &db->abbrev.data, &db->abbrev.size);
 	vec_init(&db->units, sizeof(struct dwarf_bfd_unit));
 	vec_init(&db->unit_ranges, sizeof(struct unit_range));
 	vec_init(&db->rangeless, sizeof(uint32_t));
@@ -1315,6 +1325,273 @@ static void build_look(struct dwarf_bfd_unit *u)
 	}
 }
 
+/* ---- one unit: the DIE tree read by hand ---- */
+
+/*
+ * libdwarf allocates a Dwarf_Die for every DIE the walk passes (most are
+ * parameters, variables, types and call sites); here the unit's bytes are
+ * stepped through with its abbreviations, and libdwarf is asked only for the
+ * function DIEs found (add_func reads their attributes).  The DIEs visited,
+ * their order and their nesting are walk_children's: pre-order, leaf_tag
+ * subtrees and DIEs deeper than DIE_DEPTH_MAX left out.  Gives up (false:
+ * walk_children walks the unit instead) on a form it cannot size, a unit
+ * header it does not know or bytes that do not parse.
+ */
+struct abbrev {
+	uint16_t tag;
+	bool children;
+	uint32_t specs;		/* first of its (attribute, form) pairs in abbrevs.specs */
+};
+
+struct abbrevs {
+	struct vec by_code;	/* struct abbrev by code (tag 0: no such code) */
+	struct vec specs;	/* uint64_t form, 0 after each abbreviation's last */
+};
+
+#define ABBREV_CODES_MAX (1u << 20)
+
+static bool read_abbrevs(const struct dwarf_bfd_sec *sec, uint64_t off, struct abbrevs *ab)
+{
+	struct lp_rd r;
+
+	if (!sec->data || off >= sec->size)
+		return false;
+	r.p = sec->data + off;
+	r.end = sec->data + sec->size;
+	r.bad = false;
+	for (;;) {
+		uint64_t code = lp_uleb(&r), at, form;
+		struct abbrev *a;
+
+		if (code == 0 || r.bad)
+			return !r.bad;
+		if (code >= ABBREV_CODES_MAX)
+			return false;
+		if (code >= ab->by_code.len)
+			vec_grow(&ab->by_code, code + 1 - ab->by_code.len);
+		a = vec_at(&ab->by_code, code);
+		if (a->tag)
+			return false;
+		a->tag = (uint16_t)lp_uleb(&r);
+		a->children = lp_fixed(&r, 1) != 0;
+		a->specs = (uint32_t)ab->specs.len;
+		if (!a->tag)
+			return false;
+		do {
+			at = lp_uleb(&r);
+			form = lp_uleb(&r);
+			if (form == DW_FORM_implicit_const)
+				lp_sleb(&r);
+			if (r.bad)
+				return false;
+			if (at || form)
+				vec_push(&ab->specs, &form);
+		} while (at || form);
+		form = 0;
+		vec_push(&ab->specs, &form);
+	}
+}
+
+/* Steps r over one attribute value of form; false for a form it does not know. */
+static bool skip_form(struct lp_rd *r, uint64_t form, unsigned offset_size, unsigned addr_size,
+		      int depth)
+{
+	static const uint8_t fixed[] = {
+		[DW_FORM_data1] = 1, [DW_FORM_ref1] = 1, [DW_FORM_flag] = 1, [DW_FORM_strx1] = 1,
+		[DW_FORM_addrx1] = 1, [DW_FORM_data2] = 2, [DW_FORM_ref2] = 2,
+		[DW_FORM_strx2] = 2, [DW_FORM_addrx2] = 2, [DW_FORM_strx3] = 3,
+		[DW_FORM_addrx3] = 3, [DW_FORM_data4] = 4, [DW_FORM_ref4] = 4,
+		[DW_FORM_ref_sup4] = 4, [DW_FORM_strx4] = 4, [DW_FORM_addrx4] = 4,
+		[DW_FORM_data8] = 8, [DW_FORM_ref8] = 8, [DW_FORM_ref_sig8] = 8,
+		[DW_FORM_ref_sup8] = 8, [DW_FORM_data16] = 16,
+	};
+	uint64_t n;
+
+	if (form < sizeof(fixed) && fixed[form]) {
+		lp_fixed(r, fixed[form]);
+		return true;
+	}
+	switch (form) {
+	case DW_FORM_addr: n = addr_size; break;
+	case DW_FORM_strp: case DW_FORM_line_strp: case DW_FORM_sec_offset:
+	case DW_FORM_strp_sup: case DW_FORM_ref_addr:
+		n = offset_size;
+		break;
+	case DW_FORM_flag_present: case DW_FORM_implicit_const: return true;
+	case DW_FORM_sdata: case DW_FORM_udata: case DW_FORM_ref_udata: case DW_FORM_strx:
+	case DW_FORM_addrx: case DW_FORM_loclistx: case DW_FORM_rnglistx:
+		lp_uleb(r);
+		return true;
+	case DW_FORM_string: return lp_cstr(r) != NULL;
+	case DW_FORM_block1: n = lp_fixed(r, 1); break;
+	case DW_FORM_block2: n = lp_fixed(r, 2); break;
+	case DW_FORM_block4: n = lp_fixed(r, 4); break;
+	case DW_FORM_block: case DW_FORM_exprloc: n = lp_uleb(r); break;
+	case DW_FORM_indirect:
+		n = lp_uleb(r);
+		return depth < 4 && n != DW_FORM_implicit_const &&
+		       skip_form(r, n, offset_size, addr_size, depth + 1);
+	default:
+		return false;
+	}
+	if (n > (uint64_t)(r->end - r->p)) {
+		r->bad = true;
+		return false;
+	}
+	r->p += n;
+	return true;
+}
+
+/* A function DIE found by scan_dies: its offset, and its place in the unit's funcs. */
+struct die_func {
+	Dwarf_Off off;
+	bool inlined;
+	uint32_t caller;	/* index in the unit's funcs to be, or NONE */
+};
+
+/*
+ * The function DIEs of the unit whose header is at hdr_off, in walk_children's
+ * order, appended to out (struct die_func); false when the unit must be walked
+ * through libdwarf instead.
+ */
+static bool scan_dies(struct dwarf_bfd *db, const struct dwarf_bfd_unit *u, struct vec *out)
+{
+	const struct dwarf_bfd_sec *info = &db->info;
+	struct abbrevs ab;
+	struct lp_rd r;
+	uint64_t len, abbrev_off, budget = u->size;
+	unsigned offset_size = 4, addr_size;
+	uint16_t version;
+	uint32_t funcs[DIE_DEPTH_MAX + 2];
+	int depth = 0, skip_below = INT32_MAX;
+	bool ok = false;
+
+	if (!info->data || !db->abbrev.data || u->hdr_off >= info->size)
+		return false;
+	r.p = info->data + u->hdr_off;
+	r.end = info->data + info->size;
+	r.bad = false;
+	len = lp_fixed(&r, 4);
+	if (len == 0xffffffff) {
+		offset_size = 8;
+		len = lp_fixed(&r, 8);
+	}
+	if (r.bad || len > (uint64_t)(r.end - r.p))
+		return false;
+	r.end = r.p + len;
+	version = (uint16_t)lp_fixed(&r, 2);
+	if (version >= 5) {
+		uint8_t type = (uint8_t)lp_fixed(&r, 1);
+
+		if (type != DW_UT_compile && type != DW_UT_partial)
+			return false;
+		addr_size = (unsigned)lp_fixed(&r, 1);
+		abbrev_off = lp_fixed(&r, offset_size);
+	} else {
+		abbrev_off = lp_fixed(&r, offset_size);
+		addr_size = (unsigned)lp_fixed(&r, 1);
+	}
+	if (r.bad || version < 2 || version > 5 || version != u->version ||
+	    (uint64_t)(r.p - info->data) != u->die_off)
+		return false;
+	vec_init(&ab.by_code, sizeof(struct abbrev));
+	vec_init(&ab.specs, sizeof(uint64_t));
+	if (!read_abbrevs(&db->abbrev, abbrev_off, &ab))
+		goto out;
+	funcs[0] = NONE;
+	while (r.p < r.end) {
+		Dwarf_Off off = (Dwarf_Off)(r.p - info->data);
+		uint64_t code = lp_uleb(&r);
+		const struct abbrev *a;
+		const uint64_t *form;
+		bool visit;
+
+		if (r.bad)
+			goto out;
+		if (code == 0) {
+			if (--depth < 0)
+				goto out;
+			if (depth <= skip_below)
+				skip_below = INT32_MAX;
+			if (depth == 0)
+				break;
+			continue;
+		}
+		if (code >= ab.by_code.len || !(a = vec_at(&ab.by_code, code))->tag)
+			goto out;
+		for (form = (const uint64_t *)ab.specs.data + a->specs; *form; form++)
+			if (!skip_form(&r, *form, offset_size, addr_size, 0) || r.bad)
+				goto out;
+		/* The unit DIE is depth 0; its children are walk_children's depth 0. */
+		visit = off != u->die_off && depth <= skip_below && depth - 1 <= DIE_DEPTH_MAX;
+		if (visit && budget-- == 0)
+			goto out;
+		if (visit && (a->tag == DW_TAG_subprogram || a->tag == DW_TAG_entry_point ||
+			      a->tag == DW_TAG_inlined_subroutine)) {
+			struct die_func f = { off, a->tag == DW_TAG_inlined_subroutine, NONE };
+
+			f.caller = f.inlined ? funcs[depth] : NONE;
+			vec_push(out, &f);
+		}
+		if (a->children) {
+			if (depth <= DIE_DEPTH_MAX)
+				funcs[depth + 1] = depth == 0 ? NONE : funcs[depth];
+			if (visit && depth <= DIE_DEPTH_MAX && out->len &&
+			    ((const struct die_func *)vec_at(out, out->len - 1))->off == off)
+				funcs[depth + 1] = (uint32_t)(out->len - 1);
+			if (off != u->die_off && (!visit || leaf_tag(a->tag)))
+				skip_below = skip_below < depth ? skip_below : depth;
+			depth++;
+		}
+		if (off == u->die_off && !a->children)
+			break;
+	}
+	ok = depth == 0 && !r.bad;
+out:
+	vec_release(&ab.by_code);
+	vec_release(&ab.specs);
+	return ok;
+}
+
+/* A function whose DIE libdwarf would not give: kept, nameless and rangeless, for the indices. */
+static void add_blank_func(struct dwarf_bfd_unit *u, bool inlined, uint32_t caller)
+{
+	struct dwarf_bfd_func f = { 0 };
+
+	f.inlined = inlined;
+	f.caller = inlined ? caller : NONE;
+	f.name_id = f.call_file_id = NONE;
+	f.ranges = (uint32_t)u->ranges.len;
+	vec_push(&u->funcs, &f);
+}
+
+/* The functions of the unit: scan_dies, else walk_children. */
+static void read_funcs(struct dwarf_bfd *db, struct walk *w, Dwarf_Die cu)
+{
+	struct vec found;
+
+	vec_init(&found, sizeof(struct die_func));
+	if (!scan_dies(db, w->u, &found)) {
+		walk_children(w, cu, NONE, 0);
+		goto out;
+	}
+	for (size_t i = 0; i < found.len; i++) {
+		const struct die_func *f = vec_at(&found, i);
+		Dwarf_Die die = NULL;
+		Dwarf_Error err = NULL;
+
+		if (dwarf_offdie_b(db->dbg, f->off, 1, &die, &err) == DW_DLV_OK) {
+			add_func(w, die, f->inlined, f->caller);
+			dwarf_dealloc_die(die);
+		} else {
+			add_blank_func(w->u, f->inlined, f->caller);
+		}
+		dwarf_die_drop(db->dbg, &err);
+	}
+out:
+	vec_release(&found);
+}
+
 static void read_unit(struct dwarf_bfd *db, struct dwarf_bfd_unit *u)
 {
 	Dwarf_Die cu = NULL;
@@ -1333,7 +1610,7 @@ static void read_unit(struct dwarf_bfd *db, struct dwarf_bfd_unit *u)
 	w.budget = u->size;
 	vec_init(&w.pairs, sizeof(struct dwarf_pc_range));
 	vec_init(&w.merged, sizeof(struct bfd_range));
-	walk_children(&w, cu, NONE, 0);
+	read_funcs(db, &w, cu);
 	vec_release(&w.pairs);
 	vec_release(&w.merged);
 	dwarf_dealloc_die(cu);
