@@ -44,16 +44,25 @@ static void out_flush(struct a2l *a)
 		a->write_failed = true;
 }
 
-/* Appends n bytes; a string longer than the buffer goes straight to stdout. */
-static void out_bytes(struct a2l *a, const char *p, size_t n)
+/* out_bytes when the buffer is full: a string longer than it goes straight to stdout. */
+static void out_bytes_slow(struct a2l *a, const char *p, size_t n)
+{
+	out_flush(a);
+	if (n > OUT_BYTES) {
+		if (fwrite(p, 1, n, stdout) != n)
+			a->write_failed = true;
+		return;
+	}
+	memcpy(a->out, p, n);
+	a->len = n;
+}
+
+/* Appends n bytes. */
+static inline void out_bytes(struct a2l *a, const char *p, size_t n)
 {
 	if (a->len + n > OUT_BYTES) {
-		out_flush(a);
-		if (n > OUT_BYTES) {
-			if (fwrite(p, 1, n, stdout) != n)
-				a->write_failed = true;
-			return;
-		}
+		out_bytes_slow(a, p, n);
+		return;
 	}
 	memcpy(a->out + a->len, p, n);
 	a->len += n;
