@@ -53,6 +53,12 @@
 /* libbfd's own bound on DW_AT_specification chains. */
 #define REF_DEPTH_MAX 100
 #define UNITS_MAX (1u << 20)
+/*
+ * scan_dies asks libdwarf for each function DIE by offset, and libdwarf
+ * 20210528's dwarf_offdie_b finds the unit by a walk of its list of units:
+ * past this many units (libc has 4,126) walk_children is faster.
+ */
+#define SCAN_UNITS_MAX 256
 
 struct bfd_row {
 	uint64_t addr;
@@ -142,8 +148,11 @@ struct dwarf_bfd_sec {
 struct dwarf_bfd {
 	int fd;
 	Dwarf_Debug dbg;
-	struct dwarf_bfd_sec line, line_str, str;	/* for read_lines_fast */
-	struct dwarf_bfd_sec info, abbrev;	/* for scan_dies */
+	struct elf_symbols *es;	/* the same file, for its sections; NULL: libdwarf only */
+	struct dwarf_bfd_sec line, line_str;	/* for read_lines_fast */
+	bool str_tried;		/* str is final (read on the first DW_FORM_strp) */
+	struct dwarf_bfd_sec str;
+	struct dwarf_bfd_sec info, abbrev;	/* for scan_dies (NULL: past SCAN_UNITS_MAX) */
 	struct vec units;	/* struct dwarf_bfd_unit */
 	struct vec unit_ranges;	/* struct unit_range, sorted by low */
 	struct vec rangeless;	/* uint32_t unit indices without ranges */
@@ -271,19 +280,19 @@ struct dwarf_bfd *dwarf_bfd_open(const char *path, struct elf_symbols *es)
 	db = xcalloc(1, sizeof(*db));
 	db->fd = fd;
 	db->dbg = dbg;
-	if (es && !elf_symbols_big_endian(es) &&
-	    elf_symbols_section(es, ".debug_line", &db->line.data, &db->line.size)) {
+	if (es && !elf_symbols_big_endian(es))
+		db->es = es;
+	if (db->es && elf_symbols_section(es, ".debug_line", &db->line.data, &db->line.size))
 		elf_symbols_section(es, ".debug_line_str", &db->line_str.data, &db->line_str.size);
-		elf_symbols_section(es, ".debug_str", &db->str.data, &db->str.size);
-	}
-	if (es && !elf_symbols_big_endian(es) &&
-	    elf_symbols_section(es, ".debug_info", &db->info.data, &db->info.size))
-		elf_symbols_section(es, ".debug_abbrev", &db->abbrev.data, &db->abbrev.size);
 	vec_init(&db->units, sizeof(struct dwarf_bfd_unit));
 	vec_init(&db->unit_ranges, sizeof(struct unit_range));
 	vec_init(&db->rangeless, sizeof(uint32_t));
 	vec_init(&db->inner_ranges, sizeof(struct unit_range));
 	index_units(db);
+	/* A compressed section is inflated by libelf here and again by libdwarf. */
+	if (db->es && db->units.len <= SCAN_UNITS_MAX &&
+	    elf_symbols_section(es, ".debug_info", &db->info.data, &db->info.size))
+		elf_symbols_section(es, ".debug_abbrev", &db->abbrev.data, &db->abbrev.size);
 	return db;
 }
 
@@ -682,6 +691,10 @@ static bool lp_form(struct dwarf_bfd *db, struct lp_rd *r, const struct lp_heade
 		*str = lp_strsec(&db->line_str, lp_fixed(r, h->offset_size));
 		return *str != NULL;
 	case DW_FORM_strp:
+		if (!db->str_tried) {
+			db->str_tried = true;
+			elf_symbols_section(db->es, ".debug_str", &db->str.data, &db->str.size);
+		}
 		*str = lp_strsec(&db->str, lp_fixed(r, h->offset_size));
 		return *str != NULL;
 	case DW_FORM_udata: *num = lp_uleb(r); return true;
