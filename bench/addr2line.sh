@@ -23,7 +23,7 @@ python3 -c "
 s, n = int('$start', 16), int('$size', 16)
 print('\n'.join('%x' % a for a in range(s, s + n, $step)))" >"$work/addrs"
 one=$(sed -n '1000p' "$work/addrs")
-echo "binary: $bin ($(wc -l <"$work/addrs") addresses, every ${step}th byte of .text)"
+echo "binary: $bin ($(wc -l <"$work/addrs") addresses, one every $step bytes of .text)"
 grep -m1 'model name' /proc/cpuinfo | sed 's/.*: /cpu: /'
 echo "cores: $(nproc)"
 
