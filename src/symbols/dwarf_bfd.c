@@ -774,7 +774,7 @@ static bool lp_read_header(struct dwarf_bfd *db, struct lp_rd *r, struct lp_head
 	h->line_base_u8 = (uint8_t)lp_fixed(r, 1);
 	h->line_range = (uint8_t)lp_fixed(r, 1);
 	h->opcode_base = (uint8_t)lp_fixed(r, 1);
-	if (r->bad || h->line_range == 0 || h->opcode_base == 0 ||
+	if (r->bad || h->line_range == 0 || h->opcode_base == 0 || r->p > hdr_end ||
 	    (size_t)(hdr_end - r->p) < h->opcode_base - 1u)
 		return false;
 	h->std_lengths = r->p;
@@ -1504,7 +1504,8 @@ static bool scan_dies(struct dwarf_bfd *db, const struct dwarf_bfd_unit *u, stru
 		abbrev_off = lp_fixed(&r, offset_size);
 		addr_size = (unsigned)lp_fixed(&r, 1);
 	}
-	if (r.bad || version < 2 || version > 5 || version != u->version ||
+	/* DWARF 2's DW_FORM_ref_addr is address-sized: left to libdwarf. */
+	if (r.bad || version < 3 || version > 5 || version != u->version ||
 	    (uint64_t)(r.p - info->data) != u->die_off)
 		return false;
 	vec_init(&ab.by_code, sizeof(struct abbrev));
