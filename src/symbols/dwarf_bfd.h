@@ -27,8 +27,16 @@ struct dwarf_bfd_hit {
 	struct dwarf_bfd_func *func;	/* the best-fitting function, or NULL */
 };
 
-/* Opens the DWARF of the ELF file at path; NULL when libdwarf cannot read it. */
-struct dwarf_bfd *dwarf_bfd_open(const char *path);
+/* libdwarf's allocation tracking off, for good (symbolizer_untrack_dwarf). */
+void dwarf_bfd_untrack(void);
+struct elf_symbols;
+
+/*
+ * Opens the DWARF of the ELF file at path; NULL when libdwarf cannot read it.
+ * es, the same file opened by elf_symbols (or NULL), lends its sections for
+ * reading .debug_line by hand; it must outlive db.
+ */
+struct dwarf_bfd *dwarf_bfd_open(const char *path, struct elf_symbols *es);
 void dwarf_bfd_free(struct dwarf_bfd *db);
 
 /* The lookup for file address pc; strings stay valid while db lives. */

@@ -61,6 +61,17 @@ struct elf_symbols {
 	struct strtab names;	/* frozen once syms_read: pointers stay valid */
 	bool bfd_read;		/* bfd_syms filled (possibly empty) */
 	struct vec bfd_syms;	/* struct bfd_sym, sorted by shndx, addr, order */
+	bool allocs_read;	/* allocs filled (possibly empty) */
+	struct vec allocs;	/* struct alloc_sec: the SHF_ALLOC sections, by index */
+	size_t alloc_hit;	/* allocs index of the last answer */
+};
+
+/* An SHF_ALLOC section's index and addresses, for lookups without libelf. */
+#define ALLOCS_PAIRED 512
+struct alloc_sec {
+	size_t idx;
+	uint64_t addr, size;
+	bool alone;		/* no other SHF_ALLOC section shares an address with it */
 };
 
 static void read_loads(struct elf_symbols *es)
@@ -177,6 +188,7 @@ struct elf_symbols *elf_symbols_open(const char *path)
 	vec_init(&es->loads, sizeof(struct sym_segment));
 	vec_init(&es->syms, sizeof(struct elf_sym));
 	vec_init(&es->bfd_syms, sizeof(struct bfd_sym));
+	vec_init(&es->allocs, sizeof(struct alloc_sec));
 	strtab_init(&es->names);
 	read_loads(es);
 	read_sections(es);
@@ -190,6 +202,7 @@ void elf_symbols_free(struct elf_symbols *es)
 	strtab_release(&es->names);
 	vec_release(&es->syms);
 	vec_release(&es->bfd_syms);
+	vec_release(&es->allocs);
 	vec_release(&es->loads);
 	free(es->debuglink);
 	elf_end(es->elf);
@@ -374,17 +387,61 @@ const char *elf_symbols_find(struct elf_symbols *es, uint64_t pc)
 	return NULL;
 }
 
-size_t elf_symbols_alloc_section(const struct elf_symbols *es, uint64_t pc, size_t after)
+/* Whether [x.addr, x.addr + x.size) and y's share an address (without overflow). */
+static bool alloc_overlap(const struct alloc_sec *x, const struct alloc_sec *y)
 {
-	Elf_Scn *scn = after ? elf_getscn(es->elf, after) : NULL;
+	if (!x->size || !y->size)
+		return false;
+	return x->addr >= y->addr ? x->addr - y->addr < y->size : y->addr - x->addr < x->size;
+}
 
+static void read_allocs(struct elf_symbols *es)
+{
+	Elf_Scn *scn = NULL;
+	struct alloc_sec *all;
+
+	es->allocs_read = true;
 	while ((scn = elf_nextscn(es->elf, scn)) != NULL) {
 		GElf_Shdr sh;
+		struct alloc_sec a;
 
-		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_ALLOC) && pc >= sh.sh_addr &&
-		    pc - sh.sh_addr < sh.sh_size)
-			return elf_ndxscn(scn);
+		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
+			continue;
+		a.idx = elf_ndxscn(scn);
+		a.addr = sh.sh_addr;
+		a.size = sh.sh_size;
+		/* Past ALLOCS_PAIRED sections the pairs are not checked: no shortcut. */
+		a.alone = false;
+		vec_push(&es->allocs, &a);
 	}
+	all = es->allocs.data;
+	for (size_t i = 0; i < es->allocs.len && es->allocs.len <= ALLOCS_PAIRED; i++) {
+		all[i].alone = true;
+		for (size_t j = 0; j < es->allocs.len; j++)
+			if (i != j && alloc_overlap(&all[i], &all[j]))
+				all[i].alone = false;
+	}
+}
+
+size_t elf_symbols_alloc_section(struct elf_symbols *es, uint64_t pc, size_t after)
+{
+	const struct alloc_sec *a;
+
+	if (!es->allocs_read)
+		read_allocs(es);
+	a = es->allocs.data;
+	/* Runs of addresses fall in one section; one alone holding pc is the only answer. */
+	if (es->alloc_hit < es->allocs.len) {
+		const struct alloc_sec *h = &a[es->alloc_hit];
+
+		if (h->alone && h->idx > after && pc >= h->addr && pc - h->addr < h->size)
+			return h->idx;
+	}
+	for (size_t i = 0; i < es->allocs.len; i++)
+		if (a[i].idx > after && pc >= a[i].addr && pc - a[i].addr < a[i].size) {
+			es->alloc_hit = i;
+			return a[i].idx;
+		}
 	return 0;
 }
 

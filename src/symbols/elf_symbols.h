@@ -54,7 +54,7 @@ bool elf_symbols_big_endian(const struct elf_symbols *es);
  * the start) whose [sh_addr, sh_addr + sh_size) holds pc, or 0 if none: the
  * sections binutils addr2line looks pc up in, in its order.
  */
-size_t elf_symbols_alloc_section(const struct elf_symbols *es, uint64_t pc, size_t after);
+size_t elf_symbols_alloc_section(struct elf_symbols *es, uint64_t pc, size_t after);
 
 /*
  * libbfd's _bfd_elf_find_function over .symtab (else .dynsym): among the

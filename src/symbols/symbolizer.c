@@ -41,10 +41,11 @@ struct sym_module {
 	size_t id_len;
 	enum sym_status status;		/* why image is NULL */
 	struct elf_symbols *image;	/* NULL: no usable file (handle -1) */
-	bool debug_searched;		/* dwarf and debug_elf are final */
+	bool debug_searched;		/* debug_elf and dwarf_path are final */
+	bool lines_tried;		/* dwarf is final */
 	struct dwarf_lines *dwarf;	/* NULL when no DWARF was found */
 	struct elf_symbols *debug_elf;	/* the separate debug file, or NULL */
-	char *dwarf_path;		/* the file dwarf was read from */
+	char *dwarf_path;		/* the file with usable DWARF, or NULL */
 	bool bfd_tried;			/* bfd is final */
 	struct dwarf_bfd *bfd;		/* dwarf_path read libbfd's way (addr2line), or NULL */
 };
@@ -86,6 +87,11 @@ struct symbolizer *symbolizer_new(const struct symbolizer_options *opt)
 	vec_init(&s->modules, sizeof(struct sym_module));
 	hashmap_init(&s->by_key);
 	return s;
+}
+
+void symbolizer_untrack_dwarf(void)
+{
+	dwarf_bfd_untrack();
 }
 
 static void free_strings(char **v, size_t n)
@@ -454,11 +460,22 @@ static void find_debug(struct symbolizer *s, struct sym_module *m)
 			return;
 		from = m->debug_elf;
 	}
-	if (!dwarf_guard_file_ok(from))
-		return;
-	m->dwarf = dwarf_lines_open(elf_symbols_path(from));
-	if (m->dwarf)
+	if (dwarf_guard_file_ok(from))
 		m->dwarf_path = xstrdup(elf_symbols_path(from));
+}
+
+/* memray's view is opened apart: addr2line uses binutils' alone, and each indexes every unit. */
+static void find_lines(struct symbolizer *s, struct sym_module *m)
+{
+	if (!m->debug_searched)
+		find_debug(s, m);
+	m->lines_tried = true;
+	if (m->dwarf_path)
+		m->dwarf = dwarf_lines_open(m->dwarf_path);
+	if (!m->dwarf) {
+		free(m->dwarf_path);
+		m->dwarf_path = NULL;
+	}
 }
 
 const char *symbolizer_module_debug_file(struct symbolizer *s, int module)
@@ -467,8 +484,8 @@ const char *symbolizer_module_debug_file(struct symbolizer *s, int module)
 
 	if (!m)
 		return NULL;
-	if (!m->debug_searched)
-		find_debug(s, m);
+	if (!m->lines_tried)
+		find_lines(s, m);
 	return m->dwarf_path;
 }
 
@@ -482,8 +499,8 @@ size_t symbolizer_lookup_source(struct symbolizer *s, int module, uint64_t pc,
 	*source = SYM_SOURCE_NONE;
 	if (!m || max == 0)
 		return 0;
-	if (!m->debug_searched)
-		find_debug(s, m);
+	if (!m->lines_tried)
+		find_lines(s, m);
 	if (m->dwarf) {
 		n = dwarf_lines_lookup(m->dwarf, pc, out, max);
 		if (n) {
@@ -588,7 +605,8 @@ size_t symbolizer_lookup_binutils(struct symbolizer *s, int module, uint64_t pc,
 	if (!m->bfd_tried) {
 		m->bfd_tried = true;
 		if (m->dwarf_path)
-			m->bfd = dwarf_bfd_open(m->dwarf_path);
+			m->bfd = dwarf_bfd_open(m->dwarf_path,
+						m->debug_elf ? m->debug_elf : m->image);
 	}
 	while ((sec = elf_symbols_alloc_section(m->image, pc, sec)) != 0) {
 		n = binutils_in_section(m, pc, sec, out, max);
