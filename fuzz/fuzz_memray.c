@@ -19,15 +19,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int fake_module(void *ctx, const char *path, const struct native_segment *segs, size_t n)
+static int fake_module(void *ctx, const char *path, const struct native_segment *segs, size_t n,
+		       const uint8_t *build_id, size_t id_len)
 {
 	(void)ctx;
 	(void)segs;
+	(void)build_id;
+	(void)id_len;
 	return strlen(path) % 5 == 4 ? -1 : (int)(n % 7);
 }
 
 static size_t fake_lookup(void *ctx, int module, uint64_t pc, struct native_symbol *out,
-			  size_t max)
+			  size_t max, enum native_source *source)
 {
 	static const char *const names[] = { "_PyEval_EvalFrameDefault", "f", "g",
 					     "_TAIL_CALL_x", "h" };
@@ -36,6 +39,7 @@ static size_t fake_lookup(void *ctx, int module, uint64_t pc, struct native_symb
 	(void)ctx;
 	if (n > max)
 		n = max;
+	*source = n ? NATIVE_DWARF : NATIVE_UNNAMED;
 	for (size_t i = 0; i < n; i++) {
 		out[i].function = names[(pc + i + (uint64_t)module) % 5];
 		out[i].file = (pc + i) % 3 ? "f.c" : NULL;
@@ -46,7 +50,7 @@ static size_t fake_lookup(void *ctx, int module, uint64_t pc, struct native_symb
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct native_resolver res = { NULL, fake_module, fake_lookup };
+	static const struct native_resolver res = { NULL, fake_module, fake_lookup, NULL };
 	struct load_options opt = { .resolver = &res };
 	struct capture *cap = NULL;
 	struct mt_error err = { 0 };
