@@ -26,7 +26,7 @@
  * memory is released, an allocation's after it is obtained, so a reused
  * address is always freed before it is allocated again.  Events are buffered
  * per thread and written in blocks (TR_BLOCK), so the file holds them out of
- * order; the reader sorts by sequence number.  TR_FLUSH(w) bounds the disorder:
+ * order; the reader sorts by sequence number.  TR_FLUSH with watermark w bounds the disorder:
  * every event with seq < w is in the file before the TR_FLUSH record.
  * Sequence numbers are unique, start at 0, and may have gaps (a munmap or
  * mremap that failed took one and wrote nothing).  Only events take sequence
@@ -57,7 +57,7 @@
  * at seq (dlclose).  A return address of a stack belongs to the module whose
  * PT_LOAD segment covers it among those mapped at the stack's TR_STACK seq.
  *
- * Time.  TR_TIME(seq, ns) says every event with a smaller seq happened before
+ * Time.  A TR_TIME of (seq, ns) says every event with a smaller seq happened before
  * CLOCK_MONOTONIC time ns; the writer emits one about every 10 ms, with an RSS
  * sample.  Every time in the file (TR_TIME, TR_RSS, TR_MARK, TR_END and the
  * header's start_ns) is absolute nanoseconds of CLOCK_MONOTONIC, not relative
@@ -74,7 +74,7 @@
  * returning from main, exit(), _exit() or exec: the trace is complete.  Without
  * it the process died (a signal, SIGKILL included) or the trace was cut: the
  * reader loads what is there and flags the capture truncated.  An exec is
- * announced before it is tried: a TR_END(TE_EXEC) followed by more records
+ * announced before it is tried: a TR_END of how TE_EXEC followed by more records
  * is an exec that failed, and the reader goes on past it.
  *
  * Marks.  A mark made by a program thread (memtui_stage(), the Python

@@ -54,7 +54,7 @@ EXTERNAL_NAMES = {
     # allocators and mappings (what the profilers intercept)
     "malloc", "calloc", "realloc", "free", "posix_memalign", "aligned_alloc",
     "memalign", "valloc", "pvalloc", "mmap", "munmap", "dlopen", "dlclose",
-    "dl_iterate_phdr", "fork", "exit", "abort",
+    "dl_iterate_phdr", "fork", "exit", "abort", "backtrace",
     # strings, paths, time, maths
     "dirname", "basename", "time", "round", "floor", "ceil",
     # zlib without a prefix

@@ -218,8 +218,9 @@ static bool entry_of(const struct cache *c, const char *path, char *out, size_t 
 	}
 	buf = xmalloc(KEY_BYTES);
 	snprintf(head, sizeof(head), "memtui cache %d\n%s\n%s\n%ju %ju %jd %jd.%09ld\n",
-		 CACHE_GENERATION, MEMTUI_VERSION, c->native_key, (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
-		 (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+		 CACHE_GENERATION, MEMTUI_VERSION, c->native_key, (uintmax_t)st.st_dev,
+		 (uintmax_t)st.st_ino, (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
+		 st.st_mtim.tv_nsec);
 	sha256_init(&s);
 	sha256_update(&s, head, strlen(head));
 	first = st.st_size < (off_t)KEY_BYTES ? (size_t)st.st_size : KEY_BYTES;
