@@ -75,6 +75,8 @@
 #define MODULE_SCAN_BUDGET ((uint64_t)1 << 28)
 /* Threads named (the model's thread list is searched linearly); later ones stay unnamed. */
 #define MAX_THREAD_NAMES (1u << 14)
+/* Threads with a sorted run of their own (the others' events go to the heap). */
+#define MAX_RUNS 16
 /* Mapping intervals TR_MUNMAPs may scan in total (memray's MAP_SCAN_BUDGET). */
 #define MAP_SCAN_BUDGET ((uint64_t)1 << 28)
 
@@ -129,6 +131,13 @@ struct mapping {
 	uint32_t stack;
 };
 
+/* One thread's events that came in order, [at, len) not yet released. */
+struct tr_run {
+	struct vec ev;		/* struct tr_event */
+	size_t at;
+	uint32_t tid;
+};
+
 struct pending_realloc {
 	uint64_t old_ptr;
 	bool active, freed;	/* freed: another allocation took old_ptr first */
@@ -143,8 +152,8 @@ struct tr {
 	char *exe;
 
 	struct vec heap;		/* struct tr_event, binary min-heap */
-	struct vec run;			/* struct tr_event in order: the events that came sorted */
-	size_t run_at;			/* the first of run not yet released */
+	struct tr_run runs[MAX_RUNS];	/* the events that came sorted, by thread */
+	size_t n_runs;
 	uint64_t watermark;		/* every seq below it has been released */
 	uint64_t last_seq;		/* last event released (released_any) */
 	bool released_any;
@@ -688,31 +697,45 @@ static enum rec apply(struct tr *t, const struct tr_event *ev)
 	}
 }
 
-/* The next event in (seq, class) order, or NULL when none waits. */
-static const struct tr_event *peek(const struct tr *t, bool *from_run)
+/* The next event in (seq, class) order, or NULL when none waits; *run: its run, or NULL. */
+static const struct tr_event *peek(struct tr *t, struct tr_run **run)
 {
-	const struct tr_event *r = t->run_at < t->run.len ? vec_at(&t->run, t->run_at) : NULL;
-	const struct tr_event *h = t->heap.len ? t->heap.data : NULL;
+	const struct tr_event *best = t->heap.len ? t->heap.data : NULL;
 
-	*from_run = r && (!h || !ev_less(h, r));
-	return *from_run ? r : h;
+	*run = NULL;
+	for (size_t i = 0; i < t->n_runs; i++) {
+		struct tr_run *r = &t->runs[i];
+		const struct tr_event *e;
+
+		if (r->at == r->ev.len)
+			continue;
+		e = vec_at(&r->ev, r->at);
+		/* A run's event goes before a heap event of the same key, as before. */
+		if (!best || ev_less(e, best) || (!*run && !ev_less(best, e))) {
+			best = e;
+			*run = r;
+		}
+	}
+	return best;
 }
 
 /* Releases every waiting event with seq < w (all of them with all). */
 static enum rec release(struct tr *t, uint64_t w, bool all)
 {
 	const struct tr_event *next;
-	bool from_run;
+	struct tr_run *run;
 
-	while ((next = peek(t, &from_run)) && (all || next->seq < w)) {
-		struct tr_event ev = from_run ? *next : heap_pop(t);
+	while ((next = peek(t, &run)) && (all || next->seq < w)) {
+		struct tr_event ev = run ? *next : heap_pop(t);
 
-		t->run_at += from_run;
+		if (run)
+			run->at++;
 		if (apply(t, &ev) != REC_OK)
 			return REC_BAD;
 	}
-	if (t->run_at == t->run.len)
-		t->run.len = t->run_at = 0;
+	for (size_t i = 0; i < t->n_runs; i++)
+		if (t->runs[i].at == t->runs[i].ev.len)
+			t->runs[i].ev.len = t->runs[i].at = 0;
 	return REC_OK;
 }
 
@@ -724,8 +747,19 @@ static enum rec take_event(struct tr *t, struct tr_event *ev)
 	if (is_event(ev->type) && ev->seq < t->watermark)
 		return bad(t, "event seq %" PRIu64 " after the flush watermark %" PRIu64,
 			   ev->seq, t->watermark);
-	if (t->run_at == t->run.len || !ev_less(ev, vec_at(&t->run, t->run.len - 1)))
-		vec_push(&t->run, ev);
+	struct tr_run *r = NULL;
+
+	for (size_t i = 0; i < t->n_runs && !r; i++)
+		if (t->runs[i].tid == ev->tid)
+			r = &t->runs[i];
+	if (!r && t->n_runs < MAX_RUNS) {
+		r = &t->runs[t->n_runs++];
+		vec_init(&r->ev, sizeof(struct tr_event));
+		r->at = 0;
+		r->tid = ev->tid;
+	}
+	if (r && (r->at == r->ev.len || !ev_less(ev, vec_at(&r->ev, r->ev.len - 1))))
+		vec_push(&r->ev, ev);
 	else
 		heap_push(t, ev);
 	return REC_OK;
@@ -1118,7 +1152,6 @@ static void tr_init(struct tr *t, struct input *in, struct capture_builder *b,
 	t->res = res;
 	t->slab_free = UINT32_MAX;
 	vec_init(&t->heap, sizeof(struct tr_event));
-	vec_init(&t->run, sizeof(struct tr_event));
 	vec_init(&t->stacks, sizeof(struct tr_stack));
 	hashmap_init(&t->stack_ids);
 	vec_init(&t->addrs, sizeof(uint64_t));
@@ -1148,7 +1181,8 @@ static void tr_release(struct tr *t)
 	for (size_t i = 0; i < t->names.len; i++)
 		free(*(char **)vec_at(&t->names, i));
 	vec_release(&t->heap);
-	vec_release(&t->run);
+	for (size_t i = 0; i < t->n_runs; i++)
+		vec_release(&t->runs[i].ev);
 	vec_release(&t->stacks);
 	hashmap_release(&t->stack_ids);
 	vec_release(&t->addrs);
