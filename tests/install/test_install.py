@@ -19,6 +19,7 @@ Checks:
     and the values --help names for --format and --metric; zsh's (driven in a
     pseudo-terminal when zsh is installed) offers the same options.
 """
+import json
 import os
 import pty
 import re
@@ -310,6 +311,7 @@ def main():
             "manual": "share/man/man1/memtui.1",
             "bash completion": "share/bash-completion/completions/memtui",
             "zsh completion": "share/zsh/site-functions/_memtui",
+            "marker header": "include/memtui.h",
         }
         for what, rel in files.items():
             S.true("installs the %s (%s)" % (what, rel), os.path.isfile(os.path.join(prefix, rel)))
@@ -329,7 +331,41 @@ def main():
                   diff_pair)
         check_bash(os.path.join(prefix, files["bash completion"]), options, tmp)
         check_zsh(os.path.join(prefix, files["zsh completion"]), options, tmp)
+        check_record(inst, prefix, tmp)
     return S.done()
+
+
+def check_record(inst, prefix, tmp):
+    """The installed memtui finds its installed recorder (relative to itself,
+    not the build tree's), and a program built against the installed
+    memtui.h gets its stage mark."""
+    libs = [os.path.join(d, f) for d, _, fs in os.walk(prefix) for f in fs
+            if f == "libmemtui_preload.so"]
+    S.true("installs the recorder (libmemtui_preload.so under LIBDIR/memtui)",
+           len(libs) == 1 and os.path.basename(os.path.dirname(libs[0])) == "memtui", libs)
+    src = os.path.join(tmp, "marked.c")
+    with open(src, "w") as f:
+        f.write('#include <stdlib.h>\n#include <memtui.h>\n'
+                'int main(void)\n{\n\tmemtui_stage("setup");\n'
+                '\tvoid *volatile p = malloc(4321);\n\tfree(p);\n\treturn 0;\n}\n')
+    prog = os.path.join(tmp, "marked")
+    p = run(["cc", "-O1", "-I", os.path.join(prefix, "include"), "-o", prog, src])
+    if not S.check("a program with the installed memtui.h builds", p.returncode, 0):
+        print(p.stderr.decode())
+        return
+    out = os.path.join(tmp, "marked.mtui")
+    env = dict(os.environ)
+    env.pop("MEMTUI_PRELOAD", None)
+    p = run([inst, "record", "-o", out, "--", prog], env=env)
+    S.check("installed memtui record: exit", p.returncode, 0)
+    r = run([inst, "report", "--json", "--stages", "marks", out])
+    try:
+        rows = [s for s in json.loads(r.stdout.decode())["stages"] if not s["outside"]]
+    except (ValueError, KeyError):
+        rows = []
+    S.true("installed memtui record: the stage 'setup' holds the 4321 bytes",
+           [(s["name"], s["allocated_bytes"] >= 4321) for s in rows] == [("setup", True)],
+           (rows, p.stderr.decode()))
 
 
 if __name__ == "__main__":
