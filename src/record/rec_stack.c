@@ -2,8 +2,8 @@
  * rec_stack: call stacks, taken and interned.
  *
  * The unwinder is libunwind's unw_backtrace() with a per-thread cache, as
- * heaptrack sets it (docs/BENCH.md, "The recorder's unwinder": 7 times
- * faster than libgcc's here, which reads the unwind tables again for every
+ * heaptrack sets it (docs/BENCH.md, "The recorder's unwinder": 15-30 times
+ * faster per stack than libgcc's, which reads the unwind tables again for every
  * frame).  libunwind is opened with dlopen(RTLD_LOCAL), not linked: linked,
  * its exported backtrace() and _Unwind_* would take the place of glibc's and
  * libgcc's in the program.  Without libunwind.so.8, glibc's backtrace()
