@@ -50,6 +50,7 @@
 
 #include "bytes.h"
 #include "hashmap.h"
+#include "mappings.h"
 #include "memray_native.h"
 #include "vec.h"
 #include "xalloc.h"
@@ -61,14 +62,6 @@
 #define START_WINDOW (64u << 10)
 /* A heap larger than this (2^62 bytes) is corrupt data; keeps every model sum in int64. */
 #define HEAP_LIMIT ((int64_t)1 << 62)
-/*
- * Live mapping intervals that munmaps may scan over the whole file, in total
- * (about a second of work).  Real captures scan thousands; a file made of
- * overlapping mmaps and munmaps would otherwise take quadratic time (and grow
- * the list by a split per scanned interval): past the budget it ends as
- * truncated at that MUNMAP.
- */
-#define MAP_SCAN_BUDGET ((uint64_t)1 << 28)
 /* The longest varint: 10 bytes.  A varint that fails with this many bytes left is invalid. */
 #define VARINT_MAX 10
 /*
@@ -150,12 +143,6 @@ struct live_alloc {
 };
 #define SLOT_USED (UINT32_MAX - 1)	/* next_free of a slot in use (slots < UINT32_MAX - 1) */
 
-struct mapping {
-	uint64_t begin, end;		/* [begin, end), end > begin */
-	uint64_t ev_idx;		/* the mmap's event: every piece of it keeps it */
-	uint32_t stack;
-};
-
 struct thread {
 	uint64_t tid;
 	struct vec ids;			/* uint32_t per Python stack depth: the model stack, or
@@ -220,9 +207,8 @@ struct memray {
 	struct hashmap live;		/* address -> slot in slab */
 	struct vec slab;		/* struct live_alloc */
 	uint32_t slab_free;		/* head of the free list, UINT32_MAX = none */
-	struct vec maps;		/* struct mapping */
+	struct mappings maps;		/* live mmap intervals */
 	int64_t heap;			/* sum of emitted byte deltas (memray's current) */
-	uint64_t map_scans;		/* intervals munmaps have scanned (MAP_SCAN_BUDGET) */
 	uint64_t replaced;		/* allocations at a still-live address */
 	struct vec orphans;		/* struct live_alloc: those replaced, live for good */
 	int64_t last_ms;
@@ -691,84 +677,24 @@ static void simple_free(struct memray *m, uint64_t addr)
 
 static enum rec_status mmap_alloc(struct memray *m, uint64_t addr, uint64_t size, uint32_t stack)
 {
-	struct mapping map = { addr, 0, capture_builder_events(m->b), stack };
-
 	if (size > (uint64_t)HEAP_LIMIT || !heap_add(m, (int64_t)size))
 		return bad(m, "mapping of %" PRIu64 " bytes overflows the heap size", size);
-	if (ckd_add_u64(addr, size, &map.end))
+	if (!mappings_add(&m->maps, addr, size, capture_builder_events(m->b), stack))
 		return bad(m, "mapping at 0x%" PRIx64 " of %" PRIu64 " bytes wraps around",
 			   addr, size);
-	if (size)
-		vec_push(&m->maps, &map);
 	capture_builder_event(m->b, stack, (int64_t)size, size ? 1 : 0, EV_ALLOC);
 	return REC_OK;
 }
 
-/*
- * Subtracts [addr, addr + size) from every live interval it overlaps: a
- * whole interval goes (count -1), a trimmed one stays (count 0), a split one
- * becomes two (count +1).  Emits one event per run of intervals with the same
- * stack (usually one event), or a zero event if nothing overlaps.
- *
- * A linear scan over the live intervals: fine for real captures (tens to
- * thousands of mappings); MAP_SCAN_BUDGET bounds the total for hostile ones.
- */
+/* A MUNMAP: mappings_unmap, with memray's one event per record. */
 static enum rec_status munmap_range(struct memray *m, uint64_t addr, uint64_t size)
 {
-	uint64_t end = addr + size < addr ? UINT64_MAX : addr + size;
-	uint32_t run_stack = 0;
-	int64_t run_bytes = 0, run_count = 0;
-	bool run = false;
-	size_t i = 0;
+	uint64_t unmapped;
 
-	if (m->maps.len > MAP_SCAN_BUDGET - m->map_scans)
+	if (!mappings_unmap(&m->maps, addr, size, m->b, true, &unmapped))
 		return bad(m, "MUNMAP: over %" PRIu64 " memory-mapping intervals scanned; too many "
-			      "overlapping mmaps", MAP_SCAN_BUDGET);
-	m->map_scans += m->maps.len;
-	/* Pieces left by a split or trim no longer overlap the range: rescanning is harmless. */
-	while (i < m->maps.len) {
-		struct mapping *map = vec_at(&m->maps, i);
-		uint64_t lo = map->begin > addr ? map->begin : addr;
-		uint64_t hi = map->end < end ? map->end : end;
-		uint32_t stack = map->stack;
-		int64_t count;
-
-		if (hi <= lo) {
-			i++;
-			continue;
-		}
-		if (map->begin < lo && hi < map->end) {
-			struct mapping tail = { hi, map->end, map->ev_idx, map->stack };
-
-			map->end = lo;
-			vec_push(&m->maps, &tail);
-			count = 1;
-			i++;
-		} else if (map->begin < lo) {
-			map->end = lo;
-			count = 0;
-			i++;
-		} else if (hi < map->end) {
-			map->begin = hi;
-			count = 0;
-			i++;
-		} else {
-			/* Swap-remove: the element moved into slot i is examined next. */
-			*map = *(struct mapping *)vec_at(&m->maps, m->maps.len - 1);
-			m->maps.len--;
-			count = -1;
-		}
-		if (run && run_stack != stack) {
-			capture_builder_event(m->b, run_stack, run_bytes, (int32_t)run_count, 0);
-			run_bytes = run_count = 0;
-		}
-		run = true;
-		run_stack = stack;
-		run_bytes -= (int64_t)(hi - lo);
-		run_count += count;
-		m->heap -= (int64_t)(hi - lo);
-	}
-	capture_builder_event(m->b, run_stack, run_bytes, (int32_t)run_count, 0);
+			      "overlapping mmaps", MAPPINGS_SCAN_BUDGET);
+	m->heap -= (int64_t)unmapped;
 	return REC_OK;
 }
 
@@ -792,12 +718,7 @@ static void emit_leaks(struct memray *m)
 
 		capture_builder_leak(m->b, a->ev_idx, a->stack, (int64_t)a->size, 1);
 	}
-	for (size_t i = 0; i < m->maps.len; i++) {
-		const struct mapping *map = vec_at(&m->maps, i);
-
-		capture_builder_leak(m->b, map->ev_idx, map->stack,
-				     (int64_t)(map->end - map->begin), 1);
-	}
+	mappings_leaks(&m->maps, m->b);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1642,7 +1563,7 @@ static void memray_init(struct memray *m, struct input *in, struct capture_build
 	vec_init(&m->threads, sizeof(struct thread));
 	vec_init(&m->scratch, sizeof(uint32_t));
 	vec_init(&m->slab, sizeof(struct live_alloc));
-	vec_init(&m->maps, sizeof(struct mapping));
+	mappings_init(&m->maps);
 	vec_init(&m->orphans, sizeof(struct live_alloc));
 	vec_init(&m->py_frames, sizeof(struct py_frame));
 	vec_init(&m->py_nodes, sizeof(struct py_node));
@@ -1668,7 +1589,7 @@ static void memray_release(struct memray *m)
 	vec_release(&m->threads);
 	vec_release(&m->scratch);
 	vec_release(&m->slab);
-	vec_release(&m->maps);
+	mappings_release(&m->maps);
 	vec_release(&m->orphans);
 	vec_release(&m->py_frames);
 	vec_release(&m->py_nodes);

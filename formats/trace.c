@@ -53,6 +53,7 @@
 
 #include "bytes.h"
 #include "hashmap.h"
+#include "mappings.h"
 #include "trace_format.h"
 #include "vec.h"
 #include "xalloc.h"
@@ -77,8 +78,6 @@
 #define MAX_THREAD_NAMES (1u << 14)
 /* Threads with a sorted run of their own (the others' events go to the heap). */
 #define MAX_RUNS 16
-/* Mapping intervals TR_MUNMAPs may scan in total (memray's MAP_SCAN_BUDGET). */
-#define MAP_SCAN_BUDGET ((uint64_t)1 << 28)
 
 enum rec { REC_OK, REC_SHORT, REC_BAD };
 
@@ -125,12 +124,6 @@ struct live_alloc {
 };
 #define SLOT_USED (UINT32_MAX - 1)	/* slots stay below it (alloc_simple) */
 
-struct mapping {
-	uint64_t begin, end;
-	uint64_t ev_idx;	/* the event that made it; pieces of a split share it */
-	uint32_t stack;
-};
-
 /* One thread's events that came in order, [at, len) not yet released. */
 struct tr_run {
 	struct vec ev;		/* struct tr_event */
@@ -174,8 +167,7 @@ struct tr {
 	struct hashmap live;		/* address -> slot in slab */
 	struct vec slab;		/* struct live_alloc */
 	uint32_t slab_free;
-	struct vec maps;		/* struct mapping */
-	uint64_t map_scans;
+	struct mappings maps;		/* live mapping intervals */
 	int64_t heap_bytes;
 	struct vec reallocs;		/* struct pending_realloc, by thread slot */
 	struct hashmap realloc_tid;	/* tid -> index in reallocs */
@@ -511,80 +503,25 @@ static enum rec alloc_simple(struct tr *t, uint64_t ptr, uint64_t size, uint32_t
 
 static enum rec alloc_map(struct tr *t, uint64_t addr, uint64_t size, uint32_t stack)
 {
-	struct mapping map = { addr, 0, capture_builder_events(t->b), stack };
-
 	if (!heap_add(t, size))
 		return bad(t, "mapping of %" PRIu64 " bytes overflows the heap size", size);
-	if (ckd_add_u64(addr, size, &map.end))
+	if (!mappings_add(&t->maps, addr, size, capture_builder_events(t->b), stack))
 		return bad(t, "mapping at 0x%" PRIx64 " of %" PRIu64 " bytes wraps around", addr,
 			   size);
-	if (size)
-		vec_push(&t->maps, &map);
 	t->last_alloc_live = false;
 	capture_builder_event(t->b, stack, (int64_t)size, size ? 1 : 0, EV_ALLOC);
 	return REC_OK;
 }
 
-/*
- * Subtracts [addr, addr + len) from every live interval, as memray's reader
- * does (formats/memray.c munmap_range): one event per run of same-stack
- * intervals, none when nothing overlaps.
- */
+/* A TR_MUNMAP: mappings_unmap, as memray's reader does, but no event when nothing overlaps. */
 static enum rec unmap(struct tr *t, uint64_t addr, uint64_t len)
 {
-	uint64_t end = addr + len < addr ? UINT64_MAX : addr + len;
-	uint32_t run_stack = 0;
-	int64_t run_bytes = 0, run_count = 0;
-	bool run = false;
-	size_t i = 0;
+	uint64_t unmapped;
 
-	if (t->maps.len > MAP_SCAN_BUDGET - t->map_scans)
+	if (!mappings_unmap(&t->maps, addr, len, t->b, false, &unmapped))
 		return bad(t, "TR_MUNMAP: over %" PRIu64 " mapping intervals scanned; too many "
-			      "overlapping mappings", MAP_SCAN_BUDGET);
-	t->map_scans += t->maps.len;
-	while (i < t->maps.len) {
-		struct mapping *map = vec_at(&t->maps, i);
-		uint64_t lo = map->begin > addr ? map->begin : addr;
-		uint64_t hi = map->end < end ? map->end : end;
-		uint32_t stack = map->stack;
-		int64_t count;
-
-		if (hi <= lo) {
-			i++;
-			continue;
-		}
-		if (map->begin < lo && hi < map->end) {
-			struct mapping tail = { hi, map->end, map->ev_idx, map->stack };
-
-			map->end = lo;
-			vec_push(&t->maps, &tail);
-			count = 1;
-			i++;
-		} else if (map->begin < lo) {
-			map->end = lo;
-			count = 0;
-			i++;
-		} else if (hi < map->end) {
-			map->begin = hi;
-			count = 0;
-			i++;
-		} else {
-			*map = *(struct mapping *)vec_at(&t->maps, t->maps.len - 1);
-			t->maps.len--;
-			count = -1;
-		}
-		if (run && run_stack != stack) {
-			capture_builder_event(t->b, run_stack, run_bytes, (int32_t)run_count, 0);
-			run_bytes = run_count = 0;
-		}
-		run = true;
-		run_stack = stack;
-		run_bytes -= (int64_t)(hi - lo);
-		run_count += count;
-		t->heap_bytes -= (int64_t)(hi - lo);
-	}
-	if (run)
-		capture_builder_event(t->b, run_stack, run_bytes, (int32_t)run_count, 0);
+			      "overlapping mappings", MAPPINGS_SCAN_BUDGET);
+	t->heap_bytes -= (int64_t)unmapped;
 	return REC_OK;
 }
 
@@ -1163,7 +1100,7 @@ static void tr_init(struct tr *t, struct input *in, struct capture_builder *b,
 	vec_init(&t->names, sizeof(char *));
 	hashmap_init(&t->live);
 	vec_init(&t->slab, sizeof(struct live_alloc));
-	vec_init(&t->maps, sizeof(struct mapping));
+	mappings_init(&t->maps);
 	vec_init(&t->reallocs, sizeof(struct pending_realloc));
 	hashmap_init(&t->realloc_tid);
 	hashmap_init(&t->realloc_ptr);
@@ -1194,7 +1131,7 @@ static void tr_release(struct tr *t)
 	vec_release(&t->names);
 	hashmap_release(&t->live);
 	vec_release(&t->slab);
-	vec_release(&t->maps);
+	mappings_release(&t->maps);
 	vec_release(&t->reallocs);
 	hashmap_release(&t->realloc_tid);
 	hashmap_release(&t->realloc_ptr);
@@ -1216,12 +1153,7 @@ static void emit_leaks(struct tr *t)
 		if (a->next_free == SLOT_USED)
 			capture_builder_leak(t->b, a->ev_idx, a->stack, (int64_t)a->size, 1);
 	}
-	for (size_t i = 0; i < t->maps.len; i++) {
-		const struct mapping *map = vec_at(&t->maps, i);
-
-		capture_builder_leak(t->b, map->ev_idx, map->stack,
-				     (int64_t)(map->end - map->begin), 1);
-	}
+	mappings_leaks(&t->maps, t->b);
 }
 
 static void finish(struct tr *t)
