@@ -95,6 +95,7 @@ void mappings_leaks(const struct mappings *ms, struct capture_builder *b)
 	for (size_t i = 0; i < ms->list.len; i++) {
 		const struct mapping *map = vec_at(&ms->list, i);
 
-		capture_builder_leak(b, map->ev_idx, map->stack, (int64_t)(map->end - map->begin), 1);
+		capture_builder_leak(b, map->ev_idx, map->stack, (int64_t)(map->end - map->begin),
+				     1);
 	}
 }
