@@ -48,6 +48,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ui"))
+from uitest import fmt_bytes  # noqa: E402  (src/base/fmt.c's rule, one copy for the tests)
+
 FAILS = []
 PASSED = [0]
 
@@ -208,22 +211,6 @@ def memtui_out(exe, *args):
     if p.returncode:
         raise RuntimeError("%s: exit %d: %s" % (args, p.returncode, p.stderr.decode()))
     return p.stdout.decode("utf-8")
-
-
-def fmt_bytes(b):
-    """src/base/fmt.c fmt_bytes (as tests/ui/uitest.py)."""
-    v = abs(b)
-    sign = "-" if b < 0 else ""
-    if v < 1024:
-        return "%s%d B" % (sign, v)
-    units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
-    u = 0
-    v = float(v)
-    while v >= 1024 and u + 1 < len(units):
-        v /= 1024
-        u += 1
-    f = "%.2f" if v < 10 else "%.1f" if v < 100 else "%.0f"
-    return sign + (f % v) + " " + units[u]
 
 
 FIGURES = ["allocations", "allocated_bytes", "frees", "freed_bytes", "net_bytes",
