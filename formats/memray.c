@@ -89,7 +89,7 @@
 enum file_format { ALL_ALLOCATIONS = 0, AGGREGATED_ALLOCATIONS = 1 };
 
 /* §4.4 allocator ids. */
-enum allocator {
+enum mr_allocator {
 	A_PYMALLOC_FREE = 1,
 	A_FREE = 5,
 	A_MMAP = 14,
@@ -623,7 +623,23 @@ static void free_slot(struct memray *m, uint32_t slot)
 	m->slab_free = slot;
 }
 
-static enum rec_status simple_alloc(struct memray *m, uint64_t addr, uint64_t size, uint32_t stack)
+/* The model's name of a §4.4 allocator id that allocates (2..4, 6..14). */
+static enum allocator model_allocator(unsigned a)
+{
+	static const uint8_t model[A_MMAP + 1] = {
+		[2] = ALLOCATOR_PYMALLOC_MALLOC,	[3] = ALLOCATOR_PYMALLOC_CALLOC,
+		[4] = ALLOCATOR_PYMALLOC_REALLOC,	[6] = ALLOCATOR_MALLOC,
+		[7] = ALLOCATOR_REALLOC,		[8] = ALLOCATOR_CALLOC,
+		[9] = ALLOCATOR_POSIX_MEMALIGN,		[10] = ALLOCATOR_ALIGNED_ALLOC,
+		[11] = ALLOCATOR_MEMALIGN,		[12] = ALLOCATOR_VALLOC,
+		[13] = ALLOCATOR_PVALLOC,		[A_MMAP] = ALLOCATOR_MMAP,
+	};
+
+	return a <= A_MMAP ? (enum allocator)model[a] : ALLOCATOR_UNKNOWN;
+}
+
+static enum rec_status simple_alloc(struct memray *m, uint64_t addr, uint64_t size, uint32_t stack,
+				    unsigned allocator)
 {
 	struct live_alloc *a;
 	uint32_t slot, old;
@@ -656,7 +672,8 @@ static enum rec_status simple_alloc(struct memray *m, uint64_t addr, uint64_t si
 		vec_push(&m->orphans, vec_at(&m->slab, old));
 		free_slot(m, old);
 	}
-	capture_builder_event(m->b, stack, (int64_t)size, 1, EV_ALLOC);
+	capture_builder_event(m->b, stack, (int64_t)size, 1,
+			      EV_ALLOC | EV_ALLOCATOR(model_allocator(allocator)));
 	return REC_OK;
 }
 
@@ -682,7 +699,8 @@ static enum rec_status mmap_alloc(struct memray *m, uint64_t addr, uint64_t size
 	if (!mappings_add(&m->maps, addr, size, capture_builder_events(m->b), stack))
 		return bad(m, "mapping at 0x%" PRIx64 " of %" PRIu64 " bytes wraps around",
 			   addr, size);
-	capture_builder_event(m->b, stack, (int64_t)size, size ? 1 : 0, EV_ALLOC);
+	capture_builder_event(m->b, stack, (int64_t)size, size ? 1 : 0,
+			      EV_ALLOC | EV_ALLOCATOR(ALLOCATOR_MMAP));
 	return REC_OK;
 }
 
@@ -864,7 +882,7 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 			    mr_native_generation(&m->nat));
 	if (alloc == A_MMAP)
 		return mmap_alloc(m, addr, size, stack);
-	return simple_alloc(m, addr, size, stack);
+	return simple_alloc(m, addr, size, stack, alloc);
 }
 
 static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
@@ -1615,6 +1633,7 @@ static int memray_read(struct input *in, struct capture_builder *b,
 	if (rc < 0)
 		goto out;
 	if (m->h.file_format == ALL_ALLOCATIONS) {
+		capture_builder_allocators(b);
 		end = read_records(m, all_record, token_name);
 	} else {
 		end = read_records(m, aggregated_record, aggregated_name);

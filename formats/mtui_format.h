@@ -43,6 +43,7 @@ enum mtui_section {
 	MTUI_STACK_CALLS = 0x000C,
 	MTUI_SYMBOLS = 0x000D,		/* optional: the symbol coverage table */
 	MTUI_LEAKS = 0x000E,		/* optional: the leak table */
+	MTUI_ALLOCATORS = 0x000F,	/* optional: the allocator table */
 	MTUI_END = 0x7FFF,
 };
 

@@ -494,6 +494,38 @@ static bool leaks(struct mtui *m, struct rd *r)
 }
 
 /*
+ * ALLOCATORS (FORMAT.md 10.7): allocation calls per (stack, allocator),
+ * strictly increasing over the file; into the builder's allocator table.
+ * Their sums are checked at the SUMMARY.
+ */
+static bool allocators(struct mtui *m, struct rd *r)
+{
+	uint64_t count, stack = 0;
+
+	if (!rd_varint(r, &count) || count > rd_left(r) / 4)
+		return bad(m, "an allocator count out of bounds");
+	capture_builder_allocator_calls(m->b, NULL);
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t dstack, n, bytes, key;
+		uint8_t a;
+
+		if (!rd_varint(r, &dstack) || !rd_u8(r, &a) || !rd_varint(r, &n) ||
+		    !rd_varint(r, &bytes))
+			return bad(m, "an allocator entry that does not decode");
+		if (ckd_add_u64(i ? stack : 0, dstack, &stack) || stack >= m->stacks ||
+		    a > ALLOCATOR_MAX)
+			return bad(m, "an allocator entry of an undefined stack or allocator");
+		key = stack << 8 | a;
+		if (key < m->alloc_next || !n || n > INT64_MAX || bytes > INT64_MAX)
+			return bad(m, "an allocator entry out of order or out of range");
+		capture_builder_allocator_calls(m->b, &(struct allocator_calls){
+						(uint32_t)stack, a, (int64_t)n, (int64_t)bytes });
+		m->alloc_next = key + 1;
+	}
+	return true;
+}
+
+/*
  * At the SUMMARY, the leak table must be the live heap after the last event:
  * per stack when the events were read, else (lazily) its sums the summary's
  * end_bytes and end_count (v[6], v[7]).
@@ -652,6 +684,8 @@ static bool summary(struct mtui *m, struct rd *r)
 		return bad(m, "stack call figures for some stacks only");
 	if (!leaks_add_up(m, v))
 		return false;
+	if (!capture_builder_allocators_add_up(m->b))
+		return bad(m, "allocator calls that are not the summary's allocations");
 	if (v[13] != m->strings || v[14] != m->frames || v[15] != m->stacks ||
 	    v[16] != (t->events + EVENTS_PER_CHUNK - 1) / EVENTS_PER_CHUNK ||
 	    v[17] != m->n_checkpoints || v[18] != m->n_time || v[19] != m->n_rss ||
@@ -721,7 +755,7 @@ static bool apply_type(struct mtui *m, uint16_t type, uint64_t offset, struct rd
 		return bad(m, "a checkpoint without its last part");
 	if (m->summary_seen && ((type >= MTUI_META && type < MTUI_SUMMARY) ||
 				type == MTUI_STACK_CALLS || type == MTUI_LEAKS ||
-				type == MTUI_SYMBOLS))
+				type == MTUI_ALLOCATORS || type == MTUI_SYMBOLS))
 		return bad(m, "a section after the summary");
 	if (m->index_seen && type != MTUI_END)
 		return bad(m, "a section between the index and the end");
@@ -737,6 +771,7 @@ static bool apply_type(struct mtui *m, uint16_t type, uint64_t offset, struct rd
 	case MTUI_STAGE_MARKS: return stage_marks(m, r);
 	case MTUI_STACK_CALLS: return stack_calls(m, r);
 	case MTUI_LEAKS: return leaks(m, r);
+	case MTUI_ALLOCATORS: return allocators(m, r);
 	case MTUI_SYMBOLS: return symbols(m, r);
 	case MTUI_SUMMARY:
 		return !m->summary_seen ? summary(m, r) : bad(m, "a second summary");
@@ -766,6 +801,8 @@ const char *mtui_section_name(uint16_t type)
 		return names[type];
 	if (type == MTUI_LEAKS)
 		return "LEAKS";
+	if (type == MTUI_ALLOCATORS)
+		return "ALLOCATORS";
 	return type == MTUI_END ? "END" : "unknown";
 }
 

@@ -51,6 +51,8 @@ struct mtui {
 	bool leaks_seen;
 	uint64_t leak_ev;
 	int64_t leak_bytes, leak_count;
+	/* ALLOCATORS: the next (stack << 8 | allocator) an entry may name. */
+	uint64_t alloc_next;
 	struct vec seen;			/* struct seen */
 	char why[160];				/* what broke a rule */
 };

@@ -283,6 +283,7 @@ static void table(struct writer *w, uint16_t type, const struct capture *cap, si
 		size_t count = 0;
 		bool ids = type != MTUI_TIME_MARKS && type != MTUI_RSS &&
 			   type != MTUI_STAGE_MARKS && type != MTUI_LEAKS &&
+			   type != MTUI_ALLOCATORS &&
 			   type != MTUI_SYMBOLS;
 
 		/* Build the batch's entries in w->buf, then prefix first_id and count. */
@@ -369,6 +370,36 @@ static void leaks(struct writer *w, const struct capture *cap)
 		return;
 	}
 	table(w, MTUI_LEAKS, cap, 0, n, leak_entry);
+}
+
+/* ALLOCATORS: stacks as differences within a section, as the leaks' events. */
+static void allocator_entry(struct writer *w, const struct capture *cap, size_t i)
+{
+	size_t n;
+	const struct allocator_calls *e = capture_allocator_calls(cap, &n) + i;
+
+	if (!w->len)
+		w->prev_ev = 0;
+	put_varint(w, e->stack - w->prev_ev);
+	put_u8(w, e->allocator);
+	put_varint(w, (uint64_t)e->count);
+	put_varint(w, (uint64_t)e->bytes);
+	w->prev_ev = e->stack;
+}
+
+/* The allocator table, when the capture has one: an empty one is an ALLOCATORS of no entry. */
+static void allocators(struct writer *w, const struct capture *cap)
+{
+	size_t n;
+
+	if (!capture_allocator_calls(cap, &n))
+		return;
+	if (!n) {
+		put_varint(w, 0);
+		section(w, MTUI_ALLOCATORS, 0);
+		return;
+	}
+	table(w, MTUI_ALLOCATORS, cap, 0, n, allocator_entry);
 }
 
 static void time_entry(struct writer *w, const struct capture *cap, size_t i)
@@ -547,6 +578,7 @@ static void write_capture(struct writer *w, const struct capture *cap,
 	}
 	table(w, MTUI_STACK_CALLS, cap, 0, capture_stack_count(cap), calls_entry);
 	leaks(w, cap);
+	allocators(w, cap);
 	table(w, MTUI_TIME_MARKS, cap, 0, (capture_time_marks(cap, &n), n), time_entry);
 	table(w, MTUI_RSS, cap, 0, (capture_rss(cap, &n), n), rss_entry);
 	table(w, MTUI_STAGE_MARKS, cap, 0, (capture_stage_marks(cap, &n), n), stage_entry);

@@ -468,7 +468,28 @@ static void realloc_lost_ptr(struct tr *t, uint64_t ptr)
 	free_simple(t, ptr);
 }
 
-static enum rec alloc_simple(struct tr *t, uint64_t ptr, uint64_t size, uint32_t stack)
+/* The model's allocator of a TA_ kind (checked in range when read). */
+static unsigned model_allocator(unsigned kind)
+{
+	static const uint8_t model[TA_MREMAP + 1] = {
+		[TA_MALLOC] = ALLOCATOR_MALLOC,
+		[TA_CALLOC] = ALLOCATOR_CALLOC,
+		[TA_REALLOC] = ALLOCATOR_REALLOC,
+		[TA_REALLOCARRAY] = ALLOCATOR_REALLOCARRAY,
+		[TA_POSIX_MEMALIGN] = ALLOCATOR_POSIX_MEMALIGN,
+		[TA_ALIGNED_ALLOC] = ALLOCATOR_ALIGNED_ALLOC,
+		[TA_MEMALIGN] = ALLOCATOR_MEMALIGN,
+		[TA_VALLOC] = ALLOCATOR_VALLOC,
+		[TA_PVALLOC] = ALLOCATOR_PVALLOC,
+		[TA_MMAP] = ALLOCATOR_MMAP,
+		[TA_MREMAP] = ALLOCATOR_MREMAP,
+	};
+
+	return kind <= TA_MREMAP ? model[kind] : ALLOCATOR_UNKNOWN;
+}
+
+static enum rec alloc_simple(struct tr *t, uint64_t ptr, uint64_t size, uint32_t stack,
+			     unsigned kind)
 {
 	struct live_alloc *a;
 	uint32_t slot;
@@ -497,11 +518,13 @@ static enum rec alloc_simple(struct tr *t, uint64_t ptr, uint64_t size, uint32_t
 	hashmap_put(&t->live, ptr, slot);
 	t->last_alloc = ptr;
 	t->last_alloc_live = true;
-	capture_builder_event(t->b, stack, (int64_t)size, 1, EV_ALLOC);
+	capture_builder_event(t->b, stack, (int64_t)size, 1,
+			      EV_ALLOC | EV_ALLOCATOR(model_allocator(kind)));
 	return REC_OK;
 }
 
-static enum rec alloc_map(struct tr *t, uint64_t addr, uint64_t size, uint32_t stack)
+static enum rec alloc_map(struct tr *t, uint64_t addr, uint64_t size, uint32_t stack,
+			  unsigned kind)
 {
 	if (!heap_add(t, size))
 		return bad(t, "mapping of %" PRIu64 " bytes overflows the heap size", size);
@@ -509,7 +532,8 @@ static enum rec alloc_map(struct tr *t, uint64_t addr, uint64_t size, uint32_t s
 		return bad(t, "mapping at 0x%" PRIx64 " of %" PRIu64 " bytes wraps around", addr,
 			   size);
 	t->last_alloc_live = false;
-	capture_builder_event(t->b, stack, (int64_t)size, size ? 1 : 0, EV_ALLOC);
+	capture_builder_event(t->b, stack, (int64_t)size, size ? 1 : 0,
+			      EV_ALLOC | EV_ALLOCATOR(model_allocator(kind)));
 	return REC_OK;
 }
 
@@ -533,8 +557,8 @@ static enum rec alloc_any(struct tr *t, const struct tr_event *ev)
 		return REC_OK;	/* a failed call */
 	stack = model_stack(t, ev->stack);
 	if (ev->kind == TA_MMAP || ev->kind == TA_MREMAP)
-		return alloc_map(t, ev->a, ev->b, stack);
-	return alloc_simple(t, ev->a, ev->b, stack);
+		return alloc_map(t, ev->a, ev->b, stack, ev->kind);
+	return alloc_simple(t, ev->a, ev->b, stack, ev->kind);
 }
 
 static struct pending_realloc *thread_realloc(struct tr *t, uint32_t tid)
@@ -1200,6 +1224,7 @@ static int trace_read(struct input *in, struct capture_builder *b,
 	m->peak_rule = PEAK_FIRST_MAX;
 	m->top_rule = TOP_INNERMOST_FRAME;
 	tr_init(&t, in, b, res);
+	capture_builder_allocators(b);
 	rc = read_header(&t, err);
 	if (rc == 0) {
 		while (next_record(&t) && !input_cancelled(in))

@@ -25,6 +25,7 @@
 #include "record.h"
 #include "registry.h"
 #include "report_diff.h"
+#include "report_sizes.h"
 #include "report_stages.h"
 #include "resolver.h"
 #include "save.h"
@@ -380,6 +381,11 @@ static int run_report(const struct options *opt)
 		return fail(&err, rc);
 	if (opt->stages) {
 		rc = run_stages(opt, cap);
+	} else if (opt->sizes) {
+		struct report_sizes rs;
+
+		report_sizes_compute(&rs, cap, NULL);
+		report_sizes_write(stdout, &rs, opt->files[0], opt->report.format);
 	} else {
 		report_compute(&r, cap, opt->files[0], &opt->report);
 		report_write(stdout, &r);

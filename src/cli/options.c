@@ -119,6 +119,12 @@ static int set_no_progress(struct options *opt, const char *v, struct mt_error *
 	return 0;
 }
 
+static int set_sizes(struct options *opt, const char *v, struct mt_error *err)
+{
+	opt->sizes = true;
+	return 0;
+}
+
 static int set_stages(struct options *opt, const char *v, struct mt_error *err)
 {
 	struct stages_spec spec;
@@ -369,6 +375,8 @@ static const struct option_spec table[] = {
 	  "tree levels to print (default 8; 0 = none)", NULL },
 	{ "--stages", NULL, "SPLIT", &groups[GROUP_REPORT_ONE], set_stages,
 	  "stage-delta table: marks, slices:N, under:FUNCTION", "marks slices: under:" },
+	{ "--sizes", NULL, NULL, &groups[GROUP_REPORT_ONE], set_sizes,
+	  "allocation size histograms: the run, the peak, leaks", NULL },
 	{ "--merge-calls", NULL, NULL, &groups[GROUP_REPORT_ONE], set_merge_calls,
 	  "with under:FUNCTION, one row per function, counted", NULL },
 	{ "--diff", NULL, NULL, &groups[GROUP_DIFF], set_diff,
@@ -657,6 +665,10 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 		return usage_error(err, "--fail-if-growth needs --diff A B");
 	if (opt->stages && (opt->diff || opt->command != CMD_REPORT))
 		return usage_error(err, "--stages is a form of `memtui report FILE`");
+	if (opt->sizes && (opt->diff || opt->command != CMD_REPORT))
+		return usage_error(err, "--sizes is a form of `memtui report FILE`");
+	if (opt->sizes && opt->stages)
+		return usage_error(err, "--sizes and --stages are two reports: give one");
 	return 0;
 }
 

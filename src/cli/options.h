@@ -62,6 +62,7 @@ struct options {
 	const char *replay;	/* explorer: keys to replay headless (--replay), or NULL */
 	const char *size;	/* explorer: replay screen "WxH" (--size), or NULL */
 	const char *stages;	/* --stages SPLIT, or NULL */
+	bool sizes;		/* --sizes: the allocation size histograms */
 	bool stages_merge;	/* --merge-calls: one row per function under --stages under:F */
 	bool diff;		/* --diff A B, or `memtui diff A B` */
 	bool gate;		/* --fail-if-growth given */

@@ -108,10 +108,28 @@ void capture_free(struct capture *cap)
 	free(cap->calls_bytes);
 	free(cap->calls_temporary);
 	free(cap->leaks);
+	free(cap->allocators);
 	free(cap->backing.checked);
 	if (cap->backing.release)
 		cap->backing.release(cap->backing.ctx);
 	free(cap);
+}
+
+const char *allocator_name(unsigned a)
+{
+	static const char *const names[ALLOCATOR_MAX + 1] = {
+		"unknown", "malloc", "calloc", "realloc", "reallocarray", "posix_memalign",
+		"aligned_alloc", "memalign", "valloc", "pvalloc", "mmap", "mremap",
+		"pymalloc_malloc", "pymalloc_calloc", "pymalloc_realloc",
+	};
+
+	return a <= ALLOCATOR_MAX ? names[a] : names[0];
+}
+
+const struct allocator_calls *capture_allocator_calls(const struct capture *cap, size_t *n)
+{
+	*n = cap->n_allocators;
+	return cap->allocators;
 }
 
 const struct leak *capture_leaks(const struct capture *cap, size_t *n)

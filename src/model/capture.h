@@ -194,6 +194,47 @@ struct leak {
  */
 const struct leak *capture_leaks(const struct capture *cap, size_t *n);
 
+/*
+ * Which function made an allocation, where the capture says (memray's
+ * records, memtui's recorder; heaptrack does not record it).  The names
+ * follow memray's allocator names.
+ */
+enum allocator {
+	ALLOCATOR_UNKNOWN = 0,
+	ALLOCATOR_MALLOC,
+	ALLOCATOR_CALLOC,
+	ALLOCATOR_REALLOC,
+	ALLOCATOR_REALLOCARRAY,
+	ALLOCATOR_POSIX_MEMALIGN,
+	ALLOCATOR_ALIGNED_ALLOC,
+	ALLOCATOR_MEMALIGN,
+	ALLOCATOR_VALLOC,
+	ALLOCATOR_PVALLOC,
+	ALLOCATOR_MMAP,
+	ALLOCATOR_MREMAP,		/* the new range of an mremap */
+	ALLOCATOR_PYMALLOC_MALLOC,	/* Python's object allocator (--trace-python-allocators) */
+	ALLOCATOR_PYMALLOC_CALLOC,
+	ALLOCATOR_PYMALLOC_REALLOC,
+};
+#define ALLOCATOR_MAX ALLOCATOR_PYMALLOC_REALLOC
+/* "malloc", "pymalloc_malloc", ...; "unknown" for ALLOCATOR_UNKNOWN or out of range. */
+const char *allocator_name(unsigned a);
+
+/*
+ * The allocator table: allocation calls over the whole run per (stack,
+ * allocator), sorted by stack then allocator, each pair once, counts >= 1.
+ * It covers every EV_ALLOC event (ALLOCATOR_UNKNOWN where the reader did not
+ * say), so it sums to totals.alloc_count and alloc_bytes.  NULL (*n = 0)
+ * when the capture does not say which allocator made what.
+ */
+struct allocator_calls {
+	uint32_t stack;
+	uint8_t allocator;	/* enum allocator */
+	int64_t count;
+	int64_t bytes;
+};
+const struct allocator_calls *capture_allocator_calls(const struct capture *cap, size_t *n);
+
 /* Time (ms since start) at which event ev_idx happened: the last time mark at or before it. */
 int64_t capture_time_at(const struct capture *cap, uint64_t ev_idx);
 

@@ -32,6 +32,9 @@ struct capture_builder {
 	size_t calls_cap;
 	struct vec leaks;		/* struct leak: capture_builder_leak's, unsorted */
 	bool leaks_known;		/* capture_builder_leaks_known was called */
+	enum { ALLOCATORS_NONE, ALLOCATORS_SUMMED, ALLOCATORS_GIVEN } allocators;
+	struct vec alloc_calls;		/* struct allocator_calls: summed or given */
+	struct hashmap alloc_index;	/* stack << 8 | allocator -> alloc_calls entry */
 	uint8_t *zbuf;			/* capture_builder_chunk's decompression */
 	size_t zbuf_cap;
 	void *zctx;
@@ -44,6 +47,7 @@ struct capture_builder *capture_builder_new(void)
 	b->cap = xmalloc(sizeof(*b->cap));
 	capture_init(b->cap);
 	vec_init(&b->leaks, sizeof(struct leak));
+	vec_init(&b->alloc_calls, sizeof(struct allocator_calls));
 	return b;
 }
 
@@ -56,6 +60,8 @@ void capture_builder_free(struct capture_builder *b)
 	eventlog_writer_release(&b->log);
 	free(b->decoded);
 	vec_release(&b->leaks);
+	vec_release(&b->alloc_calls);
+	hashmap_release(&b->alloc_index);
 	for (int i = 0; i < 3; i++)
 		free(b->calls[i]);
 	free(b->zbuf);
@@ -126,6 +132,85 @@ bool capture_builder_stack_calls_equal(struct capture_builder *b, uint32_t first
 		    b->calls[2][first + i] != temporary[i])
 			return false;
 	return true;
+}
+
+void capture_builder_allocators(struct capture_builder *b)
+{
+	b->allocators = ALLOCATORS_SUMMED;
+}
+
+void capture_builder_allocator_calls(struct capture_builder *b, const struct allocator_calls *e)
+{
+	b->allocators = ALLOCATORS_GIVEN;
+	if (!e)
+		return;
+	if (e->stack >= b->cap->stacks.len || e->allocator > ALLOCATOR_MAX || e->count < 1 ||
+	    e->bytes < 0)
+		BUG("capture_builder_allocator_calls: bad stack, allocator or figures");
+	vec_push(&b->alloc_calls, e);
+}
+
+/* An allocating event's call into the summed table. */
+static void sum_allocator(struct capture_builder *b, uint32_t stack, unsigned allocator,
+			  int64_t bytes)
+{
+	uint64_t key = (uint64_t)stack << 8 | (allocator <= ALLOCATOR_MAX ? allocator : 0);
+	uint32_t i = hashmap_get(&b->alloc_index, key);
+	struct allocator_calls *e;
+
+	if (i == HASHMAP_NONE) {
+		i = (uint32_t)b->alloc_calls.len;
+		e = vec_grow(&b->alloc_calls, 1);
+		*e = (struct allocator_calls){ stack, (uint8_t)(key & 0xff), 0, 0 };
+		hashmap_put(&b->alloc_index, key, i);
+	}
+	e = vec_at(&b->alloc_calls, i);
+	e->count++;
+	e->bytes += bytes;
+}
+
+bool capture_builder_allocators_add_up(struct capture_builder *b)
+{
+	const struct allocator_calls *e = b->alloc_calls.data;
+	uint64_t count = 0, bytes = 0;
+
+	if (b->allocators == ALLOCATORS_NONE)
+		return true;
+	for (size_t i = 0; i < b->alloc_calls.len; i++)
+		if (__builtin_add_overflow(count, (uint64_t)e[i].count, &count) ||
+		    __builtin_add_overflow(bytes, (uint64_t)e[i].bytes, &bytes))
+			return false;
+	return count == b->cap->totals.alloc_count && bytes == b->cap->totals.alloc_bytes;
+}
+
+static int allocator_cmp(const void *a, const void *b)
+{
+	const struct allocator_calls *x = a, *y = b;
+
+	if (x->stack != y->stack)
+		return x->stack < y->stack ? -1 : 1;
+	return (x->allocator > y->allocator) - (x->allocator < y->allocator);
+}
+
+/* The table into the capture, sorted (the summed one comes in first-seen order). */
+static void keep_allocators(struct capture_builder *b)
+{
+	struct capture *cap = b->cap;
+	size_t n = b->alloc_calls.len;
+
+	if (b->allocators == ALLOCATORS_NONE)
+		return;
+	if (!capture_builder_allocators_add_up(b)) {
+		capture_builder_warning(b, "the allocator table does not add up to the allocation "
+				       "calls: dropped");
+		return;
+	}
+	cap->allocators = xmalloc((n ? n : 1) * sizeof(*cap->allocators));
+	cap->n_allocators = n;
+	if (n) {
+		memcpy(cap->allocators, b->alloc_calls.data, n * sizeof(*cap->allocators));
+		qsort(cap->allocators, n, sizeof(*cap->allocators), allocator_cmp);
+	}
 }
 
 void capture_builder_leaks_known(struct capture_builder *b)
@@ -242,6 +327,7 @@ struct capture *capture_builder_finish(struct capture_builder *b)
 	}
 	if (b->leaks_known)
 		keep_leaks(b);
+	keep_allocators(b);
 	eventlog_finish(&cap->log, &b->log);
 	vec_shrink(&cap->frames);
 	vec_shrink(&cap->stacks);
@@ -369,6 +455,8 @@ void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t by
 	if (flags & EV_ALLOC) {
 		t->alloc_count++;
 		t->alloc_bytes += (uint64_t)bytes;
+		if (b->allocators == ALLOCATORS_SUMMED)
+			sum_allocator(b, stack, EV_ALLOCATOR_OF(flags), bytes);
 	}
 	if (flags & EV_TEMPORARY)
 		t->temporary_count++;

@@ -85,6 +85,23 @@ void capture_builder_mark(struct capture_builder *b, const char *name);
 void capture_builder_mark_where(struct capture_builder *b, const char *name, const char *where);
 
 /*
+ * The allocator table (capture.h, struct allocator_calls).  A reader that
+ * knows the allocator of each allocation calls capture_builder_allocators()
+ * before its first event, then gives EV_ALLOC | EV_ALLOCATOR(a) to every
+ * allocating capture_builder_event (a missing EV_ALLOCATOR counts as
+ * ALLOCATOR_UNKNOWN); the builder sums the table.  A .mtui reader gives the
+ * stored table instead, entry by entry, with capture_builder_allocator_calls
+ * (strictly increasing (stack, allocator), checked by the reader; e NULL
+ * says the table is given and adds no entry: an empty table); its sums
+ * must then equal the totals (capture_builder_allocators_add_up).  Without
+ * either the capture has no table.
+ */
+void capture_builder_allocators(struct capture_builder *b);
+void capture_builder_allocator_calls(struct capture_builder *b, const struct allocator_calls *e);
+/* Whether the table's sums are totals.alloc_count and alloc_bytes (true without a table). */
+bool capture_builder_allocators_add_up(struct capture_builder *b);
+
+/*
  * The leak table (capture.h, struct leak): what is still live after the last
  * event, per allocation, from a reader that follows every allocation to its
  * free (memray's address table, heaptrack's allocation indices, a .mtui's

@@ -105,6 +105,8 @@ struct capture {
 	int64_t *calls_temporary;
 	struct leak *leaks;		/* capture_leaks(), or NULL: no table */
 	size_t n_leaks;
+	struct allocator_calls *allocators;	/* capture_allocator_calls(), or NULL */
+	size_t n_allocators;
 	struct capture_backing backing;	/* ctx NULL: the capture owns all its data */
 	atomic_uint owners;		/* capture_ref() adds one, capture_free() drops one */
 };

@@ -28,6 +28,14 @@ enum event_flags {
 	EV_ALLOC = 1 << 0,	/* an allocation call: counts in the totals */
 	EV_TEMPORARY = 1 << 1,	/* a free of a temporary allocation (tool's rule) */
 };
+/*
+ * A reader says which allocator made an EV_ALLOC event (enum allocator) in
+ * the flags it gives capture_builder_event: EV_ALLOC | EV_ALLOCATOR(a).  The
+ * log does not keep it; the builder sums it into the capture's allocator
+ * table (capture_allocator_calls).
+ */
+#define EV_ALLOCATOR(a) ((unsigned)(a) << 8)
+#define EV_ALLOCATOR_OF(flags) ((flags) >> 8 & 0xffu)
 
 /* One decoded event of the log. */
 struct event {

@@ -499,7 +499,7 @@ class Big:
             varint(e) + svarint(t) + bytes([o]) + sstr(n) + sstr(w)
             for e, t, o, n, w in stages))
         self.summary()
-        self.add(0x000F, b"reserved type, skipped")
+        self.add(0x0010, b"reserved type, skipped")
         if "after_summary" in m:
             self.add(7, varint(1) + varint(4000) + svarint(1))
         self.expected(first, strings, frames, stacks, marks, rss, stages)

@@ -128,6 +128,20 @@ static void canonical_calls(const struct capture *cap)
 	snapshot_release(&temporary);
 }
 
+/* The allocator table (ALLOCATORS), when the capture has one. */
+static void canonical_allocators(const struct capture *cap)
+{
+	size_t n;
+	const struct allocator_calls *a = capture_allocator_calls(cap, &n);
+
+	if (!a)
+		return;
+	printf("allocators %zu\n", n);
+	for (size_t i = 0; i < n; i++)
+		printf("allocator %u %u %" PRId64 " %" PRId64 "\n", a[i].stack, a[i].allocator,
+		       a[i].count, a[i].bytes);
+}
+
 /* The leak table (LEAKS), when the capture has one. */
 static void canonical_leaks(const struct capture *cap)
 {
@@ -198,6 +212,7 @@ static void canonical(const struct capture *cap)
 	}
 	canonical_calls(cap);
 	canonical_leaks(cap);
+	canonical_allocators(cap);
 	snapshot_leaks(&leaks, cap, &suppressed);
 	printf("summary events %" PRIu64 " alloc_count %" PRIu64 " alloc_bytes %" PRIu64
 	       " temporary_count %" PRIu64 " peak_bytes %" PRId64 " peak_ev_idx %" PRIu64

@@ -41,13 +41,16 @@ INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 UINT64_MAX = (1 << 64) - 1
 
 (META, STRINGS, FRAMES, STACKS, EVENTS, CHECKPOINT, TIME_MARKS, RSS,
- STAGE_MARKS, SUMMARY, INDEX, STACK_CALLS, SYMBOLS, LEAKS) = range(1, 15)
+ STAGE_MARKS, SUMMARY, INDEX, STACK_CALLS, SYMBOLS, LEAKS,
+ ALLOCATORS) = range(1, 16)
+ALLOCATOR_MAX = 14  # enum allocator (src/model/capture.h): pymalloc_realloc
 END = 0x7FFF
 NAMES = {META: "META", STRINGS: "STRINGS", FRAMES: "FRAMES",
          STACKS: "STACKS", EVENTS: "EVENTS", CHECKPOINT: "CHECKPOINT",
          TIME_MARKS: "TIME_MARKS", RSS: "RSS", STAGE_MARKS: "STAGE_MARKS",
          SUMMARY: "SUMMARY", INDEX: "INDEX", STACK_CALLS: "STACK_CALLS",
-         SYMBOLS: "SYMBOLS", LEAKS: "LEAKS", END: "END"}
+         SYMBOLS: "SYMBOLS", LEAKS: "LEAKS", ALLOCATORS: "ALLOCATORS",
+         END: "END"}
 
 # META tags (FORMAT.md 6): name, form.  Forms: str, u, s, hash, thread,
 # trunc.  16-18 are lists; every other known tag is a scalar.
@@ -284,6 +287,7 @@ class Checker:
         self.calls = {}             # stack -> [alloc calls, bytes, temporary]
         self.stack_calls = []       # STACK_CALLS entries read, by stack id
         self.leaks = None           # LEAKS: [(ev, stack, bytes, pieces)], None: none
+        self.allocators = None      # ALLOCATORS: [(stack, allocator, count, bytes)]
         # marks and samples: (ev_idx, time_ms, section offset)
         self.time_marks, self.rss, self.stage_marks = [], [], []
         self.symbols = []           # SYMBOLS entries (10.5)
@@ -456,6 +460,7 @@ class Checker:
                    TIME_MARKS: self.sec_time_marks, RSS: self.sec_rss,
                    STAGE_MARKS: self.sec_stage_marks,
                    STACK_CALLS: self.sec_stack_calls, LEAKS: self.sec_leaks,
+                   ALLOCATORS: self.sec_allocators,
                    SYMBOLS: self.sec_symbols,
                    SUMMARY: self.sec_summary, INDEX: self.sec_index,
                    END: self.sec_end}.get(typ)
@@ -467,6 +472,8 @@ class Checker:
         self.cp_part = None
         if self.leaks is not None and not self.leaks_sum_live():
             self.leaks = None   # a table cut short is no table (10.6)
+        if self.allocators is not None and not self.allocators_sum():
+            self.allocators = None  # the same for the allocator table (10.7)
         self.time_marks = [m for m in self.time_marks if m[0] <= self.n_events]
         self.stage_marks = [m for m in self.stage_marks
                             if m[0] <= self.n_events]
@@ -971,6 +978,42 @@ class Checker:
         live = {k: v for k, v in self.live.items() if v != [0, 0]}
         return {k: v for k, v in sums.items() if v != [0, 0]} == live
 
+    def sec_allocators(self, w, off):
+        """The allocator table (10.7): allocation calls per (stack,
+        allocator), strictly increasing over the file; stacks defined,
+        allocator <= ALLOCATOR_MAX, 1 <= count and bytes <= 2^63 - 1."""
+        n = w.varint("allocator count")
+        if n > w.left() // 4:
+            w.fail("allocator count %d, more than a quarter of %d bytes left"
+                   % (n, w.left()))
+        if self.allocators is None:
+            self.allocators = []
+        stack = 0
+        for i in range(n):
+            at = w.pos
+            step = w.varint("allocator stack step")
+            stack = step if i == 0 else stack + step
+            kind = w.u8("allocator")
+            count = w.varint("allocator calls")
+            nbytes = w.varint("allocator bytes")
+            if stack > len(self.stacks) or kind > ALLOCATOR_MAX:
+                w.fail("allocator entry of stack %d, allocator %d: not defined"
+                       % (stack, kind), at)
+            last = self.allocators[-1][:2] if self.allocators else (-1, 0)
+            if (stack, kind) <= last:
+                w.fail("allocator entry (%d, %d) not after (%d, %d)"
+                       % ((stack, kind) + last), at)
+            if not 1 <= count <= INT64_MAX or nbytes > INT64_MAX:
+                w.fail("allocator figures %d calls, %d bytes out of range"
+                       % (count, nbytes), at)
+            self.allocators.append((stack, kind, count, nbytes))
+        w.done("ALLOCATORS")
+
+    def allocators_sum(self):
+        """Whether the table sums to the allocation calls (10.7)."""
+        return (sum(e[2] for e in self.allocators) == self.alloc_count and
+                sum(e[3] for e in self.allocators) == self.alloc_bytes)
+
     def leaks_add_up(self, w, off):
         """At SUMMARY: a table must be the live heap at the end."""
         if self.leaks is not None and not self.leaks_sum_live():
@@ -1033,6 +1076,8 @@ class Checker:
             w.fail("STACK_CALLS covers %d of %d stacks"
                    % (len(self.stack_calls), len(self.stacks) + 1), off)
         self.leaks_add_up(w, off)
+        if self.allocators is not None and not self.allocators_sum():
+            w.fail("ALLOCATORS do not sum to the allocation calls", off)
         self.summary = s
 
     def sec_index(self, w, off):
@@ -1121,6 +1166,9 @@ class Checker:
         if self.leaks is not None:
             out.append("leaks %d" % len(self.leaks))
             out += ["leak %d %d %d %d" % e for e in self.leaks]
+        if self.allocators is not None:
+            out.append("allocators %d" % len(self.allocators))
+            out += ["allocator %d %d %d %d" % e for e in self.allocators]
         if self.summary is not None:
             out.append("summary " + " ".join(
                 "%s %d" % (k, self.summary[k]) for k in (

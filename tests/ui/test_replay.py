@@ -262,8 +262,12 @@ def check_screens(t, memtui, path):
            "Ctrl-L" in screen, screen)
     st = status(replay(memtui, path, "?q"))
     t.true("q closes help", "[tree]" in st, st)
+    # Tab past the last view comes back to the tree: as many Tabs as the help lists views
+    views = screen.split("view by number:")[1].split("next metric")[0]
+    n_views = len(re.findall(r"\b\d [a-z]", views.split("two captures")[0]))
     for keys, name in (("2", "flame graph"), ("3", "timeline"), ("<Tab>", "flame graph"),
-                       ("<Tab><Tab><Tab>", "stages"), ("<Tab><Tab><Tab><Tab>", "tree"), ("3<Enter>", "tree"), ("3<Enter>q", "timeline"),
+                       ("<Tab><Tab><Tab>", "stages"), ("<Tab>" * n_views, "tree"),
+                       ("3<Enter>", "tree"), ("3<Enter>q", "timeline"),
                        ("3<Enter><Esc>", "timeline"), ("3<Enter><BS>", "timeline")):
         st = status(replay(memtui, path, keys))
         t.true("view %s -> %s" % (keys, name), "[%s]" % name in st and "metric:" in st, st)

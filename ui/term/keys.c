@@ -62,7 +62,7 @@ static const struct key_binding table[] = {
 	  "timeline, stages: diff the mark with the cursor; stage tree: start vs end" },
 	{ 't', A_TOGGLE,
 	  "diff: changed paths only; stage tree: alive at end / all allocated; "
-	  "stages: merge repeated calls" },
+	  "stages: merge repeated calls; sizes: run / peak / leaks / allocators" },
 	{ 'f', A_FLAME, "diff, stage tree: switch between tree and flame graph" },
 	{ 'r', A_RSS, "timeline: hide or show RSS, scaling the graph to the heap alone" },
 	{ 'v', A_NAMES, "full C++ names / short names (no templates; where short, no parameters)" },

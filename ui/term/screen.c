@@ -76,6 +76,24 @@ void screen_fill(struct screen *s, int x, int y, int n, uint32_t cp, enum role r
 		screen_put(s, x + i, y, cp, role);
 }
 
+void screen_bar(struct screen *s, int x, int y, int w, int64_t part, int64_t whole,
+		enum role role)
+{
+	const struct glyphs *g = glyphs_get(s->utf8);
+	int64_t eighths;
+
+	if (!whole || w <= 0)
+		return;
+	eighths = (int64_t)((double)llabs(part) / (double)llabs(whole) * w * 8 + 0.5);
+	if (eighths > (int64_t)w * 8)
+		eighths = (int64_t)w * 8;
+	for (int i = 0; i < w; i++) {
+		int64_t fill = eighths - (int64_t)i * 8;
+
+		screen_put(s, x + i, y, g->bar[fill >= 8 ? 8 : fill <= 0 ? 0 : fill], role);
+	}
+}
+
 #define UNIT_ESCAPED UINT32_MAX	/* a unit shown as "\xNN" per byte (visible.h) */
 
 /* Columns cp takes (1 or 2), replacing what cannot be shown by '?'. */

@@ -91,6 +91,9 @@ void screen_clear(struct screen *s);
 void screen_put(struct screen *s, int x, int y, uint32_t cp, enum role role);
 /* Fills n cells of row y from x with cp. */
 void screen_fill(struct screen *s, int x, int y, int n, uint32_t cp, enum role role);
+/* A bar of w cells from x, filled in eighths of a cell to |part| / |whole| of its width. */
+void screen_bar(struct screen *s, int x, int y, int w, int64_t part, int64_t whole,
+		enum role role);
 /*
  * Draws UTF-8 text from (x, y) in at most max columns (max < 0: to the right
  * edge).  Control characters and invalid bytes show as "\xNN" per byte
