@@ -89,10 +89,14 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 /* The capture cache (cache.h), or NULL when off: one per process. */
 static struct cache *cache;
 
-/* The options that name native frames, as a cache key: entries made with others differ. */
+/*
+ * The options that change what a load makes (naming native frames, the
+ * temporary threshold), as a cache key: entries made with others differ.
+ */
 static void native_key(const struct options *opt, char *buf, size_t size)
 {
-	size_t used = (size_t)snprintf(buf, size, "symbols=%d", opt->symbols);
+	size_t used = (size_t)snprintf(buf, size, "symbols=%d temporary=%u", opt->symbols,
+				       opt->temporary_threshold);
 
 	for (size_t i = 0; i < opt->n_prefix && used < size; i++)
 		used += (size_t)snprintf(buf + used, size - used, " map=%s=%s", opt->prefix_from[i],
@@ -119,7 +123,8 @@ static int load_capture(const struct options *opt, const char *path, mt_progress
 			void *progress_ctx, const atomic_bool *cancel, bool lazy,
 			struct capture **out, struct mt_error *err)
 {
-	struct load_options lo = { progress, progress_ctx, NULL, cancel, lazy, false };
+	struct load_options lo = { progress, progress_ctx, NULL, cancel, lazy, false,
+				   opt->temporary_threshold };
 	struct resolver_options ro = { opt->prefix_from, opt->prefix_to, opt->n_prefix,
 				       opt->debug_dirs, opt->n_debug_dirs };
 	struct native_resolver res;

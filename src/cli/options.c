@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memray_temporary.h"
 #include "stages.h"
 #include "xalloc.h"
 
@@ -110,6 +111,15 @@ static int set_top(struct options *opt, const char *v, struct mt_error *err)
 {
 	if (parse_uint(v, &opt->report.top) < 0)
 		return usage_error(err, "--top needs a number, not '%s'", v);
+	return 0;
+}
+
+static int set_temporary_threshold(struct options *opt, const char *v, struct mt_error *err)
+{
+	if (parse_uint(v, &opt->temporary_threshold) < 0 ||
+	    opt->temporary_threshold > MR_TEMPORARY_MAX)
+		return usage_error(err, "--temporary-threshold needs a number from 0 to %u, not '%s'",
+				   MR_TEMPORARY_MAX, v);
 	return 0;
 }
 
@@ -308,6 +318,7 @@ static int set_version(struct options *opt, const char *v, struct mt_error *err)
 enum {
 	GROUP_EXPLORER,
 	GROUP_NATIVE,
+	GROUP_MEMRAY,
 	GROUP_REPORT,
 	GROUP_REPORT_ONE,
 	GROUP_DIFF,
@@ -324,6 +335,8 @@ static const struct option_group groups[] = {
 			   "addr2line: --debug-dir",
 			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT | FOR_RECORD |
 				   FOR_ADDR2LINE },
+	[GROUP_MEMRAY] = { "memray captures", "memtui FILE, A B, report, diff, convert",
+			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT },
 	[GROUP_REPORT] = { "report options", "memtui report, memtui diff",
 			   FOR_REPORT | FOR_DIFF },
 	[GROUP_REPORT_ONE] = { "report options of one capture", "memtui report FILE only",
@@ -353,6 +366,9 @@ static const struct option_spec table[] = {
 	  "{dir}" },
 	{ "--no-symbols", NULL, NULL, &groups[GROUP_NATIVE], set_no_symbols,
 	  "do not read images: native frames stay unnamed", NULL },
+	{ "--temporary-threshold", NULL, "N", &groups[GROUP_MEMRAY], set_temporary_threshold,
+	  "temporary allocations: freed within N allocations\nof their thread (memray's "
+	  "--temporary-allocation-\nthreshold; default 1, at most 1000)", NULL },
 	{ "--json", NULL, NULL, &groups[GROUP_REPORT], set_json,
 	  "JSON output (same as --format json)", NULL },
 	{ "--format", NULL, "FMT", &groups[GROUP_REPORT], set_format,
@@ -670,6 +686,7 @@ int options_parse(struct options *opt, int argc, char **argv, struct mt_error *e
 	opt->command = CMD_EXPLORE;
 	opt->progress = isatty(STDERR_FILENO);
 	opt->symbols = true;
+	opt->temporary_threshold = 1;	/* memray's default */
 	if (argc > 1 && (!strcmp(argv[1], "report") || !strcmp(argv[1], "diff"))) {
 		opt->command = CMD_REPORT;
 		opt->diff = !strcmp(argv[1], "diff");

@@ -76,6 +76,7 @@ struct options {
 	char **run_argv;	/* record: the command and its arguments (NULL-terminated) */
 	int run_argc;
 	bool no_cache;		/* --no-cache: neither read nor write the capture cache */
+	unsigned temporary_threshold;	/* --temporary-threshold N (memray captures; default 1) */
 	struct addr2line_options a2l;	/* memtui addr2line */
 };
 
