@@ -26,6 +26,7 @@
 #include "registry.h"
 #include "report_diff.h"
 #include "report_stages.h"
+#include "report_timeline.h"
 #include "resolver.h"
 #include "save.h"
 #include "stages.h"
@@ -201,6 +202,12 @@ static int load(const struct options *opt, const char *path, struct capture **ca
 	if (m->inconsistent)
 		say("\n", "%s: warning: capture is inconsistent (%s); showing its figures as "
 			  "recorded", path, m->inconsistent_why);
+	/* A .mtui keeps the threshold it was converted with; the option cannot change it. */
+	if (opt->temporary_threshold_given && m->temporary_threshold >= 0 &&
+	    m->temporary_threshold != (int64_t)opt->temporary_threshold && !m->from_cache)
+		say("\n", "%s: warning: --temporary-threshold %u does not apply: the file keeps "
+			  "the temporary allocations of threshold %" PRId64 " it was converted with",
+		    path, opt->temporary_threshold, m->temporary_threshold);
 	return 0;
 }
 
@@ -385,6 +392,9 @@ static int run_report(const struct options *opt)
 		return fail(&err, rc);
 	if (opt->stages) {
 		rc = run_stages(opt, cap);
+	} else if (opt->timeline) {
+		report_timeline_write(stdout, cap, opt->files[0], opt->timeline, opt->report.metric,
+				      opt->report.format);
 	} else {
 		report_compute(&r, cap, opt->files[0], &opt->report);
 		report_write(stdout, &r);

@@ -120,6 +120,15 @@ static int set_temporary_threshold(struct options *opt, const char *v, struct mt
 	    opt->temporary_threshold > MR_TEMPORARY_MAX)
 		return usage_error(err, "--temporary-threshold needs a number from 0 to %u, not '%s'",
 				   MR_TEMPORARY_MAX, v);
+	opt->temporary_threshold_given = true;
+	return 0;
+}
+
+static int set_timeline(struct options *opt, const char *v, struct mt_error *err)
+{
+	if (parse_uint(v, &opt->timeline) < 0 || !opt->timeline || opt->timeline > 10000)
+		return usage_error(err, "--timeline needs a number of slices from 1 to 10000, "
+					"not '%s'", v);
 	return 0;
 }
 
@@ -385,6 +394,9 @@ static const struct option_spec table[] = {
 	  "tree levels to print (default 8; 0 = none)", NULL },
 	{ "--stages", NULL, "SPLIT", &groups[GROUP_REPORT_ONE], set_stages,
 	  "stage-delta table: marks, slices:N, under:FUNCTION", "marks slices: under:" },
+	{ "--timeline", NULL, "N", &groups[GROUP_REPORT_ONE], set_timeline,
+	  "the timeline in N slices, as the explorer charts\n--metric: the live heap, or "
+	  "per second bytes\nallocated, allocations, temporary allocations", NULL },
 	{ "--merge-calls", NULL, NULL, &groups[GROUP_REPORT_ONE], set_merge_calls,
 	  "with under:FUNCTION, one row per function, counted", NULL },
 	{ "--diff", NULL, NULL, &groups[GROUP_DIFF], set_diff,
