@@ -1702,8 +1702,9 @@ static int memray_read(struct input *in, struct capture_builder *b,
 	meta->temporary_threshold =
 		m->h.file_format == ALL_ALLOCATIONS ? (int64_t)m->temp.window - 1 : -1;
 	if (m->temp.missed)
-		capture_builder_warning(b, "%" PRIu64 " of memray's temporary allocations not "
-				       "counted: freed again, or on another thread", m->temp.missed);
+		capture_builder_warning(b, "%" PRIu64 " of memray's temporary allocations "
+				       "not counted: freed again, or on another thread",
+				       m->temp.missed);
 out:
 	memray_release(m);
 	free(m);

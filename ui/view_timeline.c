@@ -4,7 +4,8 @@
  * cursor.  The chart follows the metric the views share (m): peak and leaks
  * chart the live heap; allocated, allocations and temporary chart what each
  * slice holds per second (heaptrack_gui's charts), its figures at the cursor
- * worded by report_timeline_bucket as `memtui report --timeline` words them.  Enter opens the tree of the live heap at the cursor's moment,
+ * worded by report_timeline_bucket as `memtui report --timeline` words them.
+ * Enter opens the tree of the live heap at the cursor's moment,
  * Space marks that moment as side A of a diff and d diffs it with the
  * cursor's (B), in the diff view.
  *
@@ -325,8 +326,8 @@ static void draw_y_labels(const struct view_timeline *v, struct screen *s, int x
 			    y_label(v, scale - scale * (rows / 2) / rows, label, sizeof(label)),
 			    ROLE_DIM);
 	if (rows > 1)
-		screen_text(s, x, y0 + rows - 1, AXIS_LABEL_COLS, y_label(v, 0, label, sizeof(label)),
-			    ROLE_DIM);
+		screen_text(s, x, y0 + rows - 1, AXIS_LABEL_COLS,
+			    y_label(v, 0, label, sizeof(label)), ROLE_DIM);
 }
 
 /* The marker row: the peak, the mark A, the cursor; nothing else is drawn on it. */

@@ -205,8 +205,9 @@ static int load(const struct options *opt, const char *path, struct capture **ca
 	/* A .mtui keeps the threshold it was converted with; the option cannot change it. */
 	if (opt->temporary_threshold_given && m->temporary_threshold >= 0 &&
 	    m->temporary_threshold != (int64_t)opt->temporary_threshold && !m->from_cache)
-		say("\n", "%s: warning: --temporary-threshold %u does not apply: the file keeps "
-			  "the temporary allocations of threshold %" PRId64 " it was converted with",
+		say("\n", "%s: warning: --temporary-threshold %u does not apply: the file "
+			  "keeps the temporary allocations of threshold %" PRId64 " it was "
+			  "converted with",
 		    path, opt->temporary_threshold, m->temporary_threshold);
 	return 0;
 }

@@ -118,8 +118,8 @@ static int set_temporary_threshold(struct options *opt, const char *v, struct mt
 {
 	if (parse_uint(v, &opt->temporary_threshold) < 0 ||
 	    opt->temporary_threshold > MR_TEMPORARY_MAX)
-		return usage_error(err, "--temporary-threshold needs a number from 0 to %u, not '%s'",
-				   MR_TEMPORARY_MAX, v);
+		return usage_error(err, "--temporary-threshold needs a number from 0 to %u, "
+					"not '%s'", MR_TEMPORARY_MAX, v);
 	opt->temporary_threshold_given = true;
 	return 0;
 }

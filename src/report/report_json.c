@@ -81,8 +81,8 @@ static void write_numbers(FILE *out, const struct report *r)
 			     ",\"temporary\":%" PRIu64 ",", t->alloc_count, t->alloc_bytes,
 			t->temporary_count);
 	else
-		fputs("\"totals\":{\"allocations\":null,\"allocated_bytes\":null,\"temporary\":null,",
-		      out);
+		fputs("\"totals\":{\"allocations\":null,\"allocated_bytes\":null,"
+		      "\"temporary\":null,", out);
 	/* memray's rule: its threshold and the bytes; heaptrack's rule counts only. */
 	if (m->temporary_threshold >= 0)
 		fprintf(out, "\"temporary_bytes\":%" PRId64 ",\"temporary_threshold\":%" PRId64 ",",

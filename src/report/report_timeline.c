@@ -131,7 +131,8 @@ static void write_text(FILE *out, const struct timeline *tl, const char *path,
 		return;
 	}
 	if (s == SERIES_HEAP)
-		fprintf(out, "timeline    %s over %s, %" PRIu32 " slices\n", timeline_series_name(s),
+		fprintf(out, "timeline    %s over %s, %" PRIu32 " slices\n",
+			timeline_series_name(s),
 			tl->mode == TIMELINE_BY_TIME ? "time" : "the event log", tl->n);
 	else
 		fprintf(out, "timeline    %s %s, %" PRIu32 " slices\n", timeline_series_name(s),
