@@ -68,8 +68,9 @@ static void write_temporary(FILE *out, const struct report *r)
 
 		fmt_bytes(r->temporary_bytes, b, sizeof(b));
 		fprintf(out, "temporary   %" PRIu64 " %s, %s (%s of all: freed within %" PRId64
-			" allocations of their thread, memray's rule)\n", t->temporary_count,
-			allocations((int64_t)t->temporary_count), b, pct, m->temporary_threshold);
+			" %s of their thread, memray's rule)\n", t->temporary_count,
+			allocations((int64_t)t->temporary_count), b, pct, m->temporary_threshold,
+			allocations(m->temporary_threshold));
 		return;
 	}
 	fprintf(out, "temporary   %" PRIu64 " %s (%s of all: freed before the next allocation)\n",
