@@ -320,6 +320,32 @@ def symbol_coverage(t, memtui, samples):
            and "symbols  " not in run(memtui, "report", "--no-progress", plain))
 
 
+def temporary_threshold(t, memtui, samples):
+    """memray's temporary threshold: the cache keys it, convert keeps it, and a
+    .mtui asked for another says it keeps its own."""
+    src = os.path.join(samples, "memray", "threads.bin")
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, XDG_CACHE_HOME=d, MEMTUI_CACHE_MIN_MS="0")
+        got = []
+        for args in (["--temporary-threshold", "10"], [], ["--temporary-threshold", "10"]):
+            p = subprocess.run([memtui, "report", "--json", "--no-progress", "--depth", "0"]
+                               + args + [src], capture_output=True, env=env, timeout=300)
+            tot = json.loads(p.stdout)["totals"]
+            got.append((tot["temporary"], tot["temporary_bytes"], tot["temporary_threshold"]))
+        # memray's own figures (the oracle's by_threshold), through the cache too.
+        t.check("threshold 10, 1, 10 with the cache on", got,
+                [(36, 12179722, 10), (20, 640, 1), (36, 12179722, 10)])
+        out = os.path.join(d, "t10.mtui")
+        run(memtui, "convert", "--no-cache", "--temporary-threshold", "10", src, "-o", out)
+        rep = report_json(memtui, out, "--no-cache", "--depth", "0")
+        t.check("convert keeps the threshold", (rep["totals"]["temporary"],
+                                                rep["totals"]["temporary_threshold"]), (36, 10))
+        p = subprocess.run([memtui, "report", "--no-cache", "--no-progress", "--depth", "0",
+                            "--temporary-threshold", "1", out], capture_output=True, timeout=300)
+        t.true("a .mtui asked for another threshold says it keeps its own",
+               b"--temporary-threshold 1 does not apply" in p.stderr, p.stderr)
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__)
@@ -327,7 +353,7 @@ def main():
     memtui, samples = sys.argv[1], sys.argv[2]
     t = T()
     for f in (unnamed_rows, columns, titles, header, merge_rule, aggregated_threads, diff_text,
-              symbol_coverage):
+              symbol_coverage, temporary_threshold):
         try:
             f(t, memtui, samples)
         except Exception as ex:  # noqa: BLE001 - one failing group must not hide the rest
