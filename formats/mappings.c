@@ -30,7 +30,7 @@ bool mappings_add(struct mappings *ms, uint64_t addr, uint64_t size, uint64_t ev
 }
 
 bool mappings_unmap(struct mappings *ms, uint64_t addr, uint64_t len, struct capture_builder *b,
-		    bool zero_event, uint64_t *unmapped)
+		    bool zero_event, unsigned flags, uint64_t *unmapped)
 {
 	uint64_t end = addr + len < addr ? UINT64_MAX : addr + len;
 	uint32_t run_stack = 0;
@@ -76,7 +76,7 @@ bool mappings_unmap(struct mappings *ms, uint64_t addr, uint64_t len, struct cap
 			count = -1;
 		}
 		if (run && run_stack != stack) {
-			capture_builder_event(b, run_stack, run_bytes, (int32_t)run_count, 0);
+			capture_builder_event(b, run_stack, run_bytes, (int32_t)run_count, flags);
 			run_bytes = run_count = 0;
 		}
 		run = true;
@@ -86,7 +86,7 @@ bool mappings_unmap(struct mappings *ms, uint64_t addr, uint64_t len, struct cap
 		*unmapped += hi - lo;
 	}
 	if (run || zero_event)
-		capture_builder_event(b, run_stack, run_bytes, (int32_t)run_count, 0);
+		capture_builder_event(b, run_stack, run_bytes, (int32_t)run_count, flags);
 	return true;
 }
 

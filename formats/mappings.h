@@ -53,11 +53,13 @@ bool mappings_add(struct mappings *ms, uint64_t addr, uint64_t size, uint64_t ev
  * Subtracts [addr, addr + len) and gives the model one event per run of
  * intervals of the same stack (usually one), or, when nothing overlaps, a
  * zero event if zero_event (memray's reader keeps one event per record) and
- * none otherwise.  *unmapped receives the bytes removed.  false, with
- * nothing changed, when the scan would pass MAPPINGS_SCAN_BUDGET.
+ * none otherwise; the events carry flags (EV_TEMPORARY when the reader's rule
+ * says the range frees a temporary allocation, else 0).  *unmapped receives
+ * the bytes removed.  false, with nothing changed, when the scan would pass
+ * MAPPINGS_SCAN_BUDGET.
  */
 bool mappings_unmap(struct mappings *ms, uint64_t addr, uint64_t len, struct capture_builder *b,
-		    bool zero_event, uint64_t *unmapped);
+		    bool zero_event, unsigned flags, uint64_t *unmapped);
 /* Every live piece into the leak table (capture_builder_leak). */
 void mappings_leaks(const struct mappings *ms, struct capture_builder *b);
 

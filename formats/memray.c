@@ -52,6 +52,7 @@
 #include "hashmap.h"
 #include "mappings.h"
 #include "memray_native.h"
+#include "memray_temporary.h"
 #include "vec.h"
 #include "xalloc.h"
 
@@ -208,6 +209,7 @@ struct memray {
 	struct vec slab;		/* struct live_alloc */
 	uint32_t slab_free;		/* head of the free list, UINT32_MAX = none */
 	struct mappings maps;		/* live mmap intervals */
+	struct mr_temporary temp;	/* memray's temporary allocations (memray_temporary.h) */
 	int64_t heap;			/* sum of emitted byte deltas (memray's current) */
 	uint64_t replaced;		/* allocations at a still-live address */
 	struct vec orphans;		/* struct live_alloc: those replaced, live for good */
@@ -677,18 +679,39 @@ static enum rec_status simple_alloc(struct memray *m, uint64_t addr, uint64_t si
 	return REC_OK;
 }
 
+/*
+ * The flags of the free of the allocation made by event alloc_ev, by memray's
+ * temporary rule: EV_TEMPORARY when memray's window on this thread finds that
+ * same allocation (temporary, the allocation memray's rule found, or
+ * UINT64_MAX).  When memray's rule finds another allocation than the one the
+ * model frees (a stale entry of a block freed before, an address reused by
+ * another thread), the model has no event to mark: counted, and warned.
+ */
+static unsigned temporary_flags(struct memray *m, uint64_t alloc_ev, uint64_t temporary)
+{
+	if (temporary == UINT64_MAX)
+		return 0;
+	if (temporary == alloc_ev)
+		return EV_TEMPORARY;
+	m->temp.missed++;
+	return 0;
+}
+
 static void simple_free(struct memray *m, uint64_t addr)
 {
 	uint32_t slot = hashmap_remove(&m->live, addr);
+	uint64_t temporary = mr_temporary_freed(&m->temp, m->cur_thread, addr, 0, false);
 	struct live_alloc *a;
 
 	if (slot == HASHMAP_NONE) {
+		temporary_flags(m, UINT64_MAX - 1, temporary);
 		capture_builder_event(m->b, 0, 0, 0, 0);
 		return;
 	}
 	a = vec_at(&m->slab, slot);
 	m->heap -= (int64_t)a->size;
-	capture_builder_event(m->b, a->stack, -(int64_t)a->size, -1, 0);
+	capture_builder_event(m->b, a->stack, -(int64_t)a->size, -1,
+			      temporary_flags(m, a->ev_idx, temporary));
 	free_slot(m, slot);
 }
 
@@ -704,12 +727,38 @@ static enum rec_status mmap_alloc(struct memray *m, uint64_t addr, uint64_t size
 	return REC_OK;
 }
 
+/*
+ * The flags of a MUNMAP's event by memray's temporary rule: the mapping that
+ * memray's window finds must be whole in the model and the only one the range
+ * touches, so that the MUNMAP is one event freeing exactly it.
+ */
+static unsigned munmap_flags(struct memray *m, uint64_t addr, uint64_t size)
+{
+	uint64_t temporary = mr_temporary_freed(&m->temp, m->cur_thread, addr, size, true);
+	uint64_t alloc_ev = UINT64_MAX - 1;
+	size_t overlaps = 0;
+
+	if (temporary == UINT64_MAX)
+		return 0;
+	for (size_t i = 0; i < m->maps.list.len; i++) {
+		const struct mapping *map = vec_at(&m->maps.list, i);
+
+		if (map->end <= addr || map->begin - addr >= size)
+			continue;
+		overlaps++;
+		if (map->begin == addr && map->end - map->begin == size)
+			alloc_ev = map->ev_idx;
+	}
+	return temporary_flags(m, overlaps == 1 ? alloc_ev : UINT64_MAX - 1, temporary);
+}
+
 /* A MUNMAP: mappings_unmap, with memray's one event per record. */
 static enum rec_status munmap_range(struct memray *m, uint64_t addr, uint64_t size)
 {
+	unsigned flags = munmap_flags(m, addr, size);
 	uint64_t unmapped;
 
-	if (!mappings_unmap(&m->maps, addr, size, m->b, true, &unmapped))
+	if (!mappings_unmap(&m->maps, addr, size, m->b, true, flags, &unmapped))
 		return bad(m, "MUNMAP: over %" PRIu64 " memory-mapping intervals scanned; too many "
 			      "overlapping mmaps", MAPPINGS_SCAN_BUDGET);
 	m->heap -= (int64_t)unmapped;
@@ -836,6 +885,19 @@ static void stage_marker(struct memray *m, const struct thread *th)
 	free(where);
 }
 
+/* An allocation record's event, and its place in memray's temporary window. */
+static enum rec_status allocated(struct memray *m, unsigned alloc, uint64_t addr, uint64_t size,
+				 uint32_t stack)
+{
+	uint64_t ev = capture_builder_events(m->b);
+	enum rec_status st = alloc == A_MMAP ? mmap_alloc(m, addr, size, stack)
+					     : simple_alloc(m, addr, size, stack, alloc);
+
+	if (st == REC_OK)
+		mr_temporary_alloc(&m->temp, m->cur_thread, addr, size, ev);
+	return st;
+}
+
 static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 {
 	unsigned p = (t >> 3) & 15, alloc = t & 7;
@@ -880,9 +942,7 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 	stage_marker(m, th);
 	stack = alloc_stack(m, current_py_stack(m), th->tid, (uint32_t)native,
 			    mr_native_generation(&m->nat));
-	if (alloc == A_MMAP)
-		return mmap_alloc(m, addr, size, stack);
-	return simple_alloc(m, addr, size, stack, alloc);
+	return allocated(m, alloc, addr, size, stack);
 }
 
 static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
@@ -1582,6 +1642,7 @@ static void memray_init(struct memray *m, struct input *in, struct capture_build
 	vec_init(&m->scratch, sizeof(uint32_t));
 	vec_init(&m->slab, sizeof(struct live_alloc));
 	mappings_init(&m->maps);
+	mr_temporary_init(&m->temp, (uint32_t)capture_builder_meta(b)->temporary_threshold);
 	vec_init(&m->orphans, sizeof(struct live_alloc));
 	vec_init(&m->py_frames, sizeof(struct py_frame));
 	vec_init(&m->py_nodes, sizeof(struct py_node));
@@ -1608,6 +1669,7 @@ static void memray_release(struct memray *m)
 	vec_release(&m->scratch);
 	vec_release(&m->slab);
 	mappings_release(&m->maps);
+	mr_temporary_release(&m->temp);
 	vec_release(&m->orphans);
 	vec_release(&m->py_frames);
 	vec_release(&m->py_nodes);
@@ -1655,6 +1717,13 @@ static int memray_read(struct input *in, struct capture_builder *b,
 	if (m->replaced)
 		capture_builder_warning(b, "%" PRIu64 " allocations at still-live addresses: leaks "
 				       "may differ from memray's", m->replaced);
+	/* The threshold applied; an aggregated file has no allocations to apply it to. */
+	meta->temporary_threshold =
+		m->h.file_format == ALL_ALLOCATIONS ? (int64_t)m->temp.window - 1 : -1;
+	if (m->temp.missed)
+		capture_builder_warning(b, "%" PRIu64 " of memray's temporary allocations "
+				       "not counted: freed again, or on another thread",
+				       m->temp.missed);
 out:
 	memray_release(m);
 	free(m);

@@ -70,6 +70,7 @@ enum mtui_tag {
 	TAG_WARNINGS_DROPPED = 19,
 	TAG_SOURCE_TRUNCATED = 20,
 	TAG_INCONSISTENT = 21,
+	TAG_TEMPORARY_THRESHOLD = 22,	/* 1.1: memray's temporary threshold applied */
 };
 
 /* META 11 bits. */

@@ -149,11 +149,15 @@ static bool meta_field(struct mtui *m, uint64_t tag, const uint8_t *p, size_t n)
 		memcpy(cm->source.sha256, p + 1, 32);
 		return true;
 	}
-	if (tag == TAG_SOURCE_SIZE || tag == TAG_WARNINGS_DROPPED) {
-		if (!field_varint(p, n, &v) || (tag == TAG_SOURCE_SIZE && v > INT64_MAX))
+	if (tag == TAG_SOURCE_SIZE || tag == TAG_WARNINGS_DROPPED ||
+	    tag == TAG_TEMPORARY_THRESHOLD) {
+		if (!field_varint(p, n, &v) || (tag == TAG_SOURCE_SIZE && v > INT64_MAX) ||
+		    (tag == TAG_TEMPORARY_THRESHOLD && v > UINT32_MAX))
 			return bad(m, "a META number that does not decode");
 		if (tag == TAG_SOURCE_SIZE)
 			cm->source.size = (int64_t)v;
+		else if (tag == TAG_TEMPORARY_THRESHOLD)
+			cm->temporary_threshold = (int64_t)v;
 		else
 			cm->n_warnings_dropped += v;
 		return true;

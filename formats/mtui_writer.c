@@ -263,6 +263,8 @@ static void meta(struct writer *w, const struct capture_meta *m, const uint8_t *
 	}
 	if (m->inconsistent)
 		field_str(w, TAG_INCONSISTENT, m->inconsistent_why ? m->inconsistent_why : "");
+	if (m->temporary_threshold >= 0)
+		field_u(w, TAG_TEMPORARY_THRESHOLD, (uint64_t)m->temporary_threshold);
 	section(w, MTUI_META, 0);
 }
 

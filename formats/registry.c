@@ -76,7 +76,7 @@ static void set_source(struct capture_meta *m, const char *name)
 	m->source.size = (int64_t)m->file_bytes;
 }
 
-static int load_input(struct input *in, const char *name, const struct native_resolver *res,
+static int load_input(struct input *in, const char *name, const struct load_options *opt,
 		      struct capture **out, struct mt_error *err)
 {
 	const struct reader *found = NULL;
@@ -109,7 +109,9 @@ static int load_input(struct input *in, const char *name, const struct native_re
 				    input_codec_name(input_codec(in)), formats_names());
 	b = capture_builder_new();
 	capture_builder_meta(b)->file_bytes = input_file_size(in);
-	rc = found->read(in, b, res, err);
+	if (found == &memray_reader)	/* the threshold to apply (capture.h) */
+		capture_builder_meta(b)->temporary_threshold = opt ? opt->temporary_threshold : 1;
+	rc = found->read(in, b, opt ? opt->resolver : NULL, err);
 	if (rc < 0 || input_cancelled(in)) {
 		capture_builder_free(b);
 		if (input_cancelled(in))
@@ -178,7 +180,7 @@ int formats_load(const char *path, const struct load_options *opt, struct captur
 		input_set_progress(in, opt->progress, opt->progress_ctx);
 	if (opt && opt->cancel)
 		input_set_cancel(in, opt->cancel);
-	rc = load_input(in, path, opt ? opt->resolver : NULL, out, err);
+	rc = load_input(in, path, opt, out, err);
 	err->path = path;
 	input_close(in);
 	return rc;
@@ -196,7 +198,7 @@ int formats_load_mem(const uint8_t *data, size_t size, const char *name,
 	rc = input_open_mem(&in, data, size, name, err);
 	if (rc < 0)
 		return rc;
-	rc = load_input(in, name, opt ? opt->resolver : NULL, out, err);
+	rc = load_input(in, name, opt, out, err);
 	err->path = name;
 	input_close(in);
 	return rc;

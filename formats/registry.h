@@ -30,6 +30,12 @@ struct load_options {
 	 */
 	bool lazy;
 	bool lazy_only;	/* with lazy: a .mtui that cannot be opened in place is an error */
+	/*
+	 * memray captures: the threshold of temporary allocations (memray's
+	 * --temporary-allocation-threshold; 0: freed before the thread's next
+	 * allocation).  formats_load without options applies memray's default, 1.
+	 */
+	uint32_t temporary_threshold;
 };
 
 /*

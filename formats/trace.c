@@ -542,7 +542,7 @@ static enum rec unmap(struct tr *t, uint64_t addr, uint64_t len)
 {
 	uint64_t unmapped;
 
-	if (!mappings_unmap(&t->maps, addr, len, t->b, false, &unmapped))
+	if (!mappings_unmap(&t->maps, addr, len, t->b, false, 0, &unmapped))
 		return bad(t, "TR_MUNMAP: over %" PRIu64 " mapping intervals scanned; too many "
 			      "overlapping mappings", MAPPINGS_SCAN_BUDGET);
 	t->heap_bytes -= (int64_t)unmapped;

@@ -1,7 +1,11 @@
 /*
  * view_timeline: the live heap over the run (and RSS where the capture has
  * it), one screen column per timeline column, the peak marked, and a time
- * cursor.  Enter opens the tree of the live heap at the cursor's moment,
+ * cursor.  The chart follows the metric the views share (m): peak and leaks
+ * chart the live heap; allocated, allocations and temporary chart what each
+ * slice holds per second (heaptrack_gui's charts), its figures at the cursor
+ * worded by report_timeline_bucket as `memtui report --timeline` words them.
+ * Enter opens the tree of the live heap at the cursor's moment,
  * Space marks that moment as side A of a diff and d diffs it with the
  * cursor's (B), in the diff view.
  *
@@ -44,6 +48,7 @@
 #include "app.h"
 #include "fmt.h"
 #include "glyphs.h"
+#include "report_timeline.h"
 #include "snapshot.h"
 #include "timeline.h"
 #include "xalloc.h"
@@ -63,6 +68,7 @@ struct view_timeline {
 	uint64_t mark_ev;	/* after this event (UINT64_MAX: before any) */
 	bool hide_rss;		/* r: RSS hidden, the graph scaled to the heap */
 	bool typing;		/* after /: keys are swallowed until Enter or Esc */
+	enum timeline_series series;	/* what the chart draws: the app's metric's */
 };
 
 /*
@@ -111,6 +117,7 @@ static void timeline_sync(struct view *base, struct app *app)
 	uint32_t cols = graph_cols(app->body.w);
 
 	v->cap = app->ex->cap;
+	v->series = timeline_series_of(app->metric);
 	if (v->have && v->tl.n == cols)
 		return;
 	if (v->have && !no_stream(v)) {
@@ -238,7 +245,18 @@ static int cell_of(int64_t bytes, int64_t scale, int rows)
 
 static bool rss_shown(const struct view_timeline *v)
 {
-	return v->tl.has_rss && !v->hide_rss;
+	return v->tl.has_rss && !v->hide_rss && v->series == SERIES_HEAP;
+}
+
+/* The chart's scale: the largest amount of a rate series' slices. */
+static int64_t rate_scale(const struct view_timeline *v)
+{
+	int64_t max = 0;
+
+	for (uint32_t c = 0; c < v->tl.n; c++)
+		if (timeline_amount(&v->tl, c, v->series) > max)
+			max = timeline_amount(&v->tl, c, v->series);
+	return max;
 }
 
 static void draw_column(struct screen *s, int x, int y0, int rows, int eighths, enum role role)
@@ -262,7 +280,8 @@ static void draw_graph(const struct view_timeline *v, struct screen *s, int x0, 
 		if (sel)
 			for (int r = 0; r < rows; r++)
 				screen_put(s, x, y0 + r, ' ', ROLE_SELECTED);
-		draw_column(s, x, y0, rows, cell_of(col->max_bytes, scale, rows),
+		draw_column(s, x, y0, rows, cell_of(timeline_amount(&v->tl, c, v->series), scale,
+						    rows),
 			    sel ? ROLE_SELECTED : ROLE_BAR);
 		if (rss_shown(v) && col->rss_bytes) {
 			int rc = cell_of((int64_t)col->rss_bytes, scale, rows) / 8;
@@ -275,18 +294,40 @@ static void draw_graph(const struct view_timeline *v, struct screen *s, int x0, 
 	}
 }
 
-/* y labels: the scale at the top, its half in the middle, 0 B at the bottom. */
-static void draw_y_labels(struct screen *s, int x, int y0, int rows, int64_t scale)
+/*
+ * A y label: bytes of the heap; of a rate series what a slice holding amount
+ * makes per second (the unit, "/s", is in the title), or the amount itself
+ * over the event log.
+ */
+static char *y_label(const struct view_timeline *v, int64_t amount, char *buf, size_t size)
+{
+	bool bytes = !timeline_series_is_count(v->series);
+	double rate = timeline_rate(&v->tl, amount);
+	char *slash;
+
+	if (v->series == SERIES_HEAP || (bytes && rate < 0))
+		return fmt_bytes(amount, buf, size);
+	if (rate < 0)
+		snprintf(buf, size, "%" PRId64, amount);
+	else if ((slash = strstr(fmt_rate(rate, bytes, buf, size), "/s")))
+		*slash = 0;
+	return buf;
+}
+
+/* y labels: the scale at the top, its half in the middle, 0 at the bottom. */
+static void draw_y_labels(const struct view_timeline *v, struct screen *s, int x, int y0,
+			  int rows, int64_t scale)
 {
 	char label[32];
 
-	screen_text(s, x, y0, AXIS_LABEL_COLS, fmt_bytes(scale, label, sizeof(label)), ROLE_DIM);
+	screen_text(s, x, y0, AXIS_LABEL_COLS, y_label(v, scale, label, sizeof(label)), ROLE_DIM);
 	if (rows > 2)
 		screen_text(s, x, y0 + rows / 2, AXIS_LABEL_COLS,
-			    fmt_bytes(scale - scale * (rows / 2) / rows, label, sizeof(label)),
+			    y_label(v, scale - scale * (rows / 2) / rows, label, sizeof(label)),
 			    ROLE_DIM);
 	if (rows > 1)
-		screen_text(s, x, y0 + rows - 1, AXIS_LABEL_COLS, "0 B", ROLE_DIM);
+		screen_text(s, x, y0 + rows - 1, AXIS_LABEL_COLS,
+			    y_label(v, 0, label, sizeof(label)), ROLE_DIM);
 }
 
 /* The marker row: the peak, the mark A, the cursor; nothing else is drawn on it. */
@@ -379,11 +420,41 @@ static void draw_time_labels(const struct view_timeline *v, struct screen *s, in
 	}
 }
 
+/* The title of a rate series: what per second (per slice over the event log), its total. */
+static void rate_title_line(const struct view_timeline *v, struct line *l)
+{
+	int64_t total = 0;
+	char b[32];
+
+	for (uint32_t c = 0; c < v->tl.n; c++)
+		total += timeline_amount(&v->tl, c, v->series);
+	add(l, 0, false, "%s %s", timeline_series_name(v->series),
+	    v->tl.mode == TIMELINE_BY_TIME ? "per second" : "per slice of the event log");
+	if (timeline_series_is_count(v->series))
+		add(l, 1, false, "total %" PRId64, total);
+	else
+		add(l, 1, false, "total %s", fmt_bytes(total, b, sizeof(b)));
+	if (v->tl.mode == TIMELINE_BY_TIME)
+		add(l, 2, false, "max %s", fmt_rate(timeline_rate(&v->tl, rate_scale(v)),
+						    !timeline_series_is_count(v->series), b,
+						    sizeof(b)));
+	add(l, 3, false, "(m: next metric)");
+	/* Events carry their stamp's time: a slice between stamps holds none, the next many. */
+	if (timeline_stamp_step_ms(v->cap) > 0)
+		add(l, 4, false, "time stamped every ~%" PRId64 " ms",
+		    timeline_stamp_step_ms(v->cap));
+}
+
 static void title_line(const struct view_timeline *v, struct line *l)
 {
 	char peak[32], when[64];
 	int64_t step = timeline_stamp_step_ms(v->cap);
 	int64_t peak_ms = timeline_moment_ms(v->cap, v->tl.peak_ev_idx);
+
+	if (v->series != SERIES_HEAP) {
+		rate_title_line(v, l);
+		return;
+	}
 
 	fmt_bytes(v->tl.peak_bytes, peak, sizeof(peak));
 	add(l, 0, false, "%s", v->tl.mode == TIMELINE_BY_TIME ? "live heap over time"
@@ -424,6 +495,15 @@ static void cursor_line(const struct view_timeline *v, struct line *l)
 	uint64_t ev = cursor_event(v);
 	char when[64], heap[32], hi[32], lo[32], rss[32], empty[96];
 
+	if (v->series != SERIES_HEAP) {
+		add(l, 0, false, "%s",
+		    report_timeline_bucket(&v->tl, v->cur, v->series, empty, sizeof(empty)));
+		if (v->marked)
+			add(l, 2, false, "A: %s, d: diff",
+			    timeline_moment_label(v->cap, v->mark_ev, when, sizeof(when)));
+		add(l, 5, false, "Enter: tree");
+		return;
+	}
 	add(l, 0, false, "%s:", timeline_moment_label(v->cap, ev, when, sizeof(when)));
 	add(l, 1, true, "heap %s", fmt_bytes(heap_at(v, ev), heap, sizeof(heap)));
 	if (!no_stream(v)) {
@@ -447,7 +527,7 @@ static void cursor_line(const struct view_timeline *v, struct line *l)
 static void draw_timed(const struct view_timeline *v, struct screen *s, struct rect r)
 {
 	int rows = r.h - 4, x0 = r.x + AXIS_LABEL_COLS + 1;
-	int64_t scale = v->tl.max_bytes;
+	int64_t scale = v->series == SERIES_HEAP ? v->tl.max_bytes : rate_scale(v);
 	struct line title = { .n = 0 }, cursor = { .n = 0 };
 
 	if (rss_shown(v) && (int64_t)v->tl.rss_max_bytes > scale)
@@ -455,7 +535,7 @@ static void draw_timed(const struct view_timeline *v, struct screen *s, struct r
 	title_line(v, &title);
 	draw_line(s, r.x, r.y, r.w, &title, ROLE_TITLE);
 	if (rows >= 1) {
-		draw_y_labels(s, r.x, r.y + 1, rows, scale);
+		draw_y_labels(v, s, r.x, r.y + 1, rows, scale);
 		draw_graph(v, s, x0, r.y + 1, rows, scale);
 		draw_markers(v, s, x0, r.y + 1 + rows);
 		draw_time_labels(v, s, x0, r.y + 2 + rows);
@@ -533,7 +613,7 @@ static void draw_no_stream(const struct view_timeline *v, struct screen *s, stru
 	if (rows >= 1 && v->tl.has_rss) {
 		int64_t scale = (int64_t)v->tl.rss_max_bytes;
 
-		draw_y_labels(s, r.x, r.y + 4, rows, scale);
+		draw_y_labels(v, s, r.x, r.y + 4, rows, scale);
 		for (uint32_t c = 0; c < v->tl.n; c++)
 			draw_column(s, x0 + (int)c, r.y + 4, rows,
 				    cell_of((int64_t)v->tl.cols[c].rss_bytes, scale, rows),
@@ -705,6 +785,7 @@ static enum view_result timeline_key(struct view *base, struct app *app, enum ac
 		v->typing = true;
 		app_message(app, NO_SEARCH);
 		return ACT_NONE;
+	case A_METRIC:	/* the explorer's: the next metric, which the chart follows */
 	case A_BACK:
 	case A_CLOSE:
 	case A_QUIT:
@@ -733,8 +814,11 @@ static void timeline_status(const struct view *base, const struct app *app, char
 		snprintf(buf, size, "[timeline] no time axis  j/k: peak or end  Enter: tree"
 				    "  Space/d: diff");
 	else
-		snprintf(buf, size, "[timeline] metric: live heap%s  column %u/%u  h/l: move"
+		snprintf(buf, size, "[timeline] metric: %s%s%s  column %u/%u  h/l: move"
 				    "  Enter: tree",
+			 timeline_series_name(v->series),
+			 v->series == SERIES_HEAP ? ""
+			 : v->have && v->tl.mode != TIMELINE_BY_TIME ? " per slice" : " per second",
 			 v->have && rss_shown(v) ? " and RSS" : "", v->have ? v->cur + 1 : 0,
 			 v->have ? v->tl.n : 0);
 }

@@ -47,9 +47,10 @@ char *metric_list(char *buf, size_t size)
 	return buf;
 }
 
-bool metric_is_count(enum metric m)
+bool metric_is_count(const struct capture *cap, enum metric m)
 {
-	return m == METRIC_ALLOCATIONS || m == METRIC_TEMPORARY;
+	return m == METRIC_ALLOCATIONS ||
+	       (m == METRIC_TEMPORARY && capture_meta(cap)->temporary_threshold < 0);
 }
 
 bool metric_available(const struct capture *cap, enum metric m)
@@ -61,7 +62,8 @@ bool metric_available(const struct capture *cap, enum metric m)
 	case METRIC_ALLOCATIONS:
 		return meta->has_totals;
 	case METRIC_TEMPORARY:
-		return meta->has_totals && capture_totals(cap)->temporary_count > 0;
+		return meta->has_totals && (meta->temporary_threshold >= 0 ||
+					    capture_totals(cap)->temporary_count > 0);
 	default:
 		return true;
 	}
@@ -113,6 +115,6 @@ void metric_weights(struct snapshot *out, const struct capture *cap, enum metric
 		snapshot_temporary(&tmp, cap, 0, n_events);
 		break;
 	}
-	copy_weights(out, src, metric_is_count(m));
+	copy_weights(out, src, metric_is_count(cap, m));
 	snapshot_release(&tmp);
 }

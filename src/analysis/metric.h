@@ -34,9 +34,16 @@ const char *metric_title(enum metric m);
 int metric_parse(const char *s);
 /* The names in order, "peak, leaks, ...", into buf (for help and usage texts). */
 char *metric_list(char *buf, size_t size);
-/* Whether m weighs allocation counts rather than bytes. */
-bool metric_is_count(enum metric m);
-/* Whether cap has what m weighs (totals, temporary allocations). */
+/*
+ * Whether m weighs allocation counts rather than bytes in cap: allocations
+ * always; temporary by heaptrack's rule (a count, as heaptrack_print's), not
+ * by memray's (bytes, as memray's --temporary-allocations flame graph weighs).
+ */
+bool metric_is_count(const struct capture *cap, enum metric m);
+/*
+ * Whether cap has what m weighs (totals; temporary allocations: marked by
+ * memray's threshold, or some marked by heaptrack's rule).
+ */
 bool metric_available(const struct capture *cap, enum metric m);
 
 /*

@@ -205,8 +205,8 @@ static void snapshot_range(struct snapshot *s, const struct capture *cap, uint64
 	while (c.ev_idx < to && event_cursor_next(&c, &ev)) {
 		if (!(ev.flags & flag))
 			continue;
-		if (flag == EV_ALLOC)
-			s->bytes[ev.stack] += ev.bytes;
+		/* A temporary's event is its free: its bytes are the freed ones. */
+		s->bytes[ev.stack] += flag == EV_ALLOC ? ev.bytes : -ev.bytes;
 		s->count[ev.stack]++;
 	}
 	event_cursor_release(&c);
@@ -220,6 +220,9 @@ static bool whole_run(struct snapshot *s, const struct capture *cap, uint64_t fr
 	struct stack_calls calls;
 
 	if (from || to < capture_totals(cap)->events || !capture_stack_calls(cap, &calls))
+		return false;
+	/* A .mtui keeps temporary counts per stack, not their bytes (which memray's weigh). */
+	if (flag == EV_TEMPORARY && capture_meta(cap)->temporary_threshold >= 0)
 		return false;
 	snapshot_alloc(s, cap);
 	for (uint32_t i = 0; i < s->n; i++) {

@@ -34,7 +34,7 @@ void snapshot_leaks(struct snapshot *s, const struct capture *cap, struct snapsh
 /* Allocation calls in events [from, to): bytes and count per stack (EV_ALLOC events only). */
 void snapshot_allocated(struct snapshot *s, const struct capture *cap, uint64_t from,
 			uint64_t to);
-/* Frees of temporary allocations in [from, to), counted per stack (count only). */
+/* Frees of temporary allocations in [from, to) per stack: their count and freed bytes. */
 void snapshot_temporary(struct snapshot *s, const struct capture *cap, uint64_t from,
 			uint64_t to);
 void snapshot_release(struct snapshot *s);

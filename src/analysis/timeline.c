@@ -144,6 +144,14 @@ static void replay(struct timeline *tl, const struct capture *cap, timeline_prog
 
 		for (; done < col->ev_end && event_cursor_next(&cur, &ev); done++) {
 			heap += ev.bytes;
+			if (ev.flags & EV_ALLOC) {
+				col->allocations++;
+				col->allocated_bytes += ev.bytes;
+			}
+			if (ev.flags & EV_TEMPORARY) {
+				col->temporary++;
+				col->temporary_bytes -= ev.bytes;
+			}
 			if (!seen || heap > max)
 				max = heap;
 			if (!seen || heap < min)
@@ -247,6 +255,69 @@ void timeline_release(struct timeline *tl)
 {
 	free(tl->cols);
 	memset(tl, 0, sizeof(*tl));
+}
+
+enum timeline_series timeline_series_of(enum metric m)
+{
+	switch (m) {
+	case METRIC_ALLOCATED:
+		return SERIES_ALLOCATED;
+	case METRIC_ALLOCATIONS:
+		return SERIES_ALLOCATIONS;
+	case METRIC_TEMPORARY:
+		return SERIES_TEMPORARY;
+	default:
+		return SERIES_HEAP;
+	}
+}
+
+const char *timeline_series_name(enum timeline_series s)
+{
+	static const char *const names[N_SERIES] = {
+		[SERIES_HEAP] = "live heap",
+		[SERIES_ALLOCATED] = "bytes allocated",
+		[SERIES_ALLOCATIONS] = "allocations",
+		[SERIES_TEMPORARY] = "temporary allocations",
+	};
+
+	return names[s];
+}
+
+bool timeline_series_is_count(enum timeline_series s)
+{
+	return s == SERIES_ALLOCATIONS || s == SERIES_TEMPORARY;
+}
+
+int64_t timeline_amount(const struct timeline *tl, uint32_t col, enum timeline_series s)
+{
+	const struct timeline_column *c = &tl->cols[col];
+
+	switch (s) {
+	case SERIES_ALLOCATED:
+		return c->allocated_bytes;
+	case SERIES_ALLOCATIONS:
+		return c->allocations;
+	case SERIES_TEMPORARY:
+		return c->temporary;
+	default:
+		return c->max_bytes;
+	}
+}
+
+double timeline_rate(const struct timeline *tl, int64_t amount)
+{
+	if (tl->mode != TIMELINE_BY_TIME || tl->duration_ms <= 0)
+		return -1;
+	return (double)amount * 1000.0 * tl->n / (double)tl->duration_ms;
+}
+
+bool timeline_slice_ms(const struct timeline *tl, uint32_t col, double *from, double *to)
+{
+	if (tl->mode != TIMELINE_BY_TIME || tl->duration_ms <= 0)
+		return false;
+	*from = (double)tl->duration_ms * col / tl->n;
+	*to = (double)tl->duration_ms * (col + 1) / tl->n;
+	return true;
 }
 
 uint64_t timeline_event_at(const struct timeline *tl, uint32_t col)

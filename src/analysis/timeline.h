@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "metric.h"
 
 enum timeline_mode {
 	TIMELINE_BY_TIME,	/* equal time slices of [0, duration_ms] */
@@ -48,6 +49,11 @@ struct timeline_column {
 				 * the empty heap before the first event */
 	uint64_t rss_bytes;	/* largest RSS sample in the slice, else the last earlier
 				 * sample; 0 before the first (only when has_rss) */
+	int64_t allocations;	/* allocation calls (EV_ALLOC events) in the slice */
+	int64_t allocated_bytes;	/* their bytes */
+	int64_t temporary;	/* temporary allocations (EV_TEMPORARY events: counted
+				 * when freed, where the capture marks them) */
+	int64_t temporary_bytes;	/* the bytes they freed */
 };
 
 struct timeline {
@@ -68,6 +74,20 @@ struct timeline {
 	uint64_t rss_max_bytes;		/* largest RSS sample */
 };
 
+/*
+ * What a chart of the timeline draws, from the metric the views weigh (the
+ * explorer's m): the live heap for peak and leaks, else what its slices hold
+ * per second (heaptrack_gui's charts): bytes allocated, allocation calls,
+ * temporary allocations.
+ */
+enum timeline_series {
+	SERIES_HEAP,
+	SERIES_ALLOCATED,
+	SERIES_ALLOCATIONS,
+	SERIES_TEMPORARY,
+};
+#define N_SERIES (SERIES_TEMPORARY + 1)
+
 /* Called every 2^20 events and at the end: events done of events total. */
 typedef void (*timeline_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
@@ -79,6 +99,27 @@ typedef void (*timeline_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 void timeline_compute(struct timeline *tl, const struct capture *cap, uint32_t columns,
 		      timeline_progress_fn progress, void *progress_ctx);
 void timeline_release(struct timeline *tl);
+
+/* The series charting metric m. */
+enum timeline_series timeline_series_of(enum metric m);
+/* "bytes allocated", "allocations", "temporary allocations"; "live heap". */
+const char *timeline_series_name(enum timeline_series s);
+/* Whether s counts calls rather than bytes. */
+bool timeline_series_is_count(enum timeline_series s);
+/* What column col of the rate series s holds (its bytes or calls; the live heap's max). */
+int64_t timeline_amount(const struct timeline *tl, uint32_t col, enum timeline_series s);
+/*
+ * Per second over a slice of a TIMELINE_BY_TIME timeline: amount * 1000 /
+ * (duration_ms / n), the slice's exact length; -1 without time (a slice of
+ * the event log has no length).
+ */
+double timeline_rate(const struct timeline *tl, int64_t amount);
+/*
+ * The exact bounds of column col's time slice in ms (duration_ms * col / n
+ * and * (col + 1) / n; the t_begin_ms and t_end_ms fields are these rounded
+ * down); false without time.
+ */
+bool timeline_slice_ms(const struct timeline *tl, uint32_t col, double *from, double *to);
 
 /*
  * The event whose live heap stands for column col: its slice's last event,

@@ -31,6 +31,23 @@ char *fmt_bytes(int64_t bytes, char *buf, size_t size)
 	return buf;
 }
 
+char *fmt_rate(double per_s, bool bytes, char *buf, size_t size)
+{
+	char b[32];
+
+	if (per_s < 0)
+		snprintf(buf, size, "-");
+	else if (per_s == 0)
+		snprintf(buf, size, "0/s");
+	else if (bytes)
+		snprintf(buf, size, "%s/s", fmt_bytes((int64_t)(per_s + 0.5), b, sizeof(b)));
+	else if (per_s >= 99.95)
+		snprintf(buf, size, "%.0f/s", per_s);
+	else
+		snprintf(buf, size, "%.1f/s", per_s);
+	return buf;
+}
+
 char *fmt_percent(int64_t part, int64_t whole, char *buf, size_t size)
 {
 	if (!whole)

@@ -7,12 +7,19 @@
 #ifndef MT_FMT_H
 #define MT_FMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 /* "0 B", "1023 B", "1.0 KiB", "13.59 MiB" (binary units, 3 significant digits or more). */
 char *fmt_bytes(int64_t bytes, char *buf, size_t size);
+/*
+ * A rate per second: bytes as fmt_bytes writes them ("1.20 MiB/s", rounded
+ * to a whole byte), calls to a whole number ("4521/s") or one decimal below
+ * 100 ("3.5/s"); "-" when per_s < 0 (unknown).
+ */
+char *fmt_rate(double per_s, bool bytes, char *buf, size_t size);
 /* "12.3%" of part in whole ("-" when whole is 0). */
 char *fmt_percent(int64_t part, int64_t whole, char *buf, size_t size);
 /*

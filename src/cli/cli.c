@@ -27,6 +27,7 @@
 #include "report_diff.h"
 #include "report_sizes.h"
 #include "report_stages.h"
+#include "report_timeline.h"
 #include "resolver.h"
 #include "save.h"
 #include "stages.h"
@@ -90,10 +91,14 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 /* The capture cache (cache.h), or NULL when off: one per process. */
 static struct cache *cache;
 
-/* The options that name native frames, as a cache key: entries made with others differ. */
+/*
+ * The options that change what a load makes (naming native frames, the
+ * temporary threshold), as a cache key: entries made with others differ.
+ */
 static void native_key(const struct options *opt, char *buf, size_t size)
 {
-	size_t used = (size_t)snprintf(buf, size, "symbols=%d", opt->symbols);
+	size_t used = (size_t)snprintf(buf, size, "symbols=%d temporary=%u", opt->symbols,
+				       opt->temporary_threshold);
 
 	for (size_t i = 0; i < opt->n_prefix && used < size; i++)
 		used += (size_t)snprintf(buf + used, size - used, " map=%s=%s", opt->prefix_from[i],
@@ -120,7 +125,8 @@ static int load_capture(const struct options *opt, const char *path, mt_progress
 			void *progress_ctx, const atomic_bool *cancel, bool lazy,
 			struct capture **out, struct mt_error *err)
 {
-	struct load_options lo = { progress, progress_ctx, NULL, cancel, lazy, false };
+	struct load_options lo = { progress, progress_ctx, NULL, cancel, lazy, false,
+				   opt->temporary_threshold };
 	struct resolver_options ro = { opt->prefix_from, opt->prefix_to, opt->n_prefix,
 				       opt->debug_dirs, opt->n_debug_dirs };
 	struct native_resolver res;
@@ -197,6 +203,13 @@ static int load(const struct options *opt, const char *path, struct capture **ca
 	if (m->inconsistent)
 		say("\n", "%s: warning: capture is inconsistent (%s); showing its figures as "
 			  "recorded", path, m->inconsistent_why);
+	/* A .mtui keeps the threshold it was converted with; the option cannot change it. */
+	if (opt->temporary_threshold_given && m->temporary_threshold >= 0 &&
+	    m->temporary_threshold != (int64_t)opt->temporary_threshold && !m->from_cache)
+		say("\n", "%s: warning: --temporary-threshold %u does not apply: the file "
+			  "keeps the temporary allocations of threshold %" PRId64 " it was "
+			  "converted with",
+		    path, opt->temporary_threshold, m->temporary_threshold);
 	return 0;
 }
 
@@ -386,6 +399,9 @@ static int run_report(const struct options *opt)
 
 		report_sizes_compute(&rs, cap, NULL);
 		report_sizes_write(stdout, &rs, opt->files[0], opt->report.format);
+	} else if (opt->timeline) {
+		report_timeline_write(stdout, cap, opt->files[0], opt->timeline, opt->report.metric,
+				      opt->report.format);
 	} else {
 		report_compute(&r, cap, opt->files[0], &opt->report);
 		report_write(stdout, &r);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memray_temporary.h"
 #include "stages.h"
 #include "xalloc.h"
 
@@ -110,6 +111,24 @@ static int set_top(struct options *opt, const char *v, struct mt_error *err)
 {
 	if (parse_uint(v, &opt->report.top) < 0)
 		return usage_error(err, "--top needs a number, not '%s'", v);
+	return 0;
+}
+
+static int set_temporary_threshold(struct options *opt, const char *v, struct mt_error *err)
+{
+	if (parse_uint(v, &opt->temporary_threshold) < 0 ||
+	    opt->temporary_threshold > MR_TEMPORARY_MAX)
+		return usage_error(err, "--temporary-threshold needs a number from 0 to %u, "
+					"not '%s'", MR_TEMPORARY_MAX, v);
+	opt->temporary_threshold_given = true;
+	return 0;
+}
+
+static int set_timeline(struct options *opt, const char *v, struct mt_error *err)
+{
+	if (parse_uint(v, &opt->timeline) < 0 || !opt->timeline || opt->timeline > 10000)
+		return usage_error(err, "--timeline needs a number of slices from 1 to 10000, "
+					"not '%s'", v);
 	return 0;
 }
 
@@ -314,6 +333,7 @@ static int set_version(struct options *opt, const char *v, struct mt_error *err)
 enum {
 	GROUP_EXPLORER,
 	GROUP_NATIVE,
+	GROUP_MEMRAY,
 	GROUP_REPORT,
 	GROUP_REPORT_ONE,
 	GROUP_DIFF,
@@ -330,6 +350,8 @@ static const struct option_group groups[] = {
 			   "addr2line: --debug-dir",
 			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT | FOR_RECORD |
 				   FOR_ADDR2LINE },
+	[GROUP_MEMRAY] = { "memray captures", "memtui FILE, A B, report, diff, convert",
+			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT },
 	[GROUP_REPORT] = { "report options", "memtui report, memtui diff",
 			   FOR_REPORT | FOR_DIFF },
 	[GROUP_REPORT_ONE] = { "report options of one capture", "memtui report FILE only",
@@ -359,6 +381,9 @@ static const struct option_spec table[] = {
 	  "{dir}" },
 	{ "--no-symbols", NULL, NULL, &groups[GROUP_NATIVE], set_no_symbols,
 	  "do not read images: native frames stay unnamed", NULL },
+	{ "--temporary-threshold", NULL, "N", &groups[GROUP_MEMRAY], set_temporary_threshold,
+	  "temporary allocations: freed within N allocations\nof their thread (memray's "
+	  "--temporary-allocation-\nthreshold; default 1, at most 1000)", NULL },
 	{ "--json", NULL, NULL, &groups[GROUP_REPORT], set_json,
 	  "JSON output (same as --format json)", NULL },
 	{ "--format", NULL, "FMT", &groups[GROUP_REPORT], set_format,
@@ -377,6 +402,9 @@ static const struct option_spec table[] = {
 	  "stage-delta table: marks, slices:N, under:FUNCTION", "marks slices: under:" },
 	{ "--sizes", NULL, NULL, &groups[GROUP_REPORT_ONE], set_sizes,
 	  "allocation size histograms: the run, the peak, leaks", NULL },
+	{ "--timeline", NULL, "N", &groups[GROUP_REPORT_ONE], set_timeline,
+	  "the timeline in N slices, as the explorer charts\n--metric: the live heap, or "
+	  "per second bytes\nallocated, allocations, temporary allocations", NULL },
 	{ "--merge-calls", NULL, NULL, &groups[GROUP_REPORT_ONE], set_merge_calls,
 	  "with under:FUNCTION, one row per function, counted", NULL },
 	{ "--diff", NULL, NULL, &groups[GROUP_DIFF], set_diff,
@@ -667,8 +695,11 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 		return usage_error(err, "--stages is a form of `memtui report FILE`");
 	if (opt->sizes && (opt->diff || opt->command != CMD_REPORT))
 		return usage_error(err, "--sizes is a form of `memtui report FILE`");
-	if (opt->sizes && opt->stages)
-		return usage_error(err, "--sizes and --stages are two reports: give one");
+	if (opt->timeline && (opt->diff || opt->command != CMD_REPORT))
+		return usage_error(err, "--timeline is a form of `memtui report FILE`");
+	if (!!opt->sizes + !!opt->stages + !!opt->timeline > 1)
+		return usage_error(err, "--sizes, --stages and --timeline are reports of their own: "
+				   "give one");
 	return 0;
 }
 
@@ -682,6 +713,7 @@ int options_parse(struct options *opt, int argc, char **argv, struct mt_error *e
 	opt->command = CMD_EXPLORE;
 	opt->progress = isatty(STDERR_FILENO);
 	opt->symbols = true;
+	opt->temporary_threshold = 1;	/* memray's default */
 	if (argc > 1 && (!strcmp(argv[1], "report") || !strcmp(argv[1], "diff"))) {
 		opt->command = CMD_REPORT;
 		opt->diff = !strcmp(argv[1], "diff");

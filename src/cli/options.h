@@ -77,6 +77,9 @@ struct options {
 	char **run_argv;	/* record: the command and its arguments (NULL-terminated) */
 	int run_argc;
 	bool no_cache;		/* --no-cache: neither read nor write the capture cache */
+	unsigned temporary_threshold;	/* --temporary-threshold N (memray captures; default 1) */
+	bool temporary_threshold_given;
+	unsigned timeline;	/* --timeline N: the report is the timeline's N slices; 0 none */
 	struct addr2line_options a2l;	/* memtui addr2line */
 };
 

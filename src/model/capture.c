@@ -29,6 +29,7 @@ void capture_init(struct capture *cap)
 	cap->meta.start_time_ms = -1;
 	cap->meta.duration_ms = -1;
 	cap->meta.source.size = -1;
+	cap->meta.temporary_threshold = -1;
 	cap->meta.has_totals = true;
 	cap->meta.has_event_stream = true;
 	strtab_init(&cap->strings);

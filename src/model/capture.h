@@ -92,6 +92,14 @@ struct capture_meta {
 	bool has_event_stream;	/* false when events are synthesized from aggregates */
 	enum peak_rule peak_rule;
 	enum top_rule top_rule;
+	/*
+	 * memray's temporary-allocation threshold that the EV_TEMPORARY marks
+	 * follow (an allocation freed within this many allocations of its thread,
+	 * docs/NUMBERS.md); -1 when the tool's own rule marks them (heaptrack) or
+	 * nothing does (an aggregated memray file).  The memray reader is handed
+	 * the threshold to apply here (registry.c).
+	 */
+	int64_t temporary_threshold;
 	int64_t start_time_ms;	/* wall clock of the start, ms since the Unix epoch; -1 unknown */
 	int64_t duration_ms;	/* -1 unknown */
 	bool truncated;

@@ -34,7 +34,15 @@ void report_compute_weights(struct report *r, const struct capture *cap, const c
 	    opt->metric == METRIC_ALLOCATIONS)
 		snapshot_allocated(&r->calls, cap, 0, n_events);
 	metric_weights(&r->weights, cap, opt->metric, &r->peak, &r->leaks, &r->calls);
-	r->weights_are_count = metric_is_count(opt->metric);
+	r->weights_are_count = metric_is_count(cap, opt->metric);
+	/* memray's temporary allocations weigh bytes too: the totals say both. */
+	if (capture_meta(cap)->temporary_threshold >= 0) {
+		struct snapshot temporary;
+
+		snapshot_temporary(&temporary, cap, 0, n_events);
+		r->temporary_bytes = temporary.total_bytes;
+		snapshot_release(&temporary);
+	}
 }
 
 static bool is_memray(const struct capture *cap)
@@ -48,9 +56,13 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 	enum top_rule rule = capture_meta(cap)->top_rule;
 
 	report_compute_weights(r, cap, path, opt);
-	/* memray stats groups what was allocated by the innermost Python frame alone. */
-	if (rule != TOP_INNERMOST_FRAME &&
-	    (opt->metric == METRIC_ALLOCATED || opt->metric == METRIC_ALLOCATIONS))
+	/*
+	 * memray stats groups what was allocated by the innermost Python frame alone,
+	 * and memray's temporary allocations are listed so (the oracles').
+	 */
+	if (rule != TOP_INNERMOST_FRAME && (opt->metric == METRIC_ALLOCATED ||
+					    opt->metric == METRIC_ALLOCATIONS ||
+					    opt->metric == METRIC_TEMPORARY))
 		rule = TOP_INNERMOST_PYTHON;
 	top_locations_by(&r->top, cap, rule, &r->weights, r->calls.n ? &r->calls : NULL);
 	tree_build(&r->tree, cap, &r->weights, opt->direction);
@@ -130,12 +142,13 @@ void report_top_words(const struct report *r, struct report_top_words *w)
 		[METRIC_LEAKS] = "memray's top locations with --leaks",
 		[METRIC_ALLOCATED] = "memray stats' top locations by size",
 		[METRIC_ALLOCATIONS] = "memray stats' top locations by count",
+		[METRIC_TEMPORARY] = "memray's top locations with --temporary-allocations",
 	};
 	enum metric m = r->opt.metric;
 	bool calls = capture_meta(r->cap)->top_rule == TOP_INNERMOST_FRAME;
 
 	w->title = titles[m];
-	w->value = metric_is_count(m) ? report_count_name(m) : "bytes";
+	w->value = metric_is_count(r->cap, m) ? report_count_name(m) : "bytes";
 	w->tool_list = is_memray(r->cap) ? memray_lists[m] : heaptrack_lists[m];
 	if (calls) {
 		w->count = "calls";
@@ -145,7 +158,7 @@ void report_top_words(const struct report *r, struct report_top_words *w)
 		w->count = report_count_name(m);
 		w->count_means = report_count_means(m);
 	}
-	if (m == METRIC_ALLOCATIONS || (!calls && metric_is_count(m)))
+	if (m == METRIC_ALLOCATIONS || (!calls && metric_is_count(r->cap, m)))
 		w->count = NULL;
 }
 
@@ -155,12 +168,12 @@ const char *report_metric_missing(const struct capture *cap, enum metric m)
 
 	if (m == METRIC_PEAK || m == METRIC_LEAKS || metric_available(cap, m))
 		return NULL;
+	if (m == METRIC_TEMPORARY && !meta->has_totals)
+		return "the capture is aggregated (memray run --aggregate): it keeps no allocation "
+		       "records, so no temporary allocations (memray refuses them too)";
 	if (!meta->has_totals)
 		return "the capture is aggregated (memray run --aggregate): it keeps what was "
 		       "live at the peak and at the end, no allocation calls";
-	if (m == METRIC_TEMPORARY && is_memray(cap))
-		return "memray counts temporary allocations only against a threshold (memray "
-		       "flamegraph --temporary-allocations), which memtui does not apply yet";
 	if (m == METRIC_TEMPORARY)
 		return "the capture has no temporary allocations";
 	return "the capture has no allocation calls";

@@ -51,6 +51,7 @@ struct report {
 					 * unless the top rule or the metric needs them */
 	struct snapshot weights;	/* the metric's weights (metric_weights) */
 	bool weights_are_count;		/* the metric weighs by count, not bytes */
+	int64_t temporary_bytes;	/* freed by temporary allocations (memray's rule only) */
 	struct top_list top;		/* the metric's top locations (report_top_words) */
 	struct tree tree;		/* the metric's tree, sorted by size */
 };

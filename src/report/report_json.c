@@ -78,11 +78,18 @@ static void write_numbers(FILE *out, const struct report *r)
 
 	if (m->has_totals)
 		fprintf(out, "\"totals\":{\"allocations\":%" PRIu64 ",\"allocated_bytes\":%" PRIu64
-			     ",\"temporary\":%" PRIu64 ",\"events\":%" PRIu64 "},",
-			t->alloc_count, t->alloc_bytes, t->temporary_count, t->events);
+			     ",\"temporary\":%" PRIu64 ",", t->alloc_count, t->alloc_bytes,
+			t->temporary_count);
 	else
-		fprintf(out, "\"totals\":{\"allocations\":null,\"allocated_bytes\":null,"
-			     "\"temporary\":null,\"events\":%" PRIu64 "},", t->events);
+		fputs("\"totals\":{\"allocations\":null,\"allocated_bytes\":null,"
+		      "\"temporary\":null,", out);
+	/* memray's rule: its threshold and the bytes; heaptrack's rule counts only. */
+	if (m->temporary_threshold >= 0)
+		fprintf(out, "\"temporary_bytes\":%" PRId64 ",\"temporary_threshold\":%" PRId64 ",",
+			r->temporary_bytes, m->temporary_threshold);
+	else
+		fputs("\"temporary_bytes\":null,\"temporary_threshold\":null,", out);
+	fprintf(out, "\"events\":%" PRIu64 "},", t->events);
 	fprintf(out, "\"peak\":{\"bytes\":%" PRId64 ",", t->peak_bytes);
 	if (t->peak_ev_idx == UINT64_MAX)
 		fputs("\"event_index\":null,\"time_ms\":null},", out);

@@ -56,14 +56,23 @@ static void write_temporary(FILE *out, const struct report *r)
 	const struct capture_totals *t = capture_totals(r->cap);
 	char pct[16];
 
-	if (!m->has_totals)
-		return;
-	if (!strcmp(m->source.format, "memray")) {
-		fprintf(out, "temporary   not counted: %s\n",
-			report_metric_missing(r->cap, METRIC_TEMPORARY));
+	if (!m->has_totals) {
+		if (!strcmp(m->source.format, "memray"))
+			fprintf(out, "temporary   not counted: %s\n",
+				report_metric_missing(r->cap, METRIC_TEMPORARY));
 		return;
 	}
 	fmt_percent((int64_t)t->temporary_count, (int64_t)t->alloc_count, pct, sizeof(pct));
+	if (m->temporary_threshold >= 0) {
+		char b[32];
+
+		fmt_bytes(r->temporary_bytes, b, sizeof(b));
+		fprintf(out, "temporary   %" PRIu64 " %s, %s (%s of all: freed within %" PRId64
+			" %s of their thread, memray's rule)\n", t->temporary_count,
+			allocations((int64_t)t->temporary_count), b, pct, m->temporary_threshold,
+			allocations(m->temporary_threshold));
+		return;
+	}
 	fprintf(out, "temporary   %" PRIu64 " %s (%s of all: freed before the next allocation)\n",
 		t->temporary_count, allocations((int64_t)t->temporary_count), pct);
 }

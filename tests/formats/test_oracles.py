@@ -11,7 +11,10 @@ since the tools break ties arbitrarily).  The top list of every other metric
 (`--metric`) is compared with the tool's own list for it where the tool has
 one: heaptrack_print's MEMORY LEAKS, MOST CALLS TO ALLOCATION FUNCTIONS and
 MOST TEMPORARY ALLOCATIONS; memray's leaks top locations and `memray stats`'
-top locations by size and by count.  Damaged captures must load with
+top locations by size and by count; and memray's temporary allocations
+(`--metric temporary --temporary-threshold T` for every threshold T of the
+oracle's `temporary_allocations.by_threshold`: count, bytes and top
+locations; none at all for aggregated captures).  Damaged captures must load with
 `truncated: true`.  Oracles without a capture of their own (the heaptrack
 diff oracle, for the diff issue) are skipped by name.
 
@@ -123,6 +126,7 @@ class Checker:
         self.passed = 0
         self.failed = 0
         self.skipped = 0
+        self.temporary_checked = 0
 
     def check(self, name, what, got, want):
         if got == want:
@@ -131,10 +135,10 @@ class Checker:
         self.ok = False
         return False
 
-    def run_report(self, capture, metric="peak"):
+    def run_report(self, capture, metric="peak", extra=()):
         p = subprocess.run([self.memtui, "report", "--json", "--top", "100000", "--depth", "0",
-                            "--metric", metric, "--no-progress", capture], capture_output=True,
-                           timeout=600)
+                            "--metric", metric, "--no-progress"] + list(extra) + [capture],
+                           capture_output=True, timeout=600)
         if p.returncode != 0:
             raise RuntimeError("exit %d: %s" % (p.returncode, p.stderr.decode(errors="replace")))
         return json.loads(p.stdout), p.stderr.decode(errors="replace")
@@ -191,6 +195,38 @@ class Checker:
             ok, why = compare_top(got, want)
             if not ok:
                 self.check(name, "top locations of --metric " + metric, why, "")
+        self.memray_temporary(name, capture, o)
+
+    def memray_temporary(self, name, capture, o):
+        """memray's get_temporary_allocation_records per threshold (threads merged)."""
+        by = (o.get("temporary_allocations") or {}).get("by_threshold")
+        if by is None:
+            # memray refuses temporary allocations of an aggregated capture; so does memtui.
+            if (o.get("stats") or {}).get("total_num_allocations") is None:
+                rep, _ = self.run_report(capture, "peak")
+                self.check(name, "totals.temporary (aggregated: none)",
+                           (rep["totals"]["temporary"], rep["totals"]["temporary_bytes"]),
+                           (None, None))
+            return
+        # A .mtui keeps the threshold it was converted with (memtui convert's default, 1).
+        mtui = open(capture, "rb").read(8) == b"\x89MTUI\r\n\x1a"
+        for threshold, want in sorted(by.items()):
+            what = "temporary (threshold %s)" % threshold
+            if mtui and threshold != "1":
+                continue
+            rep, _ = self.run_report(capture, "temporary", ["--temporary-threshold", threshold])
+            self.check(name, what + " count", rep["totals"]["temporary"], want["n_allocations"])
+            self.check(name, what + " bytes", rep["totals"]["temporary_bytes"], want["bytes"])
+            self.check(name, what + " threshold", rep["totals"]["temporary_threshold"],
+                       int(threshold))
+            got = [(t["bytes"], memray_key(t, MEMRAY_STATS_GROUPS) + (t["allocations"],))
+                   for t in rep["top"]]
+            tool = [(t["bytes"], (t["function"], t["file"], t["line"], t["n_allocations"]))
+                    for t in want["top_locations"]]
+            ok, why = compare_top(got, tool)
+            if not ok:
+                self.check(name, what + " top locations", why, "")
+            self.temporary_checked += 1
 
     def heaptrack(self, name, capture, rep, o):
         e = o["exact"]
@@ -306,7 +342,8 @@ def main():
             oracles += [os.path.join(root, f) for f in files if f.endswith(".oracle.json")]
     for path in sorted(oracles):
         c.one(path)
-    print("%d passed, %d failed, %d skipped" % (c.passed, c.failed, c.skipped))
+    print("%d passed, %d failed, %d skipped; memray temporary allocations compared at %d "
+          "thresholds" % (c.passed, c.failed, c.skipped, c.temporary_checked))
     return 1 if c.failed or not c.passed else 0
 
 

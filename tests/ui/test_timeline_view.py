@@ -260,11 +260,20 @@ def check_keys(t, memtui, samples):
             rows(plain)[:-1])
     st = status(replay(memtui, path, "3/calib<Enter>1", size="100x30"))
     t.true("/calib did not invert the tree", "top-down" in st, st)
-    for key, what in (("i", "top-down"), ("m", "metric: peak"), ("s", "sort: size")):
+    for key, what in (("i", "top-down"), ("s", "sort: size")):
         st = bottom(replay(memtui, path, "3" + key, size="100x30"))
         t.true(key + " says it is not a timeline key", "%s: not a timeline key" % key in st, st)
         st = status(replay(memtui, path, "3" + key + "1", size="100x30"))
         t.true(key + " on the timeline changed nothing in the tree", what in st, st)
+    # m is the app's: the chart follows the metric, and so do the trees
+    # (test_timeline_rates.py checks the charts against the report).
+    st = status(replay(memtui, path, "3m", size="100x30"))
+    t.true("m on the timeline: leaks chart the live heap", "metric: live heap" in st, st)
+    st = status(replay(memtui, path, "3mm", size="100x30"))
+    t.true("mm on the timeline: bytes allocated per second",
+           "metric: bytes allocated per second" in st, st)
+    st = status(replay(memtui, path, "3m1", size="100x30"))
+    t.true("m on the timeline changed the trees' metric", "metric: leaks" in st, st)
 
 
 def main():

@@ -76,7 +76,7 @@ struct diff_tree *diff_trees_get(struct diff_trees *dts, const struct explore *a
 		diff_tree_build(&dts->dt[d], a->cap, &w[0], b->cap, &w[1], d);
 		snapshot_release(&w[0]);
 		snapshot_release(&w[1]);
-		dts->are_count = metric_is_count(m);
+		dts->are_count = metric_is_count(a->cap, m);
 		dts->metric = m;
 	}
 	dts->built[d] = true;

@@ -48,7 +48,7 @@ const struct tree *explore_tree(struct explore *e, enum metric m, enum tree_dire
 		struct snapshot w;
 
 		explore_weights(e, m, &w);
-		et->are_count = metric_is_count(m);
+		et->are_count = metric_is_count(e->cap, m);
 		tree_build(&et->t, e->cap, &w, dir);
 		snapshot_release(&w);
 		tree_sort(&et->t, order);
