@@ -148,6 +148,7 @@ struct thread {
 	struct vec ids;			/* uint32_t per Python stack depth: the model stack, or
 					 * with native traces the mr_native Python key */
 	struct vec pos;			/* struct py_pos per Python stack depth, as ids */
+	uint32_t root;			/* model stack of its thread frame; UINT32_MAX not yet */
 };
 
 struct py_pos {				/* where a thread's Python frame is: for stage markers */
@@ -447,13 +448,24 @@ static uint32_t python_frame(struct memray *m, uint32_t code_idx, int64_t offset
  * struct thread keeps it): py itself, or with native traces memray's hybrid
  * stack of py and native node native (§6.4).
  */
-static uint32_t alloc_stack(struct memray *m, uint32_t py, uint64_t tid, uint32_t native,
-			    uint64_t gen)
+static uint32_t alloc_stack(struct memray *m, uint32_t root, uint32_t py, uint64_t tid,
+			    uint32_t native, uint64_t gen)
 {
 	if (!m->h.native_traces)
 		return py;
-	return mr_native_stack(&m->nat, py, native, gen,
+	return mr_native_stack(&m->nat, root, py, native, gen,
 			       tid == m->h.main_tid ? m->h.skipped_frames : 0);
+}
+
+/*
+ * The model stack th's call paths start from: its thread frame, so that an
+ * allocation's stack says its thread (capture.h, "Threads").  Made on first use.
+ */
+static uint32_t thread_root(struct memray *m, struct thread *th)
+{
+	if (th->root == UINT32_MAX)
+		th->root = capture_builder_thread_stack(m->b, th->tid);
+	return th->root;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -583,6 +595,7 @@ static uint32_t thread_index(struct memray *m, uint64_t tid)
 	idx = (uint32_t)m->threads.len;
 	t = vec_grow(&m->threads, 1);
 	t->tid = tid;
+	t->root = UINT32_MAX;
 	vec_init(&t->ids, sizeof(uint32_t));
 	vec_init(&t->pos, sizeof(struct py_pos));
 	hashmap_put(&m->thread_ids, tid, idx);
@@ -612,7 +625,7 @@ static uint32_t current_py_stack(struct memray *m)
 {
 	struct thread *t = vec_at(&m->threads, m->cur_thread);
 
-	return t->ids.len ? *(uint32_t *)vec_at(&t->ids, t->ids.len - 1) : 0;
+	return t->ids.len ? *(uint32_t *)vec_at(&t->ids, t->ids.len - 1) : thread_root(m, t);
 }
 
 static void free_slot(struct memray *m, uint32_t slot)
@@ -860,7 +873,7 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 		return munmap_range(m, addr, size);
 	th = vec_at(&m->threads, m->cur_thread);
 	stage_marker(m, th);
-	stack = alloc_stack(m, current_py_stack(m), th->tid, (uint32_t)native,
+	stack = alloc_stack(m, thread_root(m, th), current_py_stack(m), th->tid, (uint32_t)native,
 			    mr_native_generation(&m->nat));
 	if (alloc == A_MMAP)
 		return mmap_alloc(m, addr, size, stack);
@@ -891,13 +904,16 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 	if (frame == UINT32_MAX)
 		return refuse(m, "more than %u distinct Python frames", FRAMES_MAX);
 	parent = th->ids.len ? *(uint32_t *)vec_at(&th->ids, th->ids.len - 1) : 0;
+	if (!m->h.native_traces && !th->ids.len)
+		parent = thread_root(m, th);
 	vec_push(&th->pos, &(struct py_pos){ code_idx, offset });
 	slot = vec_grow(&th->ids, 1);
 	if (m->h.native_traces)
 		/* The full stack with is_entry_frame, for the hybrid merge (§6.4). */
 		*slot = mr_native_py_push(&m->nat, parent, frame, t & 1);
 	else if (th->tid == m->h.main_tid && th->ids.len <= m->h.skipped_frames)
-		*slot = 0;	/* §5.4: on the main thread the outermost frames are dropped */
+		*slot = thread_root(m, th);	/* §5.4: the main thread's outermost frames
+						 * are dropped */
 	else
 		*slot = capture_builder_stack(m->b, parent, frame);
 	return REC_OK;
@@ -1167,7 +1183,7 @@ static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 	m->leaked = sum;
 	py = m->h.native_traces ? ((struct py_node *)vec_at(&m->py_nodes, (size_t)f[3]))->py_key
 				: py_node_stack(m, (uint32_t)f[3], f[0] == m->h.main_tid);
-	stack = alloc_stack(m, py, f[0], (uint32_t)f[2], f[4]);
+	stack = alloc_stack(m, 0, py, f[0], (uint32_t)f[2], f[4]);
 	if (f[7] || f[5])
 		capture_builder_event(m->b, stack, (int64_t)f[7], (int32_t)f[5], 0);
 	d.stack = stack;

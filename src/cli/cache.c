@@ -194,10 +194,10 @@ static bool hash_range(struct sha256 *s, int fd, off_t off, size_t n, uint8_t *b
  */
 /*
  * Part of every key: raised whenever an entry's content changes for the same
- * memtui version (2: the SYMBOLS and LEAKS sections), so that entries
+ * memtui version (2: the SYMBOLS and LEAKS sections; 3: thread frames), so that entries
  * written by an older build are rebuilt, never read without what they lack.
  */
-#define CACHE_GENERATION 2
+#define CACHE_GENERATION 3
 
 static bool entry_of(const struct cache *c, const char *path, char *out, size_t size,
 		     off_t *file_size)

@@ -287,16 +287,18 @@ static bool gate_path_exists(const struct capture *cap, const char *gate)
 	uint32_t n = capture_stack_count(cap);
 
 	for (uint32_t s = 1; s < n; s++) {
-		const struct stack_node *sn = capture_stack(cap, s);
 		const char *end = gate + strlen(gate), *part = last;
+		uint32_t u = s;
 
-		while (sn->depth && frame_is(cap, sn->frame, part, (size_t)(end - part))) {
+		/* Up to the thread frame, which is no call (capture.h, "Threads"). */
+		while (capture_stack_call_depth(cap, u) &&
+		       frame_is(cap, capture_stack(cap, u)->frame, part, (size_t)(end - part))) {
 			if (part == gate)
 				return true;
 			end = part - 1;
 			for (part = end; part > gate && part[-1] != ';'; part--)
 				;
-			sn = capture_stack(cap, sn->parent);
+			u = capture_stack(cap, u)->parent;
 		}
 	}
 	return false;
@@ -382,7 +384,15 @@ static int run_report(const struct options *opt)
 		rc = run_stages(opt, cap);
 	} else {
 		report_compute(&r, cap, opt->files[0], &opt->report);
-		report_write(stdout, &r);
+		if (r.thread_unknown) {
+			say("\n", "%s: --thread %s: %s", opt->files[0], r.thread_unknown,
+			    r.threads.n ? "no thread has that id or name"
+					: "the capture has no threads to filter (its format "
+					  "does not say which thread allocated)");
+			rc = EXIT_ERROR;
+		} else {
+			report_write(stdout, &r);
+		}
 		report_release(&r);
 	}
 	capture_free(cap);

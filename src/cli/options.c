@@ -113,6 +113,15 @@ static int set_top(struct options *opt, const char *v, struct mt_error *err)
 	return 0;
 }
 
+static int set_thread(struct options *opt, const char *v, struct mt_error *err)
+{
+	if (opt->report.n_threads == OPTIONS_MAX_PATHS)
+		return usage_error(err, "--thread: at most %d threads", OPTIONS_MAX_PATHS);
+	opt->threads[opt->report.n_threads++] = v;
+	opt->report.threads = opt->threads;
+	return 0;
+}
+
 static int set_no_progress(struct options *opt, const char *v, struct mt_error *err)
 {
 	opt->progress = false;
@@ -367,6 +376,8 @@ static const struct option_spec table[] = {
 	  "top-down (default) or bottom-up", "top-down bottom-up" },
 	{ "--depth", NULL, "N", &groups[GROUP_REPORT_ONE], set_depth,
 	  "tree levels to print (default 8; 0 = none)", NULL },
+	{ "--thread", NULL, "TID|NAME", &groups[GROUP_REPORT_ONE], set_thread,
+	  "the figures of this thread only (repeatable)", NULL },
 	{ "--stages", NULL, "SPLIT", &groups[GROUP_REPORT_ONE], set_stages,
 	  "stage-delta table: marks, slices:N, under:FUNCTION", "marks slices: under:" },
 	{ "--merge-calls", NULL, NULL, &groups[GROUP_REPORT_ONE], set_merge_calls,

@@ -35,7 +35,7 @@ static void put_frame(FILE *out, const struct capture *cap, uint32_t frame)
 
 void report_write_path(FILE *out, const struct capture *cap, uint32_t stack, char sep)
 {
-	uint32_t depth = capture_stack(cap, stack)->depth;
+	uint32_t depth = capture_stack_call_depth(cap, stack);
 	uint32_t *path = xmalloc((depth ? depth : 1) * sizeof(*path));
 
 	for (uint32_t i = depth, s = stack; i-- > 0; s = capture_stack(cap, s)->parent)
