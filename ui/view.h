@@ -68,6 +68,8 @@ struct view *view_tree_new_at(uint64_t ev_idx, const char *label);
 struct view *view_flame_new(void);
 struct view *view_timeline_new(void);
 struct view *view_help_new(void);
+/* The thread selector (T) of app->ex's threads; NULL when the capture has none. */
+struct view *view_threads_new(const struct app *app);
 /*
  * The stage table of the successive calls of the children of function
  * (stages.h STAGES_UNDER); NULL: the capture's marks if it has any, else the
