@@ -67,6 +67,7 @@ static void threads_draw(const struct view *base, const struct app *app, struct 
 		size_t i = v->top + (size_t)y - 1;
 		const struct thread_row *row = &t->rows[i];
 		enum role role = i == v->cursor ? ROLE_SELECTED : ROLE_NORMAL;
+		int lw;
 
 		if (metric_is_count(app->metric))
 			snprintf(fig, sizeof(fig), "%" PRId64, v->figure[i]);
@@ -74,11 +75,11 @@ static void threads_draw(const struct view *base, const struct app *app, struct 
 			fmt_bytes(v->figure[i], fig, sizeof(fig));
 		snprintf(line, sizeof(line), "[%c] %10" PRIu64 " %10s  ", v->marked[i] ? 'x' : ' ',
 			 row->tid, fig);
+		lw = screen_text_width(s, line);
 		screen_fill(s, r.x, r.y + y, r.w, ' ', role);
 		screen_text(s, r.x + 1, r.y + y, r.w - 2, line, role);
-		screen_text(s, r.x + 1 + screen_text_width(s, line), r.y + y,
-			    r.w - 2 - screen_text_width(s, line), *row->name ? row->name : "(no name)",
-			    role);
+		screen_text(s, r.x + 1 + lw, r.y + y, r.w - 2 - lw,
+			    *row->name ? row->name : "(no name)", role);
 	}
 }
 
