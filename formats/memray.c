@@ -163,8 +163,6 @@ struct py_frame {			/* AGGREGATED: a PYTHON_FRAME_INDEX entry */
 
 struct py_node {			/* AGGREGATED: Python frame tree node */
 	uint32_t parent, frame, depth;	/* frame = model frame id */
-	uint32_t memo[2];		/* model stack, [0] full, [1] main-thread elided;
-					 * UINT32_MAX = not computed yet */
 	uint32_t py_key;		/* mr_native Python key (native traces) */
 };
 
@@ -219,6 +217,7 @@ struct memray {
 
 	struct vec py_frames;		/* AGGREGATED: struct py_frame per frame id */
 	struct vec py_nodes;		/* AGGREGATED: struct py_node; [0] is the root */
+	struct hashmap py_stacks;	/* AGGREGATED: thread stack << 32 | node -> model stack */
 	struct vec leak_deltas;		/* AGGREGATED: struct leak_delta */
 	int64_t leaked;			/* AGGREGATED: sum of bytes_leaked */
 };
@@ -1120,7 +1119,6 @@ static enum rec_status python_trace_index(struct memray *m, struct rd *r)
 	node.parent = (uint32_t)parent;
 	node.frame = pf->frame;
 	node.depth = pn->depth + 1;
-	node.memo[0] = node.memo[1] = UINT32_MAX;
 	node.py_key = m->h.native_traces ? mr_native_py_push(&m->nat, pn->py_key, pf->frame,
 							     pf->entry)
 					 : 0;
@@ -1129,29 +1127,32 @@ static enum rec_status python_trace_index(struct memray *m, struct rd *r)
 }
 
 /*
- * The model stack of Python tree node idx, without (elided = 0) or with
- * (elided = 1) the main thread's outermost frames dropped.  Walks up to the
- * nearest computed ancestor, then interns downwards.
+ * The model stack of Python tree node idx on the thread whose frame is stack
+ * root, without (elided = 0) or with (elided = 1, the main thread) its
+ * outermost frames dropped.  Walks up to the nearest node made for that
+ * thread, then interns downwards.
  */
-static uint32_t py_node_stack(struct memray *m, uint32_t idx, int elided)
+static uint32_t py_node_stack(struct memray *m, uint32_t idx, uint32_t root, int elided)
 {
-	uint32_t k = idx;
+	uint32_t k = idx, stack = root;
 
 	m->scratch.len = 0;
-	while (((struct py_node *)vec_at(&m->py_nodes, k))->memo[elided] == UINT32_MAX) {
+	while (k && (stack = hashmap_get(&m->py_stacks, (uint64_t)root << 32 | k)) ==
+			    HASHMAP_NONE) {
 		*(uint32_t *)vec_grow(&m->scratch, 1) = k;
 		k = ((struct py_node *)vec_at(&m->py_nodes, k))->parent;
 	}
+	if (!k)
+		stack = root;
 	for (size_t j = m->scratch.len; j--;) {
-		struct py_node *c = vec_at(&m->py_nodes, *(uint32_t *)vec_at(&m->scratch, j));
-		uint32_t parent = ((struct py_node *)vec_at(&m->py_nodes, c->parent))->memo[elided];
+		uint32_t c = *(uint32_t *)vec_at(&m->scratch, j);
+		const struct py_node *pn = vec_at(&m->py_nodes, c);
 
-		if (elided && c->depth <= m->h.skipped_frames)
-			c->memo[elided] = 0;
-		else
-			c->memo[elided] = capture_builder_stack(m->b, parent, c->frame);
+		if (!elided || pn->depth > m->h.skipped_frames)
+			stack = capture_builder_stack(m->b, stack, pn->frame);
+		hashmap_put(&m->py_stacks, (uint64_t)root << 32 | c, stack);
 	}
-	return ((struct py_node *)vec_at(&m->py_nodes, idx))->memo[elided];
+	return stack;
 }
 
 static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
@@ -1159,7 +1160,7 @@ static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 	/* tid, allocator + padding, native, node, gen, n_hwm, n_leak, b_hwm, b_leak */
 	uint64_t f[9];
 	struct leak_delta d;
-	uint32_t stack, py;
+	uint32_t stack, py, root;
 	int64_t sum;
 
 	for (int i = 0; i < 9; i++)
@@ -1181,9 +1182,11 @@ static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 	    sum > HEAP_LIMIT)
 		return bad(m, "AGGREGATED_ALLOCATION overflows the heap size");
 	m->leaked = sum;
+	/* The record's thread: its stacks start at the thread's frame (capture.h, "Threads"). */
+	root = capture_builder_thread_stack(m->b, f[0]);
 	py = m->h.native_traces ? ((struct py_node *)vec_at(&m->py_nodes, (size_t)f[3]))->py_key
-				: py_node_stack(m, (uint32_t)f[3], f[0] == m->h.main_tid);
-	stack = alloc_stack(m, 0, py, f[0], (uint32_t)f[2], f[4]);
+				: py_node_stack(m, (uint32_t)f[3], root, f[0] == m->h.main_tid);
+	stack = alloc_stack(m, root, py, f[0], (uint32_t)f[2], f[4]);
 	if (f[7] || f[5])
 		capture_builder_event(m->b, stack, (int64_t)f[7], (int32_t)f[5], 0);
 	d.stack = stack;
@@ -1561,7 +1564,7 @@ static int check_end(struct memray *m, enum stream_end end, struct mt_error *err
 static void memray_init(struct memray *m, struct input *in, struct capture_builder *b,
 			const struct native_resolver *res)
 {
-	struct py_node py_root = { 0, 0, 0, { 0, 0 }, 0 };
+	struct py_node py_root = { 0, 0, 0, 0 };
 
 	memset(m, 0, sizeof(*m));
 	m->in = in;
@@ -1585,6 +1588,7 @@ static void memray_init(struct memray *m, struct input *in, struct capture_build
 	vec_init(&m->py_nodes, sizeof(struct py_node));
 	vec_init(&m->leak_deltas, sizeof(struct leak_delta));
 	vec_push(&m->py_nodes, &py_root);
+	hashmap_init(&m->py_stacks);
 }
 
 static void memray_release(struct memray *m)
@@ -1609,6 +1613,7 @@ static void memray_release(struct memray *m)
 	vec_release(&m->orphans);
 	vec_release(&m->py_frames);
 	vec_release(&m->py_nodes);
+	hashmap_release(&m->py_stacks);
 	vec_release(&m->leak_deltas);
 }
 
