@@ -68,15 +68,14 @@ static const struct key_binding table[] = {
 	{ 'v', A_NAMES, "full C++ names / short names (no templates; where short, no parameters)" },
 	{ '>', A_SHIFT_RIGHT, "trees: scroll sideways to deeper levels (depths as numbers)" },
 	{ '<', A_SHIFT_LEFT, "trees: scroll back to shallower levels" },
-	/* Per-thread views. */
-	{ 'T', A_THREADS, "threads: pick the threads every view shows (Space marks, Enter "
-			  "applies, Esc cancels)" },
 	{ 'q', A_CLOSE, "close the view (quit from the last one)" },
 	{ 'Q', A_QUIT, "quit" },
 	{ MK_CTRL_C, A_QUIT, NULL },
 	{ '?', A_HELP, "this help" },
 	{ MK_F1, A_HELP, NULL },
 	{ MK_CTRL_L, A_REDRAW, "redraw the screen" },
+	/* Per-thread views. */
+	{ 'T', A_THREADS, "threads: show only some threads in every view (Space, Enter, Esc)" },
 };
 
 const struct key_binding *keys_table(size_t *n)
