@@ -149,6 +149,7 @@ struct thread {
 	struct vec ids;			/* uint32_t per Python stack depth: the model stack, or
 					 * with native traces the mr_native Python key */
 	struct vec pos;			/* struct py_pos per Python stack depth, as ids */
+	uint32_t root;			/* model stack of its thread frame; UINT32_MAX not yet */
 };
 
 struct py_pos {				/* where a thread's Python frame is: for stage markers */
@@ -163,8 +164,6 @@ struct py_frame {			/* AGGREGATED: a PYTHON_FRAME_INDEX entry */
 
 struct py_node {			/* AGGREGATED: Python frame tree node */
 	uint32_t parent, frame, depth;	/* frame = model frame id */
-	uint32_t memo[2];		/* model stack, [0] full, [1] main-thread elided;
-					 * UINT32_MAX = not computed yet */
 	uint32_t py_key;		/* mr_native Python key (native traces) */
 };
 
@@ -220,6 +219,7 @@ struct memray {
 
 	struct vec py_frames;		/* AGGREGATED: struct py_frame per frame id */
 	struct vec py_nodes;		/* AGGREGATED: struct py_node; [0] is the root */
+	struct hashmap py_stacks;	/* AGGREGATED: thread stack << 32 | node -> model stack */
 	struct vec leak_deltas;		/* AGGREGATED: struct leak_delta */
 	int64_t leaked;			/* AGGREGATED: sum of bytes_leaked */
 };
@@ -449,13 +449,24 @@ static uint32_t python_frame(struct memray *m, uint32_t code_idx, int64_t offset
  * struct thread keeps it): py itself, or with native traces memray's hybrid
  * stack of py and native node native (§6.4).
  */
-static uint32_t alloc_stack(struct memray *m, uint32_t py, uint64_t tid, uint32_t native,
-			    uint64_t gen)
+static uint32_t alloc_stack(struct memray *m, uint32_t root, uint32_t py, uint64_t tid,
+			    uint32_t native, uint64_t gen)
 {
 	if (!m->h.native_traces)
 		return py;
-	return mr_native_stack(&m->nat, py, native, gen,
+	return mr_native_stack(&m->nat, root, py, native, gen,
 			       tid == m->h.main_tid ? m->h.skipped_frames : 0);
+}
+
+/*
+ * The model stack th's call paths start from: its thread frame, so that an
+ * allocation's stack says its thread (capture.h, "Threads").  Made on first use.
+ */
+static uint32_t thread_root(struct memray *m, struct thread *th)
+{
+	if (th->root == UINT32_MAX)
+		th->root = capture_builder_thread_stack(m->b, th->tid);
+	return th->root;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -585,6 +596,7 @@ static uint32_t thread_index(struct memray *m, uint64_t tid)
 	idx = (uint32_t)m->threads.len;
 	t = vec_grow(&m->threads, 1);
 	t->tid = tid;
+	t->root = UINT32_MAX;
 	vec_init(&t->ids, sizeof(uint32_t));
 	vec_init(&t->pos, sizeof(struct py_pos));
 	hashmap_put(&m->thread_ids, tid, idx);
@@ -614,7 +626,7 @@ static uint32_t current_py_stack(struct memray *m)
 {
 	struct thread *t = vec_at(&m->threads, m->cur_thread);
 
-	return t->ids.len ? *(uint32_t *)vec_at(&t->ids, t->ids.len - 1) : 0;
+	return t->ids.len ? *(uint32_t *)vec_at(&t->ids, t->ids.len - 1) : thread_root(m, t);
 }
 
 static void free_slot(struct memray *m, uint32_t slot)
@@ -940,7 +952,7 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 		return munmap_range(m, addr, size);
 	th = vec_at(&m->threads, m->cur_thread);
 	stage_marker(m, th);
-	stack = alloc_stack(m, current_py_stack(m), th->tid, (uint32_t)native,
+	stack = alloc_stack(m, thread_root(m, th), current_py_stack(m), th->tid, (uint32_t)native,
 			    mr_native_generation(&m->nat));
 	return allocated(m, alloc, addr, size, stack);
 }
@@ -969,13 +981,16 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 	if (frame == UINT32_MAX)
 		return refuse(m, "more than %u distinct Python frames", FRAMES_MAX);
 	parent = th->ids.len ? *(uint32_t *)vec_at(&th->ids, th->ids.len - 1) : 0;
+	if (!m->h.native_traces && !th->ids.len)
+		parent = thread_root(m, th);
 	vec_push(&th->pos, &(struct py_pos){ code_idx, offset });
 	slot = vec_grow(&th->ids, 1);
 	if (m->h.native_traces)
 		/* The full stack with is_entry_frame, for the hybrid merge (§6.4). */
 		*slot = mr_native_py_push(&m->nat, parent, frame, t & 1);
 	else if (th->tid == m->h.main_tid && th->ids.len <= m->h.skipped_frames)
-		*slot = 0;	/* §5.4: on the main thread the outermost frames are dropped */
+		*slot = thread_root(m, th);	/* §5.4: the main thread's outermost frames
+						 * are dropped */
 	else
 		*slot = capture_builder_stack(m->b, parent, frame);
 	return REC_OK;
@@ -1182,7 +1197,6 @@ static enum rec_status python_trace_index(struct memray *m, struct rd *r)
 	node.parent = (uint32_t)parent;
 	node.frame = pf->frame;
 	node.depth = pn->depth + 1;
-	node.memo[0] = node.memo[1] = UINT32_MAX;
 	node.py_key = m->h.native_traces ? mr_native_py_push(&m->nat, pn->py_key, pf->frame,
 							     pf->entry)
 					 : 0;
@@ -1191,29 +1205,32 @@ static enum rec_status python_trace_index(struct memray *m, struct rd *r)
 }
 
 /*
- * The model stack of Python tree node idx, without (elided = 0) or with
- * (elided = 1) the main thread's outermost frames dropped.  Walks up to the
- * nearest computed ancestor, then interns downwards.
+ * The model stack of Python tree node idx on the thread whose frame is stack
+ * root, without (elided = 0) or with (elided = 1, the main thread) its
+ * outermost frames dropped.  Walks up to the nearest node made for that
+ * thread, then interns downwards.
  */
-static uint32_t py_node_stack(struct memray *m, uint32_t idx, int elided)
+static uint32_t py_node_stack(struct memray *m, uint32_t idx, uint32_t root, int elided)
 {
-	uint32_t k = idx;
+	uint32_t k = idx, stack = root;
 
 	m->scratch.len = 0;
-	while (((struct py_node *)vec_at(&m->py_nodes, k))->memo[elided] == UINT32_MAX) {
+	while (k && (stack = hashmap_get(&m->py_stacks, (uint64_t)root << 32 | k)) ==
+			    HASHMAP_NONE) {
 		*(uint32_t *)vec_grow(&m->scratch, 1) = k;
 		k = ((struct py_node *)vec_at(&m->py_nodes, k))->parent;
 	}
+	if (!k)
+		stack = root;
 	for (size_t j = m->scratch.len; j--;) {
-		struct py_node *c = vec_at(&m->py_nodes, *(uint32_t *)vec_at(&m->scratch, j));
-		uint32_t parent = ((struct py_node *)vec_at(&m->py_nodes, c->parent))->memo[elided];
+		uint32_t c = *(uint32_t *)vec_at(&m->scratch, j);
+		const struct py_node *pn = vec_at(&m->py_nodes, c);
 
-		if (elided && c->depth <= m->h.skipped_frames)
-			c->memo[elided] = 0;
-		else
-			c->memo[elided] = capture_builder_stack(m->b, parent, c->frame);
+		if (!elided || pn->depth > m->h.skipped_frames)
+			stack = capture_builder_stack(m->b, stack, pn->frame);
+		hashmap_put(&m->py_stacks, (uint64_t)root << 32 | c, stack);
 	}
-	return ((struct py_node *)vec_at(&m->py_nodes, idx))->memo[elided];
+	return stack;
 }
 
 static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
@@ -1221,7 +1238,7 @@ static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 	/* tid, allocator + padding, native, node, gen, n_hwm, n_leak, b_hwm, b_leak */
 	uint64_t f[9];
 	struct leak_delta d;
-	uint32_t stack, py;
+	uint32_t stack, py, root;
 	int64_t sum;
 
 	for (int i = 0; i < 9; i++)
@@ -1243,9 +1260,11 @@ static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 	    sum > HEAP_LIMIT)
 		return bad(m, "AGGREGATED_ALLOCATION overflows the heap size");
 	m->leaked = sum;
+	/* The record's thread: its stacks start at the thread's frame (capture.h, "Threads"). */
+	root = capture_builder_thread_stack(m->b, f[0]);
 	py = m->h.native_traces ? ((struct py_node *)vec_at(&m->py_nodes, (size_t)f[3]))->py_key
-				: py_node_stack(m, (uint32_t)f[3], f[0] == m->h.main_tid);
-	stack = alloc_stack(m, py, f[0], (uint32_t)f[2], f[4]);
+				: py_node_stack(m, (uint32_t)f[3], root, f[0] == m->h.main_tid);
+	stack = alloc_stack(m, root, py, f[0], (uint32_t)f[2], f[4]);
 	if (f[7] || f[5])
 		capture_builder_event(m->b, stack, (int64_t)f[7], (int32_t)f[5], 0);
 	d.stack = stack;
@@ -1623,7 +1642,7 @@ static int check_end(struct memray *m, enum stream_end end, struct mt_error *err
 static void memray_init(struct memray *m, struct input *in, struct capture_builder *b,
 			const struct native_resolver *res)
 {
-	struct py_node py_root = { 0, 0, 0, { 0, 0 }, 0 };
+	struct py_node py_root = { 0, 0, 0, 0 };
 
 	memset(m, 0, sizeof(*m));
 	m->in = in;
@@ -1648,6 +1667,7 @@ static void memray_init(struct memray *m, struct input *in, struct capture_build
 	vec_init(&m->py_nodes, sizeof(struct py_node));
 	vec_init(&m->leak_deltas, sizeof(struct leak_delta));
 	vec_push(&m->py_nodes, &py_root);
+	hashmap_init(&m->py_stacks);
 }
 
 static void memray_release(struct memray *m)
@@ -1673,6 +1693,7 @@ static void memray_release(struct memray *m)
 	vec_release(&m->orphans);
 	vec_release(&m->py_frames);
 	vec_release(&m->py_nodes);
+	hashmap_release(&m->py_stacks);
 	vec_release(&m->leak_deltas);
 }
 

@@ -56,6 +56,7 @@ struct mr_ip_frame {
 struct mr_stack {
 	uint32_t py, native;
 	uint64_t gen, skip;
+	uint32_t root;		/* the model stack it is built under */
 	uint32_t result;
 };
 
@@ -362,16 +363,18 @@ static void merge(struct mr_native *n, uint32_t py, uint32_t native, uint64_t ge
 	}
 }
 
-static uint64_t stack_hash_of(uint32_t py, uint32_t native, uint64_t gen, uint64_t skip)
+static uint64_t stack_hash_of(uint32_t root, uint32_t py, uint32_t native, uint64_t gen,
+			      uint64_t skip)
 {
-	return hash_u64(((uint64_t)py << 32 | native) ^ hash_u64(gen ^ hash_u64(skip)));
+	return hash_u64(((uint64_t)py << 32 | native) ^
+			hash_u64(gen ^ hash_u64(skip ^ (uint64_t)root << 40)));
 }
 
 static uint64_t stack_hash(const void *ctx, uint32_t id)
 {
 	const struct mr_stack *s = vec_at(ctx, id);
 
-	return stack_hash_of(s->py, s->native, s->gen, s->skip);
+	return stack_hash_of(s->root, s->py, s->native, s->gen, s->skip);
 }
 
 struct stack_key {
@@ -385,19 +388,19 @@ static bool stack_eq(const void *ctx, uint32_t id)
 	const struct mr_stack *s = vec_at(key->stacks, id);
 
 	return s->py == key->k.py && s->native == key->k.native && s->gen == key->k.gen &&
-	       s->skip == key->k.skip;
+	       s->skip == key->k.skip && s->root == key->k.root;
 }
 
-uint32_t mr_native_stack(struct mr_native *n, uint32_t py, uint32_t native, uint64_t gen,
-			 uint64_t skip)
+uint32_t mr_native_stack(struct mr_native *n, uint32_t root, uint32_t py, uint32_t native,
+			 uint64_t gen, uint64_t skip)
 {
-	struct stack_key key = { &n->stacks, { py, native, gen, skip, 0 } };
-	uint32_t id, stack = 0;
+	struct stack_key key = { &n->stacks, { py, native, gen, skip, root, 0 } };
+	uint32_t id, stack = root;
 	size_t slot;
 
 	idtable_reserve(&n->stack_index, n->stacks.len, 0, stack_hash, &n->stacks);
-	id = idtable_find(&n->stack_index, stack_hash_of(py, native, gen, skip), stack_eq, &key,
-			  &slot);
+	id = idtable_find(&n->stack_index, stack_hash_of(root, py, native, gen, skip), stack_eq,
+			  &key, &slot);
 	if (id != IDTABLE_NONE)
 		return ((struct mr_stack *)vec_at(&n->stacks, id))->result;
 

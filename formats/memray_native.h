@@ -73,9 +73,10 @@ uint32_t mr_native_py_push(struct mr_native *n, uint32_t parent, uint32_t frame,
  * The model stack memray shows for an allocation with Python stack py (a key
  * from mr_native_py_push), native trace node native (0 = none) read in
  * generation gen; skip = the outermost Python frames elided on the main
- * thread (0 elsewhere).
+ * thread (0 elsewhere).  It is built under model stack root: the thread's
+ * frame (capture.h, "Threads"), or 0.
  */
-uint32_t mr_native_stack(struct mr_native *n, uint32_t py, uint32_t native, uint64_t gen,
-			 uint64_t skip);
+uint32_t mr_native_stack(struct mr_native *n, uint32_t root, uint32_t py, uint32_t native,
+			 uint64_t gen, uint64_t skip);
 
 #endif

@@ -95,7 +95,6 @@ struct tr_event {
 struct tr_stack {
 	uint64_t seq;
 	uint32_t first, n;	/* addresses in addrs, innermost first */
-	uint32_t model;		/* model stack id, UINT32_MAX until first used */
 };
 
 struct tr_module {
@@ -156,6 +155,7 @@ struct tr {
 
 	struct vec stacks;		/* struct tr_stack */
 	struct hashmap stack_ids;	/* trace stack id -> index in stacks */
+	struct hashmap model_stacks;	/* tid << 32 | index in stacks -> model stack */
 	struct vec addrs;		/* uint64_t */
 	struct vec modules;		/* struct tr_module */
 	struct vec segs;		/* struct native_segment */
@@ -402,13 +402,19 @@ static uint32_t resolve_ip(struct tr *t, uint64_t addr, uint64_t seq)
 	return idx;
 }
 
-static uint32_t model_stack(struct tr *t, uint32_t index)
+/*
+ * The model stack of trace stack index on thread tid: its frames under the
+ * thread's frame, so that the stack says its thread (capture.h, "Threads").
+ */
+static uint32_t model_stack(struct tr *t, uint32_t index, uint32_t tid)
 {
 	struct tr_stack st = *(struct tr_stack *)vec_at(&t->stacks, index);
-	uint32_t parent = 0;
+	uint64_t key = (uint64_t)tid << 32 | index;
+	uint32_t parent = hashmap_get(&t->model_stacks, key);
 
-	if (st.model != UINT32_MAX)
-		return st.model;
+	if (parent != HASHMAP_NONE)
+		return parent;
+	parent = capture_builder_thread_stack(t->b, tid);
 	for (uint32_t i = st.n; i-- > 0;) {
 		uint64_t addr = *(uint64_t *)vec_at(&t->addrs, st.first + i);
 		struct tr_ip ip = *(struct tr_ip *)vec_at(&t->ips, resolve_ip(t, addr, st.seq));
@@ -418,7 +424,7 @@ static uint32_t model_stack(struct tr *t, uint32_t index)
 						       *(uint32_t *)vec_at(&t->ip_frames,
 									   ip.first + j));
 	}
-	((struct tr_stack *)vec_at(&t->stacks, index))->model = parent;
+	hashmap_put(&t->model_stacks, key, parent);
 	return parent;
 }
 
@@ -555,7 +561,7 @@ static enum rec alloc_any(struct tr *t, const struct tr_event *ev)
 
 	if (!ev->a && ev->kind != TA_MMAP && ev->kind != TA_MREMAP)
 		return REC_OK;	/* a failed call */
-	stack = model_stack(t, ev->stack);
+	stack = model_stack(t, ev->stack, ev->tid);
 	if (ev->kind == TA_MMAP || ev->kind == TA_MREMAP)
 		return alloc_map(t, ev->a, ev->b, stack, ev->kind);
 	return alloc_simple(t, ev->a, ev->b, stack, ev->kind);
@@ -785,7 +791,7 @@ static enum rec event_record(struct tr *t, struct rd *r, uint8_t type, uint32_t 
 
 static enum rec stack_record(struct tr *t, struct rd *r)
 {
-	struct tr_stack st = { .model = UINT32_MAX };
+	struct tr_stack st = { 0 };
 	const uint8_t *p;
 	uint32_t id;
 	uint16_t n;
@@ -1127,6 +1133,7 @@ static void tr_init(struct tr *t, struct input *in, struct capture_builder *b,
 	mappings_init(&t->maps);
 	vec_init(&t->reallocs, sizeof(struct pending_realloc));
 	hashmap_init(&t->realloc_tid);
+	hashmap_init(&t->model_stacks);
 	hashmap_init(&t->realloc_ptr);
 	hashmap_init(&t->named);
 }
@@ -1158,6 +1165,7 @@ static void tr_release(struct tr *t)
 	mappings_release(&t->maps);
 	vec_release(&t->reallocs);
 	hashmap_release(&t->realloc_tid);
+	hashmap_release(&t->model_stacks);
 	hashmap_release(&t->realloc_ptr);
 	hashmap_release(&t->named);
 	free(t->exe);

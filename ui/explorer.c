@@ -158,6 +158,33 @@ static void fit_prompt(const struct screen *s, const char *input, int room, char
 }
 
 /*
+ * The thread filter as the status line's third field (after the view and
+ * the metric), so no view hides it; the timeline, the stage table and the
+ * diffs are of all threads and say so.
+ */
+static void add_threads_field(const struct explorer *e, const struct view *v, char *full,
+			      size_t size)
+{
+	char label[200], rest[300];
+	size_t n = 0;
+
+	explore_threads_label(e->app.ex, label, sizeof(label));
+	if (!*label)
+		return;
+	if (!strcmp(v->ops->name, "timeline") || !strcmp(v->ops->name, "stages") ||
+	    !strcmp(v->ops->name, "diff"))
+		snprintf(label, sizeof(label), "all (this view)");
+	for (int k = 0; k < 2 && full[n]; k++) {
+		while (full[n] == ' ')
+			n++;
+		while (full[n] && !(full[n] == ' ' && full[n + 1] == ' '))
+			n++;
+	}
+	snprintf(rest, sizeof(rest), "%s", full + n);
+	snprintf(full + n, size - n, "  threads: %s%s", label, rest);
+}
+
+/*
  * The bottom of the frame: the status line (the view's fields from the left;
  * the prompt, a message or the key hint at the right) and the rows of a
  * message too long for it.  A message or the prompt takes the place of the
@@ -183,6 +210,7 @@ static void plan_bottom(struct explorer *e, struct bottom *b)
 
 	full[0] = 0;
 	v->ops->status(v, &e->app, full, sizeof(full));
+	add_threads_field(e, v, full, sizeof(full));
 	lead = leading_fields_width(s, full);
 	b->right[0] = 0;
 	b->right_role = ROLE_STATUS;
@@ -335,6 +363,20 @@ static void prompt_key(struct explorer *e, int key)
 	}
 }
 
+/* T: the thread selector, when there are threads to pick from. */
+static void show_threads(struct explorer *e)
+{
+	struct view *v = e->app.ex_b ? NULL : view_threads_new(&e->app);
+
+	if (v)
+		push(e, v);
+	else if (e->app.ex_b)
+		app_message(&e->app, "no thread filter when comparing two captures");
+	else
+		app_message(&e->app, "no threads to pick: this capture does not say which thread "
+				     "allocated");
+}
+
 /* What the explorer does with an action the top view ignored. */
 static void global_action(struct explorer *e, enum action a)
 {
@@ -354,6 +396,9 @@ static void global_action(struct explorer *e, enum action a)
 		break;
 	case A_HELP:
 		push(e, view_help_new());
+		break;
+	case A_THREADS:
+		show_threads(e);
 		break;
 	case A_REDRAW:
 		e->scr->be->invalidate(e->scr);

@@ -70,6 +70,8 @@ struct view *view_timeline_new(void);
 struct view *view_help_new(void);
 /* The allocation size histograms: the run, the peak, leaks (t: the next). */
 struct view *view_sizes_new(void);
+/* The thread selector (T) of app->ex's threads; NULL when the capture has none. */
+struct view *view_threads_new(const struct app *app);
 /*
  * The stage table of the successive calls of the children of function
  * (stages.h STAGES_UNDER); NULL: the capture's marks if it has any, else the

@@ -71,6 +71,7 @@ static const struct tree *tree_for(struct view_tree *v, struct app *app, enum tr
 	v->are_count = false;
 	if (!v->own_built[d]) {
 		v->src->weights(v->src, app->ex->cap, v->variant, &w);
+		thread_filter_apply(&app->ex->threads, app->ex->cap, &w);	/* T (threads.h) */
 		tree_build(&v->own[d], app->ex->cap, &w, d);
 		snapshot_release(&w);
 		tree_sort(&v->own[d], sort);

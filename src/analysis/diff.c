@@ -63,7 +63,9 @@ uint64_t *diff_path_keys(const struct capture *cap, bool by_code)
 	for (uint32_t s = 0; s < n; s++) {
 		const struct stack_node *sn = capture_stack(cap, s);
 
-		k[s] = sn->depth ? diff_path_extend(k[sn->parent], fk[sn->frame]) : DIFF_ROOT_KEY;
+		/* A thread frame is no call: paths match over threads (capture.h, "Threads"). */
+		k[s] = sn->depth && sn->thread != s ? diff_path_extend(k[sn->parent], fk[sn->frame])
+						   : DIFF_ROOT_KEY;
 	}
 	free(fk);
 	return k;
@@ -144,7 +146,7 @@ void diff_release(struct diff *d)
 bool diff_path_matches(const struct diff *d, const struct diff_change *c, const char *gate)
 {
 	const struct capture *cap = d->cap[c->side];
-	uint32_t depth = capture_stack(cap, c->stack)->depth;
+	uint32_t depth = capture_stack_call_depth(cap, c->stack);
 	uint32_t *frames = xmalloc((depth ? depth : 1) * sizeof(*frames));
 	bool found = false;
 

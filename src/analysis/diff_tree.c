@@ -141,6 +141,10 @@ static void add_top_down(struct build *bd, int side, const struct snapshot *w)
 
 	memset(node_of, 0xff, (size_t)n * sizeof(*node_of));
 	node_of[0] = 0;
+	/* A thread frame is no call: every thread's paths merge at the root (capture.h). */
+	for (uint32_t s = 1; s < n; s++)
+		if (capture_stack_thread(cap, s) == s)
+			node_of[s] = 0;
 	for (uint32_t s = 0; s < w->n && s < n; s++) {
 		size_t depth = 0;
 		uint32_t up = s, nd;
@@ -199,12 +203,13 @@ static void add_bottom_up(struct build *bd, int side, const struct snapshot *w)
 
 	for (uint32_t s = 1; s < w->n && s < n; s++) {
 		uint64_t key = DIFF_ROOT_KEY;
-		uint32_t nd = 0;
+		uint32_t nd = 0, thread = capture_stack_thread(cap, s);
 
-		if (!w->bytes[s] && !w->count[s])
+		/* A thread's own root weighs like stack 0: no call frame (capture.h, "Threads"). */
+		if ((!w->bytes[s] && !w->count[s]) || s == thread)
 			continue;
 		add_weight(&bd->dt->dn[0], side, false, w->bytes[s], w->count[s]);
-		for (uint32_t up = s; up;) {
+		for (uint32_t up = s; up != thread;) {
 			const struct stack_node *sn = capture_stack(cap, up);
 
 			key = diff_path_extend(key, fk[sn->frame]);

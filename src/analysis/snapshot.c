@@ -150,7 +150,9 @@ static bool string_suppressed(const struct capture *cap, uint32_t id, uint8_t *m
 
 static bool stack_suppressed(const struct capture *cap, uint32_t stack, uint8_t *memo)
 {
-	while (stack) {
+	uint32_t thread = capture_stack_thread(cap, stack);
+
+	while (stack != thread) {	/* its call frames: a thread frame is none */
 		const struct stack_node *sn = capture_stack(cap, stack);
 		const struct frame *f = capture_frame(cap, sn->frame);
 

@@ -633,7 +633,8 @@ static uint32_t bounds_assign(struct pass *p, uint64_t ev_idx)
 static void count_top(struct pass *p, uint32_t row, const struct event *ev)
 {
 	const struct stack_node *sn = capture_stack(p->cap, ev->stack);
-	uint32_t g = sn->depth ? sn->frame : 0, fn = g ? capture_frame(p->cap, g)->function : 0;
+	uint32_t g = capture_stack_call_depth(p->cap, ev->stack) ? sn->frame : 0;
+	uint32_t fn = g ? capture_frame(p->cap, g)->function : 0;
 	struct stage_row *r = row_at(p, row);
 	uint64_t key;
 	uint32_t i;

@@ -63,19 +63,21 @@ static int cmp_entry(const void *a, const void *b)
 /* Fills k with the location of stack; false for the unknown location. */
 static int locate(const struct capture *cap, enum top_rule rule, uint32_t stack, struct keyed *k)
 {
+	uint32_t thread = capture_stack_thread(cap, stack);
+
 	k->stack = stack;
-	while (stack) {
+	while (stack != thread) {	/* its call frames: a thread frame is none */
 		const struct stack_node *sn = capture_stack(cap, stack);
 		const struct frame *f = capture_frame(cap, sn->frame);
 
-		if (rule == TOP_INNERMOST_HYBRID && f->kind != FRAME_THREAD && !f->function) {
+		if (rule == TOP_INNERMOST_HYBRID && !f->function) {
 			/* memray groups every frame it cannot symbolize as "<unknown>". */
 			k->function = k->file = k->module = k->line = 0;
 			k->frame = 0;
 			return 1;
 		}
 		if (rule == TOP_INNERMOST_FRAME || f->kind == FRAME_PYTHON ||
-		    (rule == TOP_INNERMOST_HYBRID && f->kind != FRAME_THREAD)) {
+		    rule == TOP_INNERMOST_HYBRID) {
 			k->function = f->function;
 			k->file = f->file;
 			k->module = rule == TOP_INNERMOST_FRAME ? f->module : 0;

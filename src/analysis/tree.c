@@ -132,6 +132,10 @@ static void build_top_down(struct tree *t, const struct snapshot *w)
 
 	memset(node_of, 0xff, (size_t)w->n * sizeof(*node_of));
 	node_of[0] = 0;
+	/* A thread frame is no call: every thread's paths merge at the root (capture.h). */
+	for (uint32_t s = 1; s < w->n; s++)
+		if (capture_stack_thread(cap, s) == s)
+			node_of[s] = 0;
 	for (uint32_t s = 0; s < w->n; s++) {
 		size_t depth = 0;
 		uint32_t up = s, nd;
@@ -172,13 +176,17 @@ static void build_bottom_up(struct tree *t, const struct snapshot *w)
 	const struct capture *cap = t->cap;
 
 	for (uint32_t s = 1; s < w->n; s++) {
-		uint32_t nd = 0, up = s;
+		uint32_t nd = 0, up = s, thread = capture_stack_thread(cap, s);
 
 		if (!w->bytes[s] && !w->count[s])
 			continue;
 		t->nodes[0].total_bytes += w->bytes[s];
 		t->nodes[0].total_count += w->count[s];
-		while (up) {
+		if (up == thread) {	/* no call frame: the root's own, like stack 0 */
+			t->nodes[0].self_bytes += w->bytes[s];
+			t->nodes[0].self_count += w->count[s];
+		}
+		while (up != thread) {	/* up to the thread frame, which is no call */
 			const struct stack_node *sn = capture_stack(cap, up);
 
 			nd = child(t, nd, sn->frame);
@@ -191,8 +199,8 @@ static void build_bottom_up(struct tree *t, const struct snapshot *w)
 			up = sn->parent;
 		}
 	}
-	t->nodes[0].self_bytes = w->bytes[0];
-	t->nodes[0].self_count = w->count[0];
+	t->nodes[0].self_bytes += w->bytes[0];
+	t->nodes[0].self_count += w->count[0];
 	t->nodes[0].total_bytes += w->bytes[0];
 	t->nodes[0].total_count += w->count[0];
 }

@@ -194,9 +194,10 @@ static bool hash_range(struct sha256 *s, int fd, off_t off, size_t n, uint8_t *b
  */
 /*
  * Part of every key: raised whenever an entry's content changes for the same
- * memtui version (2: the SYMBOLS and LEAKS sections; 3: ALLOCATORS, memray's
- * temporary allocations and their threshold), so that entries written by an
- * older build are rebuilt, never read without what they lack.
+ * memtui version (2: the SYMBOLS and LEAKS sections; 3: ALLOCATORS, thread
+ * frames, memray's temporary allocations and their threshold), so that
+ * entries written by an older build are rebuilt, never read without what
+ * they lack.
  */
 #define CACHE_GENERATION 3
 

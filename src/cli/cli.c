@@ -31,6 +31,8 @@
 #include "resolver.h"
 #include "save.h"
 #include "stages.h"
+#include "threads.h"
+#include "xalloc.h"
 #include "ui.h"
 #include "visible.h"
 
@@ -301,16 +303,18 @@ static bool gate_path_exists(const struct capture *cap, const char *gate)
 	uint32_t n = capture_stack_count(cap);
 
 	for (uint32_t s = 1; s < n; s++) {
-		const struct stack_node *sn = capture_stack(cap, s);
 		const char *end = gate + strlen(gate), *part = last;
+		uint32_t u = s;
 
-		while (sn->depth && frame_is(cap, sn->frame, part, (size_t)(end - part))) {
+		/* Up to the thread frame, which is no call (capture.h, "Threads"). */
+		while (capture_stack_call_depth(cap, u) &&
+		       frame_is(cap, capture_stack(cap, u)->frame, part, (size_t)(end - part))) {
 			if (part == gate)
 				return true;
 			end = part - 1;
 			for (part = end; part > gate && part[-1] != ';'; part--)
 				;
-			sn = capture_stack(cap, sn->parent);
+			u = capture_stack(cap, u)->parent;
 		}
 	}
 	return false;
@@ -383,6 +387,23 @@ out:
 	return rc;
 }
 
+/* memtui report --sizes, of the threads of filter (n 0: of every stack). */
+static void write_sizes(const struct options *opt, const struct capture *cap,
+			const struct thread_filter *filter)
+{
+	struct report_sizes rs;
+	bool *only = NULL;
+
+	if (filter->n) {
+		only = xcalloc(capture_stack_count(cap), sizeof(*only));
+		for (uint32_t s = 0; s < capture_stack_count(cap); s++)
+			only[s] = thread_filter_has(filter, capture_stack_thread(cap, s));
+	}
+	report_sizes_compute(&rs, cap, only);
+	report_sizes_write(stdout, &rs, opt->files[0], opt->report.format);
+	free(only);
+}
+
 static int run_report(const struct options *opt)
 {
 	struct capture *cap = NULL;
@@ -394,17 +415,25 @@ static int run_report(const struct options *opt)
 		return fail(&err, rc);
 	if (opt->stages) {
 		rc = run_stages(opt, cap);
-	} else if (opt->sizes) {
-		struct report_sizes rs;
-
-		report_sizes_compute(&rs, cap, NULL);
-		report_sizes_write(stdout, &rs, opt->files[0], opt->report.format);
 	} else if (opt->timeline) {
 		report_timeline_write(stdout, cap, opt->files[0], opt->timeline, opt->report.metric,
 				      opt->report.format);
 	} else {
-		report_compute(&r, cap, opt->files[0], &opt->report);
-		report_write(stdout, &r);
+		if (opt->sizes)
+			report_compute_weights(&r, cap, opt->files[0], &opt->report);
+		else
+			report_compute(&r, cap, opt->files[0], &opt->report);
+		if (r.thread_unknown) {
+			say("\n", "%s: --thread %s: %s", opt->files[0], r.thread_unknown,
+			    r.threads.n ? "no thread has that id or name"
+					: "the capture has no threads to filter (its format "
+					  "does not say which thread allocated)");
+			rc = EXIT_ERROR;
+		} else if (opt->sizes) {
+			write_sizes(opt, cap, &r.filter);
+		} else {
+			report_write(stdout, &r);
+		}
 		report_release(&r);
 	}
 	capture_free(cap);

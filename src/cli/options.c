@@ -132,6 +132,15 @@ static int set_timeline(struct options *opt, const char *v, struct mt_error *err
 	return 0;
 }
 
+static int set_thread(struct options *opt, const char *v, struct mt_error *err)
+{
+	if (opt->report.n_threads == OPTIONS_MAX_PATHS)
+		return usage_error(err, "--thread: at most %d threads", OPTIONS_MAX_PATHS);
+	opt->threads[opt->report.n_threads++] = v;
+	opt->report.threads = opt->threads;
+	return 0;
+}
+
 static int set_no_progress(struct options *opt, const char *v, struct mt_error *err)
 {
 	opt->progress = false;
@@ -398,6 +407,8 @@ static const struct option_spec table[] = {
 	  "top-down (default) or bottom-up", "top-down bottom-up" },
 	{ "--depth", NULL, "N", &groups[GROUP_REPORT_ONE], set_depth,
 	  "tree levels to print (default 8; 0 = none)", NULL },
+	{ "--thread", NULL, "TID|NAME", &groups[GROUP_REPORT_ONE], set_thread,
+	  "the figures of this thread only (repeatable)", NULL },
 	{ "--stages", NULL, "SPLIT", &groups[GROUP_REPORT_ONE], set_stages,
 	  "stage-delta table: marks, slices:N, under:FUNCTION", "marks slices: under:" },
 	{ "--sizes", NULL, NULL, &groups[GROUP_REPORT_ONE], set_sizes,
@@ -697,6 +708,9 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 		return usage_error(err, "--sizes is a form of `memtui report FILE`");
 	if (opt->timeline && (opt->diff || opt->command != CMD_REPORT))
 		return usage_error(err, "--timeline is a form of `memtui report FILE`");
+	if (opt->report.n_threads && (opt->stages || opt->timeline))
+		return usage_error(err, "--thread filters the tree, the top list and --sizes; "
+				   "the stage table and the timeline are of all threads");
 	if (!!opt->sizes + !!opt->stages + !!opt->timeline > 1)
 		return usage_error(err, "--sizes, --stages and --timeline are reports of their own: "
 				   "give one");

@@ -61,6 +61,7 @@ struct options {
 	size_t n_owned;
 	const char *replay;	/* explorer: keys to replay headless (--replay), or NULL */
 	const char *size;	/* explorer: replay screen "WxH" (--size), or NULL */
+	const char *threads[OPTIONS_MAX_PATHS];	/* --thread TID|NAME (report.threads) */
 	const char *stages;	/* --stages SPLIT, or NULL */
 	bool sizes;		/* --sizes: the allocation size histograms */
 	bool stages_merge;	/* --merge-calls: one row per function under --stages under:F */

@@ -20,7 +20,7 @@ void capture_meta_set_str(char **slot, const char *s)
 
 void capture_init(struct capture *cap)
 {
-	struct stack_node root = { 0, 0, 0 };
+	struct stack_node root = { 0, 0, 0, 0 };
 	struct frame none = { 0 };
 
 	memset(cap, 0, sizeof(*cap));
@@ -178,6 +178,31 @@ uint32_t capture_stack_count(const struct capture *cap)
 	return (uint32_t)cap->stacks.len;
 }
 
+uint32_t capture_stack_thread(const struct capture *cap, uint32_t stack)
+{
+	return capture_stack(cap, stack)->thread;
+}
+
+uint32_t capture_stack_call_depth(const struct capture *cap, uint32_t stack)
+{
+	const struct stack_node *sn = capture_stack(cap, stack);
+
+	return sn->depth - (sn->thread != 0);
+}
+
+uint32_t capture_thread_stacks(const struct capture *cap)
+{
+	return cap->thread_stacks;
+}
+
+const char *capture_thread_name(const struct capture *cap, uint64_t tid)
+{
+	for (size_t i = 0; i < cap->meta.n_threads; i++)
+		if (cap->meta.threads[i].tid == tid)
+			return cap->meta.threads[i].name;
+	return NULL;
+}
+
 uint32_t capture_stack_find(const struct capture *cap, uint32_t parent, uint32_t frame)
 {
 	uint32_t id = hashmap_get(&cap->stack_index, (uint64_t)parent << 32 | frame);
@@ -285,6 +310,15 @@ const char *capture_frame_label(const struct capture *cap, uint32_t frame, char 
 	const char *fn = capture_string(cap, f->function);
 	const char *mod, *slash;
 
+	if (f->kind == FRAME_THREAD && !*fn) {
+		const char *name = capture_thread_name(cap, f->address);
+
+		if (name && *name)
+			snprintf(buf, size, "thread %s", name);
+		else
+			snprintf(buf, size, "thread %" PRIu64, f->address);
+		return buf;
+	}
 	if (*fn) {
 		snprintf(buf, size, "%s", fn);
 		return fn;

@@ -37,6 +37,7 @@ struct stack_node {
 	uint32_t parent;	/* stack id of the caller path; the root's parent is 0 */
 	uint32_t frame;		/* frame id of the innermost frame; unused for the root */
 	uint32_t depth;		/* frames on the path; the root has 0 */
+	uint32_t thread;	/* the stack of its thread frame, or 0 (capture_stack_thread) */
 };
 
 /* How the tool that wrote the file picks the peak among equal maxima. */
@@ -149,6 +150,28 @@ const struct frame *capture_frame(const struct capture *cap, uint32_t id);
 uint32_t capture_frame_count(const struct capture *cap);
 const struct stack_node *capture_stack(const struct capture *cap, uint32_t id);
 uint32_t capture_stack_count(const struct capture *cap);
+/*
+ * Threads.  A reader that knows the thread of each allocation roots every
+ * stack of a thread at a synthetic frame of kind FRAME_THREAD (address: the
+ * tid), so that one call path on two threads is two stacks: a thread's
+ * figures are the sum over its stacks, a thread filter is a mask over
+ * stacks, and the threads' figures add up to the whole by construction.
+ * Only a thread frame directly under the root (depth 1) names a thread;
+ * everything that walks a path stops at it, since it is not a call frame.
+ *
+ * capture_stack_thread: the stack of stack's thread frame (depth 1), or 0
+ * when it has none (stack 0, or a capture without threads).
+ * capture_stack_call_depth: the call frames on the path (depth without the
+ * thread frame); walking that many parents up from stack visits exactly them.
+ * capture_thread_stacks: how many stacks are a thread's root; 0 when the
+ * reader kept no threads (heaptrack), and then there is nothing to filter.
+ * capture_thread_name: the name meta.threads gives tid, or NULL.
+ */
+uint32_t capture_stack_thread(const struct capture *cap, uint32_t stack);
+uint32_t capture_stack_call_depth(const struct capture *cap, uint32_t stack);
+uint32_t capture_thread_stacks(const struct capture *cap);
+const char *capture_thread_name(const struct capture *cap, uint64_t tid);
+
 /* Stack id of a (parent, frame) edge, or UINT32_MAX if absent. */
 uint32_t capture_stack_find(const struct capture *cap, uint32_t parent, uint32_t frame);
 
@@ -314,6 +337,7 @@ const char *coverage_reason_name(unsigned reason);
  * "0xADDRESS in MODULE" (the module's base name; the address as the capture
  * has it: an offset in the module for memray, the process's address for
  * heaptrack), "0xADDRESS" without a module, "unnamed code" without either.
+ * A thread frame is "thread NAME", or "thread TID" without a name.
  * This is the one spelling of an unnamed frame on screen and in every report.
  * Returns the whole name: the capture's own string for a named frame (valid
  * while the capture is), else buf; buf always gets a copy, cut to size bytes

@@ -433,10 +433,22 @@ uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint3
 	node.parent = parent;
 	node.frame = frame;
 	node.depth = ((struct stack_node *)vec_at(&cap->stacks, parent))->depth + 1;
+	node.thread = ((struct stack_node *)vec_at(&cap->stacks, parent))->thread;
 	id = (uint32_t)cap->stacks.len;
+	if (!parent && ((struct frame *)vec_at(&cap->frames, frame))->kind == FRAME_THREAD) {
+		node.thread = id;
+		cap->thread_stacks++;
+	}
 	vec_push(&cap->stacks, &node);
 	hashmap_put(&cap->stack_index, key, id);
 	return id;
+}
+
+uint32_t capture_builder_thread_stack(struct capture_builder *b, uint64_t tid)
+{
+	struct frame f = { .kind = FRAME_THREAD, .address = tid };
+
+	return capture_builder_stack(b, 0, capture_builder_frame(b, &f));
 }
 
 void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t bytes,

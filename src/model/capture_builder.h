@@ -55,6 +55,11 @@ const char *capture_builder_string_text(const struct capture_builder *b, uint32_
 uint32_t capture_builder_frame(struct capture_builder *b, const struct frame *f);
 /* The stack id of parent's call path extended by frame (0 <= parent < stack count). */
 uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint32_t frame);
+/*
+ * The root stack of thread tid: its thread frame under the root, under which
+ * a reader builds that thread's call paths (capture.h, "Threads").
+ */
+uint32_t capture_builder_thread_stack(struct capture_builder *b, uint64_t tid);
 
 /*
  * Appends one event: bytes and count are signed deltas of the live heap of

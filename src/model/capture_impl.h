@@ -94,6 +94,7 @@ struct capture {
 	struct vec frames;		/* struct frame */
 	struct vec stacks;		/* struct stack_node; [0] is the root */
 	struct hashmap stack_index;	/* parent << 32 | frame -> stack id */
+	uint32_t thread_stacks;		/* stacks that are a thread frame under the root */
 	struct eventlog log;
 	struct vec time_marks;		/* struct time_mark, ev_idx non-decreasing */
 	struct vec rss;			/* struct rss_sample */

@@ -34,6 +34,16 @@ void report_compute_weights(struct report *r, const struct capture *cap, const c
 	    opt->metric == METRIC_ALLOCATIONS)
 		snapshot_allocated(&r->calls, cap, 0, n_events);
 	metric_weights(&r->weights, cap, opt->metric, &r->peak, &r->leaks, &r->calls);
+	thread_table_compute(&r->threads, cap, &r->peak, &r->leaks, &r->calls);
+	for (size_t i = 0; i < opt->n_threads; i++) {
+		long row = thread_table_find(&r->threads, opt->threads[i]);
+
+		if (row < 0 && !r->thread_unknown)
+			r->thread_unknown = opt->threads[i];
+		if (row >= 0)
+			thread_filter_add(&r->filter, r->threads.rows[row].stack);
+	}
+	thread_filter_apply(&r->filter, cap, &r->weights);
 	r->weights_are_count = metric_is_count(cap, opt->metric);
 	/* memray's temporary allocations weigh bytes too: the totals say both. */
 	if (capture_meta(cap)->temporary_threshold >= 0) {
@@ -76,6 +86,8 @@ void report_release(struct report *r)
 	snapshot_release(&r->suppressed);
 	snapshot_release(&r->calls);
 	snapshot_release(&r->weights);
+	thread_table_release(&r->threads);
+	thread_filter_release(&r->filter);
 	top_list_release(&r->top);
 	tree_release(&r->tree);
 }

@@ -25,6 +25,7 @@
 #include "capture.h"
 #include "metric.h"
 #include "snapshot.h"
+#include "threads.h"
 #include "top.h"
 #include "tree.h"
 
@@ -36,6 +37,9 @@ struct report_options {
 	enum report_format format;
 	unsigned depth;		/* tree levels printed (text/JSON); 0 = no tree */
 	unsigned top;		/* top locations listed */
+	const char *const *threads;	/* --thread: tids or names (borrowed); the
+					 * figures of these threads only (threads.h) */
+	size_t n_threads;
 };
 
 void report_options_init(struct report_options *o);
@@ -49,7 +53,11 @@ struct report {
 	struct snapshot suppressed;	/* what the suppressions removed */
 	struct snapshot calls;		/* allocation calls over the run; empty (n 0)
 					 * unless the top rule or the metric needs them */
-	struct snapshot weights;	/* the metric's weights (metric_weights) */
+	struct snapshot weights;	/* the metric's weights (metric_weights), of the
+					 * filter's threads only */
+	struct thread_table threads;	/* every thread's figures (unfiltered) */
+	struct thread_filter filter;	/* opt.threads as thread stacks; n 0 = all */
+	const char *thread_unknown;	/* the first of opt.threads that names no thread */
 	bool weights_are_count;		/* the metric weighs by count, not bytes */
 	int64_t temporary_bytes;	/* freed by temporary allocations (memray's rule only) */
 	struct top_list top;		/* the metric's top locations (report_top_words) */

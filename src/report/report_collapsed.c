@@ -35,7 +35,7 @@ static void put_frame(FILE *out, const struct capture *cap, uint32_t frame)
 
 void report_write_path(FILE *out, const struct capture *cap, uint32_t stack, char sep)
 {
-	uint32_t depth = capture_stack(cap, stack)->depth;
+	uint32_t depth = capture_stack_call_depth(cap, stack);
 	uint32_t *path = xmalloc((depth ? depth : 1) * sizeof(*path));
 
 	for (uint32_t i = depth, s = stack; i-- > 0; s = capture_stack(cap, s)->parent)
@@ -52,12 +52,15 @@ void report_write_path(FILE *out, const struct capture *cap, uint32_t stack, cha
 
 void report_write_collapsed(FILE *out, const struct report *r)
 {
-	const struct snapshot *w = &r->weights;
+	struct snapshot merged;
+	const struct snapshot *w = &merged;
 
+	threads_merge_paths(&merged, r->cap, &r->weights);	/* one line per path */
 	for (uint32_t s = 0; s < w->n; s++) {
 		if (w->bytes[s] <= 0)
 			continue;
 		report_write_path(out, r->cap, s, ';');
 		fprintf(out, " %" PRId64 "\n", w->bytes[s]);
 	}
+	snapshot_release(&merged);
 }

@@ -13,8 +13,10 @@
 
 void report_write_csv(FILE *out, const struct report *r)
 {
-	const struct snapshot *w = &r->weights;
+	struct snapshot merged;
+	const struct snapshot *w = &merged;
 
+	threads_merge_paths(&merged, r->cap, &r->weights);	/* one row per path */
 	fprintf(out, "%s,count,path\n", r->weights_are_count ? "value" : "bytes");
 	for (uint32_t s = 0; s < w->n; s++) {
 		if (!w->bytes[s] && !w->count[s])
@@ -32,4 +34,5 @@ void report_write_csv(FILE *out, const struct report *r)
 		fputc('\n', out);
 		free(buf);
 	}
+	snapshot_release(&merged);
 }

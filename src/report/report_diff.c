@@ -20,7 +20,7 @@
 static uint32_t *change_frames(const struct diff *d, const struct diff_change *c, uint32_t *depth)
 {
 	const struct capture *cap = d->cap[c->side];
-	uint32_t n = capture_stack(cap, c->stack)->depth;
+	uint32_t n = capture_stack_call_depth(cap, c->stack);
 	uint32_t *f = xmalloc((n ? n : 1) * sizeof(*f));
 
 	for (uint32_t i = n, s = c->stack; i-- > 0; s = capture_stack(cap, s)->parent)
@@ -37,7 +37,7 @@ static void leaf(const struct diff *d, const struct diff_change *c, const char *
 
 	*fn = "<root>";
 	*file = "";
-	if (!sn->depth)
+	if (!capture_stack_call_depth(cap, c->stack))
 		return;
 	*fn = capture_frame_label(cap, sn->frame, label, size);
 	*file = capture_string(cap, capture_frame(cap, sn->frame)->file);

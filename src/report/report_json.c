@@ -109,6 +109,35 @@ static void write_numbers(FILE *out, const struct report *r)
 	fprintf(out, "\"rss\":{\"samples\":%zu,\"max_bytes\":%" PRIu64 "},", n_rss, max_rss);
 }
 
+/* "thread_figures": each thread's figures (threads.h); "thread_filter": --thread's tids. */
+static void write_threads(FILE *out, const struct report *r)
+{
+	const struct thread_table *t = &r->threads;
+
+	fputs("\"thread_figures\":[", out);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct thread_row *w = &t->rows[i];
+
+		fprintf(out, "%s{\"tid\":%" PRIu64 ",", i ? "," : "", w->tid);
+		json_kv_str(out, "name", w->name, true);
+		fprintf(out, "\"peak_bytes\":%" PRId64 ",\"peak_count\":%" PRId64
+			     ",\"leaked_bytes\":%" PRId64 ",\"leaked_count\":%" PRId64
+			     ",\"allocated_bytes\":%" PRId64 ",\"alloc_count\":%" PRId64 "}",
+			w->peak_bytes, w->peak_count, w->leaked_bytes, w->leaked_count,
+			w->allocated_bytes, w->alloc_count);
+	}
+	fputs("],\"thread_filter\":", out);
+	if (!r->filter.n) {
+		fputs("null,", out);
+		return;
+	}
+	fputc('[', out);
+	for (size_t i = 0, k = 0; i < t->n; i++)
+		if (thread_filter_has(&r->filter, t->rows[i].stack))
+			fprintf(out, "%s%" PRIu64, k++ ? "," : "", t->rows[i].tid);
+	fputs("],", out);
+}
+
 static void write_top(FILE *out, const struct report *r)
 {
 	size_t n = r->top.n < r->opt.top ? r->top.n : r->opt.top;
@@ -220,6 +249,7 @@ void report_write_json(FILE *out, const struct report *r)
 	json_kv_str(out, "inconsistent_reason", m->inconsistent_why, true);
 	write_meta(out, r);
 	write_numbers(out, r);
+	write_threads(out, r);
 	write_top(out, r);
 	fputs("\"warnings\":[", out);
 	for (size_t i = 0; i < m->n_warnings; i++) {

@@ -182,6 +182,38 @@ static void write_header(FILE *out, const struct report *r)
 			allocations(r->suppressed.total_count));
 }
 
+/*
+ * The threads table (threads.h): each thread's figures, which add up to the
+ * whole; with --thread, which threads the top list and the tree show.  Only
+ * for a capture of several threads, or filtered: one row would repeat the
+ * header.
+ */
+static void write_threads(FILE *out, const struct report *r)
+{
+	const struct thread_table *t = &r->threads;
+
+	if (t->n < 2 && !r->filter.n)
+		return;
+	fprintf(out, "\nthreads (each thread's figures; they add up to the whole)\n");
+	fprintf(out, "%3s %10s %12s %8s %12s %8s %14s %8s  %s\n", "", "tid", "peak bytes", "live",
+		"leaked bytes", "leaked", "allocated", "calls", "name");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct thread_row *w = &t->rows[i];
+
+		fprintf(out, "%3s %10" PRIu64 " %12" PRId64 " %8" PRId64 " %12" PRId64 " %8" PRId64
+			     " %14" PRId64 " %8" PRId64 "  ",
+			thread_filter_has(&r->filter, w->stack) ? "*" : "", w->tid, w->peak_bytes,
+			w->peak_count, w->leaked_bytes, w->leaked_count, w->allocated_bytes,
+			w->alloc_count);
+		put_line(out, "", w->name, "\n");
+	}
+	if (r->filter.n)
+		fprintf(out, "(* the %zu %s the top list and the tree below show: %s of %s)\n",
+			r->filter.n, r->filter.n == 1 ? "thread" : "threads",
+			fmt_bytes(r->weights.total_bytes, (char[32]){ 0 }, 32),
+			metric_title(r->opt.metric));
+}
+
 static void write_top(FILE *out, const struct report *r)
 {
 	struct report_top_words w;
@@ -288,6 +320,7 @@ void report_write_text(FILE *out, const struct report *r)
 	const char *missing = report_metric_missing(r->cap, m);
 
 	write_header(out, r);
+	write_threads(out, r);
 	write_top(out, r);
 	if (!r->opt.depth)
 		return;

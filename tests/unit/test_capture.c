@@ -2,7 +2,8 @@
  * Unit tests of the capture model and the analyses on captures built by hand
  * through the builder: interning, the event log across chunk and checkpoint
  * boundaries (against a naive replay), both peak rules, time marks, leak
- * suppressions, top locations under both rules, and both tree directions.
+ * suppressions, top locations under both rules, both tree directions, and
+ * thread frames (trees merged over threads, the filter, per-thread sums).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "capture_builder.h"
 #include "fixture.h"
 #include "snapshot.h"
+#include "threads.h"
 #include "top.h"
 #include "tree.h"
 
@@ -226,6 +228,69 @@ TEST(trees)
 	capture_free(cap);
 }
 
+/*
+ * Threads 1 and 2 both run main;work (100 and 50 bytes), thread 2 also main
+ * (7), thread 1 allocates 3 bytes with no call frame: the trees are as if
+ * there were no threads, a filter keeps one thread's, the table adds up.
+ */
+TEST(threads)
+{
+	struct capture_builder *b = capture_builder_new();
+	uint32_t fm = FX_FRAME(b, "/bin/prog`main@a.c:1"), fw = FX_FRAME(b, "/bin/prog`work@a.c:2");
+	uint32_t t1 = capture_builder_thread_stack(b, 1), t2 = capture_builder_thread_stack(b, 2);
+	uint32_t s1 = capture_builder_stack(b, capture_builder_stack(b, t1, fm), fw);
+	uint32_t s3 = capture_builder_stack(b, t2, fm), s2 = capture_builder_stack(b, s3, fw);
+	struct thread_filter only2 = { 0 };
+	struct thread_table tt;
+	struct snapshot peak, w, merged, none = { 0 };
+	struct tree td, bu;
+	struct capture *cap;
+
+	capture_builder_event(b, s1, 100, 1, EV_ALLOC);
+	capture_builder_event(b, s2, 50, 1, EV_ALLOC);
+	capture_builder_event(b, s3, 7, 1, EV_ALLOC);
+	capture_builder_event(b, t1, 3, 1, EV_ALLOC);
+	cap = capture_builder_finish(b);
+	CHECK(capture_thread_stacks(cap) == 2);
+	CHECK(capture_stack_thread(cap, s1) == t1 && capture_stack_thread(cap, s2) == t2);
+	CHECK(capture_stack_thread(cap, t1) == t1 && capture_stack_thread(cap, 0) == 0);
+	CHECK(capture_stack_call_depth(cap, s1) == 2 && capture_stack_call_depth(cap, t2) == 0);
+	snapshot_peak(&peak, cap);
+	tree_build(&td, cap, &peak, TREE_TOP_DOWN);
+	CHECK_EQ_I64(td.nodes[0].total_bytes, 160);
+	CHECK_EQ_I64(td.nodes[0].self_bytes, 3);
+	CHECK(td.nodes[td.nodes[0].first_child].next_sibling == TREE_NONE);	/* one main */
+	CHECK_EQ_I64(td.nodes[td.nodes[0].first_child].total_bytes, 157);
+	tree_build(&bu, cap, &peak, TREE_BOTTOM_UP);
+	CHECK_EQ_I64(bu.nodes[0].total_bytes, 160);
+	CHECK_EQ_I64(bu.nodes[0].self_bytes, 3);
+	tree_sort(&bu, TREE_ORDER_SIZE);
+	CHECK_EQ_I64(bu.nodes[bu.nodes[0].first_child].total_bytes, 150);	/* one work */
+	thread_filter_add(&only2, t2);
+	snapshot_dup(&w, &peak);
+	thread_filter_apply(&only2, cap, &w);
+	CHECK_EQ_I64(w.total_bytes, 57);
+	threads_merge_paths(&merged, cap, &peak);
+	CHECK_EQ_I64(merged.bytes[s1], 150);
+	CHECK_EQ_I64(merged.bytes[s2], 0);
+	CHECK_EQ_I64(merged.bytes[0], 3);
+	CHECK_EQ_I64(merged.total_bytes, 160);
+	thread_table_compute(&tt, cap, &peak, &peak, &none);
+	CHECK(tt.n == 2);
+	CHECK_EQ_I64(tt.rows[0].peak_bytes + tt.rows[1].peak_bytes, 160);
+	CHECK_EQ_I64(tt.rows[1].peak_bytes, 57);
+	CHECK_EQ_I64(tt.rows[0].alloc_count + tt.rows[1].alloc_count, 4);
+	CHECK(thread_table_find(&tt, "2") == 1 && thread_table_find(&tt, "x") == -1);
+	thread_table_release(&tt);
+	snapshot_release(&merged);
+	snapshot_release(&w);
+	thread_filter_release(&only2);
+	tree_release(&td);
+	tree_release(&bu);
+	snapshot_release(&peak);
+	capture_free(cap);
+}
+
 /* More frees than allocations on a stack flag the capture; a balanced one does not. */
 static void test_inconsistent_frees(void)
 {
@@ -249,6 +314,7 @@ int main(void)
 	RUN(leaks_suppressed);
 	RUN(top_rules);
 	RUN(trees);
+	RUN(threads);
 	RUN(inconsistent_frees);
 	return CHECK_DONE();
 }

@@ -130,7 +130,7 @@ TEST(eval_frames_replaced)
 
 	setup(&fx, &resolver);
 	/* The first eval call runs P0 and the non-entry P1; the second runs P2. */
-	expect(&fx, mr_native_stack(&fx.n, fx.py[2], fx.nodes, 1, 0),
+	expect(&fx, mr_native_stack(&fx.n, 0, fx.py[2], fx.nodes, 1, 0),
 	       "main;P0;P1;call_x;P2;mid;leaf");
 }
 
@@ -140,7 +140,7 @@ TEST(main_thread_elision)
 
 	setup(&fx, &resolver);
 	/* skip 1: everything above P1, the first kept Python frame, goes. */
-	expect(&fx, mr_native_stack(&fx.n, fx.py[2], fx.nodes, 1, 1), "P1;call_x;P2;mid;leaf");
+	expect(&fx, mr_native_stack(&fx.n, 0, fx.py[2], fx.nodes, 1, 1), "P1;call_x;P2;mid;leaf");
 }
 
 TEST(python_left_over)
@@ -151,7 +151,7 @@ TEST(python_left_over)
 	setup(&fx, &resolver);
 	/* A fourth Python frame (entry) with no eval call left: the Python stack alone. */
 	deeper = mr_native_py_push(&fx.n, fx.py[2], FX_FRAME(fx.b, "P3@app.py"), true);
-	expect(&fx, mr_native_stack(&fx.n, deeper, fx.nodes, 1, 1), "P0;P1;P2;P3");
+	expect(&fx, mr_native_stack(&fx.n, 0, deeper, fx.nodes, 1, 1), "P0;P1;P2;P3");
 }
 
 TEST(no_resolver)
@@ -160,7 +160,7 @@ TEST(no_resolver)
 
 	setup(&fx, NULL);
 	/* Nothing recognised as the eval loop: the Python stack alone, unelided. */
-	expect(&fx, mr_native_stack(&fx.n, fx.py[2], fx.nodes, 1, 2), "P0;P1;P2");
+	expect(&fx, mr_native_stack(&fx.n, 0, fx.py[2], fx.nodes, 1, 2), "P0;P1;P2");
 }
 
 TEST(no_python)
@@ -169,7 +169,7 @@ TEST(no_python)
 
 	setup(&fx, &resolver);
 	/* Eval calls with no Python frame to pair stay native; 0x9000 is outside every image. */
-	expect(&fx, mr_native_stack(&fx.n, 0, fx.nodes, 1, 0),
+	expect(&fx, mr_native_stack(&fx.n, 0, 0, fx.nodes, 1, 0),
 	       "main;_PyEval_EvalFrameDefault;call_x;_PyEval_EvalFrameDefault;mid;leaf");
 }
 
@@ -179,7 +179,7 @@ TEST(wrong_generation)
 
 	setup(&fx, &resolver);
 	/* Generation 0 has no images: every native frame is dropped. */
-	expect(&fx, mr_native_stack(&fx.n, 0, fx.nodes, 0, 0), "");
+	expect(&fx, mr_native_stack(&fx.n, 0, 0, fx.nodes, 0, 0), "");
 }
 
 TEST(missing_image_is_warned)
@@ -197,7 +197,7 @@ TEST(missing_image_is_warned)
 	mr_native_map_start(&n);
 	mr_native_image(&n, "/gone/y.so", 10, 0x1000, segs, 1);
 	CHECK(mr_native_add_node(&n, 0x1010, 0));
-	stack = mr_native_stack(&n, 0, 1, 1, 0);
+	stack = mr_native_stack(&n, 0, 0, 1, 1, 0);
 	capture_builder_event(b, stack, 1, 1, EV_ALLOC);	/* direct: mr_native's stack id */
 	mr_native_finish(&n);
 	mr_native_release(&n);

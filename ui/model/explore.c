@@ -3,7 +3,10 @@
  */
 #include "explore.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
+
 
 void explore_init(struct explore *e, const struct capture *cap, const char *path)
 {
@@ -31,12 +34,50 @@ void explore_release(struct explore *e)
 			if (e->trees[m][d].built)
 				tree_release(&e->trees[m][d].t);
 	report_release(&e->base);
+	thread_filter_release(&e->threads);
 	memset(e, 0, sizeof(*e));
 }
 
 void explore_weights(const struct explore *e, enum metric m, struct snapshot *out)
 {
 	metric_weights(out, e->cap, m, &e->base.peak, &e->base.leaks, &e->base.calls);
+	thread_filter_apply(&e->threads, e->cap, out);
+}
+
+void explore_set_threads(struct explore *e, const struct thread_filter *f)
+{
+	thread_filter_release(&e->threads);
+	for (size_t i = 0; i < f->n; i++)
+		thread_filter_add(&e->threads, f->stacks[i]);
+	for (int m = 0; m < N_METRICS; m++)
+		for (int d = 0; d < 2; d++)
+			if (e->trees[m][d].built) {
+				tree_release(&e->trees[m][d].t);
+				e->trees[m][d].built = false;
+			}
+}
+
+void explore_threads_label(const struct explore *e, char *buf, size_t size)
+{
+	const struct thread_table *t = &e->base.threads;
+	size_t used = 0;
+
+	buf[0] = 0;
+	if (!e->threads.n)
+		return;
+	for (size_t i = 0; i < t->n && used < size; i++) {
+		char tid[24];
+		const char *name = t->rows[i].name;
+
+		if (!thread_filter_has(&e->threads, t->rows[i].stack))
+			continue;
+		snprintf(tid, sizeof(tid), "%" PRIu64, t->rows[i].tid);
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+					 *name ? name : tid);
+	}
+	/* Names that would crowd the status line give way to a count. */
+	if (used > 30 || used >= size)
+		snprintf(buf, size, "%zu of %zu threads", e->threads.n, t->n);
 }
 
 const struct tree *explore_tree(struct explore *e, enum metric m, enum tree_direction dir,

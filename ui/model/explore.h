@@ -31,14 +31,26 @@ struct explore {
 	const char *path;		/* borrowed: the file, as the user named it */
 	struct report base;		/* the peak report: header figures, leaks, top */
 	struct explore_tree trees[N_METRICS][2];	/* by metric, direction */
+	struct thread_filter threads;	/* the threads every weight is of (threads.h);
+					 * n 0: all; base.threads lists them */
 };
 
 /* Computes the headline figures (a few passes over the log); cap and path are borrowed. */
 void explore_init(struct explore *e, const struct capture *cap, const char *path);
 void explore_release(struct explore *e);
 
-/* The per-stack weights of metric m (metric_weights over the headline snapshots). */
+/*
+ * The per-stack weights of metric m (metric_weights over the headline
+ * snapshots), of the filter's threads only: what every tree is built from.
+ */
 void explore_weights(const struct explore *e, enum metric m, struct snapshot *out);
+/*
+ * Shows only the threads of f from now on (a copy; n 0: all threads), as
+ * `memtui report --thread` does.  Drops the trees built so far.
+ */
+void explore_set_threads(struct explore *e, const struct thread_filter *f);
+/* The filter in words into buf: "worker-0, mapper", "2 of 6 threads"; "" when none. */
+void explore_threads_label(const struct explore *e, char *buf, size_t size);
 /*
  * The tree of metric m in direction dir, sorted by order; owned by e and valid
  * until explore_release (a later call with another order re-orders it in

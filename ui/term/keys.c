@@ -74,6 +74,8 @@ static const struct key_binding table[] = {
 	{ '?', A_HELP, "this help" },
 	{ MK_F1, A_HELP, NULL },
 	{ MK_CTRL_L, A_REDRAW, "redraw the screen" },
+	/* Per-thread views. */
+	{ 'T', A_THREADS, "threads: show only some threads in every view (Space, Enter, Esc)" },
 };
 
 const struct key_binding *keys_table(size_t *n)

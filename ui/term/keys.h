@@ -80,6 +80,8 @@ enum action {
 	A_NAMES,		/* full C++ names / short names, in every view */
 	A_SHIFT_LEFT,		/* trees: show shallower levels (origin back) */
 	A_SHIFT_RIGHT,		/* trees: show deeper levels (origin forward) */
+	/* Per-thread views (view_threads.c). */
+	A_THREADS,		/* the thread selector: which threads every view shows */
 };
 
 struct key_binding {
