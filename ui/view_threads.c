@@ -69,7 +69,7 @@ static void threads_draw(const struct view *base, const struct app *app, struct 
 		enum role role = i == v->cursor ? ROLE_SELECTED : ROLE_NORMAL;
 		int lw;
 
-		if (metric_is_count(app->metric))
+		if (metric_is_count(app->ex->cap, app->metric))
 			snprintf(fig, sizeof(fig), "%" PRId64, v->figure[i]);
 		else
 			fmt_bytes(v->figure[i], fig, sizeof(fig));

@@ -32,9 +32,9 @@
 #include "save.h"
 #include "stages.h"
 #include "threads.h"
-#include "xalloc.h"
 #include "ui.h"
 #include "visible.h"
+#include "xalloc.h"
 
 #define EXIT_GATE 1		/* --fail-if-growth: the capture grew beyond the threshold */
 #define EXIT_ERROR 2		/* bad input, bad usage, an unwritable report */
