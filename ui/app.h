@@ -39,6 +39,15 @@ struct app {
 void app_init(struct app *app, struct explore *ex, struct explore *ex_b);
 void app_release(struct app *app);
 
+/*
+ * Folding on or off in ex and ex_b (explore_set_folding), the selection kept
+ * on the same code where the other tree has it (the node itself, or the
+ * caller it folds into); bumps gen.
+ */
+void app_toggle_fold(struct app *app);
+/* "fold: 3 presets" (or "fold: off", "fold: none") for status lines, into buf. */
+char *app_fold_status(const struct app *app, char *buf, size_t size);
+
 /* For views: the shared selection (keys copied), and a one-frame message. */
 void app_set_selection(struct app *app, const uint64_t *keys, size_t len);
 void app_message(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

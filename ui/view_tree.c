@@ -58,6 +58,7 @@ struct view_tree {
 	bool flaming;			/* f: the flame view has the screen */
 	struct tree own[2];		/* an opened tree's trees, per direction */
 	bool own_built[2];
+	bool own_folded[2];		/* own[d] was built with folding on */
 	enum tree_order own_order[2];
 };
 
@@ -69,12 +70,18 @@ static const struct tree *tree_for(struct view_tree *v, struct app *app, enum tr
 	if (!v->src)
 		return explore_tree(app->ex, app->metric, d, sort, &v->are_count);
 	v->are_count = false;
+	if (v->own_built[d] && v->own_folded[d] != app->ex->folding) {
+		outline_detach(&v->ol[d]);
+		tree_release(&v->own[d]);
+		v->own_built[d] = false;
+	}
 	if (!v->own_built[d]) {
 		v->src->weights(v->src, app->ex->cap, v->variant, &w);
-		tree_build(&v->own[d], app->ex->cap, &w, d);
+		tree_build(&v->own[d], app->ex->cap, &w, d, explore_fold(app->ex));
 		snapshot_release(&w);
 		tree_sort(&v->own[d], sort);
 		v->own_built[d] = true;
+		v->own_folded[d] = app->ex->folding;
 		v->own_order[d] = sort;
 	} else if (v->own_order[d] != sort) {
 		tree_sort(&v->own[d], sort);
@@ -446,7 +453,7 @@ static void tree_search(struct view *base, struct app *app, const char *pattern)
 static void tree_status(const struct view *base, const struct app *app, char *buf, size_t size)
 {
 	const struct view_tree *v = (const struct view_tree *)base;
-	char metric[128], title[256];
+	char metric[128], title[256], fold[64];
 	size_t n;
 
 	if (v->flaming) {
@@ -459,9 +466,9 @@ static void tree_status(const struct view *base, const struct app *app, char *bu
 		describe(v, title, sizeof(title), metric, sizeof(metric));
 	else
 		snprintf(metric, sizeof(metric), "%s", metric_name(app->metric));
-	n = (size_t)snprintf(buf, size, "[tree] %s  metric: %s  sort: %s  ",
+	n = (size_t)snprintf(buf, size, "[tree] %s  metric: %s  sort: %s  %s  ",
 			     v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", metric,
-			     tree_order_name(app->order));
+			     tree_order_name(app->order), app_fold_status(app, fold, sizeof(fold)));
 	tree_row_status(&v->ol[v->dir], buf, size, n);
 }
 

@@ -113,6 +113,35 @@ static int set_top(struct options *opt, const char *v, struct mt_error *err)
 	return 0;
 }
 
+static int set_sort(struct options *opt, const char *v, struct mt_error *err)
+{
+	static const enum tree_order orders[] = { TREE_ORDER_SIZE, TREE_ORDER_SELF,
+						  TREE_ORDER_COUNT, TREE_ORDER_NAME };
+
+	for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
+		if (!strcmp(v, tree_order_name(orders[i]))) {
+			opt->report.order = orders[i];
+			return 0;
+		}
+	}
+	return usage_error(err, "unknown sort order '%s' (size, self, count, name)", v);
+}
+
+static int set_fold(struct options *opt, const char *v, struct mt_error *err)
+{
+	if (fold_rules_add(&opt->report.fold, v) < 0)
+		return usage_error(err, *v ? "too many --fold rules ('%s')"
+					   : "--fold needs a pattern ([function:|file:|module:|"
+					     "unnamed:]GLOB)%s", v);
+	return 0;
+}
+
+static int set_no_fold(struct options *opt, const char *v, struct mt_error *err)
+{
+	opt->report.fold.presets = false;
+	return 0;
+}
+
 static int set_no_progress(struct options *opt, const char *v, struct mt_error *err)
 {
 	opt->progress = false;
@@ -308,6 +337,7 @@ static int set_version(struct options *opt, const char *v, struct mt_error *err)
 enum {
 	GROUP_EXPLORER,
 	GROUP_NATIVE,
+	GROUP_FOLD,
 	GROUP_REPORT,
 	GROUP_REPORT_ONE,
 	GROUP_DIFF,
@@ -324,6 +354,8 @@ static const struct option_group groups[] = {
 			   "addr2line: --debug-dir",
 			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT | FOR_RECORD |
 				   FOR_ADDR2LINE },
+	[GROUP_FOLD] = { "folding frames (fold.h; docs/NUMBERS.md \"Folding\")",
+			 "memtui FILE, A B, report", FOR_EXPLORE | FOR_REPORT },
 	[GROUP_REPORT] = { "report options", "memtui report, memtui diff",
 			   FOR_REPORT | FOR_DIFF },
 	[GROUP_REPORT_ONE] = { "report options of one capture", "memtui report FILE only",
@@ -353,6 +385,11 @@ static const struct option_spec table[] = {
 	  "{dir}" },
 	{ "--no-symbols", NULL, NULL, &groups[GROUP_NATIVE], set_no_symbols,
 	  "do not read images: native frames stay unnamed", NULL },
+	{ "--fold", NULL, "PATTERN", &groups[GROUP_FOLD], set_fold,
+	  "fold frames matching [function:|file:|module:|unnamed:]GLOB\n"
+	  "into their callers (repeatable; e.g. 'std::*', 'module:libc.so*')", NULL },
+	{ "--no-fold", NULL, NULL, &groups[GROUP_FOLD], set_no_fold,
+	  "no preset folding (runpy, cpython, libc; z toggles it)", NULL },
 	{ "--json", NULL, NULL, &groups[GROUP_REPORT], set_json,
 	  "JSON output (same as --format json)", NULL },
 	{ "--format", NULL, "FMT", &groups[GROUP_REPORT], set_format,
@@ -367,6 +404,8 @@ static const struct option_spec table[] = {
 	  "top-down (default) or bottom-up", "top-down bottom-up" },
 	{ "--depth", NULL, "N", &groups[GROUP_REPORT_ONE], set_depth,
 	  "tree levels to print (default 8; 0 = none)", NULL },
+	{ "--sort", NULL, "ORDER", &groups[GROUP_REPORT_ONE], set_sort,
+	  "the tree's order: size (default), self, count, name", "size self count name" },
 	{ "--stages", NULL, "SPLIT", &groups[GROUP_REPORT_ONE], set_stages,
 	  "stage-delta table: marks, slices:N, under:FUNCTION", "marks slices: under:" },
 	{ "--merge-calls", NULL, NULL, &groups[GROUP_REPORT_ONE], set_merge_calls,

@@ -192,7 +192,7 @@ TEST(trees)
 	const struct tree_node *main_node, *work, *leaf;
 
 	snapshot_peak(&peak, cap);
-	tree_build(&td, cap, &peak, TREE_TOP_DOWN);
+	tree_build(&td, cap, &peak, TREE_TOP_DOWN, NULL);
 	tree_sort(&td, TREE_ORDER_SIZE);
 	CHECK_EQ_I64(td.nodes[0].total_bytes, 157);
 	main_node = &td.nodes[td.nodes[0].first_child];
@@ -206,7 +206,7 @@ TEST(trees)
 	CHECK(leaf->next_sibling != TREE_NONE);
 	CHECK_EQ_I64(td.nodes[leaf->next_sibling].total_bytes, 50);
 
-	tree_build(&bu, cap, &peak, TREE_BOTTOM_UP);
+	tree_build(&bu, cap, &peak, TREE_BOTTOM_UP, NULL);
 	tree_sort(&bu, TREE_ORDER_SIZE);
 	CHECK_EQ_I64(bu.nodes[0].total_bytes, 157);
 	leaf = &bu.nodes[bu.nodes[0].first_child];
@@ -216,7 +216,7 @@ TEST(trees)
 	{
 		struct tree td2;
 
-		tree_build(&td2, cap, &peak, TREE_TOP_DOWN);
+		tree_build(&td2, cap, &peak, TREE_TOP_DOWN, NULL);
 		CHECK(td2.nodes[td2.nodes[0].first_child].key == main_node->key);
 		tree_release(&td2);
 	}

@@ -80,6 +80,7 @@ enum action {
 	A_NAMES,		/* full C++ names / short names, in every view */
 	A_SHIFT_LEFT,		/* trees: show shallower levels (origin back) */
 	A_SHIFT_RIGHT,		/* trees: show deeper levels (origin forward) */
+	A_FOLD,			/* trees, flame graphs: folding rules on / off */
 };
 
 struct key_binding {
