@@ -307,12 +307,13 @@ void report_write_text(FILE *out, const struct report *r)
 		r->tree.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", metric_title(m),
 		r->opt.depth, tree_order_name(r->opt.order));
 	if (r->weights_are_count) {
-		fprintf(out, "(self: of the paths that end at the node)\n");
+		fprintf(out, "(self: %s of the paths that end at the node)\n",
+			report_count_name(m));
 		fprintf(out, "%7s %10s %10s  %s\n", "share", report_count_name(m), "self",
 			"function  file:line");
 	} else {
-		fprintf(out, "(self: bytes of the paths that end at the node; %s: %s)\n",
-			report_count_name(m), report_count_means(m));
+		fprintf(out, "(%s: %s)\n", report_count_name(m), report_count_means(m));
+		fprintf(out, "(self: bytes of the paths that end at the node, not below it)\n");
 		fprintf(out, "%7s %10s %10s %8s  %s\n", "share", "bytes", "self",
 			report_count_name(m), "function  file:line");
 	}
