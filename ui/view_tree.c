@@ -18,9 +18,10 @@
  * allocations, self (the paths that end at the node), a bar of the share,
  * then the indented node (tree_row.h): marker, function, file:line, [module]
  * of native frames.  Self comes after the count so that the leading figures
- * read as before; on a narrow screen the bar goes first, then self.  Under the rows, the detail pane (tree_row.h) names the
- * cursor's node in full, with its self and total figures, exact bytes where
- * they fit.  Numbers are formatted by fmt.h, as in `memtui report`.
+ * read as before; on a narrow screen the bar goes first, then self.  Under
+ * the rows, the detail pane (tree_row.h) names the cursor's node in full,
+ * with its self and total figures, exact bytes where they fit.  Numbers are
+ * formatted by fmt.h, as in `memtui report`.
  *
  * Scrolling: top is the first row shown.  Keys keep the cursor inside the
  * body of the last layout (app->body); draw clamps again on its own copy, so

@@ -3,8 +3,9 @@
  * identity and headline numbers, the metric's top locations, and the metric's
  * call tree to the requested depth (nodes under 0.5% of the root summed into
  * one "more" line per parent), each node with its total and its self weight.
- * The header names the folding rules the tree was built with (fold.h).  Every count column is named for what it
- * counts (report_count_name, report_top_words), and explained under its title.
+ * The header names the folding rules the tree was built with (fold.h).
+ * Every count column is named for what it counts (report_count_name,
+ * report_top_words), and explained under its title.
  * Text from the capture (names, files, the command line, the reasons a capture
  * is flagged) is written in its visible form (visible.h): no control
  * character reaches the terminal.

@@ -32,7 +32,8 @@ struct explore {
 	const struct capture *cap;
 	const char *path;		/* borrowed: the file, as the user named it */
 	struct report base;		/* the peak report: header figures, leaks, top */
-	struct explore_tree trees[2][N_METRICS][2];	/* by folding (off, on), metric, direction */
+	struct explore_tree trees[2][N_METRICS][2];	/* by folding (off, on), metric,
+							 * direction */
 	bool folding;			/* explore_tree gives folded trees (the default) */
 };
 
