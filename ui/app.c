@@ -1,5 +1,5 @@
 /*
- * app: the shared state's two setters and its life.
+ * app: the shared state's setters (selection, message, folding) and its life.
  */
 #include "app.h"
 
@@ -38,17 +38,20 @@ void app_set_selection(struct app *app, const uint64_t *keys, size_t len)
 void app_toggle_fold(struct app *app)
 {
 	const struct fold_mask *all = &app->ex->base.fold;	/* the mask, on or off */
-	const struct tree *t = explore_tree(app->ex, app->metric, app->dir, app->order, NULL);
-	uint32_t nd = tree_find_path(t, app->sel, app->sel_len);
-	uint64_t key = tree_key_folded(t, nd, all);
+	const struct tree *t;
 	bool on = !app->ex->folding;
 	char what[64];
-	uint64_t *keys;
+	uint64_t *keys, key;
+	uint32_t nd;
 	size_t len;
 
+	if (app->ex_b) {
+		app_message(app, "z: the trees of a diff are not folded");
+		return;
+	}
+	t = explore_tree(app->ex, app->metric, app->dir, app->order, NULL);
+	key = tree_key_folded(t, tree_find_path(t, app->sel, app->sel_len), all);
 	explore_set_folding(app->ex, on);
-	if (app->ex_b)
-		explore_set_folding(app->ex_b, on);
 	t = explore_tree(app->ex, app->metric, app->dir, app->order, NULL);
 	nd = tree_find_folded(t, all, key);
 	if (nd == TREE_NONE)
