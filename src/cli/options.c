@@ -354,7 +354,7 @@ static const struct option_group groups[] = {
 			   "addr2line: --debug-dir",
 			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT | FOR_RECORD |
 				   FOR_ADDR2LINE },
-	[GROUP_FOLD] = { "folding options (README.md \"Folding frames\")",
+	[GROUP_FOLD] = { "folding options (README.md: Folding frames)",
 			 "memtui FILE, memtui report FILE", FOR_EXPLORE | FOR_REPORT },
 	[GROUP_REPORT] = { "report options", "memtui report, memtui diff",
 			   FOR_REPORT | FOR_DIFF },
