@@ -132,7 +132,8 @@ TEST(trees)
 
 	/* From the unfolded tree: std_push's place is main's when folded. */
 	tree_build(&plain, cap, &peak, TREE_TOP_DOWN, NULL);
-	std_nd = node_of(&plain, cap, FX_FIND(cap, "_start@prog.c;__libc_start_main;main;std_push"));
+	std_nd = node_of(&plain, cap,
+			 FX_FIND(cap, "_start@prog.c;__libc_start_main;main;std_push"));
 	CHECK(std_nd != TREE_NONE);
 	CHECK_EQ_I64(tree_find_folded(&td, &m, tree_key_folded(&plain, std_nd, &m)), main_nd);
 	/* And back: main of the folded tree is the unfolded main, below the start-up. */
