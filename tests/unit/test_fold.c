@@ -2,8 +2,9 @@
  * Unit tests of folding (src/analysis/fold.h) and of the trees built with it
  * (tree_build, tree_key_folded, tree_find_folded), on a small synthetic
  * capture: libc's start-up frames above main, a frame a user rule folds
- * between main and leaf (std_push: fixture names hold no colons), a path of start-up frames alone, and a Python function that
- * happens to be called _start (the presets fold native frames only).
+ * between main and leaf (std_push: fixture names hold no colons), a path of
+ * start-up frames alone, and a Python function that happens to be called
+ * _start (the presets fold native frames only).
  */
 #include <string.h>
 
