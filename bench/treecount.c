@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 
 	t0 = now_ms();
 	snapshot_peak(&peak, cap);
-	tree_build(&t, cap, &peak, TREE_TOP_DOWN);
+	tree_build(&t, cap, &peak, TREE_TOP_DOWN, NULL);
 	tree_sort(&t, TREE_ORDER_SIZE);
 	printf("tree_ms %.1f\ntree_nodes %u\n", now_ms() - t0, t.n);
 	for (uint32_t i = 0; i < t.n; i++)

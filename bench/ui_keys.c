@@ -193,9 +193,9 @@ int main(int argc, char **argv)
 	}
 	printf("load %.0f ms", now_ms() - t0);
 	t0 = now_ms();
-	explore_init(&ex, cap, file ? file : "synthetic");
+	explore_init(&ex, cap, file ? file : "synthetic", NULL);
 	printf(", analyses %.0f ms, peak tree %" PRIu32 " nodes, screen %dx%d\n", now_ms() - t0,
-	       ex.trees[METRIC_PEAK][TREE_TOP_DOWN].t.n, w, h);
+	       ex.trees[ex.folding][METRIC_PEAK][TREE_TOP_DOWN].t.n, w, h);
 	screen_mem_init(&scr, w, h, true, NULL, 0);
 	e = explorer_new(&scr, &ex, NULL);
 	{

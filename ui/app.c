@@ -1,5 +1,5 @@
 /*
- * app: the shared state's two setters and its life.
+ * app: the shared state's setters (selection, message, folding) and its life.
  */
 #include "app.h"
 
@@ -33,6 +33,49 @@ void app_set_selection(struct app *app, const uint64_t *keys, size_t len)
 	if (len)
 		memmove(app->sel, keys, len * sizeof(*keys));
 	app->sel_len = len;
+}
+
+void app_toggle_fold(struct app *app)
+{
+	const struct fold_mask *all = &app->ex->base.fold;	/* the mask, on or off */
+	const struct tree *t;
+	bool on = !app->ex->folding;
+	char what[64];
+	uint64_t *keys, key;
+	uint32_t nd;
+	size_t len;
+
+	if (app->ex_b) {
+		app_message(app, "z: the trees of a diff are not folded");
+		return;
+	}
+	t = explore_tree(app->ex, app->metric, app->dir, app->order, NULL);
+	key = tree_key_folded(t, tree_find_path(t, app->sel, app->sel_len), all);
+	explore_set_folding(app->ex, on);
+	t = explore_tree(app->ex, app->metric, app->dir, app->order, NULL);
+	nd = tree_find_folded(t, all, key);
+	if (nd == TREE_NONE)
+		nd = 0;
+	len = (size_t)t->nodes[nd].depth + 1;
+	keys = xmalloc(len * sizeof(*keys));
+	tree_path(t, nd, keys, len);
+	app_set_selection(app, keys, len);
+	free(keys);
+	app->gen++;
+	app_message(app, "folding %s: %s", on ? "on" : "off",
+		    fold_rules_describe(explore_fold_rules(app->ex), what, sizeof(what)));
+}
+
+char *app_fold_status(const struct app *app, char *buf, size_t size)
+{
+	char what[64];
+
+	if (!app->ex->folding)
+		snprintf(buf, size, "fold: off");
+	else
+		snprintf(buf, size, "fold: %s",
+			 fold_rules_describe(explore_fold_rules(app->ex), what, sizeof(what)));
+	return buf;
 }
 
 void app_message(struct app *app, const char *fmt, ...)

@@ -8,7 +8,9 @@
  * the sort order, full or short names and the selected call path (node keys
  * from the root).  A change bumps gen; a view is synced before it is drawn
  * with a newer gen, so the selection follows the user across metrics, sort
- * orders and views.  Full names change only what is drawn: no gen.
+ * orders and views.  Full names change only what is drawn: no gen.  Folding
+ * is the analyses' (explore_set_folding: which trees they give);
+ * app_toggle_fold switches it and moves the selection with it.
  */
 #ifndef MT_APP_H
 #define MT_APP_H
@@ -38,6 +40,16 @@ struct app {
 /* The state at the start: peak, top-down, by size, nothing selected; ex and ex_b borrowed. */
 void app_init(struct app *app, struct explore *ex, struct explore *ex_b);
 void app_release(struct app *app);
+
+/*
+ * Folding on or off in ex (explore_set_folding), the selection kept on the
+ * same code where the other tree has it (the node itself, or the caller it
+ * folds into); bumps gen.  With two captures (diff trees, not folded) it
+ * only says so.
+ */
+void app_toggle_fold(struct app *app);
+/* "fold: 3 presets" (or "fold: off", "fold: none") for status lines, into buf. */
+char *app_fold_status(const struct app *app, char *buf, size_t size);
 
 /* For views: the shared selection (keys copied), and a one-frame message. */
 void app_set_selection(struct app *app, const uint64_t *keys, size_t len);

@@ -413,10 +413,14 @@ static void global_action(struct explorer *e, enum action a)
 		next_metric(e);
 		break;
 	case A_SORT:
-		e->app.order = e->app.order == TREE_ORDER_SIZE ? TREE_ORDER_COUNT
-			    : e->app.order == TREE_ORDER_COUNT ? TREE_ORDER_NAME
-							: TREE_ORDER_SIZE;
+		e->app.order = e->app.order == TREE_ORDER_SIZE	   ? TREE_ORDER_COUNT
+			       : e->app.order == TREE_ORDER_COUNT ? TREE_ORDER_NAME
+			       : e->app.order == TREE_ORDER_NAME  ? TREE_ORDER_SELF
+								   : TREE_ORDER_SIZE;
 		e->app.gen++;
+		break;
+	case A_FOLD:
+		app_toggle_fold(&e->app);
 		break;
 	case A_NAMES:
 		e->app.full_names = !e->app.full_names;

@@ -28,6 +28,7 @@ struct loading {
 	ui_load_fn load;
 	void *ctx;
 	const char *path;		/* borrowed */
+	struct fold_rules fold;		/* for explore_init (the patterns borrowed) */
 	pthread_t thread;
 	atomic_bool cancel;		/* main -> worker */
 	atomic_int phase;		/* enum phase, worker -> main */
@@ -65,14 +66,14 @@ static void *worker(void *arg)
 	if (l->rc == 0) {
 		atomic_store(&l->phase, PHASE_ANALYSING);
 		l->ex = xcalloc(1, sizeof(*l->ex));
-		explore_init(l->ex, l->cap, l->path);
+		explore_init(l->ex, l->cap, l->path, &l->fold);
 	}
 	atomic_store_explicit(&l->phase, PHASE_DONE, memory_order_release);
 	return NULL;
 }
 
 int loading_start(struct loading **out, ui_load_fn load, void *ctx, const char *path,
-		  struct mt_error *err)
+		  const struct fold_rules *fold, struct mt_error *err)
 {
 	struct loading *l = xcalloc(1, sizeof(*l));
 	int rc;
@@ -80,6 +81,7 @@ int loading_start(struct loading **out, ui_load_fn load, void *ctx, const char *
 	l->load = load;
 	l->ctx = ctx;
 	l->path = path;
+	l->fold = *fold;
 	atomic_init(&l->cancel, false);
 	atomic_init(&l->phase, PHASE_READING);
 	atomic_init(&l->done_bytes, 0);

@@ -20,11 +20,12 @@
 struct loading;
 
 /*
- * Starts loading path with load(ctx, ...) into *out; 0, or -MT_ERR_IO with err
+ * Starts loading path with load(ctx, ...) into *out, its trees folded by
+ * fold (copied; explore_init); 0, or -MT_ERR_IO with err
  * filled when no thread could start.
  */
 int loading_start(struct loading **out, ui_load_fn load, void *ctx, const char *path,
-		  struct mt_error *err);
+		  const struct fold_rules *fold, struct mt_error *err);
 /*
  * Waits up to timeout_ms for the worker; true when it has finished, or when
  * it was cancelled while analysing (the analysis cannot stop midway, and

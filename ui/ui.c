@@ -26,14 +26,24 @@
 #define LOAD_QUIET_MS 150	/* loads shorter than this never show the progress screen */
 #define LOAD_TICK_MS 50		/* progress redraw period */
 
+/* The rules the options give, or the presets. */
+static void fold_rules_of(const struct ui_options *o, struct fold_rules *fold)
+{
+	if (o->fold)
+		*fold = *o->fold;
+	else
+		fold_rules_init(fold);
+}
+
 /* Loads and explores one capture headless. */
-static int replay_load(ui_load_fn load, void *ctx, const char *path, struct capture **cap,
-		       struct explore *ex, struct mt_error *err)
+static int replay_load(ui_load_fn load, void *ctx, const char *path,
+		       const struct fold_rules *fold, struct capture **cap, struct explore *ex,
+		       struct mt_error *err)
 {
 	int rc = load(ctx, path, NULL, NULL, NULL, cap, err);
 
 	if (rc == 0)
-		explore_init(ex, *cap, path);
+		explore_init(ex, *cap, path, fold);
 	return rc;
 }
 
@@ -46,7 +56,10 @@ static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx,
 	struct explore ex[2];
 	struct screen scr;
 	struct explorer *e;
+	struct fold_rules fold;
 	int w = 80, h = 24, rc;
+
+	fold_rules_of(o, &fold);
 
 	if (o->size && replay_parse_size(o->size, &w, &h) < 0)
 		return mt_error_set(err, MT_ERR_USAGE, MT_NO_OFFSET,
@@ -54,9 +67,9 @@ static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx,
 	rc = replay_parse(o->replay, &keys, &n_keys, err);
 	if (rc < 0)
 		return rc;
-	rc = replay_load(load, ctx, o->path, &cap[0], &ex[0], err);
+	rc = replay_load(load, ctx, o->path, &fold, &cap[0], &ex[0], err);
 	if (!rc && o->path_b &&
-	    (rc = replay_load(load, ctx, o->path_b, &cap[1], &ex[1], err)) != 0) {
+	    (rc = replay_load(load, ctx, o->path_b, &fold, &cap[1], &ex[1], err)) != 0) {
 		explore_release(&ex[0]);
 		capture_free(cap[0]);
 	}
@@ -81,15 +94,17 @@ static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx,
 }
 
 /* Loads with a progress screen once the load takes long enough to be seen. */
-static int load_on_terminal(const char *path, ui_load_fn load, void *ctx, struct screen *scr,
-			    bool *started, struct capture **cap, struct explore **ex,
-			    struct mt_error *err)
+static int load_on_terminal(const char *path, const struct ui_options *o, ui_load_fn load,
+			    void *ctx, struct screen *scr, bool *started, struct capture **cap,
+			    struct explore **ex, struct mt_error *err)
 {
 	struct mt_error term_err = { 0 };
 	struct loading *l;
+	struct fold_rules fold;
 	int rc, term_rc = 0;
 
-	rc = loading_start(&l, load, ctx, path, err);
+	fold_rules_of(o, &fold);
+	rc = loading_start(&l, load, ctx, path, &fold, err);
 	if (rc < 0)
 		return rc;
 	if (!loading_wait(l, LOAD_QUIET_MS)) {
@@ -143,9 +158,10 @@ static int run_terminal(const struct ui_options *o, ui_load_fn load, void *ctx,
 	rc = screen_curses_usable(err);
 	if (rc < 0)
 		return rc;
-	rc = load_on_terminal(o->path, load, ctx, &scr, &started, &cap[0], &ex[0], err);
+	rc = load_on_terminal(o->path, o, load, ctx, &scr, &started, &cap[0], &ex[0], err);
 	if (!rc && o->path_b)
-		rc = load_on_terminal(o->path_b, load, ctx, &scr, &started, &cap[1], &ex[1], err);
+		rc = load_on_terminal(o->path_b, o, load, ctx, &scr, &started, &cap[1], &ex[1],
+				      err);
 	if (rc)
 		goto out;
 	if (!started && (rc = screen_curses_init(&scr, err)) < 0)

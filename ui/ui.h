@@ -19,6 +19,7 @@
 
 #include "capture.h"
 #include "error.h"
+#include "fold.h"
 #include "progress.h"
 
 /*
@@ -36,6 +37,7 @@ struct ui_options {
 	const char *path_b;	/* `memtui A B`: the second capture (B of the diff), or NULL */
 	const char *replay;	/* keys to replay headless (replay.h), or NULL */
 	const char *size;	/* "WxH" of the replay screen, or NULL for 80x24 */
+	const struct fold_rules *fold;	/* what the trees fold (--fold, --no-fold); NULL: presets */
 	/* Called once the first screen is computed (may be NULL): work that can wait till then. */
 	void (*shown)(void *ctx);
 	void *shown_ctx;

@@ -14,11 +14,14 @@
  * keys, draw and status until f again. S on a named node opens the stage table
  * of the calls under its function.
  *
- * A row: value, share of the root, allocations, a bar of the share, then
- * the indented node (tree_row.h): marker, function, file:line, [module] of
- * native frames.  Under the rows, the detail pane (tree_row.h) names the
- * cursor's node in full, with its self and total figures, exact bytes where
- * they fit.  Numbers are formatted by fmt.h, as in `memtui report`.
+ * A row: value (inclusive: the paths through the node), share of the root,
+ * allocations, self (the paths that end at the node), a bar of the share,
+ * then the indented node (tree_row.h): marker, function, file:line, [module]
+ * of native frames.  Self comes after the count so that the leading figures
+ * read as before; on a narrow screen the bar goes first, then self.  Under
+ * the rows, the detail pane (tree_row.h) names the cursor's node in full,
+ * with its self and total figures, exact bytes where they fit.  Numbers are
+ * formatted by fmt.h, as in `memtui report`.
  *
  * Scrolling: top is the first row shown.  Keys keep the cursor inside the
  * body of the last layout (app->body); draw clamps again on its own copy, so
@@ -58,6 +61,7 @@ struct view_tree {
 	bool flaming;			/* f: the flame view has the screen */
 	struct tree own[2];		/* an opened tree's trees, per direction */
 	bool own_built[2];
+	bool own_folded[2];		/* own[d] was built with folding on */
 	enum tree_order own_order[2];
 };
 
@@ -69,13 +73,19 @@ static const struct tree *tree_for(struct view_tree *v, struct app *app, enum tr
 	if (!v->src)
 		return explore_tree(app->ex, app->metric, d, sort, &v->are_count);
 	v->are_count = false;
+	if (v->own_built[d] && v->own_folded[d] != app->ex->folding) {
+		outline_detach(&v->ol[d]);
+		tree_release(&v->own[d]);
+		v->own_built[d] = false;
+	}
 	if (!v->own_built[d]) {
 		v->src->weights(v->src, app->ex->cap, v->variant, &w);
 		thread_filter_apply(&app->ex->threads, app->ex->cap, &w);	/* T (threads.h) */
-		tree_build(&v->own[d], app->ex->cap, &w, d);
+		tree_build(&v->own[d], app->ex->cap, &w, d, explore_fold(app->ex));
 		snapshot_release(&w);
 		tree_sort(&v->own[d], sort);
 		v->own_built[d] = true;
+		v->own_folded[d] = app->ex->folding;
 		v->own_order[d] = sort;
 	} else if (v->own_order[d] != sort) {
 		tree_sort(&v->own[d], sort);
@@ -166,12 +176,16 @@ static void tree_sync(struct view *base, struct app *app)
 
 /* Column widths for a body of width w. */
 struct columns {
-	int value, share, count, bar, name;	/* widths (count 0: none); name starts after bar */
+	int value, share, count, self, bar, name;	/* widths (count, self, bar 0: none);
+							 * name starts after bar */
 };
+
+#define NAME_MIN 8	/* the bar goes when the name would be narrower */
+#define NAME_MIN_SELF 12	/* then self, when the name would still be narrower */
 
 static struct columns columns_for(const struct view_tree *v, int w)
 {
-	struct columns c = { 10, 6, 6, 0, 0 };
+	struct columns c = { 10, 6, 6, 10, 0, 0 };
 	char digits[32];
 	int counts;
 	int n = snprintf(digits, sizeof(digits), "%" PRId64,
@@ -183,14 +197,20 @@ static struct columns columns_for(const struct view_tree *v, int w)
 		n = snprintf(digits, sizeof(digits), "%" PRId64,
 			     (int64_t)llabs(v->t->nodes[0].total_bytes));
 		c.value = n > 6 ? n : 6;
+		c.self = c.value;
 		c.count = 0;
 	}
 	c.bar = (w - 40) / 6;
 	c.bar = c.bar < 4 ? 4 : c.bar > 20 ? 20 : c.bar;
-	counts = c.count ? c.count + 1 : 0;
+	counts = (c.count ? c.count + 1 : 0) + c.self + 1;
 	c.name = w - (c.value + 1 + c.share + 1 + counts + c.bar + 1);
-	if (c.name < 8) {
+	if (c.name < NAME_MIN) {
 		c.bar = 0;
+		c.name = w - (c.value + 1 + c.share + 1 + counts);
+	}
+	if (c.name < NAME_MIN_SELF) {
+		c.self = 0;
+		counts = c.count ? c.count + 1 : 0;
 		c.name = w - (c.value + 1 + c.share + 1 + counts);
 	}
 	return c;
@@ -222,22 +242,25 @@ static void draw_row(const struct view_tree *v, struct screen *s, struct rect r,
 	const struct tree_node *root = &v->t->nodes[0];
 	bool selected = row == o->cursor;
 	enum role normal = selected ? ROLE_SELECTED : ROLE_NORMAL;
-	char value[32], share[16], count[32], cell[128];
-	int x = r.x;
+	char value[32], share[16], count[32], self[32], cell[160];
+	int x = r.x, n;
 
-	if (v->are_count)
+	if (v->are_count) {
 		snprintf(value, sizeof(value), "%" PRId64, nd->total_bytes);
-	else
+		snprintf(self, sizeof(self), "%" PRId64, nd->self_bytes);
+	} else {
 		fmt_bytes(nd->total_bytes, value, sizeof(value));
+		fmt_bytes(nd->self_bytes, self, sizeof(self));
+	}
 	fmt_percent(nd->total_bytes, root->total_bytes, share, sizeof(share));
 	snprintf(count, sizeof(count), "%" PRId64, nd->total_count);
 	if (selected)
 		screen_fill(s, r.x, y, r.w, ' ', ROLE_SELECTED);
+	n = snprintf(cell, sizeof(cell), "%*s %*s ", c->value, value, c->share, share);
 	if (c->count)
-		snprintf(cell, sizeof(cell), "%*s %*s %*s ", c->value, value, c->share, share,
-			 c->count, count);
-	else
-		snprintf(cell, sizeof(cell), "%*s %*s ", c->value, value, c->share, share);
+		n += snprintf(cell + n, sizeof(cell) - (size_t)n, "%*s ", c->count, count);
+	if (c->self)
+		snprintf(cell + n, sizeof(cell) - (size_t)n, "%*s ", c->self, self);
 	x += screen_text(s, x, y, r.w, cell, normal);
 	if (c->bar) {
 		draw_bar(s, x, y, c->bar, nd->total_bytes, root->total_bytes, glyphs_get(s->utf8),
@@ -324,6 +347,8 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 	if (c.count)
 		n += snprintf(title + n, sizeof(title) - (size_t)n, "%*s ", c.count,
 			      count_column(v, app));
+	if (c.self)
+		n += snprintf(title + n, sizeof(title) - (size_t)n, "%*s ", c.self, "self");
 	snprintf(title + n, sizeof(title) - (size_t)n, "%*s%s%s%s  file:line", c.bar,
 		 c.bar ? "" : "", c.bar ? " " : "", "function", from);
 	screen_fill(s, r.x, r.y, r.w, ' ', ROLE_TITLE);
@@ -447,7 +472,7 @@ static void tree_search(struct view *base, struct app *app, const char *pattern)
 static void tree_status(const struct view *base, const struct app *app, char *buf, size_t size)
 {
 	const struct view_tree *v = (const struct view_tree *)base;
-	char metric[128], title[256];
+	char metric[128], title[256], fold[64];
 	size_t n;
 
 	if (v->flaming) {
@@ -460,9 +485,9 @@ static void tree_status(const struct view *base, const struct app *app, char *bu
 		describe(v, title, sizeof(title), metric, sizeof(metric));
 	else
 		snprintf(metric, sizeof(metric), "%s", metric_name(app->metric));
-	n = (size_t)snprintf(buf, size, "[tree] %s  metric: %s  sort: %s  ",
+	n = (size_t)snprintf(buf, size, "[tree] %s  metric: %s  sort: %s  %s  ",
 			     v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", metric,
-			     tree_order_name(app->order));
+			     tree_order_name(app->order), app_fold_status(app, fold, sizeof(fold)));
 	tree_row_status(&v->ol[v->dir], buf, size, n);
 }
 

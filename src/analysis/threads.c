@@ -112,46 +112,6 @@ void thread_filter_release(struct thread_filter *f)
 	memset(f, 0, sizeof(*f));
 }
 
-void threads_merge_paths(struct snapshot *out, const struct capture *cap,
-			 const struct snapshot *w)
-{
-	struct hashmap first;	/* first stack's id << 32 | frame -> first stack of the path */
-	uint32_t *canon;
-
-	snapshot_dup(out, w);
-	if (!capture_thread_stacks(cap) || !w->n)
-		return;
-	canon = xmalloc((size_t)w->n * sizeof(*canon));
-	hashmap_init(&first);
-	canon[0] = 0;
-	/* Parents have smaller ids: a parent's first stack is known before its children. */
-	for (uint32_t s = 1; s < w->n; s++) {
-		const struct stack_node *sn = capture_stack(cap, s);
-		uint64_t key = (uint64_t)canon[sn->parent] << 32 | sn->frame;
-		uint32_t c;
-
-		if (sn->thread == s) {
-			canon[s] = 0;
-			continue;
-		}
-		c = hashmap_get(&first, key);
-		if (c == HASHMAP_NONE) {
-			c = s;
-			hashmap_put(&first, key, s);
-		}
-		canon[s] = c;
-	}
-	for (uint32_t s = 1; s < w->n; s++) {
-		if (canon[s] == s)
-			continue;
-		out->bytes[canon[s]] += out->bytes[s];
-		out->count[canon[s]] += out->count[s];
-		out->bytes[s] = out->count[s] = 0;
-	}
-	hashmap_release(&first);
-	free(canon);
-}
-
 void thread_filter_apply(const struct thread_filter *f, const struct capture *cap,
 			 struct snapshot *w)
 {

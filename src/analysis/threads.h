@@ -70,15 +70,4 @@ void thread_filter_release(struct thread_filter *f);
 void thread_filter_apply(const struct thread_filter *f, const struct capture *cap,
 			 struct snapshot *w);
 
-/*
- * w merged over threads into *out (the caller's: snapshot_release): each
- * call path's weights summed onto the first stack with that path (the
- * frames below the thread frame), the others zero; a thread's own stack
- * goes to stack 0.  What the per-path outputs (collapsed stacks, CSV) list,
- * so that a path is one line however many threads ran it.  A copy of w
- * when cap has no threads.
- */
-void threads_merge_paths(struct snapshot *out, const struct capture *cap,
-			 const struct snapshot *w);
-
 #endif

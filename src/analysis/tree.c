@@ -85,6 +85,14 @@ static bool child_equal(const void *ctx, uint32_t id)
 	return nd->parent == k->parent && same_code(k->t->cap, nd->frame, k->frame);
 }
 
+#define ROOT_KEY 0x6d656d747569ULL
+
+/* The key of a child of a node keyed parent_key, for frame: the one path-key rule. */
+static uint64_t extend_key(const struct tree *t, uint64_t parent_key, uint32_t frame)
+{
+	return hash_u64(parent_key ^ code_hash(t->cap, frame) * 0x100000001b3ULL);
+}
+
 static uint32_t new_node(struct tree *t, uint32_t parent, uint32_t frame)
 {
 	struct tree_node *nd;
@@ -100,7 +108,7 @@ static uint32_t new_node(struct tree *t, uint32_t parent, uint32_t frame)
 		struct tree_node *p = &t->nodes[parent];
 
 		nd->depth = p->depth + 1;
-		nd->key = hash_u64(p->key ^ code_hash(t->cap, frame) * 0x100000001b3ULL);
+		nd->key = extend_key(t, p->key, frame);
 		nd->next_sibling = p->first_child;
 		p->first_child = t->n;
 	}
@@ -123,7 +131,8 @@ static uint32_t child(struct tree *t, uint32_t parent, uint32_t frame)
 	return id;
 }
 
-static void build_top_down(struct tree *t, const struct snapshot *w)
+static void build_top_down(struct tree *t, const struct snapshot *w,
+			   const struct fold_mask *fold)
 {
 	const struct capture *cap = t->cap;
 	uint32_t *node_of = xmalloc((size_t)w->n * sizeof(*node_of));
@@ -150,7 +159,11 @@ static void build_top_down(struct tree *t, const struct snapshot *w)
 		}
 		nd = node_of[up];
 		while (depth--) {
-			nd = child(t, nd, capture_stack(cap, path[depth])->frame);
+			uint32_t frame = capture_stack(cap, path[depth])->frame;
+
+			/* A folded frame is its caller's node: its weight and children go there. */
+			if (!fold_mask_has(fold, frame))
+				nd = child(t, nd, frame);
 			node_of[path[depth]] = nd;
 		}
 		t->nodes[nd].self_bytes += w->bytes[s];
@@ -171,32 +184,41 @@ static void build_top_down(struct tree *t, const struct snapshot *w)
 	free(node_of);
 }
 
-static void build_bottom_up(struct tree *t, const struct snapshot *w)
+/*
+ * Folded frames are skipped on the way up; the allocating function is the
+ * first frame that is not folded, and a path with none counts at the root.
+ */
+static void build_bottom_up(struct tree *t, const struct snapshot *w,
+			    const struct fold_mask *fold)
 {
 	const struct capture *cap = t->cap;
 
 	for (uint32_t s = 1; s < w->n; s++) {
 		uint32_t nd = 0, up = s, thread = capture_stack_thread(cap, s);
+		bool leaf = true;
 
 		if (!w->bytes[s] && !w->count[s])
 			continue;
 		t->nodes[0].total_bytes += w->bytes[s];
 		t->nodes[0].total_count += w->count[s];
-		if (up == thread) {	/* no call frame: the root's own, like stack 0 */
-			t->nodes[0].self_bytes += w->bytes[s];
-			t->nodes[0].self_count += w->count[s];
-		}
-		while (up != thread) {	/* up to the thread frame, which is no call */
+		/* Up to the thread frame, which is no call (capture.h). */
+		for (; up != thread; up = capture_stack(cap, up)->parent) {
 			const struct stack_node *sn = capture_stack(cap, up);
 
+			if (fold_mask_has(fold, sn->frame))
+				continue;
 			nd = child(t, nd, sn->frame);
 			t->nodes[nd].total_bytes += w->bytes[s];
 			t->nodes[nd].total_count += w->count[s];
-			if (up == s) {
+			if (leaf) {
 				t->nodes[nd].self_bytes += w->bytes[s];
 				t->nodes[nd].self_count += w->count[s];
+				leaf = false;
 			}
-			up = sn->parent;
+		}
+		if (leaf) {
+			t->nodes[0].self_bytes += w->bytes[s];
+			t->nodes[0].self_count += w->count[s];
 		}
 	}
 	t->nodes[0].self_bytes += w->bytes[0];
@@ -206,17 +228,17 @@ static void build_bottom_up(struct tree *t, const struct snapshot *w)
 }
 
 void tree_build(struct tree *t, const struct capture *cap, const struct snapshot *w,
-		enum tree_direction dir)
+		enum tree_direction dir, const struct fold_mask *fold)
 {
 	memset(t, 0, sizeof(*t));
 	t->cap = cap;
 	t->dir = dir;
 	new_node(t, TREE_NONE, 0);
-	t->nodes[0].key = 0x6d656d747569ULL;
+	t->nodes[0].key = ROOT_KEY;
 	if (dir == TREE_TOP_DOWN)
-		build_top_down(t, w);
+		build_top_down(t, w, fold);
 	else
-		build_bottom_up(t, w);
+		build_bottom_up(t, w, fold);
 }
 
 struct sort_ctx {
@@ -230,8 +252,10 @@ static int cmp_nodes(const void *a, const void *b, void *arg)
 	const struct capture *cap = ctx->t->cap;
 	const struct tree_node *x = &ctx->t->nodes[*(const uint32_t *)a];
 	const struct tree_node *y = &ctx->t->nodes[*(const uint32_t *)b];
-	int64_t vx = llabs(ctx->order == TREE_ORDER_COUNT ? x->total_count : x->total_bytes);
-	int64_t vy = llabs(ctx->order == TREE_ORDER_COUNT ? y->total_count : y->total_bytes);
+	int64_t vx = llabs(ctx->order == TREE_ORDER_COUNT ? x->total_count
+			   : ctx->order == TREE_ORDER_SELF ? x->self_bytes : x->total_bytes);
+	int64_t vy = llabs(ctx->order == TREE_ORDER_COUNT ? y->total_count
+			   : ctx->order == TREE_ORDER_SELF ? y->self_bytes : y->total_bytes);
 	int by_name = strcmp(capture_string(cap, capture_frame(cap, x->frame)->function),
 			     capture_string(cap, capture_frame(cap, y->frame)->function));
 
@@ -239,12 +263,18 @@ static int cmp_nodes(const void *a, const void *b, void *arg)
 		return by_name;
 	if (vx != vy)
 		return vx > vy ? -1 : 1;
+	/* Equal self (often 0: a caller of callers): the larger total first. */
+	if (ctx->order == TREE_ORDER_SELF && llabs(x->total_bytes) != llabs(y->total_bytes))
+		return llabs(x->total_bytes) > llabs(y->total_bytes) ? -1 : 1;
 	return by_name;
 }
 
 const char *tree_order_name(enum tree_order order)
 {
-	return order == TREE_ORDER_COUNT ? "count" : order == TREE_ORDER_NAME ? "name" : "size";
+	return order == TREE_ORDER_COUNT  ? "count"
+	       : order == TREE_ORDER_NAME ? "name"
+	       : order == TREE_ORDER_SELF ? "self"
+					  : "size";
 }
 
 void tree_sort(struct tree *t, enum tree_order order)
@@ -309,6 +339,44 @@ size_t tree_path(const struct tree *t, uint32_t node, uint64_t *keys, size_t cap
 		if (--i < cap)
 			keys[i] = t->nodes[nd].key;
 	return len;
+}
+
+uint64_t tree_key_folded(const struct tree *t, uint32_t node, const struct fold_mask *fold)
+{
+	uint32_t depth = t->nodes[node].depth;
+	uint32_t *frames = xmalloc(((size_t)depth + 1) * sizeof(*frames));
+	uint64_t key = ROOT_KEY;
+	uint32_t i = depth;
+
+	for (uint32_t nd = node; t->nodes[nd].parent != TREE_NONE; nd = t->nodes[nd].parent)
+		frames[--i] = t->nodes[nd].frame;
+	for (; i < depth; i++)
+		if (!fold_mask_has(fold, frames[i]))
+			key = extend_key(t, key, frames[i]);
+	free(frames);
+	return key;
+}
+
+uint32_t tree_find_folded(const struct tree *t, const struct fold_mask *fold, uint64_t key)
+{
+	uint64_t *fk = xmalloc((t->n ? t->n : 1) * sizeof(*fk));
+	uint32_t best = TREE_NONE;
+
+	/* Parents come before their children: one pass in id order. */
+	for (uint32_t i = 0; i < t->n; i++) {
+		const struct tree_node *nd = &t->nodes[i];
+
+		if (nd->parent == TREE_NONE)
+			fk[i] = ROOT_KEY;
+		else if (fold_mask_has(fold, nd->frame))
+			fk[i] = fk[nd->parent];
+		else
+			fk[i] = extend_key(t, fk[nd->parent], nd->frame);
+		if (fk[i] == key && (best == TREE_NONE || nd->depth < t->nodes[best].depth))
+			best = i;
+	}
+	free(fk);
+	return best;
 }
 
 void tree_release(struct tree *t)

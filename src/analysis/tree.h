@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "fold.h"
 #include "idtable.h"
 #include "snapshot.h"
 
@@ -33,6 +34,7 @@ enum tree_order {
 	TREE_ORDER_SIZE,	/* |total_bytes| descending: by the metric */
 	TREE_ORDER_COUNT,	/* |total_count| descending */
 	TREE_ORDER_NAME,	/* by function name, then |total_bytes| */
+	TREE_ORDER_SELF,	/* |self_bytes| descending, then |total_bytes| */
 };
 
 #define TREE_NONE UINT32_MAX
@@ -59,12 +61,16 @@ struct tree {
 	struct idtable children;	/* node ids by (parent, merge key) */
 };
 
-/* Builds the tree of the stacks with nonzero weight in w. */
+/*
+ * Builds the tree of the stacks with nonzero weight in w, leaving out the
+ * frames fold folds (fold.h; NULL: none): a folded frame's children are its
+ * caller's, its self weight its caller's self, and no total changes.
+ */
 void tree_build(struct tree *t, const struct capture *cap, const struct snapshot *w,
-		enum tree_direction dir);
+		enum tree_direction dir, const struct fold_mask *fold);
 /* Orders every sibling list by order (ties by function name, or by bytes for TREE_ORDER_NAME). */
 void tree_sort(struct tree *t, enum tree_order order);
-/* The order's name, as the status line shows it: "size", "count", "name". */
+/* The order's name, as the status line shows it: "size", "count", "name", "self". */
 const char *tree_order_name(enum tree_order order);
 /*
  * The child of node parent that frame merges into (the same code, or the same
@@ -82,6 +88,16 @@ uint32_t tree_find_path(const struct tree *t, const uint64_t *keys, size_t n);
  * returns the path's length (depth + 1), which may exceed cap.
  */
 size_t tree_path(const struct tree *t, uint32_t node, uint64_t *keys, size_t cap);
+/*
+ * Keeping a place across a change of folding.  tree_key_folded: the key
+ * node of t has in the tree built with fold (t's node keys with the frames
+ * fold folds left out; a folded node gets its nearest kept ancestor's).
+ * tree_find_folded: the shallowest node of t whose key with fold is key, or
+ * TREE_NONE; t may be built with fold (then it is the node keyed key) or
+ * with less folded.
+ */
+uint64_t tree_key_folded(const struct tree *t, uint32_t node, const struct fold_mask *fold);
+uint32_t tree_find_folded(const struct tree *t, const struct fold_mask *fold, uint64_t key);
 void tree_release(struct tree *t);
 
 #endif

@@ -237,7 +237,7 @@ static void shown(void *ctx)
 static int explore(const struct options *opt)
 {
 	struct ui_options uo = { opt->files[0], opt->n_files > 1 ? opt->files[1] : NULL,
-				 opt->replay, opt->size, shown, NULL };
+				 opt->replay, opt->size, &opt->report.fold, shown, NULL };
 	struct mt_error err = { 0 };
 	int rc = ui_run(&uo, explore_load, (void *)opt, &err);
 

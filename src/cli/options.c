@@ -141,6 +141,35 @@ static int set_thread(struct options *opt, const char *v, struct mt_error *err)
 	return 0;
 }
 
+static int set_sort(struct options *opt, const char *v, struct mt_error *err)
+{
+	static const enum tree_order orders[] = { TREE_ORDER_SIZE, TREE_ORDER_SELF,
+						  TREE_ORDER_COUNT, TREE_ORDER_NAME };
+
+	for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
+		if (!strcmp(v, tree_order_name(orders[i]))) {
+			opt->report.order = orders[i];
+			return 0;
+		}
+	}
+	return usage_error(err, "unknown sort order '%s' (size, self, count, name)", v);
+}
+
+static int set_fold(struct options *opt, const char *v, struct mt_error *err)
+{
+	if (fold_rules_add(&opt->report.fold, v) < 0)
+		return usage_error(err, *v ? "too many --fold rules ('%s')"
+					   : "--fold needs a pattern ([function:|file:|module:|"
+					     "unnamed:]GLOB)%s", v);
+	return 0;
+}
+
+static int set_no_fold(struct options *opt, const char *v, struct mt_error *err)
+{
+	opt->report.fold.presets = false;
+	return 0;
+}
+
 static int set_no_progress(struct options *opt, const char *v, struct mt_error *err)
 {
 	opt->progress = false;
@@ -343,6 +372,7 @@ enum {
 	GROUP_EXPLORER,
 	GROUP_NATIVE,
 	GROUP_MEMRAY,
+	GROUP_FOLD,
 	GROUP_REPORT,
 	GROUP_REPORT_ONE,
 	GROUP_DIFF,
@@ -361,6 +391,8 @@ static const struct option_group groups[] = {
 				   FOR_ADDR2LINE },
 	[GROUP_MEMRAY] = { "memray captures", "memtui FILE, A B, report, diff, convert",
 			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT },
+	[GROUP_FOLD] = { "folding options (README.md: Folding frames)",
+			 "memtui FILE, memtui report FILE", FOR_EXPLORE | FOR_REPORT },
 	[GROUP_REPORT] = { "report options", "memtui report, memtui diff",
 			   FOR_REPORT | FOR_DIFF },
 	[GROUP_REPORT_ONE] = { "report options of one capture", "memtui report FILE only",
@@ -393,6 +425,11 @@ static const struct option_spec table[] = {
 	{ "--temporary-threshold", NULL, "N", &groups[GROUP_MEMRAY], set_temporary_threshold,
 	  "temporary allocations: freed within N allocations\nof their thread (memray's "
 	  "--temporary-allocation-\nthreshold; default 1, at most 1000)", NULL },
+	{ "--fold", NULL, "PATTERN", &groups[GROUP_FOLD], set_fold,
+	  "fold frames matching [function:|file:|module:|unnamed:]GLOB\n"
+	  "into their callers (repeatable; e.g. 'std::*', 'module:libc.so*')", NULL },
+	{ "--no-fold", NULL, NULL, &groups[GROUP_FOLD], set_no_fold,
+	  "no preset folding (runpy, cpython, libc; z toggles it)", NULL },
 	{ "--json", NULL, NULL, &groups[GROUP_REPORT], set_json,
 	  "JSON output (same as --format json)", NULL },
 	{ "--format", NULL, "FMT", &groups[GROUP_REPORT], set_format,
@@ -409,6 +446,8 @@ static const struct option_spec table[] = {
 	  "tree levels to print (default 8; 0 = none)", NULL },
 	{ "--thread", NULL, "TID|NAME", &groups[GROUP_REPORT_ONE], set_thread,
 	  "the figures of this thread only (repeatable)", NULL },
+	{ "--sort", NULL, "ORDER", &groups[GROUP_REPORT_ONE], set_sort,
+	  "the tree's order: size (default), self, count, name", "size self count name" },
 	{ "--stages", NULL, "SPLIT", &groups[GROUP_REPORT_ONE], set_stages,
 	  "stage-delta table: marks, slices:N, under:FUNCTION", "marks slices: under:" },
 	{ "--sizes", NULL, NULL, &groups[GROUP_REPORT_ONE], set_sizes,

@@ -16,6 +16,8 @@ void report_options_init(struct report_options *o)
 	o->format = REPORT_TEXT;
 	o->depth = 8;
 	o->top = 10;
+	o->order = TREE_ORDER_SIZE;
+	fold_rules_init(&o->fold);
 }
 
 void report_compute_weights(struct report *r, const struct capture *cap, const char *path,
@@ -53,6 +55,7 @@ void report_compute_weights(struct report *r, const struct capture *cap, const c
 		r->temporary_bytes = temporary.total_bytes;
 		snapshot_release(&temporary);
 	}
+	fold_mask_build(&r->fold, cap, &opt->fold);
 }
 
 static bool is_memray(const struct capture *cap)
@@ -75,8 +78,8 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 					    opt->metric == METRIC_TEMPORARY))
 		rule = TOP_INNERMOST_PYTHON;
 	top_locations_by(&r->top, cap, rule, &r->weights, r->calls.n ? &r->calls : NULL);
-	tree_build(&r->tree, cap, &r->weights, opt->direction);
-	tree_sort(&r->tree, TREE_ORDER_SIZE);
+	tree_build(&r->tree, cap, &r->weights, opt->direction, &r->fold);
+	tree_sort(&r->tree, opt->order);
 }
 
 void report_release(struct report *r)
@@ -90,6 +93,38 @@ void report_release(struct report *r)
 	thread_filter_release(&r->filter);
 	top_list_release(&r->top);
 	tree_release(&r->tree);
+	fold_mask_release(&r->fold);
+}
+
+void report_path_weights(const struct report *r, int64_t **bytes, int64_t **count)
+{
+	const struct snapshot *w = &r->weights;
+	uint32_t *rep = fold_stack_reps(&r->fold, r->cap);
+	size_t n = w->n ? w->n : 1;
+
+	*bytes = xcalloc(n, sizeof(**bytes));
+	*count = xcalloc(n, sizeof(**count));
+	for (uint32_t s = 0; s < w->n && s < capture_stack_count(r->cap); s++) {
+		(*bytes)[rep[s]] += w->bytes[s];
+		(*count)[rep[s]] += w->count[s];
+	}
+	free(rep);
+}
+
+char *report_fold_list(const struct report_options *o, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; o->fold.presets && i < fold_preset_count() && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+					 fold_preset_name(i));
+	for (size_t i = 0; i < o->fold.n_patterns && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+					 o->fold.patterns[i]);
+	if (!used)
+		snprintf(buf, size, "none");
+	return buf;
 }
 
 void report_write(FILE *out, const struct report *r)

@@ -7,6 +7,9 @@
  * the same ones the views show, and mean what the writing tool means by them
  * (docs/NUMBERS.md).
  *
+ * Folding (fold.h) applies to the tree, the CSV and the collapsed stacks, not
+ * to the top list, which stays the tool's own list.
+ *
  * The top list is the metric's, grouped as the tool groups its own list for
  * that metric: heaptrack_print's PEAK MEMORY CONSUMERS, MEMORY LEAKS (-l),
  * MOST CALLS TO ALLOCATION FUNCTIONS and MOST TEMPORARY ALLOCATIONS; memray's
@@ -23,6 +26,7 @@
 #include <stdio.h>
 
 #include "capture.h"
+#include "fold.h"
 #include "metric.h"
 #include "snapshot.h"
 #include "threads.h"
@@ -40,6 +44,8 @@ struct report_options {
 	const char *const *threads;	/* --thread: tids or names (borrowed); the
 					 * figures of these threads only (threads.h) */
 	size_t n_threads;
+	enum tree_order order;	/* the tree's sibling order (--sort; default size) */
+	struct fold_rules fold;	/* frames the trees and stacks leave out (--fold, --no-fold) */
 };
 
 void report_options_init(struct report_options *o);
@@ -61,7 +67,8 @@ struct report {
 	bool weights_are_count;		/* the metric weighs by count, not bytes */
 	int64_t temporary_bytes;	/* freed by temporary allocations (memray's rule only) */
 	struct top_list top;		/* the metric's top locations (report_top_words) */
-	struct tree tree;		/* the metric's tree, sorted by size */
+	struct fold_mask fold;		/* opt.fold over the capture's frames */
+	struct tree tree;		/* the metric's tree, folded by fold, sorted by opt.order */
 };
 
 void report_compute(struct report *r, const struct capture *cap, const char *path,
@@ -114,8 +121,20 @@ void report_write_collapsed(FILE *out, const struct report *r);
 void report_write(FILE *out, const struct report *r);
 /*
  * Writes stack's frames from the root, separated by sep, as the collapsed
- * stacks name them ("main (app.py:3);load (app.py:9)"; "<root>" for stack 0).
+ * stacks name them ("main (app.py:3);load (app.py:9)"; "<root>" for stack 0
+ * or a path whose every frame folds), leaving out the frames fold folds
+ * (NULL: none).
  */
-void report_write_path(FILE *out, const struct capture *cap, uint32_t stack, char sep);
+void report_write_path(FILE *out, const struct capture *cap, uint32_t stack, char sep,
+		       const struct fold_mask *fold);
+/*
+ * The weights of r's metric summed per folded path (fold_stack_reps): *bytes
+ * and *count (malloc'd, caller frees) have an entry per stack, nonzero only
+ * at the stacks that stand for a folded path.  For the CSV and collapsed
+ * stacks, one line per path.
+ */
+void report_path_weights(const struct report *r, int64_t **bytes, int64_t **count);
+/* The rules folding applied, "runpy, cpython, libc, std::*", or "none", into buf. */
+char *report_fold_list(const struct report_options *o, char *buf, size_t size);
 
 #endif

@@ -6,7 +6,9 @@
  * control characters (newlines too) in the visible form (visible.h, "\x0a").
  * Python frames carry their file and line ("fn (file.py:12)") so distinct
  * lines stay distinct; native frames are named by function or module+offset.
- * The CSV writer names its paths the same way (report_write_path).
+ * The CSV writer names its paths the same way (report_write_path).  Folded
+ * frames (fold.h) are left out of the paths, and paths that become equal are
+ * one line (report_path_weights), so the weights still add up to the total.
  */
 #include "report.h"
 
@@ -33,34 +35,38 @@ static void put_frame(FILE *out, const struct capture *cap, uint32_t frame)
 	}
 }
 
-void report_write_path(FILE *out, const struct capture *cap, uint32_t stack, char sep)
+void report_write_path(FILE *out, const struct capture *cap, uint32_t stack, char sep,
+		       const struct fold_mask *fold)
 {
 	uint32_t depth = capture_stack_call_depth(cap, stack);
 	uint32_t *path = xmalloc((depth ? depth : 1) * sizeof(*path));
+	uint32_t written = 0;
 
 	for (uint32_t i = depth, s = stack; i-- > 0; s = capture_stack(cap, s)->parent)
 		path[i] = capture_stack(cap, s)->frame;
 	for (uint32_t i = 0; i < depth; i++) {
-		if (i)
+		if (fold_mask_has(fold, path[i]))
+			continue;
+		if (written++)
 			fputc(sep, out);
 		put_frame(out, cap, path[i]);
 	}
-	if (!depth)
+	if (!written)
 		fputs("<root>", out);
 	free(path);
 }
 
 void report_write_collapsed(FILE *out, const struct report *r)
 {
-	struct snapshot merged;
-	const struct snapshot *w = &merged;
+	int64_t *bytes, *count;
 
-	threads_merge_paths(&merged, r->cap, &r->weights);	/* one line per path */
-	for (uint32_t s = 0; s < w->n; s++) {
-		if (w->bytes[s] <= 0)
+	report_path_weights(r, &bytes, &count);
+	for (uint32_t s = 0; s < r->weights.n; s++) {
+		if (bytes[s] <= 0)
 			continue;
-		report_write_path(out, r->cap, s, ';');
-		fprintf(out, " %" PRId64 "\n", w->bytes[s]);
+		report_write_path(out, r->cap, s, ';', &r->fold);
+		fprintf(out, " %" PRId64 "\n", bytes[s]);
 	}
-	snapshot_release(&merged);
+	free(bytes);
+	free(count);
 }

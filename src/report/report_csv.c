@@ -1,7 +1,8 @@
 /*
  * report_csv: the report as CSV, one row per call path with a nonzero weight
  * in the chosen metric: its weight, its allocation count and the path, named
- * as in the collapsed stacks (report_write_path), quoted when it needs it.
+ * as in the collapsed stacks (report_write_path, folded frames left out and
+ * equal paths summed), quoted when it needs it.
  */
 #include "report.h"
 
@@ -13,13 +14,12 @@
 
 void report_write_csv(FILE *out, const struct report *r)
 {
-	struct snapshot merged;
-	const struct snapshot *w = &merged;
+	int64_t *bytes, *count;
 
-	threads_merge_paths(&merged, r->cap, &r->weights);	/* one row per path */
+	report_path_weights(r, &bytes, &count);
 	fprintf(out, "%s,count,path\n", r->weights_are_count ? "value" : "bytes");
-	for (uint32_t s = 0; s < w->n; s++) {
-		if (!w->bytes[s] && !w->count[s])
+	for (uint32_t s = 0; s < r->weights.n; s++) {
+		if (!bytes[s] && !count[s])
 			continue;
 		char *buf = NULL;
 		size_t len = 0;
@@ -27,12 +27,13 @@ void report_write_csv(FILE *out, const struct report *r)
 
 		if (!mem)
 			BUG("open_memstream");
-		report_write_path(mem, r->cap, s, ';');
+		report_write_path(mem, r->cap, s, ';', &r->fold);
 		fclose(mem);
-		fprintf(out, "%" PRId64 ",%" PRId64 ",", w->bytes[s], w->count[s]);
+		fprintf(out, "%" PRId64 ",%" PRId64 ",", bytes[s], count[s]);
 		fmt_csv_field(out, buf);
 		fputc('\n', out);
 		free(buf);
 	}
-	snapshot_release(&merged);
+	free(bytes);
+	free(count);
 }

@@ -230,6 +230,26 @@ static void write_symbols(FILE *out, const struct capture *cap)
 	fputs("],", out);
 }
 
+/* The folding the tree, CSV and collapsed stacks were made with (fold.h). */
+static void write_fold(FILE *out, const struct report *r)
+{
+	const struct fold_rules *f = &r->opt.fold;
+
+	fputs("\"fold\":{\"presets\":[", out);
+	for (size_t i = 0; f->presets && i < fold_preset_count(); i++) {
+		if (i)
+			fputc(',', out);
+		fmt_json_string(out, fold_preset_name(i));
+	}
+	fputs("],\"rules\":[", out);
+	for (size_t i = 0; i < f->n_patterns; i++) {
+		if (i)
+			fputc(',', out);
+		fmt_json_string(out, f->patterns[i]);
+	}
+	fprintf(out, "],\"frames_folded\":%zu},", r->fold.n_folded);
+}
+
 void report_write_json(FILE *out, const struct report *r)
 {
 	const struct capture_meta *m = capture_meta(r->cap);
@@ -259,6 +279,7 @@ void report_write_json(FILE *out, const struct report *r)
 	}
 	fputs("],", out);
 	write_symbols(out, r->cap);
+	write_fold(out, r);
 	/* Keys are a contract older than the names: "view" is the metric, "metric" the unit. */
 	json_kv_str(out, "view", metric_name(r->opt.metric), true);
 	fprintf(out, "\"tree\":{\"direction\":\"%s\",\"metric\":\"%s\",\"depth\":%u,",
@@ -267,6 +288,7 @@ void report_write_json(FILE *out, const struct report *r)
 	/* What a node's "count" counts, and why a tree is empty when the metric is missing. */
 	json_kv_str(out, "count", report_count_name(r->opt.metric), true);
 	json_kv_str(out, "missing", report_metric_missing(r->cap, r->opt.metric), true);
+	json_kv_str(out, "sort", tree_order_name(r->opt.order), true);
 	fputs("\"root\":", out);
 	write_node(out, r, 0, 0);
 	fputs("}}\n", out);

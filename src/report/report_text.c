@@ -1,9 +1,11 @@
 /*
  * report_text: the human-readable report.  A header of the capture's
  * identity and headline numbers, the metric's top locations, and the metric's
- * call tree to the requested depth (nodes under 0.5% of the root folded into
- * one "more" line per parent).  Every count column is named for what it
- * counts (report_count_name, report_top_words), and explained under its title.
+ * call tree to the requested depth (nodes under 0.5% of the root summed into
+ * one "more" line per parent), each node with its total and its self weight.
+ * The header names the folding rules the tree was built with (fold.h).
+ * Every count column is named for what it counts (report_count_name,
+ * report_top_words), and explained under its title.
  * Text from the capture (names, files, the command line, the reasons a capture
  * is flagged) is written in its visible form (visible.h): no control
  * character reaches the terminal.
@@ -116,6 +118,18 @@ static void write_symbols(FILE *out, const struct capture *cap)
 	}
 }
 
+/* The folding rules, as typed, and how many of the capture's frames they fold. */
+static void write_fold(FILE *out, const struct report *r)
+{
+	char list[1024];
+
+	put_line(out, "fold        ", report_fold_list(&r->opt, list, sizeof(list)), "");
+	if (fold_rules_count(&r->opt.fold))
+		fprintf(out, ": %zu of %zu frames folded into their callers",
+			r->fold.n_folded, r->fold.n_frames ? r->fold.n_frames - 1 : 0);
+	fputc('\n', out);
+}
+
 static void write_header(FILE *out, const struct report *r)
 {
 	const struct capture *cap = r->cap;
@@ -180,6 +194,7 @@ static void write_header(FILE *out, const struct report *r)
 			fmt_bytes(r->suppressed.total_bytes, b1, sizeof(b1)),
 			r->suppressed.total_bytes, r->suppressed.total_count,
 			allocations(r->suppressed.total_count));
+	write_fold(out, r);
 }
 
 /*
@@ -278,14 +293,17 @@ static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned 
 	const struct tree_node *nd = &r->tree.nodes[id];
 	const struct tree_node *root = &r->tree.nodes[0];
 	int64_t other_bytes = 0, other_n = 0;
-	char b[32], pct[16];
+	char b[32], self[32], pct[16];
 
-	if (r->weights_are_count)
+	if (r->weights_are_count) {
 		snprintf(b, sizeof(b), "%" PRId64, nd->total_bytes);
-	else
+		snprintf(self, sizeof(self), "%" PRId64, nd->self_bytes);
+	} else {
 		fmt_bytes(nd->total_bytes, b, sizeof(b));
+		fmt_bytes(nd->self_bytes, self, sizeof(self));
+	}
 	fmt_percent(nd->total_bytes, root->total_bytes, pct, sizeof(pct));
-	fprintf(out, "%7s %10s", pct, b);
+	fprintf(out, "%7s %10s %10s", pct, b, self);
 	if (!r->weights_are_count)
 		fprintf(out, " %8" PRId64, nd->total_count);
 	fprintf(out, "  %*s", (int)depth * 2, "");
@@ -309,7 +327,7 @@ static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned 
 			snprintf(b, sizeof(b), "%" PRId64, other_bytes);
 		else
 			fmt_bytes(other_bytes, b, sizeof(b));
-		fprintf(out, "%7s %10s%s  %*s... %" PRId64 " more below 0.5%%\n", "", b,
+		fprintf(out, "%7s %10s %10s%s  %*s... %" PRId64 " more below 0.5%%\n", "", b, "",
 			r->weights_are_count ? "" : "         ", (int)(depth + 1) * 2, "", other_n);
 	}
 }
@@ -328,16 +346,19 @@ void report_write_text(FILE *out, const struct report *r)
 		fprintf(out, "\nno tree of %s: %s\n", metric_title(m), missing);
 		return;
 	}
-	fprintf(out, "\n%s tree, %s (depth %u)\n",
+	fprintf(out, "\n%s tree, %s (depth %u, by %s)\n",
 		r->tree.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", metric_title(m),
-		r->opt.depth);
+		r->opt.depth, tree_order_name(r->opt.order));
 	if (r->weights_are_count) {
-		fprintf(out, "%7s %10s  %s\n", "share", report_count_name(m),
+		fprintf(out, "(self: %s of the paths that end at the node)\n",
+			report_count_name(m));
+		fprintf(out, "%7s %10s %10s  %s\n", "share", report_count_name(m), "self",
 			"function  file:line");
 	} else {
 		fprintf(out, "(%s: %s)\n", report_count_name(m), report_count_means(m));
-		fprintf(out, "%7s %10s %8s  %s\n", "share", "bytes", report_count_name(m),
-			"function  file:line");
+		fprintf(out, "(self: bytes of the paths that end at the node, not below it)\n");
+		fprintf(out, "%7s %10s %10s %8s  %s\n", "share", "bytes", "self",
+			report_count_name(m), "function  file:line");
 	}
 	write_node(out, r, 0, 0);
 }

@@ -105,9 +105,9 @@ record() {	# name source [flags]
 check_deep() {
 	file=$(ls "$tmp/ht.deep".* 2>/dev/null | head -n 1)
 	[ -n "$file" ] && [ -n "$memtui" ] || return
-	"$memtui" report --no-progress --metric allocated --format collapsed "$file" \
+	"$memtui" report --no-progress --no-fold --metric allocated --format collapsed "$file" \
 		>"$tmp/deep.bytes" || { echo "FAIL memtui report deep"; failed=1; return; }
-	"$memtui" report --no-progress --metric allocations --format collapsed "$file" \
+	"$memtui" report --no-progress --no-fold --metric allocations --format collapsed "$file" \
 		>"$tmp/deep.calls" || { echo "FAIL memtui report deep"; failed=1; return; }
 	cut_calls=$(awk '/^\[truncated stack\];/ { s += $NF } END { printf "%d\n", s }' \
 		"$tmp/deep.calls")

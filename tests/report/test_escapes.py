@@ -134,7 +134,10 @@ def check_controls(t, memtui, samples, tmp):
     t.true("controls collapsed: ';' as ':', the rest visible",
            ("main;parse;read\\x09:\\x7f\\xc2\\x9b\\xff\\x01line 256000\n").encode() in out, out)
     out, _ = run(memtui, args + ["--format", "csv", path])
-    t.true("controls csv: the path",
+    t.true("controls csv: the path (libc start-up frames folded)",
+           b"\n256000,1000,main;parse;read\\x09:\\x7f\\xc2\\x9b\\xff\\x01line\n" in out, out)
+    out, _ = run(memtui, args + ["--format", "csv", "--no-fold", path])
+    t.true("controls csv --no-fold: the whole path",
            b"256000,1000,_start;__libc_start_main_impl;__libc_start_call_main;main;parse;"
            b"read\\x09:\\x7f\\xc2\\x9b\\xff\\x01line\n" in out, out)
     out, _ = run(memtui, args + ["--json", path])

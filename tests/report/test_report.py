@@ -84,7 +84,10 @@ def columns(t, memtui, samples):
     t.true("heaptrack top list header", "         bytes              calls  location" in text,
            text)
     t.true("tree: live column explained", "(live: allocations live at the peak)" in text, text)
-    t.true("tree header", "  share      bytes     live  function  file:line" in text, text)
+    t.true("tree: self column explained",
+           "(self: bytes of the paths that end at the node, not below it)" in text, text)
+    t.true("tree header", "  share      bytes       self     live  function  file:line" in text,
+           text)
     text = run(memtui, "report", "--no-progress", "--top", "3", "--depth", "2", mr)
     t.true("memray top list: live at the peak",
            "(live: allocations live at the peak)\n         bytes               live  location"
@@ -92,11 +95,12 @@ def columns(t, memtui, samples):
     text = run(memtui, "report", "--no-progress", "--metric", "allocations", "--top", "2",
                "--depth", "2", ht)
     lines = text.splitlines()
-    head = lines.index("  share      calls  function  file:line")
+    head = lines.index("  share      calls       self  function  file:line")
     rows = [l.split() for l in lines[head + 1:head + 3]]
-    t.check("allocations tree: share, count, name (one count)",
-            [(r[0], r[1].isdigit(), r[2]) for r in rows], [("100.0%", True, "<root>"),
-                                                          ("100.0%", True, "_start")])
+    # _start and __libc_start_main* fold (the libc preset): main is the first frame.
+    t.check("allocations tree: share, count, self, name (one count)",
+            [(r[0], r[1].isdigit(), r[2].isdigit(), r[3]) for r in rows],
+            [("100.0%", True, True, "<root>"), ("100.0%", True, True, "main")])
     top = lines[lines.index("         calls  location") + 1].split()
     t.true("allocations top list: the count once", top[0].isdigit() and not top[1].isdigit(),
            top)

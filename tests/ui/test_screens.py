@@ -96,7 +96,8 @@ MESSAGES = (
     ("memray/stages.bin", "3d"),                 # d before Space
     ("memray/stages.bin", "3<Space>"),
     ("memray/stages.bin", "4<Space>"),
-    ("heaptrack/heaptrack.stages.zst", "jjjjjjS"),   # S on build_table: no stages
+    ("heaptrack/heaptrack.stages.zst", "jjjS"),  # S on build_table: no stages (start-up folded)
+    ("memray/stages.bin", "z"),                  # folding off
     ("heaptrack/heaptrack.stages.zst", "/calibrate<Enter>"),
     ("memray/stages_aggregated.bin", "4t"),
     ("memray/stages_aggregated.bin", "4<Enter>d"),

@@ -67,17 +67,18 @@ class Suite:
         return 1 if self.failed or not self.passed else 0
 
 
-def replay(memtui, path, keys, size="200x60", env=None, timeout=60):
+def replay(memtui, path, keys, size="200x60", env=None, timeout=60, args=()):
     """The last frame of `memtui --replay KEYS`; path is a file or a list (A, B).
-    timeout (s): longer for clang-sized captures under the sanitizers."""
+    timeout (s): longer for clang-sized captures under the sanitizers; args:
+    more options (e.g. --no-fold)."""
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
     e = dict(os.environ)
     e.setdefault("LANG", "C.UTF-8")
     e["LC_ALL"] = e.get("LC_ALL", "")
     if env:
         e.update(env)
-    p = subprocess.run([memtui, "--replay", keys, "--size", size] + paths, capture_output=True,
-                       env=e, timeout=timeout)
+    p = subprocess.run([memtui, "--replay", keys, "--size", size] + list(args) + paths,
+                       capture_output=True, env=e, timeout=timeout)
     if p.returncode != 0:
         raise Failure("replay %r on %s: exit %d: %s" % (keys, path, p.returncode,
                                                          p.stderr.decode(errors="replace")))

@@ -11,6 +11,7 @@
 #include "../check.h"
 #include "capture_builder.h"
 #include "fixture.h"
+#include "fold.h"
 #include "snapshot.h"
 #include "threads.h"
 #include "top.h"
@@ -194,7 +195,7 @@ TEST(trees)
 	const struct tree_node *main_node, *work, *leaf;
 
 	snapshot_peak(&peak, cap);
-	tree_build(&td, cap, &peak, TREE_TOP_DOWN);
+	tree_build(&td, cap, &peak, TREE_TOP_DOWN, NULL);
 	tree_sort(&td, TREE_ORDER_SIZE);
 	CHECK_EQ_I64(td.nodes[0].total_bytes, 157);
 	main_node = &td.nodes[td.nodes[0].first_child];
@@ -208,7 +209,7 @@ TEST(trees)
 	CHECK(leaf->next_sibling != TREE_NONE);
 	CHECK_EQ_I64(td.nodes[leaf->next_sibling].total_bytes, 50);
 
-	tree_build(&bu, cap, &peak, TREE_BOTTOM_UP);
+	tree_build(&bu, cap, &peak, TREE_BOTTOM_UP, NULL);
 	tree_sort(&bu, TREE_ORDER_SIZE);
 	CHECK_EQ_I64(bu.nodes[0].total_bytes, 157);
 	leaf = &bu.nodes[bu.nodes[0].first_child];
@@ -218,7 +219,7 @@ TEST(trees)
 	{
 		struct tree td2;
 
-		tree_build(&td2, cap, &peak, TREE_TOP_DOWN);
+		tree_build(&td2, cap, &peak, TREE_TOP_DOWN, NULL);
 		CHECK(td2.nodes[td2.nodes[0].first_child].key == main_node->key);
 		tree_release(&td2);
 	}
@@ -242,7 +243,8 @@ TEST(threads)
 	uint32_t s3 = capture_builder_stack(b, t2, fm), s2 = capture_builder_stack(b, s3, fw);
 	struct thread_filter only2 = { 0 };
 	struct thread_table tt;
-	struct snapshot peak, w, merged, none = { 0 };
+	struct snapshot peak, w, none = { 0 };
+	uint32_t *rep;
 	struct tree td, bu;
 	struct capture *cap;
 
@@ -256,12 +258,12 @@ TEST(threads)
 	CHECK(capture_stack_thread(cap, t1) == t1 && capture_stack_thread(cap, 0) == 0);
 	CHECK(capture_stack_call_depth(cap, s1) == 2 && capture_stack_call_depth(cap, t2) == 0);
 	snapshot_peak(&peak, cap);
-	tree_build(&td, cap, &peak, TREE_TOP_DOWN);
+	tree_build(&td, cap, &peak, TREE_TOP_DOWN, NULL);
 	CHECK_EQ_I64(td.nodes[0].total_bytes, 160);
 	CHECK_EQ_I64(td.nodes[0].self_bytes, 3);
 	CHECK(td.nodes[td.nodes[0].first_child].next_sibling == TREE_NONE);	/* one main */
 	CHECK_EQ_I64(td.nodes[td.nodes[0].first_child].total_bytes, 157);
-	tree_build(&bu, cap, &peak, TREE_BOTTOM_UP);
+	tree_build(&bu, cap, &peak, TREE_BOTTOM_UP, NULL);
 	CHECK_EQ_I64(bu.nodes[0].total_bytes, 160);
 	CHECK_EQ_I64(bu.nodes[0].self_bytes, 3);
 	tree_sort(&bu, TREE_ORDER_SIZE);
@@ -270,11 +272,9 @@ TEST(threads)
 	snapshot_dup(&w, &peak);
 	thread_filter_apply(&only2, cap, &w);
 	CHECK_EQ_I64(w.total_bytes, 57);
-	threads_merge_paths(&merged, cap, &peak);
-	CHECK_EQ_I64(merged.bytes[s1], 150);
-	CHECK_EQ_I64(merged.bytes[s2], 0);
-	CHECK_EQ_I64(merged.bytes[0], 3);
-	CHECK_EQ_I64(merged.total_bytes, 160);
+	rep = fold_stack_reps(NULL, cap);	/* one path over threads: one representative */
+	CHECK(rep[s1] == s1 && rep[s2] == s1 && rep[t1] == 0 && rep[t2] == 0);
+	free(rep);
 	thread_table_compute(&tt, cap, &peak, &peak, &none);
 	CHECK(tt.n == 2);
 	CHECK_EQ_I64(tt.rows[0].peak_bytes + tt.rows[1].peak_bytes, 160);
@@ -282,7 +282,6 @@ TEST(threads)
 	CHECK_EQ_I64(tt.rows[0].alloc_count + tt.rows[1].alloc_count, 4);
 	CHECK(thread_table_find(&tt, "2") == 1 && thread_table_find(&tt, "x") == -1);
 	thread_table_release(&tt);
-	snapshot_release(&merged);
 	snapshot_release(&w);
 	thread_filter_release(&only2);
 	tree_release(&td);

@@ -370,13 +370,13 @@ TEST(different_code_stays_apart)
 	snapshot_peak(&wa, a);
 	snapshot_peak(&wb, b);
 	/* The call tree: two <listcomp> nodes in both directions. */
-	tree_build(&t, a, &wa, TREE_BOTTOM_UP);
+	tree_build(&t, a, &wa, TREE_BOTTOM_UP, NULL);
 	tree_sort(&t, TREE_ORDER_SIZE);
 	CHECK_EQ_I64(kid_totals(&t, 0, got, 4), 2);
 	CHECK_EQ_I64(got[0], 107);
 	CHECK_EQ_I64(got[1], 50);
 	tree_release(&t);
-	tree_build(&t, a, &wa, TREE_TOP_DOWN);
+	tree_build(&t, a, &wa, TREE_TOP_DOWN, NULL);
 	tree_sort(&t, TREE_ORDER_SIZE);
 	CHECK_EQ_I64(kid_totals(&t, t.nodes[0].first_child, got, 4), 2);
 	CHECK_EQ_I64(got[0], 107);

@@ -22,7 +22,7 @@ static void peak_tree(struct tree *t, const struct capture *cap, enum tree_order
 	struct snapshot peak;
 
 	snapshot_peak(&peak, cap);
-	tree_build(t, cap, &peak, TREE_TOP_DOWN);
+	tree_build(t, cap, &peak, TREE_TOP_DOWN, NULL);
 	tree_sort(t, metric);
 	snapshot_release(&peak);
 }

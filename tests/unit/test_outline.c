@@ -51,7 +51,7 @@ TEST(rows_expand_collapse)
 	struct outline o;
 
 	snapshot_peak(&peak, cap);
-	tree_build(&t, cap, &peak, TREE_TOP_DOWN);
+	tree_build(&t, cap, &peak, TREE_TOP_DOWN, NULL);
 	tree_sort(&t, TREE_ORDER_SIZE);
 	outline_init(&o);
 	outline_attach(&o, &t);
@@ -97,9 +97,9 @@ TEST(path_across_trees)
 
 	snapshot_peak(&peak, cap);
 	snapshot_leaks(&leaks, cap, &supp);
-	tree_build(&tp, cap, &peak, TREE_TOP_DOWN);
+	tree_build(&tp, cap, &peak, TREE_TOP_DOWN, NULL);
 	tree_sort(&tp, TREE_ORDER_SIZE);
-	tree_build(&tl, cap, &leaks, TREE_TOP_DOWN);
+	tree_build(&tl, cap, &leaks, TREE_TOP_DOWN, NULL);
 	tree_sort(&tl, TREE_ORDER_SIZE);
 	outline_init(&o);
 	outline_attach(&o, &tp);
@@ -138,7 +138,7 @@ TEST(search_and_heavy)
 	struct outline o;
 
 	snapshot_peak(&peak, cap);
-	tree_build(&t, cap, &peak, TREE_TOP_DOWN);
+	tree_build(&t, cap, &peak, TREE_TOP_DOWN, NULL);
 	tree_sort(&t, TREE_ORDER_SIZE);
 	outline_init(&o);
 	outline_attach(&o, &t);
@@ -182,8 +182,8 @@ TEST(tree_helpers)
 	uint32_t main_td, work, leaf_b, bu_leaf;
 
 	snapshot_peak(&peak, cap);
-	tree_build(&td, cap, &peak, TREE_TOP_DOWN);
-	tree_build(&bu, cap, &peak, TREE_BOTTOM_UP);
+	tree_build(&td, cap, &peak, TREE_TOP_DOWN, NULL);
+	tree_build(&bu, cap, &peak, TREE_BOTTOM_UP, NULL);
 	main_td = child_named(&td, 0, "main");
 	work = child_named(&td, main_td, "work");
 	leaf_b = child_named(&td, work, "leaf_b");

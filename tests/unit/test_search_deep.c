@@ -47,7 +47,7 @@ TEST(deep_chain)
 	double start;
 
 	snapshot_peak(&peak, cap);
-	tree_build(&t, cap, &peak, TREE_TOP_DOWN);
+	tree_build(&t, cap, &peak, TREE_TOP_DOWN, NULL);
 	CHECK_EQ_I64(t.n, DEPTH + 1);
 	outline_init(&o);
 	outline_attach(&o, &t);
@@ -83,7 +83,7 @@ TEST(shared_ancestors)
 	struct outline o;
 
 	snapshot_peak(&peak, cap);
-	tree_build(&t, cap, &peak, TREE_TOP_DOWN);
+	tree_build(&t, cap, &peak, TREE_TOP_DOWN, NULL);
 	outline_init(&o);
 	outline_attach(&o, &t);
 	outline_collapse_all(&o, 0);

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-
-void explore_init(struct explore *e, const struct capture *cap, const char *path)
+void explore_init(struct explore *e, const struct capture *cap, const char *path,
+		  const struct fold_rules *fold)
 {
 	struct report_options opt;
 	struct explore_tree *peak;
@@ -16,10 +16,13 @@ void explore_init(struct explore *e, const struct capture *cap, const char *path
 	memset(e, 0, sizeof(*e));
 	e->cap = cap;
 	e->path = path;
+	e->folding = true;
 	report_options_init(&opt);
+	if (fold)
+		opt.fold = *fold;
 	report_compute(&e->base, cap, path, &opt);
 	/* The report's own tree is the peak's top-down tree: keep it rather than build it twice. */
-	peak = &e->trees[METRIC_PEAK][TREE_TOP_DOWN];
+	peak = &e->trees[1][METRIC_PEAK][TREE_TOP_DOWN];
 	peak->t = e->base.tree;
 	peak->built = true;
 	peak->are_count = e->base.weights_are_count;
@@ -29,13 +32,29 @@ void explore_init(struct explore *e, const struct capture *cap, const char *path
 
 void explore_release(struct explore *e)
 {
-	for (int m = 0; m < N_METRICS; m++)
-		for (int d = 0; d < 2; d++)
-			if (e->trees[m][d].built)
-				tree_release(&e->trees[m][d].t);
+	for (int f = 0; f < 2; f++)
+		for (int m = 0; m < N_METRICS; m++)
+			for (int d = 0; d < 2; d++)
+				if (e->trees[f][m][d].built)
+					tree_release(&e->trees[f][m][d].t);
 	report_release(&e->base);
 	thread_filter_release(&e->threads);
 	memset(e, 0, sizeof(*e));
+}
+
+void explore_set_folding(struct explore *e, bool on)
+{
+	e->folding = on;
+}
+
+const struct fold_mask *explore_fold(const struct explore *e)
+{
+	return e->folding ? &e->base.fold : NULL;
+}
+
+const struct fold_rules *explore_fold_rules(const struct explore *e)
+{
+	return &e->base.opt.fold;
 }
 
 void explore_weights(const struct explore *e, enum metric m, struct snapshot *out)
@@ -49,12 +68,13 @@ void explore_set_threads(struct explore *e, const struct thread_filter *f)
 	thread_filter_release(&e->threads);
 	for (size_t i = 0; i < f->n; i++)
 		thread_filter_add(&e->threads, f->stacks[i]);
-	for (int m = 0; m < N_METRICS; m++)
-		for (int d = 0; d < 2; d++)
-			if (e->trees[m][d].built) {
-				tree_release(&e->trees[m][d].t);
-				e->trees[m][d].built = false;
-			}
+	for (int fold = 0; fold < 2; fold++)
+		for (int m = 0; m < N_METRICS; m++)
+			for (int d = 0; d < 2; d++)
+				if (e->trees[fold][m][d].built) {
+					tree_release(&e->trees[fold][m][d].t);
+					e->trees[fold][m][d].built = false;
+				}
 }
 
 void explore_threads_label(const struct explore *e, char *buf, size_t size)
@@ -83,14 +103,14 @@ void explore_threads_label(const struct explore *e, char *buf, size_t size)
 const struct tree *explore_tree(struct explore *e, enum metric m, enum tree_direction dir,
 				enum tree_order order, bool *are_count)
 {
-	struct explore_tree *et = &e->trees[m][dir];
+	struct explore_tree *et = &e->trees[e->folding][m][dir];
 
 	if (!et->built) {
 		struct snapshot w;
 
 		explore_weights(e, m, &w);
 		et->are_count = metric_is_count(e->cap, m);
-		tree_build(&et->t, e->cap, &w, dir);
+		tree_build(&et->t, e->cap, &w, dir, explore_fold(e));
 		snapshot_release(&w);
 		tree_sort(&et->t, order);
 		et->order = order;

@@ -7,7 +7,9 @@
  * tree_build(), exactly like the report's own tree, so that a number on
  * screen and the same number in `memtui report` are one computation.  Trees
  * are kept per (metric, direction) and re-sorted in place when another order
- * is asked for.  Pure: no I/O, no screen.
+ * is asked for.  Trees are folded by the rules explore_init was given
+ * (fold.h) while folding is on (explore_set_folding; the explorer's `z`),
+ * and kept for both states.  Pure: no I/O, no screen.
  */
 #ifndef MT_EXPLORE_H
 #define MT_EXPLORE_H
@@ -30,13 +32,25 @@ struct explore {
 	const struct capture *cap;
 	const char *path;		/* borrowed: the file, as the user named it */
 	struct report base;		/* the peak report: header figures, leaks, top */
-	struct explore_tree trees[N_METRICS][2];	/* by metric, direction */
+	struct explore_tree trees[2][N_METRICS][2];	/* by folding (off, on), metric,
+							 * direction */
+	bool folding;			/* explore_tree gives folded trees (the default) */
 	struct thread_filter threads;	/* the threads every weight is of (threads.h);
 					 * n 0: all; base.threads lists them */
 };
 
-/* Computes the headline figures (a few passes over the log); cap and path are borrowed. */
-void explore_init(struct explore *e, const struct capture *cap, const char *path);
+/*
+ * Computes the headline figures (a few passes over the log); cap, path and
+ * fold's patterns are borrowed; fold NULL: the presets.
+ */
+void explore_init(struct explore *e, const struct capture *cap, const char *path,
+		  const struct fold_rules *fold);
+/* Folding on or off: which trees explore_tree gives from now on. */
+void explore_set_folding(struct explore *e, bool on);
+/* The frames the trees fold now: NULL when folding is off. */
+const struct fold_mask *explore_fold(const struct explore *e);
+/* The rules folding applies (whether on or off). */
+const struct fold_rules *explore_fold_rules(const struct explore *e);
 void explore_release(struct explore *e);
 
 /*

@@ -82,6 +82,7 @@ enum action {
 	A_SHIFT_RIGHT,		/* trees: show deeper levels (origin forward) */
 	/* Per-thread views (view_threads.c). */
 	A_THREADS,		/* the thread selector: which threads every view shows */
+	A_FOLD,			/* trees, flame graphs: folding rules on / off */
 };
 
 struct key_binding {
