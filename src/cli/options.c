@@ -751,8 +751,8 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 		return usage_error(err, "--thread filters the tree, the top list and --sizes; "
 				   "the stage table and the timeline are of all threads");
 	if (!!opt->sizes + !!opt->stages + !!opt->timeline > 1)
-		return usage_error(err, "--sizes, --stages and --timeline are reports of their own: "
-				   "give one");
+		return usage_error(err, "--sizes, --stages and --timeline are reports of "
+				   "their own: give one");
 	return 0;
 }
 
