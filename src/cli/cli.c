@@ -25,6 +25,7 @@
 #include "record.h"
 #include "registry.h"
 #include "report_diff.h"
+#include "report_functions.h"
 #include "report_stages.h"
 #include "resolver.h"
 #include "save.h"
@@ -369,6 +370,26 @@ out:
 	return rc;
 }
 
+/* --group, --callers, --callees: the flat list or one function's tree of the metric. */
+static int run_functions(const struct options *opt, const struct capture *cap)
+{
+	struct report r;
+	char why[1024];
+	int rc = 0;
+
+	report_compute_weights(&r, cap, opt->files[0], &opt->report);
+	if (opt->group >= 0)
+		report_functions_write(stdout, &r, (enum func_group)opt->group, opt->report.top);
+	else if (report_related_write(stdout, &r, opt->callers ? opt->callers : opt->callees,
+				      opt->callers, why, sizeof(why)) < 0) {
+		say("\n", "%s: %s %s: %s", opt->files[0], opt->callers ? "--callers" : "--callees",
+		    opt->callers ? opt->callers : opt->callees, why);
+		rc = 2;
+	}
+	report_release(&r);
+	return rc;
+}
+
 static int run_report(const struct options *opt)
 {
 	struct capture *cap = NULL;
@@ -380,6 +401,8 @@ static int run_report(const struct options *opt)
 		return fail(&err, rc);
 	if (opt->stages) {
 		rc = run_stages(opt, cap);
+	} else if (opt->group >= 0 || opt->callers || opt->callees) {
+		rc = run_functions(opt, cap);
 	} else {
 		report_compute(&r, cap, opt->files[0], &opt->report);
 		report_write(stdout, &r);

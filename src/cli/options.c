@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "functions.h"
 #include "stages.h"
 #include "xalloc.h"
 
@@ -132,6 +133,26 @@ static int set_stages(struct options *opt, const char *v, struct mt_error *err)
 static int set_merge_calls(struct options *opt, const char *v, struct mt_error *err)
 {
 	opt->stages_merge = true;
+	return 0;
+}
+
+static int set_group(struct options *opt, const char *v, struct mt_error *err)
+{
+	opt->group = functions_group_parse(v);
+	if (opt->group < 0)
+		return usage_error(err, "unknown group '%s' (function, location, file, module)", v);
+	return 0;
+}
+
+static int set_callers(struct options *opt, const char *v, struct mt_error *err)
+{
+	opt->callers = v;
+	return 0;
+}
+
+static int set_callees(struct options *opt, const char *v, struct mt_error *err)
+{
+	opt->callees = v;
 	return 0;
 }
 
@@ -371,6 +392,13 @@ static const struct option_spec table[] = {
 	  "stage-delta table: marks, slices:N, under:FUNCTION", "marks slices: under:" },
 	{ "--merge-calls", NULL, NULL, &groups[GROUP_REPORT_ONE], set_merge_calls,
 	  "with under:FUNCTION, one row per function, counted", NULL },
+	{ "--group", NULL, "G", &groups[GROUP_REPORT_ONE], set_group,
+	  "the flat list with self and inclusive figures (--top N rows):\n"
+	  "function, location, file or module", "function location file module" },
+	{ "--callers", NULL, "FUNCTION", &groups[GROUP_REPORT_ONE], set_callers,
+	  "the callers tree of FUNCTION, merged over its call paths", NULL },
+	{ "--callees", NULL, "FUNCTION", &groups[GROUP_REPORT_ONE], set_callees,
+	  "the callees tree of FUNCTION, merged over its call paths", NULL },
 	{ "--diff", NULL, NULL, &groups[GROUP_DIFF], set_diff,
 	  "compare two captures A and B by call path (B - A)", NULL },
 	{ "--fail-if-growth", NULL, "T", &groups[GROUP_DIFF], set_threshold,
@@ -657,6 +685,9 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 		return usage_error(err, "--fail-if-growth needs --diff A B");
 	if (opt->stages && (opt->diff || opt->command != CMD_REPORT))
 		return usage_error(err, "--stages is a form of `memtui report FILE`");
+	if ((opt->group >= 0) + !!opt->callers + !!opt->callees + !!opt->stages > 1)
+		return usage_error(err, "--group, --callers, --callees and --stages are four "
+					"reports: give one");
 	return 0;
 }
 
@@ -670,6 +701,7 @@ int options_parse(struct options *opt, int argc, char **argv, struct mt_error *e
 	opt->command = CMD_EXPLORE;
 	opt->progress = isatty(STDERR_FILENO);
 	opt->symbols = true;
+	opt->group = -1;
 	if (argc > 1 && (!strcmp(argv[1], "report") || !strcmp(argv[1], "diff"))) {
 		opt->command = CMD_REPORT;
 		opt->diff = !strcmp(argv[1], "diff");
