@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eventlog.h"
 #include "xalloc.h"
 
 struct frame_key {
@@ -380,4 +381,72 @@ void functions_callees(struct tree *t, const struct func_list *l, const struct f
 		       const struct snapshot *w)
 {
 	related(t, l, r, w, TREE_TOP_DOWN);
+}
+
+struct first_alloc {
+	uint64_t ev_idx;
+	uint32_t stack;
+};
+
+static int cmp_first(const void *a, const void *b)
+{
+	const struct first_alloc *x = a, *y = b;
+
+	if (x->ev_idx != y->ev_idx)
+		return x->ev_idx < y->ev_idx ? -1 : 1;
+	return x->stack < y->stack ? -1 : x->stack > y->stack;
+}
+
+/*
+ * memray's summary reads the high-water-mark records (one per stack, with
+ * the live allocations of the stack) in the order of each record's earliest
+ * live allocation, and stops once it has read 95% of the heap (the record
+ * that reaches it included).  The log keeps no addresses, so a stack's
+ * earliest live allocation is taken as its first allocation since its live
+ * count was last zero: the same unless an older allocation of the stack was
+ * freed while a newer one lived on.
+ */
+void functions_memray_summary(struct snapshot *out, const struct capture *cap,
+			      const struct snapshot *peak)
+{
+	const struct capture_totals *tot = capture_totals(cap);
+	uint64_t *first = xmalloc(((size_t)peak->n + 1) * sizeof(*first));
+	int64_t *live = xcalloc((size_t)peak->n + 1, sizeof(*live));
+	struct first_alloc *order = xmalloc(((size_t)peak->n + 1) * sizeof(*order));
+	struct event_cursor c;
+	struct event ev;
+	size_t n = 0;
+	double threshold = 0.95 * (double)peak->total_bytes, seen = 0;
+
+	memset(first, 0xff, (size_t)peak->n * sizeof(*first));
+	event_cursor_init(&c, cap, 0);
+	while (tot->peak_ev_idx != UINT64_MAX && c.ev_idx <= tot->peak_ev_idx &&
+	       event_cursor_next(&c, &ev)) {
+		uint64_t i = c.ev_idx - 1;
+
+		if (ev.stack >= peak->n)
+			continue;
+		if (ev.count > 0 && live[ev.stack] <= 0)
+			first[ev.stack] = i;
+		live[ev.stack] += ev.count;
+		if (live[ev.stack] <= 0)
+			first[ev.stack] = UINT64_MAX;
+	}
+	event_cursor_release(&c);
+	for (uint32_t s = 0; s < peak->n; s++)
+		if (peak->bytes[s] || peak->count[s])
+			order[n++] = (struct first_alloc){ first[s], s };
+	qsort(order, n, sizeof(*order), cmp_first);
+	snapshot_empty(out, cap);
+	for (size_t i = 0; i < n && seen < threshold; i++) {
+		uint32_t s = order[i].stack;
+
+		seen += (double)peak->bytes[s];
+		out->bytes[s] = peak->bytes[s];
+		out->count[s] = peak->count[s];
+	}
+	snapshot_recount(out);
+	free(order);
+	free(live);
+	free(first);
 }

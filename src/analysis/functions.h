@@ -114,4 +114,13 @@ void functions_callers(struct tree *t, const struct func_list *l, const struct f
 void functions_callees(struct tree *t, const struct func_list *l, const struct func_row *r,
 		       const struct snapshot *w);
 
+/*
+ * The stacks of peak that memray's `summary` reads (memray's summary
+ * reporter stops at 95% of the heap; docs/NUMBERS.md "Functions"), with
+ * their weights, into *out (snapshot_release): the weights whose function
+ * list equals memray summary's rows.
+ */
+void functions_memray_summary(struct snapshot *out, const struct capture *cap,
+			      const struct snapshot *peak);
+
 #endif

@@ -378,6 +378,10 @@ static int run_functions(const struct options *opt, const struct capture *cap)
 	int rc = 0;
 
 	report_compute_weights(&r, cap, opt->files[0], &opt->report);
+	if (opt->memray_summary) {
+		snapshot_release(&r.weights);
+		functions_memray_summary(&r.weights, cap, &r.peak);
+	}
 	if (opt->group >= 0)
 		report_functions_write(stdout, &r, (enum func_group)opt->group, opt->report.top);
 	else if (report_related_write(stdout, &r, opt->callers ? opt->callers : opt->callees,

@@ -156,6 +156,12 @@ static int set_callees(struct options *opt, const char *v, struct mt_error *err)
 	return 0;
 }
 
+static int set_memray_summary(struct options *opt, const char *v, struct mt_error *err)
+{
+	opt->memray_summary = true;
+	return 0;
+}
+
 static int set_diff(struct options *opt, const char *v, struct mt_error *err)
 {
 	opt->diff = true;
@@ -399,6 +405,9 @@ static const struct option_spec table[] = {
 	  "the callers tree of FUNCTION, merged over its call paths", NULL },
 	{ "--callees", NULL, "FUNCTION", &groups[GROUP_REPORT_ONE], set_callees,
 	  "the callees tree of FUNCTION, merged over its call paths", NULL },
+	{ "--memray-summary", NULL, NULL, &groups[GROUP_REPORT_ONE], set_memray_summary,
+	  "with --group: weigh what `memray summary` reads\n"
+	  "(the peak's earliest stacks up to 95% of the heap)", NULL },
 	{ "--diff", NULL, NULL, &groups[GROUP_DIFF], set_diff,
 	  "compare two captures A and B by call path (B - A)", NULL },
 	{ "--fail-if-growth", NULL, "T", &groups[GROUP_DIFF], set_threshold,
@@ -688,6 +697,9 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 	if ((opt->group >= 0) + !!opt->callers + !!opt->callees + !!opt->stages > 1)
 		return usage_error(err, "--group, --callers, --callees and --stages are four "
 					"reports: give one");
+	if (opt->memray_summary && (opt->group < 0 || opt->report.metric != METRIC_PEAK))
+		return usage_error(err, "--memray-summary is a form of --group with the peak "
+					"metric");
 	return 0;
 }
 

@@ -66,6 +66,7 @@ struct options {
 	int group;		/* --group G: the flat list by enum func_group, or -1 */
 	const char *callers;	/* --callers FUNCTION, or NULL */
 	const char *callees;	/* --callees FUNCTION, or NULL */
+	bool memray_summary;	/* --memray-summary: what memray summary reads of the peak */
 	bool diff;		/* --diff A B, or `memtui diff A B` */
 	bool gate;		/* --fail-if-growth given */
 	int64_t gate_bytes;	/* threshold in bytes (gate_is_percent false) */
