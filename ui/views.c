@@ -33,6 +33,11 @@ static struct view *make_stages(struct view *const *made)
 	return view_stages_new(NULL);
 }
 
+static struct view *make_top(struct view *const *made)
+{
+	return view_top_new();
+}
+
 static struct view *make_diff_tree(struct view *const *made)
 {
 	return view_diff_new_tree();
@@ -48,6 +53,7 @@ static const struct view_entry table[] = {
 	{ VIEWS_ONE_CAPTURE, "flame graph", make_flame },
 	{ VIEWS_ONE_CAPTURE, "timeline", make_timeline },
 	{ VIEWS_ONE_CAPTURE, "stages", make_stages },
+	{ VIEWS_ONE_CAPTURE, "top functions", make_top },
 	{ VIEWS_TWO_CAPTURES, "diff tree", make_diff_tree },
 	{ VIEWS_TWO_CAPTURES, "diff flame graph", make_diff_flame },
 };

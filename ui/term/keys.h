@@ -80,6 +80,8 @@ enum action {
 	A_NAMES,		/* full C++ names / short names, in every view */
 	A_SHIFT_LEFT,		/* trees: show shallower levels (origin back) */
 	A_SHIFT_RIGHT,		/* trees: show deeper levels (origin forward) */
+	A_GROUP,		/* top functions: next grouping */
+	A_CALLERS,		/* callers and callees of the selected function */
 };
 
 struct key_binding {
