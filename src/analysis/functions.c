@@ -95,6 +95,30 @@ static uint32_t *assign_groups(struct func_list *l)
 	return first;
 }
 
+/* acc[g].n_frames = the distinct frames of group g in the weighted stacks of w. */
+static void count_frames(const struct func_list *l, const struct snapshot *w, struct func_row *acc)
+{
+	uint32_t nf = capture_frame_count(l->cap);
+	uint8_t *met = xcalloc((size_t)nf + 1, 1), *walked = xcalloc((size_t)w->n + 1, 1);
+
+	for (uint32_t s = 1; s < w->n; s++) {
+		if (!w->bytes[s] && !w->count[s])
+			continue;
+		/* A stack walked before had its callers' frames met too. */
+		for (uint32_t up = s; up && !walked[up]; up = capture_stack(l->cap, up)->parent) {
+			uint32_t f = capture_stack(l->cap, up)->frame;
+
+			walked[up] = 1;
+			if (!met[f]) {
+				met[f] = 1;
+				acc[l->group_of[f]].n_frames++;
+			}
+		}
+	}
+	free(walked);
+	free(met);
+}
+
 void functions_build(struct func_list *l, const struct capture *cap, const struct snapshot *w,
 		     enum func_group group)
 {
@@ -142,9 +166,8 @@ void functions_build(struct func_list *l, const struct capture *cap, const struc
 		l->rows[l->n] = acc[g];
 		l->n++;
 	}
-	/* Distinct frames per group, for the names of merged unnamed code. */
-	for (uint32_t f = 0; f < capture_frame_count(cap); f++)
-		acc[l->group_of[f]].n_frames++;
+	/* Distinct frames per group in the weighted stacks, for the names of merged unnamed code. */
+	count_frames(l, w, acc);
 	for (size_t i = 0; i < l->n; i++)
 		if (l->rows[i].frame != FUNC_NONE)
 			l->rows[i].n_frames = acc[l->group_of[l->rows[i].frame]].n_frames;
