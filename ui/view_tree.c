@@ -428,8 +428,9 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 	if (a == A_CALLERS) {
 		/* The callers view weighs the app's metric: not what an opened tree weighs. */
 		if (v->src || !nd) {
-			app_message(app, v->src ? "x: callers and callees in views 1, 2 and 5"
-						: "x: the callers of a function: move to one first");
+			app_message(app, "%s", v->src
+				    ? "x: callers and callees in views 1, 2 and 5"
+				    : "x: the callers of a function: move to one first");
 			return ACT_NONE;
 		}
 		*push = view_callers_new(FUNC_BY_FUNCTION, v->t->nodes[nd].frame);

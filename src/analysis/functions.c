@@ -166,7 +166,7 @@ void functions_build(struct func_list *l, const struct capture *cap, const struc
 		l->rows[l->n] = acc[g];
 		l->n++;
 	}
-	/* Distinct frames per group in the weighted stacks, for the names of merged unnamed code. */
+	/* Distinct frames per group in the weighted stacks: names of merged unnamed code. */
 	count_frames(l, w, acc);
 	for (size_t i = 0; i < l->n; i++)
 		if (l->rows[i].frame != FUNC_NONE)

@@ -42,11 +42,11 @@ static void write_text_list(FILE *out, const struct report *r, const struct func
 			    size_t n)
 {
 	const char *what = functions_group_name(l->group);
+	static const char *const plural[] = { "functions", "locations", "files", "modules" };
 	char a[32], b[32], pa[16], pb[16], name[512];
 
-	fprintf(out, "%s by %s, %s: inclusive and self\n", l->group == FUNC_BY_FUNCTION
-		? "functions" : l->group == FUNC_BY_LOCATION ? "locations"
-		: l->group == FUNC_BY_FILE ? "files" : "modules", what, metric_title(r->opt.metric));
+	fprintf(out, "%s by %s, %s: inclusive and self\n", plural[l->group], what,
+		metric_title(r->opt.metric));
 	fprintf(out, "(inclusive: stacks holding the %s, each once; self: stacks whose innermost "
 		"frame is in it;\n %s: %s)\n", what, report_count_name(r->opt.metric),
 		report_count_means(r->opt.metric));
@@ -273,8 +273,9 @@ int report_related_write(FILE *out, const struct report *r, const char *name, bo
 			callers ? "bottom-up from its innermost call in each stack"
 				: "top-down below its outermost call in each stack",
 			report_count_name(r->opt.metric), report_count_means(r->opt.metric));
-		fprintf(out, "%7s %10s %8s  %s\n", "share", r->weights_are_count ? "count" : "bytes",
-			report_count_name(r->opt.metric), callers ? "caller" : "callee");
+		fprintf(out, "%7s %10s %8s  %s\n", "share",
+			r->weights_are_count ? "count" : "bytes", report_count_name(r->opt.metric),
+			callers ? "caller" : "callee");
 		write_text_node(out, r, &t, &l, row, 0, 0);
 	}
 	tree_release(&t);
