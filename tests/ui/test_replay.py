@@ -257,13 +257,15 @@ def check_invert(t, memtui, path):
 
 
 def check_screens(t, memtui, path):
-    screen = replay(memtui, path, "?", size="100x40")
+    screen = replay(memtui, path, "?", size="100x44")
     t.true("help lists keys", "memtui keys" in screen and "next metric" in screen and
            "Ctrl-L" in screen, screen)
     st = status(replay(memtui, path, "?q"))
     t.true("q closes help", "[tree]" in st, st)
     for keys, name in (("2", "flame graph"), ("3", "timeline"), ("<Tab>", "flame graph"),
-                       ("<Tab><Tab><Tab>", "stages"), ("<Tab><Tab><Tab><Tab>", "tree"), ("3<Enter>", "tree"), ("3<Enter>q", "timeline"),
+                       ("<Tab><Tab><Tab>", "stages"), ("<Tab><Tab><Tab><Tab>", "top"),
+                       ("<Tab><Tab><Tab><Tab><Tab>", "tree"), ("3<Enter>", "tree"),
+                       ("3<Enter>q", "timeline"),
                        ("3<Enter><Esc>", "timeline"), ("3<Enter><BS>", "timeline")):
         st = status(replay(memtui, path, keys))
         t.true("view %s -> %s" % (keys, name), "[%s]" % name in st and "metric:" in st, st)
