@@ -697,6 +697,11 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 	if ((opt->group >= 0) + !!opt->callers + !!opt->callees + !!opt->stages > 1)
 		return usage_error(err, "--group, --callers, --callees and --stages are four "
 					"reports: give one");
+	if (opt->group >= 0 && opt->report.format == REPORT_COLLAPSED)
+		return usage_error(err, "--group writes text, json or csv");
+	if ((opt->callers || opt->callees) && opt->report.format != REPORT_TEXT &&
+	    opt->report.format != REPORT_JSON)
+		return usage_error(err, "--callers and --callees write text or json");
 	if (opt->memray_summary && (opt->group < 0 || opt->report.metric != METRIC_PEAK))
 		return usage_error(err, "--memray-summary is a form of --group with the peak "
 					"metric");
