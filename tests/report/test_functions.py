@@ -21,8 +21,9 @@ against the tools and against sums over the stacks themselves:
   it), for every metric the capture has.
 * callers and callees: the root of both trees equals the function's
   inclusive figure, the weights ending at nodes add up to the root, the
-  children never exceed their parent; an ambiguous name is refused with
-  the candidates.
+  children never exceed their parent; a recursive function is counted once
+  and shows itself once in each tree; an ambiguous name is refused with the
+  candidates.
 * the explorer: view 5 and the callers view show the report's figures
   (uitest.fmt_bytes), `o` regroups, `s` sorts, Enter opens the callers.
 
@@ -198,6 +199,20 @@ def related(t, memtui, path, function, metric="peak"):
     return row
 
 
+def recursion(t, memtui, path):
+    """call_init calls itself in every heaptrack capture's start-up stack: counted
+    once in its inclusive figure, and shown once inside each of its trees."""
+    rows = group(memtui, path, "--group", "function")["rows"]
+    row = [r for r in rows if r["name"] == "call_init"][0]
+    t.check("recursion: call_init counted once", row["total"], 72704)
+    for side in ("--callers", "--callees"):
+        j = json.loads(run(memtui, "report", "--no-progress", "--json", "--depth", "100", side,
+                           "call_init", path).stdout)
+        kids = j["tree"]["children"]
+        t.check("recursion %s: call_init under call_init" % side,
+                [(c["function"], c["value"]) for c in kids], [("call_init", 72704)])
+
+
 def ambiguous(t, memtui, path):
     p = run(memtui, "report", "--no-progress", "--callers", "_find", path, ok=False)
     err = p.stderr.decode()
@@ -297,6 +312,7 @@ def main():
                              ("heaptrack/heaptrack.sqlite3.zst", "sqlite3VdbeExec", "allocations"),
                              ("heaptrack/heaptrack.deep_O0.zst", "main", "peak")):
         related(t, memtui, os.path.join(samples, path), fn, metric)
+    recursion(t, memtui, os.path.join(samples, "heaptrack", "heaptrack.stages.zst"))
     ambiguous(t, memtui, os.path.join(samples, "memray", "stages.bin"))
     screens(t, memtui, samples)
     return t.done()
