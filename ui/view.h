@@ -94,4 +94,13 @@ struct snapshot;
 struct view *view_diff_new_snapshots(struct snapshot *a, const char *label_a,
 				     struct snapshot *b, const char *label_b);
 
+/* View 5: the flat list of functions, locations, files or modules (functions.h). */
+struct view *view_top_new(void);
+/*
+ * The callers and callees of the group (enum func_group) that frame belongs
+ * to, merged over all its call paths, for the app's metric (x, and Enter in
+ * view 5).
+ */
+struct view *view_callers_new(int group, uint32_t frame);
+
 #endif

@@ -40,6 +40,7 @@
 #include "app.h"
 #include "flame.h"
 #include "fmt.h"
+#include "functions.h"
 #include "glyphs.h"
 #include "names.h"
 #include "outline.h"
@@ -368,7 +369,6 @@ static enum view_result flame_key(struct view *base, struct app *app, enum actio
 	struct flame_pos pos;
 	bool moved = true;
 
-	(void)push;
 	lay_out(v, app->body.w, app->body.h, &fl);
 	pos = locate(v, &fl);
 	switch (a) {
@@ -405,6 +405,18 @@ static enum view_result flame_key(struct view *base, struct app *app, enum actio
 			remember_zoom(v);
 		}
 		moved = false;
+		break;
+	case A_CALLERS:
+		moved = false;
+		if (v->fixed || v->style != &plain_style)
+			res = ACT_IGNORED;
+		else if (!flame_span(&fl, pos)->node)
+			app_message(app, "x: the callers of a function: move to one first");
+		else {
+			*push = view_callers_new(FUNC_BY_FUNCTION,
+						 v->t->nodes[flame_span(&fl, pos)->node].frame);
+			res = ACT_PUSH;
+		}
 		break;
 	case A_NEXT_MATCH:
 	case A_PREV_MATCH:

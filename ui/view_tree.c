@@ -36,6 +36,7 @@
 
 #include "app.h"
 #include "fmt.h"
+#include "functions.h"
 #include "glyphs.h"
 #include "outline.h"
 #include "outline_keys.h"
@@ -450,6 +451,17 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 		return ACT_IGNORED;
 	if (a == A_STAGES)
 		return open_stages(v, app, nd, push);
+	if (a == A_CALLERS) {
+		/* The callers view weighs the app's metric: not what an opened tree weighs. */
+		if (v->src || !nd) {
+			app_message(app, "%s", v->src
+				    ? "x: callers and callees in views 1, 2 and 5"
+				    : "x: the callers of a function: move to one first");
+			return ACT_NONE;
+		}
+		*push = view_callers_new(FUNC_BY_FUNCTION, v->t->nodes[nd].frame);
+		return ACT_PUSH;
+	}
 	res = tree_row_key(o, &v->ol[!v->dir], &v->top, &v->origin, tree_row_page(app->body.h, 1),
 			   app, a);
 	if (res == ACT_NONE)

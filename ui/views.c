@@ -33,6 +33,11 @@ static struct view *make_stages(struct view *const *made)
 	return view_stages_new(NULL);
 }
 
+static struct view *make_top(struct view *const *made)
+{
+	return view_top_new();
+}
+
 static struct view *make_sizes(struct view *const *made)
 {
 	return view_sizes_new();
@@ -53,6 +58,7 @@ static const struct view_entry table[] = {
 	{ VIEWS_ONE_CAPTURE, "flame graph", make_flame },
 	{ VIEWS_ONE_CAPTURE, "timeline", make_timeline },
 	{ VIEWS_ONE_CAPTURE, "stages", make_stages },
+	{ VIEWS_ONE_CAPTURE, "top functions", make_top },
 	{ VIEWS_ONE_CAPTURE, "sizes", make_sizes },
 	{ VIEWS_TWO_CAPTURES, "diff tree", make_diff_tree },
 	{ VIEWS_TWO_CAPTURES, "diff flame graph", make_diff_flame },

@@ -385,3 +385,29 @@ void tree_release(struct tree *t)
 	idtable_release(&t->children);
 	memset(t, 0, sizeof(*t));
 }
+
+void tree_begin(struct tree *t, const struct capture *cap, enum tree_direction dir,
+		uint32_t root_frame)
+{
+	memset(t, 0, sizeof(*t));
+	t->cap = cap;
+	t->dir = dir;
+	new_node(t, TREE_NONE, root_frame);
+	t->nodes[0].key = 0x6d656d747569ULL;
+}
+
+void tree_add_path(struct tree *t, const uint32_t *frames, size_t n, int64_t bytes,
+		   int64_t count)
+{
+	uint32_t nd = 0;
+
+	for (size_t i = 0;; i++) {
+		t->nodes[nd].total_bytes += bytes;
+		t->nodes[nd].total_count += count;
+		if (i == n)
+			break;
+		nd = child(t, nd, frames[i]);
+	}
+	t->nodes[nd].self_bytes += bytes;
+	t->nodes[nd].self_count += count;
+}

@@ -100,4 +100,15 @@ uint64_t tree_key_folded(const struct tree *t, uint32_t node, const struct fold_
 uint32_t tree_find_folded(const struct tree *t, const struct fold_mask *fold, uint64_t key);
 void tree_release(struct tree *t);
 
+/*
+ * Trees of paths that are not the capture's stacks (functions.h: the callers
+ * and callees of one function): an empty tree whose root stands for frame
+ * root_frame, then paths added one by one from the root's child (frames[0])
+ * down, each with its weight, merged by the same rule as tree_build.
+ */
+void tree_begin(struct tree *t, const struct capture *cap, enum tree_direction dir,
+		uint32_t root_frame);
+void tree_add_path(struct tree *t, const uint32_t *frames, size_t n, int64_t bytes,
+		   int64_t count);
+
 #endif

@@ -25,6 +25,7 @@
 #include "record.h"
 #include "registry.h"
 #include "report_diff.h"
+#include "report_functions.h"
 #include "report_sizes.h"
 #include "report_stages.h"
 #include "report_timeline.h"
@@ -404,6 +405,46 @@ static void write_sizes(const struct options *opt, const struct capture *cap,
 	free(only);
 }
 
+/* Whether a --thread names no thread of r's capture: then says so. */
+static bool thread_unknown(const struct options *opt, const struct report *r)
+{
+	if (!r->thread_unknown)
+		return false;
+	say("\n", "%s: --thread %s: %s", opt->files[0], r->thread_unknown,
+	    r->threads.n ? "no thread has that id or name"
+			 : "the capture has no threads to filter (its format does not say "
+			   "which thread allocated)");
+	return true;
+}
+
+/* --group, --callers, --callees: the flat list or one function's tree of the metric. */
+static int run_functions(const struct options *opt, const struct capture *cap)
+{
+	struct report r;
+	char why[1024];
+	int rc = 0;
+
+	report_compute_weights(&r, cap, opt->files[0], &opt->report);
+	if (thread_unknown(opt, &r)) {
+		report_release(&r);
+		return EXIT_ERROR;
+	}
+	if (opt->memray_summary) {
+		snapshot_release(&r.weights);
+		functions_memray_summary(&r.weights, cap, &r.peak);
+	}
+	if (opt->group >= 0)
+		report_functions_write(stdout, &r, (enum func_group)opt->group, opt->report.top);
+	else if (report_related_write(stdout, &r, opt->callers ? opt->callers : opt->callees,
+				      opt->callers, why, sizeof(why)) < 0) {
+		say("\n", "%s: %s %s: %s", opt->files[0], opt->callers ? "--callers" : "--callees",
+		    opt->callers ? opt->callers : opt->callees, why);
+		rc = 2;
+	}
+	report_release(&r);
+	return rc;
+}
+
 static int run_report(const struct options *opt)
 {
 	struct capture *cap = NULL;
@@ -418,16 +459,14 @@ static int run_report(const struct options *opt)
 	} else if (opt->timeline) {
 		report_timeline_write(stdout, cap, opt->files[0], opt->timeline, opt->report.metric,
 				      opt->report.format);
+	} else if (opt->group >= 0 || opt->callers || opt->callees) {
+		rc = run_functions(opt, cap);
 	} else {
 		if (opt->sizes)
 			report_compute_weights(&r, cap, opt->files[0], &opt->report);
 		else
 			report_compute(&r, cap, opt->files[0], &opt->report);
-		if (r.thread_unknown) {
-			say("\n", "%s: --thread %s: %s", opt->files[0], r.thread_unknown,
-			    r.threads.n ? "no thread has that id or name"
-					: "the capture has no threads to filter (its format "
-					  "does not say which thread allocated)");
+		if (thread_unknown(opt, &r)) {
 			rc = EXIT_ERROR;
 		} else if (opt->sizes) {
 			write_sizes(opt, cap, &r.filter);

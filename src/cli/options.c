@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "functions.h"
 #include "memray_temporary.h"
 #include "stages.h"
 #include "xalloc.h"
@@ -195,6 +196,32 @@ static int set_stages(struct options *opt, const char *v, struct mt_error *err)
 static int set_merge_calls(struct options *opt, const char *v, struct mt_error *err)
 {
 	opt->stages_merge = true;
+	return 0;
+}
+
+static int set_group(struct options *opt, const char *v, struct mt_error *err)
+{
+	opt->group = functions_group_parse(v);
+	if (opt->group < 0)
+		return usage_error(err, "unknown group '%s' (function, location, file, module)", v);
+	return 0;
+}
+
+static int set_callers(struct options *opt, const char *v, struct mt_error *err)
+{
+	opt->callers = v;
+	return 0;
+}
+
+static int set_callees(struct options *opt, const char *v, struct mt_error *err)
+{
+	opt->callees = v;
+	return 0;
+}
+
+static int set_memray_summary(struct options *opt, const char *v, struct mt_error *err)
+{
+	opt->memray_summary = true;
 	return 0;
 }
 
@@ -457,6 +484,16 @@ static const struct option_spec table[] = {
 	  "per second bytes\nallocated, allocations, temporary allocations", NULL },
 	{ "--merge-calls", NULL, NULL, &groups[GROUP_REPORT_ONE], set_merge_calls,
 	  "with under:FUNCTION, one row per function, counted", NULL },
+	{ "--group", NULL, "G", &groups[GROUP_REPORT_ONE], set_group,
+	  "the flat list with self and inclusive figures (--top N rows):\n"
+	  "function, location, file or module", "function location file module" },
+	{ "--callers", NULL, "FUNCTION", &groups[GROUP_REPORT_ONE], set_callers,
+	  "the callers tree of FUNCTION, merged over its call paths", NULL },
+	{ "--callees", NULL, "FUNCTION", &groups[GROUP_REPORT_ONE], set_callees,
+	  "the callees tree of FUNCTION, merged over its call paths", NULL },
+	{ "--memray-summary", NULL, NULL, &groups[GROUP_REPORT_ONE], set_memray_summary,
+	  "with --group: weigh what `memray summary` reads\n"
+	  "(the peak's earliest stacks up to 95% of the heap)", NULL },
 	{ "--diff", NULL, NULL, &groups[GROUP_DIFF], set_diff,
 	  "compare two captures A and B by call path (B - A)", NULL },
 	{ "--fail-if-growth", NULL, "T", &groups[GROUP_DIFF], set_threshold,
@@ -750,9 +787,18 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 	if (opt->report.n_threads && (opt->stages || opt->timeline))
 		return usage_error(err, "--thread filters the tree, the top list and --sizes; "
 				   "the stage table and the timeline are of all threads");
-	if (!!opt->sizes + !!opt->stages + !!opt->timeline > 1)
-		return usage_error(err, "--sizes, --stages and --timeline are reports of "
-				   "their own: give one");
+	if ((opt->group >= 0) + !!opt->callers + !!opt->callees + !!opt->stages + !!opt->sizes +
+	    !!opt->timeline > 1)
+		return usage_error(err, "--group, --callers, --callees, --stages, --sizes and "
+					"--timeline are reports of their own: give one");
+	if (opt->group >= 0 && opt->report.format == REPORT_COLLAPSED)
+		return usage_error(err, "--group writes text, json or csv");
+	if ((opt->callers || opt->callees) && opt->report.format != REPORT_TEXT &&
+	    opt->report.format != REPORT_JSON)
+		return usage_error(err, "--callers and --callees write text or json");
+	if (opt->memray_summary && (opt->group < 0 || opt->report.metric != METRIC_PEAK))
+		return usage_error(err, "--memray-summary is a form of --group with the peak "
+					"metric");
 	return 0;
 }
 
@@ -767,6 +813,7 @@ int options_parse(struct options *opt, int argc, char **argv, struct mt_error *e
 	opt->progress = isatty(STDERR_FILENO);
 	opt->symbols = true;
 	opt->temporary_threshold = 1;	/* memray's default */
+	opt->group = -1;
 	if (argc > 1 && (!strcmp(argv[1], "report") || !strcmp(argv[1], "diff"))) {
 		opt->command = CMD_REPORT;
 		opt->diff = !strcmp(argv[1], "diff");

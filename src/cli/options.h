@@ -65,6 +65,10 @@ struct options {
 	const char *stages;	/* --stages SPLIT, or NULL */
 	bool sizes;		/* --sizes: the allocation size histograms */
 	bool stages_merge;	/* --merge-calls: one row per function under --stages under:F */
+	int group;		/* --group G: the flat list by enum func_group, or -1 */
+	const char *callers;	/* --callers FUNCTION, or NULL */
+	const char *callees;	/* --callees FUNCTION, or NULL */
+	bool memray_summary;	/* --memray-summary: what memray summary reads of the peak */
 	bool diff;		/* --diff A B, or `memtui diff A B` */
 	bool gate;		/* --fail-if-growth given */
 	int64_t gate_bytes;	/* threshold in bytes (gate_is_percent false) */

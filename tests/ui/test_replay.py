@@ -267,7 +267,7 @@ def check_invert(t, memtui, path):
 
 
 def check_screens(t, memtui, path):
-    screen = replay(memtui, path, "?", size="100x50")
+    screen = replay(memtui, path, "?", size="100x54")
     t.true("help lists keys", "memtui keys" in screen and "next metric" in screen and
            "Ctrl-L" in screen, screen)
     st = status(replay(memtui, path, "?q"))
@@ -276,8 +276,9 @@ def check_screens(t, memtui, path):
     views = screen.split("view by number:")[1].split("next metric")[0]
     n_views = len(re.findall(r"\b\d [a-z]", views.split("two captures")[0]))
     for keys, name in (("2", "flame graph"), ("3", "timeline"), ("<Tab>", "flame graph"),
-                       ("<Tab><Tab><Tab>", "stages"), ("<Tab>" * n_views, "tree"),
-                       ("3<Enter>", "tree"), ("3<Enter>q", "timeline"),
+                       ("<Tab><Tab><Tab>", "stages"), ("<Tab><Tab><Tab><Tab>", "top"),
+                       ("<Tab>" * n_views, "tree"), ("3<Enter>", "tree"),
+                       ("3<Enter>q", "timeline"),
                        ("3<Enter><Esc>", "timeline"), ("3<Enter><BS>", "timeline")):
         st = status(replay(memtui, path, keys))
         t.true("view %s -> %s" % (keys, name), "[%s]" % name in st and "metric:" in st, st)

@@ -261,13 +261,19 @@ def check_message(t, memtui, path, keys):
                    (where, size, f, k + 1, ref))
 
 
+def title_row(lines):
+    """The tree's column titles: the first line with the word "function" (a
+    path in the header may hold "functions")."""
+    return next(i for i, line in enumerate(lines) if re.search(r"\bfunction\b", line))
+
+
 def check_header(t, memtui, path, size="200x50"):
     """Rule header: temporary, peak RSS, suppressed as the report has them (at
     80x24 in their brief forms, without the count)."""
     rep = report(memtui, path)
     _, out, _ = run_replay(memtui, [path], "", size, {"LANG": "C.UTF-8"})
     lines = out.split("\n")
-    head = " ".join(lines[:next(i for i, line in enumerate(lines) if "function" in line)])
+    head = " ".join(lines[:title_row(lines)])
     where = "%s size=%s" % (os.path.basename(path), size)
     brief = size == "80x24"
     temp = rep["totals"].get("temporary")
@@ -296,7 +302,7 @@ def check_warnings(t, memtui, samples):
         for size in SIZES:
             _, out, _ = run_replay(memtui, [path], "", size, {"LANG": "C.UTF-8"})
             lines = out.split("\n")
-            title = next(i for i, line in enumerate(lines) if "function" in line)
+            title = title_row(lines)
             head = " ".join(" ".join(lines[:title]).split())
             t.true("header", "warning: " + rep["warnings"][0] in head,
                    "%s size=%s: warning %r not whole in %r" % (path, size, rep["warnings"][0],
@@ -318,7 +324,7 @@ def check_symbols(t, memtui, samples):
         _, out, _ = run_replay(memtui, [os.path.join(samples, rel)], "", "200x50",
                                {"LANG": "C.UTF-8"})
         lines = out.split("\n")
-        title = next(i for i, line in enumerate(lines) if "function" in line)
+        title = title_row(lines)
         head = " ".join(" ".join(lines[:title]).split())
         if shown:
             t.true("symbols", want in head, "%s: %r not in the header %r" % (rel, want, head))

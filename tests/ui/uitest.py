@@ -134,7 +134,9 @@ def title_origin(title):
 def tree_rows(screen):
     """The rows of a tree screen: value, share, count, depth, function, where."""
     lines = screen.split("\n")
-    title = next(i for i, l in enumerate(lines) if "share" in l and "function" in l)
+    # Whole words: a header's path may hold "shared" or "functions".
+    title = next(i for i, l in enumerate(lines)
+                 if re.search(r"\bshare\b", l) and re.search(r"\bfunction\b", l))
     name_col = lines[title].index("function")
     origin = title_origin(lines[title])
     counted = "bytes" not in lines[title][:lines[title].index("share")]

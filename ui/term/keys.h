@@ -83,6 +83,8 @@ enum action {
 	/* Per-thread views (view_threads.c). */
 	A_THREADS,		/* the thread selector: which threads every view shows */
 	A_FOLD,			/* trees, flame graphs: folding rules on / off */
+	A_GROUP,		/* top functions: next grouping */
+	A_CALLERS,		/* callers and callees of the selected function */
 };
 
 struct key_binding {
