@@ -105,7 +105,10 @@ static void count_frames(const struct func_list *l, const struct snapshot *w, st
 		if (!w->bytes[s] && !w->count[s])
 			continue;
 		/* A stack walked before had its callers' frames met too. */
-		for (uint32_t up = s; up && !walked[up]; up = capture_stack(l->cap, up)->parent) {
+		uint32_t top = capture_stack(l->cap, s)->thread;	/* no call frame: stop there */
+
+		for (uint32_t up = s; up != top && !walked[up];
+		     up = capture_stack(l->cap, up)->parent) {
 			uint32_t f = capture_stack(l->cap, up)->frame;
 
 			walked[up] = 1;
@@ -135,14 +138,16 @@ void functions_build(struct func_list *l, const struct capture *cap, const struc
 	for (uint32_t s = 0; s < w->n; s++) {
 		if (!w->bytes[s] && !w->count[s])
 			continue;
-		if (!s) {
-			acc[l->no_frame].self_bytes += w->bytes[0];
-			acc[l->no_frame].self_count += w->count[0];
-			acc[l->no_frame].total_bytes += w->bytes[0];
-			acc[l->no_frame].total_count += w->count[0];
+		/* No call frame (the root, or a thread's frame alone: capture.h). */
+		if (!s || capture_stack(cap, s)->thread == s) {
+			acc[l->no_frame].self_bytes += w->bytes[s];
+			acc[l->no_frame].self_count += w->count[s];
+			acc[l->no_frame].total_bytes += w->bytes[s];
+			acc[l->no_frame].total_count += w->count[s];
 			continue;
 		}
-		for (uint32_t up = s; up; up = capture_stack(cap, up)->parent) {
+		for (uint32_t up = s, top = capture_stack(cap, s)->thread; up != top;
+		     up = capture_stack(cap, up)->parent) {
 			uint32_t g = l->group_of[capture_stack(cap, up)->frame];
 
 			if (up == s) {
@@ -351,17 +356,18 @@ static void related(struct tree *t, const struct func_list *l, const struct func
 
 	tree_begin(t, cap, dir, r->frame == FUNC_NONE ? 0 : r->frame);
 	for (uint32_t s = 0; s < w->n; s++) {
-		uint32_t inner = 0, outer = 0;
+		uint32_t inner = 0, outer = 0, top;
 		size_t n = 0;
 
 		if (!w->bytes[s] && !w->count[s])
 			continue;
-		if (!s) {
+		top = capture_stack(cap, s)->thread;
+		if (!s || top == s) {
 			if (g == l->no_frame)
-				tree_add_path(t, NULL, 0, w->bytes[0], w->count[0]);
+				tree_add_path(t, NULL, 0, w->bytes[s], w->count[s]);
 			continue;
 		}
-		for (uint32_t up = s; up; up = capture_stack(cap, up)->parent)
+		for (uint32_t up = s; up != top; up = capture_stack(cap, up)->parent)
 			if (l->group_of[capture_stack(cap, up)->frame] == g) {
 				if (!inner)
 					inner = up;
@@ -370,7 +376,7 @@ static void related(struct tree *t, const struct func_list *l, const struct func
 		if (!inner)
 			continue;
 		if (dir == TREE_BOTTOM_UP) {
-			for (uint32_t up = capture_stack(cap, inner)->parent; up;
+			for (uint32_t up = capture_stack(cap, inner)->parent; up != top;
 			     up = capture_stack(cap, up)->parent) {
 				XGROW(path, path_cap, n + 1);
 				path[n++] = capture_stack(cap, up)->frame;
