@@ -15,6 +15,7 @@
 #include "app.h"
 #include "key_help.h"
 #include "keys.h"
+#include "scroll.h"
 #include "views.h"
 #include "xalloc.h"
 
@@ -141,29 +142,12 @@ static enum view_result help_key(struct view *base, struct app *app, enum action
 				 struct view **push)
 {
 	struct view_help *v = (struct view_help *)base;
-	size_t n = v->n_rows, page = app->body.h > 2 ? (size_t)app->body.h - 1 : 1;
-	size_t last = n > page ? n - page : 0;
+	size_t page = app->body.h > 2 ? (size_t)app->body.h - 1 : 1;
 
 	(void)push;
+	if (scroll_key(&v->top, v->n_rows, page, a))
+		return ACT_NONE;
 	switch (a) {
-	case A_DOWN:
-		v->top = v->top < last ? v->top + 1 : last;
-		return ACT_NONE;
-	case A_UP:
-		v->top = v->top ? v->top - 1 : 0;
-		return ACT_NONE;
-	case A_PGDN:
-		v->top = v->top + page < last ? v->top + page : last;
-		return ACT_NONE;
-	case A_PGUP:
-		v->top = v->top > page ? v->top - page : 0;
-		return ACT_NONE;
-	case A_FIRST:
-		v->top = 0;
-		return ACT_NONE;
-	case A_LAST:
-		v->top = last;
-		return ACT_NONE;
 	case A_HELP:
 	case A_OUT:
 	case A_BACK:

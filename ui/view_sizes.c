@@ -18,6 +18,7 @@
 #include "app.h"
 #include "fmt.h"
 #include "report_sizes.h"
+#include "scroll.h"
 #include "xalloc.h"
 
 #define COL_SIZE 9	/* "from" and "below": "1023 B", "2.00 MiB" */
@@ -199,36 +200,16 @@ static enum view_result sizes_key(struct view *base, struct app *app, enum actio
 				  struct view **push)
 {
 	struct view_sizes *v = (struct view_sizes *)base;
-	size_t n = n_rows(v), page = app->body.h > HEAD_ROWS ? (size_t)app->body.h - HEAD_ROWS : 1;
-	size_t last = n > page ? n - page : 0;
+	size_t page = app->body.h > HEAD_ROWS ? (size_t)app->body.h - HEAD_ROWS : 1;
 
 	(void)push;
-	switch (a) {
-	case A_DOWN:
-		v->top = v->top < last ? v->top + 1 : last;
+	if (scroll_key(&v->top, n_rows(v), page, a))
 		return ACT_NONE;
-	case A_UP:
-		v->top = v->top ? v->top - 1 : 0;
-		return ACT_NONE;
-	case A_PGDN:
-		v->top = v->top + page < last ? v->top + page : last;
-		return ACT_NONE;
-	case A_PGUP:
-		v->top = v->top > page ? v->top - page : 0;
-		return ACT_NONE;
-	case A_FIRST:
-		v->top = 0;
-		return ACT_NONE;
-	case A_LAST:
-		v->top = last;
-		return ACT_NONE;
-	case A_TOGGLE:
-		v->page = (v->page + 1) % N_PAGES;
-		v->top = 0;
-		return ACT_NONE;
-	default:
+	if (a != A_TOGGLE)
 		return ACT_IGNORED;
-	}
+	v->page = (v->page + 1) % N_PAGES;
+	v->top = 0;
+	return ACT_NONE;
 }
 
 static void sizes_status(const struct view *base, const struct app *app, char *buf, size_t size)

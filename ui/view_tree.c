@@ -37,7 +37,6 @@
 #include "app.h"
 #include "fmt.h"
 #include "functions.h"
-#include "glyphs.h"
 #include "outline.h"
 #include "outline_keys.h"
 #include "report.h"
@@ -217,23 +216,6 @@ static struct columns columns_for(const struct view_tree *v, int w)
 	return c;
 }
 
-static void draw_bar(struct screen *s, int x, int y, int w, int64_t part, int64_t whole,
-		     const struct glyphs *g, enum role role)
-{
-	int64_t eighths;
-
-	if (!whole || w <= 0)
-		return;
-	eighths = (int64_t)((double)llabs(part) / (double)llabs(whole) * w * 8 + 0.5);
-	if (eighths > (int64_t)w * 8)
-		eighths = (int64_t)w * 8;
-	for (int i = 0; i < w; i++) {
-		int64_t fill = eighths - (int64_t)i * 8;
-
-		screen_put(s, x + i, y, g->bar[fill >= 8 ? 8 : fill <= 0 ? 0 : fill], role);
-	}
-}
-
 static void draw_row(const struct view_tree *v, struct screen *s, struct rect r, int y,
 		     const struct columns *c, size_t row, unsigned names)
 {
@@ -264,8 +246,8 @@ static void draw_row(const struct view_tree *v, struct screen *s, struct rect r,
 		snprintf(cell + n, sizeof(cell) - (size_t)n, "%*s ", c->self, self);
 	x += screen_text(s, x, y, r.w, cell, normal);
 	if (c->bar) {
-		draw_bar(s, x, y, c->bar, nd->total_bytes, root->total_bytes, glyphs_get(s->utf8),
-			 selected ? ROLE_SELECTED : ROLE_BAR);
+		screen_bar(s, x, y, c->bar, nd->total_bytes, root->total_bytes,
+			   selected ? ROLE_SELECTED : ROLE_BAR);
 		x += c->bar + 1;
 	}
 	tree_row_node(s, x, y, r.x + r.w - x, o, id,

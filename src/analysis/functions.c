@@ -102,11 +102,11 @@ static void count_frames(const struct func_list *l, const struct snapshot *w, st
 	uint8_t *met = xcalloc((size_t)nf + 1, 1), *walked = xcalloc((size_t)w->n + 1, 1);
 
 	for (uint32_t s = 1; s < w->n; s++) {
+		uint32_t top = capture_stack(l->cap, s)->thread;	/* no call: stop there */
+
 		if (!w->bytes[s] && !w->count[s])
 			continue;
 		/* A stack walked before had its callers' frames met too. */
-		uint32_t top = capture_stack(l->cap, s)->thread;	/* no call frame: stop there */
-
 		for (uint32_t up = s; up != top && !walked[up];
 		     up = capture_stack(l->cap, up)->parent) {
 			uint32_t f = capture_stack(l->cap, up)->frame;

@@ -92,7 +92,8 @@ def memray_summary(t, memtui, path):
 
 
 def collapsed(memtui, path, metric):
-    out = run(memtui, "report", "--no-progress", "--format", "collapsed", "--metric", metric,
+    out = run(memtui, "report", "--no-progress", "--no-fold", "--format", "collapsed", "--metric",
+              metric,
               path).stdout.decode()
     stacks = []
     for line in out.splitlines():
@@ -263,12 +264,12 @@ def screens(t, memtui, samples):
     t.true("Backspace closes the callers view", "[top] by function" in screen)
     # x on the tree's selected node: the same callers as the report.
     hp = os.path.join(samples, "heaptrack", "heaptrack.stages.zst")
-    screen = uitest.replay(memtui, hp, "jjjjjx", size="120x40")
+    screen = uitest.replay(memtui, hp, "jjx", size="120x40")  # start-up frames fold
     j = json.loads(run(memtui, "report", "--no-progress", "--json", "--callers", "calibrate",
                        hp).stdout)
     t.true("x in the tree: callers of calibrate", "callers of calibrate  inclusive %s" %
            uitest.fmt_bytes(j["inclusive"]) in screen, screen)
-    screen = uitest.replay(memtui, hp, "2jjjjjx", size="120x40")
+    screen = uitest.replay(memtui, hp, "2jjx", size="120x40")
     t.true("x in the flame graph: callers of calibrate", "callers of calibrate  inclusive %s" %
            uitest.fmt_bytes(j["inclusive"]) in screen, screen)
     screen = uitest.replay(memtui, hp, "?", size="120x60")

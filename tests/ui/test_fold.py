@@ -104,7 +104,9 @@ def check_report(t, memtui, samples):
                          "_start", "__libc_start_call_main", "__libc_start_main_impl",
                          "_find_and_load"):
                 t.true(name + ": preset folds " + gone, gone not in names)
-            t.true(name + ": the program's main stays", "main" in names, sorted(names)[:20])
+            # memray's temporary allocations here are the import system's, all folded
+            if m != "temporary" or "heaptrack" in cap:
+                t.true(name + ": the program's main stays", "main" in names, sorted(names)[:20])
             for sub in ("frozen importlib", "frozen runpy"):
                 t.true(name + ": no <%s> frame" % sub, not any(sub in f for _, f in kept))
             t.true(name + ": no unnamed python3 frame",
