@@ -93,15 +93,6 @@ static void callers_sync(struct view *base, struct app *app)
 		build(v, app);
 }
 
-static const char *figure(const struct view_callers *v, int64_t x, char *buf, size_t size)
-{
-	if (v->are_count)
-		snprintf(buf, size, "%" PRId64, x);
-	else
-		fmt_bytes(x, buf, size);
-	return buf;
-}
-
 static const char *row_name(const struct view_callers *v, char *buf, size_t size)
 {
 	struct func_row one = { .frame = v->frame, .n_frames = 1 };
@@ -123,7 +114,8 @@ static void draw_node(const struct view_callers *v, const struct app *app, struc
 	int x;
 
 	snprintf(cnt, sizeof(cnt), "%" PRId64, nd->total_count);
-	snprintf(line, sizeof(line), "%10s %6s %7s ", figure(v, nd->total_bytes, a, sizeof(a)),
+	fmt_figure(nd->total_bytes, v->are_count, a, sizeof(a));
+	snprintf(line, sizeof(line), "%10s %6s %7s ", a,
 		 fmt_percent(nd->total_bytes, v->t[v->side].nodes[0].total_bytes, pct,
 			     sizeof(pct)), cnt);
 	if (sel)
@@ -156,7 +148,8 @@ static void callers_draw(const struct view *base, const struct app *app, struct 
 		return;
 	snprintf(title, sizeof(title), "%s of %s  inclusive %s  self %s  (t: %s)",
 		 v->side == SIDE_CALLERS ? "callers" : "callees", row_name(v, name, sizeof(name)),
-		 figure(v, incl, a, sizeof(a)), figure(v, self, b, sizeof(b)),
+		 fmt_figure(incl, v->are_count, a, sizeof(a)),
+		 fmt_figure(self, v->are_count, b, sizeof(b)),
 		 v->side == SIDE_CALLERS ? "callees" : "callers");
 	screen_text(s, r.x, r.y, r.w, title, ROLE_TITLE);
 	snprintf(title, sizeof(title), "%10s %6s %7s %s", v->are_count ? "count" : "bytes",
@@ -174,10 +167,10 @@ static void callers_draw(const struct view *base, const struct app *app, struct 
 		const char *exact[2] = { e0, e1 }, *brief[2] = { b0, b1 };
 
 		snprintf(e0, sizeof(e0), "total %s (%" PRId64 "), %" PRId64 " %s",
-			 figure(v, nd->total_bytes, x0, sizeof(x0)), nd->total_bytes,
+			 fmt_figure(nd->total_bytes, v->are_count, x0, sizeof(x0)), nd->total_bytes,
 			 nd->total_count, report_count_name(app->metric));
-		snprintf(e1, sizeof(e1), "paths ending here %s", figure(v, nd->self_bytes, x1,
-			 sizeof(x1)));
+		fmt_figure(nd->self_bytes, v->are_count, x1, sizeof(x1));
+		snprintf(e1, sizeof(e1), "paths ending here %s", x1);
 		snprintf(b0, sizeof(b0), "total %s", x0);
 		snprintf(b1, sizeof(b1), "ending here %s", x1);
 		tree_row_detail(s, r, o, o->rows[o->cursor], exact, brief, 2);

@@ -69,10 +69,8 @@ static void threads_draw(const struct view *base, const struct app *app, struct 
 		enum role role = i == v->cursor ? ROLE_SELECTED : ROLE_NORMAL;
 		int lw;
 
-		if (metric_is_count(app->ex->cap, app->metric))
-			snprintf(fig, sizeof(fig), "%" PRId64, v->figure[i]);
-		else
-			fmt_bytes(v->figure[i], fig, sizeof(fig));
+		fmt_figure(v->figure[i], metric_is_count(app->ex->cap, app->metric), fig,
+			   sizeof(fig));
 		snprintf(line, sizeof(line), "[%c] %10" PRIu64 " %10s  ", v->marked[i] ? 'x' : ' ',
 			 row->tid, fig);
 		lw = screen_text_width(s, line);

@@ -75,15 +75,6 @@ static void top_sync(struct view *base, struct app *app)
 		rebuild(v, app);
 }
 
-static const char *figure(const struct view_top *v, int64_t x, char *buf, size_t size)
-{
-	if (v->are_count)
-		snprintf(buf, size, "%" PRId64, x);
-	else
-		fmt_bytes(x, buf, size);
-	return buf;
-}
-
 static const char *group_title(enum func_group g)
 {
 	return g == FUNC_BY_FUNCTION ? "function" : g == FUNC_BY_LOCATION ? "location"
@@ -100,9 +91,10 @@ static void draw_row(const struct view_top *v, struct screen *s, struct rect r, 
 	int x;
 
 	snprintf(cnt, sizeof(cnt), "%" PRId64, row->total_count);
-	snprintf(line, sizeof(line), "%10s %6s %10s %6s %7s  ", figure(v, row->total_bytes, a,
-		 sizeof(a)), fmt_percent(row->total_bytes, v->whole, pa, sizeof(pa)),
-		 figure(v, row->self_bytes, b, sizeof(b)),
+	fmt_figure(row->total_bytes, v->are_count, a, sizeof(a));
+	fmt_figure(row->self_bytes, v->are_count, b, sizeof(b));
+	snprintf(line, sizeof(line), "%10s %6s %10s %6s %7s  ", a,
+		 fmt_percent(row->total_bytes, v->whole, pa, sizeof(pa)), b,
 		 fmt_percent(row->self_bytes, v->whole, pb, sizeof(pb)), cnt);
 	if (role == ROLE_SELECTED)
 		screen_fill(s, r.x, y, r.w, ' ', role);

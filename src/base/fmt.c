@@ -31,6 +31,14 @@ char *fmt_bytes(int64_t bytes, char *buf, size_t size)
 	return buf;
 }
 
+char *fmt_figure(int64_t v, bool is_count, char *buf, size_t size)
+{
+	if (!is_count)
+		return fmt_bytes(v, buf, size);
+	snprintf(buf, size, "%" PRId64, v);
+	return buf;
+}
+
 char *fmt_rate(double per_s, bool bytes, char *buf, size_t size)
 {
 	char b[32];

@@ -14,6 +14,8 @@
 
 /* "0 B", "1023 B", "1.0 KiB", "13.59 MiB" (binary units, 3 significant digits or more). */
 char *fmt_bytes(int64_t bytes, char *buf, size_t size);
+/* A figure of a metric: a count as an integer ("1503"), else bytes as fmt_bytes writes them. */
+char *fmt_figure(int64_t v, bool is_count, char *buf, size_t size);
 /*
  * A rate per second: bytes as fmt_bytes writes them ("1.20 MiB/s", rounded
  * to a whole byte), calls to a whole number ("4521/s") or one decimal below

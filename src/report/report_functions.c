@@ -21,16 +21,6 @@ static void json_kv_str(FILE *out, const char *key, const char *val)
 	fputc(',', out);
 }
 
-/* A figure of the metric: bytes in human units, or a count. */
-static const char *human(const struct report *r, int64_t v, char *buf, size_t size)
-{
-	if (r->weights_are_count)
-		snprintf(buf, size, "%" PRId64, v);
-	else
-		fmt_bytes(v, buf, size);
-	return buf;
-}
-
 static const char *row_module(const struct func_list *l, const struct func_row *row)
 {
 	if (row->frame == FUNC_NONE || l->group == FUNC_BY_MODULE)
@@ -58,9 +48,9 @@ static void write_text_list(FILE *out, const struct report *r, const struct func
 		uint32_t line = functions_row_line(l, row);
 
 		fprintf(out, "%10s %7s %10s %7s %9" PRId64 "  ",
-			human(r, row->total_bytes, a, sizeof(a)),
+			fmt_figure(row->total_bytes, r->weights_are_count, a, sizeof(a)),
 			fmt_percent(row->total_bytes, r->weights.total_bytes, pa, sizeof(pa)),
-			human(r, row->self_bytes, b, sizeof(b)),
+			fmt_figure(row->self_bytes, r->weights_are_count, b, sizeof(b)),
 			fmt_percent(row->self_bytes, r->weights.total_bytes, pb, sizeof(pb)),
 			row->total_count);
 		vis_fputs(out, functions_row_name(l, row, name, sizeof(name)));
@@ -160,7 +150,8 @@ static void write_text_node(FILE *out, const struct report *r, const struct tree
 
 	fprintf(out, "%7s %10s %8" PRId64 "  %*s",
 		fmt_percent(nd->total_bytes, t->nodes[0].total_bytes, pct, sizeof(pct)),
-		human(r, nd->total_bytes, b, sizeof(b)), nd->total_count, (int)depth * 2, "");
+		fmt_figure(nd->total_bytes, r->weights_are_count, b, sizeof(b)), nd->total_count,
+		(int)depth * 2, "");
 	vis_fputs(out, node_name(t, l, row, id, name, sizeof(name)));
 	if (id && f->file) {
 		fputs("  ", out);
@@ -267,8 +258,8 @@ int report_related_write(FILE *out, const struct report *r, const char *name, bo
 		fputs(callers ? "callers of " : "callees of ", out);
 		vis_fputs(out, functions_row_name(&l, row, buf, sizeof(buf)));
 		fprintf(out, ", %s: inclusive %s, self %s\n", metric_title(r->opt.metric),
-			human(r, row->total_bytes, a, sizeof(a)),
-			human(r, row->self_bytes, b, sizeof(b)));
+			fmt_figure(row->total_bytes, r->weights_are_count, a, sizeof(a)),
+			fmt_figure(row->self_bytes, r->weights_are_count, b, sizeof(b)));
 		fprintf(out, "(%s, merged over every call path; each stack counted once; %s: %s)\n",
 			callers ? "bottom-up from its innermost call in each stack"
 				: "top-down below its outermost call in each stack",
