@@ -20,8 +20,20 @@ void app_init(struct app *app, struct explore *ex, struct explore *ex_b)
 	app->gen = 1;
 }
 
+static void forget_history(struct app *app)
+{
+	for (size_t i = 0; i < app->n_back; i++)
+		free(app->back[i].keys);
+	app->n_back = 0;
+}
+
 void app_release(struct app *app)
 {
+	free(app->focus.keys);
+	forget_history(app);
+	free(app->back);
+	app->back = NULL;
+	app->n_back = app->back_cap = 0;
 	free(app->sel);
 	app->sel = NULL;
 	app->sel_len = app->sel_cap = 0;
@@ -35,14 +47,72 @@ void app_set_selection(struct app *app, const uint64_t *keys, size_t len)
 	app->sel_len = len;
 }
 
+size_t app_focus(const struct app *app, const uint64_t **keys)
+{
+	*keys = app->focus.keys;
+	return app->focus.dir == app->dir && app->focus.len > 1 ? app->focus.len : 0;
+}
+
+static void set_focus(struct app_focus *f, const uint64_t *keys, size_t len,
+		      enum tree_direction dir)
+{
+	free(f->keys);
+	f->keys = NULL;
+	f->len = len > 1 ? len : 0;
+	if (f->len) {
+		f->keys = xmalloc(len * sizeof(*keys));
+		memcpy(f->keys, keys, len * sizeof(*keys));
+	}
+	f->dir = dir;
+}
+
+void app_focus_on(struct app *app, const uint64_t *keys, size_t len)
+{
+	XGROW(app->back, app->back_cap, app->n_back + 1);
+	app->back[app->n_back++] = app->focus;	/* the history takes the keys over */
+	memset(&app->focus, 0, sizeof(app->focus));
+	set_focus(&app->focus, keys, len, app->dir);
+	app->gen++;
+}
+
+bool app_focus_back(struct app *app)
+{
+	const uint64_t *keys;
+	size_t len = app_focus(app, &keys);
+
+	if (!len)
+		return false;
+	if (app->n_back) {
+		free(app->focus.keys);
+		app->focus = app->back[--app->n_back];
+	} else {
+		app->focus.len--;	/* the parent */
+	}
+	app->gen++;
+	return true;
+}
+
+/* The keys of node's path (malloc'd) and their number; TREE_NONE: the root's. */
+static uint64_t *path_of(const struct tree *t, uint32_t node, size_t *len)
+{
+	uint64_t *keys;
+
+	if (node == TREE_NONE)
+		node = 0;
+	*len = (size_t)t->nodes[node].depth + 1;
+	keys = xmalloc(*len * sizeof(*keys));
+	tree_path(t, node, keys, *len);
+	return keys;
+}
+
 void app_toggle_fold(struct app *app)
 {
 	const struct fold_mask *all = &app->ex->base.fold;	/* the mask, on or off */
 	const struct tree *t;
 	bool on = !app->ex->folding;
 	char what[64];
-	uint64_t *keys, key;
-	uint32_t nd;
+	const uint64_t *focus;
+	uint64_t *keys, key, focus_key;
 	size_t len;
 
 	if (app->ex_b) {
@@ -51,15 +121,17 @@ void app_toggle_fold(struct app *app)
 	}
 	t = explore_tree(app->ex, app->metric, app->dir, app->order, NULL);
 	key = tree_key_folded(t, tree_find_path(t, app->sel, app->sel_len), all);
+	len = app_focus(app, &focus);
+	focus_key = tree_key_folded(t, tree_find_path(t, focus, len), all);
 	explore_set_folding(app->ex, on);
 	t = explore_tree(app->ex, app->metric, app->dir, app->order, NULL);
-	nd = tree_find_folded(t, all, key);
-	if (nd == TREE_NONE)
-		nd = 0;
-	len = (size_t)t->nodes[nd].depth + 1;
-	keys = xmalloc(len * sizeof(*keys));
-	tree_path(t, nd, keys, len);
+	keys = path_of(t, tree_find_folded(t, all, key), &len);
 	app_set_selection(app, keys, len);
+	free(keys);
+	/* The focus moves as the selection does; the history was of the other trees. */
+	keys = path_of(t, tree_find_folded(t, all, focus_key), &len);
+	forget_history(app);
+	set_focus(&app->focus, keys, len, app->dir);
 	free(keys);
 	app->gen++;
 	app_message(app, "folding %s: %s", on ? "on" : "off",

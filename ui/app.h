@@ -8,7 +8,10 @@
  * the sort order, full or short names and the selected call path (node keys
  * from the root).  A change bumps gen; a view is synced before it is drawn
  * with a newer gen, so the selection follows the user across metrics, sort
- * orders and views.  Full names change only what is drawn: no gen.  Folding
+ * orders and views.  The focus (F, and Enter in the flame graph) is a node
+ * path too, of one direction's trees, that the tree and flame views show as
+ * their root; each change of it is pushed on a history that Backspace pops.
+ * Full names change only what is drawn: no gen.  Folding
  * is the analyses' (explore_set_folding: which trees they give);
  * app_toggle_fold switches it and moves the selection with it.
  */
@@ -23,6 +26,13 @@
 #include "explore.h"
 #include "view.h"
 
+/* A focus: a node's keys from the root in the trees of direction dir. */
+struct app_focus {
+	uint64_t *keys;
+	size_t len;			/* 0 or 1: no focus (the root) */
+	enum tree_direction dir;
+};
+
 struct app {
 	struct explore *ex;		/* borrowed: the analyses (capture A of a diff) */
 	struct explore *ex_b;		/* borrowed: capture B of `memtui A B`, else NULL */
@@ -32,6 +42,9 @@ struct app {
 	bool full_names;		/* C++ names in full, not shortened (names.h) */
 	uint64_t *sel;			/* selected call path: node keys from the root */
 	size_t sel_len, sel_cap;
+	struct app_focus focus;		/* the root the trees show; len 0: the whole tree */
+	struct app_focus *back;		/* earlier focuses, the last one on top */
+	size_t n_back, back_cap;
 	unsigned gen;			/* bumped when a shared setting changes */
 	struct rect body;		/* where the top view draws (from the last layout) */
 	char msg[200];			/* shown on the next frame only */
@@ -50,6 +63,19 @@ void app_release(struct app *app);
 void app_toggle_fold(struct app *app);
 /* "fold: 3 presets" (or "fold: off", "fold: none") for status lines, into buf. */
 char *app_fold_status(const struct app *app, char *buf, size_t size);
+
+/*
+ * The focus of the app's direction: its keys in *keys, and their number (0
+ * when there is none, or it is of the other direction).
+ */
+size_t app_focus(const struct app *app, const uint64_t **keys);
+/* Focuses on the node of keys (1 key, the root: none), the focus before it kept for back. */
+void app_focus_on(struct app *app, const uint64_t *keys, size_t len);
+/*
+ * Back to the focus before (or, with no history, to the focus's parent);
+ * false when there is no focus to leave.
+ */
+bool app_focus_back(struct app *app);
 
 /* For views: the shared selection (keys copied), and a one-frame message. */
 void app_set_selection(struct app *app, const uint64_t *keys, size_t len);

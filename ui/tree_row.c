@@ -16,12 +16,14 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "glyphs.h"
 #include "names.h"
 #include "outline_keys.h"
+#include "xalloc.h"
 
 #define DEPTH_COLS 4		/* above the origin: the depth ("123 ") before the marker */
 
@@ -323,6 +325,52 @@ void tree_row_node(struct screen *s, int x, int y, int w, const struct outline *
 	draw_where(s, x + used, y, w - used, o->t->cap, nd->frame, flags);
 }
 
+/* A level's name in the breadcrumb: "all" for the root. */
+static const char *level_name(const struct tree *t, uint32_t node, char *buf, size_t size)
+{
+	if (!node)
+		return "all";
+	return outline_search_text(t->cap, t->nodes[node].frame, buf, size);
+}
+
+void tree_row_breadcrumb(struct screen *s, int x, int y, int w, const struct tree *t,
+			 uint32_t node, const char *tail)
+{
+	const struct glyphs *g = glyphs_get(s->utf8);
+	uint32_t depth = t->nodes[node].depth, first = 0;
+	uint32_t *path = xmalloc(((size_t)depth + 1) * sizeof(*path));
+	char name[OUTLINE_MAX_NAME];
+	int end = x + w, room, need = 0;
+
+	for (uint32_t nd = node, i = depth + 1; i-- > 0; nd = t->nodes[nd].parent)
+		path[i] = nd;
+	screen_fill(s, x, y, w, ' ', ROLE_TITLE);
+	x += screen_text(s, x, y, end - x, "focus: ", ROLE_TITLE);
+	room = end - x - 2 - screen_text_width(s, tail);
+	for (uint32_t i = 0; i <= depth; i++)
+		need += screen_text_width(s, level_name(t, path[i], name, sizeof(name))) +
+			(i ? 3 : 0);
+	/* Too wide: the levels nearest the root go, for an ellipsis and a step. */
+	while (first < depth && need > room) {
+		need -= screen_text_width(s, level_name(t, path[first], name, sizeof(name))) + 3;
+		if (!first++)
+			need += 4;
+	}
+	if (first)
+		screen_put(s, x++, y, g->ellipsis, ROLE_TITLE);
+	for (uint32_t i = first; i <= depth && x < end; i++) {
+		if (i || first) {
+			screen_put(s, x + 1, y, g->step, ROLE_TITLE);
+			x += 3;
+		}
+		x += screen_text(s, x, y, end - x, level_name(t, path[i], name, sizeof(name)),
+				 ROLE_TITLE);
+	}
+	if (x + 2 + screen_text_width(s, tail) <= end)
+		screen_text(s, x + 2, y, end - x - 2, tail, ROLE_TITLE);
+	free(path);
+}
+
 /* Where the pane says frame is: its file path and line, its module, or its address. */
 static int detail_where(const struct capture *cap, uint32_t frame, char where[3][600])
 {
@@ -443,7 +491,7 @@ enum view_result tree_row_key(struct outline *o, struct outline *other, size_t *
 			app_message(app, "no match for '%s'", o->pattern);
 		return ACT_NONE;
 	case A_BACK:
-		if (nd == 0)
+		if (nd == o->root)
 			return ACT_IGNORED;
 		a = A_OUT;
 		break;

@@ -68,6 +68,13 @@ void tree_row_node(struct screen *s, int x, int y, int w, const struct outline *
  */
 const char *tree_row_name(const struct screen *s, const struct capture *cap, uint32_t frame,
 			  bool full, int w, char *buf, size_t size, int *cut);
+/*
+ * The breadcrumb of node in w columns from (x, y): "focus: all > main > load"
+ * by function names (outline_search_text), then tail ("57.3% of all"); the
+ * levels nearest the root give way to an ellipsis when it is too wide.
+ */
+void tree_row_breadcrumb(struct screen *s, int x, int y, int w, const struct tree *t,
+			 uint32_t node, const char *tail);
 /* Rows of the detail pane in a body of body_h rows (0 when the body is too short). */
 int tree_row_detail_rows(int body_h);
 /*

@@ -53,8 +53,9 @@ struct view_flame {
 	const struct tree *t;		/* from explore, sorted by size */
 	bool are_count;
 	enum tree_direction dir;
-	uint32_t zoom;			/* node at row 0 */
-	uint32_t sel;			/* selected node, zoom or below it */
+	uint32_t zoom;			/* node at icicle row 0 */
+	uint32_t sel;			/* selected node: zoom, below it, or a shown ancestor */
+	uint32_t top;			/* the first icicle row shown (scrolled down) */
 	uint64_t *zoom_path;		/* zoom's keys from the root */
 	size_t zoom_len, zoom_cap;
 	char pattern[OUTLINE_MAX_PATTERN];	/* search, "" = none */
@@ -69,16 +70,53 @@ struct view_flame {
 
 static const struct flame_style plain_style;
 
-/* Icicle rows in a body of h rows (title and bottom line apart). */
-static uint32_t icicle_rows(int h)
+/*
+ * The rows of a body of h rows, between the title and the bottom line: the
+ * ancestors zoomed through (the nearest ones, a third of the rows at most),
+ * then the icicle rows.
+ */
+struct flame_rows {
+	uint32_t ancestors, icicle;
+};
+
+static struct flame_rows rows_for(const struct view_flame *v, int h)
 {
-	return h > 3 ? (uint32_t)h - 2 : 1;
+	uint32_t total = h > 3 ? (uint32_t)h - 2 : 1, depth = v->t->nodes[v->zoom].depth;
+	struct flame_rows r;
+
+	r.ancestors = depth < total / 3 ? depth : total / 3;
+	r.icicle = total - r.ancestors;
+	return r;
 }
 
-static void lay_out(const struct view_flame *v, int w, int h, struct flame *fl)
+/* Laid out as deep as the screen shows (keys: as deep as the tree goes). */
+static void lay_out(const struct view_flame *v, int w, int h, bool all, struct flame *fl)
 {
 	flame_layout(fl, v->t, TREE_ORDER_SIZE, v->zoom, w > 0 ? (uint32_t)w : 1,
-		     icicle_rows(h) - 1);
+		     all ? FLAME_DEPTH_ALL : v->top + rows_for(v, h).icicle - 1);
+}
+
+/* The first icicle row shown so that row is: top, moved as little as it takes. */
+static uint32_t top_for(uint32_t top, uint32_t row, uint32_t icicle)
+{
+	if (row < top)
+		return row;
+	if (row >= top + icicle)
+		return row - icicle + 1;
+	return top;
+}
+
+/* Whether node is an ancestor of the zoom shown above it in a body of h rows. */
+static bool is_shown_ancestor(const struct view_flame *v, uint32_t node, int h)
+{
+	uint32_t zd = v->t->nodes[v->zoom].depth;
+
+	if (node == v->zoom || node == TREE_NONE || v->t->nodes[node].depth >= zd)
+		return false;
+	for (uint32_t nd = v->zoom; nd != TREE_NONE; nd = v->t->nodes[nd].parent)
+		if (nd == node)
+			return v->t->nodes[node].depth + rows_for(v, h).ancestors >= zd;
+	return false;
 }
 
 static bool is_below(const struct tree *t, uint32_t node, uint32_t ancestor)
@@ -146,11 +184,26 @@ static void flame_sync(struct view *base, struct app *app)
 	}
 	if (!v->t)
 		return;
-	v->zoom = tree_find_path(v->t, v->zoom_path, v->zoom_len);
+	/* The plain style zooms to the app's focus (the tree view's root); a style's owner not. */
+	if (v->style == &plain_style) {
+		const uint64_t *keys;
+		size_t len = app_focus(app, &keys);
+		uint32_t zoom = len ? tree_find_path(v->t, keys, len) : 0;
+
+		if (zoom != v->zoom)
+			v->top = 0;
+		v->zoom = zoom;
+	} else {
+		v->zoom = tree_find_path(v->t, v->zoom_path, v->zoom_len);
+	}
 	/* A style's owner selects next (view_flame_select); the app's path is not its. */
 	v->sel = v->style == &plain_style ? tree_find_path(v->t, app->sel, app->sel_len) : v->zoom;
-	if (!is_below(v->t, v->sel, v->zoom))
-		v->zoom = 0;
+	if (!is_below(v->t, v->sel, v->zoom) && !is_shown_ancestor(v, v->sel, app->body.h)) {
+		if (v->style == &plain_style)
+			v->sel = v->zoom;
+		else
+			v->zoom = 0;
+	}
 	remember_zoom(v);
 }
 
@@ -303,6 +356,29 @@ static void draw_info(const struct view_flame *v, struct screen *s, int y, int w
 		   y, glyphs_get(s->utf8)->ellipsis, ROLE_TITLE);
 }
 
+/* The ancestors zoomed through, full width, one a row, the root's nearest first. */
+static void draw_ancestors(const struct view_flame *v, const struct app *app, struct screen *s,
+			   struct rect r, uint32_t n)
+{
+	uint32_t nd = v->zoom;
+
+	for (uint32_t i = n; i-- > 0;) {
+		struct flame_span sp = { 0 };
+		enum role role;
+		char mark;
+
+		nd = v->t->nodes[nd].parent;
+		sp.node = nd;
+		sp.width = (uint32_t)r.w;
+		role = v->style->span(v->ctx, nd, i % 2 ? ROLE_FRAME_B : ROLE_FRAME_A, &mark);
+		if (nd == v->sel)
+			role = ROLE_SELECTED;
+		else if (v->style->matches(v->ctx, nd))
+			role = ROLE_MATCH;
+		draw_span(v, s, r.x, r.y + 1 + (int)i, &sp, role, mark, app->full_names);
+	}
+}
+
 static void flame_draw(const struct view *base, const struct app *app, struct screen *s,
 		       struct rect r)
 {
@@ -310,29 +386,37 @@ static void flame_draw(const struct view *base, const struct app *app, struct sc
 	const struct flame_style *st = v->style;
 	struct flame fl;
 	struct flame_pos cur;
+	struct flame_rows rows;
+	bool on_ancestor;
+	uint32_t top;
 	char zoom[OUTLINE_MAX_NAME];
 
 	if (!v->t || r.h < 1)
 		return;
-	lay_out(v, r.w, r.h, &fl);
+	rows = rows_for(v, r.h);
+	on_ancestor = is_shown_ancestor(v, v->sel, r.h);
+	lay_out(v, r.w, r.h, false, &fl);
 	cur = locate(v, &fl);
+	/* A resize may have left the cursor's row below the screen: keys keep top, draw clamps. */
+	top = on_ancestor ? v->top : top_for(v->top, cur.row, rows.icicle);
 	node_label(v, v->zoom, app->full_names ? NAMES_FULL : NAMES_BRIEF, zoom, sizeof(zoom));
 	st->title(v->ctx, app, s, r, v->zoom ? zoom : NULL);
-	for (uint32_t row = 0; row < fl.n_rows && (int)row + 1 < r.h - 1; row++) {
+	draw_ancestors(v, app, s, r, rows.ancestors);
+	for (uint32_t row = top; row < fl.n_rows && row - top < rows.icicle; row++) {
 		uint32_t n;
 		const struct flame_span *sp = flame_row(&fl, row, &n);
+		int y = r.y + 1 + (int)rows.ancestors + (int)(row - top);
 
 		for (uint32_t i = 0; i < n; i++) {
 			enum role shade = (i + row) % 2 ? ROLE_FRAME_B : ROLE_FRAME_A;
 			char mark;
 			enum role role = st->span(v->ctx, sp[i].node, shade, &mark);
 
-			if (row == cur.row && i == cur.idx)
+			if (row == cur.row && i == cur.idx && !on_ancestor)
 				role = ROLE_SELECTED;
 			else if (st->matches(v->ctx, sp[i].node))
 				role = ROLE_MATCH;
-			draw_span(v, s, r.x + (int)sp[i].x, r.y + 1 + (int)row, &sp[i], role, mark,
-				  app->full_names);
+			draw_span(v, s, r.x + (int)sp[i].x, y, &sp[i], role, mark, app->full_names);
 		}
 	}
 	if (r.h > 2)
@@ -360,6 +444,62 @@ static bool next_match(const struct view_flame *v, const struct flame *fl, struc
 	return false;
 }
 
+/* Zooms to node: the app's focus in the plain style, the view's own zoom in another. */
+static void zoom_to(struct view_flame *v, struct app *app, uint32_t node)
+{
+	v->zoom = node;
+	v->top = 0;
+	select_node(v, node);
+	remember_zoom(v);
+	if (v->style == &plain_style)
+		app_focus_on(app, v->zoom_path, v->zoom_len);
+}
+
+/* Backspace, Esc: the search first (Esc), then back to the zoom before. */
+static enum view_result zoom_out(struct view_flame *v, struct app *app, enum action a)
+{
+	if (a == A_ESC && v->pattern[0]) {
+		v->pattern[0] = 0;
+		return ACT_NONE;
+	}
+	if (v->style == &plain_style)
+		return app_focus_back(app) ? ACT_NONE : ACT_IGNORED;
+	if (v->zoom == 0)
+		return ACT_IGNORED;
+	v->zoom = v->t->nodes[v->zoom].parent;
+	v->top = 0;
+	remember_zoom(v);
+	return ACT_NONE;
+}
+
+/*
+ * The keys on an ancestor row: up and down along the ancestors (down from the
+ * nearest to the zoom), Enter or F zooms out to it; false: a key of the
+ * icicle rows (from the zoom's span).
+ */
+static bool ancestor_key(struct view_flame *v, struct app *app, enum action a)
+{
+	uint32_t nd = v->zoom;
+
+	switch (a) {
+	case A_UP:
+		if (is_shown_ancestor(v, v->t->nodes[v->sel].parent, app->body.h))
+			select_node(v, v->t->nodes[v->sel].parent);
+		return true;
+	case A_DOWN:
+		while (v->t->nodes[nd].parent != v->sel)
+			nd = v->t->nodes[nd].parent;
+		select_node(v, nd);
+		return true;
+	case A_ENTER:
+	case A_FOCUS:
+		zoom_to(v, app, v->sel);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static enum view_result flame_key(struct view *base, struct app *app, enum action a,
 				  struct view **push)
 {
@@ -369,7 +509,12 @@ static enum view_result flame_key(struct view *base, struct app *app, enum actio
 	struct flame_pos pos;
 	bool moved = true;
 
-	lay_out(v, app->body.w, app->body.h, &fl);
+	if (is_shown_ancestor(v, v->sel, app->body.h) && ancestor_key(v, app, a)) {
+		if (v->style == &plain_style)
+			publish(v, app);
+		return ACT_NONE;
+	}
+	lay_out(v, app->body.w, app->body.h, true, &fl);
 	pos = locate(v, &fl);
 	switch (a) {
 	case A_DOWN:
@@ -377,6 +522,11 @@ static enum view_result flame_key(struct view *base, struct app *app, enum actio
 		break;
 	case A_UP:
 		moved = flame_parent(&fl, &pos);
+		/* Up from the zoom: onto the ancestors above it. */
+		if (!moved && is_shown_ancestor(v, v->t->nodes[v->zoom].parent, app->body.h)) {
+			select_node(v, v->t->nodes[v->zoom].parent);
+			v->top = 0;
+		}
 		break;
 	case A_IN:
 		moved = flame_next(&fl, &pos);
@@ -389,21 +539,13 @@ static enum view_result flame_key(struct view *base, struct app *app, enum actio
 		pos.idx = 0;
 		break;
 	case A_ENTER:
-		v->zoom = flame_span(&fl, pos)->node;
-		select_node(v, v->zoom);
-		remember_zoom(v);
+	case A_FOCUS:
+		zoom_to(v, app, flame_span(&fl, pos)->node);
 		moved = false;
 		break;
 	case A_ESC:
 	case A_BACK:
-		if (v->zoom == 0 && a == A_ESC && v->pattern[0]) {
-			v->pattern[0] = 0;
-		} else if (v->zoom == 0) {
-			res = ACT_IGNORED;
-		} else {
-			v->zoom = v->t->nodes[v->zoom].parent;
-			remember_zoom(v);
-		}
+		res = zoom_out(v, app, a);
 		moved = false;
 		break;
 	case A_CALLERS:
@@ -423,14 +565,17 @@ static enum view_result flame_key(struct view *base, struct app *app, enum actio
 		if (!v->pattern[0])
 			app_message(app, "no search: press / first");
 		else if (!next_match(v, &fl, &pos, a == A_NEXT_MATCH ? 1 : -1))
-			app_message(app, "no match for '%s' on screen", v->pattern);
+			app_message(app, "no match for '%s' in a span a cell wide or more",
+				    v->pattern);
 		break;
 	default:
 		moved = false;
 		res = ACT_IGNORED;
 	}
-	if (moved)
+	if (moved) {
 		select_node(v, flame_span(&fl, pos)->node);
+		v->top = top_for(v->top, pos.row, rows_for(v, app->body.h).icicle);
+	}
 	flame_release(&fl);
 	if (res == ACT_NONE && v->style == &plain_style)
 		publish(v, app);
@@ -446,12 +591,14 @@ static void flame_search(struct view *base, struct app *app, const char *pattern
 	snprintf(v->pattern, sizeof(v->pattern), "%s", pattern);
 	if (!pattern[0])
 		return;
-	lay_out(v, app->body.w, app->body.h, &fl);
+	lay_out(v, app->body.w, app->body.h, true, &fl);
 	pos = locate(v, &fl);
-	if (plain_matches(v, flame_span(&fl, pos)->node) || next_match(v, &fl, &pos, 1))
+	if (plain_matches(v, flame_span(&fl, pos)->node) || next_match(v, &fl, &pos, 1)) {
 		v->sel = flame_span(&fl, pos)->node;
-	else
-		app_message(app, "no match for '%s' on screen", pattern);
+		v->top = top_for(v->top, pos.row, rows_for(v, app->body.h).icicle);
+	} else {
+		app_message(app, "no match for '%s' in a span a cell wide or more", pattern);
+	}
 	flame_release(&fl);
 	publish(v, app);
 }
@@ -469,6 +616,8 @@ static void flame_status(const struct view *base, const struct app *app, char *b
 			     app->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
 			     v->fixed ? v->fixed_metric : metric_name(app->metric), fold,
 			     fold[0] ? "  " : "");
+	if (v->top && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "  from level %u", v->top);
 	if (v->pattern[0] && n < size)
 		snprintf(buf + n, size - n, "  /%s", v->pattern);
 }

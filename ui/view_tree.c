@@ -63,7 +63,16 @@ struct view_tree {
 	bool own_built[2];
 	bool own_folded[2];		/* own[d] was built with folding on */
 	enum tree_order own_order[2];
+	uint64_t focus_key;		/* the key of the focus shown (the root's: none) */
 };
+
+/* Title rows: the column titles, and the breadcrumb when there is a focus. */
+static int title_rows(const struct view_tree *v)
+{
+	const struct outline *o = &v->ol[v->dir];
+
+	return o->t && o->root ? 2 : 1;
+}
 
 static const struct tree *tree_for(struct view_tree *v, struct app *app, enum tree_direction d,
 				   enum tree_order sort)
@@ -120,7 +129,23 @@ static void publish(struct view_tree *v, struct app *app)
 	const uint64_t *path = outline_path(o, &n);
 
 	app_set_selection(app, path, n);
-	v->top = outline_keys_top(o->cursor, o->n_rows, v->top, tree_row_page(app->body.h, 1));
+	v->top = outline_keys_top(o->cursor, o->n_rows, v->top,
+				  tree_row_page(app->body.h, title_rows(v)));
+}
+
+/* The app's focus as o's root; a new focus starts the indent at its level. */
+static void apply_focus(struct view_tree *v, struct app *app, struct outline *o)
+{
+	const uint64_t *keys;
+	size_t len = app_focus(app, &keys);
+	uint32_t nd = len ? tree_find_path(o->t, keys, len) : 0;
+
+	outline_set_root(o, nd);
+	if (o->t->n && o->t->nodes[nd].key != v->focus_key) {
+		v->focus_key = o->t->nodes[nd].key;
+		v->origin = o->t->nodes[nd].depth;
+		v->top = 0;
+	}
 }
 
 /* Flame mode: the tree of the app's direction, sorted by size, to the flame view. */
@@ -163,6 +188,8 @@ static void tree_sync(struct view *base, struct app *app)
 	outline_detach(&v->ol[!d]);
 	t = tree_for(v, app, d, app->order);
 	outline_attach(o, t);
+	if (t->n)
+		apply_focus(v, app, o);
 	if (!v->opened[d]) {
 		outline_expand_heavy(o, 500);
 		v->opened[d] = true;
@@ -222,7 +249,7 @@ static void draw_row(const struct view_tree *v, struct screen *s, struct rect r,
 	const struct outline *o = &v->ol[v->dir];
 	uint32_t id = o->rows[row];
 	const struct tree_node *nd = &v->t->nodes[id];
-	const struct tree_node *root = &v->t->nodes[0];
+	const struct tree_node *root = &v->t->nodes[o->root];	/* shares are of the focus */
 	bool selected = row == o->cursor;
 	enum role normal = selected ? ROLE_SELECTED : ROLE_NORMAL;
 	char value[32], share[16], count[32], self[32], cell[160];
@@ -279,9 +306,13 @@ static void figures(const struct view_tree *v, const char *count, uint32_t id, b
 		    char f[3][128])
 {
 	const struct tree_node *nd = &v->t->nodes[id];
-	char w[64], share[16];
+	uint32_t root = v->ol[v->dir].root;
+	char w[64], share[32];
 
-	fmt_percent(nd->total_bytes, v->t->nodes[0].total_bytes, share, sizeof(share));
+	/* The share of the focus, as the rows show it. */
+	fmt_percent(nd->total_bytes, v->t->nodes[root].total_bytes, share, sizeof(share));
+	if (root)
+		snprintf(share + strlen(share), sizeof(share) - strlen(share), " of focus");
 	snprintf(f[2], 128, "depth %" PRIu32, nd->depth);
 	if (v->are_count) {
 		snprintf(f[0], 128, "self %" PRId64 " %s", nd->self_bytes, count);
@@ -308,7 +339,7 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 {
 	const struct view_tree *v = (const struct view_tree *)base;
 	const struct outline *o = &v->ol[v->dir];
-	size_t rows = tree_row_page(r.h, 1), top;
+	size_t rows = tree_row_page(r.h, title_rows(v)), top;
 	struct columns c;
 	char title[256], what[400], from[32] = "", exact[3][128], brief[3][128];
 	const char *count;
@@ -349,8 +380,16 @@ static void tree_draw(const struct view *base, const struct app *app, struct scr
 	if (x + 2 + screen_text_width(s, what) < r.w)
 		screen_text(s, r.x + r.w - screen_text_width(s, what) - 1, r.y, -1, what,
 			    ROLE_TITLE);
+	if (o->root) {
+		char tail[64], pct[16];
+
+		fmt_percent(v->t->nodes[o->root].total_bytes, v->t->nodes[0].total_bytes, pct,
+			    sizeof(pct));
+		snprintf(tail, sizeof(tail), "%s of all  Bksp: back", pct);
+		tree_row_breadcrumb(s, r.x, r.y + 1, r.w, v->t, o->root, tail);
+	}
 	for (size_t i = 0; i < rows && top + i < o->n_rows; i++)
-		draw_row(v, s, r, r.y + 1 + (int)i, &c, top + i, names);
+		draw_row(v, s, r, r.y + title_rows(v) + (int)i, &c, top + i, names);
 	if (outline_node(o) == TREE_NONE)
 		return;
 	count = v->src ? count_column(v, app) : report_count_name(app->metric);
@@ -414,6 +453,22 @@ static enum view_result source_key(struct view_tree *v, struct app *app, enum ac
 	}
 }
 
+/* F: the selected node becomes the root. */
+static enum view_result focus_key(struct view_tree *v, struct app *app, struct outline *o,
+				  uint32_t nd)
+{
+	size_t n;
+	const uint64_t *path = outline_path(o, &n);
+
+	if (nd == o->root) {
+		app_message(app, "F: this is the root shown%s", o->root ? "; Backspace: back" : "");
+		return ACT_NONE;
+	}
+	app_focus_on(app, path, n);
+	v->top = 0;
+	return ACT_NONE;
+}
+
 static enum view_result tree_key(struct view *base, struct app *app, enum action a,
 				 struct view **push)
 {
@@ -444,8 +499,13 @@ static enum view_result tree_key(struct view *base, struct app *app, enum action
 		*push = view_callers_new(FUNC_BY_FUNCTION, v->t->nodes[nd].frame);
 		return ACT_PUSH;
 	}
-	res = tree_row_key(o, &v->ol[!v->dir], &v->top, &v->origin, tree_row_page(app->body.h, 1),
-			   app, a);
+	if (a == A_FOCUS)
+		return focus_key(v, app, o, nd);
+	res = tree_row_key(o, &v->ol[!v->dir], &v->top, &v->origin,
+			   tree_row_page(app->body.h, title_rows(v)), app, a);
+	/* Backspace at the focus: back to the focus before. */
+	if (res == ACT_IGNORED && a == A_BACK && app_focus_back(app))
+		return ACT_NONE;
 	if (res == ACT_NONE)
 		publish(v, app);
 	return res;

@@ -131,8 +131,9 @@ static uint32_t child(struct tree *t, uint32_t parent, uint32_t frame)
 	return id;
 }
 
+/* *map (when map is not NULL): the node of every stack of w, given to the caller. */
 static void build_top_down(struct tree *t, const struct snapshot *w,
-			   const struct fold_mask *fold)
+			   const struct fold_mask *fold, uint32_t **map)
 {
 	const struct capture *cap = t->cap;
 	uint32_t *node_of = xmalloc((size_t)w->n * sizeof(*node_of));
@@ -181,7 +182,10 @@ static void build_top_down(struct tree *t, const struct snapshot *w,
 		}
 	}
 	free(path);
-	free(node_of);
+	if (map)
+		*map = node_of;
+	else
+		free(node_of);
 }
 
 /*
@@ -189,7 +193,7 @@ static void build_top_down(struct tree *t, const struct snapshot *w,
  * first frame that is not folded, and a path with none counts at the root.
  */
 static void build_bottom_up(struct tree *t, const struct snapshot *w,
-			    const struct fold_mask *fold)
+			    const struct fold_mask *fold, uint32_t *map)
 {
 	const struct capture *cap = t->cap;
 
@@ -220,6 +224,8 @@ static void build_bottom_up(struct tree *t, const struct snapshot *w,
 			t->nodes[0].self_bytes += w->bytes[s];
 			t->nodes[0].self_count += w->count[s];
 		}
+		if (map)
+			map[s] = nd;
 	}
 	t->nodes[0].self_bytes += w->bytes[0];
 	t->nodes[0].self_count += w->count[0];
@@ -230,15 +236,48 @@ static void build_bottom_up(struct tree *t, const struct snapshot *w,
 void tree_build(struct tree *t, const struct capture *cap, const struct snapshot *w,
 		enum tree_direction dir, const struct fold_mask *fold)
 {
+	tree_build_mapped(t, cap, w, dir, fold, NULL);
+}
+
+void tree_build_mapped(struct tree *t, const struct capture *cap, const struct snapshot *w,
+		       enum tree_direction dir, const struct fold_mask *fold, uint32_t **map)
+{
 	memset(t, 0, sizeof(*t));
 	t->cap = cap;
 	t->dir = dir;
 	new_node(t, TREE_NONE, 0);
 	t->nodes[0].key = ROOT_KEY;
-	if (dir == TREE_TOP_DOWN)
-		build_top_down(t, w, fold);
-	else
-		build_bottom_up(t, w, fold);
+	if (dir == TREE_TOP_DOWN) {
+		build_top_down(t, w, fold, map);
+		return;
+	}
+	if (map) {
+		*map = xmalloc((w->n ? w->n : 1) * sizeof(**map));
+		memset(*map, 0xff, (w->n ? w->n : 1) * sizeof(**map));
+		(*map)[0] = 0;
+	}
+	build_bottom_up(t, w, fold, map ? *map : NULL);
+}
+
+void tree_keep_below(const struct tree *t, const uint32_t *map, uint32_t node,
+		     struct snapshot *w)
+{
+	uint8_t *under = xcalloc(t->n ? t->n : 1, 1);
+
+	/* Parents come before their children: one pass in id order. */
+	for (uint32_t i = 0; i < t->n; i++)
+		under[i] = i == node || (t->nodes[i].parent != TREE_NONE &&
+					 under[t->nodes[i].parent]);
+	for (uint32_t s = 0; s < w->n; s++) {
+		if (!w->bytes[s] && !w->count[s])
+			continue;
+		if (map[s] != TREE_NONE && under[map[s]])
+			continue;
+		w->bytes[s] = 0;
+		w->count[s] = 0;
+	}
+	snapshot_recount(w);
+	free(under);
 }
 
 struct sort_ctx {
@@ -327,6 +366,45 @@ uint32_t tree_find_path(const struct tree *t, const uint64_t *keys, size_t n)
 		if (c == TREE_NONE)
 			break;
 		nd = c;
+	}
+	return nd;
+}
+
+/* Whether node's frame is called name: its function's name, or its label when unnamed. */
+static bool named(const struct tree *t, uint32_t node, const char *name, size_t len)
+{
+	const struct frame *f = capture_frame(t->cap, t->nodes[node].frame);
+	char label[256];
+	const char *s = f->function ? capture_string(t->cap, f->function)
+				    : capture_frame_label(t->cap, t->nodes[node].frame, label,
+							  sizeof(label));
+
+	return strlen(s) == len && !memcmp(s, name, len);
+}
+
+uint32_t tree_find_names(const struct tree *t, const char *path, char sep, size_t *matched)
+{
+	uint32_t nd = 0;
+
+	*matched = 0;
+	if (!t->n)
+		return TREE_NONE;
+	while (*path) {
+		const char *end = strchr(path, sep);
+		size_t len = end ? (size_t)(end - path) : strlen(path);
+		uint32_t best = TREE_NONE;
+
+		for (uint32_t c = t->nodes[nd].first_child; c != TREE_NONE;
+		     c = t->nodes[c].next_sibling)
+			if (named(t, c, path, len) &&
+			    (best == TREE_NONE ||
+			     llabs(t->nodes[c].total_bytes) > llabs(t->nodes[best].total_bytes)))
+				best = c;
+		if (best == TREE_NONE)
+			return TREE_NONE;
+		nd = best;
+		++*matched;
+		path += len + (end != NULL);
 	}
 	return nd;
 }

@@ -68,6 +68,21 @@ struct tree {
  */
 void tree_build(struct tree *t, const struct capture *cap, const struct snapshot *w,
 		enum tree_direction dir, const struct fold_mask *fold);
+/*
+ * tree_build that also gives *map (malloc'd, w->n entries; the caller frees
+ * it): the node each stack of w with a weight counts at (top-down: its
+ * deepest node; bottom-up: its outermost caller's), so that the stacks
+ * through a node are those whose map entry is at or below it.
+ */
+void tree_build_mapped(struct tree *t, const struct capture *cap, const struct snapshot *w,
+		       enum tree_direction dir, const struct fold_mask *fold, uint32_t **map);
+/*
+ * Keeps in w only the weights of the stacks through node (map from
+ * tree_build_mapped of t over w): what a focus on node shows, whole stacks
+ * whose sum is node's total.  Totals recounted.
+ */
+void tree_keep_below(const struct tree *t, const uint32_t *map, uint32_t node,
+		     struct snapshot *w);
 /* Orders every sibling list by order (ties by function name, or by bytes for TREE_ORDER_NAME). */
 void tree_sort(struct tree *t, enum tree_order order);
 /* The order's name, as the status line shows it: "size", "count", "name", "self". */
@@ -83,6 +98,14 @@ uint32_t tree_child(const struct tree *t, uint32_t parent, uint32_t frame);
  * 0 (the root) when even keys[0] differs or n is 0.
  */
 uint32_t tree_find_path(const struct tree *t, const uint64_t *keys, size_t n);
+/*
+ * The node at a path of names from the root's child, separated by sep
+ * ("main;load;parse"): each a function's name, or an unnamed frame's label
+ * ("libfoo.so+0x1a2b"); of siblings with the same name, the one with the
+ * largest |total_bytes|.  "" is the root.  TREE_NONE when a name is not
+ * found; *matched says how many were.
+ */
+uint32_t tree_find_names(const struct tree *t, const char *path, char sep, size_t *matched);
 /*
  * Writes the keys of node's path from the root into keys (up to cap entries);
  * returns the path's length (depth + 1), which may exceed cap.

@@ -417,6 +417,24 @@ static bool thread_unknown(const struct options *opt, const struct report *r)
 	return true;
 }
 
+/* Whether --focus names no node of r's tree: then says which name is missing. */
+static bool focus_missing(const struct options *opt, const struct report *r)
+{
+	const char *p = opt->report.focus;
+
+	if (!r->focus_missing)
+		return false;
+	for (size_t i = 0; i < r->focus_matched; i++)
+		p = strchr(p, ';') + 1;
+	say("\n", "%s: --focus %s: no '%.*s' %s%.*s%s in the %s tree of %s", opt->files[0],
+	    opt->report.focus, (int)strcspn(p, ";"), p, r->focus_matched ? "under '" : "at the root",
+	    (int)(p - opt->report.focus - (r->focus_matched ? 1 : 0)), opt->report.focus,
+	    r->focus_matched ? "'" : "",
+	    opt->report.direction == TREE_TOP_DOWN ? "top-down" : "bottom-up",
+	    metric_name(opt->report.metric));
+	return true;
+}
+
 /* --group, --callers, --callees: the flat list or one function's tree of the metric. */
 static int run_functions(const struct options *opt, const struct capture *cap)
 {
@@ -466,7 +484,7 @@ static int run_report(const struct options *opt)
 			report_compute_weights(&r, cap, opt->files[0], &opt->report);
 		else
 			report_compute(&r, cap, opt->files[0], &opt->report);
-		if (thread_unknown(opt, &r)) {
+		if (thread_unknown(opt, &r) || focus_missing(opt, &r)) {
 			rc = EXIT_ERROR;
 		} else if (opt->sizes) {
 			write_sizes(opt, cap, &r.filter);

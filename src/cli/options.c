@@ -165,6 +165,15 @@ static int set_fold(struct options *opt, const char *v, struct mt_error *err)
 	return 0;
 }
 
+static int set_focus(struct options *opt, const char *v, struct mt_error *err)
+{
+	if (!*v)
+		return usage_error(err, "--focus needs a path of function names, "
+				   "'main;load;parse'");
+	opt->report.focus = v;
+	return 0;
+}
+
 static int set_no_fold(struct options *opt, const char *v, struct mt_error *err)
 {
 	opt->report.fold.presets = false;
@@ -473,6 +482,9 @@ static const struct option_spec table[] = {
 	  "tree levels to print (default 8; 0 = none)", NULL },
 	{ "--thread", NULL, "TID|NAME", &groups[GROUP_REPORT_ONE], set_thread,
 	  "the figures of this thread only (repeatable)", NULL },
+	{ "--focus", NULL, "PATH", &groups[GROUP_REPORT_ONE], set_focus,
+	  "the tree from one node, and the stacks through it:\nfunction names from the root, "
+	  "'main;load;parse'", NULL },
 	{ "--sort", NULL, "ORDER", &groups[GROUP_REPORT_ONE], set_sort,
 	  "the tree's order: size (default), self, count, name", "size self count name" },
 	{ "--stages", NULL, "SPLIT", &groups[GROUP_REPORT_ONE], set_stages,
@@ -791,6 +803,11 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 	    !!opt->timeline > 1)
 		return usage_error(err, "--group, --callers, --callees, --stages, --sizes and "
 					"--timeline are reports of their own: give one");
+	if (opt->report.focus && (opt->diff || opt->command != CMD_REPORT || opt->group >= 0 ||
+				  opt->callers || opt->callees || opt->stages || opt->sizes ||
+				  opt->timeline))
+		return usage_error(err, "--focus roots the tree, the CSV and the collapsed stacks "
+				   "of `memtui report FILE`");
 	if (opt->group >= 0 && opt->report.format == REPORT_COLLAPSED)
 		return usage_error(err, "--group writes text, json or csv");
 	if ((opt->callers || opt->callees) && opt->report.format != REPORT_TEXT &&

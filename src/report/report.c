@@ -63,6 +63,28 @@ static bool is_memray(const struct capture *cap)
 	return !strcmp(capture_meta(cap)->source.format, "memray");
 }
 
+/* Builds the tree, finds the focus in it and keeps the weights of the stacks through it. */
+static void apply_focus(struct report *r)
+{
+	const struct report_options *opt = &r->opt;
+	uint32_t *map, nd;
+
+	tree_build_mapped(&r->tree, r->cap, &r->weights, opt->direction, &r->fold, &map);
+	if (opt->focus_len) {
+		nd = tree_find_path(&r->tree, opt->focus_keys, opt->focus_len);
+		r->focus_matched = (size_t)r->tree.nodes[nd].depth + 1;
+		if (r->focus_matched != opt->focus_len)
+			nd = TREE_NONE;
+	} else {
+		nd = tree_find_names(&r->tree, opt->focus, ';', &r->focus_matched);
+	}
+	r->focus_missing = nd == TREE_NONE;
+	r->focus = nd == TREE_NONE ? 0 : nd;
+	if (r->focus)
+		tree_keep_below(&r->tree, map, r->focus, &r->weights);
+	free(map);
+}
+
 void report_compute(struct report *r, const struct capture *cap, const char *path,
 		    const struct report_options *opt)
 {
@@ -78,7 +100,10 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 					    opt->metric == METRIC_TEMPORARY))
 		rule = TOP_INNERMOST_PYTHON;
 	top_locations_by(&r->top, cap, rule, &r->weights, r->calls.n ? &r->calls : NULL);
-	tree_build(&r->tree, cap, &r->weights, opt->direction, &r->fold);
+	if (opt->focus || opt->focus_len)
+		apply_focus(r);
+	else
+		tree_build(&r->tree, cap, &r->weights, opt->direction, &r->fold);
 	tree_sort(&r->tree, opt->order);
 }
 
@@ -109,6 +134,29 @@ void report_path_weights(const struct report *r, int64_t **bytes, int64_t **coun
 		(*count)[rep[s]] += w->count[s];
 	}
 	free(rep);
+}
+
+char *report_focus_names(const struct report *r, char *buf, size_t size)
+{
+	uint32_t depth = r->tree.n ? r->tree.nodes[r->focus].depth : 0, i = depth;
+	uint32_t *path = xmalloc(((size_t)depth + 1) * sizeof(*path));
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (uint32_t nd = r->focus; i > 0; nd = r->tree.nodes[nd].parent)
+		path[--i] = nd;
+	for (i = 0; i < depth && used < size; i++) {
+		uint32_t frame = r->tree.nodes[path[i]].frame;
+		const struct frame *f = capture_frame(r->cap, frame);
+		char label[256];
+		const char *name = f->function ? capture_string(r->cap, f->function)
+					       : capture_frame_label(r->cap, frame, label,
+								     sizeof(label));
+
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ";" : "", name);
+	}
+	free(path);
+	return buf;
 }
 
 char *report_fold_list(const struct report_options *o, char *buf, size_t size)

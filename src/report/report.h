@@ -46,6 +46,15 @@ struct report_options {
 	size_t n_threads;
 	enum tree_order order;	/* the tree's sibling order (--sort; default size) */
 	struct fold_rules fold;	/* frames the trees and stacks leave out (--fold, --no-fold) */
+	/*
+	 * The focus (--focus; the explorer's F): the tree from one node, and the
+	 * stacks through it.  Names from the root's child separated by ';'
+	 * (tree_find_names), or the node's keys from the root (the explorer's, when
+	 * focus_len is not 0); NULL and 0: the whole tree.  Borrowed.
+	 */
+	const char *focus;
+	const uint64_t *focus_keys;
+	size_t focus_len;
 };
 
 void report_options_init(struct report_options *o);
@@ -69,10 +78,19 @@ struct report {
 	struct top_list top;		/* the metric's top locations (report_top_words) */
 	struct fold_mask fold;		/* opt.fold over the capture's frames */
 	struct tree tree;		/* the metric's tree, folded by fold, sorted by opt.order */
+	uint32_t focus;			/* the tree's node the focus names: the writers' root;
+					 * weights hold only the stacks through it */
+	bool focus_missing;		/* the focus is not in the tree (focus is 0) */
+	size_t focus_matched;		/* then: how many of its names or keys were */
 };
 
 void report_compute(struct report *r, const struct capture *cap, const char *path,
 		    const struct report_options *opt);
+/*
+ * The focus in words into buf: "main;load;parse" (names as --focus takes
+ * them), "" without a focus.
+ */
+char *report_focus_names(const struct report *r, char *buf, size_t size);
 /*
  * The first half of report_compute: the snapshots and the metric's weights,
  * without the top list and the tree (what a diff of two captures needs).

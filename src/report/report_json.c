@@ -289,7 +289,16 @@ void report_write_json(FILE *out, const struct report *r)
 	json_kv_str(out, "count", report_count_name(r->opt.metric), true);
 	json_kv_str(out, "missing", report_metric_missing(r->cap, r->opt.metric), true);
 	json_kv_str(out, "sort", tree_order_name(r->opt.order), true);
+	/* With a focus, "root" is the focus node: the tree from it. */
+	if (r->focus) {
+		char names[1024];
+
+		json_kv_str(out, "focus", report_focus_names(r, names, sizeof(names)), true);
+		fprintf(out, "\"whole_value\":%" PRId64 ",", r->tree.nodes[0].total_bytes);
+	} else {
+		fputs("\"focus\":null,", out);
+	}
 	fputs("\"root\":", out);
-	write_node(out, r, 0, 0);
+	write_node(out, r, r->focus, 0);
 	fputs("}}\n", out);
 }

@@ -291,7 +291,7 @@ static void put_node_label(FILE *out, const struct report *r, const struct tree_
 static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned depth)
 {
 	const struct tree_node *nd = &r->tree.nodes[id];
-	const struct tree_node *root = &r->tree.nodes[0];
+	const struct tree_node *root = &r->tree.nodes[r->focus];	/* shares are of the focus */
 	int64_t other_bytes = 0, other_n = 0;
 	char b[32], self[32], pct[16];
 
@@ -349,6 +349,15 @@ void report_write_text(FILE *out, const struct report *r)
 	fprintf(out, "\n%s tree, %s (depth %u, by %s)\n",
 		r->tree.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", metric_title(m),
 		r->opt.depth, tree_order_name(r->opt.order));
+	if (r->focus) {
+		char names[1024], pct[16];
+
+		fmt_percent(r->tree.nodes[r->focus].total_bytes, r->tree.nodes[0].total_bytes, pct,
+			    sizeof(pct));
+		fputs("(focus: ", out);
+		vis_fputs(out, report_focus_names(r, names, sizeof(names)));
+		fprintf(out, ", %s of the whole tree; shares below are of the focus)\n", pct);
+	}
 	if (r->weights_are_count) {
 		fprintf(out, "(self: %s of the paths that end at the node)\n",
 			report_count_name(m));
@@ -360,5 +369,5 @@ void report_write_text(FILE *out, const struct report *r)
 		fprintf(out, "%7s %10s %10s %8s  %s\n", "share", "bytes", "self",
 			report_count_name(m), "function  file:line");
 	}
-	write_node(out, r, 0, 0);
+	write_node(out, r, r->focus, 0);
 }

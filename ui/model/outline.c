@@ -2,9 +2,9 @@
  * outline: visible rows of a tree by a set of expanded keys.
  *
  * Invariants, after every public call:
- *  - rows[] is exactly the pre-order walk of the tree from the root that
- *    descends into a node only when its key is in open (the root's key is
- *    always in open);
+ *  - rows[] is exactly the pre-order walk of the tree from o->root (the
+ *    root, or a focus) that descends into a node only when its key is in
+ *    open (o->root's key is always in open);
  *  - cursor < n_rows (or 0 when n_rows is 0);
  *  - path[] holds the keys from the root to rows[cursor], or, right after an
  *    attach, of a deeper path that the cursor's node stands in for (the
@@ -95,9 +95,10 @@ static void rebuild_rows(struct outline *o)
 	o->n_rows = 0;
 	if (!o->t || !o->t->n)
 		return;
+	put_open(o, o->t->nodes[o->root].key);
 	XGROW(o->rows, o->rows_cap, 1);
-	o->rows[o->n_rows++] = 0;
-	walk_below(o, 0, &o->rows, &o->n_rows, &o->rows_cap);
+	o->rows[o->n_rows++] = o->root;
+	walk_below(o, o->root, &o->rows, &o->n_rows, &o->rows_cap);
 }
 
 /* The row of node, or SIZE_MAX when it is not visible. */
@@ -134,6 +135,7 @@ void outline_attach(struct outline *o, const struct tree *t)
 	size_t row;
 
 	o->t = t;
+	o->root = 0;
 	free(o->match);
 	o->match = NULL;
 	o->n_matches = 0;
@@ -158,6 +160,7 @@ void outline_attach(struct outline *o, const struct tree *t)
 void outline_detach(struct outline *o)
 {
 	o->t = NULL;
+	o->root = 0;
 	o->n_rows = 0;
 	o->cursor = 0;
 	free(o->match);
@@ -214,7 +217,7 @@ void outline_collapse(struct outline *o, uint32_t node)
 	const struct tree_node *nodes = o->t->nodes;
 	size_t row, end;
 
-	if (!outline_is_open(o, node) || node == 0)
+	if (!outline_is_open(o, node) || node == o->root)
 		goto out;
 	hashmap_remove(&o->open, nodes[node].key);
 	row = row_of(o, node);
@@ -260,7 +263,7 @@ static void open_one(struct outline *o, uint32_t node)
 
 static void close_one(struct outline *o, uint32_t node)
 {
-	if (node)
+	if (node != o->root)
 		hashmap_remove(&o->open, o->t->nodes[node].key);
 }
 
@@ -274,6 +277,19 @@ static void rebuild_at(struct outline *o, uint32_t node)
 		node = o->t->nodes[node].parent;
 	o->cursor = row == SIZE_MAX ? 0 : row;
 	remember_path(o);
+}
+
+void outline_set_root(struct outline *o, uint32_t node)
+{
+	uint32_t nd = outline_node(o), up = nd;
+
+	if (!o->t || !o->t->n || node == o->root)
+		return;
+	o->root = node;
+	while (up != TREE_NONE && up != node)
+		up = o->t->nodes[up].parent;
+	/* A cursor outside the new root goes to the root. */
+	rebuild_at(o, up == TREE_NONE ? node : nd);
 }
 
 void outline_expand_all(struct outline *o, uint32_t node)
@@ -301,7 +317,8 @@ void outline_expand_heavy(struct outline *o, unsigned permille)
 	if (!o->t || !o->t->n)
 		return;
 	nodes = o->t->nodes;
-	whole = llabs(nodes[0].total_bytes);
+	nd = o->root;
+	whole = llabs(nodes[nd].total_bytes);
 	/* Siblings share their parent's weight: at most one child can hold more than half. */
 	while (nd != TREE_NONE && nodes[nd].first_child != TREE_NONE) {
 		uint32_t next = TREE_NONE;

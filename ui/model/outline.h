@@ -42,6 +42,7 @@ struct outline {
 	size_t n_matches;	/* nodes of t that match */
 	char pattern[OUTLINE_MAX_PATTERN];	/* "" = no search */
 	size_t search_steps;	/* ancestors the last search climbed: at most t's nodes */
+	uint32_t root;		/* the node at row 0: the tree's root, or a focus below it */
 };
 
 void outline_init(struct outline *o);
@@ -54,6 +55,12 @@ void outline_release(struct outline *o);
  * expanded so that it is visible), and matches are recomputed.
  */
 void outline_attach(struct outline *o, const struct tree *t);
+/*
+ * Shows the tree from node (a focus; 0: the whole tree) until the next
+ * attach: row 0 is node, which stays open, and the cursor stays where it was
+ * if that is below node, else goes to node.
+ */
+void outline_set_root(struct outline *o, uint32_t node);
 /* Forgets the attached tree (before it is freed); expansion and path are kept. */
 void outline_detach(struct outline *o);
 
@@ -67,9 +74,9 @@ bool outline_is_open(const struct outline *o, uint32_t node);
 /* Expands or collapses one visible node (a leaf is never open). */
 void outline_expand(struct outline *o, uint32_t node);
 void outline_collapse(struct outline *o, uint32_t node);
-/* Expands node and every node below it (the root: the whole tree). */
+/* Expands node and every node below it (o->root: everything shown). */
 void outline_expand_all(struct outline *o, uint32_t node);
-/* Collapses node and every node below it (the root stays open). */
+/* Collapses node and every node below it (o->root stays open). */
 void outline_collapse_all(struct outline *o, uint32_t node);
 /*
  * Expands the nodes that hold at least permille/1000 of the root's weight

@@ -7,9 +7,9 @@
 
 static void go_out(struct outline *o, uint32_t nd)
 {
-	if (nd && outline_is_open(o, nd))
+	if (nd != o->root && outline_is_open(o, nd))
 		outline_collapse(o, nd);
-	else if (o->t->nodes[nd].parent != TREE_NONE)
+	else if (nd != o->root)
 		outline_select(o, o->t->nodes[nd].parent);
 }
 
@@ -52,11 +52,11 @@ bool outline_keys_apply(struct outline *o, size_t *top, size_t page, enum action
 		return true;
 	case A_EXPAND:
 	case A_EXPAND_ALL:
-		outline_expand_all(o, a == A_EXPAND ? nd : 0);
+		outline_expand_all(o, a == A_EXPAND ? nd : o->root);
 		return true;
 	case A_COLLAPSE:
 	case A_COLLAPSE_ALL:
-		outline_collapse_all(o, a == A_COLLAPSE ? nd : 0);
+		outline_collapse_all(o, a == A_COLLAPSE ? nd : o->root);
 		return true;
 	default:
 		return false;

@@ -16,6 +16,7 @@ static const struct glyphs utf8_set = {
 	.hline = 0x2500,
 	.shade = 0x2592,	/* ▒ */
 	.dot = 0x2022,		/* • */
+	.step = 0x203a,		/* › */
 	.braille = true,
 	.column = { ' ', 0x2581, 0x2582, 0x2583, 0x2584, 0x2585, 0x2586, 0x2587, 0x2588 },
 };
@@ -32,6 +33,7 @@ static const struct glyphs ascii_set = {
 	.hline = '-',
 	.shade = ':',
 	.dot = '*',
+	.step = '>',
 	.braille = false,
 	.column = { ' ', ' ', '.', '.', 'o', 'o', 'O', 'O', '#' },
 };

@@ -20,6 +20,7 @@ struct glyphs {
 	uint32_t vline, hline;
 	uint32_t shade;		/* a block too narrow for a label */
 	uint32_t dot;		/* a point of a line graph (RSS) */
+	uint32_t step;		/* between the levels of a breadcrumb */
 	bool braille;		/* graphs may use U+2800 braille dots */
 	uint32_t column[9];	/* graph cells filled 0/8 .. 8/8 from the bottom */
 };

@@ -78,6 +78,7 @@ enum action {
 	A_FLAME,		/* diff and stage trees: tree / flame graph */
 	A_RSS,			/* timeline: hide or show RSS (rescaling to the heap) */
 	A_NAMES,		/* full C++ names / short names, in every view */
+	A_FOCUS,		/* trees, flame: the selected node becomes the root */
 	A_SHIFT_LEFT,		/* trees: show shallower levels (origin back) */
 	A_SHIFT_RIGHT,		/* trees: show deeper levels (origin forward) */
 	/* Per-thread views (view_threads.c). */
