@@ -427,7 +427,8 @@ static bool focus_missing(const struct options *opt, const struct report *r)
 	for (size_t i = 0; i < r->focus_matched; i++)
 		p = strchr(p, ';') + 1;
 	say("\n", "%s: --focus %s: no '%.*s' %s%.*s%s in the %s tree of %s", opt->files[0],
-	    opt->report.focus, (int)strcspn(p, ";"), p, r->focus_matched ? "under '" : "at the root",
+	    opt->report.focus, (int)strcspn(p, ";"), p,
+	    r->focus_matched ? "under '" : "at the root",
 	    (int)(p - opt->report.focus - (r->focus_matched ? 1 : 0)), opt->report.focus,
 	    r->focus_matched ? "'" : "",
 	    opt->report.direction == TREE_TOP_DOWN ? "top-down" : "bottom-up",

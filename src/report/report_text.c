@@ -291,7 +291,7 @@ static void put_node_label(FILE *out, const struct report *r, const struct tree_
 static void write_node(FILE *out, const struct report *r, uint32_t id, unsigned depth)
 {
 	const struct tree_node *nd = &r->tree.nodes[id];
-	const struct tree_node *root = &r->tree.nodes[r->focus];	/* shares are of the focus */
+	const struct tree_node *root = &r->tree.nodes[r->focus];	/* shares: of the focus */
 	int64_t other_bytes = 0, other_n = 0;
 	char b[32], self[32], pct[16];
 
