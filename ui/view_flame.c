@@ -606,18 +606,19 @@ static void flame_search(struct view *base, struct app *app, const char *pattern
 static void flame_status(const struct view *base, const struct app *app, char *buf, size_t size)
 {
 	const struct view_flame *v = (const struct view_flame *)base;
-	char fold[64] = "";
+	char fold[64] = "", level[32] = "";
 	size_t n;
 
 	/* A fixed tree (a diff's, a stage's) is its view's; the app's trees say how they fold. */
 	if (!v->fixed)
 		app_fold_status(app, fold, sizeof(fold));
-	n = (size_t)snprintf(buf, size, "[flame graph] %s  metric: %s  %s%sEnter: zoom  Bksp: out",
+	if (v->top)
+		snprintf(level, sizeof(level), "from level %u  ", v->top);
+	n = (size_t)snprintf(buf, size,
+			     "[flame graph] %s  metric: %s  %s%s%sEnter: zoom  Bksp: out",
 			     app->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
 			     v->fixed ? v->fixed_metric : metric_name(app->metric), fold,
-			     fold[0] ? "  " : "");
-	if (v->top && n < size)
-		n += (size_t)snprintf(buf + n, size - n, "  from level %u", v->top);
+			     fold[0] ? "  " : "", level);
 	if (v->pattern[0] && n < size)
 		snprintf(buf + n, size - n, "  /%s", v->pattern);
 }

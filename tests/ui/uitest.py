@@ -141,7 +141,9 @@ def tree_rows(screen):
     origin = title_origin(lines[title])
     counted = "bytes" not in lines[title][:lines[title].index("share")]
     rows = []
-    for line in lines[title + 1:]:
+    # A focus puts its breadcrumb ("focus: all > main > load") under the titles.
+    first = title + 2 if lines[title + 1].startswith("focus: ") else title + 1
+    for line in lines[first:]:
         m = (ROW_COUNT if counted else ROW).match(line)
         if not m:
             break
@@ -153,6 +155,11 @@ def tree_rows(screen):
         rows.append(Row(m.group(1), m.group(2), count, depth, function, where.strip(),
                         is_open))
     return rows
+
+
+def breadcrumb(screen):
+    """The focus line of a tree screen ("focus: all > main > load  57.3% of all"), or None."""
+    return next((l for l in screen.split("\n") if l.startswith("focus: ")), None)
 
 
 def status(screen):
