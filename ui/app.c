@@ -115,8 +115,13 @@ void app_toggle_fold(struct app *app)
 	uint64_t *keys, key, focus_key;
 	size_t len;
 
+	/* Two captures: both fold alike; the selection (diff keys) finds its deepest match. */
 	if (app->ex_b) {
-		app_message(app, "z: the trees of a diff are not folded");
+		explore_set_folding(app->ex, on);
+		explore_set_folding(app->ex_b, on);
+		app->gen++;
+		app_message(app, "folding %s: %s", on ? "on" : "off",
+			    fold_rules_describe(explore_fold_rules(app->ex), what, sizeof(what)));
 		return;
 	}
 	t = explore_tree(app->ex, app->metric, app->dir, app->order, NULL);

@@ -57,8 +57,8 @@ void app_release(struct app *app);
 /*
  * Folding on or off in ex (explore_set_folding), the selection kept on the
  * same code where the other tree has it (the node itself, or the caller it
- * folds into); bumps gen.  With two captures (diff trees, not folded) it
- * only says so.
+ * folds into); bumps gen.  With two captures both fold alike (the diff
+ * trees; the selection finds its deepest path that remains).
  */
 void app_toggle_fold(struct app *app);
 /* "fold: 3 presets" (or "fold: off", "fold: none") for status lines, into buf. */

@@ -196,7 +196,7 @@ static void diff_sync(struct view *base, struct app *app)
 	bool shared = false;
 	struct diff_tree *dt;
 
-	diff_trees_weigh(v->trees, app->metric);
+	diff_trees_weigh(v->trees, app->metric, app->ex->folding);
 	if (v->trees_gen != v->trees->gen)
 		detach(v);	/* dropped, by this view or the other one */
 	if (!v->trees->snapshots && !metric_ok(v, app)) {
@@ -562,16 +562,17 @@ static void diff_search(struct view *base, struct app *app, const char *pattern)
 static void diff_status(const struct view *base, const struct app *app, char *buf, size_t size)
 {
 	const struct view_diff *v = (const struct view_diff *)base;
+	char fold[64];
 	size_t n;
 
 	n = (size_t)snprintf(buf, size, " [diff%s] metric: %s", v->flame ? " flame" : "",
 			     v->trees->snapshots ? "live heap (fixed)" : metric_name(app->metric));
 	if (!v->cur || n >= size)
 		return;
-	n += (size_t)snprintf(buf + n, size - n, "  %s  sort: %s%s  ",
+	n += (size_t)snprintf(buf + n, size - n, "  %s  sort: %s%s  %s  ",
 			      v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			      order_label(order_for(v, app)),
-			      v->changed_only ? "  changed only" : "");
+			      order_label(order_for(v, app)), v->changed_only ? "  changed only" : "",
+			      app_fold_status(app, fold, sizeof(fold)));
 	tree_row_status(&v->ol[v->dir], buf, size, n);
 }
 

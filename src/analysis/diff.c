@@ -39,13 +39,13 @@ uint64_t diff_frame_key(const struct capture *cap, uint32_t frame, bool by_code)
 	return h;
 }
 
-uint64_t *diff_frame_keys(const struct capture *cap, bool by_code)
+uint64_t *diff_frame_keys(const struct capture *cap, bool by_code, const struct fold_mask *fold)
 {
 	uint32_t n = capture_frame_count(cap);
 	uint64_t *k = xmalloc((n ? n : 1) * sizeof(*k));
 
 	for (uint32_t f = 0; f < n; f++)
-		k[f] = diff_frame_key(cap, f, by_code);
+		k[f] = fold_mask_has(fold, f) ? DIFF_FOLDED : diff_frame_key(cap, f, by_code);
 	return k;
 }
 
@@ -54,18 +54,22 @@ uint64_t diff_path_extend(uint64_t parent_key, uint64_t frame_key)
 	return hash_u64(parent_key * 31 + frame_key);
 }
 
-uint64_t *diff_path_keys(const struct capture *cap, bool by_code)
+uint64_t *diff_path_keys(const struct capture *cap, bool by_code, const struct fold_mask *fold)
 {
 	uint32_t n = capture_stack_count(cap);
 	uint64_t *k = xmalloc((n ? n : 1) * sizeof(*k));
-	uint64_t *fk = diff_frame_keys(cap, by_code);
+	uint64_t *fk = diff_frame_keys(cap, by_code, fold);
 
 	for (uint32_t s = 0; s < n; s++) {
 		const struct stack_node *sn = capture_stack(cap, s);
 
 		/* A thread frame is no call: paths match over threads (capture.h, "Threads"). */
-		k[s] = sn->depth && sn->thread != s ? diff_path_extend(k[sn->parent], fk[sn->frame])
-						   : DIFF_ROOT_KEY;
+		if (!sn->depth || sn->thread == s)
+			k[s] = DIFF_ROOT_KEY;
+		else if (fk[sn->frame] == DIFF_FOLDED)
+			k[s] = k[sn->parent];
+		else
+			k[s] = diff_path_extend(k[sn->parent], fk[sn->frame]);
 	}
 	free(fk);
 	return k;
@@ -74,7 +78,8 @@ uint64_t *diff_path_keys(const struct capture *cap, bool by_code)
 static void add_side(struct diff *d, struct hashmap *idx, size_t *cap_changes, int side,
 		     const struct snapshot *w)
 {
-	uint64_t *keys = diff_path_keys(d->cap[side], d->cap[DIFF_A] == d->cap[DIFF_B]);
+	uint64_t *keys = diff_path_keys(d->cap[side], d->cap[DIFF_A] == d->cap[DIFF_B],
+					d->fold[side]);
 
 	for (uint32_t s = 0; s < w->n; s++) {
 		struct diff_change *c;
@@ -120,12 +125,21 @@ static int cmp_change(const void *x, const void *y)
 void diff_compute(struct diff *d, const struct capture *a, const struct snapshot *wa,
 		  const struct capture *b, const struct snapshot *wb)
 {
+	diff_compute_folded(d, a, wa, b, wb, (const struct fold_mask *const[2]){ NULL, NULL });
+}
+
+void diff_compute_folded(struct diff *d, const struct capture *a, const struct snapshot *wa,
+			 const struct capture *b, const struct snapshot *wb,
+			 const struct fold_mask *const fold[2])
+{
 	struct hashmap idx;
 	size_t cap_changes = 0;
 
 	memset(d, 0, sizeof(*d));
 	d->cap[DIFF_A] = a;
 	d->cap[DIFF_B] = b;
+	d->fold[DIFF_A] = fold[DIFF_A];
+	d->fold[DIFF_B] = fold[DIFF_B];
 	d->a_total = wa->total_bytes;
 	d->b_total = wb->total_bytes;
 	hashmap_init(&idx);

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "fold.h"
 #include "snapshot.h"
 
 enum diff_side { DIFF_A = 0, DIFF_B = 1 };
@@ -35,6 +36,7 @@ struct diff_change {
 
 struct diff {
 	const struct capture *cap[2];
+	const struct fold_mask *fold[2];	/* borrowed: the frames each side folds, or NULL */
 	struct diff_change *changes;	/* sorted by |b - a| desc, then key; owned */
 	size_t n;
 	int64_t a_total, b_total;	/* sums of the two snapshots' bytes */
@@ -48,16 +50,23 @@ struct diff {
  * key is diff_path_extend(parent path's key, frame key), DIFF_ROOT_KEY for the
  * empty path.  Both arrays are malloc'd (caller frees), indexed by frame id
  * (capture_frame_count() entries) and by stack id (capture_stack_count()).
+ * With fold (fold.h; NULL: none), a folded frame's key is DIFF_FOLDED and a
+ * path through it keys as its caller's path: folded frames are left out.
  */
+#define DIFF_FOLDED 0
 #define DIFF_ROOT_KEY 0x9e3779b97f4a7c15ULL
 uint64_t diff_frame_key(const struct capture *cap, uint32_t frame, bool by_code);
-uint64_t *diff_frame_keys(const struct capture *cap, bool by_code);
-uint64_t *diff_path_keys(const struct capture *cap, bool by_code);
+uint64_t *diff_frame_keys(const struct capture *cap, bool by_code, const struct fold_mask *fold);
+uint64_t *diff_path_keys(const struct capture *cap, bool by_code, const struct fold_mask *fold);
 uint64_t diff_path_extend(uint64_t parent_key, uint64_t frame_key);
 
 /* Matches wa (weights of a) with wb (of b).  Release with diff_release. */
 void diff_compute(struct diff *d, const struct capture *a, const struct snapshot *wa,
 		  const struct capture *b, const struct snapshot *wb);
+/* The same with the frames of fold[0] (of a) and fold[1] (of b) folded (borrowed; NULL: none). */
+void diff_compute_folded(struct diff *d, const struct capture *a, const struct snapshot *wa,
+			 const struct capture *b, const struct snapshot *wb,
+			 const struct fold_mask *const fold[2]);
 void diff_release(struct diff *d);
 /* b - a of a change. */
 static inline int64_t diff_delta(const struct diff_change *c)
@@ -66,7 +75,7 @@ static inline int64_t diff_delta(const struct diff_change *c)
 }
 /*
  * Whether the path of c contains the functions of gate (separated by ';') as
- * consecutive frames.
+ * consecutive frames (of its representative stack, folded frames included).
  */
 bool diff_path_matches(const struct diff *d, const struct diff_change *c, const char *gate);
 

@@ -130,11 +130,13 @@ static void add_weight(struct diff_tree_node *d, int side, bool self, int64_t by
 }
 
 /* Self weights only; totals are summed upwards once both sides are in. */
-static void add_top_down(struct build *bd, int side, const struct snapshot *w)
+static void add_top_down(struct build *bd, int side, const struct snapshot *w,
+			 const struct fold_mask *fold)
 {
 	const struct capture *cap = bd->dt->cap[side];
 	uint32_t n = capture_stack_count(cap);
-	uint64_t *keys = diff_path_keys(cap, bd->dt->by_code);
+	/* A folded frame keys as its caller's path: node_for finds the caller's node. */
+	uint64_t *keys = diff_path_keys(cap, bd->dt->by_code, fold);
 	uint32_t *node_of = xmalloc((size_t)n * sizeof(*node_of));
 	uint32_t *path = NULL;
 	size_t path_cap = 0;
@@ -195,28 +197,35 @@ static void sum_top_down(struct diff_tree *dt)
 	}
 }
 
-static void add_bottom_up(struct build *bd, int side, const struct snapshot *w)
+/* Folded frames are skipped: the allocating function is the first that is not. */
+static void add_bottom_up(struct build *bd, int side, const struct snapshot *w,
+			  const struct fold_mask *fold)
 {
 	const struct capture *cap = bd->dt->cap[side];
 	uint32_t n = capture_stack_count(cap);
-	uint64_t *fk = diff_frame_keys(cap, bd->dt->by_code);
+	uint64_t *fk = diff_frame_keys(cap, bd->dt->by_code, fold);
 
 	for (uint32_t s = 1; s < w->n && s < n; s++) {
 		uint64_t key = DIFF_ROOT_KEY;
 		uint32_t nd = 0, thread = capture_stack_thread(cap, s);
+		bool leaf = true;
 
 		/* A thread's own root weighs like stack 0: no call frame (capture.h, "Threads"). */
 		if ((!w->bytes[s] && !w->count[s]) || s == thread)
 			continue;
-		add_weight(&bd->dt->dn[0], side, false, w->bytes[s], w->count[s]);
 		for (uint32_t up = s; up != thread;) {
 			const struct stack_node *sn = capture_stack(cap, up);
 
+			up = sn->parent;
+			if (fk[sn->frame] == DIFF_FOLDED)
+				continue;
 			key = diff_path_extend(key, fk[sn->frame]);
 			nd = node_for(bd, nd, key, side, sn->frame);
-			add_weight(&bd->dt->dn[nd], side, up == s, w->bytes[s], w->count[s]);
-			up = sn->parent;
+			add_weight(&bd->dt->dn[nd], side, leaf, w->bytes[s], w->count[s]);
+			leaf = false;
 		}
+		/* A path whose every frame folds counts at the root, as its self. */
+		add_weight(&bd->dt->dn[0], side, leaf, w->bytes[s], w->count[s]);
 	}
 	if (w->n)
 		add_weight(&bd->dt->dn[0], side, true, w->bytes[0], w->count[0]);
@@ -257,6 +266,15 @@ static void finish(struct diff_tree *dt)
 void diff_tree_build(struct diff_tree *dt, const struct capture *a, const struct snapshot *wa,
 		     const struct capture *b, const struct snapshot *wb, enum tree_direction dir)
 {
+	diff_tree_build_folded(dt, a, wa, b, wb, dir,
+			       (const struct fold_mask *const[2]){ NULL, NULL });
+}
+
+void diff_tree_build_folded(struct diff_tree *dt, const struct capture *a,
+			    const struct snapshot *wa, const struct capture *b,
+			    const struct snapshot *wb, enum tree_direction dir,
+			    const struct fold_mask *const fold[2])
+{
 	struct build bd = { dt, { 0 }, NULL, { NULL, NULL } };
 
 	memset(dt, 0, sizeof(*dt));
@@ -278,12 +296,12 @@ void diff_tree_build(struct diff_tree *dt, const struct capture *a, const struct
 	}
 	new_node(&bd, TREE_NONE, DIFF_ROOT_KEY, DIFF_A, 0);
 	if (dir == TREE_TOP_DOWN) {
-		add_top_down(&bd, DIFF_A, wa);
-		add_top_down(&bd, DIFF_B, wb);
+		add_top_down(&bd, DIFF_A, wa, fold[DIFF_A]);
+		add_top_down(&bd, DIFF_B, wb, fold[DIFF_B]);
 		sum_top_down(dt);
 	} else {
-		add_bottom_up(&bd, DIFF_A, wa);
-		add_bottom_up(&bd, DIFF_B, wb);
+		add_bottom_up(&bd, DIFF_A, wa, fold[DIFF_A]);
+		add_bottom_up(&bd, DIFF_B, wb, fold[DIFF_B]);
 	}
 	hashmap_release(&bd.idx);
 	free(bd.name_of[0]);

@@ -81,6 +81,14 @@ struct diff_tree {
  */
 void diff_tree_build(struct diff_tree *dt, const struct capture *a, const struct snapshot *wa,
 		     const struct capture *b, const struct snapshot *wb, enum tree_direction dir);
+/*
+ * The same, leaving out the frames fold[0] folds of a and fold[1] of b
+ * (borrowed; NULL: none), as tree_build does: no total changes.
+ */
+void diff_tree_build_folded(struct diff_tree *dt, const struct capture *a,
+			    const struct snapshot *wa, const struct capture *b,
+			    const struct snapshot *wb, enum tree_direction dir,
+			    const struct fold_mask *const fold[2]);
 void diff_tree_release(struct diff_tree *dt);
 
 /*

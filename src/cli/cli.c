@@ -367,7 +367,8 @@ static int run_diff(const struct options *opt)
 	report_compute_weights(&r[0], cap[0], opt->files[0], &ro);
 	report_compute_weights(&r[1], cap[1], opt->files[1], &ro);
 	info.weights_are_count = r[0].weights_are_count;
-	diff_compute(&d, cap[0], &r[0].weights, cap[1], &r[1].weights);
+	diff_compute_folded(&d, cap[0], &r[0].weights, cap[1], &r[1].weights,
+			    (const struct fold_mask *const[2]){ &r[0].fold, &r[1].fold });
 	if (opt->gate && opt->gate_path && !gate_path_exists(cap[0], opt->gate_path) &&
 	    !gate_path_exists(cap[1], opt->gate_path)) {
 		say("\n", "--gate-path %s matches no call path in %s or %s", opt->gate_path,

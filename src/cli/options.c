@@ -428,7 +428,7 @@ static const struct option_group groups[] = {
 	[GROUP_MEMRAY] = { "memray captures", "memtui FILE, A B, report, diff, convert",
 			   FOR_EXPLORE | FOR_REPORT | FOR_DIFF | FOR_CONVERT },
 	[GROUP_FOLD] = { "folding options (README.md: Folding frames)",
-			 "memtui FILE, memtui report FILE", FOR_EXPLORE | FOR_REPORT },
+			 "memtui FILE, A B, report, diff", FOR_EXPLORE | FOR_REPORT | FOR_DIFF },
 	[GROUP_REPORT] = { "report options", "memtui report, memtui diff",
 			   FOR_REPORT | FOR_DIFF },
 	[GROUP_REPORT_ONE] = { "report options of one capture", "memtui report FILE only",

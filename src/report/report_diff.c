@@ -17,30 +17,36 @@
 #include "xalloc.h"
 
 /* The frames of c's path, root first; *depth receives their number.  Caller frees. */
+/* The frames of c's path from the root, the folded ones (d->fold) left out. */
 static uint32_t *change_frames(const struct diff *d, const struct diff_change *c, uint32_t *depth)
 {
 	const struct capture *cap = d->cap[c->side];
-	uint32_t n = capture_stack_call_depth(cap, c->stack);
+	uint32_t n = capture_stack_call_depth(cap, c->stack), kept = 0;
 	uint32_t *f = xmalloc((n ? n : 1) * sizeof(*f));
 
 	for (uint32_t i = n, s = c->stack; i-- > 0; s = capture_stack(cap, s)->parent)
 		f[i] = capture_stack(cap, s)->frame;
-	*depth = n;
+	for (uint32_t i = 0; i < n; i++)
+		if (!fold_mask_has(d->fold[c->side], f[i]))
+			f[kept++] = f[i];
+	*depth = kept;
 	return f;
 }
 
+/* The allocating frame of c's path: its last frame that is not folded. */
 static void leaf(const struct diff *d, const struct diff_change *c, const char **fn,
 		 const char **file, char *label, size_t size)
 {
 	const struct capture *cap = d->cap[c->side];
-	const struct stack_node *sn = capture_stack(cap, c->stack);
+	uint32_t depth, *f = change_frames(d, c, &depth);
 
 	*fn = "<root>";
 	*file = "";
-	if (!capture_stack_call_depth(cap, c->stack))
-		return;
-	*fn = capture_frame_label(cap, sn->frame, label, size);
-	*file = capture_string(cap, capture_frame(cap, sn->frame)->file);
+	if (depth) {
+		*fn = capture_frame_label(cap, f[depth - 1], label, size);
+		*file = capture_string(cap, capture_frame(cap, f[depth - 1])->file);
+	}
+	free(f);
 }
 
 static size_t listed(const struct diff *d, const struct report_diff_info *info)

@@ -247,7 +247,9 @@ def diff_text(t, memtui, samples):
     path matched, and its CSV has the path."""
     m = os.path.join(samples, "memray")
     before, after = os.path.join(m, "diff_before.bin"), os.path.join(m, "diff_after.bin")
-    text = run(memtui, "diff", "--top", "10", before, after)
+    # Unfolded, the paths as memray records them; folded (the default), the
+    # runpy frames go and the paths that become equal are one.
+    text = run(memtui, "diff", "--no-fold", "--top", "10", before, after)
     lines = text.splitlines()
     rows = lines[lines.index("largest changes (live bytes at the peak):") + 2:]
     t.check("diff: rows are the changed paths only", [r.split()[2] for r in rows],
@@ -264,7 +266,13 @@ def diff_text(t, memtui, samples):
            "a memray capture and a heaptrack capture share none" in text, text)
     rep = json.loads(run(memtui, "diff", "--json", os.path.join(m, "stages.bin"), ht))
     t.check("memray against heaptrack: JSON matched_paths", rep["matched_paths"], 0)
+    folded = run(memtui, "diff", "--top", "10", before, after)
+    t.true("diff folded: counts the folded paths",
+           "paths: 8 in both, 2 only in A, 0 only in B; 8 unchanged" in folded, folded)
     rows = list(csv.reader(io.StringIO(run(memtui, "diff", "--format", "csv", before, after))))
+    t.check("diff CSV folded: first path", rows[1][7], "<module>;main;summarize")
+    rows = list(csv.reader(io.StringIO(run(memtui, "diff", "--no-fold", "--format", "csv",
+                                           before, after))))
     t.check("diff CSV: columns", rows[0], ["function", "file", "a_bytes", "b_bytes", "delta_bytes",
                                            "a_count", "b_count", "path"])
     t.check("diff CSV: first path", rows[1][7],

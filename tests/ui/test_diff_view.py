@@ -47,27 +47,31 @@ def view_title(screen):
     return lines[i] if i < len(lines) else ""
 
 
-def run(memtui, keys, a, b, size="220x400", env=None):
+# The checks match paths by function names alone, which folding makes ambiguous
+# (two files' <module> become siblings): they run unfolded; check_folded folds.
+def run(memtui, keys, a, b, size="220x400", env=None, fold=False):
     e = dict(os.environ)
     e.setdefault("LANG", "C.UTF-8")
     e["LC_ALL"] = ""
     if env:
         e.update(env)
-    return subprocess.run([memtui, "--replay", keys, "--size", size, a, b], capture_output=True,
+    return subprocess.run([memtui, "--replay", keys, "--size", size]
+                          + ([] if fold else ["--no-fold"]) + [a, b], capture_output=True,
                           env=e, timeout=120)
 
 
-def replay(memtui, keys, a, b, size="220x400", env=None):
-    p = run(memtui, keys, a, b, size, env)
+def replay(memtui, keys, a, b, size="220x400", env=None, fold=False):
+    p = run(memtui, keys, a, b, size, env, fold)
     if p.returncode != 0:
         raise Failure("replay %r on %s %s: exit %d: %s" % (keys, a, b, p.returncode,
                                                             p.stderr.decode(errors="replace")))
     return p.stdout.decode("utf-8")
 
 
-def report_diff(memtui, a, b, view="peak"):
+def report_diff(memtui, a, b, view="peak", fold=False):
     p = subprocess.run([memtui, "report", "--diff", "--format", "json", "--top", "0",
-                        "--no-progress", "--view", view, a, b], capture_output=True, timeout=120)
+                        "--no-progress", "--view", view] + ([] if fold else ["--no-fold"])
+                       + [a, b], capture_output=True, timeout=120)
     if p.returncode != 0:
         raise Failure("report --diff %s %s: exit %d" % (a, b, p.returncode))
     return json.loads(p.stdout)
@@ -251,6 +255,29 @@ def check_pair(t, memtui, a, b, first_fn, first_delta):
         t.check(name + ": %s screen" % size, p.returncode, 0)
 
 
+def check_folded(t, memtui, a, b):
+    """Folded (the default): the runpy frames are gone, the totals stay, the
+    changed rows are the folded report's paths, and z unfolds."""
+    rep = report_diff(memtui, a, b, fold=True)
+    rows = diff_rows(replay(memtui, "E", a, b, fold=True))
+    t.check("folded: root row", (rows[0].a, rows[0].b),
+            (fmt_bytes(rep["total"]["a"]), fmt_bytes(rep["total"]["b"])))
+    t.true("folded: no runpy frame", not any(r.function == "_run_tracker" for r in rows),
+           repr(rows[:3]))
+    for c in rep["changes"]:
+        if not c["delta_bytes"]:
+            continue
+        row = [r for r in rows if r.path == tuple(c["path"])]
+        t.true("folded: changed path %s shown" % ";".join(c["path"]), len(row) == 1)
+        if row and not any(r.path[:len(c["path"])] == tuple(c["path"]) and r is not row[0]
+                           for r in rows):
+            t.check("folded: %s" % ";".join(c["path"]), (row[0].a, row[0].b),
+                    (fmt_bytes(c["a_bytes"]), fmt_bytes(c["b_bytes"])))
+    screen = replay(memtui, "zE", a, b, fold=True)
+    t.true("z unfolds the diff", "fold: off" in status(screen) and
+           any(r.function == "_run_tracker" for r in diff_rows(screen)), status(screen))
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__)
@@ -272,6 +299,7 @@ def main():
     try:
         for a, b, fn, delta in pairs:
             check_pair(t, memtui, a, b, fn, delta)
+        check_folded(t, memtui, pairs[0][0], pairs[0][1])
     except Failure as e:
         print("FAIL ui_diff: %s" % e)
         return 1

@@ -54,9 +54,10 @@ void diff_trees_unref(struct diff_trees *dts)
 	free(dts);
 }
 
-void diff_trees_weigh(struct diff_trees *dts, enum metric m)
+void diff_trees_weigh(struct diff_trees *dts, enum metric m, bool folded)
 {
-	if (!dts->snapshots && (dts->built[0] || dts->built[1]) && dts->metric != m)
+	if ((dts->built[0] || dts->built[1]) &&
+	    ((!dts->snapshots && dts->metric != m) || dts->folded != folded))
 		drop(dts);
 }
 
@@ -67,13 +68,18 @@ struct diff_tree *diff_trees_get(struct diff_trees *dts, const struct explore *a
 
 	if (dts->built[d])
 		return &dts->dt[d];
+	dts->folded = a->folding;
 	if (dts->snapshots) {
-		diff_tree_build(&dts->dt[d], a->cap, &dts->snap[0], a->cap, &dts->snap[1], d);
+		diff_tree_build_folded(&dts->dt[d], a->cap, &dts->snap[0], a->cap, &dts->snap[1], d,
+				       (const struct fold_mask *const[2]){ explore_fold(a),
+									   explore_fold(a) });
 		dts->are_count = false;
 	} else {
 		explore_weights(a, m, &w[0]);
 		explore_weights(b, m, &w[1]);
-		diff_tree_build(&dts->dt[d], a->cap, &w[0], b->cap, &w[1], d);
+		diff_tree_build_folded(&dts->dt[d], a->cap, &w[0], b->cap, &w[1], d,
+				       (const struct fold_mask *const[2]){ explore_fold(a),
+									   explore_fold(b) });
 		snapshot_release(&w[0]);
 		snapshot_release(&w[1]);
 		dts->are_count = metric_is_count(a->cap, m);

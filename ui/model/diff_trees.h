@@ -27,6 +27,7 @@ struct diff_trees {
 	bool snapshots;			/* of two snapshots: snap[], not a metric */
 	struct snapshot snap[2];	/* their weights (owned) */
 	enum metric metric;		/* what dt[] weigh (two captures) */
+	bool folded;			/* dt[] were built with folding on */
 	bool are_count;			/* the weights are allocation counts */
 	unsigned gen;			/* bumped when the trees are dropped */
 	int refs;
@@ -44,14 +45,16 @@ void diff_trees_ref(struct diff_trees *dts);
 void diff_trees_unref(struct diff_trees *dts);
 
 /*
- * Two captures: drops the trees (gen changes) if they weigh another metric
- * than m.  A view calls it first, before it reads its trees.
+ * Drops the trees (gen changes) if they weigh another metric than m (two
+ * captures) or were built with folding otherwise than folded (either kind).
+ * A view calls it first, before it reads its trees.
  */
-void diff_trees_weigh(struct diff_trees *dts, enum metric m);
+void diff_trees_weigh(struct diff_trees *dts, enum metric m, bool folded);
 /*
  * The tree of direction d, built now if it is not: of a against b (both
  * borrowed, and their captures must outlive the tree) by metric m, or of the
- * two snapshots of a's capture.  Valid until gen changes.
+ * two snapshots of a's capture, folded as a and b fold now (explore_fold).
+ * Valid until gen changes.
  */
 struct diff_tree *diff_trees_get(struct diff_trees *dts, const struct explore *a,
 				 const struct explore *b, enum metric m, enum tree_direction d);
