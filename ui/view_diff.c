@@ -571,7 +571,8 @@ static void diff_status(const struct view *base, const struct app *app, char *bu
 		return;
 	n += (size_t)snprintf(buf + n, size - n, "  %s  sort: %s%s  %s  ",
 			      v->dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			      order_label(order_for(v, app)), v->changed_only ? "  changed only" : "",
+			      order_label(order_for(v, app)),
+			      v->changed_only ? "  changed only" : "",
 			      app_fold_status(app, fold, sizeof(fold)));
 	tree_row_status(&v->ol[v->dir], buf, size, n);
 }
