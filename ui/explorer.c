@@ -159,8 +159,8 @@ static void fit_prompt(const struct screen *s, const char *input, int room, char
 
 /*
  * The thread filter as the status line's third field (after the view and
- * the metric), so no view hides it; the timeline, the stage table and the
- * diffs are of all threads and say so.
+ * the metric), so no view hides it; the stage table and the diffs are of
+ * all threads and say so.
  */
 static void add_threads_field(const struct explorer *e, const struct view *v, char *full,
 			      size_t size)
@@ -171,8 +171,7 @@ static void add_threads_field(const struct explorer *e, const struct view *v, ch
 	explore_threads_label(e->app.ex, label, sizeof(label));
 	if (!*label)
 		return;
-	if (!strcmp(v->ops->name, "timeline") || !strcmp(v->ops->name, "stages") ||
-	    !strcmp(v->ops->name, "diff"))
+	if (!strcmp(v->ops->name, "stages") || !strcmp(v->ops->name, "diff"))
 		snprintf(label, sizeof(label), "all (this view)");
 	for (int k = 0; k < 2 && full[n]; k++) {
 		while (full[n] == ' ')

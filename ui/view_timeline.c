@@ -69,6 +69,7 @@ struct view_timeline {
 	bool hide_rss;		/* r: RSS hidden, the graph scaled to the heap */
 	bool typing;		/* after /: keys are swallowed until Enter or Esc */
 	enum timeline_series series;	/* what the chart draws: the app's metric's */
+	char threads[200];	/* the thread filter tl was computed for ("": all) */
 };
 
 /*
@@ -115,23 +116,30 @@ static void timeline_sync(struct view *base, struct app *app)
 {
 	struct view_timeline *v = (struct view_timeline *)base;
 	uint32_t cols = graph_cols(app->body.w);
+	char threads[sizeof(v->threads)];
+	uint8_t *only;
 
 	v->cap = app->ex->cap;
 	v->series = timeline_series_of(app->metric);
-	if (v->have && v->tl.n == cols)
+	explore_threads_label(app->ex, threads, sizeof(threads));
+	if (v->have && v->tl.n == cols && !strcmp(threads, v->threads))
 		return;
+	/* The threads T shows (threads.h): their heap and allocations only. */
+	only = thread_filter_mask(&app->ex->threads, v->cap);
+	snprintf(v->threads, sizeof(v->threads), "%s", threads);
 	if (v->have && !no_stream(v)) {
 		/* Keep the cursor at the same place in time across a resize. */
 		uint64_t ev = timeline_event_at(&v->tl, v->cur);
 
 		timeline_release(&v->tl);
-		timeline_compute(&v->tl, v->cap, cols, NULL, NULL);
+		timeline_compute_only(&v->tl, v->cap, cols, only, NULL, NULL);
 		v->cur = timeline_column_of_event(&v->tl, ev);
 	} else {
 		if (v->have)
 			timeline_release(&v->tl);
-		timeline_compute(&v->tl, v->cap, cols, NULL, NULL);
+		timeline_compute_only(&v->tl, v->cap, cols, only, NULL, NULL);
 	}
+	free(only);
 	v->have = true;
 	if (!v->placed) {
 		v->cur = no_stream(v) ? 0 : v->tl.peak_col;
@@ -163,7 +171,7 @@ static int64_t heap_at(const struct view_timeline *v, uint64_t ev)
 	if (ev == v->tl.peak_ev_idx)
 		return v->tl.peak_bytes;
 	if (no_stream(v) || (ev != UINT64_MAX && ev + 1 >= v->tl.events))
-		return capture_totals(v->cap)->end_bytes;
+		return v->tl.end_bytes;
 	if (ev == UINT64_MAX)
 		return 0;
 	return v->tl.cols[timeline_column_of_event(&v->tl, ev)].heap_bytes;
@@ -459,7 +467,12 @@ static void title_line(const struct view_timeline *v, struct line *l)
 	fmt_bytes(v->tl.peak_bytes, peak, sizeof(peak));
 	add(l, 0, false, "%s", v->tl.mode == TIMELINE_BY_TIME ? "live heap over time"
 							   : "live heap over the event log");
-	if (peak_ms >= 0)
+	/* Filtered by T: the threads' share at the capture's peak, as memray counts a thread. */
+	if (v->tl.filtered && peak_ms >= 0)
+		add(l, 1, false, "%s of these threads at the peak (%" PRId64 " ms)", peak, peak_ms);
+	else if (v->tl.filtered)
+		add(l, 1, false, "%s of these threads at the peak", peak);
+	else if (peak_ms >= 0)
 		add(l, 1, false, "peak %s at %" PRId64 " ms", peak, peak_ms);
 	else
 		add(l, 1, false, "peak %s at %s", peak,
@@ -550,7 +563,7 @@ static void draw_snapshot_row(const struct view_timeline *v, struct screen *s, s
 {
 	const struct glyphs *g = glyphs_get(s->utf8);
 	uint64_t ev = which == 0 ? v->tl.peak_ev_idx : end_event(v);
-	int64_t bytes = which == 0 ? v->tl.peak_bytes : capture_totals(v->cap)->end_bytes;
+	int64_t bytes = which == 0 ? v->tl.peak_bytes : v->tl.end_bytes;
 	enum role role = v->cur == (uint32_t)which ? ROLE_SELECTED : ROLE_NORMAL;
 	char text[160], size[32];
 	int x, bar = r.w - 44, eighths;

@@ -4,6 +4,8 @@
  */
 #include "threads.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +114,22 @@ void thread_filter_release(struct thread_filter *f)
 	memset(f, 0, sizeof(*f));
 }
 
+uint8_t *thread_filter_mask(const struct thread_filter *f, const struct capture *cap)
+{
+	uint32_t n = capture_stack_count(cap);
+	uint8_t *mask;
+
+	if (!f->n)
+		return NULL;
+	mask = xcalloc(n ? n : 1, 1);
+	for (uint32_t s = 0; s < n; s++) {
+		uint32_t thread = capture_stack_thread(cap, s);
+
+		mask[s] = thread && thread_filter_has(f, thread);
+	}
+	return mask;
+}
+
 void thread_filter_apply(const struct thread_filter *f, const struct capture *cap,
 			 struct snapshot *w)
 {
@@ -124,4 +142,27 @@ void thread_filter_apply(const struct thread_filter *f, const struct capture *ca
 			w->bytes[s] = w->count[s] = 0;
 	}
 	snapshot_recount(w);
+}
+
+void thread_filter_label(const struct thread_filter *f, const struct thread_table *t, char *buf,
+			 size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	if (!f->n)
+		return;
+	for (size_t i = 0; i < t->n && used < size; i++) {
+		char tid[24];
+		const char *name = t->rows[i].name;
+
+		if (!thread_filter_has(f, t->rows[i].stack))
+			continue;
+		snprintf(tid, sizeof(tid), "%" PRIu64, t->rows[i].tid);
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+					 *name ? name : tid);
+	}
+	/* Names that would crowd a status line give way to a count. */
+	if (used > 30 || used >= size)
+		snprintf(buf, size, "%zu of %zu threads", f->n, t->n);
 }

@@ -66,6 +66,18 @@ void thread_filter_add(struct thread_filter *f, uint32_t thread_stack);
 /* Whether the filter keeps thread_stack. */
 bool thread_filter_has(const struct thread_filter *f, uint32_t thread_stack);
 void thread_filter_release(struct thread_filter *f);
+/*
+ * The filter as a mask of cap's stacks (capture_stack_count() entries, 1:
+ * kept; malloc'd, the caller frees), for analyses that read the event log;
+ * NULL when the filter keeps everything (n 0).
+ */
+uint8_t *thread_filter_mask(const struct thread_filter *f, const struct capture *cap);
+/*
+ * The threads f keeps, in words into buf: "worker-0, mapper" (names, else
+ * tids), or "2 of 6 threads" when that is long; "" when f keeps everything.
+ */
+void thread_filter_label(const struct thread_filter *f, const struct thread_table *t, char *buf,
+			 size_t size);
 /* Zeroes the weights of every stack f does not keep, and recounts w's totals. */
 void thread_filter_apply(const struct thread_filter *f, const struct capture *cap,
 			 struct snapshot *w);

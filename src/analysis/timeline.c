@@ -128,9 +128,11 @@ static void slice_by_event(struct timeline *tl)
 }
 
 /* The pass: heap, max and min of every column. */
-static void replay(struct timeline *tl, const struct capture *cap, timeline_progress_fn progress,
-		   void *progress_ctx)
+static void replay(struct timeline *tl, const struct capture *cap, const uint8_t *only,
+		   timeline_progress_fn progress, void *progress_ctx)
 {
+	uint32_t n_stacks = capture_stack_count(cap);
+
 	struct event_cursor cur;
 	struct event ev;
 	int64_t heap = 0;
@@ -143,6 +145,13 @@ static void replay(struct timeline *tl, const struct capture *cap, timeline_prog
 		bool seen = c == 0;
 
 		for (; done < col->ev_end && event_cursor_next(&cur, &ev); done++) {
+			if (progress && (done + 1) % PROGRESS_EVENTS == 0)
+				progress(progress_ctx, done + 1, tl->events);
+			if (only && (ev.stack >= n_stacks || !only[ev.stack])) {
+				if (done == tl->peak_ev_idx)
+					tl->peak_bytes = heap;	/* the threads' share of it */
+				continue;
+			}
 			heap += ev.bytes;
 			if (ev.flags & EV_ALLOC) {
 				col->allocations++;
@@ -157,8 +166,8 @@ static void replay(struct timeline *tl, const struct capture *cap, timeline_prog
 			if (!seen || heap < min)
 				min = heap;
 			seen = true;
-			if (progress && (done + 1) % PROGRESS_EVENTS == 0)
-				progress(progress_ctx, done + 1, tl->events);
+			if (only && done == tl->peak_ev_idx)
+				tl->peak_bytes = heap;
 		}
 		col->heap_bytes = heap;
 		col->max_bytes = max;
@@ -169,6 +178,8 @@ static void replay(struct timeline *tl, const struct capture *cap, timeline_prog
 			tl->min_bytes = min;
 	}
 	event_cursor_release(&cur);
+	if (only)
+		tl->end_bytes = heap;
 	if (progress)
 		progress(progress_ctx, tl->events, tl->events);
 }
@@ -219,6 +230,13 @@ static void compute_no_stream(struct timeline *tl, const struct capture *cap)
 void timeline_compute(struct timeline *tl, const struct capture *cap, uint32_t columns,
 		      timeline_progress_fn progress, void *progress_ctx)
 {
+	timeline_compute_only(tl, cap, columns, NULL, progress, progress_ctx);
+}
+
+void timeline_compute_only(struct timeline *tl, const struct capture *cap, uint32_t columns,
+			   const uint8_t *only, timeline_progress_fn progress,
+			   void *progress_ctx)
+{
 	const struct capture_totals *tot = capture_totals(cap);
 
 	if (columns == 0)
@@ -229,6 +247,7 @@ void timeline_compute(struct timeline *tl, const struct capture *cap, uint32_t c
 	tl->events = tot->events;
 	tl->peak_bytes = tot->peak_bytes;
 	tl->peak_ev_idx = tot->peak_ev_idx;
+	tl->end_bytes = tot->end_bytes;
 	if (!capture_meta(cap)->has_event_stream) {
 		compute_no_stream(tl, cap);
 		return;
@@ -246,7 +265,8 @@ void timeline_compute(struct timeline *tl, const struct capture *cap, uint32_t c
 	tl->cols[columns - 1].ev_end = tl->events;
 	if (tl->mode == TIMELINE_BY_TIME)
 		tl->cols[columns - 1].t_end_ms = tl->duration_ms;
-	replay(tl, cap, progress, progress_ctx);
+	tl->filtered = only != NULL;
+	replay(tl, cap, only, progress, progress_ctx);
 	tl->peak_col = timeline_column_of_event(tl, tot->peak_ev_idx);
 	resample_rss(tl, cap);
 }

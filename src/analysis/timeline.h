@@ -63,15 +63,20 @@ struct timeline {
 	uint64_t events;		/* events in the log */
 	int64_t duration_ms;		/* the span divided (by time, or the RSS of
 					 * TIMELINE_NO_STREAM); else -1 */
-	int64_t max_bytes;		/* over all columns: = peak_bytes (0: no stream) */
+	int64_t max_bytes;		/* over all columns: = peak_bytes unless filtered
+					 * (0: no stream) */
 	int64_t min_bytes;		/* over all columns (for the axis) */
 	uint32_t peak_col;		/* column holding the capture's peak event (0: no
 					 * stream) */
-	int64_t peak_bytes;		/* capture_totals()->peak_bytes */
+	int64_t peak_bytes;		/* capture_totals()->peak_bytes; filtered: the
+					 * threads' live bytes at that moment */
+	int64_t end_bytes;		/* the heap after the last event (the threads') */
 	uint64_t peak_ev_idx;		/* capture_totals()->peak_ev_idx */
 	bool has_rss;			/* RSS samples exist and columns are time slices
 					 * (by time, or without a stream) */
 	uint64_t rss_max_bytes;		/* largest RSS sample */
+	bool filtered;			/* of some threads' stacks only (the peak is
+					 * still the capture's moment) */
 };
 
 /*
@@ -98,6 +103,16 @@ typedef void (*timeline_progress_fn)(void *ctx, uint64_t done, uint64_t total);
  */
 void timeline_compute(struct timeline *tl, const struct capture *cap, uint32_t columns,
 		      timeline_progress_fn progress, void *progress_ctx);
+/*
+ * The same over the events of the stacks only keeps (a mask of the capture's
+ * stacks, thread_filter_mask; NULL: all): the heap, the allocations and the
+ * temporary allocations of those threads; the peak column and event stay the
+ * capture's (a thread's figure at the peak is its share of the peak, as
+ * memray counts it).  A capture without an event stream is not filtered.
+ */
+void timeline_compute_only(struct timeline *tl, const struct capture *cap, uint32_t columns,
+			   const uint8_t *only, timeline_progress_fn progress,
+			   void *progress_ctx);
 void timeline_release(struct timeline *tl);
 
 /* The series charting metric m. */

@@ -465,6 +465,29 @@ static int run_functions(const struct options *opt, const struct capture *cap)
 	return rc;
 }
 
+/* --timeline N, of the --thread threads (their events only) when given. */
+static int run_timeline(const struct options *opt, const struct capture *cap)
+{
+	struct report r;
+	uint8_t *only = NULL;
+	char threads[200] = "";
+
+	if (opt->report.n_threads) {
+		report_compute_weights(&r, cap, opt->files[0], &opt->report);
+		if (thread_unknown(opt, &r)) {
+			report_release(&r);
+			return EXIT_ERROR;
+		}
+		only = thread_filter_mask(&r.filter, cap);
+		thread_filter_label(&r.filter, &r.threads, threads, sizeof(threads));
+		report_release(&r);
+	}
+	report_timeline_write_only(stdout, cap, opt->files[0], opt->timeline, opt->report.metric,
+				   opt->report.format, only, threads);
+	free(only);
+	return 0;
+}
+
 static int run_report(const struct options *opt)
 {
 	struct capture *cap = NULL;
@@ -477,8 +500,7 @@ static int run_report(const struct options *opt)
 	if (opt->stages) {
 		rc = run_stages(opt, cap);
 	} else if (opt->timeline) {
-		report_timeline_write(stdout, cap, opt->files[0], opt->timeline, opt->report.metric,
-				      opt->report.format);
+		rc = run_timeline(opt, cap);
 	} else if (opt->group >= 0 || opt->callers || opt->callees) {
 		rc = run_functions(opt, cap);
 	} else {

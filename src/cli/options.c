@@ -796,9 +796,9 @@ static int check(const struct options *opt, const bool *given, struct mt_error *
 		return usage_error(err, "--sizes is a form of `memtui report FILE`");
 	if (opt->timeline && (opt->diff || opt->command != CMD_REPORT))
 		return usage_error(err, "--timeline is a form of `memtui report FILE`");
-	if (opt->report.n_threads && (opt->stages || opt->timeline))
-		return usage_error(err, "--thread filters the tree, the top list and --sizes; "
-				   "the stage table and the timeline are of all threads");
+	if (opt->report.n_threads && opt->stages)
+		return usage_error(err, "--thread filters the tree, the top list, --sizes and "
+				   "--timeline; the stage table is of all threads");
 	if ((opt->group >= 0) + !!opt->callers + !!opt->callees + !!opt->stages + !!opt->sizes +
 	    !!opt->timeline > 1)
 		return usage_error(err, "--group, --callers, --callees, --stages, --sizes and "

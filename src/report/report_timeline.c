@@ -44,13 +44,20 @@ static const char *mode_name(enum timeline_mode m)
 }
 
 static void write_json(FILE *out, const struct timeline *tl, const char *path, enum metric m,
-		       enum timeline_series s)
+		       enum timeline_series s, const char *threads)
 {
 	int64_t sums[3] = { 0, 0, 0 };
 	char text[256];
 
 	fputs("{\"file\":", out);
 	fmt_json_string(out, path);
+	fputs(",\"threads\":", out);
+	if (threads)
+		fmt_json_string(out, threads);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"peak_bytes\":%" PRId64 ",\"end_bytes\":%" PRId64, tl->peak_bytes,
+		tl->end_bytes);
 	fprintf(out, ",\"metric\":\"%s\",\"series\":\"%s\",\"per_second\":%s,\"mode\":\"%s\","
 		     "\"duration_ms\":",
 		metric_name(m), timeline_series_name(s),
@@ -120,11 +127,13 @@ static void write_csv(FILE *out, const struct timeline *tl, enum timeline_series
 }
 
 static void write_text(FILE *out, const struct timeline *tl, const char *path,
-		       enum timeline_series s)
+		       enum timeline_series s, const char *threads)
 {
 	char text[256], b[3][32];
 
 	fprintf(out, "file        %s\n", path);
+	if (threads)
+		fprintf(out, "threads     %s (their events only)\n", threads);
 	if (tl->mode == TIMELINE_NO_STREAM) {
 		fputs("timeline    none: an aggregated capture has no event stream (its peak and "
 		      "end only)\n", out);
@@ -157,15 +166,22 @@ static void write_text(FILE *out, const struct timeline *tl, const char *path,
 void report_timeline_write(FILE *out, const struct capture *cap, const char *path,
 			   uint32_t columns, enum metric m, enum report_format format)
 {
+	report_timeline_write_only(out, cap, path, columns, m, format, NULL, NULL);
+}
+
+void report_timeline_write_only(FILE *out, const struct capture *cap, const char *path,
+				uint32_t columns, enum metric m, enum report_format format,
+				const uint8_t *only, const char *threads)
+{
 	struct timeline tl;
 	enum timeline_series s = timeline_series_of(m);
 
-	timeline_compute(&tl, cap, columns, NULL, NULL);
+	timeline_compute_only(&tl, cap, columns, only, NULL, NULL);
 	if (format == REPORT_TEXT)
-		write_text(out, &tl, path, s);
+		write_text(out, &tl, path, s, only ? threads : NULL);
 	else if (format == REPORT_CSV)
 		write_csv(out, &tl, s);
 	else
-		write_json(out, &tl, path, m, s);
+		write_json(out, &tl, path, m, s, only ? threads : NULL);
 	timeline_release(&tl);
 }

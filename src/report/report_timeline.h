@@ -26,5 +26,12 @@ char *report_timeline_bucket(const struct timeline *tl, uint32_t col, enum timel
 			     char *buf, size_t size);
 void report_timeline_write(FILE *out, const struct capture *cap, const char *path,
 			   uint32_t columns, enum metric m, enum report_format format);
+/*
+ * The same of the stacks only keeps (thread_filter_mask; NULL: all), named
+ * threads ("worker-0, mapper") in the text and JSON ("threads").
+ */
+void report_timeline_write_only(FILE *out, const struct capture *cap, const char *path,
+				uint32_t columns, enum metric m, enum report_format format,
+				const uint8_t *only, const char *threads);
 
 #endif

@@ -100,6 +100,38 @@ def screen_equals_report(t, path):
             fmt_bytes(root(report(path))[0]))
 
 
+def timeline_by_thread(t, path):
+    """report --timeline --thread: each thread's own events; the threads' slices
+    add up to the whole, each thread's heap at the peak is its share of it
+    (memray's hwm_bytes) and at the end its leaked bytes; T filters view 3."""
+    rep = report(path)
+    rows = rep["thread_figures"]
+    whole = report(path, "--timeline", "9", "--metric", "allocations")
+    parts = [report(path, "--timeline", "9", "--metric", "allocations", "--thread",
+                    str(r["tid"])) for r in rows]
+    for key in ("allocations", "allocated_bytes", "temporary"):
+        t.check("timeline: %s of the threads add up to the whole" % key,
+                sum(p["sums"][key] for p in parts), whole["sums"][key])
+    for i in range(9):
+        t.check("timeline: slice %d heap over the threads = the whole" % i,
+                sum(p["slices"][i]["heap_bytes"] for p in parts),
+                whole["slices"][i]["heap_bytes"])
+    for r, p in zip(rows, parts):
+        t.check("timeline --thread %s: at the peak = its peak bytes" % r["tid"],
+                p["peak_bytes"], r["peak_bytes"])
+        t.check("timeline --thread %s: at the end = its leaked bytes" % r["tid"],
+                p["end_bytes"], r["leaked_bytes"])
+        t.true("timeline --thread %s: JSON names it" % r["tid"],
+               p["threads"] in (r["name"], str(r["tid"])), p["threads"])
+    t.check("timeline unfiltered: threads null", whole["threads"], None)
+    worker = next(r for r in rows if r["name"] == "worker-0")
+    screen = replay(MEMTUI, path, "Tj<Space><Enter>3", size="100x30")
+    t.true("timeline view: T filters it",
+           "%s of these threads at the peak" % fmt_bytes(worker["peak_bytes"]) in screen and
+           "threads: worker-0" in screen.rstrip("\n").split("\n")[-1],
+           screen.rstrip("\n").split("\n")[0] + " | " + screen.rstrip("\n").split("\n")[-1])
+
+
 def no_threads(t, samples):
     path = os.path.join(samples, "heaptrack", "heaptrack.leaky.zst")
     p = report(path, "--thread", "1", ok=False)
@@ -135,6 +167,7 @@ def main():
     oracle_by_thread(t, threads_bin)
     adds_up(t, threads_bin, "threads.bin")
     screen_equals_report(t, threads_bin)
+    timeline_by_thread(t, threads_bin)
     no_threads(t, SAMPLES)
     with tempfile.TemporaryDirectory() as tmp:
         recorded(t, tmp)

@@ -79,25 +79,7 @@ void explore_set_threads(struct explore *e, const struct thread_filter *f)
 
 void explore_threads_label(const struct explore *e, char *buf, size_t size)
 {
-	const struct thread_table *t = &e->base.threads;
-	size_t used = 0;
-
-	buf[0] = 0;
-	if (!e->threads.n)
-		return;
-	for (size_t i = 0; i < t->n && used < size; i++) {
-		char tid[24];
-		const char *name = t->rows[i].name;
-
-		if (!thread_filter_has(&e->threads, t->rows[i].stack))
-			continue;
-		snprintf(tid, sizeof(tid), "%" PRIu64, t->rows[i].tid);
-		used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
-					 *name ? name : tid);
-	}
-	/* Names that would crowd the status line give way to a count. */
-	if (used > 30 || used >= size)
-		snprintf(buf, size, "%zu of %zu threads", e->threads.n, t->n);
+	thread_filter_label(&e->threads, &e->base.threads, buf, size);
 }
 
 const struct tree *explore_tree(struct explore *e, enum metric m, enum tree_direction dir,
