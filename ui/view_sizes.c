@@ -226,6 +226,30 @@ static void sizes_free(struct view *base)
 	free(base);
 }
 
+/*
+ * w: `memtui report --sizes`, every page at once.  The view counts every
+ * thread (report_sizes_compute without a filter), so the export does too.
+ */
+static int sizes_export(const struct view *base, const struct app *app, FILE *out,
+			enum report_format format, char *why, size_t why_size)
+{
+	struct report_options o;
+	struct report r;
+
+	if (format == REPORT_COLLAPSED) {
+		snprintf(why, why_size, "the sizes view writes .txt, .json or .csv (memtui report "
+			 "--sizes has no collapsed stacks)");
+		return -1;
+	}
+	report_options_init(&o);
+	o.metric = app->metric;
+	o.format = format;
+	report_compute_weights(&r, app->ex->cap, app->ex->path, &o);
+	report_sizes_run(out, &r);
+	report_release(&r);
+	return 0;
+}
+
 static const struct view_ops sizes_ops = {
 	.name = "sizes",
 	.header = true,
@@ -234,6 +258,7 @@ static const struct view_ops sizes_ops = {
 	.key = sizes_key,
 	.search = NULL,
 	.status = sizes_status,
+	.export = sizes_export,
 	.free = sizes_free,
 };
 

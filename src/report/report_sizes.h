@@ -27,6 +27,12 @@ struct report_sizes {
 void report_sizes_compute(struct report_sizes *rs, const struct capture *cap, const bool *only);
 void report_sizes_write(FILE *out, const struct report_sizes *rs, const char *path,
 			enum report_format format);
+/*
+ * `memtui report --sizes` whole: the histograms of r's capture, of the
+ * threads of r's filter (report_compute_weights), written in r's format.
+ * The CLI and the explorer's export (ui/export.h) both call it.
+ */
+void report_sizes_run(FILE *out, const struct report *r);
 /* The moment in words, for titles: "every allocation call of the run". */
 const char *report_sizes_title(enum sizes_moment m);
 
