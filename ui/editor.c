@@ -1,9 +1,10 @@
 /*
  * editor: running the editor on a frame's file.
  *
- * While the editor runs, memtui ignores SIGINT and SIGQUIT as system() does
- * (the keys belong to the editor, whose process group is the terminal's
- * too); the child gets their default actions back before exec.
+ * While the editor runs, memtui ignores SIGINT and SIGQUIT as the C
+ * library's system does (the keys belong to the editor, whose process group
+ * is the terminal's too); the child gets their default actions back before
+ * exec.
  */
 #include "editor.h"
 
@@ -109,7 +110,8 @@ int editor_open_frame(struct app *app, struct screen *s, uint32_t frame)
 		return -1;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		app_message(app, "edited %s%s%s", file, f->line ? ":" : "", f->line ? line + 1 : "");
+		app_message(app, "edited %s%s%s", file, f->line ? ":" : "",
+			    f->line ? line + 1 : "");
 		return 0;
 	}
 	if (WIFEXITED(status))

@@ -531,6 +531,11 @@ bool explorer_key(struct explorer *e, int key)
 	if (a == A_NONE)
 		return true;
 	v = top_view(e);
+	/* w and O act on any view through its ops (export, frame), never through its keys. */
+	if (a == A_EXPORT || a == A_EDIT) {
+		global_action(e, a);
+		return !e->quit;
+	}
 	switch (v->ops->key(v, &e->app, a, &pushed)) {
 	case ACT_IGNORED:
 		global_action(e, a);

@@ -256,7 +256,8 @@ static int callers_export(const struct view *base, const struct app *app, FILE *
 	struct export_options eo;
 	struct report r;
 	size_t n_candidates;
-	char name[512];
+	char buf[512];
+	const char *name;
 	int rc = -1;
 
 	if (format != REPORT_TEXT && format != REPORT_JSON) {
@@ -270,7 +271,7 @@ static int callers_export(const struct view *base, const struct app *app, FILE *
 			 v->row ? functions_group_name(v->group) : "function");
 		return -1;
 	}
-	row_name(v, name, sizeof(name));
+	name = row_name(v, buf, sizeof(buf));
 	found = functions_find(&v->l, name, &n_candidates);
 	if (!found || v->l.group_of[found->frame] != v->l.group_of[v->frame]) {
 		snprintf(why, why_size, "'%s' names another function first: memtui report "
