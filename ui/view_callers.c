@@ -37,6 +37,7 @@ struct view_callers {
 	uint32_t frame;			/* a frame of the group */
 	bool built;
 	enum metric metric;		/* what the trees weigh */
+	unsigned threads_gen;		/* app->ex->threads_gen they were built under */
 	bool are_count;
 	struct func_list l;
 	const struct func_row *row;	/* the group's row in l, or NULL: no weight */
@@ -83,6 +84,7 @@ static void build(struct view_callers *v, struct app *app)
 			outline_expand_heavy(&v->ol[i], 50);
 	}
 	v->metric = app->metric;
+	v->threads_gen = app->ex->threads_gen;
 	v->are_count = metric_is_count(app->ex->cap, app->metric);
 	v->built = true;
 }
@@ -91,7 +93,7 @@ static void callers_sync(struct view *base, struct app *app)
 {
 	struct view_callers *v = (struct view_callers *)base;
 
-	if (!v->built || v->metric != app->metric)
+	if (!v->built || v->metric != app->metric || v->threads_gen != app->ex->threads_gen)
 		build(v, app);
 }
 

@@ -33,6 +33,7 @@ struct view_top {
 	struct func_list l;
 	bool built;
 	enum metric metric;		/* what l weighs */
+	unsigned threads_gen;		/* app->ex->threads_gen l was built under */
 	enum func_group group;
 	enum func_order order;
 	bool are_count;
@@ -63,6 +64,7 @@ static void rebuild(struct view_top *v, struct app *app)
 	v->whole = w.total_bytes;
 	snapshot_release(&w);
 	v->metric = app->metric;
+	v->threads_gen = app->ex->threads_gen;
 	v->are_count = metric_is_count(app->ex->cap, app->metric);
 	v->built = true;
 	if (v->cur >= v->l.n)
@@ -73,7 +75,7 @@ static void top_sync(struct view *base, struct app *app)
 {
 	struct view_top *v = (struct view_top *)base;
 
-	if (!v->built || v->metric != app->metric)
+	if (!v->built || v->metric != app->metric || v->threads_gen != app->ex->threads_gen)
 		rebuild(v, app);
 }
 

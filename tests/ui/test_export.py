@@ -119,6 +119,9 @@ def exports(suite, memtui, samples, tmp, env):
         ("top by function, allocated, threads", memray, "Tjj<Space><Enter>5mm",
          ["--group", "function", "--top", "0", "--metric", "allocated", "--thread", "3"], three,
          "threads-top"),
+        # view 5 shown before the filter: rebuilt for it, as the export
+        ("top, then threads", memray, "5Tjj<Space><Enter>",
+         ["--group", "function", "--top", "0", "--thread", "3"], ["txt"], "threads-top"),
         ("callers", memray, "5x", ["--callers", "_bootstrap"], ["txt", "json"],
          "threads-callers"),
         ("callees, leaks", heaptrack, "5jxtm", ["--callees", "__libc_start_main_impl", "--metric", "leaks"],
