@@ -599,8 +599,7 @@ static int diff_export(const struct view *base, const struct app *app, FILE *out
 	struct report_options o;
 
 	if (v->trees->snapshots || !app->ex_b) {
-		snprintf(why, why_size, "a diff of two moments has no memtui report form "
-			 "(memtui report --diff A B compares two captures)");
+		snprintf(why, why_size, "a diff of two moments has no memtui report form");
 		return -1;
 	}
 	report_options_init(&o);

@@ -513,8 +513,7 @@ static int tree_export(const struct view *base, const struct app *app, FILE *out
 static int source_export(const struct view *base, const struct app *app, FILE *out,
 			 enum report_format format, char *why, size_t why_size)
 {
-	snprintf(why, why_size, "an opened tree (a moment, a stage) has no memtui report form: "
-		 "w writes the tree (1), the timeline (3) or the stage table (4)");
+	snprintf(why, why_size, "an opened tree has no memtui report form");
 	return -1;
 }
 

@@ -16,7 +16,9 @@
 - O: a heaptrack capture of a C program built with -g in the temp dir, a
   fake EDITOR that writes its arguments: it gets +LINE and the frame's file;
   $VISUAL wins over $EDITOR; a frame whose file is not here runs nothing and
-  says so; the root has no frame.
+  says so; the root has no frame; in tmux (the real terminal), the editor
+  gets the terminal and memtui redraws after it, and Ctrl-C there ends the
+  editor, not memtui.
 
 usage: test_export.py MEMTUI SAMPLES_DIR
 """
@@ -28,7 +30,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from uitest import Suite  # noqa: E402
+from uitest import Suite, Tmux  # noqa: E402
 
 EXTS = {"txt": "text", "json": "json", "csv": "csv", "folded": "collapsed"}
 
@@ -133,8 +135,19 @@ def exports(suite, memtui, samples, tmp, env):
         ("stages memray marks", os.path.join(samples, "memray", "stages_marked.bin"), "4",
          ["--stages", "marks"], three, "stages_marked-stages"),
     ]
+    cases += [
+        # the explorer's own --fold rules go with the tree (and --no-fold)
+        ("tree --fold", ["--fold", "function:calibrate", "--fold", "module:libc*", heaptrack],
+         "", [], all4, "stages-tree"),
+        ("tree --no-fold", ["--no-fold", heaptrack], "i", ["--tree", "bottom-up"], ["txt"],
+         "stages-tree"),
+        # a .mtui, opened in place by the explorer, read whole by the report
+        ("tree .mtui", os.path.join(samples, "mtui", "memray_stages.mtui"), "m",
+         ["--metric", "leaks"], all4, "memray_stages-tree"),
+    ]
     for what, path, keys, args, exts, stem in cases:
-        check_case(suite, memtui, tmp, env, what, [path], keys, args, exts, stem)
+        paths = path if isinstance(path, list) else [path]
+        check_case(suite, memtui, tmp, env, what, paths, keys, args, exts, stem)
 
     # The timeline: as many slices as it charts columns (read from the JSON written).
     for path, stem, keys, metric in ((heaptrack, "stages", "3", "peak"),
@@ -189,7 +202,9 @@ def exports(suite, memtui, samples, tmp, env):
     refused(suite, memtui, tmp, env, "threads selector", [memray], "Tw",
             "the threads view has no report form")
     refused(suite, memtui, tmp, env, "an opened tree", [heaptrack], "3<Enter>w<Enter>",
-            "an opened tree (a moment, a stage) has no memtui report form")
+            "an opened tree has no memtui report form")
+    refused(suite, memtui, tmp, env, "a diff of two moments", [heaptrack],
+            "3<Space>hhhhdw<Enter>", "a diff of two moments has no memtui report form")
     refused(suite, memtui, tmp, env, "Esc cancels", [heaptrack], "w<Esc>",
             "[tree]")
     # The prompt: the default name on the status line.
@@ -278,6 +293,46 @@ def editor(suite, memtui, tmp, env):
     last = p.stdout.decode().rstrip().split("\n")[-1]
     suite.true("O when the file is gone", "%s: not on this machine" % src in last, last)
     suite.true("O runs nothing when the file is gone", not os.path.exists(args_file))
+    os.rename(src + ".moved", src)
+    editor_tmux(suite, memtui, tmp, cap)
+
+
+def editor_tmux(suite, memtui, tmp, cap):
+    """O on a real terminal: the editor gets the terminal, memtui its screen back
+    after it; Ctrl-C in the editor ends the editor, not memtui."""
+    if not shutil.which("tmux"):
+        print("test_export: no tmux: O on a terminal not tested")
+        return
+    fake = os.path.join(tmp, "term-editor")
+    with open(fake, "w") as f:
+        f.write("#!/bin/sh\necho \"FAKE EDITOR $*\"\nread answer\n")
+    os.chmod(fake, 0o755)
+    env = {"TERM": "tmux-256color", "LANG": "C.UTF-8", "EDITOR": fake,
+           "XDG_CACHE_HOME": os.path.join(tmp, "cache")}
+    t = Tmux("export", "%s %s" % (memtui, cap), env, w=120, h=24)
+    try:
+        t.wait(lambda s: "[tree]" in s)
+        t.keys("j", "j", "O")
+        src = os.path.join(tmp, "prog.c")
+        want = "FAKE EDITOR +6 %s" % src
+        scr = t.wait(lambda s: want in s)
+        suite.true("tmux: the editor has the terminal", want in scr and "[tree]" not in scr,
+                   scr)
+        t.keys("Enter")
+        scr = t.wait(lambda s: "edited %s:6" % src in s)
+        suite.true("tmux: memtui redraws after the editor", "edited %s:6" % src in scr and
+                   "[tree]" in scr and "FAKE EDITOR" not in scr, scr)
+        t.keys("O")
+        t.wait(lambda s: want in s)
+        t.keys("C-c")
+        scr = t.wait(lambda s: "ended by signal 2" in s)
+        suite.true("tmux: Ctrl-C ends the editor, not memtui", "ended by signal 2" in scr and
+                   "[tree]" in scr, scr)
+        t.keys("q")
+        scr = t.wait(lambda s: "EXIT=" in s)
+        suite.true("tmux: q quits with status 0", "EXIT=0" in scr, scr)
+    finally:
+        t.close()
 
 
 def main():
