@@ -24,7 +24,8 @@
 
 #define EXPLORER_MAX_VIEWS 9	/* numbered views (keys 1..9) */
 #define EXPLORER_MAX_STACK 8	/* views opened on top of one */
-#define EXPLORER_MAX_INPUT 240	/* prompt bytes (a search, a file name) */
+#define EXPLORER_MAX_INPUT 240	/* prompt bytes (a file name) */
+#define EXPLORER_MAX_SEARCH 120	/* of which a search takes (views keep 128-byte patterns) */
 #define EXPLORER_MSG_ROWS 3	/* most rows a message takes above the status line */
 #define EXPLORER_MAX_MSG 256	/* bytes of a message (app.msg) */
 
@@ -363,6 +364,7 @@ static void prompt_key(struct explorer *e, int key)
 			e->input_len--;
 		e->input[e->input_len] = 0;
 	} else if (key >= ' ' && key < MK_SPECIAL && key != 0x7f) {
+		size_t max = e->prompt == PROMPT_SEARCH ? EXPLORER_MAX_SEARCH : EXPLORER_MAX_INPUT;
 		char enc[8];
 		int n;
 
@@ -378,7 +380,7 @@ static void prompt_key(struct explorer *e, int key)
 			n = snprintf(enc, sizeof(enc), "%c%c%c%c", 0xf0 | key >> 18,
 				     0x80 | (key >> 12 & 0x3f), 0x80 | (key >> 6 & 0x3f),
 				     0x80 | (key & 0x3f));
-		if (e->input_len + (size_t)n <= EXPLORER_MAX_INPUT) {
+		if (e->input_len + (size_t)n <= max) {
 			memcpy(e->input + e->input_len, enc, (size_t)n);
 			e->input_len += (size_t)n;
 			e->input[e->input_len] = 0;
