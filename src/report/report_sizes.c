@@ -14,7 +14,6 @@
 #include <stdlib.h>
 
 #include "fmt.h"
-#include "threads.h"
 #include "visible.h"
 #include "xalloc.h"
 
@@ -201,17 +200,24 @@ void report_sizes_write(FILE *out, const struct report_sizes *rs, const char *pa
 		write_json(out, rs, path);
 }
 
+void report_sizes_compute_threads(struct report_sizes *rs, const struct capture *cap,
+				  const struct thread_filter *filter)
+{
+	bool *only = NULL;
+
+	if (filter->n) {
+		only = xcalloc(capture_stack_count(cap), sizeof(*only));
+		for (uint32_t s = 0; s < capture_stack_count(cap); s++)
+			only[s] = thread_filter_has(filter, capture_stack_thread(cap, s));
+	}
+	report_sizes_compute(rs, cap, only);
+	free(only);
+}
+
 void report_sizes_run(FILE *out, const struct report *r)
 {
 	struct report_sizes rs;
-	bool *only = NULL;
 
-	if (r->filter.n) {
-		only = xcalloc(capture_stack_count(r->cap), sizeof(*only));
-		for (uint32_t s = 0; s < capture_stack_count(r->cap); s++)
-			only[s] = thread_filter_has(&r->filter, capture_stack_thread(r->cap, s));
-	}
-	report_sizes_compute(&rs, r->cap, only);
+	report_sizes_compute_threads(&rs, r->cap, &r->filter);
 	report_sizes_write(out, &rs, r->path, r->opt.format);
-	free(only);
 }

@@ -130,6 +130,11 @@ def exports(suite, memtui, samples, tmp, env):
          ["txt", "json"], "stages-callers"),
         ("sizes", heaptrack, "6t", ["--sizes"], three, "stages-sizes"),
         ("sizes memray", memray, "6", ["--sizes"], three, "threads-sizes"),
+        # the sizes view counts the threads T shows, before or after it is opened
+        ("sizes memray threads", memray, "6Tjjj<Space><Enter>",
+         ["--sizes", "--thread", "4"], three, "threads-sizes"),
+        ("sizes memray threads first", memray, "Tj<Space><Enter>6ttt",
+         ["--sizes", "--thread", "2"], ["txt"], "threads-sizes"),
         ("stages heaptrack", heaptrack, "4s", ["--stages", "under:main"], three,
          "stages-stages"),
         ("stages memray marks", os.path.join(samples, "memray", "stages_marked.bin"), "4",
