@@ -32,7 +32,8 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from uitest import Suite, Tmux  # noqa: E402
 
-EXTS = {"txt": "text", "json": "json", "csv": "csv", "folded": "collapsed"}
+EXTS = {"txt": "text", "json": "json", "csv": "csv", "folded": "collapsed",
+        "collapsed": "collapsed"}
 
 
 def run(args, cwd, env, timeout=120):
@@ -124,6 +125,10 @@ def exports(suite, memtui, samples, tmp, env):
         # view 5 shown before the filter: rebuilt for it, as the export
         ("top, then threads", memray, "5Tjj<Space><Enter>",
          ["--group", "function", "--top", "0", "--thread", "3"], ["txt"], "threads-top"),
+        ("callers, threads", memray, "Tjj<Space><Enter>5x",
+         ["--callers", "_bootstrap", "--thread", "3"], ["txt", "json"], "threads-callers"),
+        ("tree .collapsed", heaptrack, "m", ["--metric", "leaks"], ["collapsed"],
+         "stages-tree"),
         ("callers", memray, "5x", ["--callers", "_bootstrap"], ["txt", "json"],
          "threads-callers"),
         ("callees, leaks", heaptrack, "5jxtm", ["--callees", "__libc_start_main_impl", "--metric", "leaks"],
