@@ -52,7 +52,10 @@ void export_tree_options(const struct app *app, struct export_options *eo)
 		eo->report.threads = (const char *const *)eo->thread_specs;
 		eo->report.n_threads = n;
 	}
-	/* The focus (the lead's F) goes here: app's focus path as the report's focus option. */
+	/*
+	 * The focus goes here: the app's focus path (node keys, F) as the report's
+	 * focus option, so that the tree and flame graph exports follow it.
+	 */
 }
 
 void export_options_release(struct export_options *eo)
