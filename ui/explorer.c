@@ -16,17 +16,31 @@
 #include <string.h>
 
 #include "app.h"
+#include "editor.h"
+#include "export.h"
 #include "header.h"
 #include "views.h"
 #include "xalloc.h"
 
 #define EXPLORER_MAX_VIEWS 9	/* numbered views (keys 1..9) */
 #define EXPLORER_MAX_STACK 8	/* views opened on top of one */
-#define EXPLORER_MAX_INPUT 120	/* search prompt bytes */
+#define EXPLORER_MAX_INPUT 240	/* prompt bytes (a file name) */
+#define EXPLORER_MAX_SEARCH 120	/* of which a search takes (views keep 128-byte patterns) */
 #define EXPLORER_MSG_ROWS 3	/* most rows a message takes above the status line */
 #define EXPLORER_MAX_MSG 256	/* bytes of a message (app.msg) */
 
 _Static_assert(sizeof(((struct app *)0)->msg) <= EXPLORER_MAX_MSG, "app.msg fits");
+
+/* What the one-line prompt asks for: what Enter does with the input. */
+enum prompt_kind {
+	PROMPT_SEARCH,		/* /: the top view's search */
+	PROMPT_EXPORT,		/* w: the file the top view is written to (export.h) */
+};
+
+static const char *const prompt_labels[] = {
+	[PROMPT_SEARCH] = "/",
+	[PROMPT_EXPORT] = "write view to: ",
+};
 
 struct explorer {
 	struct app app;			/* what the views see */
@@ -35,7 +49,8 @@ struct explorer {
 	int n_views, cur;
 	struct view *stack[EXPLORER_MAX_STACK];	/* opened over views[cur] (owned) */
 	int depth;
-	bool prompting;			/* the search prompt has the keyboard */
+	bool prompting;			/* the prompt has the keyboard */
+	enum prompt_kind prompt;	/* what the prompt asks for */
 	char input[EXPLORER_MAX_INPUT + 1];
 	size_t input_len;
 	bool quit;
@@ -141,20 +156,21 @@ static int message_rows(struct screen *s, const char *msg, bool draw, int y)
 	return rows;
 }
 
-/* The prompt as it fits in room columns: its end, where the typing is. */
-static void fit_prompt(const struct screen *s, const char *input, int room, char *buf,
-		       size_t size)
+/* The prompt (label, input) as it fits in room columns: its end, where the typing is. */
+static void fit_prompt(const struct screen *s, const char *label, const char *input, int room,
+		       char *buf, size_t size)
 {
 	const char *tail = input;
+	int lw = screen_text_width(s, label);
 
-	snprintf(buf, size, "/%s_", input);
+	snprintf(buf, size, "%s%s_", label, input);
 	if (screen_text_width(s, buf) <= room)
 		return;
-	while (*tail && screen_text_width(s, tail) + 3 > room)
+	while (*tail && lw + screen_text_width(s, tail) + 2 > room)
 		tail++;
 	while ((*tail & 0xc0) == 0x80)
 		tail++;
-	snprintf(buf, size, "/%s%s_", screen_ellipsis(s), tail);
+	snprintf(buf, size, "%s%s%s_", label, screen_ellipsis(s), tail);
 }
 
 /*
@@ -215,8 +231,13 @@ static void plan_bottom(struct explorer *e, struct bottom *b)
 	b->right_role = ROLE_STATUS;
 	b->msg_rows = 0;
 	if (e->prompting) {
-		fit_prompt(s, e->input, w - lead - 3 > 12 ? w - lead - 3 : w / 2, b->right,
-			   sizeof(b->right));
+		const char *label = prompt_labels[e->prompt];
+		int room = w - lead - 3, lw = screen_text_width(s, label);
+
+		/* Too little room beside the view and metric: the prompt takes them too. */
+		if (room < 12 + lw)
+			room = w / 2 + lw < w - 1 ? w / 2 + lw : w - 1;
+		fit_prompt(s, label, e->input, room, b->right, sizeof(b->right));
 	} else if (e->app.msg[0] && screen_text_width(s, e->app.msg) <= w - lead - 3) {
 		snprintf(b->right, sizeof(b->right), "%s", e->app.msg);
 		b->right_role = ROLE_WARNING;
@@ -324,7 +345,10 @@ static void prompt_key(struct explorer *e, int key)
 
 	if (key == MK_ENTER) {
 		e->prompting = false;
-		v->ops->search(v, &e->app, e->input);
+		if (e->prompt == PROMPT_EXPORT)
+			export_write(&e->app, v, e->input);
+		else
+			v->ops->search(v, &e->app, e->input);
 	} else if (key == MK_ESC || key == MK_CTRL_C) {
 		e->prompting = false;
 	} else if (key == MK_BACKSPACE) {
@@ -339,6 +363,7 @@ static void prompt_key(struct explorer *e, int key)
 			e->input_len--;
 		e->input[e->input_len] = 0;
 	} else if (key >= ' ' && key < MK_SPECIAL && key != 0x7f) {
+		size_t max = e->prompt == PROMPT_SEARCH ? EXPLORER_MAX_SEARCH : EXPLORER_MAX_INPUT;
 		char enc[8];
 		int n;
 
@@ -354,7 +379,7 @@ static void prompt_key(struct explorer *e, int key)
 			n = snprintf(enc, sizeof(enc), "%c%c%c%c", 0xf0 | key >> 18,
 				     0x80 | (key >> 12 & 0x3f), 0x80 | (key >> 6 & 0x3f),
 				     0x80 | (key & 0x3f));
-		if (e->input_len + (size_t)n <= EXPLORER_MAX_INPUT) {
+		if (e->input_len + (size_t)n <= max) {
 			memcpy(e->input + e->input_len, enc, (size_t)n);
 			e->input_len += (size_t)n;
 			e->input[e->input_len] = 0;
@@ -374,6 +399,33 @@ static void show_threads(struct explorer *e)
 	else
 		app_message(&e->app, "no threads to pick: this capture does not say which thread "
 				     "allocated");
+}
+
+/* w: the prompt for a file name, prefilled with the default one (export.h). */
+static void start_export(struct explorer *e, const struct view *v)
+{
+	if (!v->ops->export) {
+		app_message(&e->app, "the %s view has no report form: nothing to write",
+			    v->ops->name);
+		return;
+	}
+	export_default_name(&e->app, v, e->input, sizeof(e->input));
+	e->input_len = strlen(e->input);
+	e->prompt = PROMPT_EXPORT;
+	e->prompting = true;
+}
+
+/* O: the selected frame in the editor (editor.h). */
+static void edit_frame(struct explorer *e, const struct view *v)
+{
+	uint32_t frame = v->ops->frame ? v->ops->frame(v, &e->app) : VIEW_NO_FRAME;
+
+	if (!v->ops->frame)
+		app_message(&e->app, "O: the %s view selects no frame", v->ops->name);
+	else if (frame == VIEW_NO_FRAME)
+		app_message(&e->app, "no frame selected: no file to open");
+	else
+		editor_open_frame(&e->app, e->scr, frame);
 }
 
 /* What the explorer does with an action the top view ignored. */
@@ -435,8 +487,15 @@ static void global_action(struct explorer *e, enum action a)
 			break;
 		}
 		e->prompting = true;
+		e->prompt = PROMPT_SEARCH;
 		e->input_len = 0;
 		e->input[0] = 0;
+		break;
+	case A_EXPORT:
+		start_export(e, v);
+		break;
+	case A_EDIT:
+		edit_frame(e, v);
 		break;
 	default:
 		if (a >= A_VIEW_1 && a <= A_VIEW_9) {
@@ -473,6 +532,11 @@ bool explorer_key(struct explorer *e, int key)
 	if (a == A_NONE)
 		return true;
 	v = top_view(e);
+	/* w and O act on any view through its ops (export, frame), never through its keys. */
+	if (a == A_EXPORT || a == A_EDIT) {
+		global_action(e, a);
+		return !e->quit;
+	}
 	switch (v->ops->key(v, &e->app, a, &pushed)) {
 	case ACT_IGNORED:
 		global_action(e, a);

@@ -7,7 +7,8 @@
  * the tree at a moment of the timeline, a stage's tree, a diff).  It reads a
  * key, gives its action to the top view, applies what the view ignores
  * (metric, sort, direction, switching, closing, search prompt, help,
- * redraw), then redraws the whole frame: header, view, status line.  The
+ * redraw; w and O, which go to the view's export and frame operations
+ * whatever its keys do), then redraws the whole frame: header, view, status line.  The
  * same loop runs on a terminal and headless (replay), so tests see the
  * frames a user sees.  What the views share is struct app (app.h).
  */

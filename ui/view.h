@@ -17,8 +17,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "keys.h"
+#include "report.h"
 #include "screen.h"
 
 struct app;
@@ -38,6 +40,8 @@ struct rect {
 
 struct view;
 
+#define VIEW_NO_FRAME UINT32_MAX	/* view_ops.frame: the cursor is on no frame */
+
 struct view_ops {
 	const char *name;	/* "tree", "flame graph", "timeline", "help" */
 	bool header;		/* wants the capture header above it */
@@ -48,6 +52,21 @@ struct view_ops {
 	void (*search)(struct view *v, struct app *app, const char *pattern);
 	/* The left part of the status line: view, metric, order, position. */
 	void (*status)(const struct view *v, const struct app *app, char *buf, size_t size);
+	/*
+	 * w (export.h): writes what the view shows to out in format, exactly as
+	 * the `memtui report` form of the view's settings writes it (the same
+	 * writer of src/report).  Returns 0, or -1 with a one-line reason in why
+	 * (no report form for this format: the formats the view has).  NULL:
+	 * the view has no report form at all.
+	 */
+	int (*export)(const struct view *v, const struct app *app, FILE *out,
+		      enum report_format format, char *why, size_t why_size);
+	/*
+	 * O (editor.h): the capture frame under the cursor, or VIEW_NO_FRAME
+	 * when the cursor is on none (a root, a file's row).  NULL: the view
+	 * selects no frame.
+	 */
+	uint32_t (*frame)(const struct view *v, const struct app *app);
 	void (*free)(struct view *v);
 };
 

@@ -17,12 +17,14 @@
 #include <string.h>
 
 #include "app.h"
+#include "export.h"
 #include "fmt.h"
 #include "functions.h"
 #include "glyphs.h"
 #include "outline.h"
 #include "outline_keys.h"
 #include "report.h"
+#include "report_functions.h"
 #include "tree_row.h"
 #include "view.h"
 #include "xalloc.h"
@@ -35,6 +37,7 @@ struct view_callers {
 	uint32_t frame;			/* a frame of the group */
 	bool built;
 	enum metric metric;		/* what the trees weigh */
+	unsigned threads_gen;		/* app->ex->threads_gen they were built under */
 	bool are_count;
 	struct func_list l;
 	const struct func_row *row;	/* the group's row in l, or NULL: no weight */
@@ -81,6 +84,7 @@ static void build(struct view_callers *v, struct app *app)
 			outline_expand_heavy(&v->ol[i], 50);
 	}
 	v->metric = app->metric;
+	v->threads_gen = app->ex->threads_gen;
 	v->are_count = metric_is_count(app->ex->cap, app->metric);
 	v->built = true;
 }
@@ -89,7 +93,7 @@ static void callers_sync(struct view *base, struct app *app)
 {
 	struct view_callers *v = (struct view_callers *)base;
 
-	if (!v->built || v->metric != app->metric)
+	if (!v->built || v->metric != app->metric || v->threads_gen != app->ex->threads_gen)
 		build(v, app);
 }
 
@@ -240,6 +244,65 @@ static void callers_free(struct view *base)
 	free(v);
 }
 
+/*
+ * w: `memtui report --callers F` (or --callees) with the report's depth, of
+ * the app's metric and threads.  The report names a function by its name:
+ * only the view of a function whose name the report finds as this very
+ * function has that form.
+ */
+static int callers_export(const struct view *base, const struct app *app, FILE *out,
+			  enum report_format format, char *why, size_t why_size)
+{
+	const struct view_callers *v = (const struct view_callers *)base;
+	const struct func_row *found;
+	struct export_options eo;
+	struct report r;
+	size_t n_candidates;
+	char buf[512];
+	const char *name;
+	int rc = -1;
+
+	if (format != REPORT_TEXT && format != REPORT_JSON) {
+		snprintf(why, why_size, "the callers view writes .txt or .json (as memtui report "
+			 "--callers)");
+		return -1;
+	}
+	if (v->group != FUNC_BY_FUNCTION || !v->row) {
+		snprintf(why, why_size, "memtui report --callers takes a function with %s: "
+			 "this %s has no report form", metric_title(app->metric),
+			 v->row ? functions_group_name(v->group) : "function");
+		return -1;
+	}
+	name = row_name(v, buf, sizeof(buf));
+	found = functions_find(&v->l, name, &n_candidates);
+	if (!found || v->l.group_of[found->frame] != v->l.group_of[v->frame]) {
+		snprintf(why, why_size, "'%s' names another function first: memtui report "
+			 "--callers cannot name this one", name);
+		return -1;
+	}
+	export_tree_options(app, &eo);
+	eo.report.format = format;
+	report_compute_weights(&r, app->ex->cap, app->ex->path, &eo.report);
+	rc = report_related_write(out, &r, name, v->side == SIDE_CALLERS, why, why_size);
+	report_release(&r);
+	export_options_release(&eo);
+	return rc;
+}
+
+/* O: the cursor's frame; the root is the function itself. */
+static uint32_t callers_frame(const struct view *base, const struct app *app)
+{
+	const struct view_callers *v = (const struct view_callers *)base;
+	const struct outline *o = &v->ol[v->side];
+
+	if (!v->built || !o->n_rows)
+		return VIEW_NO_FRAME;
+	if (o->rows[o->cursor] == 0)
+		return v->group == FUNC_BY_FILE || v->group == FUNC_BY_MODULE ? VIEW_NO_FRAME
+									       : v->frame;
+	return v->t[v->side].nodes[o->rows[o->cursor]].frame;
+}
+
 static const struct view_ops callers_ops = {
 	.name = "callers",
 	.header = false,
@@ -248,6 +311,8 @@ static const struct view_ops callers_ops = {
 	.key = callers_key,
 	.search = callers_search,
 	.status = callers_status,
+	.export = callers_export,
+	.frame = callers_frame,
 	.free = callers_free,
 };
 

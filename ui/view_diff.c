@@ -57,6 +57,7 @@
 #include "fmt.h"
 #include "outline.h"
 #include "outline_keys.h"
+#include "report_diff.h"
 #include "snapshot.h"
 #include "tree_row.h"
 #include "view_flame.h"
@@ -588,6 +589,31 @@ static void diff_free(struct view *base)
 	free(v);
 }
 
+/*
+ * w: `memtui report --diff A B --metric M` (all threads, not folded, as the
+ * view); a diff of two moments of one capture has no report form.
+ */
+static int diff_export(const struct view *base, const struct app *app, FILE *out,
+		       enum report_format format, char *why, size_t why_size)
+{
+	const struct view_diff *v = (const struct view_diff *)base;
+	struct report_diff_run run;
+	struct report_options o;
+
+	if (v->trees->snapshots || !app->ex_b) {
+		snprintf(why, why_size, "a diff of two moments has no memtui report form");
+		return -1;
+	}
+	report_options_init(&o);
+	o.metric = app->metric;
+	o.format = format;
+	report_diff_run_compute(&run, app->ex->cap, app->ex->path, app->ex_b->cap,
+				app->ex_b->path, &o);
+	report_diff_write(out, &run.d, &run.info, format);
+	report_diff_run_release(&run);
+	return 0;
+}
+
 static const struct view_ops diff_ops = {
 	.name = "diff",
 	.header = true,
@@ -596,6 +622,7 @@ static const struct view_ops diff_ops = {
 	.key = diff_key,
 	.search = diff_search,
 	.status = diff_status,
+	.export = diff_export,
 	.free = diff_free,
 };
 

@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "export.h"
 #include "flame.h"
 #include "fmt.h"
 #include "functions.h"
@@ -631,6 +632,28 @@ static void flame_free(struct view *base)
 	free(v);
 }
 
+/* w: the report tree (export.h), as the tree view; a fixed view's owner answers for it. */
+static int flame_export(const struct view *base, const struct app *app, FILE *out,
+			enum report_format format, char *why, size_t why_size)
+{
+	const struct view_flame *v = (const struct view_flame *)base;
+
+	if (v->fixed) {
+		snprintf(why, why_size, "this flame graph has no memtui report form");
+		return -1;
+	}
+	return export_tree(app, out, format, why, why_size);
+}
+
+static uint32_t flame_frame(const struct view *base, const struct app *app)
+{
+	const struct view_flame *v = (const struct view_flame *)base;
+
+	if (!v->t || v->sel == TREE_NONE || v->sel == 0)
+		return VIEW_NO_FRAME;
+	return v->t->nodes[v->sel].frame;
+}
+
 static const struct view_ops flame_ops = {
 	.name = "flame graph",
 	.header = false,
@@ -639,6 +662,8 @@ static const struct view_ops flame_ops = {
 	.key = flame_key,
 	.search = flame_search,
 	.status = flame_status,
+	.export = flame_export,
+	.frame = flame_frame,
 	.free = flame_free,
 };
 

@@ -7,7 +7,8 @@
  * ones between them too, so the shape reads true), with its allocations,
  * bytes, their shares and a bar of the allocations, the fullest bin's the
  * whole width.  The figures are
- * report_sizes_compute's, the ones `memtui report --sizes` prints.
+ * report_sizes_compute's, the ones `memtui report --sizes` prints, of the
+ * threads T shows (`--thread`): recomputed when the filter changes.
  */
 #include "view.h"
 
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 
 #include "app.h"
+#include "export.h"
 #include "fmt.h"
 #include "report_sizes.h"
 #include "scroll.h"
@@ -33,6 +35,7 @@
 struct view_sizes {
 	struct view base;
 	bool computed;
+	unsigned threads_gen;	/* app->ex->threads_gen rs was computed under */
 	struct report_sizes rs;
 	unsigned page;		/* enum sizes_moment, or PAGE_ALLOCATORS */
 	size_t top;		/* first row shown */
@@ -77,8 +80,9 @@ static void sizes_sync(struct view *base, struct app *app)
 {
 	struct view_sizes *v = (struct view_sizes *)base;
 
-	if (!v->computed) {
-		report_sizes_compute(&v->rs, app->ex->cap, NULL);
+	if (!v->computed || v->threads_gen != app->ex->threads_gen) {
+		report_sizes_compute_threads(&v->rs, app->ex->cap, &app->ex->threads);
+		v->threads_gen = app->ex->threads_gen;
 		v->computed = true;
 	}
 }
@@ -226,6 +230,27 @@ static void sizes_free(struct view *base)
 	free(base);
 }
 
+/* w: `memtui report --sizes [--thread TID]...`, every page at once. */
+static int sizes_export(const struct view *base, const struct app *app, FILE *out,
+			enum report_format format, char *why, size_t why_size)
+{
+	struct export_options eo;
+	struct report r;
+
+	if (format == REPORT_COLLAPSED) {
+		snprintf(why, why_size, "the sizes view writes .txt, .json or .csv (memtui report "
+			 "--sizes has no collapsed stacks)");
+		return -1;
+	}
+	export_tree_options(app, &eo);
+	eo.report.format = format;
+	report_compute_weights(&r, app->ex->cap, app->ex->path, &eo.report);
+	report_sizes_run(out, &r);
+	report_release(&r);
+	export_options_release(&eo);
+	return 0;
+}
+
 static const struct view_ops sizes_ops = {
 	.name = "sizes",
 	.header = true,
@@ -234,6 +259,7 @@ static const struct view_ops sizes_ops = {
 	.key = sizes_key,
 	.search = NULL,
 	.status = sizes_status,
+	.export = sizes_export,
 	.free = sizes_free,
 };
 

@@ -54,6 +54,7 @@
 #include "fmt.h"
 #include "outline.h"
 #include "outline_keys.h"
+#include "report_stages.h"
 #include "stages.h"
 #include "timeline.h"
 #include "view_tree.h"
@@ -898,6 +899,37 @@ static void stages_free(struct view *base)
 	free(v);
 }
 
+/*
+ * w: `memtui report --stages SPLIT [--merge-calls]` of the view's split
+ * (the report's row order: time); all threads.
+ */
+static int stages_export(const struct view *base, const struct app *app, FILE *out,
+			 enum report_format format, char *why, size_t why_size)
+{
+	const struct view_stages *v = (const struct view_stages *)base;
+	char split[1024];
+	const char *no;
+
+	if (format == REPORT_COLLAPSED) {
+		snprintf(why, why_size, "the stage table writes .txt, .json or .csv (memtui report "
+			 "--stages has no collapsed stacks)");
+		return -1;
+	}
+	if (v->spec.split == STAGES_UNDER)
+		snprintf(split, sizeof(split), "under:%s", v->spec.function);
+	else if (v->spec.split == STAGES_SLICES)
+		snprintf(split, sizeof(split), "slices:%u", v->spec.slices);
+	else
+		snprintf(split, sizeof(split), "marks");
+	no = report_stages_run(out, v->cap, app->ex->path, split,
+			       (v->spec.flags & STAGES_MERGE) != 0, format);
+	if (no) {
+		snprintf(why, why_size, "stages %s: %s", v->split, no);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct view_ops stages_ops = {
 	.name = "stages",
 	.header = true,
@@ -906,6 +938,7 @@ static const struct view_ops stages_ops = {
 	.key = stages_key,
 	.search = stages_search,
 	.status = stages_status,
+	.export = stages_export,
 	.free = stages_free,
 };
 

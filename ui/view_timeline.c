@@ -845,6 +845,30 @@ static void timeline_free(struct view *base)
 	free(v);
 }
 
+/* w: `memtui report --timeline N --metric M`, N the columns charted (all threads). */
+static int timeline_export(const struct view *base, const struct app *app, FILE *out,
+			   enum report_format format, char *why, size_t why_size)
+{
+	const struct view_timeline *v = (const struct view_timeline *)base;
+	uint8_t *only;
+
+	if (format == REPORT_COLLAPSED) {
+		snprintf(why, why_size, "the timeline writes .txt, .json or .csv (memtui report "
+			 "--timeline has no collapsed stacks)");
+		return -1;
+	}
+	if (!v->have || !v->tl.n) {
+		snprintf(why, why_size, "the timeline has no columns yet: nothing to write");
+		return -1;
+	}
+	/* The threads T shows, as --thread would: their events only. */
+	only = thread_filter_mask(&app->ex->threads, v->cap);
+	report_timeline_write_only(out, v->cap, app->ex->path, v->tl.n, app->metric, format, only,
+				   v->threads);
+	free(only);
+	return 0;
+}
+
 static const struct view_ops timeline_ops = {
 	.name = "timeline",
 	.header = true,
@@ -853,6 +877,7 @@ static const struct view_ops timeline_ops = {
 	.key = timeline_key,
 	.search = NULL,
 	.status = timeline_status,
+	.export = timeline_export,
 	.free = timeline_free,
 };
 

@@ -19,10 +19,12 @@
 #include <string.h>
 
 #include "app.h"
+#include "export.h"
 #include "fmt.h"
 #include "functions.h"
 #include "outline_keys.h"
 #include "report.h"
+#include "report_functions.h"
 #include "view.h"
 #include "xalloc.h"
 
@@ -31,6 +33,7 @@ struct view_top {
 	struct func_list l;
 	bool built;
 	enum metric metric;		/* what l weighs */
+	unsigned threads_gen;		/* app->ex->threads_gen l was built under */
 	enum func_group group;
 	enum func_order order;
 	bool are_count;
@@ -61,6 +64,7 @@ static void rebuild(struct view_top *v, struct app *app)
 	v->whole = w.total_bytes;
 	snapshot_release(&w);
 	v->metric = app->metric;
+	v->threads_gen = app->ex->threads_gen;
 	v->are_count = metric_is_count(app->ex->cap, app->metric);
 	v->built = true;
 	if (v->cur >= v->l.n)
@@ -71,7 +75,7 @@ static void top_sync(struct view *base, struct app *app)
 {
 	struct view_top *v = (struct view_top *)base;
 
-	if (!v->built || v->metric != app->metric)
+	if (!v->built || v->metric != app->metric || v->threads_gen != app->ex->threads_gen)
 		rebuild(v, app);
 }
 
@@ -296,6 +300,45 @@ static void top_free(struct view *base)
 	free(v);
 }
 
+/*
+ * w: `memtui report --group G --top 0 [--sort self|name] --metric M
+ * [--thread T]...`: every row, in the view's order.
+ */
+static int top_export(const struct view *base, const struct app *app, FILE *out,
+		      enum report_format format, char *why, size_t why_size)
+{
+	const struct view_top *v = (const struct view_top *)base;
+	struct export_options eo;
+	struct report r;
+
+	if (format == REPORT_COLLAPSED) {
+		snprintf(why, why_size, "the top view writes .txt, .json or .csv (memtui report "
+			 "--group has no collapsed stacks)");
+		return -1;
+	}
+	export_tree_options(app, &eo);
+	eo.report.format = format;
+	eo.report.order = v->order == FUNC_ORDER_SELF	 ? TREE_ORDER_SELF
+			  : v->order == FUNC_ORDER_NAME ? TREE_ORDER_NAME
+							 : TREE_ORDER_SIZE;
+	report_compute_weights(&r, app->ex->cap, app->ex->path, &eo.report);
+	report_functions_write(out, &r, v->group, 0);
+	report_release(&r);
+	export_options_release(&eo);
+	return 0;
+}
+
+/* O: the row's function or location (a file or module row names no frame). */
+static uint32_t top_frame(const struct view *base, const struct app *app)
+{
+	const struct view_top *v = (const struct view_top *)base;
+
+	if (!v->built || !v->l.n || v->group == FUNC_BY_FILE || v->group == FUNC_BY_MODULE ||
+	    v->l.rows[v->cur].frame == FUNC_NONE)
+		return VIEW_NO_FRAME;
+	return v->l.rows[v->cur].frame;
+}
+
 static const struct view_ops top_ops = {
 	.name = "top",
 	.header = true,
@@ -304,6 +347,8 @@ static const struct view_ops top_ops = {
 	.key = top_key,
 	.search = top_search,
 	.status = top_status,
+	.export = top_export,
+	.frame = top_frame,
 	.free = top_free,
 };
 

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "export.h"
 #include "fmt.h"
 #include "functions.h"
 #include "outline.h"
@@ -561,6 +562,34 @@ static void tree_free(struct view *base)
 	free(v);
 }
 
+/* w: the report tree (export.h); the flame graph exports the same. */
+static int tree_export(const struct view *base, const struct app *app, FILE *out,
+		       enum report_format format, char *why, size_t why_size)
+{
+	return export_tree(app, out, format, why, why_size);
+}
+
+/* An opened tree weighs a moment or a stage, which no report form weighs. */
+static int source_export(const struct view *base, const struct app *app, FILE *out,
+			 enum report_format format, char *why, size_t why_size)
+{
+	snprintf(why, why_size, "an opened tree has no memtui report form");
+	return -1;
+}
+
+static uint32_t tree_frame(const struct view *base, const struct app *app)
+{
+	const struct view_tree *v = (const struct view_tree *)base;
+	uint32_t nd;
+
+	if (v->flaming)
+		return v->flame->ops->frame(v->flame, app);
+	if (!v->t)
+		return VIEW_NO_FRAME;
+	nd = outline_node(&v->ol[v->dir]);
+	return nd == TREE_NONE || nd == 0 ? VIEW_NO_FRAME : v->t->nodes[nd].frame;
+}
+
 static const struct view_ops tree_ops = {
 	.name = "tree",
 	.header = true,
@@ -569,6 +598,8 @@ static const struct view_ops tree_ops = {
 	.key = tree_key,
 	.search = tree_search,
 	.status = tree_status,
+	.export = tree_export,
+	.frame = tree_frame,
 	.free = tree_free,
 };
 
@@ -580,6 +611,8 @@ static const struct view_ops tree_source_ops = {
 	.key = tree_key,
 	.search = tree_search,
 	.status = tree_status,
+	.export = source_export,
+	.frame = tree_frame,
 	.free = tree_free,
 };
 

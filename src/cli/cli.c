@@ -31,11 +31,9 @@
 #include "report_timeline.h"
 #include "resolver.h"
 #include "save.h"
-#include "stages.h"
 #include "threads.h"
 #include "ui.h"
 #include "visible.h"
-#include "xalloc.h"
 
 #define EXIT_GATE 1		/* --fail-if-growth: the capture grew beyond the threshold */
 #define EXIT_ERROR 2		/* bad input, bad usage, an unwritable report */
@@ -257,21 +255,13 @@ static int flush_stdout(void)
 /* When the split cannot apply to the capture, or matches nothing: says why (exit status 2). */
 static int run_stages(const struct options *opt, const struct capture *cap)
 {
-	struct stages_spec spec;
-	struct stages st;
-	const char *why;
+	const char *why = report_stages_run(stdout, cap, opt->files[0], opt->stages,
+					    opt->stages_merge, opt->report.format);
 
-	stages_spec_parse(&spec, opt->stages);
-	if (opt->stages_merge)
-		spec.flags |= STAGES_MERGE;
-	why = stages_unavailable(cap, &spec);
 	if (why) {
 		say("\n", "%s: --stages %s: %s", opt->files[0], opt->stages, why);
 		return EXIT_ERROR;
 	}
-	stages_compute(&st, cap, &spec);
-	report_stages_write(stdout, cap, opt->files[0], opt->stages, &st, opt->report.format);
-	stages_release(&st);
 	return 0;
 }
 
@@ -349,61 +339,32 @@ static int gate(const struct options *opt, const struct diff *d)
 static int run_diff(const struct options *opt)
 {
 	struct capture *cap[2] = { NULL, NULL };
-	struct report r[2];
-	struct diff d;
-	struct report_options ro = opt->report;
-	struct report_diff_info info = {
-		{ opt->files[0], opt->files[1] }, ro.metric, false, ro.top
-	};
+	struct report_diff_run run;
 	struct mt_error err = { 0 };
 	int rc;
 
-	ro.depth = 0;
 	if ((rc = load(opt, opt->files[0], &cap[0], &err)) < 0 ||
 	    (rc = load(opt, opt->files[1], &cap[1], &err)) < 0) {
 		rc = fail(&err, rc);
 		goto out;
 	}
-	report_compute_weights(&r[0], cap[0], opt->files[0], &ro);
-	report_compute_weights(&r[1], cap[1], opt->files[1], &ro);
-	info.weights_are_count = r[0].weights_are_count;
-	diff_compute_folded(&d, cap[0], &r[0].weights, cap[1], &r[1].weights,
-			    (const struct fold_mask *const[2]){ &r[0].fold, &r[1].fold });
+	report_diff_run_compute(&run, cap[0], opt->files[0], cap[1], opt->files[1], &opt->report);
 	if (opt->gate && opt->gate_path && !gate_path_exists(cap[0], opt->gate_path) &&
 	    !gate_path_exists(cap[1], opt->gate_path)) {
 		say("\n", "--gate-path %s matches no call path in %s or %s", opt->gate_path,
 		    opt->files[0], opt->files[1]);
 		rc = EXIT_ERROR;
 	} else {
-		report_diff_write(stdout, &d, &info, ro.format);
+		report_diff_write(stdout, &run.d, &run.info, opt->report.format);
 		rc = flush_stdout();
 	}
 	if (!rc && opt->gate)
-		rc = gate(opt, &d);
-	diff_release(&d);
-	report_release(&r[1]);
-	report_release(&r[0]);
+		rc = gate(opt, &run.d);
+	report_diff_run_release(&run);
 out:
 	capture_free(cap[1]);
 	capture_free(cap[0]);
 	return rc;
-}
-
-/* memtui report --sizes, of the threads of filter (n 0: of every stack). */
-static void write_sizes(const struct options *opt, const struct capture *cap,
-			const struct thread_filter *filter)
-{
-	struct report_sizes rs;
-	bool *only = NULL;
-
-	if (filter->n) {
-		only = xcalloc(capture_stack_count(cap), sizeof(*only));
-		for (uint32_t s = 0; s < capture_stack_count(cap); s++)
-			only[s] = thread_filter_has(filter, capture_stack_thread(cap, s));
-	}
-	report_sizes_compute(&rs, cap, only);
-	report_sizes_write(stdout, &rs, opt->files[0], opt->report.format);
-	free(only);
 }
 
 /* Whether a --thread names no thread of r's capture: then says so. */
@@ -511,7 +472,7 @@ static int run_report(const struct options *opt)
 		if (thread_unknown(opt, &r) || focus_missing(opt, &r)) {
 			rc = EXIT_ERROR;
 		} else if (opt->sizes) {
-			write_sizes(opt, cap, &r.filter);
+			report_sizes_run(stdout, &r);
 		} else {
 			report_write(stdout, &r);
 		}

@@ -486,7 +486,8 @@ static const struct option_spec table[] = {
 	  "the tree from one node, and the stacks through it:\nfunction names from the root, "
 	  "'main;load;parse'", NULL },
 	{ "--sort", NULL, "ORDER", &groups[GROUP_REPORT_ONE], set_sort,
-	  "the tree's order: size (default), self, count, name", "size self count name" },
+	  "the tree's order: size (default), self, count, name\n"
+	  "(--group: self or name; else by inclusive)", "size self count name" },
 	{ "--stages", NULL, "SPLIT", &groups[GROUP_REPORT_ONE], set_stages,
 	  "stage-delta table: marks, slices:N, under:FUNCTION", "marks slices: under:" },
 	{ "--sizes", NULL, NULL, &groups[GROUP_REPORT_ONE], set_sizes,

@@ -71,10 +71,9 @@ static void apply_focus(struct report *r)
 
 	tree_build_mapped(&r->tree, r->cap, &r->weights, opt->direction, &r->fold, &map);
 	if (opt->focus_len) {
+		/* As the explorer shows a focus: the deepest node of the path this tree has. */
 		nd = tree_find_path(&r->tree, opt->focus_keys, opt->focus_len);
 		r->focus_matched = (size_t)r->tree.nodes[nd].depth + 1;
-		if (r->focus_matched != opt->focus_len)
-			nd = TREE_NONE;
 	} else {
 		nd = tree_find_names(&r->tree, opt->focus, ';', &r->focus_matched);
 	}

@@ -50,7 +50,8 @@ struct report_options {
 	 * The focus (--focus; the explorer's F): the tree from one node, and the
 	 * stacks through it.  Names from the root's child separated by ';'
 	 * (tree_find_names), or the node's keys from the root (the explorer's, when
-	 * focus_len is not 0); NULL and 0: the whole tree.  Borrowed.
+	 * focus_len is not 0: the deepest node of that path the tree has, as the
+	 * explorer shows it); NULL and 0: the whole tree.  Borrowed.
 	 */
 	const char *focus;
 	const uint64_t *focus_keys;

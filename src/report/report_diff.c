@@ -277,3 +277,28 @@ void report_diff_write(FILE *out, const struct diff *d, const struct report_diff
 		write_text(out, d, info);
 	}
 }
+
+void report_diff_run_compute(struct report_diff_run *run, const struct capture *a,
+			     const char *path_a, const struct capture *b, const char *path_b,
+			     const struct report_options *o)
+{
+	struct report_options ro = *o;
+
+	ro.depth = 0;
+	report_compute_weights(&run->r[0], a, path_a, &ro);
+	report_compute_weights(&run->r[1], b, path_b, &ro);
+	run->info.path[0] = path_a;
+	run->info.path[1] = path_b;
+	run->info.metric = ro.metric;
+	run->info.weights_are_count = run->r[0].weights_are_count;
+	run->info.top = ro.top;
+	diff_compute_folded(&run->d, a, &run->r[0].weights, b, &run->r[1].weights,
+			    (const struct fold_mask *const[2]){ &run->r[0].fold, &run->r[1].fold });
+}
+
+void report_diff_run_release(struct report_diff_run *run)
+{
+	diff_release(&run->d);
+	report_release(&run->r[1]);
+	report_release(&run->r[0]);
+}

@@ -121,6 +121,10 @@ void report_functions_write(FILE *out, const struct report *r, enum func_group g
 	size_t n;
 
 	functions_build(&l, r->cap, &r->weights, g);
+	/* --sort: the tree's orders read for rows (size and count: inclusive). */
+	if (r->opt.order == TREE_ORDER_SELF || r->opt.order == TREE_ORDER_NAME)
+		functions_sort(&l, r->opt.order == TREE_ORDER_SELF ? FUNC_ORDER_SELF
+								  : FUNC_ORDER_NAME);
 	n = top && top < l.n ? top : l.n;
 	if (r->opt.format == REPORT_JSON)
 		write_json_list(out, r, &l, n);

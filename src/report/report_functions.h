@@ -15,7 +15,11 @@
 #include "functions.h"
 #include "report.h"
 
-/* The flat list of r's weights grouped by g, top rows (0: all). */
+/*
+ * The flat list of r's weights grouped by g, top rows (0: all), by
+ * inclusive figures, or by self or name when r->opt.order says so (--sort
+ * self, --sort name: the orders of view 5's s).
+ */
 void report_functions_write(FILE *out, const struct report *r, enum func_group g,
 			    unsigned top);
 /*

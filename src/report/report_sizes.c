@@ -11,9 +11,11 @@
 
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
 #include "fmt.h"
 #include "visible.h"
+#include "xalloc.h"
 
 void report_sizes_compute(struct report_sizes *rs, const struct capture *cap, const bool *only)
 {
@@ -196,4 +198,26 @@ void report_sizes_write(FILE *out, const struct report_sizes *rs, const char *pa
 		write_csv(out, rs);
 	else
 		write_json(out, rs, path);
+}
+
+void report_sizes_compute_threads(struct report_sizes *rs, const struct capture *cap,
+				  const struct thread_filter *filter)
+{
+	bool *only = NULL;
+
+	if (filter->n) {
+		only = xcalloc(capture_stack_count(cap), sizeof(*only));
+		for (uint32_t s = 0; s < capture_stack_count(cap); s++)
+			only[s] = thread_filter_has(filter, capture_stack_thread(cap, s));
+	}
+	report_sizes_compute(rs, cap, only);
+	free(only);
+}
+
+void report_sizes_run(FILE *out, const struct report *r)
+{
+	struct report_sizes rs;
+
+	report_sizes_compute_threads(&rs, r->cap, &r->filter);
+	report_sizes_write(out, &rs, r->path, r->opt.format);
 }

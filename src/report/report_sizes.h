@@ -14,6 +14,7 @@
 #include "allocators.h"
 #include "report.h"
 #include "sizes.h"
+#include "threads.h"
 
 /* The three moments' histograms and the allocators, or why one is missing. */
 struct report_sizes {
@@ -25,8 +26,17 @@ struct report_sizes {
 
 /* only: the stacks to count (NULL every stack), as sizes_compute takes it. */
 void report_sizes_compute(struct report_sizes *rs, const struct capture *cap, const bool *only);
+/* The same of the threads of filter (threads.h; n 0: every stack), as --thread keeps them. */
+void report_sizes_compute_threads(struct report_sizes *rs, const struct capture *cap,
+				  const struct thread_filter *filter);
 void report_sizes_write(FILE *out, const struct report_sizes *rs, const char *path,
 			enum report_format format);
+/*
+ * `memtui report --sizes` whole: the histograms of r's capture, of the
+ * threads of r's filter (report_compute_weights), written in r's format.
+ * The CLI and the explorer's export (ui/export.h) both call it.
+ */
+void report_sizes_run(FILE *out, const struct report *r);
 /* The moment in words, for titles: "every allocation call of the run". */
 const char *report_sizes_title(enum sizes_moment m);
 

@@ -244,3 +244,23 @@ void report_stages_write(FILE *out, const struct capture *cap, const char *path,
 	else
 		write_json(out, cap, path, split, s);
 }
+
+const char *report_stages_run(FILE *out, const struct capture *cap, const char *path,
+			      const char *split, bool merge, enum report_format format)
+{
+	struct stages_spec spec;
+	struct stages st;
+	const char *why;
+
+	if (stages_spec_parse(&spec, split) < 0)
+		return "not a split (marks, slices:N, under:FUNCTION)";
+	if (merge)
+		spec.flags |= STAGES_MERGE;
+	why = stages_unavailable(cap, &spec);
+	if (why)
+		return why;
+	stages_compute(&st, cap, &spec);
+	report_stages_write(out, cap, path, split, &st, format);
+	stages_release(&st);
+	return NULL;
+}

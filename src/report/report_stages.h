@@ -6,6 +6,7 @@
 #ifndef MT_REPORT_STAGES_H
 #define MT_REPORT_STAGES_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "capture.h"
@@ -14,5 +15,14 @@
 
 void report_stages_write(FILE *out, const struct capture *cap, const char *path,
 			 const char *split, const struct stages *s, enum report_format format);
+/*
+ * `memtui report --stages SPLIT [--merge-calls]` whole: parses split
+ * ("marks", "slices:N", "under:FUNCTION"), computes the stages and writes
+ * them.  Returns NULL, or why the split cannot apply to cap (a static
+ * sentence; nothing written).  The CLI and the explorer's export
+ * (ui/export.h) both call it.
+ */
+const char *report_stages_run(FILE *out, const struct capture *cap, const char *path,
+			      const char *split, bool merge, enum report_format format);
 
 #endif

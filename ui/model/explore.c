@@ -68,6 +68,7 @@ void explore_set_threads(struct explore *e, const struct thread_filter *f)
 	thread_filter_release(&e->threads);
 	for (size_t i = 0; i < f->n; i++)
 		thread_filter_add(&e->threads, f->stacks[i]);
+	e->threads_gen++;
 	for (int fold = 0; fold < 2; fold++)
 		for (int m = 0; m < N_METRICS; m++)
 			for (int d = 0; d < 2; d++)

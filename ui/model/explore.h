@@ -37,6 +37,8 @@ struct explore {
 	bool folding;			/* explore_tree gives folded trees (the default) */
 	struct thread_filter threads;	/* the threads every weight is of (threads.h);
 					 * n 0: all; base.threads lists them */
+	unsigned threads_gen;		/* bumped by explore_set_threads: views that keep
+					 * weights of their own (view 5, callers) rebuild */
 };
 
 /*

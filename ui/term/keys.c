@@ -85,6 +85,10 @@ static const struct key_binding table[] = {
 	{ MK_CTRL_L, A_REDRAW, "redraw the screen" },
 	/* Per-thread views. */
 	{ 'T', A_THREADS, "threads: show only some threads in every view (Space, Enter, Esc)" },
+	/* Export and editor. */
+	{ 'w', A_EXPORT,
+	  "write the view to a file as memtui report does (.txt, .json, .csv, .folded)" },
+	{ 'O', A_EDIT, "open the selected frame's file at its line in $VISUAL or $EDITOR" },
 };
 
 const struct key_binding *keys_table(size_t *n)

@@ -86,6 +86,9 @@ enum action {
 	A_FOLD,			/* trees, flame graphs: folding rules on / off */
 	A_GROUP,		/* top functions: next grouping */
 	A_CALLERS,		/* callers and callees of the selected function */
+	/* Export and editor (ui/export.h, ui/editor.h). */
+	A_EXPORT,		/* write the view to a file, as memtui report would */
+	A_EDIT,			/* the selected frame's file and line in $EDITOR */
 };
 
 struct key_binding {

@@ -51,7 +51,7 @@ struct cell {
 
 struct screen;
 
-/* What a backend supplies.  present and read_key are the only terminal I/O. */
+/* What a backend supplies.  present, read_key, suspend and resume are the only terminal I/O. */
 struct screen_backend {
 	/* Shows the grid (curses: refresh; memory: nothing). */
 	void (*present)(struct screen *s);
@@ -65,6 +65,14 @@ struct screen_backend {
 	void (*invalidate)(struct screen *s);
 	/* Ends the backend (curses: restores the terminal); s->be_state is freed. */
 	void (*end)(struct screen *s);
+	/*
+	 * Gives the terminal back for a while (curses: the shell's modes, the
+	 * normal screen) so that another program can use it (O runs an editor),
+	 * and takes it again; after resume the next present repaints every cell.
+	 * Memory: nothing to do.
+	 */
+	void (*suspend)(struct screen *s);
+	void (*resume)(struct screen *s);
 };
 
 struct screen {

@@ -174,11 +174,28 @@ static void curses_end(struct screen *s)
 	s->be_state = NULL;
 }
 
+static void curses_suspend(struct screen *s)
+{
+	(void)s;
+	def_prog_mode();
+	endwin();
+}
+
+static void curses_resume(struct screen *s)
+{
+	(void)s;
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	refresh();
+}
+
 static const struct screen_backend curses_backend = {
 	curses_present,
 	curses_read_key,
 	curses_invalidate,
 	curses_end,
+	curses_suspend,
+	curses_resume,
 };
 
 int screen_curses_usable(struct mt_error *err)

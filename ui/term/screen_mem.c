@@ -48,11 +48,24 @@ static void mem_end(struct screen *s)
 	s->be_state = NULL;
 }
 
+/* The replay has no terminal to give back: a program run meanwhile (O) gets stdio as is. */
+static void mem_suspend(struct screen *s)
+{
+	(void)s;
+}
+
+static void mem_resume(struct screen *s)
+{
+	(void)s;
+}
+
 static const struct screen_backend mem_backend = {
 	mem_present,
 	mem_read_key,
 	mem_invalidate,
 	mem_end,
+	mem_suspend,
+	mem_resume,
 };
 
 void screen_mem_init(struct screen *s, int w, int h, bool utf8, const struct mem_key *keys,
