@@ -117,7 +117,7 @@ static void timeline_sync(struct view *base, struct app *app)
 	struct view_timeline *v = (struct view_timeline *)base;
 	uint32_t cols = graph_cols(app->body.w);
 	char threads[sizeof(v->threads)];
-	uint8_t *only;
+	bool *only;
 
 	v->cap = app->ex->cap;
 	v->series = timeline_series_of(app->metric);
@@ -850,7 +850,7 @@ static int timeline_export(const struct view *base, const struct app *app, FILE 
 			   enum report_format format, char *why, size_t why_size)
 {
 	const struct view_timeline *v = (const struct view_timeline *)base;
-	uint8_t *only;
+	bool *only;
 
 	if (format == REPORT_COLLAPSED) {
 		snprintf(why, why_size, "the timeline writes .txt, .json or .csv (memtui report "

@@ -114,14 +114,14 @@ void thread_filter_release(struct thread_filter *f)
 	memset(f, 0, sizeof(*f));
 }
 
-uint8_t *thread_filter_mask(const struct thread_filter *f, const struct capture *cap)
+bool *thread_filter_mask(const struct thread_filter *f, const struct capture *cap)
 {
 	uint32_t n = capture_stack_count(cap);
-	uint8_t *mask;
+	bool *mask;
 
 	if (!f->n)
 		return NULL;
-	mask = xcalloc(n ? n : 1, 1);
+	mask = xcalloc(n ? n : 1, sizeof(*mask));
 	for (uint32_t s = 0; s < n; s++) {
 		uint32_t thread = capture_stack_thread(cap, s);
 

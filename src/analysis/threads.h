@@ -67,11 +67,11 @@ void thread_filter_add(struct thread_filter *f, uint32_t thread_stack);
 bool thread_filter_has(const struct thread_filter *f, uint32_t thread_stack);
 void thread_filter_release(struct thread_filter *f);
 /*
- * The filter as a mask of cap's stacks (capture_stack_count() entries, 1:
+ * The filter as a mask of cap's stacks (capture_stack_count() entries, true:
  * kept; malloc'd, the caller frees), for analyses that read the event log;
  * NULL when the filter keeps everything (n 0).
  */
-uint8_t *thread_filter_mask(const struct thread_filter *f, const struct capture *cap);
+bool *thread_filter_mask(const struct thread_filter *f, const struct capture *cap);
 /*
  * The threads f keeps, in words into buf: "worker-0, mapper" (names, else
  * tids), or "2 of 6 threads" when that is long; "" when f keeps everything.

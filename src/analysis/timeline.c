@@ -128,7 +128,7 @@ static void slice_by_event(struct timeline *tl)
 }
 
 /* The pass: heap, max and min of every column. */
-static void replay(struct timeline *tl, const struct capture *cap, const uint8_t *only,
+static void replay(struct timeline *tl, const struct capture *cap, const bool *only,
 		   timeline_progress_fn progress, void *progress_ctx)
 {
 	uint32_t n_stacks = capture_stack_count(cap);
@@ -234,7 +234,7 @@ void timeline_compute(struct timeline *tl, const struct capture *cap, uint32_t c
 }
 
 void timeline_compute_only(struct timeline *tl, const struct capture *cap, uint32_t columns,
-			   const uint8_t *only, timeline_progress_fn progress,
+			   const bool *only, timeline_progress_fn progress,
 			   void *progress_ctx)
 {
 	const struct capture_totals *tot = capture_totals(cap);

@@ -111,7 +111,7 @@ void timeline_compute(struct timeline *tl, const struct capture *cap, uint32_t c
  * memray counts it).  A capture without an event stream is not filtered.
  */
 void timeline_compute_only(struct timeline *tl, const struct capture *cap, uint32_t columns,
-			   const uint8_t *only, timeline_progress_fn progress,
+			   const bool *only, timeline_progress_fn progress,
 			   void *progress_ctx);
 void timeline_release(struct timeline *tl);
 

@@ -430,7 +430,7 @@ static int run_functions(const struct options *opt, const struct capture *cap)
 static int run_timeline(const struct options *opt, const struct capture *cap)
 {
 	struct report r;
-	uint8_t *only = NULL;
+	bool *only = NULL;
 	char threads[200] = "";
 
 	if (opt->report.n_threads) {

@@ -203,13 +203,8 @@ void report_sizes_write(FILE *out, const struct report_sizes *rs, const char *pa
 void report_sizes_compute_threads(struct report_sizes *rs, const struct capture *cap,
 				  const struct thread_filter *filter)
 {
-	bool *only = NULL;
+	bool *only = thread_filter_mask(filter, cap);
 
-	if (filter->n) {
-		only = xcalloc(capture_stack_count(cap), sizeof(*only));
-		for (uint32_t s = 0; s < capture_stack_count(cap); s++)
-			only[s] = thread_filter_has(filter, capture_stack_thread(cap, s));
-	}
 	report_sizes_compute(rs, cap, only);
 	free(only);
 }

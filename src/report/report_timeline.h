@@ -32,6 +32,6 @@ void report_timeline_write(FILE *out, const struct capture *cap, const char *pat
  */
 void report_timeline_write_only(FILE *out, const struct capture *cap, const char *path,
 				uint32_t columns, enum metric m, enum report_format format,
-				const uint8_t *only, const char *threads);
+				const bool *only, const char *threads);
 
 #endif
