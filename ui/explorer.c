@@ -473,6 +473,9 @@ static void global_action(struct explorer *e, enum action a)
 	case A_FOLD:
 		app_toggle_fold(&e->app);
 		break;
+	case A_FOCUS:	/* the tree and flame views take it; any other says where it works */
+		app_message(&e->app, "F: focus is in the tree and the flame graph (views 1 and 2)");
+		break;
 	case A_NAMES:
 		e->app.full_names = !e->app.full_names;
 		app_message(&e->app, e->app.full_names ? "full names" : "short names");

@@ -155,6 +155,11 @@ def main():
     s.true("flame g: back to the top", screen.split("\n")[1].startswith("all"),
            screen.split("\n")[1])
 
+    # F elsewhere says where it works.
+    screen = replay(memtui, os.path.join(samples, "memray/stages.bin"), "5F", size="120x30")
+    s.true("F in view 5 says where focus works",
+           "F: focus is in the tree and the flame graph" in status(screen), status(screen))
+
     # A focus that names no node.
     p = run(memtui, "report", "--focus", "<module>;nope",
             os.path.join(samples, "memray/stages.bin"))
