@@ -53,6 +53,14 @@ size_t app_focus(const struct app *app, const uint64_t **keys)
 	return app->focus.dir == app->dir && app->focus.len > 1 ? app->focus.len : 0;
 }
 
+uint32_t app_focus_node(const struct app *app, const struct tree *t)
+{
+	const uint64_t *keys;
+	size_t len = app_focus(app, &keys);
+
+	return len ? tree_find_path(t, keys, len) : 0;
+}
+
 static void set_focus(struct app_focus *f, const uint64_t *keys, size_t len,
 		      enum tree_direction dir)
 {

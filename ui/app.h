@@ -69,6 +69,8 @@ char *app_fold_status(const struct app *app, char *buf, size_t size);
  * when there is none, or it is of the other direction).
  */
 size_t app_focus(const struct app *app, const uint64_t **keys);
+/* The node of t the focus names (the deepest of its path t has); 0 without a focus. */
+uint32_t app_focus_node(const struct app *app, const struct tree *t);
 /* Focuses on the node of keys (1 key, the root: none), the focus before it kept for back. */
 void app_focus_on(struct app *app, const uint64_t *keys, size_t len);
 /*

@@ -187,9 +187,7 @@ static void flame_sync(struct view *base, struct app *app)
 		return;
 	/* The plain style zooms to the app's focus (the tree view's root); a style's owner not. */
 	if (v->style == &plain_style) {
-		const uint64_t *keys;
-		size_t len = app_focus(app, &keys);
-		uint32_t zoom = len ? tree_find_path(v->t, keys, len) : 0;
+		uint32_t zoom = app_focus_node(app, v->t);
 
 		if (zoom != v->zoom)
 			v->top = 0;

@@ -137,9 +137,7 @@ static void publish(struct view_tree *v, struct app *app)
 /* The app's focus as o's root; a new focus starts the indent at its level. */
 static void apply_focus(struct view_tree *v, struct app *app, struct outline *o)
 {
-	const uint64_t *keys;
-	size_t len = app_focus(app, &keys);
-	uint32_t nd = len ? tree_find_path(o->t, keys, len) : 0;
+	uint32_t nd = app_focus_node(app, o->t);
 
 	outline_set_root(o, nd);
 	if (o->t->n && o->t->nodes[nd].key != v->focus_key) {

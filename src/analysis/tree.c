@@ -370,14 +370,20 @@ uint32_t tree_find_path(const struct tree *t, const uint64_t *keys, size_t n)
 	return nd;
 }
 
-/* Whether node's frame is called name: its function's name, or its label when unnamed. */
-static bool named(const struct tree *t, uint32_t node, const char *name, size_t len)
+const char *tree_node_name(const struct tree *t, uint32_t node, char *buf, size_t size)
 {
 	const struct frame *f = capture_frame(t->cap, t->nodes[node].frame);
+
+	if (f->function)
+		return capture_string(t->cap, f->function);
+	return capture_frame_label(t->cap, t->nodes[node].frame, buf, size);
+}
+
+/* Whether node is called name (tree_node_name). */
+static bool named(const struct tree *t, uint32_t node, const char *name, size_t len)
+{
 	char label[256];
-	const char *s = f->function ? capture_string(t->cap, f->function)
-				    : capture_frame_label(t->cap, t->nodes[node].frame, label,
-							  sizeof(label));
+	const char *s = tree_node_name(t, node, label, sizeof(label));
 
 	return strlen(s) == len && !memcmp(s, name, len);
 }

@@ -99,6 +99,11 @@ uint32_t tree_child(const struct tree *t, uint32_t parent, uint32_t frame);
  */
 uint32_t tree_find_path(const struct tree *t, const uint64_t *keys, size_t n);
 /*
+ * The name tree_find_names knows node by: its function's name, or an unnamed
+ * frame's label written into buf.
+ */
+const char *tree_node_name(const struct tree *t, uint32_t node, char *buf, size_t size);
+/*
  * The node at a path of names from the root's child, separated by sep
  * ("main;load;parse"): each a function's name, or an unnamed frame's label
  * ("libfoo.so+0x1a2b"); of siblings with the same name, the one with the

@@ -145,14 +145,10 @@ char *report_focus_names(const struct report *r, char *buf, size_t size)
 	for (uint32_t nd = r->focus; i > 0; nd = r->tree.nodes[nd].parent)
 		path[--i] = nd;
 	for (i = 0; i < depth && used < size; i++) {
-		uint32_t frame = r->tree.nodes[path[i]].frame;
-		const struct frame *f = capture_frame(r->cap, frame);
 		char label[256];
-		const char *name = f->function ? capture_string(r->cap, f->function)
-					       : capture_frame_label(r->cap, frame, label,
-								     sizeof(label));
 
-		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ";" : "", name);
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ";" : "",
+					 tree_node_name(&r->tree, path[i], label, sizeof(label)));
 	}
 	free(path);
 	return buf;
