@@ -583,7 +583,7 @@ void capture_builder_backing(struct capture_builder *b, void *ctx, void (*releas
 
 void capture_builder_lazy_chunk(struct capture_builder *b, uint32_t n_events)
 {
-	struct event_chunk ch = { NULL, 0, 0, false, true };
+	struct event_chunk ch = { NULL, 0, 0, false, true, false, 0 };
 	struct capture_backing *bk = &b->cap->backing;
 	size_t k = b->cap->log.chunks.len;
 
@@ -712,7 +712,7 @@ const char *capture_builder_chunk(struct capture_builder *b, const uint8_t *data
 {
 	struct capture *cap = b->cap;
 	struct capture_totals *t = &cap->totals;
-	struct event_chunk ch = { (uint8_t *)data, len, raw_len, compressed, false };
+	struct event_chunk ch = { (uint8_t *)data, len, raw_len, compressed, false, false, 0 };
 	uint64_t alloc_bytes = t->alloc_bytes, alloc_count = t->alloc_count;
 	uint64_t temporary = t->temporary_count, peak_idx = t->peak_ev_idx;
 	int64_t peak = t->peak_bytes;
