@@ -198,6 +198,7 @@ int main(int argc, char **argv)
 	       ex.trees[ex.folding][METRIC_PEAK][TREE_TOP_DOWN].t.n, w, h);
 	screen_mem_init(&scr, w, h, true, NULL, 0);
 	e = explorer_new(&scr, &ex, NULL);
+	explorer_set_sync(e, true);	/* each key is timed with the build it needs */
 	{
 		struct samples first = { "first frame (tree built)", NULL, 0, 0 };
 		struct samples nav = { "navigate, tree as opened", NULL, 0, 0 };
