@@ -72,6 +72,10 @@ struct explorer {
 		enum tree_direction dir;
 		enum tree_order order;
 	} job;
+	struct view_job {
+		struct view *v;
+		struct app app;		/* the copy view_ops.prepare describes */
+	} view_job;
 	int pending[EXPLORER_MAX_PENDING];
 	int n_pending;
 	bool sync;			/* explorer_set_sync: keys wait for their builds */
@@ -591,9 +595,8 @@ static bool needs_tree(struct explorer *e, enum action a, struct tree_job *j)
  * MEMTUI_BUILD_DELAY_MS (tests only) makes every build that long at least,
  * so that a test can press keys while one runs, on captures of any size.
  */
-static void build_tree(void *ctx)
+static void test_delay(void)
 {
-	const struct tree_job *j = ctx;
 	const char *delay = getenv("MEMTUI_BUILD_DELAY_MS");
 
 	if (delay && atoi(delay) > 0) {
@@ -601,7 +604,51 @@ static void build_tree(void *ctx)
 
 		nanosleep(&ts, NULL);
 	}
+}
+
+static void build_tree(void *ctx)
+{
+	const struct tree_job *j = ctx;
+
+	test_delay();
 	explore_build(j->ex, j->folded, j->m, j->dir, j->order);
+}
+
+static void sync_view(void *ctx)
+{
+	struct view_job *j = ctx;
+
+	test_delay();
+	j->v->ops->sync(j->v, &j->app);
+}
+
+/*
+ * The numbered view a switches to, when its sync would be long
+ * (view_ops.prepare): the job that syncs it on the worker.
+ */
+static bool needs_view(struct explorer *e, enum action a, struct view_job *j)
+{
+	int i = a == A_NEXT_VIEW   ? (e->cur + 1) % e->n_views
+		: a == A_PREV_VIEW ? (e->cur + e->n_views - 1) % e->n_views
+				   : (int)a - (int)A_VIEW_1;
+	struct view *v;
+
+	if ((a < A_VIEW_1 || a > A_VIEW_9) && a != A_NEXT_VIEW && a != A_PREV_VIEW)
+		return false;
+	if (i < 0 || i >= e->n_views || (i == e->cur && !e->depth))
+		return false;
+	v = e->views[i];
+	if (!v->ops->prepare || !v->ops->prepare(v, &e->app))
+		return false;
+	memset(&j->app, 0, sizeof(j->app));
+	j->v = v;
+	j->app.ex = e->app.ex;
+	j->app.ex_b = e->app.ex_b;
+	j->app.metric = e->app.metric;
+	j->app.dir = e->app.dir;
+	j->app.order = e->app.order;
+	j->app.body = e->app.body;
+	return true;
 }
 
 /* Actions that only move about the screen: they need not wait for a build. */
@@ -630,12 +677,19 @@ static bool defer(struct explorer *e, int key, enum action a)
 			e->pending[e->n_pending++] = key;
 		return true;
 	}
-	if (!needs_tree(e, a, &e->job))
+	if (needs_tree(e, a, &e->job)) {
+		snprintf(what, sizeof(what), "the %s tree of %s",
+			 e->job.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
+			 metric_title(e->job.m));
+		if (!worker_start(e->worker, build_tree, &e->job, what))
+			return false;
+	} else if (needs_view(e, a, &e->view_job)) {
+		snprintf(what, sizeof(what), "the %s view", e->view_job.v->ops->name);
+		if (!worker_start(e->worker, sync_view, &e->view_job, what))
+			return false;
+	} else {
 		return false;
-	snprintf(what, sizeof(what), "the %s tree of %s",
-		 e->job.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", metric_title(e->job.m));
-	if (!worker_start(e->worker, build_tree, &e->job, what))
-		return false;
+	}
 	e->pending[e->n_pending++] = key;
 	if (e->sync)
 		worker_wait(e->worker);

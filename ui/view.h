@@ -46,6 +46,13 @@ struct view_ops {
 	const char *name;	/* "tree", "flame graph", "timeline", "help" */
 	bool header;		/* wants the capture header above it */
 	void (*sync)(struct view *v, struct app *app);
+	/*
+	 * Whether sync would be long for app (a pass over the event log): the
+	 * explorer then runs sync on its worker before the view is shown, with
+	 * a copy of app that holds only ex, ex_b, metric, dir, order and body
+	 * (sync must read no more).  NULL: sync is never long.
+	 */
+	bool (*prepare)(const struct view *v, const struct app *app);
 	void (*draw)(const struct view *v, const struct app *app, struct screen *s, struct rect r);
 	enum view_result (*key)(struct view *v, struct app *app, enum action a, struct view **push);
 	/* Applies a search ("" clears); NULL when the view cannot search. */

@@ -256,6 +256,12 @@ static void compute(struct view_stages *v)
 	free(keep);
 }
 
+static bool stages_prepare(const struct view *base, const struct app *app)
+{
+	(void)app;
+	return !((const struct view_stages *)base)->have;
+}
+
 static void stages_sync(struct view *base, struct app *app)
 {
 	struct view_stages *v = (struct view_stages *)base;
@@ -934,6 +940,7 @@ static const struct view_ops stages_ops = {
 	.name = "stages",
 	.header = true,
 	.sync = stages_sync,
+	.prepare = stages_prepare,
 	.draw = stages_draw,
 	.key = stages_key,
 	.search = stages_search,

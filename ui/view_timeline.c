@@ -112,6 +112,16 @@ static uint32_t graph_cols(int w)
 	return w > AXIS_LABEL_COLS + 2 ? (uint32_t)(w - AXIS_LABEL_COLS - 1) : 1;
 }
 
+/* Whether timeline_sync must compute (a pass over the log). */
+static bool timeline_prepare(const struct view *base, const struct app *app)
+{
+	const struct view_timeline *v = (const struct view_timeline *)base;
+	char threads[sizeof(v->threads)];
+
+	explore_threads_label(app->ex, threads, sizeof(threads));
+	return !v->have || v->tl.n != graph_cols(app->body.w) || strcmp(threads, v->threads);
+}
+
 static void timeline_sync(struct view *base, struct app *app)
 {
 	struct view_timeline *v = (struct view_timeline *)base;
@@ -873,6 +883,7 @@ static const struct view_ops timeline_ops = {
 	.name = "timeline",
 	.header = true,
 	.sync = timeline_sync,
+	.prepare = timeline_prepare,
 	.draw = timeline_draw,
 	.key = timeline_key,
 	.search = NULL,

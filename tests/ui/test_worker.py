@@ -13,6 +13,9 @@ can be pressed while one runs on a capture of any size.  What it covers:
     are `memtui report`'s for that metric and direction;
   - Esc drops the keys waiting for a build (the metric does not change; the
     build is kept), and the explorer quits with q at once after it;
+  - views 4 and 3 (a pass over the event log each) are synced by the worker
+    before they are shown, with the same status line, while j moves in the
+    tree; the settled frames are the replay's;
   - a replay (frames exact, keys in order) waits for each build: the frame of
     "ijj" is the tree bottom-up with the third row selected.
 
@@ -95,6 +98,33 @@ def main():
         t.keys("q")
         scr = t.wait(lambda x: "EXIT=" in x, timeout=5)
         s.true("q quits", "EXIT=0" in scr, scr[-200:])
+    finally:
+        t.close()
+
+    # View 4 (a pass over the log) is synced by the worker before it is shown.
+    f = os.path.join(samples, "memray/stages.bin")
+    # Wide enough that the status line keeps the position beside the message.
+    t = Tmux("worker4", "%s --no-cache %s" % (memtui, f), env=env, w=160, h=H)
+    try:
+        t.wait(lambda x: "[tree]" in x)
+        t.keys("4")
+        scr = t.wait(lambda x: "building the stages view" in x, timeout=2)
+        s.true("4: the status says the stage table is being built",
+               "building the stages view" in scr, scr[-300:])
+        t.keys("j")
+        scr = t.wait(lambda x: " 2/" in status(x), timeout=2)
+        s.true("4: j moves in the tree meanwhile", "[tree]" in status(scr) and
+               " 2/" in status(scr) and "building" in scr, status(scr))
+        scr = t.wait(lambda x: "building" not in x and "[tree]" not in status(x), timeout=8)
+        want = replay(memtui, f, "j4", size="160x%d" % H)
+        s.check("4: the settled frame is the replay of j 4", norm(scr), norm(want))
+        t.keys("3")
+        scr = t.wait(lambda x: "building the timeline view" in x, timeout=2)
+        s.true("3: the timeline is built by the worker too", "building the timeline" in scr,
+               scr[-300:])
+        scr = t.wait(lambda x: "building" not in x, timeout=8)
+        want = replay(memtui, f, "j43", size="160x%d" % H)
+        s.check("3: the settled frame is the replay of j 4 3", norm(scr), norm(want))
     finally:
         t.close()
 

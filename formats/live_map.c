@@ -1,0 +1,131 @@
+/*
+ * live_map: invariant: every entry is reachable from its home slot by a run
+ * of occupied slots; take restores it by shifting later members of the run
+ * back into the hole (Knuth's algorithm R).
+ */
+#include "live_map.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+#define LIVE_MIN_CAP 1024
+
+void live_map_init(struct live_map *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void live_map_release(struct live_map *m)
+{
+	free(m->slots);
+	live_map_init(m);
+}
+
+/* Pointers are 8- or 16-byte aligned: the low bits carry nothing. */
+static size_t home(const struct live_map *m, uint64_t addr)
+{
+	return (size_t)(((addr >> 3) * 0x9e3779b97f4a7c15ull) >> m->shift);
+}
+
+static void insert(struct live_map *m, const struct live_alloc *a)
+{
+	size_t mask = m->cap - 1, i = home(m, a->addr);
+
+	while (m->slots[i].addr)
+		i = (i + 1) & mask;
+	m->slots[i] = *a;
+}
+
+static void grow(struct live_map *m)
+{
+	struct live_alloc *old = m->slots;
+	size_t old_cap = m->cap;
+
+	m->cap = old_cap ? old_cap * 2 : LIVE_MIN_CAP;
+	m->shift = 64 - (unsigned)__builtin_ctzll(m->cap);
+	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].addr)
+			insert(m, &old[i]);
+	free(old);
+}
+
+bool live_map_put(struct live_map *m, const struct live_alloc *a, struct live_alloc *replaced)
+{
+	size_t mask, i;
+
+	if (!a->addr) {
+		bool was = m->zero_live;
+
+		if (was)
+			*replaced = m->zero;
+		else
+			m->len++;
+		m->zero = *a;
+		m->zero_live = true;
+		return was;
+	}
+	if ((m->len + 1) * 4 > m->cap * 3)
+		grow(m);
+	mask = m->cap - 1;
+	for (i = home(m, a->addr); m->slots[i].addr; i = (i + 1) & mask) {
+		if (m->slots[i].addr == a->addr) {
+			*replaced = m->slots[i];
+			m->slots[i] = *a;
+			return true;
+		}
+	}
+	m->slots[i] = *a;
+	m->len++;
+	return false;
+}
+
+bool live_map_take(struct live_map *m, uint64_t addr, struct live_alloc *out)
+{
+	size_t mask, i, j;
+
+	if (!addr) {
+		if (!m->zero_live)
+			return false;
+		*out = m->zero;
+		m->zero_live = false;
+		m->len--;
+		return true;
+	}
+	if (!m->cap)
+		return false;
+	mask = m->cap - 1;
+	for (i = home(m, addr); m->slots[i].addr != addr; i = (i + 1) & mask)
+		if (!m->slots[i].addr)
+			return false;
+	*out = m->slots[i];
+	/* Backward shift: a later member moves into the hole unless its home lies in (i, j]. */
+	for (j = (i + 1) & mask; m->slots[j].addr; j = (j + 1) & mask) {
+		size_t h = home(m, m->slots[j].addr);
+
+		if (((j - h) & mask) >= ((j - i) & mask)) {
+			m->slots[i] = m->slots[j];
+			i = j;
+		}
+	}
+	m->slots[i].addr = 0;
+	m->len--;
+	return true;
+}
+
+const struct live_alloc *live_map_next(const struct live_map *m, size_t *pos)
+{
+	while (*pos < m->cap) {
+		const struct live_alloc *a = &m->slots[(*pos)++];
+
+		if (a->addr)
+			return a;
+	}
+	if (*pos == m->cap && m->zero_live) {
+		(*pos)++;
+		return &m->zero;
+	}
+	return NULL;
+}

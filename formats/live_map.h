@@ -1,0 +1,50 @@
+/*
+ * live_map: a reader's live allocations by address, for formats whose frees
+ * name only an address (memray, memtui's own trace).
+ *
+ * Built for the job: open addressing over entries that hold the allocation
+ * itself (one cache line visited per lookup, where a map to a slab of
+ * entries visited two or three), keys that are aligned pointers (Fibonacci
+ * hashing of the address without its low bits), linear probing and deletion
+ * by backward shift (no tombstones, so probes stay short however many
+ * millions of short-lived blocks come and go).  Load stays at most 3/4.
+ */
+#ifndef MT_LIVE_MAP_H
+#define MT_LIVE_MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct live_alloc {
+	uint64_t addr;
+	uint64_t size;
+	uint64_t ev_idx;	/* the allocating event (the leak table) */
+	uint32_t stack;
+};
+
+struct live_map {
+	struct live_alloc *slots;	/* cap entries; addr 0 marks an empty one */
+	size_t cap;			/* a power of two, or 0 */
+	size_t len;			/* entries, zero_live included */
+	unsigned shift;			/* 64 - log2(cap) */
+	bool zero_live;			/* the allocation at address 0 (hostile input) */
+	struct live_alloc zero;
+};
+
+void live_map_init(struct live_map *m);
+void live_map_release(struct live_map *m);
+/*
+ * Makes a live; true when an allocation at its address was live already:
+ * that one is then copied to *replaced and leaves the map.
+ */
+bool live_map_put(struct live_map *m, const struct live_alloc *a, struct live_alloc *replaced);
+/* Takes the allocation at addr out of the map into *out; false when none is live there. */
+bool live_map_take(struct live_map *m, uint64_t addr, struct live_alloc *out);
+/*
+ * The live allocations in no particular order: the first with *pos 0, then
+ * the next at each call; NULL after the last.
+ */
+const struct live_alloc *live_map_next(const struct live_map *m, size_t *pos);
+
+#endif
