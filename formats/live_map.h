@@ -27,7 +27,7 @@ struct live_map {
 	struct live_alloc *slots;	/* cap entries; addr 0 marks an empty one */
 	size_t cap;			/* a power of two, or 0 */
 	size_t len;			/* entries, zero_live included */
-	unsigned shift;			/* 64 - log2(cap) */
+	unsigned shift;			/* 64 minus the bits of cap - 1 */
 	bool zero_live;			/* the allocation at address 0 (hostile input) */
 	struct live_alloc zero;
 };

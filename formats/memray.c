@@ -11,9 +11,9 @@
  * Model.  memray's own numbers are defined by replaying the ALLOCATION records
  * through a "live" table (§7): simple allocations by address, mmap intervals
  * by range.  The reader keeps exactly that table, because deallocations carry
- * no stack: the address map (hashmap address -> slab slot holding size and
- * model stack, slots recycled through a free list, so memory is bounded by
- * the live allocations) and a list of live mmap intervals.
+ * no stack: the address map (live_map.h: address -> size, model stack and
+ * allocating event; memory bounded by the live allocations) and a list of
+ * live mmap intervals.
  *
  * Invariants:
  *  - one event per ALLOCATION record, so event index == memray's record
@@ -50,6 +50,7 @@
 
 #include "bytes.h"
 #include "hashmap.h"
+#include "live_map.h"
 #include "mappings.h"
 #include "memray_native.h"
 #include "memray_temporary.h"
@@ -136,13 +137,6 @@ struct code_obj {
 	size_t lt_off, lt_len;		/* linetable bytes in memray.linetables */
 };
 
-struct live_alloc {
-	uint64_t size;
-	uint64_t ev_idx;		/* the allocating event (the leak table) */
-	uint32_t stack;
-	uint32_t next_free;		/* free list link while the slot is unused; SLOT_USED */
-};
-#define SLOT_USED (UINT32_MAX - 1)	/* next_free of a slot in use (slots < UINT32_MAX - 1) */
 
 struct thread {
 	uint64_t tid;
@@ -204,9 +198,7 @@ struct memray {
 	struct mr_native nat;		/* native traces, images, hybrid stacks (§6) */
 	struct vec scratch;		/* uint32_t */
 
-	struct hashmap live;		/* address -> slot in slab */
-	struct vec slab;		/* struct live_alloc */
-	uint32_t slab_free;		/* head of the free list, UINT32_MAX = none */
+	struct live_map live;		/* the live simple allocations by address */
 	struct mappings maps;		/* live mmap intervals */
 	struct mr_temporary temp;	/* memray's temporary allocations (memray_temporary.h) */
 	int64_t heap;			/* sum of emitted byte deltas (memray's current) */
@@ -629,14 +621,6 @@ static uint32_t current_py_stack(struct memray *m)
 	return t->ids.len ? *(uint32_t *)vec_at(&t->ids, t->ids.len - 1) : thread_root(m, t);
 }
 
-static void free_slot(struct memray *m, uint32_t slot)
-{
-	struct live_alloc *a = vec_at(&m->slab, slot);
-
-	a->next_free = m->slab_free;
-	m->slab_free = slot;
-}
-
 /* The model's name of a §4.4 allocator id that allocates (2..4, 6..14). */
 static enum allocator model_allocator(unsigned a)
 {
@@ -655,36 +639,19 @@ static enum allocator model_allocator(unsigned a)
 static enum rec_status simple_alloc(struct memray *m, uint64_t addr, uint64_t size, uint32_t stack,
 				    unsigned allocator)
 {
-	struct live_alloc *a;
-	uint32_t slot, old;
+	struct live_alloc a = { addr, size, capture_builder_events(m->b), stack }, old;
 
 	if (size > (uint64_t)HEAP_LIMIT || !heap_add(m, (int64_t)size))
 		return bad(m, "allocation of %" PRIu64 " bytes overflows the heap size", size);
-	if (m->slab_free != UINT32_MAX) {
-		slot = m->slab_free;
-		m->slab_free = ((struct live_alloc *)vec_at(&m->slab, slot))->next_free;
-	} else {
-		if (m->slab.len >= UINT32_MAX - 1)
-			return bad(m, "too many live allocations");
-		slot = (uint32_t)m->slab.len;
-		vec_grow(&m->slab, 1);
-	}
-	a = vec_at(&m->slab, slot);
-	a->size = size;
-	a->stack = stack;
-	a->ev_idx = capture_builder_events(m->b);
-	a->next_free = SLOT_USED;
-	old = hashmap_put(&m->live, addr, slot);
 	/*
 	 * memray replaces the entry of a still-live address and adds the new size
 	 * to its running heap without taking the old one out; the model does the
 	 * same (the old bytes stay with their stack), so the peak stays memray's.
 	 * Leaks then differ from memray's by the replaced entries: warned at the end.
 	 */
-	if (old != HASHMAP_NONE) {
+	if (live_map_put(&m->live, &a, &old)) {
 		m->replaced++;
-		vec_push(&m->orphans, vec_at(&m->slab, old));
-		free_slot(m, old);
+		vec_push(&m->orphans, &old);
 	}
 	capture_builder_event(m->b, stack, (int64_t)size, 1,
 			      EV_ALLOC | EV_ALLOCATOR(model_allocator(allocator)));
@@ -711,20 +678,17 @@ static unsigned temporary_flags(struct memray *m, uint64_t alloc_ev, uint64_t te
 
 static void simple_free(struct memray *m, uint64_t addr)
 {
-	uint32_t slot = hashmap_remove(&m->live, addr);
 	uint64_t temporary = mr_temporary_freed(&m->temp, m->cur_thread, addr, 0, false);
-	struct live_alloc *a;
+	struct live_alloc a;
 
-	if (slot == HASHMAP_NONE) {
+	if (!live_map_take(&m->live, addr, &a)) {
 		temporary_flags(m, UINT64_MAX - 1, temporary);
 		capture_builder_event(m->b, 0, 0, 0, 0);
 		return;
 	}
-	a = vec_at(&m->slab, slot);
-	m->heap -= (int64_t)a->size;
-	capture_builder_event(m->b, a->stack, -(int64_t)a->size, -1,
-			      temporary_flags(m, a->ev_idx, temporary));
-	free_slot(m, slot);
+	m->heap -= (int64_t)a.size;
+	capture_builder_event(m->b, a.stack, -(int64_t)a.size, -1,
+			      temporary_flags(m, a.ev_idx, temporary));
 }
 
 static enum rec_status mmap_alloc(struct memray *m, uint64_t addr, uint64_t size, uint32_t stack)
@@ -785,16 +749,14 @@ static enum rec_status munmap_range(struct memray *m, uint64_t addr, uint64_t si
  */
 static void emit_leaks(struct memray *m)
 {
+	const struct live_alloc *a;
+	size_t pos = 0;
+
 	capture_builder_leaks_known(m->b);
-	for (size_t i = 0; i < m->slab.len; i++) {
-		const struct live_alloc *a = vec_at(&m->slab, i);
-
-		if (a->next_free == SLOT_USED)
-			capture_builder_leak(m->b, a->ev_idx, a->stack, (int64_t)a->size, 1);
-	}
+	while ((a = live_map_next(&m->live, &pos)))
+		capture_builder_leak(m->b, a->ev_idx, a->stack, (int64_t)a->size, 1);
 	for (size_t i = 0; i < m->orphans.len; i++) {
-		const struct live_alloc *a = vec_at(&m->orphans, i);
-
+		a = vec_at(&m->orphans, i);
 		capture_builder_leak(m->b, a->ev_idx, a->stack, (int64_t)a->size, 1);
 	}
 	mappings_leaks(&m->maps, m->b);
@@ -1648,18 +1610,16 @@ static void memray_init(struct memray *m, struct input *in, struct capture_build
 	m->in = in;
 	m->b = b;
 	m->cur_thread = UINT32_MAX;
-	m->slab_free = UINT32_MAX;
 	m->mark_next = UINT64_MAX;
 	hashmap_init(&m->code_ids);
 	hashmap_init(&m->frame_cache);
 	hashmap_init(&m->thread_ids);
 	mr_native_init(&m->nat, b, res);
-	hashmap_init(&m->live);
+	live_map_init(&m->live);
 	vec_init(&m->codes, sizeof(struct code_obj));
 	vec_init(&m->linetables, 1);
 	vec_init(&m->threads, sizeof(struct thread));
 	vec_init(&m->scratch, sizeof(uint32_t));
-	vec_init(&m->slab, sizeof(struct live_alloc));
 	mappings_init(&m->maps);
 	mr_temporary_init(&m->temp, (uint32_t)capture_builder_meta(b)->temporary_threshold);
 	vec_init(&m->orphans, sizeof(struct live_alloc));
@@ -1682,12 +1642,11 @@ static void memray_release(struct memray *m)
 	hashmap_release(&m->frame_cache);
 	hashmap_release(&m->thread_ids);
 	mr_native_release(&m->nat);
-	hashmap_release(&m->live);
+	live_map_release(&m->live);
 	vec_release(&m->codes);
 	vec_release(&m->linetables);
 	vec_release(&m->threads);
 	vec_release(&m->scratch);
-	vec_release(&m->slab);
 	mappings_release(&m->maps);
 	mr_temporary_release(&m->temp);
 	vec_release(&m->orphans);

@@ -13,8 +13,8 @@
  * release takes the smaller of the run's first and the heap's top.
  *
  * Released events replay the recorded heap through a live table, as memray's
- * reader does: simple allocations by address (hashmap address -> slab slot of
- * size and model stack), mappings (TA_MMAP, TA_MREMAP) as a list of intervals
+ * reader does: simple allocations by address (live_map.h: size, model stack
+ * and allocating event), mappings (TA_MMAP, TA_MREMAP) as a list of intervals
  * that TR_MUNMAP trims, splits or removes (memray's rule: a whole interval is
  * a free, count -1; a trimmed one keeps its count; a split one counts +1).
  *
@@ -53,6 +53,7 @@
 
 #include "bytes.h"
 #include "hashmap.h"
+#include "live_map.h"
 #include "mappings.h"
 #include "trace_format.h"
 #include "vec.h"
@@ -115,13 +116,6 @@ struct tr_ip {
 	uint32_t first, n;	/* model frame ids in ip_frames, outermost first */
 };
 
-struct live_alloc {
-	uint64_t size;
-	uint64_t ev_idx;	/* the event that made it (the leak table) */
-	uint32_t stack;		/* model stack */
-	uint32_t next_free;	/* slab free list; SLOT_USED while live */
-};
-#define SLOT_USED (UINT32_MAX - 1)	/* slots stay below it (alloc_simple) */
 
 /* One thread's events that came in order, [at, len) not yet released. */
 struct tr_run {
@@ -164,9 +158,7 @@ struct tr {
 	struct vec ip_frames;		/* uint32_t model frame ids */
 	struct vec names;		/* char *: mark names, owned */
 
-	struct hashmap live;		/* address -> slot in slab */
-	struct vec slab;		/* struct live_alloc */
-	uint32_t slab_free;
+	struct live_map live;		/* the live simple allocations by address */
 	struct mappings maps;		/* live mapping intervals */
 	int64_t heap_bytes;
 	struct vec reallocs;		/* struct pending_realloc, by thread slot */
@@ -443,24 +435,26 @@ static bool heap_add(struct tr *t, uint64_t size)
 }
 
 /*
- * Frees ptr if it is live.  A free of the block the last allocation made,
- * with no other allocation or free between, is temporary (heaptrack's rule).
+ * Frees a, taken out of the live map.  A free of the block the last allocation
+ * made, with no other allocation or free between, is temporary (heaptrack's rule).
  */
-static void free_simple(struct tr *t, uint64_t ptr)
+static void free_live(struct tr *t, const struct live_alloc *a)
 {
-	uint32_t slot = hashmap_remove(&t->live, ptr);
-	bool temporary = t->last_alloc_live && t->last_alloc == ptr;
-	struct live_alloc *a;
+	bool temporary = t->last_alloc_live && t->last_alloc == a->addr;
 
-	if (slot == HASHMAP_NONE)
-		return;
 	t->last_alloc_live = false;
-	a = vec_at(&t->slab, slot);
 	t->heap_bytes -= (int64_t)a->size;
 	capture_builder_event(t->b, a->stack, -(int64_t)a->size, -1,
 			      temporary ? EV_TEMPORARY : 0);
-	a->next_free = t->slab_free;
-	t->slab_free = slot;
+}
+
+/* Frees ptr if it is live. */
+static void free_simple(struct tr *t, uint64_t ptr)
+{
+	struct live_alloc a;
+
+	if (live_map_take(&t->live, ptr, &a))
+		free_live(t, &a);
 }
 
 /* An active realloc whose old block is ptr has freed it: another allocation got it. */
@@ -497,31 +491,17 @@ static unsigned model_allocator(unsigned kind)
 static enum rec alloc_simple(struct tr *t, uint64_t ptr, uint64_t size, uint32_t stack,
 			     unsigned kind)
 {
-	struct live_alloc *a;
-	uint32_t slot;
+	struct live_alloc a, old;
 
 	realloc_lost_ptr(t, ptr);
-	if (hashmap_get(&t->live, ptr) != HASHMAP_NONE) {
+	if (live_map_take(&t->live, ptr, &old)) {
 		t->replaced++;
-		free_simple(t, ptr);
+		free_live(t, &old);
 	}
 	if (!heap_add(t, size))
 		return bad(t, "allocation of %" PRIu64 " bytes overflows the heap size", size);
-	if (t->slab_free != UINT32_MAX) {
-		slot = t->slab_free;
-		t->slab_free = ((struct live_alloc *)vec_at(&t->slab, slot))->next_free;
-	} else {
-		if (t->slab.len >= SLOT_USED)
-			return bad(t, "too many live allocations");
-		slot = (uint32_t)t->slab.len;
-		vec_grow(&t->slab, 1);
-	}
-	a = vec_at(&t->slab, slot);
-	a->size = size;
-	a->ev_idx = capture_builder_events(t->b);
-	a->stack = stack;
-	a->next_free = SLOT_USED;
-	hashmap_put(&t->live, ptr, slot);
+	a = (struct live_alloc){ ptr, size, capture_builder_events(t->b), stack };
+	live_map_put(&t->live, &a, &old);
 	t->last_alloc = ptr;
 	t->last_alloc_live = true;
 	capture_builder_event(t->b, stack, (int64_t)size, 1,
@@ -1117,7 +1097,6 @@ static void tr_init(struct tr *t, struct input *in, struct capture_builder *b,
 	t->in = in;
 	t->b = b;
 	t->res = res;
-	t->slab_free = UINT32_MAX;
 	vec_init(&t->heap, sizeof(struct tr_event));
 	vec_init(&t->stacks, sizeof(struct tr_stack));
 	hashmap_init(&t->stack_ids);
@@ -1128,8 +1107,7 @@ static void tr_init(struct tr *t, struct input *in, struct capture_builder *b,
 	hashmap_init(&t->ip_index);
 	vec_init(&t->ip_frames, sizeof(uint32_t));
 	vec_init(&t->names, sizeof(char *));
-	hashmap_init(&t->live);
-	vec_init(&t->slab, sizeof(struct live_alloc));
+	live_map_init(&t->live);
 	mappings_init(&t->maps);
 	vec_init(&t->reallocs, sizeof(struct pending_realloc));
 	hashmap_init(&t->realloc_tid);
@@ -1160,8 +1138,7 @@ static void tr_release(struct tr *t)
 	hashmap_release(&t->ip_index);
 	vec_release(&t->ip_frames);
 	vec_release(&t->names);
-	hashmap_release(&t->live);
-	vec_release(&t->slab);
+	live_map_release(&t->live);
 	mappings_release(&t->maps);
 	vec_release(&t->reallocs);
 	hashmap_release(&t->realloc_tid);
@@ -1178,13 +1155,12 @@ static void tr_release(struct tr *t)
  */
 static void emit_leaks(struct tr *t)
 {
-	capture_builder_leaks_known(t->b);
-	for (size_t i = 0; i < t->slab.len; i++) {
-		const struct live_alloc *a = vec_at(&t->slab, i);
+	const struct live_alloc *a;
+	size_t pos = 0;
 
-		if (a->next_free == SLOT_USED)
-			capture_builder_leak(t->b, a->ev_idx, a->stack, (int64_t)a->size, 1);
-	}
+	capture_builder_leaks_known(t->b);
+	while ((a = live_map_next(&t->live, &pos)))
+		capture_builder_leak(t->b, a->ev_idx, a->stack, (int64_t)a->size, 1);
 	mappings_leaks(&t->maps, t->b);
 }
 

@@ -17,27 +17,24 @@ void hashmap_init(struct hashmap *m)
 
 void hashmap_release(struct hashmap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
 	hashmap_init(m);
 }
 
 static void rehash(struct hashmap *m, size_t cap)
 {
-	uint64_t *keys = m->keys;
-	uint32_t *vals = m->vals;
+	struct hashmap_slot *old = m->slots;
 	size_t old_cap = m->cap;
 
-	m->keys = xmalloc(cap * sizeof(*m->keys));
-	m->vals = xmalloc(cap * sizeof(*m->vals));
-	memset(m->vals, 0xff, cap * sizeof(*m->vals));
+	m->slots = xmalloc(cap * sizeof(*m->slots));
+	for (size_t i = 0; i < cap; i++)
+		m->slots[i].val = HASHMAP_NONE;
 	m->cap = cap;
 	m->len = 0;
 	for (size_t i = 0; i < old_cap; i++)
-		if (vals[i] != HASHMAP_NONE)
-			hashmap_put(m, keys[i], vals[i]);
-	free(keys);
-	free(vals);
+		if (old[i].val != HASHMAP_NONE)
+			hashmap_put(m, old[i].key, old[i].val);
+	free(old);
 }
 
 uint32_t hashmap_get(const struct hashmap *m, uint64_t key)
@@ -47,9 +44,9 @@ uint32_t hashmap_get(const struct hashmap *m, uint64_t key)
 	if (!m->cap)
 		return HASHMAP_NONE;
 	mask = m->cap - 1;
-	for (i = hash_u64(key) & mask; m->vals[i] != HASHMAP_NONE; i = (i + 1) & mask)
-		if (m->keys[i] == key)
-			return m->vals[i];
+	for (i = hash_u64(key) & mask; m->slots[i].val != HASHMAP_NONE; i = (i + 1) & mask)
+		if (m->slots[i].key == key)
+			return m->slots[i].val;
 	return HASHMAP_NONE;
 }
 
@@ -62,16 +59,16 @@ uint32_t hashmap_put(struct hashmap *m, uint64_t key, uint32_t val)
 	if ((m->len + 1) * 2 > m->cap)
 		rehash(m, m->cap ? m->cap * 2 : 64);
 	mask = m->cap - 1;
-	for (i = hash_u64(key) & mask; m->vals[i] != HASHMAP_NONE; i = (i + 1) & mask) {
-		if (m->keys[i] == key) {
-			uint32_t old = m->vals[i];
+	for (i = hash_u64(key) & mask; m->slots[i].val != HASHMAP_NONE; i = (i + 1) & mask) {
+		if (m->slots[i].key == key) {
+			uint32_t old = m->slots[i].val;
 
-			m->vals[i] = val;
+			m->slots[i].val = val;
 			return old;
 		}
 	}
-	m->keys[i] = key;
-	m->vals[i] = val;
+	m->slots[i].key = key;
+	m->slots[i].val = val;
 	m->len++;
 	return HASHMAP_NONE;
 }
@@ -85,23 +82,22 @@ uint32_t hashmap_remove(struct hashmap *m, uint64_t key)
 		return HASHMAP_NONE;
 	mask = m->cap - 1;
 	for (i = hash_u64(key) & mask;; i = (i + 1) & mask) {
-		if (m->vals[i] == HASHMAP_NONE)
+		if (m->slots[i].val == HASHMAP_NONE)
 			return HASHMAP_NONE;
-		if (m->keys[i] == key)
+		if (m->slots[i].key == key)
 			break;
 	}
-	old = m->vals[i];
+	old = m->slots[i].val;
 	/* Backward shift: move each later run member whose home is not in (i, j]. */
-	for (j = (i + 1) & mask; m->vals[j] != HASHMAP_NONE; j = (j + 1) & mask) {
-		size_t home = hash_u64(m->keys[j]) & mask;
+	for (j = (i + 1) & mask; m->slots[j].val != HASHMAP_NONE; j = (j + 1) & mask) {
+		size_t home = hash_u64(m->slots[j].key) & mask;
 
 		if (((j - home) & mask) >= ((j - i) & mask)) {
-			m->keys[i] = m->keys[j];
-			m->vals[i] = m->vals[j];
+			m->slots[i] = m->slots[j];
 			i = j;
 		}
 	}
-	m->vals[i] = HASHMAP_NONE;
+	m->slots[i].val = HASHMAP_NONE;
 	m->len--;
 	return old;
 }

@@ -15,9 +15,14 @@
 
 #define HASHMAP_NONE UINT32_MAX
 
+/* A key beside its value: a probe touches one cache line, not two. */
+struct hashmap_slot {
+	uint64_t key;
+	uint32_t val;		/* HASHMAP_NONE = empty slot */
+};
+
 struct hashmap {
-	uint64_t *keys;
-	uint32_t *vals;		/* HASHMAP_NONE = empty slot */
+	struct hashmap_slot *slots;
 	size_t cap;		/* power of two, or 0 */
 	size_t len;		/* occupied slots */
 };
