@@ -36,16 +36,16 @@ struct capture_builder {
 	struct vec alloc_calls;		/* struct allocator_calls: summed or given */
 	struct hashmap alloc_index;	/* stack << 8 | allocator -> alloc_calls entry */
 	/*
-	 * Per stack, the last answers of the two lookups made once per record
-	 * (a stack's child by frame, a stack's allocator entry), which repeat
-	 * far more often than not: a loop calls the same function from the
-	 * same place, a place allocates with one allocator.
+	 * Recent answers of the two lookups made once per record (a stack's
+	 * child by frame, a stack's allocator entry), in front of their
+	 * hashmaps: the keys repeat far more often than not (a loop calls the
+	 * same functions from the same places), and a few thousand recent ones
+	 * stay in the cache where the maps of millions do not.
 	 */
-	struct stack_hint {
-		uint32_t frame, child;		/* capture_builder_stack(stack, frame) */
-		uint32_t alloc_entry;		/* alloc_calls entry last summed; UINT32_MAX */
-	} *hints;
-	size_t hints_cap;
+	struct recent {
+		uint64_t key;
+		uint32_t val;		/* HASHMAP_NONE: empty */
+	} *recent_stack, *recent_alloc;
 	uint8_t *zbuf;			/* capture_builder_chunk's decompression */
 	size_t zbuf_cap;
 	void *zctx;
@@ -73,7 +73,8 @@ void capture_builder_free(struct capture_builder *b)
 	vec_release(&b->leaks);
 	vec_release(&b->alloc_calls);
 	hashmap_release(&b->alloc_index);
-	free(b->hints);
+	free(b->recent_stack);
+	free(b->recent_alloc);
 	for (int i = 0; i < 3; i++)
 		free(b->calls[i]);
 	free(b->zbuf);
@@ -165,33 +166,28 @@ void capture_builder_allocator_calls(struct capture_builder *b, const struct all
 }
 
 /* An allocating event's call into the summed table. */
-/* The hints of stack (capture_builder_stack's ids), made as stacks come. */
-static struct stack_hint *hint_of(struct capture_builder *b, uint32_t stack)
-{
-	if (stack >= b->hints_cap) {
-		size_t old = b->hints_cap, cap = old ? old : 256;
+#define RECENT 4096	/* entries of each struct recent table (a power of two) */
 
-		while (cap <= stack)
-			cap *= 2;
-		b->hints = xrealloc_array(b->hints, cap, sizeof(*b->hints));
-		for (size_t i = old; i < cap; i++)
-			b->hints[i] = (struct stack_hint){ 0, 0, UINT32_MAX };
-		b->hints_cap = cap;
+/* The slot of key in a recent table (made empty on first use). */
+static struct recent *recent_slot(struct recent **table, uint64_t key)
+{
+	if (!*table) {
+		*table = xmalloc(RECENT * sizeof(**table));
+		for (size_t i = 0; i < RECENT; i++)
+			(*table)[i] = (struct recent){ 0, HASHMAP_NONE };
 	}
-	return &b->hints[stack];
+	return &(*table)[hash_u64(key) & (RECENT - 1)];
 }
 
 static void sum_allocator(struct capture_builder *b, uint32_t stack, unsigned allocator,
 			  int64_t bytes)
 {
 	uint64_t key = (uint64_t)stack << 8 | (allocator <= ALLOCATOR_MAX ? allocator : 0);
-	struct stack_hint *h = hint_of(b, stack);
-	uint32_t i = h->alloc_entry;
+	struct recent *r = recent_slot(&b->recent_alloc, key);
+	uint32_t i = r->val != HASHMAP_NONE && r->key == key ? r->val
+							     : hashmap_get(&b->alloc_index, key);
 	struct allocator_calls *e;
 
-	if (i == UINT32_MAX || ((struct allocator_calls *)b->alloc_calls.data)[i].allocator !=
-				       (key & 0xff))
-		i = hashmap_get(&b->alloc_index, key);
 	if (i == HASHMAP_NONE) {
 		i = (uint32_t)b->alloc_calls.len;
 		e = vec_grow(&b->alloc_calls, 1);
@@ -201,7 +197,7 @@ static void sum_allocator(struct capture_builder *b, uint32_t stack, unsigned al
 	e = vec_at(&b->alloc_calls, i);
 	e->count++;
 	e->bytes += bytes;
-	hint_of(b, stack)->alloc_entry = i;
+	*r = (struct recent){ key, i };
 }
 
 bool capture_builder_allocators_add_up(struct capture_builder *b)
@@ -456,17 +452,15 @@ uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint3
 {
 	struct capture *cap = b->cap;
 	uint64_t key = (uint64_t)parent << 32 | frame;
-	struct stack_hint *h = parent < b->hints_cap ? &b->hints[parent] : NULL;
+	struct recent *r = recent_slot(&b->recent_stack, key);
 	uint32_t id;
 	struct stack_node node;
 
-	if (h && h->frame == frame && frame)
-		return h->child;
+	if (r->val != HASHMAP_NONE && r->key == key)
+		return r->val;
 	id = hashmap_get(&cap->stack_index, key);
 	if (id != HASHMAP_NONE) {
-		h = hint_of(b, parent);
-		h->frame = frame;
-		h->child = id;
+		*r = (struct recent){ key, id };
 		return id;
 	}
 	if (parent >= cap->stacks.len || frame == 0 || frame >= cap->frames.len)
@@ -484,9 +478,7 @@ uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint3
 	}
 	vec_push(&cap->stacks, &node);
 	hashmap_put(&cap->stack_index, key, id);
-	h = hint_of(b, parent);
-	h->frame = frame;
-	h->child = id;
+	*r = (struct recent){ key, id };
 	return id;
 }
 
