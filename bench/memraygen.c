@@ -43,6 +43,7 @@
 #define NMODULES 12
 #define NFUNCS 96
 #define NCALLEES 3
+#define NTASKS 24		/* the loop bodies the threads run */
 #define NLINES 8		/* allocating lines per function */
 #define MAX_DEPTH 40		/* frames per thread, base frames included */
 #define YOUNG_MAX 48		/* short-lived blocks pending per thread */
@@ -93,6 +94,8 @@ struct thread {
 	bool started;
 	struct block young[YOUNG_MAX];
 	int n_young;
+	uint64_t rng;			/* the task's script: calls, lines, sizes */
+	uint32_t task_steps;		/* steps left in the current task */
 };
 
 struct func {
@@ -123,7 +126,7 @@ struct gen {
 	struct func funcs[NFUNCS];
 	struct func base_funcs[12];
 	struct thread threads[NTHREADS];
-	uint32_t n_codes;
+	uint64_t task_seed[NTASKS];
 	/* pymalloc and the C heap: LIFO free lists and bump pointers */
 	uint64_t *free_small[NCLASSES];
 	size_t n_free_small[NCLASSES], cap_free_small[NCLASSES];
@@ -147,21 +150,21 @@ static const char *const modules[NMODULES] = {
 	"/usr/lib/python3.11/copy.py", "/usr/lib/python3.11/functools.py",
 };
 
-static uint64_t rnd(struct gen *g)
+static uint64_t rnd(uint64_t *state)
 {
 	/* xorshift64* */
-	uint64_t x = g->rng;
+	uint64_t x = *state;
 
 	x ^= x >> 12;
 	x ^= x << 25;
 	x ^= x >> 27;
-	g->rng = x;
+	*state = x;
 	return x * 0x2545F4914F6CDD1Dull;
 }
 
-static uint32_t below(struct gen *g, uint32_t n)
+static uint32_t below(uint64_t *state, uint32_t n)
 {
-	return (uint32_t)((rnd(g) >> 32) % n);
+	return (uint32_t)((rnd(state) >> 32) % n);
 }
 
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
@@ -474,17 +477,17 @@ static void block_release(struct gen *g, struct block b)
 	g->free_big[c][g->n_free_big[c]++] = b.addr;
 }
 
-static uint32_t object_size(struct gen *g)
+static uint32_t object_size(uint64_t *rng)
 {
 	static const uint16_t common[] = { 32, 48, 56, 64, 64, 72, 72, 80, 96, 104, 120, 136,
 					   168, 184, 232, 280, 344, 472 };
-	uint32_t r = below(g, 1000);
+	uint32_t r = below(rng, 1000);
 
-	if (r < 700)
-		return common[below(g, sizeof(common) / sizeof(*common))];
+	if (r < 850)
+		return common[below(rng, sizeof(common) / sizeof(*common))];
 	if (r < 985)
-		return 33 + below(g, 480);	/* strings, bytes */
-	return 513 + below(g, r < 998 ? 4096 : 60000);	/* big lists, buffers */
+		return 33 + below(rng, 200);	/* strings, bytes */
+	return 513 + below(rng, r < 998 ? 4096 : 60000);	/* big lists, buffers */
 }
 
 static void free_block(struct gen *g, struct block b)
@@ -541,10 +544,12 @@ static void program_init(struct gen *g)
 		f->file = modules[i % NMODULES];
 		f->firstlineno = 20 + 14 * (int)(i / NMODULES);
 		snprintf(f->name, sizeof(f->name), i == 0 ? "main" : "%s_%s",
-			 verbs[below(g, 12)], nouns[below(g, 8)]);
+			 verbs[below(&g->rng, 12)], nouns[below(&g->rng, 8)]);
 		for (int k = 0; k < NCALLEES; k++)
-			f->callees[k] = level < 5 ? 16 * (level + 1) + below(g, 16) : -1u;
+			f->callees[k] = level < 5 ? 16 * (level + 1) + below(&g->rng, 16) : -1u;
 	}
+	for (int k = 0; k < NTASKS; k++)
+		g->task_seed[k] = rnd(&g->rng) | 1;
 	/* main thread: the runpy and memray frames, the script's <module> and main */
 	struct thread *t = &g->threads[0];
 
@@ -553,6 +558,8 @@ static void program_init(struct gen *g)
 		t->real[t->depth] = (struct frame){ i + 1, 16 * 3 + 2 * (int32_t)i };
 		t->func[t->depth++] = -1u;
 	}
+	t->real[t->depth] = (struct frame){ g->funcs[0].code, 16 * NLINES + 6 };
+	t->func[t->depth++] = -1u;
 	for (int k = 1; k < NTHREADS; k++) {
 		static const char *const names[] = { "ThreadPoolExecutor-0_0",
 						     "ThreadPoolExecutor-0_1",
@@ -566,36 +573,49 @@ static void program_init(struct gen *g)
 			t->func[t->depth++] = -1u;
 		}
 	}
-	for (int k = 0; k < NTHREADS; k++) {
-		t = &g->threads[k];
-		t->base = t->depth;
-		/* main runs main(); workers run level-1 tasks */
-		t->func[t->depth] = k == 0 ? 0 : 16 + below(g, 16);
-		t->real[t->depth++] = (struct frame){ func_of_code(g, 13 + t->func[t->base])->code,
-						      16 * (int32_t)below(g, NLINES) };
-	}
+	for (int k = 0; k < NTHREADS; k++)
+		g->threads[k].base = g->threads[k].depth;
+}
+
+/* Starts one of the NTASKS loop bodies on t: a level-1 function called from
+ * the thread's base, replaying the same script (calls, lines, sizes) each
+ * time, as a program's loops do; which task and when come from g's PRNG. */
+static void task_start(struct gen *g, struct thread *t)
+{
+	uint32_t k = below(&g->rng, NTASKS);
+	uint32_t root = 16 + k % 16;
+
+	t->rng = g->task_seed[k];
+	t->task_steps = 40 + (uint32_t)(g->task_seed[k] >> 40) % 400;
+	t->real[t->base - 1].offset = 16 * (NLINES + (int32_t)(k % NCALLEES)) + 6;
+	t->depth = t->base;
+	t->func[t->depth] = root;
+	t->real[t->depth++] = (struct frame){ g->funcs[root].code, 16 * (int32_t)(k % NLINES) };
 }
 
 /* One step of the interpreter on t: call, return, or move to another line. */
 static void walk(struct gen *g, struct thread *t)
 {
-	int top = t->depth - 1;
-	struct func *f = &g->funcs[t->func[top]];
-	uint32_t r = below(g, 100);
+	int top;
+	struct func *f;
+	/* a fixed number of draws per step, so the script replays the same */
+	uint32_t r = below(&t->rng, 100), k = below(&t->rng, NCALLEES);
+	int32_t line = 16 * (int32_t)below(&t->rng, NLINES), at = 2 * (int32_t)below(&t->rng, 4);
 
+	if (!t->task_steps--)
+		task_start(g, t);
+	top = t->depth - 1;
+	f = &g->funcs[t->func[top]];
 	if (r < 30 && f->callees[0] != -1u && t->depth < MAX_DEPTH) {
-		uint32_t k = below(g, NCALLEES);
-
 		/* the caller waits on the call instruction of that callee */
 		t->real[top].offset = 16 * (NLINES + (int32_t)k) + 6;
 		t->func[t->depth] = f->callees[k];
-		t->real[t->depth++] = (struct frame){ g->funcs[f->callees[k]].code,
-						      16 * (int32_t)below(g, NLINES) };
+		t->real[t->depth++] = (struct frame){ g->funcs[f->callees[k]].code, line };
 	} else if (r < 58 && t->depth > t->base + 1) {
 		t->depth--;
-		t->real[t->depth - 1].offset = 16 * (int32_t)below(g, NLINES) + 2;
+		t->real[t->depth - 1].offset = line + 2;
 	} else {
-		t->real[top].offset = 16 * (int32_t)below(g, NLINES) + 2 * (int32_t)below(g, 4);
+		t->real[top].offset = line + at;
 	}
 }
 
@@ -617,22 +637,24 @@ static size_t live_target(uint64_t i, uint64_t n)
 /* One burst of allocator calls on t at its current position. */
 static void burst(struct gen *g, struct thread *t)
 {
-	uint32_t n = 1 + below(g, 4);
+	uint32_t n = 1 + below(&t->rng, 4);
 
 	for (uint32_t i = 0; i < n && g->records + 2 <= g->target; i++) {
-		uint32_t r = below(g, 100);
+		/* the task's script: what is freed or allocated here, and its size */
+		uint32_t r = below(&t->rng, 100), size = object_size(&t->rng);
+		uint32_t die = below(&t->rng, 100), young = below(&t->rng, 4);
 		size_t want = live_target(g->records, g->target);
 
 		/* pending short-lived blocks die first, most a few records after birth */
-		if (t->n_young && (t->n_young == YOUNG_MAX || below(g, 100) < 55)) {
-			uint32_t k = t->n_young - 1 - below(g, t->n_young < 4 ? t->n_young : 4);
+		if (t->n_young && (t->n_young == YOUNG_MAX || die < 55)) {
+			uint32_t k = t->n_young - 1 - young % (t->n_young < 4 ? t->n_young : 4);
 
 			free_block(g, t->young[k]);
 			t->young[k] = t->young[--t->n_young];
 			continue;
 		}
 		if (g->n_live > want && r < 70) {
-			uint32_t k = below(g, (uint32_t)g->n_live);
+			uint32_t k = below(&g->rng, (uint32_t)g->n_live);
 
 			free_block(g, g->live[k]);
 			g->live[k] = g->live[--g->n_live];
@@ -641,8 +663,9 @@ static void burst(struct gen *g, struct thread *t)
 		sync_stack(g, t);
 		if (r < 6 && g->n_live) {
 			/* list growth: realloc is a FREE of the old block, then a REALLOC */
-			struct block *b = &g->live[below(g, (uint32_t)g->n_live)];
-			uint32_t size = b->size + b->size / 2 + 8;
+			struct block *b = &g->live[below(&g->rng, (uint32_t)g->n_live)];
+
+			size = b->size + b->size / 2 + 8;
 
 			allocation(g, b->addr, PYMALLOC_FREE, b->size);
 			if ((size + 15) / 16 != (b->size + 15) / 16 || size > 512) {
@@ -654,11 +677,11 @@ static void burst(struct gen *g, struct thread *t)
 		} else if (r < 30 && g->n_live < want) {
 			enum allocator a = r < 9 ? PYMALLOC_CALLOC : PYMALLOC_MALLOC;
 
-			g->live[g->n_live++] = new_block(g, a, object_size(g));
+			g->live[g->n_live++] = new_block(g, a, size);
 		} else {
-			t->young[t->n_young++] = new_block(g, r < 33 ? PYMALLOC_CALLOC
-							      : PYMALLOC_MALLOC,
-							   object_size(g));
+			enum allocator a = r < 33 ? PYMALLOC_CALLOC : PYMALLOC_MALLOC;
+
+			t->young[t->n_young++] = new_block(g, a, size);
 		}
 	}
 }
@@ -680,10 +703,10 @@ static void run(struct gen *g)
 	while (g->records < g->target) {
 		if (g->records >= slice_end) {
 			/* the GIL passes on; workers start after the first 2 % */
-			uint32_t k = g->records < g->target / 50 ? 0 : below(g, NTHREADS);
+			uint32_t k = g->records < g->target / 50 ? 0 : below(&g->rng, NTHREADS);
 
 			t = &g->threads[k];
-			slice_end = g->records + 200 + below(g, 3000);
+			slice_end = g->records + 200 + below(&g->rng, 3000);
 		}
 		switch_to(g, t);
 		walk(g, t);
@@ -751,6 +774,8 @@ int main(int argc, char **argv)
 	}
 	if (!g.buf || (!g.plain && !g.zbuf))
 		die_io("malloc");
+	g.arena_next = g.arena_end = 0x7f3a5c000000ull;	/* pymalloc's arenas: mmap space */
+	g.heap_next = 0x1a3c0000;			/* the C heap: a non-PIE python's brk */
 	program_init(&g);
 	run(&g);
 	flush_buf(&g);
