@@ -2,6 +2,8 @@
  * ui_keys: key -> redrawn frame latency of the explorer on a big tree.
  *
  *	bench_ui_keys [--size WxH] [--fanout F --depth D | FILE]
+ *	bench_ui_keys [--size WxH] --first-keys FILE
+ *	bench_ui_keys [--size WxH] --during-build FILE
  *
  * Without FILE it builds a capture in memory whose top-down tree at the peak
  * has 1 + F + F^2 + ... + F^D nodes (default 10 and 6: 1,111,111), every
@@ -16,6 +18,20 @@
  * expanded tree (every node a row), and one-off operations that rebuild
  * something (expand all, search, metric, invert, sort).  For each group it
  * prints count, median, p99 and max in milliseconds.
+ *
+ * --first-keys (bench/explorer.sh): the time to the first screen of FILE
+ * (load, analyses, first frame, each printed) and then the time of the first
+ * press of each of m, i, 2, 3 and 4, each from the first screen (a new
+ * explorer over the same analyses, so what an earlier key built and kept is
+ * reused, as in a session that pressed it before): key handled plus the
+ * frame drawn, i.e. how long the screen is blocked; then what --during-build
+ * prints.
+ *
+ * --during-build: key-to-frame latency while a build runs in a worker.  It
+ * presses m on the first screen and then, while build_pending() says the
+ * metric's tree is still being built, navigation keys, timing each.  While
+ * builds run on the UI thread there is nothing to time (m returns with the
+ * tree built) and it says so.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -73,6 +89,17 @@ static void keys(struct explorer *e, struct samples *s, const char *seq)
 	for (size_t i = 0; i < n; i++)
 		step(e, s, k[i].key);
 	free(k);
+}
+
+/*
+ * Whether a build the explorer started is still running in a worker.
+ * NEEDSWORK: the explorer builds on the UI thread for now; when builds move
+ * to a worker (issue 15), ask the explorer here (its status-line state).
+ */
+static bool build_pending(const struct explorer *e)
+{
+	(void)e;
+	return false;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -157,11 +184,79 @@ static struct capture *synthetic(unsigned fanout, unsigned depth)
 	return capture_builder_finish(y.b);
 }
 
+/* One key on a new explorer of ex, after the keys of before (not timed); its time in ms. */
+static double first_key(struct screen *scr, struct explore *ex, const char *before, int key)
+{
+	struct explorer *e = explorer_new(scr, ex, NULL);
+	struct samples ignored = { "", NULL, 0, 0 };
+	double t0;
+
+	explorer_draw(e);
+	keys(e, &ignored, before);
+	free(ignored.ms);
+	t0 = now_ms();
+	explorer_key(e, key);
+	explorer_draw(e);
+	t0 = now_ms() - t0;
+	explorer_free(e);
+	return t0;
+}
+
+static void first_keys(struct screen *scr, struct explore *ex)
+{
+	static const struct {
+		const char *before;
+		char key;
+		const char *what;
+	} firsts[] = {
+		{ "", 'm', "next metric: its tree" },
+		{ "", 'i', "invert: the bottom-up tree" },
+		{ "", '2', "flame graph" },
+		{ "", '3', "timeline" },
+		{ "", '4', "stages" },
+		{ "2i", 'm', "after 2 i: next metric in the bottom-up flame graph" },
+	};
+
+	for (size_t i = 0; i < sizeof(firsts) / sizeof(*firsts); i++)
+		printf("first %c: %9.1f ms  (%s)\n", firsts[i].key,
+		       first_key(scr, ex, firsts[i].before, firsts[i].key), firsts[i].what);
+}
+
+/* Navigation keys while the first m's tree is built in a worker (see build_pending()). */
+static void during_build(struct screen *scr, struct explore *ex)
+{
+	struct explorer *e = explorer_new(scr, ex, NULL);
+	struct samples nav = { "navigate while m builds", NULL, 0, 0 };
+	static const int moves[] = { 'j', 'j', 'k', 'j', 'k', 'k' };
+	double t0;
+	size_t i = 0;
+
+	explorer_draw(e);
+	t0 = now_ms();
+	explorer_key(e, 'm');
+	explorer_draw(e);
+	t0 = now_ms() - t0;
+	if (!build_pending(e)) {
+		printf("during build: not measurable yet: builds run on the UI thread "
+		       "(m blocked the screen %.1f ms)\n", t0);
+		explorer_free(e);
+		return;
+	}
+	printf("m returned in %.1f ms with the build pending\n", t0);
+	while (build_pending(e))
+		step(e, &nav, moves[i++ % (sizeof(moves) / sizeof(*moves))]);
+	printf("%-34s %6s %9s %9s %9s\n", "keys (each: key + whole frame)", "n", "median",
+	       "p99", "max ms");
+	report(&nav);
+	explorer_free(e);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned fanout = 10, depth = 6;
 	int w = 120, h = 40;
 	const char *file = NULL;
+	enum { KEYS_ALL, KEYS_FIRST, KEYS_DURING_BUILD } mode = KEYS_ALL;
 	struct capture *cap = NULL;
 	struct explore ex;
 	struct screen scr;
@@ -175,8 +270,16 @@ int main(int argc, char **argv)
 			depth = (unsigned)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--size") && i + 1 < argc)
 			replay_parse_size(argv[++i], &w, &h);
+		else if (!strcmp(argv[i], "--first-keys"))
+			mode = KEYS_FIRST;
+		else if (!strcmp(argv[i], "--during-build"))
+			mode = KEYS_DURING_BUILD;
 		else
 			file = argv[i];
+	}
+	if (mode != KEYS_ALL && !file) {
+		fprintf(stderr, "bench: --first-keys and --during-build need a FILE\n");
+		return 2;
 	}
 	t0 = now_ms();
 	if (file) {
@@ -198,7 +301,14 @@ int main(int argc, char **argv)
 	       ex.trees[ex.folding][METRIC_PEAK][TREE_TOP_DOWN].t.n, w, h);
 	screen_mem_init(&scr, w, h, true, NULL, 0);
 	e = explorer_new(&scr, &ex, NULL);
-	{
+	if (mode != KEYS_ALL) {
+		t0 = now_ms();
+		explorer_draw(e);
+		printf("first frame %.1f ms\n", now_ms() - t0);
+		if (mode == KEYS_FIRST)
+			first_keys(&scr, &ex);
+		during_build(&scr, &ex);
+	} else {
 		struct samples first = { "first frame (tree built)", NULL, 0, 0 };
 		struct samples nav = { "navigate, tree as opened", NULL, 0, 0 };
 		struct samples open = { "expand/collapse one node", NULL, 0, 0 };
