@@ -16,11 +16,12 @@
 #     --no-progress --no-cache FILE`, RUNS rounds alternating: median wall,
 #     median CPU, largest peak RSS, and the ratio first screen / report;
 #   * bench_ui_keys --first-keys (bench/ui_keys.c: the real explorer on an
-#     in-memory screen): load, analyses and first frame, then each first
-#     key, each from the first screen, key handled plus frame drawn (the time
-#     the screen is blocked; over 100 ms is flagged), and the m-during-build
-#     probe (which says "not measurable yet" while builds run on the UI
-#     thread).
+#     in-memory screen, builds in a worker as on a terminal): load, analyses
+#     and first frame, then the first press of each key, each from the first
+#     screen: how long the key and its frame blocked the screen (over 100 ms
+#     is flagged) and how long until its result was drawn; while the first
+#     m's tree builds, navigation keys and their latency (MEMTUI_BUILD_DELAY_MS
+#     in the environment lengthens builds, to see it on small captures).
 #
 # Environment:
 #   MEMTUI=PATH     the memtui binary (default: a Release build in build-bench/)

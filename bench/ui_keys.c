@@ -20,18 +20,20 @@
  * prints count, median, p99 and max in milliseconds.
  *
  * --first-keys (bench/explorer.sh): the time to the first screen of FILE
- * (load, analyses, first frame, each printed) and then the time of the first
- * press of each of m, i, 2, 3 and 4, each from the first screen (a new
- * explorer over the same analyses, so what an earlier key built and kept is
- * reused, as in a session that pressed it before): key handled plus the
- * frame drawn, i.e. how long the screen is blocked; then what --during-build
- * prints.
+ * (load, analyses, first frame, each printed) and then the first press of
+ * each of m, i, 2, 3 and 4, each from the first screen (a new explorer over
+ * the same analyses, so what an earlier key built and kept is reused, as in
+ * a session that pressed it before), as a terminal runs it (builds in a
+ * worker): how long the key and its frame blocked the screen, and how long
+ * until the frame with the key's result (m's line comes from --during-build,
+ * which runs first so that m finds its tree unbuilt).
  *
  * --during-build: key-to-frame latency while a build runs in a worker.  It
- * presses m on the first screen and then, while build_pending() says the
- * metric's tree is still being built, navigation keys, timing each.  While
- * builds run on the UI thread there is nothing to time (m returns with the
- * tree built) and it says so.
+ * presses m on the first screen and then, while explorer_busy() says the
+ * metric's tree is still being built, a navigation key every 5 ms, timing
+ * each.  When the tree is ready before m returns there is nothing to time
+ * and it says so (MEMTUI_BUILD_DELAY_MS, read by the explorer for tests,
+ * lengthens builds).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -91,15 +93,11 @@ static void keys(struct explorer *e, struct samples *s, const char *seq)
 	free(k);
 }
 
-/*
- * Whether a build the explorer started is still running in a worker.
- * NEEDSWORK: the explorer builds on the UI thread for now; when builds move
- * to a worker (issue 15), ask the explorer here (its status-line state).
- */
-static bool build_pending(const struct explorer *e)
+static void sleep_ms(long ms)
 {
-	(void)e;
-	return false;
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&t, NULL);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -184,22 +182,35 @@ static struct capture *synthetic(unsigned fanout, unsigned depth)
 	return capture_builder_finish(y.b);
 }
 
-/* One key on a new explorer of ex, after the keys of before (not timed); its time in ms. */
-static double first_key(struct screen *scr, struct explore *ex, const char *before, int key)
+/*
+ * One key on a new explorer of ex, after the keys of before (not timed), as
+ * a terminal runs it: *blocked_ms is how long the key and its frame took,
+ * *result_ms how long until the frame that shows the key's result (the
+ * explorer polled every millisecond while a worker builds).
+ */
+static void first_key(struct screen *scr, struct explore *ex, const char *before, int key,
+		      double *blocked_ms, double *result_ms)
 {
 	struct explorer *e = explorer_new(scr, ex, NULL);
 	struct samples ignored = { "", NULL, 0, 0 };
 	double t0;
 
+	explorer_set_sync(e, true);
 	explorer_draw(e);
 	keys(e, &ignored, before);
 	free(ignored.ms);
+	explorer_set_sync(e, false);
 	t0 = now_ms();
 	explorer_key(e, key);
 	explorer_draw(e);
-	t0 = now_ms() - t0;
+	*blocked_ms = now_ms() - t0;
+	while (explorer_busy(e)) {
+		sleep_ms(1);
+		explorer_key(e, MK_NONE);
+	}
+	explorer_draw(e);
+	*result_ms = now_ms() - t0;
 	explorer_free(e);
-	return t0;
 }
 
 static void first_keys(struct screen *scr, struct explore *ex)
@@ -209,7 +220,6 @@ static void first_keys(struct screen *scr, struct explore *ex)
 		char key;
 		const char *what;
 	} firsts[] = {
-		{ "", 'm', "next metric: its tree" },
 		{ "", 'i', "invert: the bottom-up tree" },
 		{ "", '2', "flame graph" },
 		{ "", '3', "timeline" },
@@ -217,37 +227,48 @@ static void first_keys(struct screen *scr, struct explore *ex)
 		{ "2i", 'm', "after 2 i: next metric in the bottom-up flame graph" },
 	};
 
-	for (size_t i = 0; i < sizeof(firsts) / sizeof(*firsts); i++)
-		printf("first %c: %9.1f ms  (%s)\n", firsts[i].key,
-		       first_key(scr, ex, firsts[i].before, firsts[i].key), firsts[i].what);
+	for (size_t i = 0; i < sizeof(firsts) / sizeof(*firsts); i++) {
+		double blocked, result;
+
+		first_key(scr, ex, firsts[i].before, firsts[i].key, &blocked, &result);
+		printf("first %c: %9.1f ms blocked, %9.1f ms to the result  (%s)\n", firsts[i].key,
+		       blocked, result, firsts[i].what);
+	}
 }
 
-/* Navigation keys while the first m's tree is built in a worker (see build_pending()). */
+/*
+ * The first m on the first screen, as a terminal runs it, with navigation
+ * keys (one every 5 ms) while its tree is built in a worker; prints m's
+ * times as first_keys() does, then the keys' latencies.
+ */
 static void during_build(struct screen *scr, struct explore *ex)
 {
 	struct explorer *e = explorer_new(scr, ex, NULL);
 	struct samples nav = { "navigate while m builds", NULL, 0, 0 };
 	static const int moves[] = { 'j', 'j', 'k', 'j', 'k', 'k' };
-	double t0;
+	double t0, blocked;
 	size_t i = 0;
 
 	explorer_draw(e);
 	t0 = now_ms();
 	explorer_key(e, 'm');
 	explorer_draw(e);
-	t0 = now_ms() - t0;
-	if (!build_pending(e)) {
-		printf("during build: not measurable yet: builds run on the UI thread "
-		       "(m blocked the screen %.1f ms)\n", t0);
-		explorer_free(e);
-		return;
-	}
-	printf("m returned in %.1f ms with the build pending\n", t0);
-	while (build_pending(e))
+	blocked = now_ms() - t0;
+	while (explorer_busy(e)) {
+		sleep_ms(5);
 		step(e, &nav, moves[i++ % (sizeof(moves) / sizeof(*moves))]);
-	printf("%-34s %6s %9s %9s %9s\n", "keys (each: key + whole frame)", "n", "median",
-	       "p99", "max ms");
-	report(&nav);
+	}
+	printf("first m: %9.1f ms blocked, %9.1f ms to the result  (next metric: its tree)\n",
+	       blocked, now_ms() - t0);
+	if (!nav.n) {
+		printf("during build: nothing to measure: m's tree was ready when m returned "
+		       "(MEMTUI_BUILD_DELAY_MS=N lengthens builds)\n");
+	} else {
+		printf("during build: %-21s %6s %9s %9s %9s\n", "(key + whole frame)", "n",
+		       "median", "p99", "max ms");
+		printf("during build: ");
+		report(&nav);
+	}
 	explorer_free(e);
 }
 
@@ -301,13 +322,14 @@ int main(int argc, char **argv)
 	       ex.trees[ex.folding][METRIC_PEAK][TREE_TOP_DOWN].t.n, w, h);
 	screen_mem_init(&scr, w, h, true, NULL, 0);
 	e = explorer_new(&scr, &ex, NULL);
+	explorer_set_sync(e, true);	/* each key is timed with the build it needs */
 	if (mode != KEYS_ALL) {
 		t0 = now_ms();
 		explorer_draw(e);
 		printf("first frame %.1f ms\n", now_ms() - t0);
+		during_build(&scr, &ex);
 		if (mode == KEYS_FIRST)
 			first_keys(&scr, &ex);
-		during_build(&scr, &ex);
 	} else {
 		struct samples first = { "first frame (tree built)", NULL, 0, 0 };
 		struct samples nav = { "navigate, tree as opened", NULL, 0, 0 };

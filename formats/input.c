@@ -6,6 +6,12 @@
  * about INPUT_MAX_WINDOW plus one raw block whatever the file size.  A decoder
  * error ends the stream: the bytes decoded before it stay readable, and the
  * error is kept for input_stream_error().
+ *
+ * A compressed file is decoded on a thread of its own (input_pipe.h), which
+ * then owns the decoder's fields; the reader sees the decoder's state only
+ * through in->seen, a copy taken with each block it uses up.  Memory input
+ * (fuzzing, tests) decodes on the reader's thread and copies the state after
+ * each decode.
  */
 #include "input.h"
 
@@ -21,6 +27,7 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include "input_pipe.h"
 #include "xalloc.h"
 
 #define RAW_BLOCK (256u << 10)	/* bytes read from the file at a time */
@@ -62,6 +69,10 @@ struct input {
 	uint64_t progress_next;
 	const atomic_bool *cancel;	/* stop when true; may be NULL */
 	bool cancelled;
+
+	struct input_pipe *pipe;	/* the decoding thread, or NULL */
+	bool pipe_tried;
+	struct stream_status seen;	/* the decoder's state as the reader knows it */
 };
 
 const char *input_codec_name(enum input_codec codec)
@@ -154,6 +165,8 @@ static struct input *input_new(const char *path)
 	in->stream_err.offset = MT_NO_OFFSET;
 	in->stream_warn.path = path;
 	in->stream_warn.offset = MT_NO_OFFSET;
+	in->seen.err = in->stream_err;
+	in->seen.warn = in->stream_warn;
 	return in;
 }
 
@@ -260,6 +273,7 @@ void input_close(struct input *in)
 {
 	if (!in)
 		return;
+	input_pipe_stop(in->pipe);
 	if (in->fd >= 0)
 		close(in->fd);
 	if (in->zstd)
@@ -305,7 +319,7 @@ uint64_t input_offset(const struct input *in)
 	return in->win_start + in->pos;
 }
 
-/* The position in the file itself (input_offset is in the decoded stream). */
+/* The decoder's position in the file itself (input_offset is in the decoded stream). */
 static uint64_t raw_offset(const struct input *in)
 {
 	if (in->codec == CODEC_PLAIN)
@@ -315,7 +329,7 @@ static uint64_t raw_offset(const struct input *in)
 
 const struct mt_error *input_stream_error(const struct input *in)
 {
-	return in->failed ? &in->stream_err : NULL;
+	return in->seen.failed ? &in->seen.err : NULL;
 }
 
 void input_set_progress(struct input *in, mt_progress_fn fn, void *ctx)
@@ -345,7 +359,7 @@ static void fail_stream(struct input *in, enum mt_err_code code, uint64_t at, co
 
 const struct mt_error *input_stream_warning(const struct input *in)
 {
-	return in->warned ? &in->stream_warn : NULL;
+	return in->seen.warned ? &in->seen.warn : NULL;
 }
 
 /*
@@ -520,9 +534,56 @@ static bool cancel_requested(struct input *in)
 	return in->cancelled;
 }
 
+/* The decoder's state, for the reader: err, warn and raw_done as they are now. */
+static void take_status(const struct input *in, struct stream_status *st)
+{
+	st->raw_done = raw_offset(in);
+	st->failed = in->failed;
+	st->warned = in->warned;
+	st->err = in->stream_err;
+	st->warn = in->stream_warn;
+}
+
+/*
+ * The pipe's decoder (on its thread): the fields it touches are the
+ * decoder's alone while the pipe runs.  A cancel ends the stream there.
+ */
+static size_t pipe_decode(void *ctx, uint8_t *dst, size_t room, struct stream_status *st)
+{
+	struct input *in = ctx;
+	size_t got = 0;
+
+	st->cancelled = in->cancel && atomic_load(in->cancel);
+	if (!st->cancelled)
+		got = decode_some(in, dst, room);
+	take_status(in, st);
+	return got;
+}
+
+/* Decoded bytes for the window: from the pipe, or decoded here. */
+static size_t decoded(struct input *in, uint8_t *dst, size_t room)
+{
+	size_t got;
+
+	if (!in->pipe_tried) {
+		in->pipe_tried = true;
+		if (!in->mem)
+			in->pipe = input_pipe_start(pipe_decode, in);
+	}
+	if (in->pipe) {
+		got = input_pipe_read(in->pipe, dst, room, &in->seen);
+		if (in->seen.cancelled)
+			in->cancelled = true;
+		return got;
+	}
+	got = decode_some(in, dst, room);
+	take_status(in, &in->seen);
+	return got;
+}
+
 static void report_progress(struct input *in)
 {
-	uint64_t done = raw_offset(in);
+	uint64_t done = in->codec == CODEC_PLAIN ? input_offset(in) : in->seen.raw_done;
 
 	if (!in->progress || done < in->progress_next)
 		return;
@@ -560,7 +621,7 @@ ssize_t input_fill(struct input *in, size_t want, struct mt_error *err)
 				       in->win_start + in->len);
 			in->raw_read = in->win_start + in->len + got;
 		} else {
-			got = decode_some(in, in->win + in->len, in->cap - in->len);
+			got = decoded(in, in->win + in->len, in->cap - in->len);
 		}
 		in->len += got;
 		if (!got)

@@ -14,12 +14,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "bytes.h"
 #include "eventlog.h"
 #include "mtui_format.h"
 #include "vec.h"
 #include "xalloc.h"
+
+/* Chunks the log keeps plain are stored at the level of the log's own (capture_impl.h). */
+#define MTUI_CHUNK_ZSTD_LEVEL 1
 
 struct index_entry {
 	uint64_t offset, key;
@@ -38,6 +42,9 @@ struct writer {
 	const struct mtui_extra *extra;
 	uint8_t *buf;		/* the payload being built */
 	size_t len, cap;
+	uint8_t *zbuf;		/* a chunk compressed here, reused */
+	size_t zbuf_cap;
+	void *zctx;		/* ZSTD_CCtx, made on first use */
 	struct vec index;	/* struct index_entry */
 };
 
@@ -484,12 +491,32 @@ static void checkpoint(struct writer *w, const struct capture *cap, size_t k)
 	} while (i < n);
 }
 
+/*
+ * Chunk k as the log has it, or zstd-compressed here when the log keeps it
+ * plain (a spilled chunk) and compressing saves space: the file is what a
+ * log kept on the heap would store.
+ */
 static void events(struct writer *w, const struct capture *cap, size_t k)
 {
 	struct chunk_view ch;
 	uint64_t first = (uint64_t)k * EVENTS_PER_CHUNK;
+	size_t n = 0, bound;
 
 	capture_chunk(cap, k, &ch);
+	if (!ch.compressed) {
+		bound = ZSTD_compressBound(ch.len);
+		XGROW(w->zbuf, w->zbuf_cap, bound);
+		if (!w->zctx)
+			w->zctx = ZSTD_createCCtx();
+		if (w->zctx)
+			n = ZSTD_compressCCtx(w->zctx, w->zbuf, bound, ch.data, ch.len,
+					      MTUI_CHUNK_ZSTD_LEVEL);
+		if (w->zctx && !ZSTD_isError(n) && n < ch.len) {
+			ch.data = w->zbuf;
+			ch.len = (uint32_t)n;
+			ch.compressed = true;
+		}
+	}
 	put_le(w, first, 8);
 	put_le(w, ch.n_events, 4);
 	put_le(w, ch.raw_len, 4);
@@ -497,6 +524,7 @@ static void events(struct writer *w, const struct capture *cap, size_t k)
 	put_le(w, 0, 3);
 	put(w, ch.data, ch.len);
 	section(w, MTUI_EVENTS, first);
+	capture_chunk_done(cap, k);
 }
 
 static void summary(struct writer *w, const struct capture *cap, const struct mtui_extra *l)
@@ -637,6 +665,8 @@ int mtui_write_file(const struct capture *cap, const struct mtui_extra *extra, c
 		}
 	}
 	free(w.buf);
+	free(w.zbuf);
+	ZSTD_freeCCtx(w.zctx);
 	if (!w.failed && rename(tmp, path)) {
 		w.failed = true;
 		w.err_no = errno;

@@ -14,12 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "editor.h"
 #include "export.h"
 #include "header.h"
 #include "views.h"
+#include "worker.h"
 #include "xalloc.h"
 
 #define EXPLORER_MAX_VIEWS 9	/* numbered views (keys 1..9) */
@@ -28,6 +30,9 @@
 #define EXPLORER_MAX_SEARCH 120	/* of which a search takes (views keep 128-byte patterns) */
 #define EXPLORER_MSG_ROWS 3	/* most rows a message takes above the status line */
 #define EXPLORER_MAX_MSG 256	/* bytes of a message (app.msg) */
+#define EXPLORER_MAX_PENDING 16	/* keys waiting for the worker */
+#define EXPLORER_POLL_MS 100	/* how often the screen looks at a running job */
+#define EXPLORER_QUIET_MS 50	/* a build this short shows no "building" frame */
 
 _Static_assert(sizeof(((struct app *)0)->msg) <= EXPLORER_MAX_MSG, "app.msg fits");
 
@@ -54,6 +59,23 @@ struct explorer {
 	char input[EXPLORER_MAX_INPUT + 1];
 	size_t input_len;
 	bool quit;
+	/*
+	 * A key whose tree is not built waits for the worker to build it
+	 * (with the keys pressed after it that change what is shown), while
+	 * the keys that move around the screen work at once.
+	 */
+	struct worker *worker;
+	struct tree_job {
+		struct explore *ex;
+		bool folded;
+		enum metric m;
+		enum tree_direction dir;
+		enum tree_order order;
+	} job;
+	int pending[EXPLORER_MAX_PENDING];
+	int n_pending;
+	bool sync;			/* explorer_set_sync: keys wait for their builds */
+	bool busy_msg;			/* app.msg is the build's, redrawn with its time */
 };
 
 struct explorer *explorer_new(struct screen *s, struct explore *ex, struct explore *ex_b)
@@ -64,13 +86,20 @@ struct explorer *explorer_new(struct screen *s, struct explore *ex, struct explo
 	app_init(&e->app, ex, ex_b);
 	e->n_views = views_make(ex_b ? VIEWS_TWO_CAPTURES : VIEWS_ONE_CAPTURE, e->views,
 				EXPLORER_MAX_VIEWS);
+	e->worker = worker_new();
 	return e;
+}
+
+void explorer_set_sync(struct explorer *e, bool sync)
+{
+	e->sync = sync;
 }
 
 void explorer_free(struct explorer *e)
 {
 	if (!e)
 		return;
+	worker_free(e->worker);
 	while (e->depth > 0) {
 		struct view *v = e->stack[--e->depth];
 
@@ -276,6 +305,14 @@ void explorer_draw(struct explorer *e)
 	layout(e);
 	sync_top(e);
 	v = top_view(e);
+	if (e->n_pending && (!e->app.msg[0] || e->busy_msg)) {
+		app_message(&e->app, "building %s: %.1f s (keys work; Esc: drop)",
+			    worker_what(e->worker), worker_elapsed_ms(e->worker) / 1000.0);
+		e->busy_msg = true;
+	} else if (e->busy_msg) {
+		e->app.msg[0] = 0;
+		e->busy_msg = false;
+	}
 	plan_bottom(e, &b);
 	e->app.body.h -= b.msg_rows;
 	if (e->app.body.h < 0)
@@ -511,16 +548,147 @@ static void global_action(struct explorer *e, enum action a)
 	}
 }
 
+/* The next metric the capture has after m, or m. */
+static enum metric metric_after(const struct explorer *e, enum metric m)
+{
+	for (int k = 1; k <= N_METRICS; k++) {
+		enum metric n = (enum metric)((m + k) % N_METRICS);
+
+		if (metric_available(e->app.ex->cap, n))
+			return n;
+	}
+	return m;
+}
+
+/*
+ * The tree action a makes the top view show, when it is not built: the
+ * tree and flame views show the explore's trees; metric, direction and
+ * folding pick another one.
+ */
+static bool needs_tree(struct explorer *e, enum action a, struct tree_job *j)
+{
+	const char *name = top_view(e)->ops->name;
+
+	if (e->app.ex_b || (strcmp(name, "tree") && strcmp(name, "flame")))
+		return false;
+	j->ex = e->app.ex;
+	j->folded = e->app.ex->folding;
+	j->m = e->app.metric;
+	j->dir = e->app.dir;
+	j->order = e->app.order;
+	if (a == A_METRIC)
+		j->m = metric_after(e, e->app.metric);
+	else if (a == A_INVERT)
+		j->dir = j->dir == TREE_TOP_DOWN ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
+	else if (a == A_FOLD)
+		j->folded = !j->folded;
+	else
+		return false;
+	return !explore_tree_built(j->ex, j->folded, j->m, j->dir);
+}
+
+/*
+ * MEMTUI_BUILD_DELAY_MS (tests only) makes every build that long at least,
+ * so that a test can press keys while one runs, on captures of any size.
+ */
+static void build_tree(void *ctx)
+{
+	const struct tree_job *j = ctx;
+	const char *delay = getenv("MEMTUI_BUILD_DELAY_MS");
+
+	if (delay && atoi(delay) > 0) {
+		struct timespec ts = { atoi(delay) / 1000, atoi(delay) % 1000 * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	explore_build(j->ex, j->folded, j->m, j->dir, j->order);
+}
+
+/* Actions that only move about the screen: they need not wait for a build. */
+static bool moves_only(enum action a)
+{
+	return (a >= A_DOWN && a <= A_OUT) || a == A_EXPAND || a == A_EXPAND_ALL ||
+	       a == A_COLLAPSE || a == A_COLLAPSE_ALL || a == A_SEARCH || a == A_NEXT_MATCH ||
+	       a == A_PREV_MATCH || a == A_HELP || a == A_REDRAW || a == A_QUIT;
+}
+
+static bool handle_key(struct explorer *e, int key);
+
+/*
+ * Starts the build key needs, if any, and queues the key behind it;
+ * false when the key can be handled now.
+ */
+static bool defer(struct explorer *e, int key, enum action a)
+{
+	char what[160];
+
+	/* A job runs (perhaps with no key left waiting for it: Esc): it may read the filter. */
+	if (e->n_pending || worker_busy(e->worker)) {
+		if (moves_only(a))
+			return false;
+		if (e->n_pending < EXPLORER_MAX_PENDING)
+			e->pending[e->n_pending++] = key;
+		return true;
+	}
+	if (!needs_tree(e, a, &e->job))
+		return false;
+	snprintf(what, sizeof(what), "the %s tree of %s",
+		 e->job.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", metric_title(e->job.m));
+	if (!worker_start(e->worker, build_tree, &e->job, what))
+		return false;
+	e->pending[e->n_pending++] = key;
+	if (e->sync)
+		worker_wait(e->worker);
+	else
+		worker_wait_for(e->worker, EXPLORER_QUIET_MS);
+	return true;
+}
+
+/* The build ended: the keys that waited for it apply, until one needs another. */
+static void run_pending(struct explorer *e)
+{
+	int keys[EXPLORER_MAX_PENDING], n = e->n_pending;
+
+	if (!n || worker_busy(e->worker))
+		return;
+	memcpy(keys, e->pending, sizeof(keys));
+	e->n_pending = 0;
+	for (int i = 0; i < n && !e->quit; i++) {
+		if (e->n_pending) {
+			e->pending[e->n_pending++] = keys[i];
+			continue;
+		}
+		handle_key(e, keys[i]);
+	}
+}
+
 bool explorer_key(struct explorer *e, int key)
+{
+	if (key == MK_EOF) {
+		worker_wait(e->worker);
+		run_pending(e);
+		e->quit = true;
+		return false;
+	}
+	worker_done(e->worker);
+	run_pending(e);
+	return handle_key(e, key);
+}
+
+bool explorer_busy(const struct explorer *e)
+{
+	return e->n_pending > 0;
+}
+
+static bool handle_key(struct explorer *e, int key)
 {
 	struct view *v, *pushed = NULL;
 	enum action a;
 
-	if (key == MK_EOF) {
-		e->quit = true;
-		return false;
+	if (key != MK_NONE) {
+		e->app.msg[0] = 0;
+		e->busy_msg = false;
 	}
-	e->app.msg[0] = 0;
 	if (key == MK_RESIZE)
 		e->app.gen++;	/* views laid out for a width (timeline) sync again */
 	if (key == MK_RESIZE || key == MK_NONE)
@@ -534,6 +702,16 @@ bool explorer_key(struct explorer *e, int key)
 	a = keys_action(key);
 	if (a == A_NONE)
 		return true;
+	if (a == A_ESC && e->n_pending) {
+		e->n_pending = 0;
+		app_message(&e->app, "dropped the keys waiting for %s (it is kept when built)",
+			    worker_what(e->worker));
+		return true;
+	}
+	if (defer(e, key, a)) {
+		run_pending(e);
+		return !e->quit;
+	}
 	v = top_view(e);
 	/* w and O act on any view through its ops (export, frame), never through its keys. */
 	if (a == A_EXPORT || a == A_EDIT) {
@@ -566,7 +744,7 @@ void explorer_run(struct explorer *e)
 {
 	explorer_draw(e);
 	while (!e->quit) {
-		int key = e->scr->be->read_key(e->scr, -1);
+		int key = e->scr->be->read_key(e->scr, e->n_pending ? EXPLORER_POLL_MS : -1);
 
 		if (!explorer_key(e, key))
 			break;

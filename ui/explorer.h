@@ -29,8 +29,21 @@ struct explorer;
 struct explorer *explorer_new(struct screen *s, struct explore *ex, struct explore *ex_b);
 void explorer_free(struct explorer *e);
 
-/* Handles one key (enum mt_key); false once the explorer has quit. */
+/*
+ * Keys wait for the trees they need (sync), or not: a key whose tree is
+ * not built starts a worker and is queued, with the keys after it that
+ * change what is shown, while the keys that move about go on at once; the
+ * status line says what is being built.  Off by default (a terminal); on
+ * for replays, whose frames are then those of a run without a worker.
+ */
+void explorer_set_sync(struct explorer *e, bool sync);
+/*
+ * Handles one key (enum mt_key; MK_NONE: none came, but a build may have
+ * ended); false once the explorer has quit.
+ */
 bool explorer_key(struct explorer *e, int key);
+/* Whether keys wait for a build (the loop then polls with MK_NONE). */
+bool explorer_busy(const struct explorer *e);
 /* Draws the whole frame into the screen and presents it. */
 void explorer_draw(struct explorer *e);
 /* Draws, then reads and handles keys until quit or MK_EOF. */

@@ -80,6 +80,7 @@ static int run_replay(const struct ui_options *o, ui_load_fn load, void *ctx,
 	screen_mem_init(&scr, w, h, screen_locale_utf8(), keys, n_keys);
 	free(keys);
 	e = explorer_new(&scr, &ex[0], o->path_b ? &ex[1] : NULL);
+	explorer_set_sync(e, true);	/* the frames of a replay are exact */
 	if (o->shown)
 		o->shown(o->shown_ctx);
 	explorer_run(e);

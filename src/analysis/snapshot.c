@@ -215,7 +215,7 @@ static void snapshot_range(struct snapshot *s, const struct capture *cap, uint64
 	snapshot_sum(s);
 }
 
-/* The whole run's figures a .mtui keeps per stack (capture_stack_calls), when [from, to) is it. */
+/* The whole run's figures kept per stack (capture_stack_calls), when [from, to) is it. */
 static bool whole_run(struct snapshot *s, const struct capture *cap, uint64_t from, uint64_t to,
 		      unsigned flag)
 {

@@ -109,15 +109,17 @@ static void check_live(struct capture_builder *b)
 /* Grows the per-stack call counts to cover every stack (zeros for the new ones). */
 static void keep_calls(struct capture_builder *b)
 {
-	size_t n = b->cap->stacks.len;
+	size_t n = b->cap->stacks.len, cap = b->calls_cap ? b->calls_cap : 64;
 
 	if (n <= b->calls_cap && b->calls[0])
 		return;
+	while (cap < n)
+		cap *= 2;
 	for (int i = 0; i < 3; i++) {
-		b->calls[i] = xrealloc_array(b->calls[i], n ? n : 1, sizeof(int64_t));
-		memset(b->calls[i] + b->calls_cap, 0, (n - b->calls_cap) * sizeof(int64_t));
+		b->calls[i] = xrealloc_array(b->calls[i], cap, sizeof(int64_t));
+		memset(b->calls[i] + b->calls_cap, 0, (cap - b->calls_cap) * sizeof(int64_t));
 	}
-	b->calls_cap = n;
+	b->calls_cap = cap;
 }
 
 bool capture_builder_stack_calls_equal(struct capture_builder *b, uint32_t first, uint32_t n,
@@ -125,7 +127,7 @@ bool capture_builder_stack_calls_equal(struct capture_builder *b, uint32_t first
 				       const int64_t *temporary)
 {
 	keep_calls(b);
-	if (first > b->calls_cap || n > b->calls_cap - first)
+	if (first > b->cap->stacks.len || n > b->cap->stacks.len - first)
 		return false;
 	for (uint32_t i = 0; i < n; i++)
 		if (b->calls[0][first + i] != count[i] || b->calls[1][first + i] != bytes[i] ||
@@ -462,16 +464,22 @@ void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t by
 	if (stack >= cap->stacks.len)
 		BUG("capture_builder_event: bad stack id");
 	eventlog_append(&cap->log, &b->log, idx, cap->stacks.len, &ev);
+	if (stack >= b->calls_cap)
+		keep_calls(b);
 	b->current_bytes += bytes;
 	b->current_count += count;
 	if (flags & EV_ALLOC) {
 		t->alloc_count++;
 		t->alloc_bytes += (uint64_t)bytes;
+		b->calls[0][stack]++;
+		b->calls[1][stack] += bytes;
 		if (b->allocators == ALLOCATORS_SUMMED)
 			sum_allocator(b, stack, EV_ALLOCATOR_OF(flags), bytes);
 	}
-	if (flags & EV_TEMPORARY)
+	if (flags & EV_TEMPORARY) {
 		t->temporary_count++;
+		b->calls[2][stack]++;
+	}
 	if (cap->meta.peak_rule == PEAK_LAST_MAX ? b->current_bytes >= t->peak_bytes
 						 : b->current_bytes > t->peak_bytes) {
 		t->peak_bytes = b->current_bytes;
@@ -583,7 +591,7 @@ void capture_builder_backing(struct capture_builder *b, void *ctx, void (*releas
 
 void capture_builder_lazy_chunk(struct capture_builder *b, uint32_t n_events)
 {
-	struct event_chunk ch = { NULL, 0, 0, false, true };
+	struct event_chunk ch = { NULL, 0, 0, false, true, false, 0 };
 	struct capture_backing *bk = &b->cap->backing;
 	size_t k = b->cap->log.chunks.len;
 
@@ -712,7 +720,7 @@ const char *capture_builder_chunk(struct capture_builder *b, const uint8_t *data
 {
 	struct capture *cap = b->cap;
 	struct capture_totals *t = &cap->totals;
-	struct event_chunk ch = { (uint8_t *)data, len, raw_len, compressed, false };
+	struct event_chunk ch = { (uint8_t *)data, len, raw_len, compressed, false, false, 0 };
 	uint64_t alloc_bytes = t->alloc_bytes, alloc_count = t->alloc_count;
 	uint64_t temporary = t->temporary_count, peak_idx = t->peak_ev_idx;
 	int64_t peak = t->peak_bytes;

@@ -11,6 +11,7 @@
 #include "capture.h"
 #include "eventlog.h"
 #include "hashmap.h"
+#include "spill.h"
 #include "strtab.h"
 #include "vec.h"
 
@@ -27,20 +28,24 @@
 #define EVENT_MAX_BYTES 31	/* 10 + 10 + 10, rounded up */
 
 /*
- * A sealed chunk is zstd-compressed (level CHUNK_ZSTD_LEVEL) when that saves
- * space (event streams are repetitive: typically 2-4x), which keeps the whole
- * log in RAM for captures of hundreds of millions of events; a cursor
- * decompresses one chunk at a time.  zstd level 1 on 64 Ki-event chunks
- * instead of LZ4 on 16 Ki: 17 % less memory at the same load speed on the
- * 20 M-event churn bench (docs/BENCH.md).
+ * Where sealed chunks go.  From the second one on, a log being built spills
+ * them to a temporary file (spill.h) as they are, and maps the file when it
+ * is finished: memory then grows with stacks, not events, and no CPU goes
+ * into compressing (zstd level 1 took a fifth of a heaptrack load).  The
+ * first chunk, and every chunk when no temporary file can be made, stays on
+ * the heap, zstd-compressed (level CHUNK_ZSTD_LEVEL) when that saves space
+ * (event streams are repetitive: typically 2-4x).  A cursor decodes one
+ * chunk at a time.
  */
 #define CHUNK_ZSTD_LEVEL 1
 struct event_chunk {
-	uint8_t *data;
+	uint8_t *data;		/* NULL: in the backing, or spilled and not yet mapped */
 	uint32_t len;		/* stored bytes */
 	uint32_t raw_len;	/* encoded bytes before compression */
 	bool compressed;	/* data is a zstd frame of raw_len bytes */
-	bool borrowed;		/* data lies in the capture's backing (not freed) */
+	bool borrowed;		/* data lies in the backing or the spill's map (not freed) */
+	bool spilled;		/* stored in the log's spill at spill_off */
+	uint64_t spill_off;
 };
 
 /*
@@ -70,6 +75,7 @@ struct checkpoint {
 struct eventlog {
 	struct vec chunks;		/* struct event_chunk */
 	struct vec checkpoints;		/* struct checkpoint, one per CHECKPOINT_EVENTS */
+	struct spill spill;		/* the chunks spilled while writing */
 };
 
 /*

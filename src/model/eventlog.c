@@ -3,8 +3,8 @@
  * (layout in capture_impl.h).
  *
  * Writing: events are encoded into the open chunk; every EVENTS_PER_CHUNK
- * events the chunk is sealed (zstd-compressed when that saves space) and a
- * new one opens.  The writer keeps every stack's live figures so far, and
+ * events the chunk is sealed (spilled, or zstd-compressed on the heap: see
+ * capture_impl.h) and a new one opens.  The writer keeps every stack's live figures so far, and
  * before events 0, CHECKPOINT_EVENTS, 2 * CHECKPOINT_EVENTS, ... copies the
  * nonzero ones into a sparse checkpoint.  Reading: a cursor decodes one
  * chunk at a time into its own buffer, so any number of cursors can read
@@ -24,6 +24,7 @@ void eventlog_init(struct eventlog *log)
 {
 	vec_init(&log->chunks, sizeof(struct event_chunk));
 	vec_init(&log->checkpoints, sizeof(struct checkpoint));
+	spill_init(&log->spill);
 }
 
 void eventlog_release(struct eventlog *log)
@@ -38,6 +39,7 @@ void eventlog_release(struct eventlog *log)
 	for (size_t i = 0; i < log->checkpoints.len; i++)
 		free(((struct checkpoint *)vec_at(&log->checkpoints, i))->entries);
 	vec_release(&log->checkpoints);
+	spill_release(&log->spill);
 }
 
 /* Encodes one event at p (room for EVENT_MAX_BYTES); returns bytes written. */
@@ -56,9 +58,17 @@ static size_t encode(uint8_t *p, const struct event *ev)
 
 static void seal_chunk(struct eventlog *log, struct eventlog_writer *w)
 {
-	struct event_chunk ch = { NULL, 0, (uint32_t)w->chunk_len, false, false };
+	struct event_chunk ch = { NULL, 0, (uint32_t)w->chunk_len, false, false, false, 0 };
 	size_t bound = ZSTD_compressBound(w->chunk_len), n = 0;
 
+	if (log->chunks.len && w->chunk_len &&
+	    spill_append(&log->spill, w->chunk, w->chunk_len, &ch.spill_off)) {
+		ch.len = (uint32_t)w->chunk_len;
+		ch.spilled = true;
+		vec_push(&log->chunks, &ch);
+		w->chunk_len = 0;
+		return;
+	}
 	if (bound > w->zbuf_cap) {
 		w->zbuf = xrealloc_array(w->zbuf, bound, 1);
 		w->zbuf_cap = bound;
@@ -148,12 +158,40 @@ void eventlog_writer_release(struct eventlog_writer *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/*
+ * The spilled chunks get their data: in the spill's map, or (no map) read
+ * back onto the heap.
+ */
+static void map_spilled(struct eventlog *log)
+{
+	const uint8_t *map = spill_map(&log->spill);
+
+	for (size_t i = 0; i < log->chunks.len; i++) {
+		struct event_chunk *ch = vec_at(&log->chunks, i);
+
+		if (!ch->spilled || ch->data)
+			continue;
+		if (map) {
+			ch->data = (uint8_t *)map + ch->spill_off;
+			ch->borrowed = true;
+			continue;
+		}
+		ch->data = xmalloc(ch->len);
+		if (!spill_read(&log->spill, ch->spill_off, ch->data, ch->len))
+			BUG("the event log's temporary file cannot be read back");
+		ch->spilled = false;
+	}
+	if (!map)
+		spill_release(&log->spill);
+}
+
 void eventlog_finish(struct eventlog *log, struct eventlog_writer *w)
 {
 	if (w->chunk_len)
 		seal_chunk(log, w);
 	eventlog_writer_release(w);
 	vec_shrink(&log->chunks);
+	map_spilled(log);
 }
 
 const uint8_t *eventlog_chunk_bytes(const struct event_chunk *ch, void **zctx, uint8_t **buf,
@@ -237,7 +275,8 @@ static const struct event_chunk *chunk_at(const struct capture *cap, size_t k,
 		damaged(cap, why);
 		return NULL;
 	}
-	*tmp = (struct event_chunk){ (uint8_t *)v.data, v.len, v.raw_len, v.compressed, true };
+	*tmp = (struct event_chunk){ (uint8_t *)v.data, v.len, v.raw_len, v.compressed, true,
+				     false, 0 };
 	return tmp;
 }
 
@@ -249,6 +288,12 @@ static void cursor_done(struct event_cursor *c)
 	if (c->in_place && bk->done_chunk)
 		bk->done_chunk(bk->ctx, c->in_place - 1);
 	c->in_place = 0;
+	if (c->spilled) {
+		const struct event_chunk *ch = vec_at(&c->cap->log.chunks, c->spilled - 1);
+
+		spill_done(&c->cap->log.spill, ch->data, ch->len);
+	}
+	c->spilled = 0;
 }
 
 /*
@@ -272,6 +317,8 @@ static void cursor_load_chunk(struct event_cursor *c)
 		return;
 	if (ch == &tmp)
 		c->in_place = c->chunk + 1;
+	else if (ch->spilled && ch->borrowed)
+		c->spilled = c->chunk + 1;
 	c->p = eventlog_chunk_bytes(ch, &c->zctx, &c->buf, &c->buf_cap);
 	if (!c->p) {
 		if (!ch->borrowed)
@@ -329,6 +376,7 @@ void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64
 
 	c->cap = cap;
 	c->in_place = 0;
+	c->spilled = 0;
 	c->buf = NULL;
 	c->buf_cap = 0;
 	c->zctx = NULL;
@@ -396,6 +444,17 @@ void capture_chunk(const struct capture *cap, size_t k, struct chunk_view *out)
 	out->compressed = ch->compressed;
 	out->n_events = (uint32_t)(cap->totals.events - first < EVENTS_PER_CHUNK
 				   ? cap->totals.events - first : EVENTS_PER_CHUNK);
+}
+
+void capture_chunk_done(const struct capture *cap, size_t k)
+{
+	const struct capture_backing *bk = &cap->backing;
+	const struct event_chunk *ch = vec_at(&cap->log.chunks, k);
+
+	if (ch->spilled && ch->data)
+		spill_done(&cap->log.spill, ch->data, ch->len);
+	else if (!ch->data && bk->done_chunk)
+		bk->done_chunk(bk->ctx, k);
 }
 
 size_t capture_checkpoint_count(const struct capture *cap)

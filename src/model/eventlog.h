@@ -56,6 +56,7 @@ struct event_cursor {
 	const uint8_t *p, *end;
 	uint64_t chunk_end;	/* index of the first event after the current chunk */
 	size_t in_place;	/* 1 + the chunk read in its file (a lazy capture), or 0 */
+	size_t spilled;		/* 1 + the chunk read in the log's spill, or 0 */
 	uint8_t *buf;		/* the current chunk, decompressed (owned) */
 	size_t buf_cap;
 	void *zctx;		/* decompression context (owned) */
@@ -88,6 +89,8 @@ struct chunk_view {
 };
 size_t capture_chunk_count(const struct capture *cap);
 void capture_chunk(const struct capture *cap, size_t k, struct chunk_view *out);
+/* The caller is done with capture_chunk's view of chunk k: its pages may leave memory. */
+void capture_chunk_done(const struct capture *cap, size_t k);
 
 /* A checkpoint: the live figures of every stack with nonzero ones, sorted by stack. */
 struct checkpoint_entry {

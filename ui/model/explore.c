@@ -14,6 +14,7 @@ void explore_init(struct explore *e, const struct capture *cap, const char *path
 	struct explore_tree *peak;
 
 	memset(e, 0, sizeof(*e));
+	pthread_mutex_init(&e->lock, NULL);
 	e->cap = cap;
 	e->path = path;
 	e->folding = true;
@@ -39,6 +40,7 @@ void explore_release(struct explore *e)
 					tree_release(&e->trees[f][m][d].t);
 	report_release(&e->base);
 	thread_filter_release(&e->threads);
+	pthread_mutex_destroy(&e->lock);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -83,22 +85,54 @@ void explore_threads_label(const struct explore *e, char *buf, size_t size)
 	thread_filter_label(&e->threads, &e->base.threads, buf, size);
 }
 
+bool explore_tree_built(struct explore *e, bool folded, enum metric m, enum tree_direction dir)
+{
+	bool built;
+
+	pthread_mutex_lock(&e->lock);
+	built = e->trees[folded][m][dir].built;
+	pthread_mutex_unlock(&e->lock);
+	return built;
+}
+
+/*
+ * Built outside the lock (it is the long part), published under it.  A
+ * published tree is only ever touched by the explorer's thread (explore_tree
+ * sorts it), so the worker builds into its own and never looks again.
+ */
+void explore_build(struct explore *e, bool folded, enum metric m, enum tree_direction dir,
+		   enum tree_order order)
+{
+	struct explore_tree *et = &e->trees[folded][m][dir];
+	struct snapshot w;
+	struct tree t;
+
+	if (explore_tree_built(e, folded, m, dir))
+		return;
+	explore_weights(e, m, &w);
+	tree_build(&t, e->cap, &w, dir, folded ? &e->base.fold : NULL);
+	snapshot_release(&w);
+	tree_sort(&t, order);
+	pthread_mutex_lock(&e->lock);
+	if (et->built) {
+		tree_release(&t);
+	} else {
+		et->t = t;
+		et->are_count = metric_is_count(e->cap, m);
+		et->order = order;
+		et->built = true;
+	}
+	pthread_mutex_unlock(&e->lock);
+}
+
 const struct tree *explore_tree(struct explore *e, enum metric m, enum tree_direction dir,
 				enum tree_order order, bool *are_count)
 {
 	struct explore_tree *et = &e->trees[e->folding][m][dir];
 
-	if (!et->built) {
-		struct snapshot w;
-
-		explore_weights(e, m, &w);
-		et->are_count = metric_is_count(e->cap, m);
-		tree_build(&et->t, e->cap, &w, dir, explore_fold(e));
-		snapshot_release(&w);
-		tree_sort(&et->t, order);
-		et->order = order;
-		et->built = true;
-	} else if (et->order != order) {
+	if (!explore_tree_built(e, e->folding, m, dir))
+		explore_build(e, e->folding, m, dir, order);
+	if (et->order != order) {
 		tree_sort(&et->t, order);
 		et->order = order;
 	}

@@ -14,6 +14,7 @@
 #ifndef MT_EXPLORE_H
 #define MT_EXPLORE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -39,6 +40,7 @@ struct explore {
 					 * n 0: all; base.threads lists them */
 	unsigned threads_gen;		/* bumped by explore_set_threads: views that keep
 					 * weights of their own (view 5, callers) rebuild */
+	pthread_mutex_t lock;		/* trees[].built and .t as explore_build publishes them */
 };
 
 /*
@@ -74,4 +76,16 @@ void explore_threads_label(const struct explore *e, char *buf, size_t size);
  */
 const struct tree *explore_tree(struct explore *e, enum metric m, enum tree_direction dir,
 				enum tree_order order, bool *are_count);
+/*
+ * Whether explore_tree would give the tree of metric m in direction dir,
+ * folded or not, without building it.
+ */
+bool explore_tree_built(struct explore *e, bool folded, enum metric m, enum tree_direction dir);
+/*
+ * Builds that tree, sorted by order, unless it is built: the long part of
+ * explore_tree, for a worker thread while the explorer goes on (the thread
+ * filter must not change meanwhile; every other call of explore is safe).
+ */
+void explore_build(struct explore *e, bool folded, enum metric m, enum tree_direction dir,
+		   enum tree_order order);
 #endif

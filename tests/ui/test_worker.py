@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""The explorer never freezes: keys whose tree is not built wait for a worker
+while the keys that move about are answered at once (the real binary in tmux).
+
+MEMTUI_BUILD_DELAY_MS=2500 makes every build at least that long, so that keys
+can be pressed while one runs on a capture of any size.  What it covers:
+  - `i` on the tree starts a build: the status line says what is being built
+    and for how long, the view stays top-down, and `j` moves the selection at
+    once, well before the build ends;
+  - `m` pressed during the build waits behind it and then starts its own;
+    once both are done the screen is exactly the frame the headless replay
+    of the keys in the order they took effect ("jjim") prints, and its figures
+    are `memtui report`'s for that metric and direction;
+  - Esc drops the keys waiting for a build (the metric does not change; the
+    build is kept), and the explorer quits with q at once after it;
+  - a replay (frames exact, keys in order) waits for each build: the frame of
+    "ijj" is the tree bottom-up with the third row selected.
+
+usage: test_worker.py MEMTUI SAMPLE_CAPTURES
+"""
+import os
+import shutil
+import sys
+import time
+
+from uitest import Suite, Tmux, fmt_bytes, replay, report, status, tree_rows
+
+W, H = 100, 30
+DELAY_MS = 2500
+
+
+def norm(text):
+    return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n")).rstrip("\n")
+
+
+def main():
+    memtui, samples = sys.argv[1], sys.argv[2]
+    s = Suite("ui_worker")
+    if not shutil.which("tmux"):
+        print("ui_worker: tmux missing: skipped")
+        return 77
+    f = os.path.join(samples, "heaptrack/heaptrack.sqlite3.zst")
+    env = {"TERM": "tmux-256color", "LANG": "C.UTF-8", "MEMTUI_BUILD_DELAY_MS": str(DELAY_MS)}
+    t = Tmux("worker", "%s --no-cache %s" % (memtui, f), env=env, w=W, h=H)
+    try:
+        first = t.wait(lambda x: "[tree]" in x)
+        s.true("first screen", "[tree] top-down  metric: peak" in first, status(first))
+
+        t0 = time.time()
+        t.keys("i")
+        scr = t.wait(lambda x: "building the bottom-up tree" in x, timeout=2)
+        s.true("i: the status says what is being built",
+               "building the bottom-up tree of live bytes at the peak" in scr, scr[-300:])
+        s.true("i: the view is still top-down while it builds",
+               "[tree] top-down" in status(scr), status(scr))
+        t.keys("j", "j")
+        scr = t.wait(lambda x: " 3/" in status(x), timeout=2)
+        answered = time.time() - t0
+        s.true("j j answered during the build (third row selected)", " 3/" in status(scr),
+               status(scr))
+        s.true("... while the build still runs", "building the bottom-up" in scr and
+               answered < DELAY_MS / 1000.0, "%.2f s" % answered)
+        t.keys("m")
+        scr = t.screen()
+        s.true("m waits behind the build: still peak", "metric: peak" in status(scr),
+               status(scr))
+        scr = t.wait(lambda x: "building the bottom-up tree of bytes leaked" in x, timeout=8)
+        s.true("after i: m starts its own build", "building the bottom-up tree of bytes "
+               "leaked" in scr, scr[-300:])
+        s.true("i has taken effect", "[tree] bottom-up  metric: peak" in status(scr),
+               status(scr))
+        scr = t.wait(lambda x: "metric: leaks" in status(x) and "building" not in x,
+                     timeout=8)
+        want = replay(memtui, f, "jjim", size="%dx%d" % (W, H))
+        s.check("the settled frame is the replay of j j i m", norm(scr), norm(want))
+        rep = report(memtui, f, "--metric", "leaks", "--tree", "bottom-up")
+        rows = tree_rows(scr)
+        s.true("the bottom-up leaks tree's root is the report's",
+               rows and rows[0].value == fmt_bytes(rep["tree"]["root"]["value"]) and
+               rows[0].count == rep["tree"]["root"]["count"], rows[:1])
+
+        # Esc drops the keys waiting; the metric stays.
+        t.keys("m")
+        scr = t.wait(lambda x: "building" in x, timeout=2)
+        s.true("m: building again", "building the bottom-up tree" in scr, scr[-300:])
+        t.keys("Escape")
+        scr = t.wait(lambda x: "dropped the keys" in x, timeout=2)
+        s.true("Esc: the waiting keys are dropped", "dropped the keys waiting for" in scr,
+               scr[-300:])
+        time.sleep(DELAY_MS / 1000.0 + 0.5)
+        t.keys("j")
+        scr = t.wait(lambda x: "building" not in x, timeout=4)
+        s.true("after Esc the metric is still leaks", "metric: leaks" in status(scr),
+               status(scr))
+        t.keys("q")
+        scr = t.wait(lambda x: "EXIT=" in x, timeout=5)
+        s.true("q quits", "EXIT=0" in scr, scr[-200:])
+    finally:
+        t.close()
+
+    # A replay waits for every build: keys apply in order.
+    scr = replay(memtui, f, "ijj", size="%dx%d" % (W, H),
+                 env=dict(os.environ, MEMTUI_BUILD_DELAY_MS="300"))
+    s.true("replay: i then j j", "[tree] bottom-up" in status(scr) and " 3/" in status(scr),
+           status(scr))
+    return s.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
