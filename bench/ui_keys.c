@@ -2,6 +2,8 @@
  * ui_keys: key -> redrawn frame latency of the explorer on a big tree.
  *
  *	bench_ui_keys [--size WxH] [--fanout F --depth D | FILE]
+ *	bench_ui_keys [--size WxH] --first-keys FILE
+ *	bench_ui_keys [--size WxH] --during-build FILE
  *
  * Without FILE it builds a capture in memory whose top-down tree at the peak
  * has 1 + F + F^2 + ... + F^D nodes (default 10 and 6: 1,111,111), every
@@ -16,6 +18,22 @@
  * expanded tree (every node a row), and one-off operations that rebuild
  * something (expand all, search, metric, invert, sort).  For each group it
  * prints count, median, p99 and max in milliseconds.
+ *
+ * --first-keys (bench/explorer.sh): the time to the first screen of FILE
+ * (load, analyses, first frame, each printed) and then the first press of
+ * each of m, i, 2, 3 and 4, each from the first screen (a new explorer over
+ * the same analyses, so what an earlier key built and kept is reused, as in
+ * a session that pressed it before), as a terminal runs it (builds in a
+ * worker): how long the key and its frame blocked the screen, and how long
+ * until the frame with the key's result (m's line comes from --during-build,
+ * which runs first so that m finds its tree unbuilt).
+ *
+ * --during-build: key-to-frame latency while a build runs in a worker.  It
+ * presses m on the first screen and then, while explorer_busy() says the
+ * metric's tree is still being built, a navigation key every 5 ms, timing
+ * each.  When the tree is ready before m returns there is nothing to time
+ * and it says so (MEMTUI_BUILD_DELAY_MS, read by the explorer for tests,
+ * lengthens builds).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -73,6 +91,13 @@ static void keys(struct explorer *e, struct samples *s, const char *seq)
 	for (size_t i = 0; i < n; i++)
 		step(e, s, k[i].key);
 	free(k);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&t, NULL);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -157,11 +182,102 @@ static struct capture *synthetic(unsigned fanout, unsigned depth)
 	return capture_builder_finish(y.b);
 }
 
+/*
+ * One key on a new explorer of ex, after the keys of before (not timed), as
+ * a terminal runs it: *blocked_ms is how long the key and its frame took,
+ * *result_ms how long until the frame that shows the key's result (the
+ * explorer polled every millisecond while a worker builds).
+ */
+static void first_key(struct screen *scr, struct explore *ex, const char *before, int key,
+		      double *blocked_ms, double *result_ms)
+{
+	struct explorer *e = explorer_new(scr, ex, NULL);
+	struct samples ignored = { "", NULL, 0, 0 };
+	double t0;
+
+	explorer_set_sync(e, true);
+	explorer_draw(e);
+	keys(e, &ignored, before);
+	free(ignored.ms);
+	explorer_set_sync(e, false);
+	t0 = now_ms();
+	explorer_key(e, key);
+	explorer_draw(e);
+	*blocked_ms = now_ms() - t0;
+	while (explorer_busy(e)) {
+		sleep_ms(1);
+		explorer_key(e, MK_NONE);
+	}
+	explorer_draw(e);
+	*result_ms = now_ms() - t0;
+	explorer_free(e);
+}
+
+static void first_keys(struct screen *scr, struct explore *ex)
+{
+	static const struct {
+		const char *before;
+		char key;
+		const char *what;
+	} firsts[] = {
+		{ "", 'i', "invert: the bottom-up tree" },
+		{ "", '2', "flame graph" },
+		{ "", '3', "timeline" },
+		{ "", '4', "stages" },
+		{ "2i", 'm', "after 2 i: next metric in the bottom-up flame graph" },
+	};
+
+	for (size_t i = 0; i < sizeof(firsts) / sizeof(*firsts); i++) {
+		double blocked, result;
+
+		first_key(scr, ex, firsts[i].before, firsts[i].key, &blocked, &result);
+		printf("first %c: %9.1f ms blocked, %9.1f ms to the result  (%s)\n", firsts[i].key,
+		       blocked, result, firsts[i].what);
+	}
+}
+
+/*
+ * The first m on the first screen, as a terminal runs it, with navigation
+ * keys (one every 5 ms) while its tree is built in a worker; prints m's
+ * times as first_keys() does, then the keys' latencies.
+ */
+static void during_build(struct screen *scr, struct explore *ex)
+{
+	struct explorer *e = explorer_new(scr, ex, NULL);
+	struct samples nav = { "navigate while m builds", NULL, 0, 0 };
+	static const int moves[] = { 'j', 'j', 'k', 'j', 'k', 'k' };
+	double t0, blocked;
+	size_t i = 0;
+
+	explorer_draw(e);
+	t0 = now_ms();
+	explorer_key(e, 'm');
+	explorer_draw(e);
+	blocked = now_ms() - t0;
+	while (explorer_busy(e)) {
+		sleep_ms(5);
+		step(e, &nav, moves[i++ % (sizeof(moves) / sizeof(*moves))]);
+	}
+	printf("first m: %9.1f ms blocked, %9.1f ms to the result  (next metric: its tree)\n",
+	       blocked, now_ms() - t0);
+	if (!nav.n) {
+		printf("during build: nothing to measure: m's tree was ready when m returned "
+		       "(MEMTUI_BUILD_DELAY_MS=N lengthens builds)\n");
+	} else {
+		printf("during build: %-21s %6s %9s %9s %9s\n", "(key + whole frame)", "n",
+		       "median", "p99", "max ms");
+		printf("during build: ");
+		report(&nav);
+	}
+	explorer_free(e);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned fanout = 10, depth = 6;
 	int w = 120, h = 40;
 	const char *file = NULL;
+	enum { KEYS_ALL, KEYS_FIRST, KEYS_DURING_BUILD } mode = KEYS_ALL;
 	struct capture *cap = NULL;
 	struct explore ex;
 	struct screen scr;
@@ -175,8 +291,16 @@ int main(int argc, char **argv)
 			depth = (unsigned)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--size") && i + 1 < argc)
 			replay_parse_size(argv[++i], &w, &h);
+		else if (!strcmp(argv[i], "--first-keys"))
+			mode = KEYS_FIRST;
+		else if (!strcmp(argv[i], "--during-build"))
+			mode = KEYS_DURING_BUILD;
 		else
 			file = argv[i];
+	}
+	if (mode != KEYS_ALL && !file) {
+		fprintf(stderr, "bench: --first-keys and --during-build need a FILE\n");
+		return 2;
 	}
 	t0 = now_ms();
 	if (file) {
@@ -199,7 +323,14 @@ int main(int argc, char **argv)
 	screen_mem_init(&scr, w, h, true, NULL, 0);
 	e = explorer_new(&scr, &ex, NULL);
 	explorer_set_sync(e, true);	/* each key is timed with the build it needs */
-	{
+	if (mode != KEYS_ALL) {
+		t0 = now_ms();
+		explorer_draw(e);
+		printf("first frame %.1f ms\n", now_ms() - t0);
+		during_build(&scr, &ex);
+		if (mode == KEYS_FIRST)
+			first_keys(&scr, &ex);
+	} else {
 		struct samples first = { "first frame (tree built)", NULL, 0, 0 };
 		struct samples nav = { "navigate, tree as opened", NULL, 0, 0 };
 		struct samples open = { "expand/collapse one node", NULL, 0, 0 };
