@@ -62,6 +62,17 @@ static void *run(void *arg)
 	}
 }
 
+/* Frees what input_pipe_start made (the thread is not running). */
+static void pipe_free(struct input_pipe *p)
+{
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->filled);
+	pthread_cond_destroy(&p->freed);
+	for (unsigned i = 0; i < PIPE_BLOCKS; i++)
+		free(p->ring[i].data);
+	free(p);
+}
+
 struct input_pipe *input_pipe_start(pipe_decode_fn decode, void *ctx)
 {
 	struct input_pipe *p = xcalloc(1, sizeof(*p));
@@ -74,12 +85,7 @@ struct input_pipe *input_pipe_start(pipe_decode_fn decode, void *ctx)
 	pthread_cond_init(&p->filled, NULL);
 	pthread_cond_init(&p->freed, NULL);
 	if (pthread_create(&p->thread, NULL, run, p) != 0) {
-		pthread_mutex_destroy(&p->mu);
-		pthread_cond_destroy(&p->filled);
-		pthread_cond_destroy(&p->freed);
-		for (unsigned i = 0; i < PIPE_BLOCKS; i++)
-			free(p->ring[i].data);
-		free(p);
+		pipe_free(p);
 		return NULL;
 	}
 	return p;
@@ -127,10 +133,5 @@ void input_pipe_stop(struct input_pipe *p)
 	pthread_cond_signal(&p->freed);
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->thread, NULL);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->filled);
-	pthread_cond_destroy(&p->freed);
-	for (unsigned i = 0; i < PIPE_BLOCKS; i++)
-		free(p->ring[i].data);
-	free(p);
+	pipe_free(p);
 }
