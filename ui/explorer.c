@@ -366,17 +366,21 @@ static void switch_view(struct explorer *e, int i)
 	e->app.gen++;
 }
 
-/* The next metric the capture has, after the current one. */
-static void next_metric(struct explorer *e)
+/* The next metric the capture has after m, or m: what m (the key) picks. */
+static enum metric metric_after(const struct explorer *e, enum metric m)
 {
 	for (int k = 1; k <= N_METRICS; k++) {
-		enum metric m = (enum metric)((e->app.metric + k) % N_METRICS);
+		enum metric n = (enum metric)((m + k) % N_METRICS);
 
-		if (metric_available(e->app.ex->cap, m)) {
-			e->app.metric = m;
-			break;
-		}
+		if (metric_available(e->app.ex->cap, n))
+			return n;
 	}
+	return m;
+}
+
+static void next_metric(struct explorer *e)
+{
+	e->app.metric = metric_after(e, e->app.metric);
 	e->app.gen++;
 }
 
@@ -550,18 +554,6 @@ static void global_action(struct explorer *e, enum action a)
 		}
 		break;
 	}
-}
-
-/* The next metric the capture has after m, or m. */
-static enum metric metric_after(const struct explorer *e, enum metric m)
-{
-	for (int k = 1; k <= N_METRICS; k++) {
-		enum metric n = (enum metric)((m + k) % N_METRICS);
-
-		if (metric_available(e->app.ex->cap, n))
-			return n;
-	}
-	return m;
 }
 
 /*
