@@ -751,17 +751,33 @@ static void emit_leaks(struct ht *p)
 	}
 }
 
-static int event(struct ht *p, struct ht_info *info, bool alloc, bool temporary)
+/*
+ * The event ev_idx of an allocation (alloc) or a free of info into *ev, with
+ * the volume and the live table kept.
+ */
+static int make_event(struct ht *p, struct ht_info *info, bool alloc, bool temporary,
+		      uint64_t ev_idx, struct event *ev)
 {
 	if (ckd_add_u64(p->volume, info->size, &p->volume) || p->volume > INT64_MAX)
 		return mt_error_set(p->err, MT_ERR_LIMIT, p->line_off,
 				    "allocation sizes add up to more than 2^63 bytes");
-	track_live(p, info, alloc, capture_builder_events(p->b));
+	track_live(p, info, alloc, ev_idx);
 	if (alloc)
-		capture_builder_event(p->b, info->stack, (int64_t)info->size, 1, EV_ALLOC);
+		*ev = (struct event){ info->stack, EV_ALLOC, (int64_t)info->size, 1 };
 	else
-		capture_builder_event(p->b, info->stack, -(int64_t)info->size, -1,
-				      temporary ? EV_TEMPORARY : 0);
+		*ev = (struct event){ info->stack, temporary ? EV_TEMPORARY : 0,
+				      -(int64_t)info->size, -1 };
+	return LINE_OK;
+}
+
+static int event(struct ht *p, struct ht_info *info, bool alloc, bool temporary)
+{
+	struct event ev;
+	int rc;
+
+	if ((rc = make_event(p, info, alloc, temporary, capture_builder_events(p->b), &ev)) < 0)
+		return rc;
+	capture_builder_event_run(p->b, &ev, 1);
 	p->events++;
 	return LINE_OK;
 }
@@ -1094,6 +1110,130 @@ static int next_line(struct ht *p, const uint8_t **line, size_t *len, bool *newl
 	}
 }
 
+/*
+ * The field of a line "+ idx\n" or "- idx\n" at q, 8 bytes of which are
+ * readable: 1 to 7 lower-case hex digits and the '\n' (heaptrack's indices,
+ * below 2^28), all 8 bytes tested and converted at once as one word.
+ * Returns the count of digits, with their value in *out, or 0 when the
+ * field is anything else.
+ */
+static unsigned hex_field8(const uint8_t *q, uint64_t *out)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t w = 0, nl, mask, low, digit, letter, n;
+	unsigned len;
+
+	for (int i = 0; i < 8; i++)
+		w |= (uint64_t)q[i] << 8 * i;	/* byte i of the field is byte i of w */
+	nl = w ^ ones * '\n';
+	nl = (nl - ones) & ~nl & highs;	/* its lowest bit marks the first '\n' */
+	if (!nl || (len = (unsigned)__builtin_ctzll(nl) / 8) == 0)
+		return 0;
+	mask = (1ull << 8 * len) - 1;
+	low = w & mask;
+	if (low & highs)
+		return 0;
+	/* Per byte, with no carry between bytes since each is below 0x80. */
+	digit = (low + ones * (0x80 - '0')) & ~(low + ones * (0x7f - '9')) & highs;
+	letter = (low + ones * (0x80 - 'a')) & ~(low + ones * (0x7f - 'f')) & highs;
+	if ((digit | letter) != (mask & highs))
+		return 0;
+	n = (low & ones * 0x0f) + (letter >> 7) * 9;	/* each byte now holds its digit */
+	n = __builtin_bswap64(n) >> 8 * (8 - len);	/* the last digit in the lowest byte */
+	n = (n | n >> 4) & 0x00ff00ff00ff00ffull;
+	n = (n | n >> 8) & 0x0000ffff0000ffffull;
+	*out = (n | n >> 16) & 0xffffffffull;
+	return len;
+}
+
+/* Lines the run reads ahead, so that the infos they name are fetched early. */
+#define RUN_AHEAD 32
+
+/* One '+' or '-' line of a run: the info it names and where the line starts. */
+struct run_line {
+	uint32_t idx;
+	bool alloc;
+	uint32_t at;		/* offset in the window */
+};
+
+/*
+ * Reads up to RUN_AHEAD lines "+ idx" or "- idx" of a defined info from
+ * [*next, end) into run[], stopping before the first line that is anything
+ * else or that ends within 10 bytes of the window's end (hex_field8 reads 8
+ * bytes).  Returns how many; *next is after the last.
+ */
+static size_t run_scan(const struct ht *p, const uint8_t *buf, const uint8_t *end,
+		       const uint8_t **next, struct run_line *run)
+{
+	const uint8_t *s = *next;
+	size_t n = 0;
+
+	while (n < RUN_AHEAD && end - s >= 10 && (s[0] == '+' || s[0] == '-') && s[1] == ' ') {
+		uint64_t v;
+		unsigned len = hex_field8(s + 2, &v);
+
+		if (!len || v >= p->infos.len)
+			break;
+		run[n].idx = (uint32_t)v;
+		run[n].alloc = s[0] == '+';
+		run[n].at = (uint32_t)(s - buf);
+		__builtin_prefetch((const struct ht_info *)p->infos.data + v);
+		n++;
+		s += 2 + len + 1;
+	}
+	*next = s;
+	return n;
+}
+
+/*
+ * The bulk of a capture, its '+' and '-' lines, without the per-line
+ * machinery of handle_line: a run of such lines in the window is read
+ * ahead, then each becomes its event, as line_alloc and line_free make it.
+ * Anything else (another record, a field that is not one plain hex index,
+ * an index out of range, a line the window cuts, the state after an end
+ * line or inside the command line) is left to handle_line, so every error
+ * and warning still comes from one place.  Returns 0 or a negative error.
+ */
+static int read_run(struct ht *p)
+{
+	const uint8_t *buf = input_ptr(p->in), *end = buf + input_avail(p->in), *s = buf;
+	uint64_t base = input_offset(p->in);
+	struct run_line run[RUN_AHEAD];
+	struct event evs[RUN_AHEAD];
+	size_t n;
+	int rc;
+
+	if (p->in_command || !p->header_seen || p->file_version == 0 || p->end != END_NONE ||
+	    end - buf > UINT32_MAX)
+		return 0;
+	while ((n = run_scan(p, buf, end, &s, run)) > 0) {
+		uint64_t first = capture_builder_events(p->b);
+
+		for (size_t i = 0; i < n; i++) {
+			const struct ht_info *info = (struct ht_info *)p->infos.data + run[i].idx;
+
+			if (!run[i].alloc && info->live != LIVE_NONE)
+				__builtin_prefetch((struct ht_live *)p->live.data + info->live);
+		}
+		for (size_t i = 0; i < n; i++) {
+			struct ht_info *info = (struct ht_info *)p->infos.data + run[i].idx;
+			bool temporary = !run[i].alloc && p->last_alloc == run[i].idx;
+
+			p->line_off = base + run[i].at;
+			p->last_alloc = run[i].alloc ? run[i].idx : 0;
+			rc = make_event(p, info, run[i].alloc, temporary, first + i, &evs[i]);
+			if (rc < 0) {
+				capture_builder_event_run(p->b, evs, i);
+				return rc;
+			}
+		}
+		capture_builder_event_run(p->b, evs, n);
+		p->events += n;
+	}
+	input_consume(p->in, (size_t)(s - buf));
+	return 0;
+}
+
 static int read_lines(struct ht *p)
 {
 	const uint8_t *line = NULL;
@@ -1101,7 +1241,9 @@ static int read_lines(struct ht *p)
 	bool newline = false;
 	int rc;
 
-	while ((rc = next_line(p, &line, &len, &newline)) > 0) {
+	for (;;) {
+		if ((rc = read_run(p)) < 0 || (rc = next_line(p, &line, &len, &newline)) <= 0)
+			break;
 		p->line_off = input_offset(p->in);
 		p->final = !newline;
 		if (!newline && input_stream_error(p->in)) {

@@ -489,39 +489,92 @@ uint32_t capture_builder_thread_stack(struct capture_builder *b, uint64_t tid)
 	return capture_builder_stack(b, 0, capture_builder_frame(b, &f));
 }
 
+/*
+ * The running figures of events first.. of ev[0..n): totals, the calls per
+ * stack and the peak (ev's stacks are checked and calls covers them).
+ */
+static void sum_events(struct capture_builder *b, uint64_t first, const struct event *ev,
+		       size_t n)
+{
+	struct capture_totals *t = &b->cap->totals;
+	bool last_max = b->cap->meta.peak_rule == PEAK_LAST_MAX;
+	int64_t current = b->current_bytes, peak = t->peak_bytes;
+	uint64_t peak_idx = t->peak_ev_idx;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t stack = ev[i].stack;
+
+		current += ev[i].bytes;
+		b->current_count += ev[i].count;
+		if (ev[i].flags & EV_ALLOC) {
+			t->alloc_count++;
+			t->alloc_bytes += (uint64_t)ev[i].bytes;
+			b->calls[0][stack]++;
+			b->calls[1][stack] += ev[i].bytes;
+			if (b->allocators == ALLOCATORS_SUMMED)
+				sum_allocator(b, stack, EV_ALLOCATOR_OF(ev[i].flags), ev[i].bytes);
+		}
+		if (ev[i].flags & EV_TEMPORARY) {
+			t->temporary_count++;
+			b->calls[2][stack]++;
+		}
+		if (last_max ? current >= peak : current > peak) {
+			peak = current;
+			peak_idx = first + i;
+		}
+	}
+	b->current_bytes = current;
+	t->peak_bytes = peak;
+	t->peak_ev_idx = peak_idx;
+	t->events = first + n;
+}
+
 void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t bytes,
 			   int32_t count, unsigned flags)
 {
 	struct capture *cap = b->cap;
-	struct capture_totals *t = &cap->totals;
-	struct event ev = { stack, flags & 3, bytes, count };
-	uint64_t idx = t->events;
+	struct event ev = { stack, flags, bytes, count };
+	uint64_t idx = cap->totals.events;
 
 	if (stack >= cap->stacks.len)
 		BUG("capture_builder_event: bad stack id");
 	eventlog_append(&cap->log, &b->log, idx, cap->stacks.len, &ev);
 	if (stack >= b->calls_cap)
 		keep_calls(b);
-	b->current_bytes += bytes;
-	b->current_count += count;
-	if (flags & EV_ALLOC) {
-		t->alloc_count++;
-		t->alloc_bytes += (uint64_t)bytes;
-		b->calls[0][stack]++;
-		b->calls[1][stack] += bytes;
-		if (b->allocators == ALLOCATORS_SUMMED)
-			sum_allocator(b, stack, EV_ALLOCATOR_OF(flags), bytes);
+	sum_events(b, idx, &ev, 1);
+}
+
+void capture_builder_event_run(struct capture_builder *b, const struct event *ev, size_t n)
+{
+	struct capture *cap = b->cap;
+
+	while (n) {
+		uint64_t idx = cap->totals.events;
+		size_t k = EVENTS_PER_CHUNK - (size_t)(idx % EVENTS_PER_CHUNK);
+		uint32_t top = 0;
+
+		if (k == EVENTS_PER_CHUNK) {
+			/* a chunk starts: its seal and checkpoint come with the one event */
+			capture_builder_event(b, ev->stack, ev->bytes, (int32_t)ev->count,
+					      ev->flags);
+			ev++;
+			n--;
+			continue;
+		}
+		if (k > n)
+			k = n;
+		for (size_t i = 0; i < k; i++)
+			if (ev[i].stack > top)
+				top = ev[i].stack;
+		if (top >= cap->stacks.len)
+			BUG("capture_builder_event_run: bad stack id");
+		if (top >= b->calls_cap)
+			keep_calls(b);
+		eventlog_append_run(&b->log, idx, cap->stacks.len, ev, k);
+		sum_events(b, idx, ev, k);
+		ev += k;
+		n -= k;
 	}
-	if (flags & EV_TEMPORARY) {
-		t->temporary_count++;
-		b->calls[2][stack]++;
-	}
-	if (cap->meta.peak_rule == PEAK_LAST_MAX ? b->current_bytes >= t->peak_bytes
-						 : b->current_bytes > t->peak_bytes) {
-		t->peak_bytes = b->current_bytes;
-		t->peak_ev_idx = idx;
-	}
-	t->events = idx + 1;
 }
 
 void capture_builder_time(struct capture_builder *b, int64_t time_ms)

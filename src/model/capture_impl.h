@@ -129,6 +129,13 @@ void eventlog_release(struct eventlog *log);
  */
 void eventlog_append(struct eventlog *log, struct eventlog_writer *w, uint64_t ev_idx,
 		     size_t n_stacks, const struct event *ev);
+/*
+ * Appends ev[0..n) as events ev_idx, ev_idx + 1, ... when they all fall
+ * inside one chunk and none starts it (so no checkpoint or seal is due):
+ * what n eventlog_append() calls would do, at less cost per event.
+ */
+void eventlog_append_run(struct eventlog_writer *w, uint64_t ev_idx, size_t n_stacks,
+			 const struct event *ev, size_t n);
 /* Seals the open chunk and frees what w holds (w is empty again). */
 void eventlog_finish(struct eventlog *log, struct eventlog_writer *w);
 /* Frees what w holds without sealing (an abandoned capture). */

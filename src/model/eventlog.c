@@ -43,7 +43,7 @@ void eventlog_release(struct eventlog *log)
 }
 
 /* Encodes one event at p (room for EVENT_MAX_BYTES); returns bytes written. */
-static size_t encode(uint8_t *p, const struct event *ev)
+static inline size_t encode(uint8_t *p, const struct event *ev)
 {
 	int64_t def = (ev->flags & EV_ALLOC) ? 1 : -1;
 	uint64_t head = (uint64_t)ev->stack << 3 | (uint64_t)(ev->flags & 3) << 1 |
@@ -146,6 +146,30 @@ void eventlog_append(struct eventlog *log, struct eventlog_writer *w, uint64_t e
 	eventlog_writer_live(w, n_stacks);
 	w->live_bytes[ev->stack] += ev->bytes;
 	w->live_count[ev->stack] += ev->count;
+}
+
+void eventlog_append_run(struct eventlog_writer *w, uint64_t ev_idx, size_t n_stacks,
+			 const struct event *ev, size_t n)
+{
+	uint8_t *out;
+	int64_t *live_bytes, *live_count;
+
+	if (!n)
+		return;
+	if (ev_idx % EVENTS_PER_CHUNK == 0 || ev_idx % EVENTS_PER_CHUNK + n > EVENTS_PER_CHUNK)
+		BUG("eventlog_append_run: the run crosses a chunk's start");
+	XGROW(w->chunk, w->chunk_cap, w->chunk_len + n * EVENT_MAX_BYTES);
+	eventlog_writer_live(w, n_stacks);
+	/* Locals, so that the byte stores need no reload of w's fields. */
+	out = w->chunk + w->chunk_len;
+	live_bytes = w->live_bytes;
+	live_count = w->live_count;
+	for (size_t i = 0; i < n; i++) {
+		out += encode(out, &ev[i]);
+		live_bytes[ev[i].stack] += ev[i].bytes;
+		live_count[ev[i].stack] += ev[i].count;
+	}
+	w->chunk_len = (size_t)(out - w->chunk);
 }
 
 void eventlog_writer_release(struct eventlog_writer *w)
