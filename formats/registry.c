@@ -77,7 +77,7 @@ static void set_source(struct capture_meta *m, const char *name)
 }
 
 static int load_input(struct input *in, const char *name, const struct load_options *opt,
-		      struct capture **out, struct mt_error *err)
+		      bool threaded, struct capture **out, struct mt_error *err)
 {
 	const struct reader *found = NULL;
 	struct capture_builder *b;
@@ -108,6 +108,8 @@ static int load_input(struct input *in, const char *name, const struct load_opti
 				    "not a capture memtui can read (%s data; tried %s)",
 				    input_codec_name(input_codec(in)), formats_names());
 	b = capture_builder_new();
+	if (threaded)
+		capture_builder_threaded(b);
 	capture_builder_meta(b)->file_bytes = input_file_size(in);
 	if (found == &memray_reader)	/* the threshold to apply (capture.h) */
 		capture_builder_meta(b)->temporary_threshold = opt ? opt->temporary_threshold : 1;
@@ -180,7 +182,7 @@ int formats_load(const char *path, const struct load_options *opt, struct captur
 		input_set_progress(in, opt->progress, opt->progress_ctx);
 	if (opt && opt->cancel)
 		input_set_cancel(in, opt->cancel);
-	rc = load_input(in, path, opt, out, err);
+	rc = load_input(in, path, opt, true, out, err);
 	err->path = path;
 	input_close(in);
 	return rc;
@@ -198,7 +200,7 @@ int formats_load_mem(const uint8_t *data, size_t size, const char *name,
 	rc = input_open_mem(&in, data, size, name, err);
 	if (rc < 0)
 		return rc;
-	rc = load_input(in, name, opt, out, err);
+	rc = load_input(in, name, opt, false, out, err);
 	err->path = name;
 	input_close(in);
 	return rc;

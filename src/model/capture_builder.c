@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "capture_impl.h"
+#include "event_pipe.h"
 #include "idtable.h"
 #include "xalloc.h"
 
@@ -26,6 +27,7 @@ struct capture_builder {
 	int64_t current_count;
 	int64_t time_ms;
 	struct event *decoded;		/* capture_builder_chunk's events, reused */
+	bool chunk_seen;		/* capture_builder_chunk was called */
 	bool chunks_ended;		/* a short chunk came: no more may follow */
 	bool lazy;			/* capture_builder_backing: totals are the stored ones */
 	int64_t *calls[3];		/* per stack: calls, bytes, temporaries */
@@ -49,6 +51,16 @@ struct capture_builder {
 	uint8_t *zbuf;			/* capture_builder_chunk's decompression */
 	size_t zbuf_cap;
 	void *zctx;
+	/*
+	 * The events' thread (capture_builder_threaded), or NULL.  While it
+	 * runs it alone touches the log, the running figures (current_*,
+	 * calls, the totals but time_ms) and the summed allocator table;
+	 * settle() waits for it before anything else reads them.  handed
+	 * counts the events given to it.
+	 */
+	struct event_pipe *pipe;
+	uint64_t handed;
+	bool may_thread;		/* capture_builder_threaded was called */
 };
 
 struct capture_builder *capture_builder_new(void)
@@ -66,6 +78,7 @@ void capture_builder_free(struct capture_builder *b)
 {
 	if (!b)
 		return;
+	event_pipe_stop(b->pipe);
 	capture_free(b->cap);
 	idtable_release(&b->frame_index);
 	eventlog_writer_release(&b->log);
@@ -119,10 +132,10 @@ static void check_live(struct capture_builder *b)
 					     stacks, stacks == 1 ? "" : "s");
 }
 
-/* Grows the per-stack call counts to cover every stack (zeros for the new ones). */
-static void keep_calls(struct capture_builder *b)
+/* Grows the per-stack call counts to cover n stacks (zeros for the new ones). */
+static void keep_calls_to(struct capture_builder *b, size_t n)
 {
-	size_t n = b->cap->stacks.len, cap = b->calls_cap ? b->calls_cap : 64;
+	size_t cap = b->calls_cap ? b->calls_cap : 64;
 
 	if (n <= b->calls_cap && b->calls[0])
 		return;
@@ -135,10 +148,24 @@ static void keep_calls(struct capture_builder *b)
 	b->calls_cap = cap;
 }
 
+/* The same for every stack. */
+static void keep_calls(struct capture_builder *b)
+{
+	keep_calls_to(b, b->cap->stacks.len);
+}
+
+/* Waits until the events' thread, if any, has applied every event handed to it. */
+static void settle(const struct capture_builder *b)
+{
+	if (b->pipe)
+		event_pipe_settle(b->pipe);
+}
+
 bool capture_builder_stack_calls_equal(struct capture_builder *b, uint32_t first, uint32_t n,
 				       const int64_t *count, const int64_t *bytes,
 				       const int64_t *temporary)
 {
+	settle(b);
 	keep_calls(b);
 	if (first > b->cap->stacks.len || n > b->cap->stacks.len - first)
 		return false;
@@ -156,6 +183,7 @@ void capture_builder_allocators(struct capture_builder *b)
 
 void capture_builder_allocator_calls(struct capture_builder *b, const struct allocator_calls *e)
 {
+	settle(b);
 	b->allocators = ALLOCATORS_GIVEN;
 	if (!e)
 		return;
@@ -205,6 +233,7 @@ bool capture_builder_allocators_add_up(struct capture_builder *b)
 	const struct allocator_calls *e = b->alloc_calls.data;
 	uint64_t count = 0, bytes = 0;
 
+	settle(b);
 	if (b->allocators == ALLOCATORS_NONE)
 		return true;
 	for (size_t i = 0; i < b->alloc_calls.len; i++)
@@ -254,7 +283,7 @@ void capture_builder_leak(struct capture_builder *b, uint64_t ev_idx, uint32_t s
 {
 	struct leak l = { ev_idx, stack, bytes, count };
 
-	if (ev_idx >= b->cap->totals.events || stack >= b->cap->stacks.len || bytes < 0 ||
+	if (ev_idx >= capture_builder_events(b) || stack >= b->cap->stacks.len || bytes < 0 ||
 	    count < 1)
 		BUG("capture_builder_leak: bad event, stack or figures");
 	vec_push(&b->leaks, &l);
@@ -327,6 +356,7 @@ static bool leaks_match(struct capture_builder *b, const struct leak *l, size_t 
 
 bool capture_builder_leaks_equal(struct capture_builder *b)
 {
+	settle(b);
 	return leaks_match(b, b->leaks.data, b->leaks.len);
 }
 
@@ -351,6 +381,8 @@ struct capture *capture_builder_finish(struct capture_builder *b)
 {
 	struct capture *cap = b->cap;
 
+	event_pipe_stop(b->pipe);
+	b->pipe = NULL;
 	if (!b->lazy) {
 		check_live(b);
 		cap->totals.end_bytes = b->current_bytes;
@@ -529,58 +561,72 @@ static void sum_events(struct capture_builder *b, uint64_t first, const struct e
 	t->events = first + n;
 }
 
-void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t bytes,
-			   int32_t count, unsigned flags)
+/*
+ * Applies ev[0..n), events of a capture of n_stacks stacks (each names one
+ * below n_stacks): into the log and the running figures.  On the events'
+ * thread when there is one.
+ */
+static void apply_events(void *ctx, const struct event *ev, size_t n, size_t n_stacks)
 {
-	struct capture *cap = b->cap;
-	struct event ev = { stack, flags, bytes, count };
-	uint64_t idx = cap->totals.events;
-
-	if (stack >= cap->stacks.len)
-		BUG("capture_builder_event: bad stack id");
-	eventlog_append(&cap->log, &b->log, idx, cap->stacks.len, &ev);
-	if (stack >= b->calls_cap)
-		keep_calls(b);
-	sum_events(b, idx, &ev, 1);
-}
-
-void capture_builder_event_run(struct capture_builder *b, const struct event *ev, size_t n)
-{
+	struct capture_builder *b = ctx;
 	struct capture *cap = b->cap;
 
+	eventlog_writer_live(&b->log, n_stacks);
+	keep_calls_to(b, n_stacks);
 	while (n) {
 		uint64_t idx = cap->totals.events;
 		size_t k = EVENTS_PER_CHUNK - (size_t)(idx % EVENTS_PER_CHUNK);
-		uint32_t top = 0;
 
 		if (k == EVENTS_PER_CHUNK) {
 			/* a chunk starts: its seal and checkpoint come with the one event */
-			capture_builder_event(b, ev->stack, ev->bytes, (int32_t)ev->count,
-					      ev->flags);
-			ev++;
-			n--;
-			continue;
+			eventlog_append(&cap->log, &b->log, idx, n_stacks, ev);
+			k = 1;
+		} else {
+			if (k > n)
+				k = n;
+			eventlog_append_run(&b->log, idx, n_stacks, ev, k);
 		}
-		if (k > n)
-			k = n;
-		for (size_t i = 0; i < k; i++)
-			if (ev[i].stack > top)
-				top = ev[i].stack;
-		if (top >= cap->stacks.len)
-			BUG("capture_builder_event_run: bad stack id");
-		if (top >= b->calls_cap)
-			keep_calls(b);
-		eventlog_append_run(&b->log, idx, cap->stacks.len, ev, k);
 		sum_events(b, idx, ev, k);
 		ev += k;
 		n -= k;
 	}
 }
 
+void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t bytes,
+			   int32_t count, unsigned flags)
+{
+	struct event ev = { stack, flags, bytes, count };
+
+	capture_builder_event_run(b, &ev, 1);
+}
+
+void capture_builder_event_run(struct capture_builder *b, const struct event *ev, size_t n)
+{
+	size_t n_stacks = b->cap->stacks.len;
+
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].stack >= n_stacks)
+			BUG("capture_builder_event: bad stack id");
+	b->handed += n;
+	if (!b->pipe && b->may_thread && !b->lazy && !b->chunk_seen) {
+		b->may_thread = false;	/* one try */
+		b->pipe = event_pipe_start(apply_events, b);
+	}
+	if (b->pipe)
+		event_pipe_add(b->pipe, ev, n, n_stacks);
+	else
+		apply_events(b, ev, n, n_stacks);
+}
+
+void capture_builder_threaded(struct capture_builder *b)
+{
+	b->may_thread = true;
+}
+
 void capture_builder_time(struct capture_builder *b, int64_t time_ms)
 {
 	struct vec *marks = &b->cap->time_marks;
-	struct time_mark m = { b->cap->totals.events, time_ms };
+	struct time_mark m = { capture_builder_events(b), time_ms };
 
 	b->time_ms = time_ms;
 	if (marks->len) {
@@ -639,7 +685,7 @@ void capture_builder_mark(struct capture_builder *b, const char *name)
 
 void capture_builder_mark_where(struct capture_builder *b, const char *name, const char *where)
 {
-	struct stage_mark m = { b->cap->totals.events, -1, MARK_SOURCE_FILE, xstrdup(name),
+	struct stage_mark m = { capture_builder_events(b), -1, MARK_SOURCE_FILE, xstrdup(name),
 				xstrdup(where) };
 
 	if (b->cap->time_marks.len)
@@ -733,17 +779,19 @@ void capture_builder_time_mark(struct capture_builder *b, uint64_t ev_idx, int64
 
 uint64_t capture_builder_events(const struct capture_builder *b)
 {
-	return b->cap->totals.events;
+	return b->pipe ? b->handed : b->cap->totals.events;
 }
 
 const struct capture_totals *capture_builder_totals(const struct capture_builder *b)
 {
+	settle(b);
 	return &b->cap->totals;
 }
 
 bool capture_builder_live_equal(struct capture_builder *b, const struct checkpoint_entry *entries,
 				size_t n)
 {
+	settle(b);
 	const struct eventlog_writer *w = &b->log;
 	size_t n_stacks = b->cap->stacks.len, k = 0;
 
@@ -815,8 +863,9 @@ const char *capture_builder_chunk(struct capture_builder *b, const uint8_t *data
 	int64_t peak = t->peak_bytes;
 	const char *why;
 
-	if (b->log.chunk_len || t->events % EVENTS_PER_CHUNK)
+	if (b->pipe || b->log.chunk_len || t->events % EVENTS_PER_CHUNK)
 		BUG("capture_builder_chunk: mixed with capture_builder_event");
+	b->chunk_seen = true;
 	if (b->chunks_ended)
 		return "an event chunk after a short one";
 	if (!n_events || n_events > EVENTS_PER_CHUNK || !raw_len ||

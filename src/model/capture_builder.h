@@ -76,6 +76,13 @@ void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t by
  * a reader that has a run of events at hand.
  */
 void capture_builder_event_run(struct capture_builder *b, const struct event *ev, size_t n);
+/*
+ * Lets the builder apply events on a thread of its own (event_pipe.h), from
+ * the first event on, for a reader that streams a file: every call stays
+ * the same, and any that reads what the events make (totals, live figures,
+ * finish) first waits for the thread.  Not for event chunks.
+ */
+void capture_builder_threaded(struct capture_builder *b);
 
 /* From now on events happen at time_ms (milliseconds since the capture started). */
 void capture_builder_time(struct capture_builder *b, int64_t time_ms);

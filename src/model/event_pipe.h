@@ -1,0 +1,38 @@
+/*
+ * event_pipe: a capture's events applied on a thread of their own.
+ *
+ * Encoding an event into the log and adding it to the running figures is a
+ * third of reading a big capture.  A reader that streams a file hands its
+ * events to the pipe in batches of PIPE_EVENTS; the pipe's thread applies
+ * them, in order, while the reader parses on.  Memory stays bounded: the
+ * reader waits while all PIPE_BATCHES batches are full.
+ *
+ * Each batch carries how many stacks the capture had when it was handed
+ * over (every stack its events name is below that), so the thread never
+ * looks at the stacks the reader is still adding.
+ */
+#ifndef MT_EVENT_PIPE_H
+#define MT_EVENT_PIPE_H
+
+#include <stddef.h>
+
+#include "eventlog.h"
+
+#define PIPE_EVENTS 4096
+#define PIPE_BATCHES 4
+
+/* Applies events ev[0..n) of a capture that has n_stacks stacks; runs on the thread. */
+typedef void (*event_apply_fn)(void *ctx, const struct event *ev, size_t n, size_t n_stacks);
+
+struct event_pipe;
+
+/* Starts the thread; NULL when none can be made (the caller applies events itself). */
+struct event_pipe *event_pipe_start(event_apply_fn apply, void *ctx);
+/* Hands ev[0..n) over (copied), waiting while every batch is full. */
+void event_pipe_add(struct event_pipe *p, const struct event *ev, size_t n, size_t n_stacks);
+/* Returns once every event handed over has been applied. */
+void event_pipe_settle(struct event_pipe *p);
+/* Settles, stops the thread and frees the pipe; NULL is allowed. */
+void event_pipe_stop(struct event_pipe *p);
+
+#endif
