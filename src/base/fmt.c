@@ -73,8 +73,17 @@ void fmt_json_string(FILE *out, const char *str)
 	fputc('"', out);
 	while (*s) {
 		uint32_t cp;
-		size_t n = vis_utf8((const char *)s, (size_t)(end - s), &cp);
+		size_t n = 0;
 
+		/* a run of printable ASCII that needs no escape goes out at once */
+		while (s[n] >= 0x20 && s[n] < 0x7f && s[n] != '"' && s[n] != '\\')
+			n++;
+		if (n) {
+			fwrite(s, 1, n, out);
+			s += n;
+			continue;
+		}
+		n = vis_utf8((const char *)s, (size_t)(end - s), &cp);
 		if (!n) {
 			fputs("\\ufffd", out);
 			s++;

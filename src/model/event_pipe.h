@@ -4,8 +4,10 @@
  * Encoding an event into the log and adding it to the running figures is a
  * third of reading a big capture.  A reader that streams a file hands its
  * events to the pipe in batches of PIPE_EVENTS; the pipe's thread applies
- * them, in order, while the reader parses on.  Memory stays bounded: the
- * reader waits while all PIPE_BATCHES batches are full.
+ * them, in order, while the reader parses on.  Memory stays bounded (6 MiB):
+ * the reader waits while all PIPE_BATCHES batches are full.  Batches are
+ * big, a chunk's worth, because each hand-over may wake the thread: 4096
+ * events a batch made churn 50 M 1.69 s, 65536 made it 1.26 s.
  *
  * Each batch carries how many stacks the capture had when it was handed
  * over (every stack its events name is below that), so the thread never
@@ -18,7 +20,7 @@
 
 #include "eventlog.h"
 
-#define PIPE_EVENTS 4096
+#define PIPE_EVENTS 65536
 #define PIPE_BATCHES 4
 
 /* Applies events ev[0..n) of a capture that has n_stacks stacks; runs on the thread. */
