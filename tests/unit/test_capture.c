@@ -2,8 +2,9 @@
  * Unit tests of the capture model and the analyses on captures built by hand
  * through the builder: interning, the event log across chunk and checkpoint
  * boundaries (against a naive replay), both peak rules, time marks, leak
- * suppressions, top locations under both rules, both tree directions, and
- * thread frames (trees merged over threads, the filter, per-thread sums).
+ * suppressions, top locations under both rules, both tree directions,
+ * thread frames (trees merged over threads, the filter, per-thread sums), and
+ * events applied on the builder's thread equal to events applied in line.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +291,126 @@ TEST(threads)
 	capture_free(cap);
 }
 
+/*
+ * One stream of events, stacks made along the way, time marks, a stage mark
+ * and the leak table, into a builder that applies events on its own thread
+ * (capture_builder_threaded) or in line: the two captures must be equal in
+ * everything the events make.  1.3 M events: batches of the pipe wrap its
+ * ring several times, and the log crosses a checkpoint.
+ */
+static struct capture *pipe_stream(bool threaded)
+{
+	enum { EVENTS = 1300000 };
+	struct capture_builder *b = capture_builder_new();
+	uint32_t stacks[64], n = 1, frame = FX_FRAME(b, "/bin/prog`fn@x.c:1");
+	uint64_t x = 88172645463325252ULL, alloc_ev[64] = { 0 };
+	int64_t live[64] = { 0 };
+	struct event run[5];
+
+	if (threaded)
+		capture_builder_threaded(b);
+	capture_builder_leaks_known(b);
+	stacks[0] = capture_builder_stack(b, 0, frame);
+	for (uint64_t e = 0; e < EVENTS;) {
+		uint32_t k;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (n < 64 && x % 20000 == 0) {
+			/* a new stack while events are in flight */
+			stacks[n] = capture_builder_stack(b, stacks[n - 1], frame);
+			n++;
+		}
+		if (x % 20000 == 1)
+			capture_builder_time(b, (int64_t)(e / 1000));
+		if (e == 700001)
+			capture_builder_mark(b, "middle");
+		k = (uint32_t)(x % n);
+		if (live[k]) {
+			CHECK_EQ_I64(capture_builder_events(b), e);
+			capture_builder_event(b, stacks[k], -live[k], -1,
+					      x & 2 ? EV_TEMPORARY : 0);
+			live[k] = 0;
+			e++;
+		} else if (x & 4) {
+			alloc_ev[k] = capture_builder_events(b);
+			capture_builder_event(b, stacks[k], (int64_t)(x >> 44) + 1, 1, EV_ALLOC);
+			live[k] = (int64_t)(x >> 44) + 1;
+			e++;
+		} else {
+			/* a run: allocations on one stack, freed at once */
+			for (int i = 0; i < 5; i++)
+				run[i] = (struct event){ stacks[k], i < 2 ? EV_ALLOC : 0,
+							 i < 2 ? 10 : i == 2 ? -20 : 0,
+							 i < 2 ? 1 : i == 2 ? -2 : 0 };
+			capture_builder_event_run(b, run, 5);
+			e += 5;
+		}
+	}
+	for (uint32_t k = 0; k < n; k++)
+		if (live[k])
+			capture_builder_leak(b, alloc_ev[k], stacks[k], live[k], 1);
+	return capture_builder_finish(b);
+}
+
+TEST(event_pipe_equals_inline)
+{
+	struct capture *a = pipe_stream(false), *t = pipe_stream(true);
+	struct event_cursor ca, ct;
+	struct event ea, et;
+	struct stack_calls sa, st;
+	size_t na, nt, differ = 0;
+	const struct leak *la, *lt;
+	const struct time_mark *ta, *tt;
+	const struct stage_mark *ma, *mt;
+
+	CHECK(!memcmp(capture_totals(a), capture_totals(t), sizeof(struct capture_totals)));
+	CHECK(capture_totals(t)->events >= 1300000);
+	CHECK_EQ_I64(capture_stack_count(a), capture_stack_count(t));
+	CHECK(capture_stack_calls(a, &sa) && capture_stack_calls(t, &st));
+	for (size_t s = 0; s < capture_stack_count(a); s++)
+		differ += sa.count[s] != st.count[s] || sa.bytes[s] != st.bytes[s] ||
+			  sa.temporary[s] != st.temporary[s];
+	CHECK_EQ_I64(differ, 0);
+	event_cursor_init(&ca, a, 0);
+	event_cursor_init(&ct, t, 0);
+	while (event_cursor_next(&ca, &ea)) {
+		differ += !event_cursor_next(&ct, &et) || ea.stack != et.stack ||
+			  ea.flags != et.flags || ea.bytes != et.bytes || ea.count != et.count;
+	}
+	differ += event_cursor_next(&ct, &et);
+	event_cursor_release(&ca);
+	event_cursor_release(&ct);
+	CHECK_EQ_I64(differ, 0);
+	CHECK_EQ_I64(capture_checkpoint_count(a), capture_checkpoint_count(t));
+	for (size_t k = 0; k < capture_checkpoint_count(a); k++) {
+		const struct checkpoint_entry *pa = capture_checkpoint(a, k, &na),
+					      *pt = capture_checkpoint(t, k, &nt);
+
+		CHECK(na == nt);
+		for (size_t i = 0; i < na && na == nt; i++)
+			differ += pa[i].stack != pt[i].stack || pa[i].bytes != pt[i].bytes ||
+				  pa[i].count != pt[i].count;
+	}
+	CHECK(capture_checkpoint_count(a) >= 2);
+	la = capture_leaks(a, &na);
+	lt = capture_leaks(t, &nt);
+	CHECK(la && lt && na == nt && na > 0);
+	for (size_t i = 0; i < na && na == nt; i++)
+		differ += la[i].ev_idx != lt[i].ev_idx || la[i].stack != lt[i].stack ||
+			  la[i].bytes != lt[i].bytes || la[i].count != lt[i].count;
+	CHECK_EQ_I64(differ, 0);
+	ta = capture_time_marks(a, &na);
+	tt = capture_time_marks(t, &nt);
+	CHECK(na == nt && na > 10 && !memcmp(ta, tt, na * sizeof(*ta)));
+	ma = capture_stage_marks(a, &na);
+	mt = capture_stage_marks(t, &nt);
+	CHECK(na == 1 && nt == 1 && ma->ev_idx == mt->ev_idx && ma->ev_idx > 700000);
+	capture_free(a);
+	capture_free(t);
+}
+
 /* More frees than allocations on a stack flag the capture; a balanced one does not. */
 static void test_inconsistent_frees(void)
 {
@@ -315,5 +436,6 @@ int main(void)
 	RUN(trees);
 	RUN(threads);
 	RUN(inconsistent_frees);
+	RUN(event_pipe_equals_inline);
 	return CHECK_DONE();
 }
