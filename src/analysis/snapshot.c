@@ -220,11 +220,16 @@ static bool whole_run(struct snapshot *s, const struct capture *cap, uint64_t fr
 		      unsigned flag)
 {
 	struct stack_calls calls;
+	bool weigh;
 
 	if (from || to < capture_totals(cap)->events || !capture_stack_calls(cap, &calls))
 		return false;
-	/* A .mtui keeps temporary counts per stack, not their bytes (which memray's weigh). */
-	if (flag == EV_TEMPORARY && capture_meta(cap)->temporary_threshold >= 0)
+	/*
+	 * memray's temporaries are weighed by their bytes, which a .mtui opened
+	 * in place does not keep per stack (the replay finds them).
+	 */
+	weigh = flag == EV_TEMPORARY && capture_meta(cap)->temporary_threshold >= 0;
+	if (weigh && !calls.temporary_bytes)
 		return false;
 	snapshot_alloc(s, cap);
 	for (uint32_t i = 0; i < s->n; i++) {
@@ -233,6 +238,8 @@ static bool whole_run(struct snapshot *s, const struct capture *cap, uint64_t fr
 			s->count[i] = calls.count[i];
 		} else {
 			s->count[i] = calls.temporary[i];
+			if (weigh)
+				s->bytes[i] = calls.temporary_bytes[i];
 		}
 	}
 	snapshot_sum(s);

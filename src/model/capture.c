@@ -108,6 +108,7 @@ void capture_free(struct capture *cap)
 	free(cap->calls_count);
 	free(cap->calls_bytes);
 	free(cap->calls_temporary);
+	free(cap->calls_temporary_bytes);
 	free(cap->leaks);
 	free(cap->allocators);
 	free(cap->backing.checked);
@@ -215,6 +216,7 @@ bool capture_stack_calls(const struct capture *cap, struct stack_calls *out)
 	out->count = cap->calls_count;
 	out->bytes = cap->calls_bytes;
 	out->temporary = cap->calls_temporary;
+	out->temporary_bytes = cap->calls_temporary_bytes;
 	return cap->calls_count != NULL;
 }
 

@@ -30,7 +30,7 @@ struct capture_builder {
 	bool chunk_seen;		/* capture_builder_chunk was called */
 	bool chunks_ended;		/* a short chunk came: no more may follow */
 	bool lazy;			/* capture_builder_backing: totals are the stored ones */
-	int64_t *calls[3];		/* per stack: calls, bytes, temporaries */
+	int64_t *calls[4];		/* per stack: calls, bytes, temporaries, their bytes */
 	size_t calls_cap;
 	struct vec leaks;		/* struct leak: capture_builder_leak's, unsorted */
 	bool leaks_known;		/* capture_builder_leaks_known was called */
@@ -88,7 +88,7 @@ void capture_builder_free(struct capture_builder *b)
 	hashmap_release(&b->alloc_index);
 	free(b->recent_stack);
 	free(b->recent_alloc);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		free(b->calls[i]);
 	free(b->zbuf);
 	ZSTD_freeDCtx(b->zctx);
@@ -141,7 +141,7 @@ static void keep_calls_to(struct capture_builder *b, size_t n)
 		return;
 	while (cap < n)
 		cap *= 2;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		b->calls[i] = xrealloc_array(b->calls[i], cap, sizeof(int64_t));
 		memset(b->calls[i] + b->calls_cap, 0, (cap - b->calls_cap) * sizeof(int64_t));
 	}
@@ -447,7 +447,8 @@ struct capture *capture_builder_finish(struct capture_builder *b)
 		cap->calls_count = b->calls[0];
 		cap->calls_bytes = b->calls[1];
 		cap->calls_temporary = b->calls[2];
-		b->calls[0] = b->calls[1] = b->calls[2] = NULL;
+		cap->calls_temporary_bytes = b->calls[3];
+		b->calls[0] = b->calls[1] = b->calls[2] = b->calls[3] = NULL;
 	}
 	b->cap = NULL;
 	capture_builder_free(b);
@@ -597,6 +598,7 @@ static void sum_events(struct capture_builder *b, uint64_t first, const struct e
 		if (ev[i].flags & EV_TEMPORARY) {
 			t->temporary_count++;
 			b->calls[2][stack]++;
+			b->calls[3][stack] -= ev[i].bytes;	/* a free: its bytes are < 0 */
 		}
 		if (last_max ? current >= peak : current > peak) {
 			peak = current;
@@ -958,7 +960,10 @@ const char *capture_builder_chunk(struct capture_builder *b, const uint8_t *data
 			b->calls[0][ev->stack]++;
 			b->calls[1][ev->stack] += ev->bytes;
 		}
-		b->calls[2][ev->stack] += (ev->flags & EV_TEMPORARY) != 0;
+		if (ev->flags & EV_TEMPORARY) {
+			b->calls[2][ev->stack]++;
+			b->calls[3][ev->stack] -= ev->bytes;
+		}
 	}
 	ch.data = xmalloc(len ? len : 1);
 	memcpy(ch.data, data, len);
