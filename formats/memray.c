@@ -137,7 +137,6 @@ struct code_obj {
 	size_t lt_off, lt_len;		/* linetable bytes in memray.linetables */
 };
 
-
 struct thread {
 	uint64_t tid;
 	struct vec ids;			/* uint32_t per Python stack depth: the model stack, or

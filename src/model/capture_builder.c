@@ -621,7 +621,6 @@ static void apply_events(void *ctx, const struct event *ev, size_t n, size_t n_s
 	struct capture_builder *b = ctx;
 	struct capture *cap = b->cap;
 
-	eventlog_writer_live(&b->log, n_stacks);
 	keep_calls_to(b, n_stacks);
 	while (n) {
 		uint64_t idx = cap->totals.events;
@@ -841,10 +840,10 @@ const struct capture_totals *capture_builder_totals(const struct capture_builder
 bool capture_builder_live_equal(struct capture_builder *b, const struct checkpoint_entry *entries,
 				size_t n)
 {
-	settle(b);
 	const struct eventlog_writer *w = &b->log;
 	size_t n_stacks = b->cap->stacks.len, k = 0;
 
+	settle(b);
 	eventlog_writer_live(&b->log, n_stacks);
 	for (size_t i = 0; i < n_stacks; i++) {
 		if (!w->live_bytes[i] && !w->live_count[i])

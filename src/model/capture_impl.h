@@ -107,7 +107,7 @@ struct capture {
 	struct vec stage_marks;		/* struct stage_mark */
 	struct vec coverage;		/* struct symbol_coverage */
 	struct capture_totals totals;
-	int64_t *calls_count;		/* capture_stack_calls(), or all three NULL */
+	int64_t *calls_count;		/* capture_stack_calls(), or all four NULL */
 	int64_t *calls_bytes;
 	int64_t *calls_temporary;
 	int64_t *calls_temporary_bytes;	/* or NULL (a .mtui opened in place) */

@@ -115,10 +115,7 @@ void event_pipe_add(struct event_pipe *p, const struct event *ev, size_t n, size
 
 		if (k > n)
 			k = n;
-		if (k == 1)
-			b->ev[p->filled] = *ev;	/* a reader's one event: no call */
-		else
-			memcpy(b->ev + p->filled, ev, k * sizeof(*ev));
+		memcpy(b->ev + p->filled, ev, k * sizeof(*ev));
 		p->filled += k;
 		if (n_stacks > b->n_stacks)
 			b->n_stacks = n_stacks;

@@ -135,29 +135,13 @@ void eventlog_checkpoint_due(struct eventlog *log, struct eventlog_writer *w, ui
 		take_checkpoint(log, w, n_stacks);
 }
 
-void eventlog_append(struct eventlog *log, struct eventlog_writer *w, uint64_t ev_idx,
-		     size_t n_stacks, const struct event *ev)
-{
-	eventlog_checkpoint_due(log, w, ev_idx, n_stacks);
-	if (ev_idx % EVENTS_PER_CHUNK == 0 && ev_idx)
-		seal_chunk(log, w);
-	XGROW(w->chunk, w->chunk_cap, w->chunk_len + EVENT_MAX_BYTES);
-	w->chunk_len += encode(w->chunk + w->chunk_len, ev);
-	eventlog_writer_live(w, n_stacks);
-	w->live_bytes[ev->stack] += ev->bytes;
-	w->live_count[ev->stack] += ev->count;
-}
-
-void eventlog_append_run(struct eventlog_writer *w, uint64_t ev_idx, size_t n_stacks,
-			 const struct event *ev, size_t n)
+/* Encodes ev[0..n) into the open chunk and adds them to the live figures. */
+static void encode_events(struct eventlog_writer *w, size_t n_stacks, const struct event *ev,
+			  size_t n)
 {
 	uint8_t *out;
 	int64_t *live_bytes, *live_count;
 
-	if (!n)
-		return;
-	if (ev_idx % EVENTS_PER_CHUNK == 0 || ev_idx % EVENTS_PER_CHUNK + n > EVENTS_PER_CHUNK)
-		BUG("eventlog_append_run: the run crosses a chunk's start");
 	XGROW(w->chunk, w->chunk_cap, w->chunk_len + n * EVENT_MAX_BYTES);
 	eventlog_writer_live(w, n_stacks);
 	/* Locals, so that the byte stores need no reload of w's fields. */
@@ -170,6 +154,25 @@ void eventlog_append_run(struct eventlog_writer *w, uint64_t ev_idx, size_t n_st
 		live_count[ev[i].stack] += ev[i].count;
 	}
 	w->chunk_len = (size_t)(out - w->chunk);
+}
+
+void eventlog_append(struct eventlog *log, struct eventlog_writer *w, uint64_t ev_idx,
+		     size_t n_stacks, const struct event *ev)
+{
+	eventlog_checkpoint_due(log, w, ev_idx, n_stacks);
+	if (ev_idx % EVENTS_PER_CHUNK == 0 && ev_idx)
+		seal_chunk(log, w);
+	encode_events(w, n_stacks, ev, 1);
+}
+
+void eventlog_append_run(struct eventlog_writer *w, uint64_t ev_idx, size_t n_stacks,
+			 const struct event *ev, size_t n)
+{
+	if (!n)
+		return;
+	if (ev_idx % EVENTS_PER_CHUNK == 0 || ev_idx % EVENTS_PER_CHUNK + n > EVENTS_PER_CHUNK)
+		BUG("eventlog_append_run: the run crosses a chunk's start");
+	encode_events(w, n_stacks, ev, n);
 }
 
 void eventlog_writer_release(struct eventlog_writer *w)
