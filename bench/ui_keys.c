@@ -217,7 +217,7 @@ static void first_keys(struct screen *scr, struct explore *ex)
 {
 	static const struct {
 		const char *before;
-		char key;
+		int key;
 		const char *what;
 	} firsts[] = {
 		{ "", 'i', "invert: the bottom-up tree" },
@@ -225,14 +225,32 @@ static void first_keys(struct screen *scr, struct explore *ex)
 		{ "", '3', "timeline" },
 		{ "", '4', "stages" },
 		{ "2i", 'm', "after 2 i: next metric in the bottom-up flame graph" },
+		{ "", 'z', "fold off: the unfolded tree" },
+		{ "", 's', "sort by count" },
+		{ "", '5', "view 5" },
+		{ "", '6', "view 6" },
+		{ "", 'x', "callers of the selected function" },
+		{ "T<Space>", MK_ENTER, "threads: the first thread only" },
+		{ "6T<Space>", MK_ENTER, "threads: the first thread only, over view 6" },
+		{ "4", 't', "stages: merge repeated calls" },
+		{ "4<Space>j", 'd', "stages: diff of two stages" },
+		{ "3", MK_RESIZE, "timeline: the screen resized" },
 	};
 
 	for (size_t i = 0; i < sizeof(firsts) / sizeof(*firsts); i++) {
 		double blocked, result;
 
+		char name[32], label[40];
+
 		first_key(scr, ex, firsts[i].before, firsts[i].key, &blocked, &result);
-		printf("first %c: %9.1f ms blocked, %9.1f ms to the result  (%s)\n", firsts[i].key,
-		       blocked, result, firsts[i].what);
+		if (firsts[i].key == MK_RESIZE)
+			snprintf(name, sizeof(name), "resize");
+		else
+			keys_name(firsts[i].key, name, sizeof(name));
+		snprintf(label, sizeof(label), "%s:", name);
+		printf("first %-7s %9.1f ms blocked, %9.1f ms to the result  (%s%s%s)\n", label,
+		       blocked, result, *firsts[i].before ? firsts[i].before : "",
+		       *firsts[i].before ? " then the key: " : "", firsts[i].what);
 	}
 }
 

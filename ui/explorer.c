@@ -78,6 +78,12 @@ struct explorer {
 	} view_job;
 	int pending[EXPLORER_MAX_PENDING];
 	int n_pending;
+	/*
+	 * The top view's own sync (or its tree) is on the worker: the screen
+	 * keeps its last frame, the view is neither synced nor drawn nor given
+	 * keys (they wait) until the worker ends.
+	 */
+	bool frozen;
 	bool sync;			/* explorer_set_sync: keys wait for their builds */
 	bool busy_msg;			/* app.msg is the build's, redrawn with its time */
 };
@@ -124,6 +130,8 @@ static void sync_top(struct explorer *e)
 {
 	struct view *v = top_view(e);
 
+	if (e->frozen)
+		return;
 	if (v->synced_gen != e->app.gen) {
 		v->synced_gen = e->app.gen;
 		v->ops->sync(v, &e->app);
@@ -257,7 +265,10 @@ static void plan_bottom(struct explorer *e, struct bottom *b)
 	int w = s->w, lead, rw;
 
 	full[0] = 0;
-	v->ops->status(v, &e->app, full, sizeof(full));
+	if (e->frozen)
+		snprintf(full, sizeof(full), "[%s]", v->ops->name);
+	else
+		v->ops->status(v, &e->app, full, sizeof(full));
 	add_threads_field(e, v, full, sizeof(full));
 	lead = leading_fields_width(s, full);
 	b->right[0] = 0;
@@ -306,10 +317,16 @@ void explorer_draw(struct explorer *e)
 	struct bottom b;
 	struct view *v;
 
+	if (e->frozen && worker_done(e->worker))
+		e->frozen = false;
 	layout(e);
 	sync_top(e);
 	v = top_view(e);
-	if (e->n_pending && (!e->app.msg[0] || e->busy_msg)) {
+	if (e->frozen) {	/* the frame says why it does not change, over any message */
+		app_message(&e->app, "building %s: %.1f s (keys wait for it; Esc: drop them)",
+			    worker_what(e->worker), worker_elapsed_ms(e->worker) / 1000.0);
+		e->busy_msg = true;
+	} else if (e->n_pending && (!e->app.msg[0] || e->busy_msg)) {
 		app_message(&e->app, "building %s: %.1f s (keys work; Esc: drop)",
 			    worker_what(e->worker), worker_elapsed_ms(e->worker) / 1000.0);
 		e->busy_msg = true;
@@ -321,11 +338,16 @@ void explorer_draw(struct explorer *e)
 	e->app.body.h -= b.msg_rows;
 	if (e->app.body.h < 0)
 		e->app.body.h = 0;
-	screen_clear(s);
-	if (v->ops->header)
-		header_draw(&e->app, s, 0);
-	if (e->app.body.h > 0)
-		v->ops->draw(v, &e->app, s, e->app.body);
+	if (!e->frozen) {
+		screen_clear(s);
+		if (v->ops->header)
+			header_draw(&e->app, s, 0);
+		if (e->app.body.h > 0)
+			v->ops->draw(v, &e->app, s, e->app.body);
+	} else {
+		for (int y = s->h - 1 - b.msg_rows; y < s->h; y++)
+			screen_fill(s, 0, y, s->w, ' ', ROLE_NORMAL);
+	}
 	/* The view's fields again: drawing may have settled what they show. */
 	plan_bottom(e, &b);
 	draw_bottom(e, &b);
@@ -557,11 +579,10 @@ static void global_action(struct explorer *e, enum action a)
 }
 
 /*
- * The tree action a makes the top view show, when it is not built: the
- * tree and flame views show the explore's trees; metric, direction and
- * folding pick another one.
+ * The job that builds the tree the top view shows as the app stands, when
+ * it shows the explore's trees (the tree and flame views of one capture).
  */
-static bool needs_tree(struct explorer *e, enum action a, struct tree_job *j)
+static bool tree_job_of(const struct explorer *e, struct tree_job *j)
 {
 	const char *name = top_view(e)->ops->name;
 
@@ -572,6 +593,18 @@ static bool needs_tree(struct explorer *e, enum action a, struct tree_job *j)
 	j->m = e->app.metric;
 	j->dir = e->app.dir;
 	j->order = e->app.order;
+	return true;
+}
+
+/*
+ * The tree action a makes the top view show, when it is not built: the
+ * tree and flame views show the explore's trees; metric, direction and
+ * folding pick another one.
+ */
+static bool needs_tree(struct explorer *e, enum action a, struct tree_job *j)
+{
+	if (!tree_job_of(e, j))
+		return false;
 	if (a == A_METRIC)
 		j->m = metric_after(e, e->app.metric);
 	else if (a == A_INVERT)
@@ -614,6 +647,19 @@ static void sync_view(void *ctx)
 	j->v->ops->sync(j->v, &j->app);
 }
 
+/* The job that syncs v on the worker, with the copy of the app view_ops.prepare describes. */
+static void view_job_of(const struct explorer *e, struct view *v, struct view_job *j)
+{
+	memset(&j->app, 0, sizeof(j->app));
+	j->v = v;
+	j->app.ex = e->app.ex;
+	j->app.ex_b = e->app.ex_b;
+	j->app.metric = e->app.metric;
+	j->app.dir = e->app.dir;
+	j->app.order = e->app.order;
+	j->app.body = e->app.body;
+}
+
 /*
  * The numbered view a switches to, when its sync would be long
  * (view_ops.prepare): the job that syncs it on the worker.
@@ -632,14 +678,7 @@ static bool needs_view(struct explorer *e, enum action a, struct view_job *j)
 	v = e->views[i];
 	if (!v->ops->prepare || !v->ops->prepare(v, &e->app))
 		return false;
-	memset(&j->app, 0, sizeof(j->app));
-	j->v = v;
-	j->app.ex = e->app.ex;
-	j->app.ex_b = e->app.ex_b;
-	j->app.metric = e->app.metric;
-	j->app.dir = e->app.dir;
-	j->app.order = e->app.order;
-	j->app.body = e->app.body;
+	view_job_of(e, v, j);
 	return true;
 }
 
@@ -652,6 +691,7 @@ static bool moves_only(enum action a)
 }
 
 static bool handle_key(struct explorer *e, int key);
+static void start_top_sync(struct explorer *e);
 
 /*
  * Starts the build key needs, if any, and queues the key behind it;
@@ -690,6 +730,46 @@ static bool defer(struct explorer *e, int key, enum action a)
 	return true;
 }
 
+/*
+ * After a key (or a resize): when the top view's next sync would be long
+ * (its tree to build, or view_ops.prepare says so), the sync goes to the
+ * worker and the screen freezes (explorer.frozen) until it ends, rather
+ * than block.  A key that would make it long before it is shown (a metric,
+ * a view switch) waited for its build in defer() instead, with the screen
+ * live.
+ */
+static void start_top_sync(struct explorer *e)
+{
+	struct view *v = top_view(e);
+	char what[160];
+
+	if (e->quit || worker_busy(e->worker) || v->synced_gen == e->app.gen)
+		return;
+	if (tree_job_of(e, &e->job) &&
+	    !explore_tree_built(e->job.ex, e->job.folded, e->job.m, e->job.dir)) {
+		snprintf(what, sizeof(what), "the %s tree of %s",
+			 e->job.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
+			 metric_title(e->job.m));
+		if (!worker_start(e->worker, build_tree, &e->job, what))
+			return;
+	} else if (v->ops->prepare && v->ops->prepare(v, &e->app)) {
+		view_job_of(e, v, &e->view_job);
+		snprintf(what, sizeof(what), "the %s view", v->ops->name);
+		if (!worker_start(e->worker, sync_view, &e->view_job, what))
+			return;
+		v->synced_gen = e->app.gen;
+	} else {
+		return;
+	}
+	e->frozen = true;
+	if (e->sync)
+		worker_wait(e->worker);
+	else
+		worker_wait_for(e->worker, EXPLORER_QUIET_MS);
+	if (!worker_busy(e->worker))
+		e->frozen = false;
+}
+
 /* The build ended: the keys that waited for it apply, until one needs another. */
 static void run_pending(struct explorer *e)
 {
@@ -712,21 +792,48 @@ bool explorer_key(struct explorer *e, int key)
 {
 	if (key == MK_EOF) {
 		worker_wait(e->worker);
+		e->frozen = false;
 		run_pending(e);
 		e->quit = true;
 		return false;
 	}
 	worker_done(e->worker);
+	if (!worker_busy(e->worker))
+		e->frozen = false;
 	run_pending(e);
 	return handle_key(e, key);
 }
 
 bool explorer_busy(const struct explorer *e)
 {
-	return e->n_pending > 0;
+	return e->n_pending > 0 || e->frozen;
 }
 
+static bool handle_key_now(struct explorer *e, int key);
+
+/* A key while the frame is frozen: Q quits, Esc drops the keys waiting, any other waits. */
+static void frozen_key(struct explorer *e, int key)
+{
+	enum action a = keys_action(key);
+
+	if (a == A_QUIT)
+		e->quit = true;
+	else if (a == A_ESC && e->n_pending)
+		e->n_pending = 0;
+	else if (e->n_pending < EXPLORER_MAX_PENDING)
+		e->pending[e->n_pending++] = key;
+}
+
+/* One key, then the top view's sync on the worker if it would be long. */
 static bool handle_key(struct explorer *e, int key)
+{
+	bool go = handle_key_now(e, key);
+
+	start_top_sync(e);
+	return go && !e->quit;
+}
+
+static bool handle_key_now(struct explorer *e, int key)
 {
 	struct view *v, *pushed = NULL;
 	enum action a;
@@ -739,6 +846,10 @@ static bool handle_key(struct explorer *e, int key)
 		e->app.gen++;	/* views laid out for a width (timeline) sync again */
 	if (key == MK_RESIZE || key == MK_NONE)
 		return !e->quit;
+	if (e->frozen) {
+		frozen_key(e, key);
+		return !e->quit;
+	}
 	layout(e);
 	sync_top(e);
 	if (e->prompting) {
@@ -790,7 +901,7 @@ void explorer_run(struct explorer *e)
 {
 	explorer_draw(e);
 	while (!e->quit) {
-		int key = e->scr->be->read_key(e->scr, e->n_pending ? EXPLORER_POLL_MS : -1);
+		int key = e->scr->be->read_key(e->scr, explorer_busy(e) ? EXPLORER_POLL_MS : -1);
 
 		if (!explorer_key(e, key))
 			break;

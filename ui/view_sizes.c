@@ -76,11 +76,19 @@ static size_t n_rows(const struct view_sizes *v)
 	return hi - lo + (h->n_unmatched ? 1 : 0);
 }
 
+/* Whether sizes_sync must compute: every page is a pass over the event log. */
+static bool sizes_prepare(const struct view *base, const struct app *app)
+{
+	const struct view_sizes *v = (const struct view_sizes *)base;
+
+	return !v->computed || v->threads_gen != app->ex->threads_gen;
+}
+
 static void sizes_sync(struct view *base, struct app *app)
 {
 	struct view_sizes *v = (struct view_sizes *)base;
 
-	if (!v->computed || v->threads_gen != app->ex->threads_gen) {
+	if (sizes_prepare(base, app)) {
 		report_sizes_compute_threads(&v->rs, app->ex->cap, &app->ex->threads);
 		v->threads_gen = app->ex->threads_gen;
 		v->computed = true;
@@ -255,6 +263,7 @@ static const struct view_ops sizes_ops = {
 	.name = "sizes",
 	.header = true,
 	.sync = sizes_sync,
+	.prepare = sizes_prepare,
 	.draw = sizes_draw,
 	.key = sizes_key,
 	.search = NULL,

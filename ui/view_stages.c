@@ -102,6 +102,7 @@ struct view_stages {
 	char why[128];		/* why the default passed a split over; "" none */
 	const char *unavailable;	/* stages_unavailable of spec, NULL when it applies */
 	bool have;		/* st computed */
+	bool stale;		/* st is not of spec (t changed it): the next sync computes */
 	struct stages st;
 	char **labels;		/* stages_labels of st at labels_w, NULL when not made */
 	int labels_w;
@@ -258,19 +259,24 @@ static void compute(struct view_stages *v)
 
 static bool stages_prepare(const struct view *base, const struct app *app)
 {
+	const struct view_stages *v = (const struct view_stages *)base;
+
 	(void)app;
-	return !((const struct view_stages *)base)->have;
+	return !v->have || v->stale;
 }
 
 static void stages_sync(struct view *base, struct app *app)
 {
 	struct view_stages *v = (struct view_stages *)base;
 
-	if (v->have)
+	if (v->have && !v->stale)
 		return;
-	v->cap = app->ex->cap;
-	choose_split(v);
+	if (!v->have) {
+		v->cap = app->ex->cap;
+		choose_split(v);
+	}
 	compute(v);
+	v->stale = false;
 }
 
 /* ---- drawing ------------------------------------------------------------ */
@@ -837,9 +843,10 @@ static enum view_result stages_key(struct view *base, struct app *app, enum acti
 				    "per function");
 			return ACT_NONE;
 		}
+		/* The rows again, by the next sync: on the worker when they take long. */
 		v->spec.flags ^= STAGES_MERGE;
-		compute(v);
-		return ACT_NONE;
+		v->stale = true;
+		return ACT_RECOMPUTE;
 	case A_ENTER:
 	case A_IN:
 		*push = open_stage(v, row);

@@ -16,6 +16,9 @@ can be pressed while one runs on a capture of any size.  What it covers:
   - views 4 and 3 (a pass over the event log each) are synced by the worker
     before they are shown, with the same status line, while j moves in the
     tree; the settled frames are the replay's;
+  - Enter in T (the tree of the picked thread, not built yet) freezes the
+    frame, the thread list, with the status saying what is built, and j waits
+    behind the build; the settled frame is the replay's;
   - a replay (frames exact, keys in order) waits for each build: the frame of
     "ijj" is the tree bottom-up with the third row selected.
 
@@ -125,6 +128,36 @@ def main():
         scr = t.wait(lambda x: "building" not in x, timeout=8)
         want = replay(memtui, f, "j43", size="160x%d" % H)
         s.check("3: the settled frame is the replay of j 4 3", norm(scr), norm(want))
+    finally:
+        t.close()
+
+    # Enter in T leaves the tree on top with no tree for the picked threads: its
+    # build goes to the worker and the frame stays as it was (the thread list)
+    # until it ends; keys wait for it, then apply in order.
+    f = os.path.join(samples, "memray/threads.bin")
+    t = Tmux("worker_t", "%s --no-cache %s" % (memtui, f), env=env, w=W, h=H)
+    try:
+        t.wait(lambda x: "[tree]" in x)
+        t.keys("T")
+        t.wait(lambda x: "[threads]" in status(x))
+        t.keys("Space", "Enter")
+        scr = t.wait(lambda x: "building the top-down tree" in x, timeout=2)
+        s.true("T Enter: the status says the tree of the thread is being built",
+               "building the top-down tree of live bytes at the peak" in scr and
+               "keys wait for it" in scr, scr[-300:])
+        s.true("T Enter: the last frame (the thread list) stays meanwhile",
+               "[tree]" in status(scr) and "worker-3" in scr, scr)
+        t.keys("j")
+        time.sleep(0.3)
+        scr = t.screen()
+        s.true("j waits for the build (the frame is still the thread list)",
+               "building the top-down tree" in scr and "worker-3" in scr, status(scr))
+        scr = t.wait(lambda x: "building" not in x, timeout=8)
+        want = replay(memtui, f, "T<Space><Enter>j", size="%dx%d" % (W, H))
+        s.check("T Enter j: the settled frame is the replay's", norm(scr), norm(want))
+        t.keys("Q")
+        scr = t.wait(lambda x: "EXIT=" in x, timeout=5)
+        s.true("Q quits", "EXIT=0" in scr, scr[-200:])
     finally:
         t.close()
 
