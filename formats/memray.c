@@ -635,10 +635,11 @@ static enum allocator model_allocator(unsigned a)
 	return a <= A_MMAP ? (enum allocator)model[a] : ALLOCATOR_UNKNOWN;
 }
 
+/* An allocation by a simple allocator, which is event ev. */
 static enum rec_status simple_alloc(struct memray *m, uint64_t addr, uint64_t size, uint32_t stack,
-				    unsigned allocator)
+				    unsigned allocator, uint64_t ev)
 {
-	struct live_alloc a = { addr, size, capture_builder_events(m->b), stack }, old;
+	struct live_alloc a = { addr, size, ev, stack }, old;
 
 	if (size > (uint64_t)HEAP_LIMIT || !heap_add(m, (int64_t)size))
 		return bad(m, "allocation of %" PRIu64 " bytes overflows the heap size", size);
@@ -864,7 +865,7 @@ static enum rec_status allocated(struct memray *m, unsigned alloc, uint64_t addr
 {
 	uint64_t ev = capture_builder_events(m->b);
 	enum rec_status st = alloc == A_MMAP ? mmap_alloc(m, addr, size, stack)
-					     : simple_alloc(m, addr, size, stack, alloc);
+					     : simple_alloc(m, addr, size, stack, alloc, ev);
 
 	if (st == REC_OK)
 		mr_temporary_alloc(&m->temp, m->cur_thread, addr, size, ev);

@@ -47,7 +47,7 @@ void mr_temporary_alloc(struct mr_temporary *t, uint32_t thread, uint64_t addr, 
 	if (!w->ring)
 		w->ring = xmalloc(t->window * sizeof(*w->ring));
 	/* The newest goes in front; past the window the oldest falls out (memray's deque). */
-	w->newest = w->len ? (w->newest + 1) % t->window : 0;
+	w->newest = w->len && w->newest + 1 < t->window ? w->newest + 1 : 0;
 	w->ring[w->newest] = (struct mr_temp_entry){ addr, size, ev_idx };
 	if (w->len < t->window)
 		w->len++;
@@ -61,8 +61,9 @@ uint64_t mr_temporary_freed(const struct mr_temporary *t, uint32_t thread, uint6
 	if (thread >= t->threads.len)
 		return UINT64_MAX;
 	w = vec_at(&t->threads, thread);
-	for (uint32_t k = 0; k < w->len; k++) {
-		const struct mr_temp_entry *e = &w->ring[(w->newest + t->window - k) % t->window];
+	/* Newest first, stepping back around the ring (no division on this path). */
+	for (uint32_t k = 0, i = w->newest; k < w->len; k++, i = i ? i - 1 : t->window - 1) {
+		const struct mr_temp_entry *e = &w->ring[i];
 
 		if (e->addr == addr && (!ranged || e->size == size))
 			return e->ev_idx;

@@ -645,7 +645,14 @@ void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t by
 			   int32_t count, unsigned flags)
 {
 	struct event ev = { stack, flags, bytes, count };
+	size_t n_stacks = b->cap->stacks.len;
 
+	/* The common case, once the pipe runs: one event straight into its batch. */
+	if (b->pipe && stack < n_stacks) {
+		b->handed++;
+		event_pipe_add_one(b->pipe, &ev, n_stacks);
+		return;
+	}
 	capture_builder_event_run(b, &ev, 1);
 }
 

@@ -79,13 +79,11 @@ struct event_pipe *event_pipe_start(event_apply_fn apply, void *ctx)
 	return p;
 }
 
-/* The batch being filled, once the thread has applied what it held before. */
-static struct batch *filling(struct event_pipe *p)
+/* A batch to fill: waits until the thread has applied what it held before. */
+static __attribute__((noinline)) struct batch *fresh_batch(struct event_pipe *p)
 {
 	struct batch *b = &p->ring[p->handed % PIPE_BATCHES];
 
-	if (p->filled)
-		return b;
 	pthread_mutex_lock(&p->lock);
 	while (p->handed - p->applied >= PIPE_BATCHES)
 		pthread_cond_wait(&p->done, &p->lock);
@@ -94,8 +92,14 @@ static struct batch *filling(struct event_pipe *p)
 	return b;
 }
 
+/* The batch being filled (fresh_batch() out of line, so the one-event path stays short). */
+static struct batch *filling(struct event_pipe *p)
+{
+	return p->filled ? &p->ring[p->handed % PIPE_BATCHES] : fresh_batch(p);
+}
+
 /* Hands the batch being filled to the thread (when it holds any event). */
-static void hand_over(struct event_pipe *p)
+static __attribute__((noinline)) void hand_over(struct event_pipe *p)
 {
 	if (!p->filled)
 		return;
@@ -124,6 +128,17 @@ void event_pipe_add(struct event_pipe *p, const struct event *ev, size_t n, size
 		if (p->filled == PIPE_EVENTS)
 			hand_over(p);
 	}
+}
+
+void event_pipe_add_one(struct event_pipe *p, const struct event *ev, size_t n_stacks)
+{
+	struct batch *b = filling(p);
+
+	b->ev[p->filled++] = *ev;
+	if (n_stacks > b->n_stacks)
+		b->n_stacks = n_stacks;
+	if (__builtin_expect(p->filled == PIPE_EVENTS, 0))
+		hand_over(p);
 }
 
 void event_pipe_settle(struct event_pipe *p)
