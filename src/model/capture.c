@@ -35,7 +35,7 @@ void capture_init(struct capture *cap)
 	strtab_init(&cap->strings);
 	vec_init(&cap->frames, sizeof(struct frame));
 	vec_init(&cap->stacks, sizeof(struct stack_node));
-	hashmap_init(&cap->stack_index);
+	stack_index_init(&cap->stack_index);
 	eventlog_init(&cap->log);
 	vec_init(&cap->time_marks, sizeof(struct time_mark));
 	vec_init(&cap->rss, sizeof(struct rss_sample));
@@ -86,7 +86,7 @@ void capture_free(struct capture *cap)
 	strtab_release(&cap->strings);
 	vec_release(&cap->frames);
 	vec_release(&cap->stacks);
-	hashmap_release(&cap->stack_index);
+	stack_index_release(&cap->stack_index);
 	eventlog_release(&cap->log);
 	vec_release(&cap->time_marks);
 	vec_release(&cap->rss);
@@ -206,9 +206,7 @@ const char *capture_thread_name(const struct capture *cap, uint64_t tid)
 
 uint32_t capture_stack_find(const struct capture *cap, uint32_t parent, uint32_t frame)
 {
-	uint32_t id = hashmap_get(&cap->stack_index, (uint64_t)parent << 32 | frame);
-
-	return id == HASHMAP_NONE ? UINT32_MAX : id;
+	return stack_index_find(&cap->stack_index, parent, frame);
 }
 
 bool capture_stack_calls(const struct capture *cap, struct stack_calls *out)

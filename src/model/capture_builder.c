@@ -442,6 +442,7 @@ struct capture *capture_builder_finish(struct capture_builder *b)
 	eventlog_finish(&cap->log, &b->log);
 	vec_shrink(&cap->frames);
 	vec_shrink(&cap->stacks);
+	stack_index_shrink(&cap->stack_index);
 	if (b->calls[0]) {
 		keep_calls(b);
 		cap->calls_count = b->calls[0];
@@ -539,8 +540,8 @@ uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint3
 
 	if (r->val != HASHMAP_NONE && r->key == key)
 		return r->val;
-	id = hashmap_get(&cap->stack_index, key);
-	if (id != HASHMAP_NONE) {
+	id = stack_index_find(&cap->stack_index, parent, frame);
+	if (id != STACK_NONE) {
 		*r = (struct recent){ key, id };
 		return id;
 	}
@@ -558,7 +559,7 @@ uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint3
 		cap->thread_stacks++;
 	}
 	vec_push(&cap->stacks, &node);
-	hashmap_put(&cap->stack_index, key, id);
+	stack_index_add(&cap->stack_index, parent, frame, id);
 	*r = (struct recent){ key, id };
 	return id;
 }

@@ -12,6 +12,7 @@
 #include "eventlog.h"
 #include "hashmap.h"
 #include "spill.h"
+#include "stack_index.h"
 #include "strtab.h"
 #include "vec.h"
 
@@ -99,7 +100,7 @@ struct capture {
 	struct strtab strings;
 	struct vec frames;		/* struct frame */
 	struct vec stacks;		/* struct stack_node; [0] is the root */
-	struct hashmap stack_index;	/* parent << 32 | frame -> stack id */
+	struct stack_index stack_index;	/* (parent, frame) -> stack id */
 	uint32_t thread_stacks;		/* stacks that are a thread frame under the root */
 	struct eventlog log;
 	struct vec time_marks;		/* struct time_mark, ev_idx non-decreasing */

@@ -1,11 +1,12 @@
 /*
  * Unit tests of the capture model and the analyses on captures built by hand
- * through the builder: interning, the event log across chunk and checkpoint
+ * through the builder: interning (wide stacks too), the event log across chunk and checkpoint
  * boundaries (against a naive replay), both peak rules, time marks, leak
  * suppressions, top locations under both rules, both tree directions,
  * thread frames (trees merged over threads, the filter, per-thread sums), and
  * events applied on the builder's thread equal to events applied in line.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,41 @@ TEST(interning)
 	CHECK(capture_stack(cap, s3)->depth == 2);
 	CHECK(capture_stack_find(cap, s1, f3) == s3);
 	CHECK(capture_stack_find(cap, s3, f3) == UINT32_MAX);
+	capture_free(cap);
+}
+
+/*
+ * A stack with many children (past STACK_LIST_MAX, when they move from its
+ * list to the hash table) and its children's own: every one is found again,
+ * before the move, across it and after the capture is finished.
+ */
+TEST(interning_wide)
+{
+	struct capture_builder *b = capture_builder_new();
+	uint32_t frames[40], kids[40], grand[40], parent;
+	struct capture *cap;
+	char name[64];
+
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "/bin/prog`f%d@a.c:%d", i, i + 1);
+		frames[i] = FX_FRAME(b, name);
+	}
+	parent = capture_builder_stack(b, 0, frames[0]);
+	for (int i = 0; i < 40; i++) {
+		kids[i] = capture_builder_stack(b, parent, frames[i]);
+		grand[i] = capture_builder_stack(b, kids[i], frames[(i + 1) % 40]);
+		/* Every child so far is found again, whether listed or in the table. */
+		for (int k = 0; k <= i; k++)
+			CHECK(capture_builder_stack(b, parent, frames[k]) == kids[k]);
+	}
+	cap = capture_builder_finish(b);
+	for (int i = 0; i < 40; i++) {
+		CHECK(capture_stack_find(cap, parent, frames[i]) == kids[i]);
+		CHECK(capture_stack_find(cap, kids[i], frames[(i + 1) % 40]) == grand[i]);
+		CHECK(capture_stack_find(cap, kids[i], frames[(i + 2) % 40]) == UINT32_MAX);
+		CHECK(capture_stack(cap, grand[i])->parent == kids[i]);
+	}
+	CHECK(capture_stack_find(cap, grand[3], frames[0]) == UINT32_MAX);
 	capture_free(cap);
 }
 
@@ -429,6 +465,7 @@ static void test_inconsistent_frees(void)
 int main(void)
 {
 	RUN(interning);
+	RUN(interning_wide);
 	RUN(peak_rules);
 	RUN(log_matches_naive_replay);
 	RUN(leaks_suppressed);
