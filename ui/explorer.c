@@ -804,6 +804,11 @@ bool explorer_key(struct explorer *e, int key)
 	return handle_key(e, key);
 }
 
+bool explorer_working(const struct explorer *e)
+{
+	return worker_busy(e->worker);
+}
+
 bool explorer_busy(const struct explorer *e)
 {
 	return e->n_pending > 0 || e->frozen;

@@ -48,5 +48,12 @@ bool explorer_busy(const struct explorer *e);
 void explorer_draw(struct explorer *e);
 /* Draws, then reads and handles keys until quit or MK_EOF. */
 void explorer_run(struct explorer *e);
+/*
+ * Whether a build still runs (the user quit during it): the explorer, and
+ * the explores and captures it was given, are the worker's until it ends, so
+ * a program that quits leaves them to it rather than wait (explorer_free
+ * would wait).
+ */
+bool explorer_working(const struct explorer *e);
 
 #endif

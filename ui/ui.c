@@ -26,6 +26,9 @@
 #define LOAD_QUIET_MS 150	/* loads shorter than this never show the progress screen */
 #define LOAD_TICK_MS 50		/* progress redraw period */
 
+/* What a build still running at quit reads: left to it, and reachable (not leaked). */
+static void *left_to_worker[5];
+
 /* The rules the options give, or the presets. */
 static void fold_rules_of(const struct ui_options *o, struct fold_rules *fold)
 {
@@ -171,6 +174,20 @@ static int run_terminal(const struct ui_options *o, ui_load_fn load, void *ctx,
 	if (o->shown)
 		o->shown(o->shown_ctx);
 	explorer_run(e);
+	if (explorer_working(e)) {
+		/*
+		 * Quit during a build: the terminal is given back at once and the
+		 * program ends without waiting; the worker, still reading the
+		 * captures, keeps them.
+		 */
+		screen_release(&scr);
+		left_to_worker[0] = e;
+		for (int i = 0; i < 2; i++) {
+			left_to_worker[1 + i] = ex[i];
+			left_to_worker[3 + i] = cap[i];
+		}
+		return rc;
+	}
 	explorer_free(e);
 	screen_release(&scr);
 out:

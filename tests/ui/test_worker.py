@@ -18,7 +18,8 @@ can be pressed while one runs on a capture of any size.  What it covers:
     tree; the settled frames are the replay's;
   - Enter in T (the tree of the picked thread, not built yet) freezes the
     frame, the thread list, with the status saying what is built, and j waits
-    behind the build; the settled frame is the replay's;
+    behind the build; the settled frame is the replay's; Q during a build
+    quits at once (the build is not waited for);
   - a replay (frames exact, keys in order) waits for each build: the frame of
     "ijj" is the tree bottom-up with the third row selected.
 
@@ -155,9 +156,15 @@ def main():
         scr = t.wait(lambda x: "building" not in x, timeout=8)
         want = replay(memtui, f, "T<Space><Enter>j", size="%dx%d" % (W, H))
         s.check("T Enter j: the settled frame is the replay's", norm(scr), norm(want))
+        # Q during a build quits at once: the build is not waited for.
+        t.keys("4")
+        t.wait(lambda x: "building the stages view" in x, timeout=2)
+        t0 = time.time()
         t.keys("Q")
         scr = t.wait(lambda x: "EXIT=" in x, timeout=5)
-        s.true("Q quits", "EXIT=0" in scr, scr[-200:])
+        took = time.time() - t0
+        s.true("Q during a build quits at once", "EXIT=0" in scr and took < DELAY_MS / 2000.0,
+               "%.2f s: %s" % (took, scr[-200:]))
     finally:
         t.close()
 
