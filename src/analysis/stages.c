@@ -77,9 +77,14 @@ struct pass {
 	int64_t cur_max;	/* heap maximum since the open call's first event */
 	struct stage_row pending;	/* foreign frees since the open call's last own event */
 	struct hashmap top_group;	/* function id -> the first leaf frame seen with it */
-	struct hashmap top_idx;	/* (row << 32 | group frame) -> index into top_bytes */
-	int64_t *top_bytes;
+	struct hashmap top_idx;	/* (row << 32 | group frame) -> index into tally */
+	struct top_tally {
+		int64_t bytes;
+		uint32_t frame;	/* the group's frame */
+	} *tally;
 	size_t n_top, cap_top;
+	uint32_t *top_row;	/* per stack: the row its top_at index is of (ROW_PENDING: none) */
+	uint32_t *top_at;	/* per stack: its index into tally in row top_row */
 	bool collect;		/* stages_row_snapshots: gather one row's allocations */
 	uint32_t collect_row;	/* that row (ROW_NONE = outside) */
 	struct snapshot *collected;
@@ -627,15 +632,15 @@ static uint32_t bounds_assign(struct pass *p, uint64_t ev_idx)
 }
 
 /*
- * The top allocator's tally: a named leaf counts for its function (the first
- * frame met with it stands for all), an unnamed one for its own address.
+ * The index of the tally in row of ev's top allocator: a named leaf counts
+ * for its function (the first frame met with it stands for all), an unnamed
+ * one for its own address.
  */
-static void count_top(struct pass *p, uint32_t row, const struct event *ev)
+static uint32_t top_index(struct pass *p, uint32_t row, const struct event *ev)
 {
 	const struct stack_node *sn = capture_stack(p->cap, ev->stack);
 	uint32_t g = capture_stack_call_depth(p->cap, ev->stack) ? sn->frame : 0;
 	uint32_t fn = g ? capture_frame(p->cap, g)->function : 0;
-	struct stage_row *r = row_at(p, row);
 	uint64_t key;
 	uint32_t i;
 
@@ -649,15 +654,35 @@ static void count_top(struct pass *p, uint32_t row, const struct event *ev)
 	key = (uint64_t)row << 32 | g;
 	i = hashmap_get(&p->top_idx, key);
 	if (i == HASHMAP_NONE) {
-		XGROW(p->top_bytes, p->cap_top, p->n_top + 1);
+		XGROW(p->tally, p->cap_top, p->n_top + 1);
 		i = (uint32_t)p->n_top++;
-		p->top_bytes[i] = 0;
+		p->tally[i] = (struct top_tally){ 0, g };
 		hashmap_put(&p->top_idx, key, i);
 	}
-	p->top_bytes[i] += ev->bytes;
-	if (p->top_bytes[i] > r->top_bytes || (p->top_bytes[i] == r->top_bytes && !r->top_frame)) {
-		r->top_bytes = p->top_bytes[i];
-		r->top_frame = g;
+	return i;
+}
+
+/*
+ * The tally of row's top allocator by ev: a stack's index into tally is
+ * kept for the row it last allocated in, so that its next allocation there
+ * (nearly all of them) looks nothing up.
+ */
+static void count_top(struct pass *p, uint32_t row, const struct event *ev)
+{
+	struct stage_row *r = row_at(p, row);
+	uint32_t i;
+
+	if (p->top_row[ev->stack] == row) {
+		i = p->top_at[ev->stack];
+	} else {
+		i = top_index(p, row, ev);
+		p->top_row[ev->stack] = row;
+		p->top_at[ev->stack] = i;
+	}
+	p->tally[i].bytes += ev->bytes;
+	if (p->tally[i].bytes > r->top_bytes || (p->tally[i].bytes == r->top_bytes && !r->top_frame)) {
+		r->top_bytes = p->tally[i].bytes;
+		r->top_frame = p->tally[i].frame;
 	}
 }
 
@@ -880,6 +905,10 @@ static int pass_begin(struct pass *p, const struct capture *cap, const struct st
 	p->live_count = xcalloc(n, sizeof(int64_t));
 	p->last_row = xmalloc(n * sizeof(uint32_t));
 	memset(p->last_row, 0xff, n * sizeof(uint32_t));
+	p->top_row = xmalloc(n * sizeof(uint32_t));
+	for (size_t k = 0; k < n; k++)
+		p->top_row[k] = ROW_PENDING;	/* no row yet: no allocation falls in it */
+	p->top_at = xmalloc(n * sizeof(uint32_t));
 	p->leaks = capture_leaks(cap, &p->n_leaks);
 	p->why = prepare(p, n);
 	return p->why ? -1 : 0;
@@ -922,7 +951,9 @@ static void pass_release(struct pass *p)
 	free(p->is_f);
 	free(p->classes);
 	free(p->bounds);
-	free(p->top_bytes);
+	free(p->tally);
+	free(p->top_row);
+	free(p->top_at);
 	free(p->pending.name);
 	hashmap_release(&p->class_of);
 	hashmap_release(&p->row_of_child);
