@@ -680,7 +680,8 @@ static void count_top(struct pass *p, uint32_t row, const struct event *ev)
 		p->top_at[ev->stack] = i;
 	}
 	p->tally[i].bytes += ev->bytes;
-	if (p->tally[i].bytes > r->top_bytes || (p->tally[i].bytes == r->top_bytes && !r->top_frame)) {
+	if (p->tally[i].bytes > r->top_bytes ||
+	    (p->tally[i].bytes == r->top_bytes && !r->top_frame)) {
 		r->top_bytes = p->tally[i].bytes;
 		r->top_frame = p->tally[i].frame;
 	}
