@@ -87,18 +87,6 @@ static void unplaced(struct size_hist *h, const struct event *ev)
 	h->n_unmatched++;
 }
 
-static void hist_run(struct size_hist *h, const struct capture *cap, const bool *only)
-{
-	struct event_cursor c;
-	struct event ev;
-
-	event_cursor_init(&c, cap, 0);
-	while (event_cursor_next(&c, &ev))
-		if ((ev.flags & EV_ALLOC) && (!only || only[ev.stack]))
-			add(h, ev.bytes > 0 ? (uint64_t)ev.bytes : 0, 1, ev.bytes);
-	event_cursor_release(&c);
-}
-
 static void hist_leaks(struct size_hist *h, const struct capture *cap, const bool *only)
 {
 	struct snapshot leaks, suppressed;
@@ -168,36 +156,30 @@ static struct live_slot *live_find(struct live_table *t, uint32_t stack, uint64_
 	}
 }
 
-static void hist_peak(struct size_hist *h, const struct capture *cap, const bool *only)
+/* One event of the peak's replay: its allocation made live, or its free matched. */
+static void peak_event(struct live_table *t, struct size_hist *h, const struct event *ev)
 {
-	uint64_t peak = capture_totals(cap)->peak_ev_idx;
-	struct live_table t = { NULL, 0, 0 };
-	struct event_cursor c;
-	struct event ev;
+	struct live_slot *s;
 
-	if (peak == UINT64_MAX)
+	if (!ev->bytes && !ev->count)
 		return;
-	event_cursor_init(&c, cap, 0);
-	while (c.ev_idx <= peak && event_cursor_next(&c, &ev)) {
-		struct live_slot *s;
-
-		if ((only && !only[ev.stack]) || (!ev.bytes && !ev.count))
-			continue;
-		if (ev.count == 1 && ev.bytes >= 0) {
-			live_find(&t, ev.stack, (uint64_t)ev.bytes, true)->count++;
-			continue;
-		}
-		s = ev.count == -1 && ev.bytes <= 0
-			    ? live_find(&t, ev.stack, (uint64_t)-ev.bytes, false)
-			    : NULL;
-		if (s && s->count > 0)
-			s->count--;
-		else
-			unplaced(h, &ev);
+	if (ev->count == 1 && ev->bytes >= 0) {
+		live_find(t, ev->stack, (uint64_t)ev->bytes, true)->count++;
+		return;
 	}
-	event_cursor_release(&c);
-	for (size_t i = 0; i < t.cap; i++) {
-		struct live_slot *s = &t.slots[i];
+	s = ev->count == -1 && ev->bytes <= 0 ? live_find(t, ev->stack, (uint64_t)-ev->bytes, false)
+					       : NULL;
+	if (s && s->count > 0)
+		s->count--;
+	else
+		unplaced(h, ev);
+}
+
+/* The live allocations of the peak's replay into h, by size. */
+static void peak_histogram(struct size_hist *h, const struct live_table *t)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		const struct live_slot *s = &t->slots[i];
 		int64_t bytes;
 
 		if (s->stack == UINT32_MAX || !s->count)
@@ -206,18 +188,55 @@ static void hist_peak(struct size_hist *h, const struct capture *cap, const bool
 			bytes = INT64_MAX;
 		add(h, s->size, s->count, bytes);
 	}
+}
+
+void sizes_compute_run_peak(struct size_hist *run, struct size_hist *peak,
+			    const struct capture *cap, const bool *only)
+{
+	uint64_t peak_idx = capture_totals(cap)->peak_ev_idx;
+	struct live_table t = { NULL, 0, 0 };
+	struct event_cursor c;
+	struct event ev;
+
+	if (run) {
+		memset(run, 0, sizeof(*run));
+		run->moment = SIZES_RUN;
+	}
+	if (peak) {
+		memset(peak, 0, sizeof(*peak));
+		peak->moment = SIZES_PEAK;
+		if (peak_idx == UINT64_MAX)
+			peak = NULL;	/* no peak: an empty histogram */
+	}
+	event_cursor_init(&c, cap, 0);
+	for (;;) {
+		uint64_t idx = c.ev_idx;	/* the index of the event next() reads */
+		bool at_peak = peak && idx <= peak_idx;
+
+		if ((!run && !at_peak) || !event_cursor_next(&c, &ev))
+			break;
+		if (only && !only[ev.stack])
+			continue;
+		if (run && (ev.flags & EV_ALLOC))
+			add(run, ev.bytes > 0 ? (uint64_t)ev.bytes : 0, 1, ev.bytes);
+		if (at_peak)
+			peak_event(&t, peak, &ev);
+	}
+	event_cursor_release(&c);
+	if (peak)
+		peak_histogram(peak, &t);
 	free(t.slots);
 }
 
 void sizes_compute(struct size_hist *out, const struct capture *cap, enum sizes_moment m,
 		   const bool *only)
 {
+	if (m == SIZES_RUN || m == SIZES_PEAK) {
+		sizes_compute_run_peak(m == SIZES_RUN ? out : NULL, m == SIZES_PEAK ? out : NULL,
+				       cap, only);
+		return;
+	}
 	memset(out, 0, sizeof(*out));
 	out->moment = m;
-	if (m == SIZES_RUN)
-		hist_run(out, cap, only);
-	else if (m == SIZES_PEAK)
-		hist_peak(out, cap, only);
-	else
-		hist_leaks(out, cap, only);
+	hist_leaks(out, cap, only);
 }

@@ -66,6 +66,12 @@ const char *sizes_missing(const struct capture *cap, enum sizes_moment m);
  */
 void sizes_compute(struct size_hist *out, const struct capture *cap, enum sizes_moment m,
 		   const bool *only);
+/*
+ * The histograms of the run and of the peak together, in one pass over the
+ * event log rather than two (either may be NULL: not wanted or missing).
+ */
+void sizes_compute_run_peak(struct size_hist *run, struct size_hist *peak,
+			    const struct capture *cap, const bool *only);
 /* The bin of an allocation of size bytes. */
 unsigned sizes_bin(uint64_t size);
 /* The smallest size of bin k, and the first size past it. */

@@ -19,11 +19,15 @@
 
 void report_sizes_compute(struct report_sizes *rs, const struct capture *cap, const bool *only)
 {
-	for (int m = 0; m < SIZES_MOMENTS; m++) {
+	for (int m = 0; m < SIZES_MOMENTS; m++)
 		rs->missing[m] = sizes_missing(cap, (enum sizes_moment)m);
-		if (!rs->missing[m])
-			sizes_compute(&rs->hist[m], cap, (enum sizes_moment)m, only);
-	}
+	/* The run's and the peak's in one pass over the log. */
+	if (!rs->missing[SIZES_RUN] || !rs->missing[SIZES_PEAK])
+		sizes_compute_run_peak(rs->missing[SIZES_RUN] ? NULL : &rs->hist[SIZES_RUN],
+				       rs->missing[SIZES_PEAK] ? NULL : &rs->hist[SIZES_PEAK], cap,
+				       only);
+	if (!rs->missing[SIZES_LEAKS])
+		sizes_compute(&rs->hist[SIZES_LEAKS], cap, SIZES_LEAKS, only);
 	rs->alloc_missing = allocators_missing(cap);
 	if (!rs->alloc_missing)
 		allocators_compute(&rs->alloc, cap, only);
