@@ -210,7 +210,7 @@ void sizes_compute_run_peak(struct size_hist *run, struct size_hist *peak,
 	}
 	event_cursor_init(&c, cap, 0);
 	for (;;) {
-		uint64_t idx = c.ev_idx;	/* the index of the event next() reads */
+		uint64_t idx = c.ev_idx;	/* the index of the event read next */
 		bool at_peak = peak && idx <= peak_idx;
 
 		if ((!run && !at_peak) || !event_cursor_next(&c, &ev))
