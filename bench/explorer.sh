@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/explorer.sh: the explorer on the largest captures (issue 15): time
 # and peak RSS to the first screen against `memtui report`, then the time of
-# the first press of each of m, i, 2, 3, 4, and key-to-frame latency while a
-# build runs in a worker.
+# the first press of each key that builds something (m, i, 2, 3, 4, z, s, 5,
+# 6, x, Enter in T, t in the stage table, d, a resize), and key-to-frame
+# latency while a build runs in a worker.
 #
 #   bench/explorer.sh [CAPTURE...]
 #

@@ -21,7 +21,10 @@
  *
  * --first-keys (bench/explorer.sh): the time to the first screen of FILE
  * (load, analyses, first frame, each printed) and then the first press of
- * each of m, i, 2, 3 and 4, each from the first screen (a new explorer over
+ * each of m, i, 2, 3, 4, z, s, 5, 6 and x, and of the keys that end a
+ * sequence (Enter in T, over view 1 and over view 6; t in the stage table;
+ * d between two stages; a resize of the timeline), each from the first
+ * screen (a new explorer over
  * the same analyses, so what an earlier key built and kept is reused, as in
  * a session that pressed it before), as a terminal runs it (builds in a
  * worker): how long the key and its frame blocked the screen, and how long

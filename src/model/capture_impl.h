@@ -156,12 +156,5 @@ void eventlog_writer_live(struct eventlog_writer *w, size_t n_stacks);
  */
 const uint8_t *eventlog_chunk_bytes(const struct event_chunk *ch, void **zctx, uint8_t **buf,
 				    size_t *buf_cap);
-/*
- * Decodes the event at *p (before end) into *ev and moves *p past it; false
- * when the bytes there are not an event (a varint running past end or past
- * 64 bits, bytes of INT64_MIN, a count beyond int32).  Stack ids are not
- * checked here.
- */
-bool eventlog_decode(const uint8_t **p, const uint8_t *end, struct event *ev);
 
 #endif

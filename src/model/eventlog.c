@@ -239,30 +239,6 @@ const uint8_t *eventlog_chunk_bytes(const struct event_chunk *ch, void **zctx, u
 	return *buf;
 }
 
-bool eventlog_decode(const uint8_t **p, const uint8_t *end, struct event *ev)
-{
-	struct rd r = { *p, end };
-	uint64_t head, zb, zc;
-
-	if (!rd_varint(&r, &head) || !rd_varint(&r, &zb) || head >> 35)
-		return false;
-	ev->stack = (uint32_t)(head >> 3);
-	ev->flags = (unsigned)(head >> 1) & 3;
-	ev->bytes = zigzag_decode(zb);
-	if (ev->bytes == INT64_MIN)
-		return false;
-	if (head & 1) {
-		ev->count = (ev->flags & EV_ALLOC) ? 1 : -1;
-	} else {
-		if (!rd_varint(&r, &zc))
-			return false;
-		ev->count = zigzag_decode(zc);
-		if (ev->count < INT32_MIN || ev->count > INT32_MAX)
-			return false;
-	}
-	*p = r.p;
-	return true;
-}
 
 const char *capture_damage(const struct capture *cap)
 {
@@ -337,6 +313,7 @@ static void cursor_load_chunk(struct event_cursor *c)
 	cursor_done(c);
 	c->p = c->end = NULL;
 	c->chunk_end = first + EVENTS_PER_CHUNK;
+	c->inline_end = c->chunk_end < c->cap->totals.events ? c->chunk_end : c->cap->totals.events;
 	if (c->chunk >= c->cap->log.chunks.len)
 		return;
 	ch = chunk_at(c->cap, c->chunk, &tmp);
@@ -377,7 +354,7 @@ static bool cursor_stuck(struct event_cursor *c, const char *why)
 	return false;
 }
 
-bool event_cursor_next(struct event_cursor *c, struct event *ev)
+bool event_cursor_next_slow(struct event_cursor *c, struct event *ev)
 {
 	if (c->ev_idx >= c->cap->totals.events)
 		return false;
@@ -402,6 +379,7 @@ void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64
 	uint64_t start;
 
 	c->cap = cap;
+	c->n_stacks = cap->stacks.len;
 	c->in_place = 0;
 	c->spilled = 0;
 	c->buf = NULL;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytes.h"
 #include "capture.h"
 
 /*
@@ -55,6 +56,8 @@ struct event_cursor {
 	size_t chunk;
 	const uint8_t *p, *end;
 	uint64_t chunk_end;	/* index of the first event after the current chunk */
+	uint64_t inline_end;	/* chunk_end, or the log's end when sooner */
+	size_t n_stacks;	/* the capture's at init (the inline path checks stacks by it) */
 	size_t in_place;	/* 1 + the chunk read in its file (a lazy capture), or 0 */
 	size_t spilled;		/* 1 + the chunk read in the log's spill, or 0 */
 	uint8_t *buf;		/* the current chunk, decompressed (owned) */
@@ -62,8 +65,55 @@ struct event_cursor {
 	void *zctx;		/* decompression context (owned) */
 };
 void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64_t ev_idx);
-/* Decodes the next event into *ev; false at the end of the log. */
-bool event_cursor_next(struct event_cursor *c, struct event *ev);
+/*
+ * Decodes the event at *p (before end) into *ev and moves *p past it; false
+ * when the bytes there are not an event (a varint running past end or past
+ * 64 bits, bytes of INT64_MIN, a count beyond int32).  Stack ids are not
+ * checked here.
+ */
+static inline bool eventlog_decode(const uint8_t **p, const uint8_t *end, struct event *ev)
+{
+	struct rd r = { *p, end };
+	uint64_t head, zb, zc;
+
+	if (!rd_varint(&r, &head) || !rd_varint(&r, &zb) || head >> 35)
+		return false;
+	ev->stack = (uint32_t)(head >> 3);
+	ev->flags = (unsigned)(head >> 1) & 3;
+	ev->bytes = zigzag_decode(zb);
+	if (ev->bytes == INT64_MIN)
+		return false;
+	if (head & 1) {
+		ev->count = (ev->flags & EV_ALLOC) ? 1 : -1;
+	} else {
+		if (!rd_varint(&r, &zc))
+			return false;
+		ev->count = zigzag_decode(zc);
+		if (ev->count < INT32_MIN || ev->count > INT32_MAX)
+			return false;
+	}
+	*p = r.p;
+	return true;
+}
+/* event_cursor_next past the inline case: a chunk to load, the end, damage. */
+bool event_cursor_next_slow(struct event_cursor *c, struct event *ev);
+/*
+ * Decodes the next event into *ev; false at the end of the log.  Inline for
+ * the common case, an event of the current chunk, since every pass over the
+ * log calls it for every event.
+ */
+static inline bool event_cursor_next(struct event_cursor *c, struct event *ev)
+{
+	const uint8_t *p = c->p;
+
+	if (c->ev_idx < c->inline_end && p != c->end && eventlog_decode(&p, c->end, ev) &&
+	    ev->stack < c->n_stacks) {
+		c->p = p;
+		c->ev_idx++;
+		return true;
+	}
+	return event_cursor_next_slow(c, ev);
+}
 /*
  * Why the event log could not be read to its end, or NULL.  Only a capture
  * whose chunks are read lazily from its file (a .mtui opened by the
