@@ -23,7 +23,7 @@ void vec_release(struct vec *v)
 	v->len = v->cap = 0;
 }
 
-void *vec_grow(struct vec *v, size_t n)
+void *vec_grow_slow(struct vec *v, size_t n)
 {
 	void *p;
 
@@ -31,14 +31,6 @@ void *vec_grow(struct vec *v, size_t n)
 	p = vec_at(v, v->len);
 	memset(p, 0, n * v->elem_size);
 	v->len += n;
-	return p;
-}
-
-void *vec_push(struct vec *v, const void *elem)
-{
-	void *p = vec_grow(v, 1);
-
-	memcpy(p, elem, v->elem_size);
 	return p;
 }
 

@@ -8,6 +8,7 @@
 #define MT_VEC_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct vec {
 	void *data;
@@ -18,10 +19,37 @@ struct vec {
 
 void vec_init(struct vec *v, size_t elem_size);
 void vec_release(struct vec *v);
+/* vec_grow when the elements do not fit: the allocation grows first. */
+void *vec_grow_slow(struct vec *v, size_t n);
+
+/*
+ * Appends n zeroed elements and returns a pointer to the first.  Inline,
+ * as vec_push, for the case with room: readers push for every record.
+ */
+static inline void *vec_grow(struct vec *v, size_t n)
+{
+	void *p;
+
+	if (n > v->cap - v->len)
+		return vec_grow_slow(v, n);
+	p = (char *)v->data + v->len * v->elem_size;
+	memset(p, 0, n * v->elem_size);
+	v->len += n;
+	return p;
+}
+
 /* Appends a copy of *elem and returns a pointer to the stored copy. */
-void *vec_push(struct vec *v, const void *elem);
-/* Appends n zeroed elements and returns a pointer to the first. */
-void *vec_grow(struct vec *v, size_t n);
+static inline void *vec_push(struct vec *v, const void *elem)
+{
+	void *p;
+
+	if (v->len == v->cap)
+		p = vec_grow_slow(v, 1);
+	else
+		p = (char *)v->data + v->len++ * v->elem_size;
+	memcpy(p, elem, v->elem_size);
+	return p;
+}
 /* Shrinks the allocation to len (after a build phase). */
 void vec_shrink(struct vec *v);
 
