@@ -52,32 +52,42 @@ static void grow(struct live_map *m)
 	free(old);
 }
 
-bool live_map_put(struct live_map *m, const struct live_alloc *a, struct live_alloc *replaced)
+static void set(struct live_alloc *s, uint64_t addr, uint64_t size, uint64_t ev_idx,
+		uint32_t stack)
+{
+	s->addr = addr;
+	s->size = size;
+	s->ev_idx = ev_idx;
+	s->stack = stack;
+}
+
+bool live_map_put(struct live_map *m, uint64_t addr, uint64_t size, uint64_t ev_idx,
+		  uint32_t stack, struct live_alloc *replaced)
 {
 	size_t mask, i;
 
-	if (!a->addr) {
+	if (!addr) {
 		bool was = m->zero_live;
 
 		if (was)
 			*replaced = m->zero;
 		else
 			m->len++;
-		m->zero = *a;
+		set(&m->zero, addr, size, ev_idx, stack);
 		m->zero_live = true;
 		return was;
 	}
 	if ((m->len + 1) * 4 > m->cap * 3)
 		grow(m);
 	mask = m->cap - 1;
-	for (i = home(m, a->addr); m->slots[i].addr; i = (i + 1) & mask) {
-		if (m->slots[i].addr == a->addr) {
+	for (i = home(m, addr); m->slots[i].addr; i = (i + 1) & mask) {
+		if (m->slots[i].addr == addr) {
 			*replaced = m->slots[i];
-			m->slots[i] = *a;
+			set(&m->slots[i], addr, size, ev_idx, stack);
 			return true;
 		}
 	}
-	m->slots[i] = *a;
+	set(&m->slots[i], addr, size, ev_idx, stack);
 	m->len++;
 	return false;
 }

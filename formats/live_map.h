@@ -35,10 +35,14 @@ struct live_map {
 void live_map_init(struct live_map *m);
 void live_map_release(struct live_map *m);
 /*
- * Makes a live; true when an allocation at its address was live already:
- * that one is then copied to *replaced and leaves the map.
+ * Makes the allocation (addr, size, ev_idx, stack) live; true when one at
+ * its address was live already: that one is then copied to *replaced and
+ * leaves the map.  Given by its fields, which go straight into the slot: a
+ * struct built just before and copied would stall the copy (its wide loads
+ * cannot take the narrow stores' values on their way).
  */
-bool live_map_put(struct live_map *m, const struct live_alloc *a, struct live_alloc *replaced);
+bool live_map_put(struct live_map *m, uint64_t addr, uint64_t size, uint64_t ev_idx,
+		  uint32_t stack, struct live_alloc *replaced);
 /* Takes the allocation at addr out of the map into *out; false when none is live there. */
 bool live_map_take(struct live_map *m, uint64_t addr, struct live_alloc *out);
 /*

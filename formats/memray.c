@@ -60,6 +60,7 @@
 #define MEMRAY_MAGIC "memray\0"
 #define MEMRAY_MAGIC_LEN 7
 #define PTR_CACHE_SIZE 15
+#define PTR_RING 16		/* the cache's ring: a power of two above PTR_CACHE_SIZE */
 /* Window to start a batch of records with; grows to INPUT_MAX_WINDOW for long records. */
 #define START_WINDOW (64u << 10)
 /* A heap larger than this (2^62 bytes) is corrupt data; keeps every model sum in int64. */
@@ -183,7 +184,8 @@ struct memray {
 	/* Delta registers and the pointer cache (§4.3). */
 	uint64_t last_ptr, last_native, last_ip;
 	int64_t last_firstlineno;
-	uint64_t ptr_cache[PTR_CACHE_SIZE];
+	uint64_t ptr_ring[PTR_RING];	/* the pointer cache: entry p at ptr_head + p */
+	unsigned ptr_head;
 
 	struct hashmap code_ids;	/* code object id -> index in codes */
 	struct vec codes;		/* struct code_obj */
@@ -639,7 +641,7 @@ static enum allocator model_allocator(unsigned a)
 static enum rec_status simple_alloc(struct memray *m, uint64_t addr, uint64_t size, uint32_t stack,
 				    unsigned allocator, uint64_t ev)
 {
-	struct live_alloc a = { addr, size, ev, stack }, old;
+	struct live_alloc old;
 
 	if (size > (uint64_t)HEAP_LIMIT || !heap_add(m, (int64_t)size))
 		return bad(m, "allocation of %" PRIu64 " bytes overflows the heap size", size);
@@ -649,7 +651,7 @@ static enum rec_status simple_alloc(struct memray *m, uint64_t addr, uint64_t si
 	 * same (the old bytes stay with their stack), so the peak stays memray's.
 	 * Leaks then differ from memray's by the replaced entries: warned at the end.
 	 */
-	if (live_map_put(&m->live, &a, &old)) {
+	if (live_map_put(&m->live, addr, size, ev, stack, &old)) {
 		m->replaced++;
 		vec_push(&m->orphans, &old);
 	}
@@ -797,11 +799,12 @@ static uint64_t take_address(struct memray *m, unsigned p, int64_t delta)
 	uint64_t addr;
 
 	if (p < PTR_CACHE_SIZE)
-		return m->ptr_cache[p];
+		return m->ptr_ring[(m->ptr_head + p) & (PTR_RING - 1)];
 	m->last_ptr += (uint64_t)delta;
 	addr = m->last_ptr << 3;
-	memmove(m->ptr_cache + 1, m->ptr_cache, (PTR_CACHE_SIZE - 1) * sizeof(m->ptr_cache[0]));
-	m->ptr_cache[0] = addr;
+	/* The newest in front: the others move back one (the 16th is never read). */
+	m->ptr_head = (m->ptr_head - 1) & (PTR_RING - 1);
+	m->ptr_ring[m->ptr_head] = addr;
 	return addr;
 }
 
@@ -924,6 +927,7 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 	uint64_t code_id;
 	int64_t offset;
 	uint32_t code_idx, frame, parent, *slot;
+	struct py_pos *pos;
 	struct thread *th;
 
 	TRY_VARINT(m, r, &code_id, "FRAME_PUSH");
@@ -945,8 +949,10 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 	parent = th->ids.len ? *(uint32_t *)vec_at(&th->ids, th->ids.len - 1) : 0;
 	if (!m->h.native_traces && !th->ids.len)
 		parent = thread_root(m, th);
-	vec_push(&th->pos, &(struct py_pos){ code_idx, offset });
-	slot = vec_grow(&th->ids, 1);
+	pos = vec_append(&th->pos);
+	pos->code = code_idx;
+	pos->offset = offset;
+	slot = vec_append(&th->ids);
 	if (m->h.native_traces)
 		/* The full stack with is_entry_frame, for the hybrid merge (§6.4). */
 		*slot = mr_native_py_push(&m->nat, parent, frame, t & 1);

@@ -491,7 +491,7 @@ static unsigned model_allocator(unsigned kind)
 static enum rec alloc_simple(struct tr *t, uint64_t ptr, uint64_t size, uint32_t stack,
 			     unsigned kind)
 {
-	struct live_alloc a, old;
+	struct live_alloc old;
 
 	realloc_lost_ptr(t, ptr);
 	if (live_map_take(&t->live, ptr, &old)) {
@@ -500,8 +500,7 @@ static enum rec alloc_simple(struct tr *t, uint64_t ptr, uint64_t size, uint32_t
 	}
 	if (!heap_add(t, size))
 		return bad(t, "allocation of %" PRIu64 " bytes overflows the heap size", size);
-	a = (struct live_alloc){ ptr, size, capture_builder_events(t->b), stack };
-	live_map_put(&t->live, &a, &old);
+	live_map_put(&t->live, ptr, size, capture_builder_events(t->b), stack, &old);
 	t->last_alloc = ptr;
 	t->last_alloc_live = true;
 	capture_builder_event(t->b, stack, (int64_t)size, 1,

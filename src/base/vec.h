@@ -38,6 +38,19 @@ static inline void *vec_grow(struct vec *v, size_t n)
 	return p;
 }
 
+/*
+ * Appends one element left as it is (the caller sets all of it) and returns
+ * a pointer to it: for hot paths that would otherwise build the element on
+ * the stack and copy it in (a copy right after the narrow stores that built
+ * it stalls), or zero it first (a call to memset).
+ */
+static inline void *vec_append(struct vec *v)
+{
+	if (v->len == v->cap)
+		return vec_grow_slow(v, 1);
+	return (char *)v->data + v->len++ * v->elem_size;
+}
+
 /* Appends a copy of *elem and returns a pointer to the stored copy. */
 static inline void *vec_push(struct vec *v, const void *elem)
 {

@@ -536,7 +536,7 @@ uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint3
 	uint64_t key = (uint64_t)parent << 32 | frame;
 	struct recent *r = recent_slot(&b->recent_stack, key);
 	uint32_t id;
-	struct stack_node node;
+	struct stack_node *node;
 
 	if (r->val != HASHMAP_NONE && r->key == key)
 		return r->val;
@@ -549,16 +549,16 @@ uint32_t capture_builder_stack(struct capture_builder *b, uint32_t parent, uint3
 		BUG("capture_builder_stack: bad parent or frame id");
 	if (cap->stacks.len >= UINT32_MAX / 8)
 		BUG("capture_builder_stack: too many stacks");
-	node.parent = parent;
-	node.frame = frame;
-	node.depth = ((struct stack_node *)vec_at(&cap->stacks, parent))->depth + 1;
-	node.thread = ((struct stack_node *)vec_at(&cap->stacks, parent))->thread;
 	id = (uint32_t)cap->stacks.len;
+	node = vec_append(&cap->stacks);	/* set field by field, not copied in */
+	node->parent = parent;
+	node->frame = frame;
+	node->depth = ((struct stack_node *)vec_at(&cap->stacks, parent))->depth + 1;
+	node->thread = ((struct stack_node *)vec_at(&cap->stacks, parent))->thread;
 	if (!parent && ((struct frame *)vec_at(&cap->frames, frame))->kind == FRAME_THREAD) {
-		node.thread = id;
+		node->thread = id;
 		cap->thread_stacks++;
 	}
-	vec_push(&cap->stacks, &node);
 	stack_index_add(&cap->stack_index, parent, frame, id);
 	*r = (struct recent){ key, id };
 	return id;
@@ -645,15 +645,16 @@ static void apply_events(void *ctx, const struct event *ev, size_t n, size_t n_s
 void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t bytes,
 			   int32_t count, unsigned flags)
 {
-	struct event ev = { stack, flags, bytes, count };
 	size_t n_stacks = b->cap->stacks.len;
+	struct event ev;
 
 	/* The common case, once the pipe runs: one event straight into its batch. */
 	if (b->pipe && stack < n_stacks) {
 		b->handed++;
-		event_pipe_add_one(b->pipe, &ev, n_stacks);
+		event_pipe_add_one(b->pipe, stack, flags, bytes, count, n_stacks);
 		return;
 	}
+	ev = (struct event){ stack, flags, bytes, count };
 	capture_builder_event_run(b, &ev, 1);
 }
 

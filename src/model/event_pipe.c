@@ -130,11 +130,16 @@ void event_pipe_add(struct event_pipe *p, const struct event *ev, size_t n, size
 	}
 }
 
-void event_pipe_add_one(struct event_pipe *p, const struct event *ev, size_t n_stacks)
+void event_pipe_add_one(struct event_pipe *p, uint32_t stack, unsigned flags, int64_t bytes,
+			int64_t count, size_t n_stacks)
 {
 	struct batch *b = filling(p);
+	struct event *ev = &b->ev[p->filled++];
 
-	b->ev[p->filled++] = *ev;
+	ev->stack = stack;
+	ev->flags = flags;
+	ev->bytes = bytes;
+	ev->count = count;
 	if (n_stacks > b->n_stacks)
 		b->n_stacks = n_stacks;
 	if (__builtin_expect(p->filled == PIPE_EVENTS, 0))

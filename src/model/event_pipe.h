@@ -32,8 +32,14 @@ struct event_pipe;
 struct event_pipe *event_pipe_start(event_apply_fn apply, void *ctx);
 /* Hands ev[0..n) over (copied), waiting while every batch is full. */
 void event_pipe_add(struct event_pipe *p, const struct event *ev, size_t n, size_t n_stacks);
-/* Hands one event over: event_pipe_add without the copy loop (the common case). */
-void event_pipe_add_one(struct event_pipe *p, const struct event *ev, size_t n_stacks);
+/*
+ * Hands one event over, given by its fields: they are stored straight into
+ * the batch (an event built in memory first and copied from there stalls
+ * on every copy: the copy's wide loads cannot take the narrow stores'
+ * values on their way).
+ */
+void event_pipe_add_one(struct event_pipe *p, uint32_t stack, unsigned flags, int64_t bytes,
+			int64_t count, size_t n_stacks);
 /* Returns once every event handed over has been applied. */
 void event_pipe_settle(struct event_pipe *p);
 /* Settles, stops the thread and frees the pipe; NULL is allowed. */
