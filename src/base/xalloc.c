@@ -8,11 +8,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_MIN (4u << 20)	/* blocks from this size on ask for huge pages */
+#define HUGE_PAGE (2u << 20)
 
 static _Noreturn void die_oom(size_t size)
 {
 	fprintf(stderr, "memtui: out of memory (allocating %zu bytes)\n", size);
 	exit(3);
+}
+
+/*
+ * A zeroed block this big is a table read at random (the live map, the
+ * event pipe's ring): its 2 MiB-aligned part is offered 2 MiB pages
+ * (MADV_HUGEPAGE; the kernel may decline), since with 4 KiB pages nearly
+ * every random access also misses the TLB, and every 4 KiB is a fault.
+ * memraygen 10 M, means of six alternating runs: 0.945 to 0.903 s (user
+ * 1.22 to 1.14 s).  Not for arrays grown by realloc: clang's capture, whose
+ * per-stack arrays and records grow that way, got slower (the huge pages'
+ * faults).
+ */
+static void advise_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(HUGE_PAGE - 1);
+
+	if (bytes >= HUGE_MIN && hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)bytes;
+#endif
 }
 
 void *xmalloc(size_t size)
@@ -30,6 +58,7 @@ void *xcalloc(size_t nmemb, size_t size)
 
 	if (!p)
 		die_oom(nmemb * size);
+	advise_huge(p, nmemb * size);
 	return p;
 }
 
