@@ -43,19 +43,6 @@ void live_map_release(struct live_map *m);
  */
 bool live_map_put(struct live_map *m, uint64_t addr, uint64_t size, uint64_t ev_idx,
 		  uint32_t stack, struct live_alloc *replaced);
-/* Pointers are 8- or 16-byte aligned: the low bits carry nothing. */
-static inline size_t live_map_home(const struct live_map *m, uint64_t addr)
-{
-	return (size_t)(((addr >> 3) * 0x9e3779b97f4a7c15ull) >> m->shift);
-}
-
-/* Starts fetching the slot a put or take of addr looks at first. */
-static inline void live_map_prefetch(const struct live_map *m, uint64_t addr)
-{
-	if (m->cap)
-		__builtin_prefetch(&m->slots[live_map_home(m, addr)]);
-}
-
 /* Takes the allocation at addr out of the map into *out; false when none is live there. */
 bool live_map_take(struct live_map *m, uint64_t addr, struct live_alloc *out);
 /*

@@ -875,30 +875,6 @@ static enum rec_status allocated(struct memray *m, unsigned alloc, uint64_t addr
 	return st;
 }
 
-/*
- * When the record after this one is an ALLOCATION, starts fetching the live
- * map's slot for its address (from the pointer cache, or its delta read
- * ahead without moving r): a free of a long-lived block misses the cache
- * there, and this record's work hides the wait.
- */
-static void prefetch_next(const struct memray *m, const struct rd *r)
-{
-	unsigned p;
-	int64_t delta;
-
-	if (r->p >= r->end || !(*r->p & 0x80))
-		return;
-	p = (*r->p >> 3) & 15;
-	if (p < PTR_CACHE_SIZE) {
-		live_map_prefetch(&m->live, m->ptr_ring[(m->ptr_head + p) & (PTR_RING - 1)]);
-		return;
-	}
-	struct rd ahead = { r->p + 1, r->end };
-
-	if (rd_svarint(&ahead, &delta))
-		live_map_prefetch(&m->live, (m->last_ptr + (uint64_t)delta) << 3);
-}
-
 static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 {
 	unsigned p = (t >> 3) & 15, alloc = t & 7;
@@ -926,7 +902,6 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 	if (need_thread(m, "ALLOCATION") != REC_OK)
 		return REC_BAD;
 	addr = take_address(m, p, dptr);
-	prefetch_next(m, r);
 	if (m->h.native_traces && !dealloc) {
 		m->last_native += (uint64_t)dnative;
 		native = m->last_native;
