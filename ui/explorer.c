@@ -693,14 +693,40 @@ static bool moves_only(enum action a)
 static bool handle_key(struct explorer *e, int key);
 static void start_top_sync(struct explorer *e);
 
+/* Starts e->job, the tree's build, on the worker; false when it cannot. */
+static bool start_tree_job(struct explorer *e)
+{
+	char what[160];
+
+	snprintf(what, sizeof(what), "the %s tree of %s",
+		 e->job.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up", metric_title(e->job.m));
+	return worker_start(e->worker, build_tree, &e->job, what);
+}
+
+/* Starts e->view_job, a view's sync, on the worker; false when it cannot. */
+static bool start_view_job(struct explorer *e)
+{
+	char what[160];
+
+	snprintf(what, sizeof(what), "the %s view", e->view_job.v->ops->name);
+	return worker_start(e->worker, sync_view, &e->view_job, what);
+}
+
+/* A job just started: a replay waits for it; a terminal, a moment (no frame for short ones). */
+static void wait_started(struct explorer *e)
+{
+	if (e->sync)
+		worker_wait(e->worker);
+	else
+		worker_wait_for(e->worker, EXPLORER_QUIET_MS);
+}
+
 /*
  * Starts the build key needs, if any, and queues the key behind it;
  * false when the key can be handled now.
  */
 static bool defer(struct explorer *e, int key, enum action a)
 {
-	char what[160];
-
 	/* A job runs (perhaps with no key left waiting for it: Esc): it may read the filter. */
 	if (e->n_pending || worker_busy(e->worker)) {
 		if (moves_only(a))
@@ -710,23 +736,13 @@ static bool defer(struct explorer *e, int key, enum action a)
 		return true;
 	}
 	if (needs_tree(e, a, &e->job)) {
-		snprintf(what, sizeof(what), "the %s tree of %s",
-			 e->job.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			 metric_title(e->job.m));
-		if (!worker_start(e->worker, build_tree, &e->job, what))
+		if (!start_tree_job(e))
 			return false;
-	} else if (needs_view(e, a, &e->view_job)) {
-		snprintf(what, sizeof(what), "the %s view", e->view_job.v->ops->name);
-		if (!worker_start(e->worker, sync_view, &e->view_job, what))
-			return false;
-	} else {
+	} else if (!needs_view(e, a, &e->view_job) || !start_view_job(e)) {
 		return false;
 	}
 	e->pending[e->n_pending++] = key;
-	if (e->sync)
-		worker_wait(e->worker);
-	else
-		worker_wait_for(e->worker, EXPLORER_QUIET_MS);
+	wait_started(e);
 	return true;
 }
 
@@ -741,31 +757,23 @@ static bool defer(struct explorer *e, int key, enum action a)
 static void start_top_sync(struct explorer *e)
 {
 	struct view *v = top_view(e);
-	char what[160];
 
 	if (e->quit || worker_busy(e->worker) || v->synced_gen == e->app.gen)
 		return;
 	if (tree_job_of(e, &e->job) &&
 	    !explore_tree_built(e->job.ex, e->job.folded, e->job.m, e->job.dir)) {
-		snprintf(what, sizeof(what), "the %s tree of %s",
-			 e->job.dir == TREE_TOP_DOWN ? "top-down" : "bottom-up",
-			 metric_title(e->job.m));
-		if (!worker_start(e->worker, build_tree, &e->job, what))
+		if (!start_tree_job(e))
 			return;
 	} else if (v->ops->prepare && v->ops->prepare(v, &e->app)) {
 		view_job_of(e, v, &e->view_job);
-		snprintf(what, sizeof(what), "the %s view", v->ops->name);
-		if (!worker_start(e->worker, sync_view, &e->view_job, what))
+		if (!start_view_job(e))
 			return;
 		v->synced_gen = e->app.gen;
 	} else {
 		return;
 	}
 	e->frozen = true;
-	if (e->sync)
-		worker_wait(e->worker);
-	else
-		worker_wait_for(e->worker, EXPLORER_QUIET_MS);
+	wait_started(e);
 	if (!worker_busy(e->worker))
 		e->frozen = false;
 }
