@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "task.h"
 #include "xalloc.h"
 
 void report_options_init(struct report_options *o)
@@ -20,21 +21,32 @@ void report_options_init(struct report_options *o)
 	fold_rules_init(&o->fold);
 }
 
+/* The leaks (and the suppressed), on a task beside the peak. */
+static void compute_leaks(void *arg)
+{
+	struct report *r = arg;
+
+	snapshot_leaks(&r->leaks, r->cap, &r->suppressed);
+}
+
 void report_compute_weights(struct report *r, const struct capture *cap, const char *path,
 			    const struct report_options *opt)
 {
 	uint64_t n_events = capture_totals(cap)->events;
+	struct task leaks;
 
 	memset(r, 0, sizeof(*r));
 	r->cap = cap;
 	r->path = path;
 	r->opt = *opt;
+	/* Three passes that only read the capture: the leaks' beside the others. */
+	task_start(&leaks, compute_leaks, r);
 	snapshot_peak(&r->peak, cap);
-	snapshot_leaks(&r->leaks, cap, &r->suppressed);
 	/* Calls per stack cost a pass over the whole log: only when something reads them. */
 	if (capture_meta(cap)->top_rule == TOP_INNERMOST_FRAME || opt->metric == METRIC_ALLOCATED ||
 	    opt->metric == METRIC_ALLOCATIONS)
 		snapshot_allocated(&r->calls, cap, 0, n_events);
+	task_join(&leaks);
 	metric_weights(&r->weights, cap, opt->metric, &r->peak, &r->leaks, &r->calls);
 	thread_table_compute(&r->threads, cap, &r->peak, &r->leaks, &r->calls);
 	for (size_t i = 0; i < opt->n_threads; i++) {
@@ -84,10 +96,25 @@ static void apply_focus(struct report *r)
 	free(map);
 }
 
+struct top_job {
+	struct report *r;
+	enum top_rule rule;
+};
+
+static void compute_top(void *arg)
+{
+	struct top_job *j = arg;
+	struct report *r = j->r;
+
+	top_locations_by(&r->top, r->cap, j->rule, &r->weights, r->calls.n ? &r->calls : NULL);
+}
+
 void report_compute(struct report *r, const struct capture *cap, const char *path,
 		    const struct report_options *opt)
 {
 	enum top_rule rule = capture_meta(cap)->top_rule;
+	struct top_job top = { r, rule };
+	struct task task;
 
 	report_compute_weights(r, cap, path, opt);
 	/*
@@ -97,12 +124,16 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 	if (rule != TOP_INNERMOST_FRAME && (opt->metric == METRIC_ALLOCATED ||
 					    opt->metric == METRIC_ALLOCATIONS ||
 					    opt->metric == METRIC_TEMPORARY))
-		rule = TOP_INNERMOST_PYTHON;
-	top_locations_by(&r->top, cap, rule, &r->weights, r->calls.n ? &r->calls : NULL);
-	if (opt->focus || opt->focus_len)
+		top.rule = TOP_INNERMOST_PYTHON;
+	/* The top list reads the weights before a focus narrows them. */
+	if (opt->focus || opt->focus_len) {
+		compute_top(&top);
 		apply_focus(r);
-	else
+	} else {
+		task_start(&task, compute_top, &top);
 		tree_build(&r->tree, cap, &r->weights, opt->direction, &r->fold);
+		task_join(&task);
+	}
 	tree_sort(&r->tree, opt->order);
 }
 
