@@ -299,17 +299,20 @@ static int leak_cmp(const void *a, const void *b)
 }
 
 /*
- * Sorts n leaks as leak_cmp orders them: a radix sort on ev_idx, LSD, 11
- * bits a pass (a compiler's capture leaves half a million live allocations,
- * which qsort took a tenth of its report on), then the rare runs of one
- * ev_idx (the pieces of one mapping) by stack.
+ * Sorts n leaks as leak_cmp orders them: a radix sort on ev_idx, LSD, in as
+ * few passes of at most 11 bits as ev_idx needs, each as narrow as they
+ * allow (a compiler's capture leaves half a million live allocations, which
+ * qsort took a tenth of its report on; 8-bit passes scatter into fewer
+ * places at once than 11-bit ones, and took a sixth less time), then the
+ * rare runs of one ev_idx (the pieces of one mapping) by stack.
  */
 static void sort_leak_table(struct leak *l, size_t n)
 {
-	enum { BITS = 11, BUCKETS = 1 << BITS };
-	size_t pos[BUCKETS];
+	enum { MAX_BITS = 11 };
+	size_t pos[1u << MAX_BITS];
 	struct leak *src = l, *dst, *tmp;
 	uint64_t top = 0;
+	unsigned bits = 0, passes, width;
 
 	if (n < 1024) {
 		if (n)
@@ -318,21 +321,25 @@ static void sort_leak_table(struct leak *l, size_t n)
 	}
 	for (size_t i = 0; i < n; i++)
 		top |= l[i].ev_idx;
+	while (bits < 64 && top >> bits)
+		bits++;
+	passes = (bits + MAX_BITS - 1) / MAX_BITS;
+	width = passes ? (bits + passes - 1) / passes : 0;
 	dst = tmp = xmalloc(n * sizeof(*l));
-	for (unsigned shift = 0; shift < 64 && top >> shift; shift += BITS) {
-		size_t at = 0;
+	for (unsigned shift = 0; shift < bits; shift += width) {
+		size_t at = 0, buckets = (size_t)1 << width;
 
-		memset(pos, 0, sizeof(pos));
+		memset(pos, 0, buckets * sizeof(pos[0]));
 		for (size_t i = 0; i < n; i++)
-			pos[src[i].ev_idx >> shift & (BUCKETS - 1)]++;
-		for (size_t d = 0; d < BUCKETS; d++) {
+			pos[src[i].ev_idx >> shift & (buckets - 1)]++;
+		for (size_t d = 0; d < buckets; d++) {
 			size_t c = pos[d];
 
 			pos[d] = at;
 			at += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			dst[pos[src[i].ev_idx >> shift & (BUCKETS - 1)]++] = src[i];
+			dst[pos[src[i].ev_idx >> shift & (buckets - 1)]++] = src[i];
 		dst = src;		/* the pass's output is the next one's input */
 		src = src == l ? tmp : l;
 	}
@@ -420,9 +427,14 @@ static void keep_leaks(struct capture_builder *b)
 		return;
 	}
 	cap->n_leaks = b->leaks.len;
-	cap->leaks = xmalloc((cap->n_leaks ? cap->n_leaks : 1) * sizeof(struct leak));
-	if (cap->n_leaks)
-		memcpy(cap->leaks, b->leaks.data, cap->n_leaks * sizeof(struct leak));
+	if (!cap->n_leaks) {
+		cap->leaks = xmalloc(sizeof(struct leak));
+		return;
+	}
+	/* The table moves into the capture (half a million leaks are 16 MiB to copy). */
+	vec_shrink(&b->leaks);
+	cap->leaks = b->leaks.data;
+	vec_init(&b->leaks, sizeof(struct leak));
 }
 
 struct capture *capture_builder_finish(struct capture_builder *b)
