@@ -23,15 +23,9 @@ void live_map_release(struct live_map *m)
 	live_map_init(m);
 }
 
-/* Pointers are 8- or 16-byte aligned: the low bits carry nothing. */
-static size_t home(const struct live_map *m, uint64_t addr)
-{
-	return (size_t)(((addr >> 3) * 0x9e3779b97f4a7c15ull) >> m->shift);
-}
-
 static void insert(struct live_map *m, const struct live_alloc *a)
 {
-	size_t mask = m->cap - 1, i = home(m, a->addr);
+	size_t mask = m->cap - 1, i = live_map_home(m, a->addr);
 
 	while (m->slots[i].addr)
 		i = (i + 1) & mask;
@@ -80,7 +74,7 @@ bool live_map_put(struct live_map *m, uint64_t addr, uint64_t size, uint64_t ev_
 	if ((m->len + 1) * 4 > m->cap * 3)
 		grow(m);
 	mask = m->cap - 1;
-	for (i = home(m, addr); m->slots[i].addr; i = (i + 1) & mask) {
+	for (i = live_map_home(m, addr); m->slots[i].addr; i = (i + 1) & mask) {
 		if (m->slots[i].addr == addr) {
 			*replaced = m->slots[i];
 			set(&m->slots[i], addr, size, ev_idx, stack);
@@ -107,13 +101,13 @@ bool live_map_take(struct live_map *m, uint64_t addr, struct live_alloc *out)
 	if (!m->cap)
 		return false;
 	mask = m->cap - 1;
-	for (i = home(m, addr); m->slots[i].addr != addr; i = (i + 1) & mask)
+	for (i = live_map_home(m, addr); m->slots[i].addr != addr; i = (i + 1) & mask)
 		if (!m->slots[i].addr)
 			return false;
 	*out = m->slots[i];
 	/* Backward shift: a later member moves into the hole unless its home lies in (i, j]. */
 	for (j = (i + 1) & mask; m->slots[j].addr; j = (j + 1) & mask) {
-		size_t h = home(m, m->slots[j].addr);
+		size_t h = live_map_home(m, m->slots[j].addr);
 
 		if (((j - h) & mask) >= ((j - i) & mask)) {
 			m->slots[i] = m->slots[j];

@@ -50,10 +50,8 @@
 
 #include "bytes.h"
 #include "hashmap.h"
-#include "live_map.h"
-#include "mappings.h"
+#include "memray_heap.h"
 #include "memray_native.h"
-#include "memray_temporary.h"
 #include "vec.h"
 #include "xalloc.h"
 
@@ -63,8 +61,6 @@
 #define PTR_RING 16		/* the cache's ring: a power of two above PTR_CACHE_SIZE */
 /* Window to start a batch of records with; grows to INPUT_MAX_WINDOW for long records. */
 #define START_WINDOW (64u << 10)
-/* A heap larger than this (2^62 bytes) is corrupt data; keeps every model sum in int64. */
-#define HEAP_LIMIT ((int64_t)1 << 62)
 /* The longest varint: 10 bytes.  A varint that fails with this many bytes left is invalid. */
 #define VARINT_MAX 10
 /*
@@ -90,14 +86,6 @@
 #define WHERE_MAX (NAME_MAX_LEN + 16)
 
 enum file_format { ALL_ALLOCATIONS = 0, AGGREGATED_ALLOCATIONS = 1 };
-
-/* §4.4 allocator ids. */
-enum mr_allocator {
-	A_PYMALLOC_FREE = 1,
-	A_FREE = 5,
-	A_MMAP = 14,
-	A_MUNMAP = 15,
-};
 
 /* Result of decoding one record from the window. */
 enum rec_status {
@@ -199,15 +187,8 @@ struct memray {
 	struct mr_native nat;		/* native traces, images, hybrid stacks (§6) */
 	struct vec scratch;		/* uint32_t */
 
-	struct live_map live;		/* the live simple allocations by address */
-	struct mappings maps;		/* live mmap intervals */
-	struct mr_temporary temp;	/* memray's temporary allocations (memray_temporary.h) */
-	int64_t heap;			/* sum of emitted byte deltas (memray's current) */
-	uint64_t replaced;		/* allocations at a still-live address */
-	struct vec orphans;		/* struct live_alloc: those replaced, live for good */
+	struct mr_heap heap;		/* what the allocation records do (memray_heap.h) */
 	int64_t last_ms;
-	uint32_t mark_name;		/* function of the last marker allocation (string id) */
-	uint64_t mark_next;		/* the event after it; UINT64_MAX before any */
 	bool marker_frames;		/* AGGREGATED: a marker's frame was seen (and warned) */
 
 	struct vec py_frames;		/* AGGREGATED: struct py_frame per frame id */
@@ -596,17 +577,6 @@ static uint32_t thread_index(struct memray *m, uint64_t tid)
 	return idx;
 }
 
-/* Adds bytes to the heap sum, refusing sums beyond HEAP_LIMIT. */
-static bool heap_add(struct memray *m, int64_t bytes)
-{
-	int64_t sum;
-
-	if (__builtin_add_overflow(m->heap, bytes, &sum) || sum > HEAP_LIMIT || sum < -HEAP_LIMIT)
-		return false;
-	m->heap = sum;
-	return true;
-}
-
 /* ------------------------------------------------------------------------- */
 /* ALL_ALLOCATIONS: the live table (§7). */
 
@@ -620,148 +590,6 @@ static uint32_t current_py_stack(struct memray *m)
 	struct thread *t = vec_at(&m->threads, m->cur_thread);
 
 	return t->ids.len ? *(uint32_t *)vec_at(&t->ids, t->ids.len - 1) : thread_root(m, t);
-}
-
-/* The model's name of a §4.4 allocator id that allocates (2..4, 6..14). */
-static enum allocator model_allocator(unsigned a)
-{
-	static const uint8_t model[A_MMAP + 1] = {
-		[2] = ALLOCATOR_PYMALLOC_MALLOC,	[3] = ALLOCATOR_PYMALLOC_CALLOC,
-		[4] = ALLOCATOR_PYMALLOC_REALLOC,	[6] = ALLOCATOR_MALLOC,
-		[7] = ALLOCATOR_REALLOC,		[8] = ALLOCATOR_CALLOC,
-		[9] = ALLOCATOR_POSIX_MEMALIGN,		[10] = ALLOCATOR_ALIGNED_ALLOC,
-		[11] = ALLOCATOR_MEMALIGN,		[12] = ALLOCATOR_VALLOC,
-		[13] = ALLOCATOR_PVALLOC,		[A_MMAP] = ALLOCATOR_MMAP,
-	};
-
-	return a <= A_MMAP ? (enum allocator)model[a] : ALLOCATOR_UNKNOWN;
-}
-
-/* An allocation by a simple allocator, which is event ev. */
-static enum rec_status simple_alloc(struct memray *m, uint64_t addr, uint64_t size, uint32_t stack,
-				    unsigned allocator, uint64_t ev)
-{
-	struct live_alloc old;
-
-	if (size > (uint64_t)HEAP_LIMIT || !heap_add(m, (int64_t)size))
-		return bad(m, "allocation of %" PRIu64 " bytes overflows the heap size", size);
-	/*
-	 * memray replaces the entry of a still-live address and adds the new size
-	 * to its running heap without taking the old one out; the model does the
-	 * same (the old bytes stay with their stack), so the peak stays memray's.
-	 * Leaks then differ from memray's by the replaced entries: warned at the end.
-	 */
-	if (live_map_put(&m->live, addr, size, ev, stack, &old)) {
-		m->replaced++;
-		vec_push(&m->orphans, &old);
-	}
-	capture_builder_event(m->b, stack, (int64_t)size, 1,
-			      EV_ALLOC | EV_ALLOCATOR(model_allocator(allocator)));
-	return REC_OK;
-}
-
-/*
- * The flags of the free of the allocation made by event alloc_ev, by memray's
- * temporary rule: EV_TEMPORARY when memray's window on this thread finds that
- * same allocation (temporary, the allocation memray's rule found, or
- * UINT64_MAX).  When memray's rule finds another allocation than the one the
- * model frees (a stale entry of a block freed before, an address reused by
- * another thread), the model has no event to mark: counted, and warned.
- */
-static unsigned temporary_flags(struct memray *m, uint64_t alloc_ev, uint64_t temporary)
-{
-	if (temporary == UINT64_MAX)
-		return 0;
-	if (temporary == alloc_ev)
-		return EV_TEMPORARY;
-	m->temp.missed++;
-	return 0;
-}
-
-static void simple_free(struct memray *m, uint64_t addr)
-{
-	uint64_t temporary = mr_temporary_freed(&m->temp, m->cur_thread, addr, 0, false);
-	struct live_alloc a;
-
-	if (!live_map_take(&m->live, addr, &a)) {
-		temporary_flags(m, UINT64_MAX - 1, temporary);
-		capture_builder_event(m->b, 0, 0, 0, 0);
-		return;
-	}
-	m->heap -= (int64_t)a.size;
-	capture_builder_event(m->b, a.stack, -(int64_t)a.size, -1,
-			      temporary_flags(m, a.ev_idx, temporary));
-}
-
-static enum rec_status mmap_alloc(struct memray *m, uint64_t addr, uint64_t size, uint32_t stack)
-{
-	if (size > (uint64_t)HEAP_LIMIT || !heap_add(m, (int64_t)size))
-		return bad(m, "mapping of %" PRIu64 " bytes overflows the heap size", size);
-	if (!mappings_add(&m->maps, addr, size, capture_builder_events(m->b), stack))
-		return bad(m, "mapping at 0x%" PRIx64 " of %" PRIu64 " bytes wraps around",
-			   addr, size);
-	capture_builder_event(m->b, stack, (int64_t)size, size ? 1 : 0,
-			      EV_ALLOC | EV_ALLOCATOR(ALLOCATOR_MMAP));
-	return REC_OK;
-}
-
-/*
- * The flags of a MUNMAP's event by memray's temporary rule: the mapping that
- * memray's window finds must be whole in the model and the only one the range
- * touches, so that the MUNMAP is one event freeing exactly it.
- */
-static unsigned munmap_flags(struct memray *m, uint64_t addr, uint64_t size)
-{
-	uint64_t temporary = mr_temporary_freed(&m->temp, m->cur_thread, addr, size, true);
-	uint64_t alloc_ev = UINT64_MAX - 1;
-	size_t overlaps = 0;
-
-	if (temporary == UINT64_MAX)
-		return 0;
-	for (size_t i = 0; i < m->maps.list.len; i++) {
-		const struct mapping *map = vec_at(&m->maps.list, i);
-
-		if (map->end <= addr || map->begin - addr >= size)
-			continue;
-		overlaps++;
-		if (map->begin == addr && map->end - map->begin == size)
-			alloc_ev = map->ev_idx;
-	}
-	return temporary_flags(m, overlaps == 1 ? alloc_ev : UINT64_MAX - 1, temporary);
-}
-
-/* A MUNMAP: mappings_unmap, with memray's one event per record. */
-static enum rec_status munmap_range(struct memray *m, uint64_t addr, uint64_t size)
-{
-	unsigned flags = munmap_flags(m, addr, size);
-	uint64_t unmapped;
-
-	if (!mappings_unmap(&m->maps, addr, size, m->b, true, flags, &unmapped))
-		return bad(m, "MUNMAP: over %" PRIu64 " memory-mapping intervals scanned; too many "
-			      "overlapping mmaps", MAPPINGS_SCAN_BUDGET);
-	m->heap -= (int64_t)unmapped;
-	return REC_OK;
-}
-
-/*
- * The leak table (capture_builder_leak): every slot in use, every allocation
- * replaced at a still-live address (whose bytes the model keeps live, as
- * memray's current does), and every piece of a live mapping, by the event
- * that allocated it (the pieces of one mmap are summed by the builder).
- */
-static void emit_leaks(struct memray *m)
-{
-	const struct live_alloc *a;
-	size_t pos = 0;
-
-	capture_builder_leaks_known(m->b);
-	while ((a = live_map_next(&m->live, &pos)))
-		capture_builder_leak(m->b, a->ev_idx, a->stack, (int64_t)a->size, 1);
-	for (size_t i = 0; i < m->orphans.len; i++) {
-		a = vec_at(&m->orphans, i);
-		capture_builder_leak(m->b, a->ev_idx, a->stack, (int64_t)a->size, 1);
-	}
-	mappings_leaks(&m->maps, m->b);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -815,16 +643,13 @@ static uint64_t take_address(struct memray *m, unsigned p, int64_t delta)
  * (the allocation stays in every figure, so they remain memray's), with the
  * file:line of the nearest frame below that is neither a marker's nor in
  * memtui's module (the line that called memtui.stage), when memray kept that
- * frame.  A marker allocation
- * right after one of the same name is the same mark: with
- * --trace-python-allocators one bytearray is a PYMALLOC_MALLOC record and
- * then a MALLOC record.  Called before the allocation's one event.
+ * frame.  A marker allocation right after one of the same name is the same
+ * mark (mr_heap_mark).  Called before the allocation's one event.
  */
 static void stage_marker(struct memray *m, const struct thread *th)
 {
 	const struct py_pos *pos, *up;
 	const struct code_obj *co, *uco = NULL;
-	uint64_t ev = capture_builder_events(m->b);
 	size_t depth = th->pos.len, k;
 	char *where;
 
@@ -834,12 +659,6 @@ static void stage_marker(struct memray *m, const struct thread *th)
 	co = vec_at(&m->codes, pos->code);
 	if (!co->marker)
 		return;
-	if (ev == m->mark_next && co->function == m->mark_name) {
-		m->mark_next = ev + 1;
-		return;
-	}
-	m->mark_name = co->function;
-	m->mark_next = ev + 1;
 	where = xmalloc(WHERE_MAX);
 	where[0] = 0;
 	for (k = depth - 1; k > 0; k--) {
@@ -858,21 +677,9 @@ static void stage_marker(struct memray *m, const struct thread *th)
 		else
 			snprintf(where, WHERE_MAX, "%s", file);
 	}
-	capture_builder_mark_where(m->b, capture_builder_string_text(m->b, co->function), where);
+	mr_heap_mark(&m->heap, co->function, capture_builder_string_text(m->b, co->function),
+		     where);
 	free(where);
-}
-
-/* An allocation record's event, and its place in memray's temporary window. */
-static enum rec_status allocated(struct memray *m, unsigned alloc, uint64_t addr, uint64_t size,
-				 uint32_t stack)
-{
-	uint64_t ev = capture_builder_events(m->b);
-	enum rec_status st = alloc == A_MMAP ? mmap_alloc(m, addr, size, stack)
-					     : simple_alloc(m, addr, size, stack, alloc, ev);
-
-	if (st == REC_OK)
-		mr_temporary_alloc(&m->temp, m->cur_thread, addr, size, ev);
-	return st;
 }
 
 static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
@@ -910,16 +717,21 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 				   mr_native_node_count(&m->nat) - 1);
 	}
 	if (dealloc) {
-		simple_free(m, addr);
+		mr_heap_free(&m->heap, m->cur_thread, addr);
 		return REC_OK;
 	}
-	if (alloc == A_MUNMAP)
-		return munmap_range(m, addr, size);
+	if (alloc == A_MUNMAP) {
+		if (!mr_heap_munmap(&m->heap, m->cur_thread, addr, size))
+			return bad(m, "%s", m->heap.why);
+		return REC_OK;
+	}
 	th = vec_at(&m->threads, m->cur_thread);
 	stage_marker(m, th);
 	stack = alloc_stack(m, thread_root(m, th), current_py_stack(m), th->tid, (uint32_t)native,
 			    mr_native_generation(&m->nat));
-	return allocated(m, alloc, addr, size, stack);
+	if (!mr_heap_alloc(&m->heap, m->cur_thread, alloc, addr, size, stack))
+		return bad(m, "%s", m->heap.why);
+	return REC_OK;
 }
 
 static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
@@ -1007,7 +819,7 @@ static enum rec_status memory_record(struct memray *m, struct rd *r)
 	TRY_VARINT(m, r, &ms, "MEMORY_RECORD");
 	if (ms > INT64_MAX)
 		return bad(m, "MEMORY_RECORD at %" PRIu64 " ms", ms);
-	capture_builder_time(m->b, (int64_t)ms);
+	mr_heap_time(&m->heap, (int64_t)ms);
 	capture_builder_rss(m->b, (int64_t)ms, rss);
 	if ((int64_t)ms > m->last_ms)
 		m->last_ms = (int64_t)ms;
@@ -1224,8 +1036,8 @@ static enum rec_status aggregated_allocation(struct memray *m, struct rd *r)
 	if (f[7] > (uint64_t)HEAP_LIMIT || f[8] > (uint64_t)HEAP_LIMIT)
 		return bad(m, "AGGREGATED_ALLOCATION with %" PRIu64 " bytes",
 			   f[7] > f[8] ? f[7] : f[8]);
-	if (!heap_add(m, (int64_t)f[7]) || __builtin_add_overflow(m->leaked, (int64_t)f[8], &sum) ||
-	    sum > HEAP_LIMIT)
+	if (!mr_heap_add(&m->heap, (int64_t)f[7]) ||
+	    __builtin_add_overflow(m->leaked, (int64_t)f[8], &sum) || sum > HEAP_LIMIT)
 		return bad(m, "AGGREGATED_ALLOCATION overflows the heap size");
 	m->leaked = sum;
 	/* The record's thread: its stacks start at the thread's frame (capture.h, "Threads"). */
@@ -1616,19 +1428,15 @@ static void memray_init(struct memray *m, struct input *in, struct capture_build
 	m->in = in;
 	m->b = b;
 	m->cur_thread = UINT32_MAX;
-	m->mark_next = UINT64_MAX;
 	hashmap_init(&m->code_ids);
 	hashmap_init(&m->frame_cache);
 	hashmap_init(&m->thread_ids);
 	mr_native_init(&m->nat, b, res);
-	live_map_init(&m->live);
 	vec_init(&m->codes, sizeof(struct code_obj));
 	vec_init(&m->linetables, 1);
 	vec_init(&m->threads, sizeof(struct thread));
 	vec_init(&m->scratch, sizeof(uint32_t));
-	mappings_init(&m->maps);
-	mr_temporary_init(&m->temp, (uint32_t)capture_builder_meta(b)->temporary_threshold);
-	vec_init(&m->orphans, sizeof(struct live_alloc));
+	mr_heap_init(&m->heap, b, (uint32_t)capture_builder_meta(b)->temporary_threshold);
 	vec_init(&m->py_frames, sizeof(struct py_frame));
 	vec_init(&m->py_nodes, sizeof(struct py_node));
 	vec_init(&m->leak_deltas, sizeof(struct leak_delta));
@@ -1648,14 +1456,11 @@ static void memray_release(struct memray *m)
 	hashmap_release(&m->frame_cache);
 	hashmap_release(&m->thread_ids);
 	mr_native_release(&m->nat);
-	live_map_release(&m->live);
 	vec_release(&m->codes);
 	vec_release(&m->linetables);
 	vec_release(&m->threads);
 	vec_release(&m->scratch);
-	mappings_release(&m->maps);
-	mr_temporary_release(&m->temp);
-	vec_release(&m->orphans);
+	mr_heap_release(&m->heap);
 	vec_release(&m->py_frames);
 	vec_release(&m->py_nodes);
 	hashmap_release(&m->py_stacks);
@@ -1682,7 +1487,10 @@ static int memray_read(struct input *in, struct capture_builder *b,
 		goto out;
 	if (m->h.file_format == ALL_ALLOCATIONS) {
 		capture_builder_allocators(b);
+		if (capture_builder_is_threaded(b))
+			mr_heap_threaded(&m->heap);
 		end = read_records(m, all_record, token_name);
+		mr_heap_settle(&m->heap);
 	} else {
 		end = read_records(m, aggregated_record, aggregated_name);
 		emit_leak_deltas(m);
@@ -1696,20 +1504,20 @@ static int memray_read(struct input *in, struct capture_builder *b,
 		goto out;
 	mr_native_finish(&m->nat);
 	if (m->h.file_format == ALL_ALLOCATIONS)
-		emit_leaks(m);
+		mr_heap_leaks(&m->heap);
 	meta = capture_builder_meta(b);
 	if (m->last_ms > meta->duration_ms)
 		meta->duration_ms = m->last_ms;
-	if (m->replaced)
+	if (m->heap.replaced)
 		capture_builder_warning(b, "%" PRIu64 " allocations at still-live addresses: leaks "
-				       "may differ from memray's", m->replaced);
+				       "may differ from memray's", m->heap.replaced);
 	/* The threshold applied; an aggregated file has no allocations to apply it to. */
 	meta->temporary_threshold =
-		m->h.file_format == ALL_ALLOCATIONS ? (int64_t)m->temp.window - 1 : -1;
-	if (m->temp.missed)
+		m->h.file_format == ALL_ALLOCATIONS ? (int64_t)m->heap.temp.window - 1 : -1;
+	if (m->heap.temp.missed)
 		capture_builder_warning(b, "%" PRIu64 " of memray's temporary allocations "
 				       "not counted: freed again, or on another thread",
-				       m->temp.missed);
+				       m->heap.temp.missed);
 out:
 	memray_release(m);
 	free(m);

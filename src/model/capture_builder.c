@@ -60,7 +60,9 @@ struct capture_builder {
 	 */
 	struct event_pipe *pipe;
 	uint64_t handed;
-	bool may_thread;		/* capture_builder_threaded was called */
+	bool may_thread;		/* the events' thread may still start */
+	bool threaded;			/* capture_builder_threaded was called */
+	size_t event_stacks;		/* capture_builder_events_from, or 0 */
 };
 
 struct capture_builder *capture_builder_new(void)
@@ -654,10 +656,16 @@ static void apply_events(void *ctx, const struct event *ev, size_t n, size_t n_s
 	}
 }
 
+/* The stacks an event may name (capture_builder_events_from). */
+static size_t event_stack_count(const struct capture_builder *b)
+{
+	return b->event_stacks ? b->event_stacks : b->cap->stacks.len;
+}
+
 void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t bytes,
 			   int32_t count, unsigned flags)
 {
-	size_t n_stacks = b->cap->stacks.len;
+	size_t n_stacks = event_stack_count(b);
 	struct event ev;
 
 	/* The common case, once the pipe runs: one event straight into its batch. */
@@ -672,7 +680,7 @@ void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t by
 
 void capture_builder_event_run(struct capture_builder *b, const struct event *ev, size_t n)
 {
-	size_t n_stacks = b->cap->stacks.len;
+	size_t n_stacks = event_stack_count(b);
 
 	for (size_t i = 0; i < n; i++)
 		if (ev[i].stack >= n_stacks)
@@ -691,6 +699,22 @@ void capture_builder_event_run(struct capture_builder *b, const struct event *ev
 void capture_builder_threaded(struct capture_builder *b)
 {
 	b->may_thread = true;
+	b->threaded = true;
+}
+
+bool capture_builder_is_threaded(const struct capture_builder *b)
+{
+	return b->threaded;
+}
+
+void capture_builder_events_from(struct capture_builder *b, size_t n_stacks)
+{
+	b->event_stacks = n_stacks;
+}
+
+size_t capture_builder_stack_count(const struct capture_builder *b)
+{
+	return b->cap->stacks.len;
 }
 
 void capture_builder_time(struct capture_builder *b, int64_t time_ms)

@@ -83,6 +83,18 @@ void capture_builder_event_run(struct capture_builder *b, const struct event *ev
  * finish) first waits for the thread.  Not for event chunks.
  */
 void capture_builder_threaded(struct capture_builder *b);
+/* Whether capture_builder_threaded was called. */
+bool capture_builder_is_threaded(const struct capture_builder *b);
+/*
+ * For a reader that makes its events on a thread of its own while it makes
+ * stacks on another: from now on, until the next call, events are made on
+ * the calling thread and each names a stack below n_stacks, and the event
+ * calls read nothing of the stacks (whose thread may be adding to them).
+ * 0 ends it (called from the stacks' thread once the other has stopped).
+ */
+void capture_builder_events_from(struct capture_builder *b, size_t n_stacks);
+/* The stacks made so far (on the thread that makes them). */
+size_t capture_builder_stack_count(const struct capture_builder *b);
 
 /* From now on events happen at time_ms (milliseconds since the capture started). */
 void capture_builder_time(struct capture_builder *b, int64_t time_ms);

@@ -13,6 +13,7 @@
 #include "../check.h"
 #include "capture_builder.h"
 #include "fixture.h"
+#include "same_capture.h"
 #include "fold.h"
 #include "snapshot.h"
 #include "threads.h"
@@ -393,56 +394,14 @@ static struct capture *pipe_stream(bool threaded)
 TEST(event_pipe_equals_inline)
 {
 	struct capture *a = pipe_stream(false), *t = pipe_stream(true);
-	struct event_cursor ca, ct;
-	struct event ea, et;
-	struct stack_calls sa, st;
-	size_t na, nt, differ = 0;
-	const struct leak *la, *lt;
-	const struct time_mark *ta, *tt;
-	const struct stage_mark *ma, *mt;
+	size_t n;
 
-	CHECK(!memcmp(capture_totals(a), capture_totals(t), sizeof(struct capture_totals)));
+	CHECK_EQ_I64(captures_differ(a, t), 0);
 	CHECK(capture_totals(t)->events >= 1300000);
-	CHECK_EQ_I64(capture_stack_count(a), capture_stack_count(t));
-	CHECK(capture_stack_calls(a, &sa) && capture_stack_calls(t, &st));
-	for (size_t s = 0; s < capture_stack_count(a); s++)
-		differ += sa.count[s] != st.count[s] || sa.bytes[s] != st.bytes[s] ||
-			  sa.temporary[s] != st.temporary[s];
-	CHECK_EQ_I64(differ, 0);
-	event_cursor_init(&ca, a, 0);
-	event_cursor_init(&ct, t, 0);
-	while (event_cursor_next(&ca, &ea)) {
-		differ += !event_cursor_next(&ct, &et) || ea.stack != et.stack ||
-			  ea.flags != et.flags || ea.bytes != et.bytes || ea.count != et.count;
-	}
-	differ += event_cursor_next(&ct, &et);
-	event_cursor_release(&ca);
-	event_cursor_release(&ct);
-	CHECK_EQ_I64(differ, 0);
-	CHECK_EQ_I64(capture_checkpoint_count(a), capture_checkpoint_count(t));
-	for (size_t k = 0; k < capture_checkpoint_count(a); k++) {
-		const struct checkpoint_entry *pa = capture_checkpoint(a, k, &na),
-					      *pt = capture_checkpoint(t, k, &nt);
-
-		CHECK(na == nt);
-		for (size_t i = 0; i < na && na == nt; i++)
-			differ += pa[i].stack != pt[i].stack || pa[i].bytes != pt[i].bytes ||
-				  pa[i].count != pt[i].count;
-	}
-	CHECK(capture_checkpoint_count(a) >= 2);
-	la = capture_leaks(a, &na);
-	lt = capture_leaks(t, &nt);
-	CHECK(la && lt && na == nt && na > 0);
-	for (size_t i = 0; i < na && na == nt; i++)
-		differ += la[i].ev_idx != lt[i].ev_idx || la[i].stack != lt[i].stack ||
-			  la[i].bytes != lt[i].bytes || la[i].count != lt[i].count;
-	CHECK_EQ_I64(differ, 0);
-	ta = capture_time_marks(a, &na);
-	tt = capture_time_marks(t, &nt);
-	CHECK(na == nt && na > 10 && !memcmp(ta, tt, na * sizeof(*ta)));
-	ma = capture_stage_marks(a, &na);
-	mt = capture_stage_marks(t, &nt);
-	CHECK(na == 1 && nt == 1 && ma->ev_idx == mt->ev_idx && ma->ev_idx > 700000);
+	CHECK(capture_checkpoint_count(t) >= 2);
+	CHECK(capture_leaks(t, &n) && n > 0);
+	CHECK(capture_time_marks(t, &n) && n > 10);
+	CHECK(capture_stage_marks(t, &n)->ev_idx > 700000 && n == 1);
 	capture_free(a);
 	capture_free(t);
 }

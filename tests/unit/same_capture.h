@@ -1,0 +1,83 @@
+/*
+ * same_capture: how many ways two captures differ in what their events make
+ * (totals, per-stack calls, the event log and its checkpoints, leaks, time
+ * and stage marks, the flags), for tests that load or build one capture two
+ * ways (on threads and in line) and need the same result.  0: the same.
+ */
+#ifndef MT_TEST_SAME_CAPTURE_H
+#define MT_TEST_SAME_CAPTURE_H
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "capture.h"
+#include "eventlog.h"
+
+static inline bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static inline size_t captures_differ(const struct capture *a, const struct capture *t)
+{
+	const struct capture_meta *ma = capture_meta(a), *mt = capture_meta(t);
+	struct event_cursor ca, ct;
+	struct event ea, et;
+	struct stack_calls sa, st;
+	size_t na, nt, differ = 0;
+	const struct leak *la, *lt;
+	const struct time_mark *ta, *tt;
+	const struct stage_mark *ka, *kt;
+
+	differ += !!memcmp(capture_totals(a), capture_totals(t), sizeof(struct capture_totals));
+	differ += capture_stack_count(a) != capture_stack_count(t);
+	differ += ma->truncated != mt->truncated || ma->truncated_at != mt->truncated_at ||
+		  !same_str(ma->truncated_why, mt->truncated_why);
+	differ += ma->inconsistent != mt->inconsistent ||
+		  !same_str(ma->inconsistent_why, mt->inconsistent_why);
+	differ += ma->n_warnings != mt->n_warnings;
+	for (size_t i = 0; i < ma->n_warnings && ma->n_warnings == mt->n_warnings; i++)
+		differ += !same_str(ma->warnings[i], mt->warnings[i]);
+	if (differ)
+		return differ;
+	differ += capture_stack_calls(a, &sa) != capture_stack_calls(t, &st);
+	for (size_t s = 0; !differ && sa.count && s < capture_stack_count(a); s++)
+		differ += sa.count[s] != st.count[s] || sa.bytes[s] != st.bytes[s] ||
+			  sa.temporary[s] != st.temporary[s];
+	event_cursor_init(&ca, a, 0);
+	event_cursor_init(&ct, t, 0);
+	while (event_cursor_next(&ca, &ea))
+		differ += !event_cursor_next(&ct, &et) || ea.stack != et.stack ||
+			  ea.flags != et.flags || ea.bytes != et.bytes || ea.count != et.count;
+	differ += event_cursor_next(&ct, &et);
+	event_cursor_release(&ca);
+	event_cursor_release(&ct);
+	differ += capture_checkpoint_count(a) != capture_checkpoint_count(t);
+	for (size_t k = 0; !differ && k < capture_checkpoint_count(a); k++) {
+		const struct checkpoint_entry *pa = capture_checkpoint(a, k, &na),
+					      *pt = capture_checkpoint(t, k, &nt);
+
+		differ += na != nt;
+		for (size_t i = 0; i < na && na == nt; i++)
+			differ += pa[i].stack != pt[i].stack || pa[i].bytes != pt[i].bytes ||
+				  pa[i].count != pt[i].count;
+	}
+	la = capture_leaks(a, &na);
+	lt = capture_leaks(t, &nt);
+	differ += !la != !lt || na != nt;
+	for (size_t i = 0; la && lt && i < na && na == nt; i++)
+		differ += la[i].ev_idx != lt[i].ev_idx || la[i].stack != lt[i].stack ||
+			  la[i].bytes != lt[i].bytes || la[i].count != lt[i].count;
+	ta = capture_time_marks(a, &na);
+	tt = capture_time_marks(t, &nt);
+	differ += na != nt || (na && memcmp(ta, tt, na * sizeof(*ta)));
+	ka = capture_stage_marks(a, &na);
+	kt = capture_stage_marks(t, &nt);
+	differ += na != nt;
+	for (size_t i = 0; i < na && na == nt; i++)
+		differ += ka[i].ev_idx != kt[i].ev_idx || ka[i].time_ms != kt[i].time_ms ||
+			  !same_str(ka[i].name, kt[i].name) || !same_str(ka[i].where, kt[i].where);
+	return differ;
+}
+
+#endif
