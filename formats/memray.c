@@ -168,6 +168,7 @@ struct memray {
 	uint64_t own_records;		/* records only the header's file format has */
 	uint64_t name_bytes;		/* bytes of names kept (NAMES_MAX) */
 	uint32_t py_frames_made;	/* distinct Python frames (FRAMES_MAX) */
+	uint32_t marker_codes;		/* code objects that are a stage marker's */
 
 	/* Delta registers and the pointer cache (§4.3). */
 	uint64_t last_ptr, last_native, last_ip;
@@ -483,6 +484,7 @@ static enum rec_status code_object(struct memray *m, struct rd *r)
 	co.function = capture_builder_string(m->b, fn, fn_len);
 	co.file = capture_builder_string(m->b, file, file_len);
 	co.marker = file_len == MARKER_FILE_LEN && !memcmp(file, MARKER_FILE, MARKER_FILE_LEN);
+	m->marker_codes += co.marker;
 	co.emitter = co.marker || is_module_file(file, file_len);
 	m->last_firstlineno = (int64_t)((uint64_t)m->last_firstlineno + (uint64_t)dline);
 	co.firstlineno = m->last_firstlineno;
@@ -653,7 +655,7 @@ static void stage_marker(struct memray *m, const struct thread *th)
 	size_t depth = th->pos.len, k;
 	char *where;
 
-	if (!depth)
+	if (!depth || !m->marker_codes)	/* most programs mark no stages */
 		return;
 	pos = vec_at(&th->pos, depth - 1);
 	co = vec_at(&m->codes, pos->code);
