@@ -52,6 +52,21 @@ static inline void *item_pipe_next(struct item_pipe *p)
 	return slot;
 }
 
+/* Slots for up to n items in a row, *got of them (at least one), as item_pipe_next's. */
+static inline void *item_pipe_next_n(struct item_pipe *p, size_t n, size_t *got)
+{
+	size_t room;
+	void *slot;
+
+	if (p->next == p->end)
+		item_pipe_turn(p);
+	room = (size_t)(p->end - p->next) / p->item_size;
+	*got = n < room ? n : room;
+	slot = p->next;
+	p->next += *got * p->item_size;
+	return slot;
+}
+
 /* Raises the tag of the batch being filled to at least tag. */
 static inline void item_pipe_tag(struct item_pipe *p, uint64_t tag)
 {

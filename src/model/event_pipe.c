@@ -36,9 +36,14 @@ struct event_pipe *event_pipe_start(event_apply_fn apply, void *ctx)
 
 void event_pipe_add(struct event_pipe *p, const struct event *ev, size_t n, size_t n_stacks)
 {
-	for (size_t i = 0; i < n; i++) {
-		memcpy(item_pipe_next(&p->items), &ev[i], sizeof(*ev));
+	while (n) {
+		size_t k;
+		void *slots = item_pipe_next_n(&p->items, n, &k);
+
+		memcpy(slots, ev, k * sizeof(*ev));
 		item_pipe_tag(&p->items, n_stacks);
+		ev += k;
+		n -= k;
 	}
 }
 
