@@ -68,6 +68,17 @@ static void *run(void *arg)
 	return NULL;
 }
 
+/* Frees the ring once its thread is gone (or was never made). */
+static void ring_free(struct item_ring *r)
+{
+	pthread_cond_destroy(&r->done);
+	pthread_cond_destroy(&r->wake);
+	pthread_mutex_destroy(&r->lock);
+	free(r->heads);
+	free(r->items);
+	free(r);
+}
+
 bool item_pipe_start(struct item_pipe *p, size_t item_size, size_t batch_items,
 		     size_t n_batches, item_apply_fn apply, void *ctx)
 {
@@ -84,12 +95,7 @@ bool item_pipe_start(struct item_pipe *p, size_t item_size, size_t batch_items,
 	pthread_cond_init(&r->wake, NULL);
 	pthread_cond_init(&r->done, NULL);
 	if (pthread_create(&r->thread, NULL, run, r) != 0) {
-		pthread_cond_destroy(&r->done);
-		pthread_cond_destroy(&r->wake);
-		pthread_mutex_destroy(&r->lock);
-		free(r->heads);
-		free(r->items);
-		free(r);
+		ring_free(r);
 		return false;
 	}
 	*p = (struct item_pipe){ NULL, NULL, item_size, 0, r };
@@ -152,11 +158,6 @@ void item_pipe_stop(struct item_pipe *p)
 	pthread_cond_signal(&r->wake);
 	pthread_mutex_unlock(&r->lock);
 	pthread_join(r->thread, NULL);
-	pthread_cond_destroy(&r->done);
-	pthread_cond_destroy(&r->wake);
-	pthread_mutex_destroy(&r->lock);
-	free(r->heads);
-	free(r->items);
-	free(r);
+	ring_free(r);
 	p->ring = NULL;
 }

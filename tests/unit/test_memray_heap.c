@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../check.h"
+#include "bytes.h"
 #include "registry.h"
 #include "same_capture.h"
 
@@ -107,30 +108,17 @@ TEST(many_batches_both_ways)
 	capture_free(cap);
 }
 
-/* memray's varints (LEB128). */
-static size_t put_varint(uint8_t *p, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (uint8_t)v;
-	return n;
-}
-
 /* An ALLOCATION record with a pointer-cache miss of delta +1 and allocator id a. */
 static size_t put_allocation(uint8_t *p, unsigned a, uint64_t size)
 {
 	size_t n = 0;
 
 	p[n++] = a <= 7 ? (uint8_t)(0xf8 | a) : 0xf8;
-	n += put_varint(p + n, 2);	/* the svarint +1, zigzag-encoded */
+	n += wr_varint(p + n, 2);	/* the svarint +1, zigzag-encoded */
 	if (a > 7)
 		p[n++] = (uint8_t)a;
 	if (a != 1 && a != 5)		/* a FREE has no size */
-		n += put_varint(p + n, size);
+		n += wr_varint(p + n, size);
 	return n;
 }
 
