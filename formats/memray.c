@@ -580,7 +580,7 @@ static uint32_t thread_index(struct memray *m, uint64_t tid)
 }
 
 /* ------------------------------------------------------------------------- */
-/* ALL_ALLOCATIONS: the live table (§7). */
+/* ALL_ALLOCATIONS: what an allocation record needs besides memray_heap.c (§7). */
 
 static bool is_simple_dealloc(unsigned a)
 {

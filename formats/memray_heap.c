@@ -213,7 +213,11 @@ static bool allocated(struct mr_heap *h, uint32_t thread, unsigned allocator, ui
 	return ok;
 }
 
-/* A marker allocation right after one of the same name is the same mark (§18). */
+/*
+ * A marker allocation right after one of the same name is the same mark
+ * (§18): with --trace-python-allocators one bytearray is a PYMALLOC_MALLOC
+ * record and then a MALLOC record.
+ */
 static void apply_mark(struct mr_heap *h, struct mark *k)
 {
 	uint64_t ev = capture_builder_events(h->b);
