@@ -19,15 +19,19 @@
 
 enum op_kind { OP_ALLOC, OP_FREE, OP_MUNMAP, OP_TIME, OP_MARK };
 
-/* One record for the thread, written field by field into its slot. */
+/*
+ * One record for the thread, written field by field into its slot: 24
+ * bytes, so that fewer cache lines cross from the reader's core.
+ */
 struct mr_op {
 	uint64_t addr;		/* OP_TIME: the time in ms; OP_MARK: its struct mark * */
 	uint64_t size;
 	uint32_t stack;
-	uint32_t thread;
-	uint8_t kind;		/* enum op_kind */
-	uint8_t allocator;	/* OP_ALLOC: memray's allocator id */
+	uint32_t what;		/* thread << 8 | kind << 4 | allocator (memray's id, < 16) */
 };
+
+/* Threads an op can name (24 bits); an op of a thread past them is applied in line. */
+#define OP_THREADS (1u << 24)
 
 struct mark {
 	uint32_t function;
@@ -39,6 +43,7 @@ void mr_heap_init(struct mr_heap *h, struct capture_builder *b, uint32_t thresho
 	memset(h, 0, sizeof(*h));
 	h->b = b;
 	h->mark_next = UINT64_MAX;
+	h->stacks_bound = 1;
 	live_map_init(&h->live);
 	mappings_init(&h->maps);
 	mr_temporary_init(&h->temp, threshold);
@@ -237,14 +242,16 @@ static void apply_mark(struct mr_heap *h, struct mark *k)
 /* Applies one op; false (h->why) only for an op the reader keeps off the thread. */
 static bool apply(struct mr_heap *h, const struct mr_op *op)
 {
-	switch ((enum op_kind)op->kind) {
+	uint32_t thread = op->what >> 8;
+
+	switch ((enum op_kind)(op->what >> 4 & 15)) {
 	case OP_ALLOC:
-		return allocated(h, op->thread, op->allocator, op->addr, op->size, op->stack);
+		return allocated(h, thread, op->what & 15, op->addr, op->size, op->stack);
 	case OP_FREE:
-		simple_free(h, op->thread, op->addr);
+		simple_free(h, thread, op->addr);
 		return true;
 	case OP_MUNMAP:
-		return munmap_range(h, op->thread, op->addr, op->size);
+		return munmap_range(h, thread, op->addr, op->size);
 	case OP_TIME:
 		capture_builder_time(h->b, (int64_t)op->addr);
 		return true;
@@ -269,7 +276,7 @@ static void apply_batch(void *ctx, void *items, size_t n, uint64_t tag)
 
 	capture_builder_events_from(h->b, (size_t)tag);
 	for (size_t i = 0; i < n; i++) {
-		if (i + PREFETCH_AHEAD < n && op[i + PREFETCH_AHEAD].kind <= OP_FREE)
+		if (i + PREFETCH_AHEAD < n && (op[i + PREFETCH_AHEAD].what >> 4 & 15) <= OP_FREE)
 			live_map_prefetch(&h->live, op[i + PREFETCH_AHEAD].addr);
 		if (!apply(h, &op[i]))
 			BUG("memray_heap: an op failed on the thread");
@@ -311,7 +318,7 @@ static struct mr_op *slot(struct mr_heap *h, bool safe)
 	if (!h->piped)
 		return NULL;
 	op = item_pipe_next(&h->pipe);
-	item_pipe_tag(&h->pipe, capture_builder_stack_count(h->b));
+	item_pipe_tag(&h->pipe, h->stacks_bound);
 	return op;
 }
 
@@ -322,9 +329,7 @@ static void put(struct mr_op *op, enum op_kind kind, uint32_t thread, uint64_t a
 	op->addr = addr;
 	op->size = size;
 	op->stack = stack;
-	op->thread = thread;
-	op->kind = (uint8_t)kind;
-	op->allocator = (uint8_t)allocator;
+	op->what = thread << 8 | (uint32_t)kind << 4 | allocator;
 }
 
 bool mr_heap_alloc(struct mr_heap *h, uint32_t thread, unsigned allocator, uint64_t addr,
@@ -332,10 +337,13 @@ bool mr_heap_alloc(struct mr_heap *h, uint32_t thread, unsigned allocator, uint6
 {
 	uint64_t bound, end;
 	bool safe = !__builtin_add_overflow(h->heap_bound, size, &bound) &&
-		    bound <= (uint64_t)HEAP_LIMIT &&
+		    bound <= (uint64_t)HEAP_LIMIT && thread < OP_THREADS &&
 		    (allocator != A_MMAP || !__builtin_add_overflow(addr, size, &end));
-	struct mr_op *op = slot(h, safe);
-	struct mr_op in_line;
+	struct mr_op *op, in_line;
+
+	if (stack >= h->stacks_bound)
+		h->stacks_bound = stack + 1;
+	op = slot(h, safe);
 
 	h->heap_bound = bound;
 	if (allocator == A_MMAP)
@@ -350,7 +358,7 @@ bool mr_heap_alloc(struct mr_heap *h, uint32_t thread, unsigned allocator, uint6
 
 void mr_heap_free(struct mr_heap *h, uint32_t thread, uint64_t addr)
 {
-	struct mr_op *op = slot(h, true), in_line;
+	struct mr_op *op = slot(h, thread < OP_THREADS), in_line;
 
 	put(op ? op : &in_line, OP_FREE, thread, addr, 0, 0, 0);
 	if (!op)
@@ -364,7 +372,7 @@ bool mr_heap_munmap(struct mr_heap *h, uint32_t thread, uint64_t addr, uint64_t 
 
 	/* A split adds one mapping at most; the scan is over the mappings there are. */
 	h->maps_bound++;
-	safe = h->maps_bound <= MAPPINGS_SCAN_BUDGET - h->scans_bound;
+	safe = h->maps_bound <= MAPPINGS_SCAN_BUDGET - h->scans_bound && thread < OP_THREADS;
 	if (safe)
 		h->scans_bound += h->maps_bound;
 	op = slot(h, safe);

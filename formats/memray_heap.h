@@ -62,6 +62,7 @@ struct mr_heap {
 	uint64_t heap_bound;		/* sum of the sizes allocated: the heap is at most this */
 	uint64_t maps_bound;		/* MMAP and MUNMAP records: mappings are at most this */
 	uint64_t scans_bound;		/* what MUNMAPs scanned at most so far */
+	uint32_t stacks_bound;		/* above every stack an op named (the ops' tag) */
 };
 
 void mr_heap_init(struct mr_heap *h, struct capture_builder *b, uint32_t threshold);

@@ -712,10 +712,6 @@ void capture_builder_events_from(struct capture_builder *b, size_t n_stacks)
 	b->event_stacks = n_stacks;
 }
 
-size_t capture_builder_stack_count(const struct capture_builder *b)
-{
-	return b->cap->stacks.len;
-}
 
 void capture_builder_time(struct capture_builder *b, int64_t time_ms)
 {

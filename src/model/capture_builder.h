@@ -93,8 +93,6 @@ bool capture_builder_is_threaded(const struct capture_builder *b);
  * 0 ends it (called from the stacks' thread once the other has stopped).
  */
 void capture_builder_events_from(struct capture_builder *b, size_t n_stacks);
-/* The stacks made so far (on the thread that makes them). */
-size_t capture_builder_stack_count(const struct capture_builder *b);
 
 /* From now on events happen at time_ms (milliseconds since the capture started). */
 void capture_builder_time(struct capture_builder *b, int64_t time_ms);
