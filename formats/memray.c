@@ -587,11 +587,18 @@ static bool is_simple_dealloc(unsigned a)
 	return a == A_FREE || a == A_PYMALLOC_FREE;
 }
 
+/*
+ * The current thread's Python stack as struct thread keeps it: the model
+ * stack, or with native traces the mr_native Python key.  With no Python
+ * frame: the thread's frame, or the key 0 (none).
+ */
 static uint32_t current_py_stack(struct memray *m)
 {
 	struct thread *t = vec_at(&m->threads, m->cur_thread);
 
-	return t->ids.len ? *(uint32_t *)vec_at(&t->ids, t->ids.len - 1) : thread_root(m, t);
+	if (t->ids.len)
+		return *(uint32_t *)vec_at(&t->ids, t->ids.len - 1);
+	return m->h.native_traces ? 0 : thread_root(m, t);
 }
 
 /* ------------------------------------------------------------------------- */

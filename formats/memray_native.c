@@ -404,6 +404,8 @@ uint32_t mr_native_stack(struct mr_native *n, uint32_t root, uint32_t py, uint32
 	if (id != IDTABLE_NONE)
 		return ((struct mr_stack *)vec_at(&n->stacks, id))->result;
 
+	if (py >= n->py.len || native >= n->nodes.len)
+		BUG("mr_native_stack: a Python key or native node that was never made");
 	merge(n, py, native, gen, skip);
 	for (size_t i = 0; i < n->merged.len; i++)
 		stack = capture_builder_stack(n->b, stack, *(uint32_t *)vec_at(&n->merged, i));

@@ -14,7 +14,9 @@ dependent blocks, no checksum), each damaged once:
   the figures must end in exit 2 or a flagged load;
 * the header's file-format byte flipped (an aggregated file read as a stream
   and the reverse): exit 2, one line naming byte 16;
-* memray_huge_rss.bin (an RSS of 2^64-1): inconsistent, the sample dropped.
+* memray_huge_rss.bin (an RSS of 2^64-1): inconsistent, the sample dropped;
+* memray_native_no_python.bin (a fuzzer's find): loads, truncated where it
+  should be, with no wild read before.
 
 Prints the counts: copies made / equal figures and silent / flagged /
 refused / other figures and silent.
@@ -351,6 +353,23 @@ def huge_rss(c, samples):
          "huge rss: figures %s" % j["totals"])
 
 
+def native_without_python(c, samples):
+    """damaged/memray_native_no_python.bin (a fuzzer's find): an allocation
+    with native traces and no Python frame on its thread has the Python key
+    0, not the thread's stack id (a wild read, then a BUG abort, before)."""
+    path = os.path.join(samples, "damaged", "memray_native_no_python.bin")
+    res = c.load(open(path, "rb").read(), "native_no_python.bin")
+    c.ok(res[0] == "loaded", "native, no Python frame: %s" % (res[:1] + res[2:],))
+    if res[0] != "loaded":
+        return
+    j = res[1]
+    c.ok(j["truncated"] and j["truncated_at"] == 19339 and
+         j["truncated_reason"] == "ALLOCATION names native trace 1463 of 168",
+         "native, no Python frame: %s %s" % (j["truncated_at"], j["truncated_reason"]))
+    c.ok(j["totals"]["allocations"] == 53 and j["peak"]["bytes"] == 63971,
+         "native, no Python frame: figures %s" % j["totals"])
+
+
 def main():
     memtui, samples = sys.argv[1], sys.argv[2]
     tmp = tempfile.mkdtemp(prefix="memtui-mrdamage-")
@@ -394,6 +413,7 @@ def main():
         format_flips(c, samples)
         bounds(c, plain, recs)
         huge_rss(c, samples)
+        native_without_python(c, samples)
         fork_child_without_trailer(c, samples)
         for k, v in report.items():
             print("%-22s %s" % (k + ":", ", ".join("%s %d" % kv for kv in v.items())))
