@@ -239,11 +239,13 @@ static void apply_mark(struct mr_heap *h, struct mark *k)
 	free(k);
 }
 
-/* Applies one op; false (h->why) only for an op the reader keeps off the thread. */
-static bool apply(struct mr_heap *h, const struct mr_op *op)
+/*
+ * Applies one op of thread (the op's own bits hold it only on the thread's
+ * side: below OP_THREADS); false (h->why) only for an op the reader keeps
+ * off the thread.
+ */
+static bool apply(struct mr_heap *h, const struct mr_op *op, uint32_t thread)
 {
-	uint32_t thread = op->what >> 8;
-
 	switch ((enum op_kind)(op->what >> 4 & 15)) {
 	case OP_ALLOC:
 		return allocated(h, thread, op->what & 15, op->addr, op->size, op->stack);
@@ -278,7 +280,7 @@ static void apply_batch(void *ctx, void *items, size_t n, uint64_t tag)
 	for (size_t i = 0; i < n; i++) {
 		if (i + PREFETCH_AHEAD < n && (op[i + PREFETCH_AHEAD].what >> 4 & 15) <= OP_FREE)
 			live_map_prefetch(&h->live, op[i + PREFETCH_AHEAD].addr);
-		if (!apply(h, &op[i]))
+		if (!apply(h, &op[i], op[i].what >> 8))
 			BUG("memray_heap: an op failed on the thread");
 	}
 }
@@ -329,7 +331,7 @@ static void put(struct mr_op *op, enum op_kind kind, uint32_t thread, uint64_t a
 	op->addr = addr;
 	op->size = size;
 	op->stack = stack;
-	op->what = thread << 8 | (uint32_t)kind << 4 | allocator;
+	op->what = (thread & (OP_THREADS - 1)) << 8 | (uint32_t)kind << 4 | allocator;
 }
 
 bool mr_heap_alloc(struct mr_heap *h, uint32_t thread, unsigned allocator, uint64_t addr,
@@ -353,7 +355,7 @@ bool mr_heap_alloc(struct mr_heap *h, uint32_t thread, unsigned allocator, uint6
 		return true;
 	}
 	put(&in_line, OP_ALLOC, thread, addr, size, stack, allocator);
-	return apply(h, &in_line);
+	return apply(h, &in_line, thread);
 }
 
 void mr_heap_free(struct mr_heap *h, uint32_t thread, uint64_t addr)
@@ -362,7 +364,7 @@ void mr_heap_free(struct mr_heap *h, uint32_t thread, uint64_t addr)
 
 	put(op ? op : &in_line, OP_FREE, thread, addr, 0, 0, 0);
 	if (!op)
-		apply(h, &in_line);
+		apply(h, &in_line, thread);
 }
 
 bool mr_heap_munmap(struct mr_heap *h, uint32_t thread, uint64_t addr, uint64_t size)
@@ -377,7 +379,7 @@ bool mr_heap_munmap(struct mr_heap *h, uint32_t thread, uint64_t addr, uint64_t 
 		h->scans_bound += h->maps_bound;
 	op = slot(h, safe);
 	put(op ? op : &in_line, OP_MUNMAP, thread, addr, size, 0, 0);
-	return op ? true : apply(h, &in_line);
+	return op ? true : apply(h, &in_line, thread);
 }
 
 void mr_heap_time(struct mr_heap *h, int64_t time_ms)
@@ -386,7 +388,7 @@ void mr_heap_time(struct mr_heap *h, int64_t time_ms)
 
 	put(op ? op : &in_line, OP_TIME, 0, (uint64_t)time_ms, 0, 0, 0);
 	if (!op)
-		apply(h, &in_line);
+		apply(h, &in_line, 0);
 }
 
 void mr_heap_mark(struct mr_heap *h, uint32_t function, const char *name, const char *where)
@@ -399,7 +401,7 @@ void mr_heap_mark(struct mr_heap *h, uint32_t function, const char *name, const 
 	k->where = xstrdup(where);
 	put(op ? op : &in_line, OP_MARK, 0, (uint64_t)(uintptr_t)k, 0, 0, 0);
 	if (!op)
-		apply(h, &in_line);
+		apply(h, &in_line, 0);
 }
 
 /*
