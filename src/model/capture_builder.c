@@ -712,7 +712,6 @@ void capture_builder_events_from(struct capture_builder *b, size_t n_stacks)
 	b->event_stacks = n_stacks;
 }
 
-
 void capture_builder_time(struct capture_builder *b, int64_t time_ms)
 {
 	struct vec *marks = &b->cap->time_marks;

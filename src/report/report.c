@@ -112,8 +112,7 @@ static void compute_top(void *arg)
 void report_compute(struct report *r, const struct capture *cap, const char *path,
 		    const struct report_options *opt)
 {
-	enum top_rule rule = capture_meta(cap)->top_rule;
-	struct top_job top = { r, rule };
+	struct top_job top = { r, capture_meta(cap)->top_rule };
 	struct task task;
 
 	report_compute_weights(r, cap, path, opt);
@@ -121,9 +120,9 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 	 * memray stats groups what was allocated by the innermost Python frame alone,
 	 * and memray's temporary allocations are listed so (the oracles').
 	 */
-	if (rule != TOP_INNERMOST_FRAME && (opt->metric == METRIC_ALLOCATED ||
-					    opt->metric == METRIC_ALLOCATIONS ||
-					    opt->metric == METRIC_TEMPORARY))
+	if (top.rule != TOP_INNERMOST_FRAME &&
+	    (opt->metric == METRIC_ALLOCATED || opt->metric == METRIC_ALLOCATIONS ||
+	     opt->metric == METRIC_TEMPORARY))
 		top.rule = TOP_INNERMOST_PYTHON;
 	/* The top list reads the weights before a focus narrows them. */
 	if (opt->focus || opt->focus_len) {
