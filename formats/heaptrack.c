@@ -16,8 +16,8 @@
  *			operator-new stripping, and its stack id in the trie;
  *			its depth in return addresses and its outermost node
  *			(root), for cut stacks (below)
- *	infos[k]	(size, stack) of allocation info k, and its live allocations
- *			(the leak table, below)
+ *	infos[k]	(size, stack) of allocation info k; its live allocations
+ *			are in the leak table (heaptrack_live.h)
  *
  * A trace node's stack is its parent's stack extended by the node's IP frames
  * from the outermost to the innermost.  Every '+' becomes one EV_ALLOC event
@@ -100,6 +100,7 @@
 
 #include "bytes.h"
 #include "hashmap.h"
+#include "heaptrack_live.h"
 #include "vec.h"
 #include "xalloc.h"
 
@@ -155,21 +156,6 @@ struct ht_trace {
 struct ht_info {
 	uint64_t size;		/* <= INT64_MAX */
 	uint32_t stack;
-	uint32_t live;		/* its newest live allocation, a slot of ht.live; LIVE_NONE */
-};
-
-/*
- * The leak table (capture_builder_leak).  heaptrack_interpret writes an
- * allocation and its free as the index of an allocation info, (size, trace):
- * which of the info's live allocations a '-' frees is not in the file.  The
- * reader takes the newest (a stack of live allocations per info), exact for
- * a temporary and for every info whose allocations do not overlap in time,
- * and for the leak figures per stack whatever the order.
- */
-#define LIVE_NONE UINT32_MAX
-struct ht_live {
-	uint64_t ev_idx;	/* the allocating event */
-	uint32_t next;		/* the info's next older live allocation, or the free list's */
 };
 
 struct ht {
@@ -197,9 +183,7 @@ struct ht {
 	enum { END_NONE, END_STRINGS, END_IPS } end;	/* end lines seen last (§10.1) */
 	uint64_t end_strings, end_ips;	/* their counts */
 
-	struct vec live;		/* struct ht_live: slots of ht_info.live stacks */
-	uint32_t live_free;		/* head of the free slots of live, LIVE_NONE none */
-	bool live_lost;			/* a free found no live allocation: no leak table */
+	struct ht_live_table live;	/* the leak table */
 	struct hashmap v0_ptrs;		/* format 0: live pointer -> info index */
 	struct hashmap v0_infos;	/* format 0: size << 32 | trace -> info index */
 
@@ -674,7 +658,6 @@ static int push_info(struct ht *p, uint64_t size, uint64_t trace)
 		return rc;
 	info.size = size;
 	info.stack = stack_of_trace(p, trace);
-	info.live = LIVE_NONE;
 	if (trace && trace <= p->traces.len) {
 		const struct ht_trace *t = trace_at(p, trace);
 		struct ht_trace *root = trace_at(p, t->root);
@@ -700,68 +683,33 @@ static int line_info(struct ht *p, struct fields *f)
 	return push_info(p, size, trace);
 }
 
-/* Keeps the allocation that event ev_idx makes of info live, or frees its newest. */
-static void track_live(struct ht *p, struct ht_info *info, bool alloc, uint64_t ev_idx)
+static void leak(void *ctx, uint32_t info, uint64_t ev_idx)
 {
-	struct ht_live *l;
-	uint32_t slot = info->live;
+	struct ht *p = ctx;
+	const struct ht_info *in = vec_at(&p->infos, info);
 
-	if (!alloc) {
-		if (slot == LIVE_NONE) {
-			p->live_lost = true;
-			return;
-		}
-		l = vec_at(&p->live, slot);
-		info->live = l->next;
-		l->next = p->live_free;
-		p->live_free = slot;
-		return;
-	}
-	if (p->live_free != LIVE_NONE) {
-		slot = p->live_free;
-		p->live_free = ((struct ht_live *)vec_at(&p->live, slot))->next;
-	} else if (p->live.len < LIVE_NONE) {
-		slot = (uint32_t)p->live.len;
-		vec_grow(&p->live, 1);
-	} else {
-		p->live_lost = true;
-		return;
-	}
-	l = vec_at(&p->live, slot);
-	l->ev_idx = ev_idx;
-	l->next = info->live;
-	info->live = slot;
+	capture_builder_leak(p->b, ev_idx, in->stack, (int64_t)in->size, 1);
 }
 
-/* The leak table: every info's live allocations, unless a free found none. */
+/* The leak table, unless a free found no live allocation. */
 static void emit_leaks(struct ht *p)
 {
-	if (p->live_lost)
-		return;
-	capture_builder_leaks_known(p->b);
-	for (size_t i = 0; i < p->infos.len; i++) {
-		const struct ht_info *info = vec_at(&p->infos, i);
-
-		for (uint32_t k = info->live; k != LIVE_NONE;) {
-			const struct ht_live *l = vec_at(&p->live, k);
-
-			capture_builder_leak(p->b, l->ev_idx, info->stack, (int64_t)info->size, 1);
-			k = l->next;
-		}
-	}
+	if (ht_live_each(&p->live, leak, p))
+		capture_builder_leaks_known(p->b);
 }
 
 /*
- * The event ev_idx of an allocation (alloc) or a free of info into *ev, with
- * the volume and the live table kept.
+ * The next event, an allocation (alloc) or a free of info idx, into *ev,
+ * with the volume and the leak table kept.
  */
-static int make_event(struct ht *p, struct ht_info *info, bool alloc, bool temporary,
-		      uint64_t ev_idx, struct event *ev)
+static int make_event(struct ht *p, uint32_t idx, bool alloc, bool temporary, struct event *ev)
 {
+	const struct ht_info *info = (const struct ht_info *)p->infos.data + idx;
+
 	if (ckd_add_u64(p->volume, info->size, &p->volume) || p->volume > INT64_MAX)
 		return mt_error_set(p->err, MT_ERR_LIMIT, p->line_off,
 				    "allocation sizes add up to more than 2^63 bytes");
-	track_live(p, info, alloc, ev_idx);
+	ht_live_track(&p->live, idx, alloc);
 	if (alloc)
 		*ev = (struct event){ info->stack, EV_ALLOC, (int64_t)info->size, 1 };
 	else
@@ -770,12 +718,12 @@ static int make_event(struct ht *p, struct ht_info *info, bool alloc, bool tempo
 	return LINE_OK;
 }
 
-static int event(struct ht *p, struct ht_info *info, bool alloc, bool temporary)
+static int event(struct ht *p, uint32_t idx, bool alloc, bool temporary)
 {
 	struct event ev;
 	int rc;
 
-	if ((rc = make_event(p, info, alloc, temporary, capture_builder_events(p->b), &ev)) < 0)
+	if ((rc = make_event(p, idx, alloc, temporary, &ev)) < 0)
 		return rc;
 	capture_builder_event_run(p->b, &ev, 1);
 	p->events++;
@@ -810,7 +758,7 @@ static int alloc_v0(struct ht *p, struct fields *f)
 	}
 	hashmap_put(&p->v0_ptrs, ptr, idx);
 	p->last_alloc = ptr;
-	return event(p, vec_at(&p->infos, idx), true, false);
+	return event(p, idx, true, false);
 }
 
 static int free_v0(struct ht *p, struct fields *f)
@@ -826,7 +774,7 @@ static int free_v0(struct ht *p, struct fields *f)
 		return LINE_OK;		/* freed before the attach or untracked: dropped */
 	temporary = p->last_alloc == ptr;
 	p->last_alloc = 0;
-	return event(p, vec_at(&p->infos, idx), false, temporary);
+	return event(p, idx, false, temporary);
 }
 
 static int line_alloc(struct ht *p, struct fields *f)
@@ -845,7 +793,7 @@ static int line_alloc(struct ht *p, struct fields *f)
 		return bad(p, "allocation index %" PRIu64 " out of range (%zu defined)", idx,
 			   p->infos.len);
 	p->last_alloc = idx;
-	return event(p, vec_at(&p->infos, (size_t)idx), true, false);
+	return event(p, (uint32_t)idx, true, false);
 }
 
 static int line_free(struct ht *p, struct fields *f)
@@ -862,7 +810,7 @@ static int line_free(struct ht *p, struct fields *f)
 	if (idx >= p->infos.len)
 		return bad(p, "free of allocation index %" PRIu64 " out of range (%zu defined)",
 			   idx, p->infos.len);
-	return event(p, vec_at(&p->infos, (size_t)idx), false, temporary);
+	return event(p, (uint32_t)idx, false, temporary);
 }
 
 static int line_time(struct ht *p, struct fields *f)
@@ -1207,21 +1155,12 @@ static int read_run(struct ht *p)
 	    end - buf > UINT32_MAX)
 		return 0;
 	while ((n = run_scan(p, buf, end, &s, run)) > 0) {
-		uint64_t first = capture_builder_events(p->b);
-
 		for (size_t i = 0; i < n; i++) {
-			const struct ht_info *info = (struct ht_info *)p->infos.data + run[i].idx;
-
-			if (!run[i].alloc && info->live != LIVE_NONE)
-				__builtin_prefetch((struct ht_live *)p->live.data + info->live);
-		}
-		for (size_t i = 0; i < n; i++) {
-			struct ht_info *info = (struct ht_info *)p->infos.data + run[i].idx;
 			bool temporary = !run[i].alloc && p->last_alloc == run[i].idx;
 
 			p->line_off = base + run[i].at;
 			p->last_alloc = run[i].alloc ? run[i].idx : 0;
-			rc = make_event(p, info, run[i].alloc, temporary, first + i, &evs[i]);
+			rc = make_event(p, run[i].idx, run[i].alloc, temporary, &evs[i]);
 			if (rc < 0) {
 				capture_builder_event_run(p->b, evs, i);
 				return rc;
@@ -1312,8 +1251,7 @@ static void ht_init(struct ht *p, struct input *in, struct capture_builder *b,
 	vec_init(&p->ip_frames, sizeof(uint32_t));
 	vec_init(&p->traces, sizeof(struct ht_trace));
 	vec_init(&p->infos, sizeof(struct ht_info));
-	vec_init(&p->live, sizeof(struct ht_live));
-	p->live_free = LIVE_NONE;
+	ht_live_init(&p->live);
 	hashmap_init(&p->v0_ptrs);
 	hashmap_init(&p->v0_infos);
 }
@@ -1325,7 +1263,7 @@ static void ht_release(struct ht *p)
 	vec_release(&p->ip_frames);
 	vec_release(&p->traces);
 	vec_release(&p->infos);
-	vec_release(&p->live);
+	ht_live_release(&p->live);
 	hashmap_release(&p->v0_ptrs);
 	hashmap_release(&p->v0_infos);
 	free(p->command);
