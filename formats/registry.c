@@ -110,6 +110,8 @@ static int load_input(struct input *in, const char *name, const struct load_opti
 	b = capture_builder_new();
 	if (threaded)
 		capture_builder_threaded(b);
+	if (opt && opt->streamed)
+		capture_builder_streamed(b);
 	capture_builder_meta(b)->file_bytes = input_file_size(in);
 	if (found == &memray_reader)	/* the threshold to apply (capture.h) */
 		capture_builder_meta(b)->temporary_threshold = opt ? opt->temporary_threshold : 1;

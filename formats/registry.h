@@ -36,6 +36,11 @@ struct load_options {
 	 * allocation).  formats_load without options applies memray's default, 1.
 	 */
 	uint32_t temporary_threshold;
+	/*
+	 * Keep no event log (capture_builder_streamed): for a report that reads
+	 * the peak's and the end's figures alone, and no cache that stores it.
+	 */
+	bool streamed;
 };
 
 /*

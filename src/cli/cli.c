@@ -117,6 +117,18 @@ static long ms_since(const struct timespec *t0)
 }
 
 /*
+ * A plain report of one capture with no cache to keep it: the peak's and the
+ * end's figures are all it reads, so its load keeps no event log (as
+ * heaptrack_print streams).  With the cache on, the log is kept for the
+ * cache's entry, which reopens the capture at once the next time.
+ */
+static bool report_streams(const struct options *opt)
+{
+	return opt->command == CMD_REPORT && !cache && !opt->diff && !opt->stages &&
+	       !opt->timeline && opt->group < 0 && !opt->callers && !opt->callees && !opt->sizes;
+}
+
+/*
  * formats_load with the symbolizer behind the readers' native_resolver, and
  * the caller's progress and cancel (either may be NULL), through the capture
  * cache: its entry of path when it has one; else the parse, kept in the
@@ -127,7 +139,7 @@ static int load_capture(const struct options *opt, const char *path, mt_progress
 			struct capture **out, struct mt_error *err)
 {
 	struct load_options lo = { progress, progress_ctx, NULL, cancel, lazy, false,
-				   opt->temporary_threshold };
+				   opt->temporary_threshold, false };
 	struct resolver_options ro = { opt->prefix_from, opt->prefix_to, opt->n_prefix,
 				       opt->debug_dirs, opt->n_debug_dirs };
 	struct native_resolver res;
@@ -137,6 +149,7 @@ static int load_capture(const struct options *opt, const char *path, mt_progress
 
 	if (cache && (*out = cache_lookup(cache, path, lazy)))
 		return 0;
+	lo.streamed = report_streams(opt);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	resolving = resolver_init(&res, opt->symbols ? &ro : NULL, path);
 	if (resolving)

@@ -453,7 +453,10 @@ struct capture *capture_builder_finish(struct capture_builder *b)
 	if (b->leaks_known)
 		keep_leaks(b);
 	keep_allocators(b);
-	eventlog_finish(&cap->log, &b->log);
+	if (b->log.streamed)
+		eventlog_stream_finish(&cap->log, &b->log);
+	else
+		eventlog_finish(&cap->log, &b->log);
 	vec_shrink(&cap->frames);
 	vec_shrink(&cap->stacks);
 	stack_index_shrink(&cap->stack_index);
@@ -631,12 +634,39 @@ static void sum_events(struct capture_builder *b, uint64_t first, const struct e
  * below n_stacks): into the log and the running figures.  On the events'
  * thread when there is one.
  */
+/*
+ * apply_events on a streamed log: the running figures, then the live ones,
+ * with those after the last new peak among ev[0..n) (if any) kept on the
+ * way.
+ */
+static void stream_events(struct capture_builder *b, uint64_t first, const struct event *ev,
+			  size_t n, size_t n_stacks)
+{
+	uint64_t before = b->cap->totals.peak_ev_idx, peak;
+
+	sum_events(b, first, ev, n);
+	peak = b->cap->totals.peak_ev_idx;
+	if (peak != before) {
+		size_t k = (size_t)(peak - first) + 1;
+
+		eventlog_stream(&b->log, n_stacks, ev, k);
+		eventlog_stream_peak(&b->log);
+		ev += k;
+		n -= k;
+	}
+	eventlog_stream(&b->log, n_stacks, ev, n);
+}
+
 static void apply_events(void *ctx, const struct event *ev, size_t n, size_t n_stacks)
 {
 	struct capture_builder *b = ctx;
 	struct capture *cap = b->cap;
 
 	keep_calls_to(b, n_stacks);
+	if (b->log.streamed) {
+		stream_events(b, cap->totals.events, ev, n, n_stacks);
+		return;
+	}
 	while (n) {
 		uint64_t idx = cap->totals.events;
 		size_t k = EVENTS_PER_CHUNK - (size_t)(idx % EVENTS_PER_CHUNK);
@@ -694,6 +724,11 @@ void capture_builder_event_run(struct capture_builder *b, const struct event *ev
 		event_pipe_add(b->pipe, ev, n, n_stacks);
 	else
 		apply_events(b, ev, n, n_stacks);
+}
+
+void capture_builder_streamed(struct capture_builder *b)
+{
+	eventlog_writer_stream(&b->log);
 }
 
 void capture_builder_threaded(struct capture_builder *b)
@@ -808,6 +843,7 @@ void capture_builder_backing(struct capture_builder *b, void *ctx, void (*releas
 {
 	b->cap->backing.done_chunk = done_chunk;
 	b->lazy = true;
+	b->log.streamed = false;	/* the backing holds the whole log */
 	b->cap->backing.ctx = ctx;
 	b->cap->backing.release = release;
 	b->cap->backing.load_chunk = load_chunk;
@@ -952,8 +988,10 @@ const char *capture_builder_chunk(struct capture_builder *b, const uint8_t *data
 	int64_t peak = t->peak_bytes;
 	const char *why;
 
-	if (b->pipe || b->log.chunk_len || t->events % EVENTS_PER_CHUNK)
+	if (b->pipe || b->log.chunk_len || t->events % EVENTS_PER_CHUNK ||
+	    (b->log.streamed && t->events))
 		BUG("capture_builder_chunk: mixed with capture_builder_event");
+	b->log.streamed = false;	/* the chunks come whole: they are kept */
 	b->chunk_seen = true;
 	if (b->chunks_ended)
 		return "an event chunk after a short one";

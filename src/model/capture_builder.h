@@ -77,6 +77,14 @@ void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t by
  */
 void capture_builder_event_run(struct capture_builder *b, const struct event *ev, size_t n);
 /*
+ * Keeps no event log, before the first event: the capture then answers
+ * capture_live_at at its peak and after its last event alone (a plain
+ * report's snapshots), and no view or cache that reads events can take it.
+ * Memory and time go to the stacks, not the events.  Event chunks and a
+ * backing (a .mtui) come whole: they are kept as ever.
+ */
+void capture_builder_streamed(struct capture_builder *b);
+/*
  * Lets the builder apply events on a thread of its own (event_pipe.h), from
  * the first event on, for a reader that streams a file: every call stays
  * the same, and any that reads what the events make (totals, live figures,

@@ -77,6 +77,18 @@ struct eventlog {
 	struct vec chunks;		/* struct event_chunk */
 	struct vec checkpoints;		/* struct checkpoint, one per CHECKPOINT_EVENTS */
 	struct spill spill;		/* the chunks spilled while writing */
+	struct streamed_live *streamed;	/* a streamed log (no chunks): its two moments; or NULL */
+};
+
+/*
+ * A streamed log (eventlog_writer_stream) keeps no events, only the live
+ * figures of every stack at two moments: after the peak's event and after
+ * the last event.  n entries each; a stack past them has none.
+ */
+struct streamed_live {
+	int64_t *peak_bytes, *peak_count;
+	int64_t *end_bytes, *end_count;
+	size_t n;
 };
 
 /*
@@ -92,7 +104,19 @@ struct eventlog_writer {
 	void *zctx;			/* ZSTD_CCtx, reused */
 	int64_t *live_bytes;		/* per stack */
 	int64_t *live_count;
-	size_t live_cap;		/* entries allocated in live_* */
+	size_t live_cap;		/* entries allocated in live_*, peak_* and changed */
+	/*
+	 * Streamed (eventlog_writer_stream): no chunks or checkpoints, but
+	 * every stack's live figures after the peak's event, kept up to date
+	 * by copying, at each new peak, those of the stacks whose figures
+	 * changed since the last (each listed once, so the list is bounded by
+	 * the stacks, whatever the events between two peaks).
+	 */
+	bool streamed;
+	int64_t *peak_bytes, *peak_count;
+	uint64_t *changed;		/* a bit per stack: in the list */
+	uint32_t *changed_list;
+	size_t n_changed;
 };
 
 struct capture {
@@ -147,6 +171,19 @@ void eventlog_checkpoint_due(struct eventlog *log, struct eventlog_writer *w, ui
 			     size_t n_stacks);
 /* Makes w's live figures cover n_stacks stacks. */
 void eventlog_writer_live(struct eventlog_writer *w, size_t n_stacks);
+
+/* Makes w a streamed writer (before its first event): eventlog_stream, not eventlog_append. */
+void eventlog_writer_stream(struct eventlog_writer *w);
+/* A streamed writer's next events ev[0..n), of a capture of n_stacks stacks. */
+void eventlog_stream(struct eventlog_writer *w, size_t n_stacks, const struct event *ev,
+		     size_t n);
+/* The moment after the last event streamed is the peak. */
+void eventlog_stream_peak(struct eventlog_writer *w);
+/* The streamed log's two moments into log, from w (which is then empty). */
+void eventlog_stream_finish(struct eventlog *log, struct eventlog_writer *w);
+/* The streamed log's live figures after event ev_idx: its peak's, its last's, or none. */
+void eventlog_streamed_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
+			       int64_t *count);
 
 /*
  * The encoded events of ch: ch->data itself, or ch decompressed into *buf

@@ -25,6 +25,7 @@ void eventlog_init(struct eventlog *log)
 	vec_init(&log->chunks, sizeof(struct event_chunk));
 	vec_init(&log->checkpoints, sizeof(struct checkpoint));
 	spill_init(&log->spill);
+	log->streamed = NULL;
 }
 
 void eventlog_release(struct eventlog *log)
@@ -40,6 +41,14 @@ void eventlog_release(struct eventlog *log)
 		free(((struct checkpoint *)vec_at(&log->checkpoints, i))->entries);
 	vec_release(&log->checkpoints);
 	spill_release(&log->spill);
+	if (log->streamed) {
+		free(log->streamed->peak_bytes);
+		free(log->streamed->peak_count);
+		free(log->streamed->end_bytes);
+		free(log->streamed->end_count);
+		free(log->streamed);
+		log->streamed = NULL;
+	}
 }
 
 /* Encodes one event at p (room for EVENT_MAX_BYTES); returns bytes written. */
@@ -92,18 +101,30 @@ static void seal_chunk(struct eventlog *log, struct eventlog_writer *w)
 	w->chunk_len = 0;	/* the working buffer is reused for the next chunk */
 }
 
+/* *p, of old entries of size bytes, grown to new entries, the new ones zero. */
+static void *grow_zeroed(void *p, size_t old, size_t new, size_t size)
+{
+	p = xrealloc_array(p, new, size);
+	memset((uint8_t *)p + old * size, 0, (new - old) * size);
+	return p;
+}
+
 void eventlog_writer_live(struct eventlog_writer *w, size_t n)
 {
-	size_t cap = w->live_cap ? w->live_cap : 1024;
+	size_t cap = w->live_cap ? w->live_cap : 1024, old = w->live_cap;
 
-	if (n <= w->live_cap)
+	if (n <= old)
 		return;
 	while (cap < n)
 		cap *= 2;
-	w->live_bytes = xrealloc_array(w->live_bytes, cap, sizeof(int64_t));
-	w->live_count = xrealloc_array(w->live_count, cap, sizeof(int64_t));
-	memset(w->live_bytes + w->live_cap, 0, (cap - w->live_cap) * sizeof(int64_t));
-	memset(w->live_count + w->live_cap, 0, (cap - w->live_cap) * sizeof(int64_t));
+	w->live_bytes = grow_zeroed(w->live_bytes, old, cap, sizeof(int64_t));
+	w->live_count = grow_zeroed(w->live_count, old, cap, sizeof(int64_t));
+	if (w->streamed) {
+		w->peak_bytes = grow_zeroed(w->peak_bytes, old, cap, sizeof(int64_t));
+		w->peak_count = grow_zeroed(w->peak_count, old, cap, sizeof(int64_t));
+		w->changed = grow_zeroed(w->changed, old / 64, cap / 64, sizeof(uint64_t));
+		w->changed_list = xrealloc_array(w->changed_list, cap, sizeof(uint32_t));
+	}
 	w->live_cap = cap;
 }
 
@@ -181,6 +202,10 @@ void eventlog_writer_release(struct eventlog_writer *w)
 {
 	free(w->live_bytes);
 	free(w->live_count);
+	free(w->peak_bytes);
+	free(w->peak_count);
+	free(w->changed);
+	free(w->changed_list);
 	free(w->chunk);
 	free(w->zbuf);
 	ZSTD_freeCCtx(w->zctx);
@@ -380,6 +405,8 @@ void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64
 	struct event ev;
 	uint64_t start;
 
+	if (cap->log.streamed && cap->totals.events)
+		BUG("event_cursor_init: a streamed capture keeps no events");
 	c->cap = cap;
 	c->n_stacks = cap->stacks.len;
 	c->in_place = 0;
@@ -404,6 +431,10 @@ void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
 	struct event ev;
 	uint64_t stop, start = 0;
 
+	if (cap->log.streamed) {
+		eventlog_streamed_live_at(cap, ev_idx, bytes, count);
+		return;
+	}
 	memset(bytes, 0, n * sizeof(*bytes));
 	memset(count, 0, n * sizeof(*count));
 	if (ev_idx == UINT64_MAX)

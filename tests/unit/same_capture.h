@@ -8,6 +8,7 @@
 #define MT_TEST_SAME_CAPTURE_H
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "capture.h"
@@ -77,6 +78,59 @@ static inline size_t captures_differ(const struct capture *a, const struct captu
 	for (size_t i = 0; i < na && na == nt; i++)
 		differ += ka[i].ev_idx != kt[i].ev_idx || ka[i].time_ms != kt[i].time_ms ||
 			  !same_str(ka[i].name, kt[i].name) || !same_str(ka[i].where, kt[i].where);
+	return differ;
+}
+
+/* Whether arrays a and t of n live figures each differ. */
+static inline bool live_differ(const int64_t *a, const int64_t *t, size_t n)
+{
+	return n && memcmp(a, t, n * sizeof(*a));
+}
+
+/*
+ * How many ways a streamed capture s (capture_builder_streamed) differs
+ * from the same capture with its log kept, k, in what a streamed one keeps:
+ * everything but the log, and the live figures before any event, at the
+ * peak and after the last event.  0: the same.
+ */
+static inline size_t streamed_differs(const struct capture *k, const struct capture *s)
+{
+	size_t n = capture_stack_count(k), na, nt, differ = 0;
+	const struct capture_totals *tk = capture_totals(k);
+	uint64_t at[4] = { UINT64_MAX, tk->peak_ev_idx, tk->events - 1, tk->events };
+	int64_t *kb, *kc, *sb, *sc;
+	struct stack_calls ck, cs;
+	const struct leak *lk, *ls;
+
+	differ += !!memcmp(tk, capture_totals(s), sizeof(*tk));
+	differ += n != capture_stack_count(s);
+	differ += capture_meta(k)->n_warnings != capture_meta(s)->n_warnings;
+	differ += capture_meta(k)->inconsistent != capture_meta(s)->inconsistent;
+	if (differ)
+		return differ;
+	differ += capture_stack_calls(k, &ck) != capture_stack_calls(s, &cs);
+	for (size_t i = 0; !differ && ck.count && i < n; i++)
+		differ += ck.count[i] != cs.count[i] || ck.bytes[i] != cs.bytes[i] ||
+			  ck.temporary[i] != cs.temporary[i] ||
+			  (ck.temporary_bytes && ck.temporary_bytes[i] != cs.temporary_bytes[i]);
+	lk = capture_leaks(k, &na);
+	ls = capture_leaks(s, &nt);
+	differ += !lk != !ls || na != nt || (lk && ls && na && memcmp(lk, ls, na * sizeof(*lk)));
+	kb = calloc(n, sizeof(*kb));
+	kc = calloc(n, sizeof(*kc));
+	sb = calloc(n, sizeof(*sb));
+	sc = calloc(n, sizeof(*sc));
+	for (int i = 0; i < 4; i++) {
+		if (i > 1 && !tk->events)
+			break;
+		capture_live_at(k, at[i], kb, kc);
+		capture_live_at(s, at[i], sb, sc);
+		differ += live_differ(kb, sb, n) || live_differ(kc, sc, n);
+	}
+	free(kb);
+	free(kc);
+	free(sb);
+	free(sc);
 	return differ;
 }
 

@@ -335,7 +335,7 @@ TEST(threads)
  * everything the events make.  1.3 M events: batches of the pipe wrap its
  * ring several times, and the log crosses a checkpoint.
  */
-static struct capture *pipe_stream(bool threaded)
+static struct capture *pipe_stream(bool threaded, bool streamed, enum peak_rule rule)
 {
 	enum { EVENTS = 1300000 };
 	struct capture_builder *b = capture_builder_new();
@@ -346,6 +346,9 @@ static struct capture *pipe_stream(bool threaded)
 
 	if (threaded)
 		capture_builder_threaded(b);
+	if (streamed)
+		capture_builder_streamed(b);
+	capture_builder_meta(b)->peak_rule = rule;
 	capture_builder_leaks_known(b);
 	stacks[0] = capture_builder_stack(b, 0, frame);
 	for (uint64_t e = 0; e < EVENTS;) {
@@ -393,7 +396,8 @@ static struct capture *pipe_stream(bool threaded)
 
 TEST(event_pipe_equals_inline)
 {
-	struct capture *a = pipe_stream(false), *t = pipe_stream(true);
+	struct capture *a = pipe_stream(false, false, PEAK_FIRST_MAX),
+		       *t = pipe_stream(true, false, PEAK_FIRST_MAX);
 	size_t n;
 
 	CHECK_EQ_I64(captures_differ(a, t), 0);
@@ -404,6 +408,40 @@ TEST(event_pipe_equals_inline)
 	CHECK(capture_stage_marks(t, &n)->ev_idx > 700000 && n == 1);
 	capture_free(a);
 	capture_free(t);
+}
+
+/*
+ * The same stream into a builder that keeps no log (capture_builder_streamed),
+ * on the events' thread and in line, under both peak rules: everything but
+ * the log as when it is kept, the live figures at the peak and at the end
+ * too (the stream's runs put peaks inside a run of events, and its peak
+ * comes after stacks were made on the way).
+ */
+TEST(streamed_equals_kept)
+{
+	for (int rule = 0; rule < 2; rule++) {
+		enum peak_rule r = rule ? PEAK_LAST_MAX : PEAK_FIRST_MAX;
+		struct capture *k = pipe_stream(false, false, r), *s = pipe_stream(false, true, r),
+			       *t = pipe_stream(true, true, r);
+		size_t n = capture_stack_count(s);
+		int64_t *peak = calloc(n, sizeof(*peak)), *end = calloc(n, sizeof(*end)),
+			*c = calloc(n, sizeof(*c));
+
+		CHECK_EQ_I64(streamed_differs(k, s), 0);
+		CHECK_EQ_I64(streamed_differs(k, t), 0);
+		CHECK(capture_totals(s)->peak_ev_idx > 1000);
+		CHECK_EQ_I64(capture_chunk_count(s), 0);
+		/* the two moments are not one */
+		capture_live_at(s, capture_totals(s)->peak_ev_idx, peak, c);
+		capture_live_at(s, capture_totals(s)->events - 1, end, c);
+		CHECK(memcmp(peak, end, n * sizeof(*peak)) != 0);
+		free(peak);
+		free(end);
+		free(c);
+		capture_free(k);
+		capture_free(s);
+		capture_free(t);
+	}
 }
 
 /* More frees than allocations on a stack flag the capture; a balanced one does not. */
@@ -433,5 +471,6 @@ int main(void)
 	RUN(threads);
 	RUN(inconsistent_frees);
 	RUN(event_pipe_equals_inline);
+	RUN(streamed_equals_kept);
 	return CHECK_DONE();
 }
