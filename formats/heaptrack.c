@@ -184,6 +184,7 @@ struct ht {
 	uint64_t end_strings, end_ips;	/* their counts */
 
 	struct ht_live_table live;	/* the leak table */
+	bool leak_table;		/* kept: the capture keeps its event log */
 	struct hashmap v0_ptrs;		/* format 0: live pointer -> info index */
 	struct hashmap v0_infos;	/* format 0: size << 32 | trace -> info index */
 
@@ -694,7 +695,7 @@ static void leak(void *ctx, uint32_t info, uint64_t ev_idx)
 /* The leak table, unless a free found no live allocation. */
 static void emit_leaks(struct ht *p)
 {
-	if (ht_live_each(&p->live, leak, p))
+	if (p->leak_table && ht_live_each(&p->live, leak, p))
 		capture_builder_leaks_known(p->b);
 }
 
@@ -709,7 +710,8 @@ static int make_event(struct ht *p, uint32_t idx, bool alloc, bool temporary, st
 	if (ckd_add_u64(p->volume, info->size, &p->volume) || p->volume > INT64_MAX)
 		return mt_error_set(p->err, MT_ERR_LIMIT, p->line_off,
 				    "allocation sizes add up to more than 2^63 bytes");
-	ht_live_track(&p->live, idx, alloc);
+	if (p->leak_table)
+		ht_live_track(&p->live, idx, alloc);
 	if (alloc)
 		*ev = (struct event){ info->stack, EV_ALLOC, (int64_t)info->size, 1 };
 	else
@@ -1252,6 +1254,11 @@ static void ht_init(struct ht *p, struct input *in, struct capture_builder *b,
 	vec_init(&p->traces, sizeof(struct ht_trace));
 	vec_init(&p->infos, sizeof(struct ht_info));
 	ht_live_init(&p->live);
+	/*
+	 * A streamed capture (a plain report) reads no leak table, and this one
+	 * needs no check: per stack it sums to the live figures by its making.
+	 */
+	p->leak_table = !capture_builder_is_streamed(b);
 	hashmap_init(&p->v0_ptrs);
 	hashmap_init(&p->v0_infos);
 }

@@ -731,6 +731,11 @@ void capture_builder_streamed(struct capture_builder *b)
 	eventlog_writer_stream(&b->log);
 }
 
+bool capture_builder_is_streamed(const struct capture_builder *b)
+{
+	return b->log.streamed;
+}
+
 void capture_builder_threaded(struct capture_builder *b)
 {
 	b->may_thread = true;

@@ -85,6 +85,11 @@ void capture_builder_event_run(struct capture_builder *b, const struct event *ev
  */
 void capture_builder_streamed(struct capture_builder *b);
 /*
+ * Whether the capture keeps no event log (so far): a reader may then skip
+ * what only the log's readers use, such as a leak table it has to build.
+ */
+bool capture_builder_is_streamed(const struct capture_builder *b);
+/*
  * Lets the builder apply events on a thread of its own (event_pipe.h), from
  * the first event on, for a reader that streams a file: every call stays
  * the same, and any that reads what the events make (totals, live figures,
