@@ -115,8 +115,8 @@ struct eventlog_writer {
 	bool streamed;
 	int64_t *peak_bytes, *peak_count;
 	uint64_t *changed;		/* a bit per stack: in the list */
-	uint32_t *changed_list;
-	size_t n_changed;
+	uint32_t *changed_list;		/* grown as needed: most runs change few stacks */
+	size_t n_changed, changed_cap;
 };
 
 struct capture {

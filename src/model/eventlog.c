@@ -123,7 +123,6 @@ void eventlog_writer_live(struct eventlog_writer *w, size_t n)
 		w->peak_bytes = grow_zeroed(w->peak_bytes, old, cap, sizeof(int64_t));
 		w->peak_count = grow_zeroed(w->peak_count, old, cap, sizeof(int64_t));
 		w->changed = grow_zeroed(w->changed, old / 64, cap / 64, sizeof(uint64_t));
-		w->changed_list = xrealloc_array(w->changed_list, cap, sizeof(uint32_t));
 	}
 	w->live_cap = cap;
 }

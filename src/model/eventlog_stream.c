@@ -37,6 +37,8 @@ void eventlog_stream(struct eventlog_writer *w, size_t n_stacks, const struct ev
 		live_count[s] += ev[i].count;
 		if (!(changed[s / 64] & bit)) {
 			changed[s / 64] |= bit;
+			if (w->n_changed == w->changed_cap)
+				XGROW(w->changed_list, w->changed_cap, w->n_changed + 1);
 			w->changed_list[w->n_changed++] = s;
 		}
 	}
