@@ -180,7 +180,12 @@ bool capture_builder_stack_calls_equal(struct capture_builder *b, uint32_t first
 
 void capture_builder_allocators(struct capture_builder *b)
 {
-	b->allocators = ALLOCATORS_SUMMED;
+	/*
+	 * A streamed capture's report reads no allocator table, and a summed
+	 * one always adds up: there is nothing to sum, or to check.
+	 */
+	if (!b->log.streamed)
+		b->allocators = ALLOCATORS_SUMMED;
 }
 
 void capture_builder_allocator_calls(struct capture_builder *b, const struct allocator_calls *e)

@@ -135,7 +135,8 @@ void capture_builder_mark_where(struct capture_builder *b, const char *name, con
  * (strictly increasing (stack, allocator), checked by the reader; e NULL
  * says the table is given and adds no entry: an empty table); its sums
  * must then equal the totals (capture_builder_allocators_add_up).  Without
- * either the capture has no table.
+ * either, or when a streamed capture (capture_builder_streamed) would sum
+ * it, the capture has no table.
  */
 void capture_builder_allocators(struct capture_builder *b);
 void capture_builder_allocator_calls(struct capture_builder *b, const struct allocator_calls *e);
