@@ -700,15 +700,17 @@ static void emit_leaks(struct ht *p)
 }
 
 /*
- * The next event, an allocation (alloc) or a free of info idx, into *ev,
- * with the volume and the leak table kept.
+ * The next event, an allocation (alloc) or a free of info idx on the line at
+ * line_off, into *ev, with the volume (*volume: p's, or a run's copy of it in
+ * a register) and the leak table kept.
  */
-static int make_event(struct ht *p, uint32_t idx, bool alloc, bool temporary, struct event *ev)
+static int make_event(struct ht *p, uint64_t *volume, uint32_t idx, bool alloc, bool temporary,
+		      uint64_t line_off, struct event *ev)
 {
 	const struct ht_info *info = (const struct ht_info *)p->infos.data + idx;
 
-	if (ckd_add_u64(p->volume, info->size, &p->volume) || p->volume > INT64_MAX)
-		return mt_error_set(p->err, MT_ERR_LIMIT, p->line_off,
+	if (ckd_add_u64(*volume, info->size, volume) || *volume > INT64_MAX)
+		return mt_error_set(p->err, MT_ERR_LIMIT, line_off,
 				    "allocation sizes add up to more than 2^63 bytes");
 	if (p->leak_table)
 		ht_live_track(&p->live, idx, alloc);
@@ -725,7 +727,7 @@ static int event(struct ht *p, uint32_t idx, bool alloc, bool temporary)
 	struct event ev;
 	int rc;
 
-	if ((rc = make_event(p, idx, alloc, temporary, &ev)) < 0)
+	if ((rc = make_event(p, &p->volume, idx, alloc, temporary, p->line_off, &ev)) < 0)
 		return rc;
 	capture_builder_event_run(p->b, &ev, 1);
 	p->events++;
@@ -1157,17 +1159,23 @@ static int read_run(struct ht *p)
 	    end - buf > UINT32_MAX)
 		return 0;
 	while ((n = run_scan(p, buf, end, &s, run)) > 0) {
-		for (size_t i = 0; i < n; i++) {
-			bool temporary = !run[i].alloc && p->last_alloc == run[i].idx;
+		/* The running state in locals: stores into evs[] would reload it from p. */
+		uint64_t volume = p->volume, last = p->last_alloc;
 
-			p->line_off = base + run[i].at;
-			p->last_alloc = run[i].alloc ? run[i].idx : 0;
-			rc = make_event(p, run[i].idx, run[i].alloc, temporary, &evs[i]);
+		for (size_t i = 0; i < n; i++) {
+			bool temporary = !run[i].alloc && last == run[i].idx;
+
+			last = run[i].alloc ? run[i].idx : 0;
+			rc = make_event(p, &volume, run[i].idx, run[i].alloc, temporary,
+					base + run[i].at, &evs[i]);
 			if (rc < 0) {
+				p->line_off = base + run[i].at;
 				capture_builder_event_run(p->b, evs, i);
 				return rc;
 			}
 		}
+		p->volume = volume;
+		p->last_alloc = last;
 		capture_builder_event_run(p->b, evs, n);
 		p->events += n;
 	}
