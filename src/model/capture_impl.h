@@ -181,9 +181,6 @@ void eventlog_stream(struct eventlog_writer *w, size_t n_stacks, const struct ev
 void eventlog_stream_peak(struct eventlog_writer *w);
 /* The streamed log's two moments into log, from w (which is then empty). */
 void eventlog_stream_finish(struct eventlog *log, struct eventlog_writer *w);
-/* The streamed log's live figures after event ev_idx: its peak's, its last's, or none. */
-void eventlog_streamed_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
-			       int64_t *count);
 
 /*
  * The encoded events of ch: ch->data itself, or ch decompressed into *buf

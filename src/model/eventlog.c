@@ -423,6 +423,31 @@ void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64
 		;
 }
 
+/* capture_live_at of a streamed log: its peak's figures, its last's, or none. */
+static void streamed_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
+			     int64_t *count)
+{
+	const struct streamed_live *sl = cap->log.streamed;
+	size_t n = cap->stacks.len < sl->n ? cap->stacks.len : sl->n;
+	const int64_t *b, *c;
+
+	memset(bytes, 0, cap->stacks.len * sizeof(*bytes));
+	memset(count, 0, cap->stacks.len * sizeof(*count));
+	if (ev_idx == UINT64_MAX)
+		return;
+	if (ev_idx + 1 >= cap->totals.events) {
+		b = sl->end_bytes;
+		c = sl->end_count;
+	} else if (ev_idx == cap->totals.peak_ev_idx) {
+		b = sl->peak_bytes;
+		c = sl->peak_count;
+	} else {
+		BUG("capture_live_at: a streamed capture keeps its peak and its end alone");
+	}
+	memcpy(bytes, b, n * sizeof(*bytes));
+	memcpy(count, c, n * sizeof(*count));
+}
+
 void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes, int64_t *count)
 {
 	size_t n = cap->stacks.len;
@@ -431,7 +456,7 @@ void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
 	uint64_t stop, start = 0;
 
 	if (cap->log.streamed) {
-		eventlog_streamed_live_at(cap, ev_idx, bytes, count);
+		streamed_live_at(cap, ev_idx, bytes, count);
 		return;
 	}
 	memset(bytes, 0, n * sizeof(*bytes));

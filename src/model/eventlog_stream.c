@@ -6,8 +6,6 @@
  * whose figures change is listed once, and a new peak copies the listed
  * stacks' figures (as many copies as changes at most, over the whole run).
  */
-#include <stdlib.h>
-#include <string.h>
 
 #include "capture_impl.h"
 #include "xalloc.h"
@@ -70,28 +68,4 @@ void eventlog_stream_finish(struct eventlog *log, struct eventlog_writer *w)
 	w->live_cap = 0;
 	log->streamed = sl;
 	eventlog_writer_release(w);
-}
-
-void eventlog_streamed_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
-			       int64_t *count)
-{
-	const struct streamed_live *sl = cap->log.streamed;
-	size_t n = cap->stacks.len < sl->n ? cap->stacks.len : sl->n;
-	const int64_t *b, *c;
-
-	memset(bytes, 0, cap->stacks.len * sizeof(*bytes));
-	memset(count, 0, cap->stacks.len * sizeof(*count));
-	if (ev_idx == UINT64_MAX)
-		return;
-	if (ev_idx + 1 >= cap->totals.events) {
-		b = sl->end_bytes;
-		c = sl->end_count;
-	} else if (ev_idx == cap->totals.peak_ev_idx) {
-		b = sl->peak_bytes;
-		c = sl->peak_count;
-	} else {
-		BUG("capture_live_at: a streamed capture keeps its peak and its end alone");
-	}
-	memcpy(bytes, b, n * sizeof(*bytes));
-	memcpy(count, c, n * sizeof(*count));
 }
