@@ -635,11 +635,6 @@ static void sum_events(struct capture_builder *b, uint64_t first, const struct e
 }
 
 /*
- * Applies ev[0..n), events of a capture of n_stacks stacks (each names one
- * below n_stacks): into the log and the running figures.  On the events'
- * thread when there is one.
- */
-/*
  * apply_events on a streamed log: the running figures, then the live ones,
  * with those after the last new peak among ev[0..n) (if any) kept on the
  * way.
@@ -662,6 +657,11 @@ static void stream_events(struct capture_builder *b, uint64_t first, const struc
 	eventlog_stream(&b->log, n_stacks, ev, n);
 }
 
+/*
+ * Applies ev[0..n), events of a capture of n_stacks stacks (each names one
+ * below n_stacks): into the log and the running figures.  On the events'
+ * thread when there is one.
+ */
 static void apply_events(void *ctx, const struct event *ev, size_t n, size_t n_stacks)
 {
 	struct capture_builder *b = ctx;
