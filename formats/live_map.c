@@ -39,13 +39,8 @@ static void grow(struct live_map *m)
 
 	m->cap = old_cap ? old_cap * 2 : LIVE_MIN_CAP;
 	m->shift = 64 - (unsigned)__builtin_ctzll(m->cap);
-	/*
-	 * Zeroed by writing, not calloc'd: a lookup would map a fresh page to
-	 * the zero page, and the first insert there would then cost a copy and
-	 * a TLB flush on every core the process runs on.
-	 */
-	m->slots = xrealloc_array(NULL, m->cap, sizeof(*m->slots));
-	memset(m->slots, 0, m->cap * sizeof(*m->slots));
+	/* Not calloc'd: a lookup reads a slot before an insert writes it. */
+	m->slots = xrealloc_zeroed(NULL, 0, m->cap, sizeof(*m->slots));
 	for (size_t i = 0; i < old_cap; i++)
 		if (old[i].addr)
 			insert(m, &old[i]);

@@ -75,6 +75,14 @@ void *xrealloc_array(void *p, size_t nmemb, size_t size)
 	return q;
 }
 
+void *xrealloc_zeroed(void *p, size_t old, size_t nmemb, size_t size)
+{
+	p = xrealloc_array(p, nmemb, size);
+	if (nmemb > old)
+		memset((char *)p + old * size, 0, (nmemb - old) * size);
+	return p;
+}
+
 void *xgrow_slow(void *p, size_t *cap, size_t need, size_t elem)
 {
 	size_t n = *cap ? *cap : 16;

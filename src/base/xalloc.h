@@ -16,6 +16,12 @@ void *xcalloc(size_t nmemb, size_t size);
 /* Reallocates p to nmemb * size bytes; returns the new pointer (p is invalid after). */
 void *xrealloc_array(void *p, size_t nmemb, size_t size);
 /*
+ * Grows the array p of old elements of size bytes to nmemb, the new ones
+ * zeroed by writing (not calloc'd: a page first read as the zero page costs
+ * a copy and a TLB flush on every core when it is then written).
+ */
+void *xrealloc_zeroed(void *p, size_t old, size_t nmemb, size_t size);
+/*
  * Makes the array p, of *cap elements of elem bytes, hold at least need: the
  * capacity doubles (from 16) until it does.  Returns the array, which may
  * have moved; *cap is its new capacity.  XGROW(p, cap, need) does it for an

@@ -144,8 +144,7 @@ static void keep_calls_to(struct capture_builder *b, size_t n)
 	while (cap < n)
 		cap *= 2;
 	for (int i = 0; i < 4; i++) {
-		b->calls[i] = xrealloc_array(b->calls[i], cap, sizeof(int64_t));
-		memset(b->calls[i] + b->calls_cap, 0, (cap - b->calls_cap) * sizeof(int64_t));
+		b->calls[i] = xrealloc_zeroed(b->calls[i], b->calls_cap, cap, sizeof(int64_t));
 	}
 	b->calls_cap = cap;
 }

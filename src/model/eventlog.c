@@ -101,14 +101,6 @@ static void seal_chunk(struct eventlog *log, struct eventlog_writer *w)
 	w->chunk_len = 0;	/* the working buffer is reused for the next chunk */
 }
 
-/* *p, of old entries of size bytes, grown to new entries, the new ones zero. */
-static void *grow_zeroed(void *p, size_t old, size_t new, size_t size)
-{
-	p = xrealloc_array(p, new, size);
-	memset((uint8_t *)p + old * size, 0, (new - old) * size);
-	return p;
-}
-
 void eventlog_writer_live(struct eventlog_writer *w, size_t n)
 {
 	size_t cap = w->live_cap ? w->live_cap : 1024, old = w->live_cap;
@@ -117,12 +109,12 @@ void eventlog_writer_live(struct eventlog_writer *w, size_t n)
 		return;
 	while (cap < n)
 		cap *= 2;
-	w->live_bytes = grow_zeroed(w->live_bytes, old, cap, sizeof(int64_t));
-	w->live_count = grow_zeroed(w->live_count, old, cap, sizeof(int64_t));
+	w->live_bytes = xrealloc_zeroed(w->live_bytes, old, cap, sizeof(int64_t));
+	w->live_count = xrealloc_zeroed(w->live_count, old, cap, sizeof(int64_t));
 	if (w->streamed) {
-		w->peak_bytes = grow_zeroed(w->peak_bytes, old, cap, sizeof(int64_t));
-		w->peak_count = grow_zeroed(w->peak_count, old, cap, sizeof(int64_t));
-		w->changed = grow_zeroed(w->changed, old / 64, cap / 64, sizeof(uint64_t));
+		w->peak_bytes = xrealloc_zeroed(w->peak_bytes, old, cap, sizeof(int64_t));
+		w->peak_count = xrealloc_zeroed(w->peak_count, old, cap, sizeof(int64_t));
+		w->changed = xrealloc_zeroed(w->changed, old / 64, cap / 64, sizeof(uint64_t));
 	}
 	w->live_cap = cap;
 }

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "hashmap.h"
 #include "strtab.h"
+#include "xalloc.h"
 
 TEST(varint_roundtrip)
 {
@@ -132,6 +133,21 @@ TEST(strtab_interns)
 	strtab_release(&t);
 }
 
+/* Grown arrays keep their elements and get zeros after them, from NULL too. */
+TEST(realloc_zeroed)
+{
+	int64_t *a = xrealloc_zeroed(NULL, 0, 3, sizeof(*a));
+
+	CHECK(a[0] == 0 && a[1] == 0 && a[2] == 0);
+	a[0] = 7;
+	a[2] = -1;
+	a = xrealloc_zeroed(a, 3, 100000, sizeof(*a));
+	CHECK(a[0] == 7 && a[1] == 0 && a[2] == -1);
+	for (size_t i = 3; i < 100000; i++)
+		CHECK(a[i] == 0);
+	free(a);
+}
+
 TEST(error_format)
 {
 	struct mt_error e = { 0 };
@@ -154,6 +170,7 @@ int main(void)
 	RUN(le_reads);
 	RUN(hashmap_churn);
 	RUN(strtab_interns);
+	RUN(realloc_zeroed);
 	RUN(error_format);
 	return CHECK_DONE();
 }
