@@ -52,6 +52,7 @@
 #include "hashmap.h"
 #include "memray_heap.h"
 #include "memray_native.h"
+#include "memray_pushes.h"
 #include "vec.h"
 #include "xalloc.h"
 
@@ -180,6 +181,7 @@ struct memray {
 	struct vec codes;		/* struct code_obj */
 	struct vec linetables;		/* bytes */
 	struct hashmap frame_cache;	/* code index << 32 | (u32)offset -> model frame */
+	struct mr_pushes pushes;	/* FRAME_PUSH's results, remembered */
 
 	struct hashmap thread_ids;	/* tid -> index in threads */
 	struct vec threads;		/* struct thread */
@@ -493,7 +495,8 @@ static enum rec_status code_object(struct memray *m, struct rd *r)
 	if (lt_len)
 		memcpy(vec_grow(&m->linetables, (size_t)lt_len), lt, (size_t)lt_len);
 	/* A redefinition replaces the id's meaning for later pushes, as in memray. */
-	hashmap_put(&m->code_ids, id, (uint32_t)m->codes.len);
+	if (hashmap_put(&m->code_ids, id, (uint32_t)m->codes.len) != HASHMAP_NONE)
+		mr_pushes_forget(&m->pushes);
 	vec_push(&m->codes, &co);
 	return REC_OK;
 }
@@ -743,45 +746,67 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 	return REC_OK;
 }
 
+/* Pushes a frame of code object code_idx at offset on th, as the model stack stack. */
+static void push_on(struct thread *th, uint32_t code_idx, int64_t offset, uint32_t stack)
+{
+	struct py_pos *pos = vec_append(&th->pos);
+
+	pos->code = code_idx;
+	pos->offset = offset;
+	*(uint32_t *)vec_append(&th->ids) = stack;
+}
+
 static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 {
 	uint64_t code_id;
 	int64_t offset;
-	uint32_t code_idx, frame, parent, *slot;
-	struct py_pos *pos;
+	uint32_t code_idx, frame, parent, stack;
+	const struct mr_push *seen;
 	struct thread *th;
+	bool plain;
 
 	TRY_VARINT(m, r, &code_id, "FRAME_PUSH");
 	TRY_SVARINT(m, r, &offset, "FRAME_PUSH");
 
 	if (need_thread(m, "FRAME_PUSH") != REC_OK)
 		return REC_BAD;
-	code_idx = hashmap_get(&m->code_ids, code_id);
+	th = vec_at(&m->threads, m->cur_thread);
+	/* The stack pushed on; UINT32_MAX: the thread's frame, not made yet. */
+	parent = th->ids.len	       ? *(uint32_t *)vec_at(&th->ids, th->ids.len - 1)
+		 : m->h.native_traces ? 0
+				      : th->root;
+	/* Its model stack, when the push is remembered (memray_pushes.h). */
+	plain = !m->h.native_traces &&
+		!(th->tid == m->h.main_tid && th->ids.len < m->h.skipped_frames);
+	seen = plain && parent != UINT32_MAX ? mr_pushes_find(&m->pushes, parent, code_id, offset)
+					     : NULL;
+	code_idx = seen ? seen->code_idx : hashmap_get(&m->code_ids, code_id);
 	if (code_idx == HASHMAP_NONE)
 		return bad(m, "FRAME_PUSH names code object %" PRIu64 " (not defined yet)",
 			   code_id);
-	th = vec_at(&m->threads, m->cur_thread);
 	if (th->ids.len >= STACK_MAX_DEPTH)
 		return refuse(m, "a stack deeper than %u frames on thread %" PRIu64,
 			      STACK_MAX_DEPTH, th->tid);
+	if (seen) {
+		push_on(th, code_idx, offset, seen->stack);
+		return REC_OK;
+	}
 	frame = python_frame(m, code_idx, offset);
 	if (frame == UINT32_MAX)
 		return refuse(m, "more than %u distinct Python frames", FRAMES_MAX);
-	parent = th->ids.len ? *(uint32_t *)vec_at(&th->ids, th->ids.len - 1) : 0;
-	if (!m->h.native_traces && !th->ids.len)
+	if (parent == UINT32_MAX)
 		parent = thread_root(m, th);
-	pos = vec_append(&th->pos);
-	pos->code = code_idx;
-	pos->offset = offset;
-	slot = vec_append(&th->ids);
 	if (m->h.native_traces)
 		/* The full stack with is_entry_frame, for the hybrid merge (§6.4). */
-		*slot = mr_native_py_push(&m->nat, parent, frame, t & 1);
-	else if (th->tid == m->h.main_tid && th->ids.len <= m->h.skipped_frames)
-		*slot = thread_root(m, th);	/* §5.4: the main thread's outermost frames
+		stack = mr_native_py_push(&m->nat, parent, frame, t & 1);
+	else if (!plain)
+		stack = thread_root(m, th);	/* §5.4: the main thread's outermost frames
 						 * are dropped */
 	else
-		*slot = capture_builder_stack(m->b, parent, frame);
+		stack = capture_builder_stack(m->b, parent, frame);
+	push_on(th, code_idx, offset, stack);
+	if (plain)
+		mr_pushes_remember(&m->pushes, parent, code_id, offset, stack, code_idx);
 	return REC_OK;
 }
 
@@ -1439,6 +1464,7 @@ static void memray_init(struct memray *m, struct input *in, struct capture_build
 	m->cur_thread = UINT32_MAX;
 	hashmap_init(&m->code_ids);
 	hashmap_init(&m->frame_cache);
+	mr_pushes_init(&m->pushes);
 	hashmap_init(&m->thread_ids);
 	mr_native_init(&m->nat, b, res);
 	vec_init(&m->codes, sizeof(struct code_obj));
@@ -1463,6 +1489,7 @@ static void memray_release(struct memray *m)
 	}
 	hashmap_release(&m->code_ids);
 	hashmap_release(&m->frame_cache);
+	mr_pushes_release(&m->pushes);
 	hashmap_release(&m->thread_ids);
 	mr_native_release(&m->nat);
 	vec_release(&m->codes);

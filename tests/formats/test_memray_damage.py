@@ -318,6 +318,29 @@ def bounds(c, plain, recs):
              line.endswith("(at byte %d)" % off), "%s (%d bytes): %s" % (what, len(small), line))
 
 
+def redefined_code_object(c, plain, recs):
+    """A CODE_OBJECT that redefines an id (memray reuses the id of a freed code
+    object) changes what later pushes of that id mean, even the push of the
+    same offset on the same stack that the reader remembers (memray_pushes.h)."""
+    first_push = next(off for off, kind in recs if kind == "FRAME_PUSH")
+    push = b"\x41\x01\x00" * 8             # code object 1 at offset 0, eight deep
+
+    def alloc(size):                        # PYMALLOC_MALLOC 0x8000 bytes further on
+        return b"\xfa\x80\x40" + bytes([size])
+
+    pop = b"\x17"                           # FRAME_POP of eight
+    redefine = b"\x0e\x01g\0y.py\0\x00\x00"   # id 1: g in y.py, no line table
+    data = (plain[:first_push] + push + alloc(100) + pop + redefine + push + alloc(120) + pop +
+            b"\x01")
+    res = c.load(data, "redefined.bin")
+    c.ok(res[0] == "loaded", "redefined code object: %s" % (res[:1] + res[2:],))
+    if res[0] != "loaded":
+        return
+    top = [(t["function"], t["file"], t["bytes"]) for t in res[1]["top"]]
+    c.ok(top == [("g", "y.py", 120), ("_run_module_as_main", "<frozen runpy>", 100)],
+         "redefined code object: %s" % top)
+
+
 def fork_child_without_trailer(c, samples):
     """A follow-fork child that left by os._exit: first header (count 0), no
     TRAILER.  Made from forking.bin.21707 (its TRAILER at byte 4880): it stays
@@ -412,6 +435,7 @@ def main():
         c.ok(lz4_flips.get("silent, structure changed", 0) <= 6, "lz4 flips: %s" % lz4_flips)
         format_flips(c, samples)
         bounds(c, plain, recs)
+        redefined_code_object(c, plain, recs)
         huge_rss(c, samples)
         native_without_python(c, samples)
         fork_child_without_trailer(c, samples)

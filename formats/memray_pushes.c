@@ -1,0 +1,67 @@
+/*
+ * memray_pushes: a direct-mapped cache keyed by a hash of the whole key;
+ * a slot holds the whole key, so a hit is exact.
+ */
+#include "memray_pushes.h"
+
+#include <stdlib.h>
+
+#include "xalloc.h"
+
+/* Slots: 32 bytes each, 512 KiB in all, more than the stacks of most programs. */
+#define MR_PUSHES (1u << 14)
+
+void mr_pushes_init(struct mr_pushes *p)
+{
+	p->slots = NULL;
+}
+
+void mr_pushes_release(struct mr_pushes *p)
+{
+	free(p->slots);
+	p->slots = NULL;
+}
+
+void mr_pushes_forget(struct mr_pushes *p)
+{
+	if (p->slots)
+		for (uint32_t i = 0; i < MR_PUSHES; i++)
+			p->slots[i].stack = UINT32_MAX;
+}
+
+static uint32_t slot_of(uint32_t parent, uint64_t code_id, int64_t offset)
+{
+	uint64_t h = (code_id ^ (uint64_t)offset * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull +
+		     parent * 0xc4ceb9fe1a85ec53ull;
+
+	return (uint32_t)(h >> 50) & (MR_PUSHES - 1);
+}
+
+const struct mr_push *mr_pushes_find(const struct mr_pushes *p, uint32_t parent,
+				     uint64_t code_id, int64_t offset)
+{
+	const struct mr_push *s;
+
+	if (!p->slots)
+		return NULL;
+	s = &p->slots[slot_of(parent, code_id, offset)];
+	if (s->stack == UINT32_MAX || s->parent != parent || s->code_id != code_id ||
+	    s->offset != offset)
+		return NULL;
+	return s;
+}
+
+void mr_pushes_remember(struct mr_pushes *p, uint32_t parent, uint64_t code_id, int64_t offset,
+			uint32_t stack, uint32_t code_idx)
+{
+	struct mr_push *s;
+
+	if (stack == UINT32_MAX)
+		return;
+	if (!p->slots) {
+		p->slots = xmalloc(MR_PUSHES * sizeof(*p->slots));
+		mr_pushes_forget(p);
+	}
+	s = &p->slots[slot_of(parent, code_id, offset)];
+	*s = (struct mr_push){ code_id, offset, parent, stack, code_idx };
+}
