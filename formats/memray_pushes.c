@@ -8,8 +8,12 @@
 
 #include "xalloc.h"
 
-/* Slots: 32 bytes each, 512 KiB in all, more than the stacks of most programs. */
-#define MR_PUSHES (1u << 14)
+/*
+ * Slots: 32 bytes each, 2 MiB in all.  On the 10 M-record bench capture 2^14
+ * slots found 74% of the pushes, 2^16 92% and 2^18 97%; 2^16 was the fastest.
+ */
+#define MR_PUSHES_BITS 16
+#define MR_PUSHES (1u << MR_PUSHES_BITS)
 
 void mr_pushes_init(struct mr_pushes *p)
 {
@@ -34,7 +38,7 @@ static uint32_t slot_of(uint32_t parent, uint64_t code_id, int64_t offset)
 	uint64_t h = (code_id ^ (uint64_t)offset * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull +
 		     parent * 0xc4ceb9fe1a85ec53ull;
 
-	return (uint32_t)(h >> 50) & (MR_PUSHES - 1);
+	return (uint32_t)(h >> (64 - MR_PUSHES_BITS));
 }
 
 const struct mr_push *mr_pushes_find(const struct mr_pushes *p, uint32_t parent,
