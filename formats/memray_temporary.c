@@ -7,16 +7,6 @@
 
 #include "xalloc.h"
 
-struct mr_temp_entry {
-	uint64_t addr, size, ev_idx;
-};
-
-struct mr_temp_window {
-	struct mr_temp_entry *ring;	/* window entries, allocated at the first allocation */
-	uint32_t newest;		/* index in ring of the newest entry */
-	uint32_t len;			/* entries in use, at most window */
-};
-
 void mr_temporary_init(struct mr_temporary *t, uint32_t threshold)
 {
 	t->window = (threshold > MR_TEMPORARY_MAX ? MR_TEMPORARY_MAX : threshold) + 1;
@@ -31,8 +21,7 @@ void mr_temporary_release(struct mr_temporary *t)
 	vec_release(&t->threads);
 }
 
-void mr_temporary_alloc(struct mr_temporary *t, uint32_t thread, uint64_t addr, uint64_t size,
-			uint64_t ev_idx)
+struct mr_temp_window *mr_temporary_open(struct mr_temporary *t, uint32_t thread)
 {
 	struct mr_temp_window *w;
 
@@ -41,32 +30,14 @@ void mr_temporary_alloc(struct mr_temporary *t, uint32_t thread, uint64_t addr, 
 		struct mr_temp_window *fresh = vec_grow(&t->threads, n);
 
 		for (size_t i = 0; i < n; i++)
-			fresh[i] = (struct mr_temp_window){ NULL, 0, 0 };
+			fresh[i] = (struct mr_temp_window){ NULL, 0 };
 	}
 	w = vec_at(&t->threads, thread);
-	if (!w->ring)
+	if (!w->ring) {
 		w->ring = xmalloc(t->window * sizeof(*w->ring));
-	/* The newest goes in front; past the window the oldest falls out (memray's deque). */
-	w->newest = w->len && w->newest + 1 < t->window ? w->newest + 1 : 0;
-	w->ring[w->newest] = (struct mr_temp_entry){ addr, size, ev_idx };
-	if (w->len < t->window)
-		w->len++;
-}
-
-uint64_t mr_temporary_freed(const struct mr_temporary *t, uint32_t thread, uint64_t addr,
-			    uint64_t size, bool ranged)
-{
-	const struct mr_temp_window *w;
-
-	if (thread >= t->threads.len)
-		return UINT64_MAX;
-	w = vec_at(&t->threads, thread);
-	/* Newest first, stepping back around the ring (no division on this path). */
-	for (uint32_t k = 0, i = w->newest; k < w->len; k++, i = i ? i - 1 : t->window - 1) {
-		const struct mr_temp_entry *e = &w->ring[i];
-
-		if (e->addr == addr && (!ranged || e->size == size))
-			return e->ev_idx;
+		for (uint32_t i = 0; i < t->window; i++)
+			w->ring[i] = (struct mr_temp_entry){ 0, 0, UINT64_MAX };
+		w->newest = t->window - 1;	/* the first goes to 0 */
 	}
-	return UINT64_MAX;
+	return w;
 }
