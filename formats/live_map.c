@@ -40,7 +40,7 @@ static void grow(struct live_map *m)
 	m->cap = old_cap ? old_cap * 2 : LIVE_MIN_CAP;
 	m->shift = 64 - (unsigned)__builtin_ctzll(m->cap);
 	/* Not calloc'd: a lookup reads a slot before an insert writes it. */
-	m->slots = xrealloc_zeroed(NULL, 0, m->cap, sizeof(*m->slots));
+	m->slots = xtable(m->cap, sizeof(*m->slots));
 	for (size_t i = 0; i < old_cap; i++)
 		if (old[i].addr)
 			insert(m, &old[i]);

@@ -22,6 +22,12 @@ void *xrealloc_array(void *p, size_t nmemb, size_t size);
  */
 void *xrealloc_zeroed(void *p, size_t old, size_t nmemb, size_t size);
 /*
+ * A zeroed table of nmemb elements of size bytes that is read at random (a
+ * hash table): offered huge pages as xcalloc's, zeroed by writing as
+ * xrealloc_zeroed's.
+ */
+void *xtable(size_t nmemb, size_t size);
+/*
  * Makes the array p, of *cap elements of elem bytes, hold at least need: the
  * capacity doubles (from 16) until it does.  Returns the array, which may
  * have moved; *cap is its new capacity.  XGROW(p, cap, need) does it for an

@@ -148,6 +148,19 @@ TEST(realloc_zeroed)
 	free(a);
 }
 
+/* A table big enough to be offered huge pages comes zeroed all the same. */
+TEST(table_zeroed)
+{
+	size_t n = (8u << 20) / sizeof(uint64_t) + 3;
+	uint64_t *t = xtable(n, sizeof(*t)), sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum |= t[i];
+	CHECK(sum == 0);
+	t[n - 1] = 1;
+	free(t);
+}
+
 TEST(error_format)
 {
 	struct mt_error e = { 0 };
@@ -171,6 +184,7 @@ int main(void)
 	RUN(hashmap_churn);
 	RUN(strtab_interns);
 	RUN(realloc_zeroed);
+	RUN(table_zeroed);
 	RUN(error_format);
 	return CHECK_DONE();
 }
