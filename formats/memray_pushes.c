@@ -5,6 +5,7 @@
 #include "memray_pushes.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "xalloc.h"
 
@@ -29,8 +30,7 @@ void mr_pushes_release(struct mr_pushes *p)
 void mr_pushes_forget(struct mr_pushes *p)
 {
 	if (p->slots)
-		for (uint32_t i = 0; i < MR_PUSHES; i++)
-			p->slots[i].stack = UINT32_MAX;
+		memset(p->slots, 0, MR_PUSHES * sizeof(*p->slots));
 }
 
 static uint32_t slot_of(uint32_t parent, uint64_t code_id, int64_t offset)
@@ -49,7 +49,7 @@ const struct mr_push *mr_pushes_find(const struct mr_pushes *p, uint32_t parent,
 	if (!p->slots)
 		return NULL;
 	s = &p->slots[slot_of(parent, code_id, offset)];
-	if (s->stack == UINT32_MAX || s->parent != parent || s->code_id != code_id ||
+	if (!s->stack || s->parent != parent || s->code_id != code_id ||
 	    s->offset != offset)
 		return NULL;
 	return s;
@@ -60,12 +60,10 @@ void mr_pushes_remember(struct mr_pushes *p, uint32_t parent, uint64_t code_id, 
 {
 	struct mr_push *s;
 
-	if (stack == UINT32_MAX)
+	if (!stack)
 		return;
-	if (!p->slots) {
-		p->slots = xmalloc(MR_PUSHES * sizeof(*p->slots));
-		mr_pushes_forget(p);
-	}
+	if (!p->slots)
+		p->slots = xtable(MR_PUSHES, sizeof(*p->slots));
 	s = &p->slots[slot_of(parent, code_id, offset)];
 	*s = (struct mr_push){ code_id, offset, parent, stack, code_idx };
 }

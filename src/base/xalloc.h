@@ -23,8 +23,8 @@ void *xrealloc_array(void *p, size_t nmemb, size_t size);
 void *xrealloc_zeroed(void *p, size_t old, size_t nmemb, size_t size);
 /*
  * A zeroed table of nmemb elements of size bytes that is read at random (a
- * hash table): offered huge pages as xcalloc's, zeroed by writing as
- * xrealloc_zeroed's.
+ * hash table): from 2 MiB on, in whole huge pages offered as xcalloc's;
+ * zeroed by writing as xrealloc_zeroed's.  Freed by free().
  */
 void *xtable(size_t nmemb, size_t size);
 /*
