@@ -21,7 +21,7 @@ struct mr_push {
 	uint64_t code_id;
 	int64_t offset;
 	uint32_t parent;	/* the model stack pushed on */
-	uint32_t stack;		/* the model stack made; 0 (the root, never pushed): an empty slot */
+	uint32_t stack;		/* the model stack made; 0 (the root: never pushed): empty */
 	uint32_t code_idx;	/* the reader's index of the code object */
 };
 
