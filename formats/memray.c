@@ -76,6 +76,7 @@
 #define NAMES_MAX ((uint64_t)1 << 28)	/* bytes of all names together */
 #define CODES_MAX (1u << 22)		/* CODE_OBJECT records */
 #define LINETABLES_MAX ((size_t)1 << 28)	/* bytes of all line tables together */
+#define CODE_IDS_DIRECT (1u << 20)	/* code object ids looked up in an array */
 #define FRAMES_MAX (1u << 24)		/* distinct Python frames (code object, offset) */
 /* The co_filename of a stage marker's code object (docs/FORMAT.md §18). */
 #define MARKER_FILE "<memtui-stage>"
@@ -177,7 +178,8 @@ struct memray {
 	uint64_t ptr_ring[PTR_RING];	/* the pointer cache: entry p at ptr_head + p */
 	unsigned ptr_head;
 
-	struct hashmap code_ids;	/* code object id -> index in codes */
+	struct vec code_by_id;		/* uint32_t: index in codes of ids below CODE_IDS_DIRECT */
+	struct hashmap code_ids;	/* code object id -> index in codes, for the others */
 	struct vec codes;		/* struct code_obj */
 	struct vec linetables;		/* bytes */
 	struct hashmap frame_cache;	/* code index << 32 | (u32)offset -> model frame */
@@ -458,6 +460,38 @@ static bool is_module_file(const char *file, size_t len)
 	return len == MODULE_FILE_LEN || file[len - MODULE_FILE_LEN - 1] == '/';
 }
 
+/*
+ * The index in codes of code object id, or HASHMAP_NONE.  memray counts ids
+ * from 1, so an array holds them; an id past CODE_IDS_DIRECT (a hostile
+ * file's) goes to the map.
+ */
+static uint32_t code_index(const struct memray *m, uint64_t id)
+{
+	if (id < m->code_by_id.len)
+		return *(const uint32_t *)vec_at(&m->code_by_id, (size_t)id);
+	return hashmap_get(&m->code_ids, id);
+}
+
+/* Makes id name codes[idx]; the index it named before, or HASHMAP_NONE. */
+static uint32_t set_code_index(struct memray *m, uint64_t id, uint32_t idx)
+{
+	uint32_t *slot, old;
+
+	if (id >= CODE_IDS_DIRECT)
+		return hashmap_put(&m->code_ids, id, idx);
+	if (id >= m->code_by_id.len) {
+		size_t n = (size_t)id + 1 - m->code_by_id.len;
+		uint32_t *fresh = vec_grow(&m->code_by_id, n);
+
+		for (size_t i = 0; i < n; i++)
+			fresh[i] = HASHMAP_NONE;
+	}
+	slot = vec_at(&m->code_by_id, (size_t)id);
+	old = *slot;
+	*slot = idx;
+	return old;
+}
+
 static enum rec_status code_object(struct memray *m, struct rd *r)
 {
 	uint64_t id, lt_len;
@@ -495,7 +529,7 @@ static enum rec_status code_object(struct memray *m, struct rd *r)
 	if (lt_len)
 		memcpy(vec_grow(&m->linetables, (size_t)lt_len), lt, (size_t)lt_len);
 	/* A redefinition replaces the id's meaning for later pushes, as in memray. */
-	if (hashmap_put(&m->code_ids, id, (uint32_t)m->codes.len) != HASHMAP_NONE)
+	if (set_code_index(m, id, (uint32_t)m->codes.len) != HASHMAP_NONE)
 		mr_pushes_forget(&m->pushes);
 	vec_push(&m->codes, &co);
 	return REC_OK;
@@ -761,7 +795,6 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 	uint64_t code_id;
 	int64_t offset;
 	uint32_t code_idx, frame, parent, stack;
-	const struct mr_push *seen;
 	struct thread *th;
 	bool plain;
 
@@ -778,17 +811,17 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 	/* Its model stack, when the push is remembered (memray_pushes.h). */
 	plain = !m->h.native_traces &&
 		!(th->tid == m->h.main_tid && th->ids.len < m->h.skipped_frames);
-	seen = plain && parent != UINT32_MAX ? mr_pushes_find(&m->pushes, parent, code_id, offset)
-					     : NULL;
-	code_idx = seen ? seen->code_idx : hashmap_get(&m->code_ids, code_id);
+	stack = plain && parent != UINT32_MAX ? mr_pushes_find(&m->pushes, parent, code_id, offset)
+					      : 0;
+	code_idx = code_index(m, code_id);
 	if (code_idx == HASHMAP_NONE)
 		return bad(m, "FRAME_PUSH names code object %" PRIu64 " (not defined yet)",
 			   code_id);
 	if (th->ids.len >= STACK_MAX_DEPTH)
 		return refuse(m, "a stack deeper than %u frames on thread %" PRIu64,
 			      STACK_MAX_DEPTH, th->tid);
-	if (seen) {
-		push_on(th, code_idx, offset, seen->stack);
+	if (stack) {
+		push_on(th, code_idx, offset, stack);
 		return REC_OK;
 	}
 	frame = python_frame(m, code_idx, offset);
@@ -806,7 +839,7 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 		stack = capture_builder_stack(m->b, parent, frame);
 	push_on(th, code_idx, offset, stack);
 	if (plain)
-		mr_pushes_remember(&m->pushes, parent, code_id, offset, stack, code_idx);
+		mr_pushes_remember(&m->pushes, parent, code_id, offset, stack);
 	return REC_OK;
 }
 
@@ -970,7 +1003,7 @@ static enum rec_status python_frame_index(struct memray *m, struct rd *r)
 	if (frame_id != m->py_frames.len)
 		return bad(m, "PYTHON_FRAME_INDEX %" PRIu64 " where %zu was due", frame_id,
 			   m->py_frames.len);
-	code_idx = hashmap_get(&m->code_ids, code_id);
+	code_idx = code_index(m, code_id);
 	if (code_idx == HASHMAP_NONE)
 		return bad(m, "PYTHON_FRAME_INDEX names code object %" PRIu64 " (not defined)",
 			   code_id);
@@ -1462,6 +1495,7 @@ static void memray_init(struct memray *m, struct input *in, struct capture_build
 	m->in = in;
 	m->b = b;
 	m->cur_thread = UINT32_MAX;
+	vec_init(&m->code_by_id, sizeof(uint32_t));
 	hashmap_init(&m->code_ids);
 	hashmap_init(&m->frame_cache);
 	mr_pushes_init(&m->pushes);
@@ -1487,6 +1521,7 @@ static void memray_release(struct memray *m)
 		vec_release(&t->ids);
 		vec_release(&t->pos);
 	}
+	vec_release(&m->code_by_id);
 	hashmap_release(&m->code_ids);
 	hashmap_release(&m->frame_cache);
 	mr_pushes_release(&m->pushes);

@@ -4,40 +4,39 @@
  *
  * A Python program calls the same functions from the same places millions
  * of times: memray writes a FRAME_PUSH per call (code object id, instruction
- * offset).  Its meaning, the model stack it makes and the code object it
- * names, is a function of the stack under it and those two fields while no
- * code object id is redefined, so a push seen before costs one lookup here
- * in place of three (the code object, the frame, the stack).
+ * offset).  The model stack it makes is a function of the stack under it and
+ * those two fields while no code object id is redefined, so a push seen
+ * before costs one lookup here in place of two (the frame, the stack).
  *
  * A cache, not a map: direct-mapped, a new entry takes its slot's place.
+ * Pushes whose id or offset do not fit 32 bits (memray's do: ids count from
+ * 1, offsets are bytecode offsets) are not remembered.
  */
 #ifndef MT_MEMRAY_PUSHES_H
 #define MT_MEMRAY_PUSHES_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 struct mr_push {
-	uint64_t code_id;
-	int64_t offset;
 	uint32_t parent;	/* the model stack pushed on */
+	uint32_t code_id;
+	int32_t offset;
 	uint32_t stack;		/* the model stack made; 0 (the root: never pushed): empty */
-	uint32_t code_idx;	/* the reader's index of the code object */
 };
 
 struct mr_pushes {
-	struct mr_push *slots;	/* MR_PUSHES entries, allocated at the first remember */
+	struct mr_push *slots;	/* allocated at the first remember */
 };
 
 void mr_pushes_init(struct mr_pushes *p);
 void mr_pushes_release(struct mr_pushes *p);
 /* Forgets every push: a code object id now means another code object. */
 void mr_pushes_forget(struct mr_pushes *p);
-/* The push of (code_id, offset) on parent when remembered, else NULL. */
-const struct mr_push *mr_pushes_find(const struct mr_pushes *p, uint32_t parent,
-				     uint64_t code_id, int64_t offset);
-/* Remembers that (code_id, offset) on parent made stack, naming code_idx. */
+/* The model stack the push of (code_id, offset) on parent made, or 0: not remembered. */
+uint32_t mr_pushes_find(const struct mr_pushes *p, uint32_t parent, uint64_t code_id,
+			int64_t offset);
+/* Remembers that (code_id, offset) on parent made stack. */
 void mr_pushes_remember(struct mr_pushes *p, uint32_t parent, uint64_t code_id, int64_t offset,
-			uint32_t stack, uint32_t code_idx);
+			uint32_t stack);
 
 #endif
