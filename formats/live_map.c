@@ -1,7 +1,6 @@
 /*
- * live_map: invariant: every entry is reachable from its home slot by a run
- * of occupied slots; take restores it by shifting later members of the run
- * back into the hole (Knuth's algorithm R).
+ * live_map: what is out of line: the table's growth, address 0's entry, the
+ * walk.  put and take are inline in live_map.h, with the invariant.
  */
 #include "live_map.h"
 
@@ -32,7 +31,7 @@ static void insert(struct live_map *m, const struct live_alloc *a)
 	m->slots[i] = *a;
 }
 
-static void grow(struct live_map *m)
+void live_map_grow(struct live_map *m)
 {
 	struct live_alloc *old = m->slots;
 	size_t old_cap = m->cap;
@@ -47,75 +46,26 @@ static void grow(struct live_map *m)
 	free(old);
 }
 
-static void set(struct live_alloc *s, uint64_t addr, uint64_t size, uint64_t ev_idx,
-		uint32_t stack)
+bool live_map_put_zero(struct live_map *m, uint64_t size, uint64_t ev_idx, uint32_t stack,
+		       struct live_alloc *replaced)
 {
-	s->addr = addr;
-	s->size = size;
-	s->ev_idx = ev_idx;
-	s->stack = stack;
+	bool was = m->zero_live;
+
+	if (was)
+		*replaced = m->zero;
+	else
+		m->len++;
+	live_map_set(&m->zero, 0, size, ev_idx, stack);
+	m->zero_live = true;
+	return was;
 }
 
-bool live_map_put(struct live_map *m, uint64_t addr, uint64_t size, uint64_t ev_idx,
-		  uint32_t stack, struct live_alloc *replaced)
+bool live_map_take_zero(struct live_map *m, struct live_alloc *out)
 {
-	size_t mask, i;
-
-	if (!addr) {
-		bool was = m->zero_live;
-
-		if (was)
-			*replaced = m->zero;
-		else
-			m->len++;
-		set(&m->zero, addr, size, ev_idx, stack);
-		m->zero_live = true;
-		return was;
-	}
-	if ((m->len + 1) * 4 > m->cap * 3)
-		grow(m);
-	mask = m->cap - 1;
-	for (i = live_map_home(m, addr); m->slots[i].addr; i = (i + 1) & mask) {
-		if (m->slots[i].addr == addr) {
-			*replaced = m->slots[i];
-			set(&m->slots[i], addr, size, ev_idx, stack);
-			return true;
-		}
-	}
-	set(&m->slots[i], addr, size, ev_idx, stack);
-	m->len++;
-	return false;
-}
-
-bool live_map_take(struct live_map *m, uint64_t addr, struct live_alloc *out)
-{
-	size_t mask, i, j;
-
-	if (!addr) {
-		if (!m->zero_live)
-			return false;
-		*out = m->zero;
-		m->zero_live = false;
-		m->len--;
-		return true;
-	}
-	if (!m->cap)
+	if (!m->zero_live)
 		return false;
-	mask = m->cap - 1;
-	for (i = live_map_home(m, addr); m->slots[i].addr != addr; i = (i + 1) & mask)
-		if (!m->slots[i].addr)
-			return false;
-	*out = m->slots[i];
-	/* Backward shift: a later member moves into the hole unless its home lies in (i, j]. */
-	for (j = (i + 1) & mask; m->slots[j].addr; j = (j + 1) & mask) {
-		size_t h = live_map_home(m, m->slots[j].addr);
-
-		if (((j - h) & mask) >= ((j - i) & mask)) {
-			m->slots[i] = m->slots[j];
-			i = j;
-		}
-	}
-	m->slots[i].addr = 0;
+	*out = m->zero;
+	m->zero_live = false;
 	m->len--;
 	return true;
 }
