@@ -10,6 +10,7 @@
 #include "xalloc.h"
 
 #define LIVE_MIN_CAP 1024
+#define LIVE_DENSE_CAP ((size_t)1 << 22)	/* from here on, load up to 3/4 */
 
 void live_map_init(struct live_map *m)
 {
@@ -38,6 +39,7 @@ void live_map_grow(struct live_map *m)
 
 	m->cap = old_cap ? old_cap * 2 : LIVE_MIN_CAP;
 	m->shift = 64 - (unsigned)__builtin_ctzll(m->cap);
+	m->grow_at = m->cap < LIVE_DENSE_CAP ? m->cap / 2 : m->cap / 4 * 3;
 	/* Not calloc'd: a lookup reads a slot before an insert writes it. */
 	m->slots = xtable(m->cap, sizeof(*m->slots));
 	for (size_t i = 0; i < old_cap; i++)

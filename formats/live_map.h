@@ -7,7 +7,13 @@
  * entries visited two or three), keys that are aligned pointers (Fibonacci
  * hashing of the address without its low bits), linear probing and deletion
  * by backward shift (no tombstones, so probes stay short however many
- * millions of short-lived blocks come and go).  Load stays at most 3/4.
+ * millions of short-lived blocks come and go).
+ *
+ * Load stays at most 1/2 up to 2^22 slots (128 MiB), and 3/4 past them.
+ * Runs are then short, and a take's backward shift, which walks the rest of
+ * its run, with them: memraygen's 10 M records (300 k live blocks at the
+ * top) took 5% less time than at 3/4, for 12 MiB more.  Past 128 MiB memory
+ * weighs more than that.
  */
 #ifndef MT_LIVE_MAP_H
 #define MT_LIVE_MAP_H
@@ -27,6 +33,7 @@ struct live_map {
 	struct live_alloc *slots;	/* cap entries; addr 0 marks an empty one */
 	size_t cap;			/* a power of two, or 0 */
 	size_t len;			/* entries, zero_live included */
+	size_t grow_at;			/* the entries that double cap */
 	unsigned shift;			/* 64 minus the bits of cap - 1 */
 	bool zero_live;			/* the allocation at address 0 (hostile input) */
 	struct live_alloc zero;
@@ -95,7 +102,7 @@ static inline bool live_map_put(struct live_map *m, uint64_t addr, uint64_t size
 
 	if (!addr)
 		return live_map_put_zero(m, size, ev_idx, stack, replaced);
-	if ((m->len + 1) * 4 > m->cap * 3)
+	if (m->len >= m->grow_at)
 		live_map_grow(m);
 	mask = m->cap - 1;
 	for (i = live_map_home(m, addr); m->slots[i].addr; i = (i + 1) & mask) {
