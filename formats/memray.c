@@ -773,8 +773,10 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 	}
 	th = vec_at(&m->threads, m->cur_thread);
 	stage_marker(m, th);
-	stack = alloc_stack(m, thread_root(m, th), current_py_stack(m), th->tid, (uint32_t)native,
-			    mr_native_generation(&m->nat));
+	stack = current_py_stack(m);
+	if (m->h.native_traces)
+		stack = alloc_stack(m, thread_root(m, th), stack, th->tid, (uint32_t)native,
+				    mr_native_generation(&m->nat));
 	if (!mr_heap_alloc(&m->heap, m->cur_thread, alloc, addr, size, stack))
 		return bad(m, "%s", m->heap.why);
 	return REC_OK;
