@@ -25,7 +25,9 @@ struct mr_push {
 };
 
 struct mr_pushes {
-	struct mr_push *slots;	/* allocated at the first remember */
+	struct mr_push *slots;	/* 2^bits of them, allocated at the first remember */
+	unsigned bits;
+	uint32_t remembered;	/* pushes remembered since the slots were made */
 };
 
 void mr_pushes_init(struct mr_pushes *p);
