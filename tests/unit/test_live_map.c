@@ -66,8 +66,10 @@ static void model_check(uint64_t seed, size_t span, size_t n, unsigned put_perce
 		size_t pos = 0, seen = 0;
 
 		while ((a = live_map_next(&m, &pos))) {
+			size_t k = a->addr / 16;
+
 			seen++;
-			bad += a->addr % 16 || a->addr / 16 >= span || r.size[a->addr / 16] != a->size;
+			bad += a->addr % 16 || k >= span || r.size[k] != a->size;
 		}
 		CHECK_EQ_I64(seen, r.live);
 		CHECK_EQ_I64(bad, 0);
