@@ -5,6 +5,7 @@
  * end), through its growth past the point where its load bound changes, with
  * address 0 and replaced entries.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -26,6 +27,13 @@ struct ref {
 	size_t live;
 };
 
+/* Whether a, given back for address slot k, is not what ref holds there. */
+static bool differs(const struct live_alloc *a, const struct ref *r, uint64_t k)
+{
+	return a->addr != k * 16 || a->size != r->size[k] || a->ev_idx != r->ev[k] ||
+	       a->stack != (uint32_t)k;
+}
+
 /* n operations on addresses 16 * [0, span): every answer checked against ref. */
 static void model_check(uint64_t seed, size_t span, size_t n, unsigned put_percent)
 {
@@ -43,8 +51,7 @@ static void model_check(uint64_t seed, size_t span, size_t n, unsigned put_perce
 			bool was = live_map_put(&m, addr, i + 1, i, (uint32_t)k, &a);
 
 			bad += was != (r.size[k] != 0);
-			bad += was && (a.addr != addr || a.size != r.size[k] || a.ev_idx != r.ev[k] ||
-				       a.stack != (uint32_t)k);
+			bad += was && differs(&a, &r, k);
 			r.live += !was;
 			r.size[k] = i + 1;
 			r.ev[k] = i;
@@ -52,8 +59,7 @@ static void model_check(uint64_t seed, size_t span, size_t n, unsigned put_perce
 			bool found = live_map_take(&m, addr, &a);
 
 			bad += found != (r.size[k] != 0);
-			bad += found && (a.addr != addr || a.size != r.size[k] || a.ev_idx != r.ev[k] ||
-					 a.stack != (uint32_t)k);
+			bad += found && differs(&a, &r, k);
 			r.live -= found;
 			r.size[k] = 0;
 		}
