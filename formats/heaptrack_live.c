@@ -8,20 +8,12 @@
 
 #include <string.h>
 
-#define NONE UINT32_MAX
-
-struct ht_live_slot {
-	uint64_t ev_idx;	/* the allocating event */
-	uint32_t next;		/* the info's next older live allocation, or the free list's */
-	uint32_t info;		/* its info; NONE: a free slot */
-};
-
 void ht_live_init(struct ht_live_table *t)
 {
 	memset(t, 0, sizeof(*t));
 	vec_init(&t->heads, sizeof(uint32_t));
 	vec_init(&t->slots, sizeof(struct ht_live_slot));
-	t->free = NONE;
+	t->free = HT_LIVE_NONE;
 }
 
 void ht_live_release(struct ht_live_table *t)
@@ -30,51 +22,23 @@ void ht_live_release(struct ht_live_table *t)
 	vec_release(&t->slots);
 }
 
-/* The stack head of info, the heads grown to reach it (new ones empty). */
-static uint32_t *head(struct ht_live_table *t, uint32_t info)
+uint32_t *ht_live_grow_heads(struct ht_live_table *t, uint32_t info)
 {
-	if (info >= t->heads.len) {
-		size_t from = t->heads.len, n = info + 1 - from;
+	size_t from = t->heads.len, n = info + 1 - from;
 
-		vec_grow(&t->heads, n);
-		memset((uint32_t *)t->heads.data + from, 0xff, n * sizeof(uint32_t));	/* NONE */
-	}
+	vec_grow(&t->heads, n);
+	memset((uint32_t *)t->heads.data + from, 0xff, n * sizeof(uint32_t));	/* none */
 	return (uint32_t *)t->heads.data + info;
 }
 
-void ht_live_track(struct ht_live_table *t, uint32_t info, bool alloc)
+uint32_t ht_live_new_slot(struct ht_live_table *t)
 {
-	uint32_t *h = head(t, info), slot = *h;
-	struct ht_live_slot *s;
-	uint64_t ev_idx = t->ev_idx++;
-
-	if (!alloc) {
-		if (slot == NONE) {
-			t->lost = true;
-			return;
-		}
-		s = (struct ht_live_slot *)t->slots.data + slot;
-		*h = s->next;
-		s->next = t->free;
-		s->info = NONE;
-		t->free = slot;
-		return;
-	}
-	if (t->free != NONE) {
-		slot = t->free;
-		t->free = ((struct ht_live_slot *)t->slots.data + slot)->next;
-	} else if (t->slots.len < NONE) {
-		slot = (uint32_t)t->slots.len;
-		vec_grow(&t->slots, 1);
-	} else {
+	if (t->slots.len >= HT_LIVE_NONE) {
 		t->lost = true;
-		return;
+		return HT_LIVE_NONE;
 	}
-	s = (struct ht_live_slot *)t->slots.data + slot;
-	s->ev_idx = ev_idx;
-	s->info = info;
-	s->next = *h;
-	*h = slot;
+	vec_grow(&t->slots, 1);
+	return (uint32_t)(t->slots.len - 1);
 }
 
 bool ht_live_each(const struct ht_live_table *t,
@@ -86,7 +50,7 @@ bool ht_live_each(const struct ht_live_table *t,
 	for (size_t i = 0; i < t->slots.len; i++) {
 		const struct ht_live_slot *s = (const struct ht_live_slot *)t->slots.data + i;
 
-		if (s->info != NONE)
+		if (s->info != HT_LIVE_NONE)
 			fn(ctx, s->info, s->ev_idx);
 	}
 	return true;
