@@ -99,6 +99,33 @@ static enum allocator model_allocator(unsigned a)
 	return a <= A_MMAP ? (enum allocator)model[a] : ALLOCATOR_UNKNOWN;
 }
 
+/*
+ * The records' events go to the builder a run at a time (one call per
+ * run, not two per event: 4% of the CPU on memraygen's 10 M records).
+ * Whatever else reaches the builder (a MUNMAP's events, a time, a stage
+ * mark) and the end of each batch hand the run over first.
+ */
+static void hand_over(struct mr_heap *h)
+{
+	if (h->n_held) {
+		capture_builder_event_run(h->b, h->held, h->n_held);
+		h->n_held = 0;
+	}
+}
+
+static void emit(struct mr_heap *h, uint32_t stack, int64_t bytes, int64_t count, unsigned flags)
+{
+	if (h->n_held == sizeof(h->held) / sizeof(h->held[0]))
+		hand_over(h);
+	h->held[h->n_held++] = (struct event){ stack, flags, bytes, count };
+}
+
+/* The index of the next event, those held included. */
+static uint64_t next_event(const struct mr_heap *h)
+{
+	return capture_builder_events(h->b) + h->n_held;
+}
+
 /* An allocation by a simple allocator, which is event ev. */
 static bool simple_alloc(struct mr_heap *h, uint64_t addr, uint64_t size, uint32_t stack,
 			 unsigned allocator, uint64_t ev)
@@ -117,8 +144,7 @@ static bool simple_alloc(struct mr_heap *h, uint64_t addr, uint64_t size, uint32
 		h->replaced++;
 		vec_push(&h->orphans, &old);
 	}
-	capture_builder_event(h->b, stack, (int64_t)size, 1,
-			      EV_ALLOC | EV_ALLOCATOR(model_allocator(allocator)));
+	emit(h, stack, (int64_t)size, 1, EV_ALLOC | EV_ALLOCATOR(model_allocator(allocator)));
 	return true;
 }
 
@@ -147,23 +173,21 @@ static void simple_free(struct mr_heap *h, uint32_t thread, uint64_t addr)
 
 	if (!live_map_take(&h->live, addr, &a)) {
 		temporary_flags(h, UINT64_MAX - 1, temporary);
-		capture_builder_event(h->b, 0, 0, 0, 0);
+		emit(h, 0, 0, 0, 0);
 		return;
 	}
 	h->heap -= (int64_t)a.size;
-	capture_builder_event(h->b, a.stack, -(int64_t)a.size, -1,
-			      temporary_flags(h, a.ev_idx, temporary));
+	emit(h, a.stack, -(int64_t)a.size, -1, temporary_flags(h, a.ev_idx, temporary));
 }
 
 static bool mmap_alloc(struct mr_heap *h, uint64_t addr, uint64_t size, uint32_t stack)
 {
 	if (size > (uint64_t)HEAP_LIMIT || !mr_heap_add(h, (int64_t)size))
 		return fail(h, "mapping of %" PRIu64 " bytes overflows the heap size", size);
-	if (!mappings_add(&h->maps, addr, size, capture_builder_events(h->b), stack))
+	if (!mappings_add(&h->maps, addr, size, next_event(h), stack))
 		return fail(h, "mapping at 0x%" PRIx64 " of %" PRIu64 " bytes wraps around", addr,
 			    size);
-	capture_builder_event(h->b, stack, (int64_t)size, size ? 1 : 0,
-			      EV_ALLOC | EV_ALLOCATOR(ALLOCATOR_MMAP));
+	emit(h, stack, (int64_t)size, size ? 1 : 0, EV_ALLOC | EV_ALLOCATOR(ALLOCATOR_MMAP));
 	return true;
 }
 
@@ -209,7 +233,7 @@ static bool munmap_range(struct mr_heap *h, uint32_t thread, uint64_t addr, uint
 static bool allocated(struct mr_heap *h, uint32_t thread, unsigned allocator, uint64_t addr,
 		      uint64_t size, uint32_t stack)
 {
-	uint64_t ev = capture_builder_events(h->b);
+	uint64_t ev = next_event(h);
 	bool ok = allocator == A_MMAP ? mmap_alloc(h, addr, size, stack)
 				      : simple_alloc(h, addr, size, stack, allocator, ev);
 
@@ -253,15 +277,27 @@ static bool apply(struct mr_heap *h, const struct mr_op *op, uint32_t thread)
 		simple_free(h, thread, op->addr);
 		return true;
 	case OP_MUNMAP:
+		hand_over(h);
 		return munmap_range(h, thread, op->addr, op->size);
 	case OP_TIME:
+		hand_over(h);
 		capture_builder_time(h->b, (int64_t)op->addr);
 		return true;
 	case OP_MARK:
+		hand_over(h);
 		apply_mark(h, (struct mark *)(uintptr_t)op->addr);
 		return true;
 	}
 	return true;
+}
+
+/* apply, in line on the reader's thread: its events handed over at once. */
+static bool apply_in_line(struct mr_heap *h, const struct mr_op *op, uint32_t thread)
+{
+	bool ok = apply(h, op, thread);
+
+	hand_over(h);
+	return ok;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -283,6 +319,7 @@ static void apply_batch(void *ctx, void *items, size_t n, uint64_t tag)
 		if (!apply(h, &op[i], op[i].what >> 8))
 			BUG("memray_heap: an op failed on the thread");
 	}
+	hand_over(h);
 }
 
 void mr_heap_threaded(struct mr_heap *h)
@@ -355,7 +392,7 @@ bool mr_heap_alloc(struct mr_heap *h, uint32_t thread, unsigned allocator, uint6
 		return true;
 	}
 	put(&in_line, OP_ALLOC, thread, addr, size, stack, allocator);
-	return apply(h, &in_line, thread);
+	return apply_in_line(h, &in_line, thread);
 }
 
 void mr_heap_free(struct mr_heap *h, uint32_t thread, uint64_t addr)
@@ -364,7 +401,7 @@ void mr_heap_free(struct mr_heap *h, uint32_t thread, uint64_t addr)
 
 	put(op ? op : &in_line, OP_FREE, thread, addr, 0, 0, 0);
 	if (!op)
-		apply(h, &in_line, thread);
+		apply_in_line(h, &in_line, thread);
 }
 
 bool mr_heap_munmap(struct mr_heap *h, uint32_t thread, uint64_t addr, uint64_t size)
@@ -379,7 +416,7 @@ bool mr_heap_munmap(struct mr_heap *h, uint32_t thread, uint64_t addr, uint64_t 
 		h->scans_bound += h->maps_bound;
 	op = slot(h, safe);
 	put(op ? op : &in_line, OP_MUNMAP, thread, addr, size, 0, 0);
-	return op ? true : apply(h, &in_line, thread);
+	return op ? true : apply_in_line(h, &in_line, thread);
 }
 
 void mr_heap_time(struct mr_heap *h, int64_t time_ms)
@@ -388,7 +425,7 @@ void mr_heap_time(struct mr_heap *h, int64_t time_ms)
 
 	put(op ? op : &in_line, OP_TIME, 0, (uint64_t)time_ms, 0, 0, 0);
 	if (!op)
-		apply(h, &in_line, 0);
+		apply_in_line(h, &in_line, 0);
 }
 
 void mr_heap_mark(struct mr_heap *h, uint32_t function, const char *name, const char *where)
@@ -401,7 +438,7 @@ void mr_heap_mark(struct mr_heap *h, uint32_t function, const char *name, const 
 	k->where = xstrdup(where);
 	put(op ? op : &in_line, OP_MARK, 0, (uint64_t)(uintptr_t)k, 0, 0, 0);
 	if (!op)
-		apply(h, &in_line, 0);
+		apply_in_line(h, &in_line, 0);
 }
 
 /*

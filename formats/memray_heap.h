@@ -53,9 +53,16 @@ struct mr_heap {
 	struct vec orphans;		/* struct live_alloc: those replaced, live for good */
 	uint32_t mark_name;		/* function of the last marker allocation (string id) */
 	uint64_t mark_next;		/* the event after it; UINT64_MAX before any */
+	struct event held[256];		/* events made, not yet handed to the builder */
+	uint32_t n_held;
 	char why[160];			/* why the last call failed */
 
-	/* The reader's side of the thread. */
+	/*
+	 * The reader's side of the thread, written once per record, kept off
+	 * the cache lines of the heap thread's fields above by a line's worth
+	 * of bytes (sharing one with n_held made memraygen's load 35% slower).
+	 */
+	char apart[64];
 	struct item_pipe pipe;		/* of struct mr_op, tagged with the stack count */
 	bool piped;			/* the thread runs */
 	bool may_pipe;			/* it may still start */
