@@ -601,24 +601,30 @@ static void sum_events(struct capture_builder *b, uint64_t first, const struct e
 {
 	struct capture_totals *t = &b->cap->totals;
 	bool last_max = b->cap->meta.peak_rule == PEAK_LAST_MAX;
-	int64_t current = b->current_bytes, peak = t->peak_bytes;
-	uint64_t peak_idx = t->peak_ev_idx;
+	/*
+	 * The running figures in locals: the stores into calls[] could alias
+	 * them, so kept in *t and *b they were reloaded and stored each event.
+	 */
+	int64_t current = b->current_bytes, count = b->current_count, peak = t->peak_bytes;
+	uint64_t peak_idx = t->peak_ev_idx, allocs = t->alloc_count, bytes = t->alloc_bytes;
+	uint64_t temporaries = t->temporary_count;
+	int64_t *calls = b->calls[0], *call_bytes = b->calls[1];
 
 	for (size_t i = 0; i < n; i++) {
 		uint32_t stack = ev[i].stack;
 
 		current += ev[i].bytes;
-		b->current_count += ev[i].count;
+		count += ev[i].count;
 		if (ev[i].flags & EV_ALLOC) {
-			t->alloc_count++;
-			t->alloc_bytes += (uint64_t)ev[i].bytes;
-			b->calls[0][stack]++;
-			b->calls[1][stack] += ev[i].bytes;
+			allocs++;
+			bytes += (uint64_t)ev[i].bytes;
+			calls[stack]++;
+			call_bytes[stack] += ev[i].bytes;
 			if (b->allocators == ALLOCATORS_SUMMED)
 				sum_allocator(b, stack, EV_ALLOCATOR_OF(ev[i].flags), ev[i].bytes);
 		}
 		if (ev[i].flags & EV_TEMPORARY) {
-			t->temporary_count++;
+			temporaries++;
 			b->calls[2][stack]++;
 			b->calls[3][stack] -= ev[i].bytes;	/* a free: its bytes are < 0 */
 		}
@@ -628,6 +634,10 @@ static void sum_events(struct capture_builder *b, uint64_t first, const struct e
 		}
 	}
 	b->current_bytes = current;
+	b->current_count = count;
+	t->alloc_count = allocs;
+	t->alloc_bytes = bytes;
+	t->temporary_count = temporaries;
 	t->peak_bytes = peak;
 	t->peak_ev_idx = peak_idx;
 	t->events = first + n;
