@@ -24,10 +24,7 @@ void ht_live_release(struct ht_live_table *t)
 
 uint32_t *ht_live_grow_heads(struct ht_live_table *t, uint32_t info)
 {
-	size_t from = t->heads.len, n = info + 1 - from;
-
-	vec_grow(&t->heads, n);
-	memset((uint32_t *)t->heads.data + from, 0xff, n * sizeof(uint32_t));	/* none */
+	vec_grow_set(&t->heads, info + 1 - t->heads.len, 0xff);	/* HT_LIVE_NONE */
 	return (uint32_t *)t->heads.data + info;
 }
 

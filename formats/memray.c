@@ -479,13 +479,8 @@ static uint32_t set_code_index(struct memray *m, uint64_t id, uint32_t idx)
 
 	if (id >= CODE_IDS_DIRECT)
 		return hashmap_put(&m->code_ids, id, idx);
-	if (id >= m->code_by_id.len) {
-		size_t n = (size_t)id + 1 - m->code_by_id.len;
-		uint32_t *fresh = vec_grow(&m->code_by_id, n);
-
-		for (size_t i = 0; i < n; i++)
-			fresh[i] = HASHMAP_NONE;
-	}
+	if (id >= m->code_by_id.len)	/* the ids between named none */
+		vec_grow_set(&m->code_by_id, (size_t)id + 1 - m->code_by_id.len, 0xff);
 	slot = vec_at(&m->code_by_id, (size_t)id);
 	old = *slot;
 	*slot = idx;

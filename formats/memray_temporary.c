@@ -25,13 +25,8 @@ struct mr_temp_window *mr_temporary_open(struct mr_temporary *t, uint32_t thread
 {
 	struct mr_temp_window *w;
 
-	if (thread >= t->threads.len) {
-		size_t n = thread + 1 - t->threads.len;
-		struct mr_temp_window *fresh = vec_grow(&t->threads, n);
-
-		for (size_t i = 0; i < n; i++)
-			fresh[i] = (struct mr_temp_window){ NULL, 0 };
-	}
+	if (thread >= t->threads.len)
+		vec_grow(&t->threads, thread + 1 - t->threads.len);	/* zeroed: no ring */
 	w = vec_at(&t->threads, thread);
 	if (!w->ring) {
 		w->ring = xmalloc(t->window * sizeof(*w->ring));

@@ -39,6 +39,19 @@ static inline void *vec_grow(struct vec *v, size_t n)
 }
 
 /*
+ * Appends n elements with every byte set to byte and returns a pointer to
+ * the first: 0xff makes uint32_t ids UINT32_MAX, the "none" of
+ * HASHMAP_NONE and of the readers' own tables.
+ */
+static inline void *vec_grow_set(struct vec *v, size_t n, int byte)
+{
+	void *p = vec_grow(v, n);
+
+	memset(p, byte, n * v->elem_size);
+	return p;
+}
+
+/*
  * Appends one element left as it is (the caller sets all of it) and returns
  * a pointer to it: for hot paths that would otherwise build the element on
  * the stack and copy it in (a copy right after the narrow stores that built

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "hashmap.h"
 #include "strtab.h"
+#include "vec.h"
 #include "xalloc.h"
 
 TEST(varint_roundtrip)
@@ -161,6 +162,20 @@ TEST(table_zeroed)
 	free(t);
 }
 
+/* Growing by "none" sets the new ids only, past a growth of the allocation. */
+TEST(vec_grow_set_none)
+{
+	struct vec v;
+	uint32_t *a;
+
+	vec_init(&v, sizeof(uint32_t));
+	*(uint32_t *)vec_grow(&v, 1) = 7;
+	vec_grow_set(&v, 1000, 0xff);
+	a = v.data;
+	CHECK(v.len == 1001 && a[0] == 7 && a[1] == UINT32_MAX && a[1000] == UINT32_MAX);
+	vec_release(&v);
+}
+
 TEST(error_format)
 {
 	struct mt_error e = { 0 };
@@ -185,6 +200,7 @@ int main(void)
 	RUN(strtab_interns);
 	RUN(realloc_zeroed);
 	RUN(table_zeroed);
+	RUN(vec_grow_set_none);
 	RUN(error_format);
 	return CHECK_DONE();
 }
