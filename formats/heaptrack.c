@@ -657,6 +657,9 @@ static int push_info(struct ht *p, uint64_t size, uint64_t trace)
 
 	if ((rc = check_items(p, &p->infos, "allocation records")) < 0)
 		return rc;
+	if (p->infos.len >= EVENT_KEYS_MAX)
+		return mt_error_set(p->err, MT_ERR_LIMIT, p->line_off, "more than %u %s",
+				    EVENT_KEYS_MAX, "allocation records");
 	info.size = size;
 	info.stack = stack_of_trace(p, trace);
 	if (trace && trace <= p->traces.len) {
@@ -670,6 +673,9 @@ static int push_info(struct ht *p, uint64_t size, uint64_t trace)
 			return rc;
 	}
 	vec_push(&p->infos, &info);
+	/* Each info is the key of its events: key i is info i. */
+	if (capture_builder_key(p->b, info.stack, (int64_t)size) != p->infos.len - 1)
+		BUG("heaptrack: an info's key is not its index");
 	return LINE_OK;
 }
 
@@ -701,11 +707,11 @@ static void emit_leaks(struct ht *p)
 
 /*
  * The next event, an allocation (alloc) or a free of info idx on the line at
- * line_off, into *ev, with the volume (*volume: p's, or a run's copy of it in
- * a register) and the leak table kept.
+ * line_off, into *ev as a key event (the info is its key), with the volume
+ * (*volume: p's, or a run's copy of it in a register) and the leak table kept.
  */
 static int make_event(struct ht *p, uint64_t *volume, uint32_t idx, bool alloc, bool temporary,
-		      uint64_t line_off, struct event *ev)
+		      uint64_t line_off, uint32_t *ev)
 {
 	const struct ht_info *info = (const struct ht_info *)p->infos.data + idx;
 
@@ -714,22 +720,18 @@ static int make_event(struct ht *p, uint64_t *volume, uint32_t idx, bool alloc, 
 				    "allocation sizes add up to more than 2^63 bytes");
 	if (p->leak_table)
 		ht_live_track(&p->live, idx, alloc);
-	if (alloc)
-		*ev = (struct event){ info->stack, EV_ALLOC, (int64_t)info->size, 1 };
-	else
-		*ev = (struct event){ info->stack, temporary ? EV_TEMPORARY : 0,
-				      -(int64_t)info->size, -1 };
+	*ev = KEY_EVENT(idx, alloc ? KEY_ALLOC : temporary ? KEY_FREE_TEMPORARY : KEY_FREE);
 	return LINE_OK;
 }
 
 static int event(struct ht *p, uint32_t idx, bool alloc, bool temporary)
 {
-	struct event ev;
+	uint32_t ev;
 	int rc;
 
 	if ((rc = make_event(p, &p->volume, idx, alloc, temporary, p->line_off, &ev)) < 0)
 		return rc;
-	capture_builder_event_run(p->b, &ev, 1);
+	capture_builder_key_run(p->b, &ev, 1);
 	p->events++;
 	return LINE_OK;
 }
@@ -1151,7 +1153,7 @@ static int read_run(struct ht *p)
 	const uint8_t *buf = input_ptr(p->in), *end = buf + input_avail(p->in), *s = buf;
 	uint64_t base = input_offset(p->in);
 	struct run_line run[RUN_AHEAD];
-	struct event evs[RUN_AHEAD];
+	uint32_t evs[RUN_AHEAD];
 	size_t n;
 	int rc;
 
@@ -1170,13 +1172,13 @@ static int read_run(struct ht *p)
 					base + run[i].at, &evs[i]);
 			if (rc < 0) {
 				p->line_off = base + run[i].at;
-				capture_builder_event_run(p->b, evs, i);
+				capture_builder_key_run(p->b, evs, i);
 				return rc;
 			}
 		}
 		p->volume = volume;
 		p->last_alloc = last;
-		capture_builder_event_run(p->b, evs, n);
+		capture_builder_key_run(p->b, evs, n);
 		p->events += n;
 	}
 	input_consume(p->in, (size_t)(s - buf));

@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "capture_impl.h"
+#include "event_keys.h"
 #include "event_pipe.h"
 #include "idtable.h"
+#include "item_pipe.h"
 #include "xalloc.h"
 
 #include <zstd.h>
@@ -61,6 +63,17 @@ struct capture_builder {
 	struct event_pipe *pipe;
 	uint64_t handed;
 	bool may_thread;		/* the events' thread may still start */
+	/*
+	 * Keys (capture_builder_key): their definitions, and for a streamed
+	 * capture the sums per key, on the keys' own events' thread when
+	 * key_pipe runs (its batches of key events tagged with the keys
+	 * defined), folded into the stacks when the capture is finished.
+	 */
+	struct key_defs keys;
+	struct key_sums key_sums;
+	struct item_pipe *key_pipe;
+	bool keyed;			/* a streamed capture took key events */
+	bool plain;			/* capture_builder_event_run was called */
 	bool threaded;			/* capture_builder_threaded was called */
 	size_t event_stacks;		/* capture_builder_events_from, or 0 */
 };
@@ -76,11 +89,24 @@ struct capture_builder *capture_builder_new(void)
 	return b;
 }
 
+/* Stops the keys' events' thread, if any, once it has applied every key event. */
+static void stop_keys(struct capture_builder *b)
+{
+	if (!b->key_pipe)
+		return;
+	item_pipe_stop(b->key_pipe);
+	free(b->key_pipe);
+	b->key_pipe = NULL;
+}
+
 void capture_builder_free(struct capture_builder *b)
 {
 	if (!b)
 		return;
 	event_pipe_stop(b->pipe);
+	stop_keys(b);
+	key_defs_release(&b->keys);
+	key_sums_release(&b->key_sums);
 	capture_free(b->cap);
 	idtable_release(&b->frame_index);
 	eventlog_writer_release(&b->log);
@@ -160,6 +186,8 @@ static void settle(const struct capture_builder *b)
 {
 	if (b->pipe)
 		event_pipe_settle(b->pipe);
+	if (b->key_pipe)
+		item_pipe_settle(b->key_pipe);
 }
 
 bool capture_builder_stack_calls_equal(struct capture_builder *b, uint32_t first, uint32_t n,
@@ -443,12 +471,26 @@ static void keep_leaks(struct capture_builder *b)
 	vec_init(&b->leaks, sizeof(struct leak));
 }
 
+/* A streamed capture's sums per key, into its stacks' live, peak and call figures. */
+static void fold_keys(struct capture_builder *b)
+{
+	struct eventlog_writer *w = &b->log;
+
+	eventlog_writer_live(w, b->cap->stacks.len);
+	keep_calls(b);
+	key_sums_fold(&b->key_sums, &b->keys, w->live_bytes, w->live_count, w->peak_bytes,
+		      w->peak_count, b->calls);
+}
+
 struct capture *capture_builder_finish(struct capture_builder *b)
 {
 	struct capture *cap = b->cap;
 
 	event_pipe_stop(b->pipe);
 	b->pipe = NULL;
+	stop_keys(b);
+	if (b->keyed)
+		fold_keys(b);
 	if (!b->lazy) {
 		check_live(b);
 		cap->totals.end_bytes = b->current_bytes;
@@ -729,6 +771,9 @@ void capture_builder_event_run(struct capture_builder *b, const struct event *ev
 	for (size_t i = 0; i < n; i++)
 		if (ev[i].stack >= n_stacks)
 			BUG("capture_builder_event: bad stack id");
+	if (b->keyed)
+		BUG("capture_builder_event: a streamed capture took key events");
+	b->plain = true;
 	b->handed += n;
 	if (!b->pipe && b->may_thread && !b->lazy && !b->chunk_seen) {
 		b->may_thread = false;	/* one try */
@@ -738,6 +783,95 @@ void capture_builder_event_run(struct capture_builder *b, const struct event *ev
 		event_pipe_add(b->pipe, ev, n, n_stacks);
 	else
 		apply_events(b, ev, n, n_stacks);
+}
+
+uint32_t capture_builder_key(struct capture_builder *b, uint32_t stack, int64_t bytes)
+{
+	uint32_t key = b->keys.n;
+
+	if (stack >= event_stack_count(b) || bytes < 0)
+		BUG("capture_builder_key: bad stack id or bytes");
+	return key_defs_add(&b->keys, stack, bytes) ? key : UINT32_MAX;
+}
+
+/* Key events as the events they stand for, for a capture that keeps its log. */
+static void expand_keys(struct capture_builder *b, const uint32_t *ev, size_t n)
+{
+	struct event evs[64];
+
+	while (n) {
+		size_t k = n < 64 ? n : 64;
+
+		for (size_t i = 0; i < k; i++) {
+			uint32_t key = KEY_OF(ev[i]), kind = KEY_KIND_OF(ev[i]);
+			const struct key_def *d;
+
+			if (key >= b->keys.n || kind > KEY_FREE_TEMPORARY)
+				BUG("capture_builder_key_run: bad key event");
+			d = key_defs_at(&b->keys, key);
+			if (kind == KEY_ALLOC)
+				evs[i] = (struct event){ d->stack, EV_ALLOC, d->bytes, 1 };
+			else
+				evs[i] = (struct event){ d->stack,
+							 kind == KEY_FREE ? 0 : EV_TEMPORARY,
+							 -d->bytes, -1 };
+		}
+		capture_builder_event_run(b, evs, k);
+		ev += k;
+		n -= k;
+	}
+}
+
+/* The running figures that key events add to. */
+static struct key_running key_running(struct capture_builder *b)
+{
+	return (struct key_running){ &b->cap->totals, &b->current_bytes, &b->current_count,
+				     b->cap->meta.peak_rule == PEAK_LAST_MAX };
+}
+
+/* Applies a batch of key events of keys below tag, on the keys' events' thread. */
+static void apply_keys(void *ctx, void *items, size_t n, uint64_t tag)
+{
+	struct capture_builder *b = ctx;
+	struct key_running r = key_running(b);
+
+	key_sums_apply(&b->key_sums, &b->keys, (size_t)tag, items, n, &r);
+}
+
+void capture_builder_key_run(struct capture_builder *b, const uint32_t *ev, size_t n)
+{
+	if (!b->log.streamed) {
+		expand_keys(b, ev, n);
+		return;
+	}
+	if (b->plain)
+		BUG("capture_builder_key_run: a streamed capture took plain events");
+	b->keyed = true;
+	b->handed += n;
+	if (!b->key_pipe && b->may_thread) {
+		b->may_thread = false;	/* one try */
+		b->key_pipe = xmalloc(sizeof(*b->key_pipe));
+		if (!item_pipe_start(b->key_pipe, sizeof(uint32_t), PIPE_EVENTS, PIPE_BATCHES,
+				     apply_keys, b)) {
+			free(b->key_pipe);
+			b->key_pipe = NULL;
+		}
+	}
+	if (!b->key_pipe) {
+		struct key_running r = key_running(b);
+
+		key_sums_apply(&b->key_sums, &b->keys, b->keys.n, ev, n, &r);
+		return;
+	}
+	while (n) {
+		size_t k;
+		uint32_t *slots = item_pipe_next_n(b->key_pipe, n, &k);
+
+		memcpy(slots, ev, k * sizeof(*ev));
+		item_pipe_tag(b->key_pipe, b->keys.n);
+		ev += k;
+		n -= k;
+	}
 }
 
 void capture_builder_streamed(struct capture_builder *b)
@@ -923,7 +1057,7 @@ void capture_builder_time_mark(struct capture_builder *b, uint64_t ev_idx, int64
 
 uint64_t capture_builder_events(const struct capture_builder *b)
 {
-	return b->pipe ? b->handed : b->cap->totals.events;
+	return b->pipe || b->key_pipe ? b->handed : b->cap->totals.events;
 }
 
 const struct capture_totals *capture_builder_totals(const struct capture_builder *b)

@@ -444,6 +444,114 @@ TEST(streamed_equals_kept)
 	}
 }
 
+/*
+ * One stream of allocations and frees of (stack, size) pairs, given as key
+ * events (capture_builder_key_run, threaded or not) or as the plain events
+ * they stand for: 70,000 pairs, so keys cross a block of definitions, some
+ * defined and stacks made while events are in flight, runs of up to 40 key
+ * events, time marks between them.
+ */
+static struct capture *key_stream(bool keyed, bool threaded, bool streamed, enum peak_rule rule)
+{
+	enum { EVENTS = 1300000, PAIRS = 70000 };
+	struct capture_builder *b = capture_builder_new();
+	uint32_t stacks[64], n_stacks = 1, n_keys = 0, frame = FX_FRAME(b, "/bin/prog`fn@x.c:1");
+	uint32_t *pair_stack = calloc(PAIRS, sizeof(*pair_stack)), run[40];
+	int64_t *pair_bytes = calloc(PAIRS, sizeof(*pair_bytes)), *live = calloc(PAIRS, 8);
+	uint64_t x = 88172645463325252ULL, last = UINT64_MAX;
+
+	if (threaded)
+		capture_builder_threaded(b);
+	if (streamed)
+		capture_builder_streamed(b);
+	capture_builder_meta(b)->peak_rule = rule;
+	stacks[0] = capture_builder_stack(b, 0, frame);
+	for (uint64_t e = 0; e < EVENTS;) {
+		size_t n = 0, want;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (n_stacks < 64 && x % 20000 == 0) {
+			stacks[n_stacks] = capture_builder_stack(b, stacks[n_stacks - 1], frame);
+			n_stacks++;
+		}
+		while (n_keys < PAIRS && (n_keys < 60000 || x % 50 == 0)) {
+			uint32_t st = stacks[(n_keys * 7 + x) % n_stacks];
+			/* a third of the pairs of 0 bytes */
+			int64_t size = n_keys % 3 ? (int64_t)((x >> 20) % 5000) + 1 : 0;
+
+			if (keyed)
+				CHECK_EQ_I64(capture_builder_key(b, st, size), n_keys);
+			pair_stack[n_keys] = st;
+			pair_bytes[n_keys++] = size;
+			x = x * 6364136223846793005ULL + 1;
+		}
+		if (x % 5000 == 1)
+			capture_builder_time(b, (int64_t)(e / 1000));
+		CHECK_EQ_I64(capture_builder_events(b), e);
+		for (want = 1 + (x >> 8) % 40; n < want; n++) {
+			/* the last allocation freed at once now and then: a temporary */
+			bool again = last != UINT64_MAX && x % 4 == 0;
+			uint32_t k = again ? (uint32_t)last : (uint32_t)((x >> 24) % n_keys);
+			/* A growing heap for a while, so that peaks fall inside runs. */
+			bool alloc = !live[k] || (e < 400000 && x % 3 == 0);
+			unsigned kind = alloc	    ? KEY_ALLOC
+					: last == k ? KEY_FREE_TEMPORARY
+						    : KEY_FREE;
+
+			live[k] += alloc ? 1 : -1;
+			last = alloc ? k : UINT64_MAX;
+			if (keyed) {
+				run[n] = KEY_EVENT(k, kind);
+			} else {
+				capture_builder_event(b, pair_stack[k],
+						      alloc ? pair_bytes[k] : -pair_bytes[k],
+						      alloc ? 1 : -1,
+						      alloc			  ? EV_ALLOC
+						      : kind == KEY_FREE_TEMPORARY ? EV_TEMPORARY
+										  : 0);
+			}
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		}
+		if (keyed)
+			capture_builder_key_run(b, run, n);
+		e += n;
+	}
+	free(pair_stack);
+	free(pair_bytes);
+	free(live);
+	return capture_builder_finish(b);
+}
+
+/*
+ * Key events are the events they stand for: kept, they make the same log;
+ * streamed (summed per key, folded into the stacks at the end), the same
+ * figures as the plain events kept, at the peak, at the end and per stack,
+ * on the events' thread and in line, under both peak rules.
+ */
+TEST(keyed_equals_plain)
+{
+	for (int rule = 0; rule < 2; rule++) {
+		enum peak_rule r = rule ? PEAK_LAST_MAX : PEAK_FIRST_MAX;
+		struct capture *plain = key_stream(false, false, false, r),
+			       *kept = key_stream(true, true, false, r),
+			       *in_line = key_stream(true, false, true, r),
+			       *threaded = key_stream(true, true, true, r);
+
+		CHECK_EQ_I64(captures_differ(plain, kept), 0);
+		CHECK_EQ_I64(streamed_differs(plain, in_line), 0);
+		CHECK_EQ_I64(streamed_differs(plain, threaded), 0);
+		CHECK(capture_totals(threaded)->peak_ev_idx > 1000);
+		CHECK(capture_totals(threaded)->temporary_count > 1000);
+		CHECK(capture_totals(threaded)->end_count > 0);
+		capture_free(plain);
+		capture_free(kept);
+		capture_free(in_line);
+		capture_free(threaded);
+	}
+}
+
 /* More frees than allocations on a stack flag the capture; a balanced one does not. */
 static void test_inconsistent_frees(void)
 {
@@ -472,5 +580,6 @@ int main(void)
 	RUN(inconsistent_frees);
 	RUN(event_pipe_equals_inline);
 	RUN(streamed_equals_kept);
+	RUN(keyed_equals_plain);
 	return CHECK_DONE();
 }
