@@ -90,10 +90,11 @@ void key_sums_apply(struct key_sums *s, const struct key_defs *d, size_t n_keys,
 	keys = s->keys;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t k = KEY_OF(ev[i]), kind = KEY_KIND_OF(ev[i]);
-		struct key_sum *ks = &keys[k];
+		struct key_sum *ks;
 
 		if (k >= s->n || kind > KEY_FREE_TEMPORARY)
 			BUG("key_sums_apply: bad key event");
+		ks = &keys[k];
 		if (i + KEY_AHEAD < n && KEY_OF(ev[i + KEY_AHEAD]) < s->n)
 			__builtin_prefetch(&keys[KEY_OF(ev[i + KEY_AHEAD])], 1);
 		if (kind == KEY_ALLOC) {
