@@ -32,13 +32,16 @@ void thread_table_compute(struct thread_table *t, const struct capture *cap,
 			  const struct snapshot *peak, const struct snapshot *leaks,
 			  const struct snapshot *calls)
 {
-	uint32_t n = capture_stack_count(cap);
-	uint32_t *row_of = xmalloc((size_t)n * sizeof(*row_of));
+	uint32_t n = capture_stack_count(cap), *row_of;
 	struct snapshot own = { 0 };
 
 	memset(t, 0, sizeof(*t));
-	memset(row_of, 0xff, (size_t)n * sizeof(*row_of));
 	t->rows = xcalloc(capture_thread_stacks(cap) + 1, sizeof(*t->rows));
+	/* No thread frame (heaptrack's format has none): no pass over the stacks. */
+	if (!capture_thread_stacks(cap))
+		return;
+	row_of = xmalloc((size_t)n * sizeof(*row_of));
+	memset(row_of, 0xff, (size_t)n * sizeof(*row_of));
 	for (uint32_t s = 1; s < n; s++) {
 		struct thread_row *r;
 		const char *name;
