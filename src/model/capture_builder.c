@@ -72,7 +72,8 @@ struct capture_builder {
 	struct key_defs keys;
 	struct key_sums key_sums;
 	struct item_pipe *key_pipe;
-	bool keyed;			/* a streamed capture took key events */
+	size_t key_stacks;		/* (applying them) a bound of the stacks keys name */
+	bool keyed;			/* capture_builder_key_run was called */
 	bool plain;			/* capture_builder_event_run was called */
 	bool threaded;			/* capture_builder_threaded was called */
 	size_t event_stacks;		/* capture_builder_events_from, or 0 */
@@ -489,7 +490,7 @@ struct capture *capture_builder_finish(struct capture_builder *b)
 	event_pipe_stop(b->pipe);
 	b->pipe = NULL;
 	stop_keys(b);
-	if (b->keyed)
+	if (b->keyed && b->log.streamed)
 		fold_keys(b);
 	if (!b->lazy) {
 		check_live(b);
@@ -772,7 +773,7 @@ void capture_builder_event_run(struct capture_builder *b, const struct event *ev
 		if (ev[i].stack >= n_stacks)
 			BUG("capture_builder_event: bad stack id");
 	if (b->keyed)
-		BUG("capture_builder_event: a streamed capture took key events");
+		BUG("capture_builder_event: the capture took key events");
 	b->plain = true;
 	b->handed += n;
 	if (!b->pipe && b->may_thread && !b->lazy && !b->chunk_seen) {
@@ -794,10 +795,14 @@ uint32_t capture_builder_key(struct capture_builder *b, uint32_t stack, int64_t 
 	return key_defs_add(&b->keys, stack, bytes) ? key : UINT32_MAX;
 }
 
-/* Key events as the events they stand for, for a capture that keeps its log. */
-static void expand_keys(struct capture_builder *b, const uint32_t *ev, size_t n)
+/*
+ * Key events of keys below n_keys as the events they stand for, into the
+ * log: for a capture that keeps it, on the thread that applies events.
+ */
+static void expand_keys(struct capture_builder *b, const uint32_t *ev, size_t n, size_t n_keys)
 {
 	struct event evs[64];
+	size_t stacks = b->key_stacks;
 
 	while (n) {
 		size_t k = n < 64 ? n : 64;
@@ -806,9 +811,12 @@ static void expand_keys(struct capture_builder *b, const uint32_t *ev, size_t n)
 			uint32_t key = KEY_OF(ev[i]), kind = KEY_KIND_OF(ev[i]);
 			const struct key_def *d;
 
-			if (key >= b->keys.n || kind > KEY_FREE_TEMPORARY)
+			if (key >= n_keys || kind > KEY_FREE_TEMPORARY)
 				BUG("capture_builder_key_run: bad key event");
 			d = key_defs_at(&b->keys, key);
+			/* Every stack named so far is below: what apply_events needs. */
+			if (d->stack >= stacks)
+				stacks = (size_t)d->stack + 1;
 			if (kind == KEY_ALLOC)
 				evs[i] = (struct event){ d->stack, EV_ALLOC, d->bytes, 1 };
 			else
@@ -816,10 +824,11 @@ static void expand_keys(struct capture_builder *b, const uint32_t *ev, size_t n)
 							 kind == KEY_FREE ? 0 : EV_TEMPORARY,
 							 -d->bytes, -1 };
 		}
-		capture_builder_event_run(b, evs, k);
+		apply_events(b, evs, k, stacks);
 		ev += k;
 		n -= k;
 	}
+	b->key_stacks = stacks;
 }
 
 /* The running figures that key events add to. */
@@ -829,38 +838,40 @@ static struct key_running key_running(struct capture_builder *b)
 				     b->cap->meta.peak_rule == PEAK_LAST_MAX };
 }
 
-/* Applies a batch of key events of keys below tag, on the keys' events' thread. */
-static void apply_keys(void *ctx, void *items, size_t n, uint64_t tag)
+/* Applies key events of keys below n_keys: summed per key when streamed, else as events. */
+static void apply_keys(struct capture_builder *b, const uint32_t *ev, size_t n, size_t n_keys)
 {
-	struct capture_builder *b = ctx;
 	struct key_running r = key_running(b);
 
-	key_sums_apply(&b->key_sums, &b->keys, (size_t)tag, items, n, &r);
+	if (b->log.streamed)
+		key_sums_apply(&b->key_sums, &b->keys, n_keys, ev, n, &r);
+	else
+		expand_keys(b, ev, n, n_keys);
+}
+
+/* A batch of key events tagged with the keys defined, on the keys' events' thread. */
+static void apply_key_batch(void *ctx, void *items, size_t n, uint64_t tag)
+{
+	apply_keys(ctx, items, n, (size_t)tag);
 }
 
 void capture_builder_key_run(struct capture_builder *b, const uint32_t *ev, size_t n)
 {
-	if (!b->log.streamed) {
-		expand_keys(b, ev, n);
-		return;
-	}
 	if (b->plain)
-		BUG("capture_builder_key_run: a streamed capture took plain events");
+		BUG("capture_builder_key_run: the capture took plain events");
 	b->keyed = true;
 	b->handed += n;
-	if (!b->key_pipe && b->may_thread) {
+	if (!b->key_pipe && b->may_thread && !b->lazy && !b->chunk_seen) {
 		b->may_thread = false;	/* one try */
 		b->key_pipe = xmalloc(sizeof(*b->key_pipe));
 		if (!item_pipe_start(b->key_pipe, sizeof(uint32_t), PIPE_EVENTS, PIPE_BATCHES,
-				     apply_keys, b)) {
+				     apply_key_batch, b)) {
 			free(b->key_pipe);
 			b->key_pipe = NULL;
 		}
 	}
 	if (!b->key_pipe) {
-		struct key_running r = key_running(b);
-
-		key_sums_apply(&b->key_sums, &b->keys, b->keys.n, ev, n, &r);
+		apply_keys(b, ev, n, b->keys.n);
 		return;
 	}
 	while (n) {
