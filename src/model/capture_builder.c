@@ -64,10 +64,11 @@ struct capture_builder {
 	uint64_t handed;
 	bool may_thread;		/* the events' thread may still start */
 	/*
-	 * Keys (capture_builder_key): their definitions, and for a streamed
-	 * capture the sums per key, on the keys' own events' thread when
-	 * key_pipe runs (its batches of key events tagged with the keys
-	 * defined), folded into the stacks when the capture is finished.
+	 * Keys (capture_builder_key): their definitions, and what their
+	 * events make, on the keys' own events' thread when key_pipe runs
+	 * (its batches of key events tagged with the keys defined): for a
+	 * streamed capture the sums per key, folded into the stacks when the
+	 * capture is finished; for any other the events they stand for.
 	 */
 	struct key_defs keys;
 	struct key_sums key_sums;
