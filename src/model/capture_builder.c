@@ -636,55 +636,69 @@ uint32_t capture_builder_thread_stack(struct capture_builder *b, uint64_t tid)
 	return capture_builder_stack(b, 0, capture_builder_frame(b, &f));
 }
 
-/*
- * The running figures of events first.. of ev[0..n): totals, the calls per
- * stack and the peak (ev's stacks are checked and calls covers them).
- */
-static void sum_events(struct capture_builder *b, uint64_t first, const struct event *ev,
-		       size_t n)
+/* The running figures so far, for a loop over events to keep in a local copy. */
+static struct running_figures running_get(const struct capture_builder *b)
+{
+	const struct capture_totals *t = &b->cap->totals;
+
+	return (struct running_figures){
+		.current_bytes = b->current_bytes, .current_count = b->current_count,
+		.peak_bytes = t->peak_bytes, .events = t->events, .peak_ev_idx = t->peak_ev_idx,
+		.alloc_count = t->alloc_count, .alloc_bytes = t->alloc_bytes,
+		.temporary_count = t->temporary_count,
+		.last_max = b->cap->meta.peak_rule == PEAK_LAST_MAX,
+	};
+}
+
+static void running_set(struct capture_builder *b, const struct running_figures *f)
 {
 	struct capture_totals *t = &b->cap->totals;
-	bool last_max = b->cap->meta.peak_rule == PEAK_LAST_MAX;
-	/*
-	 * The running figures in locals: the stores into calls[] could alias
-	 * them, so kept in *t and *b they were reloaded and stored each event.
-	 */
-	int64_t current = b->current_bytes, count = b->current_count, peak = t->peak_bytes;
-	uint64_t peak_idx = t->peak_ev_idx, allocs = t->alloc_count, bytes = t->alloc_bytes;
-	uint64_t temporaries = t->temporary_count;
+
+	b->current_bytes = f->current_bytes;
+	b->current_count = f->current_count;
+	t->peak_bytes = f->peak_bytes;
+	t->events = f->events;
+	t->peak_ev_idx = f->peak_ev_idx;
+	t->alloc_count = f->alloc_count;
+	t->alloc_bytes = f->alloc_bytes;
+	t->temporary_count = f->temporary_count;
+}
+
+/*
+ * The running figures of ev[0..n), the events after the totals' so far:
+ * totals, the calls per stack and the peak (ev's stacks are checked and
+ * calls covers them).
+ */
+static void sum_events(struct capture_builder *b, const struct event *ev, size_t n)
+{
+	struct running_figures f = running_get(b);
 	int64_t *calls = b->calls[0], *call_bytes = b->calls[1];
 
 	for (size_t i = 0; i < n; i++) {
 		uint32_t stack = ev[i].stack;
 
-		current += ev[i].bytes;
-		count += ev[i].count;
+		f.current_bytes += ev[i].bytes;
+		f.current_count += ev[i].count;
 		if (ev[i].flags & EV_ALLOC) {
-			allocs++;
-			bytes += (uint64_t)ev[i].bytes;
+			f.alloc_count++;
+			f.alloc_bytes += (uint64_t)ev[i].bytes;
 			calls[stack]++;
 			call_bytes[stack] += ev[i].bytes;
 			if (b->allocators == ALLOCATORS_SUMMED)
 				sum_allocator(b, stack, EV_ALLOCATOR_OF(ev[i].flags), ev[i].bytes);
 		}
 		if (ev[i].flags & EV_TEMPORARY) {
-			temporaries++;
+			f.temporary_count++;
 			b->calls[2][stack]++;
 			b->calls[3][stack] -= ev[i].bytes;	/* a free: its bytes are < 0 */
 		}
-		if (last_max ? current >= peak : current > peak) {
-			peak = current;
-			peak_idx = first + i;
+		if (f.last_max ? f.current_bytes >= f.peak_bytes : f.current_bytes > f.peak_bytes) {
+			f.peak_bytes = f.current_bytes;
+			f.peak_ev_idx = f.events + i;
 		}
 	}
-	b->current_bytes = current;
-	b->current_count = count;
-	t->alloc_count = allocs;
-	t->alloc_bytes = bytes;
-	t->temporary_count = temporaries;
-	t->peak_bytes = peak;
-	t->peak_ev_idx = peak_idx;
-	t->events = first + n;
+	f.events += n;
+	running_set(b, &f);
 }
 
 /*
@@ -697,7 +711,7 @@ static void stream_events(struct capture_builder *b, uint64_t first, const struc
 {
 	uint64_t before = b->cap->totals.peak_ev_idx, peak;
 
-	sum_events(b, first, ev, n);
+	sum_events(b, ev, n);
 	peak = b->cap->totals.peak_ev_idx;
 	if (peak != before) {
 		size_t k = (size_t)(peak - first) + 1;
@@ -738,7 +752,7 @@ static void apply_events(void *ctx, const struct event *ev, size_t n, size_t n_s
 				k = n;
 			eventlog_append_run(&b->log, idx, n_stacks, ev, k);
 		}
-		sum_events(b, idx, ev, k);
+		sum_events(b, ev, k);
 		ev += k;
 		n -= k;
 	}
@@ -832,22 +846,18 @@ static void expand_keys(struct capture_builder *b, const uint32_t *ev, size_t n,
 	b->key_stacks = stacks;
 }
 
-/* The running figures that key events add to. */
-static struct key_running key_running(struct capture_builder *b)
-{
-	return (struct key_running){ &b->cap->totals, &b->current_bytes, &b->current_count,
-				     b->cap->meta.peak_rule == PEAK_LAST_MAX };
-}
-
 /* Applies key events of keys below n_keys: summed per key when streamed, else as events. */
 static void apply_keys(struct capture_builder *b, const uint32_t *ev, size_t n, size_t n_keys)
 {
-	struct key_running r = key_running(b);
+	struct running_figures f;
 
-	if (b->log.streamed)
-		key_sums_apply(&b->key_sums, &b->keys, n_keys, ev, n, &r);
-	else
+	if (!b->log.streamed) {
 		expand_keys(b, ev, n, n_keys);
+		return;
+	}
+	f = running_get(b);
+	key_sums_apply(&b->key_sums, &b->keys, n_keys, ev, n, &f);
+	running_set(b, &f);
 }
 
 /* A batch of key events tagged with the keys defined, on the keys' events' thread. */

@@ -77,13 +77,9 @@ static void keep_peak(struct key_sums *s)
 }
 
 void key_sums_apply(struct key_sums *s, const struct key_defs *d, size_t n_keys,
-		    const uint32_t *ev, size_t n, const struct key_running *r)
+		    const uint32_t *ev, size_t n, struct running_figures *r)
 {
-	struct capture_totals *t = r->totals;
-	/* The running figures in locals, as sum_events keeps them. */
-	int64_t current = *r->current_bytes, count = *r->current_count, peak = t->peak_bytes;
-	uint64_t first = t->events, peak_idx = t->peak_ev_idx, allocs = t->alloc_count;
-	uint64_t bytes = t->alloc_bytes, temporaries = t->temporary_count;
+	struct running_figures f = *r;
 	struct key_sum *keys;
 
 	cover(s, d, n_keys);
@@ -98,18 +94,18 @@ void key_sums_apply(struct key_sums *s, const struct key_defs *d, size_t n_keys,
 		if (i + KEY_AHEAD < n && KEY_OF(ev[i + KEY_AHEAD]) < s->n)
 			__builtin_prefetch(&keys[KEY_OF(ev[i + KEY_AHEAD])], 1);
 		if (kind == KEY_ALLOC) {
-			current += ks->bytes;
-			count++;
+			f.current_bytes += ks->bytes;
+			f.current_count++;
 			ks->live++;
 			ks->calls++;
-			allocs++;
-			bytes += (uint64_t)ks->bytes;
+			f.alloc_count++;
+			f.alloc_bytes += (uint64_t)ks->bytes;
 		} else {
-			current -= ks->bytes;
-			count--;
+			f.current_bytes -= ks->bytes;
+			f.current_count--;
 			ks->live--;
 			if (kind == KEY_FREE_TEMPORARY) {
-				temporaries++;
+				f.temporary_count++;
 				ks->temporary++;
 			}
 		}
@@ -119,20 +115,14 @@ void key_sums_apply(struct key_sums *s, const struct key_defs *d, size_t n_keys,
 				XGROW(s->changed_list, s->changed_cap, s->n_changed + 1);
 			s->changed_list[s->n_changed++] = k;
 		}
-		if (r->last_max ? current >= peak : current > peak) {
-			peak = current;
-			peak_idx = first + i;
+		if (f.last_max ? f.current_bytes >= f.peak_bytes : f.current_bytes > f.peak_bytes) {
+			f.peak_bytes = f.current_bytes;
+			f.peak_ev_idx = f.events + i;
 			keep_peak(s);
 		}
 	}
-	*r->current_bytes = current;
-	*r->current_count = count;
-	t->alloc_count = allocs;
-	t->alloc_bytes = bytes;
-	t->temporary_count = temporaries;
-	t->peak_bytes = peak;
-	t->peak_ev_idx = peak_idx;
-	t->events = first + n;
+	f.events += n;
+	*r = f;
 }
 
 void key_sums_fold(const struct key_sums *s, const struct key_defs *d, int64_t *live_bytes,

@@ -63,11 +63,15 @@ struct key_sum {
 	int64_t temporary;
 };
 
-/* The running figures key events add to (the builder's). */
-struct key_running {
-	struct capture_totals *totals;	/* events, calls, bytes, temporaries, peak */
-	int64_t *current_bytes;
-	int64_t *current_count;
+/*
+ * The running figures of a capture being built, as a loop over events keeps
+ * them: in a local copy, since its stores into per-stack or per-key arrays
+ * could alias them wherever else they live (capture_builder.c's
+ * sum_events, key_sums_apply).
+ */
+struct running_figures {
+	int64_t current_bytes, current_count, peak_bytes;
+	uint64_t events, peak_ev_idx, alloc_count, alloc_bytes, temporary_count;
 	bool last_max;			/* PEAK_LAST_MAX: a later equal heap is the peak */
 };
 
@@ -85,7 +89,7 @@ struct key_sums {
  * they were after the peak's event.
  */
 void key_sums_apply(struct key_sums *s, const struct key_defs *d, size_t n_keys,
-		    const uint32_t *ev, size_t n, const struct key_running *r);
+		    const uint32_t *ev, size_t n, struct running_figures *r);
 /*
  * Adds every key's figures to its stack's (each array covers the stacks
  * the keys name): live and peak bytes and counts, calls, their bytes,
