@@ -764,6 +764,18 @@ static size_t event_stack_count(const struct capture_builder *b)
 	return b->event_stacks ? b->event_stacks : b->cap->stacks.len;
 }
 
+/*
+ * Whether the events' thread (of events or of key events) is to start now:
+ * once, at the first events of a threaded builder that takes no chunks.
+ */
+static bool thread_starts(struct capture_builder *b)
+{
+	if (!b->may_thread || b->lazy || b->chunk_seen)
+		return false;
+	b->may_thread = false;	/* one try */
+	return true;
+}
+
 void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t bytes,
 			   int32_t count, unsigned flags)
 {
@@ -791,10 +803,8 @@ void capture_builder_event_run(struct capture_builder *b, const struct event *ev
 		BUG("capture_builder_event: the capture took key events");
 	b->plain = true;
 	b->handed += n;
-	if (!b->pipe && b->may_thread && !b->lazy && !b->chunk_seen) {
-		b->may_thread = false;	/* one try */
+	if (!b->pipe && thread_starts(b))
 		b->pipe = event_pipe_start(apply_events, b);
-	}
 	if (b->pipe)
 		event_pipe_add(b->pipe, ev, n, n_stacks);
 	else
@@ -872,8 +882,7 @@ void capture_builder_key_run(struct capture_builder *b, const uint32_t *ev, size
 		BUG("capture_builder_key_run: the capture took plain events");
 	b->keyed = true;
 	b->handed += n;
-	if (!b->key_pipe && b->may_thread && !b->lazy && !b->chunk_seen) {
-		b->may_thread = false;	/* one try */
+	if (!b->key_pipe && thread_starts(b)) {
 		b->key_pipe = xmalloc(sizeof(*b->key_pipe));
 		if (!item_pipe_start(b->key_pipe, sizeof(uint32_t), PIPE_EVENTS, PIPE_BATCHES,
 				     apply_key_batch, b)) {
