@@ -64,16 +64,14 @@ struct capture_builder {
 	uint64_t handed;
 	bool may_thread;		/* the events' thread may still start */
 	/*
-	 * Keys (capture_builder_key): their definitions, and what their
-	 * events make, on the keys' own events' thread when key_pipe runs
-	 * (its batches of key events tagged with the keys defined): for a
-	 * streamed capture the sums per key, folded into the stacks when the
-	 * capture is finished; for any other the events they stand for.
+	 * Keys (capture_builder_key) of a streamed capture: their definitions
+	 * and the sums per key, on the keys' own events' thread when key_pipe
+	 * runs (its batches of key events tagged with the keys defined),
+	 * folded into the stacks when the capture is finished.
 	 */
 	struct key_defs keys;
 	struct key_sums key_sums;
 	struct item_pipe *key_pipe;
-	size_t key_stacks;		/* (applying them) a bound of the stacks keys name */
 	bool keyed;			/* capture_builder_key_run was called */
 	bool plain;			/* capture_builder_event_run was called */
 	bool threaded;			/* capture_builder_threaded was called */
@@ -491,7 +489,7 @@ struct capture *capture_builder_finish(struct capture_builder *b)
 	event_pipe_stop(b->pipe);
 	b->pipe = NULL;
 	stop_keys(b);
-	if (b->keyed && b->log.streamed)
+	if (b->keyed)
 		fold_keys(b);
 	if (!b->lazy) {
 		check_live(b);
@@ -815,57 +813,16 @@ uint32_t capture_builder_key(struct capture_builder *b, uint32_t stack, int64_t 
 {
 	uint32_t key = b->keys.n;
 
-	if (stack >= event_stack_count(b) || bytes < 0)
-		BUG("capture_builder_key: bad stack id or bytes");
+	if (stack >= event_stack_count(b) || bytes < 0 || !b->log.streamed)
+		BUG("capture_builder_key: bad stack id or bytes, or a log kept");
 	return key_defs_add(&b->keys, stack, bytes) ? key : UINT32_MAX;
 }
 
-/*
- * Key events of keys below n_keys as the events they stand for, into the
- * log: for a capture that keeps it, on the thread that applies events.
- */
-static void expand_keys(struct capture_builder *b, const uint32_t *ev, size_t n, size_t n_keys)
-{
-	struct event evs[64];
-	size_t stacks = b->key_stacks;
-
-	while (n) {
-		size_t k = n < 64 ? n : 64;
-
-		for (size_t i = 0; i < k; i++) {
-			uint32_t key = KEY_OF(ev[i]), kind = KEY_KIND_OF(ev[i]);
-			const struct key_def *d;
-
-			if (key >= n_keys || kind > KEY_FREE_TEMPORARY)
-				BUG("capture_builder_key_run: bad key event");
-			d = key_defs_at(&b->keys, key);
-			/* Every stack named so far is below: what apply_events needs. */
-			if (d->stack >= stacks)
-				stacks = (size_t)d->stack + 1;
-			if (kind == KEY_ALLOC)
-				evs[i] = (struct event){ d->stack, EV_ALLOC, d->bytes, 1 };
-			else
-				evs[i] = (struct event){ d->stack,
-							 kind == KEY_FREE ? 0 : EV_TEMPORARY,
-							 -d->bytes, -1 };
-		}
-		apply_events(b, evs, k, stacks);
-		ev += k;
-		n -= k;
-	}
-	b->key_stacks = stacks;
-}
-
-/* Applies key events of keys below n_keys: summed per key when streamed, else as events. */
+/* Sums key events of keys below n_keys per key. */
 static void apply_keys(struct capture_builder *b, const uint32_t *ev, size_t n, size_t n_keys)
 {
-	struct running_figures f;
+	struct running_figures f = running_get(b);
 
-	if (!b->log.streamed) {
-		expand_keys(b, ev, n, n_keys);
-		return;
-	}
-	f = running_get(b);
 	key_sums_apply(&b->key_sums, &b->keys, n_keys, ev, n, &f);
 	running_set(b, &f);
 }

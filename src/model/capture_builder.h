@@ -78,20 +78,21 @@ void capture_builder_event(struct capture_builder *b, uint32_t stack, int64_t by
  */
 void capture_builder_event_run(struct capture_builder *b, const struct event *ev, size_t n);
 /*
- * Keys, for a reader whose events repeat a few (stack, bytes) pairs
- * (heaptrack's allocation infos): it defines each pair once as a key (ids
- * 0, 1, ... in order; stack below the stacks so far, bytes >= 0) and gives
- * its events as key events (event_keys.h, KEY_EVENT(key, kind)), each
- * exactly the event capture_builder_event(b, stack, +-bytes, +-1, EV_ALLOC
- * or EV_TEMPORARY or 0) would be.  Key events are handed over 4 bytes each
- * (to a thread of their own when the builder is threaded).  A streamed
- * capture sums them per key and folds the keys into their stacks at
- * capture_builder_finish (so nothing that reads live figures before it,
- * such as capture_builder_live_equal, may follow them); any other turns
- * them into the events they stand for there.  A capture takes key events
- * or plain ones, never both (a BUG()).  capture_builder_key returns the
- * new key, or UINT32_MAX once EVENT_KEYS_MAX are defined.  As with events,
- * the reader keeps the sum of its events' bytes within INT64_MAX.
+ * Keys, for a reader of a streamed capture (capture_builder_streamed) whose
+ * events repeat a few (stack, bytes) pairs (heaptrack's allocation infos):
+ * it defines each pair once as a key (ids 0, 1, ... in order; stack below
+ * the stacks so far, bytes >= 0) and gives its events as key events
+ * (event_keys.h, KEY_EVENT(key, kind)), each exactly the event
+ * capture_builder_event(b, stack, +-bytes, +-1, EV_ALLOC or EV_TEMPORARY or
+ * 0) would be.  They are handed over 4 bytes each (to a thread of their own
+ * when the builder is threaded), summed per key and folded into the stacks
+ * at capture_builder_finish (so nothing that reads live figures before it,
+ * such as capture_builder_live_equal, may follow them).  Only for a
+ * streamed capture, which takes key events or plain ones, never both (a
+ * BUG() otherwise): a capture that keeps its log takes the events.
+ * capture_builder_key returns the new key, or UINT32_MAX once
+ * EVENT_KEYS_MAX are defined.  As with events, the reader keeps the sum of
+ * its events' bytes within INT64_MAX.
  */
 uint32_t capture_builder_key(struct capture_builder *b, uint32_t stack, int64_t bytes);
 void capture_builder_key_run(struct capture_builder *b, const uint32_t *ev, size_t n);
