@@ -185,7 +185,6 @@ struct ht {
 
 	struct ht_live_table live;	/* the leak table */
 	bool leak_table;		/* kept: the capture keeps its event log */
-	bool keyed;			/* streamed: events go as key events, infos as keys */
 	struct hashmap v0_ptrs;		/* format 0: live pointer -> info index */
 	struct hashmap v0_infos;	/* format 0: size << 32 | trace -> info index */
 
@@ -674,8 +673,9 @@ static int push_info(struct ht *p, uint64_t size, uint64_t trace)
 			return rc;
 	}
 	vec_push(&p->infos, &info);
-	/* Each info is the key of its events: key i is info i. */
-	if (p->keyed && capture_builder_key(p->b, info.stack, (int64_t)size) != p->infos.len - 1)
+	/* A streamed capture's events are key events: key i is info i. */
+	if (capture_builder_is_streamed(p->b) &&
+	    capture_builder_key(p->b, info.stack, (int64_t)size) != p->infos.len - 1)
 		BUG("heaptrack: an info's key is not its index");
 	return LINE_OK;
 }
@@ -740,7 +740,7 @@ static void give_events(struct ht *p, const uint32_t *ev, size_t n)
 	const struct ht_info *infos = p->infos.data;
 	struct event evs[RUN_AHEAD];
 
-	if (p->keyed) {
+	if (capture_builder_is_streamed(p->b)) {
 		capture_builder_key_run(p->b, ev, n);
 		return;
 	}
@@ -1133,7 +1133,6 @@ static unsigned hex_field8(const uint8_t *q, uint64_t *out)
 	return len;
 }
 
-
 /* One '+' or '-' line of a run: the info it names and where the line starts. */
 struct run_line {
 	uint32_t idx;
@@ -1300,7 +1299,6 @@ static void ht_init(struct ht *p, struct input *in, struct capture_builder *b,
 	 * needs no check: per stack it sums to the live figures by its making.
 	 */
 	p->leak_table = !capture_builder_is_streamed(b);
-	p->keyed = capture_builder_is_streamed(b);
 	hashmap_init(&p->v0_ptrs);
 	hashmap_init(&p->v0_infos);
 }
