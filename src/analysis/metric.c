@@ -69,11 +69,18 @@ bool metric_available(const struct capture *cap, enum metric m)
 	}
 }
 
-/* dst = src; a count metric weighs paths by count in both fields, so the tree sorts by it. */
+/*
+ * dst = src; a count metric weighs paths by count in both fields, so the tree
+ * sorts by it.  The capture's own arrays are borrowed again, not copied.
+ */
 static void copy_weights(struct snapshot *dst, const struct snapshot *src, bool count_only)
 {
 	size_t n = src->n ? src->n : 1;
 
+	if (src->borrowed && !count_only) {
+		*dst = *src;
+		return;
+	}
 	dst->n = src->n;
 	dst->bytes = xmalloc(n * sizeof(*dst->bytes));
 	dst->count = xmalloc(n * sizeof(*dst->count));
@@ -81,6 +88,7 @@ static void copy_weights(struct snapshot *dst, const struct snapshot *src, bool 
 	memcpy(dst->bytes, count_only ? src->count : src->bytes, src->n * sizeof(*dst->bytes));
 	dst->total_bytes = count_only ? src->total_count : src->total_bytes;
 	dst->total_count = src->total_count;
+	dst->borrowed = false;
 }
 
 void metric_weights(struct snapshot *out, const struct capture *cap, enum metric m,

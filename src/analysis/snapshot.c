@@ -23,6 +23,17 @@ static void snapshot_alloc(struct snapshot *s, const struct capture *cap)
 	s->count = xcalloc(s->n, sizeof(*s->count));
 	s->total_bytes = 0;
 	s->total_count = 0;
+	s->borrowed = false;
+}
+
+/* The capture's own arrays bytes and count (capture_stack_count() entries each). */
+static void snapshot_borrow(struct snapshot *s, const struct capture *cap, const int64_t *bytes,
+			    const int64_t *count)
+{
+	s->n = capture_stack_count(cap);
+	s->bytes = (int64_t *)bytes;
+	s->count = (int64_t *)count;
+	s->borrowed = true;
 }
 
 static void snapshot_sum(struct snapshot *s)
@@ -56,14 +67,28 @@ void snapshot_dup(struct snapshot *dst, const struct snapshot *src)
 	}
 	dst->total_bytes = src->total_bytes;
 	dst->total_count = src->total_count;
+	dst->borrowed = false;
+}
+
+void snapshot_own(struct snapshot *s)
+{
+	struct snapshot copy;
+
+	if (!s->borrowed)
+		return;
+	snapshot_dup(&copy, s);
+	*s = copy;
 }
 
 void snapshot_release(struct snapshot *s)
 {
-	free(s->bytes);
-	free(s->count);
+	if (!s->borrowed) {
+		free(s->bytes);
+		free(s->count);
+	}
 	s->bytes = s->count = NULL;
 	s->n = 0;
+	s->borrowed = false;
 }
 
 void snapshot_live_at(struct snapshot *s, const struct capture *cap, uint64_t ev_idx)
@@ -75,6 +100,13 @@ void snapshot_live_at(struct snapshot *s, const struct capture *cap, uint64_t ev
 
 void snapshot_peak(struct snapshot *s, const struct capture *cap)
 {
+	const int64_t *bytes, *count;
+
+	if (capture_peak_figures(cap, &bytes, &count)) {
+		snapshot_borrow(s, cap, bytes, count);
+		snapshot_sum(s);
+		return;
+	}
 	snapshot_live_at(s, cap, capture_totals(cap)->peak_ev_idx);
 }
 
@@ -231,16 +263,16 @@ static bool whole_run(struct snapshot *s, const struct capture *cap, uint64_t fr
 	weigh = flag == EV_TEMPORARY && capture_meta(cap)->temporary_threshold >= 0;
 	if (weigh && !calls.temporary_bytes)
 		return false;
+	if (flag == EV_ALLOC) {
+		snapshot_borrow(s, cap, calls.bytes, calls.count);
+		snapshot_sum(s);
+		return true;
+	}
 	snapshot_alloc(s, cap);
 	for (uint32_t i = 0; i < s->n; i++) {
-		if (flag == EV_ALLOC) {
-			s->bytes[i] = calls.bytes[i];
-			s->count[i] = calls.count[i];
-		} else {
-			s->count[i] = calls.temporary[i];
-			if (weigh)
-				s->bytes[i] = calls.temporary_bytes[i];
-		}
+		s->count[i] = calls.temporary[i];
+		if (weigh)
+			s->bytes[i] = calls.temporary_bytes[i];
 	}
 	snapshot_sum(s);
 	return true;

@@ -3,13 +3,21 @@
  * allocated over a range of events.
  *
  * A snapshot is two dense arrays indexed by stack id (capture_stack_count()
- * entries), plus their sums.  The four weightings every view offers come from
- * here: live bytes at the peak, live bytes at the end (leaks), and bytes or
- * count allocated in total.  Pure functions of the capture: no I/O.
+ * entries), plus their sums.  The four weightings every view offers come
+ * from here: live bytes at the peak, live bytes at the end (leaks), and bytes
+ * or count allocated in total.  Pure functions of the capture: no I/O.
+ *
+ * When the capture keeps those very figures per stack (the peak of a
+ * streamed capture, the calls over the whole run), the snapshot borrows the
+ * capture's arrays instead of copying them: a compiler's capture has a
+ * million stacks, 8 MiB per array.  A borrowed snapshot lives no longer than
+ * its capture, and whoever writes into a snapshot it did not make itself
+ * calls snapshot_own first (tree_keep_below and thread_filter_apply do).
  */
 #ifndef MT_SNAPSHOT_H
 #define MT_SNAPSHOT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "capture.h"
@@ -20,6 +28,7 @@ struct snapshot {
 	int64_t *count;		/* per stack */
 	int64_t total_bytes;	/* sum of bytes */
 	int64_t total_count;	/* sum of count */
+	bool borrowed;		/* bytes and count are the capture's: read only */
 };
 
 /* Live heap after event ev_idx (UINT64_MAX: before any event). */
@@ -42,6 +51,8 @@ void snapshot_release(struct snapshot *s);
 void snapshot_empty(struct snapshot *s, const struct capture *cap);
 /* Recomputes total_bytes and total_count after the arrays were changed. */
 void snapshot_recount(struct snapshot *s);
+/* Makes a borrowed snapshot's arrays its own copies, so that they may be written. */
+void snapshot_own(struct snapshot *s);
 /* A deep copy of src into dst (dst's own arrays; release both). */
 void snapshot_dup(struct snapshot *dst, const struct snapshot *src);
 

@@ -138,6 +138,7 @@ void thread_filter_apply(const struct thread_filter *f, const struct capture *ca
 {
 	if (!f->n)
 		return;
+	snapshot_own(w);
 	for (uint32_t s = 0; s < w->n; s++) {
 		uint32_t thread = capture_stack_thread(cap, s);
 

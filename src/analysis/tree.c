@@ -264,6 +264,7 @@ void tree_keep_below(const struct tree *t, const uint32_t *map, uint32_t node,
 {
 	uint8_t *under = xcalloc(t->n ? t->n : 1, 1);
 
+	snapshot_own(w);
 	/* Parents come before their children: one pass in id order. */
 	for (uint32_t i = 0; i < t->n; i++)
 		under[i] = i == node || (t->nodes[i].parent != TREE_NONE &&

@@ -416,28 +416,51 @@ void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64
 }
 
 /* capture_live_at of a streamed log: its peak's figures, its last's, or none. */
-static void streamed_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
-			     int64_t *count)
+/*
+ * A streamed capture's figures after event ev_idx: its end's or its peak's
+ * arrays (sl->n entries), or false before any event.
+ */
+static bool streamed_figures(const struct capture *cap, uint64_t ev_idx, const int64_t **bytes,
+			     const int64_t **count)
 {
 	const struct streamed_live *sl = cap->log.streamed;
-	size_t n = cap->stacks.len < sl->n ? cap->stacks.len : sl->n;
-	const int64_t *b, *c;
 
-	memset(bytes, 0, cap->stacks.len * sizeof(*bytes));
-	memset(count, 0, cap->stacks.len * sizeof(*count));
 	if (ev_idx == UINT64_MAX)
-		return;
+		return false;
 	if (ev_idx + 1 >= cap->totals.events) {
-		b = sl->end_bytes;
-		c = sl->end_count;
+		*bytes = sl->end_bytes;
+		*count = sl->end_count;
 	} else if (ev_idx == cap->totals.peak_ev_idx) {
-		b = sl->peak_bytes;
-		c = sl->peak_count;
+		*bytes = sl->peak_bytes;
+		*count = sl->peak_count;
 	} else {
 		BUG("capture_live_at: a streamed capture keeps its peak and its end alone");
 	}
-	memcpy(bytes, b, n * sizeof(*bytes));
-	memcpy(count, c, n * sizeof(*count));
+	return true;
+}
+
+static void streamed_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
+			     int64_t *count)
+{
+	size_t n = cap->stacks.len < cap->log.streamed->n ? cap->stacks.len : cap->log.streamed->n;
+	const int64_t *b, *c;
+
+	if (!streamed_figures(cap, ev_idx, &b, &c))
+		n = 0;
+	if (n) {
+		memcpy(bytes, b, n * sizeof(*bytes));
+		memcpy(count, c, n * sizeof(*count));
+	}
+	/* Stacks past the figures kept have none. */
+	memset(bytes + n, 0, (cap->stacks.len - n) * sizeof(*bytes));
+	memset(count + n, 0, (cap->stacks.len - n) * sizeof(*count));
+}
+
+bool capture_peak_figures(const struct capture *cap, const int64_t **bytes,
+			  const int64_t **count)
+{
+	return cap->log.streamed && cap->log.streamed->n >= cap->stacks.len &&
+	       streamed_figures(cap, cap->totals.peak_ev_idx, bytes, count);
 }
 
 void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes, int64_t *count)
