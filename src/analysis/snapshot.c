@@ -26,7 +26,7 @@ static void snapshot_alloc(struct snapshot *s, const struct capture *cap)
 	s->borrowed = false;
 }
 
-/* The capture's own arrays bytes and count (capture_stack_count() entries each). */
+/* Lends s the capture's own arrays bytes and count (capture_stack_count() entries each). */
 static void snapshot_borrow(struct snapshot *s, const struct capture *cap, const int64_t *bytes,
 			    const int64_t *count)
 {

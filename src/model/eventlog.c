@@ -415,7 +415,6 @@ void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64
 		;
 }
 
-/* capture_live_at of a streamed log: its peak's figures, its last's, or none. */
 /*
  * A streamed capture's figures after event ev_idx: its end's or its peak's
  * arrays (sl->n entries), or false before any event.
@@ -439,6 +438,7 @@ static bool streamed_figures(const struct capture *cap, uint64_t ev_idx, const i
 	return true;
 }
 
+/* capture_live_at of a streamed log: its peak's figures, its last's, or none. */
 static void streamed_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
 			     int64_t *count)
 {
