@@ -1,9 +1,13 @@
 /*
  * input: window management and the three streaming decompressors.
  *
- * The window is win[pos, len): decoded bytes not yet consumed.  A fill moves
- * the unconsumed tail to the front and decodes more behind it, so memory is
- * about INPUT_MAX_WINDOW plus one raw block whatever the file size.  A decoder
+ * The window is view[pos, len): decoded bytes not yet consumed.  A fill moves
+ * the unconsumed tail to the front of win and decodes more behind it, so
+ * memory is about INPUT_MAX_WINDOW plus one raw block whatever the file size.
+ * With a decoding thread, a fill that finds the window empty takes the
+ * pipe's head block as the window instead (view points into it), when the
+ * block holds what is asked: the bulk of a compressed capture is parsed
+ * where it was decoded, and only what straddles two blocks is copied.  A decoder
  * error ends the stream: the bytes decoded before it stay readable, and the
  * error is kept for input_stream_error().
  *
@@ -50,8 +54,9 @@ struct input {
 	bool raw_eof;
 
 	uint8_t *win;
+	const uint8_t *view;		/* the window's bytes: win, or a block the pipe lent */
 	size_t pos, len, cap;
-	uint64_t win_start;		/* stream offset of win[0] */
+	uint64_t win_start;		/* stream offset of view[0] */
 
 	bool stream_end;		/* the decoder reached its end marker */
 	bool failed;
@@ -299,7 +304,7 @@ uint64_t input_file_size(const struct input *in)
 
 const uint8_t *input_ptr(const struct input *in)
 {
-	return in->win + in->pos;
+	return in->view + in->pos;
 }
 
 size_t input_avail(const struct input *in)
@@ -591,6 +596,43 @@ static void report_progress(struct input *in)
 	in->progress_next = done + (1u << 20);
 }
 
+/*
+ * A window lent by the pipe (its head block, read in place) goes back: the
+ * bytes consumed are skipped in the pipe and the window is empty again.
+ */
+static void return_lent(struct input *in)
+{
+	if (in->view == in->win)
+		return;
+	input_pipe_skip(in->pipe, in->pos, &in->seen);
+	in->win_start += in->pos;
+	in->pos = in->len = 0;
+	in->view = in->win;
+}
+
+/*
+ * With the window empty, the pipe's head block as the window, when it holds
+ * want bytes: the bulk of a compressed capture is read in place, not copied.
+ */
+static bool borrow_block(struct input *in, size_t want)
+{
+	const uint8_t *data;
+	size_t n;
+
+	if (!in->pipe || in->pos != in->len || cancel_requested(in))
+		return false;
+	n = input_pipe_peek(in->pipe, &data, &in->seen);
+	if (in->seen.cancelled)
+		in->cancelled = true;
+	if (n < want)
+		return false;
+	in->win_start += in->pos;
+	in->pos = 0;
+	in->len = n;
+	in->view = data;
+	return true;
+}
+
 ssize_t input_fill(struct input *in, size_t want, struct mt_error *err)
 {
 	(void)err;
@@ -598,6 +640,11 @@ ssize_t input_fill(struct input *in, size_t want, struct mt_error *err)
 		want = INPUT_MAX_WINDOW;
 	if (in->len - in->pos >= want)
 		return (ssize_t)(in->len - in->pos);
+	return_lent(in);
+	if (borrow_block(in, want)) {
+		report_progress(in);
+		return (ssize_t)in->len;
+	}
 	/* Move the unconsumed tail to the front. */
 	if (in->pos) {
 		memmove(in->win, in->win + in->pos, in->len - in->pos);
@@ -614,6 +661,7 @@ ssize_t input_fill(struct input *in, size_t want, struct mt_error *err)
 
 		if (in->cap < goal) {
 			in->win = xrealloc_array(in->win, goal, 1);
+			in->view = in->win;
 			in->cap = goal;
 		}
 		if (in->codec == CODEC_PLAIN) {
@@ -621,7 +669,12 @@ ssize_t input_fill(struct input *in, size_t want, struct mt_error *err)
 				       in->win_start + in->len);
 			in->raw_read = in->win_start + in->len + got;
 		} else {
-			got = decoded(in, in->win + in->len, in->cap - in->len);
+			size_t room = in->cap - in->len;
+
+			/* With a pipe, just what is asked: the next fill borrows the block. */
+			if (in->pipe && room > want - in->len)
+				room = want - in->len;
+			got = decoded(in, in->win + in->len, room);
 		}
 		in->len += got;
 		if (!got)

@@ -91,37 +91,69 @@ struct input_pipe *input_pipe_start(pipe_decode_fn decode, void *ctx)
 	return p;
 }
 
+/* The head block, once the thread has made it. */
+static struct block *head_block(struct input_pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->count)
+		pthread_cond_wait(&p->filled, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	return &p->ring[p->head];
+}
+
+/* Goes n bytes on in head block b; a block used up goes back to the thread. */
+static void advance(struct input_pipe *p, struct block *b, size_t n, struct stream_status *st)
+{
+	p->pos += n;
+	if (p->pos < b->len)
+		return;
+	/* Used up: its status is now the reader's, and the thread may refill it. */
+	*st = b->st;
+	p->ended = b->last;
+	p->pos = 0;
+	p->head = (p->head + 1) % PIPE_BLOCKS;
+	pthread_mutex_lock(&p->mu);
+	p->count--;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->mu);
+}
+
 size_t input_pipe_read(struct input_pipe *p, uint8_t *dst, size_t room,
 		       struct stream_status *st)
 {
 	size_t done = 0;
 
 	while (done < room && !p->ended) {
-		struct block *b;
-		size_t n;
+		struct block *b = head_block(p);
+		size_t n = b->len - p->pos < room - done ? b->len - p->pos : room - done;
 
-		pthread_mutex_lock(&p->mu);
-		while (!p->count)
-			pthread_cond_wait(&p->filled, &p->mu);
-		pthread_mutex_unlock(&p->mu);
-		b = &p->ring[p->head];
-		n = b->len - p->pos < room - done ? b->len - p->pos : room - done;
 		memcpy(dst + done, b->data + p->pos, n);
 		done += n;
-		p->pos += n;
-		if (p->pos < b->len)
-			break;
-		/* Used up: its status is now the reader's, and the thread may refill it. */
-		*st = b->st;
-		p->ended = b->last;
-		p->pos = 0;
-		p->head = (p->head + 1) % PIPE_BLOCKS;
-		pthread_mutex_lock(&p->mu);
-		p->count--;
-		pthread_cond_signal(&p->freed);
-		pthread_mutex_unlock(&p->mu);
+		advance(p, b, n, st);
+		if (p->pos)
+			break;	/* room is full, inside the block */
 	}
 	return done;
+}
+
+size_t input_pipe_peek(struct input_pipe *p, const uint8_t **data, struct stream_status *st)
+{
+	while (!p->ended) {
+		struct block *b = head_block(p);
+
+		if (p->pos < b->len) {
+			*data = b->data + p->pos;
+			return b->len - p->pos;
+		}
+		advance(p, b, 0, st);	/* an empty block: the stream's last */
+	}
+	return 0;
+}
+
+void input_pipe_skip(struct input_pipe *p, size_t n, struct stream_status *st)
+{
+	if (n)
+		advance(p, &p->ring[p->head], n, st);
 }
 
 void input_pipe_stop(struct input_pipe *p)
