@@ -6,6 +6,7 @@
  * start-up frames alone, and a Python function that happens to be called
  * _start (the presets fold native frames only).
  */
+#include <locale.h>
 #include <string.h>
 
 #include "../check.h"
@@ -172,11 +173,41 @@ TEST(sort_self)
 	capture_free(cap);
 }
 
+/*
+ * Globs match bytes whatever the locale, as the report (C locale) matches
+ * them: under the explorer's UTF-8 locale too, "gr????e" is "größe" (4 bytes
+ * between "gr" and "e", 2 characters) and "gr??e" is not; the thread's
+ * locale is as it was after.
+ */
+TEST(bytes_in_any_locale)
+{
+	struct capture *cap = FX_CAPTURE("frames: @prog.c:1", "main;gr\xc3\xb6\xc3\x9f" "e +8");
+	uint32_t frame = capture_stack(cap, FX_FIND(cap, "main;gr\xc3\xb6\xc3\x9f" "e"))->frame;
+	const char *was = setlocale(LC_CTYPE, "C.UTF-8");
+
+	for (int k = 0; k < 2; k++) {
+		struct fold_rules r;
+		struct fold_mask m;
+
+		fold_rules_init(&r);
+		r.presets = false;
+		fold_rules_add(&r, k ? "gr??e" : "gr????e");
+		fold_mask_build(&m, cap, &r);
+		CHECK_EQ_I64(fold_mask_has(&m, frame), !k);
+		CHECK(uselocale((locale_t)0) == LC_GLOBAL_LOCALE);
+		fold_mask_release(&m);
+	}
+	if (was)
+		setlocale(LC_CTYPE, "C");
+	capture_free(cap);
+}
+
 int main(void)
 {
 	RUN(rules);
 	RUN(mask);
 	RUN(trees);
 	RUN(sort_self);
+	RUN(bytes_in_any_locale);
 	return CHECK_DONE();
 }
