@@ -76,8 +76,38 @@ void *xrealloc_array(void *p, size_t nmemb, size_t size)
 	return q;
 }
 
+/*
+ * Makes the pages of a fresh zeroed block present at once (the kernel zeroes
+ * them), where a memset would fault each 4 KiB in turn.  Only for blocks
+ * that are about to be written whole anyway: RSS is what the memset made it.
+ * On this VM a fault costs about 2 us; clang's report makes 64 MiB of
+ * per-stack arrays at its end, and went 0.958x wall, 0.967x CPU (12 rounds).
+ * Kernels before 5.14 refuse the advice, and the pages fault as before.
+ */
+static void populate(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)bytes;
+#endif
+}
+
 void *xrealloc_zeroed(void *p, size_t old, size_t nmemb, size_t size)
 {
+	/* A first block: calloc's fresh pages need no memset, only to be made present. */
+	if (!p && nmemb && size && nmemb <= SIZE_MAX / size && nmemb * size >= HUGE_MIN) {
+		p = calloc(nmemb, size);
+		if (!p)
+			die_oom(nmemb * size);
+		populate(p, nmemb * size);
+		return p;
+	}
 	p = xrealloc_array(p, nmemb, size);
 	if (nmemb > old)
 		memset((char *)p + old * size, 0, (nmemb - old) * size);

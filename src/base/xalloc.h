@@ -18,7 +18,9 @@ void *xrealloc_array(void *p, size_t nmemb, size_t size);
 /*
  * Grows the array p of old elements of size bytes to nmemb, the new ones
  * zeroed by writing (not calloc'd: a page first read as the zero page costs
- * a copy and a TLB flush on every core when it is then written).
+ * a copy and a TLB flush on every core when it is then written).  A first
+ * block (p NULL) of 4 MiB or more is calloc'd and its pages made present
+ * and writable in one call instead (MADV_POPULATE_WRITE), never the zero page.
  */
 void *xrealloc_zeroed(void *p, size_t old, size_t nmemb, size_t size);
 /*
