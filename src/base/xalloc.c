@@ -19,6 +19,18 @@ static _Noreturn void die_oom(size_t size)
 	exit(3);
 }
 
+#if defined(MADV_HUGEPAGE) || defined(MADV_POPULATE_WRITE)
+/* madvise(advice) over the whole units of unit bytes (a power of two) in [p, p + bytes). */
+static void advise(void *p, size_t bytes, uintptr_t unit, int advice)
+{
+	uintptr_t lo = ((uintptr_t)p + unit - 1) & ~(unit - 1);
+	uintptr_t hi = ((uintptr_t)p + bytes) & ~(unit - 1);
+
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, advice);
+}
+#endif
+
 /*
  * A zeroed block this big is a table read at random (xcalloc's: the event
  * pipe's ring; xtable's: the live map, memray's pushes): its 2 MiB-aligned
@@ -32,11 +44,7 @@ static _Noreturn void die_oom(size_t size)
 static void advise_huge(void *p, size_t bytes)
 {
 #ifdef MADV_HUGEPAGE
-	uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-	uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(HUGE_PAGE - 1);
-
-	if (hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	advise(p, bytes, HUGE_PAGE, MADV_HUGEPAGE);
 #else
 	(void)p;
 	(void)bytes;
@@ -87,11 +95,7 @@ void *xrealloc_array(void *p, size_t nmemb, size_t size)
 static void populate(void *p, size_t bytes)
 {
 #ifdef MADV_POPULATE_WRITE
-	uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-	uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
-
-	if (hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+	advise(p, bytes, 4096, MADV_POPULATE_WRITE);
 #else
 	(void)p;
 	(void)bytes;
