@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define HUGE_MIN (4u << 20)	/* blocks from this size on ask for huge pages */
 #define HUGE_PAGE (2u << 20)
+#define POPULATE_MIN (4u << 20)	/* xrealloc_zeroed's first blocks from this size on */
 
 static _Noreturn void die_oom(size_t size)
 {
@@ -95,7 +97,10 @@ void *xrealloc_array(void *p, size_t nmemb, size_t size)
 static void populate(void *p, size_t bytes)
 {
 #ifdef MADV_POPULATE_WRITE
-	advise(p, bytes, 4096, MADV_POPULATE_WRITE);
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (page > 0)
+		advise(p, bytes, (uintptr_t)page, MADV_POPULATE_WRITE);
 #else
 	(void)p;
 	(void)bytes;
@@ -104,12 +109,14 @@ static void populate(void *p, size_t bytes)
 
 void *xrealloc_zeroed(void *p, size_t old, size_t nmemb, size_t size)
 {
+	size_t bytes;
+
 	/* A first block: calloc's fresh pages need no memset, only to be made present. */
-	if (!p && nmemb && size && nmemb <= SIZE_MAX / size && nmemb * size >= HUGE_MIN) {
+	if (!p && !__builtin_mul_overflow(nmemb, size, &bytes) && bytes >= POPULATE_MIN) {
 		p = calloc(nmemb, size);
 		if (!p)
-			die_oom(nmemb * size);
-		populate(p, nmemb * size);
+			die_oom(bytes);
+		populate(p, bytes);
 		return p;
 	}
 	p = xrealloc_array(p, nmemb, size);
