@@ -11,6 +11,10 @@
 
 #include <stddef.h>
 
+/*
+ * Blocks of 1 MiB or more are big: malloc is asked for a little more, whole
+ * 2 MiB pages of its mapping, and they are offered huge pages (xalloc.c).
+ */
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);
 /* Reallocates p to nmemb * size bytes; returns the new pointer (p is invalid after). */
