@@ -29,26 +29,18 @@ static void compute_leaks(void *arg)
 	snapshot_leaks(&r->leaks, r->cap, &r->suppressed);
 }
 
-void report_compute_weights(struct report *r, const struct capture *cap, const char *path,
-			    const struct report_options *opt)
+/* Whether the weights themselves need the leaks: the thread filter reads the thread table. */
+static bool weights_need_leaks(const struct report_options *opt)
 {
-	uint64_t n_events = capture_totals(cap)->events;
-	struct task leaks;
+	return opt->metric == METRIC_LEAKS || opt->n_threads;
+}
 
-	memset(r, 0, sizeof(*r));
-	r->cap = cap;
-	r->path = path;
-	r->opt = *opt;
-	/* Three passes that only read the capture: the leaks' beside the others. */
-	task_start(&leaks, compute_leaks, r);
-	snapshot_peak(&r->peak, cap);
-	/* Calls per stack cost a pass over the whole log: only when something reads them. */
-	if (capture_meta(cap)->top_rule == TOP_INNERMOST_FRAME || opt->metric == METRIC_ALLOCATED ||
-	    opt->metric == METRIC_ALLOCATIONS)
-		snapshot_allocated(&r->calls, cap, 0, n_events);
-	task_join(&leaks);
-	metric_weights(&r->weights, cap, opt->metric, &r->peak, &r->leaks, &r->calls);
-	thread_table_compute(&r->threads, cap, &r->peak, &r->leaks, &r->calls);
+/* The thread table, which reads the leaks, and the thread filter over the weights. */
+static void compute_threads(struct report *r)
+{
+	const struct report_options *opt = &r->opt;
+
+	thread_table_compute(&r->threads, r->cap, &r->peak, &r->leaks, &r->calls);
 	for (size_t i = 0; i < opt->n_threads; i++) {
 		long row = thread_table_find(&r->threads, opt->threads[i]);
 
@@ -57,7 +49,35 @@ void report_compute_weights(struct report *r, const struct capture *cap, const c
 		if (row >= 0)
 			thread_filter_add(&r->filter, r->threads.rows[row].stack);
 	}
-	thread_filter_apply(&r->filter, cap, &r->weights);
+	thread_filter_apply(&r->filter, r->cap, &r->weights);
+}
+
+/*
+ * report_compute_weights, but for the leaks and the thread table: unless the
+ * weights need them, the leaks' task is left running (*leaks) and the table
+ * is not made.  end_leaks makes them.
+ */
+static void weights_begin(struct report *r, const struct capture *cap, const char *path,
+			  const struct report_options *opt, struct task *leaks)
+{
+	uint64_t n_events = capture_totals(cap)->events;
+
+	memset(r, 0, sizeof(*r));
+	r->cap = cap;
+	r->path = path;
+	r->opt = *opt;
+	/* Three passes that only read the capture: the leaks' beside the others. */
+	task_start(leaks, compute_leaks, r);
+	snapshot_peak(&r->peak, cap);
+	/* Calls per stack cost a pass over the whole log: only when something reads them. */
+	if (capture_meta(cap)->top_rule == TOP_INNERMOST_FRAME || opt->metric == METRIC_ALLOCATED ||
+	    opt->metric == METRIC_ALLOCATIONS)
+		snapshot_allocated(&r->calls, cap, 0, n_events);
+	if (weights_need_leaks(opt))
+		task_join(leaks);
+	metric_weights(&r->weights, cap, opt->metric, &r->peak, &r->leaks, &r->calls);
+	if (weights_need_leaks(opt))
+		compute_threads(r);
 	r->weights_are_count = metric_is_count(cap, opt->metric);
 	/* memray's temporary allocations weigh bytes too: the totals say both. */
 	if (capture_meta(cap)->temporary_threshold >= 0) {
@@ -68,6 +88,24 @@ void report_compute_weights(struct report *r, const struct capture *cap, const c
 		snapshot_release(&temporary);
 	}
 	fold_mask_build(&r->fold, cap, &opt->fold);
+}
+
+/* What weights_begin left: the leaks' task joined, and the thread table. */
+static void end_leaks(struct report *r, struct task *leaks)
+{
+	if (weights_need_leaks(&r->opt))
+		return;
+	task_join(leaks);
+	compute_threads(r);
+}
+
+void report_compute_weights(struct report *r, const struct capture *cap, const char *path,
+			    const struct report_options *opt)
+{
+	struct task leaks;
+
+	weights_begin(r, cap, path, opt, &leaks);
+	end_leaks(r, &leaks);
 }
 
 static bool is_memray(const struct capture *cap)
@@ -113,9 +151,10 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 		    const struct report_options *opt)
 {
 	struct top_job top = { r, capture_meta(cap)->top_rule };
-	struct task task;
+	struct task task, leaks;
 
-	report_compute_weights(r, cap, path, opt);
+	/* The leaks go on beside the tree, which does not read them. */
+	weights_begin(r, cap, path, opt, &leaks);
 	/*
 	 * memray stats groups what was allocated by the innermost Python frame alone,
 	 * and memray's temporary allocations are listed so (the oracles').
@@ -134,6 +173,7 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 		task_join(&task);
 	}
 	tree_sort(&r->tree, opt->order);
+	end_leaks(r, &leaks);
 }
 
 void report_release(struct report *r)
