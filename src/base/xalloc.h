@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+/* Sets malloc up for big blocks (below); main calls it first. */
+void xalloc_init(void);
 /*
  * Blocks of 1 MiB or more are big: malloc is asked for a little more, whole
  * 2 MiB pages of its mapping, and they are offered huge pages (xalloc.c).
