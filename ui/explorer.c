@@ -584,9 +584,7 @@ static void global_action(struct explorer *e, enum action a)
  */
 static bool tree_job_of(const struct explorer *e, struct tree_job *j)
 {
-	const char *name = top_view(e)->ops->name;
-
-	if (e->app.ex_b || (strcmp(name, "tree") && strcmp(name, "flame")))
+	if (e->app.ex_b || !top_view(e)->ops->explore_trees)
 		return false;
 	j->ex = e->app.ex;
 	j->folded = e->app.ex->folding;

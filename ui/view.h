@@ -45,6 +45,11 @@ struct view;
 struct view_ops {
 	const char *name;	/* "tree", "flame graph", "timeline", "help" */
 	bool header;		/* wants the capture header above it */
+	/*
+	 * Shows the explore's trees (explore_tree): a metric, direction or
+	 * folding key picks another, which the explorer builds on its worker.
+	 */
+	bool explore_trees;
 	void (*sync)(struct view *v, struct app *app);
 	/*
 	 * Whether sync would be long for app (a pass over the event log): the
@@ -112,13 +117,13 @@ struct view *view_stages_new(const char *function);
 struct view *view_diff_new_tree(void);
 struct view *view_diff_new_flame(struct view *diff_tree);
 /*
- * The diff of two snapshots of app->ex's capture (two times, two stages, a
- * stage's start and end).  The view takes *a and *b over (they are left
- * empty); labels are copied ("12.0 s", "start of calibrate").
+ * The diff of two moments of app->ex's capture (two times, two stages, a
+ * stage's start and end): the live heap after event a and after event b
+ * (snapshot_live_at), taken on the explorer's worker with the first tree.
+ * Labels are copied ("12.0 s", "start of calibrate").
  */
-struct snapshot;
-struct view *view_diff_new_snapshots(struct snapshot *a, const char *label_a,
-				     struct snapshot *b, const char *label_b);
+struct view *view_diff_new_moments(uint64_t a, const char *label_a, uint64_t b,
+				   const char *label_b);
 
 /* View 5: the flat list of functions, locations, files or modules (functions.h). */
 struct view *view_top_new(void);

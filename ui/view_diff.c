@@ -614,10 +614,25 @@ static int diff_export(const struct view *base, const struct app *app, FILE *out
 	return 0;
 }
 
+/*
+ * A diff of two moments takes a pass over the event log for each side
+ * before its first tree: its sync goes to the worker.  (A diff of two
+ * captures shares its selection through the app, which the worker's copy
+ * of it would not keep.)
+ */
+static bool diff_prepare(const struct view *base, const struct app *app)
+{
+	const struct view_diff *v = (const struct view_diff *)base;
+
+	return v->trees->snapshots &&
+	       !diff_trees_built(v->trees, app->metric, app->ex->folding, app->dir);
+}
+
 static const struct view_ops diff_ops = {
 	.name = "diff",
 	.header = true,
 	.sync = diff_sync,
+	.prepare = diff_prepare,
 	.draw = diff_draw,
 	.key = diff_key,
 	.search = diff_search,
@@ -651,10 +666,10 @@ struct view *view_diff_new_flame(struct view *diff_tree)
 	return &diff_new(((struct view_diff *)diff_tree)->trees, true)->base;
 }
 
-struct view *view_diff_new_snapshots(struct snapshot *a, const char *label_a,
-				     struct snapshot *b, const char *label_b)
+struct view *view_diff_new_moments(uint64_t a, const char *label_a, uint64_t b,
+				   const char *label_b)
 {
-	struct view_diff *v = diff_new(diff_trees_new_snapshots(a, b), false);
+	struct view_diff *v = diff_new(diff_trees_new_moments(a, b), false);
 
 	snprintf(v->label[0], sizeof(v->label[0]), "%s", label_a ? label_a : "A");
 	snprintf(v->label[1], sizeof(v->label[1]), "%s", label_b ? label_b : "B");

@@ -655,6 +655,7 @@ static uint32_t flame_frame(const struct view *base, const struct app *app)
 static const struct view_ops flame_ops = {
 	.name = "flame graph",
 	.header = false,
+	.explore_trees = true,
 	.sync = flame_sync,
 	.draw = flame_draw,
 	.key = flame_key,

@@ -701,7 +701,6 @@ static enum view_result source_key(struct tree_source *base, struct app *app, un
 				   enum action a, struct view **push)
 {
 	struct stage_source *src = (struct stage_source *)base;
-	struct snapshot start, end;
 	char la[300], lb[300];
 
 	(void)variant;
@@ -711,11 +710,9 @@ static enum view_result source_key(struct tree_source *base, struct app *app, un
 		app_message(app, "start-to-end diff of %s: " NOT_AVAILABLE, src->name);
 		return ACT_NONE;
 	}
-	snapshot_live_at(&start, app->ex->cap, src->start);
-	snapshot_live_at(&end, app->ex->cap, src->end);
 	snprintf(la, sizeof(la), "start of %s", src->name);
 	snprintf(lb, sizeof(lb), "end of %s", src->name);
-	*push = view_diff_new_snapshots(&start, la, &end, lb);
+	*push = view_diff_new_moments(src->start, la, src->end, lb);
 	return ACT_PUSH;
 }
 
@@ -753,7 +750,6 @@ static struct view *open_stage(const struct view_stages *v, size_t row)
 static enum view_result diff_ends(struct view_stages *v, struct app *app, struct view **push)
 {
 	size_t b = v->order[v->cur];
-	struct snapshot sa, sb;
 	char la[300], lb[300];
 
 	if (v->st.live_only) {
@@ -764,11 +760,10 @@ static enum view_result diff_ends(struct view_stages *v, struct app *app, struct
 		app_message(app, "no stage marked: Space marks side A");
 		return ACT_NONE;
 	}
-	snapshot_live_at(&sa, v->cap, stages_row_end(&v->st, v->mark, v->cap));
-	snapshot_live_at(&sb, v->cap, stages_row_end(&v->st, b, v->cap));
 	snprintf(la, sizeof(la), "end of %s", v->st.rows[v->mark].name);
 	snprintf(lb, sizeof(lb), "end of %s", v->st.rows[b].name);
-	*push = view_diff_new_snapshots(&sa, la, &sb, lb);
+	*push = view_diff_new_moments(stages_row_end(&v->st, v->mark, v->cap), la,
+				      stages_row_end(&v->st, b, v->cap), lb);
 	return ACT_PUSH;
 }
 

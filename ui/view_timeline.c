@@ -49,7 +49,6 @@
 #include "fmt.h"
 #include "glyphs.h"
 #include "report_timeline.h"
-#include "snapshot.h"
 #include "timeline.h"
 #include "xalloc.h"
 
@@ -664,14 +663,11 @@ static void timeline_draw(const struct view *base, const struct app *app, struct
 /* The diff view of the live heap after event a (A) and after event b (B). */
 static struct view *diff_moments(const struct view_timeline *v, uint64_t a, uint64_t b)
 {
-	struct snapshot wa, wb;
 	char la[64], lb[64];
 
-	snapshot_live_at(&wa, v->cap, a);
-	snapshot_live_at(&wb, v->cap, b);
 	timeline_moment_label(v->cap, a, la, sizeof(la));
 	timeline_moment_label(v->cap, b, lb, sizeof(lb));
-	return view_diff_new_snapshots(&wa, la, &wb, lb);
+	return view_diff_new_moments(a, la, b, lb);
 }
 
 /* The first key bound to action a, for messages ("i", "Space"). */

@@ -591,6 +591,7 @@ static uint32_t tree_frame(const struct view *base, const struct app *app)
 static const struct view_ops tree_ops = {
 	.name = "tree",
 	.header = true,
+	.explore_trees = true,
 	.sync = tree_sync,
 	.draw = tree_draw,
 	.key = tree_key,

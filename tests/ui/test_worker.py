@@ -15,11 +15,15 @@ can be pressed while one runs on a capture of any size.  What it covers:
     build is kept), and the explorer quits with q at once after it;
   - views 4 and 3 (a pass over the event log each) are synced by the worker
     before they are shown, with the same status line, while j moves in the
-    tree; the settled frames are the replay's;
+    tree; so is d's diff of two stages' ends; the settled frames are the
+    replay's;
   - Enter in T (the tree of the picked thread, not built yet) freezes the
     frame, the thread list, with the status saying what is built, and j waits
     behind the build; the settled frame is the replay's; Q during a build
     quits at once (the build is not waited for);
+  - `m` and `i` in the flame graph build on the worker too: the flame graph
+    stays on screen with the status saying what is built, and the settled
+    frame is the replay's;
   - a replay (frames exact, keys in order) waits for each build: the frame of
     "ijj" is the tree bottom-up with the third row selected.
 
@@ -105,6 +109,28 @@ def main():
     finally:
         t.close()
 
+    # The flame graph shows the explore's trees as the tree view does: a metric
+    # or a direction not built yet goes to the worker.
+    t = Tmux("worker2", "%s --no-cache %s" % (memtui, f), env=env, w=W, h=H)
+    try:
+        t.wait(lambda x: "[tree]" in x)
+        t.keys("2")
+        t.wait(lambda x: "[flame graph]" in status(x))
+        for key, what, keys in (("m", "the top-down tree of bytes leaked", "2m"),
+                                ("i", "the bottom-up tree of bytes leaked", "2mi")):
+            t.keys(key)
+            scr = t.wait(lambda x: "building" in x, timeout=2)
+            s.true("flame graph %s: the status says what is being built" % key,
+                   "building %s" % what in scr, scr[-300:])
+            s.true("flame graph %s: the flame graph stays meanwhile" % key,
+                   "[flame graph]" in status(scr), status(scr))
+            scr = t.wait(lambda x: "building" not in x, timeout=8)
+            want = replay(memtui, f, keys, size="%dx%d" % (W, H))
+            s.check("flame graph %s: the settled frame is the replay of %s" % (key, keys),
+                    norm(scr), norm(want))
+    finally:
+        t.close()
+
     # View 4 (a pass over the log) is synced by the worker before it is shown.
     f = os.path.join(samples, "memray/stages.bin")
     # Wide enough that the status line keeps the position beside the message.
@@ -122,6 +148,16 @@ def main():
         scr = t.wait(lambda x: "building" not in x and "[tree]" not in status(x), timeout=8)
         want = replay(memtui, f, "j4", size="160x%d" % H)
         s.check("4: the settled frame is the replay of j 4", norm(scr), norm(want))
+        # d diffs two stages' ends: the live heap at each, a pass over the log.
+        t.keys("Space", "j", "d")
+        scr = t.wait(lambda x: "building the diff view" in x, timeout=2)
+        s.true("4 Space j d: the diff of two moments is built by the worker",
+               "building the diff view" in scr, scr[-300:])
+        scr = t.wait(lambda x: "building" not in x and "[diff]" in status(x), timeout=8)
+        want = replay(memtui, f, "j4<Space>jd", size="160x%d" % H)
+        s.check("4 Space j d: the settled frame is the replay's", norm(scr), norm(want))
+        t.keys("BSpace")
+        t.wait(lambda x: "[stages]" in status(x), timeout=4)
         t.keys("3")
         scr = t.wait(lambda x: "building the timeline view" in x, timeout=2)
         s.true("3: the timeline is built by the worker too", "building the timeline" in scr,

@@ -8,7 +8,6 @@
 #include "diff_trees.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "xalloc.h"
 
@@ -17,15 +16,13 @@ struct diff_trees *diff_trees_new(void)
 	return xcalloc(1, sizeof(struct diff_trees));
 }
 
-struct diff_trees *diff_trees_new_snapshots(struct snapshot *a, struct snapshot *b)
+struct diff_trees *diff_trees_new_moments(uint64_t a, uint64_t b)
 {
 	struct diff_trees *dts = diff_trees_new();
 
 	dts->snapshots = true;
-	dts->snap[0] = *a;
-	dts->snap[1] = *b;
-	memset(a, 0, sizeof(*a));
-	memset(b, 0, sizeof(*b));
+	dts->at[0] = a;
+	dts->at[1] = b;
 	return dts;
 }
 
@@ -61,6 +58,12 @@ void diff_trees_weigh(struct diff_trees *dts, enum metric m, bool folded)
 		drop(dts);
 }
 
+bool diff_trees_built(const struct diff_trees *dts, enum metric m, bool folded,
+		      enum tree_direction d)
+{
+	return dts->built[d] && dts->folded == folded && (dts->snapshots || dts->metric == m);
+}
+
 struct diff_tree *diff_trees_get(struct diff_trees *dts, const struct explore *a,
 				 const struct explore *b, enum metric m, enum tree_direction d)
 {
@@ -70,6 +73,11 @@ struct diff_tree *diff_trees_get(struct diff_trees *dts, const struct explore *a
 		return &dts->dt[d];
 	dts->folded = a->folding;
 	if (dts->snapshots) {
+		if (!dts->have_snap) {
+			snapshot_live_at(&dts->snap[0], a->cap, dts->at[0]);
+			snapshot_live_at(&dts->snap[1], a->cap, dts->at[1]);
+			dts->have_snap = true;
+		}
 		diff_tree_build_folded(&dts->dt[d], a->cap, &dts->snap[0], a->cap, &dts->snap[1], d,
 				       (const struct fold_mask *const[2]){ explore_fold(a),
 									   explore_fold(a) });
