@@ -17,6 +17,18 @@
 #define MALLOC_HEADER 32	/* room for malloc's own header, rounded up */
 #define POPULATE_MIN (4u << 20)	/* xrealloc_zeroed's first blocks from this size on */
 
+/* The advice this system's headers know; -1: none (advise_pages does nothing). */
+#ifdef MADV_HUGEPAGE
+#define ADVICE_HUGE MADV_HUGEPAGE
+#else
+#define ADVICE_HUGE (-1)
+#endif
+#ifdef MADV_POPULATE_WRITE
+#define ADVICE_POPULATE MADV_POPULATE_WRITE
+#else
+#define ADVICE_POPULATE (-1)
+#endif
+
 static _Noreturn void die_oom(size_t size)
 {
 	fprintf(stderr, "memtui: out of memory (allocating %zu bytes)\n", size);
@@ -34,7 +46,7 @@ static void advise_pages(void *p, size_t bytes, int advice)
 	long page = sysconf(_SC_PAGESIZE);
 	uintptr_t lo, hi;
 
-	if (page <= 0)
+	if (advice < 0 || page <= 0)
 		return;
 	lo = (uintptr_t)p & ~((uintptr_t)page - 1);
 	hi = ((uintptr_t)p + bytes + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
@@ -65,20 +77,10 @@ static size_t big_size(size_t bytes)
  * 165 to 181 MB.  Earlier only tables were advised, as realloc got slower:
  * the advice then covered part of a mapping, and realloc copied.
  */
-static void huge_pages(void *p, size_t bytes)
-{
-#ifdef MADV_HUGEPAGE
-	advise_pages(p, bytes, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)bytes;
-#endif
-}
-
 static void *big_block(void *p, size_t bytes)
 {
 	if (bytes >= BIG_MIN)
-		huge_pages(p, big_size(bytes));
+		advise_pages(p, big_size(bytes), ADVICE_HUGE);
 	return p;
 }
 
@@ -130,32 +132,21 @@ void *xrealloc_array(void *p, size_t nmemb, size_t size)
 	return big_block(q, bytes);
 }
 
-/*
- * Makes the pages of a fresh zeroed block present at once (the kernel zeroes
- * them), where a memset would fault each page in turn.  Only for blocks that
- * are about to be written whole anyway: RSS is what the memset made it.  On
- * the earlier VM (a fault about 2 us) clang's report, which makes 64 MiB of
- * per-stack arrays at its end, went 0.958x wall, 0.967x CPU (12 rounds).
- * Kernels before 5.14 refuse the advice, and the pages fault as before.
- */
-static void populate(void *p, size_t bytes)
-{
-#ifdef MADV_POPULATE_WRITE
-	advise_pages(p, bytes, MADV_POPULATE_WRITE);
-#else
-	(void)p;
-	(void)bytes;
-#endif
-}
-
 void *xrealloc_zeroed(void *p, size_t old, size_t nmemb, size_t size)
 {
 	size_t bytes;
 
-	/* A first block: calloc's fresh pages need no memset, only to be made present. */
+	/*
+	 * A first block: calloc's fresh pages need no memset, only to be made
+	 * present, at once (the kernel zeroes them), where a memset would fault
+	 * each page in turn.  RSS is what the memset made it.  On the earlier VM
+	 * (a fault about 2 us) clang's report, which makes 64 MiB of per-stack
+	 * arrays at its end, went 0.958x wall, 0.967x CPU (12 rounds).  Kernels
+	 * before 5.14 refuse the advice, and the pages fault as before.
+	 */
 	if (!p && !__builtin_mul_overflow(nmemb, size, &bytes) && bytes >= POPULATE_MIN) {
 		p = xcalloc(nmemb, size);
-		populate(p, bytes);
+		advise_pages(p, bytes, ADVICE_POPULATE);
 		return p;
 	}
 	p = xrealloc_array(p, nmemb, size);
@@ -182,7 +173,7 @@ void *xtable(size_t nmemb, size_t size)
 	p = aligned_alloc(HUGE_PAGE, whole);
 	if (!p)
 		die_oom(whole);
-	huge_pages(p, whole);
+	advise_pages(p, whole, ADVICE_HUGE);
 	return memset(p, 0, bytes);
 }
 
