@@ -4,14 +4,14 @@
  *
  * Model: one diff tree per direction (diff_trees.h: built on first use,
  * shared by the tree and flame views of two captures, rebuilt when the
- * app's metric changes, never for two snapshots, whose metric is fixed: the
+ * app's metric changes, never for two moments, whose metric is fixed: the
  * live heap at each side's moment), arranged for this view's order and
  * filter before it is shown.  Paths are matched by the (function, file) of
  * their frames, so node keys are the same in any tree of the two sides; the
  * selection is an outline (outline.h) per direction, i.e. a key path,
  * and survives a new metric, order, filter, direction or mode.  Two views
  * over two captures (the app's views 1 and 2) share the selection through
- * app->sel; a snapshot diff is opened on top of views of one capture, whose
+ * app->sel; a diff of two moments is opened on top of views of one capture, whose
  * keys are of another kind, so it keeps its selection to itself.
  *
  * The flame mode is an embedded flame view (view_flame.h, fixed mode) in
@@ -66,7 +66,7 @@
 struct view_diff {
 	struct view base;
 	bool flame;			/* drawn as a flame graph */
-	char label[2][64];		/* names of the sides (snapshots mode) */
+	char label[2][64];		/* names of the sides (two moments) */
 	struct diff_trees *trees;	/* shared with the other view of two captures */
 	unsigned trees_gen;		/* trees->gen the outlines were attached under */
 	struct outline ol[2];		/* per direction: expanded nodes, selection */
@@ -159,7 +159,7 @@ static void publish(struct view_diff *v, struct app *app)
 
 	if (!v->cur)
 		return;
-	if (!v->trees->snapshots)
+	if (!v->trees->moments)
 		app_set_selection(app, path, n);
 	v->top = outline_keys_top(o->cursor, o->n_rows, v->top, tree_row_page(app->body.h, 2));
 	view_flame_select(v->fl, outline_node(o));
@@ -200,13 +200,13 @@ static void diff_sync(struct view *base, struct app *app)
 	diff_trees_weigh(v->trees, app->metric, app->ex->folding);
 	if (v->trees_gen != v->trees->gen)
 		detach(v);	/* dropped, by this view or the other one */
-	if (!v->trees->snapshots && !metric_ok(v, app)) {
+	if (!v->trees->moments && !metric_ok(v, app)) {
 		detach(v);
 		return;
 	}
 	if (v->cur && d != v->dir)
 		inv = outline_node(&v->ol[v->dir]);
-	else if ((shared = !v->trees->snapshots && app->sel_len && app->sel[0] == DIFF_ROOT_KEY))
+	else if ((shared = !v->trees->moments && app->sel_len && app->sel[0] == DIFF_ROOT_KEY))
 		outline_set_path(o, app->sel, app->sel_len);
 	dt = diff_trees_get(v->trees, app->ex, app->ex_b, app->metric, d);
 	outline_detach(o);
@@ -266,7 +266,7 @@ static const char *side_name(const struct view_diff *v, const struct app *app, i
 {
 	const char *path;
 
-	if (v->trees->snapshots)
+	if (v->trees->moments)
 		return v->label[side];
 	path = side ? app->ex_b->path : app->ex->path;
 	return full ? path : basename_of(path);
@@ -274,7 +274,7 @@ static const char *side_name(const struct view_diff *v, const struct app *app, i
 
 static const char *what_title(const struct view_diff *v, const struct app *app)
 {
-	return v->trees->snapshots ? "live heap" : metric_title(app->metric);
+	return v->trees->moments ? "live heap" : metric_title(app->metric);
 }
 
 /* "A: before.bin  B: after.bin", with base names when the paths do not fit. */
@@ -532,7 +532,7 @@ static enum view_result diff_key(struct view *base, struct app *app, enum action
 		toggle(v, app, a);
 		return ACT_NONE;
 	case A_METRIC:
-		if (!v->trees->snapshots)
+		if (!v->trees->moments)
 			return ACT_IGNORED;
 		app_message(app, "this diff compares the live heap at %s and %s (q: back)",
 			    v->label[0], v->label[1]);
@@ -567,7 +567,7 @@ static void diff_status(const struct view *base, const struct app *app, char *bu
 	size_t n;
 
 	n = (size_t)snprintf(buf, size, " [diff%s] metric: %s", v->flame ? " flame" : "",
-			     v->trees->snapshots ? "live heap (fixed)" : metric_name(app->metric));
+			     v->trees->moments ? "live heap (fixed)" : metric_name(app->metric));
 	if (!v->cur || n >= size)
 		return;
 	n += (size_t)snprintf(buf + n, size - n, "  %s  sort: %s%s  %s  ",
@@ -600,7 +600,7 @@ static int diff_export(const struct view *base, const struct app *app, FILE *out
 	struct report_diff_run run;
 	struct report_options o;
 
-	if (v->trees->snapshots || !app->ex_b) {
+	if (v->trees->moments || !app->ex_b) {
 		snprintf(why, why_size, "a diff of two moments has no memtui report form");
 		return -1;
 	}
@@ -624,7 +624,7 @@ static bool diff_prepare(const struct view *base, const struct app *app)
 {
 	const struct view_diff *v = (const struct view_diff *)base;
 
-	return v->trees->snapshots &&
+	return v->trees->moments &&
 	       !diff_trees_built(v->trees, app->metric, app->ex->folding, app->dir);
 }
 

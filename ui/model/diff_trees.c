@@ -20,7 +20,7 @@ struct diff_trees *diff_trees_new_moments(uint64_t a, uint64_t b)
 {
 	struct diff_trees *dts = diff_trees_new();
 
-	dts->snapshots = true;
+	dts->moments = true;
 	dts->at[0] = a;
 	dts->at[1] = b;
 	return dts;
@@ -54,14 +54,14 @@ void diff_trees_unref(struct diff_trees *dts)
 void diff_trees_weigh(struct diff_trees *dts, enum metric m, bool folded)
 {
 	if ((dts->built[0] || dts->built[1]) &&
-	    ((!dts->snapshots && dts->metric != m) || dts->folded != folded))
+	    ((!dts->moments && dts->metric != m) || dts->folded != folded))
 		drop(dts);
 }
 
 bool diff_trees_built(const struct diff_trees *dts, enum metric m, bool folded,
 		      enum tree_direction d)
 {
-	return dts->built[d] && dts->folded == folded && (dts->snapshots || dts->metric == m);
+	return dts->built[d] && dts->folded == folded && (dts->moments || dts->metric == m);
 }
 
 struct diff_tree *diff_trees_get(struct diff_trees *dts, const struct explore *a,
@@ -72,7 +72,7 @@ struct diff_tree *diff_trees_get(struct diff_trees *dts, const struct explore *a
 	if (dts->built[d])
 		return &dts->dt[d];
 	dts->folded = a->folding;
-	if (dts->snapshots) {
+	if (dts->moments) {
 		if (!dts->have_snap) {
 			snapshot_live_at(&dts->snap[0], a->cap, dts->at[0]);
 			snapshot_live_at(&dts->snap[1], a->cap, dts->at[1]);

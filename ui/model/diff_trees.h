@@ -25,7 +25,7 @@
 struct diff_trees {
 	struct diff_tree dt[2];		/* per direction, valid when built */
 	bool built[2];
-	bool snapshots;			/* of two moments: snap[], not a metric */
+	bool moments;			/* of two moments: snap[], not a metric */
 	uint64_t at[2];			/* the moments: after these events */
 	bool have_snap;			/* snap[] taken */
 	struct snapshot snap[2];	/* the live heap at at[] (owned) */
