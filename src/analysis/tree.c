@@ -131,12 +131,18 @@ static uint32_t child(struct tree *t, uint32_t parent, uint32_t frame)
 	return id;
 }
 
-/* *map (when map is not NULL): the node of every stack of w, given to the caller. */
+/*
+ * *map (when map is not NULL): the node of every stack of w, given to the
+ * caller.  Below max_depth, a stack is its ancestor's node there, marked in
+ * below (NULL when nothing is cut): its weight is in that node's total only.
+ */
 static void build_top_down(struct tree *t, const struct snapshot *w,
-			   const struct fold_mask *fold, uint32_t **map)
+			   const struct fold_mask *fold, uint32_t max_depth, uint32_t **map)
 {
 	const struct capture *cap = t->cap;
 	uint32_t *node_of = xmalloc((size_t)w->n * sizeof(*node_of));
+	uint64_t *below = max_depth == TREE_ALL_DEPTHS ? NULL
+			  : xcalloc((size_t)w->n / 64 + 1, sizeof(*below));
 	uint32_t *path = NULL;
 	size_t path_cap = 0;
 
@@ -149,6 +155,7 @@ static void build_top_down(struct tree *t, const struct snapshot *w,
 	for (uint32_t s = 0; s < w->n; s++) {
 		size_t depth = 0;
 		uint32_t up = s, nd;
+		bool deep;
 
 		if (!w->bytes[s] && !w->count[s])
 			continue;
@@ -159,18 +166,30 @@ static void build_top_down(struct tree *t, const struct snapshot *w,
 			up = capture_stack(cap, up)->parent;
 		}
 		nd = node_of[up];
+		deep = below && below[up / 64] >> up % 64 & 1;
 		while (depth--) {
 			uint32_t frame = capture_stack(cap, path[depth])->frame;
 
 			/* A folded frame is its caller's node: its weight and children go there. */
-			if (!fold_mask_has(fold, frame))
-				nd = child(t, nd, frame);
+			if (!deep && !fold_mask_has(fold, frame)) {
+				if (t->nodes[nd].depth < max_depth)
+					nd = child(t, nd, frame);
+				else
+					deep = true;
+			}
 			node_of[path[depth]] = nd;
+			if (deep)
+				below[path[depth] / 64] |= 1ull << path[depth] % 64;
+		}
+		if (deep) {
+			t->nodes[nd].total_bytes += w->bytes[s];
+			t->nodes[nd].total_count += w->count[s];
+			continue;
 		}
 		t->nodes[nd].self_bytes += w->bytes[s];
 		t->nodes[nd].self_count += w->count[s];
 	}
-	/* Children always have larger ids than their parents: sum upwards. */
+	/* Children always have larger ids than their parents: sum upwards (onto what is cut). */
 	for (uint32_t i = t->n; i-- > 0;) {
 		struct tree_node *nd = &t->nodes[i];
 
@@ -182,6 +201,7 @@ static void build_top_down(struct tree *t, const struct snapshot *w,
 		}
 	}
 	free(path);
+	free(below);
 	if (map)
 		*map = node_of;
 	else
@@ -193,7 +213,7 @@ static void build_top_down(struct tree *t, const struct snapshot *w,
  * first frame that is not folded, and a path with none counts at the root.
  */
 static void build_bottom_up(struct tree *t, const struct snapshot *w,
-			    const struct fold_mask *fold, uint32_t *map)
+			    const struct fold_mask *fold, uint32_t max_depth, uint32_t *map)
 {
 	const struct capture *cap = t->cap;
 
@@ -211,6 +231,10 @@ static void build_bottom_up(struct tree *t, const struct snapshot *w,
 
 			if (fold_mask_has(fold, sn->frame))
 				continue;
+			if (t->nodes[nd].depth >= max_depth) {
+				leaf = false;	/* its weight is in nd's total, below it */
+				break;
+			}
 			nd = child(t, nd, sn->frame);
 			t->nodes[nd].total_bytes += w->bytes[s];
 			t->nodes[nd].total_count += w->count[s];
@@ -239,8 +263,9 @@ void tree_build(struct tree *t, const struct capture *cap, const struct snapshot
 	tree_build_mapped(t, cap, w, dir, fold, NULL);
 }
 
-void tree_build_mapped(struct tree *t, const struct capture *cap, const struct snapshot *w,
-		       enum tree_direction dir, const struct fold_mask *fold, uint32_t **map)
+static void build(struct tree *t, const struct capture *cap, const struct snapshot *w,
+		  enum tree_direction dir, const struct fold_mask *fold, uint32_t max_depth,
+		  uint32_t **map)
 {
 	memset(t, 0, sizeof(*t));
 	t->cap = cap;
@@ -248,7 +273,7 @@ void tree_build_mapped(struct tree *t, const struct capture *cap, const struct s
 	new_node(t, TREE_NONE, 0);
 	t->nodes[0].key = ROOT_KEY;
 	if (dir == TREE_TOP_DOWN) {
-		build_top_down(t, w, fold, map);
+		build_top_down(t, w, fold, max_depth, map);
 		return;
 	}
 	if (map) {
@@ -256,7 +281,19 @@ void tree_build_mapped(struct tree *t, const struct capture *cap, const struct s
 		memset(*map, 0xff, (w->n ? w->n : 1) * sizeof(**map));
 		(*map)[0] = 0;
 	}
-	build_bottom_up(t, w, fold, map ? *map : NULL);
+	build_bottom_up(t, w, fold, max_depth, map ? *map : NULL);
+}
+
+void tree_build_mapped(struct tree *t, const struct capture *cap, const struct snapshot *w,
+		       enum tree_direction dir, const struct fold_mask *fold, uint32_t **map)
+{
+	build(t, cap, w, dir, fold, TREE_ALL_DEPTHS, map);
+}
+
+void tree_build_to(struct tree *t, const struct capture *cap, const struct snapshot *w,
+		   enum tree_direction dir, const struct fold_mask *fold, uint32_t max_depth)
+{
+	build(t, cap, w, dir, fold, max_depth, NULL);
 }
 
 void tree_keep_below(const struct tree *t, const uint32_t *map, uint32_t node,

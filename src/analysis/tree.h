@@ -77,6 +77,17 @@ void tree_build(struct tree *t, const struct capture *cap, const struct snapshot
 void tree_build_mapped(struct tree *t, const struct capture *cap, const struct snapshot *w,
 		       enum tree_direction dir, const struct fold_mask *fold, uint32_t **map);
 /*
+ * tree_build for a reader that goes no deeper than max_depth (the root is
+ * depth 0; a report printed to its depth): the nodes below it are not made,
+ * and their weight is in their ancestor's total there, not in its self.
+ * The nodes it makes have tree_build's figures, children at max_depth
+ * aside.  A compiler's capture has a million stacks, a printed tree some
+ * thousand nodes.  TREE_ALL_DEPTHS: tree_build.
+ */
+#define TREE_ALL_DEPTHS UINT32_MAX
+void tree_build_to(struct tree *t, const struct capture *cap, const struct snapshot *w,
+		   enum tree_direction dir, const struct fold_mask *fold, uint32_t max_depth);
+/*
  * Keeps in w only the weights of the stacks through node (map from
  * tree_build_mapped of t over w): what a focus on node shows, whole stacks
  * whose sum is node's total.  Totals recounted.

@@ -464,10 +464,13 @@ static int run_timeline(const struct options *opt, const struct capture *cap)
 
 static int run_report(const struct options *opt)
 {
+	struct report_options ro = opt->report;
 	struct capture *cap = NULL;
 	struct mt_error err = { 0 };
 	struct report r;
 	int rc;
+
+	ro.tree_to_depth = true;	/* written once */
 
 	if ((rc = load(opt, opt->files[0], &cap, &err)) < 0)
 		return fail(&err, rc);
@@ -481,7 +484,7 @@ static int run_report(const struct options *opt)
 		if (opt->sizes)
 			report_compute_weights(&r, cap, opt->files[0], &opt->report);
 		else
-			report_compute(&r, cap, opt->files[0], &opt->report);
+			report_compute(&r, cap, opt->files[0], &ro);
 		if (thread_unknown(opt, &r) || focus_missing(opt, &r)) {
 			rc = EXIT_ERROR;
 		} else if (opt->sizes) {

@@ -169,7 +169,9 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 		apply_focus(r);
 	} else {
 		task_start(&task, compute_top, &top);
-		tree_build(&r->tree, cap, &r->weights, opt->direction, &r->fold);
+		tree_build_to(&r->tree, cap, &r->weights, opt->direction, &r->fold,
+			      !opt->tree_to_depth ? TREE_ALL_DEPTHS
+			      : opt->depth ? opt->depth - 1 : 0);
 		task_join(&task);
 	}
 	tree_sort(&r->tree, opt->order);

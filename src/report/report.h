@@ -56,6 +56,12 @@ struct report_options {
 	const char *focus;
 	const uint64_t *focus_keys;
 	size_t focus_len;
+	/*
+	 * The tree only as deep as it is printed (tree_build_to), for a report
+	 * written once; false (the default): whole, as the explorer keeps it.
+	 * A focus always has it whole.
+	 */
+	bool tree_to_depth;
 };
 
 void report_options_init(struct report_options *o);

@@ -149,6 +149,60 @@ TEST(trees)
 	capture_free(cap);
 }
 
+/*
+ * A tree cut at a depth is the whole tree's nodes down to there, each with
+ * the same figures: what is below is in the totals, not the self (with and
+ * without folding, both directions, every depth).
+ */
+TEST(trees_to_depth)
+{
+	struct capture *cap = sample();
+	struct fold_rules r;
+	struct fold_mask m;
+	struct snapshot peak;
+
+	fold_rules_init(&r);
+	fold_rules_add(&r, "std_*");
+	fold_mask_build(&m, cap, &r);
+	snapshot_peak(&peak, cap);
+	for (int k = 0; k < 4; k++) {
+		enum tree_direction dir = k & 1 ? TREE_BOTTOM_UP : TREE_TOP_DOWN;
+		const struct fold_mask *fold = k & 2 ? &m : NULL;
+		struct tree whole;
+
+		tree_build(&whole, cap, &peak, dir, fold);
+		for (uint32_t depth = 0; depth < 7; depth++) {
+			struct tree cut;
+			uint32_t kept = 0;
+
+			tree_build_to(&cut, cap, &peak, dir, fold, depth);
+			for (uint32_t i = 0; i < whole.n; i++) {
+				const struct tree_node *w = &whole.nodes[i];
+				uint32_t j = 0;
+
+				if (w->depth > depth)
+					continue;
+				kept++;
+				while (j < cut.n && cut.nodes[j].key != w->key)
+					j++;
+				CHECK(j < cut.n);
+				if (j == cut.n)
+					continue;
+				CHECK_EQ_I64(cut.nodes[j].total_bytes, w->total_bytes);
+				CHECK_EQ_I64(cut.nodes[j].total_count, w->total_count);
+				CHECK_EQ_I64(cut.nodes[j].self_bytes, w->self_bytes);
+				CHECK_EQ_I64(cut.nodes[j].self_count, w->self_count);
+			}
+			CHECK_EQ_I64(cut.n, kept);
+			tree_release(&cut);
+		}
+		tree_release(&whole);
+	}
+	snapshot_release(&peak);
+	fold_mask_release(&m);
+	capture_free(cap);
+}
+
 TEST(sort_self)
 {
 	struct capture *cap = FX_CAPTURE("frames: @prog.c:1", "main;big;leaf +1000",
@@ -207,6 +261,7 @@ int main(void)
 	RUN(rules);
 	RUN(mask);
 	RUN(trees);
+	RUN(trees_to_depth);
 	RUN(sort_self);
 	RUN(bytes_in_any_locale);
 	return CHECK_DONE();
