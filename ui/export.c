@@ -74,7 +74,7 @@ int export_tree(const struct app *app, FILE *out, enum report_format format, cha
 	(void)why_size;
 	export_tree_options(app, &eo);
 	eo.report.format = format;
-	eo.report.tree_to_depth = true;
+	eo.report.write_only = true;
 	/* The focus (F, the flame graph's zoom): the report's tree from the same node. */
 	eo.report.focus_len = app_focus(app, &eo.report.focus_keys);
 	report_compute(&r, app->ex->cap, app->ex->path, &eo.report);

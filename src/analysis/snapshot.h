@@ -40,6 +40,15 @@ void snapshot_peak(struct snapshot *s, const struct capture *cap);
  * suppression patterns).  suppressed (may be NULL) receives what was removed.
  */
 void snapshot_leaks(struct snapshot *s, const struct capture *cap, struct snapshot *suppressed);
+/*
+ * snapshot_leaks' totals, for a reader of nothing else (a report that prints
+ * them): when the capture keeps its live figures per stack (a streamed
+ * capture), s and suppressed get their totals alone, n 0 and no arrays, and
+ * nothing is copied (a compiler's million stacks: 24 MiB); otherwise it is
+ * snapshot_leaks.
+ */
+void snapshot_leak_totals(struct snapshot *s, const struct capture *cap,
+			  struct snapshot *suppressed);
 /* Allocation calls in events [from, to): bytes and count per stack (EV_ALLOC events only). */
 void snapshot_allocated(struct snapshot *s, const struct capture *cap, uint64_t from,
 			uint64_t to);

@@ -119,6 +119,20 @@ void *xcalloc(size_t nmemb, size_t size)
 	return big_block(p, bytes);
 }
 
+void *xcalloc_sparse(size_t nmemb, size_t size)
+{
+	size_t bytes;
+	void *p;
+
+	if (__builtin_mul_overflow(nmemb, size, &bytes))
+		die_oom(SIZE_MAX);
+	/* Past the mmap threshold (xalloc_init), a mapping of its own: no page until written. */
+	p = calloc(1, bytes ? bytes : 1);
+	if (!p)
+		die_oom(bytes);
+	return p;
+}
+
 void *xrealloc_array(void *p, size_t nmemb, size_t size)
 {
 	size_t bytes;

@@ -19,6 +19,11 @@ void xalloc_init(void);
  */
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);
+/*
+ * xcalloc for an array written in a few places (the suppressed stacks of a
+ * million): never huge pages, so that a write makes 4 KiB present, not 2 MiB.
+ */
+void *xcalloc_sparse(size_t nmemb, size_t size);
 /* Reallocates p to nmemb * size bytes; returns the new pointer (p is invalid after). */
 void *xrealloc_array(void *p, size_t nmemb, size_t size);
 /*

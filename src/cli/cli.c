@@ -470,7 +470,7 @@ static int run_report(const struct options *opt)
 	struct report r;
 	int rc;
 
-	ro.tree_to_depth = true;	/* written once */
+	ro.write_only = true;
 
 	if ((rc = load(opt, opt->files[0], &cap, &err)) < 0)
 		return fail(&err, rc);

@@ -463,6 +463,13 @@ bool capture_peak_figures(const struct capture *cap, const int64_t **bytes,
 	       streamed_figures(cap, cap->totals.peak_ev_idx, bytes, count);
 }
 
+bool capture_end_figures(const struct capture *cap, const int64_t **bytes,
+			 const int64_t **count)
+{
+	return cap->log.streamed && cap->log.streamed->n >= cap->stacks.len &&
+	       streamed_figures(cap, cap->totals.events - 1, bytes, count);
+}
+
 void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes, int64_t *count)
 {
 	size_t n = cap->stacks.len;

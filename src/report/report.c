@@ -21,18 +21,22 @@ void report_options_init(struct report_options *o)
 	fold_rules_init(&o->fold);
 }
 
+/* Whether the weights themselves need the leaks: the thread filter reads the thread table. */
+static bool weights_need_leaks(const struct report_options *opt)
+{
+	return opt->metric == METRIC_LEAKS || opt->n_threads;
+}
+
 /* The leaks (and the suppressed), on a task beside the peak. */
 static void compute_leaks(void *arg)
 {
 	struct report *r = arg;
 
-	snapshot_leaks(&r->leaks, r->cap, &r->suppressed);
-}
-
-/* Whether the weights themselves need the leaks: the thread filter reads the thread table. */
-static bool weights_need_leaks(const struct report_options *opt)
-{
-	return opt->metric == METRIC_LEAKS || opt->n_threads;
+	/* Per stack for the weights and the thread table; the writers print totals. */
+	if (r->opt.write_only && !weights_need_leaks(&r->opt) && !capture_thread_stacks(r->cap))
+		snapshot_leak_totals(&r->leaks, r->cap, &r->suppressed);
+	else
+		snapshot_leaks(&r->leaks, r->cap, &r->suppressed);
 }
 
 /* The thread table, which reads the leaks, and the thread filter over the weights. */
@@ -170,7 +174,7 @@ void report_compute(struct report *r, const struct capture *cap, const char *pat
 	} else {
 		task_start(&task, compute_top, &top);
 		tree_build_to(&r->tree, cap, &r->weights, opt->direction, &r->fold,
-			      !opt->tree_to_depth ? TREE_ALL_DEPTHS
+			      !opt->write_only ? TREE_ALL_DEPTHS
 			      : opt->depth ? opt->depth - 1 : 0);
 		task_join(&task);
 	}

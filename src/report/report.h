@@ -57,11 +57,14 @@ struct report_options {
 	const uint64_t *focus_keys;
 	size_t focus_len;
 	/*
-	 * The tree only as deep as it is printed (tree_build_to), for a report
-	 * written once; false (the default): whole, as the explorer keeps it.
-	 * A focus always has it whole.
+	 * The report is written once and dropped (memtui report, an export):
+	 * what no writer reads is not made.  The tree goes only as deep as it
+	 * is printed (tree_build_to; a focus has it whole), and the leaks are
+	 * totals alone (snapshot_leak_totals) unless the metric or a thread
+	 * table reads them per stack.  false (the default): all of it, as the
+	 * explorer keeps it.
 	 */
-	bool tree_to_depth;
+	bool write_only;
 };
 
 void report_options_init(struct report_options *o);

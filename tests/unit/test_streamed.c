@@ -7,8 +7,9 @@
  * keep their log (chunks come whole).
  *
  * The snapshots of the two must be equal too, where the streamed one borrows
- * its capture's arrays (the peak, the calls), and a filter applied to
- * borrowed weights must leave the capture's arrays as they were.
+ * its capture's arrays (the peak, the calls) or sums them (the leak totals),
+ * and a filter applied to borrowed weights must leave the capture's arrays
+ * as they were.
  *
  * usage: test_streamed SAMPLES_DIR
  */
@@ -26,6 +27,8 @@
 
 static const char *samples;
 static size_t borrowed;		/* streamed captures whose peak was borrowed */
+static size_t leak_totals;	/* streamed captures whose leaks were totals alone */
+static size_t suppressed;	/* captures with suppressed leaks */
 
 /* Whether name is a capture (not an oracle, a README or a printed report). */
 static bool is_capture(const char *name)
@@ -47,6 +50,36 @@ static bool same_snapshot(const struct snapshot *a, const struct snapshot *b)
 	       a->total_count == b->total_count &&
 	       !memcmp(a->bytes, b->bytes, a->n * sizeof(*a->bytes)) &&
 	       !memcmp(a->count, b->count, a->n * sizeof(*a->count));
+}
+
+static bool same_totals(const struct snapshot *a, const struct snapshot *b)
+{
+	return a->total_bytes == b->total_bytes && a->total_count == b->total_count;
+}
+
+/*
+ * The leaks of k and s, per stack, equal; and s's leak totals alone: equal
+ * too, with no arrays when s keeps its live figures (nothing copied).
+ */
+static int leaks_differ(const struct capture *k, const struct capture *s)
+{
+	struct snapshot lk, sk, ls, ss, lt, st;
+	int bad = 0;
+
+	snapshot_leaks(&lk, k, &sk);
+	snapshot_leaks(&ls, s, &ss);
+	snapshot_leak_totals(&lt, s, &st);
+	bad += !same_snapshot(&lk, &ls) || !same_snapshot(&sk, &ss);
+	bad += !same_totals(&lk, &lt) || !same_totals(&sk, &st);
+	leak_totals += lt.n == 0 && st.n == 0 && !lt.bytes && !st.bytes;
+	suppressed += sk.total_count != 0;
+	snapshot_release(&lk);
+	snapshot_release(&sk);
+	snapshot_release(&ls);
+	snapshot_release(&ss);
+	snapshot_release(&lt);
+	snapshot_release(&st);
+	return bad;
 }
 
 /*
@@ -77,6 +110,7 @@ static int snapshots_differ(const struct capture *k, const struct capture *s)
 	snapshot_peak(&again, s);
 	bad += !same_snapshot(&again, &pk);
 	snapshot_release(&again);
+	bad += leaks_differ(k, s);
 	snapshot_release(&w);
 	snapshot_release(&pk);
 	snapshot_release(&ps);
@@ -148,8 +182,12 @@ TEST(samples_streamed)
 	}
 	CHECK_EQ_I64(differ, 0);
 	CHECK(loaded >= 40);
-	/* Each streamed capture with events lends its peak. */
+	/* Each streamed capture with events lends its peak, and its end to the leak totals. */
 	CHECK(borrowed >= 30);
+	CHECK(leak_totals >= 30);
+	CHECK(suppressed >= 1);
+	fprintf(stderr, "%zu loaded, %zu borrowed peaks, %zu leak totals alone, %zu with "
+		"suppressed leaks\n", loaded, borrowed, leak_totals, suppressed);
 }
 
 int main(int argc, char **argv)
