@@ -229,31 +229,55 @@ static bool stack_suppressed(const struct capture *cap, uint32_t stack,
 }
 
 /*
+ * Adds the live figures b, c of stack (after the last event) to the leaks
+ * s, or to suppressed (may be NULL) when the suppressions remove them: per
+ * stack too when s has arrays (s's own figures, already there, go).
+ */
+static void add_leak(struct snapshot *s, struct snapshot *suppressed, const struct capture *cap,
+		     struct suppressed_memo *m, uint32_t stack, int64_t b, int64_t c)
+{
+	if (!stack || !m->stacks || !stack_suppressed(cap, stack, m)) {
+		s->total_bytes += b;
+		s->total_count += c;
+		return;
+	}
+	if (suppressed) {
+		suppressed->total_bytes += b;
+		suppressed->total_count += c;
+	}
+	if (!s->bytes)
+		return;
+	if (suppressed) {
+		suppressed->bytes[stack] = b;
+		suppressed->count[stack] = c;
+	}
+	s->bytes[stack] = 0;
+	s->count[stack] = 0;
+}
+
+/*
  * The leaks into s and what the suppressions remove into suppressed (may be
  * NULL), from the live figures after the last event: per stack (each with
  * arrays of its own), or their totals alone (n 0, no arrays) when the
- * capture keeps those figures itself, which then are not copied.
+ * capture keeps those figures as entries, which then are only read.
  */
 static void leaks(struct snapshot *s, const struct capture *cap, struct snapshot *suppressed,
 		  bool per_stack)
 {
 	uint64_t events = capture_totals(cap)->events;
 	struct suppressed_memo m = { NULL, NULL, NULL, 0 };
-	const int64_t *bytes, *count;
+	const struct checkpoint_entry *end = NULL;
 	uint32_t n = capture_stack_count(cap);
+	size_t n_end = 0;
 
 	memset(s, 0, sizeof(*s));
-	if (per_stack || !capture_end_figures(cap, &bytes, &count)) {
+	if (suppressed)
+		memset(suppressed, 0, sizeof(*suppressed));
+	if (per_stack || !capture_end_entries(cap, &end, &n_end)) {
 		snapshot_alloc(s, cap);
 		capture_live_at(cap, events ? events - 1 : UINT64_MAX, s->bytes, s->count);
-		bytes = s->bytes;
-		count = s->count;
-		per_stack = true;
-	}
-	if (suppressed) {
-		memset(suppressed, 0, sizeof(*suppressed));
 		/* A few stacks of a million: pages made present only where written. */
-		if (per_stack) {
+		if (suppressed) {
 			suppressed->n = n;
 			suppressed->bytes = xcalloc_sparse(n, sizeof(*suppressed->bytes));
 			suppressed->count = xcalloc_sparse(n, sizeof(*suppressed->count));
@@ -263,29 +287,11 @@ static void leaks(struct snapshot *s, const struct capture *cap, struct snapshot
 		m.strings = xcalloc(capture_string_count(cap), 1);
 		m.stacks = xcalloc(n ? n : 1, 1);
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		int64_t b = bytes[i], c = count[i];
-
-		if (!b && !c)
-			continue;
-		if (!i || !m.stacks || !stack_suppressed(cap, i, &m)) {
-			s->total_bytes += b;
-			s->total_count += c;
-			continue;
-		}
-		if (suppressed) {
-			suppressed->total_bytes += b;
-			suppressed->total_count += c;
-		}
-		if (!per_stack)
-			continue;
-		if (suppressed) {
-			suppressed->bytes[i] = b;
-			suppressed->count[i] = c;
-		}
-		s->bytes[i] = 0;
-		s->count[i] = 0;
-	}
+	for (uint32_t i = 0; s->bytes && i < n; i++)
+		if (s->bytes[i] || s->count[i])
+			add_leak(s, suppressed, cap, &m, i, s->bytes[i], s->count[i]);
+	for (size_t i = 0; !s->bytes && i < n_end; i++)
+		add_leak(s, suppressed, cap, &m, end[i].stack, end[i].bytes, end[i].count);
 	free(m.strings);
 	free(m.stacks);
 	free(m.path);

@@ -42,9 +42,9 @@ void snapshot_peak(struct snapshot *s, const struct capture *cap);
 void snapshot_leaks(struct snapshot *s, const struct capture *cap, struct snapshot *suppressed);
 /*
  * snapshot_leaks' totals, for a reader of nothing else (a report that prints
- * them): when the capture keeps its live figures per stack (a streamed
+ * them): when the capture keeps its end's figures as entries (a streamed
  * capture), s and suppressed get their totals alone, n 0 and no arrays, and
- * nothing is copied (a compiler's million stacks: 24 MiB); otherwise it is
+ * no array of a compiler's million stacks is made; otherwise it is
  * snapshot_leaks.
  */
 void snapshot_leak_totals(struct snapshot *s, const struct capture *cap,

@@ -82,13 +82,16 @@ struct eventlog {
 
 /*
  * A streamed log (eventlog_writer_stream) keeps no events, only the live
- * figures of every stack at two moments: after the peak's event and after
- * the last event.  n entries each; a stack past them has none.
+ * figures of its stacks at two moments: after the peak's event, per stack
+ * (n entries; a stack past them has none), and after the last event, as
+ * the entries of the stacks that have any, in stack order (a compiler's
+ * leaks are on a few per cent of its stacks).
  */
 struct streamed_live {
 	int64_t *peak_bytes, *peak_count;
-	int64_t *end_bytes, *end_count;
 	size_t n;
+	struct checkpoint_entry *end;
+	size_t n_end;
 };
 
 /*
@@ -181,6 +184,14 @@ void eventlog_stream(struct eventlog_writer *w, size_t n_stacks, const struct ev
 void eventlog_stream_peak(struct eventlog_writer *w);
 /* The streamed log's two moments into log, from w (which is then empty). */
 void eventlog_stream_finish(struct eventlog *log, struct eventlog_writer *w);
+/*
+ * The same for a log whose figures were summed elsewhere (a keyed capture's,
+ * event_keys.h), w having taken no event: the peak's per stack (n entries
+ * each) and the end's entries (stack order), which log now owns.
+ */
+void eventlog_stream_finish_summed(struct eventlog *log, struct eventlog_writer *w,
+				   int64_t *peak_bytes, int64_t *peak_count, size_t n,
+				   struct checkpoint_entry *end, size_t n_end);
 
 /*
  * The encoded events of ch: ch->data itself, or ch decompressed into *buf

@@ -125,16 +125,13 @@ void key_sums_apply(struct key_sums *s, const struct key_defs *d, size_t n_keys,
 	*r = f;
 }
 
-void key_sums_fold(const struct key_sums *s, const struct key_defs *d, int64_t *live_bytes,
-		   int64_t *live_count, int64_t *peak_bytes, int64_t *peak_count,
-		   int64_t *const calls[4])
+void key_sums_fold(const struct key_sums *s, const struct key_defs *d, int64_t *peak_bytes,
+		   int64_t *peak_count, int64_t *const calls[4])
 {
 	for (size_t k = 0; k < s->n; k++) {
 		const struct key_sum *ks = &s->keys[k];
 		uint32_t st = key_defs_at(d, (uint32_t)k)->stack;
 
-		live_bytes[st] += ks->live * ks->bytes;
-		live_count[st] += ks->live;
 		peak_bytes[st] += ks->peak * ks->bytes;
 		peak_count[st] += ks->peak;
 		calls[0][st] += ks->calls;
@@ -142,6 +139,51 @@ void key_sums_fold(const struct key_sums *s, const struct key_defs *d, int64_t *
 		calls[2][st] += ks->temporary;
 		calls[3][st] += ks->temporary * ks->bytes;
 	}
+}
+
+static int by_stack(const void *a, const void *b)
+{
+	uint32_t x = ((const struct checkpoint_entry *)a)->stack;
+	uint32_t y = ((const struct checkpoint_entry *)b)->stack;
+
+	return (x > y) - (x < y);
+}
+
+struct checkpoint_entry *key_sums_end(const struct key_sums *s, const struct key_defs *d,
+				      size_t *n)
+{
+	struct checkpoint_entry *e = NULL;
+	size_t cap = 0, m = 0;
+
+	*n = 0;
+	for (size_t k = 0; k < s->n; k++) {
+		const struct key_sum *ks = &s->keys[k];
+
+		if (!ks->live)
+			continue;
+		XGROW(e, cap, m + 1);
+		e[m++] = (struct checkpoint_entry){ key_defs_at(d, (uint32_t)k)->stack,
+						    ks->live * ks->bytes, ks->live };
+	}
+	if (!m)
+		return e;
+	/* The keys of one stack (its allocations' sizes) into one entry. */
+	qsort(e, m, sizeof(*e), by_stack);
+	for (size_t i = 0; i < m; i++) {
+		if (*n && e[*n - 1].stack == e[i].stack) {
+			e[*n - 1].bytes += e[i].bytes;
+			e[*n - 1].count += e[i].count;
+		} else {
+			e[(*n)++] = e[i];
+		}
+	}
+	/* Keys that cancel out (more frees than allocations on one) leave their stack none. */
+	m = *n;
+	*n = 0;
+	for (size_t i = 0; i < m; i++)
+		if (e[i].bytes || e[i].count)
+			e[(*n)++] = e[i];
+	return e;
 }
 
 void key_sums_release(struct key_sums *s)

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "eventlog.h"
 
 #define EVENT_KEYS_MAX (1u << 30)	/* keys fit a key event's 30 bits */
 
@@ -92,12 +93,18 @@ void key_sums_apply(struct key_sums *s, const struct key_defs *d, size_t n_keys,
 		    const uint32_t *ev, size_t n, struct running_figures *r);
 /*
  * Adds every key's figures to its stack's (each array covers the stacks
- * the keys name): live and peak bytes and counts, calls, their bytes,
- * temporary frees and their bytes.
+ * the keys name): peak bytes and counts, calls, their bytes, temporary
+ * frees and their bytes.
  */
-void key_sums_fold(const struct key_sums *s, const struct key_defs *d, int64_t *live_bytes,
-		   int64_t *live_count, int64_t *peak_bytes, int64_t *peak_count,
-		   int64_t *const calls[4]);
+void key_sums_fold(const struct key_sums *s, const struct key_defs *d, int64_t *peak_bytes,
+		   int64_t *peak_count, int64_t *const calls[4]);
+/*
+ * The keys' live figures after the last event, summed per stack: the
+ * entries of the stacks with any, in stack order (malloc'd, NULL when
+ * none), their count in *n.
+ */
+struct checkpoint_entry *key_sums_end(const struct key_sums *s, const struct key_defs *d,
+				      size_t *n);
 void key_sums_release(struct key_sums *s);
 
 #endif

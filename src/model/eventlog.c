@@ -44,8 +44,7 @@ void eventlog_release(struct eventlog *log)
 	if (log->streamed) {
 		free(log->streamed->peak_bytes);
 		free(log->streamed->peak_count);
-		free(log->streamed->end_bytes);
-		free(log->streamed->end_count);
+		free(log->streamed->end);
 		free(log->streamed);
 		log->streamed = NULL;
 	}
@@ -416,58 +415,58 @@ void event_cursor_init(struct event_cursor *c, const struct capture *cap, uint64
 }
 
 /*
- * A streamed capture's figures after event ev_idx: its end's or its peak's
- * arrays (sl->n entries), or false before any event.
+ * capture_live_at of a streamed log: its peak's figures, its end's, or none
+ * (before any event).
  */
-static bool streamed_figures(const struct capture *cap, uint64_t ev_idx, const int64_t **bytes,
-			     const int64_t **count)
-{
-	const struct streamed_live *sl = cap->log.streamed;
-
-	if (ev_idx == UINT64_MAX)
-		return false;
-	if (ev_idx + 1 >= cap->totals.events) {
-		*bytes = sl->end_bytes;
-		*count = sl->end_count;
-	} else if (ev_idx == cap->totals.peak_ev_idx) {
-		*bytes = sl->peak_bytes;
-		*count = sl->peak_count;
-	} else {
-		BUG("capture_live_at: a streamed capture keeps its peak and its end alone");
-	}
-	return true;
-}
-
-/* capture_live_at of a streamed log: its peak's figures, its last's, or none. */
 static void streamed_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes,
 			     int64_t *count)
 {
-	size_t n = cap->stacks.len < cap->log.streamed->n ? cap->stacks.len : cap->log.streamed->n;
-	const int64_t *b, *c;
+	const struct streamed_live *sl = cap->log.streamed;
+	size_t n = cap->stacks.len < sl->n ? cap->stacks.len : sl->n;
+	bool peak = ev_idx != UINT64_MAX && ev_idx == cap->totals.peak_ev_idx;
+	bool end = !peak && ev_idx != UINT64_MAX && ev_idx + 1 >= cap->totals.events;
 
-	if (!streamed_figures(cap, ev_idx, &b, &c))
+	if (!peak && !end && ev_idx != UINT64_MAX)
+		BUG("capture_live_at: a streamed capture keeps its peak and its end alone");
+	if (!peak)
 		n = 0;
 	if (n) {
-		memcpy(bytes, b, n * sizeof(*bytes));
-		memcpy(count, c, n * sizeof(*count));
+		memcpy(bytes, sl->peak_bytes, n * sizeof(*bytes));
+		memcpy(count, sl->peak_count, n * sizeof(*count));
 	}
 	/* Stacks past the figures kept have none. */
 	memset(bytes + n, 0, (cap->stacks.len - n) * sizeof(*bytes));
 	memset(count + n, 0, (cap->stacks.len - n) * sizeof(*count));
+	for (size_t i = 0; end && i < sl->n_end; i++) {
+		if (sl->end[i].stack >= cap->stacks.len)
+			BUG("capture_live_at: an end entry past the stacks");
+		bytes[sl->end[i].stack] = sl->end[i].bytes;
+		count[sl->end[i].stack] = sl->end[i].count;
+	}
 }
 
 bool capture_peak_figures(const struct capture *cap, const int64_t **bytes,
 			  const int64_t **count)
 {
-	return cap->log.streamed && cap->log.streamed->n >= cap->stacks.len &&
-	       streamed_figures(cap, cap->totals.peak_ev_idx, bytes, count);
+	const struct streamed_live *sl = cap->log.streamed;
+
+	if (!sl || sl->n < cap->stacks.len || cap->totals.peak_ev_idx == UINT64_MAX)
+		return false;
+	*bytes = sl->peak_bytes;
+	*count = sl->peak_count;
+	return true;
 }
 
-bool capture_end_figures(const struct capture *cap, const int64_t **bytes,
-			 const int64_t **count)
+bool capture_end_entries(const struct capture *cap, const struct checkpoint_entry **entries,
+			 size_t *n)
 {
-	return cap->log.streamed && cap->log.streamed->n >= cap->stacks.len &&
-	       streamed_figures(cap, cap->totals.events - 1, bytes, count);
+	const struct streamed_live *sl = cap->log.streamed;
+
+	if (!sl)
+		return false;
+	*entries = sl->end;
+	*n = sl->n_end;
+	return true;
 }
 
 void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes, int64_t *count)

@@ -161,14 +161,18 @@ const struct checkpoint_entry *capture_checkpoint(const struct capture *cap, siz
  */
 void capture_live_at(const struct capture *cap, uint64_t ev_idx, int64_t *bytes, int64_t *count);
 /*
- * The live figures at the peak, or after the last event, when the capture
- * keeps them per stack for every stack (a streamed capture): true, with
- * *bytes and *count the capture's own arrays (capture_stack_count() entries,
- * read only).
+ * The live figures at the peak, when the capture keeps them per stack for
+ * every stack (a streamed capture): true, with *bytes and *count the
+ * capture's own arrays (capture_stack_count() entries, read only).
  */
 bool capture_peak_figures(const struct capture *cap, const int64_t **bytes,
 			  const int64_t **count);
-bool capture_end_figures(const struct capture *cap, const int64_t **bytes,
-			 const int64_t **count);
+/*
+ * The live figures after the last event, when the capture keeps them as the
+ * entries of the stacks that have any (a streamed capture): true, with
+ * *entries the capture's own (stack order; NULL when *n is 0).
+ */
+bool capture_end_entries(const struct capture *cap, const struct checkpoint_entry **entries,
+			 size_t *n);
 
 #endif

@@ -54,18 +54,49 @@ void eventlog_stream_peak(struct eventlog_writer *w)
 	w->n_changed = 0;
 }
 
+/* The stacks of w with live figures, as entries in stack order; their count in *n. */
+static struct checkpoint_entry *live_entries(const struct eventlog_writer *w, size_t *n)
+{
+	struct checkpoint_entry *e = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < w->live_cap; i++) {
+		if (!w->live_bytes[i] && !w->live_count[i])
+			continue;
+		XGROW(e, cap, *n + 1);
+		e[(*n)++] = (struct checkpoint_entry){ (uint32_t)i, w->live_bytes[i],
+						       w->live_count[i] };
+	}
+	return e;
+}
+
 void eventlog_stream_finish(struct eventlog *log, struct eventlog_writer *w)
+{
+	struct checkpoint_entry *end;
+	int64_t *bytes, *count;
+	size_t n, n_end;
+
+	eventlog_writer_live(w, 1);	/* no events: one zero stack, so no array is NULL */
+	end = live_entries(w, &n_end);
+	bytes = w->peak_bytes;
+	count = w->peak_count;
+	n = w->live_cap;
+	w->peak_bytes = w->peak_count = NULL;
+	eventlog_stream_finish_summed(log, w, bytes, count, n, end, n_end);
+}
+
+void eventlog_stream_finish_summed(struct eventlog *log, struct eventlog_writer *w,
+				   int64_t *peak_bytes, int64_t *peak_count, size_t n,
+				   struct checkpoint_entry *end, size_t n_end)
 {
 	struct streamed_live *sl = xcalloc(1, sizeof(*sl));
 
-	eventlog_writer_live(w, 1);	/* no events: one zero stack, so no array is NULL */
-	sl->n = w->live_cap;
-	sl->peak_bytes = w->peak_bytes;
-	sl->peak_count = w->peak_count;
-	sl->end_bytes = w->live_bytes;
-	sl->end_count = w->live_count;
-	w->peak_bytes = w->peak_count = w->live_bytes = w->live_count = NULL;
-	w->live_cap = 0;
+	sl->peak_bytes = peak_bytes;
+	sl->peak_count = peak_count;
+	sl->n = n;
+	sl->end = end;
+	sl->n_end = n_end;
 	log->streamed = sl;
 	eventlog_writer_release(w);
 }
