@@ -200,7 +200,8 @@ struct stack_calls {
 	const int64_t *bytes;
 	const int64_t *temporary;
 	const int64_t *temporary_bytes;	/* the bytes those frees freed; NULL when
-					 * unknown (a .mtui opened in place) */
+					 * unknown (a .mtui opened in place) or
+					 * not weighed (heaptrack's, streamed) */
 };
 bool capture_stack_calls(const struct capture *cap, struct stack_calls *out);
 

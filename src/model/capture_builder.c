@@ -176,18 +176,26 @@ static void check_live(struct capture_builder *b)
 					     stacks, stacks == 1 ? "" : "s");
 }
 
-/* Grows the per-stack call counts to cover n stacks (zeros for the new ones). */
+/*
+ * Grows the per-stack call counts to cover n stacks (zeros for the new ones):
+ * doubling as stacks come with events, exactly n for the first (a keyed
+ * capture's fold, which makes them once).  A keyed capture keeps no bytes of
+ * its temporaries: its tool's rule counts them, their bytes weigh nothing
+ * (snapshot_temporary), and calls[3] stays NULL, as a .mtui opened in place
+ * has it.
+ */
 static void keep_calls_to(struct capture_builder *b, size_t n)
 {
 	size_t cap = b->calls_cap ? b->calls_cap : 64;
 
 	if (n <= b->calls_cap && b->calls[0])
 		return;
+	if (!b->calls[0] && n > cap)
+		cap = n;
 	while (cap < n)
 		cap *= 2;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < (b->keyed ? 3 : 4); i++)
 		b->calls[i] = xrealloc_zeroed(b->calls[i], b->calls_cap, cap, sizeof(int64_t));
-	}
 	b->calls_cap = cap;
 }
 

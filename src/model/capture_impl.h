@@ -138,7 +138,7 @@ struct capture {
 	int64_t *calls_count;		/* capture_stack_calls(), or all four NULL */
 	int64_t *calls_bytes;
 	int64_t *calls_temporary;
-	int64_t *calls_temporary_bytes;	/* or NULL (a .mtui opened in place) */
+	int64_t *calls_temporary_bytes;	/* or NULL (struct stack_calls) */
 	struct leak *leaks;		/* capture_leaks(), or NULL: no table */
 	size_t n_leaks;
 	struct allocator_calls *allocators;	/* capture_allocator_calls(), or NULL */

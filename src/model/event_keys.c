@@ -137,7 +137,8 @@ void key_sums_fold(const struct key_sums *s, const struct key_defs *d, int64_t *
 		calls[0][st] += ks->calls;
 		calls[1][st] += ks->calls * ks->bytes;
 		calls[2][st] += ks->temporary;
-		calls[3][st] += ks->temporary * ks->bytes;
+		if (calls[3])
+			calls[3][st] += ks->temporary * ks->bytes;
 	}
 }
 

@@ -94,7 +94,7 @@ void key_sums_apply(struct key_sums *s, const struct key_defs *d, size_t n_keys,
 /*
  * Adds every key's figures to its stack's (each array covers the stacks
  * the keys name): peak bytes and counts, calls, their bytes, temporary
- * frees and their bytes.
+ * frees and their bytes (calls[3], unless NULL).
  */
 void key_sums_fold(const struct key_sums *s, const struct key_defs *d, int64_t *peak_bytes,
 		   int64_t *peak_count, int64_t *const calls[4]);

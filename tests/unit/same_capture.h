@@ -109,10 +109,13 @@ static inline size_t streamed_differs(const struct capture *k, const struct capt
 	if (differ)
 		return differ;
 	differ += capture_stack_calls(k, &ck) != capture_stack_calls(s, &cs);
+	/* A heaptrack capture streamed keeps no temporaries' bytes: its rule does not weigh them. */
+	differ += cs.temporary_bytes && !ck.temporary_bytes;
+	differ += !cs.temporary_bytes && capture_meta(s)->temporary_threshold >= 0;
 	for (size_t i = 0; !differ && ck.count && i < n; i++)
 		differ += ck.count[i] != cs.count[i] || ck.bytes[i] != cs.bytes[i] ||
 			  ck.temporary[i] != cs.temporary[i] ||
-			  (ck.temporary_bytes && ck.temporary_bytes[i] != cs.temporary_bytes[i]);
+			  (cs.temporary_bytes && ck.temporary_bytes[i] != cs.temporary_bytes[i]);
 	/* A streamed capture may keep no leak table (heaptrack's: no reader of it runs). */
 	lk = capture_leaks(k, &na);
 	ls = capture_leaks(s, &nt);
