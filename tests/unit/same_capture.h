@@ -109,7 +109,7 @@ static inline size_t streamed_differs(const struct capture *k, const struct capt
 	if (differ)
 		return differ;
 	differ += capture_stack_calls(k, &ck) != capture_stack_calls(s, &cs);
-	/* A heaptrack capture streamed keeps no temporaries' bytes: its rule does not weigh them. */
+	/* A heaptrack capture streamed keeps no temporaries' bytes: its rule weighs none. */
 	differ += cs.temporary_bytes && !ck.temporary_bytes;
 	differ += !cs.temporary_bytes && capture_meta(s)->temporary_threshold >= 0;
 	for (size_t i = 0; !differ && ck.count && i < n; i++)
