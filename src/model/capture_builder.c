@@ -496,8 +496,8 @@ static void keep_leaks(struct capture_builder *b)
 }
 
 /*
- * fold_keys' task: the peak's figures for every stack, made present, and
- * the end's entries, which read the sums alone.
+ * fold_keys' task: the peak's figures for every stack, made present and
+ * summed, and the end's entries; they read the sums alone.
  */
 static void peak_and_end(void *arg)
 {
@@ -507,6 +507,7 @@ static void peak_and_end(void *arg)
 	b->key_peak[0] = xrealloc_zeroed(NULL, 0, n, sizeof(int64_t));
 	b->key_peak[1] = xrealloc_zeroed(NULL, 0, n, sizeof(int64_t));
 	b->n_key_peak = n;
+	key_sums_fold_peak(&b->key_sums, &b->keys, b->key_peak[0], b->key_peak[1]);
 	b->key_end = key_sums_end(&b->key_sums, &b->keys, &b->n_key_end);
 }
 
@@ -522,8 +523,8 @@ static void fold_keys(struct capture_builder *b)
 	/* Fresh arrays made present on two cores: most of their cost is the kernel zeroing them. */
 	task_start(&task, peak_and_end, b);
 	keep_calls(b);
+	key_sums_fold_calls(&b->key_sums, &b->keys, b->calls);
 	task_join(&task);
-	key_sums_fold(&b->key_sums, &b->keys, b->key_peak[0], b->key_peak[1], b->calls);
 }
 
 /* The log's end: a keyed capture's folded figures, a streamed log's, or its chunks. */

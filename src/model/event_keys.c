@@ -125,8 +125,8 @@ void key_sums_apply(struct key_sums *s, const struct key_defs *d, size_t n_keys,
 	*r = f;
 }
 
-void key_sums_fold(const struct key_sums *s, const struct key_defs *d, int64_t *peak_bytes,
-		   int64_t *peak_count, int64_t *const calls[4])
+void key_sums_fold_peak(const struct key_sums *s, const struct key_defs *d, int64_t *peak_bytes,
+			int64_t *peak_count)
 {
 	for (size_t k = 0; k < s->n; k++) {
 		const struct key_sum *ks = &s->keys[k];
@@ -134,6 +134,16 @@ void key_sums_fold(const struct key_sums *s, const struct key_defs *d, int64_t *
 
 		peak_bytes[st] += ks->peak * ks->bytes;
 		peak_count[st] += ks->peak;
+	}
+}
+
+void key_sums_fold_calls(const struct key_sums *s, const struct key_defs *d,
+			 int64_t *const calls[4])
+{
+	for (size_t k = 0; k < s->n; k++) {
+		const struct key_sum *ks = &s->keys[k];
+		uint32_t st = key_defs_at(d, (uint32_t)k)->stack;
+
 		calls[0][st] += ks->calls;
 		calls[1][st] += ks->calls * ks->bytes;
 		calls[2][st] += ks->temporary;

@@ -93,11 +93,14 @@ void key_sums_apply(struct key_sums *s, const struct key_defs *d, size_t n_keys,
 		    const uint32_t *ev, size_t n, struct running_figures *r);
 /*
  * Adds every key's figures to its stack's (each array covers the stacks
- * the keys name): peak bytes and counts, calls, their bytes, temporary
- * frees and their bytes (calls[3], unless NULL).
+ * the keys name): the peak's bytes and counts; calls, their bytes,
+ * temporary frees and their bytes (calls[3], unless NULL).  The two read
+ * the sums alone, so they may run at once.
  */
-void key_sums_fold(const struct key_sums *s, const struct key_defs *d, int64_t *peak_bytes,
-		   int64_t *peak_count, int64_t *const calls[4]);
+void key_sums_fold_peak(const struct key_sums *s, const struct key_defs *d, int64_t *peak_bytes,
+			int64_t *peak_count);
+void key_sums_fold_calls(const struct key_sums *s, const struct key_defs *d,
+			 int64_t *const calls[4]);
 /*
  * The keys' live figures after the last event, summed per stack: the
  * entries of the stacks with any, in stack order (malloc'd, NULL when
