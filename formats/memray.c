@@ -139,6 +139,7 @@ struct thread {
 struct py_pos {				/* where a thread's Python frame is: for stage markers */
 	uint32_t code;			/* index in memray.codes */
 	int64_t offset;			/* instruction offset, as pushed */
+	uint64_t path;			/* a hash of the pushes to here (push_path) */
 };
 
 struct py_frame {			/* AGGREGATED: a PYTHON_FRAME_INDEX entry */
@@ -778,18 +779,35 @@ static enum rec_status allocation(struct memray *m, struct rd *r, uint8_t t)
 }
 
 /* Pushes a frame of code object code_idx at offset on th, as the model stack stack. */
-static void push_on(struct thread *th, uint32_t code_idx, int64_t offset, uint32_t stack)
+static void push_on(struct thread *th, uint32_t code_idx, int64_t offset, uint64_t path,
+		    uint32_t stack)
 {
 	struct py_pos *pos = vec_append(&th->pos);
 
 	pos->code = code_idx;
 	pos->offset = offset;
+	pos->path = path;
 	*(uint32_t *)vec_append(&th->ids) = stack;
+}
+
+/*
+ * A hash of the pushes from th's root to a push of (code_id, offset) on
+ * top of its stack: the slot of the push in memray_pushes, known from the
+ * records alone, before the stack it pushes on is.
+ */
+static uint64_t push_path(const struct thread *th, uint64_t code_id, int64_t offset)
+{
+	uint64_t up = th->pos.len ? ((const struct py_pos *)vec_at(&th->pos, th->pos.len - 1))->path
+				  : th->tid * 0x9e3779b97f4a7c15ull;
+	uint64_t h = (up ^ code_id * 0xff51afd7ed558ccdull ^ (uint64_t)offset * 0xc4ceb9fe1a85ec53ull) *
+		     0x94d049bb133111ebull;
+
+	return h ^ h >> 29;
 }
 
 static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 {
-	uint64_t code_id;
+	uint64_t code_id, path;
 	int64_t offset;
 	uint32_t code_idx, frame, parent, stack;
 	struct thread *th;
@@ -808,8 +826,10 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 	/* Its model stack, when the push is remembered (memray_pushes.h). */
 	plain = !m->h.native_traces &&
 		!(th->tid == m->h.main_tid && th->ids.len < m->h.skipped_frames);
-	stack = plain && parent != UINT32_MAX ? mr_pushes_find(&m->pushes, parent, code_id, offset)
-					      : 0;
+	path = push_path(th, code_id, offset);
+	stack = plain && parent != UINT32_MAX
+			? mr_pushes_find(&m->pushes, path, parent, code_id, offset)
+			: 0;
 	code_idx = code_index(m, code_id);
 	if (code_idx == HASHMAP_NONE)
 		return bad(m, "FRAME_PUSH names code object %" PRIu64 " (not defined yet)",
@@ -818,7 +838,7 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 		return refuse(m, "a stack deeper than %u frames on thread %" PRIu64,
 			      STACK_MAX_DEPTH, th->tid);
 	if (stack) {
-		push_on(th, code_idx, offset, stack);
+		push_on(th, code_idx, offset, path, stack);
 		return REC_OK;
 	}
 	frame = python_frame(m, code_idx, offset);
@@ -834,9 +854,9 @@ static enum rec_status frame_push(struct memray *m, struct rd *r, uint8_t t)
 						 * are dropped */
 	else
 		stack = capture_builder_stack(m->b, parent, frame);
-	push_on(th, code_idx, offset, stack);
+	push_on(th, code_idx, offset, path, stack);
 	if (plain)
-		mr_pushes_remember(&m->pushes, parent, code_id, offset, stack);
+		mr_pushes_remember(&m->pushes, path, parent, code_id, offset, stack);
 	return REC_OK;
 }
 

@@ -1,6 +1,6 @@
 /*
- * memray_pushes: a direct-mapped cache keyed by a hash of the whole key;
- * a slot holds the whole key, so a hit is exact.
+ * memray_pushes: a direct-mapped cache whose slot the caller's hash picks
+ * (the top bits of where); a slot holds the whole key, so a hit is exact.
  */
 #include "memray_pushes.h"
 
@@ -45,30 +45,26 @@ static bool fits(uint64_t code_id, int64_t offset)
 	return code_id <= UINT32_MAX && offset >= INT32_MIN && offset <= INT32_MAX;
 }
 
-static uint32_t slot_of(const struct mr_pushes *p, uint32_t parent, uint64_t code_id,
-		       int64_t offset)
+static uint32_t slot_of(const struct mr_pushes *p, uint64_t where)
 {
-	uint64_t h = (code_id ^ (uint64_t)offset * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull +
-		     parent * 0xc4ceb9fe1a85ec53ull;
-
-	return (uint32_t)(h >> (64 - p->bits));
+	return (uint32_t)(where >> (64 - p->bits));
 }
 
-uint32_t mr_pushes_find(const struct mr_pushes *p, uint32_t parent, uint64_t code_id,
-			int64_t offset)
+uint32_t mr_pushes_find(const struct mr_pushes *p, uint64_t where, uint32_t parent,
+			uint64_t code_id, int64_t offset)
 {
 	const struct mr_push *s;
 
 	if (!p->slots || !fits(code_id, offset))
 		return 0;
-	s = &p->slots[slot_of(p, parent, code_id, offset)];
+	s = &p->slots[slot_of(p, where)];
 	if (s->parent != parent || s->code_id != code_id || s->offset != offset)
 		return 0;
 	return s->stack;
 }
 
-void mr_pushes_remember(struct mr_pushes *p, uint32_t parent, uint64_t code_id, int64_t offset,
-			uint32_t stack)
+void mr_pushes_remember(struct mr_pushes *p, uint64_t where, uint32_t parent, uint64_t code_id,
+			int64_t offset, uint32_t stack)
 {
 	if (!stack || !fits(code_id, offset))
 		return;
@@ -82,6 +78,6 @@ void mr_pushes_remember(struct mr_pushes *p, uint32_t parent, uint64_t code_id, 
 		p->remembered = 0;
 	}
 	p->remembered++;
-	p->slots[slot_of(p, parent, code_id, offset)] =
+	p->slots[slot_of(p, where)] =
 		(struct mr_push){ parent, (uint32_t)code_id, (int32_t)offset, stack };
 }
