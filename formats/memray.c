@@ -797,11 +797,11 @@ static void push_on(struct thread *th, uint32_t code_idx, int64_t offset, uint64
  */
 static uint64_t push_path(const struct thread *th, uint64_t code_id, int64_t offset)
 {
-	uint64_t up = th->pos.len ? ((const struct py_pos *)vec_at(&th->pos, th->pos.len - 1))->path
-				  : th->tid * 0x9e3779b97f4a7c15ull;
-	uint64_t h = (up ^ code_id * 0xff51afd7ed558ccdull ^ (uint64_t)offset * 0xc4ceb9fe1a85ec53ull) *
-		     0x94d049bb133111ebull;
+	const struct py_pos *top = th->pos.len ? vec_at(&th->pos, th->pos.len - 1) : NULL;
+	uint64_t h = top ? top->path : th->tid * 0x9e3779b97f4a7c15ull;
 
+	h ^= code_id * 0xff51afd7ed558ccdull ^ (uint64_t)offset * 0xc4ceb9fe1a85ec53ull;
+	h *= 0x94d049bb133111ebull;
 	return h ^ h >> 29;
 }
 
