@@ -81,8 +81,8 @@ void tree_build_mapped(struct tree *t, const struct capture *cap, const struct s
  * depth 0; a report printed to its depth): the nodes below it are not made,
  * and their weight is in their ancestor's total there, not in its self.
  * The nodes it makes have tree_build's figures, children at max_depth
- * aside.  A compiler's capture has a million stacks, a printed tree some
- * thousand nodes.  TREE_ALL_DEPTHS: tree_build.
+ * aside.  clang's peak: 173 k nodes in the whole tree, 12 k to depth 7.
+ * TREE_ALL_DEPTHS: tree_build.
  */
 #define TREE_ALL_DEPTHS UINT32_MAX
 void tree_build_to(struct tree *t, const struct capture *cap, const struct snapshot *w,

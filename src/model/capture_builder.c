@@ -514,7 +514,7 @@ static void peak_and_end(void *arg)
 /*
  * A streamed capture's sums per key, into its stacks' peak and call figures
  * and its end's entries: the end has live figures on a few per cent of the
- * stacks (clang's leaks: 30 k of 1.5 M), so it is no array per stack.
+ * stacks (clang's leaks: 10.7 k of 983 k), so it is no array per stack.
  */
 static void fold_keys(struct capture_builder *b)
 {
