@@ -146,7 +146,7 @@ void capture_builder_inconsistent(struct capture_builder *b, const char *fmt, ..
 	m->inconsistent_why = xstrdup(buf);
 }
 
-/* Counts a stack's live figures bytes and count in *stacks and *count when negative. */
+/* A stack with negative live figures (bytes, count): one more in *stacks, its frees in *frees. */
 static void note_negative(int64_t bytes, int64_t count, size_t *stacks, int64_t *frees)
 {
 	if (count < 0 || bytes < 0) {
