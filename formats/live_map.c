@@ -11,15 +11,27 @@
 
 #define LIVE_MIN_CAP 1024
 #define LIVE_DENSE_CAP ((size_t)1 << 22)	/* from here on, load up to 3/4 */
+#ifndef LIVE_RESERVE
+#define LIVE_RESERVE ((size_t)1 << 30)		/* address space the table grows in */
+#endif
+#define HUGE_TABLE ((size_t)2 << 20)		/* from this size on, huge pages */
 
 void live_map_init(struct live_map *m)
 {
 	memset(m, 0, sizeof(*m));
 }
 
+static void free_slots(struct live_map *m)
+{
+	if (m->reserved)
+		xunreserve(m->slots, LIVE_RESERVE);
+	else
+		free(m->slots);
+}
+
 void live_map_release(struct live_map *m)
 {
-	free(m->slots);
+	free_slots(m);
 	live_map_init(m);
 }
 
@@ -32,20 +44,78 @@ static void insert(struct live_map *m, const struct live_alloc *a)
 	m->slots[i] = *a;
 }
 
+static void set_cap(struct live_map *m, size_t cap)
+{
+	m->cap = cap;
+	m->shift = 64 - (unsigned)__builtin_ctzll(m->cap);
+	m->grow_at = m->cap < LIVE_DENSE_CAP ? m->cap / 2 : m->cap / 4 * 3;
+}
+
+/*
+ * Doubles the table where it lies; the slots past the old ones are zero.
+ * Home slots keep their order as the table doubles: an entry whose home was
+ * h has 2h or 2h + 1.  So each old slot i first moves to 2i (from the top
+ * down, where 2i is free by then).  Every entry then lies at or after its
+ * new home, but the odd slots between are empty, so lookups would stop
+ * short: a sweep takes each entry out and puts it back from its home, in
+ * order from an old slot that was empty (no run crossed it).  Every slot
+ * from an entry's home to the slot it left has been swept by then, so the
+ * entry lands in the swept part, at the latest where it was (or just
+ * after, the odd slot beside it): the sweep inserts into a valid table.
+ */
+static void grow_in_place(struct live_map *m)
+{
+	struct live_alloc *s = m->slots, a;
+	size_t old_cap = m->cap, e = 0;
+
+	for (size_t i = old_cap; i-- > 1;) {
+		s[2 * i] = s[i];
+		s[i].addr = 0;
+	}
+	while (s[2 * e].addr)	/* the load is below 1: some old slot was empty */
+		e++;
+	set_cap(m, old_cap * 2);
+	for (size_t k = 0; k < m->cap; k++) {
+		size_t j = (2 * e + k) & (m->cap - 1);
+
+		if (!s[j].addr)
+			continue;
+		a = s[j];
+		s[j].addr = 0;
+		insert(m, &a);
+	}
+}
+
 void live_map_grow(struct live_map *m)
 {
 	struct live_alloc *old = m->slots;
-	size_t old_cap = m->cap;
+	size_t old_cap = m->cap, cap = old_cap ? old_cap * 2 : LIVE_MIN_CAP;
+	bool was_reserved = m->reserved;
 
-	m->cap = old_cap ? old_cap * 2 : LIVE_MIN_CAP;
-	m->shift = 64 - (unsigned)__builtin_ctzll(m->cap);
-	m->grow_at = m->cap < LIVE_DENSE_CAP ? m->cap / 2 : m->cap / 4 * 3;
+	if (!old) {
+		m->slots = xreserve(LIVE_RESERVE);
+		m->reserved = m->slots != NULL;
+	}
+	if (m->reserved && cap * sizeof(*m->slots) <= LIVE_RESERVE) {
+		if (cap * sizeof(*m->slots) >= HUGE_TABLE)
+			xreserved_huge(m->slots, cap * sizeof(*m->slots));
+		if (old_cap)
+			grow_in_place(m);
+		else
+			set_cap(m, cap);
+		return;
+	}
 	/* Not calloc'd: a lookup reads a slot before an insert writes it. */
-	m->slots = xtable(m->cap, sizeof(*m->slots));
+	m->slots = xtable(cap, sizeof(*m->slots));
+	m->reserved = false;
+	set_cap(m, cap);
 	for (size_t i = 0; i < old_cap; i++)
 		if (old[i].addr)
 			insert(m, &old[i]);
-	free(old);
+	if (was_reserved)
+		xunreserve(old, LIVE_RESERVE);
+	else
+		free(old);
 }
 
 bool live_map_put_zero(struct live_map *m, uint64_t size, uint64_t ev_idx, uint32_t stack,

@@ -191,6 +191,35 @@ void *xtable(size_t nmemb, size_t size)
 	return memset(p, 0, bytes);
 }
 
+void *xreserve(size_t bytes)
+{
+	size_t whole = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	uint8_t *p, *at;
+
+	if (!whole || whole > SIZE_MAX - HUGE_PAGE)
+		return NULL;
+	p = mmap(NULL, whole + HUGE_PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	at = (uint8_t *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	if (at > p)
+		munmap(p, (size_t)(at - p));
+	munmap(at + whole, (size_t)(p + HUGE_PAGE - at));
+	return at;
+}
+
+void xreserved_huge(void *p, size_t bytes)
+{
+	advise_pages(p, bytes, ADVICE_HUGE);
+}
+
+void xunreserve(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1));
+}
+
 void *xgrow_slow(void *p, size_t *cap, size_t need, size_t elem)
 {
 	size_t n = *cap ? *cap : 16;

@@ -46,6 +46,15 @@ void *xtable(size_t nmemb, size_t size);
  * have moved; *cap is its new capacity.  XGROW(p, cap, need) does it for an
  * array p and its size_t capacity cap, in place.
  */
+/*
+ * Address space for a table that grows in place (live_map.c): bytes of it
+ * on a 2 MiB boundary, zero, and backed only where it is touched; NULL when
+ * the system refuses the reservation (the caller allocates as before).
+ * xreserved_huge asks huge pages for its first bytes; xunreserve returns it.
+ */
+void *xreserve(size_t bytes);
+void xreserved_huge(void *p, size_t bytes);
+void xunreserve(void *p, size_t bytes);
 void *xgrow_slow(void *p, size_t *cap, size_t need, size_t elem);
 static inline void *xgrow(void *p, size_t *cap, size_t need, size_t elem)
 {
