@@ -14,7 +14,9 @@
 #ifndef LIVE_RESERVE
 #define LIVE_RESERVE ((size_t)1 << 30)		/* address space the table grows in */
 #endif
-#define HUGE_TABLE ((size_t)2 << 20)		/* from this size on, huge pages */
+#ifndef LIVE_RESERVE_FROM
+#define LIVE_RESERVE_FROM ((size_t)2 << 20)	/* tables this big on go there */
+#endif
 
 void live_map_init(struct live_map *m)
 {
@@ -86,28 +88,39 @@ static void grow_in_place(struct live_map *m)
 	}
 }
 
+/*
+ * A table of cap slots: from LIVE_RESERVE_FROM bytes on (2 MiB, a huge
+ * page), a reservation of huge pages, while cap slots fit in it; smaller,
+ * or when the system refuses it, a table of its own (xtable).
+ */
+static struct live_alloc *new_table(struct live_map *m, size_t cap)
+{
+	size_t bytes = cap * sizeof(*m->slots);
+	struct live_alloc *t = NULL;
+
+	m->reserved = false;
+	if (bytes >= LIVE_RESERVE_FROM && bytes <= LIVE_RESERVE)
+		t = xreserve(LIVE_RESERVE);
+	if (t) {
+		xreserved_huge(t, LIVE_RESERVE);
+		m->reserved = true;
+		return t;
+	}
+	/* Not calloc'd: a lookup reads a slot before an insert writes it. */
+	return xtable(cap, sizeof(*m->slots));
+}
+
 void live_map_grow(struct live_map *m)
 {
 	struct live_alloc *old = m->slots;
 	size_t old_cap = m->cap, cap = old_cap ? old_cap * 2 : LIVE_MIN_CAP;
 	bool was_reserved = m->reserved;
 
-	if (!old) {
-		m->slots = xreserve(LIVE_RESERVE);
-		m->reserved = m->slots != NULL;
-	}
-	if (m->reserved && cap * sizeof(*m->slots) <= LIVE_RESERVE) {
-		if (cap * sizeof(*m->slots) >= HUGE_TABLE)
-			xreserved_huge(m->slots, cap * sizeof(*m->slots));
-		if (old_cap)
-			grow_in_place(m);
-		else
-			set_cap(m, cap);
+	if (was_reserved && cap * sizeof(*m->slots) <= LIVE_RESERVE) {
+		grow_in_place(m);
 		return;
 	}
-	/* Not calloc'd: a lookup reads a slot before an insert writes it. */
-	m->slots = xtable(cap, sizeof(*m->slots));
-	m->reserved = false;
+	m->slots = new_table(m, cap);
 	set_cap(m, cap);
 	for (size_t i = 0; i < old_cap; i++)
 		if (old[i].addr)

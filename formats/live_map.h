@@ -15,10 +15,10 @@
  * top) took 5% less time than at 3/4, for 12 MiB more.  Past 128 MiB memory
  * weighs more than that.
  *
- * The table doubles in place, in address space reserved for it up to 1 GiB
- * (2^25 slots), so that its pages are made once: a copy into a new table
- * made the pages of every size before the last too (memory made present
- * costs most on these machines), 1.05x the time of memraygen's 10 M records.
+ * From 2 MiB on, the table doubles in place, in address space reserved for
+ * it up to 1 GiB (2^25 slots): a copy into a new table had the old and the
+ * new present at once, and made the pages of every size before the last.
+ * memraygen's 10 M records: peak RSS 55.0 to 46.9 MB, time within the noise.
  */
 #ifndef MT_LIVE_MAP_H
 #define MT_LIVE_MAP_H
