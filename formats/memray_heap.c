@@ -307,8 +307,9 @@ static bool apply_in_line(struct mr_heap *h, const struct mr_op *op, uint32_t th
  * Ops ahead of the one applied whose address-map slot is fetched meanwhile.
  * A slot the cache does not hold costs about 170 ns on these machines (the
  * map of memraygen's 300 k live blocks is 32 MiB, past their 4 to 8 MiB of
- * cache), twenty ops' time: 8 ahead left most of it waiting, 32 took
- * memraygen's 10 M records 0.965x the time (10 rounds each way), 64 no less.
+ * cache), twenty ops' time: 8 ahead left most of it waiting.  32 took
+ * memraygen's 10 M records 0.965x the time in a fast phase of the machine
+ * (10 rounds each way), the same as 8 in a slow one; 64 no less than 32.
  */
 #define PREFETCH_AHEAD 32
 

@@ -41,12 +41,6 @@ void *xrealloc_zeroed(void *p, size_t old, size_t nmemb, size_t size);
  */
 void *xtable(size_t nmemb, size_t size);
 /*
- * Makes the array p, of *cap elements of elem bytes, hold at least need: the
- * capacity doubles (from 16) until it does.  Returns the array, which may
- * have moved; *cap is its new capacity.  XGROW(p, cap, need) does it for an
- * array p and its size_t capacity cap, in place.
- */
-/*
  * Address space for a table that grows in place (live_map.c): bytes of it
  * on a 2 MiB boundary, zero, and backed only where it is touched; NULL when
  * the system refuses the reservation (the caller allocates as before).
@@ -55,6 +49,12 @@ void *xtable(size_t nmemb, size_t size);
 void *xreserve(size_t bytes);
 void xreserved_huge(void *p, size_t bytes);
 void xunreserve(void *p, size_t bytes);
+/*
+ * Makes the array p, of *cap elements of elem bytes, hold at least need: the
+ * capacity doubles (from 16) until it does.  Returns the array, which may
+ * have moved; *cap is its new capacity.  XGROW(p, cap, need) does it for an
+ * array p and its size_t capacity cap, in place.
+ */
 void *xgrow_slow(void *p, size_t *cap, size_t need, size_t elem);
 static inline void *xgrow(void *p, size_t *cap, size_t need, size_t elem)
 {
