@@ -23,17 +23,18 @@ void live_map_init(struct live_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static void free_slots(struct live_map *m)
+/* Frees a table: a reservation, or one of its own. */
+static void free_slots(struct live_alloc *slots, bool reserved)
 {
-	if (m->reserved)
-		xunreserve(m->slots, LIVE_RESERVE);
+	if (reserved)
+		xunreserve(slots, LIVE_RESERVE);
 	else
-		free(m->slots);
+		free(slots);
 }
 
 void live_map_release(struct live_map *m)
 {
-	free_slots(m);
+	free_slots(m->slots, m->reserved);
 	live_map_init(m);
 }
 
@@ -125,10 +126,7 @@ void live_map_grow(struct live_map *m)
 	for (size_t i = 0; i < old_cap; i++)
 		if (old[i].addr)
 			insert(m, &old[i]);
-	if (was_reserved)
-		xunreserve(old, LIVE_RESERVE);
-	else
-		free(old);
+	free_slots(old, was_reserved);
 }
 
 bool live_map_put_zero(struct live_map *m, uint64_t size, uint64_t ev_idx, uint32_t stack,
