@@ -16,9 +16,15 @@
 # high-water-mark records of its 10.3 M-record benchmark capture, scaled to
 # the record count.
 #
+# Two more commands run in the same rounds, for what any reader needs on this
+# machine: bench/memraybare, which decompresses and decodes every record on
+# one thread and makes no model ("bare"), and the same with memtui's address
+# map applied in line ("bare+map").
+#
 # Environment:
 #   MEMTUI=PATH      the memtui binary (default: a Release build in build-bench/)
 #   MEMRAYGEN=PATH   the generator (default: built in build-bench/)
+#   MEMRAYBARE=PATH  the bare decoder (default: beside MEMRAYGEN)
 #   BENCH_DIR=DIR    where the capture is cached (default /tmp/memtui-scale):
 #                    memray_<RECORDS>.bin, remade when memraygen.c changed
 #   RECORDS=N        allocation records, frees included (default 10000000)
@@ -45,12 +51,16 @@ mkdir -p "$BENCH_DIR"
 if [ -z "${MEMTUI:-}" ] || [ -z "${MEMRAYGEN:-}" ]; then
 	note "building memtui and memraygen (Release) in $REPO/build-bench"
 	cmake -S "$REPO" -B "$REPO/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
-	nice -n 19 cmake --build "$REPO/build-bench" -j"$(nproc)" --target memtui memraygen >/dev/null
+	nice -n 19 cmake --build "$REPO/build-bench" -j"$(nproc)" --target memtui memraygen \
+		memraybare >/dev/null
 	MEMTUI=${MEMTUI:-$REPO/build-bench/memtui}
 	MEMRAYGEN=${MEMRAYGEN:-$REPO/build-bench/bench/memraygen}
 fi
 [ -x "$MEMTUI" ] || die "MEMTUI=$MEMTUI is not an executable"
 [ -x "$MEMRAYGEN" ] || die "MEMRAYGEN=$MEMRAYGEN is not an executable"
+MEMRAYBARE=${MEMRAYBARE:-$(dirname "$MEMRAYGEN")/memraybare}
+[ -x "$MEMRAYBARE" ] ||
+	die "MEMRAYBARE=$MEMRAYBARE is not an executable (cmake --build DIR --target memraybare)"
 
 # ---- the capture (cached while memraygen.c and RECORDS are unchanged) ----
 capture=$BENCH_DIR/memray_$RECORDS.bin
@@ -74,6 +84,8 @@ tool_argv() {
 	case $1 in
 	memtui) ARGV=("$MEMTUI" report --json --no-progress --no-cache "$2") ;;
 	floor) ARGV=("$(floor_cmd "$2")" -dc "$2") ;;
+	bare) ARGV=("$MEMRAYBARE" "$2") ;;
+	bare+map) ARGV=("$MEMRAYBARE" --map "$2") ;;
 	esac
 	[ "${ARGV[0]}" != cat ] || ARGV=(cat "$2")
 }
@@ -87,7 +99,7 @@ for f in "${inputs[@]}" "$@"; do
 	events=$(events_of "$f")
 	[ -n "$events" ] || { note "memtui could not read $f: skipped"; continue; }
 	note "$(basename "$f"): $events records, $RUNS rounds"
-	alternate memray "$(basename "$f")" "$events" "$f" "$RUNS" memtui floor
+	alternate memray "$(basename "$f")" "$events" "$f" "$RUNS" memtui floor bare bare+map
 done
 
 echo
