@@ -246,30 +246,6 @@ char *report_fold_list(const struct report_options *o, char *buf, size_t size)
 	return buf;
 }
 
-void report_write(FILE *out, const struct report *r)
-{
-	/*
-	 * Held over the whole report: each of its many small writes then
-	 * finds the lock its own and takes no atomic (a compiler's 3.7 MB of
-	 * JSON is made of a few hundred thousand).
-	 */
-	flockfile(out);
-	switch (r->opt.format) {
-	case REPORT_JSON:
-		report_write_json(out, r);
-		break;
-	case REPORT_CSV:
-		report_write_csv(out, r);
-		break;
-	case REPORT_COLLAPSED:
-		report_write_collapsed(out, r);
-		break;
-	default:
-		report_write_text(out, r);
-	}
-	funlockfile(out);
-}
-
 static const struct {
 	const char *name, *means;
 } count_words[N_METRICS] = {
