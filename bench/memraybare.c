@@ -97,8 +97,9 @@ static void refill(struct bare *b, size_t keep)
 			continue;
 		}
 		size_t out = want, in = b->raw_n - b->raw_pos, r;
+		uint8_t *dst = b->buf + b->buf_n;
 
-		r = LZ4F_decompress(b->lz4, b->buf + b->buf_n, &out, b->raw + b->raw_pos, &in, NULL);
+		r = LZ4F_decompress(b->lz4, dst, &out, b->raw + b->raw_pos, &in, NULL);
 
 		if (LZ4F_isError(r))
 			die(LZ4F_getErrorName(r));
