@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks bench/memraygen's captures against the independent decoder and memtui.
 
-Usage: memraygen_check.py MEMRAYGEN MEMTUI [DECODER] [RECORDS]
+Usage: memraygen_check.py MEMRAYGEN MEMTUI [DECODER] [RECORDS] [MEMRAYBARE]
 
 RECORDS defaults to 100000.  For an lz4 capture (as memray compresses on
 exit) and a plain one (with memray's zero padding) of RECORDS allocation
@@ -12,7 +12,11 @@ records it checks that
     generator's own figures: allocations, bytes, high-water mark and its
     record index, leaked bytes and blocks;
   * `memtui report --json` reads it without a warning, not truncated, and
-    gives the same totals, peak (bytes and record index) and leaks.
+    gives the same totals, peak (bytes and record index) and leaks;
+  * with MEMRAYBARE (bench/memraybare, the floor of bench/memray.sh), that it
+    reads every ALLOCATION record, that with --map its address map ends with
+    the generator's leaked blocks live, and that both captures give it the
+    same checksums (the floor does the work it claims, on the same records).
 Without DECODER, or when no python3 here has the lz4 module, the decoder
 part is skipped (said on stdout) and memtui is held against the generator.
 Exits 0 when all hold, 1 with one line per mismatch otherwise.
@@ -38,7 +42,9 @@ def main(argv):
         sys.exit(__doc__)
     gen, memtui = argv[0], argv[1]
     decoder = argv[2] if len(argv) > 2 and argv[2] else None
-    records = int(argv[3]) if len(argv) > 3 else 100000
+    records = int(argv[3]) if len(argv) > 3 and argv[3] else 100000
+    bare = argv[4] if len(argv) > 4 else None
+    sums = {}
     py = python_with_lz4()
     if decoder and not os.path.exists(decoder):
         print(f"memraygen_check: no decoder at {decoder}: decoder part skipped")
@@ -103,10 +109,24 @@ def main(argv):
             same(f"{kind}: memtui leaked blocks", m["leaks"]["allocations"], g["leaked_blocks"])
             same(f"{kind}: memtui threads", sorted(t["name"] for t in m["meta"]["threads"]),
                  [f"ThreadPoolExecutor-0_{i}" for i in range(3)])
+            if bare:
+                for mode in ([], ["--map"]):
+                    r = subprocess.run([bare] + mode + [path], capture_output=True, text=True)
+                    name = f"{kind}: memraybare {' '.join(mode)}".rstrip()
+                    same(f"{name} exit status", r.returncode, 0)
+                    if r.returncode:
+                        continue
+                    out = dict(line.split() for line in r.stdout.splitlines())
+                    same(f"{name} allocations", int(out["allocations"]), records)
+                    if mode:
+                        same(f"{name} live", int(out["live"]), g["leaked_blocks"])
+                    key = " ".join(mode)
+                    same(f"{name} checksum", out["checksum"], sums.setdefault(key, out["checksum"]))
             print(f"memraygen_check: {kind}: {records} records, {g['allocations']} allocations, "
                   f"peak {g['peak_bytes']} B at record {g['peak_index']}, leaked "
                   f"{g['leaked_bytes']} B in {g['leaked_blocks']} blocks: "
-                  f"{'decoder, ' if decoder else ''}memtui and generator agree"
+                  f"{'decoder, ' if decoder else ''}{'memraybare, ' if bare else ''}memtui "
+                  "and generator agree"
                   if not bad else f"memraygen_check: {kind}: checked")
     for b in bad:
         print("memraygen_check: " + b)

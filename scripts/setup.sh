@@ -15,7 +15,9 @@
 #           man-db, groff-base and zsh: the installed manual and completions;
 #           python3-pip, python3-setuptools and python3-wheel: `pip install
 #           src/record/python` (memtui's Python module) offline, as the
-#           python_markers test does (setuptools 66 builds wheels with wheel)
+#           python_markers test does (setuptools 66 builds wheels with wheel);
+#           python3-lz4: the shared memray decoder reads bench_memraygen's
+#           lz4 capture with it
 #   record: libunwind-dev: the recorder's unwinder (README, "Dependencies"):
 #           its header to build, libunwind8 at run time
 set -eu
@@ -23,7 +25,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libncurses-dev libdwarf-dev libelf-dev
 liblz4-dev libzstd-dev zlib1g-dev python3 clang libclang-rt-dev heaptrack zstd gzip lz4
 tmux util-linux binutils llvm libc6-dbg man-db groff-base zsh python3-pip python3-setuptools
-python3-wheel libunwind-dev"
+python3-wheel python3-lz4 libunwind-dev"
 
 missing=""
 for p in $PACKAGES; do
