@@ -26,7 +26,6 @@
 
 #include <lz4frame.h>
 
-#include "bytes.h"
 #include "live_map.h"
 
 #define STEP (1u << 20)		/* decompressed bytes per step */
@@ -110,38 +109,38 @@ static void refill(struct bare *b, size_t keep)
 	}
 }
 
-/* The reader's own bounded varints (bytes.h), past *pp; they must end before end. */
 static uint64_t varint(const uint8_t **pp, const uint8_t *end)
 {
-	struct rd r = { *pp, end };
-	uint64_t v;
+	const uint8_t *p = *pp;
+	uint64_t v = 0;
+	unsigned shift = 0;
+	uint8_t c;
 
-	if (!rd_varint(&r, &v))
-		die("a varint runs past the buffer");
-	*pp = r.p;
+	do {
+		if (p == end || shift > 63)
+			die("a varint runs past the buffer");
+		c = *p++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		shift += 7;
+	} while (c & 0x80);
+	*pp = p;
 	return v;
 }
 
 static int64_t svarint(const uint8_t **pp, const uint8_t *end)
 {
-	struct rd r = { *pp, end };
-	int64_t v;
+	uint64_t z = varint(pp, end);
 
-	if (!rd_svarint(&r, &v))
-		die("a varint runs past the buffer");
-	*pp = r.p;
-	return v;
+	return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
 }
 
 static const uint8_t *cstr(const uint8_t *p, const uint8_t *end)
 {
-	struct rd r = { p, end };
-	const char *s;
-	size_t len;
+	const uint8_t *nul = memchr(p, 0, (size_t)(end - p));
 
-	if (!rd_cstr(&r, &s, &len))
+	if (!nul)
 		die("a string runs past the buffer");
-	return r.p;
+	return nul + 1;
 }
 
 static uint64_t take_address(struct bare *b, unsigned p, int64_t delta)
