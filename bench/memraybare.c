@@ -109,6 +109,12 @@ static void refill(struct bare *b, size_t keep)
 	}
 }
 
+/*
+ * Its own varint, bounded by end, not bytes.h's: bytes.h's checks each byte
+ * for a 10th-byte overflow and a cut that a reader must tell apart, and made
+ * this loop 9% slower (15 rounds, 0.237 s against 0.217 s); a floor should
+ * be the least a reader could do.
+ */
 static uint64_t varint(const uint8_t **pp, const uint8_t *end)
 {
 	const uint8_t *p = *pp;
