@@ -26,7 +26,9 @@
 
 #include <lz4frame.h>
 
+#include "bytes.h"
 #include "live_map.h"
+#include "memray_heap.h"
 
 #define STEP (1u << 20)		/* decompressed bytes per step */
 #define HOT_MAX 32		/* the longest ALLOCATION, FRAME_PUSH or FRAME_POP: 1 + 3 varints */
@@ -135,9 +137,7 @@ static uint64_t varint(const uint8_t **pp, const uint8_t *end)
 
 static int64_t svarint(const uint8_t **pp, const uint8_t *end)
 {
-	uint64_t z = varint(pp, end);
-
-	return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+	return zigzag_decode(varint(pp, end));
 }
 
 static const uint8_t *cstr(const uint8_t *p, const uint8_t *end)
@@ -197,7 +197,7 @@ static const uint8_t *hot(struct bare *b, const uint8_t *p, const uint8_t *end)
 
 		if (!a)
 			a = *p++;
-		dealloc = a == 1 || a == 5;	/* PYMALLOC_FREE, FREE */
+		dealloc = a == A_PYMALLOC_FREE || a == A_FREE;
 		if (b->native && !dealloc)
 			svarint(&p, end);
 		if (!dealloc)
